@@ -1,0 +1,78 @@
+# healthgap: plain GNU Makefile.
+#   make            build build/healthgap
+#   make test       install deps, build, run unit + end-to-end tests, then again under ASan+UBSan
+#   make demo       install deps, build, synthesise a population, ingest, run the pack, serve
+#   make bench      run the benchmarks against their peers
+#   make clean
+# BUILD selects the output tree; SAN=1 builds with AddressSanitizer + UBSan.
+
+BUILD   ?= build
+SAN     ?= 0
+CC      ?= cc
+OPT     ?= -O2
+PKGS    := libsodium jansson libRmath sqlite3 zlib
+CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
+           -Isrc -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz) \
+           -lm -pthread
+ifeq ($(SAN),1)
+CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(sort $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/lang/*.c \
+             src/engine/*.c src/stats/*.c src/report/*.c src/server/*.c src/synth/*.c))
+CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/unit/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+
+.PHONY: all test test-fast demo bench clean deps format check-format
+all: $(BUILD)/healthgap
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libhealthgap.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/healthgap: $(CLI_OBJ) $(BUILD)/libhealthgap.a
+	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhealthgap.a $(LDLIBS)
+
+$(BUILD)/test_unit: $(TEST_OBJ) $(BUILD)/libhealthgap.a
+	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
+
+deps:
+	@scripts/install-deps.sh
+
+# The whole suite: normal build, then the same under ASan+UBSan (build/asan).
+test: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/test_unit
+	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 build/asan/healthgap build/asan/test_unit
+	@tests/run.sh $(BUILD) build/asan
+
+# Only the normal build (quicker while developing).
+test-fast: all $(BUILD)/test_unit
+	@tests/run.sh $(BUILD)
+
+demo: deps all
+	@scripts/demo.sh $(BUILD)
+
+bench: deps all
+	@scripts/install-deps.sh --bench
+	@bench/run.sh $(BUILD)
+
+format:
+	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard src/*/*.h)
+
+check-format:
+	@clang-format --dry-run --Werror $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard src/*/*.h)
+
+clean:
+	rm -rf build
+
+-include $(DEPS)

@@ -1,0 +1,99 @@
+/*
+ * main.c: the `healthgap` command: dispatch to subcommands.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	const char *name;
+	int (*fn)(int, char **);
+	const char *help;
+} hg_cmd;
+
+static const hg_cmd hg_cmds[] = {
+	{"synth", hg_cmd_synth, "write a realistic synthetic population (persons.csv, events.csv)"},
+	{"ingest", hg_cmd_ingest, "validate, pseudonymise and load CSV extracts into a store"},
+	{"info", hg_cmd_info, "describe a store: counts, date range, data completeness"},
+	{"verify", hg_cmd_verify, "check every checksum of a store"},
+	{"keygen", hg_cmd_keygen, "make a pseudonymisation key file"},
+	{"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
+};
+
+static void hg_usage(FILE *f)
+{
+	fprintf(f, "usage: healthgap COMMAND [OPTIONS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof hg_cmds / sizeof hg_cmds[0]; i++)
+		fprintf(f, "  %-10s %s\n", hg_cmds[i].name, hg_cmds[i].help);
+	fprintf(f, "\n'healthgap COMMAND --help' describes a command.\n");
+}
+
+int hg_cli_fail(const char *cmd, const hg_err *err)
+{
+	fprintf(stderr, "healthgap %s: %s\n", cmd, err->msg);
+	return 1;
+}
+
+int hg_cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "healthgap %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n%s", usage);
+	va_end(ap);
+	return 2;
+}
+
+int hg_cli_double(const char *cmd, const char *opt, const char *s, double *out)
+{
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (!*s || *end || errno) {
+		fprintf(stderr, "healthgap %s: %s expects a number, got '%s'\n", cmd, opt, s);
+		return 2;
+	}
+	*out = v;
+	return 0;
+}
+
+int hg_cli_long(const char *cmd, const char *opt, const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno) {
+		fprintf(stderr, "healthgap %s: %s expects a whole number, got '%s'\n", cmd, opt,
+			s);
+		return 2;
+	}
+	*out = v;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		hg_usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		hg_usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+		printf("healthgap %s\n", HG_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof hg_cmds / sizeof hg_cmds[0]; i++)
+		if (!strcmp(argv[1], hg_cmds[i].name))
+			return hg_cmds[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "healthgap: unknown command '%s'\n", argv[1]);
+	hg_usage(stderr);
+	return 2;
+}

@@ -1,0 +1,95 @@
+/*
+ * dict.c: open-addressing hash table (linear probing, power-of-two size,
+ * load factor <= 1/2) over an append-only key array.
+ */
+#include "dict.h"
+#include "error.h"
+#include "str.h"
+
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hg_dict_init(hg_dict *d)
+{
+	memset(d, 0, sizeof *d);
+	hg_arena_init(&d->arena, 256 * 1024);
+	d->nslots = 1024;
+	d->slots = hg_xcalloc(d->nslots, sizeof *d->slots);
+}
+
+void hg_dict_free(hg_dict *d)
+{
+	hg_arena_free(&d->arena);
+	free(d->slots);
+	free(d->keys);
+	free(d->lens);
+	free(d->hashes);
+	memset(d, 0, sizeof *d);
+}
+
+static void hg_dict_grow(hg_dict *d)
+{
+	size_t ns = d->nslots * 2;
+	uint32_t *slots = hg_xcalloc(ns, sizeof *slots);
+	for (uint32_t id = 0; id < d->n; id++) {
+		size_t i = d->hashes[id] & (ns - 1);
+		while (slots[i])
+			i = (i + 1) & (ns - 1);
+		slots[i] = id + 1;
+	}
+	free(d->slots);
+	d->slots = slots;
+	d->nslots = ns;
+}
+
+uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
+{
+	uint64_t h = hg_hash_bytes(key, len);
+	size_t i = h & (d->nslots - 1);
+	for (;;) {
+		uint32_t s = d->slots[i];
+		if (!s)
+			return HG_DICT_MISSING;
+		uint32_t id = s - 1;
+		if (d->hashes[id] == h && d->lens[id] == len && memcmp(d->keys[id], key, len) == 0)
+			return id;
+		i = (i + 1) & (d->nslots - 1);
+	}
+}
+
+uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
+{
+	uint64_t h = hg_hash_bytes(key, len);
+	size_t i = h & (d->nslots - 1);
+	for (;;) {
+		uint32_t s = d->slots[i];
+		if (!s)
+			break;
+		uint32_t id = s - 1;
+		if (d->hashes[id] == h && d->lens[id] == len &&
+		    memcmp(d->keys[id], key, len) == 0) {
+			if (inserted)
+				*inserted = 0;
+			return id;
+		}
+		i = (i + 1) & (d->nslots - 1);
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 1024;
+		d->keys = hg_xrealloc(d->keys, d->cap * sizeof *d->keys);
+		d->lens = hg_xrealloc(d->lens, d->cap * sizeof *d->lens);
+		d->hashes = hg_xrealloc(d->hashes, d->cap * sizeof *d->hashes);
+	}
+	uint32_t id = d->n++;
+	assert(id != HG_DICT_MISSING);
+	d->keys[id] = hg_arena_strndup(&d->arena, key, len);
+	d->lens[id] = (uint32_t)len;
+	d->hashes[id] = h;
+	d->slots[i] = id + 1;
+	if (inserted)
+		*inserted = 1;
+	if ((size_t)d->n * 2 > d->nslots)
+		hg_dict_grow(d);
+	return id;
+}

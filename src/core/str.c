@@ -1,0 +1,166 @@
+/*
+ * str.c: string views, growable buffers, strict number parsing.
+ */
+#include "str.h"
+#include "error.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+hg_sv hg_sv_from(const char *s)
+{
+	return (hg_sv){s, strlen(s)};
+}
+
+hg_sv hg_sv_trim(hg_sv s)
+{
+	while (s.n && isspace((unsigned char)s.p[0])) {
+		s.p++;
+		s.n--;
+	}
+	while (s.n && isspace((unsigned char)s.p[s.n - 1]))
+		s.n--;
+	return s;
+}
+
+int hg_sv_eq(hg_sv a, const char *s)
+{
+	size_t n = strlen(s);
+	return a.n == n && memcmp(a.p, s, n) == 0;
+}
+
+int hg_sv_eq_nocase(hg_sv a, const char *s)
+{
+	size_t n = strlen(s);
+	if (a.n != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (tolower((unsigned char)a.p[i]) != tolower((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+void hg_buf_reserve(hg_buf *b, size_t extra)
+{
+	if (b->n + extra + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 256;
+		while (cap < b->n + extra + 1)
+			cap *= 2;
+		b->p = hg_xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+}
+
+void hg_buf_put(hg_buf *b, const void *p, size_t n)
+{
+	hg_buf_reserve(b, n);
+	if (n)
+		memcpy(b->p + b->n, p, n);
+	b->n += n;
+}
+
+void hg_buf_putc(hg_buf *b, char c)
+{
+	hg_buf_reserve(b, 1);
+	b->p[b->n++] = c;
+}
+
+void hg_buf_puts(hg_buf *b, const char *s)
+{
+	hg_buf_put(b, s, strlen(s));
+}
+
+void hg_buf_vprintf(hg_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	hg_buf_reserve(b, (size_t)n + 1);
+	vsnprintf(b->p + b->n, (size_t)n + 1, fmt, ap2);
+	va_end(ap2);
+	b->n += (size_t)n;
+}
+
+void hg_buf_printf(hg_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	hg_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+}
+
+const char *hg_buf_cstr(hg_buf *b)
+{
+	hg_buf_reserve(b, 1);
+	b->p[b->n] = 0;
+	return b->p;
+}
+
+void hg_buf_free(hg_buf *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->n = b->cap = 0;
+}
+
+int hg_parse_double(hg_sv s, double *out)
+{
+	char tmp[64];
+	s = hg_sv_trim(s);
+	if (s.n == 0 || s.n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s.p, s.n);
+	tmp[s.n] = 0;
+	char *end;
+	errno = 0;
+	double v = strtod(tmp, &end);
+	if (*end || errno == ERANGE || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int hg_parse_int64(hg_sv s, int64_t *out)
+{
+	char tmp[32];
+	s = hg_sv_trim(s);
+	if (s.n == 0 || s.n >= sizeof tmp)
+		return -1;
+	memcpy(tmp, s.p, s.n);
+	tmp[s.n] = 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(tmp, &end, 10);
+	if (*end || errno == ERANGE)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void hg_buf_put_double(hg_buf *b, double v)
+{
+	if (isnan(v)) {
+		hg_buf_put(b, "NA", 2);
+		return;
+	}
+	if (isinf(v)) {
+		hg_buf_puts(b, v > 0 ? "Inf" : "-Inf");
+		return;
+	}
+	hg_buf_printf(b, "%.17g", v);
+}
+
+uint64_t hg_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}

@@ -1,0 +1,49 @@
+/*
+ * str.h: string views, a growable byte buffer, and strict number parsing.
+ * A view (hg_sv) points into memory owned by someone else; the buffer owns
+ * its bytes and is freed with hg_buf_free.
+ */
+#ifndef HG_STR_H
+#define HG_STR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hg_sv {
+	const char *p;
+	size_t n;
+} hg_sv;
+
+typedef struct hg_buf {
+	char *p;
+	size_t n, cap;
+} hg_buf;
+
+#define HG_SV(s) ((hg_sv){(s), sizeof(s) - 1})
+
+hg_sv hg_sv_from(const char *s);
+hg_sv hg_sv_trim(hg_sv s);
+int hg_sv_eq(hg_sv a, const char *s);
+int hg_sv_eq_nocase(hg_sv a, const char *s);
+
+void hg_buf_reserve(hg_buf *b, size_t extra);
+void hg_buf_put(hg_buf *b, const void *p, size_t n);
+void hg_buf_putc(hg_buf *b, char c);
+void hg_buf_puts(hg_buf *b, const char *s);
+void hg_buf_printf(hg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hg_buf_vprintf(hg_buf *b, const char *fmt, va_list ap);
+const char *hg_buf_cstr(hg_buf *b); /* NUL-terminates without counting it */
+void hg_buf_free(hg_buf *b);
+
+/* Strict parsers: the whole view must be the number (surrounding blanks allowed). */
+int hg_parse_double(hg_sv s, double *out);
+int hg_parse_int64(hg_sv s, int64_t *out);
+
+/* Write a double so that it reads back exactly ("%.17g", NaN as "NA"). */
+void hg_buf_put_double(hg_buf *b, double v);
+
+/* 64-bit FNV-1a, for hash tables (not for security). */
+uint64_t hg_hash_bytes(const void *p, size_t n);
+
+#endif
