@@ -1,0 +1,50 @@
+/*
+ * ingest.h: load persons.csv and events.csv into a new store snapshot.
+ *
+ * Every row is validated; rejected rows go to quarantine files inside the
+ * snapshot (quarantine_persons.csv, quarantine_events.csv: line, field,
+ * reason, record) and counts reconcile: read = accepted + quarantined. Soft
+ * problems are counted as warnings. NHS numbers are replaced by
+ * HMAC-SHA256 pseudonyms and never written anywhere in clear. IMD deciles are
+ * resolved through the LSOA at ingest. See docs/data-model.md.
+ */
+#ifndef HG_INGEST_H
+#define HG_INGEST_H
+
+#include "core/date.h"
+#include "core/error.h"
+
+#include <stdint.h>
+
+typedef struct hg_ingest_params {
+	const char *persons_path;
+	const char *events_path;
+	const char *store_dir;
+	const char *reference_dir; /* NULL: look for reference/ beside persons.csv */
+	const char *key_file;      /* required when persons.csv has nhs_number */
+	const char *imd_version;   /* "2019" (default when available) or "2025" */
+	double max_reject_rate;    /* per file; default 0.01 */
+	hg_date extract_date;      /* default today */
+	int progress;              /* draw a progress bar on stderr */
+	int quiet;                 /* no summary on stdout */
+	int threads;               /* 0 = all cores */
+} hg_ingest_params;
+
+typedef struct hg_ingest_counts {
+	uint64_t read, accepted, quarantined, warnings;
+} hg_ingest_counts;
+
+typedef struct hg_ingest_result {
+	hg_ingest_counts persons, events;
+	char snapshot[64];
+	int published; /* 0 when the reject rate was exceeded */
+} hg_ingest_result;
+
+void hg_ingest_defaults(hg_ingest_params *p);
+/* Returns 0, HG_EREJECT (snapshot kept but not published), or another error. */
+int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err);
+
+/* NHS number Modulus 11 check on exactly 10 digits (spaces allowed as in "943 476 5919"). */
+int hg_nhs_number_valid(const char *s, size_t n);
+
+#endif

@@ -1,0 +1,159 @@
+/*
+ * store.h: the columnar snapshot store.
+ *
+ * A store is a directory holding numbered, immutable snapshots:
+ *
+ *   STORE/CURRENT            the name of the current snapshot ("snap-000003")
+ *   STORE/snap-000003/       one snapshot: manifest.json + column files
+ *   STORE/.tmp-*             a snapshot being written (ignored by readers)
+ *
+ * A snapshot is written completely into a temporary directory, every file
+ * fsynced, renamed to its final name, and only then published by atomically
+ * replacing CURRENT. A crash at any point leaves the previous snapshot
+ * current, whole and verifiable.
+ *
+ * Person columns are arrays indexed by person (0..n_persons-1). Events are
+ * sorted by person, then date; ev_off[p]..ev_off[p+1] is person p's range, so
+ * a contiguous range of persons owns a contiguous range of events (how a
+ * store is split for distributed runs). Strings (codes, LSOAs, practices,
+ * person pseudonyms) live in string tables. Every file is mapped read-only;
+ * the manifest records its size, element type and BLAKE2b-256 checksum.
+ */
+#ifndef HG_STORE_H
+#define HG_STORE_H
+
+#include "core/date.h"
+#include "core/dict.h"
+#include "core/error.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HG_STORE_FORMAT_VERSION 1
+#define HG_MAX_FLAGS 64
+#define HG_NONE32 UINT32_MAX
+
+enum hg_sex { HG_SEX_UNKNOWN = 0, HG_SEX_MALE = 1, HG_SEX_FEMALE = 2, HG_SEX_INDET = 9 };
+
+enum hg_ethgroup {
+	HG_ETH_WHITE = 0,
+	HG_ETH_MIXED,
+	HG_ETH_ASIAN,
+	HG_ETH_BLACK,
+	HG_ETH_OTHER,
+	HG_ETH_NOT_STATED,
+	HG_ETH_N
+};
+
+enum hg_setting {
+	HG_SET_GP = 0,
+	HG_SET_RX,
+	HG_SET_AE,
+	HG_SET_APC,
+	HG_SET_OP,
+	HG_SET_MH,
+	HG_SET_MAT,
+	HG_SET_CANCER,
+	HG_SET_N
+};
+
+extern const char *const hg_setting_names[HG_SET_N];
+extern const char *const hg_ethgroup_names[HG_ETH_N];
+/* Setting from its name ("gp", "rx", ...), or -1. */
+int hg_setting_parse(const char *s, size_t n);
+
+/* A read-only table of strings: string i is data + off[i], NUL-terminated. */
+typedef struct hg_strtab {
+	uint32_t n;
+	const uint32_t *off;
+	const char *data;
+} hg_strtab;
+
+static inline const char *hg_strtab_get(const hg_strtab *t, uint32_t i)
+{
+	return t->data + t->off[i];
+}
+
+typedef struct hg_store_map hg_store_map;
+
+typedef struct hg_store {
+	char root[1024];     /* the store directory */
+	char snapdir[1100];  /* the open snapshot */
+	char snapshot[64];   /* its name */
+	uint64_t n_persons, n_events;
+	char imd_version[32];   /* "IMD2019", "IMD2025" or "none" */
+	char manifest_hash[65]; /* BLAKE2b-256 of manifest.json: identifies the data */
+	hg_date extract_date;
+
+	/* person columns */
+	hg_strtab person_ids;  /* pseudonyms */
+	const hg_date *dob;
+	const uint8_t *dob_month_only; /* 1 when only YYYY-MM was given */
+	const uint8_t *sex;            /* enum hg_sex */
+	const uint8_t *eth_cat;        /* NHS category letter, '9' for 99, 0 for blank */
+	const uint8_t *eth_group;      /* enum hg_ethgroup */
+	const uint32_t *lsoa;          /* index into lsoas, HG_NONE32 if unknown */
+	const uint8_t *imd_decile;     /* 1 (most deprived)..10, 0 unknown */
+	const uint8_t *imd_quintile;   /* 1..5, 0 unknown */
+	const uint32_t *practice;      /* index into practices, HG_NONE32 if none */
+	const hg_date *reg_from, *reg_to; /* HG_DATE_NONE: not registered / still registered */
+	const hg_date *dod;               /* HG_DATE_NONE: alive */
+	const uint64_t *flags;            /* bit i = flag_names[i] */
+
+	/* events, sorted by person then date */
+	const uint64_t *ev_off; /* n_persons + 1 */
+	const hg_date *ev_date;
+	const uint32_t *ev_code; /* index into codes */
+	const float *ev_value;   /* NaN when none */
+	const uint8_t *ev_setting;
+
+	/* dictionaries and reference data */
+	hg_strtab codes, lsoas, practices;
+	const uint8_t *lsoa_decile; /* per LSOA in lsoas, 0 if not in the IMD file */
+	hg_strtab practice_pcn, practice_subicb; /* per practice, "" if no lookup */
+	uint32_t n_flags;
+	char flag_names[HG_MAX_FLAGS][64];
+	hg_dict code_index; /* code string -> id, built at open */
+
+	hg_store_map *maps;
+	size_t n_maps;
+	void *manifest; /* json_t * */
+} hg_store;
+
+/* Open the current snapshot of a store (or a snapshot directory itself). */
+int hg_store_open(hg_store *s, const char *dir, hg_err *err);
+void hg_store_close(hg_store *s);
+/* Check the checksum of every file of the open snapshot; lists problems in err. */
+int hg_store_verify(const hg_store *s, int *n_files, hg_err *err);
+/* Resolve STORE/CURRENT (or accept a snapshot dir) into path. */
+int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
+
+/* ---- writing a snapshot ---- */
+
+typedef struct hg_store_writer {
+	char root[1024];
+	char tmpdir[1100];
+	char final_name[64];
+	void *files; /* json_t * object: name -> {bytes, type, rows, blake2b256} */
+} hg_store_writer;
+
+/* Start a new snapshot in root (created if absent); removes stale temporaries. */
+int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err);
+/* Write one column/array file into the snapshot and record its checksum. */
+int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
+		 const void *data, size_t bytes, hg_err *err);
+/* Write a string table (count, offsets, bytes) from n strings. */
+int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs,
+			 uint32_t n, hg_err *err);
+/* Write an auxiliary file (e.g. quarantine CSV) that is checksummed but not a column. */
+int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, size_t bytes,
+		      hg_err *err);
+/* Finish: write manifest (manifest is a json_t* object; "files" is added), fsync,
+ * rename into place; publish it as CURRENT when publish is set. Frees nothing of
+ * the caller's. On success snap_name receives the snapshot's name. */
+int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_name[64],
+		    hg_err *err);
+/* Abandon a snapshot being written (removes the temporary directory). */
+void hg_store_abort(hg_store_writer *w);
+
+#endif
