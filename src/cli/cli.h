@@ -20,7 +20,7 @@ int hg_cmd_stats(int argc, char **argv);
 int hg_cli_fail(const char *cmd, const hg_err *err);
 /* Print a usage error and the command's usage text; returns 2. */
 int hg_cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 /* Parse a number option or report a usage error. */
 int hg_cli_double(const char *cmd, const char *opt, const char *s, double *out);
 int hg_cli_long(const char *cmd, const char *opt, const char *s, long *out);

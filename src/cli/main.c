@@ -16,12 +16,12 @@ typedef struct {
 } hg_cmd;
 
 static const hg_cmd hg_cmds[] = {
-	{"synth", hg_cmd_synth, "write a realistic synthetic population (persons.csv, events.csv)"},
-	{"ingest", hg_cmd_ingest, "validate, pseudonymise and load CSV extracts into a store"},
-	{"info", hg_cmd_info, "describe a store: counts, date range, data completeness"},
-	{"verify", hg_cmd_verify, "check every checksum of a store"},
-	{"keygen", hg_cmd_keygen, "make a pseudonymisation key file"},
-	{"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
+    {"synth", hg_cmd_synth, "write a realistic synthetic population (persons.csv, events.csv)"},
+    {"ingest", hg_cmd_ingest, "validate, pseudonymise and load CSV extracts into a store"},
+    {"info", hg_cmd_info, "describe a store: counts, date range, data completeness"},
+    {"verify", hg_cmd_verify, "check every checksum of a store"},
+    {"keygen", hg_cmd_keygen, "make a pseudonymisation key file"},
+    {"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
 };
 
 static void hg_usage(FILE *f)
@@ -68,8 +68,7 @@ int hg_cli_long(const char *cmd, const char *opt, const char *s, long *out)
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (!*s || *end || errno) {
-		fprintf(stderr, "healthgap %s: %s expects a whole number, got '%s'\n", cmd, opt,
-			s);
+		fprintf(stderr, "healthgap %s: %s expects a whole number, got '%s'\n", cmd, opt, s);
 		return 2;
 	}
 	*out = v;

@@ -16,7 +16,7 @@ static void hg_csv_init(hg_csv *c, const char *name)
 }
 
 void hg_csv_open_mem(hg_csv *c, const char *name, const char *data, size_t size,
-		     uint64_t first_line)
+                     uint64_t first_line)
 {
 	hg_csv_init(c, name);
 	c->data = data;

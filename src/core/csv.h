@@ -20,8 +20,8 @@
 #include <stdint.h>
 
 typedef struct hg_csv {
-	char path[512];     /* name used in messages */
-	const char *data;   /* whole input */
+	char path[512];   /* name used in messages */
+	const char *data; /* whole input */
 	size_t size;
 	size_t pos;         /* next byte to read */
 	size_t end;         /* stop at this offset (for ranges) */
@@ -29,19 +29,19 @@ typedef struct hg_csv {
 	uint64_t next_line; /* line where the next record starts */
 	hg_sv *fields;
 	size_t nfields, cap;
-	size_t *offs;       /* per field: offset into unq when unescaped, else SIZE_MAX */
+	size_t *offs; /* per field: offset into unq when unescaped, else SIZE_MAX */
 	hg_buf unq;
-	const char *rec;    /* raw record bytes, without the line end */
+	const char *rec; /* raw record bytes, without the line end */
 	size_t rec_len;
 	const char *malformed; /* NULL, or why the current record's quoting is bad */
-	int owns;           /* 1 = mmap'd, 2 = malloc'd */
+	int owns;              /* 1 = mmap'd, 2 = malloc'd */
 } hg_csv;
 
 /* Open a file ("-" = standard input). */
 int hg_csv_open(hg_csv *c, const char *path, hg_err *err);
 /* Read from memory the caller keeps alive; first_line numbers the first record. */
 void hg_csv_open_mem(hg_csv *c, const char *name, const char *data, size_t size,
-		     uint64_t first_line);
+                     uint64_t first_line);
 /* Next record: 1 = a record, 0 = end of input. Blank lines are skipped. */
 int hg_csv_next(hg_csv *c);
 void hg_csv_close(hg_csv *c);

@@ -28,8 +28,7 @@ typedef struct hg_err {
 } hg_err;
 
 /* Set err (if not NULL) to code and a printf-style message; returns code. */
-int hg_err_set(hg_err *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int hg_err_set(hg_err *err, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Prefix an existing message with more context ("reading X: ..."). */
 int hg_err_wrap(hg_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void hg_err_clear(hg_err *err);

@@ -71,13 +71,13 @@ int hg_mkdir_p(const char *path, hg_err *err)
 			*p = 0;
 			if (mkdir(tmp, 0750) < 0 && errno != EEXIST)
 				return hg_err_set(err, HG_EIO, "%s: cannot create directory: %s",
-						  tmp, strerror(errno));
+				                  tmp, strerror(errno));
 			*p = '/';
 		}
 	}
 	if (mkdir(tmp, 0750) < 0 && errno != EEXIST)
 		return hg_err_set(err, HG_EIO, "%s: cannot create directory: %s", tmp,
-				  strerror(errno));
+		                  strerror(errno));
 	return 0;
 }
 
@@ -86,7 +86,7 @@ int hg_fsync_dir(const char *path, hg_err *err)
 	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return hg_err_set(err, HG_EIO, "%s: cannot open directory: %s", path,
-				  strerror(errno));
+		                  strerror(errno));
 	int r = fsync(fd);
 	close(fd);
 	if (r < 0 && errno != EINVAL)
@@ -160,7 +160,7 @@ int hg_write_file_atomic(const char *path, const void *data, size_t n, hg_err *e
 		int e = errno;
 		unlink(tmp);
 		return hg_err_set(err, HG_EIO, "%s: cannot rename into place: %s", path,
-				  strerror(e));
+		                  strerror(e));
 	}
 	char dir[4096];
 	snprintf(dir, sizeof dir, "%s", path);

@@ -45,7 +45,7 @@ void hg_parallel_for(int nthreads, size_t n, hg_range_fn fn, void *ctx)
 	pthread_t *th = hg_xcalloc((size_t)nthreads, sizeof *th);
 	for (int t = 0; t < nthreads; t++) {
 		jobs[t] = (hg_job){fn, ctx, n * (size_t)t / (size_t)nthreads,
-				   n * (size_t)(t + 1) / (size_t)nthreads, t};
+		                   n * (size_t)(t + 1) / (size_t)nthreads, t};
 		if (t > 0 && pthread_create(&th[t], NULL, hg_job_run, &jobs[t]) != 0) {
 			jobs[t].tid = -1; /* run inline below */
 		}

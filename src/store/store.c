@@ -11,10 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const hg_setting_names[HG_SET_N] = {"gp", "rx", "ae", "apc", "op", "mh", "mat",
-						 "cancer"};
+const char *const hg_setting_names[HG_SET_N] = {"gp", "rx", "ae",  "apc",
+                                                "op", "mh", "mat", "cancer"};
 const char *const hg_ethgroup_names[HG_ETH_N] = {"White", "Mixed", "Asian",
-						 "Black", "Other", "Not stated"};
+                                                 "Black", "Other", "Not stated"};
 
 int hg_setting_parse(const char *s, size_t n)
 {
@@ -55,7 +55,7 @@ int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 }
 
 static const void *hg_store_file(hg_store *s, const char *name, size_t elem, uint64_t count,
-				 hg_err *err)
+                                 hg_err *err)
 {
 	json_t *files = json_object_get(s->manifest, "files");
 	json_t *f = json_object_get(files, name);
@@ -73,9 +73,9 @@ static const void *hg_store_file(hg_store *s, const char *name, size_t elem, uin
 	uint64_t bytes = (uint64_t)json_integer_value(json_object_get(f, "bytes"));
 	if (m->map.size != bytes || (elem && m->map.size != elem * count)) {
 		hg_err_set(err, HG_ECORRUPT,
-			   "%s: size %zu does not match the manifest (%llu bytes); run "
-			   "'healthgap verify'",
-			   path, m->map.size, (unsigned long long)bytes);
+		           "%s: size %zu does not match the manifest (%llu bytes); run "
+		           "'healthgap verify'",
+		           path, m->map.size, (unsigned long long)bytes);
 		return NULL;
 	}
 	return m->map.data;
@@ -89,7 +89,7 @@ static int hg_store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *
 	size_t size = s->maps[s->n_maps - 1].map.size;
 	if (size < 4 || size < 4 + 4 * ((size_t)p[0] + 1))
 		return hg_err_set(err, HG_ECORRUPT, "%s/%s: truncated string table", s->snapdir,
-				  name);
+		                  name);
 	t->n = p[0];
 	t->off = p + 1;
 	t->data = (const char *)(p + 1 + t->n + 1);
@@ -99,11 +99,11 @@ static int hg_store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *
 	return 0;
 }
 
-#define HG_COL(field, name, type, count)                                                   \
-	do {                                                                               \
-		s->field = hg_store_file(s, name, sizeof(type), count, err);               \
-		if (!s->field)                                                             \
-			goto fail;                                                         \
+#define HG_COL(field, name, type, count)                                                           \
+	do {                                                                                       \
+		s->field = hg_store_file(s, name, sizeof(type), count, err);                       \
+		if (!s->field)                                                                     \
+			goto fail;                                                                 \
 	} while (0)
 
 int hg_store_open(hg_store *s, const char *dir, hg_err *err)
@@ -127,7 +127,7 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 	free(mtext);
 	if (!s->manifest) {
 		hg_err_set(err, HG_ECORRUPT, "%s:%d: manifest is not valid JSON: %s", path, je.line,
-			   je.text);
+		           je.text);
 		goto fail;
 	}
 	json_t *m = s->manifest;
@@ -151,7 +151,7 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 		s->n_flags = HG_MAX_FLAGS;
 	for (uint32_t i = 0; i < s->n_flags; i++)
 		snprintf(s->flag_names[i], sizeof s->flag_names[i], "%s",
-			 json_string_value(json_array_get(flags, i)));
+		         json_string_value(json_array_get(flags, i)));
 	size_t nfiles = json_object_size(json_object_get(m, "files"));
 	s->maps = hg_xcalloc(nfiles + 1, sizeof *s->maps);
 
@@ -229,8 +229,9 @@ int hg_store_verify(const hg_store *s, int *n_files, hg_err *err)
 			hg_buf_printf(&msg, "\n  %s: %s", name, e2.msg);
 			bad++;
 		} else if (!want || strcmp(want, hex) != 0) {
-			hg_buf_printf(&msg, "\n  %s: checksum mismatch (manifest %.16s..., file %.16s...)",
-				      name, want ? want : "none", hex);
+			hg_buf_printf(
+			    &msg, "\n  %s: checksum mismatch (manifest %.16s..., file %.16s...)",
+			    name, want ? want : "none", hex);
 			bad++;
 		}
 	}
@@ -238,7 +239,7 @@ int hg_store_verify(const hg_store *s, int *n_files, hg_err *err)
 		*n_files = n;
 	if (bad) {
 		hg_err_set(err, HG_ECORRUPT, "%s: %d of %d files failed verification:%s",
-			   s->snapdir, bad, n, hg_buf_cstr(&msg));
+		           s->snapdir, bad, n, hg_buf_cstr(&msg));
 		hg_buf_free(&msg);
 		return HG_ECORRUPT;
 	}

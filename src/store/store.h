@@ -30,8 +30,8 @@
 #include <stdint.h>
 
 #define HG_STORE_FORMAT_VERSION 1
-#define HG_MAX_FLAGS 64
-#define HG_NONE32 UINT32_MAX
+#define HG_MAX_FLAGS            64
+#define HG_NONE32               UINT32_MAX
 
 enum hg_sex { HG_SEX_UNKNOWN = 0, HG_SEX_MALE = 1, HG_SEX_FEMALE = 2, HG_SEX_INDET = 9 };
 
@@ -77,25 +77,25 @@ static inline const char *hg_strtab_get(const hg_strtab *t, uint32_t i)
 typedef struct hg_store_map hg_store_map;
 
 typedef struct hg_store {
-	char root[1024];     /* the store directory */
-	char snapdir[1100];  /* the open snapshot */
-	char snapshot[64];   /* its name */
+	char root[1024];    /* the store directory */
+	char snapdir[1100]; /* the open snapshot */
+	char snapshot[64];  /* its name */
 	uint64_t n_persons, n_events;
 	char imd_version[32];   /* "IMD2019", "IMD2025" or "none" */
 	char manifest_hash[65]; /* BLAKE2b-256 of manifest.json: identifies the data */
 	hg_date extract_date;
 
 	/* person columns */
-	hg_strtab person_ids;  /* pseudonyms */
+	hg_strtab person_ids; /* pseudonyms */
 	const hg_date *dob;
-	const uint8_t *dob_month_only; /* 1 when only YYYY-MM was given */
-	const uint8_t *sex;            /* enum hg_sex */
-	const uint8_t *eth_cat;        /* NHS category letter, '9' for 99, 0 for blank */
-	const uint8_t *eth_group;      /* enum hg_ethgroup */
-	const uint32_t *lsoa;          /* index into lsoas, HG_NONE32 if unknown */
-	const uint8_t *imd_decile;     /* 1 (most deprived)..10, 0 unknown */
-	const uint8_t *imd_quintile;   /* 1..5, 0 unknown */
-	const uint32_t *practice;      /* index into practices, HG_NONE32 if none */
+	const uint8_t *dob_month_only;    /* 1 when only YYYY-MM was given */
+	const uint8_t *sex;               /* enum hg_sex */
+	const uint8_t *eth_cat;           /* NHS category letter, '9' for 99, 0 for blank */
+	const uint8_t *eth_group;         /* enum hg_ethgroup */
+	const uint32_t *lsoa;             /* index into lsoas, HG_NONE32 if unknown */
+	const uint8_t *imd_decile;        /* 1 (most deprived)..10, 0 unknown */
+	const uint8_t *imd_quintile;      /* 1..5, 0 unknown */
+	const uint32_t *practice;         /* index into practices, HG_NONE32 if none */
 	const hg_date *reg_from, *reg_to; /* HG_DATE_NONE: not registered / still registered */
 	const hg_date *dod;               /* HG_DATE_NONE: alive */
 	const uint64_t *flags;            /* bit i = flag_names[i] */
@@ -109,7 +109,7 @@ typedef struct hg_store {
 
 	/* dictionaries and reference data */
 	hg_strtab codes, lsoas, practices;
-	const uint8_t *lsoa_decile; /* per LSOA in lsoas, 0 if not in the IMD file */
+	const uint8_t *lsoa_decile;              /* per LSOA in lsoas, 0 if not in the IMD file */
 	hg_strtab practice_pcn, practice_subicb; /* per practice, "" if no lookup */
 	uint32_t n_flags;
 	char flag_names[HG_MAX_FLAGS][64];
@@ -141,18 +141,18 @@ typedef struct hg_store_writer {
 int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err);
 /* Write one column/array file into the snapshot and record its checksum. */
 int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
-		 const void *data, size_t bytes, hg_err *err);
+                 const void *data, size_t bytes, hg_err *err);
 /* Write a string table (count, offsets, bytes) from n strings. */
-int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs,
-			 uint32_t n, hg_err *err);
+int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs, uint32_t n,
+                         hg_err *err);
 /* Write an auxiliary file (e.g. quarantine CSV) that is checksummed but not a column. */
 int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, size_t bytes,
-		      hg_err *err);
+                      hg_err *err);
 /* Finish: write manifest (manifest is a json_t* object; "files" is added), fsync,
  * rename into place; publish it as CURRENT when publish is set. Frees nothing of
  * the caller's. On success snap_name receives the snapshot's name. */
 int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_name[64],
-		    hg_err *err);
+                    hg_err *err);
 /* Abandon a snapshot being written (removes the temporary directory). */
 void hg_store_abort(hg_store_writer *w);
 

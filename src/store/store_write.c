@@ -63,7 +63,7 @@ int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err)
 		return -1;
 	hg_store_clean_stale(root);
 	snprintf(w->tmpdir, sizeof w->tmpdir, "%s/.tmp-%ld-%08x", root, (long)getpid(),
-		 randombytes_random());
+	         randombytes_random());
 	if (hg_mkdir_p(w->tmpdir, err))
 		return -1;
 	w->files = json_object();
@@ -71,7 +71,7 @@ int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err)
 }
 
 static int hg_store_record(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
-			   const void *data, size_t bytes)
+                           const void *data, size_t bytes)
 {
 	char hex[65];
 	hg_hash_hex(data, bytes, hex);
@@ -87,7 +87,7 @@ static int hg_store_record(hg_store_writer *w, const char *name, const char *typ
 }
 
 int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
-		 const void *data, size_t bytes, hg_err *err)
+                 const void *data, size_t bytes, hg_err *err)
 {
 	char path[1300];
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
@@ -97,7 +97,7 @@ int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_
 }
 
 int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, size_t bytes,
-		      hg_err *err)
+                      hg_err *err)
 {
 	char path[1300];
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
@@ -106,8 +106,8 @@ int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, si
 	return hg_store_record(w, name, NULL, 0, data, bytes);
 }
 
-int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs,
-			 uint32_t n, hg_err *err)
+int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs, uint32_t n,
+                         hg_err *err)
 {
 	hg_buf b = {0};
 	uint32_t off = 0;
@@ -125,7 +125,7 @@ int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const
 }
 
 int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_name[64],
-		    hg_err *err)
+                    hg_err *err)
 {
 	json_t *m = manifest;
 	unsigned prev = hg_store_last_snapshot(w->root);
@@ -155,7 +155,7 @@ int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_n
 	snprintf(final, sizeof final, "%s/%s", w->root, w->final_name);
 	if (rename(w->tmpdir, final) < 0)
 		return hg_err_set(err, HG_EIO, "%s: cannot rename snapshot into place: %s", final,
-				  strerror(errno));
+		                  strerror(errno));
 	if (hg_fsync_dir(w->root, err))
 		return -1;
 	if (publish) {

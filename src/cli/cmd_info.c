@@ -1,0 +1,125 @@
+/*
+ * cmd_info.c: `healthgap info` (describe a store) and `healthgap verify`.
+ */
+#include "cli.h"
+#include "store/store.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+static double hg_num(json_t *o, const char *k)
+{
+	return json_number_value(json_object_get(o, k));
+}
+
+static const char *hg_strv(json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+	return s ? s : "-";
+}
+
+static void hg_info_print(const hg_store *s)
+{
+	json_t *m = s->manifest;
+	json_t *counts = json_object_get(m, "counts");
+	json_t *imd = json_object_get(m, "imd");
+	json_t *range = json_object_get(m, "date_range");
+	json_t *comp = json_object_get(m, "completeness");
+	printf("store:        %s\n", s->root);
+	printf("snapshot:     %s (created %s, parent %s)\n", s->snapshot, hg_strv(m, "created"),
+	       hg_strv(m, "parent"));
+	printf("manifest:     blake2b256 %s\n", s->manifest_hash);
+	printf("extract date: %s\n", hg_strv(m, "extract_date"));
+	printf("persons:      %llu\n", (unsigned long long)s->n_persons);
+	printf("events:       %llu (%s to %s)\n", (unsigned long long)s->n_events,
+	       hg_strv(range, "first_event"), hg_strv(range, "last_event"));
+	json_t *bys = json_object_get(counts, "events_by_setting");
+	printf("  by setting: ");
+	for (int i = 0; i < HG_SET_N; i++)
+		printf("%s %lld%s", hg_setting_names[i],
+		       (long long)json_integer_value(json_object_get(bys, hg_setting_names[i])),
+		       i + 1 < HG_SET_N ? ", " : "\n");
+	printf("codes:        %u distinct\n", s->codes.n);
+	printf("practices:    %u\n", s->practices.n);
+	printf("LSOAs:        %u\n", s->lsoas.n);
+	printf("IMD:          %s (LSOA %s)%s\n", s->imd_version, hg_strv(imd, "lsoa_vintage"),
+	       json_is_true(json_object_get(imd, "synthetic")) ? ", SYNTHETIC geography" : "");
+	printf("flags:        ");
+	for (uint32_t i = 0; i < s->n_flags; i++)
+		printf("%s%s", s->flag_names[i], i + 1 < s->n_flags ? ", " : "");
+	printf("%s\n", s->n_flags ? "" : "none");
+	printf("pseudonyms:   %s\n", hg_strv(json_object_get(m, "pseudonymisation"), "method"));
+	printf("completeness:\n");
+	printf("  ethnicity not stated      %6.2f%%\n", hg_num(comp, "ethnicity_not_stated_pct"));
+	printf("  LSOA unknown              %6.2f%%\n", hg_num(comp, "lsoa_unknown_pct"));
+	printf("  LSOA not matched to IMD   %6.2f%%\n",
+	       hg_num(comp, "lsoa_not_matched_to_imd_pct"));
+	printf("  without a practice        %6.2f%%\n", hg_num(comp, "no_practice_pct"));
+	json_t *ing = json_object_get(m, "ingest");
+	const char *files[] = {"persons", "events"};
+	for (int i = 0; i < 2; i++) {
+		json_t *f = json_object_get(ing, files[i]);
+		printf("ingest %-7s read %lld, accepted %lld, quarantined %lld\n", files[i],
+		       (long long)json_integer_value(json_object_get(f, "read")),
+		       (long long)json_integer_value(json_object_get(f, "accepted")),
+		       (long long)json_integer_value(json_object_get(f, "quarantined")));
+	}
+}
+
+int hg_cmd_info(int argc, char **argv)
+{
+	static const char usage[] = "usage: healthgap info STORE [--json]\n";
+	const char *dir = NULL;
+	int as_json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			as_json = 1;
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else if (!dir)
+			dir = argv[i];
+		else
+			return hg_cli_usage("info", usage, "unexpected argument '%s'", argv[i]);
+	}
+	if (!dir)
+		return hg_cli_usage("info", usage, "a store directory is required");
+	hg_store s;
+	hg_err err = {0};
+	if (hg_store_open(&s, dir, &err))
+		return hg_cli_fail("info", &err);
+	if (as_json)
+		json_dumpf(s.manifest, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+	else
+		hg_info_print(&s);
+	if (as_json)
+		putchar('\n');
+	hg_store_close(&s);
+	return 0;
+}
+
+int hg_cmd_verify(int argc, char **argv)
+{
+	static const char usage[] = "usage: healthgap verify STORE\n";
+	if (argc != 2 || argv[1][0] == '-') {
+		if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		return hg_cli_usage("verify", usage, "one store directory is required");
+	}
+	hg_store s;
+	hg_err err = {0};
+	if (hg_store_open(&s, argv[1], &err))
+		return hg_cli_fail("verify", &err);
+	int n = 0;
+	int rc = hg_store_verify(&s, &n, &err);
+	if (rc) {
+		hg_store_close(&s);
+		return hg_cli_fail("verify", &err);
+	}
+	printf("%s: snapshot %s: all %d files match their checksums\n", argv[1], s.snapshot, n);
+	hg_store_close(&s);
+	return 0;
+}

@@ -1,0 +1,132 @@
+/*
+ * cmd_ingest.c: `healthgap ingest` and `healthgap keygen`.
+ */
+#include "cli.h"
+#include "core/date.h"
+#include "ingest/ingest.h"
+#include "ingest/pseudo.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char hg_ingest_usage[] =
+    "usage: healthgap ingest --persons FILE --events FILE --store DIR [options]\n"
+    "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
+    "                         default: a reference/ folder beside the persons file\n"
+    "  --imd 2019|2025        IMD version (default 2019 when available)\n"
+    "  --key-file FILE        pseudonymisation key, required for an nhs_number column\n"
+    "  --max-reject-rate R    fail when more than R of a file's rows are rejected (0.01)\n"
+    "  --extract-date DATE    latest plausible date (default today)\n"
+    "  --threads N            worker threads (default: all cores)\n"
+    "  --no-progress          no progress bar\n";
+
+int hg_cmd_ingest(int argc, char **argv)
+{
+	hg_ingest_params p;
+	hg_ingest_defaults(&p);
+	p.progress = isatty(2);
+	static const struct option opts[] = {{"persons", required_argument, 0, 'p'},
+	                                     {"events", required_argument, 0, 'e'},
+	                                     {"store", required_argument, 0, 's'},
+	                                     {"reference", required_argument, 0, 'r'},
+	                                     {"key-file", required_argument, 0, 'k'},
+	                                     {"max-reject-rate", required_argument, 0, 'm'},
+	                                     {"extract-date", required_argument, 0, 'x'},
+	                                     {"imd", required_argument, 0, 'i'},
+	                                     {"threads", required_argument, 0, 't'},
+	                                     {"no-progress", no_argument, 0, 'n'},
+	                                     {"help", no_argument, 0, 'h'},
+	                                     {0, 0, 0, 0}};
+	int o;
+	optind = 1;
+	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		long l;
+		switch (o) {
+		case 'p':
+			p.persons_path = optarg;
+			break;
+		case 'e':
+			p.events_path = optarg;
+			break;
+		case 's':
+			p.store_dir = optarg;
+			break;
+		case 'r':
+			p.reference_dir = optarg;
+			break;
+		case 'k':
+			p.key_file = optarg;
+			break;
+		case 'i':
+			p.imd_version = optarg;
+			break;
+		case 'm':
+			if (hg_cli_double("ingest", "--max-reject-rate", optarg,
+			                  &p.max_reject_rate))
+				return 2;
+			if (p.max_reject_rate < 0 || p.max_reject_rate > 1)
+				return hg_cli_usage("ingest", hg_ingest_usage,
+				                    "--max-reject-rate must be between 0 and 1");
+			break;
+		case 'x':
+			if (hg_date_parse(optarg, strlen(optarg), 0, &p.extract_date, NULL))
+				return hg_cli_usage("ingest", hg_ingest_usage,
+				                    "--extract-date expects YYYY-MM-DD");
+			break;
+		case 't':
+			if (hg_cli_long("ingest", "--threads", optarg, &l))
+				return 2;
+			p.threads = (int)l;
+			break;
+		case 'n':
+			p.progress = 0;
+			break;
+		case 'h':
+			fputs(hg_ingest_usage, stdout);
+			return 0;
+		default:
+			fputs(hg_ingest_usage, stderr);
+			return 2;
+		}
+	}
+	if (!p.persons_path || !p.events_path || !p.store_dir)
+		return hg_cli_usage("ingest", hg_ingest_usage,
+		                    "--persons, --events and --store are required");
+	hg_ingest_result res;
+	hg_err err = {0};
+	int rc = hg_ingest_run(&p, &res, &err);
+	if (rc == HG_EREJECT) {
+		fprintf(stderr, "healthgap ingest: %s\n", err.msg);
+		return 3;
+	}
+	if (rc)
+		return hg_cli_fail("ingest", &err);
+	printf("snapshot %s is now current in %s\n", res.snapshot, p.store_dir);
+	return 0;
+}
+
+int hg_cmd_keygen(int argc, char **argv)
+{
+	static const char usage[] = "usage: healthgap keygen --out FILE\n"
+	                            "  writes 32 random bytes (hex) readable by you only; keep it "
+	                            "secret and never in the store\n";
+	const char *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--out") && i + 1 < argc)
+			out = argv[++i];
+		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return 0;
+		} else
+			return hg_cli_usage("keygen", usage, "unexpected argument '%s'", argv[i]);
+	}
+	if (!out)
+		return hg_cli_usage("keygen", usage, "--out is required");
+	hg_err err = {0};
+	if (hg_key_generate(out, &err))
+		return hg_cli_fail("keygen", &err);
+	printf("wrote key %s (mode 0600)\n", out);
+	return 0;
+}

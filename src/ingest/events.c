@@ -1,0 +1,408 @@
+/*
+ * events.c: reading and validating events.csv, then ordering events by
+ * person and date.
+ *
+ * When the file holds no quote character at all (the usual case for event
+ * extracts) it is split at line boundaries into one chunk per core and the
+ * chunks are parsed in parallel, each with its own code dictionary and
+ * quarantine buffer; the results are merged in file order, so the output is
+ * identical to a sequential parse. Events are then placed by a counting sort
+ * on person and sorted by date within each person (stable).
+ */
+#include "core/thread.h"
+#include "ingest_int.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	int id, nhs, date, code, value, setting;
+	size_t ncols;
+} hg_ecols;
+
+typedef struct hg_echunk {
+	size_t begin, end;
+	uint64_t first_line;
+	uint32_t *person;
+	hg_date *date;
+	uint32_t *code;
+	float *value;
+	uint8_t *setting;
+	size_t n, cap;
+	hg_dict codes;
+	hg_quarantine quar;
+	uint64_t read;
+	hg_date min_date, max_date;
+} hg_echunk;
+
+typedef struct {
+	const char *data;
+	const char *path;
+	const hg_persons *ps;
+	hg_ecols ec;
+	hg_date lo, hi;
+	hg_echunk *chunks;
+	hg_progress *prog;
+} hg_ectx;
+
+static void hg_echunk_grow(hg_echunk *k)
+{
+	if (k->n < k->cap)
+		return;
+	size_t c = k->cap ? k->cap * 2 : 65536;
+	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
+	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
+	k->code = hg_xrealloc(k->code, c * sizeof *k->code);
+	k->value = hg_xrealloc(k->value, c * sizeof *k->value);
+	k->setting = hg_xrealloc(k->setting, c * sizeof *k->setting);
+	k->cap = c;
+}
+
+static void hg_echunk_free(hg_echunk *k)
+{
+	free(k->person);
+	free(k->date);
+	free(k->code);
+	free(k->value);
+	free(k->setting);
+	hg_dict_free(&k->codes);
+	hg_buf_free(&k->quar.csv);
+}
+
+static int hg_code_ok(hg_sv s)
+{
+	if (!s.n || s.n > 64)
+		return 0;
+	for (size_t i = 0; i < s.n; i++)
+		if ((unsigned char)s.p[i] <= ' ' || s.p[i] == ',' || s.p[i] == '"')
+			return 0;
+	return 1;
+}
+
+/* Validate one event row; returns the rejection (HG_REJ_N when accepted). */
+static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c,
+                                   const char **field, char *detail, size_t dcap)
+{
+	const hg_persons *ps = x->ps;
+	const hg_ecols *ec = &x->ec;
+	*field = "(record)";
+	if (c->malformed) {
+		snprintf(detail, dcap, "%s", c->malformed);
+		return HG_REJ_QUOTING;
+	}
+	if (c->nfields != ec->ncols) {
+		snprintf(detail, dcap, "%zu fields, header has %zu", c->nfields, ec->ncols);
+		return HG_REJ_SHAPE;
+	}
+	uint32_t p;
+	if (ec->nhs >= 0) {
+		*field = "nhs_number";
+		hg_sv s = hg_sv_trim(hg_csv_field(c, ec->nhs));
+		char digits[11];
+		if (!s.n)
+			return HG_REJ_ID_MISSING;
+		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
+			return HG_REJ_NHS_INVALID;
+		p = hg_dict_find(&ps->raw_nhs, digits, 10);
+	} else {
+		*field = "person_id";
+		hg_sv s = hg_sv_trim(hg_csv_field(c, ec->id));
+		if (!s.n)
+			return HG_REJ_ID_MISSING;
+		p = hg_dict_find(&ps->ids, s.p, s.n);
+	}
+	if (p == HG_DICT_MISSING)
+		return HG_REJ_UNKNOWN_PERSON;
+	*field = "date";
+	hg_sv ds = hg_sv_trim(hg_csv_field(c, ec->date));
+	hg_date d;
+	if (hg_date_parse(ds.p, ds.n, 0, &d, NULL)) {
+		snprintf(detail, dcap, "'%.*s' is not YYYY-MM-DD", (int)(ds.n > 40 ? 40 : ds.n),
+		         ds.p);
+		return HG_REJ_DATE_INVALID;
+	}
+	if (d < x->lo || d > x->hi)
+		return HG_REJ_DATE_RANGE;
+	if (ps->dod[p] != HG_DATE_NONE && d > ps->dod[p])
+		return HG_REJ_AFTER_DEATH;
+	if (d < ps->dob[p])
+		return HG_REJ_BEFORE_BIRTH;
+	*field = "code";
+	hg_sv code = hg_sv_trim(hg_csv_field(c, ec->code));
+	if (!hg_code_ok(code))
+		return HG_REJ_CODE;
+	*field = "value";
+	float value = NAN;
+	hg_sv vs = hg_sv_trim(hg_csv_field(c, ec->value));
+	if (vs.n) {
+		double v;
+		if (hg_parse_double(vs, &v) || fabs(v) > 3.0e38)
+			return HG_REJ_VALUE;
+		value = (float)v;
+	}
+	*field = "setting";
+	hg_sv ss = hg_sv_trim(hg_csv_field(c, ec->setting));
+	int setting = hg_setting_parse(ss.p, ss.n);
+	if (setting < 0)
+		return HG_REJ_SETTING;
+	hg_echunk_grow(k);
+	k->person[k->n] = p;
+	k->date[k->n] = d;
+	k->code[k->n] = hg_dict_intern(&k->codes, code.p, code.n, NULL);
+	k->value[k->n] = value;
+	k->setting[k->n] = (uint8_t)setting;
+	k->n++;
+	if (d < k->min_date)
+		k->min_date = d;
+	if (d > k->max_date)
+		k->max_date = d;
+	return HG_REJ_N;
+}
+
+static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
+{
+	hg_ectx *x = ctx;
+	for (size_t ci = begin; ci < end; ci++) {
+		hg_echunk *k = &x->chunks[ci];
+		hg_csv c;
+		hg_csv_open_mem(&c, x->path, x->data + k->begin, k->end - k->begin, k->first_line);
+		c.pos = 0; /* a chunk never starts with a BOM */
+		size_t last = 0;
+		while (hg_csv_next(&c)) {
+			k->read++;
+			const char *field;
+			char detail[160] = "";
+			enum hg_reject why = hg_event_row(x, k, &c, &field, detail, sizeof detail);
+			if (why != HG_REJ_N) {
+				if (x->ec.nhs >= 0)
+					hg_quarantine_add_masked(&k->quar, &c, x->ec.nhs, field,
+					                         why, detail[0] ? detail : NULL);
+				else
+					hg_quarantine_add(&k->quar, c.line, field, why,
+					                  detail[0] ? detail : NULL, c.rec,
+					                  c.rec_len);
+			}
+			if (c.pos - last > (4 << 20)) {
+				hg_progress_tick(x->prog, c.pos - last, tid == 0);
+				last = c.pos;
+			}
+		}
+		hg_progress_tick(x->prog, c.pos - last, tid == 0);
+		hg_csv_close(&c);
+	}
+}
+
+static int hg_ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const char *path,
+                         hg_err *err)
+{
+	ec->id = hg_csv_col(c, "person_id");
+	ec->nhs = hg_csv_col(c, "nhs_number");
+	ec->date = hg_csv_col(c, "date");
+	ec->code = hg_csv_col(c, "code");
+	ec->value = hg_csv_col(c, "value");
+	ec->setting = hg_csv_col(c, "setting");
+	ec->ncols = c->nfields;
+	if (ec->id < 0 && ec->nhs < 0)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s:1: header has neither person_id nor nhs_number", path);
+	if (ec->nhs >= 0 && !ps->has_nhs)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s:1: events are keyed by nhs_number but persons by person_id",
+		                  path);
+	if (ec->nhs < 0 && ps->has_nhs)
+		ec->nhs = -1; /* events keyed by pseudonym: allowed */
+	const char *need[] = {"date", "code", "setting"};
+	int idx[] = {ec->date, ec->code, ec->setting};
+	for (int i = 0; i < 3; i++)
+		if (idx[i] < 0)
+			return hg_err_set(err, HG_EINPUT, "%s:1: header has no %s column", path,
+			                  need[i]);
+	return 0;
+}
+
+/* Split data[start..size) into n chunks at line ends; returns the chunk count. */
+static size_t hg_split_lines(const char *data, size_t start, size_t size, size_t n,
+                             hg_echunk *chunks)
+{
+	size_t made = 0, pos = start;
+	for (size_t i = 0; i < n && pos < size; i++) {
+		size_t end = i == n - 1 ? size : start + (size - start) * (i + 1) / n;
+		if (end < pos)
+			end = pos;
+		if (end < size) {
+			const char *nl = memchr(data + end, '\n', size - end);
+			end = nl ? (size_t)(nl - data) + 1 : size;
+		}
+		chunks[made].begin = pos;
+		chunks[made].end = end;
+		made++;
+		pos = end;
+	}
+	return made;
+}
+
+static void hg_count_lines(void *ctx, size_t begin, size_t end, int tid)
+{
+	hg_ectx *x = ctx;
+	for (size_t ci = begin; ci < end; ci++) {
+		hg_echunk *k = &x->chunks[ci];
+		uint64_t n = 0;
+		const char *p = x->data + k->begin, *e = x->data + k->end;
+		while ((p = memchr(p, '\n', (size_t)(e - p)))) {
+			n++;
+			p++;
+		}
+		k->first_line = n; /* temporarily: newlines inside the chunk */
+	}
+}
+
+typedef struct {
+	hg_events *ev;
+} hg_sortctx;
+
+static void hg_sort_person_ranges(void *ctx, size_t begin, size_t end, int tid)
+{
+	hg_events *ev = ((hg_sortctx *)ctx)->ev;
+	for (size_t p = begin; p < end; p++) {
+		uint64_t a = ev->off[p], b = ev->off[p + 1];
+		for (uint64_t i = a + 1; i < b; i++) { /* stable insertion sort by date */
+			hg_date d = ev->date[i];
+			if (ev->date[i - 1] <= d)
+				continue;
+			uint32_t cd = ev->code[i];
+			float v = ev->value[i];
+			uint8_t s = ev->setting[i];
+			uint64_t j = i;
+			while (j > a && ev->date[j - 1] > d) {
+				ev->date[j] = ev->date[j - 1];
+				ev->code[j] = ev->code[j - 1];
+				ev->value[j] = ev->value[j - 1];
+				ev->setting[j] = ev->setting[j - 1];
+				j--;
+			}
+			ev->date[j] = d;
+			ev->code[j] = cd;
+			ev->value[j] = v;
+			ev->setting[j] = s;
+		}
+	}
+}
+
+/* Merge chunks in file order: global codes, quarantine, counting sort by person. */
+static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
+                            int threads)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < nchunks; i++)
+		total += chunks[i].n;
+	ev->n = total;
+	ev->off = hg_xcalloc(npersons + 1, sizeof *ev->off);
+	ev->date = hg_xmalloc((total ? total : 1) * sizeof *ev->date);
+	ev->code = hg_xmalloc((total ? total : 1) * sizeof *ev->code);
+	ev->value = hg_xmalloc((total ? total : 1) * sizeof *ev->value);
+	ev->setting = hg_xmalloc((total ? total : 1) * sizeof *ev->setting);
+	ev->min_date = HG_DATE_NONE;
+	ev->max_date = INT32_MIN;
+	for (size_t i = 0; i < nchunks; i++) {
+		hg_echunk *k = &chunks[i];
+		for (size_t j = 0; j < k->n; j++)
+			ev->off[k->person[j] + 1]++;
+		hg_buf_put(&ev->quar.csv, k->quar.csv.p, k->quar.csv.n);
+		ev->quar.n += k->quar.n;
+		for (int r = 0; r < HG_REJ_N; r++)
+			ev->quar.by_reason[r] += k->quar.by_reason[r];
+		ev->counts.read += k->read;
+		if (k->n && k->min_date < ev->min_date)
+			ev->min_date = k->min_date;
+		if (k->n && k->max_date > ev->max_date)
+			ev->max_date = k->max_date;
+	}
+	for (size_t p = 0; p < npersons; p++)
+		ev->off[p + 1] += ev->off[p];
+	uint64_t *fill = hg_xmalloc((npersons + 1) * sizeof *fill);
+	memcpy(fill, ev->off, (npersons + 1) * sizeof *fill);
+	for (size_t i = 0; i < nchunks; i++) {
+		hg_echunk *k = &chunks[i];
+		uint32_t *remap = hg_xmalloc((k->codes.n + 1) * sizeof *remap);
+		for (uint32_t c = 0; c < k->codes.n; c++)
+			remap[c] =
+			    hg_dict_intern(&ev->codes, k->codes.keys[c], k->codes.lens[c], NULL);
+		for (size_t j = 0; j < k->n; j++) {
+			uint64_t at = fill[k->person[j]]++;
+			ev->date[at] = k->date[j];
+			ev->code[at] = remap[k->code[j]];
+			ev->value[at] = k->value[j];
+			ev->setting[at] = k->setting[j];
+			ev->by_setting[k->setting[j]]++;
+		}
+		free(remap);
+		hg_echunk_free(k);
+	}
+	free(fill);
+	hg_sortctx sc = {ev};
+	hg_parallel_for(threads, npersons, hg_sort_person_ranges, &sc);
+	ev->counts.accepted = total;
+	ev->counts.quarantined = ev->quar.n;
+}
+
+int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *p,
+                   hg_progress *prog, hg_err *err)
+{
+	memset(ev, 0, sizeof *ev);
+	hg_dict_init(&ev->codes);
+	hg_csv c;
+	if (hg_csv_open(&c, p->events_path, err))
+		return -1;
+	if (!hg_csv_next(&c)) {
+		hg_csv_close(&c);
+		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)", p->events_path);
+	}
+	hg_ectx x = {.data = c.data, .path = p->events_path, .ps = ps, .prog = prog};
+	x.lo = hg_date_from_ymd(1900, 1, 1);
+	x.hi = p->extract_date;
+	if (hg_ecols_find(&x.ec, &c, ps, p->events_path, err)) {
+		hg_csv_close(&c);
+		return -1;
+	}
+	int threads = p->threads > 0 ? p->threads : hg_ncpu();
+	size_t body = c.pos;
+	int quoted = memchr(c.data + body, '"', c.size - body) != NULL;
+	size_t want = quoted || c.size - body < (1 << 20) ? 1 : (size_t)threads * 4;
+	hg_echunk *chunks = hg_xcalloc(want, sizeof *chunks);
+	size_t n = hg_split_lines(c.data, body, c.size, want, chunks);
+	x.chunks = chunks;
+	hg_parallel_for(threads, n, hg_count_lines, &x);
+	uint64_t line = c.next_line;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t nl = chunks[i].first_line;
+		chunks[i].first_line = line;
+		line += nl;
+		hg_dict_init(&chunks[i].codes);
+		chunks[i].min_date = HG_DATE_NONE;
+		chunks[i].max_date = INT32_MIN;
+	}
+	prog->total = c.size;
+	prog->label = "events";
+	hg_parallel_for(threads, n, hg_echunk_parse, &x);
+	hg_progress_end(prog);
+	hg_events_merge(ev, chunks, n, ps->n, threads);
+	free(chunks);
+	hg_csv_close(&c);
+	assert(ev->counts.read == ev->counts.accepted + ev->counts.quarantined);
+	return 0;
+}
+
+void hg_events_free(hg_events *ev)
+{
+	free(ev->off);
+	free(ev->date);
+	free(ev->code);
+	free(ev->value);
+	free(ev->setting);
+	hg_dict_free(&ev->codes);
+	hg_buf_free(&ev->quar.csv);
+	memset(ev, 0, sizeof *ev);
+}

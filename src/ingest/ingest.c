@@ -1,0 +1,350 @@
+/*
+ * ingest.c: the ingest pipeline. Reference data -> persons -> events ->
+ * snapshot (columns, dictionaries, quarantine files, ingest report,
+ * manifest) -> publish, unless a file's rejection rate exceeds the limit, in
+ * which case the snapshot is kept for inspection but CURRENT is unchanged.
+ */
+#include "core/fs.h"
+#include "ingest_int.h"
+
+#include <jansson.h>
+#include <libgen.h>
+#include <math.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+void hg_ingest_defaults(hg_ingest_params *p)
+{
+	memset(p, 0, sizeof *p);
+	p->max_reject_rate = 0.01;
+	p->extract_date = hg_date_today();
+}
+
+static json_t *hg_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
+                              const uint64_t *warn, int nwarn)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "read", json_integer((json_int_t)c->read));
+	json_object_set_new(o, "accepted", json_integer((json_int_t)c->accepted));
+	json_object_set_new(o, "quarantined", json_integer((json_int_t)c->quarantined));
+	json_t *r = json_object();
+	for (int i = 0; i < HG_REJ_N; i++)
+		if (q->by_reason[i])
+			json_object_set_new(r, hg_reject_names[i],
+			                    json_integer((json_int_t)q->by_reason[i]));
+	json_object_set_new(o, "rejected_by_reason", r);
+	json_t *w = json_object();
+	for (int i = 0; i < nwarn; i++)
+		if (warn[i])
+			json_object_set_new(w, hg_warn_names[i], json_integer((json_int_t)warn[i]));
+	json_object_set_new(o, "warnings", w);
+	return o;
+}
+
+static double hg_pct(uint64_t a, uint64_t b)
+{
+	return b ? 100.0 * (double)a / (double)b : 0.0;
+}
+
+static json_t *hg_completeness(const hg_persons *ps)
+{
+	uint64_t eth = 0, lsoa_blank = 0, unmatched = 0, noprac = 0;
+	for (size_t i = 0; i < ps->n; i++) {
+		eth += ps->eth_group[i] == HG_ETH_NOT_STATED;
+		lsoa_blank += ps->lsoa[i] == HG_NONE32;
+		unmatched += ps->lsoa[i] != HG_NONE32 && !ps->decile[i];
+		noprac += ps->practice[i] == HG_NONE32;
+	}
+	json_t *o = json_object();
+	json_object_set_new(o, "ethnicity_not_stated_pct", json_real(hg_pct(eth, ps->n)));
+	json_object_set_new(o, "lsoa_unknown_pct", json_real(hg_pct(lsoa_blank, ps->n)));
+	json_object_set_new(o, "lsoa_not_matched_to_imd_pct", json_real(hg_pct(unmatched, ps->n)));
+	json_object_set_new(o, "imd_unknown_pct", json_real(hg_pct(lsoa_blank + unmatched, ps->n)));
+	json_object_set_new(o, "no_practice_pct", json_real(hg_pct(noprac, ps->n)));
+	return o;
+}
+
+static json_t *hg_source_json(const char *role, const char *path, hg_err *err)
+{
+	char hex[65];
+	if (hg_hash_file_hex(path, hex, err))
+		return NULL;
+	json_t *o = json_object();
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", path);
+	json_object_set_new(o, "role", json_string(role));
+	json_object_set_new(o, "file", json_string(basename(tmp)));
+	json_object_set_new(o, "blake2b256", json_string(hex));
+	return o;
+}
+
+#define PUT(name, type, rows, arr)                                                                 \
+	if (hg_store_put(w, name, type, rows, arr, (size_t)(rows) * sizeof *(arr), err))           \
+	return -1
+
+static int hg_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
+{
+	uint64_t n = ps->n;
+	PUT("person.dob.i32", "i32", n, ps->dob);
+	PUT("person.dob_month_only.u8", "u8", n, ps->dob_month_only);
+	PUT("person.sex.u8", "u8", n, ps->sex);
+	PUT("person.eth_cat.u8", "u8", n, ps->eth_cat);
+	PUT("person.eth_group.u8", "u8", n, ps->eth_group);
+	PUT("person.lsoa.u32", "u32", n, ps->lsoa);
+	PUT("person.imd_decile.u8", "u8", n, ps->decile);
+	PUT("person.imd_quintile.u8", "u8", n, ps->quintile);
+	PUT("person.practice.u32", "u32", n, ps->practice);
+	PUT("person.reg_from.i32", "i32", n, ps->reg_from);
+	PUT("person.reg_to.i32", "i32", n, ps->reg_to);
+	PUT("person.dod.i32", "i32", n, ps->dod);
+	PUT("person.flags.u64", "u64", n, ps->flags);
+	return hg_store_put_strings(w, "person.id.str", ps->ids.keys, ps->ids.n, err);
+}
+
+static int hg_write_events(hg_store_writer *w, const hg_events *ev, uint64_t np, hg_err *err)
+{
+	uint64_t n = ev->n;
+	PUT("event.offset.u64", "u64", np + 1, ev->off);
+	PUT("event.date.i32", "i32", n, ev->date);
+	PUT("event.code.u32", "u32", n, ev->code);
+	PUT("event.value.f32", "f32", n, ev->value);
+	PUT("event.setting.u8", "u8", n, ev->setting);
+	return hg_store_put_strings(w, "dict.code.str", ev->codes.keys, ev->codes.n, err);
+}
+
+static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                          hg_err *err)
+{
+	uint8_t *dec = hg_xcalloc(ps->lsoas.n + 1, 1);
+	for (uint32_t i = 0; i < ps->lsoas.n; i++)
+		dec[i] = (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
+	int r = hg_store_put(w, "dict.lsoa_decile.u8", "u8", ps->lsoas.n, dec, ps->lsoas.n, err);
+	free(dec);
+	if (r || hg_store_put_strings(w, "dict.lsoa.str", ps->lsoas.keys, ps->lsoas.n, err) ||
+	    hg_store_put_strings(w, "dict.practice.str", ps->practices.keys, ps->practices.n, err))
+		return -1;
+	const char **pcn = hg_xcalloc(ps->practices.n + 1, sizeof *pcn);
+	const char **sub = hg_xcalloc(ps->practices.n + 1, sizeof *sub);
+	for (uint32_t i = 0; i < ps->practices.n; i++) {
+		uint32_t id =
+		    hg_dict_find(&ref->practice, ps->practices.keys[i], ps->practices.lens[i]);
+		pcn[i] = id == HG_DICT_MISSING ? "" : ref->pcn[id];
+		sub[i] = id == HG_DICT_MISSING ? "" : ref->subicb[id];
+	}
+	r = hg_store_put_strings(w, "dict.practice_pcn.str", pcn, ps->practices.n, err) ||
+	    hg_store_put_strings(w, "dict.practice_subicb.str", sub, ps->practices.n, err);
+	free(pcn);
+	free(sub);
+	return r ? -1 : 0;
+}
+
+static int hg_write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
+                               hg_err *err)
+{
+	hg_buf b = {0};
+	hg_buf_puts(&b, "line,field,reason,record\n");
+	hg_buf_put(&b, q->csv.p, q->csv.n);
+	int r = hg_store_put_file(w, name, b.p, b.n, err);
+	hg_buf_free(&b);
+	return r;
+}
+
+static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
+                           const hg_events *ev, const hg_key *key, hg_err *err)
+{
+	json_t *m = json_object();
+	char d[11];
+	json_object_set_new(m, "format", json_string("healthgap-store"));
+	json_object_set_new(m, "format_version", json_integer(HG_STORE_FORMAT_VERSION));
+	json_object_set_new(m, "software_version",
+	                    json_string("healthgap "
+	                                "0.1.0"));
+	time_t now = time(NULL);
+	char ts[32];
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+	json_object_set_new(m, "created", json_string(ts));
+	json_object_set_new(m, "extract_date", json_string(hg_date_format(p->extract_date, d)));
+	json_t *imd = json_object();
+	json_object_set_new(imd, "version", json_string(ref->imd_version));
+	json_object_set_new(imd, "lsoa_vintage", json_string(ref->lsoa_vintage));
+	json_object_set_new(imd, "synthetic", json_boolean(ref->synthetic));
+	json_object_set_new(imd, "lsoas_in_file", json_integer(ref->n_lsoa));
+	json_t *sources = json_array();
+	json_t *s1 = hg_source_json("persons", p->persons_path, err);
+	json_t *s2 = s1 ? hg_source_json("events", p->events_path, err) : NULL;
+	if (!s1 || !s2) {
+		json_decref(s1);
+		json_decref(imd);
+		json_decref(sources);
+		json_decref(m);
+		return NULL;
+	}
+	json_array_append_new(sources, s1);
+	json_array_append_new(sources, s2);
+	if (ref->imd_source[0]) {
+		json_t *s3 = hg_source_json("imd", ref->imd_source, err);
+		if (s3)
+			json_array_append_new(sources, s3);
+	}
+	if (ref->practice_source[0]) {
+		json_t *s4 = hg_source_json("practices", ref->practice_source, err);
+		if (s4)
+			json_array_append_new(sources, s4);
+	}
+	json_object_set_new(m, "imd", imd);
+	json_object_set_new(m, "sources", sources);
+	json_t *counts = json_object();
+	json_object_set_new(counts, "persons", json_integer((json_int_t)ps->n));
+	json_object_set_new(counts, "events", json_integer((json_int_t)ev->n));
+	json_object_set_new(counts, "codes", json_integer(ev->codes.n));
+	json_object_set_new(counts, "lsoas", json_integer(ps->lsoas.n));
+	json_object_set_new(counts, "practices", json_integer(ps->practices.n));
+	json_t *bys = json_object();
+	for (int i = 0; i < HG_SET_N; i++)
+		json_object_set_new(bys, hg_setting_names[i],
+		                    json_integer((json_int_t)ev->by_setting[i]));
+	json_object_set_new(counts, "events_by_setting", bys);
+	json_object_set_new(m, "counts", counts);
+	json_t *range = json_object();
+	json_object_set_new(range, "first_event",
+	                    ev->n ? json_string(hg_date_format(ev->min_date, d)) : json_null());
+	json_object_set_new(range, "last_event",
+	                    ev->n ? json_string(hg_date_format(ev->max_date, d)) : json_null());
+	json_object_set_new(m, "date_range", range);
+	json_object_set_new(m, "completeness", hg_completeness(ps));
+	json_t *flags = json_array();
+	for (uint32_t i = 0; i < ps->n_flags; i++)
+		json_array_append_new(flags, json_string(ps->flag_names[i]));
+	json_object_set_new(m, "flags", flags);
+	json_t *pseudo = json_object();
+	json_object_set_new(pseudo, "method",
+	                    json_string(ps->has_nhs ? "HMAC-SHA256 of the NHS number"
+	                                            : "none: person_id supplied as a pseudonym"));
+	if (ps->has_nhs)
+		json_object_set_new(pseudo, "key_id", json_string(key->id));
+	json_object_set_new(m, "pseudonymisation", pseudo);
+	json_t *ing = json_object();
+	json_object_set_new(ing, "persons",
+	                    hg_counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
+	json_object_set_new(ing, "events", hg_counts_json(&ev->counts, &ev->quar, NULL, 0));
+	json_object_set_new(ing, "max_reject_rate", json_real(p->max_reject_rate));
+	json_object_set_new(m, "ingest", ing);
+	return m;
+}
+
+static void hg_print_counts(const char *label, const char *path, const hg_ingest_counts *c,
+                            const hg_quarantine *q, const uint64_t *warn, int nwarn)
+{
+	printf("%s (%s): read %llu = accepted %llu + quarantined %llu (%.2f%%)\n", label, path,
+	       (unsigned long long)c->read, (unsigned long long)c->accepted,
+	       (unsigned long long)c->quarantined, hg_pct(c->quarantined, c->read));
+	for (int i = 0; i < HG_REJ_N; i++)
+		if (q->by_reason[i])
+			printf("    rejected: %-40s %llu\n", hg_reject_names[i],
+			       (unsigned long long)q->by_reason[i]);
+	for (int i = 0; i < nwarn; i++)
+		if (warn[i])
+			printf("    warning:  %-40s %llu\n", hg_warn_names[i],
+			       (unsigned long long)warn[i]);
+}
+
+static int hg_find_reference(const hg_ingest_params *p, char *out, size_t cap)
+{
+	if (p->reference_dir) {
+		snprintf(out, cap, "%s", p->reference_dir);
+		return 1;
+	}
+	char tmp[2048];
+	snprintf(tmp, sizeof tmp, "%s", p->persons_path);
+	snprintf(out, cap, "%s/reference", dirname(tmp));
+	return hg_is_dir(out);
+}
+
+static int hg_ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
+                           const hg_events *ev, const hg_key *key, int publish,
+                           hg_ingest_result *res, hg_err *err)
+{
+	hg_store_writer w;
+	if (hg_store_begin(&w, p->store_dir, err))
+		return -1;
+	json_t *m = NULL;
+	if (hg_write_persons(&w, ps, err) || hg_write_events(&w, ev, ps->n, err) ||
+	    hg_write_dicts(&w, ps, ref, err) ||
+	    hg_write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
+	    hg_write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
+	    !(m = hg_manifest(p, ref, ps, ev, key, err)) ||
+	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
+		if (m)
+			json_decref(m);
+		hg_store_abort(&w);
+		return -1;
+	}
+	json_decref(m);
+	return 0;
+}
+
+int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
+{
+	memset(res, 0, sizeof *res);
+	if (sodium_init() < 0)
+		return hg_err_set(err, HG_EIO, "libsodium failed to initialise");
+	char refdir[2100];
+	int have_ref = hg_find_reference(p, refdir, sizeof refdir);
+	hg_reference ref;
+	if (hg_reference_load(&ref, have_ref ? refdir : NULL, p->imd_version, err)) {
+		hg_reference_free(&ref);
+		return err->code;
+	}
+	hg_key key, *keyp = NULL;
+	if (p->key_file) {
+		if (hg_key_load(&key, p->key_file, err)) {
+			hg_reference_free(&ref);
+			return err->code;
+		}
+		keyp = &key;
+	}
+	hg_progress prog = {.on = p->progress, .last_pct = -1};
+	hg_persons ps;
+	hg_events ev;
+	memset(&ev, 0, sizeof ev);
+	int rc = hg_persons_load(&ps, p, &ref, keyp, &prog, err);
+	if (!rc) {
+		atomic_store(&prog.done, 0);
+		prog.last_pct = -1;
+		rc = hg_events_load(&ev, &ps, p, &prog, err);
+	}
+	if (!rc) {
+		res->persons = ps.counts;
+		res->events = ev.counts;
+		int over =
+		    hg_pct(ps.counts.quarantined, ps.counts.read) > 100.0 * p->max_reject_rate ||
+		    hg_pct(ev.counts.quarantined, ev.counts.read) > 100.0 * p->max_reject_rate;
+		rc = hg_ingest_write(p, &ref, &ps, &ev, keyp, !over, res, err);
+		if (!rc && !p->quiet) {
+			hg_print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
+			                HG_WARN_N);
+			hg_print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0);
+			printf("IMD: %s%s\n", ref.imd_version,
+			       ref.synthetic ? " (synthetic geography)" : "");
+		}
+		if (!rc) {
+			res->published = !over;
+			if (over)
+				rc = hg_err_set(
+				    err, HG_EREJECT,
+				    "rejection rate above --max-reject-rate %.4g%%: snapshot %s "
+				    "was written (see its quarantine_*.csv) but not made current",
+				    100.0 * p->max_reject_rate, res->snapshot);
+		}
+	}
+	if (keyp)
+		sodium_memzero(&key, sizeof key);
+	hg_persons_free(&ps);
+	hg_events_free(&ev);
+	hg_reference_free(&ref);
+	return rc;
+}

@@ -1,0 +1,362 @@
+/*
+ * persons.c: reading and validating persons.csv into person columns.
+ * One row per person; the first failing rule rejects the row (quarantined
+ * with line, field and reason); soft problems are counted as warnings.
+ */
+#include "ingest_int.h"
+
+#include <assert.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	int id, nhs, dob, sex, eth, lsoa, practice, reg_from, reg_to, dod;
+	int flag[HG_MAX_FLAGS];
+	size_t ncols;
+} hg_pcols;
+
+static void hg_persons_grow(hg_persons *ps)
+{
+	if (ps->n < ps->cap)
+		return;
+	size_t c = ps->cap ? ps->cap * 2 : 4096;
+#define G(f) ps->f = hg_xrealloc(ps->f, c * sizeof *ps->f)
+	G(dob);
+	G(reg_from);
+	G(reg_to);
+	G(dod);
+	G(dob_month_only);
+	G(sex);
+	G(eth_cat);
+	G(eth_group);
+	G(decile);
+	G(quintile);
+	G(lsoa);
+	G(practice);
+	G(flags);
+#undef G
+	ps->cap = c;
+}
+
+void hg_persons_free(hg_persons *ps)
+{
+	free(ps->dob);
+	free(ps->reg_from);
+	free(ps->reg_to);
+	free(ps->dod);
+	free(ps->dob_month_only);
+	free(ps->sex);
+	free(ps->eth_cat);
+	free(ps->eth_group);
+	free(ps->decile);
+	free(ps->quintile);
+	free(ps->lsoa);
+	free(ps->practice);
+	free(ps->flags);
+	hg_dict_free(&ps->ids);
+	hg_dict_free(&ps->raw_nhs);
+	hg_dict_free(&ps->lsoas);
+	hg_dict_free(&ps->practices);
+	hg_buf_free(&ps->quar.csv);
+	memset(ps, 0, sizeof *ps);
+}
+
+static int hg_pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char *path,
+                         hg_err *err)
+{
+	pc->id = hg_csv_col(c, "person_id");
+	pc->nhs = hg_csv_col(c, "nhs_number");
+	pc->dob = hg_csv_col(c, "date_of_birth");
+	pc->sex = hg_csv_col(c, "sex");
+	pc->eth = hg_csv_col(c, "ethnicity");
+	pc->lsoa = hg_csv_col(c, "lsoa");
+	pc->practice = hg_csv_col(c, "practice");
+	pc->reg_from = hg_csv_col(c, "registered_from");
+	pc->reg_to = hg_csv_col(c, "registered_to");
+	pc->dod = hg_csv_col(c, "date_of_death");
+	pc->ncols = c->nfields;
+	if (pc->id < 0 && pc->nhs < 0)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s:1: header has neither person_id nor nhs_number", path);
+	if (pc->id >= 0 && pc->nhs >= 0)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s:1: header has both person_id and nhs_number; give one", path);
+	if (pc->dob < 0)
+		return hg_err_set(err, HG_EINPUT, "%s:1: header has no date_of_birth column", path);
+	if (pc->sex < 0)
+		return hg_err_set(err, HG_EINPUT, "%s:1: header has no sex column", path);
+	ps->has_nhs = pc->nhs >= 0;
+	for (size_t i = 0; i < c->nfields; i++) {
+		hg_sv f = hg_sv_trim(c->fields[i]);
+		if (f.n > 5 && strncasecmp(f.p, "flag_", 5) == 0) {
+			if (ps->n_flags == HG_MAX_FLAGS)
+				return hg_err_set(err, HG_EINPUT,
+				                  "%s:1: more than %d flag_ columns", path,
+				                  HG_MAX_FLAGS);
+			if (f.n - 5 >= sizeof ps->flag_names[0])
+				return hg_err_set(err, HG_EINPUT, "%s:1: flag column name too long",
+				                  path);
+			memcpy(ps->flag_names[ps->n_flags], f.p + 5, f.n - 5);
+			ps->flag_names[ps->n_flags][f.n - 5] = 0;
+			pc->flag[ps->n_flags++] = (int)i;
+		}
+	}
+	return 0;
+}
+
+typedef struct {
+	const char *field;
+	enum hg_reject why;
+	char detail[160];
+} hg_verdict;
+
+static int hg_reject_as(hg_verdict *v, const char *field, enum hg_reject why)
+{
+	v->field = field;
+	v->why = why;
+	v->detail[0] = 0;
+	return -1;
+}
+
+/* A date field: 0 ok (or blank when allowed: *out = HG_DATE_NONE), -1 rejected. */
+static int hg_date_field(hg_sv s, const char *field, int allow_month, int allow_blank, hg_date lo,
+                         hg_date hi, hg_date *out, int *prec, hg_verdict *v)
+{
+	s = hg_sv_trim(s);
+	if (!s.n) {
+		*out = HG_DATE_NONE;
+		if (allow_blank)
+			return 0;
+		return hg_reject_as(v, field, HG_REJ_DOB_MISSING);
+	}
+	if (hg_date_parse(s.p, s.n, allow_month, out, prec)) {
+		hg_reject_as(v, field, HG_REJ_DATE_INVALID);
+		snprintf(v->detail, sizeof v->detail, "'%.*s' is not YYYY-MM-DD%s", (int)s.n, s.p,
+		         allow_month ? " or YYYY-MM" : "");
+		return -1;
+	}
+	if (*out < lo || *out > hi)
+		return hg_reject_as(v, field, HG_REJ_DATE_RANGE);
+	return 0;
+}
+
+typedef struct {
+	hg_persons *ps;
+	const hg_reference *ref;
+	const hg_key *key;
+	hg_pcols pc;
+	hg_date lo, hi;
+	hg_verdict v;
+} hg_prow;
+
+static int hg_person_id(hg_prow *r, const hg_csv *c, char *id, size_t *idlen, char digits[11])
+{
+	hg_persons *ps = r->ps;
+	if (ps->has_nhs) {
+		hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.nhs));
+		if (!s.n)
+			return hg_reject_as(&r->v, "nhs_number", HG_REJ_ID_MISSING);
+		if (!r->key)
+			return hg_reject_as(&r->v, "nhs_number", HG_REJ_ID_FORMAT);
+		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
+			return hg_reject_as(&r->v, "nhs_number", HG_REJ_NHS_INVALID);
+		hg_pseudonymise(r->key, digits, id);
+		*idlen = 64;
+		return 0;
+	}
+	hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.id));
+	if (!s.n)
+		return hg_reject_as(&r->v, "person_id", HG_REJ_ID_MISSING);
+	if (s.n > 64)
+		return hg_reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
+	for (size_t i = 0; i < s.n; i++)
+		if ((unsigned char)s.p[i] < 0x20 || s.p[i] == ',')
+			return hg_reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
+	memcpy(id, s.p, s.n);
+	id[s.n] = 0;
+	*idlen = s.n;
+	return 0;
+}
+
+/* Validate one row into slot ps->n (not yet counted). */
+static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
+{
+	hg_persons *ps = r->ps;
+	size_t i = ps->n;
+	if (c->malformed) {
+		hg_reject_as(&r->v, "(record)", HG_REJ_QUOTING);
+		snprintf(r->v.detail, sizeof r->v.detail, "%s", c->malformed);
+		return -1;
+	}
+	if (c->nfields != r->pc.ncols) {
+		hg_reject_as(&r->v, "(record)", HG_REJ_SHAPE);
+		snprintf(r->v.detail, sizeof r->v.detail, "%zu fields, header has %zu", c->nfields,
+		         r->pc.ncols);
+		return -1;
+	}
+	char id[80], digits[11];
+	size_t idlen;
+	if (hg_person_id(r, c, id, &idlen, digits))
+		return -1;
+	int prec = 0;
+	if (hg_date_field(hg_csv_field(c, r->pc.dob), "date_of_birth", 1, 0, r->lo, r->hi,
+	                  &ps->dob[i], &prec, &r->v))
+		return -1;
+	ps->dob_month_only[i] = prec == HG_DATE_MONTH;
+	if (hg_date_field(hg_csv_field(c, r->pc.dod), "date_of_death", 0, 1, r->lo, r->hi,
+	                  &ps->dod[i], NULL, &r->v))
+		return -1;
+	if (ps->dod[i] != HG_DATE_NONE && ps->dod[i] < ps->dob[i])
+		return hg_reject_as(&r->v, "date_of_death", HG_REJ_DEATH_BEFORE_BIRTH);
+	int sex = hg_sex_parse(hg_sv_trim(hg_csv_field(c, r->pc.sex)));
+	if (sex == -1)
+		return hg_reject_as(&r->v, "sex", HG_REJ_SEX);
+	if (sex == -2) {
+		warn_row[HG_WARN_SEX_BLANK]++;
+		sex = HG_SEX_UNKNOWN;
+	}
+	ps->sex[i] = (uint8_t)sex;
+	int eth = hg_ethnicity_parse(hg_sv_trim(hg_csv_field(c, r->pc.eth)), &ps->eth_group[i]);
+	if (eth == -1)
+		return hg_reject_as(&r->v, "ethnicity", HG_REJ_ETHNICITY);
+	if (eth == -2)
+		warn_row[HG_WARN_ETH_BLANK]++;
+	ps->eth_cat[i] = eth < 0 ? 0 : (uint8_t)eth;
+	hg_sv lsoa = hg_sv_trim(hg_csv_field(c, r->pc.lsoa));
+	ps->lsoa[i] = HG_NONE32;
+	ps->decile[i] = 0;
+	if (!lsoa.n) {
+		warn_row[HG_WARN_LSOA_BLANK]++;
+	} else if (!hg_lsoa_valid(lsoa)) {
+		return hg_reject_as(&r->v, "lsoa", HG_REJ_LSOA);
+	} else {
+		ps->decile[i] = (uint8_t)hg_reference_decile(r->ref, lsoa.p, lsoa.n);
+		if (!ps->decile[i])
+			warn_row[HG_WARN_LSOA_UNMATCHED]++;
+	}
+	ps->quintile[i] = (uint8_t)((ps->decile[i] + 1) / 2);
+	hg_sv prac = hg_sv_trim(hg_csv_field(c, r->pc.practice));
+	if (prac.n && !hg_practice_valid(prac))
+		return hg_reject_as(&r->v, "practice", HG_REJ_PRACTICE);
+	if (hg_date_field(hg_csv_field(c, r->pc.reg_from), "registered_from", 0, 1, r->lo, r->hi,
+	                  &ps->reg_from[i], NULL, &r->v) ||
+	    hg_date_field(hg_csv_field(c, r->pc.reg_to), "registered_to", 0, 1, r->lo, r->hi,
+	                  &ps->reg_to[i], NULL, &r->v))
+		return -1;
+	if (prac.n && ps->reg_from[i] == HG_DATE_NONE)
+		return hg_reject_as(&r->v, "registered_from", HG_REJ_REG_MISSING);
+	if (ps->reg_from[i] != HG_DATE_NONE &&
+	    (ps->reg_from[i] < ps->dob[i] ||
+	     (ps->reg_to[i] != HG_DATE_NONE && ps->reg_to[i] < ps->reg_from[i])))
+		return hg_reject_as(
+		    &r->v, ps->reg_from[i] < ps->dob[i] ? "registered_from" : "registered_to",
+		    HG_REJ_REG_ORDER);
+	if (ps->reg_from[i] == HG_DATE_NONE && ps->reg_to[i] != HG_DATE_NONE)
+		return hg_reject_as(&r->v, "registered_to", HG_REJ_REG_ORDER);
+	if (ps->reg_from[i] != HG_DATE_NONE && ps->dod[i] != HG_DATE_NONE &&
+	    ps->reg_from[i] > ps->dod[i])
+		return hg_reject_as(&r->v, "registered_from", HG_REJ_REG_ORDER);
+	uint64_t flags = 0;
+	for (uint32_t f = 0; f < ps->n_flags; f++) {
+		hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.flag[f]));
+		if (s.n == 1 && s.p[0] == '1')
+			flags |= 1ULL << f;
+		else if (!(s.n == 0 || (s.n == 1 && s.p[0] == '0'))) {
+			hg_reject_as(&r->v, "flag", HG_REJ_FLAG);
+			snprintf(r->v.detail, sizeof r->v.detail, "flag_%s", ps->flag_names[f]);
+			return -1;
+		}
+	}
+	ps->flags[i] = flags;
+	/* uniqueness last, so a rejected row never claims an identifier */
+	int ins;
+	if (ps->has_nhs) {
+		hg_dict_intern(&ps->raw_nhs, digits, 10, &ins);
+		if (!ins)
+			return hg_reject_as(&r->v, "nhs_number", HG_REJ_DUPLICATE);
+	}
+	uint32_t pid = hg_dict_intern(&ps->ids, id, idlen, &ins);
+	if (!ins)
+		return hg_reject_as(&r->v, ps->has_nhs ? "nhs_number" : "person_id",
+		                    HG_REJ_DUPLICATE);
+	(void)pid;
+	assert(pid == i);
+	ps->lsoa[i] = lsoa.n ? hg_dict_intern(&ps->lsoas, lsoa.p, lsoa.n, NULL) : HG_NONE32;
+	ps->practice[i] = HG_NONE32;
+	if (prac.n) {
+		ps->practice[i] = hg_dict_intern(&ps->practices, prac.p, prac.n, NULL);
+		if (r->ref->practice.n &&
+		    hg_dict_find(&r->ref->practice, prac.p, prac.n) == HG_DICT_MISSING)
+			warn_row[HG_WARN_PRACTICE_UNMAPPED]++;
+	} else {
+		warn_row[HG_WARN_NO_PRACTICE]++;
+	}
+	return 0;
+}
+
+int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
+                    const hg_key *key, hg_progress *prog, hg_err *err)
+{
+	memset(ps, 0, sizeof *ps);
+	hg_dict_init(&ps->ids);
+	hg_dict_init(&ps->raw_nhs);
+	hg_dict_init(&ps->lsoas);
+	hg_dict_init(&ps->practices);
+	hg_csv c;
+	if (hg_csv_open(&c, p->persons_path, err))
+		return -1;
+	if (!hg_csv_next(&c)) {
+		hg_csv_close(&c);
+		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)",
+		                  p->persons_path);
+	}
+	hg_prow r = {.ps = ps, .ref = ref, .key = key};
+	r.lo = hg_date_from_ymd(1900, 1, 1);
+	r.hi = p->extract_date;
+	if (hg_pcols_find(ps, &r.pc, &c, p->persons_path, err)) {
+		hg_csv_close(&c);
+		return -1;
+	}
+	if (ps->has_nhs && !key) {
+		hg_csv_close(&c);
+		return hg_err_set(err, HG_EUSAGE,
+		                  "%s has an nhs_number column: give --key-file to pseudonymise it "
+		                  "(make one with 'healthgap keygen')",
+		                  p->persons_path);
+	}
+	prog->total = c.size;
+	prog->label = "persons";
+	size_t last = c.pos;
+	while (hg_csv_next(&c)) {
+		hg_persons_grow(ps);
+		ps->counts.read++;
+		uint64_t w[HG_WARN_N] = {0};
+		if (hg_person_row(&r, &c, w)) {
+			if (ps->has_nhs)
+				hg_quarantine_add_masked(&ps->quar, &c, r.pc.nhs, r.v.field,
+				                         r.v.why,
+				                         r.v.detail[0] ? r.v.detail : NULL);
+			else
+				hg_quarantine_add(&ps->quar, c.line, r.v.field, r.v.why,
+				                  r.v.detail[0] ? r.v.detail : NULL, c.rec,
+				                  c.rec_len);
+			continue;
+		}
+		for (int k = 0; k < HG_WARN_N; k++) {
+			ps->warn[k] += w[k];
+			ps->counts.warnings += w[k];
+		}
+		ps->n++;
+		if (c.pos - last > (1 << 20)) {
+			hg_progress_tick(prog, c.pos - last, 1);
+			last = c.pos;
+		}
+	}
+	hg_progress_end(prog);
+	ps->counts.accepted = ps->n;
+	ps->counts.quarantined = ps->quar.n;
+	hg_csv_close(&c);
+	assert(ps->counts.read == ps->counts.accepted + ps->counts.quarantined);
+	return 0;
+}

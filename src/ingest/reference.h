@@ -1,0 +1,37 @@
+/*
+ * reference.h: reference data joined at ingest. The IMD lookup (LSOA code ->
+ * IMD decile and local authority) is read from the official files: IoD2019
+ * File 1 (or File 2) on 2011 LSOAs, or the IoD2025 LSOA21 file. The optional
+ * practice lookup (practices.csv: practice_code, practice_name, pcn_code,
+ * pcn_name, sub_icb_code, sub_icb_name) maps practices to PCNs and sub-ICBs.
+ */
+#ifndef HG_REFERENCE_H
+#define HG_REFERENCE_H
+
+#include "core/dict.h"
+#include "core/error.h"
+
+#include <stdint.h>
+
+typedef struct hg_reference {
+	char dir[1024];
+	char imd_version[32]; /* "IMD2019", "IMD2025", or "none" */
+	char imd_source[1200];
+	char lsoa_vintage[8]; /* "2011", "2021" */
+	int synthetic;        /* the directory holds a SYNTHETIC marker */
+	hg_dict lsoa;         /* LSOA code -> row */
+	uint8_t *decile;      /* per row */
+	uint32_t n_lsoa;
+	hg_dict practice;     /* practice code -> row */
+	char **pcn, **subicb; /* per row */
+	char practice_source[1200];
+} hg_reference;
+
+/* Load from dir (NULL/absent dir gives an empty reference with imd_version "none").
+ * version: "2019", "2025" or NULL (2019 when present, else 2025). */
+int hg_reference_load(hg_reference *r, const char *dir, const char *version, hg_err *err);
+void hg_reference_free(hg_reference *r);
+/* IMD decile of an LSOA (1..10) or 0 when not found. */
+int hg_reference_decile(const hg_reference *r, const char *lsoa, size_t n);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * validate.c: field formats and code sets (NHS Data Dictionary: Person
+ * Stated Gender Code / Person Gender Code, Ethnic Category 2001 letters with
+ * the ONS 5+1 group mapping; ONS LSOA codes; ODS practice codes).
+ */
+#include "validate.h"
+#include "store/store.h"
+
+#include <ctype.h>
+
+const char *const hg_reject_names[HG_REJ_N] = {
+    "wrong number of fields",
+    "malformed quoting",
+    "missing person identifier",
+    "malformed person_id",
+    "NHS number fails the Modulus 11 check",
+    "duplicate person",
+    "invalid date",
+    "date outside 1900-01-01..extract date",
+    "missing date_of_birth",
+    "date_of_death before date_of_birth",
+    "registration dates out of order",
+    "practice without registered_from",
+    "invalid sex code",
+    "invalid ethnic category",
+    "malformed LSOA code",
+    "malformed practice code",
+    "flag not 0 or 1",
+    "event for unknown person",
+    "event after date of death",
+    "event before date of birth",
+    "missing or malformed code",
+    "value is not a number",
+    "unknown setting",
+};
+
+const char *const hg_warn_names[HG_WARN_N] = {
+    "sex blank (recorded as not known)", "ethnicity blank (recorded as not stated)",
+    "LSOA blank (IMD unknown)",          "LSOA not in the IMD file (IMD unknown)",
+    "no practice (not registered)",      "practice not in the practice lookup",
+};
+
+int hg_lsoa_valid(hg_sv s)
+{
+	if (s.n != 9 || (s.p[0] != 'E' && s.p[0] != 'W') || s.p[1] != '0' || s.p[2] != '1')
+		return 0;
+	for (int i = 3; i < 9; i++)
+		if (!isdigit((unsigned char)s.p[i]))
+			return 0;
+	return 1;
+}
+
+int hg_practice_valid(hg_sv s)
+{
+	if (s.n != 6 || !isupper((unsigned char)s.p[0]))
+		return 0;
+	for (int i = 1; i < 6; i++)
+		if (!isdigit((unsigned char)s.p[i]))
+			return 0;
+	return 1;
+}
+
+int hg_sex_parse(hg_sv s)
+{
+	if (s.n == 0)
+		return -2;
+	if (s.n != 1)
+		return -1;
+	switch (toupper((unsigned char)s.p[0])) {
+	case '1':
+	case 'M':
+		return HG_SEX_MALE;
+	case '2':
+	case 'F':
+		return HG_SEX_FEMALE;
+	case '9':
+	case 'I':
+		return HG_SEX_INDET;
+	case '0':
+	case 'U':
+		return HG_SEX_UNKNOWN;
+	}
+	return -1;
+}
+
+int hg_ethnicity_parse(hg_sv s, uint8_t *group)
+{
+	if (s.n == 0) {
+		*group = HG_ETH_NOT_STATED;
+		return -2;
+	}
+	if (s.n == 2 && s.p[0] == '9' && s.p[1] == '9') {
+		*group = HG_ETH_NOT_STATED;
+		return '9';
+	}
+	if (s.n != 1)
+		return -1;
+	char c = (char)toupper((unsigned char)s.p[0]);
+	switch (c) {
+	case 'A':
+	case 'B':
+	case 'C':
+		*group = HG_ETH_WHITE;
+		break;
+	case 'D':
+	case 'E':
+	case 'F':
+	case 'G':
+		*group = HG_ETH_MIXED;
+		break;
+	case 'H':
+	case 'J':
+	case 'K':
+	case 'L':
+		*group = HG_ETH_ASIAN;
+		break;
+	case 'M':
+	case 'N':
+	case 'P':
+		*group = HG_ETH_BLACK;
+		break;
+	case 'R':
+	case 'S':
+		*group = HG_ETH_OTHER;
+		break;
+	case 'Z':
+		*group = HG_ETH_NOT_STATED;
+		break;
+	default:
+		return -1;
+	}
+	return c;
+}

@@ -1,0 +1,63 @@
+/*
+ * validate.h: field rules shared by the ingest stages: code formats (LSOA,
+ * ODS practice), sex and ethnic category codes, and the catalogue of
+ * rejection reasons and warnings counted in the ingest report.
+ */
+#ifndef HG_VALIDATE_H
+#define HG_VALIDATE_H
+
+#include "core/str.h"
+
+#include <stdint.h>
+
+enum hg_reject {
+	HG_REJ_SHAPE,       /* wrong number of fields */
+	HG_REJ_QUOTING,     /* malformed quoting */
+	HG_REJ_ID_MISSING,  /* blank person_id / nhs_number */
+	HG_REJ_ID_FORMAT,   /* person_id too long or has control characters */
+	HG_REJ_NHS_INVALID, /* NHS number fails Modulus 11 */
+	HG_REJ_DUPLICATE,   /* person already seen */
+	HG_REJ_DATE_INVALID,
+	HG_REJ_DATE_RANGE, /* before 1900 or after the extract date */
+	HG_REJ_DOB_MISSING,
+	HG_REJ_DEATH_BEFORE_BIRTH,
+	HG_REJ_REG_ORDER,   /* registration dates out of order */
+	HG_REJ_REG_MISSING, /* practice given without registered_from */
+	HG_REJ_SEX,
+	HG_REJ_ETHNICITY,
+	HG_REJ_LSOA,
+	HG_REJ_PRACTICE,
+	HG_REJ_FLAG,
+	HG_REJ_UNKNOWN_PERSON,
+	HG_REJ_AFTER_DEATH,
+	HG_REJ_BEFORE_BIRTH,
+	HG_REJ_CODE,
+	HG_REJ_VALUE,
+	HG_REJ_SETTING,
+	HG_REJ_N
+};
+
+enum hg_warn {
+	HG_WARN_SEX_BLANK,
+	HG_WARN_ETH_BLANK,
+	HG_WARN_LSOA_BLANK,
+	HG_WARN_LSOA_UNMATCHED,
+	HG_WARN_NO_PRACTICE,
+	HG_WARN_PRACTICE_UNMAPPED,
+	HG_WARN_N
+};
+
+extern const char *const hg_reject_names[HG_REJ_N];
+extern const char *const hg_warn_names[HG_WARN_N];
+
+/* 1 when s is an LSOA/Data Zone style code: E01/W01 + 6 digits. */
+int hg_lsoa_valid(hg_sv s);
+/* 1 when s is an ODS GP practice code: one letter + 5 digits. */
+int hg_practice_valid(hg_sv s);
+/* Sex: 1/2/9/0 or M/F/I/U (any case) -> enum hg_sex; -1 invalid; -2 blank. */
+int hg_sex_parse(hg_sv s);
+/* NHS ethnic category A-Z (valid letters) or 99 -> stored byte ('9' for 99),
+ * group in *group; -1 invalid; -2 blank. */
+int hg_ethnicity_parse(hg_sv s, uint8_t *group);
+
+#endif
