@@ -1,0 +1,181 @@
+/*
+ * cmd_stats.c: `healthgap stats METHOD [--input FILE] [--output FILE] [OPTIONS]`.
+ *
+ * Public-health indicator statistics over a CSV, matching PHEindicatormethods.
+ * This file parses the options, reads the input table, dispatches to the
+ * method's handler through hg_stats_methods (add a row to add a method; the
+ * handler signature and helpers are in src/stats/cmd.h) and writes the result.
+ */
+#include "cli.h"
+#include "stats/cmd.h"
+#include "stats/stats.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const hg_stats_method hg_stats_methods[] = {
+    {"proportion", hg_stats_cmd_proportion, "x n group confidence multiplier",
+     "proportion with Wilson score limits (phe_proportion)"},
+    {"rate", hg_stats_cmd_rate, "x n group confidence multiplier",
+     "crude rate with exact (x < 10) or Byar's limits (phe_rate)"},
+    {"mean", hg_stats_cmd_mean, "x group confidence", "mean with Student's t limits (phe_mean)"},
+    {"dsr", hg_stats_cmd_dsr, "x n stdpop esp2013! ageband group confidence multiplier eventfreq",
+     "directly standardised rate, Dobson limits (calculate_dsr)"},
+    {"isratio", hg_stats_cmd_isratio, "x n x-ref n-ref group confidence refvalue",
+     "indirectly standardised ratio (calculate_ISRatio)"},
+    {"israte", hg_stats_cmd_israte, "x n x-ref n-ref group confidence multiplier",
+     "indirectly standardised rate (calculate_ISRate)"},
+    {"life-expectancy", hg_stats_cmd_life_expectancy,
+     "deaths population startage group confidence le-age",
+     "Chiang II abridged life table, Silcocks CI (phe_life_expectancy)"},
+    {"quantile", hg_stats_cmd_quantile, "values group nquantiles invert",
+     "assign areas to quantiles by rank (phe_quantile)"},
+    /* part B methods are added here */
+};
+
+#define HG_NMETHODS (sizeof hg_stats_methods / sizeof hg_stats_methods[0])
+
+static const char hg_stats_usage[] =
+    "usage: healthgap stats METHOD [--input FILE] [--output FILE] [OPTIONS]\n"
+    "  Reads a CSV (default standard input), writes one result row per group\n"
+    "  (default standard output). Options take a value: --name VALUE or --name=VALUE.\n"
+    "  'healthgap stats METHOD --help' lists a method's options.\n";
+
+static void hg_stats_list(FILE *f)
+{
+	fputs(hg_stats_usage, f);
+	fputs("methods:\n", f);
+	for (size_t i = 0; i < HG_NMETHODS; i++)
+		fprintf(f, "  %-20s %s\n", hg_stats_methods[i].name, hg_stats_methods[i].help);
+}
+
+static void hg_stats_method_help(FILE *f, const hg_stats_method *m)
+{
+	fprintf(f, "usage: healthgap stats %s [--input FILE] [--output FILE]", m->name);
+	const char *p = m->options;
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		int flag = len && p[len - 1] == '!';
+		fprintf(f, " [--%.*s%s]", (int)(len - flag), p, flag ? "" : " V");
+		p += len;
+		p += strspn(p, " ");
+	}
+	fprintf(f, "\n  %s\n", m->help);
+}
+
+/* Is `name` (length n) in the method's option list? *flag says if it takes no value. */
+static int hg_stats_accepts(const hg_stats_method *m, const char *name, size_t n, int *flag)
+{
+	const char *p = m->options;
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		int f = len && p[len - 1] == '!';
+		if (len - f == n && !strncmp(p, name, n)) {
+			*flag = f;
+			return 1;
+		}
+		p += len;
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+static int hg_stats_add_opt(hg_stats_args *a, const char *name, const char *value)
+{
+	if (a->nopts == HG_STATS_MAX_OPTS)
+		return -1;
+	a->opts[a->nopts++] = (hg_stats_opt){name, value};
+	return 0;
+}
+
+/* Parse argv (after METHOD) into a; returns 0 or a usage exit status. */
+static int hg_stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats_args *a)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "stats %s", m->name);
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strncmp(arg, "--", 2) || !arg[2])
+			return hg_cli_usage(cmd, hg_stats_usage, "unexpected argument '%s'", arg);
+		char *name = argv[i] + 2;
+		char *eq = strchr(name, '=');
+		size_t n = eq ? (size_t)(eq - name) : strlen(name);
+		int flag = 0;
+		int io = (n == 5 && !strncmp(name, "input", 5)) ||
+		         (n == 6 && !strncmp(name, "output", 6));
+		if (!io && !hg_stats_accepts(m, name, n, &flag))
+			return hg_cli_usage(cmd, hg_stats_usage, "unknown option '--%.*s'", (int)n,
+			                    name);
+		const char *value = NULL;
+		if (eq) {
+			*eq = 0;
+			value = eq + 1;
+		} else if (!flag) {
+			if (i + 1 >= argc)
+				return hg_cli_usage(cmd, hg_stats_usage, "--%s needs a value",
+				                    name);
+			value = argv[++i];
+		}
+		if (flag && value)
+			return hg_cli_usage(cmd, hg_stats_usage, "--%s takes no value", name);
+		if (!strcmp(name, "input"))
+			a->input = value;
+		else if (!strcmp(name, "output"))
+			a->output = value;
+		else if (hg_stats_add_opt(a, name, value))
+			return hg_cli_usage(cmd, hg_stats_usage, "too many options");
+	}
+	return 0;
+}
+
+static int hg_stats_run(const hg_stats_method *m, const hg_stats_args *a)
+{
+	char cmd[64];
+	snprintf(cmd, sizeof cmd, "stats %s", m->name);
+	hg_err err = {0};
+	hg_table t;
+	hg_tab_out out;
+	hg_tab_out_init(&out);
+	int rc = hg_table_read(&t, a->input, &err);
+	if (!rc)
+		rc = m->fn(a, &t, &out, &err);
+	if (!rc)
+		rc = hg_tab_out_write(&out, a->output, &err);
+	hg_table_free(&t);
+	hg_tab_out_free(&out);
+	if (rc == HG_EUSAGE)
+		return hg_cli_usage(cmd, hg_stats_usage, "%s", err.msg);
+	return rc ? hg_cli_fail(cmd, &err) : 0;
+}
+
+int hg_cmd_stats(int argc, char **argv)
+{
+	if (argc < 2) {
+		hg_stats_list(stderr);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
+		hg_stats_list(stdout);
+		return 0;
+	}
+	const hg_stats_method *m = NULL;
+	for (size_t i = 0; i < HG_NMETHODS; i++)
+		if (!strcmp(name, hg_stats_methods[i].name))
+			m = &hg_stats_methods[i];
+	if (!m) {
+		fprintf(stderr, "healthgap stats: unknown method '%s'\n", name);
+		hg_stats_list(stderr);
+		return 2;
+	}
+	for (int i = 2; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			hg_stats_method_help(stdout, m);
+			return 0;
+		}
+	hg_stats_args a = {.method = m->name, .input = "-", .output = "-"};
+	int rc = hg_stats_parse(m, argc - 2, argv + 2, &a);
+	return rc ? rc : hg_stats_run(m, &a);
+}
