@@ -34,17 +34,21 @@ all: $(BUILD)/healthgap
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+	@echo "  CC    $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libhealthgap.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@echo "  AR    $@"
+	@ar rcs $@ $^
 
 $(BUILD)/healthgap: $(CLI_OBJ) $(BUILD)/libhealthgap.a
-	$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhealthgap.a $(LDLIBS)
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhealthgap.a $(LDLIBS)
 
 $(BUILD)/test_unit: $(TEST_OBJ) $(BUILD)/libhealthgap.a
-	$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
 
 deps:
 	@scripts/install-deps.sh

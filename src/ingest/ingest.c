@@ -341,6 +341,8 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 				    100.0 * p->max_reject_rate, res->snapshot);
 		}
 	}
+	if (rc && rc != HG_EREJECT)
+		rc = err && err->code ? err->code : HG_EIO;
 	if (keyp)
 		sodium_memzero(&key, sizeof key);
 	hg_persons_free(&ps);
