@@ -232,7 +232,7 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 		return hg_reject_as(&r->v, "lsoa", HG_REJ_LSOA);
 	} else {
 		ps->decile[i] = (uint8_t)hg_reference_decile(r->ref, lsoa.p, lsoa.n);
-		if (!ps->decile[i])
+		if (!ps->decile[i] && r->ref->n_lsoa)
 			warn_row[HG_WARN_LSOA_UNMATCHED]++;
 	}
 	ps->quintile[i] = (uint8_t)((ps->decile[i] + 1) / 2);
