@@ -1,0 +1,48 @@
+#!/bin/bash
+# bench/ingest/run.sh BUILD [PEOPLE]: time `healthgap ingest` on a synthetic
+# population (default 1,000,000 people) against DuckDB loading the same CSVs
+# with read_csv into a database file, in the same run on the same machine.
+# Reports rows/s, the ratio, and peak memory (max RSS) of both.
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-build}
+people=${2:-1000000}
+hg="$root/$build/healthgap"
+out="$root/bench/out/ingest"
+mkdir -p "$out"
+cd "$out"
+if [ ! -s data/events.csv ] || [ "$(cat data/people 2>/dev/null)" != "$people" ]; then
+	rm -rf data
+	"$hg" synth --people "$people" --seed 1 --out data > /dev/null
+	echo "$people" > data/people
+fi
+rows_p=$(($(wc -l < data/persons.csv) - 1))
+rows_e=$(($(wc -l < data/events.csv) - 1))
+size=$(du -cm data/persons.csv data/events.csv | tail -1 | cut -f1)
+echo "input: $rows_p persons, $rows_e events, ${size} MB of CSV; $(nproc) cores"
+sync
+peak() { grep 'Maximum resident' "$1" | awk '{printf "%.0f", $6/1024}'; }
+
+rm -rf store
+/usr/bin/time -v "$hg" ingest --persons data/persons.csv --events data/events.csv \
+	--store store --no-progress --max-reject-rate 1 > hg.log 2> hg.time
+hg_s=$(grep 'Elapsed (wall clock)' hg.time | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
+hg_mb=$(peak hg.time)
+
+if [ ! -d "$root/bench/node_modules/@duckdb/node-api" ]; then
+	(cd "$root/bench" && npm install --no-audit --no-fund > /dev/null)
+fi
+/usr/bin/time -v node "$root/bench/ingest/duckdb_load.mjs" "$out/data/persons.csv" \
+	"$out/data/events.csv" "$out/duck.db" > duck.json 2> duck.time
+duck_s=$(python3 -c 'import json; print(json.load(open("duck.json"))["seconds"])')
+duck_mb=$(peak duck.time)
+
+python3 - "$rows_p" "$rows_e" "$hg_s" "$hg_mb" "$duck_s" "$duck_mb" <<'PY'
+import sys
+rp, re_, hs, hm, ds, dm = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5]), sys.argv[6]
+rows = rp + re_
+print(f"{'tool':<22}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
+print(f"{'healthgap ingest':<22}{hs:>10.2f}{rows/hs:>14,.0f}{hm:>10}")
+print(f"{'DuckDB read_csv':<22}{ds:>10.2f}{rows/ds:>14,.0f}{dm:>10}")
+print(f"ratio: healthgap is {ds/hs:.2f}x the speed of DuckDB (DuckDB time / healthgap time)")
+PY
