@@ -8,6 +8,7 @@
  */
 #include "cli.h"
 #include "stats/cmd.h"
+#include "stats/cmd_b.h"
 #include "stats/stats.h"
 
 #include <stdarg.h>
@@ -33,6 +34,32 @@ static const hg_stats_method hg_stats_methods[] = {
     {"quantile", hg_stats_cmd_quantile, "values group nquantiles invert",
      "assign areas to quantiles by rank (phe_quantile)"},
     /* part B methods are added here */
+    {"sii", hg_stats_cmd_sii,
+     "quantile population value x lower-cl upper-cl se value-type transform! multiplier "
+     "repetitions confidence rii! intercept! seed reliability-stat! group type",
+     "slope and relative index of inequality, simulated CI (phe_sii)"},
+    {"funnel-limits", hg_stats_cmd_funnel_limits,
+     "numerator denominator rate statistic multiplier ratio-type rate-type years-of-data type",
+     "100-point funnel plot control limits (calculate_funnel_limits)"},
+    {"funnel-significance", hg_stats_cmd_funnel_significance,
+     "numerator denominator rate statistic multiplier rate-type",
+     "funnel-plot outlier level of each row (assign_funnel_significance)"},
+    {"funnel-points", hg_stats_cmd_funnel_points,
+     "numerator denominator rate statistic multiplier rate-type years-of-data",
+     "rate-funnel plotting points (calculate_funnel_points)"},
+    {"spc", hg_stats_cmd_spc,
+     "value date facet improvement-direction screen-outliers fix-after-n-points rebase target "
+     "summary",
+     "XmR chart with Making Data Count rules and icons (NHSRplotthedots ptd_spc)"},
+    {"p-chart", hg_stats_cmd_p_chart, "x n group multiplier laney",
+     "p' chart of proportions with Laney's adjustment"},
+    {"u-chart", hg_stats_cmd_u_chart, "x n group multiplier laney",
+     "u' chart of rates with Laney's adjustment"},
+    {"concentration-index", hg_stats_cmd_concentration_index,
+     "quantile population value se group confidence",
+     "concentration index for grouped data with Kakwani SE"},
+    {"par", hg_stats_cmd_par, "quantile population value x n multiplier reference group",
+     "population attributable risk of inequality (PAR, PAR%)"},
 };
 
 #define HG_NMETHODS (sizeof hg_stats_methods / sizeof hg_stats_methods[0])

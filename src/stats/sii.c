@@ -15,7 +15,7 @@
  * the simulated slopes.
  */
 #include "stats/sii.h"
-#include "stats/rng.h"
+#include "stats/simrng.h"
 
 #define MATHLIB_STANDALONE 1
 #include <Rmath.h>
@@ -233,14 +233,14 @@ static int hg_dcmp(const void *a, const void *b)
 static void hg_sii_simulate(const hg_sii_fit *f, const hg_sii_opts *o, size_t nrep, double *slope,
                             double *rii)
 {
-	hg_rng r;
-	hg_rng_seed(&r, o->seed);
+	hg_simrng r;
+	hg_simrng_seed(&r, o->seed);
 	double *y = hg_xmalloc(f->q * sizeof *y);
 	int back = !o->transform;
 	double m = o->multiplier;
 	for (size_t k = 0; k < nrep; k++) {
 		for (size_t j = 0; j < f->q; j++) {
-			double v = f->t[j] + f->se[j] * hg_rng_norm(&r);
+			double v = f->t[j] + f->se[j] * hg_simrng_norm(&r);
 			y[j] = back ? hg_sii_back(o->value_type, v) : v;
 		}
 		double al, be;

@@ -1,10 +1,10 @@
 /*
- * rng.c: xoshiro256** with splitmix64 seeding and polar-method normals.
+ * simrng.c: xoshiro256** with splitmix64 seeding and polar-method normals.
  * Blackman D, Vigna S (2018). Scrambled linear pseudorandom number
  * generators. arXiv:1805.01407. Marsaglia G, Bray TA (1964). A convenient
  * method for generating normal variables. SIAM Review 6(3):260-264.
  */
-#include "stats/rng.h"
+#include "stats/simrng.h"
 
 #include <math.h>
 
@@ -16,7 +16,7 @@ static uint64_t hg_splitmix64(uint64_t *x)
 	return z ^ (z >> 31);
 }
 
-void hg_rng_seed(hg_rng *r, uint64_t seed)
+void hg_simrng_seed(hg_simrng *r, uint64_t seed)
 {
 	uint64_t x = seed;
 	for (int i = 0; i < 4; i++)
@@ -30,7 +30,7 @@ static uint64_t hg_rotl(uint64_t x, int k)
 	return (x << k) | (x >> (64 - k));
 }
 
-uint64_t hg_rng_next(hg_rng *r)
+uint64_t hg_simrng_next(hg_simrng *r)
 {
 	uint64_t *s = r->s;
 	uint64_t result = hg_rotl(s[1] * 5, 7) * 9;
@@ -44,12 +44,12 @@ uint64_t hg_rng_next(hg_rng *r)
 	return result;
 }
 
-double hg_rng_unif(hg_rng *r)
+double hg_simrng_unif(hg_simrng *r)
 {
-	return ((double)(hg_rng_next(r) >> 11) + 0.5) * 0x1.0p-53;
+	return ((double)(hg_simrng_next(r) >> 11) + 0.5) * 0x1.0p-53;
 }
 
-double hg_rng_norm(hg_rng *r)
+double hg_simrng_norm(hg_simrng *r)
 {
 	if (r->has_spare) {
 		r->has_spare = 0;
@@ -57,8 +57,8 @@ double hg_rng_norm(hg_rng *r)
 	}
 	double u, v, s;
 	do {
-		u = 2 * hg_rng_unif(r) - 1;
-		v = 2 * hg_rng_unif(r) - 1;
+		u = 2 * hg_simrng_unif(r) - 1;
+		v = 2 * hg_simrng_unif(r) - 1;
 		s = u * u + v * v;
 	} while (s >= 1 || s == 0);
 	double f = sqrt(-2 * log(s) / s);
