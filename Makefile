@@ -10,10 +10,10 @@ BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
 OPT     ?= -O2
-PKGS    := libsodium jansson libRmath sqlite3 zlib
+PKGS    := libsodium jansson libRmath sqlite3 zlib xlsxwriter
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
            -Isrc -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz) \
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz -lxlsxwriter) \
            -lm -pthread
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined

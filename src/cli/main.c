@@ -21,6 +21,7 @@ static const hg_cmd hg_cmds[] = {
     {"info", hg_cmd_info, "describe a store: counts, date range, data completeness"},
     {"verify", hg_cmd_verify, "check every checksum of a store"},
     {"keygen", hg_cmd_keygen, "make a pseudonymisation key file"},
+    {"run", hg_cmd_run, "evaluate an indicator pack over a store, with disclosure control"},
     {"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
 };
 

@@ -1,0 +1,105 @@
+/*
+ * engine.h: the measures engine. Runs a compiled pack (lang.h) over a store
+ * in one pass: persons are split across threads, each thread evaluates every
+ * person once per distinct period and adds into its own accumulators, which
+ * are merged at the end. The result is a table of cells (indicator x period
+ * x breakdown x category) of raw counts, person-time and age-band counts;
+ * hg_results_build then applies disclosure control (sdc.c) and the stats
+ * library to give the published rows, and output.c writes them.
+ */
+#ifndef HG_ENGINE_H
+#define HG_ENGINE_H
+
+#include "core/arena.h"
+#include "core/error.h"
+#include "lang/lang.h"
+
+#include <stddef.h>
+
+#define HG_DSR_BANDS 19 /* ESP2013: 0-4, 5-9, ..., 85-89, 90+ */
+#define HG_LE_NBANDS 20 /* 0, 1-4, 5-9, ..., 85-89, 90+ */
+
+/* accumulator fields of a cell; age-band pairs (events, population) follow */
+enum { HG_F_NUM = 0, HG_F_DEN, HG_F_PT, HG_F_SUM, HG_F_SUMSQ, HG_F_BANDS };
+
+typedef struct hg_cells {
+	const hg_program *pr;
+	double *acc; /* merged accumulators */
+	size_t nacc;
+	size_t *base;   /* per indicator: offset of its block in acc */
+	int *width;     /* per indicator: doubles per cell */
+	int *nbands;    /* per indicator: age bands (0, 19 or 20) */
+	int *ncat;      /* per indicator: categories over all breakdowns */
+	int **bd_off;   /* per indicator, per breakdown: first category */
+	int **bd_ncat;  /* per indicator, per breakdown: number of categories */
+	double seconds; /* time spent in the pass */
+	uint64_t person_periods;
+} hg_cells;
+
+/* Number of categories of one breakdown dimension for a store. */
+int hg_bd_dim_ncat(int kind, const hg_store *st);
+/* Label of category c of a breakdown (two-way: "a / b") into buf. */
+void hg_bd_label(const hg_breakdown *bd, const hg_store *st, const char *const *flag_names, int c,
+                 char *buf, size_t size);
+
+/* Evaluate every indicator of pr over the store with nthreads (0 = all cores). */
+int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err);
+void hg_cells_free(hg_cells *c);
+/* Pointer to the accumulator of indicator i, its period j, breakdown b, category c. */
+double *hg_cell(const hg_cells *c, int i, int j, int b, int cat);
+
+/* ---- published rows ---- */
+
+typedef struct hg_row {
+	int ind, period, bd, cat; /* period: index into the indicator's periods */
+	char category[128];
+	double num, den;         /* after rounding (NaN when suppressed) */
+	double raw_num, raw_den; /* before disclosure control, never written out */
+	double value, lo95, hi95, lo998, hi998;
+	int suppressed; /* 0 no, 1 primary, 2 secondary */
+	const char *note;
+} hg_row;
+
+typedef struct hg_restable {
+	hg_row *rows;
+	size_t n, cap;
+	int sdc_k; /* 0 = none */
+} hg_restable;
+
+/* Build the published rows: categories, disclosure control, statistics. */
+int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err);
+void hg_restable_free(hg_restable *t);
+/* "proportion_percent", "dsr_per_100000", ... */
+void hg_value_type(const hg_indicator *ind, char *buf, size_t size);
+
+/* ---- disclosure control (sdc.c) ---- */
+
+/* Round a count to the nearest 5 (halves up); 0 stays 0. */
+double hg_sdc_round5(double v);
+/*
+ * Apply rule k to the rows [0, n) of one indicator x period x breakdown
+ * group (rows already hold raw_num/raw_den): primary suppression of 1..k,
+ * rounding to 5, and secondary suppression so that no suppressed cell can be
+ * recovered from the group total or, for two-way breakdowns (n1 x n2 cells
+ * in row-major order, n1 > 0), from the row or column it lies in.
+ */
+void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2);
+
+/* ---- outputs (output.c) ---- */
+
+typedef struct hg_run_meta {
+	const char *pack_path, *pack_hash, *store_dir, *manifest_hash, *snapshot, *version;
+	const char *sdc_rule; /* "k7", "none" ... */
+	double seconds;
+	int threads;
+} hg_run_meta;
+
+enum { HG_OUT_CSV = 1, HG_OUT_JSON = 2, HG_OUT_XLSX = 4 };
+
+/* Write indicators.csv/.json/.xlsx (as selected) and metadata.json atomically into dir. */
+int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_meta *meta,
+                     int formats, const char *dir, hg_err *err);
+/* The CSV text of a table (used by tests and the CSV writer). */
+void hg_restable_csv(const hg_program *pr, const hg_restable *t, void *buf /* hg_buf * */);
+
+#endif

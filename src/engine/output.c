@@ -1,0 +1,234 @@
+/*
+ * output.c: writes a run's results: indicators.csv (the fixed column set),
+ * indicators.json (jansson), indicators.xlsx (libxlsxwriter) and
+ * metadata.json (provenance: store manifest hash, pack hash, version,
+ * disclosure rule, run time). Every file is written to a temporary name and
+ * renamed into place. Suppressed and missing values are empty (CSV, XLSX) or
+ * null (JSON).
+ */
+#include "engine/engine.h"
+
+#include "core/csv.h"
+#include "core/fs.h"
+#include "core/str.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <xlsxwriter.h>
+
+static const char *const hg_cols[] = {
+    "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",
+    "numerator",    "denominator",    "value",        "lower_ci95", "upper_ci95", "lower_ci99_8",
+    "upper_ci99_8", "value_type",     "suppressed",   "note"};
+#define HG_NCOLS 16
+
+/* Numbers: integers exactly, others with up to 6 decimals; NaN is empty. */
+static void hg_fmt_num(double v, char *buf, size_t size)
+{
+	if (isnan(v) || isinf(v)) {
+		buf[0] = 0;
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 1e15) {
+		snprintf(buf, size, "%.0f", v);
+		return;
+	}
+	snprintf(buf, size, "%.6f", v);
+	char *e = buf + strlen(buf) - 1;
+	while (*e == '0')
+		*e-- = 0;
+	if (*e == '.')
+		*e = 0;
+}
+
+typedef struct hg_cells_text {
+	char f[HG_NCOLS][160];
+	const char *p[HG_NCOLS];
+} hg_cells_text;
+
+static void hg_row_text(const hg_program *pr, const hg_row *r, hg_cells_text *x)
+{
+	const hg_indicator *ind = pr->inds[r->ind].ind;
+	snprintf(x->f[0], sizeof x->f[0], "%s", ind->id);
+	snprintf(x->f[1], sizeof x->f[1], "%s", ind->name);
+	hg_date_format(ind->periods[r->period].start, x->f[2]);
+	hg_date_format(ind->periods[r->period].end, x->f[3]);
+	snprintf(x->f[4], sizeof x->f[4], "%s", ind->bds[r->bd].name);
+	snprintf(x->f[5], sizeof x->f[5], "%s", r->category);
+	const double nums[7] = {r->num, r->den, r->value, r->lo95, r->hi95, r->lo998, r->hi998};
+	for (int k = 0; k < 7; k++)
+		hg_fmt_num(nums[k], x->f[6 + k], sizeof x->f[6 + k]);
+	hg_value_type(ind, x->f[13], sizeof x->f[13]);
+	snprintf(x->f[14], sizeof x->f[14], "%s", r->suppressed ? "true" : "false");
+	snprintf(x->f[15], sizeof x->f[15], "%s", r->note ? r->note : "");
+	for (int k = 0; k < HG_NCOLS; k++)
+		x->p[k] = x->f[k];
+}
+
+void hg_restable_csv(const hg_program *pr, const hg_restable *t, void *vb)
+{
+	hg_buf *b = vb;
+	hg_csv_put_row(b, hg_cols, HG_NCOLS);
+	hg_cells_text *x = hg_xmalloc(sizeof *x);
+	for (size_t i = 0; i < t->n; i++) {
+		hg_row_text(pr, &t->rows[i], x);
+		hg_csv_put_row(b, x->p, HG_NCOLS);
+	}
+	free(x);
+}
+
+static json_t *hg_json_num(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static json_t *hg_restable_json(const hg_program *pr, const hg_restable *t)
+{
+	json_t *arr = json_array();
+	hg_cells_text *x = hg_xmalloc(sizeof *x);
+	for (size_t i = 0; i < t->n; i++) {
+		const hg_row *r = &t->rows[i];
+		hg_row_text(pr, r, x);
+		json_t *o = json_object();
+		for (int k = 0; k < 6; k++)
+			json_object_set_new(o, hg_cols[k], json_string(x->f[k]));
+		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
+		                        r->hi95, r->lo998, r->hi998};
+		for (int k = 0; k < 7; k++)
+			json_object_set_new(o, hg_cols[6 + k], hg_json_num(nums[k]));
+		json_object_set_new(o, hg_cols[13], json_string(x->f[13]));
+		json_object_set_new(o, hg_cols[14], json_boolean(r->suppressed));
+		json_object_set_new(o, hg_cols[15], r->note ? json_string(r->note) : json_null());
+		json_array_append_new(arr, o);
+	}
+	free(x);
+	return arr;
+}
+
+static int hg_write_json_atomic(const char *path, json_t *j, hg_err *err)
+{
+	char *s = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
+	if (!s)
+		return hg_err_set(err, HG_ENOMEM, "cannot serialise %s", path);
+	int rc = hg_write_file_atomic(path, s, strlen(s), err);
+	free(s);
+	return rc;
+}
+
+static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const char *path, hg_err *err)
+{
+	char tmp[1100];
+	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
+	lxw_workbook *wb = workbook_new(tmp);
+	if (!wb)
+		return hg_err_set(err, HG_EIO, "cannot create %s", tmp);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
+	for (int k = 0; k < HG_NCOLS; k++)
+		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_cols[k], NULL);
+	hg_cells_text *x = hg_xmalloc(sizeof *x);
+	for (size_t i = 0; i < t->n && i < 1048575; i++) {
+		const hg_row *r = &t->rows[i];
+		lxw_row_t row = (lxw_row_t)(i + 1);
+		hg_row_text(pr, r, x);
+		for (int k = 0; k < 6; k++)
+			worksheet_write_string(ws, row, (lxw_col_t)k, x->f[k], NULL);
+		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
+		                        r->hi95, r->lo998, r->hi998};
+		for (int k = 0; k < 7; k++)
+			if (!isnan(nums[k]) && !isinf(nums[k]))
+				worksheet_write_number(ws, row, (lxw_col_t)(6 + k), nums[k], NULL);
+		worksheet_write_string(ws, row, 13, x->f[13], NULL);
+		worksheet_write_boolean(ws, row, 14, r->suppressed != 0, NULL);
+		if (r->note)
+			worksheet_write_string(ws, row, 15, r->note, NULL);
+	}
+	free(x);
+	lxw_error e = workbook_close(wb);
+	if (e != LXW_NO_ERROR) {
+		unlink(tmp);
+		return hg_err_set(err, HG_EIO, "writing %s: %s", path, lxw_strerror(e));
+	}
+	if (rename(tmp, path) != 0) {
+		unlink(tmp);
+		return hg_err_set(err, HG_EIO, "renaming %s into place", path);
+	}
+	return 0;
+}
+
+static json_t *hg_meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "software", json_string("healthgap"));
+	json_object_set_new(o, "version", json_string(m->version ? m->version : ""));
+	json_object_set_new(o, "pack", json_string(m->pack_path ? m->pack_path : ""));
+	json_object_set_new(o, "pack_hash_blake2b256",
+	                    json_string(m->pack_hash ? m->pack_hash : ""));
+	json_object_set_new(o, "store", json_string(m->store_dir ? m->store_dir : ""));
+	json_object_set_new(o, "store_snapshot", json_string(m->snapshot ? m->snapshot : ""));
+	json_object_set_new(o, "store_manifest_hash_blake2b256",
+	                    json_string(m->manifest_hash ? m->manifest_hash : ""));
+	json_t *sdc = json_object();
+	json_object_set_new(sdc, "rule", json_string(m->sdc_rule));
+	if (t->sdc_k > 0) {
+		char d[256];
+		snprintf(d, sizeof d,
+		         "counts of 1-%d suppressed; other counts rounded to the nearest 5; values "
+		         "from rounded counts; secondary suppression within each breakdown",
+		         t->sdc_k);
+		json_object_set_new(sdc, "description", json_string(d));
+	} else {
+		json_object_set_new(sdc, "description",
+		                    json_string("NONE: no disclosure control was applied; for "
+		                                "internal analysis only, not for release"));
+	}
+	json_object_set_new(o, "disclosure_control", sdc);
+	json_object_set_new(o, "run_seconds", json_real(m->seconds));
+	json_object_set_new(o, "threads", json_integer(m->threads));
+	char when[64];
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_object_set_new(o, "run_at", json_string(when));
+	json_object_set_new(o, "indicators", json_integer(pr->ninds));
+	json_object_set_new(o, "rows", json_integer((json_int_t)t->n));
+	return o;
+}
+
+int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_meta *meta,
+                     int formats, const char *dir, hg_err *err)
+{
+	char path[1100];
+	if (hg_mkdir_p(dir, err) != 0)
+		return HG_EIO;
+	int rc = 0;
+	if (formats & HG_OUT_CSV) {
+		hg_buf b = {0};
+		hg_restable_csv(pr, t, &b);
+		snprintf(path, sizeof path, "%s/indicators.csv", dir);
+		rc = hg_write_file_atomic(path, b.p ? b.p : "", b.n, err);
+		hg_buf_free(&b);
+	}
+	if (rc == 0 && (formats & HG_OUT_JSON)) {
+		json_t *j = hg_restable_json(pr, t);
+		snprintf(path, sizeof path, "%s/indicators.json", dir);
+		rc = hg_write_json_atomic(path, j, err);
+		json_decref(j);
+	}
+	if (rc == 0 && (formats & HG_OUT_XLSX)) {
+		snprintf(path, sizeof path, "%s/indicators.xlsx", dir);
+		rc = hg_write_xlsx(pr, t, path, err);
+	}
+	if (rc == 0) {
+		json_t *m = hg_meta_json(pr, t, meta);
+		snprintf(path, sizeof path, "%s/metadata.json", dir);
+		rc = hg_write_json_atomic(path, m, err);
+		json_decref(m);
+	}
+	return rc;
+}

@@ -1,0 +1,250 @@
+/*
+ * results.c: from accumulated cells to published rows. For every indicator
+ * x period x breakdown group it lays out the category rows, applies
+ * disclosure control (sdc.c) and computes values and 95% / 99.8% limits with
+ * the stats library from the published (rounded) counts:
+ *   proportion  Wilson score (percent);  rate  exact/Byar's (per `per`);
+ *   dsr  Dobson with ESP2013 (bands with no population contribute rate 0);
+ *   mean  Student's t;  count  the count, exact/Byar's limits;
+ *   life_expectancy  Chiang II with Silcocks' variance, normal limits.
+ * DSR and life expectancy are computed from the unrounded age-band counts
+ * (complex statistics, d8) but are suppressed with their cell.
+ */
+#include "engine/engine.h"
+
+#include "stats/stats.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
+{
+	char per[32];
+	snprintf(per, sizeof per, "%.15g", ind->per);
+	switch (ind->type) {
+	case HG_IND_PROPORTION:
+		snprintf(buf, size, "proportion_percent");
+		return;
+	case HG_IND_RATE:
+		snprintf(buf, size, "crude_rate_per_%s%s", per,
+		         ind->pop == HG_POP_PERSON_TIME ? "_person_years" : "");
+		return;
+	case HG_IND_DSR:
+		snprintf(buf, size, "dsr_per_%s", per);
+		return;
+	case HG_IND_MEAN:
+		snprintf(buf, size, "mean");
+		return;
+	case HG_IND_COUNT:
+		snprintf(buf, size, "count");
+		return;
+	default:
+		snprintf(buf, size, "life_expectancy_years");
+		return;
+	}
+}
+
+static void hg_restable_push(hg_restable *t, const hg_row *r)
+{
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->rows = hg_xrealloc(t->rows, sizeof *t->rows * t->cap);
+	}
+	t->rows[t->n++] = *r;
+}
+
+void hg_restable_free(hg_restable *t)
+{
+	free(t->rows);
+	memset(t, 0, sizeof *t);
+}
+
+static void hg_limits_none(hg_row *r)
+{
+	r->lo95 = r->hi95 = r->lo998 = r->hi998 = NAN;
+}
+
+static void hg_stat_proportion(hg_row *r, double per)
+{
+	if (!(r->den > 0)) {
+		r->value = NAN;
+		return;
+	}
+	r->value = r->num / r->den * per;
+	if (hg_wilson(r->num, r->den, 0.95, &r->lo95, &r->hi95) != 0 ||
+	    hg_wilson(r->num, r->den, 0.998, &r->lo998, &r->hi998) != 0) {
+		hg_limits_none(r);
+		return;
+	}
+	r->lo95 *= per;
+	r->hi95 *= per;
+	r->lo998 *= per;
+	r->hi998 *= per;
+}
+
+static void hg_stat_rate(hg_row *r, double den, double per)
+{
+	if (!(den > 0)) {
+		r->value = NAN;
+		return;
+	}
+	r->value = r->num / den * per;
+	hg_rate_limits(r->num, den, 0.95, per, &r->lo95, &r->hi95, NULL);
+	hg_rate_limits(r->num, den, 0.998, per, &r->lo998, &r->hi998, NULL);
+}
+
+static void hg_stat_dsr(hg_row *r, const double *cell, double per)
+{
+	double x[HG_DSR_BANDS], n[HG_DSR_BANDS];
+	for (int b = 0; b < HG_DSR_BANDS; b++) {
+		x[b] = cell[HG_F_BANDS + 2 * b];
+		n[b] = cell[HG_F_BANDS + 2 * b + 1];
+		if (n[b] <= 0) { /* no population: the band's rate counts as 0 */
+			x[b] = 0;
+			n[b] = 1;
+		}
+	}
+	hg_dsr_res d;
+	if (hg_dsr(x, n, hg_esp2013, HG_DSR_BANDS, per, &d, NULL) != 0) {
+		r->value = NAN;
+		r->note = "dsr could not be computed";
+		return;
+	}
+	r->value = d.value;
+	if (isnan(d.value))
+		r->note = "dsr not published: fewer than 10 events";
+	hg_dobson(&d, 0.95, per, &r->lo95, &r->hi95);
+	hg_dobson(&d, 0.998, per, &r->lo998, &r->hi998);
+}
+
+static void hg_stat_mean(hg_row *r, const double *cell)
+{
+	double k = cell[HG_F_NUM];
+	if (!(k > 0)) {
+		r->value = NAN;
+		return;
+	}
+	hg_mean_res m = {cell[HG_F_SUM], k, NAN, cell[HG_F_SUM] / k};
+	if (k > 1) {
+		double var = (cell[HG_F_SUMSQ] - cell[HG_F_SUM] * cell[HG_F_SUM] / k) / (k - 1);
+		m.sd = sqrt(var > 0 ? var : 0);
+	}
+	r->value = m.value;
+	if (k > 1) {
+		hg_mean_limits(&m, 0.95, &r->lo95, &r->hi95);
+		hg_mean_limits(&m, 0.998, &r->lo998, &r->hi998);
+	}
+}
+
+static void hg_stat_count(hg_row *r)
+{
+	r->value = r->num;
+	hg_count_limits(r->num, 0.95, &r->lo95, &r->hi95);
+	hg_count_limits(r->num, 0.998, &r->lo998, &r->hi998);
+}
+
+static void hg_stat_le(hg_row *r, const double *cell)
+{
+	static const double start[HG_LE_NBANDS] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
+	                                           45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+	double d[HG_LE_NBANDS], n[HG_LE_NBANDS], e[HG_LE_NBANDS], se[HG_LE_NBANDS];
+	for (int b = 0; b < HG_LE_NBANDS; b++) {
+		d[b] = cell[HG_F_BANDS + 2 * b];
+		n[b] = cell[HG_F_BANDS + 2 * b + 1];
+	}
+	int st = hg_life_table(d, n, start, HG_LE_NBANDS, e, se);
+	r->value = e[0];
+	if (st != HG_LE_OK) {
+		r->note = hg_le_status_msg(st);
+		return;
+	}
+	double z95 = hg_z2(0.95), z998 = hg_z2(0.998);
+	r->lo95 = e[0] - z95 * se[0];
+	r->hi95 = e[0] + z95 * se[0];
+	r->lo998 = e[0] - z998 * se[0];
+	r->hi998 = e[0] + z998 * se[0];
+}
+
+static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
+{
+	hg_limits_none(r);
+	r->value = NAN;
+	if (r->suppressed)
+		return;
+	switch (ind->type) {
+	case HG_IND_PROPORTION:
+		hg_stat_proportion(r, ind->per);
+		break;
+	case HG_IND_RATE:
+		hg_stat_rate(r, r->den, ind->per);
+		break;
+	case HG_IND_DSR:
+		hg_stat_dsr(r, cell, ind->per);
+		break;
+	case HG_IND_MEAN:
+		hg_stat_mean(r, cell);
+		break;
+	case HG_IND_COUNT:
+		hg_stat_count(r);
+		break;
+	default:
+		hg_stat_le(r, cell);
+		break;
+	}
+}
+
+/* Rows of one indicator x period x breakdown. */
+static void hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restable *t)
+{
+	const hg_program *pr = c->pr;
+	const hg_indicator *ind = pr->inds[i].ind;
+	const hg_breakdown *bd = &ind->bds[b];
+	int ncat = c->bd_ncat[i][b];
+	size_t first = t->n;
+	for (int k = 0; k < ncat; k++) {
+		const double *cell = hg_cell(c, i, j, b, k);
+		/* practice categories are many: list only those with anyone in them */
+		int sparse = bd->n > 0 && (bd->kind[0] == HG_BD_PRACTICE ||
+		                           (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE));
+		if (sparse && cell[HG_F_DEN] == 0)
+			continue;
+		hg_row r = {.ind = i, .period = j, .bd = b, .cat = k};
+		hg_bd_label(bd, pr->store, NULL, k, r.category, sizeof r.category);
+		r.raw_num = cell[HG_F_NUM];
+		r.raw_den = ind->type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME
+		                ? cell[HG_F_PT]
+		                : cell[HG_F_DEN];
+		r.num = r.raw_num;
+		r.den = r.raw_den;
+		hg_restable_push(t, &r);
+	}
+	size_t n = t->n - first;
+	int n1 = 0, n2 = 0;
+	if (bd->n == 2 && n == (size_t)ncat) {
+		n1 = hg_bd_dim_ncat(bd->kind[0], pr->store);
+		n2 = hg_bd_dim_ncat(bd->kind[1], pr->store);
+	}
+	if (sdc_k > 0)
+		hg_sdc_group(t->rows + first, n, sdc_k, n1, n2);
+	for (size_t k = first; k < t->n; k++) {
+		hg_row *r = &t->rows[k];
+		hg_row_stats(r, ind, hg_cell(c, i, j, b, r->cat));
+	}
+}
+
+int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
+{
+	memset(t, 0, sizeof *t);
+	t->sdc_k = sdc_k;
+	const hg_program *pr = c->pr;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		for (int j = 0; j < ind->nperiods; j++)
+			for (int b = 0; b < ind->nbds; b++)
+				hg_group(c, i, j, b, sdc_k, t);
+	}
+	(void)err;
+	return 0;
+}

@@ -1,0 +1,105 @@
+/*
+ * sdc.c: statistical disclosure control, enforced in the engine (d8 of the
+ * domain notes; HES/ECDS and OpenSAFELY conventions). With rule k:
+ *   - primary: a cell whose numerator or denominator is 1..k is suppressed;
+ *   - rounding: every other count is rounded to the nearest 5 (0 stays 0);
+ *     values are then computed from the rounded counts (results.c);
+ *   - secondary: within each indicator x period x breakdown group, if
+ *     exactly one cell is suppressed, the next smallest unsuppressed cell is
+ *     suppressed too, so the suppressed one cannot be recovered from the
+ *     "All" total by subtraction; for two-way breakdowns the same holds for
+ *     every row and column of the cross. Repeated until nothing changes.
+ *   - every statistic of a suppressed cell is suppressed.
+ * k = 0 means no control (marked as such in the metadata).
+ */
+#include "engine/engine.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+double hg_sdc_round5(double v)
+{
+	if (v == 0 || isnan(v))
+		return v;
+	return floor(v / 5.0 + 0.5) * 5.0;
+}
+
+static int hg_sdc_primary(const hg_row *r, int k)
+{
+	return (r->raw_num >= 1 && r->raw_num <= k) || (r->raw_den >= 1 && r->raw_den <= k);
+}
+
+/* Size used to choose the complementary cell: smallest denominator, then numerator. */
+static double hg_sdc_size(const hg_row *r)
+{
+	return r->raw_den * 1e6 + r->raw_num;
+}
+
+/* Rows idx[0..n) form one additive set; returns 1 if a cell was newly suppressed. */
+static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
+{
+	size_t nsup = 0, best = (size_t)-1;
+	int best_nonzero = 0;
+	for (size_t i = 0; i < n; i++) {
+		hg_row *r = &rows[idx[i]];
+		if (r->suppressed) {
+			nsup++;
+			continue;
+		}
+		int nonzero = r->raw_den > 0 || r->raw_num > 0;
+		if (best == (size_t)-1 || (nonzero && !best_nonzero) ||
+		    (nonzero == best_nonzero && hg_sdc_size(r) < hg_sdc_size(&rows[idx[best]]))) {
+			best = i;
+			best_nonzero = nonzero;
+		}
+	}
+	if (nsup != 1 || best == (size_t)-1)
+		return 0;
+	rows[idx[best]].suppressed = 2;
+	return 1;
+}
+
+void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
+{
+	if (k <= 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (hg_sdc_primary(&rows[i], k))
+			rows[i].suppressed = 1;
+	size_t *idx = hg_xmalloc(sizeof *idx * (n + 1));
+	int changed = 1;
+	for (int pass = 0; changed && pass < 16; pass++) {
+		changed = 0;
+		if (n > 1) {
+			for (size_t i = 0; i < n; i++)
+				idx[i] = i;
+			changed |= hg_sdc_complement(rows, idx, n);
+		}
+		if (n1 > 0 && n2 > 0 && (size_t)(n1 * n2) == n) {
+			for (int a = 0; a < n1; a++) {
+				for (int b = 0; b < n2; b++)
+					idx[b] = (size_t)(a * n2 + b);
+				changed |= hg_sdc_complement(rows, idx, (size_t)n2);
+			}
+			for (int b = 0; b < n2; b++) {
+				for (int a = 0; a < n1; a++)
+					idx[a] = (size_t)(a * n2 + b);
+				changed |= hg_sdc_complement(rows, idx, (size_t)n1);
+			}
+		}
+	}
+	free(idx);
+	for (size_t i = 0; i < n; i++) {
+		hg_row *r = &rows[i];
+		if (r->suppressed) {
+			r->num = r->den = NAN;
+			r->note = r->suppressed == 1
+			              ? "suppressed: a count at or below the threshold"
+			              : "suppressed to protect another cell";
+		} else {
+			r->num = hg_sdc_round5(r->raw_num);
+			r->den = hg_sdc_round5(r->raw_den);
+		}
+	}
+}

@@ -1,0 +1,271 @@
+/*
+ * ast.h: internals shared by the phases of the definition language (lexer,
+ * parser, checker, compiler): tokens, the syntax tree, the parsed pack and
+ * compiler-style diagnostics. Not for use outside src/lang and src/engine.
+ */
+#ifndef HG_LANG_AST_H
+#define HG_LANG_AST_H
+
+#include "core/arena.h"
+#include "core/dict.h"
+#include "core/error.h"
+#include "lang/lang.h"
+
+#include <stddef.h>
+
+/* ---- source and diagnostics ---- */
+
+typedef struct hg_src {
+	const char *name; /* file name shown in messages */
+	const char *text; /* NUL-terminated */
+	size_t len;
+	const char *dir; /* directory that codelist paths are relative to */
+} hg_src;
+
+/* Format "file:line:col: error: msg\n<line>\n<caret>" into err; returns HG_EINPUT. */
+int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* ---- tokens ---- */
+
+enum hg_tok_kind {
+	T_EOF = 0,
+	T_IDENT,
+	T_NUMBER,
+	T_STRING,
+	T_DATE,
+	T_LPAREN,
+	T_RPAREN,
+	T_COMMA,
+	T_COLON,
+	T_PLUS,
+	T_MINUS,
+	T_STAR,
+	T_SLASH,
+	T_AMP,
+	T_EQ,
+	T_NE,
+	T_LT,
+	T_LE,
+	T_GT,
+	T_GE,
+};
+
+typedef struct hg_tok {
+	int kind;
+	int line, col;
+	const char *p; /* start in source */
+	size_t n;
+	double num; /* T_NUMBER */
+	int date;   /* T_DATE: hg_date */
+} hg_tok;
+
+typedef struct hg_lexer {
+	const hg_src *src;
+	size_t pos;
+	int line, col;
+} hg_lexer;
+
+void hg_lex_init(hg_lexer *lx, const hg_src *src);
+/* Next token; returns HG_EINPUT (with a diagnostic) on a bad character or literal. */
+int hg_lex_next(hg_lexer *lx, hg_tok *t, hg_err *err);
+const char *hg_tok_name(int kind);
+
+/* ---- syntax tree ---- */
+
+enum hg_node_kind {
+	N_NUM,       /* num */
+	N_STR,       /* str */
+	N_DATE,      /* num = day number */
+	N_BOOL,      /* num = 0/1 */
+	N_MISSING,   /* the missing value */
+	N_DURATION,  /* num units of ival (U_DAYS, U_MONTHS) */
+	N_NAME,      /* str: attribute, let or codelist */
+	N_BINARY,    /* op, a, b */
+	N_UNARY,     /* op, a */
+	N_IF,        /* a then b else c */
+	N_IN,        /* a in (args) */
+	N_ISMISSING, /* a is missing; ival=1 for "is not missing" */
+	N_CALL,      /* str(args) */
+	N_QUERY,     /* event query: a = codelist expression, quals */
+	N_CODES,     /* codes("x", "y") */
+};
+
+enum hg_unit { U_DAYS = 0, U_MONTHS = 1 };
+
+enum hg_qual_kind {
+	Q_EVER,    /* up to the period end (the default) */
+	Q_LAST,    /* in last N units: (E - N, E] */
+	Q_PERIOD,  /* in period: [period start, period end] */
+	Q_BEFORE,  /* < a */
+	Q_AFTER,   /* > a */
+	Q_ON,      /* = a */
+	Q_SINCE,   /* >= a */
+	Q_UNTIL,   /* <= a */
+	Q_BETWEEN, /* [a, b] */
+	Q_SETTING, /* in setting names */
+	Q_WHERE,   /* event predicate a */
+	Q_PAIRED,  /* paired with codelist a (same day, with a value) */
+};
+
+typedef struct hg_node hg_node;
+
+typedef struct hg_qual {
+	int kind;
+	int line, col;
+	hg_node *a, *b;
+	double n;
+	int unit;
+	unsigned settings; /* Q_SETTING: mask of enum hg_setting */
+} hg_qual;
+
+/* value types assigned by the checker */
+enum hg_type {
+	TY_NONE = 0,
+	TY_NUM,
+	TY_BOOL,
+	TY_DATE,
+	TY_DURATION,
+	TY_STR, /* a string literal */
+	TY_SEX, /* categorical attributes compared with string literals */
+	TY_ETH,
+	TY_PRACTICE,
+	TY_SETTING, /* the event's setting, inside where */
+	TY_CODESET,
+	TY_MISSING, /* the literal missing: converts to any value type */
+};
+
+struct hg_node {
+	int kind;
+	int op; /* T_PLUS..T_GE, or KW_AND/KW_OR/KW_NOT/KW_AFTER/KW_BEFORE */
+	int line, col;
+	double num;
+	int ival;
+	const char *str;
+	hg_node *a, *b, *c;
+	hg_node **args;
+	int nargs;
+	hg_qual *quals;
+	int nquals;
+	/* set by the checker */
+	int type;
+	int sym;     /* N_NAME: attribute id, let index or codelist index; N_CALL: function id */
+	int symkind; /* SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT */
+	int codeset; /* N_QUERY / paired: index into pack codesets */
+	int paired;  /* N_QUERY: codeset of Q_PAIRED or -1 */
+};
+
+/* keyword-operators stored in hg_node.op beyond the token kinds */
+enum { KW_AND = 100, KW_OR, KW_NOT, KW_AFTER, KW_BEFORE };
+
+enum hg_sym_kind { SYM_NONE = 0, SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT };
+
+/* person attributes (SYM_ATTR) */
+enum hg_attr {
+	A_AGE,
+	A_SEX,
+	A_ETHNICITY,
+	A_IMD_QUINTILE,
+	A_IMD_DECILE,
+	A_PRACTICE,
+	A_REGISTERED,
+	A_ALIVE,
+	A_DOB,
+	A_DOD,
+	A_REG_FROM,
+	A_REG_TO,
+	A_PERIOD_START,
+	A_PERIOD_END,
+	A_PERIOD_MID,
+	A_INDEX_DATE,
+	A_DIED_IN_PERIOD,
+	A_FLAG, /* + flag index in the pack's flag names */
+};
+
+/* event fields inside `where` (SYM_EVENT) */
+enum hg_evfield { E_VALUE, E_DATE, E_SETTING };
+
+/* functions (N_CALL sym) */
+enum hg_fn {
+	F_EXISTS,
+	F_COUNT,
+	F_FIRST_DATE,
+	F_LAST_DATE,
+	F_FIRST_VALUE,
+	F_LAST_VALUE,
+	F_MIN_VALUE,
+	F_MAX_VALUE,
+	F_MEAN_VALUE,
+	F_SUM_VALUE,
+	F_COUNT_DAYS,
+	F_N_QUERY, /* functions before this take an event query */
+	F_AGE_AT = F_N_QUERY,
+	F_REGISTERED_AT,
+	F_ALIVE_AT,
+	F_MIN,
+	F_MAX,
+	F_ABS,
+	F_ROUND,
+	F_FLOOR,
+	F_COALESCE,
+	F_YEARS_BETWEEN,
+	F_N
+};
+
+/* ---- declarations ---- */
+
+typedef struct hg_let {
+	const char *name;
+	int line, col;
+	hg_node *e;
+	int type;
+	int set; /* >= 0: a codelist declaration (index into sets), e its set expression */
+} hg_let;
+
+typedef struct hg_codeset {
+	const char *name; /* NULL for anonymous sets built from an expression */
+	int line, col;
+	hg_dict codes; /* the code strings */
+	char hash[65]; /* BLAKE2b of the sorted codes */
+} hg_codeset;
+
+typedef struct hg_period_spec {
+	int set;
+	int step;     /* months per step; 0 = one period for the whole range */
+	int rolling;  /* months in a rolling window, 0 = not rolling */
+	int from, to; /* hg_date */
+} hg_period_spec;
+
+typedef struct hg_ind_src {
+	hg_indicator pub;
+	hg_node *num, *den, *val;
+	int line, col;
+	hg_period_spec ps;
+} hg_ind_src;
+
+struct hg_pack {
+	hg_arena arena;
+	hg_src src;
+	char *text; /* owned source text */
+	char hash[65];
+	hg_let *lets;
+	int nlets, caplets;
+	hg_codeset *sets;
+	int nsets, capsets;
+	hg_ind_src *inds;
+	int ninds, capinds;
+	hg_period_spec periods; /* pack default */
+	char *flag_names[64];   /* flags referenced (flag_X -> "X") */
+	int nflags;
+};
+
+int hg_parse_pack(hg_pack *pk, hg_err *err);
+int hg_check_pack(hg_pack *pk, hg_err *err);
+/* Load an OpenCodelists-style CSV into set (path relative to the pack's directory). */
+int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err *err);
+void hg_codeset_hash(hg_codeset *set);
+
+/* Expand a period specification into periods (arena-allocated). */
+int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int *n);
+
+#endif

@@ -1,0 +1,801 @@
+/*
+ * compile.c: from the checked syntax tree to register bytecode specialised
+ * for one store. Each `let` becomes a segment of straight-line code writing
+ * one register, compiled once per context in which it is used (attributes as
+ * at the period end, or at mid-period for population denominators); each
+ * indicator becomes a segment writing its numerator and denominator
+ * registers. Codelists become bitsets over the store's code ids, and string
+ * constants (sex, ethnicity, practice, setting) become numbers, so nothing is
+ * looked up by name while persons are evaluated. For every distinct period
+ * the program lists the segments to run, in dependency order.
+ */
+#include "lang/ast.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct hg_compiler {
+	const hg_pack *pk;
+	const hg_store *st;
+	hg_program *pr;
+	hg_err *err;
+	int *let_reg[2]; /* per context: register of let i, -1 if not compiled */
+	int *let_seg[2];
+	uint64_t **set_bits; /* per codeset, lazily */
+	int **seg_deps;      /* per segment: let segments it needs, -1 terminated */
+	int cur;             /* segment being emitted */
+} hg_compiler;
+
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		if ((x) != 0)                                                                      \
+			return -1;                                                                 \
+	} while (0)
+
+/* ---- emission ---- */
+
+static uint16_t hg_reg(hg_compiler *cc)
+{
+	assert(cc->pr->nregs < 65535);
+	return (uint16_t)cc->pr->nregs++;
+}
+
+static void hg_emit(hg_compiler *cc, int op, int d, int a, int b, int c, double k)
+{
+	assert(cc->cur >= 0);
+	hg_seg *sg = &cc->pr->segs[cc->cur];
+	if (sg->n == sg->cap) {
+		sg->cap = sg->cap ? 2 * sg->cap : 64;
+		sg->code = hg_xrealloc(sg->code, sizeof *sg->code * sg->cap);
+	}
+	sg->code[sg->n++] =
+	    (hg_ins){(uint16_t)op, (uint16_t)d, (uint16_t)a, (uint16_t)b, (uint16_t)c, k};
+}
+
+/* A register holding k, set once when the machine starts (never written by code). */
+static int hg_const(hg_compiler *cc, double k)
+{
+	hg_program *pr = cc->pr;
+	for (int i = 0; i < pr->nconsts; i++)
+		if (pr->const_val[i] == k || (isnan(k) && isnan(pr->const_val[i])))
+			return pr->const_reg[i];
+	if (pr->nconsts == pr->capconsts) {
+		pr->capconsts = pr->capconsts ? 2 * pr->capconsts : 32;
+		pr->const_reg = hg_xrealloc(pr->const_reg, sizeof(int) * (size_t)pr->capconsts);
+		pr->const_val = hg_xrealloc(pr->const_val, sizeof(double) * (size_t)pr->capconsts);
+	}
+	int d = hg_reg(cc);
+	pr->const_reg[pr->nconsts] = d;
+	pr->const_val[pr->nconsts++] = k;
+	return d;
+}
+
+/* A fresh register set to k by code (for accumulating window bounds). */
+static int hg_var(hg_compiler *cc, double k)
+{
+	int d = hg_reg(cc);
+	hg_emit(cc, OP_CONST, d, 0, 0, 0, k);
+	return d;
+}
+
+/* ---- dependencies ---- */
+
+static int hg_compile_let(hg_compiler *cc, int i, int ctx);
+
+static int hg_deps(hg_compiler *cc, const hg_node *n, int ctx)
+{
+	if (!n)
+		return 0;
+	if (n->kind == N_NAME && n->symkind == SYM_LET)
+		TRY(hg_compile_let(cc, n->sym, ctx));
+	TRY(hg_deps(cc, n->a, ctx));
+	TRY(hg_deps(cc, n->b, ctx));
+	TRY(hg_deps(cc, n->c, ctx));
+	for (int i = 0; i < n->nargs; i++)
+		TRY(hg_deps(cc, n->args[i], ctx));
+	for (int i = 0; i < n->nquals; i++) {
+		if (n->quals[i].kind == Q_PAIRED)
+			continue;
+		TRY(hg_deps(cc, n->quals[i].a, ctx));
+		TRY(hg_deps(cc, n->quals[i].b, ctx));
+	}
+	return 0;
+}
+
+/* Collect the let segments an expression reads (directly). */
+static void hg_collect(hg_compiler *cc, const hg_node *n, int ctx, int *list, int *nl)
+{
+	if (!n)
+		return;
+	if (n->kind == N_NAME && n->symkind == SYM_LET) {
+		int s = cc->let_seg[ctx][n->sym];
+		int seen = 0;
+		for (int i = 0; i < *nl; i++)
+			seen |= list[i] == s;
+		if (!seen && *nl < 255)
+			list[(*nl)++] = s;
+	}
+	hg_collect(cc, n->a, ctx, list, nl);
+	hg_collect(cc, n->b, ctx, list, nl);
+	hg_collect(cc, n->c, ctx, list, nl);
+	for (int i = 0; i < n->nargs; i++)
+		hg_collect(cc, n->args[i], ctx, list, nl);
+	for (int i = 0; i < n->nquals; i++)
+		if (n->quals[i].kind != Q_PAIRED) {
+			hg_collect(cc, n->quals[i].a, ctx, list, nl);
+			hg_collect(cc, n->quals[i].b, ctx, list, nl);
+		}
+}
+
+/* Start a segment; returns its index and saves the enclosing one in *save. */
+static int hg_seg_begin(hg_compiler *cc, int *save)
+{
+	hg_program *pr = cc->pr;
+	if (pr->nsegs == pr->capsegs) {
+		pr->capsegs = pr->capsegs ? 2 * pr->capsegs : 32;
+		pr->segs = hg_xrealloc(pr->segs, sizeof *pr->segs * (size_t)pr->capsegs);
+		cc->seg_deps =
+		    hg_xrealloc(cc->seg_deps, sizeof *cc->seg_deps * (size_t)pr->capsegs);
+	}
+	pr->segs[pr->nsegs] = (hg_seg){NULL, 0, 0};
+	cc->seg_deps[pr->nsegs] = NULL;
+	*save = cc->cur;
+	cc->cur = pr->nsegs;
+	return pr->nsegs++;
+}
+
+static void hg_seg_end(hg_compiler *cc, int seg, int save, const hg_node *const *roots, int nroots,
+                       int ctx)
+{
+	assert(cc->cur == seg);
+	cc->cur = save;
+	int list[256], nl = 0;
+	for (int i = 0; i < nroots; i++)
+		hg_collect(cc, roots[i], ctx, list, &nl);
+	int *deps = hg_arena_alloc(&cc->pr->arena, sizeof *deps * (size_t)(nl + 1));
+	memcpy(deps, list, sizeof *deps * (size_t)nl);
+	deps[nl] = -1;
+	cc->seg_deps[seg] = deps;
+}
+
+/* ---- constants for categorical comparisons ---- */
+
+static int hg_cat_value(hg_compiler *cc, int type, const hg_node *s, double *out)
+{
+	const char *v = s->str;
+	if (type == TY_SEX) {
+		static const struct {
+			const char *name;
+			int code;
+		} sx[] = {{"male", 1},    {"m", 1},         {"1", 1},
+		          {"female", 2},  {"f", 2},         {"2", 2},
+		          {"unknown", 0}, {"0", 0},         {"indeterminate", 9},
+		          {"9", 9},       {"not known", 0}, {"i", 9}};
+		for (size_t i = 0; i < sizeof sx / sizeof sx[0]; i++)
+			if (!strcasecmp(v, sx[i].name)) {
+				*out = sx[i].code;
+				return 0;
+			}
+		return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
+		                     "unknown sex \"%s\" (expected \"male\", \"female\", "
+		                     "\"indeterminate\" or \"unknown\")",
+		                     v);
+	}
+	if (type == TY_ETH) {
+		for (int i = 0; i < HG_ETH_N; i++)
+			if (!strcasecmp(v, hg_ethgroup_names[i])) {
+				*out = i;
+				return 0;
+			}
+		return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
+		                     "unknown ethnic group \"%s\" (expected White, Mixed, Asian, "
+		                     "Black, Other or Not stated)",
+		                     v);
+	}
+	if (type == TY_SETTING) {
+		int k = hg_setting_parse(v, strlen(v));
+		if (k < 0)
+			return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
+			                     "unknown setting \"%s\"", v);
+		*out = k;
+		return 0;
+	}
+	assert(type == TY_PRACTICE);
+	*out = -2; /* matches no one when the store has no such practice */
+	for (uint32_t i = 0; i < cc->st->practices.n; i++)
+		if (!strcmp(hg_strtab_get(&cc->st->practices, i), v))
+			*out = i;
+	return 0;
+}
+
+/* ---- expressions ---- */
+
+static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out);
+
+static int hg_index_reg(int ctx)
+{
+	return ctx ? HG_REG_MID : HG_REG_END;
+}
+
+static int hg_x_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	int a = n->sym, d;
+	switch (a) {
+	case A_PERIOD_START:
+		*out = HG_REG_START;
+		return 0;
+	case A_PERIOD_END:
+		*out = HG_REG_END;
+		return 0;
+	case A_PERIOD_MID:
+		*out = HG_REG_MID;
+		return 0;
+	case A_INDEX_DATE:
+		*out = hg_index_reg(ctx);
+		return 0;
+	case A_AGE:
+		d = hg_reg(cc);
+		hg_emit(cc, OP_AGEAT, d, hg_index_reg(ctx), 0, 0, 0);
+		break;
+	case A_REGISTERED:
+		d = hg_reg(cc);
+		hg_emit(cc, OP_REGAT, d, hg_index_reg(ctx), 0, 0, 0);
+		break;
+	case A_ALIVE:
+		d = hg_reg(cc);
+		hg_emit(cc, OP_ALIVEAT, d, hg_index_reg(ctx), 0, 0, 0);
+		break;
+	default:
+		d = hg_reg(cc);
+		if (a >= A_FLAG) {
+			int bit = cc->pr->flag_bit[a - A_FLAG];
+			if (bit < 0)
+				return hg_lang_error(cc->err, &cc->pk->src, n->line, n->col,
+				                     "the store has no flag '%s'",
+				                     cc->pk->flag_names[a - A_FLAG]);
+			hg_emit(cc, OP_ATTR, d, 0, 0, A_FLAG, bit);
+		} else {
+			hg_emit(cc, OP_ATTR, d, 0, 0, a, 0);
+		}
+	}
+	*out = d;
+	return 0;
+}
+
+static int hg_x_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	int a, b, d;
+	/* date +/- duration */
+	if (n->b->kind == N_DURATION || (n->b->type == TY_DURATION)) {
+		TRY(hg_expr(cc, n->a, ctx, &a));
+		double k = n->b->num * (n->op == T_MINUS ? -1 : 1);
+		d = hg_reg(cc);
+		if (n->b->ival == U_MONTHS)
+			hg_emit(cc, OP_ADDM, d, a, 0, 0, k);
+		else
+			hg_emit(cc, OP_ADD, d, a, hg_const(cc, k), 0, 0);
+		*out = d;
+		return 0;
+	}
+	TRY(hg_expr(cc, n->a, ctx, &a));
+	TRY(hg_expr(cc, n->b, ctx, &b));
+	int op;
+	switch (n->op) {
+	case T_PLUS:
+		op = OP_ADD;
+		break;
+	case T_MINUS:
+		op = OP_SUB;
+		break;
+	case T_STAR:
+		op = OP_MUL;
+		break;
+	case T_SLASH:
+		op = OP_DIV;
+		break;
+	case T_LT:
+	case KW_BEFORE:
+		op = OP_LT;
+		break;
+	case T_LE:
+		op = OP_LE;
+		break;
+	case T_GT:
+	case KW_AFTER:
+		op = OP_GT;
+		break;
+	case T_GE:
+		op = OP_GE;
+		break;
+	case T_EQ:
+		op = OP_EQ;
+		break;
+	case T_NE:
+		op = OP_NE;
+		break;
+	case KW_AND:
+		op = OP_AND;
+		break;
+	case KW_OR:
+		op = OP_OR;
+		break;
+	default:
+		assert(0);
+		op = OP_ADD;
+	}
+	d = hg_reg(cc);
+	hg_emit(cc, op, d, a, b, 0, 0);
+	*out = d;
+	return 0;
+}
+
+static int hg_x_in(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	int a, acc = -1;
+	TRY(hg_expr(cc, n->a, ctx, &a));
+	for (int i = 0; i < n->nargs; i++) {
+		int b, d = hg_reg(cc);
+		TRY(hg_expr(cc, n->args[i], ctx, &b));
+		hg_emit(cc, OP_EQ, d, a, b, 0, 0);
+		if (acc >= 0) {
+			int o = hg_reg(cc);
+			hg_emit(cc, OP_OR, o, acc, d, 0, 0);
+			d = o;
+		}
+		acc = d;
+	}
+	if (n->ival) {
+		int d = hg_reg(cc);
+		hg_emit(cc, OP_NOT, d, acc, 0, 0, 0);
+		acc = d;
+	}
+	*out = acc;
+	return 0;
+}
+
+static uint64_t *hg_bits(hg_compiler *cc, int set)
+{
+	if (cc->set_bits[set])
+		return cc->set_bits[set];
+	size_t words = (cc->st->codes.n + 63) / 64 + 1;
+	uint64_t *b = hg_arena_calloc(&cc->pr->arena, words * sizeof *b);
+	const hg_codeset *cs = &cc->pk->sets[set];
+	for (uint32_t i = 0; i < cs->codes.n; i++) {
+		uint32_t id = hg_dict_find(&cc->st->code_index, hg_dict_key(&cs->codes, i),
+		                           cs->codes.lens[i]);
+		if (id != HG_DICT_MISSING)
+			b[id >> 6] |= 1ull << (id & 63);
+	}
+	cc->set_bits[set] = b;
+	return b;
+}
+
+static int hg_new_query(hg_compiler *cc)
+{
+	hg_program *pr = cc->pr;
+	if (pr->nq == pr->capq) {
+		pr->capq = pr->capq ? 2 * pr->capq : 32;
+		pr->queries = hg_xrealloc(pr->queries, sizeof *pr->queries * (size_t)pr->capq);
+	}
+	memset(&pr->queries[pr->nq], 0, sizeof pr->queries[pr->nq]);
+	pr->queries[pr->nq].where_seg = -1;
+	return pr->nq++;
+}
+
+/* Window bounds: lo/hi start open (-inf, +inf); without an upper qualifier hi = period end. */
+static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
+{
+	int has_hi = 0;
+	*lo = hg_var(cc, -INFINITY);
+	*hi = hg_var(cc, INFINITY);
+	for (int i = 0; i < q->nquals; i++) {
+		const hg_qual *u = &q->quals[i];
+		int a = -1, b = -1, l = -1, h = -1;
+		if (u->a && u->kind != Q_WHERE && u->kind != Q_PAIRED)
+			TRY(hg_expr(cc, u->a, ctx, &a));
+		if (u->b)
+			TRY(hg_expr(cc, u->b, ctx, &b));
+		switch (u->kind) {
+		case Q_EVER:
+			h = HG_REG_END;
+			break;
+		case Q_PERIOD:
+			l = HG_REG_START;
+			h = HG_REG_END;
+			break;
+		case Q_LAST:
+			l = hg_reg(cc);
+			if (u->unit == U_MONTHS) {
+				hg_emit(cc, OP_ADDM, l, HG_REG_END, 0, 0, -u->n);
+				hg_emit(cc, OP_ADD, l, l, hg_const(cc, 1), 0, 0);
+			} else {
+				hg_emit(cc, OP_ADD, l, HG_REG_END, hg_const(cc, 1 - u->n), 0, 0);
+			}
+			h = HG_REG_END;
+			break;
+		case Q_BEFORE:
+			h = hg_reg(cc);
+			hg_emit(cc, OP_ADD, h, a, hg_const(cc, -1), 0, 0);
+			break;
+		case Q_AFTER:
+			l = hg_reg(cc);
+			hg_emit(cc, OP_ADD, l, a, hg_const(cc, 1), 0, 0);
+			break;
+		case Q_ON:
+			l = h = a;
+			break;
+		case Q_SINCE:
+			l = a;
+			break;
+		case Q_UNTIL:
+			h = a;
+			break;
+		case Q_BETWEEN:
+			l = a;
+			h = b;
+			break;
+		default:
+			break;
+		}
+		if (l >= 0)
+			hg_emit(cc, OP_LOMAX, *lo, *lo, l, 0, 0);
+		if (h >= 0) {
+			hg_emit(cc, OP_HIMIN, *hi, *hi, h, 0, 0);
+			has_hi = 1;
+		}
+	}
+	if (!has_hi)
+		hg_emit(cc, OP_HIMIN, *hi, *hi, HG_REG_END, 0, 0);
+	return 0;
+}
+
+static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
+{
+	const hg_node *q = call->args[0];
+	int lo, hi;
+	TRY(hg_x_window(cc, q, ctx, &lo, &hi));
+	int qi = hg_new_query(cc);
+	/* a `where` is its own segment, run per event by the query */
+	for (int i = 0; i < q->nquals; i++) {
+		const hg_qual *u = &q->quals[i];
+		if (u->kind == Q_SETTING)
+			cc->pr->queries[qi].settings |= u->settings;
+		if (u->kind != Q_WHERE)
+			continue;
+		if (cc->pr->queries[qi].where_seg >= 0)
+			return hg_lang_error(cc->err, &cc->pk->src, u->line, u->col,
+			                     "only one 'where' per query (combine with 'and')");
+		int save, r;
+		int seg = hg_seg_begin(cc, &save);
+		TRY(hg_expr(cc, u->a, ctx, &r));
+		hg_seg_end(cc, seg, save, NULL, 0, ctx);
+		cc->pr->queries[qi].where_seg = seg;
+		cc->pr->queries[qi].where_reg = (uint16_t)r;
+	}
+	hg_query *Q = &cc->pr->queries[qi];
+	Q->codes = hg_bits(cc, q->codeset);
+	Q->paired = q->paired >= 0 ? hg_bits(cc, q->paired) : NULL;
+	Q->agg = call->sym;
+	Q->lo = (uint16_t)lo;
+	Q->hi = (uint16_t)hi;
+	int d = hg_reg(cc);
+	hg_emit(cc, OP_QUERY, d, 0, 0, qi, 0);
+	*out = d;
+	return 0;
+}
+
+static int hg_x_call(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	if (n->sym < F_N_QUERY)
+		return hg_x_query(cc, n, ctx, out);
+	int a = 0, b = 0, d = hg_reg(cc);
+	TRY(hg_expr(cc, n->args[0], ctx, &a));
+	if (n->nargs > 1)
+		TRY(hg_expr(cc, n->args[1], ctx, &b));
+	static const int ops[] = {
+	    [F_AGE_AT - F_N_QUERY] = OP_AGEAT,      [F_REGISTERED_AT - F_N_QUERY] = OP_REGAT,
+	    [F_ALIVE_AT - F_N_QUERY] = OP_ALIVEAT,  [F_MIN - F_N_QUERY] = OP_MIN,
+	    [F_MAX - F_N_QUERY] = OP_MAX,           [F_ABS - F_N_QUERY] = OP_ABS,
+	    [F_ROUND - F_N_QUERY] = OP_ROUND,       [F_FLOOR - F_N_QUERY] = OP_FLOOR,
+	    [F_COALESCE - F_N_QUERY] = OP_COALESCE, [F_YEARS_BETWEEN - F_N_QUERY] = OP_YEARS,
+	};
+	hg_emit(cc, ops[n->sym - F_N_QUERY], d, a, b, 0, 0);
+	*out = d;
+	return 0;
+}
+
+static int hg_x_eq_cat(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	const hg_node *cat = n->a->kind == N_STR ? n->b : n->a;
+	const hg_node *lit = n->a->kind == N_STR ? n->a : n->b;
+	double k = 0;
+	int a;
+	TRY(hg_cat_value(cc, cat->type, lit, &k));
+	TRY(hg_expr(cc, cat, ctx, &a));
+	int d = hg_reg(cc);
+	hg_emit(cc, n->op == T_EQ ? OP_EQ : OP_NE, d, a, hg_const(cc, k), 0, 0);
+	*out = d;
+	return 0;
+}
+
+static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	int a, d;
+	switch (n->kind) {
+	case N_NUM:
+	case N_DATE:
+	case N_BOOL:
+		*out = hg_const(cc, n->num);
+		return 0;
+	case N_MISSING:
+		*out = hg_const(cc, NAN);
+		return 0;
+	case N_STR:
+		/* only reached as an `in` list element next to a categorical value */
+		*out = hg_const(cc, NAN);
+		return 0;
+	case N_NAME:
+		if (n->symkind == SYM_LET) {
+			*out = cc->let_reg[ctx][n->sym];
+			assert(*out >= 0);
+			return 0;
+		}
+		if (n->symkind == SYM_EVENT) {
+			*out = hg_reg(cc);
+			hg_emit(cc, OP_EVF, *out, 0, 0, n->sym, 0);
+			return 0;
+		}
+		return hg_x_attr(cc, n, ctx, out);
+	case N_BINARY:
+		if ((n->op == T_EQ || n->op == T_NE) &&
+		    (n->a->kind == N_STR || n->b->kind == N_STR))
+			return hg_x_eq_cat(cc, n, ctx, out);
+		return hg_x_binary(cc, n, ctx, out);
+	case N_UNARY:
+		TRY(hg_expr(cc, n->a, ctx, &a));
+		d = hg_reg(cc);
+		hg_emit(cc, n->op == KW_NOT ? OP_NOT : OP_NEG, d, a, 0, 0, 0);
+		*out = d;
+		return 0;
+	case N_IF: {
+		int b, c;
+		TRY(hg_expr(cc, n->a, ctx, &a));
+		TRY(hg_expr(cc, n->b, ctx, &b));
+		TRY(hg_expr(cc, n->c, ctx, &c));
+		d = hg_reg(cc);
+		hg_emit(cc, OP_IF, d, a, b, c, 0);
+		*out = d;
+		return 0;
+	}
+	case N_IN:
+		if (n->args[0]->kind == N_STR) {
+			/* categorical: compare with each literal */
+			int acc = -1;
+			for (int i = 0; i < n->nargs; i++) {
+				hg_node eq = *n;
+				eq.kind = N_BINARY;
+				eq.op = T_EQ;
+				eq.b = n->args[i];
+				int r;
+				TRY(hg_x_eq_cat(cc, &eq, ctx, &r));
+				if (acc >= 0) {
+					int o = hg_reg(cc);
+					hg_emit(cc, OP_OR, o, acc, r, 0, 0);
+					r = o;
+				}
+				acc = r;
+			}
+			if (n->ival) {
+				d = hg_reg(cc);
+				hg_emit(cc, OP_NOT, d, acc, 0, 0, 0);
+				acc = d;
+			}
+			*out = acc;
+			return 0;
+		}
+		return hg_x_in(cc, n, ctx, out);
+	case N_ISMISSING:
+		TRY(hg_expr(cc, n->a, ctx, &a));
+		d = hg_reg(cc);
+		hg_emit(cc, OP_ISMISS, d, a, 0, 0, n->ival);
+		*out = d;
+		return 0;
+	case N_CALL:
+		return hg_x_call(cc, n, ctx, out);
+	default:
+		return hg_lang_error(cc->err, &cc->pk->src, n->line, n->col,
+		                     "internal error: cannot compile this expression");
+	}
+}
+
+/* Compile let i (and what it needs) for context ctx, once. */
+static int hg_compile_let(hg_compiler *cc, int i, int ctx)
+{
+	if (cc->let_reg[ctx][i] >= 0)
+		return 0;
+	const hg_let *l = &cc->pk->lets[i];
+	assert(l->set < 0);
+	TRY(hg_deps(cc, l->e, ctx));
+	int save, r;
+	int seg = hg_seg_begin(cc, &save);
+	TRY(hg_expr(cc, l->e, ctx, &r));
+	int d = hg_reg(cc);
+	hg_emit(cc, OP_MOV, d, r, 0, 0, 0);
+	const hg_node *roots[1] = {l->e};
+	hg_seg_end(cc, seg, save, roots, 1, ctx);
+	cc->let_reg[ctx][i] = d;
+	cc->let_seg[ctx][i] = seg;
+	return 0;
+}
+
+static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+{
+	int t = src->pub.type;
+	int ctx = (t == HG_IND_RATE || t == HG_IND_DSR || t == HG_IND_LE) ? 1 : 0;
+	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
+	ci->ind = &src->pub;
+	ci->ctx = ctx;
+	TRY(hg_deps(cc, num, ctx));
+	TRY(hg_deps(cc, src->den, ctx));
+	int save, r;
+	int seg = hg_seg_begin(cc, &save);
+	TRY(hg_expr(cc, num, ctx, &r));
+	ci->num = (uint16_t)r;
+	if (src->den) {
+		TRY(hg_expr(cc, src->den, ctx, &r));
+		ci->den = (uint16_t)r;
+	} else {
+		ci->den = HG_REG_ONE;
+	}
+	const hg_node *roots[2] = {num, src->den};
+	hg_seg_end(cc, seg, save, roots, 2, ctx);
+	ci->seg = seg;
+	return 0;
+}
+
+/* ---- periods ---- */
+
+static int hg_period_ix(hg_program *pr, hg_period p)
+{
+	for (int i = 0; i < pr->nperiods; i++)
+		if (pr->periods[i].start == p.start && pr->periods[i].end == p.end)
+			return i;
+	return -1;
+}
+
+static void hg_build_periods(hg_compiler *cc)
+{
+	hg_program *pr = cc->pr;
+	int cap = 0;
+	for (int i = 0; i < pr->ninds; i++)
+		cap += pr->inds[i].ind->nperiods;
+	pr->periods = hg_arena_alloc(&pr->arena, sizeof *pr->periods * (size_t)(cap ? cap : 1));
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		pr->inds[i].period_ix =
+		    hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)ind->nperiods);
+		for (int j = 0; j < ind->nperiods; j++) {
+			int k = hg_period_ix(pr, ind->periods[j]);
+			if (k < 0) {
+				k = pr->nperiods++;
+				pr->periods[k] = ind->periods[j];
+			}
+			pr->inds[i].period_ix[j] = k;
+		}
+	}
+	/* per period: the segments needed, closed over dependencies, in order */
+	pr->period_segs =
+	    hg_arena_alloc(&pr->arena, sizeof *pr->period_segs * (size_t)pr->nperiods);
+	char *mark = hg_xmalloc((size_t)pr->nsegs + 1);
+	for (int p = 0; p < pr->nperiods; p++) {
+		memset(mark, 0, (size_t)pr->nsegs + 1);
+		for (int i = 0; i < pr->ninds; i++)
+			for (int j = 0; j < pr->inds[i].ind->nperiods; j++)
+				if (pr->inds[i].period_ix[j] == p)
+					mark[pr->inds[i].seg] = 1;
+		/* dependencies point to earlier segments: one backward sweep closes them */
+		for (int s = pr->nsegs - 1; s >= 0; s--)
+			if (mark[s])
+				for (const int *d = cc->seg_deps[s]; d && *d >= 0; d++)
+					mark[*d] = 1;
+		int n = 0;
+		int *list = hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)(pr->nsegs + 1));
+		for (int s = 0; s < pr->nsegs; s++)
+			if (mark[s])
+				list[n++] = s;
+		list[n] = -1;
+		pr->period_segs[p] = list;
+	}
+	free(mark);
+}
+
+static void hg_map_flags(hg_compiler *cc)
+{
+	for (int i = 0; i < 64; i++)
+		cc->pr->flag_bit[i] = -1;
+	for (int i = 0; i < cc->pk->nflags; i++)
+		for (uint32_t b = 0; b < cc->st->n_flags; b++)
+			if (!strcmp(cc->st->flag_names[b], cc->pk->flag_names[i]) ||
+			    (!strncmp(cc->st->flag_names[b], "flag_", 5) &&
+			     !strcmp(cc->st->flag_names[b] + 5, cc->pk->flag_names[i])))
+				cc->pr->flag_bit[i] = (int)b;
+}
+
+static void hg_compiler_free(hg_compiler *cc)
+{
+	for (int c = 0; c < 2; c++) {
+		free(cc->let_reg[c]);
+		free(cc->let_seg[c]);
+	}
+	free(cc->set_bits);
+	free(cc->seg_deps);
+}
+
+int hg_compile(const hg_pack *pk, const hg_store *st, hg_program **out, hg_err *err)
+{
+	hg_program *pr = hg_xcalloc(1, sizeof *pr);
+	hg_arena_init(&pr->arena, 64 * 1024);
+	pr->store = st;
+	pr->pack = pk;
+	pr->nregs = HG_REG_FIXED;
+	hg_compiler cc = {.pk = pk, .st = st, .pr = pr, .err = err, .cur = -1};
+	for (int c = 0; c < 2; c++) {
+		cc.let_reg[c] = hg_xmalloc(sizeof(int) * (size_t)(pk->nlets + 1));
+		cc.let_seg[c] = hg_xmalloc(sizeof(int) * (size_t)(pk->nlets + 1));
+		for (int i = 0; i < pk->nlets; i++)
+			cc.let_reg[c][i] = cc.let_seg[c][i] = -1;
+	}
+	cc.set_bits = hg_xcalloc((size_t)pk->nsets + 1, sizeof *cc.set_bits);
+	hg_map_flags(&cc);
+	pr->inds = hg_arena_calloc(&pr->arena, sizeof *pr->inds * (size_t)pk->ninds);
+	pr->ninds = pk->ninds;
+	int rc = 0;
+	for (int i = 0; i < pk->ninds && rc == 0; i++)
+		rc = hg_compile_ind(&cc, &pk->inds[i], &pr->inds[i]);
+	if (rc == 0)
+		hg_build_periods(&cc);
+	hg_compiler_free(&cc);
+	if (rc != 0) {
+		hg_program_free(pr);
+		*out = NULL;
+		return err->code ? err->code : HG_EINPUT;
+	}
+	*out = pr;
+	return 0;
+}
+
+void hg_program_free(hg_program *pr)
+{
+	if (!pr)
+		return;
+	for (int i = 0; i < pr->nsegs; i++)
+		free(pr->segs[i].code);
+	free(pr->queries);
+	free(pr->segs);
+	free(pr->const_reg);
+	free(pr->const_val);
+	hg_arena_free(&pr->arena);
+	free(pr);
+}
+
+void hg_program_dump(const hg_program *pr, void *file)
+{
+	static const char *const names[OP_N] = {
+	    "const", "mov",   "attr",    "evf",      "add",   "sub",   "mul",  "div",   "neg",
+	    "addm",  "lt",    "le",      "gt",       "ge",    "eq",    "ne",   "and",   "or",
+	    "not",   "if",    "ismiss",  "coalesce", "min",   "max",   "abs",  "round", "floor",
+	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query"};
+	FILE *f = file;
+	for (int s = 0; s < pr->nsegs; s++) {
+		fprintf(f, "segment %d:\n", s);
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			fprintf(f, "  %-8s r%u r%u r%u c%u k=%g\n", names[x->op], x->d, x->a, x->b,
+			        x->c, x->k);
+		}
+	}
+}

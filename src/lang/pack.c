@@ -1,0 +1,144 @@
+/*
+ * pack.c: a pack's life cycle: read a file (or text), run the parser and the
+ * checker, expose the indicators, hash the definition for provenance, expand
+ * period specifications, and free everything.
+ */
+#include "lang/ast.h"
+
+#include "core/fs.h"
+#include "core/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
+                                                 "mean",       "count", "life_expectancy"};
+
+int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int *n)
+{
+	int cap = 0, k = 0;
+	hg_period *p = NULL;
+	for (int i = 0;; i++) {
+		hg_period cur;
+		if (ps->step == 0) {
+			if (i > 0)
+				break;
+			cur = (hg_period){ps->from, ps->to};
+		} else {
+			cur.start = hg_date_add_months(ps->from, i * ps->step);
+			int len = ps->rolling ? ps->rolling : ps->step;
+			cur.end = hg_date_add_months(cur.start, len) - 1;
+			if (cur.end > ps->to)
+				break;
+		}
+		if (k == cap) {
+			cap = cap ? 2 * cap : 32;
+			p = hg_xrealloc(p, sizeof *p * (size_t)cap);
+		}
+		p[k++] = cur;
+	}
+	*out = hg_arena_alloc(a, sizeof *p * (size_t)(k ? k : 1));
+	if (k)
+		memcpy(*out, p, sizeof *p * (size_t)k);
+	*n = k;
+	free(p);
+	return 0;
+}
+
+void hg_pack_free(hg_pack *pk)
+{
+	if (!pk)
+		return;
+	for (int i = 0; i < pk->nsets; i++)
+		if (pk->sets[i].codes.slots)
+			hg_dict_free(&pk->sets[i].codes);
+	free(pk->sets);
+	free(pk->lets);
+	free(pk->inds);
+	free(pk->text);
+	hg_arena_free(&pk->arena);
+	free(pk);
+}
+
+static void hg_pack_compute_hash(hg_pack *pk)
+{
+	hg_buf b = {0};
+	hg_buf_put(&b, pk->text, pk->src.len);
+	for (int i = 0; i < pk->nsets; i++)
+		if (pk->sets[i].codes.slots)
+			hg_buf_puts(&b, pk->sets[i].hash);
+	hg_hash_hex(b.p, b.n, pk->hash);
+	hg_buf_free(&b);
+}
+
+int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const char *dir,
+                     hg_err *err)
+{
+	hg_pack *pk = hg_xcalloc(1, sizeof *pk);
+	hg_arena_init(&pk->arena, 64 * 1024);
+	size_t len = strlen(text);
+	pk->text = hg_xmalloc(len + 1);
+	memcpy(pk->text, text, len + 1);
+	pk->src.name = hg_arena_strdup(&pk->arena, name);
+	pk->src.text = pk->text;
+	pk->src.len = len;
+	pk->src.dir = hg_arena_strdup(&pk->arena, dir ? dir : ".");
+	if (hg_parse_pack(pk, err) != 0 || hg_check_pack(pk, err) != 0) {
+		hg_pack_free(pk);
+		*out = NULL;
+		return err->code ? err->code : HG_EINPUT;
+	}
+	hg_pack_compute_hash(pk);
+	*out = pk;
+	return 0;
+}
+
+int hg_pack_load(hg_pack **out, const char *path, hg_err *err)
+{
+	size_t len;
+	char *text = hg_read_file(path, &len, err);
+	*out = NULL;
+	if (!text)
+		return hg_err_wrap(err, "reading pack");
+	if (strlen(text) != len) {
+		free(text);
+		return hg_err_set(err, HG_EINPUT, "%s: contains a NUL byte", path);
+	}
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof dir, ".");
+	int rc = hg_pack_load_str(out, path, text, dir, err);
+	free(text);
+	return rc;
+}
+
+int hg_pack_n_indicators(const hg_pack *pk)
+{
+	return pk->ninds;
+}
+
+const hg_indicator *hg_pack_indicator(const hg_pack *pk, int i)
+{
+	return &pk->inds[i].pub;
+}
+
+const char *hg_pack_hash(const hg_pack *pk)
+{
+	return pk->hash;
+}
+
+void hg_pack_set_period_end(hg_pack *pk, hg_date end)
+{
+	for (int i = 0; i < pk->ninds; i++) {
+		hg_period *p = hg_arena_alloc(&pk->arena, sizeof *p);
+		p->end = end;
+		p->start = hg_date_add_months(end + 1, -12);
+		pk->inds[i].pub.periods = p;
+		pk->inds[i].pub.nperiods = 1;
+	}
+}

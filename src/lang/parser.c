@@ -1,0 +1,943 @@
+/*
+ * parser.c: recursive-descent parser from tokens to the syntax tree of a
+ * pack (declarations: codelist, let, periods, indicator). The grammar is in
+ * docs/language.md. Newlines are not significant: each clause of an
+ * indicator starts with a keyword that cannot continue an expression.
+ */
+#include "lang/ast.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct hg_parser {
+	hg_pack *pk;
+	hg_lexer lx;
+	hg_tok t; /* current token */
+	hg_err *err;
+	int depth;
+} hg_parser;
+
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		if ((x) != 0)                                                                      \
+			return -1;                                                                 \
+	} while (0)
+#define TRYN(x)                                                                                    \
+	do {                                                                                       \
+		if ((x) != 0)                                                                      \
+			return NULL;                                                               \
+	} while (0)
+
+static int hg_p_next(hg_parser *ps)
+{
+	return hg_lex_next(&ps->lx, &ps->t, ps->err);
+}
+
+static int hg_p_is(const hg_parser *ps, const char *kw)
+{
+	return ps->t.kind == T_IDENT && strlen(kw) == ps->t.n && !memcmp(ps->t.p, kw, ps->t.n);
+}
+
+/* The token after the current one, without consuming anything. */
+static hg_tok hg_p_peek(hg_parser *ps)
+{
+	hg_lexer save = ps->lx;
+	hg_tok t;
+	hg_err e;
+	if (hg_lex_next(&ps->lx, &t, &e) != 0)
+		t.kind = T_EOF;
+	ps->lx = save;
+	return t;
+}
+
+static int hg_p_fail(hg_parser *ps, const char *what)
+{
+	const hg_tok *t = &ps->t;
+	if (t->kind == T_EOF)
+		return hg_lang_error(ps->err, &ps->pk->src, t->line, t->col,
+		                     "expected %s, found end of file", what);
+	return hg_lang_error(ps->err, &ps->pk->src, t->line, t->col, "expected %s, found '%.*s'",
+	                     what, (int)(t->n > 40 ? 40 : t->n), t->p);
+}
+
+static int hg_p_expect(hg_parser *ps, int kind, const char *what)
+{
+	if (ps->t.kind != kind)
+		return hg_p_fail(ps, what);
+	return hg_p_next(ps);
+}
+
+static int hg_p_expect_kw(hg_parser *ps, const char *kw)
+{
+	if (!hg_p_is(ps, kw)) {
+		char what[64];
+		snprintf(what, sizeof what, "'%s'", kw);
+		return hg_p_fail(ps, what);
+	}
+	return hg_p_next(ps);
+}
+
+static hg_node *hg_p_node(hg_parser *ps, int kind)
+{
+	hg_node *n = hg_arena_calloc(&ps->pk->arena, sizeof *n);
+	n->kind = kind;
+	n->line = ps->t.line;
+	n->col = ps->t.col;
+	n->sym = -1;
+	n->codeset = -1;
+	n->paired = -1;
+	return n;
+}
+
+static const char *hg_p_ident(hg_parser *ps)
+{
+	return hg_arena_strndup(&ps->pk->arena, ps->t.p, ps->t.n);
+}
+
+/* String literal without quotes, escapes resolved. */
+static const char *hg_p_string(hg_parser *ps)
+{
+	const char *s = ps->t.p + 1;
+	size_t n = ps->t.n - 2;
+	char *out = hg_arena_alloc(&ps->pk->arena, n + 1);
+	size_t j = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\' && i + 1 < n)
+			i++;
+		out[j++] = s[i];
+	}
+	out[j] = 0;
+	return out;
+}
+
+static const char *const hg_reserved[] = {
+    "and",       "or",          "not",   "if",       "then", "else",       "in",      "is",
+    "missing",   "true",        "false", "codelist", "let",  "indicator",  "periods", "by",
+    "numerator", "denominator", "source",   "note", "population", "between", NULL};
+
+static int hg_p_reserved(const hg_parser *ps)
+{
+	for (int i = 0; hg_reserved[i]; i++)
+		if (hg_p_is(ps, hg_reserved[i]))
+			return 1;
+	return 0;
+}
+
+static hg_node *hg_p_expr(hg_parser *ps);
+static hg_node *hg_p_add(hg_parser *ps);
+
+/* ---- codelist expressions ---- */
+
+static hg_node *hg_p_codeexpr(hg_parser *ps);
+
+static hg_node *hg_p_codeterm(hg_parser *ps)
+{
+	hg_node *n;
+	if (ps->t.kind == T_STRING) {
+		n = hg_p_node(ps, N_STR);
+		n->str = hg_p_string(ps);
+		TRYN(hg_p_next(ps));
+		return n;
+	}
+	if (ps->t.kind == T_LPAREN) {
+		TRYN(hg_p_next(ps));
+		n = hg_p_codeexpr(ps);
+		if (!n || hg_p_expect(ps, T_RPAREN, "')'"))
+			return NULL;
+		return n;
+	}
+	if (hg_p_is(ps, "codes")) {
+		n = hg_p_node(ps, N_CODES);
+		TRYN(hg_p_next(ps));
+		TRYN(hg_p_expect(ps, T_LPAREN, "'(' after codes"));
+		hg_node **args = NULL;
+		int na = 0;
+		for (;;) {
+			if (ps->t.kind != T_STRING) {
+				hg_p_fail(ps, "a code as a string, e.g. \"38341003\"");
+				free(args);
+				return NULL;
+			}
+			args = hg_xrealloc(args, sizeof *args * (size_t)(na + 1));
+			args[na] = hg_p_node(ps, N_STR);
+			args[na++]->str = hg_p_string(ps);
+			if (hg_p_next(ps) || (ps->t.kind != T_COMMA && ps->t.kind != T_RPAREN)) {
+				if (ps->t.kind != T_COMMA && ps->t.kind != T_RPAREN)
+					hg_p_fail(ps, "',' or ')'");
+				free(args);
+				return NULL;
+			}
+			if (ps->t.kind == T_RPAREN)
+				break;
+			if (hg_p_next(ps)) {
+				free(args);
+				return NULL;
+			}
+		}
+		n->args = hg_arena_alloc(&ps->pk->arena, sizeof *args * (size_t)na);
+		memcpy(n->args, args, sizeof *args * (size_t)na);
+		n->nargs = na;
+		free(args);
+		TRYN(hg_p_next(ps));
+		return n;
+	}
+	if (ps->t.kind == T_IDENT && !hg_p_reserved(ps)) {
+		n = hg_p_node(ps, N_NAME);
+		n->str = hg_p_ident(ps);
+		TRYN(hg_p_next(ps));
+		return n;
+	}
+	hg_p_fail(ps, "a codelist name, a file name in quotes or codes(...)");
+	return NULL;
+}
+
+static int hg_p_setop(hg_parser *ps)
+{
+	if (ps->t.kind == T_PLUS || hg_p_is(ps, "union"))
+		return T_PLUS;
+	if (ps->t.kind == T_MINUS || hg_p_is(ps, "minus") || hg_p_is(ps, "except"))
+		return T_MINUS;
+	if (ps->t.kind == T_AMP || hg_p_is(ps, "intersect"))
+		return T_AMP;
+	return 0;
+}
+
+static hg_node *hg_p_codeexpr(hg_parser *ps)
+{
+	hg_node *l = hg_p_codeterm(ps);
+	int op;
+	while (l && (op = hg_p_setop(ps)) != 0) {
+		hg_node *n = hg_p_node(ps, N_BINARY);
+		n->op = op;
+		TRYN(hg_p_next(ps));
+		n->a = l;
+		n->b = hg_p_codeterm(ps);
+		if (!n->b)
+			return NULL;
+		l = n;
+	}
+	return l;
+}
+
+/* ---- event queries ---- */
+
+static int hg_p_unit(hg_parser *ps, double *n, int *unit)
+{
+	if (hg_p_is(ps, "day") || hg_p_is(ps, "days"))
+		*unit = U_DAYS;
+	else if (hg_p_is(ps, "week") || hg_p_is(ps, "weeks")) {
+		*unit = U_DAYS;
+		*n *= 7;
+	} else if (hg_p_is(ps, "month") || hg_p_is(ps, "months"))
+		*unit = U_MONTHS;
+	else if (hg_p_is(ps, "year") || hg_p_is(ps, "years")) {
+		*unit = U_MONTHS;
+		*n *= 12;
+	} else
+		return hg_p_fail(ps, "a unit: days, weeks, months or years");
+	return hg_p_next(ps);
+}
+
+static int hg_p_settings(hg_parser *ps, hg_qual *q)
+{
+	int paren = ps->t.kind == T_LPAREN;
+	if (paren)
+		TRY(hg_p_next(ps));
+	for (;;) {
+		int s = ps->t.kind == T_IDENT ? hg_setting_parse(ps->t.p, ps->t.n) : -1;
+		if (s < 0)
+			return hg_p_fail(ps, "a setting: gp, rx, ae, apc, op, mh, mat or cancer");
+		q->settings |= 1u << s;
+		TRY(hg_p_next(ps));
+		if (!paren || ps->t.kind != T_COMMA)
+			break;
+		TRY(hg_p_next(ps));
+	}
+	return paren ? hg_p_expect(ps, T_RPAREN, "')'") : 0;
+}
+
+static int hg_p_qual_in(hg_parser *ps, hg_qual *q)
+{
+	TRY(hg_p_next(ps)); /* in */
+	if (hg_p_is(ps, "last")) {
+		q->kind = Q_LAST;
+		TRY(hg_p_next(ps));
+		if (ps->t.kind != T_NUMBER)
+			return hg_p_fail(ps, "a number, as in 'in last 12 months'");
+		q->n = ps->t.num;
+		TRY(hg_p_next(ps));
+		return hg_p_unit(ps, &q->n, &q->unit);
+	}
+	if (hg_p_is(ps, "period")) {
+		q->kind = Q_PERIOD;
+		return hg_p_next(ps);
+	}
+	if (hg_p_is(ps, "setting")) {
+		q->kind = Q_SETTING;
+		TRY(hg_p_next(ps));
+		return hg_p_settings(ps, q);
+	}
+	return hg_p_fail(ps, "'last', 'period' or 'setting' after 'in'");
+}
+
+static int hg_p_qual_date(hg_parser *ps, hg_qual *q, int kind)
+{
+	q->kind = kind;
+	TRY(hg_p_next(ps));
+	q->a = hg_p_add(ps);
+	if (!q->a)
+		return -1;
+	if (kind != Q_BETWEEN)
+		return 0;
+	TRY(hg_p_expect_kw(ps, "and"));
+	q->b = hg_p_add(ps);
+	return q->b ? 0 : -1;
+}
+
+/* One qualifier, or 1 when the current token does not start one. */
+static int hg_p_qual(hg_parser *ps, hg_qual *q)
+{
+	memset(q, 0, sizeof *q);
+	q->line = ps->t.line;
+	q->col = ps->t.col;
+	if (hg_p_is(ps, "in"))
+		return hg_p_qual_in(ps, q);
+	if (hg_p_is(ps, "ever")) {
+		q->kind = Q_EVER;
+		TRY(hg_p_next(ps));
+		if (hg_p_is(ps, "before") || hg_p_is(ps, "after") || hg_p_is(ps, "on"))
+			return hg_p_qual(ps, q);
+		return 0;
+	}
+	static const struct {
+		const char *kw;
+		int kind;
+	} dq[] = {{"before", Q_BEFORE}, {"after", Q_AFTER}, {"on", Q_ON},
+	          {"since", Q_SINCE},   {"until", Q_UNTIL}, {"between", Q_BETWEEN}};
+	for (size_t i = 0; i < sizeof dq / sizeof dq[0]; i++)
+		if (hg_p_is(ps, dq[i].kw))
+			return hg_p_qual_date(ps, q, dq[i].kind);
+	if (hg_p_is(ps, "where")) {
+		q->kind = Q_WHERE;
+		TRY(hg_p_next(ps));
+		q->a = hg_p_expr(ps);
+		return q->a ? 0 : -1;
+	}
+	if (hg_p_is(ps, "paired")) {
+		q->kind = Q_PAIRED;
+		TRY(hg_p_next(ps));
+		TRY(hg_p_expect_kw(ps, "with"));
+		q->a = hg_p_codeterm(ps);
+		return q->a ? 0 : -1;
+	}
+	return 1;
+}
+
+static hg_node *hg_p_query(hg_parser *ps)
+{
+	hg_node *n = hg_p_node(ps, N_QUERY);
+	n->a = hg_p_codeexpr(ps);
+	if (!n->a)
+		return NULL;
+	hg_qual qs[16];
+	int nq = 0, rc;
+	while (ps->t.kind != T_RPAREN) {
+		if (nq == 16) {
+			hg_p_fail(ps, "')' (at most 16 qualifiers)");
+			return NULL;
+		}
+		rc = hg_p_qual(ps, &qs[nq]);
+		if (rc < 0)
+			return NULL;
+		if (rc == 1) {
+			hg_p_fail(ps,
+			          "')' or a qualifier (in last N months, in period, ever, before, "
+			          "after, on, between, in setting, where, paired with)");
+			return NULL;
+		}
+		nq++;
+	}
+	n->quals = hg_arena_alloc(&ps->pk->arena, sizeof *qs * (size_t)(nq ? nq : 1));
+	memcpy(n->quals, qs, sizeof *qs * (size_t)nq);
+	n->nquals = nq;
+	return n;
+}
+
+static const char *const hg_query_fns[] = {"exists",      "count",      "first_date", "last_date",
+                                           "first_value", "last_value", "min_value",  "max_value",
+                                           "mean_value",  "sum_value",  "count_days", NULL};
+
+int hg_fn_lookup(const char *s, size_t n);
+
+int hg_fn_lookup(const char *s, size_t n)
+{
+	static const char *const others[] = {"age_at",   "registered_at", "alive_at", "min",
+	                                     "max",      "abs",           "round",    "floor",
+	                                     "coalesce", "years_between", NULL};
+	for (int i = 0; hg_query_fns[i]; i++)
+		if (strlen(hg_query_fns[i]) == n && !memcmp(hg_query_fns[i], s, n))
+			return i;
+	for (int i = 0; others[i]; i++)
+		if (strlen(others[i]) == n && !memcmp(others[i], s, n))
+			return F_N_QUERY + i;
+	return -1;
+}
+
+/* ---- expressions ---- */
+
+static hg_node *hg_p_args(hg_parser *ps, hg_node *call)
+{
+	TRYN(hg_p_next(ps)); /* ( */
+	if (call->sym >= 0 && call->sym < F_N_QUERY) {
+		hg_node *q = hg_p_query(ps);
+		if (!q)
+			return NULL;
+		call->args = hg_arena_alloc(&ps->pk->arena, sizeof q);
+		call->args[0] = q;
+		call->nargs = 1;
+		TRYN(hg_p_expect(ps, T_RPAREN, "')'"));
+		return call;
+	}
+	hg_node *args[8];
+	int na = 0;
+	while (ps->t.kind != T_RPAREN) {
+		if (na == 8) {
+			hg_p_fail(ps, "')' (at most 8 arguments)");
+			return NULL;
+		}
+		args[na] = hg_p_expr(ps);
+		if (!args[na++])
+			return NULL;
+		if (ps->t.kind == T_COMMA)
+			TRYN(hg_p_next(ps));
+		else if (ps->t.kind != T_RPAREN) {
+			hg_p_fail(ps, "',' or ')'");
+			return NULL;
+		}
+	}
+	TRYN(hg_p_next(ps));
+	call->args = hg_arena_alloc(&ps->pk->arena, sizeof *args * (size_t)(na ? na : 1));
+	memcpy(call->args, args, sizeof *args * (size_t)na);
+	call->nargs = na;
+	return call;
+}
+
+static hg_node *hg_p_if(hg_parser *ps)
+{
+	hg_node *n = hg_p_node(ps, N_IF);
+	TRYN(hg_p_next(ps));
+	if (!(n->a = hg_p_expr(ps)) || hg_p_expect_kw(ps, "then") || !(n->b = hg_p_expr(ps)) ||
+	    hg_p_expect_kw(ps, "else") || !(n->c = hg_p_expr(ps)))
+		return NULL;
+	return n;
+}
+
+static hg_node *hg_p_name(hg_parser *ps)
+{
+	hg_node *n;
+	if (hg_p_is(ps, "true") || hg_p_is(ps, "false")) {
+		n = hg_p_node(ps, N_BOOL);
+		n->num = hg_p_is(ps, "true");
+	} else if (hg_p_is(ps, "missing")) {
+		n = hg_p_node(ps, N_MISSING);
+	} else if (hg_p_is(ps, "if")) {
+		return hg_p_if(ps);
+	} else if (hg_p_reserved(ps)) {
+		hg_p_fail(ps, "an expression");
+		return NULL;
+	} else if (hg_p_peek(ps).kind == T_LPAREN) {
+		n = hg_p_node(ps, N_CALL);
+		n->str = hg_p_ident(ps);
+		n->sym = hg_fn_lookup(ps->t.p, ps->t.n);
+		if (n->sym < 0) {
+			hg_lang_error(ps->err, &ps->pk->src, n->line, n->col,
+			              "unknown function '%s'", n->str);
+			return NULL;
+		}
+		TRYN(hg_p_next(ps));
+		return hg_p_args(ps, n);
+	} else {
+		n = hg_p_node(ps, N_NAME);
+		n->str = hg_p_ident(ps);
+	}
+	TRYN(hg_p_next(ps));
+	return n;
+}
+
+static hg_node *hg_p_primary(hg_parser *ps)
+{
+	hg_node *n;
+	switch (ps->t.kind) {
+	case T_NUMBER: {
+		n = hg_p_node(ps, N_NUM);
+		n->num = ps->t.num;
+		TRYN(hg_p_next(ps));
+		if (ps->t.kind == T_IDENT &&
+		    (hg_p_is(ps, "day") || hg_p_is(ps, "days") || hg_p_is(ps, "week") ||
+		     hg_p_is(ps, "weeks") || hg_p_is(ps, "month") || hg_p_is(ps, "months") ||
+		     hg_p_is(ps, "year") || hg_p_is(ps, "years"))) {
+			n->kind = N_DURATION;
+			TRYN(hg_p_unit(ps, &n->num, &n->ival));
+		}
+		return n;
+	}
+	case T_STRING:
+		n = hg_p_node(ps, N_STR);
+		n->str = hg_p_string(ps);
+		TRYN(hg_p_next(ps));
+		return n;
+	case T_DATE:
+		n = hg_p_node(ps, N_DATE);
+		n->num = ps->t.date;
+		TRYN(hg_p_next(ps));
+		return n;
+	case T_LPAREN:
+		TRYN(hg_p_next(ps));
+		if (++ps->depth > 200) {
+			hg_p_fail(ps, "less nesting");
+			return NULL;
+		}
+		n = hg_p_expr(ps);
+		ps->depth--;
+		if (!n || hg_p_expect(ps, T_RPAREN, "')'"))
+			return NULL;
+		return n;
+	case T_IDENT:
+		return hg_p_name(ps);
+	default:
+		hg_p_fail(ps, "an expression");
+		return NULL;
+	}
+}
+
+static hg_node *hg_p_unary(hg_parser *ps)
+{
+	if (ps->t.kind == T_MINUS) {
+		hg_node *n = hg_p_node(ps, N_UNARY);
+		n->op = T_MINUS;
+		TRYN(hg_p_next(ps));
+		n->a = hg_p_unary(ps);
+		return n->a ? n : NULL;
+	}
+	return hg_p_primary(ps);
+}
+
+static hg_node *hg_p_binary(hg_parser *ps, int op, hg_node *l, hg_node *(*sub)(hg_parser *))
+{
+	hg_node *n = hg_p_node(ps, N_BINARY);
+	n->op = op;
+	TRYN(hg_p_next(ps));
+	n->a = l;
+	n->b = sub(ps);
+	return n->b ? n : NULL;
+}
+
+static hg_node *hg_p_mul(hg_parser *ps)
+{
+	hg_node *l = hg_p_unary(ps);
+	while (l && (ps->t.kind == T_STAR || ps->t.kind == T_SLASH))
+		l = hg_p_binary(ps, ps->t.kind, l, hg_p_unary);
+	return l;
+}
+
+static hg_node *hg_p_add(hg_parser *ps)
+{
+	hg_node *l = hg_p_mul(ps);
+	while (l && (ps->t.kind == T_PLUS || ps->t.kind == T_MINUS))
+		l = hg_p_binary(ps, ps->t.kind, l, hg_p_mul);
+	return l;
+}
+
+static hg_node *hg_p_in(hg_parser *ps, hg_node *l, int negate)
+{
+	hg_node *n = hg_p_node(ps, N_IN);
+	n->ival = negate;
+	n->a = l;
+	hg_node call = {0};
+	call.sym = -1;
+	TRYN(hg_p_next(ps)); /* in */
+	if (ps->t.kind != T_LPAREN) {
+		hg_p_fail(ps, "'(' after 'in'");
+		return NULL;
+	}
+	if (!hg_p_args(ps, &call))
+		return NULL;
+	if (call.nargs == 0) {
+		hg_lang_error(ps->err, &ps->pk->src, n->line, n->col, "empty list after 'in'");
+		return NULL;
+	}
+	n->args = call.args;
+	n->nargs = call.nargs;
+	return n;
+}
+
+static hg_node *hg_p_cmp(hg_parser *ps)
+{
+	hg_node *l = hg_p_add(ps);
+	if (!l)
+		return NULL;
+	int k = ps->t.kind;
+	if (k >= T_EQ && k <= T_GE)
+		return hg_p_binary(ps, k, l, hg_p_add);
+	if (hg_p_is(ps, "after"))
+		return hg_p_binary(ps, KW_AFTER, l, hg_p_add);
+	if (hg_p_is(ps, "before"))
+		return hg_p_binary(ps, KW_BEFORE, l, hg_p_add);
+	if (hg_p_is(ps, "in") && hg_p_peek(ps).kind == T_LPAREN)
+		return hg_p_in(ps, l, 0);
+	if (hg_p_is(ps, "not") && hg_p_peek(ps).kind == T_IDENT) {
+		hg_tok nx = hg_p_peek(ps);
+		if (nx.n == 2 && !memcmp(nx.p, "in", 2)) {
+			TRYN(hg_p_next(ps));
+			return hg_p_in(ps, l, 1);
+		}
+	}
+	if (hg_p_is(ps, "is")) {
+		hg_node *n = hg_p_node(ps, N_ISMISSING);
+		n->a = l;
+		TRYN(hg_p_next(ps));
+		if (hg_p_is(ps, "not")) {
+			n->ival = 1;
+			TRYN(hg_p_next(ps));
+		}
+		TRYN(hg_p_expect_kw(ps, "missing"));
+		return n;
+	}
+	if (hg_p_is(ps, "between")) {
+		/* a between x and y  ==  a >= x and a <= y */
+		hg_node *n = hg_p_node(ps, N_BINARY);
+		n->op = KW_AND;
+		TRYN(hg_p_next(ps));
+		hg_node *lo = hg_p_add(ps);
+		if (!lo || hg_p_expect_kw(ps, "and"))
+			return NULL;
+		hg_node *hi = hg_p_add(ps);
+		if (!hi)
+			return NULL;
+		n->a = hg_p_node(ps, N_BINARY);
+		n->a->op = T_GE;
+		n->a->a = l;
+		n->a->b = lo;
+		n->b = hg_p_node(ps, N_BINARY);
+		n->b->op = T_LE;
+		n->b->a = l;
+		n->b->b = hi;
+		n->a->line = n->b->line = n->line;
+		n->a->col = n->b->col = n->col;
+		return n;
+	}
+	return l;
+}
+
+static hg_node *hg_p_not(hg_parser *ps)
+{
+	if (hg_p_is(ps, "not")) {
+		hg_node *n = hg_p_node(ps, N_UNARY);
+		n->op = KW_NOT;
+		TRYN(hg_p_next(ps));
+		n->a = hg_p_not(ps);
+		return n->a ? n : NULL;
+	}
+	return hg_p_cmp(ps);
+}
+
+static hg_node *hg_p_and(hg_parser *ps)
+{
+	hg_node *l = hg_p_not(ps);
+	while (l && hg_p_is(ps, "and"))
+		l = hg_p_binary(ps, KW_AND, l, hg_p_not);
+	return l;
+}
+
+static hg_node *hg_p_expr(hg_parser *ps)
+{
+	hg_node *l = hg_p_and(ps);
+	while (l && hg_p_is(ps, "or"))
+		l = hg_p_binary(ps, KW_OR, l, hg_p_and);
+	return l;
+}
+
+/* ---- declarations ---- */
+
+#define HG_GROW(arr, n, cap)                                                                       \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 16;                                            \
+			(arr) = hg_xrealloc((arr), sizeof *(arr) * (size_t)(cap));                 \
+		}                                                                                  \
+	} while (0)
+
+static int hg_p_name_decl(hg_parser *ps, const char **name, int *line, int *col)
+{
+	if (ps->t.kind != T_IDENT || hg_p_reserved(ps))
+		return hg_p_fail(ps, "a name");
+	*name = hg_p_ident(ps);
+	*line = ps->t.line;
+	*col = ps->t.col;
+	TRY(hg_p_next(ps));
+	return 0;
+}
+
+static int hg_p_codelist(hg_parser *ps)
+{
+	hg_pack *pk = ps->pk;
+	TRY(hg_p_next(ps));
+	HG_GROW(pk->sets, pk->nsets, pk->capsets);
+	hg_codeset *cs = &pk->sets[pk->nsets];
+	memset(cs, 0, sizeof *cs);
+	TRY(hg_p_name_decl(ps, &cs->name, &cs->line, &cs->col));
+	TRY(hg_p_expect(ps, T_EQ, "'='"));
+	hg_node *e = hg_p_codeexpr(ps);
+	if (!e)
+		return -1;
+	HG_GROW(pk->lets, pk->nlets, pk->caplets);
+	/* declarations are checked in order, so codelists also go in the let list */
+	pk->lets[pk->nlets++] = (hg_let){cs->name, cs->line, cs->col, e, TY_CODESET, pk->nsets};
+	pk->nsets++;
+	return 0;
+}
+
+static int hg_p_let(hg_parser *ps)
+{
+	hg_pack *pk = ps->pk;
+	TRY(hg_p_next(ps));
+	HG_GROW(pk->lets, pk->nlets, pk->caplets);
+	hg_let *l = &pk->lets[pk->nlets];
+	memset(l, 0, sizeof *l);
+	l->set = -1;
+	TRY(hg_p_name_decl(ps, &l->name, &l->line, &l->col));
+	TRY(hg_p_expect(ps, T_EQ, "'='"));
+	l->e = hg_p_expr(ps);
+	if (!l->e)
+		return -1;
+	pk->nlets++;
+	return 0;
+}
+
+static int hg_p_date(hg_parser *ps, int *d)
+{
+	if (ps->t.kind != T_DATE)
+		return hg_p_fail(ps, "a date YYYY-MM-DD");
+	*d = ps->t.date;
+	return hg_p_next(ps);
+}
+
+static int hg_p_periods(hg_parser *ps, hg_period_spec *sp)
+{
+	TRY(hg_p_next(ps)); /* periods */
+	memset(sp, 0, sizeof *sp);
+	sp->set = 1;
+	if (hg_p_is(ps, "rolling")) {
+		TRY(hg_p_next(ps));
+		if (ps->t.kind != T_NUMBER || ps->t.num < 1 || ps->t.num > 120)
+			return hg_p_fail(ps, "a number of months, as in 'rolling 12 months'");
+		sp->rolling = (int)ps->t.num;
+		TRY(hg_p_next(ps));
+		TRY(hg_p_expect_kw(ps, "months"));
+		sp->step = 1;
+	}
+	if (hg_p_is(ps, "monthly"))
+		sp->step = 1;
+	else if (hg_p_is(ps, "quarterly"))
+		sp->step = 3;
+	else if (hg_p_is(ps, "annual") || hg_p_is(ps, "annually") || hg_p_is(ps, "yearly"))
+		sp->step = 12;
+	else if (hg_p_is(ps, "range") || hg_p_is(ps, "once"))
+		sp->step = 0;
+	else if (!sp->rolling)
+		return hg_p_fail(ps, "monthly, quarterly, annual, range or rolling N months");
+	if (!(sp->rolling && hg_p_is(ps, "from")))
+		TRY(hg_p_next(ps));
+	TRY(hg_p_expect_kw(ps, "from"));
+	TRY(hg_p_date(ps, &sp->from));
+	TRY(hg_p_expect_kw(ps, "to"));
+	int line = ps->t.line, col = ps->t.col;
+	TRY(hg_p_date(ps, &sp->to));
+	if (sp->to < sp->from)
+		return hg_lang_error(ps->err, &ps->pk->src, line, col,
+		                     "the end date is before the start date");
+	return 0;
+}
+
+static int hg_p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
+{
+	memset(bd, 0, sizeof *bd);
+	for (int d = 0; d < 2; d++) {
+		if (ps->t.kind != T_IDENT)
+			return hg_p_fail(ps,
+			                 "a breakdown (imd_quintile, imd_decile, ethnicity, sex, "
+			                 "age_band, practice, flag_NAME)");
+		/* the checker resolves the name; keep the text in name for now */
+		size_t len = strlen(bd->name);
+		snprintf(bd->name + len, sizeof bd->name - len, "%s%.*s", d ? " x " : "",
+		         (int)ps->t.n, ps->t.p);
+		if (d == 0) {
+			bd->line = ps->t.line;
+			bd->col = ps->t.col;
+		}
+		bd->n = d + 1;
+		TRY(hg_p_next(ps));
+		if (!(ps->t.kind == T_STAR || hg_p_is(ps, "x")) || d == 1)
+			break;
+		TRY(hg_p_next(ps));
+	}
+	(void)ind;
+	return 0;
+}
+
+static int hg_p_by(hg_parser *ps, hg_ind_src *ind)
+{
+	hg_breakdown bds[64];
+	int n = 0;
+	TRY(hg_p_next(ps));
+	for (;;) {
+		if (n == 64)
+			return hg_p_fail(ps, "at most 64 breakdowns");
+		TRY(hg_p_breakdown(ps, ind, &bds[n++]));
+		if (ps->t.kind != T_COMMA)
+			break;
+		TRY(hg_p_next(ps));
+	}
+	hg_breakdown *all = hg_arena_calloc(&ps->pk->arena, sizeof *all * (size_t)(n + 1));
+	snprintf(all[0].name, sizeof all[0].name, "all");
+	memcpy(all + 1, bds, sizeof *bds * (size_t)n);
+	ind->pub.bds = all;
+	ind->pub.nbds = n + 1;
+	return 0;
+}
+
+static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
+{
+	static const char *const kw[] = {"proportion", "rate",  "dsr",
+	                                 "mean",       "count", "life_expectancy"};
+	for (int i = 0; i < HG_IND_N; i++) {
+		if (!hg_p_is(ps, kw[i]))
+			continue;
+		ind->pub.type = i;
+		ind->pub.per = i == HG_IND_PROPORTION                ? 100
+		               : i == HG_IND_RATE || i == HG_IND_DSR ? 100000
+		                                                     : 1;
+		TRY(hg_p_next(ps));
+		if (hg_p_is(ps, "per")) {
+			TRY(hg_p_next(ps));
+			if (ps->t.kind != T_NUMBER || ps->t.num <= 0)
+				return hg_p_fail(ps, "a positive multiplier, as in 'per 100000'");
+			ind->pub.per = ps->t.num;
+			TRY(hg_p_next(ps));
+		}
+		return 0;
+	}
+	return 1;
+}
+
+static int hg_p_clause_expr(hg_parser *ps, hg_node **slot)
+{
+	TRY(hg_p_next(ps));
+	TRY(hg_p_expect(ps, T_COLON, "':'"));
+	*slot = hg_p_expr(ps);
+	return *slot ? 0 : -1;
+}
+
+static int hg_p_clause_text(hg_parser *ps, const char **slot)
+{
+	TRY(hg_p_next(ps));
+	if (ps->t.kind == T_COLON)
+		TRY(hg_p_next(ps));
+	if (ps->t.kind != T_STRING)
+		return hg_p_fail(ps, "a string in double quotes");
+	*slot = hg_p_string(ps);
+	return hg_p_next(ps);
+}
+
+static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
+{
+	int rc = hg_p_type(ps, ind);
+	if (rc <= 0)
+		return rc;
+	if (hg_p_is(ps, "numerator"))
+		return hg_p_clause_expr(ps, &ind->num);
+	if (hg_p_is(ps, "denominator"))
+		return hg_p_clause_expr(ps, &ind->den);
+	if (hg_p_is(ps, "value"))
+		return hg_p_clause_expr(ps, &ind->val);
+	if (hg_p_is(ps, "by"))
+		return hg_p_by(ps, ind);
+	if (hg_p_is(ps, "periods"))
+		return hg_p_periods(ps, sp);
+	if (hg_p_is(ps, "source"))
+		return hg_p_clause_text(ps, &ind->pub.source);
+	if (hg_p_is(ps, "note"))
+		return hg_p_clause_text(ps, &ind->pub.note);
+	if (hg_p_is(ps, "population")) {
+		TRY(hg_p_next(ps));
+		TRY(hg_p_expect(ps, T_COLON, "':'"));
+		if (hg_p_is(ps, "mid_period"))
+			ind->pub.pop = HG_POP_MID;
+		else if (hg_p_is(ps, "person_time"))
+			ind->pub.pop = HG_POP_PERSON_TIME;
+		else
+			return hg_p_fail(ps, "mid_period or person_time");
+		return hg_p_next(ps);
+	}
+	return 1;
+}
+
+static int hg_p_indicator(hg_parser *ps)
+{
+	hg_pack *pk = ps->pk;
+	TRY(hg_p_next(ps));
+	HG_GROW(pk->inds, pk->ninds, pk->capinds);
+	hg_ind_src *ind = &pk->inds[pk->ninds];
+	memset(ind, 0, sizeof *ind);
+	ind->pub.type = -1;
+	if (ps->t.kind != T_IDENT)
+		return hg_p_fail(ps, "an indicator id, e.g. CVDP001HYP");
+	ind->pub.id = hg_p_ident(ps);
+	ind->line = ps->t.line;
+	ind->col = ps->t.col;
+	TRY(hg_p_next(ps));
+	if (ps->t.kind != T_STRING)
+		return hg_p_fail(ps, "the indicator's name in double quotes");
+	ind->pub.name = hg_p_string(ps);
+	TRY(hg_p_next(ps));
+	hg_period_spec sp = {0};
+	int rc;
+	while ((rc = hg_p_clause(ps, ind, &sp)) == 0)
+		;
+	if (rc < 0)
+		return -1;
+	if (ps->t.kind != T_EOF && !hg_p_is(ps, "indicator") && !hg_p_is(ps, "let") &&
+	    !hg_p_is(ps, "codelist") && !hg_p_is(ps, "periods"))
+		return hg_p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
+		                     "life_expectancy, numerator:, denominator:, value:, by, "
+		                     "periods, population:, source, note)");
+	if (!ind->pub.bds) {
+		ind->pub.bds = hg_arena_calloc(&pk->arena, sizeof *ind->pub.bds);
+		snprintf(ind->pub.bds[0].name, sizeof ind->pub.bds[0].name, "all");
+		ind->pub.nbds = 1;
+	}
+	ind->ps = sp;
+	pk->ninds++;
+	return 0;
+}
+
+int hg_parse_pack(hg_pack *pk, hg_err *err)
+{
+	hg_parser ps = {.pk = pk, .err = err};
+	hg_lex_init(&ps.lx, &pk->src);
+	TRY(hg_p_next(&ps));
+	while (ps.t.kind != T_EOF) {
+		if (hg_p_is(&ps, "codelist"))
+			TRY(hg_p_codelist(&ps));
+		else if (hg_p_is(&ps, "let"))
+			TRY(hg_p_let(&ps));
+		else if (hg_p_is(&ps, "indicator"))
+			TRY(hg_p_indicator(&ps));
+		else if (hg_p_is(&ps, "periods"))
+			TRY(hg_p_periods(&ps, &pk->periods));
+		else
+			return hg_p_fail(&ps, "'codelist', 'let', 'periods' or 'indicator'");
+	}
+	return 0;
+}
