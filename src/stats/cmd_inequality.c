@@ -423,11 +423,19 @@ int hg_stats_cmd_funnel_limits(const hg_stats_args *a, hg_table *t, hg_tab_out *
 	return 0;
 }
 
-/* Echo the input columns of row r (or the header when r == SIZE_MAX). */
-static void hg_echo_row(hg_tab_out *o, const hg_table *t, size_t r)
+/*
+ * Echo the input columns of row r (the header when r == SIZE_MAX), leaving out
+ * columns named like an output column, which R's mutate() would replace.
+ */
+static void hg_echo_row(hg_tab_out *o, const hg_table *t, size_t r, const char *skip1,
+                        const char *skip2)
 {
-	for (size_t c = 0; c < t->ncols; c++)
-		hg_tab_out_str(o, r == (size_t)-1 ? t->names[c] : hg_table_cell(t, r, (int)c));
+	for (size_t c = 0; c < t->ncols; c++) {
+		const char *nm = t->names[c];
+		if ((skip1 && !strcmp(nm, skip1)) || (skip2 && !strcmp(nm, skip2)))
+			continue;
+		hg_tab_out_str(o, r == (size_t)-1 ? nm : hg_table_cell(t, r, (int)c));
+	}
 }
 
 int hg_stats_cmd_funnel_significance(const hg_stats_args *a, hg_table *t, hg_tab_out *o,
@@ -440,11 +448,11 @@ int hg_stats_cmd_funnel_significance(const hg_stats_args *a, hg_table *t, hg_tab
 	int *sig = hg_arena_alloc(&t->arena, (t->nrows ? t->nrows : 1) * sizeof *sig);
 	if (hg_funnel_significance(&fo, &d, sig, err))
 		return err->code;
-	hg_echo_row(o, t, (size_t)-1);
+	hg_echo_row(o, t, (size_t)-1, "significance", NULL);
 	hg_tab_out_str(o, "significance");
 	hg_tab_out_end_row(o);
 	for (size_t r = 0; r < t->nrows; r++) {
-		hg_echo_row(o, t, r);
+		hg_echo_row(o, t, r, "significance", NULL);
 		hg_tab_out_str(o, hg_funnel_sig_name(sig[r]));
 		hg_tab_out_end_row(o);
 	}
@@ -467,12 +475,12 @@ int hg_stats_cmd_funnel_points(const hg_stats_args *a, hg_table *t, hg_tab_out *
 		return err->code;
 	char name[256];
 	snprintf(name, sizeof name, "%s_chart", hg_stats_opt_str(a, "rate", "rate"));
-	hg_echo_row(o, t, (size_t)-1);
+	hg_echo_row(o, t, (size_t)-1, name, "denominator_derived");
 	hg_tab_out_str(o, name);
 	hg_tab_out_str(o, "denominator_derived");
 	hg_tab_out_end_row(o);
 	for (size_t r = 0; r < t->nrows; r++) {
-		hg_echo_row(o, t, r);
+		hg_echo_row(o, t, r, name, "denominator_derived");
 		hg_tab_out_num(o, chart[r]);
 		hg_tab_out_num(o, den[r]);
 		hg_tab_out_end_row(o);

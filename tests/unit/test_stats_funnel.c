@@ -117,6 +117,8 @@ Test(stats_funnel, proportion_limits_and_significance)
 	checked += fn_check_points(&out2, p, cols, 0, "prop axis");
 	cr_expect_eq(checked, 1200);
 	/* Significance of every input row. */
+	free(x);
+	free(n);
 	fn_cols(&in, "numerator", "denominator", &x, &n, &len);
 	int *sig = calloc(len, sizeof *sig);
 	cr_assert_eq(hg_funnel_significance(&o, &(hg_funnel_data){len, x, n, NULL}, sig, &err), 0);
