@@ -327,7 +327,9 @@ static int hg_funnel_read_opts(const hg_stats_args *a, hg_funnel_opts *o, hg_err
 	if (hg_stats_opt_double(a, "multiplier", defm, &o->multiplier, err) ||
 	    hg_stats_opt_double(a, "years-of-data", NAN, &o->years, err))
 		return err->code;
-	if (o->statistic == HG_FUNNEL_RATE && (isnan(o->years) || isnan(o->multiplier)))
+	int need_years = strcmp(a->method, "funnel-significance") != 0;
+	if (o->statistic == HG_FUNNEL_RATE &&
+	    ((need_years && isnan(o->years)) || isnan(o->multiplier)))
 		return hg_err_set(err, HG_EUSAGE,
 		                  "the following arguments are required for rates: "
 		                  "data, numerator, rate, rate_type, multiplier, "
@@ -340,6 +342,8 @@ static int hg_funnel_read(const hg_stats_args *a, hg_table *t, const hg_funnel_o
 {
 	double *num = NULL, *den = NULL, *rate = NULL;
 	const char *dn = hg_stats_opt_str(a, "denominator", NULL);
+	if (!dn && hg_table_col(t, "denominator") >= 0)
+		dn = "denominator";
 	const char *rn = hg_stats_opt_str(a, "rate", NULL);
 	if (hg_table_doubles(t, hg_stats_opt_str(a, "numerator", "numerator"), &num, err) ||
 	    (dn && hg_table_doubles(t, dn, &den, err)) ||
