@@ -351,7 +351,7 @@ static int hg_funnel_read(const hg_stats_args *a, hg_table *t, const hg_funnel_o
 		return err->code;
 	for (size_t r = 0; r < t->nrows; r++)
 		if (isnan(num[r]) || (den && isnan(den[r]) && o->statistic != HG_FUNNEL_RATE) ||
-		    (rate && isnan(rate[r])))
+		    (rate && isnan(rate[r]) && num[r] != 0))
 			return hg_stats_row_err(t, r, NULL, err,
 			                        "missing numerator, denominator "
 			                        "or rate");
