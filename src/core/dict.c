@@ -1,6 +1,8 @@
 /*
  * dict.c: open-addressing hash table (linear probing, power-of-two size,
- * load factor <= 1/2) over an append-only key array.
+ * load factor <= 1/2) over an append-only key array. Each slot carries the
+ * top 32 bits of the key's hash, so a probe touches the key only when the
+ * tags agree: one cache miss per lookup in the common case.
  */
 #include "dict.h"
 #include "error.h"
@@ -18,6 +20,11 @@ void hg_dict_init(hg_dict *d)
 	d->slots = hg_xcalloc(d->nslots, sizeof *d->slots);
 }
 
+static inline uint64_t hg_slot(uint64_t h, uint32_t id)
+{
+	return (h & 0xFFFFFFFF00000000ULL) | ((uint64_t)id + 1);
+}
+
 void hg_dict_free(hg_dict *d)
 {
 	hg_arena_free(&d->arena);
@@ -31,12 +38,12 @@ void hg_dict_free(hg_dict *d)
 static void hg_dict_grow(hg_dict *d)
 {
 	size_t ns = d->nslots * 2;
-	uint32_t *slots = hg_xcalloc(ns, sizeof *slots);
+	uint64_t *slots = hg_xcalloc(ns, sizeof *slots);
 	for (uint32_t id = 0; id < d->n; id++) {
 		size_t i = d->hashes[id] & (ns - 1);
 		while (slots[i])
 			i = (i + 1) & (ns - 1);
-		slots[i] = id + 1;
+		slots[i] = hg_slot(d->hashes[id], id);
 	}
 	free(d->slots);
 	d->slots = slots;
@@ -47,12 +54,14 @@ uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
 {
 	uint64_t h = hg_hash_bytes(key, len);
 	size_t i = h & (d->nslots - 1);
+	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
 	for (;;) {
-		uint32_t s = d->slots[i];
+		uint64_t s = d->slots[i];
 		if (!s)
 			return HG_DICT_MISSING;
-		uint32_t id = s - 1;
-		if (d->hashes[id] == h && d->lens[id] == len && memcmp(d->keys[id], key, len) == 0)
+		uint32_t id = (uint32_t)s - 1;
+		if ((s & 0xFFFFFFFF00000000ULL) == tag && d->lens[id] == len &&
+		    memcmp(d->keys[id], key, len) == 0)
 			return id;
 		i = (i + 1) & (d->nslots - 1);
 	}
@@ -62,12 +71,13 @@ uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 {
 	uint64_t h = hg_hash_bytes(key, len);
 	size_t i = h & (d->nslots - 1);
+	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
 	for (;;) {
-		uint32_t s = d->slots[i];
+		uint64_t s = d->slots[i];
 		if (!s)
 			break;
-		uint32_t id = s - 1;
-		if (d->hashes[id] == h && d->lens[id] == len &&
+		uint32_t id = (uint32_t)s - 1;
+		if ((s & 0xFFFFFFFF00000000ULL) == tag && d->lens[id] == len &&
 		    memcmp(d->keys[id], key, len) == 0) {
 			if (inserted)
 				*inserted = 0;
@@ -86,7 +96,7 @@ uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 	d->keys[id] = hg_arena_strndup(&d->arena, key, len);
 	d->lens[id] = (uint32_t)len;
 	d->hashes[id] = h;
-	d->slots[i] = id + 1;
+	d->slots[i] = hg_slot(h, id);
 	if (inserted)
 		*inserted = 1;
 	if ((size_t)d->n * 2 > d->nslots)

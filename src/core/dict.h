@@ -16,7 +16,7 @@
 
 typedef struct hg_dict {
 	hg_arena arena;
-	uint32_t *slots; /* id+1, 0 = empty */
+	uint64_t *slots; /* (hash tag << 32) | (id + 1); 0 = empty */
 	size_t nslots;
 	const char **keys; /* id -> NUL-terminated key */
 	uint32_t *lens;

@@ -154,13 +154,29 @@ void hg_buf_put_double(hg_buf *b, double v)
 	hg_buf_printf(b, "%.17g", v);
 }
 
+static inline uint64_t hg_mix(uint64_t x)
+{
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 32;
+	x *= 0xd6e8feb86659fd93ULL;
+	x ^= x >> 32;
+	return x;
+}
+
 uint64_t hg_hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *s = p;
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 1099511628211ULL;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, s, 8);
+		h = (h ^ hg_mix(w)) * 0xff51afd7ed558ccdULL;
+		s += 8;
+		n -= 8;
 	}
-	return h;
+	uint64_t w = 0;
+	memcpy(&w, s, n);
+	h = (h ^ hg_mix(w ^ 0xA5)) * 0xc4ceb9fe1a85ec53ULL;
+	return hg_mix(h);
 }

@@ -43,7 +43,7 @@ int hg_parse_int64(hg_sv s, int64_t *out);
 /* Write a double so that it reads back exactly ("%.17g", NaN as "NA"). */
 void hg_buf_put_double(hg_buf *b, double v);
 
-/* 64-bit FNV-1a, for hash tables (not for security). */
+/* A fast 64-bit hash of bytes, for hash tables (not for security). */
 uint64_t hg_hash_bytes(const void *p, size_t n);
 
 #endif

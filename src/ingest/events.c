@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef struct {
 	int id, nhs, date, code, value, setting;
@@ -36,6 +37,9 @@ typedef struct hg_echunk {
 	hg_quarantine quar;
 	uint64_t read;
 	hg_date min_date, max_date;
+	const char *last_id; /* the previous row's identifier, and its person */
+	size_t last_len;
+	uint32_t last_person;
 } hg_echunk;
 
 typedef struct {
@@ -112,7 +116,17 @@ static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv 
 		hg_sv s = hg_sv_trim(hg_csv_field(c, ec->id));
 		if (!s.n)
 			return HG_REJ_ID_MISSING;
-		p = hg_dict_find(&ps->ids, s.p, s.n);
+		/* extracts are usually grouped by person: skip the lookup on a repeat */
+		if (k->last_id && s.n == k->last_len && memcmp(s.p, k->last_id, s.n) == 0) {
+			p = k->last_person;
+		} else {
+			p = hg_dict_find(&ps->ids, s.p, s.n);
+			if (p != HG_DICT_MISSING && c->offs[ec->id] == SIZE_MAX) {
+				k->last_id = s.p; /* points into the input, stable */
+				k->last_len = s.n;
+				k->last_person = p;
+			}
+		}
 	}
 	if (p == HG_DICT_MISSING)
 		return HG_REJ_UNKNOWN_PERSON;
@@ -162,6 +176,16 @@ static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv 
 	return HG_REJ_N;
 }
 
+/* Tell the kernel the parsed part of the mapped input is no longer needed,
+ * so resident memory does not grow with the size of the file. */
+static void hg_release_input(const char *p, size_t n)
+{
+	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	if (b > a)
+		madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_ectx *x = ctx;
@@ -187,6 +211,7 @@ static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 			}
 			if (c.pos - last > (4 << 20)) {
 				hg_progress_tick(x->prog, c.pos - last, tid == 0);
+				hg_release_input(x->data + k->begin + last, c.pos - last);
 				last = c.pos;
 			}
 		}
