@@ -106,17 +106,17 @@ static double hg_addm(double d, double k)
 
 /* Is there a same-day event in `paired` with a value? */
 static int hg_paired(const hg_store *st, uint64_t e, uint64_t b, uint64_t end,
-                     const uint64_t *paired)
+                     const uint64_t *paired, int need_value)
 {
 	hg_date d = st->ev_date[e];
 	for (uint64_t j = e; j > b && st->ev_date[j - 1] == d; j--) {
 		uint32_t c = st->ev_code[j - 1];
-		if ((paired[c >> 6] >> (c & 63) & 1) && !isnan(st->ev_value[j - 1]))
+		if ((paired[c >> 6] >> (c & 63) & 1) && !(need_value && isnan(st->ev_value[j - 1])))
 			return 1;
 	}
 	for (uint64_t j = e; j < end && st->ev_date[j] == d; j++) {
 		uint32_t c = st->ev_code[j];
-		if ((paired[c >> 6] >> (c & 63) & 1) && !isnan(st->ev_value[j]))
+		if ((paired[c >> 6] >> (c & 63) & 1) && !(need_value && isnan(st->ev_value[j])))
 			return 1;
 	}
 	return 0;
@@ -148,7 +148,7 @@ static int hg_event_passes(hg_vm *vm, const hg_query *q, uint64_t e, uint64_t b,
 		return 0;
 	if (q->settings && !(q->settings >> st->ev_setting[e] & 1))
 		return 0;
-	if (q->paired && !hg_paired(st, e, b, end, q->paired))
+	if (q->paired && !hg_paired(st, e, b, end, q->paired, q->paired_value))
 		return 0;
 	if (q->where_seg >= 0) {
 		vm->event = e;

@@ -153,6 +153,7 @@ struct hg_node {
 	int symkind; /* SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT */
 	int codeset; /* N_QUERY / paired: index into pack codesets */
 	int paired;  /* N_QUERY: codeset of Q_PAIRED or -1 */
+	int paired_value; /* N_QUERY: the paired event must have a value */
 };
 
 /* keyword-operators stored in hg_node.op beyond the token kinds */

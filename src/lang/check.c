@@ -353,8 +353,10 @@ static int hg_c_query(hg_checker *ck, hg_node *q)
 			ck->in_where = save;
 			TRY(rc);
 		}
-		if (u->kind == Q_PAIRED)
+		if (u->kind == Q_PAIRED) {
 			TRY(hg_c_codeset(ck, u->a, &q->paired));
+			q->paired_value = u->unit;
+		}
 		if (u->kind == Q_LAST && (u->n <= 0 || u->n != floor(u->n)))
 			return hg_lang_error(ck->err, &ck->pk->src, u->line, u->col,
 			                     "expected a positive whole number of days or months");

@@ -479,6 +479,7 @@ static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
 	hg_query *Q = &cc->pr->queries[qi];
 	Q->codes = hg_bits(cc, q->codeset);
 	Q->paired = q->paired >= 0 ? hg_bits(cc, q->paired) : NULL;
+	Q->paired_value = q->paired_value;
 	Q->agg = call->sym;
 	Q->lo = (uint16_t)lo;
 	Q->hi = (uint16_t)hi;

@@ -143,7 +143,8 @@ typedef struct hg_ins {
 /* An event query: a scan of one person's events in a date window. */
 typedef struct hg_query {
 	const uint64_t *codes;  /* bitset over the store's code ids */
-	const uint64_t *paired; /* NULL, or: a same-day event in this set with a value */
+	const uint64_t *paired; /* NULL, or: needs a same-day event in this set */
+	int paired_value;       /* ... and that event must carry a value */
 	uint32_t settings;      /* bit mask of enum hg_setting, 0 = any */
 	int agg;                /* enum hg_fn of the function applied */
 	uint16_t lo, hi;        /* registers with inclusive day bounds (NaN = open) */

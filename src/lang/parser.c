@@ -112,9 +112,9 @@ static const char *hg_p_string(hg_parser *ps)
 }
 
 static const char *const hg_reserved[] = {
-    "and",       "or",          "not",   "if",       "then", "else",       "in",      "is",
-    "missing",   "true",        "false", "codelist", "let",  "indicator",  "periods", "by",
-    "numerator", "denominator", "source",   "note", "population", "between", NULL};
+    "and",       "or",          "not",    "if",       "then",       "else",      "in",      "is",
+    "missing",   "true",        "false",  "codelist", "let",        "indicator", "periods", "by",
+    "numerator", "denominator", "source", "note",     "population", "between",   NULL};
 
 static int hg_p_reserved(const hg_parser *ps)
 {
@@ -329,7 +329,14 @@ static int hg_p_qual(hg_parser *ps, hg_qual *q)
 		TRY(hg_p_next(ps));
 		TRY(hg_p_expect_kw(ps, "with"));
 		q->a = hg_p_codeterm(ps);
-		return q->a ? 0 : -1;
+		if (!q->a)
+			return -1;
+		if (hg_p_is(ps, "having")) {
+			TRY(hg_p_next(ps));
+			TRY(hg_p_expect_kw(ps, "value"));
+			q->unit = 1; /* the paired event must carry a value */
+		}
+		return 0;
 	}
 	return 1;
 }
