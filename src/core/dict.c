@@ -50,15 +50,18 @@ static void hg_dict_grow(hg_dict *d)
 	d->nslots = ns;
 }
 
-uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
+/* Probe for key: its id, or HG_DICT_MISSING with *slot at the empty slot to fill. */
+static uint32_t hg_dict_probe(const hg_dict *d, const char *key, size_t len, uint64_t h,
+                              size_t *slot)
 {
-	uint64_t h = hg_hash_bytes(key, len);
 	size_t i = h & (d->nslots - 1);
 	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
 	for (;;) {
 		uint64_t s = d->slots[i];
-		if (!s)
+		if (!s) {
+			*slot = i;
 			return HG_DICT_MISSING;
+		}
 		uint32_t id = (uint32_t)s - 1;
 		if ((s & 0xFFFFFFFF00000000ULL) == tag && d->lens[id] == len &&
 		    memcmp(d->keys[id], key, len) == 0)
@@ -67,24 +70,21 @@ uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
 	}
 }
 
+uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
+{
+	size_t slot;
+	return hg_dict_probe(d, key, len, hg_hash_bytes(key, len), &slot);
+}
+
 uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 {
 	uint64_t h = hg_hash_bytes(key, len);
-	size_t i = h & (d->nslots - 1);
-	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
-	for (;;) {
-		uint64_t s = d->slots[i];
-		if (!s)
-			break;
-		uint32_t id = (uint32_t)s - 1;
-		if ((s & 0xFFFFFFFF00000000ULL) == tag && d->lens[id] == len &&
-		    memcmp(d->keys[id], key, len) == 0) {
-			if (inserted)
-				*inserted = 0;
-			return id;
-		}
-		i = (i + 1) & (d->nslots - 1);
-	}
+	size_t i;
+	uint32_t found = hg_dict_probe(d, key, len, h, &i);
+	if (inserted)
+		*inserted = found == HG_DICT_MISSING;
+	if (found != HG_DICT_MISSING)
+		return found;
 	if (d->n == d->cap) {
 		d->cap = d->cap ? d->cap * 2 : 1024;
 		d->keys = hg_xrealloc(d->keys, d->cap * sizeof *d->keys);
@@ -97,8 +97,6 @@ uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 	d->lens[id] = (uint32_t)len;
 	d->hashes[id] = h;
 	d->slots[i] = hg_slot(h, id);
-	if (inserted)
-		*inserted = 1;
 	if ((size_t)d->n * 2 > d->nslots)
 		hg_dict_grow(d);
 	return id;
