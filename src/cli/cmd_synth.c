@@ -1,0 +1,134 @@
+/*
+ * cmd_synth.c: `healthgap synth`: write a realistic synthetic population.
+ */
+#include "cli.h"
+
+#include "core/date.h"
+#include "synth/synth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char hg_synth_usage[] =
+	"usage: healthgap synth --people N --seed S --out DIR [options]\n"
+	"\n"
+	"Write a synthetic GP-registered population with primary-care, prescribing and\n"
+	"hospital events into DIR: persons.csv, events.csv, reference/practices.csv and,\n"
+	"without --reference, a synthetic IMD 2019 lookup (reference/imd2019/, marked by\n"
+	"reference/SYNTHETIC). The output is byte-for-byte deterministic for a seed.\n"
+	"See docs/synthetic-data.md for the model, its sources and the coding conventions.\n"
+	"\n"
+	"options:\n"
+	"  --people N          people ever registered during the window (required)\n"
+	"  --seed S            random seed, a whole number (default 1)\n"
+	"  --out DIR           output directory, created if needed (required)\n"
+	"  --reference DIR     use real LSOAs, IMD 2019 deciles and ONS mid-2019 age/sex\n"
+	"                      structure from DIR (imd2019/File_1_..., population/...)\n"
+	"  --area CODES        comma-separated LAD 2019 codes used with --reference\n"
+	"                      (default: the ten Greater Manchester boroughs E08000001-10)\n"
+	"  --start DATE        window start, YYYY-MM-DD (default 2016-04-01)\n"
+	"  --end DATE          window end and extract date (default 2026-03-31)\n"
+	"  --corrupt-rate R    share of rows that are malformed extra rows, 0 <= R < 0.5;\n"
+	"                      they are listed in DIR/corruptions.csv (file,line,kind)\n"
+	"  --codelists DIR     code lists to draw codes from\n"
+	"                      (default: packs/core20plus5/codelists near the executable)\n"
+	"  --threads N         worker threads (default: all CPUs; output does not depend on it)\n"
+	"  --quiet             no summary line\n"
+	"  -h, --help          this text\n";
+
+static int hg_synth_date(const char *opt, const char *s, hg_date *out)
+{
+	int prec;
+	if (hg_date_parse(s, strlen(s), 0, out, &prec))
+		return hg_cli_usage("synth", hg_synth_usage, "%s expects a date YYYY-MM-DD, got '%s'",
+				    opt, s);
+	return 0;
+}
+
+static int hg_synth_opt(hg_synth_params *p, const char *opt, const char *val)
+{
+	long v;
+	double d;
+	if (!strcmp(opt, "--people")) {
+		if (hg_cli_long("synth", opt, val, &v))
+			return 2;
+		p->people = v;
+	} else if (!strcmp(opt, "--seed")) {
+		if (hg_cli_long("synth", opt, val, &v))
+			return 2;
+		p->seed = (uint64_t)v;
+	} else if (!strcmp(opt, "--out")) {
+		p->out_dir = val;
+	} else if (!strcmp(opt, "--reference")) {
+		p->reference_dir = val;
+	} else if (!strcmp(opt, "--area")) {
+		p->areas = val;
+	} else if (!strcmp(opt, "--start")) {
+		return hg_synth_date(opt, val, &p->start);
+	} else if (!strcmp(opt, "--end")) {
+		return hg_synth_date(opt, val, &p->end);
+	} else if (!strcmp(opt, "--corrupt-rate")) {
+		if (hg_cli_double("synth", opt, val, &d))
+			return 2;
+		p->corrupt_rate = d;
+	} else if (!strcmp(opt, "--codelists")) {
+		p->codelists_dir = val;
+	} else if (!strcmp(opt, "--threads")) {
+		if (hg_cli_long("synth", opt, val, &v))
+			return 2;
+		p->threads = (int)v;
+	} else {
+		return hg_cli_usage("synth", hg_synth_usage, "unknown option '%s'", opt);
+	}
+	return 0;
+}
+
+static int hg_synth_args(int argc, char **argv, hg_synth_params *p, int *people_given)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		if (!strcmp(a, "--quiet")) {
+			p->quiet = 1;
+			continue;
+		}
+		if (strncmp(a, "--", 2))
+			return hg_cli_usage("synth", hg_synth_usage, "unexpected argument '%s'", a);
+		if (i + 1 >= argc)
+			return hg_cli_usage("synth", hg_synth_usage, "%s needs a value", a);
+		if (!strcmp(a, "--people"))
+			*people_given = 1;
+		int rc = hg_synth_opt(p, a, argv[++i]);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int hg_cmd_synth(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(hg_synth_usage, stdout);
+			return 0;
+		}
+	hg_synth_params p;
+	hg_synth_defaults(&p);
+	int people_given = 0, rc = hg_synth_args(argc, argv, &p, &people_given);
+	if (rc)
+		return rc;
+	if (!people_given)
+		return hg_cli_usage("synth", hg_synth_usage, "--people is required");
+	if (!p.out_dir)
+		return hg_cli_usage("synth", hg_synth_usage, "--out is required");
+	if (p.people < 1)
+		return hg_cli_usage("synth", hg_synth_usage, "--people must be at least 1");
+	if (p.areas && !p.reference_dir)
+		return hg_cli_usage("synth", hg_synth_usage, "--area needs --reference");
+	if (p.threads < 0)
+		return hg_cli_usage("synth", hg_synth_usage, "--threads must be positive");
+	hg_err err = {0};
+	if (hg_synth_run(&p, &err))
+		return err.code == HG_EUSAGE ? hg_cli_usage("synth", hg_synth_usage, "%s", err.msg)
+					     : hg_cli_fail("synth", &err);
+	return 0;
+}

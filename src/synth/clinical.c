@@ -1,0 +1,698 @@
+/*
+ * clinical.c: conditions and events. Chronic conditions get an onset age by
+ * inverting a cumulative by-age prevalence curve scaled by deprivation and
+ * ethnicity multipliers; recurring events (appointments, BP readings,
+ * prescriptions, vaccinations, hospital activity, births, cancers) are drawn
+ * as Poisson counts per year of follow-up. GP and prescribing events lie in
+ * the registration period; hospital events while alive and resident in the
+ * window. The conventions are in docs/synthetic-data.md.
+ */
+#include "synth_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HG_YEAR 365.2425
+
+typedef struct {
+	double age, p;
+} hg_pt;
+
+/* Cumulative share diagnosed by age (QOF/OpenSAFELY shapes, calibration.md). */
+static const hg_pt hg_hyp_curve[] = {{18, 0},      {25, 0.004},  {35, 0.017},
+				     {45, 0.068},  {55, 0.178},  {65, 0.320},
+				     {75, 0.485},  {85, 0.628},  {105, 0.70}};
+static const hg_pt hg_dm_curve[] = {{20, 0},    {30, 0.006}, {40, 0.025}, {50, 0.062},
+				    {60, 0.115}, {70, 0.165}, {80, 0.19},  {105, 0.19}};
+static const hg_pt hg_copd_curve[] = {{35, 0},     {45, 0.003}, {55, 0.014}, {65, 0.037},
+				      {75, 0.062}, {85, 0.078}, {105, 0.08}};
+static const hg_pt hg_ast_curve[] = {{1, 0},      {5, 0.03},  {10, 0.06}, {18, 0.075},
+				     {40, 0.085}, {70, 0.095}, {105, 0.10}};
+static const hg_pt hg_smi_curve[] = {{15, 0},      {20, 0.002}, {30, 0.007},
+				     {45, 0.0105}, {65, 0.0125}, {105, 0.013}};
+
+#define HG_N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Onset age for a latent uniform draw, or -1 when never diagnosed. */
+static double hg_onset(hg_rng *r, const hg_pt *c, size_t n, double mult)
+{
+	double t = hg_rng_unif(r) / mult;
+	if (t >= c[n - 1].p)
+		return -1;
+	for (size_t i = 1; i < n; i++)
+		if (t < c[i].p)
+			return c[i - 1].age +
+			       (c[i].age - c[i - 1].age) * (t - c[i - 1].p) / (c[i].p - c[i - 1].p);
+	return -1;
+}
+
+static hg_date hg_at_age(const hg_sy_person *ps, double age)
+{
+	return age < 0 ? HG_DATE_NONE : ps->dob + (hg_date)(age * HG_YEAR);
+}
+
+/* Linear in decile: value at decile 1 (most deprived) and decile 10. */
+static double hg_dep(const hg_sy_person *ps, double d1, double d10)
+{
+	return d1 + (d10 - d1) * (ps->decile - 1) / 9.0;
+}
+
+static void hg_smoking(hg_rng *r, hg_sy_person *ps)
+{
+	double cur = 0.14 * hg_dep(ps, 1.75, 0.55) * (ps->smi != HG_DATE_NONE ? 2.5 : 1);
+	double ex = 0.25;
+	double u = hg_rng_unif(r);
+	ps->smoking = u < cur ? 2 : u < cur + ex ? 1 : 0;
+}
+
+void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
+{
+	(void)m;
+	double eth_hyp = ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1.0;
+	double eth_dm = ps->eth == 3 ? 1.6 : ps->south_asian ? 2.0 : 1.0;
+	ps->hyp = hg_at_age(ps, hg_onset(r, hg_hyp_curve, HG_N(hg_hyp_curve),
+					 1.02 * hg_dep(ps, 1.18, 0.82) * eth_hyp));
+	ps->hypres = HG_DATE_NONE;
+	if (ps->hyp != HG_DATE_NONE && hg_rng_bernoulli(r, 0.02))
+		ps->hypres = ps->hyp + (hg_date)(hg_rng_unif(r) * 8 * HG_YEAR);
+	if (hg_rng_bernoulli(r, 0.004)) {
+		ps->dm_type = 1;
+		ps->dm = hg_at_age(ps, 1 + 29 * hg_rng_unif(r));
+	} else {
+		ps->dm_type = 2;
+		ps->dm = hg_at_age(ps, hg_onset(r, hg_dm_curve, HG_N(hg_dm_curve),
+						hg_dep(ps, 1.45, 0.72) * eth_dm));
+	}
+	ps->smi = hg_at_age(ps, hg_onset(r, hg_smi_curve, HG_N(hg_smi_curve),
+					 hg_dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
+	hg_smoking(r, ps);
+	double smk = ps->smoking == 2 ? 2.6 : ps->smoking == 1 ? 1.6 : 0.3;
+	ps->copd = hg_at_age(ps, hg_onset(r, hg_copd_curve, HG_N(hg_copd_curve),
+					  smk * hg_dep(ps, 1.7, 0.55)));
+	ps->ast = hg_at_age(ps, hg_onset(r, hg_ast_curve, HG_N(hg_ast_curve), hg_dep(ps, 1.2, 0.85)));
+	ps->ld = HG_DATE_NONE;
+	if (hg_rng_bernoulli(r, 0.005 * hg_dep(ps, 1.5, 0.7)))
+		ps->ld = hg_at_age(ps, 2 + 10 * hg_rng_unif(r));
+	ps->frailty = hg_rng_gamma(r, 2.0) / 2.0;
+}
+
+/* ---- event buffer ---- */
+
+static void hg_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
+{
+	if (o->nev == o->capev) {
+		o->capev = o->capev ? o->capev * 2 : 256;
+		o->ev = hg_xrealloc(o->ev, o->capev * sizeof *o->ev);
+	}
+	o->ev[o->nev] = (hg_sy_event){d, (uint32_t)o->nev, v10, (uint8_t)setting, (uint8_t)list,
+				      (uint8_t)idx};
+	o->nev++;
+}
+
+/* Index into a list: mostly the first (the usual code), sometimes another. */
+static int hg_pick(const hg_sy_model *m, hg_rng *r, int list)
+{
+	size_t n = m->codes->n[list];
+	if (n <= 1 || hg_rng_unif(r) < 0.8)
+		return 0;
+	return (int)hg_rng_below(r, n);
+}
+
+typedef struct {
+	const hg_sy_model *m;
+	const hg_sy_person *ps;
+	hg_rng *r;
+	hg_sy_out *o;
+	hg_date gp_lo, gp_hi, h_lo, h_hi; /* GP and hospital windows (inclusive) */
+} hg_ctx;
+
+static int hg_has(hg_date onset, hg_date t)
+{
+	return onset != HG_DATE_NONE && onset <= t;
+}
+
+/* A uniform date in [a, b). */
+static hg_date hg_in(hg_rng *r, hg_date a, hg_date b)
+{
+	return a + (hg_date)(hg_rng_unif(r) * (double)(b - a));
+}
+
+static int32_t hg_clampi(double v, double lo, double hi)
+{
+	return (int32_t)lrint(v < lo ? lo : v > hi ? hi : v);
+}
+
+/* ---- diagnoses ---- */
+
+static void hg_diag(hg_ctx *c, hg_date onset, int list)
+{
+	if (onset == HG_DATE_NONE)
+		return;
+	hg_date d = onset > c->ps->reg_from ? onset : c->ps->reg_from;
+	if (d <= c->gp_hi && d >= c->ps->reg_from)
+		hg_add(c->o, d, HG_ST_GP, list, hg_pick(c->m, c->r, list), HG_SY_NOVAL);
+}
+
+static void hg_diagnoses(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	hg_diag(c, ps->hyp, HG_SC_HYP);
+	hg_diag(c, ps->hypres, HG_SC_HYPRES);
+	hg_diag(c, ps->dm, ps->dm_type == 1 ? HG_SC_DM1 : HG_SC_DM2);
+	hg_diag(c, ps->copd, HG_SC_COPD);
+	hg_diag(c, ps->ast, HG_SC_AST);
+	hg_diag(c, ps->smi, HG_SC_SMI);
+	hg_diag(c, ps->ld, HG_SC_LD);
+}
+
+/* ---- BP ---- */
+
+static double hg_logit(double p)
+{
+	return log(p / (1 - p));
+}
+
+static double hg_ctrl_prob(const hg_sy_person *ps, int age)
+{
+	double base = age < 40	 ? 0.48
+		      : age < 50 ? 0.521
+		      : age < 60 ? 0.555
+		      : age < 70 ? 0.612
+		      : age < 80 ? 0.643
+				 : 0.725;
+	double z = hg_logit(base) + hg_dep(ps, -0.15, 0.15);
+	z += ps->eth == 3 ? -0.14 : ps->eth == 2 ? 0.25 : 0; /* Rison 2023: OR 0.87 / 1.28 */
+	return 1 / (1 + exp(-z));
+}
+
+static void hg_bp_values(hg_rng *r, int age, int hyp, double pctrl, int32_t *s, int32_t *d)
+{
+	double ts = age >= 80 ? 150 : 140;
+	if (!hyp) {
+		*s = hg_clampi(hg_rng_normal(r, 118 + 0.35 * (age - 30), 13), 85, 210);
+		*d = hg_clampi(hg_rng_normal(r, 76, 9), 45, 120);
+	} else if (hg_rng_unif(r) < pctrl) {
+		*s = hg_clampi(hg_rng_normal(r, ts - 13, 9), 95, ts);
+		*d = hg_clampi(hg_rng_normal(r, 76, 7), 50, 90);
+	} else if (hg_rng_unif(r) < 0.8) {
+		*s = hg_clampi(ts + 1 + fabs(hg_rng_normal(r, 0, 13)), ts + 1, 240);
+		*d = hg_clampi(hg_rng_normal(r, 86, 9), 55, 130);
+	} else {
+		*s = hg_clampi(hg_rng_normal(r, ts - 8, 8), 100, ts);
+		*d = hg_clampi(91 + fabs(hg_rng_normal(r, 0, 5)), 91, 130);
+	}
+}
+
+static void hg_bp_at(hg_ctx *c, hg_date d)
+{
+	int age = hg_age_years(c->ps->dob, d), hyp = hg_has(c->ps->hyp, d) &&
+						      !hg_has(c->ps->hypres, d);
+	int32_t s, di;
+	hg_bp_values(c->r, age, hyp, hg_ctrl_prob(c->ps, age), &s, &di);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_SBP, hg_pick(c->m, c->r, HG_SC_SBP), s * 10);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_DBP, hg_pick(c->m, c->r, HG_SC_DBP), di * 10);
+}
+
+static void hg_bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	const hg_sy_person *ps = c->ps;
+	int n = 0;
+	if (hg_has(ps->hyp, a) && !hg_has(ps->hypres, a)) {
+		if (hg_rng_unif(c->r) < dt * hg_dep(ps, 0.78, 0.88))
+			n = 1 + hg_rng_poisson(c->r, 0.35);
+	} else if (age >= 18) {
+		n = hg_rng_poisson(c->r, dt * (age >= 40 ? 0.11 : 0.04));
+	}
+	for (int i = 0; i < n; i++)
+		hg_bp_at(c, hg_in(c->r, a, b));
+}
+
+/* ---- primary care per year ---- */
+
+static double hg_appt_rate(const hg_sy_person *ps, int age, hg_date t)
+{
+	double base = age < 5	 ? 2.2
+		      : age < 16 ? 0.9
+		      : age < 45 ? (ps->sex == 1 ? 0.8 : 1.6)
+		      : age < 65 ? (ps->sex == 1 ? 1.4 : 1.9)
+		      : age < 80 ? 2.6
+				 : 3.6;
+	base += 0.4 * (hg_has(ps->hyp, t) + hg_has(ps->dm, t) + hg_has(ps->copd, t) +
+		       hg_has(ps->smi, t));
+	return base * ps->frailty * hg_dep(ps, 1.1, 0.92);
+}
+
+static void hg_appts(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	const hg_sy_person *ps = c->ps;
+	int n = hg_rng_poisson(c->r, dt * hg_appt_rate(ps, age, a));
+	double dna = 0.05 * hg_dep(ps, 1.6, 0.6) * (age >= 16 && age < 30 ? 1.6 : age >= 65 ? 0.6 : 1);
+	for (int i = 0; i < n; i++) {
+		int miss = hg_rng_unif(c->r) < dna;
+		int list = miss ? HG_SC_DNA : HG_SC_APPT;
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_GP, list, hg_pick(c->m, c->r, list),
+		       HG_SY_NOVAL);
+	}
+}
+
+static void hg_smoking_rec(hg_ctx *c, hg_date d)
+{
+	static const int lists[3] = {HG_SC_NONSMOK, HG_SC_EXSMOK, HG_SC_SMOK};
+	int l = lists[c->ps->smoking];
+	hg_add(c->o, d, HG_ST_GP, l, hg_pick(c->m, c->r, l), HG_SY_NOVAL);
+}
+
+static void hg_alcohol_rec(hg_ctx *c, hg_date d)
+{
+	double u = hg_rng_normal(c->r, c->ps->sex == 1 ? 12 : 7, 10);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_ALC, 0, hg_clampi(u < 0 ? 0 : u, 0, 150) * 10);
+}
+
+static void hg_bmi_rec(hg_ctx *c, hg_date d, double mean)
+{
+	double v = hg_rng_normal(c->r, mean, 5.5);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_BMI, 0, hg_clampi(v * 10, 150, 700));
+}
+
+static void hg_chol_rec(hg_ctx *c, hg_date d)
+{
+	double v = hg_rng_normal(c->r, 4.9, 1.1);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_CHOL, hg_pick(c->m, c->r, HG_SC_CHOL),
+	       hg_clampi(v * 10, 20, 120));
+}
+
+static void hg_hba1c_rec(hg_ctx *c, hg_date d, double mean)
+{
+	double v = hg_rng_normal(c->r, mean, 12);
+	hg_add(c->o, d, HG_ST_GP, HG_SC_HBA1C, 0, hg_clampi(v, 25, 160) * 10);
+}
+
+/* SMI annual physical health check: six elements on one day (Core20PLUS5). */
+static void hg_smi_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+{
+	if (hg_rng_unif(c->r) >= dt * 0.62 * hg_dep(c->ps, 0.85, 1.12))
+		return;
+	hg_date d = hg_in(c->r, a, b);
+	double pe = 0.9;
+	if (hg_rng_unif(c->r) < pe)
+		hg_bmi_rec(c, d, 30.5);
+	if (hg_rng_unif(c->r) < pe)
+		hg_bp_at(c, d);
+	if (hg_rng_unif(c->r) < pe)
+		hg_chol_rec(c, d);
+	if (hg_rng_unif(c->r) < pe)
+		hg_hba1c_rec(c, d, 42);
+	if (hg_rng_unif(c->r) < pe)
+		hg_alcohol_rec(c, d);
+	if (hg_rng_unif(c->r) < pe)
+		hg_smoking_rec(c, d);
+}
+
+static void hg_lifestyle_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	if (age < 16)
+		return;
+	if (hg_rng_unif(c->r) < dt * 0.22)
+		hg_smoking_rec(c, hg_in(c->r, a, b));
+	if (hg_rng_unif(c->r) < dt * 0.07)
+		hg_bmi_rec(c, hg_in(c->r, a, b), 27.5);
+	if (hg_rng_unif(c->r) < dt * 0.04)
+		hg_alcohol_rec(c, hg_in(c->r, a, b));
+}
+
+static void hg_dm_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+{
+	if (!hg_has(c->ps->dm, a))
+		return;
+	if (hg_rng_unif(c->r) < dt * 0.85)
+		hg_hba1c_rec(c, hg_in(c->r, a, b), c->ps->dm_type == 1 ? 66 : hg_dep(c->ps, 58, 53));
+	if (hg_rng_unif(c->r) < dt * 0.6)
+		hg_chol_rec(c, hg_in(c->r, a, b));
+}
+
+/* SABA relievers: overdispersed counts, higher in deprived areas. */
+static void hg_saba_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+{
+	if (!hg_has(c->ps->ast, a))
+		return;
+	double lam = 2.0 * hg_dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
+	int n = hg_rng_poisson(c->r, lam * dt);
+	for (int i = 0; i < n; i++)
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA, hg_pick(c->m, c->r, HG_SC_SABA),
+		       HG_SY_NOVAL);
+}
+
+static void hg_gp_years(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	for (hg_date a = c->gp_lo; a <= c->gp_hi; a += 365) {
+		hg_date b = a + 365 <= c->gp_hi + 1 ? a + 365 : c->gp_hi + 1;
+		double dt = (b - a) / 365.0;
+		int age = hg_age_years(ps->dob, a);
+		hg_appts(c, a, b, age, dt);
+		hg_bp_year(c, a, b, age, dt);
+		hg_lifestyle_year(c, a, b, age, dt);
+		hg_dm_year(c, a, b, dt);
+		hg_saba_year(c, a, b, dt);
+		if (hg_has(ps->smi, a))
+			hg_smi_year(c, a, b, dt);
+	}
+}
+
+/* Seasonal flu vaccination, September to January, for 65+ and at-risk groups. */
+static void hg_flu(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	int y0, y1, mth, day;
+	hg_date_to_ymd(c->gp_lo, &y0, &mth, &day);
+	hg_date_to_ymd(c->gp_hi, &y1, &mth, &day);
+	for (int y = y0 - 1; y <= y1; y++) {
+		hg_date sep = hg_date_from_ymd(y, 9, 1);
+		int age = hg_age_years(ps->dob, hg_date_from_ymd(y + 1, 3, 31));
+		double p = 0;
+		if (age >= 65)
+			p = 0.72 * hg_dep(ps, 0.88, 1.1);
+		else if (hg_has(ps->copd, sep))
+			p = 0.55 * hg_dep(ps, 0.9, 1.1);
+		else if (hg_has(ps->dm, sep) || hg_has(ps->ast, sep) || hg_has(ps->smi, sep))
+			p = 0.45 * hg_dep(ps, 0.9, 1.1);
+		else if (age >= 2 && age <= 3)
+			p = 0.45;
+		if (p <= 0 || hg_rng_unif(c->r) >= p)
+			continue;
+		double off = hg_rng_exp(c->r, 1 / 35.0);
+		hg_date d = sep + (hg_date)(off > 150 ? 150 : off);
+		if (d >= c->gp_lo && d <= c->gp_hi)
+			hg_add(c->o, d, HG_ST_GP, HG_SC_FLU, hg_pick(c->m, c->r, HG_SC_FLU), HG_SY_NOVAL);
+	}
+}
+
+/* ---- hospital ---- */
+
+static double hg_ae_rate(const hg_sy_person *ps, int age, hg_date t)
+{
+	double base = age < 5	 ? 0.5
+		      : age < 16 ? 0.22
+		      : age < 30 ? 0.34
+		      : age < 65 ? 0.24
+		      : age < 80 ? 0.32
+				 : 0.6;
+	double mult = hg_dep(ps, 1.5, 0.7) * ps->frailty;
+	mult *= (hg_has(ps->copd, t) ? 1.8 : 1) * (hg_has(ps->smi, t) ? 1.8 : 1) *
+		(ps->homeless ? 3 : 1);
+	return base * mult;
+}
+
+static int hg_emerg_dx(hg_ctx *c, hg_date d, int age, int *list)
+{
+	double u = hg_rng_unif(c->r);
+	if (hg_has(c->ps->copd, d) && u < 0.3)
+		*list = HG_SC_COPD_ADM;
+	else if (hg_has(c->ps->ast, d) && age < 19 && u < 0.25)
+		*list = HG_SC_AST_ADM;
+	else
+		*list = HG_SC_EMERG;
+	return (int)hg_rng_below(c->r, c->m->codes->n[*list]);
+}
+
+static void hg_emergency(hg_ctx *c, hg_date d, int age, int method)
+{
+	int list, idx = hg_emerg_dx(c, d, age, &list);
+	hg_add(c->o, d, HG_ST_APC, list, idx, method * 10);
+}
+
+static void hg_ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	int n = hg_rng_poisson(c->r, dt * hg_ae_rate(c->ps, age, a));
+	double padm = age < 16 ? 0.12 : age < 65 ? 0.2 : age < 80 ? 0.35 : 0.5;
+	for (int i = 0; i < n; i++) {
+		hg_date d = hg_in(c->r, a, b);
+		hg_add(c->o, d, HG_ST_AE, HG_SC_AE, hg_pick(c->m, c->r, HG_SC_AE), HG_SY_NOVAL);
+		if (hg_rng_unif(c->r) < padm)
+			hg_emergency(c, d, age, 21);
+	}
+	/* emergency admissions not through A&E (GP referral, other) */
+	static const int other[5] = {22, 22, 22, 24, 28};
+	int k = hg_rng_poisson(c->r, dt * 0.25 * padm * hg_ae_rate(c->ps, age, a));
+	for (int i = 0; i < k; i++)
+		hg_emergency(c, hg_in(c->r, a, b), age, other[hg_rng_below(c->r, 5)]);
+	if (hg_has(c->ps->copd, a) && hg_rng_unif(c->r) < dt * 0.12 * hg_dep(c->ps, 1.6, 0.7))
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_COPD_ADM, 0, 210);
+}
+
+static void hg_elective_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	double rate = age < 16 ? 0.02 : age < 50 ? 0.04 : age < 65 ? 0.08 : 0.16;
+	int n = hg_rng_poisson(c->r, dt * rate * c->ps->frailty);
+	for (int i = 0; i < n; i++) {
+		double u = hg_rng_unif(c->r);
+		int method = u < 0.6 ? 11 : u < 0.9 ? 12 : 13;
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_ELECT,
+		       (int)hg_rng_below(c->r, c->m->codes->n[HG_SC_ELECT]), method * 10);
+	}
+}
+
+/* Tooth extraction for caries in children 0-10: strong deprivation gradient. */
+static void hg_teeth_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	if (age > 10)
+		return;
+	double am = age < 2 ? 0.1 : age < 4 ? 0.6 : 1.2;
+	if (hg_rng_unif(c->r) >= dt * 0.0028 * am * hg_dep(c->ps, 2.2, 0.35))
+		return;
+	hg_date d = hg_in(c->r, a, b);
+	double u = hg_rng_unif(c->r);
+	int method = u < 0.5 ? 11 : u < 0.95 ? 12 : 13;
+	hg_add(c->o, d, HG_ST_APC, HG_SC_CARIES, hg_pick(c->m, c->r, HG_SC_CARIES), method * 10);
+	hg_add(c->o, d, HG_ST_APC, HG_SC_TOOTH, hg_pick(c->m, c->r, HG_SC_TOOTH), HG_SY_NOVAL);
+}
+
+static void hg_op_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	double rate = age < 16 ? 0.25 : age < 50 ? 0.4 : age < 65 ? 0.7 : 1.1;
+	rate += 0.3 * (hg_has(c->ps->dm, a) + hg_has(c->ps->copd, a));
+	int n = hg_rng_poisson(c->r, dt * rate * c->ps->frailty);
+	for (int i = 0; i < n; i++)
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_OP, HG_SC_OP, hg_pick(c->m, c->r, HG_SC_OP),
+		       HG_SY_NOVAL);
+}
+
+/* Mental health services: SMI care, CYP and adult common-disorder contacts.
+ * MH list order: F20.9, F31.9, F32.9, F41.1, F90.0, F50.0, F43.1, F84.0. */
+static void hg_mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+{
+	int n = 0, idx = 2;
+	if (hg_has(c->ps->smi, a)) {
+		n = hg_rng_poisson(c->r, dt * 2.5);
+		idx = (int)(c->ps->index % 3 == 0); /* schizophrenia or bipolar */
+	} else if (age < 18 && hg_rng_unif(c->r) < dt * 0.05 * hg_dep(c->ps, 1.15, 0.85)) {
+		n = 1 + hg_rng_poisson(c->r, 2);
+		idx = 2 + (int)hg_rng_below(c->r, 6);
+	} else if (age >= 18 && hg_rng_unif(c->r) < dt * 0.02) {
+		n = 1 + hg_rng_poisson(c->r, 1.5);
+		idx = 2 + (int)hg_rng_below(c->r, 2);
+	}
+	for (int i = 0; i < n; i++)
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_MH, HG_SC_MH, idx, HG_SY_NOVAL);
+}
+
+static const double hg_fert[6] = {0.012, 0.05, 0.085, 0.10, 0.06, 0.013}; /* 15-19 ... 40-44 */
+
+static int hg_gestation(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	double pre = hg_dep(ps, 0.09, 0.065) * (ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1);
+	double u = hg_rng_unif(c->r);
+	if (u < pre) {
+		double v = hg_rng_unif(c->r);
+		return v < 0.75 ? hg_rng_range(c->r, 34, 36)
+		       : v < 0.9 ? hg_rng_range(c->r, 32, 33)
+				 : hg_rng_range(c->r, 24, 31);
+	}
+	static const double term[6] = {0.08, 0.2, 0.3, 0.27, 0.13, 0.02};
+	double v = hg_rng_unif(c->r);
+	int w = 0;
+	while (w < 5 && v >= term[w])
+		v -= term[w++];
+	return 37 + w;
+}
+
+static void hg_births_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt, hg_date *last)
+{
+	if (c->ps->sex != 2 || age < 15 || age > 44)
+		return;
+	double rate = hg_fert[(age - 15) / 5] * hg_dep(c->ps, 1.15, 0.9);
+	if (hg_rng_unif(c->r) >= rate * dt)
+		return;
+	hg_date d = hg_in(c->r, a, b);
+	if (*last != HG_DATE_NONE && d - *last < 300)
+		return;
+	*last = d;
+	hg_add(c->o, d, HG_ST_MAT, HG_SC_BIRTH, hg_pick(c->m, c->r, HG_SC_BIRTH),
+	       hg_gestation(c) * 10);
+}
+
+static int hg_stage(hg_ctx *c, const char *code)
+{
+	if (!strncmp(code, "C85", 3) || !strncmp(code, "C91", 3) || !strncmp(code, "C92", 3) ||
+	    !strncmp(code, "C71", 3) || hg_rng_unif(c->r) < 0.1)
+		return 0;
+	double early = hg_dep(c->ps, 0.50, 0.62);
+	if (!strncmp(code, "C34", 3) || !strncmp(code, "C25", 3) || !strncmp(code, "C15", 3) ||
+	    !strncmp(code, "C16", 3) || !strncmp(code, "C56", 3))
+		early -= 0.28;
+	else if (!strncmp(code, "C50", 3) || !strncmp(code, "C43", 3) || !strncmp(code, "C54", 3) ||
+		 !strncmp(code, "C73", 3))
+		early += 0.28;
+	else if (!strncmp(code, "C18", 3) || !strncmp(code, "C19", 3) || !strncmp(code, "C20", 3))
+		early -= 0.1;
+	if (hg_rng_unif(c->r) < early)
+		return hg_rng_unif(c->r) < 0.55 ? 1 : 2;
+	return hg_rng_unif(c->r) < 0.5 ? 3 : 4;
+}
+
+static int hg_cancer_site(hg_ctx *c)
+{
+	const double *w = c->m->codes->cancer_w[c->ps->sex - 1];
+	size_t n = c->m->codes->n[HG_SC_CANCER];
+	double u = hg_rng_unif(c->r) * w[n - 1];
+	size_t i = 0;
+	while (i + 1 < n && w[i] <= u)
+		i++;
+	return (int)i;
+}
+
+static void hg_cancer(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	for (hg_date a = c->h_lo; a <= c->h_hi; a += 365) {
+		hg_date b = a + 365 <= c->h_hi + 1 ? a + 365 : c->h_hi + 1;
+		int age = hg_age_years(ps->dob, a);
+		double rate = 0.00015 * exp(0.06 * (age - 30)) * hg_dep(ps, 1.15, 0.9);
+		if (age < 20)
+			rate = 0.00002;
+		if (hg_rng_unif(c->r) >= rate * (b - a) / 365.0)
+			continue;
+		hg_date d = hg_in(c->r, a, b);
+		int idx = hg_cancer_site(c);
+		int st = hg_stage(c, c->m->codes->code[HG_SC_CANCER][idx]);
+		hg_add(c->o, d, HG_ST_CANCER, HG_SC_CANCER, idx, st ? st * 10 : HG_SY_NOVAL);
+		return; /* first primary only */
+	}
+}
+
+static void hg_hosp_years(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	hg_date last_birth = HG_DATE_NONE;
+	for (hg_date a = c->h_lo; a <= c->h_hi; a += 365) {
+		hg_date b = a + 365 <= c->h_hi + 1 ? a + 365 : c->h_hi + 1;
+		double dt = (b - a) / 365.0;
+		int age = hg_age_years(ps->dob, a);
+		hg_ae_year(c, a, b, age, dt);
+		hg_elective_year(c, a, b, age, dt);
+		hg_teeth_year(c, a, b, age, dt);
+		hg_op_year(c, a, b, age, dt);
+		hg_mh_year(c, a, b, age, dt);
+		hg_births_year(c, a, b, age, dt, &last_birth);
+	}
+	hg_cancer(c);
+}
+
+static int hg_ev_cmp(const void *x, const void *y)
+{
+	const hg_sy_event *a = x, *b = y;
+	if (a->date != b->date)
+		return a->date < b->date ? -1 : 1;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+static hg_date hg_min(hg_date a, hg_date b)
+{
+	return a < b ? a : b;
+}
+
+static hg_date hg_max(hg_date a, hg_date b)
+{
+	return a > b ? a : b;
+}
+
+void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o)
+{
+	const hg_synth_params *p = m->p;
+	hg_ctx c = {m, ps, r, o, 0, 0, 0, 0};
+	o->nev = 0;
+	c.gp_lo = hg_max(p->start, ps->reg_from);
+	c.gp_hi = hg_min(hg_min(p->end, ps->reg_to), ps->dod);
+	c.h_lo = hg_max(hg_max(p->start, ps->dob), ps->reg_from - 365);
+	c.h_hi = hg_min(p->end, ps->dod);
+	if (ps->reg_to != HG_DATE_NONE)
+		c.h_hi = hg_min(c.h_hi, ps->reg_to + 365);
+	hg_diagnoses(&c);
+	if (c.gp_lo <= c.gp_hi) {
+		hg_gp_years(&c);
+		hg_flu(&c);
+	}
+	if (c.h_lo <= c.h_hi)
+		hg_hosp_years(&c);
+	qsort(o->ev, o->nev, sizeof *o->ev, hg_ev_cmp);
+}
+
+static const char *const hg_settings[8] = {"gp", "rx", "ae", "apc", "op", "mh", "mat", "cancer"};
+
+const char *hg_sy_setting_name(int s)
+{
+	return hg_settings[s];
+}
+
+void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b)
+{
+	size_t n = m->codes->n[list];
+	size_t i = (size_t)idx % n;
+	hg_buf_put(b, m->codes->code[list][i], m->codes->len[list][i]);
+}
+
+void hg_sy_put_value(int32_t v10, hg_buf *b)
+{
+	if (v10 == HG_SY_NOVAL)
+		return;
+	char s[24];
+	int n = 0;
+	int32_t whole = v10 / 10, frac = v10 % 10;
+	char t[16];
+	int k = 0;
+	do {
+		t[k++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	while (k)
+		s[n++] = t[--k];
+	if (frac) {
+		s[n++] = '.';
+		s[n++] = (char)('0' + frac);
+	}
+	hg_buf_put(b, s, (size_t)n);
+}
+
+void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr)
+{
+	hg_buf *b = &o->events;
+	for (size_t i = 0; i < o->nev; i++) {
+		const hg_sy_event *e = &o->ev[i];
+		hg_sy_put_id(m, ps->index, b);
+		hg_buf_putc(b, ',');
+		hg_sy_put_date(m, e->date, b);
+		hg_buf_putc(b, ',');
+		hg_sy_put_code(m, e->list, e->idx, b);
+		hg_buf_putc(b, ',');
+		hg_sy_put_value(e->value10, b);
+		hg_buf_putc(b, ',');
+		hg_buf_puts(b, hg_settings[e->setting]);
+		hg_buf_putc(b, '\n');
+		o->elines++;
+		o->nevents_valid++;
+		if (m->pcorrupt > 0 && hg_rng_unif(cr) < m->pcorrupt)
+			hg_sy_corrupt_event(m, ps, e, cr, o);
+	}
+}

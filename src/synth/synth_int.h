@@ -1,0 +1,219 @@
+/*
+ * synth_int.h: internals shared by the synthesiser's files: the geography
+ * (LSOAs with IMD deciles and age/sex structure, practices), the code lists,
+ * the per-person record and per-thread output buffers.
+ */
+#ifndef HG_SYNTH_INT_H
+#define HG_SYNTH_INT_H
+
+#include "core/arena.h"
+#include "core/date.h"
+#include "core/error.h"
+#include "core/str.h"
+#include "rng.h"
+#include "synth.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define HG_SY_AGES 91 /* single years 0..89 and 90+ */
+#define HG_SY_CELLS (2 * HG_SY_AGES)
+
+typedef struct hg_sy_lsoa {
+	char code[12];
+	const char *name;
+	uint32_t lad;
+	int decile; /* 1 = most deprived */
+	int rank;
+	double pop;          /* relative population weight */
+	const float *agesex; /* cumulative over HG_SY_CELLS (male ages, then female) */
+	uint32_t practice;   /* home practice */
+} hg_sy_lsoa;
+
+typedef struct hg_sy_practice {
+	char code[8];
+	uint32_t pcn;
+	uint32_t lad; /* sub-ICB = the LAD of its first LSOA */
+} hg_sy_practice;
+
+typedef struct hg_sy_geo {
+	hg_arena arena;
+	int synthetic;
+	hg_sy_lsoa *lsoa;
+	size_t nlsoa;
+	double *cum; /* cumulative population share over LSOAs */
+	const char **lad_code, **lad_name;
+	size_t nlad;
+	hg_sy_practice *prac;
+	size_t nprac;
+	float decile_agesex[10][HG_SY_CELLS]; /* synthetic structure per decile */
+} hg_sy_geo;
+
+/* Code lists the synthesiser draws from (file names in codes.c). */
+enum hg_sy_list {
+	HG_SC_HYP,
+	HG_SC_HYPRES,
+	HG_SC_SBP,
+	HG_SC_DBP,
+	HG_SC_DM1,
+	HG_SC_DM2,
+	HG_SC_COPD,
+	HG_SC_AST,
+	HG_SC_SMI,
+	HG_SC_LD,
+	HG_SC_SMOK,
+	HG_SC_EXSMOK,
+	HG_SC_NONSMOK,
+	HG_SC_FLU,
+	HG_SC_BMI,
+	HG_SC_CHOL,
+	HG_SC_HBA1C,
+	HG_SC_ALC,
+	HG_SC_SABA,
+	HG_SC_AE,
+	HG_SC_APPT,
+	HG_SC_DNA,
+	HG_SC_BIRTH,
+	HG_SC_TOOTH,
+	HG_SC_CARIES,
+	HG_SC_CANCER,
+	HG_SC_EMERG,
+	HG_SC_ELECT,
+	HG_SC_COPD_ADM,
+	HG_SC_AST_ADM,
+	HG_SC_MH,
+	HG_SC_OP,
+	HG_SC_N
+};
+
+typedef struct hg_sy_codes {
+	hg_arena arena;
+	const char **code[HG_SC_N];
+	uint32_t len[HG_SC_N][64]; /* code lengths (lists are short) */
+	size_t n[HG_SC_N];
+	double *cancer_w[2]; /* per-sex cancer site weights (cumulative) */
+} hg_sy_codes;
+
+int hg_sy_codes_load(hg_sy_codes *c, const char *dir, hg_err *err);
+void hg_sy_codes_free(hg_sy_codes *c);
+
+/* Mortality: hazard per year of age by sex and decile, solved to hit LE targets. */
+typedef struct hg_sy_mort {
+	double h[2][10][111];
+	double le[2][10]; /* life expectancy the tables imply */
+} hg_sy_mort;
+void hg_sy_mort_init(hg_sy_mort *m);
+
+/* Everything a worker needs; read-only during generation. */
+typedef struct hg_sy_model {
+	const hg_synth_params *p;
+	const hg_sy_geo *geo;
+	const hg_sy_codes *codes;
+	hg_sy_mort mort;
+	double share_birth, share_mover; /* shares of people born / moving in during the window */
+	double pcorrupt;                 /* per valid row chance of an extra corrupt row */
+	uint64_t id_mul, id_add;         /* person_id = P + (i * mul + add) mod 1e10 */
+	char (*datestr)[10];             /* formatted dates from date_lo */
+	hg_date date_lo, date_hi;
+} hg_sy_model;
+
+enum hg_sy_setting { HG_ST_GP, HG_ST_RX, HG_ST_AE, HG_ST_APC, HG_ST_OP, HG_ST_MH, HG_ST_MAT, HG_ST_CANCER };
+
+#define HG_SY_NOVAL INT32_MIN
+
+typedef struct hg_sy_event {
+	hg_date date;
+	uint32_t seq; /* insertion order, keeps the sort stable */
+	int32_t value10; /* value x 10, HG_SY_NOVAL = blank */
+	uint8_t setting;
+	uint8_t list;
+	uint8_t idx; /* index of the code within its list */
+} hg_sy_event;
+
+typedef struct hg_sy_person {
+	uint64_t index;
+	hg_date dob, reg_from, reg_to, dod;
+	int sex;      /* 1 male, 2 female (biological, for the model) */
+	int eth;      /* 0 White, 1 Mixed, 2 Asian, 3 Black, 4 Other */
+	int south_asian;
+	char eth_code[3];
+	char sex_code;
+	int month_only; /* date_of_birth written as YYYY-MM */
+	uint32_t lsoa, practice;
+	int decile;
+	int homeless, ld_flag, carer;
+	/* conditions: date first coded, HG_DATE_NONE = never */
+	hg_date hyp, hypres, dm, copd, ast, smi, ld;
+	int dm_type, smoking; /* smoking: 0 never, 1 ex, 2 current */
+	double frailty;       /* person-level random effect on service use */
+} hg_sy_person;
+
+/* A corrupt row: file 0 = persons.csv, 1 = events.csv; line relative to the buffer. */
+typedef struct hg_sy_corr {
+	uint64_t line;
+	uint8_t file;
+	uint8_t kind;
+} hg_sy_corr;
+
+typedef struct hg_sy_out {
+	hg_buf persons, events;
+	uint64_t plines, elines; /* rows written to each buffer */
+	hg_sy_corr *corr;
+	size_t ncorr, capcorr;
+	hg_sy_event *ev;
+	size_t nev, capev;
+	uint64_t nevents_valid, ndead;
+} hg_sy_out;
+
+/* geo.c */
+int hg_sy_geo_build(hg_sy_geo *g, const hg_synth_params *p, hg_err *err);
+void hg_sy_geo_free(hg_sy_geo *g);
+int hg_sy_geo_write(const hg_sy_geo *g, const char *out_dir, hg_err *err);
+void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile);
+
+/* person.c */
+void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_person *ps);
+void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b);
+void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b);
+void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b);
+
+/* clinical.c */
+void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps);
+void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o);
+void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o,
+			hg_rng *cr);
+
+/* corrupt.c */
+enum hg_sy_kind {
+	HG_CK_DATE_PRE1900,
+	HG_CK_DATE_FUTURE,
+	HG_CK_DATE_IMPOSSIBLE,
+	HG_CK_BIRTH_AFTER_DEATH,
+	HG_CK_REG_ORDER,
+	HG_CK_SEX,
+	HG_CK_ETHNICITY,
+	HG_CK_LSOA,
+	HG_CK_PRACTICE,
+	HG_CK_DUPLICATE,
+	HG_CK_UNKNOWN_PERSON,
+	HG_CK_AFTER_DEATH,
+	HG_CK_VALUE,
+	HG_CK_SETTING,
+	HG_CK_QUOTES,
+	HG_CK_FIELDS,
+	HG_CK_BLANK,
+	HG_CK_N
+};
+extern const char *const hg_sy_kind_names[HG_CK_N];
+void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *cr,
+			  hg_sy_out *o);
+void hg_sy_corrupt_event(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
+			 hg_rng *cr, hg_sy_out *o);
+void hg_sy_out_corr(hg_sy_out *o, int file, int kind);
+
+/* helpers */
+const char *hg_sy_setting_name(int s);
+void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b);
+void hg_sy_put_value(int32_t v10, hg_buf *b);
+
+#endif
