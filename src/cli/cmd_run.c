@@ -1,12 +1,17 @@
 /*
  * cmd_run.c: `healthgap run PACK --store DIR --out DIR [--sdc k7|k5|k10|none]
- * [--period-end YYYY-MM-DD] [--format csv,json,xlsx] [--threads N]`:
- * load and check a pack, compile it for the store, evaluate it in one pass,
- * apply disclosure control and the statistics, and write the outputs.
+ * [--period-end YYYY-MM-DD] [--format csv,json,xlsx] [--threads N]
+ * [--objectives FILE]`: load and check a pack, compile it for the store,
+ * evaluate it in one pass, apply disclosure control and the statistics, and
+ * write the outputs, then the inequality and monitoring analysis of the
+ * published rows (engine/analysis.h: inequalities.csv/.json,
+ * monitoring.csv/.json).
  */
 #include "cli.h"
 
 #include "core/date.h"
+#include "core/fs.h"
+#include "engine/analysis.h"
 #include "engine/engine.h"
 #include "lang/lang.h"
 #include "store/store.h"
@@ -25,10 +30,12 @@ static const char hg_run_usage[] =
     "  --period-end YYYY-MM-DD replace the pack's periods with the 12 months ending then\n"
     "  --format LIST           any of csv,json,xlsx (default all three)\n"
     "  --threads N             worker threads (default: all cores)\n"
+    "  --objectives FILE       targets and polarity per indicator (default: objectives.csv\n"
+    "                          beside the pack, when there is one)\n"
     "  --check                 only parse and check the pack\n";
 
 typedef struct hg_run_opts {
-	const char *pack, *store, *out;
+	const char *pack, *store, *out, *objectives;
 	int sdc_k, formats, threads, check;
 	char sdc_rule[16];
 	hg_date period_end;
@@ -71,15 +78,12 @@ static int hg_run_parse_formats(hg_run_opts *o, const char *s)
 
 static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
-	                                     {"out", required_argument, NULL, 'o'},
-	                                     {"sdc", required_argument, NULL, 'k'},
-	                                     {"period-end", required_argument, NULL, 'e'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"threads", required_argument, NULL, 't'},
-	                                     {"check", no_argument, NULL, 'c'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
+	    {"sdc", required_argument, NULL, 'k'},    {"period-end", required_argument, NULL, 'e'},
+	    {"format", required_argument, NULL, 'f'}, {"threads", required_argument, NULL, 't'},
+	    {"check", no_argument, NULL, 'c'},        {"objectives", required_argument, NULL, 'O'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
 	o->sdc_k = 7;
 	snprintf(o->sdc_rule, sizeof o->sdc_rule, "k7");
@@ -118,6 +122,9 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 		case 'c':
 			o->check = 1;
 			break;
+		case 'O':
+			o->objectives = optarg;
+			break;
 		case 'h':
 			fputs(hg_run_usage, stdout);
 			return -1;
@@ -131,6 +138,39 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	if (!o->check && (!o->store || !o->out))
 		return hg_cli_usage("run", hg_run_usage, "--store and --out are required");
 	return 0;
+}
+
+/* The objectives file: --objectives, else objectives.csv beside the pack (optional). */
+static int hg_run_objectives(const hg_run_opts *o, hg_objectives *obj, hg_err *err)
+{
+	memset(obj, 0, sizeof *obj);
+	if (o->objectives)
+		return hg_objectives_load(obj, o->objectives, err);
+	char path[1100];
+	if (hg_is_dir(o->pack)) {
+		snprintf(path, sizeof path, "%s/objectives.csv", o->pack);
+	} else {
+		const char *slash = strrchr(o->pack, '/');
+		int n = slash ? (int)(slash - o->pack) : 1;
+		snprintf(path, sizeof path, "%.*s/objectives.csv", n, slash ? o->pack : ".");
+	}
+	return hg_path_exists(path) ? hg_objectives_load(obj, path, err) : 0;
+}
+
+/* inequalities.csv/.json and monitoring.csv/.json from the published rows. */
+static int hg_run_analysis(const hg_run_opts *o, const hg_program *pr, const hg_restable *t,
+                           hg_err *err)
+{
+	int formats =
+	    (o->formats & HG_OUT_CSV ? HG_AN_CSV : 0) | (o->formats & HG_OUT_JSON ? HG_AN_JSON : 0);
+	if (!formats)
+		return 0;
+	hg_objectives obj;
+	if (hg_run_objectives(o, &obj, err) != 0)
+		return 1;
+	int rc = hg_analysis_run(pr, t, &obj, formats, o->out, err);
+	hg_objectives_free(&obj);
+	return rc;
 }
 
 static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err)
@@ -160,6 +200,8 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 		    .threads = o->threads,
 		};
 		rc = hg_write_outputs(pr, &t, &m, o->formats, o->out, err);
+		if (rc == 0)
+			rc = hg_run_analysis(o, pr, &t, err);
 		if (rc == 0)
 			fprintf(stderr,
 			        "healthgap run: %d indicators, %zu rows, %llu person-periods in "

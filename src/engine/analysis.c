@@ -1,0 +1,183 @@
+/*
+ * analysis.c: the driver of the inequality and monitoring analysis
+ * (analysis.h): an index from (indicator, period, breakdown) to the published
+ * rows, breakdown and category lookups, data-quality shares, row storage,
+ * and hg_analysis_run, the one call `healthgap run` makes.
+ */
+#include "engine/analysis_int.h"
+
+#include "store/store.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+void hg_analysis_opts_init(hg_analysis_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->sii_reps = 10000;
+	o->seed = 20240401;
+}
+
+void hg_rowindex_build(hg_rowindex *ix, const hg_indicator *const *inds, int ninds,
+                       const hg_restable *t)
+{
+	ix->t = t;
+	ix->inds = inds;
+	ix->ninds = ninds;
+	ix->first = hg_xcalloc((size_t)ninds + 1, sizeof *ix->first);
+	ix->count = hg_xcalloc((size_t)ninds + 1, sizeof *ix->count);
+	for (int i = 0; i < ninds; i++) {
+		size_t k = (size_t)inds[i]->nperiods * (size_t)inds[i]->nbds + 1;
+		ix->first[i] = hg_xmalloc(k * sizeof **ix->first);
+		ix->count[i] = hg_xcalloc(k, sizeof **ix->count);
+		for (size_t m = 0; m < k; m++)
+			ix->first[i][m] = SIZE_MAX;
+	}
+	for (size_t r = 0; r < t->n; r++) {
+		const hg_row *w = &t->rows[r];
+		if (w->ind < 0 || w->ind >= ninds)
+			continue;
+		size_t m = (size_t)w->period * (size_t)inds[w->ind]->nbds + (size_t)w->bd;
+		if (ix->first[w->ind][m] == SIZE_MAX)
+			ix->first[w->ind][m] = r;
+		ix->count[w->ind][m]++;
+	}
+}
+
+void hg_rowindex_free(hg_rowindex *ix)
+{
+	for (int i = 0; ix->first && i < ix->ninds; i++) {
+		free(ix->first[i]);
+		free(ix->count[i]);
+	}
+	free(ix->first);
+	free(ix->count);
+	memset(ix, 0, sizeof *ix);
+}
+
+size_t hg_rowindex_group(const hg_rowindex *ix, int i, int j, int b, const hg_row **rows)
+{
+	*rows = NULL;
+	if (i < 0 || i >= ix->ninds || b < 0 || j < 0 || j >= ix->inds[i]->nperiods ||
+	    b >= ix->inds[i]->nbds)
+		return 0;
+	size_t m = (size_t)j * (size_t)ix->inds[i]->nbds + (size_t)b;
+	if (ix->first[i][m] == SIZE_MAX)
+		return 0;
+	*rows = ix->t->rows + ix->first[i][m];
+	return ix->count[i][m];
+}
+
+int hg_bd_find(const hg_indicator *ind, int kind)
+{
+	for (int b = 0; b < ind->nbds; b++)
+		if (ind->bds[b].n == 1 && ind->bds[b].kind[0] == kind)
+			return b;
+	return -1;
+}
+
+const hg_row *hg_group_cat(const hg_row *rows, size_t n, int cat)
+{
+	for (size_t k = 0; k < n; k++)
+		if (rows[k].cat == cat)
+			return &rows[k];
+	return NULL;
+}
+
+/* Share (percent) of the "All" denominator in category cat of breakdown kind. */
+static double hg_dq_share(const hg_rowindex *ix, int i, int j, int kind, int cat)
+{
+	const hg_indicator *ind = ix->inds[i];
+	int b = hg_bd_find(ind, kind);
+	const hg_row *all, *rows;
+	if (b < 0 || hg_rowindex_group(ix, i, j, 0, &all) == 0)
+		return NAN;
+	size_t n = hg_rowindex_group(ix, i, j, b, &rows);
+	const hg_row *r = hg_group_cat(rows, n, cat);
+	if (!r) /* category with nobody in it (sparse breakdowns) */
+		return n ? 0 : NAN;
+	if (r->suppressed || !(all->den > 0))
+		return NAN;
+	return 100.0 * r->den / all->den;
+}
+
+void hg_dq(const hg_rowindex *ix, int i, int j, double *eth, double *imd)
+{
+	*eth = hg_dq_share(ix, i, j, HG_BD_ETH, HG_ETH_NOT_STATED);
+	*imd = hg_dq_share(ix, i, j, HG_BD_IMDQ, 5);
+	if (isnan(*imd))
+		*imd = hg_dq_share(ix, i, j, HG_BD_IMDD, 10);
+}
+
+hg_ineq_row *hg_ineq_push(hg_analysis *a)
+{
+	if (a->nineq == a->capineq) {
+		a->capineq = a->capineq ? 2 * a->capineq : 256;
+		a->ineq = hg_xrealloc(a->ineq, a->capineq * sizeof *a->ineq);
+	}
+	hg_ineq_row *r = &a->ineq[a->nineq++];
+	memset(r, 0, sizeof *r);
+	r->value = r->lo95 = r->hi95 = r->lo998 = r->hi998 = NAN;
+	r->pct_eth_not_stated = r->pct_imd_unknown = NAN;
+	return r;
+}
+
+hg_mon_row *hg_mon_push(hg_analysis *a)
+{
+	if (a->nmon == a->capmon) {
+		a->capmon = a->capmon ? 2 * a->capmon : 256;
+		a->mon = hg_xrealloc(a->mon, a->capmon * sizeof *a->mon);
+	}
+	hg_mon_row *r = &a->mon[a->nmon++];
+	memset(r, 0, sizeof *r);
+	r->value = r->mean = r->lpl = r->upl = r->nlpl = r->nupl = r->target = NAN;
+	r->pct_eth_not_stated = r->pct_imd_unknown = NAN;
+	return r;
+}
+
+int hg_analysis_build(const hg_indicator *const *inds, int ninds, const hg_restable *t,
+                      const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
+{
+	memset(a, 0, sizeof *a);
+	a->sdc_k = t->sdc_k;
+	hg_rowindex ix;
+	hg_rowindex_build(&ix, inds, ninds, t);
+	int rc = hg_ineq_build(&ix, o, a, err);
+	if (rc == 0)
+		rc = hg_monitor_build(&ix, o, a, err);
+	hg_rowindex_free(&ix);
+	if (rc)
+		hg_analysis_free(a);
+	return rc;
+}
+
+void hg_analysis_free(hg_analysis *a)
+{
+	for (size_t k = 0; k < a->nfunnels; k++)
+		free(a->funnels[k].dots);
+	free(a->funnels);
+	free(a->ineq);
+	free(a->mon);
+	memset(a, 0, sizeof *a);
+}
+
+int hg_analysis_run(const hg_program *pr, const hg_restable *t, const hg_objectives *obj,
+                    int formats, const char *dir, hg_err *err)
+{
+	const hg_indicator **inds = hg_xcalloc((size_t)pr->ninds + 1, sizeof *inds);
+	for (int i = 0; i < pr->ninds; i++)
+		inds[i] = pr->inds[i].ind;
+	hg_analysis_opts o;
+	hg_analysis_opts_init(&o);
+	o.obj = obj;
+	hg_analysis a;
+	int rc = hg_analysis_build(inds, pr->ninds, t, &o, &a, err);
+	if (rc == 0) {
+		rc = hg_analysis_write(inds, pr->ninds, &a, &o, formats, dir, err);
+		hg_analysis_free(&a);
+	}
+	free(inds);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/*
+ * monitor.c: Making Data Count XmR charts (stats/spc.h, NHSRplotthedots
+ * ptd_spc) of three series per indicator over its periods:
+ *   value    the whole population's value; improvement direction from the
+ *            polarity; assurance against the objective's target_value;
+ *   sii      the SII over IMD deciles (quintiles when there are no deciles);
+ *   gap_abs  the Q1 - Q5 absolute gap;
+ * for the two inequality series improvement is movement towards zero (the
+ * direction is set from the sign of the series' mean) and the target is the
+ * first charted value reduced by the objective's gap_reduction_target.
+ * Periods whose point is suppressed or not computed are kept as rows with a
+ * note but are not charted, so no chart point comes from a suppressed cell.
+ */
+#include "engine/analysis_int.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void hg_mon_apply(hg_mon_row *rows, const size_t *ix, const hg_spc_point *pt, size_t m,
+                         int direction, int var, int ass)
+{
+	for (size_t k = 0; k < m; k++) {
+		hg_mon_row *r = &rows[ix[k]];
+		const hg_spc_point *p = &pt[k];
+		r->mean = p->mean, r->lpl = p->lpl, r->upl = p->upl;
+		r->nlpl = p->nlpl, r->nupl = p->nupl;
+		r->cause = p->cause, r->point_type = p->point_type;
+		r->special = p->special_cause_flag, r->short_group = p->short_group_warning;
+		r->variation = var, r->assurance = ass;
+		(void)direction;
+	}
+}
+
+void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
+{
+	size_t *ix = hg_xmalloc((n + 1) * sizeof *ix), m = 0;
+	double *x = hg_xmalloc((2 * n + 1) * sizeof *x), *y = x + n;
+	for (size_t k = 0; k < n; k++) {
+		rows[k].direction = direction;
+		rows[k].target = target;
+		if (isfinite(rows[k].value)) {
+			ix[m] = k;
+			x[m] = (double)k;
+			y[m++] = rows[k].value;
+		}
+	}
+	hg_spc_point *pt = hg_xcalloc(m + 1, sizeof *pt);
+	hg_spc_opts so;
+	hg_spc_opts_init(&so);
+	so.direction = direction;
+	so.has_target = isfinite(target);
+	so.target = target;
+	hg_err err = {0};
+	if (m < 2 || hg_spc_xmr(x, y, m, &so, pt, &err) != 0) {
+		for (size_t k = 0; k < n; k++)
+			if (!rows[k].note[0])
+				snprintf(rows[k].note, HG_NOTE_MAX, "no limits: %s",
+				         m < 2 ? "fewer than 2 charted points" : err.msg);
+	} else {
+		int var = hg_spc_variation(&pt[m - 1], direction);
+		int ass = hg_spc_assurance(&pt[m - 1], &so);
+		hg_mon_apply(rows, ix, pt, m, direction, var, ass);
+	}
+	free(pt);
+	free(x);
+	free(ix);
+}
+
+/* The ineq row of indicator i, period j with this measure and breakdown, or NULL. */
+static const hg_ineq_row *hg_find_ineq(const hg_analysis *a, int i, int j, const char *measure,
+                                       const char *bd)
+{
+	for (size_t k = 0; k < a->nineq; k++) {
+		const hg_ineq_row *r = &a->ineq[k];
+		if (r->ind == i && r->period == j && !strcmp(r->measure, measure) &&
+		    !strcmp(r->breakdown, bd))
+			return r;
+	}
+	return NULL;
+}
+
+static hg_mon_row *hg_mon_start(hg_analysis *a, int i, int j, const char *series, const char *bd,
+                                const hg_rowindex *ix)
+{
+	hg_mon_row *r = hg_mon_push(a);
+	r->ind = i;
+	r->period = j;
+	snprintf(r->series, sizeof r->series, "%s", series);
+	snprintf(r->breakdown, sizeof r->breakdown, "%s", bd);
+	hg_dq(ix, i, j, &r->pct_eth_not_stated, &r->pct_imd_unknown);
+	return r;
+}
+
+static double hg_first_finite(const hg_mon_row *rows, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (isfinite(rows[k].value))
+			return rows[k].value;
+	return NAN;
+}
+
+static int hg_toward_zero(const hg_mon_row *rows, size_t n)
+{
+	double s = 0;
+	for (size_t k = 0; k < n; k++)
+		if (isfinite(rows[k].value))
+			s += rows[k].value;
+	return s > 0 ? HG_SPC_DECREASE : s < 0 ? HG_SPC_INCREASE : HG_SPC_NEUTRAL;
+}
+
+static void hg_mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol, int i,
+                         hg_analysis *a)
+{
+	const hg_indicator *ind = ix->inds[i];
+	size_t first = a->nmon;
+	for (int j = 0; j < ind->nperiods; j++) {
+		hg_mon_row *r = hg_mon_start(a, i, j, "value", "All", ix);
+		const hg_row *all;
+		if (hg_rowindex_group(ix, i, j, 0, &all) == 0 || all->suppressed ||
+		    !isfinite(all->value))
+			snprintf(r->note, HG_NOTE_MAX, "not charted: %s",
+			         all && all->suppressed ? "suppressed" : "no value");
+		else
+			r->value = all->value;
+	}
+	double target = ob ? ob->target_value : NAN;
+	hg_monitor_series(a->mon + first, a->nmon - first, pol, target);
+}
+
+static void hg_mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const char *measure,
+                        const char *bd, hg_analysis *a)
+{
+	const hg_indicator *ind = ix->inds[i];
+	size_t first = a->nmon;
+	for (int j = 0; j < ind->nperiods; j++) {
+		hg_mon_row *r = hg_mon_start(a, i, j, measure, bd, ix);
+		const hg_ineq_row *q = hg_find_ineq(a, i, j, measure, bd);
+		if (q && isfinite(q->value))
+			r->value = q->value;
+		else
+			snprintf(r->note, HG_NOTE_MAX, "not charted: %s",
+			         q && q->note[0] ? q->note : "not computed");
+	}
+	hg_mon_row *rows = a->mon + first;
+	size_t n = a->nmon - first;
+	double target = NAN;
+	if (ob && isfinite(ob->gap_reduction))
+		target = hg_first_finite(rows, n) * (1 - ob->gap_reduction);
+	hg_monitor_series(rows, n, hg_toward_zero(rows, n), target);
+}
+
+int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
+{
+	(void)err;
+	for (int i = 0; i < ix->ninds; i++) {
+		const hg_indicator *ind = ix->inds[i];
+		const hg_objective *ob = hg_objectives_find(o->obj, ind->id);
+		hg_mon_value(ix, ob, hg_objectives_polarity(o->obj, ind->id), i, a);
+		int bd = hg_bd_find(ind, HG_BD_IMDD);
+		if (bd < 0)
+			bd = hg_bd_find(ind, HG_BD_IMDQ);
+		if (bd >= 0 && ind->type != HG_IND_COUNT)
+			hg_mon_ineq(ix, ob, i, "sii", ind->bds[bd].name, a);
+		int gb = hg_bd_find(ind, HG_BD_IMDQ);
+		if (gb < 0)
+			gb = hg_bd_find(ind, HG_BD_IMDD);
+		if (gb >= 0)
+			hg_mon_ineq(ix, ob, i, "gap_abs", ind->bds[gb].name, a);
+	}
+	return 0;
+}
