@@ -10,10 +10,10 @@ BUILD   ?= build
 SAN     ?= 0
 CC      ?= cc
 OPT     ?= -O2
-PKGS    := libsodium jansson libRmath sqlite3 zlib xlsxwriter
+PKGS    := libsodium jansson libRmath sqlite3 zlib xlsxwriter libmicrohttpd
 CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation \
            -Isrc -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
-LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz -lxlsxwriter) \
+LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz -lxlsxwriter -lmicrohttpd) \
            -lm -pthread
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -27,6 +27,9 @@ TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
+# the dashboard's web/ files, embedded as C arrays (scripts/embed-assets.sh, xxd)
+WEB_FILES := $(sort $(wildcard web/*.css web/*.js web/*.svg))
+LIB_OBJ  += $(BUILD)/obj/gen/web_assets.o
 DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
 
 .PHONY: all test test-fast demo bench clean deps format check-format
@@ -36,6 +39,15 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"
 	@$(CC) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/web_assets.c: $(WEB_FILES) scripts/embed-assets.sh
+	@mkdir -p $(dir $@)
+	@echo "  GEN   $@"
+	@scripts/embed-assets.sh $@ $(WEB_FILES)
+
+$(BUILD)/obj/gen/web_assets.o: $(BUILD)/gen/web_assets.c
+	@mkdir -p $(dir $@)
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libhealthgap.a: $(LIB_OBJ)
 	@rm -f $@

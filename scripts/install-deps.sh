@@ -10,7 +10,7 @@ set -eu
 
 PKGS="build-essential pkg-config libcriterion-dev libjansson-dev libsodium-dev
 r-mathlib libmicrohttpd-dev libxlsxwriter-dev libsqlite3-dev sqlite3 zlib1g-dev
-clang libclang-rt-14-dev"
+clang libclang-rt-14-dev xxd curl"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS r-base-core python3-pandas nodejs npm wrk time" ;;

@@ -16,6 +16,9 @@ int hg_cmd_keygen(int argc, char **argv);
 int hg_cmd_synth(int argc, char **argv);
 int hg_cmd_stats(int argc, char **argv);
 int hg_cmd_run(int argc, char **argv);
+int hg_cmd_serve(int argc, char **argv);
+int hg_cmd_user(int argc, char **argv);
+int hg_cmd_audit(int argc, char **argv);
 
 /* Print "healthgap CMD: message" to stderr; returns 1. */
 int hg_cli_fail(const char *cmd, const hg_err *err);

@@ -1,0 +1,282 @@
+/*
+ * api.c: the JSON API (docs/api.md) and the CSV/XLSX downloads. Every data
+ * endpoint requires a session (401 with a JSON error without one) and goes
+ * through the query layer, which enforces the role (403 outside it). Every
+ * POST but the login needs the session's CSRF token in X-CSRF-Token; the
+ * login itself needs a JSON body, which a cross-site form cannot send.
+ */
+#include "server/export.h"
+#include "server/srv.h"
+#include "server/summary.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static json_t *hg_jnum(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+static int hg_is(const hg_req *q, const char *method, const char *path)
+{
+	return !strcmp(q->path, path) && (!strcmp(q->method, method) ||
+	                                  (!strcmp(method, "GET") && !strcmp(q->method, "HEAD")));
+}
+
+/* ---- login / logout ---- */
+
+static void hg_api_login(hg_req *q, hg_resp *r)
+{
+	const char *ct = hg_req_header(q, "Content-Type");
+	if (!ct || strncmp(ct, "application/json", 16)) {
+		hg_resp_error(r, 415, "send the credentials as application/json");
+		return;
+	}
+	json_error_t je;
+	json_t *j = json_loadb(q->body.p ? q->body.p : "", q->body.n, 0, &je);
+	const char *user = j ? json_string_value(json_object_get(j, "username")) : NULL;
+	const char *pw = j ? json_string_value(json_object_get(j, "password")) : NULL;
+	if (!user || !pw) {
+		json_decref(j);
+		hg_resp_error(r, 400, "expected {\"username\": ..., \"password\": ...}");
+		return;
+	}
+	char token[80], csrf[80];
+	long retry = 0;
+	int rc = hg_login(q, user, pw, token, csrf, &retry);
+	json_decref(j);
+	if (rc == HG_LOGIN_LOCKED) {
+		r->retry_after = retry;
+		hg_resp_error(r, 429, "too many failed logins: try again later");
+	} else if (rc == HG_LOGIN_BAD) {
+		hg_resp_error(r, 401, "wrong user name or password");
+	} else if (rc != HG_LOGIN_OK) {
+		hg_resp_error(r, 500, "login failed");
+	} else {
+		hg_resp_session_cookie(r, 0, q->srv, "hg_session", token, q->srv->scfg.absolute);
+		hg_resp_json(r, 200,
+		             json_pack("{s:s, s:s, s:s, s:s}", "user", q->sess.user.username,
+		                       "role", hg_role_name(q->sess.user.role), "practice",
+		                       q->sess.user.practice, "csrf_token", csrf));
+	}
+}
+
+static void hg_api_logout(hg_req *q, hg_resp *r)
+{
+	hg_logout(q);
+	hg_resp_session_cookie(r, 0, q->srv, "hg_session", "", 0);
+	hg_resp_json(r, 200, json_pack("{s:b}", "logged_out", 1));
+}
+
+/* ---- data ---- */
+
+static json_t *hg_summary_json(const hg_ind_summary *s)
+{
+	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_jnum(s->imd_unknown_pct),
+	                      "ethnicity_not_stated_pct", hg_jnum(s->eth_not_stated_pct));
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+	                 "s:s, s:o}",
+	                 "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source",
+	                 s->ind->source, "note", s->ind->note, "value_type", s->value_type, "scope",
+	                 s->scope, "period_end", s->period_end, "value", hg_jnum(s->value),
+	                 "lower_ci95", hg_jnum(s->lo95), "upper_ci95", hg_jnum(s->hi95),
+	                 "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
+	                 hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction",
+	                 hg_trend_name(s->trend), "completeness", c);
+}
+
+static void hg_api_list(hg_req *q, hg_resp *r)
+{
+	json_t *a = json_array();
+	for (int i = 0; i < q->res->pr->ninds; i++) {
+		hg_ind_summary s;
+		hg_summarise(q->res, &q->sess.user, i, &s);
+		json_array_append_new(a, hg_summary_json(&s));
+	}
+	hg_req_audit(q, "view", "api indicators");
+	hg_resp_json(r, 200,
+	             json_pack("{s:s, s:o}", "snapshot", q->res->snapshot, "indicators", a));
+}
+
+/* Run a query from the request's parameters; sends the error itself when it fails. */
+static int hg_api_query(hg_req *q, hg_resp *r, const char *id, hg_pub_rows *rows)
+{
+	hg_query_spec spec = {id, hg_req_arg(q, "breakdown"), hg_req_arg(q, "period")};
+	hg_err err = {0};
+	int rc = hg_results_query(q->res, &q->sess.user, &spec, rows, &err);
+	if (rc != HG_Q_OK) {
+		if (rc == HG_Q_FORBIDDEN)
+			hg_req_audit(q, "forbidden", "indicator=%.64s breakdown=%.64s", id,
+			             spec.breakdown ? spec.breakdown : "");
+		hg_resp_error(r, rc, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
+{
+	hg_pub_rows rows;
+	if (hg_api_query(q, r, id, &rows))
+		return;
+	const char *bd = hg_req_arg(q, "breakdown"), *per = hg_req_arg(q, "period");
+	hg_req_audit(q, "view", "api indicator=%.64s breakdown=%.64s period=%.16s", id,
+	             bd ? bd : "", per ? per : "latest");
+	hg_resp_json(r, 200,
+	             json_pack("{s:s, s:s, s:i, s:o}", "indicator_id", id, "snapshot",
+	                       q->res->snapshot, "sdc_k", q->res->sdc_k, "rows",
+	                       hg_export_json(&rows)));
+	hg_pub_rows_free(&rows);
+}
+
+/* GET /download/ID.csv or ID.xlsx with the indicator page's parameters. */
+static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
+{
+	if (!hg_role_downloads(q->sess.user.role)) {
+		hg_req_audit(q, "forbidden", "download %.80s", file);
+		hg_resp_error(r, 403, "your role may not download data");
+		return;
+	}
+	char id[128];
+	const char *dot = strrchr(file, '.');
+	if (!dot || (strcmp(dot, ".csv") && strcmp(dot, ".xlsx")) ||
+	    (size_t)(dot - file) >= sizeof id) {
+		hg_resp_error(r, 404, "downloads are ID.csv or ID.xlsx");
+		return;
+	}
+	snprintf(id, sizeof id, "%.*s", (int)(dot - file), file);
+	hg_pub_rows rows;
+	if (hg_api_query(q, r, id, &rows))
+		return;
+	int xlsx = !strcmp(dot, ".xlsx");
+	hg_err err = {0};
+	if (xlsx && hg_export_xlsx(&rows, q->srv->db.dir, &r->body, &err)) {
+		hg_pub_rows_free(&rows);
+		hg_resp_error(r, 500, "could not build the workbook");
+		return;
+	}
+	if (!xlsx)
+		hg_export_csv(&rows, &r->body);
+	const char *bd = hg_req_arg(q, "breakdown"), *per = hg_req_arg(q, "period");
+	hg_req_audit(q, "download", "%s indicator=%.64s breakdown=%.64s period=%.16s rows=%zu",
+	             xlsx ? "xlsx" : "csv", id, bd ? bd : "", per ? per : "latest", rows.n);
+	hg_pub_rows_free(&rows);
+	r->ctype = xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	                : "text/csv; charset=utf-8";
+	snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s%s\"", id, dot);
+}
+
+static void hg_api_population(hg_req *q, hg_resp *r)
+{
+	hg_req_audit(q, "view", "api population");
+	hg_resp_json(r, 200, hg_results_population(q->res, &q->sess.user));
+}
+
+static void hg_api_meta(hg_req *q, hg_resp *r)
+{
+	const hg_results *x = q->res;
+	char rule[16];
+	snprintf(rule, sizeof rule, "k%d", x->sdc_k);
+	hg_resp_json(r, 200,
+	             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:O, s:b, s:i}", "snapshot",
+	                       x->snapshot, "manifest_hash_blake2b256", x->manifest_hash,
+	                       "pack_hash_blake2b256", x->pack_hash, "imd_version", x->imd_version,
+	                       "computed_at", x->computed_at, "disclosure_control", rule,
+	                       "compute_seconds", x->seconds, "completeness", x->completeness,
+	                       "synthetic", x->synthetic, "indicators", x->pr->ninds));
+}
+
+static void hg_me(hg_req *q, hg_resp *r)
+{
+	hg_resp_json(r, 200,
+	             json_pack("{s:s, s:s, s:s, s:s}", "user", q->sess.user.username, "role",
+	                       hg_role_name(q->sess.user.role), "practice", q->sess.user.practice,
+	                       "csrf_token", q->sess.csrf));
+}
+
+static void hg_audit_row(long long seq, const char *ts, const char *actor, const char *address,
+                         const char *action, const char *detail, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq",
+	                                     (json_int_t)seq, "ts", ts, "actor", actor, "address",
+	                                     address, "action", action, "detail", detail));
+}
+
+static void hg_user_row(const hg_user *u, long long created, void *arg)
+{
+	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:I}", "user", u->username, "role",
+	                                     hg_role_name(u->role), "practice", u->practice,
+	                                     "created", (json_int_t)created));
+}
+
+static void hg_api_admin(hg_req *q, hg_resp *r, int audit)
+{
+	if (!hg_role_admin(q->sess.user.role)) {
+		hg_req_audit(q, "forbidden", "%s", audit ? "api audit" : "api users");
+		hg_resp_error(r, 403, "administrators only");
+		return;
+	}
+	json_t *a = json_array();
+	hg_err err = {0};
+	int rc = audit ? hg_audit_each(&q->srv->db, 200, hg_audit_row, a, &err)
+	               : hg_user_each(&q->srv->db, hg_user_row, a, &err);
+	if (rc) {
+		json_decref(a);
+		hg_resp_error(r, 500, "database error");
+		return;
+	}
+	hg_req_audit(q, "view", "%s", audit ? "api audit" : "api users");
+	hg_resp_json(r, 200, json_pack("{s:o}", audit ? "entries" : "users", a));
+}
+
+/* Authenticated GET routes; returns 0 if the path is not one. */
+static int hg_api_get(hg_req *q, hg_resp *r)
+{
+	const char *p = q->path;
+	if (!strcmp(p, "/api/indicators"))
+		hg_api_list(q, r);
+	else if (!strncmp(p, "/api/indicators/", 16) && p[16] && !strchr(p + 16, '/'))
+		hg_api_indicator(q, r, p + 16);
+	else if (!strncmp(p, "/download/", 10) && p[10] && !strchr(p + 10, '/'))
+		hg_api_download(q, r, p + 10);
+	else if (!strcmp(p, "/api/population"))
+		hg_api_population(q, r);
+	else if (!strcmp(p, "/api/meta"))
+		hg_api_meta(q, r);
+	else if (!strcmp(p, "/api/me"))
+		hg_me(q, r);
+	else if (!strcmp(p, "/api/audit") || !strcmp(p, "/api/users"))
+		hg_api_admin(q, r, !strcmp(p, "/api/audit"));
+	else
+		hg_resp_error(r, 404, "no such endpoint");
+	return 1;
+}
+
+int hg_api_route(hg_req *q, hg_resp *r)
+{
+	int api = !strncmp(q->path, "/api/", 5), dl = !strncmp(q->path, "/download/", 10);
+	if (!api && !dl)
+		return 0;
+	if (hg_is(q, "POST", "/api/login")) {
+		hg_api_login(q, r);
+		return 1;
+	}
+	if (!q->authed) {
+		hg_resp_error(r, 401, "log in first: no valid session");
+		return 1;
+	}
+	if (!strcmp(q->method, "POST")) {
+		if (!hg_req_csrf_ok(q, hg_req_header(q, "X-CSRF-Token"))) {
+			hg_req_audit(q, "csrf_rejected", "%.64s", q->path);
+			hg_resp_error(r, 403, "missing or wrong CSRF token");
+		} else if (!strcmp(q->path, "/api/logout")) {
+			hg_api_logout(q, r);
+		} else {
+			hg_resp_error(r, 404, "no such endpoint");
+		}
+		return 1;
+	}
+	return hg_api_get(q, r);
+}

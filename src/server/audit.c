@@ -1,0 +1,179 @@
+/*
+ * audit.c: appending to and verifying the hash-chained audit log. Appends
+ * run in a BEGIN IMMEDIATE transaction so that the server and a `healthgap
+ * user` command writing at the same time cannot fork the chain.
+ */
+#include "server/audit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void hg_audit_hash(const hg_db *db, const char *prev, long long seq, const char *ts,
+                          const char *actor, const char *address, const char *action,
+                          const char *detail, char out[65])
+{
+	crypto_generichash_state s;
+	unsigned char h[32], sep = 0x1f;
+	char num[32];
+	snprintf(num, sizeof num, "%lld", seq);
+	const char *f[] = {prev, num, ts, actor, address, action, detail};
+	crypto_generichash_init(&s, db->audit_key, sizeof db->audit_key, sizeof h);
+	for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+		if (i)
+			crypto_generichash_update(&s, &sep, 1);
+		crypto_generichash_update(&s, (const unsigned char *)f[i], strlen(f[i]));
+	}
+	crypto_generichash_final(&s, h, sizeof h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
+static void hg_audit_now(char ts[32])
+{
+	struct timespec t;
+	clock_gettime(CLOCK_REALTIME, &t);
+	struct tm tm;
+	gmtime_r(&t.tv_sec, &tm);
+	char s[24];
+	strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(ts, 32, "%s.%03ldZ", s, t.tv_nsec / 1000000);
+}
+
+/* The last entry's seq and hash (0 and zeros when empty). Lock held. */
+static int hg_audit_tail(hg_db *db, long long *seq, char prev[65])
+{
+	sqlite3_stmt *st;
+	*seq = 0;
+	memset(prev, '0', 64);
+	prev[64] = 0;
+	if (hg_db_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, NULL))
+		return -1;
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*seq = sqlite3_column_int64(st, 0);
+		snprintf(prev, 65, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+static int hg_audit_insert(hg_db *db, long long seq, const char *const f[7])
+{
+	sqlite3_stmt *st;
+	if (hg_db_prepare(db,
+	                  "INSERT INTO audit(seq, ts, actor, address, action, detail, prev, hash) "
+	                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	                  &st, NULL))
+		return -1;
+	sqlite3_bind_int64(st, 1, seq);
+	for (int i = 0; i < 7; i++)
+		sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int hg_audit_append(hg_db *db, const char *actor, const char *address, const char *action,
+                    const char *detail, hg_err *err)
+{
+	char ts[32], prev[65], hash[65];
+	long long seq;
+	hg_audit_now(ts);
+	hg_db_lock(db);
+	if (hg_db_exec(db, "BEGIN IMMEDIATE", err)) {
+		hg_db_unlock(db);
+		return -1;
+	}
+	int rc = hg_audit_tail(db, &seq, prev);
+	if (rc == 0) {
+		seq++;
+		hg_audit_hash(db, prev, seq, ts, actor, address, action, detail, hash);
+		const char *f[7] = {ts, actor, address, action, detail, prev, hash};
+		rc = hg_audit_insert(db, seq, f);
+	}
+	if (rc == 0)
+		rc = hg_db_exec(db, "COMMIT", err);
+	else
+		hg_err_set(err, HG_EIO, "audit: %s", sqlite3_errmsg(db->sql));
+	if (rc)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+	hg_db_unlock(db);
+	return rc;
+}
+
+static const char *hg_col(sqlite3_stmt *st, int i)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	return s ? (const char *)s : "";
+}
+
+/* Check one row against the expected previous hash and sequence number. */
+static int hg_audit_check_row(hg_db *db, sqlite3_stmt *st, long long want_seq, char prev[65],
+                              hg_err *err)
+{
+	long long seq = sqlite3_column_int64(st, 0);
+	char h[65];
+	if (seq != want_seq)
+		return hg_err_set(err, HG_ECORRUPT, "audit entry %lld is missing (found %lld next)",
+		                  want_seq, seq);
+	if (strcmp(hg_col(st, 6), prev) != 0)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "audit entry %lld: its link to entry %lld does not match", seq,
+		                  seq - 1);
+	hg_audit_hash(db, prev, seq, hg_col(st, 1), hg_col(st, 2), hg_col(st, 3), hg_col(st, 4),
+	              hg_col(st, 5), h);
+	if (strcmp(h, hg_col(st, 7)) != 0)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "audit entry %lld has been altered (hash mismatch)", seq);
+	snprintf(prev, 65, "%s", h);
+	return 0;
+}
+
+int hg_audit_verify(hg_db *db, hg_audit_report *rep, hg_err *err)
+{
+	sqlite3_stmt *st;
+	memset(rep, 0, sizeof *rep);
+	char prev[65];
+	memset(prev, '0', 64);
+	prev[64] = 0;
+	hg_db_lock(db);
+	if (hg_db_prepare(db,
+	                  "SELECT seq, ts, actor, address, action, detail, prev, hash FROM audit "
+	                  "ORDER BY seq",
+	                  &st, err)) {
+		hg_db_unlock(db);
+		return -1;
+	}
+	int rc = 0;
+	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
+		rc = hg_audit_check_row(db, st, rep->entries + 1, prev, err);
+		if (rc)
+			rep->first_bad = rep->entries + 1;
+		else
+			rep->entries++;
+	}
+	sqlite3_finalize(st);
+	hg_db_unlock(db);
+	return rc ? -1 : 0;
+}
+
+int hg_audit_each(hg_db *db, int limit, hg_audit_fn fn, void *arg, hg_err *err)
+{
+	sqlite3_stmt *st;
+	hg_db_lock(db);
+	if (hg_db_prepare(db,
+	                  "SELECT seq, ts, actor, address, action, detail FROM audit "
+	                  "ORDER BY seq DESC LIMIT ?1",
+	                  &st, err)) {
+		hg_db_unlock(db);
+		return -1;
+	}
+	sqlite3_bind_int(st, 1, limit);
+	while (sqlite3_step(st) == SQLITE_ROW)
+		fn(sqlite3_column_int64(st, 0), hg_col(st, 1), hg_col(st, 2), hg_col(st, 3),
+		   hg_col(st, 4), hg_col(st, 5), arg);
+	sqlite3_finalize(st);
+	hg_db_unlock(db);
+	return 0;
+}

@@ -1,0 +1,138 @@
+/*
+ * db.c: opening the server database, its schema, and small SQLite helpers.
+ * The audit table is append-only by construction: triggers abort any UPDATE
+ * or DELETE, and every row is chained to the previous one (audit.c).
+ */
+#include "server/db.h"
+
+#include "core/fs.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char hg_db_schema[] =
+    "CREATE TABLE IF NOT EXISTS users("
+    " id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, role TEXT NOT NULL,"
+    " practice TEXT NOT NULL DEFAULT '', pwhash TEXT NOT NULL, created INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions("
+    " token_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE "
+    "CASCADE, csrf TEXT NOT NULL, created INTEGER NOT NULL, last_seen INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS throttle("
+    " key TEXT PRIMARY KEY, failures INTEGER NOT NULL, window_start INTEGER NOT NULL,"
+    " locked_until INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS audit("
+    " seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, actor TEXT NOT NULL, address TEXT NOT NULL,"
+    " action TEXT NOT NULL, detail TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL);"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit"
+    " BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;";
+
+long long hg_db_now(void)
+{
+	return (long long)time(NULL);
+}
+
+void hg_db_lock(hg_db *db)
+{
+	pthread_mutex_lock(&db->mu);
+}
+
+void hg_db_unlock(hg_db *db)
+{
+	pthread_mutex_unlock(&db->mu);
+}
+
+int hg_db_exec(hg_db *db, const char *sql, hg_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		hg_err_set(err, HG_EIO, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+int hg_db_prepare(hg_db *db, const char *sql, sqlite3_stmt **st, hg_err *err)
+{
+	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
+		return hg_err_set(err, HG_EIO, "database: %s", sqlite3_errmsg(db->sql));
+	return 0;
+}
+
+/* Read the audit key, creating it (32 random bytes, mode 0600) the first time. */
+static int hg_db_audit_key(hg_db *db, hg_err *err)
+{
+	char path[1100];
+	snprintf(path, sizeof path, "%s/audit.key", db->dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		randombytes_buf(db->audit_key, sizeof db->audit_key);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return hg_err_set(err, HG_EIO, "cannot create %s", path);
+		ssize_t w = write(fd, db->audit_key, sizeof db->audit_key);
+		int ok = w == (ssize_t)sizeof db->audit_key && fsync(fd) == 0;
+		close(fd);
+		return ok ? 0 : hg_err_set(err, HG_EIO, "cannot write %s", path);
+	}
+	ssize_t r = read(fd, db->audit_key, sizeof db->audit_key);
+	close(fd);
+	if (r != (ssize_t)sizeof db->audit_key)
+		return hg_err_set(err, HG_ECORRUPT, "%s: not a 32-byte key", path);
+	return 0;
+}
+
+int hg_db_open(hg_db *db, const char *data_dir, hg_err *err)
+{
+	memset(db, 0, sizeof *db);
+	if (sodium_init() < 0)
+		return hg_err_set(err, HG_EIO, "libsodium failed to initialise");
+	snprintf(db->dir, sizeof db->dir, "%s", data_dir);
+	if (hg_mkdir_p(data_dir, err))
+		return -1;
+	chmod(data_dir, 0700);
+	if (hg_db_audit_key(db, err))
+		return -1;
+	char path[1100];
+	snprintf(path, sizeof path, "%s/healthgap.db", data_dir);
+	mode_t old = umask(077);
+	int rc = sqlite3_open_v2(
+	    path, &db->sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	umask(old);
+	if (rc != SQLITE_OK) {
+		hg_err_set(err, HG_EIO, "cannot open %s: %s", path,
+		           db->sql ? sqlite3_errmsg(db->sql) : "out of memory");
+		sqlite3_close(db->sql);
+		db->sql = NULL;
+		return -1;
+	}
+	pthread_mutex_init(&db->mu, NULL);
+	sqlite3_busy_timeout(db->sql, 5000);
+	if (hg_db_exec(db,
+	               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA "
+	               "foreign_keys=ON;",
+	               err) ||
+	    hg_db_exec(db, hg_db_schema, err)) {
+		hg_err_wrap(err, "%s", path);
+		hg_db_close(db);
+		return -1;
+	}
+	return 0;
+}
+
+void hg_db_close(hg_db *db)
+{
+	if (!db->sql)
+		return;
+	sqlite3_close(db->sql);
+	db->sql = NULL;
+	pthread_mutex_destroy(&db->mu);
+	sodium_memzero(db->audit_key, sizeof db->audit_key);
+}

@@ -1,0 +1,126 @@
+/*
+ * html.c: the page frame and HTML helpers (see html.h).
+ */
+#include "server/html.h"
+
+#include "report/svg.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void hg_html_text(hg_buf *b, const char *s)
+{
+	hg_xml_escape(b, s);
+}
+
+void hg_html_urlenc(hg_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		    strchr("-_.~", c))
+			hg_buf_putc(b, (char)c);
+		else
+			hg_buf_printf(b, "%%%02X", c);
+	}
+}
+
+void hg_value_unit(const hg_indicator *ind, char *buf, size_t size)
+{
+	switch (ind->type) {
+	case HG_IND_PROPORTION:
+		if (ind->per == 100)
+			snprintf(buf, size, "Per cent (%%)");
+		else
+			snprintf(buf, size, "Proportion per %g", ind->per);
+		return;
+	case HG_IND_RATE:
+		snprintf(buf, size, "Crude rate per %'.0f", ind->per);
+		return;
+	case HG_IND_DSR:
+		snprintf(buf, size, "Age-standardised rate per %'.0f", ind->per);
+		return;
+	case HG_IND_MEAN:
+		snprintf(buf, size, "Mean");
+		return;
+	case HG_IND_COUNT:
+		snprintf(buf, size, "Count (people)");
+		return;
+	default:
+		snprintf(buf, size, "Life expectancy at birth (years)");
+		return;
+	}
+}
+
+static void hg_nav_item(hg_buf *b, const char *href, const char *label, const char *key,
+                        const char *active)
+{
+	int on = active && !strcmp(key, active);
+	hg_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>", href,
+	              on ? " aria-current=\"page\"" : "", label);
+}
+
+static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
+{
+	hg_buf_puts(b, "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
+	               "<header class=\"hg-header\"><div class=\"hg-wrap hg-header-row\">"
+	               "<a class=\"hg-brand\" href=\"/\"><span class=\"hg-logo\" "
+	               "aria-hidden=\"true\">HG</span><span>healthgap<small>Health inequalities "
+	               "dashboard</small></span></a>");
+	if (q->authed) {
+		hg_buf_puts(b, "<div class=\"hg-user\"><span>");
+		hg_html_text(b, q->sess.user.username);
+		hg_buf_printf(b, " <span class=\"hg-role\">%s", hg_role_name(q->sess.user.role));
+		if (q->sess.user.practice[0]) {
+			hg_buf_puts(b, " ");
+			hg_html_text(b, q->sess.user.practice);
+		}
+		hg_buf_puts(b, "</span></span><form method=\"post\" action=\"/logout\">"
+		               "<input type=\"hidden\" name=\"csrf\" value=\"");
+		hg_html_text(b, q->sess.csrf);
+		hg_buf_puts(b, "\"><button type=\"submit\" class=\"hg-btn-link\">Log out</button>"
+		               "</form></div>");
+	}
+	hg_buf_puts(b, "</div>");
+	if (q->authed) {
+		hg_buf_puts(b, "<nav class=\"hg-nav\" aria-label=\"Main\"><ul class=\"hg-wrap\">");
+		hg_nav_item(b, "/", "Overview", "overview", active);
+		hg_nav_item(b, "/population", "Population", "population", active);
+		hg_nav_item(b, "/methods", "Methods and data", "methods", active);
+		hg_buf_puts(b, "</ul></nav>");
+	}
+	hg_buf_puts(b, "</header>");
+}
+
+void hg_html_begin(hg_buf *b, const hg_req *q, const char *title, const char *active)
+{
+	hg_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>");
+	hg_html_text(b, title);
+	hg_buf_puts(b, " - healthgap</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
+	               "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">"
+	               "<script src=\"/assets/app.js\" defer></script></head><body>");
+	hg_html_header(b, q, active);
+	if (q->res && q->res->synthetic && q->authed)
+		hg_buf_puts(b, "<div class=\"hg-banner\" role=\"note\"><div class=\"hg-wrap\">"
+		               "<strong>Synthetic data.</strong> These figures come from a "
+		               "synthetic population and describe no real people.</div></div>");
+	hg_buf_puts(b, "<main id=\"main\" class=\"hg-wrap\" tabindex=\"-1\">");
+}
+
+void hg_html_end(hg_buf *b, const hg_req *q)
+{
+	hg_buf_puts(b, "</main><footer class=\"hg-footer\"><div class=\"hg-wrap\">");
+	if (q->res && q->authed) {
+		hg_buf_printf(b,
+		              "<p>Data snapshot <code>%s</code> (%s), computed %s. Disclosure "
+		              "control k%d: counts of 1 to %d are suppressed and all other counts "
+		              "are rounded to the nearest 5.</p>",
+		              q->res->snapshot, q->res->imd_version, q->res->computed_at,
+		              q->res->sdc_k, q->res->sdc_k);
+	}
+	hg_buf_puts(b, "<p>healthgap: offline analysis of health inequalities for Core20PLUS5. "
+	               "Official sensitive: handle and share under your organisation's "
+	               "information governance.</p></div></footer></body></html>");
+}

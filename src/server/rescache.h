@@ -1,0 +1,94 @@
+/*
+ * rescache.h: the results a server publishes, computed once per store
+ * snapshot and shared read-only by every request.
+ *
+ * hg_results_load opens the store's current snapshot, compiles the pack for
+ * it, runs the engine and builds the published rows with disclosure control
+ * (k >= 5 always: the server refuses k = 0), then indexes the rows by
+ * indicator x period x breakdown and counts the registered population for
+ * the Population page (counts are disclosure-controlled when queried).
+ *
+ * The query layer (hg_results_query, hg_results_population) is where roles
+ * are enforced, so pages, the API and downloads cannot differ:
+ *   viewer    every breakdown except those involving practice;
+ *   analyst, admin   every breakdown;
+ *   practice  the area-wide "all" row as a benchmark, and the rows of
+ *             breakdowns involving practice whose practice is the user's own;
+ *             the population of its own registered list only.
+ * Raw (pre-control) counts never leave this module: hg_pub_row is the only
+ * row type given out, and a suppressed row has every number NaN.
+ */
+#ifndef HG_SRV_RESCACHE_H
+#define HG_SRV_RESCACHE_H
+
+#include "engine/engine.h"
+#include "server/auth.h"
+#include "store/store.h"
+
+#include <jansson.h>
+
+typedef struct hg_pop_counts {
+	uint32_t nprac;  /* store practices; slot nprac = the whole area */
+	double *pyr;     /* [(slot * 6 + q) * 2 + sex][band]: q 0 unknown, 1..5 */
+	double *eth;     /* [slot * HG_ETH_N + group] */
+	double *tot;     /* [slot]: registered and alive at the extract date */
+	double *imd_unk; /* [slot]: of whom IMD unknown */
+	double *eth_unk; /* [slot]: of whom ethnicity not stated */
+	hg_date as_at;   /* the extract date */
+} hg_pop_counts;
+
+typedef struct hg_results {
+	hg_store st;
+	hg_program *pr;
+	hg_restable t;
+	size_t **grp; /* per indicator: per (period * nbds + bd) start index, then one past */
+	hg_pop_counts pop;
+	int sdc_k;
+	char snapshot[64], manifest_hash[65], computed_at[32], imd_version[32];
+	char pack_hash[65];
+	double seconds;
+	json_t *completeness; /* the manifest's completeness object */
+	int synthetic;
+} hg_results;
+
+/* Compute the results of pack over the store's current snapshot. */
+int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
+                    int threads, hg_err *err);
+void hg_results_free(hg_results *r);
+
+/* The published form of a row (no raw counts). */
+typedef struct hg_pub_row {
+	const char *indicator_id, *indicator_name, *breakdown, *category, *note;
+	char period_start[11], period_end[11], value_type[40];
+	double num, den, value, lo95, hi95, lo998, hi998;
+	int suppressed;
+	int bd, period; /* indexes, for grouping */
+} hg_pub_row;
+
+typedef struct hg_pub_rows {
+	hg_pub_row *rows;
+	size_t n, cap;
+} hg_pub_rows;
+void hg_pub_rows_free(hg_pub_rows *p);
+
+enum { HG_Q_OK = 0, HG_Q_NOTFOUND = 404, HG_Q_FORBIDDEN = 403, HG_Q_BAD = 400 };
+
+typedef struct hg_query_spec {
+	const char *indicator; /* id */
+	const char *breakdown; /* NULL/"" = every breakdown the role may see */
+	const char *period;    /* NULL/"" or "latest", "all", or a period end YYYY-MM-DD */
+} hg_query_spec;
+
+/* Rows visible to u; returns HG_Q_* and a reason in err for non-OK results. */
+int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec *q,
+                     hg_pub_rows *out, hg_err *err);
+
+/* Indicator index by id, or -1. */
+int hg_results_find(const hg_results *r, const char *id);
+/* May u see breakdown b of indicator i at all? */
+int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b);
+
+/* The population (JSON, disclosure-controlled) visible to u. */
+json_t *hg_results_population(const hg_results *r, const hg_user *u);
+
+#endif

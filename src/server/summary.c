@@ -1,0 +1,92 @@
+/*
+ * summary.c: indicator headlines from disclosure-controlled rows only.
+ */
+#include "server/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const char *hg_trend_name(int t)
+{
+	static const char *const names[] = {"not enough data", "increasing", "decreasing",
+	                                    "no significant change"};
+	return t >= 0 && t <= 3 ? names[t] : names[0];
+}
+
+static const hg_pub_row *hg_find_cat(const hg_pub_rows *p, const char *cat)
+{
+	for (size_t k = 0; k < p->n; k++)
+		if (!strcmp(p->rows[k].category, cat) && !p->rows[k].suppressed)
+			return &p->rows[k];
+	return NULL;
+}
+
+static int hg_query_rows(const hg_results *r, const hg_user *u, const char *id, const char *bd,
+                         const char *period, hg_pub_rows *out)
+{
+	hg_query_spec q = {id, bd, period};
+	hg_err err = {0};
+	return hg_results_query(r, u, &q, out, &err);
+}
+
+/* Headline series: the area's "all" rows, or a practice user's own practice rows. */
+static void hg_sum_headline(const hg_results *r, const hg_user *u, hg_ind_summary *s)
+{
+	hg_pub_rows p;
+	const char *bd = u->role == HG_ROLE_PRACTICE ? "practice" : "all";
+	const char *cat = u->role == HG_ROLE_PRACTICE ? u->practice : "All";
+	snprintf(s->scope, sizeof s->scope, "%s", u->role == HG_ROLE_PRACTICE ? cat : "area");
+	if (hg_query_rows(r, u, s->ind->id, bd, "all", &p) != HG_Q_OK)
+		return;
+	const hg_pub_row *last = NULL, *prev = NULL;
+	for (size_t k = 0; k < p.n; k++) {
+		if (strcmp(p.rows[k].category, cat))
+			continue;
+		prev = last;
+		last = &p.rows[k];
+	}
+	if (last && !last->suppressed) {
+		snprintf(s->period_end, sizeof s->period_end, "%s", last->period_end);
+		s->value = last->value;
+		s->lo95 = last->lo95;
+		s->hi95 = last->hi95;
+		s->den = last->den;
+	}
+	if (last && prev && !last->suppressed && !prev->suppressed && !isnan(last->lo95) &&
+	    !isnan(prev->lo95))
+		s->trend = last->lo95 > prev->hi95   ? HG_TREND_UP
+		           : last->hi95 < prev->lo95 ? HG_TREND_DOWN
+		                                     : HG_TREND_SAME;
+	hg_pub_rows_free(&p);
+}
+
+static double hg_share(const hg_pub_rows *p, const char *cat, double den)
+{
+	const hg_pub_row *x = hg_find_cat(p, cat);
+	return x && den > 0 && !isnan(x->den) ? 100.0 * x->den / den : NAN;
+}
+
+void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *s)
+{
+	memset(s, 0, sizeof *s);
+	s->ind = r->pr->inds[i].ind;
+	s->nperiods = s->ind->nperiods;
+	hg_value_type(s->ind, s->value_type, sizeof s->value_type);
+	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
+	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
+	hg_sum_headline(r, u, s);
+	hg_pub_rows p;
+	if (hg_query_rows(r, u, s->ind->id, "imd_quintile", "latest", &p) == HG_Q_OK) {
+		const hg_pub_row *a = hg_find_cat(&p, "1"), *b = hg_find_cat(&p, "5");
+		s->q1 = a ? a->value : NAN;
+		s->q5 = b ? b->value : NAN;
+		s->gap = s->q1 - s->q5;
+		s->imd_unknown_pct = hg_share(&p, "Unknown", s->den);
+		hg_pub_rows_free(&p);
+	}
+	if (hg_query_rows(r, u, s->ind->id, "ethnicity", "latest", &p) == HG_Q_OK) {
+		s->eth_not_stated_pct = hg_share(&p, "Not stated", s->den);
+		hg_pub_rows_free(&p);
+	}
+}

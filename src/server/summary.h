@@ -1,0 +1,29 @@
+/*
+ * summary.h: the headline of one indicator for the overview (API and page):
+ * the latest value with its CI, the gap between the most and least deprived
+ * IMD quintiles, the direction of travel since the previous period, and the
+ * completeness of IMD and ethnicity in its denominator. Built only through
+ * the role-enforcing query layer (rescache.h): a practice user's headline
+ * is its own practice's value and has no quintile gap.
+ */
+#ifndef HG_SRV_SUMMARY_H
+#define HG_SRV_SUMMARY_H
+
+#include "server/rescache.h"
+
+enum { HG_TREND_NA = 0, HG_TREND_UP, HG_TREND_DOWN, HG_TREND_SAME };
+
+typedef struct hg_ind_summary {
+	const hg_indicator *ind;
+	char period_end[11], value_type[40], scope[24];
+	double value, lo95, hi95, den;
+	double q1, q5, gap; /* q1 most deprived; gap = q1 - q5 */
+	int trend;          /* HG_TREND_*, by 95% CI overlap with the previous period */
+	double imd_unknown_pct, eth_not_stated_pct;
+	int nperiods;
+} hg_ind_summary;
+
+void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *s);
+const char *hg_trend_name(int t);
+
+#endif
