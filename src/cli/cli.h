@@ -16,6 +16,7 @@ int hg_cmd_keygen(int argc, char **argv);
 int hg_cmd_synth(int argc, char **argv);
 int hg_cmd_stats(int argc, char **argv);
 int hg_cmd_run(int argc, char **argv);
+int hg_cmd_report(int argc, char **argv);
 int hg_cmd_serve(int argc, char **argv);
 int hg_cmd_user(int argc, char **argv);
 int hg_cmd_audit(int argc, char **argv);

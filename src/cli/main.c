@@ -23,6 +23,7 @@ static const hg_cmd hg_cmds[] = {
     {"keygen", hg_cmd_keygen, "make a pseudonymisation key file"},
     {"run", hg_cmd_run, "evaluate an indicator pack over a store, with disclosure control"},
     {"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
+    {"report", hg_cmd_report, "board report (HTML, optional PDF) of gaps and progress"},
     {"serve", hg_cmd_serve, "the dashboard and JSON API (login, roles, audit)"},
     {"user", hg_cmd_user, "add, remove, list dashboard users or change a password"},
     {"audit", hg_cmd_audit, "verify or list the dashboard's hash-chained audit log"},

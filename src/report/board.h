@@ -1,0 +1,26 @@
+/*
+ * board.h: the board report (`healthgap report`): one self-contained HTML
+ * page (inline SVG and CSS, a print stylesheet, no external assets or
+ * scripts) from a results directory written by `healthgap run`
+ * (metadata.json, indicators.json, inequalities.json, monitoring.json): an
+ * executive summary of gaps and progress against objectives, one page per
+ * indicator (SII chart, SPC charts of the value and of the SII with icons,
+ * ethnic group gaps, practice funnel), then methods and data quality.
+ * The objectives file, when given, drives targets, polarity and assurance.
+ */
+#ifndef HG_BOARD_H
+#define HG_BOARD_H
+
+#include "core/error.h"
+#include "core/str.h"
+#include "engine/analysis.h"
+
+typedef struct hg_board_opts {
+	const char *results_dir;
+	const hg_objectives *obj; /* may be NULL: the run's targets and directions are used */
+	const char *title;        /* NULL: a default */
+} hg_board_opts;
+
+int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err);
+
+#endif

@@ -1,0 +1,78 @@
+#!/bin/bash
+# report_board.sh: synthetic population (30k people) -> ingest -> run (inequality
+# and monitoring outputs) -> checks of the SII against the generator's gradient
+# (FLU_65: uptake 0.72 x (0.88 .. 1.10) linear in IMD decile, true quintile SII
+# about 17.6 points) and of disclosure control -> `healthgap report` HTML, and
+# with chromium: a screenshot and the PDF, whose pages pdftoppm renders.
+# Screenshots are kept in $HG_SHOTS (default build/report-shots).
+set -eu
+hg=$HG
+w=$TMPDIR
+shots=${HG_SHOTS:-$(dirname "$hg")/report-shots}
+"$hg" synth --people 30000 --seed 5 --out "$w/raw" >/dev/null 2>&1
+"$hg" ingest --persons "$w/raw/persons.csv" --events "$w/raw/events.csv" --store "$w/store" \
+	--no-progress --extract-date 2026-03-31 >/dev/null 2>&1
+pack=$(cd "$(dirname "$0")/../.." && pwd)/packs/core20plus5
+"$hg" run "$pack/core20plus5.hg" --store "$w/store" --out "$w/res" --format csv,json --threads 2
+for f in inequalities.csv inequalities.json monitoring.csv monitoring.json; do
+	test -s "$w/res/$f" || { echo "missing $f"; exit 1; }
+done
+head -1 "$w/res/inequalities.csv" | grep -q '^indicator_id,indicator_name,period_start,period_end,breakdown,measure,category,reference,value,lower_ci95,upper_ci95,lower_ci99_8,upper_ci99_8,comparison,polarity,value_type,pct_ethnicity_not_stated,pct_imd_unknown,note$'
+# FLU_65 quintile SII over all 20 quarters: the true gradient lies in most 95% CIs
+python3 - "$w/res" <<'PY'
+import csv, sys, math
+d = sys.argv[1]
+rows = list(csv.DictReader(open(d + "/inequalities.csv")))
+sii = [r for r in rows if r["indicator_id"] == "FLU_65" and r["measure"] == "sii"]
+assert len(sii) == 20, len(sii)
+true = 100 * 0.72 * 0.22 * 10 / 9
+cover = sum(1 for r in sii if r["value"] and float(r["lower_ci95"]) <= true <= float(r["upper_ci95"]))
+mean = sum(float(r["value"]) for r in sii if r["value"]) / 20
+print(f"FLU_65 SII mean {mean:.2f} vs true {true:.2f}; true value within the 95% CI in {cover}/20 quarters")
+assert cover >= 14 and abs(mean - true) < 4, (cover, mean)
+# disclosure: every SII with a value has all quintiles published in indicators.csv
+pub = {}
+for r in csv.DictReader(open(d + "/indicators.csv")):
+    if r["breakdown"] in ("imd_quintile", "imd_decile"):
+        pub.setdefault((r["indicator_id"], r["period_end"], r["breakdown"]), []).append(r)
+bad = 0
+for r in rows:
+    if r["measure"] == "sii" and r["value"]:
+        cells = [c for c in pub[(r["indicator_id"], r["period_end"], r["breakdown"])] if c["category"] != "Unknown"]
+        bad += any(c["suppressed"] == "true" for c in cells)
+    if r["measure"] == "sii" and not r["value"] and "suppressed" in r["note"]:
+        pass
+assert bad == 0, bad
+mon = list(csv.DictReader(open(d + "/monitoring.csv")))
+assert any(m["variation_icon"] for m in mon)
+for m in mon:
+    if not m["value"]:
+        assert not m["mean"] or m["note"].startswith("not charted"), m
+print("monitoring rows", len(mon), "inequality rows", len(rows))
+PY
+"$hg" report --results "$w/res" --objectives "$pack/objectives.csv" --out "$w/report.html"
+grep -q '<h2>Executive summary</h2>' "$w/report.html"
+grep -q 'id="sii-FLU_65-t"' "$w/report.html"
+grep -q 'id="funnel-FLU_65-t"' "$w/report.html"
+if grep -Eq '<(script|link)|src="http|href="http' "$w/report.html"; then
+	echo "report is not self-contained"; exit 1
+fi
+mkdir -p "$shots"
+cp "$w/report.html" "$shots/report.html"
+chromium=${HG_CHROMIUM:-/usr/bin/chromium}
+if [ ! -x "$chromium" ] || ! command -v pdftoppm >/dev/null; then
+	echo "chromium or pdftoppm not installed (scripts/install-deps.sh --browser)"
+	exit 77
+fi
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-background-networking \
+	--hide-scrollbars --window-size=1100,2400 --screenshot="$shots/report.png" \
+	"file://$w/report.html" >/dev/null 2>&1
+test -s "$shots/report.png"
+"$hg" report --results "$w/res" --objectives "$pack/objectives.csv" --out "$w/report.html" --pdf
+test -s "$w/report.pdf"
+cp "$w/report.pdf" "$shots/report.pdf"
+rm -f "$shots"/page-*.png
+pdftoppm -r 60 -png "$w/report.pdf" "$shots/page"
+pages=$(ls "$shots"/page-*.png | wc -l)
+echo "report: $pages PDF pages rendered into $shots"
+test "$pages" -ge 5
