@@ -1,8 +1,9 @@
 /*
- * vm.c: the register machine that runs compiled segments for one person,
- * and the event-query scanner. Registers are doubles: NaN is missing,
- * booleans are 0/1 with Kleene logic. An event query binary-searches the
- * person's date-sorted events for the window start and scans to its end.
+ * vm.c: the lane register machine (see vm.h). Registers are doubles, one per
+ * lane (period): NaN is missing, booleans are 0/1 with Kleene logic. Each
+ * instruction is a short loop over the lanes. Event queries read the
+ * person's match-class lists built by hg_vm_person: a binary search per lane
+ * finds the window, and the aggregate is read off the range.
  */
 #include "engine/vm.h"
 
@@ -10,45 +11,22 @@
 
 #include <assert.h>
 #include <math.h>
+#include <string.h>
 
-static double hg_bool(int b)
-{
-	return b ? 1.0 : 0.0;
-}
+#define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
-static double hg_age_at(const hg_store *st, uint64_t p, double d)
-{
-	if (isnan(d) || st->dob[p] == HG_DATE_NONE || isinf(d))
-		return NAN;
-	return hg_age_years(st->dob[p], (hg_date)d);
-}
-
-static double hg_reg_at(const hg_store *st, uint64_t p, double d)
-{
-	if (isnan(d))
-		return NAN;
-	hg_date f = st->reg_from[p], t = st->reg_to[p];
-	return hg_bool(f != HG_DATE_NONE && f <= d && (t == HG_DATE_NONE || t >= d));
-}
-
-static double hg_alive_at(const hg_store *st, uint64_t p, double d)
-{
-	if (isnan(d))
-		return NAN;
-	hg_date dod = st->dod[p];
-	return hg_bool(dod == HG_DATE_NONE || dod > d);
-}
+/* ---- person data ---- */
 
 static double hg_date_or_nan(hg_date d)
 {
 	return d == HG_DATE_NONE ? NAN : (double)d;
 }
 
+/* A person attribute that does not depend on the period. */
 static double hg_attr(const hg_vm *vm, int a, double k)
 {
 	const hg_store *st = vm->st;
 	uint64_t p = vm->person;
-	const double *r = vm->r;
 	switch (a) {
 	case A_SEX:
 		return st->sex[p];
@@ -68,43 +46,93 @@ static double hg_attr(const hg_vm *vm, int a, double k)
 		return hg_date_or_nan(st->reg_from[p]);
 	case A_REG_TO:
 		return hg_date_or_nan(st->reg_to[p]);
-	case A_DIED_IN_PERIOD:
-		return hg_bool(st->dod[p] != HG_DATE_NONE && st->dod[p] >= r[HG_REG_START] &&
-		               st->dod[p] <= r[HG_REG_END]);
 	case A_FLAG:
-		return hg_bool((st->flags[p] >> (int)k) & 1);
+		return (st->flags[p] >> (int)k) & 1 ? 1.0 : 0.0;
 	default:
 		assert(0);
 		return NAN;
 	}
 }
 
-static double hg_and(double a, double b)
+static void hg_x_attr(hg_vm *vm, const hg_ins *x, double *d)
 {
-	if (a == 0 || b == 0)
-		return 0;
-	if (isnan(a) || isnan(b))
-		return NAN;
-	return 1;
+	int nl = vm->nl;
+	if (x->c == A_DIED_IN_PERIOD) {
+		const double *s = LANES(vm, HG_REG_START), *e = LANES(vm, HG_REG_END);
+		hg_date dod = vm->st->dod[vm->person];
+		for (int l = 0; l < nl; l++)
+			d[l] = dod != HG_DATE_NONE && dod >= s[l] && dod <= e[l];
+		return;
+	}
+	double v = hg_attr(vm, x->c, x->k);
+	for (int l = 0; l < nl; l++)
+		d[l] = v;
 }
 
-static double hg_or(double a, double b)
+static int32_t hg_age_split(const hg_vm *vm, int32_t y, int32_t md)
 {
-	if (a == 1 || b == 1)
-		return 1;
-	if (isnan(a) || isnan(b))
-		return NAN;
-	return 0;
+	return y - vm->dob_y - (md < vm->dob_md);
 }
 
-static double hg_addm(double d, double k)
+static void hg_x_ageat(hg_vm *vm, const hg_ins *x, double *d)
 {
-	if (isnan(d) || isinf(d))
-		return d;
-	return hg_date_add_months((hg_date)d, (int)k);
+	int nl = vm->nl;
+	const double *a = LANES(vm, x->a);
+	if (vm->dob_y < 0) {
+		for (int l = 0; l < nl; l++)
+			d[l] = NAN;
+		return;
+	}
+	const hg_lgroup *g = vm->g;
+	if (g && nl == g->nl && (x->a == HG_REG_END || x->a == HG_REG_MID)) {
+		const int32_t *y = x->a == HG_REG_END ? g->end_y : g->mid_y;
+		const int32_t *md = x->a == HG_REG_END ? g->end_md : g->mid_md;
+		for (int l = 0; l < nl; l++)
+			d[l] = hg_age_split(vm, y[l], md[l]);
+		return;
+	}
+	for (int l = 0; l < nl; l++) {
+		if (isnan(a[l]) || isinf(a[l])) {
+			d[l] = NAN;
+			continue;
+		}
+		int yy, mm, dd;
+		hg_date_to_ymd((hg_date)a[l], &yy, &mm, &dd);
+		d[l] = hg_age_split(vm, yy, mm * 32 + dd);
+	}
 }
 
-/* Is there a same-day event in `paired` with a value? */
+static void hg_x_regat(hg_vm *vm, const hg_ins *x, double *d)
+{
+	const double *a = LANES(vm, x->a);
+	hg_date f = vm->st->reg_from[vm->person], t = vm->st->reg_to[vm->person];
+	for (int l = 0; l < vm->nl; l++)
+		d[l] = isnan(a[l])
+		           ? NAN
+		           : (f != HG_DATE_NONE && f <= a[l] && (t == HG_DATE_NONE || t >= a[l]));
+}
+
+static void hg_x_aliveat(hg_vm *vm, const hg_ins *x, double *d)
+{
+	const double *a = LANES(vm, x->a);
+	hg_date dod = vm->st->dod[vm->person];
+	for (int l = 0; l < vm->nl; l++)
+		d[l] = isnan(a[l]) ? NAN : (dod == HG_DATE_NONE || dod > a[l]);
+}
+
+static void hg_x_evf(hg_vm *vm, const hg_ins *x, double *d)
+{
+	uint64_t e = vm->event;
+	double v = x->c == E_VALUE  ? (double)vm->st->ev_value[e]
+	           : x->c == E_DATE ? (double)vm->st->ev_date[e]
+	                            : (double)vm->st->ev_setting[e];
+	for (int l = 0; l < vm->nl; l++)
+		d[l] = v;
+}
+
+/* ---- event queries ---- */
+
+/* Is there a same-day event in `paired` (with a value when need_value)? */
 static int hg_paired(const hg_store *st, uint64_t e, uint64_t b, uint64_t end,
                      const uint64_t *paired, int need_value)
 {
@@ -122,42 +150,36 @@ static int hg_paired(const hg_store *st, uint64_t e, uint64_t b, uint64_t end,
 	return 0;
 }
 
-/* First event index in [b, e) with date >= lo. */
-static uint64_t hg_lower_bound(const hg_date *date, uint64_t b, uint64_t e, double lo)
+/* First index in [0, n) with date >= lo. */
+static uint32_t hg_lower(const int32_t *date, uint32_t b, uint32_t n, double lo)
 {
-	while (b < e) {
-		uint64_t m = b + (e - b) / 2;
+	while (b < n) {
+		uint32_t m = b + (n - b) / 2;
 		if (date[m] < lo)
 			b = m + 1;
 		else
-			e = m;
+			n = m;
+	}
+	return b;
+}
+
+/* First index in [b, n) with date > hi. */
+static uint32_t hg_upper(const int32_t *date, uint32_t b, uint32_t n, double hi)
+{
+	while (b < n) {
+		uint32_t m = b + (n - b) / 2;
+		if (date[m] <= hi)
+			b = m + 1;
+		else
+			n = m;
 	}
 	return b;
 }
 
 typedef struct hg_agg {
 	double n, sum, min, max, first, last, first_date, last_date, days;
-	hg_date prev_day;
+	int32_t prev_day;
 } hg_agg;
-
-static int hg_event_passes(hg_vm *vm, const hg_query *q, uint64_t e, uint64_t b, uint64_t end)
-{
-	const hg_store *st = vm->st;
-	uint32_t c = st->ev_code[e];
-	if (!(q->codes[c >> 6] >> (c & 63) & 1))
-		return 0;
-	if (q->settings && !(q->settings >> st->ev_setting[e] & 1))
-		return 0;
-	if (q->paired && !hg_paired(st, e, b, end, q->paired, q->paired_value))
-		return 0;
-	if (q->where_seg >= 0) {
-		vm->event = e;
-		hg_vm_run_seg(vm, q->where_seg);
-		if (vm->r[q->where_reg] != 1)
-			return 0;
-	}
-	return 1;
-}
 
 static int hg_value_agg(int agg)
 {
@@ -165,7 +187,7 @@ static int hg_value_agg(int agg)
 	       agg == F_SUM_VALUE;
 }
 
-static void hg_agg_add(hg_agg *g, int agg, hg_date d, double v)
+static void hg_agg_add(hg_agg *g, int agg, int32_t d, double v)
 {
 	if (hg_value_agg(agg)) {
 		if (isnan(v))
@@ -193,7 +215,7 @@ static double hg_agg_result(const hg_agg *g, int agg)
 	int none = g->n == 0;
 	switch (agg) {
 	case F_EXISTS:
-		return hg_bool(!none);
+		return !none;
 	case F_COUNT:
 		return g->n;
 	case F_COUNT_DAYS:
@@ -220,69 +242,121 @@ static double hg_agg_result(const hg_agg *g, int agg)
 	}
 }
 
-static double hg_query_run(hg_vm *vm, const hg_query *q)
+/* The aggregate of events [i0, i1) of a list; pass (stride ps) filters them. */
+static double hg_agg_range(const hg_mlist *m, uint32_t i0, uint32_t i1, int agg,
+                           const uint8_t *pass, int ps)
 {
-	double lo = vm->r[q->lo], hi = vm->r[q->hi];
-	if (isnan(lo) || isnan(hi))
-		return NAN;
-	const hg_store *st = vm->st;
-	uint64_t b = st->ev_off[vm->person], end = st->ev_off[vm->person + 1];
-	uint64_t e = isinf(lo) ? b : hg_lower_bound(st->ev_date, b, end, lo);
-	hg_agg g = {0};
-	/* the last match is found fastest from the end */
-	if (q->agg == F_LAST_DATE || q->agg == F_LAST_VALUE) {
-		uint64_t stop = e;
-		e = isinf(hi) ? end : hg_lower_bound(st->ev_date, stop, end, hi + 1);
-		while (e > stop) {
-			e--;
-			if (hg_event_passes(vm, q, e, b, end)) {
-				hg_agg_add(&g, q->agg, st->ev_date[e], st->ev_value[e]);
-				break;
-			}
-		}
-		return hg_agg_result(&g, q->agg);
-	}
-	for (; e < end && st->ev_date[e] <= hi; e++) {
-		if (!hg_event_passes(vm, q, e, b, end))
-			continue;
-		hg_agg_add(&g, q->agg, st->ev_date[e], st->ev_value[e]);
-		if (q->agg == F_EXISTS || q->agg == F_FIRST_DATE || q->agg == F_FIRST_VALUE)
+	if (!pass) {
+		switch (agg) {
+		case F_EXISTS:
+			return i1 > i0;
+		case F_COUNT:
+			return i1 - i0;
+		case F_FIRST_DATE:
+			return i1 > i0 ? m->date[i0] : NAN;
+		case F_LAST_DATE:
+			return i1 > i0 ? m->date[i1 - 1] : NAN;
+		case F_FIRST_VALUE:
+			return i1 > i0 ? m->val[i0] : NAN;
+		case F_LAST_VALUE:
+			return i1 > i0 ? m->val[i1 - 1] : NAN;
+		default:
 			break;
+		}
 	}
-	return hg_agg_result(&g, q->agg);
+	hg_agg g = {0};
+	for (uint32_t i = i0; i < i1; i++)
+		if (!pass || pass[(size_t)i * (size_t)ps])
+			hg_agg_add(&g, agg, m->date[i], m->val[i]);
+	return hg_agg_result(&g, agg);
 }
 
-static double hg_evf(const hg_vm *vm, int f)
+/* Per event of the list and lane: does the period-dependent `where` hold? */
+static const uint8_t *hg_where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 {
-	uint64_t e = vm->event;
-	switch (f) {
-	case E_VALUE:
-		return vm->st->ev_value[e];
-	case E_DATE:
-		return vm->st->ev_date[e];
-	default:
-		return vm->st->ev_setting[e];
+	const hg_query *q = &vm->pr->queries[qi];
+	size_t nl = (size_t)vm->nl, need = (size_t)m->n * nl + 1;
+	if (vm->pass_cap[qi] < need) {
+		free(vm->pass[qi]);
+		vm->pass[qi] = hg_xmalloc(need);
+		vm->pass_cap[qi] = need;
+	}
+	uint8_t *pass = vm->pass[qi];
+	uint64_t save = vm->event;
+	for (uint32_t i = 0; i < m->n; i++) {
+		vm->event = vm->ev0 + m->ev[i];
+		hg_vm_exec(vm, &vm->pl->segs[vm->pl->q_where[qi]]);
+		const double *w = LANES(vm, q->where_reg);
+		for (size_t l = 0; l < nl; l++)
+			pass[i * nl + l] = w[l] == 1;
+	}
+	vm->event = save;
+	return pass;
+}
+
+static void hg_x_query(hg_vm *vm, int qi, double *d)
+{
+	const hg_query *q = &vm->pr->queries[qi];
+	const hg_mlist *m = &vm->ml[vm->pl->q_class[qi]];
+	const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
+	int nl = vm->nl, agg = q->agg;
+	if (m->n == 0) {
+		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
+		for (int l = 0; l < nl; l++)
+			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
+		return;
+	}
+	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? hg_where_lanes(vm, qi, m) : NULL;
+	for (int l = 0; l < nl; l++) {
+		if (isnan(lo[l]) || isnan(hi[l])) {
+			d[l] = NAN;
+			continue;
+		}
+		uint32_t i0 = hg_lower(m->date, 0, m->n, lo[l]);
+		uint32_t i1 = hg_upper(m->date, i0, m->n, hi[l]);
+		d[l] = hg_agg_range(m, i0, i1, agg, pass ? pass + l : NULL, nl);
 	}
 }
 
-static double hg_cmp(int op, double a, double b)
+/* ---- the instruction loop ---- */
+
+/* Comparisons: missing when either side is; written as selects so they vectorise. */
+static void hg_exec_cmp(int op, double *d, const double *a, const double *b, int nl)
 {
-	if (isnan(a) || isnan(b))
-		return NAN;
+	int l;
 	switch (op) {
 	case OP_LT:
-		return hg_bool(a < b);
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] < b[l] ? 1.0 : a[l] >= b[l] ? 0.0 : NAN;
+		return;
 	case OP_LE:
-		return hg_bool(a <= b);
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] <= b[l] ? 1.0 : a[l] > b[l] ? 0.0 : NAN;
+		return;
 	case OP_GT:
-		return hg_bool(a > b);
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] > b[l] ? 1.0 : a[l] <= b[l] ? 0.0 : NAN;
+		return;
 	case OP_GE:
-		return hg_bool(a >= b);
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] >= b[l] ? 1.0 : a[l] < b[l] ? 0.0 : NAN;
+		return;
 	case OP_EQ:
-		return hg_bool(a == b);
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] == b[l] ? 1.0 : (a[l] < b[l]) | (a[l] > b[l]) ? 0.0 : NAN;
+		return;
 	default:
-		return hg_bool(a != b);
+		for (l = 0; l < nl; l++)
+			d[l] = (a[l] < b[l]) | (a[l] > b[l]) ? 1.0 : a[l] == b[l] ? 0.0 : NAN;
+		return;
 	}
+}
+
+static double hg_addm(double d, double k)
+{
+	if (isnan(d) || isinf(d))
+		return d;
+	return hg_date_add_months((hg_date)d, (int)k);
 }
 
 static double hg_minmax(int op, double a, double b)
@@ -292,128 +366,264 @@ static double hg_minmax(int op, double a, double b)
 	return (op == OP_MIN || op == OP_HIMIN) ? (a < b ? a : b) : (a > b ? a : b);
 }
 
-void hg_vm_run_seg(hg_vm *vm, int seg)
+/* Arithmetic and comparisons: everything that reads only registers. */
+static void hg_exec_arith(const hg_ins *x, double *d, const double *a, const double *b, int nl)
 {
-	const hg_seg *sg = &vm->pr->segs[seg];
-	double *r = vm->r;
+	int l;
+	switch (x->op) {
+	case OP_ADD:
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] + b[l];
+		return;
+	case OP_SUB:
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] - b[l];
+		return;
+	case OP_MUL:
+		for (l = 0; l < nl; l++)
+			d[l] = a[l] * b[l];
+		return;
+	case OP_DIV:
+		for (l = 0; l < nl; l++)
+			d[l] = b[l] == 0 ? NAN : a[l] / b[l];
+		return;
+	case OP_NEG:
+		for (l = 0; l < nl; l++)
+			d[l] = -a[l];
+		return;
+	case OP_ADDM:
+		for (l = 0; l < nl; l++)
+			d[l] = hg_addm(a[l], x->k);
+		return;
+	case OP_LT:
+	case OP_LE:
+	case OP_GT:
+	case OP_GE:
+	case OP_EQ:
+	case OP_NE:
+		hg_exec_cmp(x->op, d, a, b, nl);
+		return;
+	case OP_MIN:
+	case OP_MAX:
+	case OP_HIMIN:
+	case OP_LOMAX:
+		for (l = 0; l < nl; l++)
+			d[l] = hg_minmax(x->op, a[l], b[l]);
+		return;
+	case OP_ABS:
+		for (l = 0; l < nl; l++)
+			d[l] = fabs(a[l]);
+		return;
+	case OP_ROUND:
+		for (l = 0; l < nl; l++)
+			d[l] = round(a[l]);
+		return;
+	case OP_FLOOR:
+		for (l = 0; l < nl; l++)
+			d[l] = floor(a[l]);
+		return;
+	case OP_YEARS:
+		for (l = 0; l < nl; l++)
+			d[l] = isnan(a[l]) || isnan(b[l])
+			           ? NAN
+			           : hg_age_years((hg_date)a[l], (hg_date)b[l]);
+		return;
+	default:
+		assert(0);
+	}
+}
+
+/* Logic: Kleene and/or/not, conditionals, missing tests. */
+static void hg_exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
+{
+	int l, nl = vm->nl;
+	switch (x->op) {
+	/* truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and NaN with a NaN */
+	case OP_AND:
+		for (l = 0; l < nl; l++)
+			d[l] = (a[l] == 0) | (b[l] == 0) ? 0.0 : a[l] + b[l] - 1;
+		return;
+	case OP_OR:
+		for (l = 0; l < nl; l++)
+			d[l] = (a[l] == 1) | (b[l] == 1) ? 1.0 : a[l] + b[l];
+		return;
+	case OP_NOT:
+		for (l = 0; l < nl; l++)
+			d[l] = 1 - a[l];
+		return;
+	case OP_IF: {
+		const double *c = LANES(vm, x->c);
+		for (l = 0; l < nl; l++)
+			d[l] = isnan(a[l]) ? NAN : a[l] == 1 ? b[l] : c[l];
+		return;
+	}
+	case OP_ISMISS:
+		for (l = 0; l < nl; l++)
+			d[l] = isnan(a[l]) != (x->k != 0);
+		return;
+	case OP_COALESCE:
+		for (l = 0; l < nl; l++)
+			d[l] = isnan(a[l]) ? b[l] : a[l];
+		return;
+	default:
+		hg_exec_arith(x, d, a, b, nl);
+	}
+}
+
+void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
+{
+	int nl = vm->nl;
 	for (uint32_t i = 0; i < sg->n; i++) {
 		const hg_ins *x = &sg->code[i];
+		double *d = LANES(vm, x->d);
+		const double *a = LANES(vm, x->a), *b = LANES(vm, x->b);
 		switch (x->op) {
 		case OP_CONST:
-			r[x->d] = x->k;
+			for (int l = 0; l < nl; l++)
+				d[l] = x->k;
 			break;
 		case OP_MOV:
-			r[x->d] = r[x->a];
+			memcpy(d, a, sizeof *d * (size_t)nl);
 			break;
 		case OP_ATTR:
-			r[x->d] = hg_attr(vm, x->c, x->k);
+			hg_x_attr(vm, x, d);
 			break;
 		case OP_EVF:
-			r[x->d] = hg_evf(vm, x->c);
-			break;
-		case OP_ADD:
-			r[x->d] = r[x->a] + r[x->b];
-			break;
-		case OP_SUB:
-			r[x->d] = r[x->a] - r[x->b];
-			break;
-		case OP_MUL:
-			r[x->d] = r[x->a] * r[x->b];
-			break;
-		case OP_DIV:
-			r[x->d] = r[x->b] == 0 ? NAN : r[x->a] / r[x->b];
-			break;
-		case OP_NEG:
-			r[x->d] = -r[x->a];
-			break;
-		case OP_ADDM:
-			r[x->d] = hg_addm(r[x->a], x->k);
-			break;
-		case OP_LT:
-		case OP_LE:
-		case OP_GT:
-		case OP_GE:
-		case OP_EQ:
-		case OP_NE:
-			r[x->d] = hg_cmp(x->op, r[x->a], r[x->b]);
-			break;
-		case OP_AND:
-			r[x->d] = hg_and(r[x->a], r[x->b]);
-			break;
-		case OP_OR:
-			r[x->d] = hg_or(r[x->a], r[x->b]);
-			break;
-		case OP_NOT:
-			r[x->d] = isnan(r[x->a]) ? NAN : hg_bool(r[x->a] == 0);
-			break;
-		case OP_IF:
-			r[x->d] = isnan(r[x->a]) ? NAN : r[x->a] == 1 ? r[x->b] : r[x->c];
-			break;
-		case OP_ISMISS:
-			r[x->d] = hg_bool(isnan(r[x->a]) != (x->k != 0));
-			break;
-		case OP_COALESCE:
-			r[x->d] = isnan(r[x->a]) ? r[x->b] : r[x->a];
-			break;
-		case OP_MIN:
-		case OP_MAX:
-		case OP_HIMIN:
-		case OP_LOMAX:
-			r[x->d] = hg_minmax(x->op, r[x->a], r[x->b]);
-			break;
-		case OP_ABS:
-			r[x->d] = fabs(r[x->a]);
-			break;
-		case OP_ROUND:
-			r[x->d] = round(r[x->a]);
-			break;
-		case OP_FLOOR:
-			r[x->d] = floor(r[x->a]);
+			hg_x_evf(vm, x, d);
 			break;
 		case OP_AGEAT:
-			r[x->d] = hg_age_at(vm->st, vm->person, r[x->a]);
+			hg_x_ageat(vm, x, d);
 			break;
 		case OP_REGAT:
-			r[x->d] = hg_reg_at(vm->st, vm->person, r[x->a]);
+			hg_x_regat(vm, x, d);
 			break;
 		case OP_ALIVEAT:
-			r[x->d] = hg_alive_at(vm->st, vm->person, r[x->a]);
-			break;
-		case OP_YEARS:
-			r[x->d] = isnan(r[x->a]) || isnan(r[x->b])
-			              ? NAN
-			              : hg_age_years((hg_date)r[x->a], (hg_date)r[x->b]);
+			hg_x_aliveat(vm, x, d);
 			break;
 		case OP_QUERY:
-			r[x->d] = hg_query_run(vm, &vm->pr->queries[x->c]);
+			hg_x_query(vm, x->c, d);
 			break;
 		default:
-			assert(0);
+			hg_exec_logic(vm, x, d, a, b);
 		}
 	}
 }
 
-void hg_vm_init(hg_vm *vm, const hg_program *pr)
+/* ---- persons ---- */
+
+static void hg_ml_push(hg_mlist *m, int32_t date, float v, uint32_t ev)
 {
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 64;
+		m->date = hg_xrealloc(m->date, sizeof *m->date * m->cap);
+		m->val = hg_xrealloc(m->val, sizeof *m->val * m->cap);
+		m->ev = hg_xrealloc(m->ev, sizeof *m->ev * m->cap);
+	}
+	m->date[m->n] = date;
+	m->val[m->n] = v;
+	m->ev[m->n++] = ev;
+}
+
+/* A period-independent `where`, run on lane 0 of the first group's registers. */
+static int hg_where_static(hg_vm *vm, const hg_mclass *c, uint64_t e)
+{
+	int nl = vm->nl;
+	vm->nl = 1;
+	vm->event = e;
+	hg_vm_exec(vm, &vm->pl->segs[c->where_seg]);
+	vm->nl = nl;
+	return LANES(vm, c->where_reg)[0] == 1;
+}
+
+static int hg_class_takes(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, uint64_t end)
+{
+	const hg_store *st = vm->st;
+	if (c->settings && !(c->settings >> st->ev_setting[e] & 1))
+		return 0;
+	if (c->paired && !hg_paired(st, e, b, end, c->paired, c->paired_value))
+		return 0;
+	return c->where_seg < 0 || hg_where_static(vm, c, e);
+}
+
+void hg_vm_person(hg_vm *vm, uint64_t p)
+{
+	const hg_store *st = vm->st;
+	const hg_plan *pl = vm->pl;
+	vm->person = p;
+	hg_date dob = st->dob[p];
+	vm->dob_y = -1;
+	if (dob != HG_DATE_NONE) {
+		int y, m, d;
+		hg_date_to_ymd(dob, &y, &m, &d);
+		vm->dob_y = y;
+		vm->dob_md = m * 32 + d;
+		assert(y >= 0);
+	}
+	for (int c = 0; c < pl->nclass; c++)
+		vm->ml[c].n = 0;
+	uint64_t b = st->ev_off[p], end = st->ev_off[p + 1];
+	vm->ev0 = b;
+	if (pl->ngroups) {
+		vm->g = &pl->groups[0];
+		vm->r = vm->rf[0];
+		vm->nl = vm->stride = pl->groups[0].nl;
+	}
+	for (uint64_t e = b; e < end; e++) {
+		uint32_t code = st->ev_code[e];
+		for (uint32_t k = pl->code_off[code]; k < pl->code_off[code + 1]; k++) {
+			int c = pl->code_cls[k];
+			if (hg_class_takes(vm, &pl->cls[c], e, b, end))
+				hg_ml_push(&vm->ml[c], st->ev_date[e], st->ev_value[e],
+				           (uint32_t)(e - b));
+		}
+	}
+}
+
+void hg_vm_run_group(hg_vm *vm, int g)
+{
+	const hg_plan *pl = vm->pl;
+	assert(g >= 0 && g < pl->ngroups);
+	vm->g = &pl->groups[g];
+	vm->r = vm->rf[g];
+	vm->nl = vm->stride = vm->g->nl;
+	for (const int *s = vm->g->seg; *s >= 0; s++)
+		hg_vm_exec(vm, &pl->segs[*s]);
+}
+
+void hg_vm_init(hg_vm *vm, const hg_plan *pl)
+{
+	memset(vm, 0, sizeof *vm);
+	const hg_program *pr = pl->pr;
+	vm->pl = pl;
 	vm->pr = pr;
 	vm->st = pr->store;
-	vm->r = hg_xcalloc((size_t)pr->nregs + 1, sizeof *vm->r);
-	vm->r[HG_REG_ONE] = 1;
-	for (int i = 0; i < pr->nconsts; i++)
-		vm->r[pr->const_reg[i]] = pr->const_val[i];
-	vm->person = 0;
-	vm->event = 0;
+	vm->rf = hg_xcalloc((size_t)pl->ngroups + 1, sizeof *vm->rf);
+	for (int g = 0; g < pl->ngroups; g++) {
+		size_t n = (size_t)pr->nregs * (size_t)pl->groups[g].nl + 1;
+		vm->rf[g] = hg_xmalloc(n * sizeof(double));
+		memcpy(vm->rf[g], pl->groups[g].inv, n * sizeof(double));
+	}
+	vm->ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm->ml);
+	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
+	vm->pass_cap = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass_cap);
 }
 
 void hg_vm_free(hg_vm *vm)
 {
-	free(vm->r);
-	vm->r = NULL;
-}
-
-void hg_vm_set_period(hg_vm *vm, hg_period p)
-{
-	vm->r[HG_REG_START] = p.start;
-	vm->r[HG_REG_END] = p.end;
-	vm->r[HG_REG_MID] = p.start + (p.end - p.start) / 2;
+	if (!vm->pl)
+		return;
+	for (int g = 0; g < vm->pl->ngroups; g++)
+		free(vm->rf[g]);
+	free(vm->rf);
+	for (int c = 0; c < vm->pl->nclass; c++) {
+		free(vm->ml[c].date);
+		free(vm->ml[c].val);
+		free(vm->ml[c].ev);
+	}
+	free(vm->ml);
+	for (int q = 0; q < vm->pr->nq; q++)
+		free(vm->pass[q]);
+	free(vm->pass);
+	free(vm->pass_cap);
+	memset(vm, 0, sizeof *vm);
 }

@@ -1,6 +1,20 @@
 /*
- * vm.h: one thread's register machine for running compiled segments
- * (lang.h) against one person of a store at a time.
+ * vm.h: how the engine runs a compiled program (lang.h) fast.
+ *
+ * A plan (plan.c, built once per run, read-only while threads run) groups the
+ * program's distinct periods into lane groups: periods needing the same
+ * segments. A thread's machine (vm.c) evaluates one person for all periods
+ * of a group at once: every register holds one double per lane (period), so
+ * each instruction is dispatched once per person and group and runs a short
+ * loop over the lanes. Code that depends only on the period (window bounds
+ * such as `in last 12 months`) is hoisted out and run once per group.
+ *
+ * Event queries do not scan the person's events per period: before a
+ * person's periods are evaluated, one pass over the person's events files
+ * each event into the match classes it belongs to (a class is a distinct
+ * code set + setting + pairing + per-event `where` that does not depend on
+ * the period), keeping date and value in date order. A query then finds its
+ * window in its class's short list for every lane by binary search.
  */
 #ifndef HG_VM_H
 #define HG_VM_H
@@ -10,18 +24,85 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* A match class: events selected independently of the period. */
+typedef struct hg_mclass {
+	const uint64_t *codes;  /* bitset over code ids */
+	const uint64_t *paired; /* NULL or: needs a same-day event in this set */
+	int paired_value;
+	uint32_t settings; /* 0 = any */
+	int where_seg;     /* -1, or a period-independent `where` run per event */
+	uint16_t where_reg;
+} hg_mclass;
+
+/* Periods evaluated together as lanes. */
+typedef struct hg_lgroup {
+	int nl;         /* lanes */
+	int *period;    /* per lane: program period */
+	const int *seg; /* segments to run, -1 terminated */
+	int *ind;       /* indicators due in this group */
+	int nind;
+	int **ind_j; /* per due indicator, per lane: index into its periods */
+	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
+	double *inv; /* register image after the hoisted code: nregs x nl */
+} hg_lgroup;
+
+typedef struct hg_plan {
+	const hg_program *pr;
+	int nclass;
+	hg_mclass *cls;
+	int *q_class;       /* per query: its match class */
+	int *q_where;       /* per query: a period-dependent `where` segment, or -1 */
+	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
+	int *code_cls;      /* classes of each code */
+	hg_seg *segs;       /* per segment: the code left after hoisting */
+	int ngroups;
+	hg_lgroup *groups;
+	int max_lanes;
+} hg_plan;
+
+/* Build the plan of a program (never fails: every program can be planned). */
+void hg_plan_build(hg_plan *pl, const hg_program *pr);
+void hg_plan_free(hg_plan *pl);
+
+/* One class's events of the current person, in date order. */
+typedef struct hg_mlist {
+	int32_t *date;
+	float *val;
+	uint32_t *ev; /* event index relative to the person's first */
+	uint32_t n, cap;
+} hg_mlist;
+
 typedef struct hg_vm {
+	const hg_plan *pl;
 	const hg_program *pr;
 	const hg_store *st;
-	double *r;       /* registers */
-	uint64_t person; /* current person */
-	uint64_t event;  /* current event, inside a `where` */
+	double **rf; /* per group: register file, nregs x lanes, lane fastest */
+	double *r;   /* the current group's register file */
+	int nl;      /* lanes being run */
+	int stride;  /* lanes of the current register file */
+	const hg_lgroup *g;
+	uint64_t person;       /* current person */
+	uint64_t ev0;          /* the person's first event */
+	uint64_t event;        /* current event, inside a `where` */
+	int32_t dob_y, dob_md; /* the person's birth date split, dob_y < 0 when none */
+	hg_mlist *ml;          /* per class */
+	uint8_t **pass;        /* per query with a period-dependent where: scratch */
+	size_t *pass_cap;
 } hg_vm;
 
-void hg_vm_init(hg_vm *vm, const hg_program *pr);
+void hg_vm_init(hg_vm *vm, const hg_plan *pl);
 void hg_vm_free(hg_vm *vm);
-/* Set the period registers (start, end, mid-period). */
-void hg_vm_set_period(hg_vm *vm, hg_period p);
-void hg_vm_run_seg(hg_vm *vm, int seg);
+/* Start a person: split the birth date and file the events into match classes. */
+void hg_vm_person(hg_vm *vm, uint64_t p);
+/* Run group g's segments for the current person over all its lanes. */
+void hg_vm_run_group(hg_vm *vm, int g);
+/* Lanes of register reg in the current group's register file. */
+static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
+{
+	return vm->r + (size_t)reg * (size_t)vm->stride;
+}
+
+/* Run code over lanes [0, vm->nl) of the register file vm->r. */
+void hg_vm_exec(hg_vm *vm, const hg_seg *sg);
 
 #endif

@@ -1,0 +1,362 @@
+/*
+ * plan.c: prepares a compiled program for the lane machine (vm.h): match
+ * classes of event queries and the code -> class index, the period-only code
+ * hoisted out of the segments (run once per lane group), and the lane groups
+ * themselves (periods needing the same segments, with their due indicators).
+ */
+#include "engine/vm.h"
+
+#include "lang/ast.h"
+
+#include <assert.h>
+#include <math.h>
+#include <string.h>
+
+/* Registers read by an instruction (explicit operands only); returns how many. */
+static int hg_ins_reads(const hg_ins *x, int out[3])
+{
+	switch (x->op) {
+	case OP_CONST:
+	case OP_ATTR:
+	case OP_EVF:
+	case OP_QUERY:
+		return 0;
+	case OP_MOV:
+	case OP_NEG:
+	case OP_ADDM:
+	case OP_NOT:
+	case OP_ISMISS:
+	case OP_ABS:
+	case OP_ROUND:
+	case OP_FLOOR:
+	case OP_AGEAT:
+	case OP_REGAT:
+	case OP_ALIVEAT:
+		out[0] = x->a;
+		return 1;
+	case OP_IF:
+		out[0] = x->a;
+		out[1] = x->b;
+		out[2] = x->c;
+		return 3;
+	default:
+		out[0] = x->a;
+		out[1] = x->b;
+		return 2;
+	}
+}
+
+/* Can this instruction's result depend on the person or the event? */
+static int hg_ins_personal(const hg_ins *x)
+{
+	return x->op == OP_ATTR || x->op == OP_EVF || x->op == OP_QUERY || x->op == OP_AGEAT ||
+	       x->op == OP_REGAT || x->op == OP_ALIVEAT;
+}
+
+static char *hg_const_mask(const hg_program *pr)
+{
+	char *isc = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	for (int i = 0; i < pr->nconsts; i++)
+		isc[pr->const_reg[i]] = 1;
+	isc[HG_REG_ONE] = 1;
+	return isc;
+}
+
+/* A `where` segment that reads only constants, the event and fixed person data. */
+static int hg_where_static(const hg_program *pr, int seg, const char *isc)
+{
+	const hg_seg *sg = &pr->segs[seg];
+	char *w = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	int ok = 1;
+	for (uint32_t i = 0; i < sg->n && ok; i++) {
+		const hg_ins *x = &sg->code[i];
+		int rd[3], n = hg_ins_reads(x, rd);
+		for (int k = 0; k < n; k++)
+			if (!isc[rd[k]] && !w[rd[k]])
+				ok = 0;
+		if (x->op == OP_QUERY || (x->op == OP_ATTR && x->c == A_DIED_IN_PERIOD))
+			ok = 0;
+		w[x->d] = 1;
+	}
+	free(w);
+	return ok;
+}
+
+static int hg_class_of(hg_plan *pl, const hg_mclass *k)
+{
+	for (int c = 0; c < pl->nclass; c++) {
+		const hg_mclass *o = &pl->cls[c];
+		if (o->codes == k->codes && o->paired == k->paired &&
+		    o->paired_value == k->paired_value && o->settings == k->settings &&
+		    o->where_seg == k->where_seg)
+			return c;
+	}
+	pl->cls[pl->nclass] = *k;
+	return pl->nclass++;
+}
+
+static void hg_plan_classes(hg_plan *pl, const char *isc)
+{
+	const hg_program *pr = pl->pr;
+	pl->cls = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->cls);
+	pl->q_class = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q_class);
+	pl->q_where = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q_where);
+	for (int q = 0; q < pr->nq; q++) {
+		const hg_query *Q = &pr->queries[q];
+		int stat = Q->where_seg >= 0 && hg_where_static(pr, Q->where_seg, isc);
+		hg_mclass k = {Q->codes,
+		               Q->paired,
+		               Q->paired_value,
+		               Q->settings,
+		               stat ? Q->where_seg : -1,
+		               stat ? Q->where_reg : 0};
+		pl->q_class[q] = hg_class_of(pl, &k);
+		pl->q_where[q] = stat ? -1 : Q->where_seg;
+	}
+	uint32_t ncodes = pr->store->codes.n;
+	pl->code_off = hg_xcalloc((size_t)ncodes + 2, sizeof *pl->code_off);
+	for (int pass = 0; pass < 2; pass++) {
+		uint32_t n = 0;
+		for (uint32_t id = 0; id < ncodes; id++) {
+			pl->code_off[id] = n;
+			for (int c = 0; c < pl->nclass; c++)
+				if (pl->cls[c].codes[id >> 6] >> (id & 63) & 1) {
+					if (pass)
+						pl->code_cls[n] = c;
+					n++;
+				}
+		}
+		pl->code_off[ncodes] = n;
+		if (!pass)
+			pl->code_cls = hg_xcalloc((size_t)n + 1, sizeof *pl->code_cls);
+	}
+}
+
+/* ---- hoisting period-only code ---- */
+
+typedef struct hg_wpos {
+	int nw;        /* writes */
+	int seg, last; /* segment and position of the last write */
+	char bad;      /* written by person-dependent code, or read between writes */
+} hg_wpos;
+
+static void hg_scan_writes(const hg_program *pr, hg_wpos *wp)
+{
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			hg_wpos *w = &wp[x->d];
+			if (w->nw && w->seg != s)
+				w->bad = 1;
+			w->nw++;
+			w->seg = s;
+			w->last = (int)i;
+			if (hg_ins_personal(x))
+				w->bad = 1;
+		}
+	/* a register written several times must not be read in between by others */
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			int rd[3], n = hg_ins_reads(x, rd);
+			for (int k = 0; k < n; k++) {
+				hg_wpos *w = &wp[rd[k]];
+				if (w->nw > 1 && rd[k] != x->d && w->seg == s && (int)i < w->last)
+					w->bad = 1;
+			}
+		}
+}
+
+/* inv[r]: register r depends on the period only (greatest fixed point). */
+static char *hg_invariant_regs(const hg_program *pr, const char *isc)
+{
+	int nr = pr->nregs;
+	hg_wpos *wp = hg_xcalloc((size_t)nr + 1, sizeof *wp);
+	hg_scan_writes(pr, wp);
+	char *inv = hg_xcalloc((size_t)nr + 1, 1);
+	for (int r = 0; r < nr; r++)
+		inv[r] = isc[r] || (wp[r].nw > 0 && !wp[r].bad);
+	inv[HG_REG_START] = inv[HG_REG_END] = inv[HG_REG_MID] = 1;
+	for (int changed = 1; changed;) {
+		changed = 0;
+		for (int s = 0; s < pr->nsegs; s++)
+			for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+				const hg_ins *x = &pr->segs[s].code[i];
+				int rd[3], n = hg_ins_reads(x, rd);
+				for (int k = 0; k < n && inv[x->d] && !isc[x->d]; k++)
+					if (!inv[rd[k]]) {
+						inv[x->d] = 0;
+						changed = 1;
+					}
+			}
+	}
+	free(wp);
+	return inv;
+}
+
+static void hg_seg_push(hg_seg *sg, const hg_ins *x)
+{
+	if (sg->n == sg->cap) {
+		sg->cap = sg->cap ? 2 * sg->cap : 16;
+		sg->code = hg_xrealloc(sg->code, sizeof *sg->code * sg->cap);
+	}
+	sg->code[sg->n++] = *x;
+}
+
+/* Split every segment into person code (pl->segs) and hoisted code (*hoist). */
+static void hg_plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
+{
+	const hg_program *pr = pl->pr;
+	char *inv = hg_invariant_regs(pr, isc);
+	pl->segs = hg_xcalloc((size_t)pr->nsegs + 1, sizeof *pl->segs);
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			assert(!isc[x->d] &&
+			       x->d >= HG_REG_FIXED); /* constants are never written */
+			hg_seg_push(inv[x->d] ? hoist : &pl->segs[s], x);
+		}
+	free(inv);
+}
+
+/* ---- lane groups ---- */
+
+static int hg_same_segs(const int *a, const int *b)
+{
+	for (; *a >= 0 && *a == *b; a++, b++)
+		;
+	return *a == *b;
+}
+
+static void hg_split_date(hg_date d, int32_t *y, int32_t *md)
+{
+	int yy, mm, dd;
+	hg_date_to_ymd(d, &yy, &mm, &dd);
+	*y = yy;
+	*md = mm * 32 + dd;
+}
+
+static void hg_group_lanes(hg_plan *pl, hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	g->end_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
+	g->end_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
+	g->mid_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
+	g->mid_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
+	for (int l = 0; l < g->nl; l++) {
+		hg_period p = pr->periods[g->period[l]];
+		hg_split_date(p.end, &g->end_y[l], &g->end_md[l]);
+		hg_split_date(p.start + (p.end - p.start) / 2, &g->mid_y[l], &g->mid_md[l]);
+	}
+	g->ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind);
+	g->ind_j = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind_j);
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_cind *ci = &pr->inds[i];
+		int *jl = NULL;
+		for (int j = 0; j < ci->ind->nperiods; j++)
+			for (int l = 0; l < g->nl; l++)
+				if (ci->period_ix[j] == g->period[l]) {
+					if (!jl) {
+						jl = hg_xmalloc(sizeof(int) * (size_t)g->nl);
+						for (int k = 0; k < g->nl; k++)
+							jl[k] = -1;
+					}
+					jl[l] = j;
+				}
+		if (!jl)
+			continue;
+		for (int l = 0; l < g->nl; l++)
+			assert(jl[l] >= 0); /* same segments => same indicators due */
+		g->ind[g->nind] = i;
+		g->ind_j[g->nind++] = jl;
+	}
+}
+
+static void hg_plan_groups(hg_plan *pl)
+{
+	const hg_program *pr = pl->pr;
+	pl->groups = hg_xcalloc((size_t)pr->nperiods + 1, sizeof *pl->groups);
+	int *gof = hg_xcalloc((size_t)pr->nperiods + 1, sizeof *gof);
+	for (int k = 0; k < pr->nperiods; k++) {
+		int g = 0;
+		while (g < pl->ngroups && !hg_same_segs(pl->groups[g].seg, pr->period_segs[k]))
+			g++;
+		if (g == pl->ngroups) {
+			pl->groups[g].seg = pr->period_segs[k];
+			pl->groups[g].period = hg_xcalloc((size_t)pr->nperiods, sizeof(int));
+			pl->ngroups++;
+		}
+		pl->groups[g].period[pl->groups[g].nl++] = k;
+		gof[k] = g;
+	}
+	free(gof);
+	for (int g = 0; g < pl->ngroups; g++) {
+		hg_group_lanes(pl, &pl->groups[g]);
+		if (pl->groups[g].nl > pl->max_lanes)
+			pl->max_lanes = pl->groups[g].nl;
+	}
+}
+
+/* The register image of group g: constants, period registers, hoisted code. */
+static void hg_group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
+{
+	const hg_program *pr = pl->pr;
+	size_t nl = (size_t)g->nl;
+	g->inv = hg_xcalloc((size_t)pr->nregs * nl + 1, sizeof(double));
+	for (size_t l = 0; l < nl; l++) {
+		hg_period p = pr->periods[g->period[l]];
+		g->inv[HG_REG_START * nl + l] = p.start;
+		g->inv[HG_REG_END * nl + l] = p.end;
+		g->inv[HG_REG_MID * nl + l] = p.start + (p.end - p.start) / 2;
+		g->inv[HG_REG_ONE * nl + l] = 1;
+		for (int i = 0; i < pr->nconsts; i++)
+			g->inv[(size_t)pr->const_reg[i] * nl + l] = pr->const_val[i];
+	}
+	/* run the hoisted code with a machine that has no person */
+	hg_vm vm = {
+	    .pl = pl, .pr = pr, .st = pr->store, .r = g->inv, .nl = g->nl, .stride = g->nl, .g = g};
+	hg_vm_exec(&vm, hoist);
+}
+
+void hg_plan_build(hg_plan *pl, const hg_program *pr)
+{
+	memset(pl, 0, sizeof *pl);
+	pl->pr = pr;
+	char *isc = hg_const_mask(pr);
+	hg_plan_classes(pl, isc);
+	hg_seg hoist = {NULL, 0, 0};
+	hg_plan_hoist(pl, isc, &hoist);
+	free(isc);
+	hg_plan_groups(pl);
+	for (int g = 0; g < pl->ngroups; g++)
+		hg_group_image(pl, &pl->groups[g], &hoist);
+	free(hoist.code);
+}
+
+void hg_plan_free(hg_plan *pl)
+{
+	for (int g = 0; g < pl->ngroups; g++) {
+		hg_lgroup *gr = &pl->groups[g];
+		for (int d = 0; d < gr->nind; d++)
+			free(gr->ind_j[d]);
+		free(gr->ind_j);
+		free(gr->ind);
+		free(gr->period);
+		free(gr->end_y);
+		free(gr->end_md);
+		free(gr->mid_y);
+		free(gr->mid_md);
+		free(gr->inv);
+	}
+	free(pl->groups);
+	if (pl->pr)
+		for (int s = 0; s < pl->pr->nsegs; s++)
+			free(pl->segs[s].code);
+	free(pl->segs);
+	free(pl->cls);
+	free(pl->q_class);
+	free(pl->q_where);
+	free(pl->code_off);
+	free(pl->code_cls);
+	memset(pl, 0, sizeof *pl);
+}
