@@ -121,7 +121,7 @@ int hg_user_add(hg_db *db, const char *name, int role, const char *practice, con
 	    name, hg_role_name(role), role == HG_ROLE_PRACTICE ? practice : "", h, created, NULL};
 	int rc = hg_db_run(db,
 	                   "INSERT INTO users(username, role, practice, pwhash, created) "
-	                   "SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS "
+	                   "SELECT ?1, ?2, ?3, ?4, CAST(?5 AS INTEGER) WHERE NOT EXISTS "
 	                   "(SELECT 1 FROM users WHERE username = ?1)",
 	                   p, err);
 	if (rc == 0)
@@ -267,14 +267,16 @@ int hg_throttle_fail(hg_db *db, const hg_throttle_cfg *cfg, const char *key, int
 	const char *p[] = {key, now, win, NULL};
 	hg_db_run(db,
 	          "INSERT INTO throttle(key, failures, window_start, locked_until) "
-	          "VALUES (?1, 1, ?2, 0) ON CONFLICT(key) DO UPDATE SET "
-	          "failures = CASE WHEN window_start + ?3 < ?2 THEN 1 ELSE failures + 1 END, "
-	          "window_start = CASE WHEN window_start + ?3 < ?2 THEN ?2 ELSE window_start END",
+	          "VALUES (?1, 1, CAST(?2 AS INTEGER), 0) ON CONFLICT(key) DO UPDATE SET "
+	          "failures = CASE WHEN window_start + CAST(?3 AS INTEGER) < CAST(?2 AS INTEGER) "
+	          "THEN 1 ELSE failures + 1 END, "
+	          "window_start = CASE WHEN window_start + CAST(?3 AS INTEGER) < "
+	          "CAST(?2 AS INTEGER) THEN CAST(?2 AS INTEGER) ELSE window_start END",
 	          p, NULL);
 	const char *q[] = {key, lock, mx, NULL};
 	return hg_db_run(db,
-	                 "UPDATE throttle SET locked_until = ?2, failures = 0 "
-	                 "WHERE key = ?1 AND failures >= ?3",
+	                 "UPDATE throttle SET locked_until = CAST(?2 AS INTEGER), failures = 0 "
+	                 "WHERE key = ?1 AND failures >= CAST(?3 AS INTEGER)",
 	                 q, NULL) > 0;
 }
 

@@ -28,6 +28,18 @@ static void hg_num(hg_buf *b, double v)
 	hg_buf_puts(b, s);
 }
 
+/* A count (numerator, denominator): a whole number, "-" when suppressed. */
+static void hg_count(hg_buf *b, double v)
+{
+	char s[32];
+	if (!isfinite(v)) {
+		hg_buf_puts(b, "-");
+		return;
+	}
+	snprintf(s, sizeof s, "%.0f", v);
+	hg_buf_puts(b, s);
+}
+
 static void hg_num_ci(hg_buf *b, double v, double lo, double hi)
 {
 	hg_num(b, v);
@@ -345,9 +357,9 @@ static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 		hg_buf_puts(b, "</td><th scope=\"row\">");
 		hg_html_text(b, x->category);
 		hg_buf_puts(b, "</th><td class=\"num\">");
-		hg_num(b, x->num);
+		hg_count(b, x->num);
 		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_num(b, x->den);
+		hg_count(b, x->den);
 		hg_buf_puts(b, "</td><td class=\"num\">");
 		hg_num(b, x->value);
 		hg_buf_puts(b, "</td><td class=\"num\">");

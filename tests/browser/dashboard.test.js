@@ -1,0 +1,120 @@
+// dashboard.test.js: the dashboard in a real browser (Debian chromium driven
+// by playwright-core). Run by tests/e2e/browser.sh with HG_URL (a running
+// server with the users of tests/e2e/lib/server.sh) and SHOTS (where the
+// screenshots go). Exits non-zero with a message on the first failure.
+"use strict";
+const { chromium } = require("playwright-core");
+const fs = require("fs");
+const path = require("path");
+
+const base = process.env.HG_URL;
+const shots = process.env.SHOTS;
+const problems = [];
+
+function check(cond, msg) {
+	if (!cond) throw new Error(msg);
+}
+
+async function login(page, user, password) {
+	await page.goto(base + "/");
+	check(page.url().endsWith("/login"), "a page without a session must go to /login, got " + page.url());
+	await page.fill("#username", user);
+	await page.fill("#password", password);
+	await Promise.all([page.waitForURL(base + "/"), page.click("button[type=submit]")]);
+}
+
+async function shot(page, name) {
+	await page.screenshot({ path: path.join(shots, name + ".png"), fullPage: true });
+}
+
+async function analyst(browser) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 }, acceptDownloads: true });
+	const page = await ctx.newPage();
+	page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+	page.on("pageerror", (e) => problems.push(String(e)));
+	await login(page, "ana", "analyst-password-1");
+
+	await shot(page, "01-overview");
+	// keyboard: the first Tab reaches the skip link
+	await page.keyboard.press("Tab");
+	const focused = await page.evaluate(() => document.activeElement.textContent);
+	check(focused === "Skip to main content", "first Tab should focus the skip link, got " + focused);
+
+	check(await page.locator("#overview tbody tr").count() === 1, "overview should list 1 indicator");
+	check((await page.textContent("#overview")).includes("HYP"), "overview lacks HYP");
+
+	await page.click("#overview a[href='/indicators/HYP']");
+	await page.waitForURL(base + "/indicators/HYP");
+	for (const id of ["chart-trend", "chart-imd_quintile", "chart-imd_decile", "chart-ethnicity",
+		"chart-sex", "chart-age_band", "chart-practice"]) {
+		const svg = page.locator("svg[aria-labelledby='" + id + "-t " + id + "-d']");
+		check(await svg.count() === 1, "indicator page lacks chart " + id);
+		check(await svg.isVisible(), "chart " + id + " is not visible");
+	}
+	check(await page.locator("svg.hg-chart rect").count() > 20, "charts have no bars");
+	await shot(page, "02-indicator");
+	for (const id of ["h-trend", "h-imd_quintile", "h-age_band"])
+		await page.locator("section[aria-labelledby='" + id + "']").screenshot({ path: path.join(shots, "02-" + id + ".png") });
+
+	// the CSV download holds exactly the table's rows
+	const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-csv")]);
+	const file = await dl.path();
+	const csv = fs.readFileSync(file, "utf8").trim().split("\n");
+	check(csv[0].startsWith("indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator"),
+		"CSV header: " + csv[0]);
+	const rows = await page.locator("#data-table tbody tr").count();
+	check(csv.length - 1 === rows, `CSV has ${csv.length - 1} rows, the table ${rows}`);
+	check(csv.slice(1).every((l) => l.startsWith("HYP,")), "CSV rows are not all HYP");
+	fs.copyFileSync(file, path.join(shots, "HYP.csv"));
+
+	await page.click("nav a[href='/population']");
+	await page.waitForURL(base + "/population");
+	check(await page.locator("svg.hg-chart").count() >= 7, "population charts missing");
+	await shot(page, "03-population");
+	await page.click("nav a[href='/methods']");
+	await shot(page, "04-methods");
+
+	await Promise.all([page.waitForURL(base + "/login"), page.click("text=Log out")]);
+	await page.goto(base + "/");
+	check(page.url().endsWith("/login"), "still logged in after logout");
+	await shot(page, "05-login");
+	await ctx.close();
+}
+
+async function viewer(browser) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+	const page = await ctx.newPage();
+	await login(page, "vic", "viewer-password-1");
+	await page.goto(base + "/indicators/HYP");
+	check(await page.locator("svg[aria-labelledby^='chart-practice']").count() === 0,
+		"a viewer sees a practice chart");
+	check(!(await page.textContent("#data-table")).includes("practice"), "a viewer sees practice rows");
+	check(await page.locator("#download-csv").count() === 0, "a viewer sees a download link");
+	let r = await page.request.get(base + "/api/indicators/HYP?breakdown=practice");
+	check(r.status() === 403, "viewer API practice breakdown: " + r.status());
+	r = await page.request.get(base + "/indicators/HYP?breakdown=practice");
+	check(r.status() === 403, "viewer page practice breakdown: " + r.status());
+	r = await page.request.get(base + "/download/HYP.csv");
+	check(r.status() === 403, "viewer download: " + r.status());
+	await shot(page, "06-viewer-indicator");
+	await ctx.close();
+}
+
+(async () => {
+	fs.mkdirSync(shots, { recursive: true });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+		args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"],
+	});
+	try {
+		await analyst(browser);
+		await viewer(browser);
+		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
+	} finally {
+		await browser.close();
+	}
+	console.log("browser tests passed; screenshots in " + shots);
+})().catch((e) => {
+	console.error("FAIL: " + e.message);
+	process.exit(1);
+});

@@ -1,0 +1,25 @@
+#!/bin/bash
+# The dashboard in a real browser: Debian chromium driven by playwright-core
+# (tests/browser). Logs in, opens the overview and an indicator, checks its
+# charts, downloads the CSV and compares it with the table, logs out; a
+# viewer cannot reach practice breakdowns. Screenshots go to
+# $BUILD/screenshots. Skips (77) when chromium or the npm package cannot be
+# installed.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$TMPDIR"
+. "$root/tests/e2e/lib/server.sh"
+if [ ! -x /usr/bin/chromium ]; then
+	"$root/scripts/install-deps.sh" --browser > deps.log 2>&1
+	[ -x /usr/bin/chromium ] || { echo "chromium could not be installed (scripts/install-deps.sh --browser)"; exit 77; }
+fi
+command -v node > /dev/null || { echo "node is not installed"; exit 77; }
+if [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
+	(cd "$root/tests/browser" && npm install --no-audit --no-fund > /dev/null 2>&1) ||
+		{ echo "npm install playwright-core failed (offline?)"; exit 77; }
+fi
+hg_make_store
+hg_start_server
+shots=${SCREENSHOTS:-$BUILD/screenshots}
+HG_URL=$URL SHOTS=$shots node "$root/tests/browser/dashboard.test.js" || fail "browser tests"
+hg_stop_server

@@ -1,0 +1,200 @@
+#!/bin/bash
+# The dashboard's JSON API as a client sees it: 401 without a session (JSON
+# error), 403 outside the role, the practice role limited to its practice,
+# no suppressed number anywhere, CSRF rejection, security headers, body size
+# limit, recompute on a new snapshot, idle and absolute session expiry, login
+# throttling per account and per address, and audit verification detecting
+# tampering.
+set -u
+cd "$TMPDIR"
+. "$(dirname "$0")/lib/server.sh"
+command -v curl > /dev/null || { echo "curl is not installed"; exit 77; }
+command -v sqlite3 > /dev/null || { echo "sqlite3 is not installed"; exit 77; }
+
+hg_make_store
+$HG serve --store store --pack pack --data-dir dd --sdc none 2> err
+[ $? = 2 ] || fail "--sdc none must be refused"
+hg_start_server --idle-timeout 3 --session-lifetime 9 --throttle-account 3 \
+	--throttle-address 6 --lockout 60 --poll 1
+
+echo "== 401 without a session, with a JSON error"
+for u in /api/indicators /api/indicators/HYP /api/population /api/meta /download/HYP.csv; do
+	[ "$(status $u)" = 401 ] || fail "$u without session: $(cat body)"
+	python3 -c 'import json,sys; assert json.load(open("body"))["error"]' || fail "$u: not a JSON error"
+done
+[ "$(status /)" = 303 ] || fail "page without session should redirect to /login"
+
+echo "== security headers"
+curl -s -D hdr -o /dev/null "$URL/login"
+grep -qi "^Content-Security-Policy: .*script-src 'self'" hdr || fail "CSP: $(cat hdr)"
+grep -qi "frame-ancestors 'none'" hdr || fail "frame-ancestors"
+grep -qi "^X-Content-Type-Options: nosniff" hdr || fail "nosniff"
+grep -qi "^Referrer-Policy: no-referrer" hdr || fail "Referrer-Policy"
+grep -i "^Set-Cookie: hg_pre=" hdr | grep -qi "HttpOnly; SameSite=Strict" || fail "cookie flags"
+grep -qi "unsafe-inline" hdr && fail "CSP allows inline"
+
+echo "== login"
+[ "$(status /api/login -H 'Content-Type: application/json' -d '{"username":"ana","password":"wrong-password-x"}')" = 401 ] ||
+	fail "wrong password: $(cat body)"
+[ "$(status /api/login -d 'username=ana&password=analyst-password-1')" = 415 ] ||
+	fail "a form-encoded API login must be refused"
+A=$(login ana analyst-password-1 ana.jar)
+[ ${#A} = 64 ] || fail "analyst login: no CSRF token"
+grep -q "#HttpOnly_127.0.0.1" ana.jar || fail "session cookie is not HttpOnly"
+# sessions here idle out after 3 s: each part logs in just before it starts
+
+echo "== analyst: every breakdown, downloads"
+[ "$(status /api/indicators -b ana.jar)" = 200 ] || fail "list: $(cat body)"
+python3 - << 'PY' || fail "indicator list"
+import json
+d = json.load(open("body"))
+i = d["indicators"][0]
+assert i["indicator_id"] == "HYP" and i["value"] is not None, i
+assert i["quintile_gap"] is not None and i["most_deprived_quintile"] > i["least_deprived_quintile"], i
+PY
+[ "$(status '/api/indicators/HYP?period=all' -b ana.jar)" = 200 ] || fail "indicator: $(cat body)"
+python3 - << 'PY' || fail "analyst rows"
+import json
+rows = json.load(open("body"))["rows"]
+bds = {r["breakdown"] for r in rows}
+assert bds == {"all", "imd_quintile", "imd_decile", "ethnicity", "sex", "age_band", "practice"}, bds
+assert len({r["period_end"] for r in rows}) == 4
+cols = ["indicator_id", "indicator_name", "period_start", "period_end", "breakdown", "category",
+        "numerator", "denominator", "value", "lower_ci95", "upper_ci95", "lower_ci99_8",
+        "upper_ci99_8", "value_type", "suppressed", "note"]
+for r in rows:
+    assert list(r.keys()) == cols, r.keys()
+    if r["suppressed"]:
+        assert all(r[c] is None for c in cols[6:13]), r
+    else:
+        for c in ("numerator", "denominator"):
+            assert r[c] % 5 == 0, r   # rounded to 5: never a raw small count
+assert any(r["suppressed"] for r in rows), "the test data should exercise suppression"
+PY
+[ "$(status '/api/indicators/HYP?breakdown=practice' -b ana.jar)" = 200 ] || fail "analyst practice rows"
+[ "$(status '/api/indicators/HYP?breakdown=nope' -b ana.jar)" = 404 ] || fail "unknown breakdown"
+[ "$(status '/api/indicators/NOPE' -b ana.jar)" = 404 ] || fail "unknown indicator"
+[ "$(status '/api/indicators/HYP?period=1999-01-01' -b ana.jar)" = 404 ] || fail "unknown period"
+[ "$(status '/download/HYP.csv?breakdown=imd_quintile' -b ana.jar)" = 200 ] || fail "csv download"
+head -1 body | grep -q "^indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator" ||
+	fail "csv header: $(head -1 body)"
+[ "$(wc -l < body)" = 7 ] || fail "csv rows: $(cat body)"
+[ "$(status '/download/HYP.xlsx' -b ana.jar)" = 200 ] || fail "xlsx download"
+head -c 2 body | grep -q PK || fail "xlsx is not a zip"
+[ "$(status /api/population -b ana.jar)" = 200 ] || fail "population"
+python3 -c 'import json; d=json.load(open("body")); assert d["scope"]=="area" and len(d["pyramids"])==6' ||
+	fail "population body"
+grep -q "T0" body && fail "a person id appeared in the population"
+
+echo "== viewer: no practice breakdowns, no downloads, no admin"
+V=$(login vic viewer-password-1 vic.jar)
+[ "$(status '/api/indicators/HYP?breakdown=practice' -b vic.jar)" = 403 ] || fail "viewer practice: $(cat body)"
+[ "$(status '/api/indicators/HYP?period=all' -b vic.jar)" = 200 ] || fail "viewer rows"
+python3 -c 'import json; assert all(r["breakdown"]!="practice" for r in json.load(open("body"))["rows"])' ||
+	fail "viewer saw practice rows"
+grep -q "A8100" body && fail "a practice code reached a viewer"
+[ "$(status /download/HYP.csv -b vic.jar)" = 403 ] || fail "viewer download"
+[ "$(status /api/audit -b vic.jar)" = 403 ] || fail "viewer audit"
+[ "$(status /api/users -b vic.jar)" = 403 ] || fail "viewer users"
+
+echo "== practice role: its own practice only"
+login pat practice-password-1 pat.jar > /dev/null
+[ "$(status '/api/indicators/HYP?breakdown=imd_quintile' -b pat.jar)" = 403 ] || fail "practice imd"
+[ "$(status '/api/indicators/HYP?period=all' -b pat.jar)" = 200 ] || fail "practice rows"
+python3 - << 'PY' || fail "practice rows: $(head -c 600 body)"
+import json
+rows = json.load(open("body"))["rows"]
+assert rows
+for r in rows:
+    assert (r["breakdown"] == "all") or (r["breakdown"] == "practice" and r["category"] == "A81001"), r
+assert any(r["breakdown"] == "practice" for r in rows)
+PY
+grep -q "A81002" body && fail "another practice reached a practice user"
+[ "$(status /api/population -b pat.jar)" = 200 ] || fail "practice population"
+python3 -c 'import json; d=json.load(open("body")); assert d["scope"]=="A81001", d["scope"]' || fail "scope"
+[ "$(status /api/indicators -b pat.jar)" = 200 ] || fail "practice list"
+python3 -c 'import json; i=json.load(open("body"))["indicators"][0]; assert i["scope"]=="A81001" and i["quintile_gap"] is None, i' ||
+	fail "practice headline must be its own practice, with no area quintile gap"
+
+echo "== admin"
+login adm admin-password-123 adm.jar > /dev/null
+[ "$(status /api/audit -b adm.jar)" = 200 ] || fail "admin audit"
+grep -q '"action":"login"' body || fail "audit lists logins"
+[ "$(status /api/users -b adm.jar)" = 200 ] || fail "admin users"
+grep -q "password\|argon2" body && fail "user list leaks hashes"
+
+echo "== CSRF"
+A=$(login ana analyst-password-1 ana.jar)
+[ "$(status /api/logout -b ana.jar -X POST)" = 403 ] || fail "logout without CSRF token"
+[ "$(status /api/logout -b ana.jar -X POST -H "X-CSRF-Token: $V")" = 403 ] || fail "another session's token"
+[ "$(status /logout -b ana.jar -d csrf=0000)" = 403 ] || fail "form logout with a wrong token"
+[ "$(status /login -d 'username=ana&password=analyst-password-1&csrf=abc')" = 403 ] ||
+	fail "form login without the pre-session cookie"
+[ "$(status /api/indicators -b ana.jar)" = 200 ] || fail "session must survive rejected requests"
+[ "$(status /api/logout -b ana.jar -X POST -H "X-CSRF-Token: $A")" = 200 ] || fail "logout"
+[ "$(status /api/indicators -b ana.jar)" = 401 ] || fail "session still valid after logout"
+
+echo "== request size limit"
+head -c 20000 /dev/zero | tr '\0' a > big
+[ "$(status /api/login -H 'Content-Type: application/json' --data-binary @big)" = 413 ] || fail "big body"
+
+echo "== recompute when the store changes"
+login adm admin-password-123 adm.jar > /dev/null
+[ "$(status /api/meta -b adm.jar)" = 200 ] || fail "meta"
+grep -q '"snapshot":"snap-000001"' body || fail "meta snapshot: $(cat body)"
+grep -q '"disclosure_control":"k7"' body || fail "meta sdc"
+$HG ingest --persons persons.csv --events events.csv --reference ref --store store --no-progress > /dev/null 2>&1 ||
+	fail "second ingest"
+for _ in $(seq 1 100); do
+	[ "$(status /api/meta -b adm.jar)" = 200 ] || fail "meta: $(cat body)"
+	grep -q '"snapshot":"snap-000002"' body && break
+	sleep 0.2
+done
+grep -q '"snapshot":"snap-000002"' body || fail "not recomputed: $(cat body)"
+
+echo "== idle and absolute expiry"
+A=$(login ana analyst-password-1 idle.jar)
+sleep 4
+[ "$(status /api/indicators -b idle.jar)" = 401 ] || fail "idle session still valid"
+A=$(login ana analyst-password-1 abs.jar)
+for _ in 1 2 3 4 5; do
+	[ "$(status /api/me -b abs.jar)" = 200 ] || fail "active session expired early: $(date +%s.%N) $(cat body)"
+	sleep 1.2
+done
+expired=0 # still active (within the idle limit): only the absolute lifetime can end it
+for _ in $(seq 1 8); do
+	sleep 1
+	[ "$(status /api/me -b abs.jar)" = 401 ] && expired=1 && break
+done
+[ $expired = 1 ] || fail "session outlived its absolute lifetime"
+
+echo "== throttling per account"
+for _ in 1 2 3; do
+	[ "$(status /api/login -H 'Content-Type: application/json' -d '{"username":"vic","password":"not-the-password"}')" = 401 ] ||
+		fail "wrong password"
+done
+[ "$(status /api/login -H 'Content-Type: application/json' -d '{"username":"vic","password":"viewer-password-1"}')" = 429 ] ||
+	fail "locked account accepted a login: $(cat body)"
+echo "== throttling per address"
+for u in x1 x2 x3; do
+	status /api/login -H 'Content-Type: application/json' -d "{\"username\":\"$u\",\"password\":\"nothing-here-1\"}" > /dev/null
+done
+[ "$(status /api/login -H 'Content-Type: application/json' -d '{"username":"ana","password":"analyst-password-1"}')" = 429 ] ||
+	fail "locked address accepted a login: $(cat body)"
+
+hg_stop_server
+
+echo "== audit chain"
+$HG audit verify --data-dir dd > out || fail "audit verify on an intact log: $(cat out)"
+grep -q "intact" out || fail "verify message"
+$HG audit list --data-dir dd --limit 500 > list
+for a in login login_failed login_locked logout view download forbidden csrf_rejected user_add results_recomputed; do
+	grep -q " $a " list || fail "audit has no $a entry"
+done
+grep -q "analyst-password\|viewer-password\|T0[0-9]" list && fail "a password or person id in the audit"
+sqlite3 dd/healthgap.db "UPDATE audit SET detail='x' WHERE seq=3" 2> err && fail "the audit table accepted an UPDATE"
+sqlite3 dd/healthgap.db "DROP TRIGGER audit_no_update; UPDATE audit SET actor='mallory' WHERE seq=5" ||
+	fail "tamper"
+$HG audit verify --data-dir dd > out 2> err && fail "audit verify missed an edit"
+grep -q "entry 5" err || fail "verify should name entry 5: $(cat err)"
+echo "all server API checks passed"
