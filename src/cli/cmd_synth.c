@@ -10,38 +10,38 @@
 #include <string.h>
 
 static const char hg_synth_usage[] =
-	"usage: healthgap synth --people N --seed S --out DIR [options]\n"
-	"\n"
-	"Write a synthetic GP-registered population with primary-care, prescribing and\n"
-	"hospital events into DIR: persons.csv, events.csv, reference/practices.csv and,\n"
-	"without --reference, a synthetic IMD 2019 lookup (reference/imd2019/, marked by\n"
-	"reference/SYNTHETIC). The output is byte-for-byte deterministic for a seed.\n"
-	"See docs/synthetic-data.md for the model, its sources and the coding conventions.\n"
-	"\n"
-	"options:\n"
-	"  --people N          people ever registered during the window (required)\n"
-	"  --seed S            random seed, a whole number (default 1)\n"
-	"  --out DIR           output directory, created if needed (required)\n"
-	"  --reference DIR     use real LSOAs, IMD 2019 deciles and ONS mid-2019 age/sex\n"
-	"                      structure from DIR (imd2019/File_1_..., population/...)\n"
-	"  --area CODES        comma-separated LAD 2019 codes used with --reference\n"
-	"                      (default: the ten Greater Manchester boroughs E08000001-10)\n"
-	"  --start DATE        window start, YYYY-MM-DD (default 2016-04-01)\n"
-	"  --end DATE          window end and extract date (default 2026-03-31)\n"
-	"  --corrupt-rate R    share of rows that are malformed extra rows, 0 <= R < 0.5;\n"
-	"                      they are listed in DIR/corruptions.csv (file,line,kind)\n"
-	"  --codelists DIR     code lists to draw codes from\n"
-	"                      (default: packs/core20plus5/codelists near the executable)\n"
-	"  --threads N         worker threads (default: all CPUs; output does not depend on it)\n"
-	"  --quiet             no summary line\n"
-	"  -h, --help          this text\n";
+    "usage: healthgap synth --people N --seed S --out DIR [options]\n"
+    "\n"
+    "Write a synthetic GP-registered population with primary-care, prescribing and\n"
+    "hospital events into DIR: persons.csv, events.csv, reference/practices.csv and,\n"
+    "without --reference, a synthetic IMD 2019 lookup (reference/imd2019/, marked by\n"
+    "reference/SYNTHETIC). The output is byte-for-byte deterministic for a seed.\n"
+    "See docs/synthetic-data.md for the model, its sources and the coding conventions.\n"
+    "\n"
+    "options:\n"
+    "  --people N          people ever registered during the window (required)\n"
+    "  --seed S            random seed, a whole number (default 1)\n"
+    "  --out DIR           output directory, created if needed (required)\n"
+    "  --reference DIR     use real LSOAs, IMD 2019 deciles and ONS mid-2019 age/sex\n"
+    "                      structure from DIR (imd2019/File_1_..., population/...)\n"
+    "  --area CODES        comma-separated LAD 2019 codes used with --reference\n"
+    "                      (default: the ten Greater Manchester boroughs E08000001-10)\n"
+    "  --start DATE        window start, YYYY-MM-DD (default 2016-04-01)\n"
+    "  --end DATE          window end and extract date (default 2026-03-31)\n"
+    "  --corrupt-rate R    share of rows that are malformed extra rows, 0 <= R < 0.5;\n"
+    "                      they are listed in DIR/corruptions.csv (file,line,kind)\n"
+    "  --codelists DIR     code lists to draw codes from\n"
+    "                      (default: packs/core20plus5/codelists near the executable)\n"
+    "  --threads N         worker threads (default: all CPUs; output does not depend on it)\n"
+    "  --quiet             no summary line\n"
+    "  -h, --help          this text\n";
 
 static int hg_synth_date(const char *opt, const char *s, hg_date *out)
 {
 	int prec;
 	if (hg_date_parse(s, strlen(s), 0, out, &prec))
-		return hg_cli_usage("synth", hg_synth_usage, "%s expects a date YYYY-MM-DD, got '%s'",
-				    opt, s);
+		return hg_cli_usage("synth", hg_synth_usage,
+		                    "%s expects a date YYYY-MM-DD, got '%s'", opt, s);
 	return 0;
 }
 
@@ -129,6 +129,6 @@ int hg_cmd_synth(int argc, char **argv)
 	hg_err err = {0};
 	if (hg_synth_run(&p, &err))
 		return err.code == HG_EUSAGE ? hg_cli_usage("synth", hg_synth_usage, "%s", err.msg)
-					     : hg_cli_fail("synth", &err);
+		                             : hg_cli_fail("synth", &err);
 	return 0;
 }

@@ -20,17 +20,16 @@ typedef struct {
 } hg_pt;
 
 /* Cumulative share diagnosed by age (QOF/OpenSAFELY shapes, calibration.md). */
-static const hg_pt hg_hyp_curve[] = {{18, 0},      {25, 0.004},  {35, 0.017},
-				     {45, 0.068},  {55, 0.178},  {65, 0.320},
-				     {75, 0.485},  {85, 0.628},  {105, 0.70}};
-static const hg_pt hg_dm_curve[] = {{20, 0},    {30, 0.006}, {40, 0.025}, {50, 0.062},
-				    {60, 0.115}, {70, 0.165}, {80, 0.19},  {105, 0.19}};
+static const hg_pt hg_hyp_curve[] = {{18, 0},    {25, 0.003}, {35, 0.013}, {45, 0.057}, {55, 0.165},
+                                     {65, 0.31}, {75, 0.48},  {85, 0.63},  {105, 0.70}};
+static const hg_pt hg_dm_curve[] = {{20, 0},     {30, 0.006}, {40, 0.025}, {50, 0.062},
+                                    {60, 0.115}, {70, 0.165}, {80, 0.19},  {105, 0.19}};
 static const hg_pt hg_copd_curve[] = {{35, 0},     {45, 0.003}, {55, 0.014}, {65, 0.037},
-				      {75, 0.062}, {85, 0.078}, {105, 0.08}};
-static const hg_pt hg_ast_curve[] = {{1, 0},      {5, 0.03},  {10, 0.06}, {18, 0.075},
-				     {40, 0.085}, {70, 0.095}, {105, 0.10}};
-static const hg_pt hg_smi_curve[] = {{15, 0},      {20, 0.002}, {30, 0.007},
-				     {45, 0.0105}, {65, 0.0125}, {105, 0.013}};
+                                      {75, 0.062}, {85, 0.078}, {105, 0.08}};
+static const hg_pt hg_ast_curve[] = {{1, 0},      {5, 0.03},   {10, 0.06}, {18, 0.075},
+                                     {40, 0.085}, {70, 0.095}, {105, 0.10}};
+static const hg_pt hg_smi_curve[] = {{15, 0},      {20, 0.002},  {30, 0.007},
+                                     {45, 0.0105}, {65, 0.0125}, {105, 0.013}};
 
 #define HG_N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -72,7 +71,7 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 	double eth_hyp = ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1.0;
 	double eth_dm = ps->eth == 3 ? 1.6 : ps->south_asian ? 2.0 : 1.0;
 	ps->hyp = hg_at_age(ps, hg_onset(r, hg_hyp_curve, HG_N(hg_hyp_curve),
-					 1.02 * hg_dep(ps, 1.18, 0.82) * eth_hyp));
+	                                 1.02 * hg_dep(ps, 1.18, 0.82) * eth_hyp));
 	ps->hypres = HG_DATE_NONE;
 	if (ps->hyp != HG_DATE_NONE && hg_rng_bernoulli(r, 0.02))
 		ps->hypres = ps->hyp + (hg_date)(hg_rng_unif(r) * 8 * HG_YEAR);
@@ -82,15 +81,16 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 	} else {
 		ps->dm_type = 2;
 		ps->dm = hg_at_age(ps, hg_onset(r, hg_dm_curve, HG_N(hg_dm_curve),
-						hg_dep(ps, 1.45, 0.72) * eth_dm));
+		                                hg_dep(ps, 1.45, 0.72) * eth_dm));
 	}
 	ps->smi = hg_at_age(ps, hg_onset(r, hg_smi_curve, HG_N(hg_smi_curve),
-					 hg_dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
+	                                 hg_dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
 	hg_smoking(r, ps);
 	double smk = ps->smoking == 2 ? 2.6 : ps->smoking == 1 ? 1.6 : 0.3;
-	ps->copd = hg_at_age(ps, hg_onset(r, hg_copd_curve, HG_N(hg_copd_curve),
-					  smk * hg_dep(ps, 1.7, 0.55)));
-	ps->ast = hg_at_age(ps, hg_onset(r, hg_ast_curve, HG_N(hg_ast_curve), hg_dep(ps, 1.2, 0.85)));
+	ps->copd = hg_at_age(
+	    ps, hg_onset(r, hg_copd_curve, HG_N(hg_copd_curve), smk * hg_dep(ps, 1.7, 0.55)));
+	ps->ast =
+	    hg_at_age(ps, hg_onset(r, hg_ast_curve, HG_N(hg_ast_curve), hg_dep(ps, 1.2, 0.85)));
 	ps->ld = HG_DATE_NONE;
 	if (hg_rng_bernoulli(r, 0.005 * hg_dep(ps, 1.5, 0.7)))
 		ps->ld = hg_at_age(ps, 2 + 10 * hg_rng_unif(r));
@@ -105,8 +105,8 @@ static void hg_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int3
 		o->capev = o->capev ? o->capev * 2 : 256;
 		o->ev = hg_xrealloc(o->ev, o->capev * sizeof *o->ev);
 	}
-	o->ev[o->nev] = (hg_sy_event){d, (uint32_t)o->nev, v10, (uint8_t)setting, (uint8_t)list,
-				      (uint8_t)idx};
+	o->ev[o->nev] =
+	    (hg_sy_event){d, (uint32_t)o->nev, v10, (uint8_t)setting, (uint8_t)list, (uint8_t)idx};
 	o->nev++;
 }
 
@@ -175,12 +175,12 @@ static double hg_logit(double p)
 
 static double hg_ctrl_prob(const hg_sy_person *ps, int age)
 {
-	double base = age < 40	 ? 0.48
-		      : age < 50 ? 0.521
-		      : age < 60 ? 0.555
-		      : age < 70 ? 0.612
-		      : age < 80 ? 0.643
-				 : 0.725;
+	double base = age < 40   ? 0.48
+	              : age < 50 ? 0.521
+	              : age < 60 ? 0.555
+	              : age < 70 ? 0.612
+	              : age < 80 ? 0.643
+	                         : 0.715;
 	double z = hg_logit(base) + hg_dep(ps, -0.15, 0.15);
 	z += ps->eth == 3 ? -0.14 : ps->eth == 2 ? 0.25 : 0; /* Rison 2023: OR 0.87 / 1.28 */
 	return 1 / (1 + exp(-z));
@@ -206,8 +206,8 @@ static void hg_bp_values(hg_rng *r, int age, int hyp, double pctrl, int32_t *s, 
 
 static void hg_bp_at(hg_ctx *c, hg_date d)
 {
-	int age = hg_age_years(c->ps->dob, d), hyp = hg_has(c->ps->hyp, d) &&
-						      !hg_has(c->ps->hypres, d);
+	int age = hg_age_years(c->ps->dob, d),
+	    hyp = hg_has(c->ps->hyp, d) && !hg_has(c->ps->hypres, d);
 	int32_t s, di;
 	hg_bp_values(c->r, age, hyp, hg_ctrl_prob(c->ps, age), &s, &di);
 	hg_add(c->o, d, HG_ST_GP, HG_SC_SBP, hg_pick(c->m, c->r, HG_SC_SBP), s * 10);
@@ -232,14 +232,14 @@ static void hg_bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 
 static double hg_appt_rate(const hg_sy_person *ps, int age, hg_date t)
 {
-	double base = age < 5	 ? 2.2
-		      : age < 16 ? 0.9
-		      : age < 45 ? (ps->sex == 1 ? 0.8 : 1.6)
-		      : age < 65 ? (ps->sex == 1 ? 1.4 : 1.9)
-		      : age < 80 ? 2.6
-				 : 3.6;
-	base += 0.4 * (hg_has(ps->hyp, t) + hg_has(ps->dm, t) + hg_has(ps->copd, t) +
-		       hg_has(ps->smi, t));
+	double base = age < 5    ? 2.2
+	              : age < 16 ? 0.9
+	              : age < 45 ? (ps->sex == 1 ? 0.8 : 1.6)
+	              : age < 65 ? (ps->sex == 1 ? 1.4 : 1.9)
+	              : age < 80 ? 2.6
+	                         : 3.6;
+	base += 0.4 *
+	        (hg_has(ps->hyp, t) + hg_has(ps->dm, t) + hg_has(ps->copd, t) + hg_has(ps->smi, t));
 	return base * ps->frailty * hg_dep(ps, 1.1, 0.92);
 }
 
@@ -247,7 +247,10 @@ static void hg_appts(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	const hg_sy_person *ps = c->ps;
 	int n = hg_rng_poisson(c->r, dt * hg_appt_rate(ps, age, a));
-	double dna = 0.05 * hg_dep(ps, 1.6, 0.6) * (age >= 16 && age < 30 ? 1.6 : age >= 65 ? 0.6 : 1);
+	double dna = 0.05 * hg_dep(ps, 1.6, 0.6) *
+	             (age >= 16 && age < 30 ? 1.6
+	              : age >= 65           ? 0.6
+	                                    : 1);
 	for (int i = 0; i < n; i++) {
 		int miss = hg_rng_unif(c->r) < dna;
 		int list = miss ? HG_SC_DNA : HG_SC_APPT;
@@ -326,7 +329,8 @@ static void hg_dm_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 	if (!hg_has(c->ps->dm, a))
 		return;
 	if (hg_rng_unif(c->r) < dt * 0.85)
-		hg_hba1c_rec(c, hg_in(c->r, a, b), c->ps->dm_type == 1 ? 66 : hg_dep(c->ps, 58, 53));
+		hg_hba1c_rec(c, hg_in(c->r, a, b),
+		             c->ps->dm_type == 1 ? 66 : hg_dep(c->ps, 58, 53));
 	if (hg_rng_unif(c->r) < dt * 0.6)
 		hg_chol_rec(c, hg_in(c->r, a, b));
 }
@@ -339,8 +343,8 @@ static void hg_saba_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 	double lam = 2.0 * hg_dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
 	int n = hg_rng_poisson(c->r, lam * dt);
 	for (int i = 0; i < n; i++)
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA, hg_pick(c->m, c->r, HG_SC_SABA),
-		       HG_SY_NOVAL);
+		hg_add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA,
+		       hg_pick(c->m, c->r, HG_SC_SABA), HG_SY_NOVAL);
 }
 
 static void hg_gp_years(hg_ctx *c)
@@ -384,7 +388,8 @@ static void hg_flu(hg_ctx *c)
 		double off = hg_rng_exp(c->r, 1 / 35.0);
 		hg_date d = sep + (hg_date)(off > 150 ? 150 : off);
 		if (d >= c->gp_lo && d <= c->gp_hi)
-			hg_add(c->o, d, HG_ST_GP, HG_SC_FLU, hg_pick(c->m, c->r, HG_SC_FLU), HG_SY_NOVAL);
+			hg_add(c->o, d, HG_ST_GP, HG_SC_FLU, hg_pick(c->m, c->r, HG_SC_FLU),
+			       HG_SY_NOVAL);
 	}
 }
 
@@ -392,15 +397,15 @@ static void hg_flu(hg_ctx *c)
 
 static double hg_ae_rate(const hg_sy_person *ps, int age, hg_date t)
 {
-	double base = age < 5	 ? 0.5
-		      : age < 16 ? 0.22
-		      : age < 30 ? 0.34
-		      : age < 65 ? 0.24
-		      : age < 80 ? 0.32
-				 : 0.6;
+	double base = age < 5    ? 0.5
+	              : age < 16 ? 0.22
+	              : age < 30 ? 0.34
+	              : age < 65 ? 0.24
+	              : age < 80 ? 0.32
+	                         : 0.6;
 	double mult = hg_dep(ps, 1.5, 0.7) * ps->frailty;
 	mult *= (hg_has(ps->copd, t) ? 1.8 : 1) * (hg_has(ps->smi, t) ? 1.8 : 1) *
-		(ps->homeless ? 3 : 1);
+	        (ps->homeless ? 3 : 1);
 	return base * mult;
 }
 
@@ -506,9 +511,9 @@ static int hg_gestation(hg_ctx *c)
 	double u = hg_rng_unif(c->r);
 	if (u < pre) {
 		double v = hg_rng_unif(c->r);
-		return v < 0.75 ? hg_rng_range(c->r, 34, 36)
+		return v < 0.75  ? hg_rng_range(c->r, 34, 36)
 		       : v < 0.9 ? hg_rng_range(c->r, 32, 33)
-				 : hg_rng_range(c->r, 24, 31);
+		                 : hg_rng_range(c->r, 24, 31);
 	}
 	static const double term[6] = {0.08, 0.2, 0.3, 0.27, 0.13, 0.02};
 	double v = hg_rng_unif(c->r);
@@ -543,7 +548,7 @@ static int hg_stage(hg_ctx *c, const char *code)
 	    !strncmp(code, "C16", 3) || !strncmp(code, "C56", 3))
 		early -= 0.28;
 	else if (!strncmp(code, "C50", 3) || !strncmp(code, "C43", 3) || !strncmp(code, "C54", 3) ||
-		 !strncmp(code, "C73", 3))
+	         !strncmp(code, "C73", 3))
 		early += 0.28;
 	else if (!strncmp(code, "C18", 3) || !strncmp(code, "C19", 3) || !strncmp(code, "C20", 3))
 		early -= 0.1;

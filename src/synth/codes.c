@@ -14,38 +14,38 @@
 #include <unistd.h>
 
 static const char *const hg_list_files[HG_SC_N] = {
-	[HG_SC_HYP] = "hyp_cod.csv",
-	[HG_SC_HYPRES] = "hypres_cod.csv",
-	[HG_SC_SBP] = "sbp_cod.csv",
-	[HG_SC_DBP] = "dbp_cod.csv",
-	[HG_SC_DM1] = "dm_type1_cod.csv",
-	[HG_SC_DM2] = "dm_type2_cod.csv",
-	[HG_SC_COPD] = "copd_cod.csv",
-	[HG_SC_AST] = "ast_cod.csv",
-	[HG_SC_SMI] = "smi_cod.csv",
-	[HG_SC_LD] = "ld_cod.csv",
-	[HG_SC_SMOK] = "smok_cod.csv",
-	[HG_SC_EXSMOK] = "exsmok_cod.csv",
-	[HG_SC_NONSMOK] = "nonsmok_cod.csv",
-	[HG_SC_FLU] = "flu_vacc.csv",
-	[HG_SC_BMI] = "bmi_cod.csv",
-	[HG_SC_CHOL] = "chol_cod.csv",
-	[HG_SC_HBA1C] = "hba1c_cod.csv",
-	[HG_SC_ALC] = "alc_cod.csv",
-	[HG_SC_SABA] = "saba_dmd.csv",
-	[HG_SC_AE] = "ae_attend.csv",
-	[HG_SC_APPT] = "appt_attended.csv",
-	[HG_SC_DNA] = "appt_dna.csv",
-	[HG_SC_BIRTH] = "live_birth.csv",
-	[HG_SC_TOOTH] = "tooth_extraction_opcs.csv",
-	[HG_SC_CARIES] = "dental_caries_icd10.csv",
-	[HG_SC_CANCER] = "cancer_icd10.csv",
-	[HG_SC_EMERG] = "emergency_dx_icd10.csv",
-	[HG_SC_ELECT] = "elective_dx_icd10.csv",
-	[HG_SC_COPD_ADM] = "copd_exacerbation_icd10.csv",
-	[HG_SC_AST_ADM] = "asthma_icd10.csv",
-	[HG_SC_MH] = "mh_dx_icd10.csv",
-	[HG_SC_OP] = "op_attend.csv",
+    [HG_SC_HYP] = "hyp_cod.csv",
+    [HG_SC_HYPRES] = "hypres_cod.csv",
+    [HG_SC_SBP] = "sbp_cod.csv",
+    [HG_SC_DBP] = "dbp_cod.csv",
+    [HG_SC_DM1] = "dm_type1_cod.csv",
+    [HG_SC_DM2] = "dm_type2_cod.csv",
+    [HG_SC_COPD] = "copd_cod.csv",
+    [HG_SC_AST] = "ast_cod.csv",
+    [HG_SC_SMI] = "smi_cod.csv",
+    [HG_SC_LD] = "ld_cod.csv",
+    [HG_SC_SMOK] = "smok_cod.csv",
+    [HG_SC_EXSMOK] = "exsmok_cod.csv",
+    [HG_SC_NONSMOK] = "nonsmok_cod.csv",
+    [HG_SC_FLU] = "flu_vacc.csv",
+    [HG_SC_BMI] = "bmi_cod.csv",
+    [HG_SC_CHOL] = "chol_cod.csv",
+    [HG_SC_HBA1C] = "hba1c_cod.csv",
+    [HG_SC_ALC] = "alc_cod.csv",
+    [HG_SC_SABA] = "saba_dmd.csv",
+    [HG_SC_AE] = "ae_attend.csv",
+    [HG_SC_APPT] = "appt_attended.csv",
+    [HG_SC_DNA] = "appt_dna.csv",
+    [HG_SC_BIRTH] = "live_birth.csv",
+    [HG_SC_TOOTH] = "tooth_extraction_opcs.csv",
+    [HG_SC_CARIES] = "dental_caries_icd10.csv",
+    [HG_SC_CANCER] = "cancer_icd10.csv",
+    [HG_SC_EMERG] = "emergency_dx_icd10.csv",
+    [HG_SC_ELECT] = "elective_dx_icd10.csv",
+    [HG_SC_COPD_ADM] = "copd_exacerbation_icd10.csv",
+    [HG_SC_AST_ADM] = "asthma_icd10.csv",
+    [HG_SC_MH] = "mh_dx_icd10.csv",
+    [HG_SC_OP] = "op_attend.csv",
 };
 
 static int hg_code_ok(hg_sv s)
@@ -78,7 +78,7 @@ static int hg_list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
 			continue;
 		if (!hg_code_ok(v)) {
 			hg_err_set(err, HG_EINPUT, "%s:%llu: unusable code '%.*s'", path,
-				   (unsigned long long)csv.line, (int)(v.n > 40 ? 40 : v.n), v.p);
+			           (unsigned long long)csv.line, (int)(v.n > 40 ? 40 : v.n), v.p);
 			hg_csv_close(&csv);
 			return -1;
 		}
@@ -97,12 +97,12 @@ static double hg_site_weight(const char *code, int female)
 	static const struct {
 		const char *p;
 		double m, f;
-	} w[] = {{"C50", 0.2, 30},  {"C61", 26, 0},  {"C34", 13, 12}, {"C18", 6, 6},
-		 {"C19", 1, 1},	    {"C20", 4, 2.5}, {"C43", 4.5, 4.5}, {"C67", 3.5, 1.2},
-		 {"C64", 4, 2.5},   {"C25", 3, 3},   {"C16", 2, 1},   {"C15", 3, 1.5},
-		 {"C53", 0, 1.2},   {"C54", 0, 5},   {"C56", 0, 3.5}, {"C71", 1.5, 1},
-		 {"C73", 0.5, 1.5}, {"C85", 4.5, 3.5}, {"C91", 2, 1.2}, {"C92", 1.3, 1},
-		 {"C22", 2.2, 1},   {"C62", 1, 0}};
+	} w[] = {{"C50", 0.2, 30},  {"C61", 26, 0},    {"C34", 13, 12},   {"C18", 6, 6},
+	         {"C19", 1, 1},     {"C20", 4, 2.5},   {"C43", 4.5, 4.5}, {"C67", 3.5, 1.2},
+	         {"C64", 4, 2.5},   {"C25", 3, 3},     {"C16", 2, 1},     {"C15", 3, 1.5},
+	         {"C53", 0, 1.2},   {"C54", 0, 5},     {"C56", 0, 3.5},   {"C71", 1.5, 1},
+	         {"C73", 0.5, 1.5}, {"C85", 4.5, 3.5}, {"C91", 2, 1.2},   {"C92", 1.3, 1},
+	         {"C22", 2.2, 1},   {"C62", 1, 0}};
 	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
 		if (!strncmp(code, w[i].p, 3))
 			return female ? w[i].f : w[i].m;
@@ -149,8 +149,8 @@ int hg_synth_find_codelists(char *out, size_t n, hg_err *err)
 	char exe[PATH_MAX];
 	ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	static const char *const rel[] = {"/../packs/core20plus5/codelists",
-					  "/../../packs/core20plus5/codelists",
-					  "/../../../packs/core20plus5/codelists"};
+	                                  "/../../packs/core20plus5/codelists",
+	                                  "/../../../packs/core20plus5/codelists"};
 	if (len > 0) {
 		exe[len] = 0;
 		char *slash = strrchr(exe, '/');
@@ -163,7 +163,7 @@ int hg_synth_find_codelists(char *out, size_t n, hg_err *err)
 		}
 	}
 	return hg_err_set(err, HG_EUSAGE,
-			  "cannot find packs/core20plus5/codelists next to the executable (%s/..); "
-			  "give --codelists DIR",
-			  len > 0 ? exe : "?");
+	                  "cannot find packs/core20plus5/codelists next to the executable (%s/..); "
+	                  "give --codelists DIR",
+	                  len > 0 ? exe : "?");
 }

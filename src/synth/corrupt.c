@@ -13,16 +13,27 @@
 #include <string.h>
 
 const char *const hg_sy_kind_names[HG_CK_N] = {
-	"date_before_1900",   "date_after_extract",	"date_impossible",
-	"birth_after_death",  "registered_to_before_from", "invalid_sex",
-	"invalid_ethnicity",  "malformed_lsoa",	"malformed_practice",
-	"duplicate_person_id", "unknown_person",	"event_after_death",
-	"non_numeric_value",  "unknown_setting",	"unbalanced_quotes",
-	"wrong_field_count",  "blank_required",
+    "date_before_1900",
+    "date_after_extract",
+    "date_impossible",
+    "birth_after_death",
+    "registered_to_before_from",
+    "invalid_sex",
+    "invalid_ethnicity",
+    "malformed_lsoa",
+    "malformed_practice",
+    "duplicate_person_id",
+    "unknown_person",
+    "event_after_death",
+    "non_numeric_value",
+    "unknown_setting",
+    "unbalanced_quotes",
+    "wrong_field_count",
+    "blank_required",
 };
 
 #define HG_NEW_PERSON_BASE 3000000000ULL
-#define HG_UNKNOWN_BASE 6000000000ULL
+#define HG_UNKNOWN_BASE    6000000000ULL
 
 enum { HG_PF = 12, HG_EF = 5, HG_FLEN = 48 };
 
@@ -32,8 +43,8 @@ void hg_sy_out_corr(hg_sy_out *o, int file, int kind)
 		o->capcorr = o->capcorr ? o->capcorr * 2 : 64;
 		o->corr = hg_xrealloc(o->corr, o->capcorr * sizeof *o->corr);
 	}
-	o->corr[o->ncorr++] = (hg_sy_corr){file ? o->elines : o->plines, (uint8_t)file,
-					   (uint8_t)kind};
+	o->corr[o->ncorr++] =
+	    (hg_sy_corr){file ? o->elines : o->plines, (uint8_t)file, (uint8_t)kind};
 	if (file)
 		o->elines++;
 	else
@@ -150,10 +161,10 @@ static void hg_person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char 
 }
 
 static const int hg_person_kinds[] = {
-	HG_CK_DATE_PRE1900, HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE, HG_CK_BIRTH_AFTER_DEATH,
-	HG_CK_REG_ORDER,    HG_CK_SEX,	       HG_CK_ETHNICITY,	      HG_CK_LSOA,
-	HG_CK_PRACTICE,     HG_CK_DUPLICATE,   HG_CK_QUOTES,	      HG_CK_FIELDS,
-	HG_CK_BLANK};
+    HG_CK_DATE_PRE1900, HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE, HG_CK_BIRTH_AFTER_DEATH,
+    HG_CK_REG_ORDER,    HG_CK_SEX,         HG_CK_ETHNICITY,       HG_CK_LSOA,
+    HG_CK_PRACTICE,     HG_CK_DUPLICATE,   HG_CK_QUOTES,          HG_CK_FIELDS,
+    HG_CK_BLANK};
 
 void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *cr, hg_sy_out *o)
 {
@@ -179,7 +190,7 @@ void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *
 }
 
 static void hg_event_fields(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
-			    char f[][HG_FLEN])
+                            char f[][HG_FLEN])
 {
 	hg_fmt_id(m, ps->index, f[0]);
 	hg_fmt_date(e->date, f[1]);
@@ -193,13 +204,13 @@ static void hg_event_fields(const hg_sy_model *m, const hg_sy_person *ps, const 
 	snprintf(f[4], HG_FLEN, "%s", hg_sy_setting_name(e->setting));
 }
 
-static const int hg_event_kinds[] = {HG_CK_DATE_PRE1900, HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE,
-				     HG_CK_UNKNOWN_PERSON, HG_CK_AFTER_DEATH, HG_CK_VALUE,
-				     HG_CK_SETTING,	   HG_CK_QUOTES,      HG_CK_FIELDS,
-				     HG_CK_BLANK};
+static const int hg_event_kinds[] = {HG_CK_DATE_PRE1900,   HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE,
+                                     HG_CK_UNKNOWN_PERSON, HG_CK_AFTER_DEATH, HG_CK_VALUE,
+                                     HG_CK_SETTING,        HG_CK_QUOTES,      HG_CK_FIELDS,
+                                     HG_CK_BLANK};
 
 static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int kind, hg_rng *cr,
-			    char f[][HG_FLEN])
+                            char f[][HG_FLEN])
 {
 	static const char *const vals[4] = {"abc", "12.3.4", "<5", "1e"};
 	static const char *const sets[3] = {"hospital", "GPX", "community"};
@@ -219,8 +230,8 @@ static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int ki
 		hg_fmt_id(m, HG_UNKNOWN_BASE + ps->index, f[0]);
 		break;
 	case HG_CK_AFTER_DEATH:
-		hg_fmt_date(ps->dod + 1 + (hg_date)hg_rng_below(cr, (uint64_t)(m->p->end - ps->dod)),
-			    f[1]);
+		hg_fmt_date(
+		    ps->dod + 1 + (hg_date)hg_rng_below(cr, (uint64_t)(m->p->end - ps->dod)), f[1]);
 		break;
 	case HG_CK_VALUE:
 		snprintf(f[3], HG_FLEN, "%s", vals[hg_rng_below(cr, 4)]);
@@ -240,7 +251,7 @@ static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int ki
 }
 
 void hg_sy_corrupt_event(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
-			 hg_rng *cr, hg_sy_out *o)
+                         hg_rng *cr, hg_sy_out *o)
 {
 	size_t nk = sizeof hg_event_kinds / sizeof hg_event_kinds[0];
 	int kind = hg_event_kinds[hg_rng_below(cr, nk)];

@@ -18,28 +18,27 @@
 #include <string.h>
 #include <zlib.h>
 
-#define HG_SY_PER_LSOA 1500.0
+#define HG_SY_PER_LSOA     1500.0
 #define HG_SY_PER_PRACTICE 12500.0 /* ever registered over ten years: ~9,000 at a time */
 
 const char hg_synth_default_areas[] = "E08000001,E08000002,E08000003,E08000004,E08000005,"
-				      "E08000006,E08000007,E08000008,E08000009,E08000010";
+                                      "E08000006,E08000007,E08000008,E08000009,E08000010";
 
 static const char hg_imd_header[] =
-	"\xEF\xBB\xBFLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
-	"Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
-	"Index of Multiple Deprivation (IMD) Decile\n";
+    "\xEF\xBB\xBFLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
+    "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
+    "Index of Multiple Deprivation (IMD) Decile\n";
 
 /* England mid-2019 by five-year band (thousands, ONS; 90+ last) and male share. */
-static const double hg_band_pop[19] = {3300, 3500, 3300, 3100, 3500, 3800, 3800,
-				       3700, 3500, 3800, 3900, 3600, 3100, 2800,
-				       2800, 2000, 1400, 850,  520};
-static const double hg_band_male[19] = {0.512, 0.512, 0.512, 0.512, 0.51,  0.505, 0.5,
-					0.5,   0.5,   0.495, 0.495, 0.49,  0.49,  0.485,
-					0.475, 0.46,  0.43,  0.38,  0.30};
+static const double hg_band_pop[19] = {3300, 3500, 3300, 3100, 3500, 3800, 3800, 3700, 3500, 3800,
+                                       3900, 3600, 3100, 2800, 2800, 2000, 1400, 850,  520};
+static const double hg_band_male[19] = {0.512, 0.512, 0.512, 0.512, 0.51, 0.505, 0.5,
+                                        0.5,   0.5,   0.495, 0.495, 0.49, 0.49,  0.485,
+                                        0.475, 0.46,  0.43,  0.38,  0.30};
 /* Share aged 65+ per IMD decile: interpolates the ONS quintile figures
  * 13.4/15.8/19.2/21.4/22.4% (calibration.md) so quintile means match. */
 static const double hg_decile_65plus[10] = {0.125, 0.143, 0.152, 0.164, 0.185,
-					    0.199, 0.210, 0.218, 0.221, 0.227};
+                                            0.199, 0.210, 0.218, 0.221, 0.227};
 
 void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile)
 {
@@ -101,8 +100,8 @@ static void hg_geo_synthetic_deciles(hg_sy_geo *g, uint64_t seed)
 			int d = blocks[b] / 8;
 			g->lsoa[k].decile = d;
 			/* ranks spread evenly through the decile's national range */
-			g->lsoa[k].rank = (int)((d - 1) * 3284.4) + 1 +
-					  (int)(seen[d]++ * (3284.0 / (double)per));
+			g->lsoa[k].rank =
+			    (int)((d - 1) * 3284.4) + 1 + (int)(seen[d]++ * (3284.0 / (double)per));
 		}
 	free(blocks);
 }
@@ -196,7 +195,8 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 		hg_sv code = hg_csv_field(&c, 0), name = hg_csv_field(&c, 1);
 		snprintf(l->code, sizeof l->code, "%.*s", (int)code.n, code.p);
 		l->name = hg_arena_strndup(&g->arena, name.p, name.n);
-		l->lad = hg_geo_lad_id(g, &lads, hg_csv_field(&c, 2), hg_csv_field(&c, 3), &lcap_lad);
+		l->lad =
+		    hg_geo_lad_id(g, &lads, hg_csv_field(&c, 2), hg_csv_field(&c, 3), &lcap_lad);
 		l->rank = hg_parse_rank(hg_csv_field(&c, 4));
 		l->decile = (int)hg_parse_rank(hg_csv_field(&c, 5));
 		if (l->decile < 1 || l->decile > 10)
@@ -222,8 +222,8 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 	free(g->lsoa);
 	g->lsoa = ls;
 	if (!g->nlsoa)
-		return hg_err_set(err, HG_EUSAGE, "%s: no LSOAs in the local authorities '%s'", path,
-				  areas);
+		return hg_err_set(err, HG_EUSAGE, "%s: no LSOAs in the local authorities '%s'",
+		                  path, areas);
 	return 0;
 }
 
@@ -305,7 +305,7 @@ static int hg_geo_read_pop(hg_sy_geo *g, const char *path, hg_err *err)
 	hg_csv_open_mem(&c, path, b.p, b.n, 1);
 	hg_pop_cols pc = {0};
 	int rc = hg_csv_next(&c) ? hg_pop_header(&c, &pc, path, err)
-				 : hg_err_set(err, HG_EINPUT, "%s: empty", path);
+	                         : hg_err_set(err, HG_EINPUT, "%s: empty", path);
 	while (!rc && hg_csv_next(&c)) {
 		hg_sv code = hg_csv_field(&c, pc.lsoa), sex = hg_csv_field(&c, pc.sex);
 		uint32_t id = hg_dict_find(&idx, code.p, code.n);
@@ -342,12 +342,12 @@ static int hg_geo_reference(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
 	for (int d = 1; d <= 10; d++)
 		hg_sy_decile_agesex(g->decile_agesex[d - 1], d);
 	snprintf(path, sizeof path, "%s/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
-		 p->reference_dir);
+	         p->reference_dir);
 	if (hg_geo_read_imd(g, path, areas, err))
 		return -1;
 	qsort(g->lsoa, g->nlsoa, sizeof *g->lsoa, hg_lsoa_cmp);
 	snprintf(path, sizeof path, "%s/population/ons_mid2019_lsoa11_syoa_by_sex_wide.csv.gz",
-		 p->reference_dir);
+	         p->reference_dir);
 	return hg_geo_read_pop(g, path, err);
 }
 
@@ -417,24 +417,25 @@ static int hg_geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err
 	for (size_t i = 0; i < g->nlsoa; i++) {
 		const hg_sy_lsoa *l = &g->lsoa[i];
 		hg_buf_printf(&b, "%s,%s,%s,%s,", l->code, l->name, g->lad_code[l->lad],
-			      g->lad_name[l->lad]);
+		              g->lad_name[l->lad]);
 		hg_put_rank(&b, l->rank);
 		hg_buf_printf(&b, ",%d\n", l->decile);
 	}
 	snprintf(path, sizeof path,
-		 "%s/reference/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv", out_dir);
+	         "%s/reference/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
+	         out_dir);
 	int rc = hg_write_file_atomic(path, b.p, b.n, err);
 	hg_buf_free(&b);
 	if (rc)
 		return rc;
 	static const char marker[] =
-		"This reference directory was written by `healthgap synth` without --reference.\n"
-		"The IMD 2019 lookup in imd2019/ is SYNTHETIC: LSOA codes E019xxxxx lie outside\n"
-		"the real range (E01000001-E01033768), local authorities E08900xxx are invented,\n"
-		"and ranks and deciles follow the national distribution (equal LSOA counts per\n"
-		"decile). It has the official File 1 layout so that ingest reads it unchanged.\n"
-		"practices.csv lists the synthetic practices (Y-codes), PCNs and sub-ICBs.\n"
-		"Never use these files for real analysis.\n";
+	    "This reference directory was written by `healthgap synth` without --reference.\n"
+	    "The IMD 2019 lookup in imd2019/ is SYNTHETIC: LSOA codes E019xxxxx lie outside\n"
+	    "the real range (E01000001-E01033768), local authorities E08900xxx are invented,\n"
+	    "and ranks and deciles follow the national distribution (equal LSOA counts per\n"
+	    "decile). It has the official File 1 layout so that ingest reads it unchanged.\n"
+	    "practices.csv lists the synthetic practices (Y-codes), PCNs and sub-ICBs.\n"
+	    "Never use these files for real analysis.\n";
 	snprintf(path, sizeof path, "%s/reference/SYNTHETIC", out_dir);
 	return hg_write_file_atomic(path, marker, sizeof marker - 1, err);
 }
@@ -446,11 +447,12 @@ static int hg_geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_er
 	if (hg_mkdir_p(path, err))
 		return -1;
 	hg_buf b = {0};
-	hg_buf_puts(&b, "practice_code,practice_name,pcn_code,pcn_name,sub_icb_code,sub_icb_name\n");
+	hg_buf_puts(&b,
+	            "practice_code,practice_name,pcn_code,pcn_name,sub_icb_code,sub_icb_name\n");
 	for (size_t k = 0; k < g->nprac; k++) {
 		const hg_sy_practice *pr = &g->prac[k];
-		hg_buf_printf(&b, "%s,Synthetic Practice %05zu,U%05u,Synthetic PCN %04u,%s,", pr->code,
-			      k + 1, 90000 + pr->pcn, pr->pcn + 1, g->lad_code[pr->lad]);
+		hg_buf_printf(&b, "%s,Synthetic Practice %05zu,U%05u,Synthetic PCN %04u,%s,",
+		              pr->code, k + 1, 90000 + pr->pcn, pr->pcn + 1, g->lad_code[pr->lad]);
 		char name[256];
 		snprintf(name, sizeof name, "%s (synthetic sub-ICB)", g->lad_name[pr->lad]);
 		hg_csv_put_field(&b, name, strlen(name));

@@ -15,6 +15,9 @@
 
 /* ONS 2017-19 LE at birth, most and least deprived deciles (calibration.md). */
 static const double hg_le_d1[2] = {74.1, 78.7}, hg_le_d10[2] = {83.5, 86.4};
+/* Added to the decile-1 targets: the excess mortality of SMI, learning disability
+ * and homelessness (concentrated in deprived deciles) otherwise widens the gap. */
+static const double hg_le_comp[2] = {0.6, 0.2};
 
 static double hg_base_hazard(int sex, int a)
 {
@@ -54,7 +57,8 @@ void hg_sy_mort_init(hg_sy_mort *m)
 		for (int d = 0; d < 10; d++) {
 			/* concave in decile, as the published series is */
 			double x = 1 - pow(1 - d / 9.0, 1.4);
-			double target = hg_le_d1[s] + (hg_le_d10[s] - hg_le_d1[s]) * x;
+			double d1 = hg_le_d1[s] + hg_le_comp[s];
+			double target = d1 + (hg_le_d10[s] - d1) * x;
 			double lo = 0.05, hi = 20;
 			for (int it = 0; it < 60; it++) {
 				double mid = sqrt(lo * hi);
@@ -111,7 +115,7 @@ static int hg_pick_mover_age(const float *cum, hg_rng *r, int *sex)
 {
 	for (;;) {
 		int a = hg_pick_agesex(cum, hg_rng_unif(r), sex);
-		double w = a >= 18 && a < 40 ? 1.0 : a < 65 ? 0.45 : 0.2;
+		double w = a >= 18 && a < 40 ? 1.0 : a < 18 ? 0.5 : a < 65 ? 0.35 : 0.12;
 		if (hg_rng_unif(r) < w)
 			return a;
 	}
@@ -151,10 +155,10 @@ static void hg_ethnicity(hg_rng *r, hg_sy_person *ps, int age)
 {
 	static const char *const letters[5] = {"ABC", "DEFG", "HJKL", "MNP", "RS"};
 	static const double within[5][4] = {{0.905, 0.012, 0.083, 0},
-					    {0.26, 0.14, 0.25, 0.35},
-					    {0.33, 0.29, 0.12, 0.26},
-					    {0.25, 0.63, 0.12, 0},
-					    {0.21, 0.79, 0, 0}};
+	                                    {0.26, 0.14, 0.25, 0.35},
+	                                    {0.33, 0.29, 0.12, 0.26},
+	                                    {0.25, 0.63, 0.12, 0},
+	                                    {0.21, 0.79, 0, 0}};
 	static const double minority[4] = {0.030, 0.096, 0.042, 0.022}; /* sums to 0.19 */
 	double dm = 1.6 - 0.1333 * (ps->decile - 1);
 	double am = age < 18 ? 1.3 : age < 40 ? 1.25 : age < 65 ? 0.85 : 0.45;
@@ -202,7 +206,7 @@ static void hg_exit(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 	const hg_synth_params *p = m->p;
 	const double *h = m->mort.h[ps->sex - 1][ps->decile - 1];
 	double mult = (ps->ld != HG_DATE_NONE ? 2.5 : 1) * (ps->smi != HG_DATE_NONE ? 1.8 : 1) *
-		      (ps->homeless ? 2.0 : 1);
+	              (ps->homeless ? 2.0 : 1);
 	double ed = hg_rng_exp(r, 1), el = hg_rng_exp(r, 1);
 	hg_date t = ps->reg_from > p->start ? ps->reg_from : p->start;
 	ps->reg_to = ps->dod = HG_DATE_NONE;
@@ -255,13 +259,14 @@ void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_pe
 	hg_flags(r, ps, age);
 	hg_sy_conditions(m, r, ps);
 	hg_exit(m, r, ps);
-	ps->ld_flag = ps->ld != HG_DATE_NONE ? hg_rng_bernoulli(r, 0.95) : hg_rng_bernoulli(r, 0.0005);
+	ps->ld_flag =
+	    ps->ld != HG_DATE_NONE ? hg_rng_bernoulli(r, 0.95) : hg_rng_bernoulli(r, 0.0005);
 }
 
 void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b)
 {
-	uint64_t v = (uint64_t)(((unsigned __int128)index * m->id_mul + m->id_add) %
-				10000000000ULL);
+	uint64_t v =
+	    (uint64_t)(((unsigned __int128)index * m->id_mul + m->id_add) % 10000000000ULL);
 	char s[12];
 	s[0] = 'P';
 	for (int i = 10; i >= 1; i--, v /= 10)
@@ -295,14 +300,14 @@ void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b)
 	}
 	char mid[64];
 	int n = snprintf(mid, sizeof mid, ",%c,%s,%s,%s,", ps->sex_code, ps->eth_code,
-			 g->lsoa[ps->lsoa].code, g->prac[ps->practice].code);
+	                 g->lsoa[ps->lsoa].code, g->prac[ps->practice].code);
 	hg_buf_put(b, mid, (size_t)n);
 	hg_sy_put_date(m, ps->reg_from, b);
 	hg_buf_putc(b, ',');
 	hg_sy_put_date(m, ps->reg_to, b);
 	hg_buf_putc(b, ',');
 	hg_sy_put_date(m, ps->dod, b);
-	char fl[8] = {',', (char)('0' + ps->homeless), ',', (char)('0' + ps->ld_flag), ',',
-		      (char)('0' + ps->carer), '\n', 0};
+	char fl[8] = {',', (char)('0' + ps->homeless), ',',  (char)('0' + ps->ld_flag),
+	              ',', (char)('0' + ps->carer),    '\n', 0};
 	hg_buf_put(b, fl, 7);
 }

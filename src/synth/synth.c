@@ -17,8 +17,8 @@
 #define HG_SY_CHUNK 32768
 
 static const char hg_persons_header[] =
-	"person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,"
-	"date_of_death,flag_homeless,flag_learning_disability,flag_carer\n";
+    "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,"
+    "date_of_death,flag_homeless,flag_learning_disability,flag_carer\n";
 static const char hg_events_header[] = "person_id,date,code,value,setting\n";
 
 void hg_synth_defaults(hg_synth_params *p)
@@ -59,17 +59,18 @@ static void hg_model_dates(hg_sy_model *m)
 }
 
 static void hg_model_init(hg_sy_model *m, const hg_synth_params *p, const hg_sy_geo *g,
-			  const hg_sy_codes *c)
+                          const hg_sy_codes *c)
 {
 	memset(m, 0, sizeof *m);
 	m->p = p;
 	m->geo = g;
 	m->codes = c;
 	hg_sy_mort_init(&m->mort);
-	/* entrants relative to people registered at the start: births ~10.5 per 1,000 a
-	 * year, moves in ~35 per 1,000 a year (balancing moves out) */
+	/* entrants relative to people registered at the start: births ~11.5 per 1,000 a
+	 * year, moves in ~42 per 1,000 a year (balancing moves out and keeping the age
+	 * structure close to stationary) */
 	double years = (p->end - p->start + 1) / 365.2425;
-	double nb = 0.0105 * years, nm = 0.035 * years;
+	double nb = 0.0115 * years, nm = 0.042 * years;
 	m->share_birth = nb / (1 + nb + nm);
 	m->share_mover = nm / (1 + nb + nm);
 	m->pcorrupt = p->corrupt_rate / (1 - p->corrupt_rate);
@@ -139,8 +140,9 @@ static void hg_sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 		for (size_t k = 0; k < o->ncorr; k++) {
 			const hg_sy_corr *c = &o->corr[k];
 			uint64_t line = 2 + c->line + (c->file ? s->erow : s->prow);
-			hg_buf_printf(&s->corr, "%s,%llu,%s\n", c->file ? "events.csv" : "persons.csv",
-				      (unsigned long long)line, hg_sy_kind_names[c->kind]);
+			hg_buf_printf(&s->corr, "%s,%llu,%s\n",
+			              c->file ? "events.csv" : "persons.csv",
+			              (unsigned long long)line, hg_sy_kind_names[c->kind]);
 		}
 		s->ncorr += o->ncorr;
 		s->prow += o->plines;
@@ -214,16 +216,16 @@ static int hg_synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *
 }
 
 static void hg_report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *s,
-		      uint64_t ndead)
+                      uint64_t ndead)
 {
 	if (p->quiet)
 		return;
 	fprintf(stderr,
-		"healthgap synth: %ld people (%llu died in the window), %llu events, %zu LSOAs "
-		"(%s), %zu practices, %llu corrupt rows -> %s\n",
-		p->people, (unsigned long long)ndead,
-		(unsigned long long)(s->erow - 0), g->nlsoa, g->synthetic ? "synthetic" : "reference",
-		g->nprac, (unsigned long long)s->ncorr, p->out_dir);
+	        "healthgap synth: %ld people (%llu died in the window), %llu events, %zu LSOAs "
+	        "(%s), %zu practices, %llu corrupt rows -> %s\n",
+	        p->people, (unsigned long long)ndead, (unsigned long long)(s->erow - 0), g->nlsoa,
+	        g->synthetic ? "synthetic" : "reference", g->nprac, (unsigned long long)s->ncorr,
+	        p->out_dir);
 }
 
 int hg_synth_run(const hg_synth_params *p, hg_err *err)

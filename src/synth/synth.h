@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 typedef struct hg_synth_params {
-	long people;               /* number of people ever registered in the window */
+	long people; /* number of people ever registered in the window */
 	uint64_t seed;
 	const char *out_dir;
 	const char *reference_dir; /* NULL = synthetic geography */

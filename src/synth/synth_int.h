@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HG_SY_AGES 91 /* single years 0..89 and 90+ */
+#define HG_SY_AGES  91 /* single years 0..89 and 90+ */
 #define HG_SY_CELLS (2 * HG_SY_AGES)
 
 typedef struct hg_sy_lsoa {
@@ -117,13 +117,22 @@ typedef struct hg_sy_model {
 	hg_date date_lo, date_hi;
 } hg_sy_model;
 
-enum hg_sy_setting { HG_ST_GP, HG_ST_RX, HG_ST_AE, HG_ST_APC, HG_ST_OP, HG_ST_MH, HG_ST_MAT, HG_ST_CANCER };
+enum hg_sy_setting {
+	HG_ST_GP,
+	HG_ST_RX,
+	HG_ST_AE,
+	HG_ST_APC,
+	HG_ST_OP,
+	HG_ST_MH,
+	HG_ST_MAT,
+	HG_ST_CANCER
+};
 
 #define HG_SY_NOVAL INT32_MIN
 
 typedef struct hg_sy_event {
 	hg_date date;
-	uint32_t seq; /* insertion order, keeps the sort stable */
+	uint32_t seq;    /* insertion order, keeps the sort stable */
 	int32_t value10; /* value x 10, HG_SY_NOVAL = blank */
 	uint8_t setting;
 	uint8_t list;
@@ -133,8 +142,8 @@ typedef struct hg_sy_event {
 typedef struct hg_sy_person {
 	uint64_t index;
 	hg_date dob, reg_from, reg_to, dod;
-	int sex;      /* 1 male, 2 female (biological, for the model) */
-	int eth;      /* 0 White, 1 Mixed, 2 Asian, 3 Black, 4 Other */
+	int sex; /* 1 male, 2 female (biological, for the model) */
+	int eth; /* 0 White, 1 Mixed, 2 Asian, 3 Black, 4 Other */
 	int south_asian;
 	char eth_code[3];
 	char sex_code;
@@ -180,8 +189,7 @@ void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b);
 /* clinical.c */
 void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps);
 void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o);
-void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o,
-			hg_rng *cr);
+void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr);
 
 /* corrupt.c */
 enum hg_sy_kind {
@@ -205,10 +213,9 @@ enum hg_sy_kind {
 	HG_CK_N
 };
 extern const char *const hg_sy_kind_names[HG_CK_N];
-void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *cr,
-			  hg_sy_out *o);
+void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *cr, hg_sy_out *o);
 void hg_sy_corrupt_event(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
-			 hg_rng *cr, hg_sy_out *o);
+                         hg_rng *cr, hg_sy_out *o);
 void hg_sy_out_corr(hg_sy_out *o, int file, int kind);
 
 /* helpers */
