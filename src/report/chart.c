@@ -45,6 +45,15 @@ static void hg_bar_range(const hg_bar_chart *c, double *lo, double *hi)
 	}
 }
 
+/* The legend's label for the bars: mentions the CI only when bars have whiskers. */
+static const char *hg_bar_legend(const hg_bar_chart *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (isfinite(c->bars[i].lo) && isfinite(c->bars[i].hi))
+			return "Value with 95% confidence interval";
+	return "Value";
+}
+
 static void hg_bar_tip(const hg_bar *b, char *buf, size_t size)
 {
 	char v[32], l[32], h[32];
@@ -110,9 +119,8 @@ static void hg_chart_hbars(hg_buf *out, const hg_bar_chart *c)
 	for (size_t i = 0; i < c->n; i++)
 		hg_hbar(&p, c, i, p.y0 + 4 + (double)i * (bh + gap), bh);
 	hg_plot_ref(&p, c->ref, 1, c->ref_label);
-	hg_legend_item leg[2] = {{"Value", hg_bar_colour(c, 0), 0},
+	hg_legend_item leg[2] = {{hg_bar_legend(c), hg_bar_colour(c, 0), 0},
 	                         {c->ref_label ? c->ref_label : "Reference", HG_INK, 2}};
-	leg[0].label = "Value with 95% confidence interval";
 	hg_svg_legend(&s, p.x0, 18, leg, isfinite(c->ref) ? 2 : 1);
 	hg_svg_end(&s);
 }
@@ -173,7 +181,7 @@ static void hg_chart_vbars(hg_buf *out, const hg_bar_chart *c)
 	if (c->cat_label)
 		hg_svg_text(&s, (p.x0 + p.x1) / 2, p.y1 + 40, HG_MIDDLE, "hg-axis-label",
 		            c->cat_label);
-	hg_legend_item leg[2] = {{"Value with 95% confidence interval", hg_bar_colour(c, 0), 0},
+	hg_legend_item leg[2] = {{hg_bar_legend(c), hg_bar_colour(c, 0), 0},
 	                         {c->ref_label ? c->ref_label : "Reference", HG_INK, 2}};
 	hg_svg_legend(&s, p.x0, 18, leg, isfinite(c->ref) ? 2 : 1);
 	hg_svg_end(&s);

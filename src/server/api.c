@@ -116,19 +116,43 @@ static int hg_api_query(hg_req *q, hg_resp *r, const char *id, hg_pub_rows *rows
 	return 0;
 }
 
-static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
+/* The rows of one indicator as JSON text (from the results' cache when there). */
+static int hg_api_indicator_body(hg_req *q, hg_resp *r, const char *id, const char *key)
 {
+	if (hg_respcache_get((hg_respcache *)&q->res->cache, key, &r->body))
+		return 0;
 	hg_pub_rows rows;
 	if (hg_api_query(q, r, id, &rows))
-		return;
+		return -1;
+	json_t *j =
+	    json_pack("{s:s, s:s, s:i, s:o}", "indicator_id", id, "snapshot", q->res->snapshot,
+	              "sdc_k", q->res->sdc_k, "rows", hg_export_json(&rows));
+	hg_pub_rows_free(&rows);
+	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+	json_decref(j);
+	if (!text) {
+		hg_resp_error(r, 500, "out of memory");
+		return -1;
+	}
+	hg_respcache_put((hg_respcache *)&q->res->cache, key, text, strlen(text));
+	hg_buf_puts(&r->body, text);
+	free(text);
+	return 0;
+}
+
+static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
+{
 	const char *bd = hg_req_arg(q, "breakdown"), *per = hg_req_arg(q, "period");
+	char scope[32], key[512];
+	hg_results_scope(&q->sess.user, scope, sizeof scope);
+	snprintf(key, sizeof key, "ind\x1f%.128s\x1f%.128s\x1f%.32s\x1f%s", id, bd ? bd : "",
+	         per && *per ? per : "latest", scope);
+	if (hg_api_indicator_body(q, r, id, key))
+		return;
+	r->status = 200;
+	r->ctype = "application/json";
 	hg_req_audit(q, "view", "api indicator=%.64s breakdown=%.64s period=%.16s", id,
 	             bd ? bd : "", per ? per : "latest");
-	hg_resp_json(r, 200,
-	             json_pack("{s:s, s:s, s:i, s:o}", "indicator_id", id, "snapshot",
-	                       q->res->snapshot, "sdc_k", q->res->sdc_k, "rows",
-	                       hg_export_json(&rows)));
-	hg_pub_rows_free(&rows);
 }
 
 /* GET /download/ID.csv or ID.xlsx with the indicator page's parameters. */

@@ -43,34 +43,34 @@ static void hg_audit_now(char ts[32])
 /* The last entry's seq and hash (0 and zeros when empty). Lock held. */
 static int hg_audit_tail(hg_db *db, long long *seq, char prev[65])
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_AUDIT_TAIL,
+	                             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
 	*seq = 0;
 	memset(prev, '0', 64);
 	prev[64] = 0;
-	if (hg_db_prepare(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, NULL))
+	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*seq = sqlite3_column_int64(st, 0);
 		snprintf(prev, 65, "%s", (const char *)sqlite3_column_text(st, 1));
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
 static int hg_audit_insert(hg_db *db, long long seq, const char *const f[7])
 {
-	sqlite3_stmt *st;
-	if (hg_db_prepare(db,
-	                  "INSERT INTO audit(seq, ts, actor, address, action, detail, prev, hash) "
-	                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	                  &st, NULL))
+	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_AUDIT_INSERT,
+	                             "INSERT INTO audit(seq, ts, actor, address, action, detail, "
+	                             "prev, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, seq);
 	for (int i = 0; i < 7; i++)
 		sqlite3_bind_text(st, i + 2, f[i], -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : -1;
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

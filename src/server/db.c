@@ -127,10 +127,26 @@ int hg_db_open(hg_db *db, const char *data_dir, hg_err *err)
 	return 0;
 }
 
+sqlite3_stmt *hg_db_hot(hg_db *db, int which, const char *sql)
+{
+	sqlite3_stmt *st = db->hot[which];
+	if (st) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+		return st;
+	}
+	if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK)
+		return NULL;
+	db->hot[which] = st;
+	return st;
+}
+
 void hg_db_close(hg_db *db)
 {
 	if (!db->sql)
 		return;
+	for (int i = 0; i < HG_SQL_N; i++)
+		sqlite3_finalize(db->hot[i]);
 	sqlite3_close(db->sql);
 	db->sql = NULL;
 	pthread_mutex_destroy(&db->mu);

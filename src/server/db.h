@@ -13,8 +13,18 @@
 #include <pthread.h>
 #include <sqlite3.h>
 
+/* Statements kept prepared for the hot paths (every request). */
+enum {
+	HG_SQL_SESSION_READ = 0,
+	HG_SQL_SESSION_TOUCH,
+	HG_SQL_AUDIT_TAIL,
+	HG_SQL_AUDIT_INSERT,
+	HG_SQL_N
+};
+
 typedef struct hg_db {
 	sqlite3 *sql;
+	sqlite3_stmt *hot[HG_SQL_N];
 	pthread_mutex_t mu;
 	unsigned char audit_key[32];
 	char dir[1024];
@@ -29,6 +39,9 @@ void hg_db_unlock(hg_db *db);
 int hg_db_exec(hg_db *db, const char *sql, hg_err *err);
 /* Prepare a statement or set err. */
 int hg_db_prepare(hg_db *db, const char *sql, sqlite3_stmt **st, hg_err *err);
+/* A kept statement (reset, bindings cleared), prepared on first use; do not finalize it.
+ * Call with the lock held. NULL on error. */
+sqlite3_stmt *hg_db_hot(hg_db *db, int which, const char *sql);
 /* Seconds since the epoch (the clock every expiry uses). */
 long long hg_db_now(void);
 

@@ -132,6 +132,7 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	}
 	hg_results_index(r);
 	hg_pop_count(&r->pop, &r->st);
+	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	hg_results_meta(r, pk,
 	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
@@ -152,8 +153,17 @@ void hg_results_free(hg_results *r)
 	hg_pop_free(&r->pop);
 	if (r->completeness)
 		json_decref(r->completeness);
+	hg_respcache_free(&r->cache);
 	hg_store_close(&r->st);
 	free(r);
+}
+
+void hg_results_scope(const hg_user *u, char *buf, size_t size)
+{
+	if (u->role == HG_ROLE_PRACTICE)
+		snprintf(buf, size, "p:%s", u->practice);
+	else
+		snprintf(buf, size, "%s", hg_role_sees_practices(u->role) ? "all" : "noprac");
 }
 
 /* ---- queries ---- */

@@ -23,6 +23,7 @@
 
 #include "engine/engine.h"
 #include "server/auth.h"
+#include "server/respcache.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -49,6 +50,7 @@ typedef struct hg_results {
 	double seconds;
 	json_t *completeness; /* the manifest's completeness object */
 	int synthetic;
+	hg_respcache cache; /* serialised API responses of these results */
 } hg_results;
 
 /* Compute the results of pack over the store's current snapshot. */
@@ -87,6 +89,9 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 int hg_results_find(const hg_results *r, const char *id);
 /* May u see breakdown b of indicator i at all? */
 int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b);
+
+/* The part of a cache key that stands for what u may see: "all", "noprac" or "p:CODE". */
+void hg_results_scope(const hg_user *u, char *buf, size_t size);
 
 /* The population (JSON, disclosure-controlled) visible to u. */
 json_t *hg_results_population(const hg_results *r, const hg_user *u);

@@ -77,15 +77,26 @@ static void hg_session_exec1(hg_db *db, const char *sql, const char *h, long lon
 	sqlite3_finalize(st);
 }
 
+static void hg_session_touch(hg_db *db, const char *h, long long now)
+{
+	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_SESSION_TOUCH,
+	                             "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1");
+	if (!st)
+		return;
+	sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_step(st);
+	sqlite3_reset(st);
+}
+
 /* Read the session row of hash h into s: 1 found, 0 not. Lock held. */
 static int hg_session_read(hg_db *db, const char *h, hg_session *s)
 {
-	sqlite3_stmt *st;
-	if (hg_db_prepare(db,
-	                  "SELECT u.id, u.username, u.role, u.practice, s.csrf, s.created, "
-	                  "s.last_seen FROM sessions s JOIN users u ON u.id = s.user_id "
-	                  "WHERE s.token_hash = ?1",
-	                  &st, NULL))
+	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_SESSION_READ,
+	                             "SELECT u.id, u.username, u.role, u.practice, s.csrf, "
+	                             "s.created, s.last_seen FROM sessions s JOIN users u ON "
+	                             "u.id = s.user_id WHERE s.token_hash = ?1");
+	if (!st)
 		return 0;
 	sqlite3_bind_text(st, 1, h, -1, SQLITE_TRANSIENT);
 	int found = sqlite3_step(st) == SQLITE_ROW;
@@ -101,7 +112,7 @@ static int hg_session_read(hg_db *db, const char *h, hg_session *s)
 		s->created = sqlite3_column_int64(st, 5);
 		s->last_seen = sqlite3_column_int64(st, 6);
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return found;
 }
 
@@ -121,8 +132,7 @@ int hg_session_get(hg_db *db, const hg_session_cfg *cfg, const char *token, hg_s
 	} else if (found) {
 		long long every = cfg->idle / 60 > 1 ? cfg->idle / 60 : 1;
 		if (now - s->last_seen >= every)
-			hg_session_exec1(
-			    db, "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1", h, now);
+			hg_session_touch(db, h, now);
 	}
 	hg_db_unlock(db);
 	return found;
