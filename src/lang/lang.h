@@ -77,7 +77,8 @@ typedef struct hg_indicator {
 
 typedef struct hg_pack hg_pack;
 
-/* Read, parse and check a pack file. Codelist paths are relative to its directory. */
+/* Read, parse and check a pack file, or the single *.hg file of a pack directory.
+ * Codelist paths are relative to the pack file's directory. */
 int hg_pack_load(hg_pack **out, const char *path, hg_err *err);
 /* The same from text in memory; dir is where codelist paths start. */
 int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const char *dir,

@@ -1,16 +1,20 @@
 /*
- * pack.c: a pack's life cycle: read a file (or text), run the parser and the
- * checker, expose the indicators, hash the definition for provenance, expand
- * period specifications, and free everything.
+ * pack.c: a pack's life cycle: read a file (a pack directory means its one
+ * .hg file) or text, run the parser and the checker, expose the indicators,
+ * hash the definition for provenance, expand period specifications, and free
+ * everything.
  */
 #include "lang/ast.h"
 
 #include "core/fs.h"
 #include "core/str.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
                                                  "mean",       "count", "life_expectancy"};
@@ -94,9 +98,53 @@ int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const ch
 	return 0;
 }
 
-int hg_pack_load(hg_pack **out, const char *path, hg_err *err)
+/* Is name a pack file name ("*.hg", not hidden)? */
+static int hg_is_pack_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 3 && !strcmp(name + n - 3, ".hg");
+}
+
+/* path itself, or for a directory the one .hg file in it, into buf. */
+static int hg_pack_file(const char *path, char *buf, size_t cap, hg_err *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		snprintf(buf, cap, "%s", path);
+		return 0;
+	}
+	DIR *d = opendir(path);
+	if (!d)
+		return hg_err_set(err, HG_EIO, "%s: cannot open the pack directory: %s", path,
+		                  strerror(errno));
+	int n = 0;
+	char first[256] = "", second[256] = "";
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (hg_is_pack_name(e->d_name) && n++ < 2)
+			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
+	closedir(d);
+	if (n == 0)
+		return hg_err_set(err, HG_EINPUT, "%s: no pack file (*.hg) in this directory",
+		                  path);
+	if (n > 1)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s: %d pack files (*.hg) in this directory (%s, %s%s); name one",
+		                  path, n, first, second, n > 2 ? ", ..." : "");
+	size_t len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	if ((size_t)snprintf(buf, cap, "%.*s/%s", (int)len, path, first) >= cap)
+		return hg_err_set(err, HG_EINPUT, "%s: path too long", path);
+	return 0;
+}
+
+int hg_pack_load(hg_pack **out, const char *arg, hg_err *err)
 {
 	size_t len;
+	char path[4096];
+	*out = NULL;
+	if (hg_pack_file(arg, path, sizeof path, err) != 0)
+		return err->code;
 	char *text = hg_read_file(path, &len, err);
 	*out = NULL;
 	if (!text)
