@@ -179,7 +179,7 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
 		return -1;
-	size_t cap = 0, lcap = 0, lcap_lad = 0;
+	size_t lcap = 0, lcap_lad = 0;
 	hg_dict lads;
 	hg_dict_init(&lads);
 	hg_csv_next(&c); /* header */
@@ -202,7 +202,6 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 		if (l->decile < 1 || l->decile > 10)
 			l->decile = 5;
 	}
-	(void)cap;
 	hg_csv_close(&c);
 	hg_dict_free(&lads);
 	/* move the LAD tables into the arena so hg_sy_geo_free has one owner */

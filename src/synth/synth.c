@@ -221,9 +221,9 @@ static void hg_report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sin
 	if (p->quiet)
 		return;
 	fprintf(stderr,
-	        "healthgap synth: %ld people (%llu died in the window), %llu events, %zu LSOAs "
+	        "healthgap synth: %ld people (%llu died in the window), %llu event rows, %zu LSOAs "
 	        "(%s), %zu practices, %llu corrupt rows -> %s\n",
-	        p->people, (unsigned long long)ndead, (unsigned long long)(s->erow - 0), g->nlsoa,
+	        p->people, (unsigned long long)ndead, (unsigned long long)s->erow, g->nlsoa,
 	        g->synthetic ? "synthetic" : "reference", g->nprac, (unsigned long long)s->ncorr,
 	        p->out_dir);
 }
