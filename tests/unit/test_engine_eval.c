@@ -1,0 +1,355 @@
+/*
+ * test_engine_eval.c: the measures engine: three-valued logic and missing
+ * values evaluated end to end on a tiny ingested store, the same results
+ * with 1 and 2 threads and over many periods (lanes), disclosure control
+ * (primary suppression, rounding, secondary suppression in one- and two-way
+ * breakdowns), and the Core20PLUS5 pack's codelists against the official
+ * refsets in $HEALTHGAP_SHARED/codelists.
+ */
+#include "core/fs.h"
+#include "core/str.h"
+#include "engine/engine.h"
+#include "ingest/ingest.h"
+#include "lang/ast.h"
+#include "lang/lang.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char tmp[256];
+
+static void mk(void)
+{
+	snprintf(tmp, sizeof tmp, "/tmp/hg_test_engine_XXXXXX");
+	cr_assert_not_null(mkdtemp(tmp));
+}
+
+static void rm(void)
+{
+	hg_rm_rf(tmp);
+}
+
+static const char *at(const char *name)
+{
+	static char buf[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
+	return buf[k];
+}
+
+static void put(const char *name, const char *text)
+{
+	hg_err err;
+	cr_assert_eq(hg_write_file(at(name), text, strlen(text), &err), 0);
+}
+
+/* Ingest persons/events text into TMP/store and open it. */
+static void make_store(hg_store *st, const char *persons, const char *events)
+{
+	put("persons.csv", persons);
+	put("events.csv", events);
+	hg_ingest_params p;
+	hg_ingest_defaults(&p);
+	p.persons_path = at("persons.csv");
+	p.events_path = at("events.csv");
+	p.store_dir = at("store");
+	p.quiet = 1;
+	p.extract_date = hg_date_from_ymd(2025, 3, 31);
+	hg_ingest_result res;
+	hg_err err = {0};
+	cr_assert_eq(hg_ingest_run(&p, &res, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_store_open(st, at("store"), &err), 0, "%s", err.msg);
+}
+
+/* Compile text for st and run it with nthreads into cells. */
+static void run_pack(const char *text, const hg_store *st, int nthreads, hg_pack **pk,
+                     hg_program **pr, hg_cells *cells)
+{
+	hg_err err = {0};
+	cr_assert_eq(hg_pack_load_str(pk, "t.hg", text, tmp, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_compile(*pk, st, pr, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_engine_run(*pr, nthreads, cells, &err), 0, "%s", err.msg);
+}
+
+static const char PERSONS[] = "person_id,date_of_birth,sex,practice,registered_from\n"
+                              "p1,1960-01,1,A00001,2010-01-01\n";
+
+/* Each case: an expression and whether it is true / missing for a person with
+ * no events of codelist c. */
+static const struct {
+	const char *expr;
+	int is_true, is_missing;
+} LOGIC[] = {
+    {"false and missing", 0, 0},
+    {"true and missing", 0, 1},
+    {"true or missing", 1, 0},
+    {"false or missing", 0, 1},
+    {"not missing", 0, 1},
+    {"not (false and missing)", 1, 0},
+    {"last_value(c) > 3", 0, 1},
+    {"last_value(c) > 3 or true", 1, 0},
+    {"last_value(c) > 3 and false", 0, 0},
+    {"last_value(c) is missing", 1, 0},
+    {"coalesce(last_value(c), 5) = 5", 1, 0},
+    {"1 / 0 > 0", 0, 1},
+    {"if last_value(c) > 3 then true else false", 0, 1},
+    {"if true then missing else true", 0, 1},
+    {"exists(c)", 0, 0},
+    {"count(c) = 0", 1, 0},
+    {"exists(c after last_date(c))", 0, 1},
+    {"age = 64 and registered and alive", 1, 0},
+    {"last_value(c) between 1 and 2", 0, 1},
+    {"sex in (\"male\", \"female\") and not (sex = \"female\")", 1, 0},
+};
+
+Test(engine_logic, three_valued, .init = mk, .fini = rm)
+{
+	hg_store st;
+	make_store(&st, PERSONS, "person_id,date,code,value,setting\np1,2020-01-01,999,,gp\n");
+	hg_buf b = {0};
+	hg_buf_puts(&b, "periods range from 2024-01-01 to 2024-12-31\ncodelist c = codes(\"1\")\n");
+	size_t n = sizeof LOGIC / sizeof LOGIC[0];
+	for (size_t i = 0; i < n; i++) {
+		char line[512];
+		snprintf(line, sizeof line,
+		         "indicator T%zu \"t\"\n  count\n  numerator: %s\n"
+		         "indicator M%zu \"m\"\n  count\n  numerator: (%s) is missing\n",
+		         i, LOGIC[i].expr, i, LOGIC[i].expr);
+		hg_buf_puts(&b, line);
+	}
+	hg_buf_putc(&b, 0);
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells cells;
+	run_pack(b.p, &st, 1, &pk, &pr, &cells);
+	for (size_t i = 0; i < n; i++) {
+		double t = hg_cell(&cells, (int)(2 * i), 0, 0, 0)[HG_F_NUM];
+		double m = hg_cell(&cells, (int)(2 * i + 1), 0, 0, 0)[HG_F_NUM];
+		cr_expect_eq(t, LOGIC[i].is_true, "%s: true %g", LOGIC[i].expr, t);
+		cr_expect_eq(m, LOGIC[i].is_missing, "%s: missing %g", LOGIC[i].expr, m);
+	}
+	hg_cells_free(&cells);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	hg_buf_free(&b);
+	hg_store_close(&st);
+}
+
+/* Many persons and monthly lanes: 1 and 2 threads give identical cells. */
+Test(engine_lanes, threads_agree_and_windows_slide, .init = mk, .fini = rm)
+{
+	hg_buf p = {0}, e = {0};
+	hg_buf_puts(&p, "person_id,date_of_birth,sex,practice,registered_from,date_of_death\n");
+	hg_buf_puts(&e, "person_id,date,code,value,setting\n");
+	for (int i = 0; i < 3000; i++) {
+		char line[256];
+		snprintf(line, sizeof line, "q%04d,%d-%02d-15,%d,A00001,2015-01-01,%s\n", i,
+		         1940 + i % 70, 1 + i % 12, 1 + i % 2, i % 97 == 0 ? "2024-06-10" : "");
+		hg_buf_puts(&p, line);
+		for (int k = 0; k < i % 7; k++) {
+			snprintf(line, sizeof line, "q%04d,2024-%02d-%02d,%d,%d,gp\n", i,
+			         1 + (i + k) % 12, 1 + k * 3, k % 2 ? 1 : 2,
+			         100 + (i * 7 + k) % 80);
+			hg_buf_puts(&e, line);
+		}
+	}
+	hg_buf_putc(&p, 0);
+	hg_buf_putc(&e, 0);
+	hg_store st;
+	make_store(&st, p.p, e.p);
+	const char *pack = "periods monthly from 2024-01-01 to 2024-12-31\n"
+	                   "codelist a = codes(\"1\")\ncodelist b = codes(\"2\")\n"
+	                   "let d = last_date(a paired with b in last 3 months)\n"
+	                   "indicator X \"x\"\n  proportion\n  denominator: registered and alive\n"
+	                   "  numerator: max_value(a on d) > 140 or count(b in period) >= 1\n"
+	                   "  by sex, age_band\n"
+	                   "indicator Y \"y\"\n  mean\n  value: mean_value(a in last 6 months)\n"
+	                   "  denominator: registered\n"
+	                   "indicator Z \"z\"\n  dsr\n  numerator: count_days(a + b in period)\n"
+	                   "  denominator: registered and (alive or died_in_period)\n";
+	hg_pack *pk1, *pk2;
+	hg_program *pr1, *pr2;
+	hg_cells c1, c2;
+	run_pack(pack, &st, 1, &pk1, &pr1, &c1);
+	run_pack(pack, &st, 2, &pk2, &pr2, &c2);
+	cr_assert_eq(c1.nacc, c2.nacc);
+	cr_assert_eq(c1.person_periods, 3000u * 12u);
+	for (size_t k = 0; k < c1.nacc; k++)
+		cr_assert(fabs(c1.acc[k] - c2.acc[k]) <= 1e-9 * fabs(c1.acc[k]), "acc[%zu] %g %g",
+		          k, c1.acc[k], c2.acc[k]);
+	/* everyone is registered; the deaths leave the X denominator after June */
+	cr_expect_eq(hg_cell(&c1, 0, 0, 0, 0)[HG_F_DEN], 3000);
+	cr_expect_eq(hg_cell(&c1, 0, 11, 0, 0)[HG_F_DEN], 3000 - 31);
+	cr_expect_gt(hg_cell(&c1, 0, 5, 0, 0)[HG_F_NUM], 0);
+	hg_cells_free(&c1);
+	hg_cells_free(&c2);
+	hg_program_free(pr1);
+	hg_program_free(pr2);
+	hg_pack_free(pk1);
+	hg_pack_free(pk2);
+	hg_buf_free(&p);
+	hg_buf_free(&e);
+	hg_store_close(&st);
+}
+
+/* ---- disclosure control ---- */
+
+static void set_rows(hg_row *r, const double *num, const double *den, size_t n)
+{
+	memset(r, 0, sizeof *r * n);
+	for (size_t i = 0; i < n; i++) {
+		r[i].raw_num = num[i];
+		r[i].raw_den = den[i];
+	}
+}
+
+Test(engine_sdc, primary_and_rounding)
+{
+	cr_assert_eq(hg_sdc_round5(0), 0);
+	cr_assert_eq(hg_sdc_round5(12), 10);
+	cr_assert_eq(hg_sdc_round5(12.5), 15);
+	cr_assert_eq(hg_sdc_round5(13), 15);
+	cr_assert_eq(hg_sdc_round5(1003), 1005);
+	double num[] = {0, 8, 7, 1, 40}, den[] = {100, 100, 100, 100, 5};
+	hg_row r[5];
+	set_rows(r, num, den, 5);
+	hg_sdc_group(r, 5, 7, 0, 0);
+	cr_assert_eq(r[0].suppressed, 0);
+	cr_assert_eq(r[0].num, 0);
+	cr_assert_eq(r[0].den, 100);
+	cr_assert_eq(r[1].suppressed, 0);
+	cr_assert_eq(r[1].num, 10);
+	cr_assert_eq(r[2].suppressed, 1); /* 7 <= k */
+	cr_assert_eq(r[3].suppressed, 1);
+	cr_assert_eq(r[4].suppressed, 1); /* denominator 5 */
+	cr_assert(isnan(r[2].num) && isnan(r[2].den));
+	/* k5: 7 is published, rounded */
+	set_rows(r, num, den, 5);
+	hg_sdc_group(r, 5, 5, 0, 0);
+	cr_assert_eq(r[2].suppressed, 0);
+	cr_assert_eq(r[2].num, 5);
+	/* none: nothing happens */
+	set_rows(r, num, den, 5);
+	hg_sdc_group(r, 5, 0, 0, 0);
+	cr_assert_eq(r[3].suppressed, 0);
+}
+
+Test(engine_sdc, secondary_one_way)
+{
+	/* one primary cell: the smallest other non-empty cell goes too */
+	double num[] = {3, 50, 20, 30, 0}, den[] = {100, 400, 200, 300, 0};
+	hg_row r[5];
+	set_rows(r, num, den, 5);
+	hg_sdc_group(r, 5, 7, 0, 0);
+	cr_assert_eq(r[0].suppressed, 1);
+	cr_assert_eq(r[2].suppressed, 2);
+	cr_assert_eq(r[1].suppressed + r[3].suppressed + r[4].suppressed, 0);
+	cr_assert_not_null(r[2].note);
+	/* two primary cells: nothing more needed */
+	double num2[] = {3, 50, 2, 30}, den2[] = {100, 400, 200, 300};
+	set_rows(r, num2, den2, 4);
+	hg_sdc_group(r, 4, 7, 0, 0);
+	cr_assert_eq(r[1].suppressed + r[3].suppressed, 0);
+}
+
+Test(engine_sdc, secondary_two_way_rows_and_columns)
+{
+	/* 3 x 3 cross; cell (0,0) is primary */
+	double num[] = {2, 40, 50, 30, 35, 45, 60, 25, 55};
+	double den[] = {100, 200, 300, 110, 210, 310, 120, 220, 320};
+	hg_row r[9];
+	set_rows(r, num, den, 9);
+	hg_sdc_group(r, 9, 7, 3, 3);
+	cr_assert_eq(r[0].suppressed, 1);
+	int row0 = 0, col0 = 0, total = 0;
+	for (int i = 0; i < 9; i++)
+		total += r[i].suppressed != 0;
+	for (int b = 0; b < 3; b++)
+		row0 += r[b].suppressed != 0;
+	for (int a = 0; a < 3; a++)
+		col0 += r[3 * a].suppressed != 0;
+	cr_assert_geq(row0, 2, "row 0 has a lone suppressed cell");
+	cr_assert_geq(col0, 2, "column 0 has a lone suppressed cell");
+	/* every row and column has 0 or at least 2 suppressed cells */
+	for (int a = 0; a < 3; a++) {
+		int nr = 0, nc = 0;
+		for (int b = 0; b < 3; b++) {
+			nr += r[3 * a + b].suppressed != 0;
+			nc += r[3 * b + a].suppressed != 0;
+		}
+		cr_assert(nr != 1 && nc != 1, "row/column %d: %d/%d suppressed", a, nr, nc);
+	}
+	cr_assert(total != 1);
+}
+
+/* ---- the pack's codelists against the official refsets ---- */
+
+static const struct {
+	const char *pack, *official;
+} REFSETS[] = {
+    {"hyp_cod", "nhsd-primary-care-domain-refsets-hyp_cod.csv"},
+    {"hypres_cod", "nhsd-primary-care-domain-refsets-hypres_cod.csv"},
+    {"sbp_cod", "opensafely-systolic-blood-pressure-qof.csv"},
+    {"dbp_cod", "user-milanwiedemann-diastolic-blood-pressure-qof.csv"},
+    {"copd_cod", "nhsd-primary-care-domain-refsets-copd_cod.csv"},
+    {"ast_cod", "nhsd-primary-care-domain-refsets-ast_cod.csv"},
+    {"dm_cod", "nhsd-primary-care-domain-refsets-dm_cod.csv"},
+    {"ld_cod", "nhsd-primary-care-domain-refsets-ld_cod.csv"},
+    {"smi_cod", "primis-covid19-vacc-uptake-sev_mental.csv"},
+};
+
+/* The first file called name under dir (one level of project folders). */
+static int find_official(const char *dir, const char *name, char *out, size_t cap)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "find '%s' -maxdepth 2 -name '%s' | sort | head -1", dir, name);
+	FILE *f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	int ok = fgets(out, (int)cap, f) != NULL;
+	pclose(f);
+	if (!ok)
+		return -1;
+	out[strcspn(out, "\n")] = 0;
+	return out[0] ? 0 : -1;
+}
+
+Test(engine_codelists, pack_codes_are_in_official_refsets)
+{
+	const char *shared = getenv("HEALTHGAP_SHARED");
+	char dir[1024];
+	snprintf(dir, sizeof dir, "%s/codelists", shared ? shared : "../shared");
+	struct stat sb;
+	if (stat(dir, &sb) != 0)
+		cr_skip_test("no official codelists at %s (set HEALTHGAP_SHARED)", dir);
+	int checked = 0;
+	for (size_t i = 0; i < sizeof REFSETS / sizeof REFSETS[0]; i++) {
+		char off[1024], mine[256];
+		if (find_official(dir, REFSETS[i].official, off, sizeof off) != 0)
+			continue;
+		snprintf(mine, sizeof mine, "packs/core20plus5/codelists/%s.csv", REFSETS[i].pack);
+		hg_codeset a = {0}, b = {0};
+		hg_dict_init(&a.codes);
+		hg_dict_init(&b.codes);
+		hg_err err = {0};
+		cr_assert_eq(hg_codelist_load(&a, NULL, mine, &err), 0, "%s", err.msg);
+		cr_assert_eq(hg_codelist_load(&b, NULL, off, &err), 0, "%s", err.msg);
+		cr_assert_gt(a.codes.n, 0, "%s is empty", mine);
+		for (uint32_t k = 0; k < a.codes.n; k++)
+			cr_expect_neq(
+			    hg_dict_find(&b.codes, hg_dict_key(&a.codes, k), a.codes.lens[k]),
+			    HG_DICT_MISSING, "%s: code %s is not in %s", mine,
+			    hg_dict_key(&a.codes, k), off);
+		hg_dict_free(&a.codes);
+		hg_dict_free(&b.codes);
+		checked++;
+	}
+	if (!checked)
+		cr_skip_test("none of the official refsets found under %s", dir);
+}
