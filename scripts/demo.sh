@@ -34,6 +34,15 @@ fi
 if has serve; then
 	port=${DEMO_PORT:-8080}
 	echo "== 6. the dashboard on http://127.0.0.1:$port"
+	# a demo analyst with a fresh random password, shown once (reset on every run)
+	pw=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 20)
+	if "$hg" user list --data-dir "$data/server" | grep -q '^demo '; then
+		echo "$pw" | "$hg" user passwd demo --data-dir "$data/server" > /dev/null
+	else
+		echo "$pw" | "$hg" user add demo --role analyst --data-dir "$data/server" > /dev/null
+	fi
+	echo "   open http://127.0.0.1:$port and log in as:  demo  /  $pw"
+	echo "   (role analyst; Ctrl-C stops the server)"
 	exec "$hg" serve --store "$data/store" --pack "$root/packs/core20plus5" \
 		--data-dir "$data/server" --port "$port"
 fi

@@ -40,6 +40,14 @@ static void hg_count(hg_buf *b, double v)
 	hg_buf_puts(b, s);
 }
 
+/* A percentage, or "-" when unknown. */
+static void hg_pct(hg_buf *b, double v)
+{
+	hg_num(b, v);
+	if (isfinite(v))
+		hg_buf_puts(b, "%");
+}
+
 static void hg_num_ci(hg_buf *b, double v, double lo, double hi)
 {
 	hg_num(b, v);
@@ -136,7 +144,8 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_html_text(b, s->ind->name);
 	hg_buf_puts(b, "</a><span class=\"hg-id\">");
 	hg_html_text(b, s->ind->id);
-	hg_buf_printf(b, "</span></th><td>%s</td><td class=\"num\">", s->period_end);
+	hg_buf_printf(b, "</span></th><td class=\"hg-date\">%s</td><td class=\"num\">",
+	              s->period_end);
 	hg_num_ci(b, s->value, s->lo95, s->hi95);
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	hg_num(b, s->q1);
@@ -147,10 +156,10 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_printf(b, "</strong></td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>",
 	              s->trend, hg_trend_name(s->trend));
 	hg_buf_puts(b, "<td class=\"num\">");
-	hg_num(b, s->imd_unknown_pct);
-	hg_buf_puts(b, "%</td><td class=\"num\">");
-	hg_num(b, s->eth_not_stated_pct);
-	hg_buf_puts(b, "%</td></tr>");
+	hg_pct(b, s->imd_unknown_pct);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_pct(b, s->eth_not_stated_pct);
+	hg_buf_puts(b, "</td></tr>");
 }
 
 static void hg_overview(hg_req *q, hg_resp *r)
@@ -341,8 +350,12 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 
 static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 {
-	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-table\"><h2 "
-	               "id=\"h-table\">Table</h2><div class=\"hg-table-wrap\"><table "
+	hg_buf_printf(b,
+	              "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-table\"><h2 "
+	              "id=\"h-table\">Table</h2><details><summary>Show all %zu figures of this "
+	              "page</summary>",
+	              ip->rows.n);
+	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table "
 	               "class=\"hg-table\" id=\"data-table\"><caption>Every figure shown on this "
 	               "page (the downloads hold exactly these rows)</caption><thead><tr><th "
 	               "scope=\"col\">Breakdown</th><th scope=\"col\">Category</th><th "
@@ -372,7 +385,7 @@ static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 		hg_html_text(b, x->suppressed ? "suppressed" : x->note ? x->note : "");
 		hg_buf_puts(b, "</td></tr>");
 	}
-	hg_buf_puts(b, "</tbody></table></div></section>");
+	hg_buf_puts(b, "</tbody></table></div></details></section>");
 }
 
 static const char *hg_method_text(int type)
@@ -429,6 +442,45 @@ static void hg_ip_head(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "</form>");
 }
 
+static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
+{
+	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
+	hg_html_text(b, label);
+	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
+	hg_num(b, v);
+	hg_buf_puts(b, "</span>");
+	if (extra) {
+		hg_buf_puts(b, "<span class=\"hg-stat-label\">");
+		hg_html_text(b, extra);
+		hg_buf_puts(b, "</span>");
+	}
+	hg_buf_puts(b, "</div>");
+}
+
+/* The headline of the latest period (from the same role-enforced query layer). */
+static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
+{
+	hg_ind_summary s;
+	char ci[96], l[32], h[32];
+	hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
+	hg_fmt_value(s.lo95, l, sizeof l);
+	hg_fmt_value(s.hi95, h, sizeof h);
+	snprintf(ci, sizeof ci, "95%% CI %s to %s", l, h);
+	hg_buf_puts(b, "<div class=\"hg-stats hg-headline\" aria-label=\"Latest period\">");
+	hg_stat(b, strcmp(s.scope, "area") ? "Your practice, latest" : "Whole area, latest",
+	        s.value, ci);
+	if (isfinite(s.q1) || isfinite(s.q5)) {
+		hg_stat(b, "Most deprived quintile", s.q1, NULL);
+		hg_stat(b, "Least deprived quintile", s.q5, NULL);
+		hg_stat(b, "Gap (Q1 minus Q5)", s.gap, NULL);
+	}
+	hg_buf_printf(b,
+	              "<div class=\"hg-stat\"><span class=\"hg-stat-label\">Since the "
+	              "previous period</span><span class=\"hg-trend hg-trend-%d\">%s</span>"
+	              "</div></div>",
+	              s.trend, hg_trend_name(s.trend));
+}
+
 static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
 {
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-def\"><h2 "
@@ -475,6 +527,7 @@ static void hg_indicator_page(hg_req *q, hg_resp *r, const char *id)
 	hg_buf *b = &r->body;
 	hg_html_begin(b, q, ip.ind->name, "overview");
 	hg_ip_head(&ip, b);
+	hg_ip_headline(&ip, b);
 	hg_buf_puts(b, "<div class=\"hg-grid\">");
 	hg_ip_timeseries(&ip, b);
 	for (int bd = 1; bd < ip.ind->nbds; bd++)

@@ -46,8 +46,9 @@ static void hg_sum_headline(const hg_results *r, const hg_user *u, hg_ind_summar
 		prev = last;
 		last = &p.rows[k];
 	}
-	if (last && !last->suppressed) {
+	if (last)
 		snprintf(s->period_end, sizeof s->period_end, "%s", last->period_end);
+	if (last && !last->suppressed) {
 		s->value = last->value;
 		s->lo95 = last->lo95;
 		s->hi95 = last->hi95;

@@ -62,6 +62,8 @@ async function analyst(browser) {
 	const csv = fs.readFileSync(file, "utf8").trim().split("\n");
 	check(csv[0].startsWith("indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator"),
 		"CSV header: " + csv[0]);
+	await page.click("#h-table + details summary");
+	check(await page.locator("#data-table").isVisible(), "the table does not open");
 	const rows = await page.locator("#data-table tbody tr").count();
 	check(csv.length - 1 === rows, `CSV has ${csv.length - 1} rows, the table ${rows}`);
 	check(csv.slice(1).every((l) => l.startsWith("HYP,")), "CSV rows are not all HYP");
