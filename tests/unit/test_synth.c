@@ -383,7 +383,7 @@ static void ts_check_demography(const ts_pop *pop)
 	cr_expect(fabs(ts_pct(o65[4]) - 22.4) <= 2.5, "65+ in Q5 %.1f%%", ts_pct(o65[4]));
 }
 
-Test(synth_calibration, targets, .timeout = 600)
+Test(synth_calibration, targets)
 {
 	char dir[512];
 	ts_tmpdir(dir, sizeof dir);
@@ -618,7 +618,7 @@ static void ts_reconcile(ts_val *v, const char *dir, const char *file, int *kind
 	free(map);
 }
 
-Test(synth_corrupt, reconcile, .timeout = 300)
+Test(synth_corrupt, reconcile)
 {
 	char dir[512];
 	ts_tmpdir(dir, sizeof dir);
