@@ -360,6 +360,8 @@ static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p,
                            double **cellp)
 {
 	const hg_plan *pl = w->pl;
+	if (pl->ngroups == 0)
+		return; /* no periods: nothing to evaluate (the checker rejects this) */
 	hg_pcat pc;
 	hg_pcat_init(&pc, w->pr->store, p);
 	hg_vm_person(vm, p);
