@@ -1,17 +1,19 @@
 /*
  * simrng.h: a small, self-contained pseudo-random generator for simulations
- * (the SII confidence limits). xoshiro256** (Blackman & Vigna 2018) seeded
- * through splitmix64, uniforms on (0, 1) with 53 random bits, and standard
+ * (the SII confidence limits). The core xoshiro256** generator (core/rng.h)
+ * seeded through splitmix64, uniforms on (0, 1) with 53 random bits, and standard
  * normals by Marsaglia's polar method. All state lives in the hg_simrng value,
  * so results depend only on the seed and the order of draws.
  */
 #ifndef HG_STATS_SIMRNG_H
 #define HG_STATS_SIMRNG_H
 
+#include "core/rng.h"
+
 #include <stdint.h>
 
 typedef struct hg_simrng {
-	uint64_t s[4];
+	hg_rng g;
 	double spare;
 	int has_spare;
 } hg_simrng;

@@ -10,7 +10,7 @@
 #include "core/date.h"
 #include "core/error.h"
 #include "core/str.h"
-#include "rng.h"
+#include "core/rng.h"
 #include "synth.h"
 
 #include <stddef.h>

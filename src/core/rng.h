@@ -1,12 +1,13 @@
 /*
- * rng.h: the synthesiser's own pseudo-random numbers. xoshiro256** seeded
- * through splitmix64, so every person gets an independent stream derived from
- * (seed, person index, stream tag) and the output does not depend on how the
- * work is split across threads. Draws are plain functions of the state; no
- * global state.
+ * rng.h: pseudo-random numbers for the synthesiser and for simulations.
+ * xoshiro256** (Blackman & Vigna 2018) seeded through splitmix64. A stream
+ * can be derived from (seed, index, tag), so every person of a synthetic
+ * population gets an independent stream and the output does not depend on
+ * how work is split across threads. Draws are plain functions of the state;
+ * no global state.
  */
-#ifndef HG_SYNTH_RNG_H
-#define HG_SYNTH_RNG_H
+#ifndef HG_CORE_RNG_H
+#define HG_CORE_RNG_H
 
 #include <stdint.h>
 
@@ -17,6 +18,8 @@ typedef struct hg_rng {
 uint64_t hg_splitmix64(uint64_t *x);
 /* Seed a stream from a global seed, an index and a tag naming the stream. */
 void hg_rng_seed(hg_rng *r, uint64_t seed, uint64_t index, uint64_t tag);
+/* Seed a single stream directly: s[0..3] are four splitmix64 outputs from seed. */
+void hg_rng_seed_plain(hg_rng *r, uint64_t seed);
 uint64_t hg_rng_next(hg_rng *r);
 /* Uniform in [0, 1). */
 double hg_rng_unif(hg_rng *r);

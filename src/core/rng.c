@@ -2,7 +2,7 @@
  * rng.c: splitmix64 seeding and xoshiro256** generation with a few standard
  * distributions (uniform, normal, exponential, Poisson, gamma).
  */
-#include "rng.h"
+#include "core/rng.h"
 
 #include <math.h>
 
@@ -23,6 +23,13 @@ void hg_rng_seed(hg_rng *r, uint64_t seed, uint64_t index, uint64_t tag)
 		r->s[i] = hg_splitmix64(&x);
 	if (!(r->s[0] | r->s[1] | r->s[2] | r->s[3]))
 		r->s[0] = 1;
+}
+
+void hg_rng_seed_plain(hg_rng *r, uint64_t seed)
+{
+	uint64_t x = seed;
+	for (int i = 0; i < 4; i++)
+		r->s[i] = hg_splitmix64(&x);
 }
 
 static inline uint64_t hg_rotl(uint64_t x, int k)
