@@ -6,8 +6,9 @@
 # throttling per account and per address, and audit verification detecting
 # tampering.
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
 cd "$TMPDIR"
-. "$(dirname "$0")/lib/server.sh"
+. "$here/lib/server.sh" || exit 1
 command -v curl > /dev/null || { echo "curl is not installed"; exit 77; }
 command -v sqlite3 > /dev/null || { echo "sqlite3 is not installed"; exit 77; }
 
