@@ -31,7 +31,8 @@ static const char hg_serve_usage[] =
     "  --throttle-window S    window of the failure counts (default 900)\n"
     "  --lockout S            lockout length (default 900)\n"
     "  --threads N            HTTP worker threads (default 4)\n"
-    "  --poll S               check the store for a new snapshot every S seconds (default 5)\n";
+    "  --poll S               check the store for a new snapshot every S seconds (default 5)\n"
+    "  --conn-timeout S       close a connection idle for S seconds (default 15)\n";
 
 static int hg_serve_int(const char *opt, const char *s, int *out)
 {
@@ -94,6 +95,8 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 		return hg_serve_int("--threads", arg, &o->threads);
 	case 'P':
 		return hg_serve_int("--poll", arg, &o->poll_seconds);
+	case 'T':
+		return hg_serve_int("--conn-timeout", arg, &o->conn_timeout);
 	case 'h':
 		fputs(hg_serve_usage, stdout);
 		return -1;
@@ -120,6 +123,7 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	                                     {"lockout", 1, NULL, 'L'},
 	                                     {"threads", 1, NULL, 't'},
 	                                     {"poll", 1, NULL, 'P'},
+	                                     {"conn-timeout", 1, NULL, 'T'},
 	                                     {"help", 0, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);

@@ -16,7 +16,7 @@ hg_make_store
 $HG serve --store store --pack pack --data-dir dd --sdc none 2> err
 [ $? = 2 ] || fail "--sdc none must be refused"
 hg_start_server --idle-timeout 3 --session-lifetime 9 --throttle-account 3 \
-	--throttle-address 6 --lockout 60 --poll 1
+	--throttle-address 6 --lockout 60 --poll 1 --conn-timeout 2
 
 echo "== 401 without a session, with a JSON error"
 for u in /api/indicators /api/indicators/HYP /api/population /api/meta /download/HYP.csv; do
@@ -139,6 +139,14 @@ echo "== request size limit"
 head -c 20000 /dev/zero | tr '\0' a > big
 [ "$(status /api/login -H 'Content-Type: application/json' --data-binary @big)" = 413 ] || fail "big body"
 
+echo "== a slow client is disconnected"
+exec 3<> /dev/tcp/127.0.0.1/$PORT
+printf 'GET /login HTTP/1.1\r\nHost: x\r\n' >&3 # never finishes its headers
+t0=$(date +%s)
+cat <&3 > /dev/null # returns when the server closes the connection
+exec 3<&-
+[ $(($(date +%s) - t0)) -le 6 ] || fail "a slow client held a connection for $(($(date +%s) - t0)) s"
+
 echo "== recompute when the store changes"
 login adm admin-password-123 adm.jar > /dev/null
 [ "$(status /api/meta -b adm.jar)" = 200 ] || fail "meta"
@@ -184,6 +192,26 @@ done
 	fail "locked address accepted a login: $(cat body)"
 
 hg_stop_server
+
+if command -v openssl > /dev/null; then
+	echo "== TLS: Secure cookies and HSTS"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 2 \
+		-subj "/CN=127.0.0.1" > /dev/null 2>&1 || fail "openssl"
+	$HG serve --store store --pack pack --data-dir dd --port 0 --tls-cert cert.pem --tls-key key.pem \
+		> tls.out 2> tls.err &
+	tls_pid=$!
+	for _ in $(seq 1 300); do
+		tport=$(sed -n 's|.*listening on https://127.0.0.1:\([0-9]*\)/.*|\1|p' tls.out 2> /dev/null)
+		[ -n "$tport" ] && break
+		sleep 0.1
+	done
+	[ -n "$tport" ] || fail "TLS server did not start: $(cat tls.err)"
+	curl -sk -D tlshdr -o /dev/null "https://127.0.0.1:$tport/login"
+	kill -TERM $tls_pid
+	wait $tls_pid || fail "TLS server exit status"
+	grep -i "^Set-Cookie: hg_pre=" tlshdr | grep -qi "; Secure" || fail "no Secure cookie under TLS"
+	grep -qi "^Strict-Transport-Security" tlshdr || fail "no HSTS under TLS"
+fi
 
 echo "== audit chain"
 $HG audit verify --data-dir dd > out || fail "audit verify on an intact log: $(cat out)"
