@@ -399,3 +399,38 @@ void hg_chart_pyramid(hg_buf *out, const hg_pyramid_chart *c)
 	hg_svg_line(&s, mid, p.y0, mid, p.y1, HG_INK, 1, NULL);
 	hg_svg_end(&s);
 }
+
+/* ---- dumbbell ---- */
+
+void hg_chart_dumbbell(hg_buf *out, const hg_dumbbell_chart *c)
+{
+	double w = c->width > 0 ? c->width : 120, h = c->height > 0 ? c->height : 24;
+	double v[3] = {c->a, c->b, c->ref}, lo = INFINITY, hi = -INFINITY;
+	for (int i = 0; i < 3; i++)
+		if (isfinite(v[i])) {
+			lo = fmin(lo, v[i]);
+			hi = fmax(hi, v[i]);
+		}
+	if (!isfinite(lo)) {
+		lo = 0;
+		hi = 1;
+	}
+	/* zoom on the values: the gap, not the distance from zero, is the point */
+	double span = fmax(hi - lo, 0.05 * fmax(fabs(hi), 1e-9));
+	hg_svg s;
+	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
+	hg_scale sc = {lo - 0.5 * span, hi + 0.5 * span, 8, w - 8};
+	double y = h / 2;
+	hg_svg_line(&s, 8, y, w - 8, y, HG_GRID, 2, NULL);
+	if (isfinite(c->a) && isfinite(c->b))
+		hg_svg_line(&s, hg_scale_map(&sc, c->a), y, hg_scale_map(&sc, c->b), y, HG_INK_SOFT,
+		            3, NULL);
+	if (isfinite(c->ref))
+		hg_svg_line(&s, hg_scale_map(&sc, c->ref), y - 8, hg_scale_map(&sc, c->ref), y + 8,
+		            HG_INK, 2, NULL);
+	if (isfinite(c->b))
+		hg_svg_circle(&s, hg_scale_map(&sc, c->b), y, 6, hg_pal_deprivation5[4], NULL);
+	if (isfinite(c->a))
+		hg_svg_circle(&s, hg_scale_map(&sc, c->a), y, 6, hg_pal_deprivation5[0], NULL);
+	hg_svg_end(&s);
+}

@@ -81,4 +81,15 @@ typedef struct hg_pyramid_chart {
 
 void hg_chart_pyramid(hg_buf *out, const hg_pyramid_chart *c);
 
+/* A compact dumbbell (e.g. the most vs least deprived quintile, with the area as a tick) for
+ * tables: no axes, the scale zoomed on the values (it shows the gap, not magnitudes), so the
+ * values must be shown next to it as text too. */
+typedef struct hg_dumbbell_chart {
+	const char *id, *title, *desc;
+	double a, b, ref;     /* a drawn dark, b light; ref as a tick; NaN = absent */
+	double width, height; /* 0: 120 x 24 */
+} hg_dumbbell_chart;
+
+void hg_chart_dumbbell(hg_buf *out, const hg_dumbbell_chart *c);
+
 #endif

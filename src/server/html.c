@@ -87,6 +87,8 @@ static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
 		hg_nav_item(b, "/", "Overview", "overview", active);
 		hg_nav_item(b, "/population", "Population", "population", active);
 		hg_nav_item(b, "/methods", "Methods and data", "methods", active);
+		if (hg_role_admin(q->sess.user.role))
+			hg_nav_item(b, "/admin", "Administration", "admin", active);
 		hg_buf_puts(b, "</ul></nav>");
 	}
 	hg_buf_puts(b, "</header>");

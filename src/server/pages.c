@@ -153,8 +153,27 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_num(b, s->q5);
 	hg_buf_puts(b, "</td><td class=\"num\"><strong>");
 	hg_num(b, s->gap);
-	hg_buf_printf(b, "</strong></td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>",
-	              s->trend, hg_trend_name(s->trend));
+	hg_buf_puts(b, "</strong></td><td class=\"hg-spark\">");
+	if (isfinite(s->q1) && isfinite(s->q5)) {
+		char id[160], title[400];
+		snprintf(id, sizeof id, "gap-%s", s->ind->id);
+		snprintf(title, sizeof title,
+		         "%s: most deprived quintile %.1f, least deprived %.1f, whole area %.1f",
+		         s->ind->name, s->q1, s->q5, s->value);
+		hg_dumbbell_chart c = {
+		    id,
+		    title,
+		    "Dark dot: most deprived quintile; light dot: least deprived; "
+		    "vertical tick: whole area.",
+		    s->q1,
+		    s->q5,
+		    s->value,
+		    0,
+		    0};
+		hg_chart_dumbbell(b, &c);
+	}
+	hg_buf_printf(b, "</td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>", s->trend,
+	              hg_trend_name(s->trend));
 	hg_buf_puts(b, "<td class=\"num\">");
 	hg_pct(b, s->imd_unknown_pct);
 	hg_buf_puts(b, "</td><td class=\"num\">");
@@ -178,16 +197,19 @@ static void hg_overview(hg_req *q, hg_resp *r)
 		hg_html_text(b, q->sess.user.practice);
 		hg_buf_puts(b, ", only.</p>");
 	}
-	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"overview\">"
-	               "<caption>Latest value, deprivation gap and data completeness by "
-	               "indicator</caption><thead><tr><th scope=\"col\">Indicator</th>"
-	               "<th scope=\"col\">Period end</th><th scope=\"col\" class=\"num\">Value "
-	               "(95% CI)</th><th scope=\"col\" class=\"num\">Most deprived (Q1)</th>"
-	               "<th scope=\"col\" class=\"num\">Least deprived (Q5)</th><th "
-	               "scope=\"col\" class=\"num\">Gap (Q1&minus;Q5)</th><th "
-	               "scope=\"col\">Direction</th><th scope=\"col\" class=\"num\">IMD "
-	               "unknown</th><th scope=\"col\" class=\"num\">Ethnicity not stated</th>"
-	               "</tr></thead><tbody>");
+	hg_buf_puts(b,
+	            "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"overview\">"
+	            "<caption>Latest value, deprivation gap and data completeness by "
+	            "indicator</caption><thead><tr><th scope=\"col\">Indicator</th>"
+	            "<th scope=\"col\">Period end</th><th scope=\"col\" class=\"num\">Value "
+	            "(95% CI)</th><th scope=\"col\" class=\"num\">Most deprived (Q1)</th>"
+	            "<th scope=\"col\" class=\"num\">Least deprived (Q5)</th><th "
+	            "scope=\"col\" class=\"num\">Gap (Q1&minus;Q5)</th><th scope=\"col\">"
+	            "<span class=\"hg-key hg-key-q1\"></span>Q1 <span class=\"hg-key "
+	            "hg-key-q5\"></span>Q5 <span class=\"hg-key hg-key-area\"></span>area</th><th "
+	            "scope=\"col\">Direction</th><th scope=\"col\" class=\"num\">IMD "
+	            "unknown</th><th scope=\"col\" class=\"num\">Ethnicity not stated</th>"
+	            "</tr></thead><tbody>");
 	for (int i = 0; i < q->res->pr->ninds; i++) {
 		hg_ind_summary s;
 		hg_summarise(q->res, &q->sess.user, i, &s);
@@ -753,6 +775,64 @@ static void hg_methods(hg_req *q, hg_resp *r)
 	hg_page_ok(r, 200);
 }
 
+/* ---- administration (admin role) ---- */
+
+static void hg_admin_user(const hg_user *u, long long created, void *arg)
+{
+	hg_buf *b = arg;
+	hg_buf_puts(b, "<tr><th scope=\"row\">");
+	hg_html_text(b, u->username);
+	hg_buf_printf(b, "</th><td>%s</td><td>", hg_role_name(u->role));
+	hg_html_text(b, u->practice);
+	hg_buf_printf(b, "</td><td class=\"num\">%lld</td></tr>", created);
+}
+
+static void hg_admin_audit(long long seq, const char *ts, const char *actor, const char *address,
+                           const char *action, const char *detail, void *arg)
+{
+	hg_buf *b = arg;
+	const char *f[5] = {ts, *actor ? actor : "-", *address ? address : "-", action, detail};
+	hg_buf_printf(b, "<tr><td class=\"num\">%lld</td>", seq);
+	for (int i = 0; i < 5; i++) {
+		hg_buf_puts(b, "<td>");
+		hg_html_text(b, f[i]);
+		hg_buf_puts(b, "</td>");
+	}
+	hg_buf_puts(b, "</tr>");
+}
+
+static void hg_admin(hg_req *q, hg_resp *r)
+{
+	if (!hg_role_admin(q->sess.user.role)) {
+		hg_req_audit(q, "forbidden", "page admin");
+		hg_resp_error(r, 403, "administrators only");
+		return;
+	}
+	hg_buf *b = &r->body;
+	hg_err err = {0};
+	hg_html_begin(b, q, "Administration", "admin");
+	hg_buf_puts(b,
+	            "<h1>Administration</h1><p class=\"hg-lede\">Users are managed with "
+	            "<code>healthgap user</code> on the server; the audit chain is checked with "
+	            "<code>healthgap audit verify</code>.</p><section class=\"hg-card\"><h2>Users"
+	            "</h2><div class=\"hg-table-wrap\"><table class=\"hg-table\"><thead><tr>"
+	            "<th scope=\"col\">User</th><th scope=\"col\">Role</th><th "
+	            "scope=\"col\">Practice</th><th scope=\"col\" class=\"num\">Created "
+	            "(Unix time)</th></tr></thead><tbody>");
+	hg_user_each(&q->srv->db, hg_admin_user, b, &err);
+	hg_buf_puts(b, "</tbody></table></div></section><section class=\"hg-card\"><h2>Latest "
+	               "audit entries</h2><div class=\"hg-table-wrap\"><table class=\"hg-table\" "
+	               "id=\"audit\"><thead><tr><th scope=\"col\" class=\"num\">#</th><th "
+	               "scope=\"col\">Time (UTC)</th><th scope=\"col\">User</th><th "
+	               "scope=\"col\">Address</th><th scope=\"col\">Action</th><th "
+	               "scope=\"col\">Detail</th></tr></thead><tbody>");
+	hg_audit_each(&q->srv->db, 100, hg_admin_audit, b, &err);
+	hg_buf_puts(b, "</tbody></table></div></section>");
+	hg_html_end(b, q);
+	hg_req_audit(q, "view", "page admin");
+	hg_page_ok(r, 200);
+}
+
 int hg_pages_route(hg_req *q, hg_resp *r)
 {
 	const char *p = q->path;
@@ -771,7 +851,7 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 		return 1;
 	}
 	int known = !strcmp(p, "/") || !strcmp(p, "/population") || !strcmp(p, "/methods") ||
-	            !strncmp(p, "/indicators/", 12);
+	            !strcmp(p, "/admin") || !strncmp(p, "/indicators/", 12);
 	if (!known)
 		return 0;
 	if (!q->authed) {
@@ -786,6 +866,8 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 		hg_population(q, r);
 	else if (!strcmp(p, "/methods"))
 		hg_methods(q, r);
+	else if (!strcmp(p, "/admin"))
+		hg_admin(q, r);
 	else
 		hg_indicator_page(q, r, p + 12);
 	return 1;

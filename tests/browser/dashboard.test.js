@@ -98,7 +98,22 @@ async function viewer(browser) {
 	check(r.status() === 403, "viewer page practice breakdown: " + r.status());
 	r = await page.request.get(base + "/download/HYP.csv");
 	check(r.status() === 403, "viewer download: " + r.status());
+	check(await page.locator("nav a[href='/admin']").count() === 0, "a viewer sees the admin link");
+	r = await page.request.get(base + "/admin");
+	check(r.status() === 403, "viewer admin page: " + r.status());
 	await shot(page, "06-viewer-indicator");
+	await ctx.close();
+}
+
+async function admin(browser) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+	const page = await ctx.newPage();
+	await login(page, "adm", "admin-password-123");
+	await page.click("nav a[href='/admin']");
+	await page.waitForURL(base + "/admin");
+	const audit = await page.textContent("#audit");
+	check(audit.includes("login") && audit.includes("download"), "the audit table lacks logins or downloads");
+	await shot(page, "07-admin");
 	await ctx.close();
 }
 
@@ -111,6 +126,7 @@ async function viewer(browser) {
 	try {
 		await analyst(browser);
 		await viewer(browser);
+		await admin(browser);
 		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
 	} finally {
 		await browser.close();
