@@ -1,6 +1,7 @@
 /*
- * pages.c: the server-rendered dashboard: login, overview, indicator,
- * population and methods pages. Data come only from the role-enforcing
+ * pages.c: the server-rendered dashboard: login, overview, population,
+ * methods and administration pages, and the page routes (the indicator page
+ * is in page_indicator.c). Data come only from the role-enforcing
  * query layer (rescache.h); charts from src/report. Pages without a session
  * redirect to /login; forms POST with the session's CSRF token.
  */
@@ -8,6 +9,7 @@
 #include "report/chart.h"
 #include "report/svg.h"
 #include "server/html.h"
+#include "server/pages.h"
 #include "server/summary.h"
 
 #include <math.h>
@@ -15,13 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hg_page_ok(hg_resp *r, int status)
+void hg_page_ok(hg_resp *r, int status)
 {
 	r->status = status;
 	r->ctype = "text/html; charset=utf-8";
 }
 
-static void hg_num(hg_buf *b, double v)
+void hg_page_num(hg_buf *b, double v)
 {
 	char s[32];
 	hg_fmt_value(v, s, sizeof s);
@@ -29,7 +31,7 @@ static void hg_num(hg_buf *b, double v)
 }
 
 /* A count (numerator, denominator): a whole number, "-" when suppressed. */
-static void hg_count(hg_buf *b, double v)
+void hg_page_count(hg_buf *b, double v)
 {
 	char s[32];
 	if (!isfinite(v)) {
@@ -41,21 +43,21 @@ static void hg_count(hg_buf *b, double v)
 }
 
 /* A percentage, or "-" when unknown. */
-static void hg_pct(hg_buf *b, double v)
+void hg_page_pct(hg_buf *b, double v)
 {
-	hg_num(b, v);
+	hg_page_num(b, v);
 	if (isfinite(v))
 		hg_buf_puts(b, "%");
 }
 
-static void hg_num_ci(hg_buf *b, double v, double lo, double hi)
+void hg_page_num_ci(hg_buf *b, double v, double lo, double hi)
 {
-	hg_num(b, v);
+	hg_page_num(b, v);
 	if (isfinite(lo) && isfinite(hi)) {
 		hg_buf_puts(b, " <span class=\"hg-ci\">(");
-		hg_num(b, lo);
+		hg_page_num(b, lo);
 		hg_buf_puts(b, "&ndash;");
-		hg_num(b, hi);
+		hg_page_num(b, hi);
 		hg_buf_puts(b, ")</span>");
 	}
 }
@@ -146,13 +148,13 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_html_text(b, s->ind->id);
 	hg_buf_printf(b, "</span></th><td class=\"hg-date\">%s</td><td class=\"num\">",
 	              s->period_end);
-	hg_num_ci(b, s->value, s->lo95, s->hi95);
+	hg_page_num_ci(b, s->value, s->lo95, s->hi95);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_num(b, s->q1);
+	hg_page_num(b, s->q1);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_num(b, s->q5);
+	hg_page_num(b, s->q5);
 	hg_buf_puts(b, "</td><td class=\"num\"><strong>");
-	hg_num(b, s->gap);
+	hg_page_num(b, s->gap);
 	hg_buf_puts(b, "</strong></td><td class=\"hg-spark\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
 		char id[160], title[400];
@@ -175,9 +177,9 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_printf(b, "</td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>", s->trend,
 	              hg_trend_name(s->trend));
 	hg_buf_puts(b, "<td class=\"num\">");
-	hg_pct(b, s->imd_unknown_pct);
+	hg_page_pct(b, s->imd_unknown_pct);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_pct(b, s->eth_not_stated_pct);
+	hg_page_pct(b, s->eth_not_stated_pct);
 	hg_buf_puts(b, "</td></tr>");
 }
 
@@ -218,350 +220,6 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	hg_buf_puts(b, "</tbody></table></div>");
 	hg_html_end(b, q);
 	hg_req_audit(q, "view", "page overview");
-	hg_page_ok(r, 200);
-}
-
-/* ---- indicator ---- */
-
-static const char *hg_bd_title(const hg_breakdown *bd)
-{
-	if (bd->n != 1)
-		return NULL;
-	switch (bd->kind[0]) {
-	case HG_BD_IMDQ:
-		return "IMD quintile (1 = most deprived)";
-	case HG_BD_IMDD:
-		return "IMD decile (1 = most deprived)";
-	case HG_BD_ETH:
-		return "Ethnic group";
-	case HG_BD_SEX:
-		return "Sex";
-	case HG_BD_AGEBAND:
-		return "Age band (years)";
-	case HG_BD_PRACTICE:
-		return "GP practice";
-	default:
-		return NULL;
-	}
-}
-
-typedef struct hg_ipage {
-	hg_req *q;
-	const hg_indicator *ind;
-	int i;
-	hg_pub_rows rows;
-	const char *period;
-	char unit[96];
-	double all_value;
-} hg_ipage;
-
-static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
-{
-	const hg_breakdown *d = &ip->ind->bds[bd];
-	const char *title = hg_bd_title(d);
-	if (!title)
-		return;
-	size_t n = 0;
-	hg_bar *bars = hg_xcalloc(ip->rows.n + 1, sizeof *bars);
-	for (size_t k = 0; k < ip->rows.n; k++) {
-		const hg_pub_row *x = &ip->rows.rows[k];
-		if (x->bd != bd || !strcmp(x->category, "Unknown"))
-			continue;
-		bars[n++] = (hg_bar){x->category, x->value, x->lo95, x->hi95, x->suppressed};
-	}
-	char id[64], ctitle[300], desc[400];
-	snprintf(id, sizeof id, "chart-%s", d->name);
-	snprintf(ctitle, sizeof ctitle, "%s by %s", ip->ind->name, title);
-	snprintf(desc, sizeof desc,
-	         "Bar chart of %s for each category of %s, with 95%% confidence intervals as "
-	         "whiskers and the whole area as a dashed line. The same figures are in the "
-	         "table below.",
-	         ip->unit, title);
-	int ordered = d->kind[0] == HG_BD_IMDQ || d->kind[0] == HG_BD_IMDD;
-	hg_bar_chart c = {.id = id,
-	                  .title = ctitle,
-	                  .desc = desc,
-	                  .value_label = ip->unit,
-	                  .cat_label = title,
-	                  .bars = bars,
-	                  .n = n,
-	                  .ref = ip->all_value,
-	                  .ref_label = "Whole area",
-	                  .palette = ordered ? HG_PAL_DEPRIVATION : HG_PAL_SINGLE,
-	                  .vertical = ordered || d->kind[0] == HG_BD_SEX,
-	                  .width = 560,
-	                  .from_zero = 1};
-	hg_buf_printf(b, "<section class=\"hg-card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">",
-	              d->name, d->name);
-	hg_html_text(b, title);
-	hg_buf_puts(b, "</h2><figure>");
-	hg_chart_bars(b, &c);
-	hg_buf_puts(b, "</figure></section>");
-	free(bars);
-}
-
-/* Series of one category of a breakdown over all periods (the time-series chart). */
-static size_t hg_ip_series(hg_ipage *ip, const char *bd, const char *cat, hg_ts_point *pts)
-{
-	hg_pub_rows p;
-	hg_query_spec spec = {ip->ind->id, bd, "all"};
-	hg_err err = {0};
-	size_t n = 0;
-	if (hg_results_query(ip->q->res, &ip->q->sess.user, &spec, &p, &err) != HG_Q_OK)
-		return 0;
-	for (size_t k = 0; k < p.n && n < (size_t)ip->ind->nperiods; k++) {
-		const hg_pub_row *x = &p.rows[k];
-		if (strcmp(x->category, cat))
-			continue;
-		/* labels point into ind->periods via a static buffer per point */
-		pts[n] = (hg_ts_point){NULL, x->value, x->lo95, x->hi95, x->suppressed};
-		n++;
-	}
-	hg_pub_rows_free(&p);
-	return n;
-}
-
-static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
-{
-	int np = ip->ind->nperiods;
-	if (np < 2)
-		return;
-	hg_ts_point *pts = hg_xcalloc((size_t)np * 3, sizeof *pts);
-	char(*labels)[11] = hg_xcalloc((size_t)np, 11);
-	for (int j = 0; j < np; j++)
-		hg_date_format(ip->ind->periods[j].end, labels[j]);
-	hg_ts_series se[3];
-	size_t ns = 0;
-	int prac = ip->q->sess.user.role == HG_ROLE_PRACTICE;
-	const char *specs[3][3] = {{"all", "All", "Whole area"},
-	                           {prac ? "practice" : "imd_quintile",
-	                            prac ? ip->q->sess.user.practice : "1",
-	                            prac ? "Your practice" : "Most deprived quintile (Q1)"},
-	                           {"imd_quintile", "5", "Least deprived quintile (Q5)"}};
-	for (int k = 0; k < 3; k++) {
-		hg_ts_point *p = pts + (size_t)np * ns;
-		size_t n = hg_ip_series(ip, specs[k][0], specs[k][1], p);
-		if (n != (size_t)np)
-			continue;
-		for (int j = 0; j < np; j++)
-			p[j].label = labels[j];
-		se[ns++] = (hg_ts_series){specs[k][2], p, n};
-	}
-	char title[300];
-	snprintf(title, sizeof title, "%s over time", ip->ind->name);
-	hg_ts_chart c = {"chart-trend",
-	                 title,
-	                 "Line chart of the value in each period with its 95% confidence "
-	                 "interval as a shaded band, for the whole area and the most and least "
-	                 "deprived quintiles.",
-	                 ip->unit,
-	                 "Period end",
-	                 se,
-	                 ns,
-	                 1120,
-	                 340,
-	                 1};
-	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-trend\"><h2 "
-	               "id=\"h-trend\">Trend</h2><figure>");
-	if (ns)
-		hg_chart_timeseries(b, &c);
-	hg_buf_puts(b, "</figure></section>");
-	free(pts);
-	free(labels);
-}
-
-static void hg_ip_table(hg_ipage *ip, hg_buf *b)
-{
-	hg_buf_printf(b,
-	              "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-table\"><h2 "
-	              "id=\"h-table\">Table</h2><details><summary>Show all %zu figures of this "
-	              "page</summary>",
-	              ip->rows.n);
-	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table "
-	               "class=\"hg-table\" id=\"data-table\"><caption>Every figure shown on this "
-	               "page (the downloads hold exactly these rows)</caption><thead><tr><th "
-	               "scope=\"col\">Breakdown</th><th scope=\"col\">Category</th><th "
-	               "scope=\"col\" class=\"num\">Numerator</th><th scope=\"col\" "
-	               "class=\"num\">Denominator</th><th scope=\"col\" class=\"num\">Value</th>"
-	               "<th scope=\"col\" class=\"num\">95% CI</th><th scope=\"col\">Note</th>"
-	               "</tr></thead><tbody>");
-	for (size_t k = 0; k < ip->rows.n; k++) {
-		const hg_pub_row *x = &ip->rows.rows[k];
-		hg_buf_puts(b, "<tr><td>");
-		hg_html_text(b, x->breakdown);
-		hg_buf_puts(b, "</td><th scope=\"row\">");
-		hg_html_text(b, x->category);
-		hg_buf_puts(b, "</th><td class=\"num\">");
-		hg_count(b, x->num);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_count(b, x->den);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_num(b, x->value);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		if (!x->suppressed) {
-			hg_num(b, x->lo95);
-			hg_buf_puts(b, "&ndash;");
-			hg_num(b, x->hi95);
-		}
-		hg_buf_puts(b, "</td><td>");
-		hg_html_text(b, x->suppressed ? "suppressed" : x->note ? x->note : "");
-		hg_buf_puts(b, "</td></tr>");
-	}
-	hg_buf_puts(b, "</tbody></table></div></details></section>");
-}
-
-static const char *hg_method_text(int type)
-{
-	switch (type) {
-	case HG_IND_PROPORTION:
-		return "Proportion of the denominator meeting the numerator; 95% and 99.8% "
-		       "confidence intervals by the Wilson score method.";
-	case HG_IND_RATE:
-		return "Crude rate per the stated population; confidence intervals by Byar's "
-		       "method (exact for small counts).";
-	case HG_IND_DSR:
-		return "Directly standardised rate to the 2013 European Standard Population (19 "
-		       "age bands); confidence intervals by Dobson's method.";
-	case HG_IND_MEAN:
-		return "Mean value; confidence intervals from the t distribution.";
-	case HG_IND_COUNT:
-		return "Count of people; confidence intervals by Byar's method.";
-	default:
-		return "Life expectancy at birth by Chiang's method (abridged life table, 20 "
-		       "age bands).";
-	}
-}
-
-static void hg_ip_head(hg_ipage *ip, hg_buf *b)
-{
-	hg_buf_puts(b, "<p class=\"hg-crumb\"><a href=\"/\">Overview</a> &rsaquo; ");
-	hg_html_text(b, ip->ind->id);
-	hg_buf_puts(b, "</p><h1>");
-	hg_html_text(b, ip->ind->name);
-	hg_buf_puts(b, "</h1><form method=\"get\" class=\"hg-filters\"><label "
-	               "for=\"period\">Period ending</label><select id=\"period\" "
-	               "name=\"period\" data-autosubmit>");
-	for (int j = ip->ind->nperiods - 1; j >= 0; j--) {
-		char d[11];
-		hg_date_format(ip->ind->periods[j].end, d);
-		int sel = ip->period ? !strcmp(ip->period, d) : j == ip->ind->nperiods - 1;
-		hg_buf_printf(b, "<option value=\"%s\"%s>%s</option>", d, sel ? " selected" : "",
-		              d);
-	}
-	hg_buf_puts(b, "</select><button type=\"submit\" class=\"hg-btn hg-btn-small\">Show"
-	               "</button>");
-	if (hg_role_downloads(ip->q->sess.user.role)) {
-		for (int k = 0; k < 2; k++) {
-			hg_buf_printf(b, "<a class=\"hg-btn hg-btn-secondary\" download "
-			                 "href=\"/download/");
-			hg_html_urlenc(b, ip->ind->id);
-			hg_buf_printf(b, ".%s?period=", k ? "xlsx" : "csv");
-			hg_html_urlenc(b, ip->period ? ip->period : "latest");
-			hg_buf_printf(b, "\" id=\"download-%s\">Download %s</a>",
-			              k ? "xlsx" : "csv", k ? "XLSX" : "CSV");
-		}
-	}
-	hg_buf_puts(b, "</form>");
-}
-
-static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
-{
-	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
-	hg_html_text(b, label);
-	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
-	hg_num(b, v);
-	hg_buf_puts(b, "</span>");
-	if (extra) {
-		hg_buf_puts(b, "<span class=\"hg-stat-label\">");
-		hg_html_text(b, extra);
-		hg_buf_puts(b, "</span>");
-	}
-	hg_buf_puts(b, "</div>");
-}
-
-/* The headline of the latest period (from the same role-enforced query layer). */
-static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
-{
-	hg_ind_summary s;
-	char ci[96], l[32], h[32];
-	hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
-	hg_fmt_value(s.lo95, l, sizeof l);
-	hg_fmt_value(s.hi95, h, sizeof h);
-	snprintf(ci, sizeof ci, "95%% CI %s to %s", l, h);
-	hg_buf_puts(b, "<div class=\"hg-stats hg-headline\" aria-label=\"Latest period\">");
-	hg_stat(b, strcmp(s.scope, "area") ? "Your practice, latest" : "Whole area, latest",
-	        s.value, ci);
-	if (isfinite(s.q1) || isfinite(s.q5)) {
-		hg_stat(b, "Most deprived quintile", s.q1, NULL);
-		hg_stat(b, "Least deprived quintile", s.q5, NULL);
-		hg_stat(b, "Gap (Q1 minus Q5)", s.gap, NULL);
-	}
-	hg_buf_printf(b,
-	              "<div class=\"hg-stat\"><span class=\"hg-stat-label\">Since the "
-	              "previous period</span><span class=\"hg-trend hg-trend-%d\">%s</span>"
-	              "</div></div>",
-	              s.trend, hg_trend_name(s.trend));
-}
-
-static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
-{
-	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-def\"><h2 "
-	               "id=\"h-def\">Definition and method</h2><dl class=\"hg-dl\"><dt>Indicator"
-	               "</dt><dd>");
-	hg_html_text(b, ip->ind->id);
-	hg_buf_puts(b, ": ");
-	hg_html_text(b, ip->ind->name);
-	hg_buf_printf(b, "</dd><dt>Measure</dt><dd>%s</dd><dt>Method</dt><dd>",
-	              hg_ind_type_names[ip->ind->type]);
-	hg_html_text(b, hg_method_text(ip->ind->type));
-	hg_buf_puts(b, "</dd><dt>Source definition</dt><dd>");
-	hg_html_text(b, ip->ind->source ? ip->ind->source : "local definition");
-	hg_buf_puts(b, "</dd>");
-	if (ip->ind->note) {
-		hg_buf_puts(b, "<dt>Deviation from the source</dt><dd>");
-		hg_html_text(b, ip->ind->note);
-		hg_buf_puts(b, "</dd>");
-	}
-	hg_buf_printf(b,
-	              "<dt>Disclosure control</dt><dd>Counts of 1 to %d suppressed, others "
-	              "rounded to the nearest 5; values computed from rounded counts; a second "
-	              "cell suppressed where one could be recovered by subtraction.</dd></dl>"
-	              "</section>",
-	              ip->q->res->sdc_k);
-}
-
-static void hg_indicator_page(hg_req *q, hg_resp *r, const char *id)
-{
-	hg_ipage ip = {.q = q, .period = hg_req_arg(q, "period"), .all_value = NAN};
-	hg_query_spec spec = {id, hg_req_arg(q, "breakdown"), ip.period};
-	hg_err err = {0};
-	int rc = hg_results_query(q->res, &q->sess.user, &spec, &ip.rows, &err);
-	if (rc != HG_Q_OK) {
-		hg_resp_error(r, rc, err.msg);
-		return;
-	}
-	ip.i = hg_results_find(q->res, id);
-	ip.ind = q->res->pr->inds[ip.i].ind;
-	hg_value_unit(ip.ind, ip.unit, sizeof ip.unit);
-	for (size_t k = 0; k < ip.rows.n; k++)
-		if (ip.rows.rows[k].bd == 0 && !ip.rows.rows[k].suppressed)
-			ip.all_value = ip.rows.rows[k].value;
-	hg_buf *b = &r->body;
-	hg_html_begin(b, q, ip.ind->name, "overview");
-	hg_ip_head(&ip, b);
-	hg_ip_headline(&ip, b);
-	hg_buf_puts(b, "<div class=\"hg-grid\">");
-	hg_ip_timeseries(&ip, b);
-	for (int bd = 1; bd < ip.ind->nbds; bd++)
-		if (hg_results_bd_allowed(q->res, &q->sess.user, ip.i, bd))
-			hg_ip_chart(&ip, b, bd);
-	hg_ip_table(&ip, b);
-	hg_ip_definition(&ip, b);
-	hg_buf_puts(b, "</div>");
-	hg_html_end(b, q);
-	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s", id,
-	             ip.period ? ip.period : "latest");
-	hg_pub_rows_free(&ip.rows);
 	hg_page_ok(r, 200);
 }
 
@@ -673,13 +331,13 @@ static void hg_pop_completeness(hg_buf *b, json_t *pop)
 	               "Data completeness</h2><div class=\"hg-stats\"><div class=\"hg-stat\">"
 	               "<span class=\"hg-stat-label\">Registered population</span><span "
 	               "class=\"hg-stat-value\">");
-	hg_num(b, hg_jd(json_object_get(c, "registered")));
+	hg_page_num(b, hg_jd(json_object_get(c, "registered")));
 	hg_buf_puts(b, "</span></div><div class=\"hg-stat\"><span class=\"hg-stat-label\">"
 	               "Ethnicity not stated</span><span class=\"hg-stat-value\">");
-	hg_num(b, hg_jd(json_object_get(c, "ethnicity_not_stated_pct")));
+	hg_page_num(b, hg_jd(json_object_get(c, "ethnicity_not_stated_pct")));
 	hg_buf_puts(b, "%</span></div><div class=\"hg-stat\"><span class=\"hg-stat-label\">"
 	               "LSOA or IMD unknown</span><span class=\"hg-stat-value\">");
-	hg_num(b, hg_jd(json_object_get(c, "imd_unknown_pct")));
+	hg_page_num(b, hg_jd(json_object_get(c, "imd_unknown_pct")));
 	hg_buf_puts(b, "%</span></div></div><p class=\"hg-note\">People whose ethnicity is not "
 	               "stated, or whose address cannot be placed in an IMD neighbourhood, are "
 	               "missing from those breakdowns: gaps may be understated where these are "
@@ -869,6 +527,6 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 	else if (!strcmp(p, "/admin"))
 		hg_admin(q, r);
 	else
-		hg_indicator_page(q, r, p + 12);
+		hg_page_indicator(q, r, p + 12);
 	return 1;
 }

@@ -1,0 +1,362 @@
+/*
+ * page_indicator.c: the indicator page: title, period filter and downloads,
+ * headline figures, then its sections (hg_ip_sections): the trend with CIs,
+ * one chart per breakdown the role may see, the table of every figure shown
+ * (what the downloads hold), and the definition and method. Extend it by
+ * adding a section (see hg_ip_sections and pages.h).
+ */
+#include "lang/lang.h"
+#include "report/chart.h"
+#include "report/svg.h"
+#include "server/html.h"
+#include "server/pages.h"
+#include "server/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *hg_bd_title(const hg_breakdown *bd)
+{
+	if (bd->n != 1)
+		return NULL;
+	switch (bd->kind[0]) {
+	case HG_BD_IMDQ:
+		return "IMD quintile (1 = most deprived)";
+	case HG_BD_IMDD:
+		return "IMD decile (1 = most deprived)";
+	case HG_BD_ETH:
+		return "Ethnic group";
+	case HG_BD_SEX:
+		return "Sex";
+	case HG_BD_AGEBAND:
+		return "Age band (years)";
+	case HG_BD_PRACTICE:
+		return "GP practice";
+	default:
+		return NULL;
+	}
+}
+
+static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
+{
+	const hg_breakdown *d = &ip->ind->bds[bd];
+	const char *title = hg_bd_title(d);
+	if (!title)
+		return;
+	size_t n = 0;
+	hg_bar *bars = hg_xcalloc(ip->rows.n + 1, sizeof *bars);
+	for (size_t k = 0; k < ip->rows.n; k++) {
+		const hg_pub_row *x = &ip->rows.rows[k];
+		if (x->bd != bd || !strcmp(x->category, "Unknown"))
+			continue;
+		bars[n++] = (hg_bar){x->category, x->value, x->lo95, x->hi95, x->suppressed};
+	}
+	char id[64], ctitle[300], desc[400];
+	snprintf(id, sizeof id, "chart-%s", d->name);
+	snprintf(ctitle, sizeof ctitle, "%s by %s", ip->ind->name, title);
+	snprintf(desc, sizeof desc,
+	         "Bar chart of %s for each category of %s, with 95%% confidence intervals as "
+	         "whiskers and the whole area as a dashed line. The same figures are in the "
+	         "table below.",
+	         ip->unit, title);
+	int ordered = d->kind[0] == HG_BD_IMDQ || d->kind[0] == HG_BD_IMDD;
+	hg_bar_chart c = {.id = id,
+	                  .title = ctitle,
+	                  .desc = desc,
+	                  .value_label = ip->unit,
+	                  .cat_label = title,
+	                  .bars = bars,
+	                  .n = n,
+	                  .ref = ip->all_value,
+	                  .ref_label = "Whole area",
+	                  .palette = ordered ? HG_PAL_DEPRIVATION : HG_PAL_SINGLE,
+	                  .vertical = ordered || d->kind[0] == HG_BD_SEX,
+	                  .width = 560,
+	                  .from_zero = 1};
+	hg_buf_printf(b, "<section class=\"hg-card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">",
+	              d->name, d->name);
+	hg_html_text(b, title);
+	hg_buf_puts(b, "</h2><figure>");
+	hg_chart_bars(b, &c);
+	hg_buf_puts(b, "</figure></section>");
+	free(bars);
+}
+
+/* Series of one category of a breakdown over all periods (the time-series chart). */
+static size_t hg_ip_series(hg_ipage *ip, const char *bd, const char *cat, hg_ts_point *pts)
+{
+	hg_pub_rows p;
+	hg_query_spec spec = {ip->ind->id, bd, "all"};
+	hg_err err = {0};
+	size_t n = 0;
+	if (hg_results_query(ip->q->res, &ip->q->sess.user, &spec, &p, &err) != HG_Q_OK)
+		return 0;
+	for (size_t k = 0; k < p.n && n < (size_t)ip->ind->nperiods; k++) {
+		const hg_pub_row *x = &p.rows[k];
+		if (strcmp(x->category, cat))
+			continue;
+		/* labels point into ind->periods via a static buffer per point */
+		pts[n] = (hg_ts_point){NULL, x->value, x->lo95, x->hi95, x->suppressed};
+		n++;
+	}
+	hg_pub_rows_free(&p);
+	return n;
+}
+
+static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
+{
+	int np = ip->ind->nperiods;
+	if (np < 2)
+		return;
+	hg_ts_point *pts = hg_xcalloc((size_t)np * 3, sizeof *pts);
+	char(*labels)[11] = hg_xcalloc((size_t)np, 11);
+	for (int j = 0; j < np; j++)
+		hg_date_format(ip->ind->periods[j].end, labels[j]);
+	hg_ts_series se[3];
+	size_t ns = 0;
+	int prac = ip->q->sess.user.role == HG_ROLE_PRACTICE;
+	const char *specs[3][3] = {{"all", "All", "Whole area"},
+	                           {prac ? "practice" : "imd_quintile",
+	                            prac ? ip->q->sess.user.practice : "1",
+	                            prac ? "Your practice" : "Most deprived quintile (Q1)"},
+	                           {"imd_quintile", "5", "Least deprived quintile (Q5)"}};
+	for (int k = 0; k < 3; k++) {
+		hg_ts_point *p = pts + (size_t)np * ns;
+		size_t n = hg_ip_series(ip, specs[k][0], specs[k][1], p);
+		if (n != (size_t)np)
+			continue;
+		for (int j = 0; j < np; j++)
+			p[j].label = labels[j];
+		se[ns++] = (hg_ts_series){specs[k][2], p, n};
+	}
+	char title[300];
+	snprintf(title, sizeof title, "%s over time", ip->ind->name);
+	hg_ts_chart c = {"chart-trend",
+	                 title,
+	                 "Line chart of the value in each period with its 95% confidence "
+	                 "interval as a shaded band, for the whole area and the most and least "
+	                 "deprived quintiles.",
+	                 ip->unit,
+	                 "Period end",
+	                 se,
+	                 ns,
+	                 1120,
+	                 340,
+	                 1};
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-trend\"><h2 "
+	               "id=\"h-trend\">Trend</h2><figure>");
+	if (ns)
+		hg_chart_timeseries(b, &c);
+	hg_buf_puts(b, "</figure></section>");
+	free(pts);
+	free(labels);
+}
+
+static void hg_ip_table(hg_ipage *ip, hg_buf *b)
+{
+	hg_buf_printf(b,
+	              "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-table\"><h2 "
+	              "id=\"h-table\">Table</h2><details><summary>Show all %zu figures of this "
+	              "page</summary>",
+	              ip->rows.n);
+	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table "
+	               "class=\"hg-table\" id=\"data-table\"><caption>Every figure shown on this "
+	               "page (the downloads hold exactly these rows)</caption><thead><tr><th "
+	               "scope=\"col\">Breakdown</th><th scope=\"col\">Category</th><th "
+	               "scope=\"col\" class=\"num\">Numerator</th><th scope=\"col\" "
+	               "class=\"num\">Denominator</th><th scope=\"col\" class=\"num\">Value</th>"
+	               "<th scope=\"col\" class=\"num\">95% CI</th><th scope=\"col\">Note</th>"
+	               "</tr></thead><tbody>");
+	for (size_t k = 0; k < ip->rows.n; k++) {
+		const hg_pub_row *x = &ip->rows.rows[k];
+		hg_buf_puts(b, "<tr><td>");
+		hg_html_text(b, x->breakdown);
+		hg_buf_puts(b, "</td><th scope=\"row\">");
+		hg_html_text(b, x->category);
+		hg_buf_puts(b, "</th><td class=\"num\">");
+		hg_page_count(b, x->num);
+		hg_buf_puts(b, "</td><td class=\"num\">");
+		hg_page_count(b, x->den);
+		hg_buf_puts(b, "</td><td class=\"num\">");
+		hg_page_num(b, x->value);
+		hg_buf_puts(b, "</td><td class=\"num\">");
+		if (!x->suppressed) {
+			hg_page_num(b, x->lo95);
+			hg_buf_puts(b, "&ndash;");
+			hg_page_num(b, x->hi95);
+		}
+		hg_buf_puts(b, "</td><td>");
+		hg_html_text(b, x->suppressed ? "suppressed" : x->note ? x->note : "");
+		hg_buf_puts(b, "</td></tr>");
+	}
+	hg_buf_puts(b, "</tbody></table></div></details></section>");
+}
+
+static const char *hg_method_text(int type)
+{
+	switch (type) {
+	case HG_IND_PROPORTION:
+		return "Proportion of the denominator meeting the numerator; 95% and 99.8% "
+		       "confidence intervals by the Wilson score method.";
+	case HG_IND_RATE:
+		return "Crude rate per the stated population; confidence intervals by Byar's "
+		       "method (exact for small counts).";
+	case HG_IND_DSR:
+		return "Directly standardised rate to the 2013 European Standard Population (19 "
+		       "age bands); confidence intervals by Dobson's method.";
+	case HG_IND_MEAN:
+		return "Mean value; confidence intervals from the t distribution.";
+	case HG_IND_COUNT:
+		return "Count of people; confidence intervals by Byar's method.";
+	default:
+		return "Life expectancy at birth by Chiang's method (abridged life table, 20 "
+		       "age bands).";
+	}
+}
+
+static void hg_ip_head(hg_ipage *ip, hg_buf *b)
+{
+	hg_buf_puts(b, "<p class=\"hg-crumb\"><a href=\"/\">Overview</a> &rsaquo; ");
+	hg_html_text(b, ip->ind->id);
+	hg_buf_puts(b, "</p><h1>");
+	hg_html_text(b, ip->ind->name);
+	hg_buf_puts(b, "</h1><form method=\"get\" class=\"hg-filters\"><label "
+	               "for=\"period\">Period ending</label><select id=\"period\" "
+	               "name=\"period\" data-autosubmit>");
+	for (int j = ip->ind->nperiods - 1; j >= 0; j--) {
+		char d[11];
+		hg_date_format(ip->ind->periods[j].end, d);
+		int sel = ip->period ? !strcmp(ip->period, d) : j == ip->ind->nperiods - 1;
+		hg_buf_printf(b, "<option value=\"%s\"%s>%s</option>", d, sel ? " selected" : "",
+		              d);
+	}
+	hg_buf_puts(b, "</select><button type=\"submit\" class=\"hg-btn hg-btn-small\">Show"
+	               "</button>");
+	if (hg_role_downloads(ip->q->sess.user.role)) {
+		for (int k = 0; k < 2; k++) {
+			hg_buf_printf(b, "<a class=\"hg-btn hg-btn-secondary\" download "
+			                 "href=\"/download/");
+			hg_html_urlenc(b, ip->ind->id);
+			hg_buf_printf(b, ".%s?period=", k ? "xlsx" : "csv");
+			hg_html_urlenc(b, ip->period ? ip->period : "latest");
+			hg_buf_printf(b, "\" id=\"download-%s\">Download %s</a>",
+			              k ? "xlsx" : "csv", k ? "XLSX" : "CSV");
+		}
+	}
+	hg_buf_puts(b, "</form>");
+}
+
+static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
+{
+	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
+	hg_html_text(b, label);
+	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
+	hg_page_num(b, v);
+	hg_buf_puts(b, "</span>");
+	if (extra) {
+		hg_buf_puts(b, "<span class=\"hg-stat-label\">");
+		hg_html_text(b, extra);
+		hg_buf_puts(b, "</span>");
+	}
+	hg_buf_puts(b, "</div>");
+}
+
+/* The headline of the latest period (from the same role-enforced query layer). */
+static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
+{
+	hg_ind_summary s;
+	char ci[96], l[32], h[32];
+	hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
+	hg_fmt_value(s.lo95, l, sizeof l);
+	hg_fmt_value(s.hi95, h, sizeof h);
+	snprintf(ci, sizeof ci, "95%% CI %s to %s", l, h);
+	hg_buf_puts(b, "<div class=\"hg-stats hg-headline\" aria-label=\"Latest period\">");
+	hg_stat(b, strcmp(s.scope, "area") ? "Your practice, latest" : "Whole area, latest",
+	        s.value, ci);
+	if (isfinite(s.q1) || isfinite(s.q5)) {
+		hg_stat(b, "Most deprived quintile", s.q1, NULL);
+		hg_stat(b, "Least deprived quintile", s.q5, NULL);
+		hg_stat(b, "Gap (Q1 minus Q5)", s.gap, NULL);
+	}
+	hg_buf_printf(b,
+	              "<div class=\"hg-stat\"><span class=\"hg-stat-label\">Since the "
+	              "previous period</span><span class=\"hg-trend hg-trend-%d\">%s</span>"
+	              "</div></div>",
+	              s.trend, hg_trend_name(s.trend));
+}
+
+static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
+{
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-def\"><h2 "
+	               "id=\"h-def\">Definition and method</h2><dl class=\"hg-dl\"><dt>Indicator"
+	               "</dt><dd>");
+	hg_html_text(b, ip->ind->id);
+	hg_buf_puts(b, ": ");
+	hg_html_text(b, ip->ind->name);
+	hg_buf_printf(b, "</dd><dt>Measure</dt><dd>%s</dd><dt>Method</dt><dd>",
+	              hg_ind_type_names[ip->ind->type]);
+	hg_html_text(b, hg_method_text(ip->ind->type));
+	hg_buf_puts(b, "</dd><dt>Source definition</dt><dd>");
+	hg_html_text(b, ip->ind->source ? ip->ind->source : "local definition");
+	hg_buf_puts(b, "</dd>");
+	if (ip->ind->note) {
+		hg_buf_puts(b, "<dt>Deviation from the source</dt><dd>");
+		hg_html_text(b, ip->ind->note);
+		hg_buf_puts(b, "</dd>");
+	}
+	hg_buf_printf(b,
+	              "<dt>Disclosure control</dt><dd>Counts of 1 to %d suppressed, others "
+	              "rounded to the nearest 5; values computed from rounded counts; a second "
+	              "cell suppressed where one could be recovered by subtraction.</dd></dl>"
+	              "</section>",
+	              ip->q->res->sdc_k);
+}
+
+/* Every breakdown the role may see, one chart each ("all" is the reference line). */
+static void hg_ip_breakdowns(hg_ipage *ip, hg_buf *b)
+{
+	for (int bd = 1; bd < ip->ind->nbds; bd++)
+		if (hg_results_bd_allowed(ip->q->res, &ip->q->sess.user, ip->i, bd))
+			hg_ip_chart(ip, b, bd);
+}
+
+/* The page's sections, in order, after the title, filters and headline figures. To add a
+ * section (e.g. the SII chart, SPC chart, funnel plot or gap table of issue 6), write an
+ * hg_ip_section in its own file, declare it in pages.h and list it here. Each section is a
+ * card (<section class="hg-card">, "hg-wide" for full width) with an h2, and takes its
+ * data only from the role-enforcing query layer (rescache.h) or ip->rows. */
+static const hg_ip_section hg_ip_sections[] = {hg_ip_timeseries, hg_ip_breakdowns, hg_ip_table,
+                                               hg_ip_definition};
+
+void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
+{
+	hg_ipage ip = {.q = q, .period = hg_req_arg(q, "period"), .all_value = NAN};
+	hg_query_spec spec = {id, hg_req_arg(q, "breakdown"), ip.period};
+	hg_err err = {0};
+	int rc = hg_results_query(q->res, &q->sess.user, &spec, &ip.rows, &err);
+	if (rc != HG_Q_OK) {
+		hg_resp_error(r, rc, err.msg);
+		return;
+	}
+	ip.i = hg_results_find(q->res, id);
+	ip.ind = q->res->pr->inds[ip.i].ind;
+	hg_value_unit(ip.ind, ip.unit, sizeof ip.unit);
+	for (size_t k = 0; k < ip.rows.n; k++)
+		if (ip.rows.rows[k].bd == 0 && !ip.rows.rows[k].suppressed)
+			ip.all_value = ip.rows.rows[k].value;
+	hg_buf *b = &r->body;
+	hg_html_begin(b, q, ip.ind->name, "overview");
+	hg_ip_head(&ip, b);
+	hg_ip_headline(&ip, b);
+	hg_buf_puts(b, "<div class=\"hg-grid\">");
+	for (size_t k = 0; k < sizeof hg_ip_sections / sizeof hg_ip_sections[0]; k++)
+		hg_ip_sections[k](&ip, b);
+	hg_buf_puts(b, "</div>");
+	hg_html_end(b, q);
+	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s", id,
+	             ip.period ? ip.period : "latest");
+	hg_pub_rows_free(&ip.rows);
+	hg_page_ok(r, 200);
+}

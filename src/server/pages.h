@@ -1,0 +1,38 @@
+/*
+ * pages.h: what the dashboard's page files share (internal to src/server):
+ * number formatting for HTML, and the indicator page's context and section
+ * type, so a new section of the indicator page can live in its own file.
+ */
+#ifndef HG_SRV_PAGES_H
+#define HG_SRV_PAGES_H
+
+#include "server/srv.h"
+
+/* Mark r as an HTML page with this status. */
+void hg_page_ok(hg_resp *r, int status);
+/* A value (1 decimal, thousands separated), "-" when missing. */
+void hg_page_num(hg_buf *b, double v);
+/* A count as a whole number, "-" when missing or suppressed. */
+void hg_page_count(hg_buf *b, double v);
+/* A percentage with "%", or "-". */
+void hg_page_pct(hg_buf *b, double v);
+/* A value with its CI in a smaller span. */
+void hg_page_num_ci(hg_buf *b, double v, double lo, double hi);
+
+/* The indicator page being built. */
+typedef struct hg_ipage {
+	hg_req *q;
+	const hg_indicator *ind;
+	int i;            /* indicator index in q->res */
+	hg_pub_rows rows; /* every row the page shows (the period chosen, the role's breakdowns) */
+	const char *period; /* the period parameter, NULL for the latest */
+	char unit[96];      /* value axis label with units */
+	double all_value;   /* the whole area's value, NaN if suppressed */
+} hg_ipage;
+
+/* One section of the indicator page: appends a card to b. */
+typedef void (*hg_ip_section)(hg_ipage *ip, hg_buf *b);
+
+void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
+
+#endif
