@@ -122,9 +122,12 @@ static int hg_user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
 		         ? hg_user_add(db, o->name, o->role, o->practice, pw, err)
 		         : hg_user_passwd(db, o->name, pw, err);
 		memset(pw, 0, sizeof pw);
-		snprintf(detail, sizeof detail, "user=%s role=%s%s%s", o->name,
-		         hg_role_name(o->role), o->practice ? " practice=" : "",
-		         o->practice ? o->practice : "");
+		if (o->role)
+			snprintf(detail, sizeof detail, "user=%s role=%s%s%s", o->name,
+			         hg_role_name(o->role), o->practice ? " practice=" : "",
+			         o->practice ? o->practice : "");
+		else
+			snprintf(detail, sizeof detail, "user=%s", o->name);
 	} else {
 		return hg_err_set(err, HG_EUSAGE,
 		                  "unknown command '%s' (add, remove, list, passwd)", o->verb);

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void hg_page_ok(hg_resp *r, int status)
 {
@@ -442,7 +443,12 @@ static void hg_admin_user(const hg_user *u, long long created, void *arg)
 	hg_html_text(b, u->username);
 	hg_buf_printf(b, "</th><td>%s</td><td>", hg_role_name(u->role));
 	hg_html_text(b, u->practice);
-	hg_buf_printf(b, "</td><td class=\"num\">%lld</td></tr>", created);
+	char when[32];
+	time_t t = (time_t)created;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	hg_buf_printf(b, "</td><td>%s</td></tr>", when);
 }
 
 static void hg_admin_audit(long long seq, const char *ts, const char *actor, const char *address,
@@ -475,8 +481,8 @@ static void hg_admin(hg_req *q, hg_resp *r)
 	            "<code>healthgap audit verify</code>.</p><section class=\"hg-card\"><h2>Users"
 	            "</h2><div class=\"hg-table-wrap\"><table class=\"hg-table\"><thead><tr>"
 	            "<th scope=\"col\">User</th><th scope=\"col\">Role</th><th "
-	            "scope=\"col\">Practice</th><th scope=\"col\" class=\"num\">Created "
-	            "(Unix time)</th></tr></thead><tbody>");
+	            "scope=\"col\">Practice</th><th scope=\"col\">Created (UTC)</th></tr>"
+	            "</thead><tbody>");
 	hg_user_each(&q->srv->db, hg_admin_user, b, &err);
 	hg_buf_puts(b, "</tbody></table></div></section><section class=\"hg-card\"><h2>Latest "
 	               "audit entries</h2><div class=\"hg-table-wrap\"><table class=\"hg-table\" "
