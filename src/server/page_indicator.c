@@ -337,7 +337,10 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 	hg_err err = {0};
 	int rc = hg_results_query(q->res, &q->sess.user, &spec, &ip.rows, &err);
 	if (rc != HG_Q_OK) {
-		hg_resp_error(r, rc, err.msg);
+		if (rc == HG_Q_FORBIDDEN)
+			hg_req_audit(q, "forbidden", "page indicator=%.64s breakdown=%.64s", id,
+			             spec.breakdown ? spec.breakdown : "");
+		hg_page_error(q, r, rc, err.msg);
 		return;
 	}
 	ip.i = hg_results_find(q->res, id);

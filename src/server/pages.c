@@ -63,6 +63,21 @@ void hg_page_num_ci(hg_buf *b, double v, double lo, double hi)
 	}
 }
 
+void hg_page_error(hg_req *q, hg_resp *r, int status, const char *msg)
+{
+	hg_buf *b = &r->body;
+	b->n = 0;
+	const char *title = status == 403   ? "Not available to your role"
+	                    : status == 400 ? "Cannot show that"
+	                                    : "Page not found";
+	hg_html_begin(b, q, title, "");
+	hg_buf_printf(b, "<h1>%s</h1><p class=\"hg-lede\">", title);
+	hg_html_text(b, msg);
+	hg_buf_puts(b, "</p><p><a href=\"/\">Back to the overview</a></p>");
+	hg_html_end(b, q);
+	hg_page_ok(r, status);
+}
+
 /* ---- login ---- */
 
 static void hg_login_page(hg_req *q, hg_resp *r, int status, const char *msg)
@@ -469,7 +484,7 @@ static void hg_admin(hg_req *q, hg_resp *r)
 {
 	if (!hg_role_admin(q->sess.user.role)) {
 		hg_req_audit(q, "forbidden", "page admin");
-		hg_resp_error(r, 403, "administrators only");
+		hg_page_error(q, r, 403, "This page is for administrators only.");
 		return;
 	}
 	hg_buf *b = &r->body;

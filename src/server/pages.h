@@ -10,6 +10,8 @@
 
 /* Mark r as an HTML page with this status. */
 void hg_page_ok(hg_resp *r, int status);
+/* An HTML error page with the site frame (for browsers; the API answers JSON). */
+void hg_page_error(hg_req *q, hg_resp *r, int status, const char *msg);
 /* A value (1 decimal, thousands separated), "-" when missing. */
 void hg_page_num(hg_buf *b, double v);
 /* A count as a whole number, "-" when missing or suppressed. */
