@@ -101,9 +101,8 @@ static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs)
 	json_t *m = r->st.manifest;
 	json_t *c = m ? json_object_get(m, "completeness") : NULL;
 	r->completeness = c ? json_deep_copy(c) : json_object();
-	json_t *syn = m ? json_object_get(m, "synthetic") : NULL;
-	if (!syn && m)
-		syn = json_object_get(json_object_get(m, "reference"), "synthetic");
+	/* ingest records synthetic reference data (healthgap synth) under imd.synthetic */
+	json_t *syn = m ? json_object_get(json_object_get(m, "imd"), "synthetic") : NULL;
 	r->synthetic = syn && json_is_true(syn);
 }
 
