@@ -140,23 +140,6 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	return 0;
 }
 
-/* The objectives file: --objectives, else objectives.csv beside the pack (optional). */
-static int hg_run_objectives(const hg_run_opts *o, hg_objectives *obj, hg_err *err)
-{
-	memset(obj, 0, sizeof *obj);
-	if (o->objectives)
-		return hg_objectives_load(obj, o->objectives, err);
-	char path[1100];
-	if (hg_is_dir(o->pack)) {
-		snprintf(path, sizeof path, "%s/objectives.csv", o->pack);
-	} else {
-		const char *slash = strrchr(o->pack, '/');
-		int n = slash ? (int)(slash - o->pack) : 1;
-		snprintf(path, sizeof path, "%.*s/objectives.csv", n, slash ? o->pack : ".");
-	}
-	return hg_path_exists(path) ? hg_objectives_load(obj, path, err) : 0;
-}
-
 /* inequalities.csv/.json and monitoring.csv/.json from the published rows. */
 static int hg_run_analysis(const hg_run_opts *o, const hg_program *pr, const hg_restable *t,
                            hg_err *err)
@@ -166,7 +149,7 @@ static int hg_run_analysis(const hg_run_opts *o, const hg_program *pr, const hg_
 	if (!formats)
 		return 0;
 	hg_objectives obj;
-	if (hg_run_objectives(o, &obj, err) != 0)
+	if (hg_objectives_load_default(&obj, o->objectives, o->pack, err) != 0)
 		return 1;
 	int rc = hg_analysis_run(pr, t, &obj, formats, o->out, err);
 	hg_objectives_free(&obj);

@@ -57,6 +57,9 @@ typedef struct hg_objectives {
 int hg_objectives_load(hg_objectives *o, const char *path, hg_err *err);
 int hg_objectives_parse(hg_objectives *o, const char *name, const char *text, size_t n,
                         hg_err *err);
+/* The objectives of a run or a server: path when given, else objectives.csv beside the
+ * pack (a directory or a .hg file) when there is one, else none (o left empty). */
+int hg_objectives_load_default(hg_objectives *o, const char *path, const char *pack, hg_err *err);
 void hg_objectives_free(hg_objectives *o);
 const hg_objective *hg_objectives_find(const hg_objectives *o, const char *id);
 /* Polarity of an indicator (neutral when it has no objective). */
@@ -152,6 +155,18 @@ int hg_analysis_write(const hg_indicator *const *inds, int ninds, const hg_analy
 /* CSV text of the two tables (tests). */
 void hg_ineq_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b);
 void hg_mon_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b);
+
+/*
+ * The JSON objects of inequalities.json and monitoring.json, one at a time
+ * (the dashboard's API serves the same fields): a measure row, a funnel
+ * chart ({"indicator_id", ..., "limits", "practices"}), and one monitored
+ * series (rows of one indicator and series, in period order).
+ */
+struct json_t;
+struct json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, int polarity);
+struct json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f);
+struct json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *rows, size_t n,
+                                  int polarity);
 
 /* Build, write and free in one call (healthgap run). */
 int hg_analysis_run(const hg_program *pr, const hg_restable *t, const hg_objectives *obj,

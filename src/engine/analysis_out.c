@@ -195,33 +195,37 @@ static json_t *hg_jstr(const char *s)
 	return s && s[0] ? json_string(s) : json_null();
 }
 
+json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, int polarity)
+{
+	hg_text *x = hg_xmalloc(sizeof *x);
+	hg_ineq_text(ind, r, polarity, x);
+	json_t *j = json_object();
+	for (int c = 0; c < 8; c++)
+		json_object_set_new(j, hg_ineq_cols[c], json_string(x->f[c]));
+	const double v[5] = {r->value, r->lo95, r->hi95, r->lo998, r->hi998};
+	for (int c = 0; c < 5; c++)
+		json_object_set_new(j, hg_ineq_cols[8 + c], hg_jnum(v[c]));
+	for (int c = 13; c < 16; c++)
+		json_object_set_new(j, hg_ineq_cols[c], hg_jstr(x->f[c]));
+	json_object_set_new(j, hg_ineq_cols[16], hg_jnum(r->pct_eth_not_stated));
+	json_object_set_new(j, hg_ineq_cols[17], hg_jnum(r->pct_imd_unknown));
+	json_object_set_new(j, hg_ineq_cols[18], hg_jstr(r->note));
+	free(x);
+	return j;
+}
+
 static json_t *hg_ineq_json_rows(const hg_indicator *const *inds, const hg_analysis *a,
                                  const hg_analysis_opts *o)
 {
 	json_t *arr = json_array();
-	hg_text *x = hg_xmalloc(sizeof *x);
 	for (size_t k = 0; k < a->nineq; k++) {
-		const hg_ineq_row *r = &a->ineq[k];
-		const hg_indicator *ind = inds[r->ind];
-		hg_ineq_text(ind, r, hg_pol_of(o, ind), x);
-		json_t *j = json_object();
-		for (int c = 0; c < 8; c++)
-			json_object_set_new(j, hg_ineq_cols[c], json_string(x->f[c]));
-		const double v[5] = {r->value, r->lo95, r->hi95, r->lo998, r->hi998};
-		for (int c = 0; c < 5; c++)
-			json_object_set_new(j, hg_ineq_cols[8 + c], hg_jnum(v[c]));
-		for (int c = 13; c < 16; c++)
-			json_object_set_new(j, hg_ineq_cols[c], hg_jstr(x->f[c]));
-		json_object_set_new(j, hg_ineq_cols[16], hg_jnum(r->pct_eth_not_stated));
-		json_object_set_new(j, hg_ineq_cols[17], hg_jnum(r->pct_imd_unknown));
-		json_object_set_new(j, hg_ineq_cols[18], hg_jstr(r->note));
-		json_array_append_new(arr, j);
+		const hg_indicator *ind = inds[a->ineq[k].ind];
+		json_array_append_new(arr, hg_ineq_row_json(ind, &a->ineq[k], hg_pol_of(o, ind)));
 	}
-	free(x);
 	return arr;
 }
 
-static json_t *hg_funnel_json(const hg_indicator *ind, const hg_funnel_chart *f)
+json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f)
 {
 	json_t *j = json_object();
 	char s[11], e[11];
@@ -273,7 +277,8 @@ static json_t *hg_ineq_json(const hg_indicator *const *inds, const hg_analysis *
 	json_object_set_new(j, "measures", hg_ineq_json_rows(inds, a, o));
 	json_t *fs = json_array();
 	for (size_t k = 0; k < a->nfunnels; k++)
-		json_array_append_new(fs, hg_funnel_json(inds[a->funnels[k].ind], &a->funnels[k]));
+		json_array_append_new(
+		    fs, hg_funnel_chart_json(inds[a->funnels[k].ind], &a->funnels[k]));
 	json_object_set_new(j, "funnels", fs);
 	return j;
 }
@@ -297,8 +302,8 @@ static json_t *hg_mon_point_json(const hg_indicator *ind, const hg_mon_row *r, h
 }
 
 /* Rows [k, end) of one series. */
-static json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *r, size_t n, int pol,
-                                  hg_text *x)
+static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r, size_t n, int pol,
+                                    hg_text *x)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "indicator_id", json_string(ind->id));
@@ -322,6 +327,14 @@ static json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *r, 
 	return j;
 }
 
+json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *rows, size_t n, int polarity)
+{
+	hg_text *x = hg_xmalloc(sizeof *x);
+	json_t *j = hg_mon_series_json_x(ind, rows, n, polarity, x);
+	free(x);
+	return j;
+}
+
 static json_t *hg_mon_json(const hg_indicator *const *inds, const hg_analysis *a,
                            const hg_analysis_opts *o)
 {
@@ -334,7 +347,7 @@ static json_t *hg_mon_json(const hg_indicator *const *inds, const hg_analysis *a
 			e++;
 		const hg_indicator *ind = inds[a->mon[k].ind];
 		json_array_append_new(
-		    arr, hg_mon_series_json(ind, &a->mon[k], e - k, hg_pol_of(o, ind), x));
+		    arr, hg_mon_series_json_x(ind, &a->mon[k], e - k, hg_pol_of(o, ind), x));
 		k = e;
 	}
 	free(x);

@@ -156,6 +156,22 @@ int hg_objectives_load(hg_objectives *o, const char *path, hg_err *err)
 	return rc;
 }
 
+int hg_objectives_load_default(hg_objectives *o, const char *path, const char *pack, hg_err *err)
+{
+	memset(o, 0, sizeof *o);
+	if (path)
+		return hg_objectives_load(o, path, err);
+	char beside[1100];
+	if (hg_is_dir(pack)) {
+		snprintf(beside, sizeof beside, "%s/objectives.csv", pack);
+	} else {
+		const char *slash = strrchr(pack, '/');
+		int n = slash ? (int)(slash - pack) : 1;
+		snprintf(beside, sizeof beside, "%.*s/objectives.csv", n, slash ? pack : ".");
+	}
+	return hg_path_exists(beside) ? hg_objectives_load(o, beside, err) : 0;
+}
+
 void hg_objectives_free(hg_objectives *o)
 {
 	free(o->v);
