@@ -435,19 +435,22 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 	hg_tally_outliers(&t, d);
 	hg_buf_puts(b, "<section class=\"page summary\"><h2>Executive summary</h2>");
 	hg_messages(b, &t);
-	hg_buf_puts(b, "<h3>Indicators at a glance</h3><table><thead><tr><th>Indicator</th>"
-	               "<th>Latest</th><th>Target</th><th>Trend &amp; assurance</th>"
-	               "<th>Gap Q1&minus;Q5 (95% CI)</th><th>SII (95% CI)</th><th>Gap trend</th>"
-	               "<th>People to close Q1 gap</th><th>People to reach target</th></tr></thead>"
-	               "<tbody>\n");
-	for (size_t k = 0; k < n; k++)
-		hg_summary_row(b, d, &ivs[k]);
+	/* the key goes above the table: below it, a full page of rows would orphan it */
 	hg_buf_puts(b,
-	            "</tbody></table><p class=\"note\">Icons: Making Data Count variation (left: "
+	            "<h3>Indicators at a glance</h3><p class=\"note\">Icons: Making Data Count "
+	            "variation (left: "
 	            "grey common cause; blue improvement; orange concern; H/L high/low) and "
 	            "assurance (right: P consistently passing, F consistently failing, ? hit and "
 	            "miss). Gap trend is the SPC of the SII over time: improvement means the gap "
-	            "is narrowing. Q1 is the most deprived quintile.</p></section>\n");
+	            "is narrowing. Q1 is the most deprived quintile.</p>"
+	            "<table><thead><tr><th>Indicator</th>"
+	            "<th>Latest</th><th>Target</th><th>Trend &amp; assurance</th>"
+	            "<th>Gap Q1&minus;Q5 (95% CI)</th><th>SII (95% CI)</th><th>Gap trend</th>"
+	            "<th>People to close Q1 gap</th><th>People to reach target</th></tr></thead>"
+	            "<tbody>\n");
+	for (size_t k = 0; k < n; k++)
+		hg_summary_row(b, d, &ivs[k]);
+	hg_buf_puts(b, "</tbody></table></section>\n");
 	hg_buf_free(&t.narrow);
 	hg_buf_free(&t.widen);
 	hg_buf_free(&t.outliers);
