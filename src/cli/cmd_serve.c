@@ -20,6 +20,8 @@ static const char hg_serve_usage[] =
     "  --store DIR            the store (its current snapshot; reloaded when it changes)\n"
     "  --pack DIR|FILE        the indicator pack (a directory with one .hg file, or the file)\n"
     "  --data-dir DIR         users, sessions and the audit log (created 0700)\n"
+    "  --objectives FILE      targets and polarity for the inequality analysis (default:\n"
+    "                         objectives.csv beside the pack, if there is one)\n"
     "  --port N               TCP port (default 8080; 0 = any free port)\n"
     "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
     "  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key\n"
@@ -66,6 +68,9 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 	case 'd':
 		o->data_dir = arg;
 		return 0;
+	case 'O':
+		o->objectives = arg;
+		return 0;
 	case 'b':
 		o->bind = arg;
 		return 0;
@@ -110,6 +115,7 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	static const struct option opts[] = {{"store", 1, NULL, 's'},
 	                                     {"pack", 1, NULL, 'k'},
 	                                     {"data-dir", 1, NULL, 'd'},
+	                                     {"objectives", 1, NULL, 'O'},
 	                                     {"port", 1, NULL, 'p'},
 	                                     {"bind", 1, NULL, 'b'},
 	                                     {"tls-cert", 1, NULL, 'c'},

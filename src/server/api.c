@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static json_t *hg_jnum(double v)
@@ -72,19 +73,38 @@ static void hg_api_logout(hg_req *q, hg_resp *r)
 
 /* ---- data ---- */
 
+static json_t *hg_icon_json(int var, int ass, int assurance)
+{
+	const char *n = var < 0     ? NULL
+	                : assurance ? hg_spc_assurance_name(ass)
+	                            : hg_spc_variation_name(var);
+	return n ? json_string(n) : json_null();
+}
+
+/* The Making Data Count icons of the overview (null when not charted or not visible). */
+static json_t *hg_summary_icons(const hg_ind_summary *s)
+{
+	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "variation_icon",
+	                 hg_icon_json(s->var, s->ass, 0), "assurance_icon",
+	                 hg_icon_json(s->var, s->ass, 1), "gap_series",
+	                 s->gap_series ? json_string(s->gap_series) : json_null(),
+	                 "gap_variation_icon", hg_icon_json(s->gap_var, s->gap_ass, 0),
+	                 "gap_assurance_icon", hg_icon_json(s->gap_var, s->gap_ass, 1));
+}
+
 static json_t *hg_summary_json(const hg_ind_summary *s)
 {
 	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_jnum(s->imd_unknown_pct),
 	                      "ethnicity_not_stated_pct", hg_jnum(s->eth_not_stated_pct));
-	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-	                 "s:s, s:o}",
-	                 "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source",
-	                 s->ind->source, "note", s->ind->note, "value_type", s->value_type, "scope",
-	                 s->scope, "period_end", s->period_end, "value", hg_jnum(s->value),
-	                 "lower_ci95", hg_jnum(s->lo95), "upper_ci95", hg_jnum(s->hi95),
-	                 "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
-	                 hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction",
-	                 hg_trend_name(s->trend), "completeness", c);
+	return json_pack(
+	    "{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+	    "s:s, s:o, s:o}",
+	    "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source", s->ind->source,
+	    "note", s->ind->note, "value_type", s->value_type, "scope", s->scope, "period_end",
+	    s->period_end, "value", hg_jnum(s->value), "lower_ci95", hg_jnum(s->lo95), "upper_ci95",
+	    hg_jnum(s->hi95), "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
+	    hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction", hg_trend_name(s->trend),
+	    "completeness", c, "monitoring", hg_summary_icons(s));
 }
 
 static void hg_api_list(hg_req *q, hg_resp *r)
@@ -153,6 +173,116 @@ static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
 	r->ctype = "application/json";
 	hg_req_audit(q, "view", "api indicator=%.64s breakdown=%.64s period=%.16s", id,
 	             bd ? bd : "", per ? per : "latest");
+}
+
+/* The analysis view of the request's indicator; sends the error itself when it fails. */
+static int hg_api_view(hg_req *q, hg_resp *r, const char *id, const char *period, hg_an_view *v)
+{
+	hg_err err = {0};
+	int rc = hg_results_analysis(q->res, &q->sess.user, id, period, v, &err);
+	if (rc != HG_Q_OK) {
+		hg_resp_error(r, rc, err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The funnel with the points the user may see (a practice user: its own only). */
+static json_t *hg_api_funnel(const hg_results *x, const hg_an_view *v)
+{
+	if (!v->funnel)
+		return json_null();
+	json_t *f = hg_funnel_chart_json(x->inds[v->i], v->funnel);
+	json_t *pts = json_array(), *all = json_object_get(f, "practices"), *p;
+	size_t k;
+	json_array_foreach(all, k, p)
+	{
+		const char *code = json_string_value(json_object_get(p, "practice"));
+		for (size_t d = 0; d < v->ndots; d++)
+			if (code && !strcmp(code, v->dots[d]->practice))
+				json_array_append(pts, p);
+	}
+	json_object_set_new(f, "practices", pts);
+	return f;
+}
+
+static json_t *hg_api_ineq_json(const hg_results *x, const hg_an_view *v)
+{
+	json_t *m = json_array();
+	for (size_t k = 0; k < v->nineq; k++)
+		json_array_append_new(m, hg_ineq_row_json(x->inds[v->i], v->ineq[k], v->polarity));
+	return m;
+}
+
+static json_t *hg_api_mon_json(const hg_results *x, const hg_an_view *v)
+{
+	json_t *a = json_array();
+	for (size_t k = 0; k < v->nmon;) {
+		size_t e = k + 1;
+		while (e < v->nmon && !strcmp(v->mon[e]->series, v->mon[k]->series))
+			e++;
+		/* the rows of a series are contiguous in the analysis (monitor.c) */
+		json_array_append_new(
+		    a, hg_mon_series_json(x->inds[v->i], v->mon[k], e - k, v->polarity));
+		k = e;
+	}
+	return a;
+}
+
+/* GET /api/indicators/ID/inequalities?period= and /api/indicators/ID/monitoring. */
+static void hg_api_analysis(hg_req *q, hg_resp *r, const char *id, int monitoring)
+{
+	const char *per = monitoring ? "all" : hg_req_arg(q, "period");
+	char scope[32], key[512];
+	hg_results_scope(&q->sess.user, scope, sizeof scope);
+	snprintf(key, sizeof key, "%s\x1f%.128s\x1f%.32s\x1f%s", monitoring ? "mon" : "ineq", id,
+	         per && *per ? per : "latest", scope);
+	hg_respcache *cache = (hg_respcache *)&q->res->cache;
+	if (!hg_respcache_get(cache, key, &r->body)) {
+		hg_an_view v;
+		if (hg_api_view(q, r, id, per, &v))
+			return;
+		const hg_results *x = q->res;
+		json_t *j =
+		    json_pack("{s:s, s:s, s:i, s:s}", "indicator_id", id, "snapshot", x->snapshot,
+		              "sdc_k", x->sdc_k, "polarity", hg_polarity_name(v.polarity));
+		if (monitoring) {
+			json_object_set_new(j, "series", hg_api_mon_json(x, &v));
+		} else {
+			json_object_set_new(j, "measures", hg_api_ineq_json(x, &v));
+			json_object_set_new(j, "funnel", hg_api_funnel(x, &v));
+		}
+		hg_an_view_free(&v);
+		char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
+		json_decref(j);
+		if (!text) {
+			hg_resp_error(r, 500, "out of memory");
+			return;
+		}
+		hg_respcache_put(cache, key, text, strlen(text));
+		hg_buf_puts(&r->body, text);
+		free(text);
+	}
+	r->status = 200;
+	r->ctype = "application/json";
+	hg_req_audit(q, "view", "api %s indicator=%.64s period=%.16s",
+	             monitoring ? "monitoring" : "inequalities", id, per ? per : "latest");
+}
+
+/* /api/indicators/ID/SUB: the analysis endpoints. */
+static void hg_api_indicator_sub(hg_req *q, hg_resp *r, const char *rest)
+{
+	const char *slash = strchr(rest, '/');
+	char id[128];
+	if ((size_t)(slash - rest) >= sizeof id || strchr(slash + 1, '/')) {
+		hg_resp_error(r, 404, "no such endpoint");
+		return;
+	}
+	snprintf(id, sizeof id, "%.*s", (int)(slash - rest), rest);
+	if (!strcmp(slash + 1, "inequalities") || !strcmp(slash + 1, "monitoring"))
+		hg_api_analysis(q, r, id, !strcmp(slash + 1, "monitoring"));
+	else
+		hg_resp_error(r, 404, "no such endpoint");
 }
 
 /* GET /download/ID.csv or ID.xlsx with the indicator page's parameters. */
@@ -263,6 +393,8 @@ static int hg_api_get(hg_req *q, hg_resp *r)
 		hg_api_list(q, r);
 	else if (!strncmp(p, "/api/indicators/", 16) && p[16] && !strchr(p + 16, '/'))
 		hg_api_indicator(q, r, p + 16);
+	else if (!strncmp(p, "/api/indicators/", 16) && p[16] && p[16] != '/')
+		hg_api_indicator_sub(q, r, p + 16);
 	else if (!strncmp(p, "/download/", 10) && p[10] && !strchr(p + 10, '/'))
 		hg_api_download(q, r, p + 10);
 	else if (!strcmp(p, "/api/population"))

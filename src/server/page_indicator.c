@@ -327,8 +327,9 @@ static void hg_ip_breakdowns(hg_ipage *ip, hg_buf *b)
  * hg_ip_section in its own file, declare it in pages.h and list it here. Each section is a
  * card (<section class="hg-card">, "hg-wide" for full width) with an h2, and takes its
  * data only from the role-enforcing query layer (rescache.h) or ip->rows. */
-static const hg_ip_section hg_ip_sections[] = {hg_ip_timeseries, hg_ip_breakdowns, hg_ip_table,
-                                               hg_ip_definition};
+static const hg_ip_section hg_ip_sections[] = {hg_ip_timeseries, hg_ip_sii,       hg_ip_gaps,
+                                               hg_ip_spc,        hg_ip_funnel,    hg_ip_breakdowns,
+                                               hg_ip_table,      hg_ip_definition};
 
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 {
@@ -345,6 +346,7 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 	}
 	ip.i = hg_results_find(q->res, id);
 	ip.ind = q->res->pr->inds[ip.i].ind;
+	hg_results_analysis(q->res, &q->sess.user, id, ip.period, &ip.an, &err);
 	hg_value_unit(ip.ind, ip.unit, sizeof ip.unit);
 	for (size_t k = 0; k < ip.rows.n; k++)
 		if (ip.rows.rows[k].bd == 0 && !ip.rows.rows[k].suppressed)
@@ -361,5 +363,6 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s", id,
 	             ip.period ? ip.period : "latest");
 	hg_pub_rows_free(&ip.rows);
+	hg_an_view_free(&ip.an);
 	hg_page_ok(r, 200);
 }

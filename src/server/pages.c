@@ -7,6 +7,7 @@
  */
 #include "lang/lang.h"
 #include "report/chart.h"
+#include "report/chart_ineq.h"
 #include "report/svg.h"
 #include "server/html.h"
 #include "server/pages.h"
@@ -154,6 +155,18 @@ static void hg_logout_post(hg_req *q, hg_resp *r)
 
 /* ---- overview ---- */
 
+/* Making Data Count icons in a cell (labelled for assistive technology by the svg itself). */
+static void hg_overview_icons(hg_buf *b, int var, int ass)
+{
+	hg_buf_puts(b, "<td class=\"hg-icons-cell\">");
+	if (var < 0) {
+		hg_buf_puts(b, "<span class=\"hg-na\">-</span></td>");
+		return;
+	}
+	hg_chart_spc_icons(b, var, ass, 24); /* role="img" with the icons' names as its label */
+	hg_buf_puts(b, "</td>");
+}
+
 static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 {
 	hg_buf_puts(b, "<tr><th scope=\"row\"><a href=\"/indicators/");
@@ -192,6 +205,8 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	}
 	hg_buf_printf(b, "</td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>", s->trend,
 	              hg_trend_name(s->trend));
+	hg_overview_icons(b, s->var, s->ass);
+	hg_overview_icons(b, s->gap_var, s->gap_ass);
 	hg_buf_puts(b, "<td class=\"num\">");
 	hg_page_pct(b, s->imd_unknown_pct);
 	hg_buf_puts(b, "</td><td class=\"num\">");
@@ -225,7 +240,8 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	            "scope=\"col\" class=\"num\">Gap (Q1&minus;Q5)</th><th scope=\"col\">"
 	            "<span class=\"hg-key hg-key-q1\"></span>Q1 <span class=\"hg-key "
 	            "hg-key-q5\"></span>Q5 <span class=\"hg-key hg-key-area\"></span>area</th><th "
-	            "scope=\"col\">Direction</th><th scope=\"col\" class=\"num\">IMD "
+	            "scope=\"col\">Direction</th><th scope=\"col\">Trend (SPC)</th><th "
+	            "scope=\"col\">Gap trend (SPC)</th><th scope=\"col\" class=\"num\">IMD "
 	            "unknown</th><th scope=\"col\" class=\"num\">Ethnicity not stated</th>"
 	            "</tr></thead><tbody>");
 	for (int i = 0; i < q->res->pr->ninds; i++) {
@@ -233,7 +249,12 @@ static void hg_overview(hg_req *q, hg_resp *r)
 		hg_summarise(q->res, &q->sess.user, i, &s);
 		hg_overview_row(b, &s);
 	}
-	hg_buf_puts(b, "</tbody></table></div>");
+	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Trend: Making Data Count icons "
+	               "of the whole area's value over its periods; gap trend: of the slope "
+	               "index of inequality (or the Q1&minus;Q5 gap), where improvement means the "
+	               "gap narrowing. Variation (left): grey common cause, blue improvement, "
+	               "orange concern; assurance (right): P passing the target, F failing, ? hit "
+	               "and miss.</p>");
 	hg_html_end(b, q);
 	hg_req_audit(q, "view", "page overview");
 	hg_page_ok(r, 200);

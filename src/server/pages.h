@@ -30,10 +30,17 @@ typedef struct hg_ipage {
 	const char *period; /* the period parameter, NULL for the latest */
 	char unit[96];      /* value axis label with units */
 	double all_value;   /* the whole area's value, NaN if suppressed */
+	hg_an_view an;      /* the analysis of the period chosen, as the role may see it */
 } hg_ipage;
 
 /* One section of the indicator page: appends a card to b. */
 typedef void (*hg_ip_section)(hg_ipage *ip, hg_buf *b);
+
+/* page_analysis.c: SII chart, gap table, SPC charts with icons, practice funnel plot. */
+void hg_ip_sii(hg_ipage *ip, hg_buf *b);
+void hg_ip_gaps(hg_ipage *ip, hg_buf *b);
+void hg_ip_spc(hg_ipage *ip, hg_buf *b);
+void hg_ip_funnel(hg_ipage *ip, hg_buf *b);
 
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
 

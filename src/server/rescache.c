@@ -106,8 +106,48 @@ static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs)
 	r->synthetic = syn && json_is_true(syn);
 }
 
+/* Where each indicator's measure rows (by period) and series rows start. */
+static void hg_results_an_index(hg_results *r)
+{
+	int ni = r->pr->ninds;
+	const hg_analysis *a = &r->an;
+	r->ineq_at = hg_xcalloc((size_t)ni + 1, sizeof *r->ineq_at);
+	r->mon_at = hg_xcalloc((size_t)ni + 1, sizeof *r->mon_at);
+	size_t k = 0, m = 0;
+	for (int i = 0; i < ni; i++) {
+		int np = r->inds[i]->nperiods;
+		r->ineq_at[i] = hg_xcalloc((size_t)np + 1, sizeof **r->ineq_at);
+		for (int j = 0; j < np; j++) {
+			r->ineq_at[i][j] = k;
+			while (k < a->nineq && a->ineq[k].ind == i && a->ineq[k].period == j)
+				k++;
+		}
+		r->ineq_at[i][np] = k;
+		r->mon_at[i] = m;
+		while (m < a->nmon && a->mon[m].ind == i)
+			m++;
+	}
+	r->mon_at[ni] = m;
+}
+
+/* The analysis `healthgap run` writes, of the published rows only. */
+static int hg_results_analyse(hg_results *r, const hg_objectives *obj, hg_err *err)
+{
+	r->obj = obj;
+	r->inds = hg_xcalloc((size_t)r->pr->ninds + 1, sizeof *r->inds);
+	for (int i = 0; i < r->pr->ninds; i++)
+		r->inds[i] = r->pr->inds[i].ind;
+	hg_analysis_opts o;
+	hg_analysis_opts_init(&o);
+	o.obj = obj;
+	if (hg_analysis_build(r->inds, r->pr->ninds, &r->t, &o, &r->an, err))
+		return hg_err_wrap(err, "inequality analysis");
+	hg_results_an_index(r);
+	return 0;
+}
+
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, hg_err *err)
+                    int threads, const hg_objectives *obj, hg_err *err)
 {
 	if (sdc_k < 5)
 		return hg_err_set(err, HG_EUSAGE, "the server always applies disclosure control");
@@ -124,6 +164,8 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	if (rc == 0 && (rc = hg_engine_run(r->pr, threads, &cells, err)) == 0) {
 		rc = hg_results_build(&cells, sdc_k, &r->t, err);
 		hg_cells_free(&cells);
+		if (rc == 0)
+			rc = hg_results_analyse(r, obj, err);
 	}
 	if (rc) {
 		hg_results_free(r);
@@ -147,6 +189,13 @@ void hg_results_free(hg_results *r)
 		for (int i = 0; i < r->pr->ninds; i++)
 			free(r->grp[i]);
 	free(r->grp);
+	if (r->ineq_at)
+		for (int i = 0; i < r->pr->ninds; i++)
+			free(r->ineq_at[i]);
+	free(r->ineq_at);
+	free(r->mon_at);
+	hg_analysis_free(&r->an);
+	free(r->inds);
 	hg_restable_free(&r->t);
 	hg_program_free(r->pr);
 	hg_pop_free(&r->pop);
@@ -207,15 +256,14 @@ int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b)
 	}
 }
 
-/* For the practice role: is this row about the user's own practice (or the area total)? */
-static int hg_row_allowed(const hg_breakdown *bd, const hg_row *row, const hg_user *u)
+/* For the practice role: is this category about the user's own practice (or the area)? */
+static int hg_cat_allowed(const hg_breakdown *bd, const char *cat, const hg_user *u)
 {
 	if (u->role != HG_ROLE_PRACTICE || bd->n == 0)
 		return 1;
 	int pd = hg_bd_practice_dim(bd);
 	if (pd < 0)
 		return 0;
-	const char *cat = row->category;
 	const char *sep = bd->n == 2 ? strstr(cat, " / ") : NULL;
 	size_t n = strlen(u->practice);
 	if (bd->n == 1)
@@ -225,6 +273,12 @@ static int hg_row_allowed(const hg_breakdown *bd, const hg_row *row, const hg_us
 	if (pd == 0)
 		return (size_t)(sep - cat) == n && !strncmp(cat, u->practice, n);
 	return !strcmp(sep + 3, u->practice);
+}
+
+int hg_results_cat_allowed(const hg_results *r, const hg_user *u, int i, int b, const char *cat)
+{
+	return hg_results_bd_allowed(r, u, i, b) &&
+	       hg_cat_allowed(&r->pr->inds[i].ind->bds[b], cat, u);
 }
 
 static void hg_pub_push(hg_pub_rows *p, const hg_results *r, const hg_row *row)
@@ -260,8 +314,7 @@ static void hg_pub_push(hg_pub_rows *p, const hg_results *r, const hg_row *row)
 	o->hi998 = row->hi998;
 }
 
-/* Resolve the period parameter into [*j0, *j1). */
-static int hg_query_periods(const hg_indicator *ind, const char *p, int *j0, int *j1, hg_err *err)
+int hg_results_periods(const hg_indicator *ind, const char *p, int *j0, int *j1, hg_err *err)
 {
 	*j0 = ind->nperiods - 1;
 	*j1 = ind->nperiods;
@@ -316,7 +369,7 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 		                  q->indicator ? q->indicator : "");
 	const hg_indicator *ind = r->pr->inds[i].ind;
 	int j0, j1, b0, b1, rc;
-	if ((rc = hg_query_periods(ind, q->period, &j0, &j1, err)) != HG_Q_OK ||
+	if ((rc = hg_results_periods(ind, q->period, &j0, &j1, err)) != HG_Q_OK ||
 	    (rc = hg_query_bds(r, u, i, q->breakdown, &b0, &b1, err)) != HG_Q_OK)
 		return rc;
 	for (int j = j0; j < j1; j++)
@@ -325,7 +378,7 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 				continue;
 			size_t g = (size_t)(j * ind->nbds + b);
 			for (size_t k = r->grp[i][g]; k < r->grp[i][g + 1]; k++)
-				if (hg_row_allowed(&ind->bds[b], &r->t.rows[k], u))
+				if (hg_cat_allowed(&ind->bds[b], r->t.rows[k].category, u))
 					hg_pub_push(out, r, &r->t.rows[k]);
 		}
 	return HG_Q_OK;

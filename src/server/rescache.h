@@ -21,6 +21,7 @@
 #ifndef HG_SRV_RESCACHE_H
 #define HG_SRV_RESCACHE_H
 
+#include "engine/analysis.h"
 #include "engine/engine.h"
 #include "server/auth.h"
 #include "server/respcache.h"
@@ -51,11 +52,18 @@ typedef struct hg_results {
 	json_t *completeness; /* the manifest's completeness object */
 	int synthetic;
 	hg_respcache cache; /* serialised API responses of these results */
+	/* the inequality and monitoring analysis of t (engine/analysis.h, as `healthgap run`) */
+	const hg_indicator **inds; /* pr's indicators, in order */
+	const hg_objectives *obj;  /* the server's (outlives the results); may be empty */
+	hg_analysis an;
+	size_t **ineq_at; /* per indicator: [period] first measure row, [nperiods] one past */
+	size_t *mon_at;   /* per indicator: first series row; [ninds] one past */
 } hg_results;
 
-/* Compute the results of pack over the store's current snapshot. */
+/* Compute the results of pack over the store's current snapshot, and their analysis with
+ * the objectives obj (kept by pointer: it must outlive the results). */
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, hg_err *err);
+                    int threads, const hg_objectives *obj, hg_err *err);
 void hg_results_free(hg_results *r);
 
 /* The published form of a row (no raw counts). */
@@ -89,6 +97,40 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 int hg_results_find(const hg_results *r, const char *id);
 /* May u see breakdown b of indicator i at all? */
 int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b);
+/* May u see the category cat of breakdown b (the practice role: its own practice only)? */
+int hg_results_cat_allowed(const hg_results *r, const hg_user *u, int i, int b, const char *cat);
+/* Resolve a period parameter (latest, all, a period's start or end) into [*j0, *j1). */
+int hg_results_periods(const hg_indicator *ind, const char *p, int *j0, int *j1, hg_err *err);
+
+/*
+ * The analysis of one indicator visible to u (resanalysis.c), with the same role rules as
+ * the rows: a measure or series is visible when its breakdown is ("All" is the area-wide
+ * row) and, for the practice role, its category is the user's practice. So a viewer gets
+ * no practice measure and no funnel; a practice user gets the area's value series, its own
+ * practice's measures and the funnel's limits with its own point only; analysts and admins
+ * get everything. Only published rows went into the analysis, so nothing here comes from
+ * a suppressed cell. Pointers point into r; free the arrays with hg_an_view_free.
+ */
+typedef struct hg_an_view {
+	int i, j0, j1; /* indicator; measures of periods [j0, j1) */
+	int polarity;  /* enum hg_polarity of the indicator (objectives) */
+	const hg_ineq_row **ineq;
+	size_t nineq;
+	const hg_mon_row **mon; /* rows of each visible series, series after series */
+	size_t nmon;
+	const hg_funnel_chart *funnel; /* NULL: none in these periods, or not for this role */
+	const hg_funnel_dot **dots;    /* the funnel's points u may see */
+	size_t ndots;
+} hg_an_view;
+
+int hg_results_analysis(const hg_results *r, const hg_user *u, const char *id, const char *period,
+                        hg_an_view *v, hg_err *err);
+void hg_an_view_free(hg_an_view *v);
+/* The first visible row of a measure (breakdown NULL: any) in v, or NULL. */
+const hg_ineq_row *hg_an_find(const hg_an_view *v, const char *measure, const char *bd,
+                              const char *cat);
+/* Rows of series name in v (*n of them), or NULL. */
+const hg_mon_row *const *hg_an_series(const hg_an_view *v, const char *name, size_t *n);
 
 /* The part of a cache key that stands for what u may see: "all", "noprac" or "p:CODE". */
 void hg_results_scope(const hg_user *u, char *buf, size_t size);

@@ -99,9 +99,12 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 		return -1;
 	if (hg_pack_load(&s->pk, s->pack_path, err))
 		return -1;
+	if (hg_objectives_load_default(&s->obj, o->objectives, o->pack, err))
+		return -1;
 	if (hg_db_open(&s->db, o->data_dir, err))
 		return -1;
-	if (hg_results_load(&s->res, s->pk, o->store, s->o.sdc_k, s->o.engine_threads, err))
+	if (hg_results_load(&s->res, s->pk, o->store, s->o.sdc_k, s->o.engine_threads, &s->obj,
+	                    err))
 		return -1;
 	if (hg_http_start(s, err))
 		return -1;
@@ -129,7 +132,7 @@ int hg_server_poll(hg_srv *s, hg_err *err)
 	if (!strcmp(name, s->res->snapshot))
 		return 0;
 	hg_results *nr = NULL;
-	if (hg_results_load(&nr, s->pk, s->o.store, s->o.sdc_k, s->o.engine_threads, err))
+	if (hg_results_load(&nr, s->pk, s->o.store, s->o.sdc_k, s->o.engine_threads, &s->obj, err))
 		return -1;
 	pthread_rwlock_wrlock(&s->lock);
 	hg_results *old = s->res;
@@ -156,6 +159,7 @@ void hg_server_stop(hg_srv *s)
 	hg_results_free(s->res);
 	hg_db_close(&s->db);
 	hg_pack_free(s->pk);
+	hg_objectives_free(&s->obj);
 	free(s->cert_pem);
 	free(s->key_pem);
 	pthread_rwlock_destroy(&s->lock);

@@ -23,6 +23,7 @@ struct hg_srv {
 	hg_server_opts o;
 	hg_db db;
 	hg_pack *pk;
+	hg_objectives obj;     /* targets and polarity for the analysis (engine/analysis.h) */
 	pthread_rwlock_t lock; /* guards res (the pointer; results are read-only) */
 	hg_results *res;
 	struct MHD_Daemon *d;

@@ -68,6 +68,36 @@ static double hg_share(const hg_pub_rows *p, const char *cat, double den)
 	return x && den > 0 && !isnan(x->den) ? 100.0 * x->den / den : NAN;
 }
 
+int hg_series_icons(const hg_mon_row *const *rows, size_t n, int *var, int *ass)
+{
+	*var = *ass = -1;
+	if (!n || !isfinite(rows[n - 1]->mean))
+		return 0;
+	*var = rows[n - 1]->variation;
+	*ass = isfinite(rows[n - 1]->target) ? rows[n - 1]->assurance : HG_SPC_ASSURE_NONE;
+	return 1;
+}
+
+/* Icons of the value series and of the SII (else gap) series the user may see. */
+static void hg_sum_icons(const hg_results *r, const hg_user *u, hg_ind_summary *s)
+{
+	hg_an_view v;
+	hg_err err = {0};
+	s->var = s->ass = s->gap_var = s->gap_ass = -1;
+	if (hg_results_analysis(r, u, s->ind->id, "latest", &v, &err) != HG_Q_OK)
+		return;
+	size_t n;
+	const hg_mon_row *const *rows = hg_an_series(&v, "value", &n);
+	hg_series_icons(rows, n, &s->var, &s->ass);
+	const char *names[2] = {"sii", "gap_abs"};
+	for (int k = 0; k < 2 && !s->gap_series; k++) {
+		rows = hg_an_series(&v, names[k], &n);
+		if (hg_series_icons(rows, n, &s->gap_var, &s->gap_ass))
+			s->gap_series = names[k];
+	}
+	hg_an_view_free(&v);
+}
+
 void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *s)
 {
 	memset(s, 0, sizeof *s);
@@ -77,6 +107,7 @@ void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *
 	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
 	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
 	hg_sum_headline(r, u, s);
+	hg_sum_icons(r, u, s);
 	hg_pub_rows p;
 	if (hg_query_rows(r, u, s->ind->id, "imd_quintile", "latest", &p) == HG_Q_OK) {
 		const hg_pub_row *a = hg_find_cat(&p, "1"), *b = hg_find_cat(&p, "5");

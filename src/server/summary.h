@@ -21,9 +21,15 @@ typedef struct hg_ind_summary {
 	int trend;          /* HG_TREND_*, by 95% CI overlap with the previous period */
 	double imd_unknown_pct, eth_not_stated_pct;
 	int nperiods;
+	/* Making Data Count icons of the last period (enum hg_spc_variation / assurance; -1: not
+	 * charted): the area's value, and the SII (else the Q1-Q5 gap) series, if visible */
+	int var, ass, gap_var, gap_ass;
+	const char *gap_series; /* "sii", "gap_abs" or NULL */
 } hg_ind_summary;
 
 void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *s);
+/* The icons of the last row of a monitored series: 0 if it has no limits there. */
+int hg_series_icons(const hg_mon_row *const *rows, size_t n, int *var, int *ass);
 const char *hg_trend_name(int t);
 
 #endif

@@ -41,6 +41,8 @@ async function analyst(browser) {
 	check(focused === "Skip to main content", "first Tab should focus the skip link, got " + focused);
 
 	check(await page.locator("#overview tbody tr").count() === 1, "overview should list 1 indicator");
+	// Making Data Count icons: the value's and the gap's trend
+	check(await page.locator("#overview svg.hg-icons").count() === 2, "overview lacks the SPC icons");
 	check((await page.textContent("#overview")).includes("HYP"), "overview lacks HYP");
 
 	await page.click("#overview a[href='/indicators/HYP']");
@@ -52,7 +54,28 @@ async function analyst(browser) {
 		check(await svg.isVisible(), "chart " + id + " is not visible");
 	}
 	check(await page.locator("svg.hg-chart rect").count() > 20, "charts have no bars");
+	// issue 6: SII chart, SPC charts with icons, funnel plot, gap table
+	for (const id of ["chart-sii", "chart-spc-value", "chart-spc-sii", "chart-funnel"]) {
+		const svg = page.locator("svg[aria-labelledby='" + id + "-t " + id + "-d']");
+		check(await svg.count() === 1, "indicator page lacks chart " + id);
+		check(await svg.isVisible(), "chart " + id + " is not visible");
+	}
+	check(await page.locator("#chart-sii-t, svg[aria-labelledby^='chart-sii'] path").count() > 0,
+		"the SII chart has no fitted line");
+	check(/Slope index of inequality[\s\S]*\d/.test(await page.textContent("#sii-figures")),
+		"the SII figures are not given as text");
+	check(await page.locator("section[aria-labelledby='h-spc'] svg.hg-icons").count() === 2,
+		"the SPC charts lack their icons");
+	check(await page.locator("svg[aria-labelledby^='chart-funnel'] .hg-funnel-pt").count() === 3,
+		"the funnel plot should show the 3 practices to an analyst");
+	const gaps = await page.textContent("#gap-table");
+	check(gaps.includes("Gap, most minus least deprived") && gaps.includes("Gap to the best-off group"),
+		"the gap table lacks the Q1-Q5 gap or the gaps to the best-off group");
+	check(await page.locator("#gap-table tbody tr").count() >= 3, "the gap table is nearly empty");
+	check((await page.textContent("#data-quality")).includes("ethnicity not stated"), "no data quality line");
 	await shot(page, "02-indicator");
+	for (const id of ["h-sii", "h-gaps", "h-spc", "h-funnel"])
+		await page.locator("section[aria-labelledby='" + id + "']").screenshot({ path: path.join(shots, "08-" + id + ".png") });
 	for (const id of ["h-trend", "h-imd_quintile", "h-age_band"])
 		await page.locator("section[aria-labelledby='" + id + "']").screenshot({ path: path.join(shots, "02-" + id + ".png") });
 
@@ -90,6 +113,10 @@ async function viewer(browser) {
 	await page.goto(base + "/indicators/HYP");
 	check(await page.locator("svg[aria-labelledby^='chart-practice']").count() === 0,
 		"a viewer sees a practice chart");
+	check(await page.locator("svg[aria-labelledby^='chart-funnel']").count() === 0, "a viewer sees the funnel plot");
+	check(await page.locator("svg[aria-labelledby^='chart-sii']").count() === 1, "a viewer lacks the SII chart");
+	check(await page.locator("#gap-table").count() === 1, "a viewer lacks the gap table");
+	check(!(await page.content()).includes("A8100"), "a practice code reached a viewer's page");
 	check(!(await page.textContent("#data-table")).includes("practice"), "a viewer sees practice rows");
 	check(await page.locator("#download-csv").count() === 0, "a viewer sees a download link");
 	let r = await page.request.get(base + "/api/indicators/HYP?breakdown=practice");
@@ -102,6 +129,22 @@ async function viewer(browser) {
 	r = await page.request.get(base + "/admin");
 	check(r.status() === 403, "viewer admin page: " + r.status());
 	await shot(page, "06-viewer-indicator");
+	await ctx.close();
+}
+
+async function practice(browser) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+	const page = await ctx.newPage();
+	await login(page, "pat", "practice-password-1");
+	await page.goto(base + "/indicators/HYP");
+	check(await page.locator("svg[aria-labelledby^='chart-funnel'] .hg-funnel-pt").count() === 1,
+		"a practice user should see its own point on the funnel plot, and only it");
+	const html = await page.content();
+	check(!html.includes("A81002") && !html.includes("A81003"), "another practice reached a practice user");
+	check(await page.locator("svg[aria-labelledby^='chart-sii']").count() === 0,
+		"a practice user sees the area's deprivation gradient");
+	check(await page.locator("svg[aria-labelledby^='chart-spc-value']").count() === 1, "a practice user lacks the SPC chart");
+	await page.locator("section[aria-labelledby='h-funnel']").screenshot({ path: path.join(shots, "09-practice-funnel.png") });
 	await ctx.close();
 }
 
@@ -126,6 +169,7 @@ async function admin(browser) {
 	try {
 		await analyst(browser);
 		await viewer(browser);
+		await practice(browser);
 		await admin(browser);
 		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
 	} finally {

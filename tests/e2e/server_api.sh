@@ -117,6 +117,74 @@ python3 -c 'import json; d=json.load(open("body")); assert d["scope"]=="A81001",
 python3 -c 'import json; i=json.load(open("body"))["indicators"][0]; assert i["scope"]=="A81001" and i["quintile_gap"] is None, i' ||
 	fail "practice headline must be its own practice, with no area quintile gap"
 
+echo "== inequalities and monitoring (issue 6): roles, nothing from a suppressed cell"
+A=$(login ana analyst-password-1 ana.jar)
+for u in /api/indicators/HYP/inequalities /api/indicators/HYP/monitoring; do
+	[ "$(status $u)" = 401 ] || fail "$u without session: $(cat body)"
+done
+[ "$(status /api/indicators/NOPE/inequalities -b ana.jar)" = 404 ] || fail "unknown indicator"
+[ "$(status /api/indicators/HYP/nope -b ana.jar)" = 404 ] || fail "unknown sub-endpoint"
+[ "$(status '/api/indicators/HYP/inequalities?period=1999-01-01' -b ana.jar)" = 404 ] || fail "unknown period"
+[ "$(status '/api/indicators/HYP?period=all' -b ana.jar)" = 200 ] || fail "rows"
+cp body rows.json
+for p in 2024-06-30 2024-09-30 2024-12-31 2025-03-31; do
+	[ "$(status "/api/indicators/HYP/inequalities?period=$p" -b ana.jar)" = 200 ] || fail "inequalities: $(cat body)"
+	cp body "ineq-$p.json"
+done
+[ "$(status /api/indicators/HYP/monitoring -b ana.jar)" = 200 ] || fail "monitoring: $(cat body)"
+cp body mon.json
+python3 - << 'PY' || fail "analyst inequalities/monitoring"
+import glob, json
+rows = json.load(open("rows.json"))["rows"]
+sup = {(r["period_end"], r["breakdown"]) for r in rows if r["suppressed"]}
+assert sup, "the test data should exercise suppression"
+cells = {(r["period_end"], r["breakdown"], r["category"]): r for r in rows}
+n_sii = 0
+for f in glob.glob("ineq-*.json"):
+    d = json.load(open(f))
+    ms = d["measures"]
+    assert ms and d["funnel"] and len(d["funnel"]["practices"]) == 3 or not f.endswith("03-31.json"), f
+    for m in ms:
+        key = (m["period_end"], m["breakdown"])
+        if m["measure"] in ("sii", "rii") and m["value"] is not None:
+            n_sii += 1
+            # an SII needs every quantile published
+            assert key not in sup, m
+        if m["measure"] in ("gap_abs", "gap_rel") and m["value"] is not None:
+            q = "5" if m["breakdown"] == "imd_quintile" else "10"
+            assert not cells[key + ("1",)]["suppressed"] and not cells[key + (q,)]["suppressed"], m
+        if m["measure"] in ("vs_all", "gap_to_best") and m["value"] is not None:
+            assert not cells[key + (m["category"],)]["suppressed"], m
+assert n_sii >= 4, n_sii
+mon = json.load(open("mon.json"))["series"]
+assert {s["series"] for s in mon} == {"value", "sii", "gap_abs"}, mon
+for s in mon:
+    for p in s["points"]:
+        if s["series"] == "value" and p["value"] is not None:
+            assert not cells[(p["period_end"], "all", "All")]["suppressed"], p
+PY
+[ "$(status /api/indicators -b ana.jar)" = 200 ] || fail "list"
+python3 -c 'import json; m=json.load(open("body"))["indicators"][0]["monitoring"]; assert m["variation_icon"] and m["gap_series"]=="sii", m' ||
+	fail "icons in the indicator list: $(cat body)"
+V=$(login vic viewer-password-1 vic.jar)
+[ "$(status /api/indicators/HYP/inequalities -b vic.jar)" = 200 ] || fail "viewer inequalities"
+python3 -c 'import json; d=json.load(open("body")); assert d["funnel"] is None and d["measures"] and all(m["breakdown"]!="practice" for m in d["measures"]), d["funnel"]' ||
+	fail "a viewer got practice measures or the funnel"
+grep -q "A8100" body && fail "a practice code reached a viewer"
+login pat practice-password-1 pat.jar > /dev/null
+[ "$(status /api/indicators/HYP/inequalities -b pat.jar)" = 200 ] || fail "practice inequalities"
+python3 - << 'PY' || fail "practice inequalities: $(head -c 600 body)"
+import json
+d = json.load(open("body"))
+assert [p["practice"] for p in d["funnel"]["practices"]] == ["A81001"], d["funnel"]["practices"]
+for m in d["measures"]:
+    assert m["breakdown"] == "All" or (m["breakdown"] == "practice" and m["category"] in ("A81001", "")), m
+PY
+grep -q "A81002\|A81003" body && fail "another practice reached a practice user"
+[ "$(status /api/indicators/HYP/monitoring -b pat.jar)" = 200 ] || fail "practice monitoring"
+python3 -c 'import json; s=json.load(open("body"))["series"]; assert [x["series"] for x in s]==["value"], s' ||
+	fail "a practice user got the area's deprivation series"
+
 echo "== admin"
 login adm admin-password-123 adm.jar > /dev/null
 [ "$(status /api/audit -b adm.jar)" = 200 ] || fail "admin audit"

@@ -1,0 +1,404 @@
+/*
+ * page_analysis.c: the indicator page's inequality and monitoring sections
+ * (pages.h, hg_ip_sections): the SII chart (the fitted slope over the IMD
+ * decile or quintile bars, SII and RII with CIs in text), the gap table
+ * (Q1 vs Q5 gaps, gaps to the best-off group, people needed to close them,
+ * data quality), the Making Data Count SPC charts of the value and of the
+ * SII (or gap) with their icons, and the practice funnel plot. Everything
+ * comes from ip->an, the role-filtered analysis (rescache.h), and ip->rows;
+ * a section the role may not see is simply absent.
+ */
+#include "lang/lang.h"
+#include "report/chart_ineq.h"
+#include "report/svg.h"
+#include "server/html.h"
+#include "server/pages.h"
+#include "server/summary.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* "12.3 (10.1 to 14.5)" or "not available" (the reason is shown beside it). */
+static void hg_pa_ci(hg_buf *b, const hg_ineq_row *x)
+{
+	if (!x || !isfinite(x->value)) {
+		hg_buf_puts(b, "<span class=\"hg-na\">not available</span>");
+		return;
+	}
+	hg_page_num(b, x->value);
+	if (isfinite(x->lo95) && isfinite(x->hi95)) {
+		hg_buf_puts(b, " <span class=\"hg-ci\">(");
+		hg_page_num(b, x->lo95);
+		hg_buf_puts(b, " to ");
+		hg_page_num(b, x->hi95);
+		hg_buf_puts(b, ")</span>");
+	}
+}
+
+static void hg_pa_people(hg_buf *b, const hg_ineq_row *x)
+{
+	char s[32];
+	if (!x || !isfinite(x->value)) {
+		hg_buf_puts(b, "-");
+		return;
+	}
+	hg_fmt_tick(round(x->value), 1, s, sizeof s);
+	hg_buf_puts(b, s);
+}
+
+static void hg_pa_judge(hg_buf *b, const hg_ineq_row *x)
+{
+	if (!x || !x->comparison[0])
+		return;
+	hg_buf_printf(b, " <span class=\"hg-tag hg-tag-%s\">", x->comparison);
+	for (const char *c = x->comparison; *c; c++)
+		hg_buf_printf(b, "%c", *c == '_' ? ' ' : *c);
+	hg_buf_puts(b, "</span>");
+}
+
+/* ---- SII ---- */
+
+typedef struct hg_pa_bars {
+	const char *labels[16];
+	double val[16], lo[16], hi[16], pop[16];
+	int sup[16];
+	size_t n;
+} hg_pa_bars;
+
+/* The quantile rows of the SII's breakdown and period, from the page's rows. */
+static void hg_pa_sii_bars(const hg_ipage *ip, const hg_ineq_row *s, hg_pa_bars *d)
+{
+	memset(d, 0, sizeof *d);
+	for (size_t k = 0; k < ip->rows.n && d->n < 16; k++) {
+		const hg_pub_row *x = &ip->rows.rows[k];
+		if (x->period != s->period || strcmp(x->breakdown, s->breakdown) ||
+		    !strcmp(x->category, "Unknown"))
+			continue;
+		d->labels[d->n] = x->category;
+		d->val[d->n] = x->value, d->lo[d->n] = x->lo95, d->hi[d->n] = x->hi95;
+		d->pop[d->n] = x->den, d->sup[d->n] = x->suppressed;
+		d->n++;
+	}
+}
+
+static void hg_pa_stat(hg_buf *b, const char *label, const hg_ineq_row *x)
+{
+	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
+	hg_html_text(b, label);
+	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
+	hg_pa_ci(b, x);
+	hg_buf_puts(b, "</span>");
+	if (x && isfinite(x->lo998)) {
+		hg_buf_puts(b, "<span class=\"hg-stat-label\">99.8% CI ");
+		hg_page_num(b, x->lo998);
+		hg_buf_puts(b, " to ");
+		hg_page_num(b, x->hi998);
+		hg_buf_puts(b, "</span>");
+	}
+	hg_buf_puts(b, "</div>");
+}
+
+static void hg_pa_sii_text(hg_buf *b, const hg_ineq_row *s, const hg_ineq_row *rii)
+{
+	hg_buf_puts(b, "<div class=\"hg-stats\" id=\"sii-figures\">");
+	hg_pa_stat(b, "Slope index of inequality (SII, 95% CI)", s);
+	hg_pa_stat(b, "Relative index of inequality (RII, 95% CI)", rii);
+	hg_buf_puts(b, "</div><p class=\"hg-note\">");
+	if (isfinite(s->value))
+		hg_buf_puts(b, "The SII is the modelled difference between the least and the most "
+		               "deprived ends of the population (positive: the value rises with "
+		               "affluence); the RII is their ratio. ");
+	hg_html_text(b, s->note);
+	hg_buf_puts(b, "</p>");
+}
+
+void hg_ip_sii(hg_ipage *ip, hg_buf *b)
+{
+	const hg_ineq_row *s = hg_an_find(&ip->an, "sii", "imd_decile", NULL);
+	if (!s)
+		s = hg_an_find(&ip->an, "sii", "imd_quintile", NULL);
+	if (!s)
+		return;
+	const hg_ineq_row *rii = hg_an_find(&ip->an, "rii", s->breakdown, NULL);
+	hg_pa_bars d;
+	hg_pa_sii_bars(ip, s, &d);
+	int dec = !strcmp(s->breakdown, "imd_decile");
+	char title[300];
+	snprintf(title, sizeof title, "%s: gradient across IMD %s", ip->ind->name,
+	         dec ? "deciles" : "quintiles");
+	hg_sii_chart c = {.id = "chart-sii",
+	                  .title = title,
+	                  .desc = "Bars for each deprivation group, as wide as its share of the "
+	                          "population, most deprived on the left, with 95% confidence "
+	                          "intervals; the line is the fitted slope whose rise from left to "
+	                          "right is the slope index of inequality. The figures are given "
+	                          "beside the chart.",
+	                  .value_label = ip->unit,
+	                  .cat_label = dec ? "IMD decile (1 = most deprived)"
+	                                   : "IMD quintile (1 = most deprived)",
+	                  .n = d.n,
+	                  .labels = d.labels,
+	                  .value = d.val,
+	                  .lo = d.lo,
+	                  .hi = d.hi,
+	                  .pop = d.pop,
+	                  .suppressed = d.sup,
+	                  .sii = s->value,
+	                  .sii_lo = s->lo95,
+	                  .sii_hi = s->hi95,
+	                  .width = 1120};
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-sii\"><h2 "
+	               "id=\"h-sii\">Gradient across deprivation</h2>");
+	hg_pa_sii_text(b, s, rii);
+	hg_buf_puts(b, "<figure>");
+	if (d.n >= 5)
+		hg_chart_sii(b, &c);
+	hg_buf_puts(b, "</figure></section>");
+}
+
+/* ---- gaps ---- */
+
+static void hg_pa_gap_row(hg_buf *b, const char *what, const hg_ineq_row *x,
+                          const hg_ineq_row *people)
+{
+	hg_buf_puts(b, "<tr><th scope=\"row\">");
+	hg_html_text(b, what);
+	int q = !strncmp(x->breakdown, "imd_", 4);
+	hg_buf_puts(b, "</th><td>");
+	if (q && x->category[0])
+		hg_buf_puts(b, "IMD group ");
+	hg_html_text(b, x->category[0] ? x->category : "-");
+	hg_buf_puts(b, "</td><td>");
+	if (q && x->reference[0] >= '0' && x->reference[0] <= '9')
+		hg_buf_puts(b, "IMD group ");
+	hg_html_text(b, x->reference);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_pa_ci(b, x);
+	hg_buf_puts(b, "</td><td>");
+	hg_pa_judge(b, x);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_pa_people(b, people);
+	hg_buf_puts(b, "</td><td class=\"hg-small\">");
+	hg_html_text(b, people && !isfinite(people->value) ? people->note : x->note);
+	hg_buf_puts(b, "</td></tr>");
+}
+
+static const hg_ineq_row *hg_pa_people_of(const hg_ipage *ip, const hg_ineq_row *x)
+{
+	return hg_an_find(&ip->an, "people_to_close_gap", x->breakdown, x->category);
+}
+
+static void hg_pa_gap_rows(hg_ipage *ip, hg_buf *b)
+{
+	const hg_ineq_row *ga = hg_an_find(&ip->an, "gap_abs", NULL, NULL);
+	if (ga)
+		hg_pa_gap_row(b, "Gap, most minus least deprived", ga, hg_pa_people_of(ip, ga));
+	const hg_ineq_row *gr = hg_an_find(&ip->an, "gap_rel", NULL, NULL);
+	if (gr)
+		hg_pa_gap_row(b, "Ratio, most to least deprived", gr, NULL);
+	for (size_t k = 0; k < ip->an.nineq; k++) {
+		const hg_ineq_row *x = ip->an.ineq[k];
+		char what[200];
+		snprintf(what, sizeof what, "Gap to the best-off group (%s)", x->breakdown);
+		if (!strcmp(x->measure, "gap_to_best"))
+			hg_pa_gap_row(b, what, x, hg_pa_people_of(ip, x));
+	}
+	for (size_t k = 0; k < ip->an.nineq; k++) {
+		const hg_ineq_row *x = ip->an.ineq[k];
+		int own = ip->q->sess.user.role == HG_ROLE_PRACTICE && x->category[0];
+		if (!strcmp(x->measure, "people_to_target") &&
+		    (own || !strcmp(x->breakdown, "All")))
+			hg_pa_gap_row(
+			    b, own ? "Your practice to reach the target" : "To reach the target", x,
+			    x);
+		else if (own && !strcmp(x->measure, "people_to_close_gap"))
+			hg_pa_gap_row(b, "Your practice to reach the least deprived quintile", x,
+			              x);
+	}
+}
+
+static void hg_pa_dq(hg_ipage *ip, hg_buf *b)
+{
+	const hg_ineq_row *x = ip->an.nineq ? ip->an.ineq[0] : NULL;
+	hg_buf_puts(b, "<p class=\"hg-dq\" id=\"data-quality\"><strong>Data quality</strong> "
+	               "(share of the denominator): ethnicity not stated ");
+	hg_page_pct(b, x ? x->pct_eth_not_stated : NAN);
+	hg_buf_puts(b, "; IMD unknown ");
+	hg_page_pct(b, x ? x->pct_imd_unknown : NAN);
+	hg_buf_puts(b, ".</p>");
+}
+
+void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
+{
+	if (!ip->an.nineq)
+		return;
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-gaps\"><h2 "
+	               "id=\"h-gaps\">Gaps and people needed to close them</h2>");
+	hg_pa_dq(ip, b);
+	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"gap-table\">"
+	               "<caption>Gaps with 95% confidence intervals, judged with the indicator's "
+	               "polarity, and how many more people would need to meet the numerator "
+	               "(rounded to 5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
+	               "scope=\"col\">Group</th><th scope=\"col\">Compared with</th><th "
+	               "scope=\"col\" class=\"num\">Value (95% CI)</th><th scope=\"col\">"
+	               "Judgement</th><th scope=\"col\" class=\"num\">People needed</th><th "
+	               "scope=\"col\">Note</th></tr></thead><tbody>");
+	hg_pa_gap_rows(ip, b);
+	hg_buf_puts(b, "</tbody></table></div></section>");
+}
+
+/* ---- SPC ---- */
+
+static void hg_pa_icon_text(hg_buf *b, int var, int ass)
+{
+	const char *an = hg_spc_assurance_name(ass);
+	hg_buf_puts(b, "<p class=\"hg-note\">Latest point: variation <strong>");
+	hg_buf_puts(b, var >= 0 ? hg_spc_variation_name(var) : "not charted");
+	hg_buf_puts(b, "</strong>; assurance <strong>");
+	hg_buf_puts(b, an ? an : "no target");
+	hg_buf_puts(b, "</strong>.</p>");
+}
+
+static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const char *ylab,
+                            const char *what)
+{
+	size_t n;
+	const hg_mon_row *const *rows = hg_an_series(&ip->an, series, &n);
+	if (!rows)
+		return;
+	hg_spc_chart_pt *pts = hg_xcalloc(n, sizeof *pts);
+	char(*labels)[11] = hg_xcalloc(n, 11);
+	for (size_t k = 0; k < n; k++) {
+		const hg_mon_row *r = rows[k];
+		hg_date_format(ip->ind->periods[r->period].end, labels[k]);
+		pts[k] =
+		    (hg_spc_chart_pt){labels[k], r->value, r->mean, r->lpl, r->upl, r->point_type};
+	}
+	int var, ass;
+	hg_series_icons(rows, n, &var, &ass);
+	char id[64], title[300];
+	snprintf(id, sizeof id, "chart-spc-%s", series);
+	snprintf(title, sizeof title, "%s: %s over time (XmR chart)", ip->ind->name, what);
+	hg_spc_chart c = {.id = id,
+	                  .title = title,
+	                  .desc = "Statistical process control chart: each period's value, the "
+	                          "mean and the process limits; coloured points are special "
+	                          "causes. The icons' meaning is given below the chart.",
+	                  .value_label = ylab,
+	                  .pts = pts,
+	                  .n = n,
+	                  .target = rows[n - 1]->target,
+	                  .variation = var,
+	                  .assurance = ass < 0 ? 0 : ass,
+	                  .width = 560,
+	                  .height = 300};
+	hg_buf_printf(b, "<figure class=\"hg-spc\">");
+	hg_chart_spc(b, &c);
+	hg_buf_puts(b, "<figcaption>");
+	hg_html_text(b, what);
+	hg_buf_puts(b, "</figcaption>");
+	hg_pa_icon_text(b, var, ass);
+	hg_buf_puts(b, "</figure>");
+	free(pts);
+	free(labels);
+}
+
+void hg_ip_spc(hg_ipage *ip, hg_buf *b)
+{
+	if (!ip->an.nmon)
+		return;
+	size_t n;
+	int sii = hg_an_series(&ip->an, "sii", &n) != NULL;
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-spc\"><h2 "
+	               "id=\"h-spc\">Progress over time (statistical process control)</h2><div "
+	               "class=\"hg-pair\">");
+	hg_pa_spc_chart(ip, b, "value", ip->unit, "Whole area value");
+	if (sii)
+		hg_pa_spc_chart(ip, b, "sii", "Slope index of inequality",
+		                "Slope index of inequality");
+	else
+		hg_pa_spc_chart(ip, b, "gap_abs", "Gap Q1 minus Q5",
+		                "Gap, most minus least deprived");
+	hg_buf_puts(b, "</div><p class=\"hg-note\">Making Data Count icons. Variation (left): grey "
+	               "common cause; blue improvement; orange concern; H or L for high or low. "
+	               "Assurance (right): P consistently passing the target, F consistently "
+	               "failing, ? hit and miss. For the inequality series improvement means the "
+	               "gap moving towards zero.</p></section>");
+}
+
+/* ---- funnel ---- */
+
+static void hg_pa_outliers(hg_ipage *ip, hg_buf *b)
+{
+	int any = 0;
+	hg_buf_puts(b, "<p class=\"hg-note\" id=\"funnel-outliers\">");
+	for (size_t k = 0; k < ip->an.ndots; k++) {
+		const hg_funnel_dot *d = ip->an.dots[k];
+		if (d->sig != HG_FUNNEL_HIGH_001 && d->sig != HG_FUNNEL_LOW_001 &&
+		    d->sig != HG_FUNNEL_HIGH_025 && d->sig != HG_FUNNEL_LOW_025)
+			continue;
+		hg_buf_puts(b, any++ ? "; " : "Outside the limits: ");
+		hg_html_text(b, d->practice);
+		hg_buf_printf(b, " (%s)", hg_funnel_sig_name(d->sig));
+	}
+	if (!any)
+		hg_buf_puts(b, ip->an.ndots ? "No practice shown is outside the 95% limits."
+		                            : "No practice point is published.");
+	hg_buf_puts(b, "</p>");
+}
+
+static void hg_pa_funnel_chart(hg_ipage *ip, hg_buf *b)
+{
+	const hg_funnel_chart *f = ip->an.funnel;
+	int prop = f->statistic == HG_FUNNEL_PROPORTION;
+	hg_funnel_chart_lim lim[HG_FUNNEL_POINTS];
+	for (int k = 0; k < HG_FUNNEL_POINTS; k++) {
+		const hg_funnel_point *p = &f->limits[k];
+		lim[k] =
+		    (hg_funnel_chart_lim){p->x, p->lower_2s, p->upper_2s, p->lower_3s, p->upper_3s};
+	}
+	hg_funnel_chart_dot *dots = hg_xcalloc(ip->an.ndots + 1, sizeof *dots);
+	for (size_t k = 0; k < ip->an.ndots; k++) {
+		const hg_funnel_dot *d = ip->an.dots[k];
+		dots[k] =
+		    (hg_funnel_chart_dot){d->practice, prop ? d->den : d->num, d->value, d->sig};
+	}
+	char title[300];
+	snprintf(title, sizeof title, "%s: practices against the average of all practices",
+	         ip->ind->name);
+	hg_funnel_plot c = {.id = "chart-funnel",
+	                    .title = title,
+	                    .desc = "Funnel plot: each practice's value against its size, with "
+	                            "95% and 99.8% control limits around the average of all "
+	                            "practices; practices outside the limits are named below.",
+	                    .value_label = ip->unit,
+	                    .x_label = prop ? "Denominator (people)" : "Events",
+	                    .lims = lim,
+	                    .nlims = HG_FUNNEL_POINTS,
+	                    .dots = dots,
+	                    .ndots = ip->an.ndots,
+	                    .baseline = f->limits[0].baseline,
+	                    .width = 1120,
+	                    .height = 360};
+	hg_chart_funnel(b, &c);
+	free(dots);
+}
+
+void hg_ip_funnel(hg_ipage *ip, hg_buf *b)
+{
+	if (!ip->an.funnel)
+		return;
+	int own = ip->q->sess.user.role == HG_ROLE_PRACTICE;
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-funnel\"><h2 "
+	               "id=\"h-funnel\">Where to act: practices</h2>");
+	if (own)
+		hg_buf_puts(b, "<p class=\"hg-note\">Your practice against the limits of all "
+		               "practices; other practices are not shown.</p>");
+	hg_buf_puts(b, "<figure>");
+	hg_pa_funnel_chart(ip, b);
+	hg_buf_puts(b, "</figure>");
+	hg_pa_outliers(ip, b);
+	hg_buf_puts(b, "</section>");
+}
