@@ -190,7 +190,7 @@ typedef struct hg_work {
 	hg_bdplan **bdp; /* per indicator, per breakdown */
 	double **acc;    /* per thread */
 	uint64_t *pp;    /* person-periods per thread */
-	int nthreads, max_bds;
+	int nthreads;
 	size_t chunk; /* persons per chunk; thread t takes chunks t, t + T, ... */
 } hg_work;
 
@@ -248,49 +248,116 @@ static double hg_person_years(const hg_store *st, uint64_t p, hg_period pd)
 	return to >= from ? (to - from + 1) / 365.25 : 0;
 }
 
-/* What one person adds to a cell of an indicator in one period. */
-typedef struct hg_add {
-	double num, pt, v;
-	int band; /* -1: no age bands */
-} hg_add;
+/* What one person adds to indicator i: one entry per lane in its denominator. */
+typedef struct hg_adds {
+	int n;
+	size_t *off;          /* the lane's period's cell offset: j * width */
+	double *num, *pt, *v; /* numerator, person-years, register value */
+	int *age, *band;      /* age for aged breakdowns; band field offset, or -1 */
+} hg_adds;
 
-/* The person's contribution for value v (numerator register) and age; 0 if none. */
-static int hg_add_of(const hg_work *w, int i, int j, uint64_t p, double v, int age, hg_add *a)
+/* Per-thread scratch of the pass. */
+typedef struct hg_scratch {
+	int *ages; /* end-of-period ages, then mid-period ages */
+	hg_adds ad;
+} hg_scratch;
+
+static void hg_scratch_init(hg_scratch *sc, int max_lanes)
 {
-	const hg_indicator *ind = w->pr->inds[i].ind;
-	int type = ind->type;
-	a->v = v;
-	a->pt = 0;
-	a->band = -1;
-	if (type == HG_IND_PROPORTION || type == HG_IND_LE)
-		a->num = v == 1;
-	else if (type == HG_IND_MEAN)
-		a->num = !isnan(v);
-	else
-		a->num = isnan(v) ? 0 : v;
-	if (type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME)
-		a->pt = hg_person_years(w->pr->store, p, ind->periods[j]);
-	if (type == HG_IND_DSR || type == HG_IND_LE) {
-		if (age < 0)
-			return 0; /* cannot be placed in an age band */
-		a->band =
-		    type == HG_IND_DSR ? (age >= 90 ? HG_DSR_BANDS - 1 : age / 5) : hg_le_band(age);
-	}
-	return 1;
+	size_t n = (size_t)max_lanes + 1;
+	sc->ages = hg_xcalloc(2 * n, sizeof *sc->ages);
+	sc->ad.off = hg_xcalloc(n, sizeof *sc->ad.off);
+	sc->ad.num = hg_xcalloc(3 * n, sizeof *sc->ad.num);
+	sc->ad.pt = sc->ad.num + n;
+	sc->ad.v = sc->ad.num + 2 * n;
+	sc->ad.age = hg_xcalloc(2 * n, sizeof *sc->ad.age);
+	sc->ad.band = sc->ad.age + n;
 }
 
-static void hg_cell_add(double *cell, const hg_add *a, int mean)
+static void hg_scratch_free(hg_scratch *sc)
 {
-	cell[HG_F_NUM] += a->num;
-	cell[HG_F_DEN] += 1;
-	cell[HG_F_PT] += a->pt;
-	if (mean && !isnan(a->v)) {
-		cell[HG_F_SUM] += a->v;
-		cell[HG_F_SUMSQ] += a->v * a->v;
+	free(sc->ages);
+	free(sc->ad.off);
+	free(sc->ad.num);
+	free(sc->ad.age);
+}
+
+/* The lanes of one indicator for one person: jl maps lanes to its periods. */
+typedef struct hg_lanes {
+	int nl;
+	const int *jl, *age;
+	const double *den, *num;
+} hg_lanes;
+
+/* The numerator of value v (numerator register) for an indicator type. */
+static double hg_num_of(int type, double v)
+{
+	if (type == HG_IND_PROPORTION || type == HG_IND_LE)
+		return v == 1;
+	if (type == HG_IND_MEAN)
+		return !isnan(v);
+	return isnan(v) ? 0 : v;
+}
+
+/* The field offset of age's band (DSR or LE), -1 without bands, -2 if unplaceable. */
+static int hg_band_field(int type, int age)
+{
+	if (type != HG_IND_DSR && type != HG_IND_LE)
+		return -1;
+	if (age < 0)
+		return -2; /* cannot be placed in an age band */
+	int band = type == HG_IND_DSR ? (age >= 90 ? HG_DSR_BANDS - 1 : age / 5) : hg_le_band(age);
+	return HG_F_BANDS + 2 * band;
+}
+
+/* Collect the person's contributions to indicator i; returns how many lanes. */
+static int hg_gather(const hg_work *w, int i, uint64_t p, const hg_lanes *ln, hg_adds *ad)
+{
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	int type = ind->type, pt = type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME;
+	size_t perw = (size_t)w->cells->width[i];
+	int n = 0;
+	for (int l = 0; l < ln->nl; l++) {
+		if (ln->den[l] != 1)
+			continue;
+		int band = hg_band_field(type, ln->age[l]);
+		if (band == -2)
+			continue;
+		ad->off[n] = (size_t)ln->jl[l] * perw;
+		ad->v[n] = ln->num[l];
+		ad->num[n] = hg_num_of(type, ln->num[l]);
+		ad->pt[n] = pt ? hg_person_years(w->pr->store, p, ind->periods[ln->jl[l]]) : 0;
+		ad->age[n] = ln->age[l];
+		ad->band[n++] = band;
 	}
-	if (a->band >= 0) {
-		cell[HG_F_BANDS + 2 * a->band] += a->num;
-		cell[HG_F_BANDS + 2 * a->band + 1] += 1;
+	ad->n = n;
+	return n;
+}
+
+/* Add contribution k to a cell: fields in the order of the original pass. */
+static void hg_cell_add(double *cell, const hg_adds *ad, int k, int pt, int mean)
+{
+	cell[HG_F_NUM] += ad->num[k];
+	cell[HG_F_DEN] += 1;
+	if (pt)
+		cell[HG_F_PT] += ad->pt[k];
+	if (mean && !isnan(ad->v[k])) {
+		cell[HG_F_SUM] += ad->v[k];
+		cell[HG_F_SUMSQ] += ad->v[k] * ad->v[k];
+	}
+	if (ad->band[k] >= 0) {
+		cell[ad->band[k]] += ad->num[k];
+		cell[ad->band[k] + 1] += 1;
+	}
+}
+
+/* Proportions, counts and rates by population: only numerator and denominator. */
+static void hg_cells_add_plain(double *cb, const hg_adds *ad)
+{
+	for (int k = 0; k < ad->n; k++) {
+		double *cell = cb + ad->off[k];
+		cell[HG_F_NUM] += ad->num[k];
+		cell[HG_F_DEN] += 1;
 	}
 }
 
@@ -302,44 +369,41 @@ static int hg_bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
 	return cat;
 }
 
-/* The lanes of one indicator for one person: jl maps lanes to its periods. */
-typedef struct hg_lanes {
-	int nl;
-	const int *jl, *age;
-	const double *den, *num;
-} hg_lanes;
-
-/* Add a person to indicator i in every lane where they are in the denominator. */
-static void hg_acc_ind(const hg_work *w, double *acc, double **cellp, const hg_pcat *pc, uint64_t p,
+/*
+ * Add a person to indicator i in every lane where they are in the
+ * denominator. Each cell gets at most one addition per person and field, so
+ * the order over breakdowns and lanes does not change any sum.
+ */
+static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, uint64_t p,
                        int i, const hg_lanes *ln)
 {
+	if (!hg_gather(w, i, p, ln, ad))
+		return;
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	const hg_bdplan *bp = w->bdp[i];
-	size_t perw = (size_t)c->width[i], blk = (size_t)ind->nperiods * perw;
+	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	double *base = acc + c->base[i];
-	int mean = ind->type == HG_IND_MEAN, any = 0;
-	for (int l = 0; l < ln->nl && !any; l++)
-		any = ln->den[l] == 1;
-	if (!any)
-		return;
-	/* categories that do not depend on age are the same in every lane */
-	for (int b = 0; b < ind->nbds; b++)
-		cellp[b] =
-		    bp[b].aged ? NULL : base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
-	for (int l = 0; l < ln->nl; l++) {
-		hg_add a;
-		if (ln->den[l] != 1 || !hg_add_of(w, i, ln->jl[l], p, ln->num[l], ln->age[l], &a))
+	int mean = ind->type == HG_IND_MEAN;
+	int pt = ind->type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME;
+	int plain = !mean && !pt && c->nbands[i] == 0;
+	for (int b = 0; b < ind->nbds; b++) {
+		if (bp[b].aged) {
+			for (int k = 0; k < ad->n; k++) {
+				size_t cat =
+				    (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ad->age[k]));
+				hg_cell_add(base + cat * blk + ad->off[k], ad, k, pt, mean);
+			}
 			continue;
-		size_t off = (size_t)ln->jl[l] * perw;
-		for (int b = 0; b < ind->nbds; b++) {
-			double *cell = cellp[b];
-			if (!cell)
-				cell =
-				    base +
-				    (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ln->age[l])) * blk;
-			hg_cell_add(cell + off, &a, mean);
 		}
+		/* categories that do not depend on age are the same in every lane */
+		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
+		if (plain) {
+			hg_cells_add_plain(cb, ad);
+			continue;
+		}
+		for (int k = 0; k < ad->n; k++)
+			hg_cell_add(cb + ad->off[k], ad, k, pt, mean);
 	}
 }
 
@@ -356,8 +420,7 @@ static void hg_lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid
 	}
 }
 
-static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, int *ages,
-                           double **cellp)
+static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg_scratch *sc)
 {
 	const hg_plan *pl = w->pl;
 	if (pl->ngroups == 0)
@@ -368,13 +431,14 @@ static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p,
 	for (int g = 0; g < pl->ngroups; g++) {
 		const hg_lgroup *gr = &pl->groups[g];
 		hg_vm_run_group(vm, g);
-		hg_lane_ages(vm, gr, ages, ages + pl->max_lanes);
+		hg_lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
-			hg_lanes ln = {gr->nl, gr->ind_j[d], ages + (ci->ctx ? pl->max_lanes : 0),
+			hg_lanes ln = {gr->nl, gr->ind_j[d],
+			               sc->ages + (ci->ctx ? pl->max_lanes : 0),
 			               hg_vm_reg(vm, ci->den), hg_vm_reg(vm, ci->num)};
-			hg_acc_ind(w, acc, cellp, &pc, p, i, &ln);
+			hg_acc_ind(w, acc, &sc->ad, &pc, p, i, &ln);
 		}
 	}
 }
@@ -391,18 +455,17 @@ static void hg_worker(void *ctx, size_t begin, size_t end, int tid)
 		lanes += pl->groups[g].nl;
 	hg_vm vm;
 	hg_vm_init(&vm, pl);
-	int *ages = hg_xcalloc(2 * (size_t)pl->max_lanes + 1, sizeof *ages);
-	double **cellp = hg_xcalloc((size_t)w->max_bds + 1, sizeof *cellp);
+	hg_scratch sc;
+	hg_scratch_init(&sc, pl->max_lanes);
 	size_t step = w->chunk * (size_t)w->nthreads;
 	for (size_t c0 = (size_t)tid * w->chunk; c0 < n; c0 += step) {
 		size_t c1 = c0 + w->chunk < n ? c0 + w->chunk : n;
 		for (size_t p = c0; p < c1; p++)
-			hg_eval_person(w, &vm, w->acc[tid], p, ages, cellp);
+			hg_eval_person(w, &vm, w->acc[tid], p, &sc);
 		pp += (c1 - c0) * (uint64_t)lanes;
 	}
 	w->pp[tid] = pp;
-	free(ages);
-	free(cellp);
+	hg_scratch_free(&sc);
 	hg_vm_free(&vm);
 }
 
@@ -413,8 +476,6 @@ static void hg_build_bdplans(hg_work *w)
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
-		if (ind->nbds > w->max_bds)
-			w->max_bds = ind->nbds;
 		for (int b = 0; b < ind->nbds; b++) {
 			const hg_breakdown *bd = &ind->bds[b];
 			hg_bdplan *bp = &w->bdp[i][b];
