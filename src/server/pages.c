@@ -207,9 +207,10 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	              hg_trend_name(s->trend));
 	hg_overview_icons(b, s->var, s->ass);
 	hg_overview_icons(b, s->gap_var, s->gap_ass);
-	hg_buf_puts(b, "<td class=\"num\">");
+	/* one column, two lines: keeps the table within a laptop screen */
+	hg_buf_puts(b, "<td class=\"num hg-dq\">");
 	hg_page_pct(b, s->imd_unknown_pct);
-	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_buf_puts(b, "<br>");
 	hg_page_pct(b, s->eth_not_stated_pct);
 	hg_buf_puts(b, "</td></tr>");
 }
@@ -242,7 +243,7 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	            "hg-key-q5\"></span>Q5 <span class=\"hg-key hg-key-area\"></span>area</th><th "
 	            "scope=\"col\">Direction</th><th scope=\"col\">Trend (SPC)</th><th "
 	            "scope=\"col\">Gap trend (SPC)</th><th scope=\"col\" class=\"num\">IMD "
-	            "unknown</th><th scope=\"col\" class=\"num\">Ethnicity not stated</th>"
+	            "unknown /<br>ethnicity not stated</th>"
 	            "</tr></thead><tbody>");
 	for (int i = 0; i < q->res->pr->ninds; i++) {
 		hg_ind_summary s;
