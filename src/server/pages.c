@@ -208,7 +208,7 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_overview_icons(b, s->var, s->ass);
 	hg_overview_icons(b, s->gap_var, s->gap_ass);
 	/* one column, two lines: keeps the table within a laptop screen */
-	hg_buf_puts(b, "<td class=\"num hg-dq\">");
+	hg_buf_puts(b, "<td class=\"num\">");
 	hg_page_pct(b, s->imd_unknown_pct);
 	hg_buf_puts(b, "<br>");
 	hg_page_pct(b, s->eth_not_stated_pct);
