@@ -67,6 +67,8 @@ deps:
 
 # The whole suite: normal build, then the same under ASan+UBSan (build/asan).
 test: deps
+	@scripts/install-deps.sh --browser || \
+		echo "warning: chromium/node not installed: browser and PDF tests will be skipped"
 	@$(MAKE) --no-print-directory all $(BUILD)/test_unit
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 build/asan/healthgap build/asan/test_unit
 	@tests/run.sh $(BUILD) build/asan
