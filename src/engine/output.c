@@ -21,14 +21,15 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-static const char *const hg_cols[] = {
+#include "engine/rescols.h"
+
+const char *const hg_result_cols[HG_RESULT_NCOLS] = {
     "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",
     "numerator",    "denominator",    "value",        "lower_ci95", "upper_ci95", "lower_ci99_8",
     "upper_ci99_8", "value_type",     "suppressed",   "note"};
-#define HG_NCOLS 16
+#define hg_result_cols hg_result_cols
 
-/* Numbers: integers exactly, others with up to 6 decimals; NaN is empty. */
-static void hg_fmt_num(double v, char *buf, size_t size)
+void hg_result_num(double v, char *buf, size_t size)
 {
 	if (isnan(v) || isinf(v)) {
 		buf[0] = 0;
@@ -47,8 +48,8 @@ static void hg_fmt_num(double v, char *buf, size_t size)
 }
 
 typedef struct hg_cells_text {
-	char f[HG_NCOLS][160];
-	const char *p[HG_NCOLS];
+	char f[HG_RESULT_NCOLS][160];
+	const char *p[HG_RESULT_NCOLS];
 } hg_cells_text;
 
 static void hg_row_text(const hg_program *pr, const hg_row *r, hg_cells_text *x)
@@ -62,22 +63,22 @@ static void hg_row_text(const hg_program *pr, const hg_row *r, hg_cells_text *x)
 	snprintf(x->f[5], sizeof x->f[5], "%s", r->category);
 	const double nums[7] = {r->num, r->den, r->value, r->lo95, r->hi95, r->lo998, r->hi998};
 	for (int k = 0; k < 7; k++)
-		hg_fmt_num(nums[k], x->f[6 + k], sizeof x->f[6 + k]);
+		hg_result_num(nums[k], x->f[6 + k], sizeof x->f[6 + k]);
 	hg_value_type(ind, x->f[13], sizeof x->f[13]);
 	snprintf(x->f[14], sizeof x->f[14], "%s", r->suppressed ? "true" : "false");
 	snprintf(x->f[15], sizeof x->f[15], "%s", r->note ? r->note : "");
-	for (int k = 0; k < HG_NCOLS; k++)
+	for (int k = 0; k < HG_RESULT_NCOLS; k++)
 		x->p[k] = x->f[k];
 }
 
 void hg_restable_csv(const hg_program *pr, const hg_restable *t, void *vb)
 {
 	hg_buf *b = vb;
-	hg_csv_put_row(b, hg_cols, HG_NCOLS);
+	hg_csv_put_row(b, hg_result_cols, HG_RESULT_NCOLS);
 	hg_cells_text *x = hg_xmalloc(sizeof *x);
 	for (size_t i = 0; i < t->n; i++) {
 		hg_row_text(pr, &t->rows[i], x);
-		hg_csv_put_row(b, x->p, HG_NCOLS);
+		hg_csv_put_row(b, x->p, HG_RESULT_NCOLS);
 	}
 	free(x);
 }
@@ -96,14 +97,15 @@ static json_t *hg_restable_json(const hg_program *pr, const hg_restable *t)
 		hg_row_text(pr, r, x);
 		json_t *o = json_object();
 		for (int k = 0; k < 6; k++)
-			json_object_set_new(o, hg_cols[k], json_string(x->f[k]));
+			json_object_set_new(o, hg_result_cols[k], json_string(x->f[k]));
 		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
 		                        r->hi95, r->lo998, r->hi998};
 		for (int k = 0; k < 7; k++)
-			json_object_set_new(o, hg_cols[6 + k], hg_json_num(nums[k]));
-		json_object_set_new(o, hg_cols[13], json_string(x->f[13]));
-		json_object_set_new(o, hg_cols[14], json_boolean(r->suppressed));
-		json_object_set_new(o, hg_cols[15], r->note ? json_string(r->note) : json_null());
+			json_object_set_new(o, hg_result_cols[6 + k], hg_json_num(nums[k]));
+		json_object_set_new(o, hg_result_cols[13], json_string(x->f[13]));
+		json_object_set_new(o, hg_result_cols[14], json_boolean(r->suppressed));
+		json_object_set_new(o, hg_result_cols[15],
+		                    r->note ? json_string(r->note) : json_null());
 		json_array_append_new(arr, o);
 	}
 	free(x);
@@ -128,8 +130,8 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const char 
 	if (!wb)
 		return hg_err_set(err, HG_EIO, "cannot create %s", tmp);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
-	for (int k = 0; k < HG_NCOLS; k++)
-		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_cols[k], NULL);
+	for (int k = 0; k < HG_RESULT_NCOLS; k++)
+		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
 	hg_cells_text *x = hg_xmalloc(sizeof *x);
 	for (size_t i = 0; i < t->n && i < 1048575; i++) {
 		const hg_row *r = &t->rows[i];

@@ -4,6 +4,7 @@
 #include "server/export.h"
 
 #include "core/csv.h"
+#include "engine/rescols.h"
 #include "core/fs.h"
 #include "server/session.h"
 
@@ -14,29 +15,7 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-static const char *const hg_cols[] = {
-    "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",
-    "numerator",    "denominator",    "value",        "lower_ci95", "upper_ci95", "lower_ci99_8",
-    "upper_ci99_8", "value_type",     "suppressed",   "note"};
-#define HG_NCOLS 16
-
-void hg_export_num(double v, char *buf, size_t size)
-{
-	if (isnan(v) || isinf(v)) {
-		buf[0] = 0;
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(buf, size, "%.0f", v);
-		return;
-	}
-	snprintf(buf, size, "%.6f", v);
-	char *e = buf + strlen(buf) - 1;
-	while (*e == '0')
-		*e-- = 0;
-	if (*e == '.')
-		*e = 0;
-}
+#define hg_result_cols hg_result_cols
 
 static void hg_row_nums(const hg_pub_row *r, double v[7])
 {
@@ -56,14 +35,15 @@ json_t *hg_export_json(const hg_pub_rows *p)
 		const char *s[6] = {r->indicator_id, r->indicator_name, r->period_start,
 		                    r->period_end,   r->breakdown,      r->category};
 		for (int k = 0; k < 6; k++)
-			json_object_set_new(o, hg_cols[k], json_string(s[k]));
+			json_object_set_new(o, hg_result_cols[k], json_string(s[k]));
 		for (int k = 0; k < 7; k++)
-			json_object_set_new(o, hg_cols[6 + k],
+			json_object_set_new(o, hg_result_cols[6 + k],
 			                    isnan(v[k]) || isinf(v[k]) ? json_null()
 			                                               : json_real(v[k]));
-		json_object_set_new(o, hg_cols[13], json_string(r->value_type));
-		json_object_set_new(o, hg_cols[14], json_boolean(r->suppressed));
-		json_object_set_new(o, hg_cols[15], r->note ? json_string(r->note) : json_null());
+		json_object_set_new(o, hg_result_cols[13], json_string(r->value_type));
+		json_object_set_new(o, hg_result_cols[14], json_boolean(r->suppressed));
+		json_object_set_new(o, hg_result_cols[15],
+		                    r->note ? json_string(r->note) : json_null());
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -71,38 +51,38 @@ json_t *hg_export_json(const hg_pub_rows *p)
 
 void hg_export_csv(const hg_pub_rows *p, hg_buf *out)
 {
-	hg_csv_put_row(out, hg_cols, HG_NCOLS);
+	hg_csv_put_row(out, hg_result_cols, HG_RESULT_NCOLS);
 	char nums[7][48];
 	for (size_t i = 0; i < p->n; i++) {
 		const hg_pub_row *r = &p->rows[i];
 		double v[7];
 		hg_row_nums(r, v);
 		for (int k = 0; k < 7; k++)
-			hg_export_num(v[k], nums[k], sizeof nums[k]);
-		const char *f[HG_NCOLS] = {r->indicator_id,
-		                           r->indicator_name,
-		                           r->period_start,
-		                           r->period_end,
-		                           r->breakdown,
-		                           r->category,
-		                           nums[0],
-		                           nums[1],
-		                           nums[2],
-		                           nums[3],
-		                           nums[4],
-		                           nums[5],
-		                           nums[6],
-		                           r->value_type,
-		                           r->suppressed ? "true" : "false",
-		                           r->note ? r->note : ""};
-		hg_csv_put_row(out, f, HG_NCOLS);
+			hg_result_num(v[k], nums[k], sizeof nums[k]);
+		const char *f[HG_RESULT_NCOLS] = {r->indicator_id,
+		                                  r->indicator_name,
+		                                  r->period_start,
+		                                  r->period_end,
+		                                  r->breakdown,
+		                                  r->category,
+		                                  nums[0],
+		                                  nums[1],
+		                                  nums[2],
+		                                  nums[3],
+		                                  nums[4],
+		                                  nums[5],
+		                                  nums[6],
+		                                  r->value_type,
+		                                  r->suppressed ? "true" : "false",
+		                                  r->note ? r->note : ""};
+		hg_csv_put_row(out, f, HG_RESULT_NCOLS);
 	}
 }
 
 static void hg_xlsx_rows(lxw_worksheet *ws, const hg_pub_rows *p)
 {
-	for (int k = 0; k < HG_NCOLS; k++)
-		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_cols[k], NULL);
+	for (int k = 0; k < HG_RESULT_NCOLS; k++)
+		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
 	for (size_t i = 0; i < p->n && i < 1048575; i++) {
 		const hg_pub_row *r = &p->rows[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);

@@ -16,7 +16,5 @@ json_t *hg_export_json(const hg_pub_rows *p);
 void hg_export_csv(const hg_pub_rows *p, hg_buf *out);
 /* XLSX bytes into out, via a temporary file in tmpdir. */
 int hg_export_xlsx(const hg_pub_rows *p, const char *tmpdir, hg_buf *out, hg_err *err);
-/* A number as indicators.csv writes it (integers exactly, else up to 6 decimals; NaN empty). */
-void hg_export_num(double v, char *buf, size_t size);
 
 #endif
