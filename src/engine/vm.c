@@ -176,6 +176,36 @@ static uint32_t hg_upper(const int32_t *date, uint32_t b, uint32_t n, double hi)
 	return b;
 }
 
+/* A query's window [i0, i1) in a list for bounds [lo, hi] (NaN: none yet). */
+typedef struct hg_window {
+	uint32_t i0, i1;
+	double lo, hi;
+} hg_window;
+
+/*
+ * Move the window to [lo, hi]. Periods come in date order, so bounds mostly
+ * only grow: then the ends step forward from where they were (linear in the
+ * list over all lanes); otherwise they are found by binary search.
+ */
+static void hg_window_slide(hg_window *w, const hg_mlist *m, double lo, double hi)
+{
+	const int32_t *date = m->date;
+	uint32_t n = m->n;
+	if (lo >= w->lo && hi >= w->hi) {
+		while (w->i0 < n && date[w->i0] < lo)
+			w->i0++;
+		if (w->i1 < w->i0)
+			w->i1 = w->i0;
+		while (w->i1 < n && date[w->i1] <= hi)
+			w->i1++;
+	} else {
+		w->i0 = hg_lower(date, 0, n, lo);
+		w->i1 = hg_upper(date, w->i0, n, hi);
+	}
+	w->lo = lo;
+	w->hi = hi;
+}
+
 typedef struct hg_agg {
 	double n, sum, min, max, first, last, first_date, last_date, days;
 	int32_t prev_day;
@@ -307,14 +337,14 @@ static void hg_x_query(hg_vm *vm, int qi, double *d)
 		return;
 	}
 	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? hg_where_lanes(vm, qi, m) : NULL;
+	hg_window w = {0, 0, NAN, NAN};
 	for (int l = 0; l < nl; l++) {
 		if (isnan(lo[l]) || isnan(hi[l])) {
 			d[l] = NAN;
 			continue;
 		}
-		uint32_t i0 = hg_lower(m->date, 0, m->n, lo[l]);
-		uint32_t i1 = hg_upper(m->date, i0, m->n, hi[l]);
-		d[l] = hg_agg_range(m, i0, i1, agg, pass ? pass + l : NULL, nl);
+		hg_window_slide(&w, m, lo[l], hi[l]);
+		d[l] = hg_agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
 	}
 }
 
