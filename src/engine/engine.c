@@ -420,6 +420,14 @@ static void hg_lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid
 	}
 }
 
+static int hg_any_den(const double *den, int nl)
+{
+	for (int l = 0; l < nl; l++)
+		if (den[l] == 1)
+			return 1;
+	return 0;
+}
+
 static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg_scratch *sc)
 {
 	const hg_plan *pl = w->pl;
@@ -435,6 +443,9 @@ static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p,
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
+			if (!hg_any_den(hg_vm_reg(vm, ci->den), gr->nl))
+				continue; /* the numerator is not needed */
+			hg_vm_run_lazy(vm, d);
 			hg_lanes ln = {gr->nl, gr->ind_j[d],
 			               sc->ages + (ci->ctx ? pl->max_lanes : 0),
 			               hg_vm_reg(vm, ci->den), hg_vm_reg(vm, ci->num)};

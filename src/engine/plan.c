@@ -219,6 +219,164 @@ static void hg_plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
 	free(inv);
 }
 
+/* ---- numerators run only for people in the denominator ---- */
+
+/* Mark the registers x reads, with a query's bounds and its `where` code's reads. */
+static void hg_mark_reads(const hg_plan *pl, const hg_ins *x, char *rd)
+{
+	int r[3], n = hg_ins_reads(x, r);
+	for (int k = 0; k < n; k++)
+		rd[r[k]] = 1;
+	if (x->op != OP_QUERY)
+		return;
+	const hg_query *q = &pl->pr->queries[x->c];
+	rd[q->lo] = rd[q->hi] = 1;
+	int ws = pl->q_where[x->c];
+	for (uint32_t i = 0; ws >= 0 && i < pl->segs[ws].n; i++)
+		hg_mark_reads(pl, &pl->segs[ws].code[i], rd);
+}
+
+/* Moving marked instructions before unmarked ones keeps every value. */
+static int hg_split_safe(const hg_plan *pl, const hg_seg *sg, const char *mark)
+{
+	char *rd = hg_xcalloc((size_t)pl->pr->nregs + 1, 1);
+	int ok = 1;
+	for (uint32_t i = 0; i < sg->n && ok; i++) {
+		if (mark[i])
+			continue;
+		memset(rd, 0, (size_t)pl->pr->nregs);
+		hg_mark_reads(pl, &sg->code[i], rd);
+		for (uint32_t j = i + 1; j < sg->n && ok; j++)
+			if (mark[j] && (rd[sg->code[j].d] || sg->code[j].d == sg->code[i].d))
+				ok = 0;
+	}
+	free(rd);
+	return ok;
+}
+
+/* Split segment s into part 2s (what computes register den) and 2s + 1 (the rest). */
+static void hg_split_seg(hg_plan *pl, int s, int den)
+{
+	const hg_seg *sg = &pl->segs[s];
+	char *need = hg_xcalloc((size_t)pl->pr->nregs + 1, 1);
+	char *mark = hg_xcalloc((size_t)sg->n + 1, 1);
+	if (den >= 0)
+		need[den] = 1;
+	for (uint32_t i = sg->n; i-- > 0;)
+		if (need[sg->code[i].d]) {
+			mark[i] = 1;
+			hg_mark_reads(pl, &sg->code[i], need);
+		}
+	int ok = den >= 0 && hg_split_safe(pl, sg, mark); /* else all in part 2s */
+	for (uint32_t i = 0; i < sg->n; i++)
+		hg_seg_push(&pl->parts[2 * s + (ok && !mark[i])], &sg->code[i]);
+	free(mark);
+	free(need);
+}
+
+static void hg_plan_parts(hg_plan *pl)
+{
+	const hg_program *pr = pl->pr;
+	int *den = hg_xmalloc(sizeof(int) * ((size_t)pr->nsegs + 1));
+	for (int s = 0; s < pr->nsegs; s++)
+		den[s] = -1;
+	for (int i = 0; i < pr->ninds; i++)
+		den[pr->inds[i].seg] = pr->inds[i].den;
+	pl->parts = hg_xcalloc(2 * (size_t)pr->nsegs + 1, sizeof *pl->parts);
+	for (int s = 0; s < pr->nsegs; s++)
+		hg_split_seg(pl, s, den[s]);
+	free(den);
+}
+
+/* Per register: the group segment writing it, -1; returns 0 if one is written by two. */
+static int hg_group_writers(const hg_plan *pl, const hg_lgroup *g, int *wr)
+{
+	for (int r = 0; r < pl->pr->nregs; r++)
+		wr[r] = -1;
+	for (const int *s = g->seg; *s >= 0; s++)
+		for (uint32_t i = 0; i < pl->segs[*s].n; i++) {
+			int d = pl->segs[*s].code[i].d;
+			if (wr[d] >= 0 && wr[d] != *s)
+				return 0;
+			wr[d] = *s;
+		}
+	return 1;
+}
+
+/* Mark (in need) the group segments that part p reads from, other than its own. */
+static void hg_need_writers(const hg_plan *pl, int p, const int *wr, char *rd, char *need)
+{
+	memset(rd, 0, (size_t)pl->pr->nregs);
+	for (uint32_t i = 0; i < pl->parts[p].n; i++)
+		hg_mark_reads(pl, &pl->parts[p].code[i], rd);
+	for (int r = 0; r < pl->pr->nregs; r++)
+		if (rd[r] && wr[r] >= 0 && wr[r] != p / 2)
+			need[wr[r]] = 1;
+}
+
+/* The parts segments in need (in group order) run; num: segment whose numerator part. */
+static int *hg_part_list(const hg_lgroup *g, const char *need, int num, int both)
+{
+	int n = 0;
+	for (const int *s = g->seg; *s >= 0; s++)
+		n++;
+	int *list = hg_xmalloc(sizeof(int) * (2 * (size_t)n + 1)), k = 0;
+	for (const int *s = g->seg; *s >= 0; s++) {
+		if (need[*s] && (both || *s != num))
+			list[k++] = 2 * *s;
+		if ((need[*s] && both) || *s == num)
+			list[k++] = 2 * *s + 1;
+	}
+	list[k] = -1;
+	return list;
+}
+
+/* The group's eager parts and each due indicator's lazy ones. */
+static void hg_group_parts(hg_plan *pl, hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	int ns = pr->nsegs, *wr = hg_xmalloc(sizeof(int) * ((size_t)pr->nregs + 1));
+	char *rd = hg_xcalloc((size_t)pr->nregs + 1, 1), *eager = hg_xcalloc((size_t)ns + 1, 1);
+	char *need = hg_xcalloc((size_t)ns + 1, 1);
+	int lazy_ok = hg_group_writers(pl, g, wr);
+	int nseg = 0;
+	for (const int *s = g->seg; *s >= 0; s++)
+		nseg++;
+	for (int d = 0; d < g->nind; d++) {
+		const hg_cind *ci = &pr->inds[g->ind[d]];
+		eager[ci->seg] = 1;
+		if (wr[ci->den] >= 0)
+			eager[wr[ci->den]] = 1;
+	}
+	for (int k = nseg; k-- > 0;)
+		if (eager[g->seg[k]])
+			hg_need_writers(pl, 2 * g->seg[k], wr, rd, eager);
+	if (!lazy_ok)
+		for (int k = 0; k < nseg; k++)
+			eager[g->seg[k]] = 1;
+	g->eager = hg_part_list(g, eager, -1, !lazy_ok);
+	g->lazy = hg_xcalloc((size_t)g->nind + 1, sizeof *g->lazy);
+	for (int d = 0; d < g->nind; d++) {
+		int is = pr->inds[g->ind[d]].seg;
+		memset(need, 0, (size_t)ns);
+		int num = pr->inds[g->ind[d]].num;
+		if (lazy_ok)
+			hg_need_writers(pl, 2 * is + 1, wr, rd, need);
+		if (lazy_ok && wr[num] >= 0 && wr[num] != is)
+			need[wr[num]] = 1;
+		for (int k = nseg; k-- > 0;)
+			if (need[g->seg[k]] && !eager[g->seg[k]])
+				hg_need_writers(pl, 2 * g->seg[k], wr, rd, need);
+		for (int s = 0; s < ns; s++)
+			need[s] &= !eager[s];
+		g->lazy[d] = hg_part_list(g, need, lazy_ok ? is : -1, 0);
+	}
+	free(wr);
+	free(rd);
+	free(eager);
+	free(need);
+}
+
 /* ---- lane groups ---- */
 
 static int hg_same_segs(const int *a, const int *b)
@@ -328,8 +486,11 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 	hg_plan_hoist(pl, isc, &hoist);
 	free(isc);
 	hg_plan_groups(pl);
-	for (int g = 0; g < pl->ngroups; g++)
+	hg_plan_parts(pl);
+	for (int g = 0; g < pl->ngroups; g++) {
 		hg_group_image(pl, &pl->groups[g], &hoist);
+		hg_group_parts(pl, &pl->groups[g]);
+	}
 	free(hoist.code);
 }
 
@@ -337,8 +498,13 @@ void hg_plan_free(hg_plan *pl)
 {
 	for (int g = 0; g < pl->ngroups; g++) {
 		hg_lgroup *gr = &pl->groups[g];
-		for (int d = 0; d < gr->nind; d++)
+		for (int d = 0; d < gr->nind; d++) {
 			free(gr->ind_j[d]);
+			if (gr->lazy)
+				free(gr->lazy[d]);
+		}
+		free(gr->lazy);
+		free(gr->eager);
 		free(gr->ind_j);
 		free(gr->ind);
 		free(gr->period);
@@ -350,8 +516,14 @@ void hg_plan_free(hg_plan *pl)
 	}
 	free(pl->groups);
 	if (pl->pr)
-		for (int s = 0; s < pl->pr->nsegs; s++)
+		for (int s = 0; s < pl->pr->nsegs; s++) {
 			free(pl->segs[s].code);
+			if (pl->parts) {
+				free(pl->parts[2 * s].code);
+				free(pl->parts[2 * s + 1].code);
+			}
+		}
+	free(pl->parts);
 	free(pl->segs);
 	free(pl->cls);
 	free(pl->q_class);

@@ -616,8 +616,18 @@ void hg_vm_run_group(hg_vm *vm, int g)
 	vm->g = &pl->groups[g];
 	vm->r = vm->rf[g];
 	vm->nl = vm->stride = vm->g->nl;
-	for (const int *s = vm->g->seg; *s >= 0; s++)
-		hg_vm_exec(vm, &pl->segs[*s]);
+	memset(vm->done, 0, 2 * (size_t)vm->pr->nsegs);
+	for (const int *s = vm->g->eager; *s >= 0; s++)
+		hg_vm_exec(vm, &pl->parts[*s]);
+}
+
+void hg_vm_run_lazy(hg_vm *vm, int d)
+{
+	for (const int *s = vm->g->lazy[d]; *s >= 0; s++)
+		if (!vm->done[*s]) {
+			hg_vm_exec(vm, &vm->pl->parts[*s]);
+			vm->done[*s] = 1;
+		}
 }
 
 void hg_vm_init(hg_vm *vm, const hg_plan *pl)
@@ -634,6 +644,7 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 		memcpy(vm->rf[g], pl->groups[g].inv, n * sizeof(double));
 	}
 	vm->ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm->ml);
+	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
 	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
 	vm->pass_cap = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass_cap);
 }
@@ -653,6 +664,7 @@ void hg_vm_free(hg_vm *vm)
 	free(vm->ml);
 	for (int q = 0; q < vm->pr->nq; q++)
 		free(vm->pass[q]);
+	free(vm->done);
 	free(vm->pass);
 	free(vm->pass_cap);
 	memset(vm, 0, sizeof *vm);

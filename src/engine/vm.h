@@ -42,6 +42,9 @@ typedef struct hg_lgroup {
 	int *ind;       /* indicators due in this group */
 	int nind;
 	int **ind_j; /* per due indicator, per lane: index into its periods */
+	int *eager;  /* parts run for every person, -1 terminated */
+	int **lazy;  /* per due indicator: parts to run when a lane is in its
+	                denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
 	double *inv; /* register image after the hoisted code: nregs x nl */
 } hg_lgroup;
@@ -55,6 +58,9 @@ typedef struct hg_plan {
 	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
 	int *code_cls;      /* classes of each code */
 	hg_seg *segs;       /* per segment: the code left after hoisting */
+	/* parts: 2s is what segment s always runs (an indicator's denominator and
+	   what it needs), 2s + 1 what it runs only for people in the denominator */
+	hg_seg *parts;
 	int ngroups;
 	hg_lgroup *groups;
 	int max_lanes;
@@ -86,6 +92,7 @@ typedef struct hg_vm {
 	uint64_t event;        /* current event, inside a `where` */
 	int32_t dob_y, dob_md; /* the person's birth date split, dob_y < 0 when none */
 	hg_mlist *ml;          /* per class */
+	uint8_t *done;         /* per part: run for the current person and group */
 	uint8_t **pass;        /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
 } hg_vm;
@@ -94,8 +101,11 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl);
 void hg_vm_free(hg_vm *vm);
 /* Start a person: split the birth date and file the events into match classes. */
 void hg_vm_person(hg_vm *vm, uint64_t p);
-/* Run group g's segments for the current person over all its lanes. */
+/* Run group g's segments for the current person over all its lanes, except
+   what only numerators need (hg_vm_run_lazy). */
 void hg_vm_run_group(hg_vm *vm, int g);
+/* Run what the numerator of the current group's due indicator d needs. */
+void hg_vm_run_lazy(hg_vm *vm, int d);
 /* Lanes of register reg in the current group's register file. */
 static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
 {
