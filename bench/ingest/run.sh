@@ -1,8 +1,10 @@
 #!/bin/bash
 # bench/ingest/run.sh BUILD [PEOPLE]: time `healthgap ingest` on a synthetic
 # population (default 1,000,000 people) against DuckDB loading the same CSVs
-# with read_csv into a database file, in the same run on the same machine.
-# Reports rows/s, the ratio, and peak memory (max RSS) of both.
+# with read_csv into a database file and pandas.read_csv, in the same run on
+# the same machine. Reports rows/s, the ratios, and peak memory (max RSS).
+# healthgap does more than the peers (validates every field, quarantines,
+# sorts by person and date, checksums and fsyncs the store).
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}
@@ -36,13 +38,20 @@ fi
 	"$out/data/events.csv" "$out/duck.db" > duck.json 2> duck.time
 duck_s=$(python3 -c 'import json; print(json.load(open("duck.json"))["seconds"])')
 duck_mb=$(peak duck.time)
+/usr/bin/time -v /usr/bin/python3 "$root/bench/ingest/pandas_load.py" "$out/data/persons.csv" \
+	"$out/data/events.csv" > pandas.json 2> pandas.time
+pd_s=$(/usr/bin/python3 -c 'import json; print(json.load(open("pandas.json"))["seconds"])')
+pd_mb=$(peak pandas.time)
 
-python3 - "$rows_p" "$rows_e" "$hg_s" "$hg_mb" "$duck_s" "$duck_mb" <<'PY'
+python3 - "$rows_p" "$rows_e" "$hg_s" "$hg_mb" "$duck_s" "$duck_mb" "$pd_s" "$pd_mb" <<'PY'
 import sys
 rp, re_, hs, hm, ds, dm = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), sys.argv[4], float(sys.argv[5]), sys.argv[6]
+ps, pm = float(sys.argv[7]), sys.argv[8]
 rows = rp + re_
 print(f"{'tool':<22}{'seconds':>10}{'rows/s':>14}{'peak MB':>10}")
 print(f"{'healthgap ingest':<22}{hs:>10.2f}{rows/hs:>14,.0f}{hm:>10}")
 print(f"{'DuckDB read_csv':<22}{ds:>10.2f}{rows/ds:>14,.0f}{dm:>10}")
-print(f"ratio: healthgap is {ds/hs:.2f}x the speed of DuckDB (DuckDB time / healthgap time)")
+print(f"{'pandas read_csv':<22}{ps:>10.2f}{rows/ps:>14,.0f}{pm:>10}")
+print(f"ratio: healthgap is {ds/hs:.2f}x the speed of DuckDB and {ps/hs:.2f}x the speed of pandas "
+      "(peer time / healthgap time)")
 PY
