@@ -7,7 +7,7 @@
 
 #include "core/error.h"
 
-#define HG_VERSION "0.1.0"
+#include "core/version.h"
 
 int hg_cmd_ingest(int argc, char **argv);
 int hg_cmd_info(int argc, char **argv);

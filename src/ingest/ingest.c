@@ -5,6 +5,7 @@
  * which case the snapshot is kept for inspection but CURRENT is unchanged.
  */
 #include "core/fs.h"
+#include "core/version.h"
 #include "ingest_int.h"
 
 #include <jansson.h>
@@ -160,9 +161,7 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	char d[11];
 	json_object_set_new(m, "format", json_string("healthgap-store"));
 	json_object_set_new(m, "format_version", json_integer(HG_STORE_FORMAT_VERSION));
-	json_object_set_new(m, "software_version",
-	                    json_string("healthgap "
-	                                "0.1.0"));
+	json_object_set_new(m, "software_version", json_string("healthgap " HG_VERSION));
 	time_t now = time(NULL);
 	char ts[32];
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -328,8 +327,12 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 			hg_print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
 			                HG_WARN_N);
 			hg_print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0);
-			printf("IMD: %s%s\n", ref.imd_version,
-			       ref.synthetic ? " (synthetic geography)" : "");
+			if (ref.n_lsoa)
+				printf("IMD: %s from %s%s\n", ref.imd_version, ref.imd_source,
+				       ref.synthetic ? " (SYNTHETIC geography)" : "");
+			else
+				printf("IMD: none (no reference data given or found beside the "
+				       "persons file): deprivation breakdowns will be Unknown\n");
 		}
 		if (!rc) {
 			res->published = !over;
