@@ -285,13 +285,83 @@ static void hg_sii_untransform(const hg_sii_opts *o, double h, double sl, double
 	}
 }
 
-/* Limits at every level from one block of nrep sorted replicates. */
+/* Reorders v[0..n) so that v[k] is its (k+1)-th smallest (Wirth's selection). */
+static void hg_sii_select(double *v, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
+	while (l < r) {
+		double x = v[kk];
+		ptrdiff_t i = l, j = r;
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			r = j;
+	}
+}
+
+/* NaNs and zeros (whose sign a sort leaves to the input order) need the full sort. */
+static int hg_sii_needs_sort(const double *v, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (isnan(v[k]) || v[k] == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Puts the order statistics the levels read (0-based positions) in place, as
+ * a full sort would: an order statistic of numbers that are neither NaN nor
+ * zero is the same value whichever way it is found. Positions are selected
+ * from the highest down, each within the prefix below the previous one, so
+ * no selection moves an earlier one.
+ */
+static void hg_sii_order(const hg_sii_opts *o, double *v, size_t n)
+{
+	if (hg_sii_needs_sort(v, n)) {
+		qsort(v, n, sizeof *v, hg_dcmp);
+		return;
+	}
+	size_t pos[2 * HG_SII_MAX_LEVELS], np = 0;
+	for (size_t c = 0; c < o->nconf; c++) {
+		size_t lo, hi;
+		hg_sii_positions(o->repetitions, o->conf[c], &lo, &hi);
+		pos[np++] = lo - 1;
+		pos[np++] = hi - 1;
+	}
+	for (size_t a = 1; a < np; a++) /* descending */
+		for (size_t b = a; b > 0 && pos[b - 1] < pos[b]; b--) {
+			size_t t = pos[b];
+			pos[b] = pos[b - 1];
+			pos[b - 1] = t;
+		}
+	size_t end = n;
+	for (size_t a = 0; a < np; a++) {
+		if (pos[a] >= end)
+			continue; /* a repeated position */
+		hg_sii_select(v, end, pos[a]);
+		end = pos[a];
+	}
+}
+
+/* Limits at every level from one block of nrep replicates. */
 static void hg_sii_block_limits(const hg_sii_opts *o, double h, double *slope, double *rii,
                                 double *out /* nconf * 4 */)
 {
 	size_t n = (size_t)o->repetitions;
-	qsort(slope, n, sizeof *slope, hg_dcmp);
-	qsort(rii, n, sizeof *rii, hg_dcmp);
+	hg_sii_order(o, slope, n);
+	if (!o->transform)
+		hg_sii_order(o, rii, n);
 	for (size_t c = 0; c < o->nconf; c++) {
 		size_t lo, hi;
 		hg_sii_positions(o->repetitions, o->conf[c], &lo, &hi);
