@@ -37,6 +37,7 @@ typedef struct hg_echunk {
 	hg_quarantine quar;
 	uint64_t read;
 	hg_date min_date, max_date;
+	int quoted;          /* the chunk holds a quote character */
 	const char *last_id; /* the previous row's identifier, and its person */
 	size_t last_len;
 	uint32_t last_person;
@@ -57,6 +58,18 @@ static void hg_echunk_grow(hg_echunk *k)
 	if (k->n < k->cap)
 		return;
 	size_t c = k->cap ? k->cap * 2 : 65536;
+	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
+	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
+	k->code = hg_xrealloc(k->code, c * sizeof *k->code);
+	k->value = hg_xrealloc(k->value, c * sizeof *k->value);
+	k->setting = hg_xrealloc(k->setting, c * sizeof *k->setting);
+	k->cap = c;
+}
+
+/* Give back the unused tail of the chunk's arrays (they grow by doubling). */
+static void hg_echunk_shrink(hg_echunk *k)
+{
+	size_t c = k->n ? k->n : 1;
 	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
 	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
 	k->code = hg_xrealloc(k->code, c * sizeof *k->code);
@@ -217,6 +230,7 @@ static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 		}
 		hg_progress_tick(x->prog, c.pos - last, tid == 0);
 		hg_csv_close(&c);
+		hg_echunk_shrink(k);
 	}
 }
 
@@ -281,6 +295,8 @@ static void hg_count_lines(void *ctx, size_t begin, size_t end, int tid)
 			p++;
 		}
 		k->first_line = n; /* temporarily: newlines inside the chunk */
+		k->quoted = memchr(x->data + k->begin, '"', k->end - k->begin) != NULL;
+		hg_release_input(x->data + k->begin, k->end - k->begin);
 	}
 }
 
@@ -316,6 +332,66 @@ static void hg_sort_person_ranges(void *ctx, size_t begin, size_t end, int tid)
 	}
 }
 
+enum { HG_ECOL_DATE, HG_ECOL_CODE, HG_ECOL_VALUE, HG_ECOL_SETTING, HG_ECOL_N };
+
+/*
+ * Place one column of every chunk at its sorted position (counting sort by
+ * person, file order kept within a person), then free that column of the
+ * chunks. Going column by column keeps peak memory near one copy of the
+ * events plus one column, instead of two full copies.
+ */
+static void hg_scatter_col(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
+                           uint64_t *fill, int col)
+{
+	size_t n = ev->n ? ev->n : 1;
+	memcpy(fill, ev->off, (npersons + 1) * sizeof *fill);
+	if (col == HG_ECOL_DATE)
+		ev->date = hg_xmalloc(n * sizeof *ev->date);
+	else if (col == HG_ECOL_CODE)
+		ev->code = hg_xmalloc(n * sizeof *ev->code);
+	else if (col == HG_ECOL_VALUE)
+		ev->value = hg_xmalloc(n * sizeof *ev->value);
+	else
+		ev->setting = hg_xmalloc(n * sizeof *ev->setting);
+	for (size_t i = 0; i < nchunks; i++) {
+		hg_echunk *k = &chunks[i];
+		const uint32_t *pp = k->person;
+		switch (col) {
+		case HG_ECOL_DATE:
+			for (size_t j = 0; j < k->n; j++)
+				ev->date[fill[pp[j]]++] = k->date[j];
+			free(k->date);
+			k->date = NULL;
+			break;
+		case HG_ECOL_CODE: {
+			uint32_t *remap = hg_xmalloc((k->codes.n + 1) * sizeof *remap);
+			for (uint32_t c = 0; c < k->codes.n; c++)
+				remap[c] = hg_dict_intern(&ev->codes, k->codes.keys[c],
+				                          k->codes.lens[c], NULL);
+			for (size_t j = 0; j < k->n; j++)
+				ev->code[fill[pp[j]]++] = remap[k->code[j]];
+			free(remap);
+			free(k->code);
+			k->code = NULL;
+			break;
+		}
+		case HG_ECOL_VALUE:
+			for (size_t j = 0; j < k->n; j++)
+				ev->value[fill[pp[j]]++] = k->value[j];
+			free(k->value);
+			k->value = NULL;
+			break;
+		default:
+			for (size_t j = 0; j < k->n; j++) {
+				ev->setting[fill[pp[j]]++] = k->setting[j];
+				ev->by_setting[k->setting[j]]++;
+			}
+			free(k->setting);
+			k->setting = NULL;
+		}
+	}
+}
+
 /* Merge chunks in file order: global codes, quarantine, counting sort by person. */
 static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
                             int threads)
@@ -325,10 +401,6 @@ static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, si
 		total += chunks[i].n;
 	ev->n = total;
 	ev->off = hg_xcalloc(npersons + 1, sizeof *ev->off);
-	ev->date = hg_xmalloc((total ? total : 1) * sizeof *ev->date);
-	ev->code = hg_xmalloc((total ? total : 1) * sizeof *ev->code);
-	ev->value = hg_xmalloc((total ? total : 1) * sizeof *ev->value);
-	ev->setting = hg_xmalloc((total ? total : 1) * sizeof *ev->setting);
 	ev->min_date = HG_DATE_NONE;
 	ev->max_date = INT32_MIN;
 	for (size_t i = 0; i < nchunks; i++) {
@@ -348,24 +420,10 @@ static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, si
 	for (size_t p = 0; p < npersons; p++)
 		ev->off[p + 1] += ev->off[p];
 	uint64_t *fill = hg_xmalloc((npersons + 1) * sizeof *fill);
-	memcpy(fill, ev->off, (npersons + 1) * sizeof *fill);
-	for (size_t i = 0; i < nchunks; i++) {
-		hg_echunk *k = &chunks[i];
-		uint32_t *remap = hg_xmalloc((k->codes.n + 1) * sizeof *remap);
-		for (uint32_t c = 0; c < k->codes.n; c++)
-			remap[c] =
-			    hg_dict_intern(&ev->codes, k->codes.keys[c], k->codes.lens[c], NULL);
-		for (size_t j = 0; j < k->n; j++) {
-			uint64_t at = fill[k->person[j]]++;
-			ev->date[at] = k->date[j];
-			ev->code[at] = remap[k->code[j]];
-			ev->value[at] = k->value[j];
-			ev->setting[at] = k->setting[j];
-			ev->by_setting[k->setting[j]]++;
-		}
-		free(remap);
-		hg_echunk_free(k);
-	}
+	for (int col = 0; col < HG_ECOL_N; col++)
+		hg_scatter_col(ev, chunks, nchunks, npersons, fill, col);
+	for (size_t i = 0; i < nchunks; i++)
+		hg_echunk_free(&chunks[i]);
 	free(fill);
 	hg_sortctx sc = {ev};
 	hg_parallel_for(threads, npersons, hg_sort_person_ranges, &sc);
@@ -394,12 +452,22 @@ int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *
 	}
 	int threads = p->threads > 0 ? p->threads : hg_ncpu();
 	size_t body = c.pos;
-	int quoted = memchr(c.data + body, '"', c.size - body) != NULL;
-	size_t want = quoted || c.size - body < (1 << 20) ? 1 : (size_t)threads * 4;
+	/* Count lines and look for quotes chunk by chunk, releasing the pages as
+	 * we go; a quote anywhere means one sequential chunk, since a quoted
+	 * field may hold a newline that a split would cut. */
+	size_t want = c.size - body < (1 << 20) ? 1 : (size_t)threads * 4;
 	hg_echunk *chunks = hg_xcalloc(want, sizeof *chunks);
 	size_t n = hg_split_lines(c.data, body, c.size, want, chunks);
 	x.chunks = chunks;
 	hg_parallel_for(threads, n, hg_count_lines, &x);
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++)
+		quoted |= chunks[i].quoted;
+	if (quoted && n > 1) {
+		chunks[0].end = chunks[n - 1].end;
+		chunks[0].first_line = 0; /* not needed: one chunk starts after the header */
+		n = 1;
+	}
 	uint64_t line = c.next_line;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t nl = chunks[i].first_line;
