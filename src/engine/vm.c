@@ -15,6 +15,17 @@
 
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
+/* c ? x : y without a branch (lanes of one person rarely agree long enough to predict). */
+static inline double hg_pick(int c, double x, double y)
+{
+	uint64_t m = -(uint64_t)(c != 0), bx, by;
+	memcpy(&bx, &x, sizeof bx);
+	memcpy(&by, &y, sizeof by);
+	bx = (bx & m) | (by & ~m);
+	memcpy(&x, &bx, sizeof x);
+	return x;
+}
+
 /* ---- person data ---- */
 
 static double hg_date_or_nan(hg_date d)
@@ -333,7 +344,7 @@ static void hg_x_query(hg_vm *vm, int qi, double *d)
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
 		for (int l = 0; l < nl; l++)
-			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
+			d[l] = hg_pick((lo[l] != lo[l]) | (hi[l] != hi[l]), NAN, none);
 		return;
 	}
 	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? hg_where_lanes(vm, qi, m) : NULL;
@@ -471,11 +482,11 @@ static void hg_exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a
 	/* truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and NaN with a NaN */
 	case OP_AND:
 		for (l = 0; l < nl; l++)
-			d[l] = (a[l] == 0) | (b[l] == 0) ? 0.0 : a[l] + b[l] - 1;
+			d[l] = hg_pick((a[l] == 0) | (b[l] == 0), 0.0, a[l] + b[l] - 1);
 		return;
 	case OP_OR:
 		for (l = 0; l < nl; l++)
-			d[l] = (a[l] == 1) | (b[l] == 1) ? 1.0 : a[l] + b[l];
+			d[l] = hg_pick((a[l] == 1) | (b[l] == 1), 1.0, a[l] + b[l]);
 		return;
 	case OP_NOT:
 		for (l = 0; l < nl; l++)
