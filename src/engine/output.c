@@ -11,6 +11,7 @@
 #include "core/csv.h"
 #include "core/fs.h"
 #include "core/str.h"
+#include "core/thread.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -202,35 +203,71 @@ static json_t *hg_meta_json(const hg_program *pr, const hg_restable *t, const hg
 	return o;
 }
 
-int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_meta *meta,
-                     int formats, const char *dir, hg_err *err)
+/* The outputs, in two independent jobs: the workbook, and everything else. */
+typedef struct hg_outjob {
+	const hg_program *pr;
+	const hg_restable *t;
+	const hg_run_meta *meta;
+	int formats;
+	const char *dir;
+	int rc[2];
+	hg_err err[2];
+} hg_outjob;
+
+static int hg_write_text_outputs(hg_outjob *o, hg_err *err)
 {
 	char path[1100];
-	if (hg_mkdir_p(dir, err) != 0)
-		return HG_EIO;
 	int rc = 0;
-	if (formats & HG_OUT_CSV) {
+	if (o->formats & HG_OUT_CSV) {
 		hg_buf b = {0};
-		hg_restable_csv(pr, t, &b);
-		snprintf(path, sizeof path, "%s/indicators.csv", dir);
+		hg_restable_csv(o->pr, o->t, &b);
+		snprintf(path, sizeof path, "%s/indicators.csv", o->dir);
 		rc = hg_write_file_atomic(path, b.p ? b.p : "", b.n, err);
 		hg_buf_free(&b);
 	}
-	if (rc == 0 && (formats & HG_OUT_JSON)) {
-		json_t *j = hg_restable_json(pr, t);
-		snprintf(path, sizeof path, "%s/indicators.json", dir);
+	if (rc == 0 && (o->formats & HG_OUT_JSON)) {
+		json_t *j = hg_restable_json(o->pr, o->t);
+		snprintf(path, sizeof path, "%s/indicators.json", o->dir);
 		rc = hg_write_json_atomic(path, j, err);
 		json_decref(j);
 	}
-	if (rc == 0 && (formats & HG_OUT_XLSX)) {
-		snprintf(path, sizeof path, "%s/indicators.xlsx", dir);
-		rc = hg_write_xlsx(pr, t, path, err);
+	return rc;
+}
+
+static void hg_outjob_run(void *ctx, size_t begin, size_t end, int tid)
+{
+	hg_outjob *o = ctx;
+	for (size_t k = begin; k < end; k++) {
+		if (k == 0) {
+			o->rc[0] = hg_write_text_outputs(o, &o->err[0]);
+		} else if (o->formats & HG_OUT_XLSX) {
+			char path[1100];
+			snprintf(path, sizeof path, "%s/indicators.xlsx", o->dir);
+			o->rc[1] = hg_write_xlsx(o->pr, o->t, path, &o->err[1]);
+		}
 	}
-	if (rc == 0) {
-		json_t *m = hg_meta_json(pr, t, meta);
-		snprintf(path, sizeof path, "%s/metadata.json", dir);
-		rc = hg_write_json_atomic(path, m, err);
-		json_decref(m);
-	}
+	(void)tid;
+}
+
+int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_meta *meta,
+                     int formats, const char *dir, hg_err *err)
+{
+	if (hg_mkdir_p(dir, err) != 0)
+		return HG_EIO;
+	hg_outjob o = {.pr = pr, .t = t, .meta = meta, .formats = formats, .dir = dir};
+	/* the workbook takes as long as the rest: write it alongside (one thread with --threads 1)
+	 */
+	hg_parallel_for(meta && meta->threads == 1 ? 1 : 2, 2, hg_outjob_run, &o);
+	for (int k = 0; k < 2; k++)
+		if (o.rc[k]) {
+			if (err)
+				*err = o.err[k];
+			return o.rc[k];
+		}
+	char path[1100];
+	json_t *m = hg_meta_json(pr, t, meta);
+	snprintf(path, sizeof path, "%s/metadata.json", dir);
+	int rc = hg_write_json_atomic(path, m, err);
+	json_decref(m);
 	return rc;
 }
