@@ -361,6 +361,20 @@ static void hg_cells_add_plain(double *cb, const hg_adds *ad)
 	}
 }
 
+/* Standardised rates and life expectancy: numerator and denominator, overall and by band. */
+static void hg_cells_add_banded(double *cb, const hg_adds *ad)
+{
+	for (int k = 0; k < ad->n; k++) {
+		double *cell = cb + ad->off[k], num = ad->num[k];
+		cell[HG_F_NUM] += num;
+		cell[HG_F_DEN] += 1;
+		if (ad->band[k] >= 0) {
+			cell[ad->band[k]] += num;
+			cell[ad->band[k] + 1] += 1;
+		}
+	}
+}
+
 static int hg_bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
 {
 	int cat = 0;
@@ -400,6 +414,10 @@ static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat
 		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
 		if (plain) {
 			hg_cells_add_plain(cb, ad);
+			continue;
+		}
+		if (!mean && !pt) {
+			hg_cells_add_banded(cb, ad);
 			continue;
 		}
 		for (int k = 0; k < ad->n; k++)
