@@ -48,13 +48,17 @@ void hg_csv_close(hg_csv *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void hg_csv_push(hg_csv *c, const char *p, size_t n, size_t off)
+static void hg_csv_grow(hg_csv *c)
 {
-	if (c->nfields == c->cap) {
-		c->cap = c->cap ? c->cap * 2 : 16;
-		c->fields = hg_xrealloc(c->fields, c->cap * sizeof *c->fields);
-		c->offs = hg_xrealloc(c->offs, c->cap * sizeof *c->offs);
-	}
+	c->cap = c->cap ? c->cap * 2 : 16;
+	c->fields = hg_xrealloc(c->fields, c->cap * sizeof *c->fields);
+	c->offs = hg_xrealloc(c->offs, c->cap * sizeof *c->offs);
+}
+
+static inline void hg_csv_push(hg_csv *c, const char *p, size_t n, size_t off)
+{
+	if (c->nfields == c->cap)
+		hg_csv_grow(c);
 	c->fields[c->nfields] = (hg_sv){p, n};
 	c->offs[c->nfields] = off;
 	c->nfields++;

@@ -16,13 +16,19 @@ hg_sv hg_sv_from(const char *s)
 	return (hg_sv){s, strlen(s)};
 }
 
+/* The C locale's isspace, without the locale lookup (this is on every field's path). */
+static inline int hg_blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 hg_sv hg_sv_trim(hg_sv s)
 {
-	while (s.n && isspace((unsigned char)s.p[0])) {
+	while (s.n && hg_blank(s.p[0])) {
 		s.p++;
 		s.n--;
 	}
-	while (s.n && isspace((unsigned char)s.p[s.n - 1]))
+	while (s.n && hg_blank(s.p[s.n - 1]))
 		s.n--;
 	return s;
 }
