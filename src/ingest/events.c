@@ -53,11 +53,9 @@ typedef struct {
 	hg_progress *prog;
 } hg_ectx;
 
-static void hg_echunk_grow(hg_echunk *k)
+/* Resize every array of the chunk to hold c events. */
+static void hg_echunk_resize(hg_echunk *k, size_t c)
 {
-	if (k->n < k->cap)
-		return;
-	size_t c = k->cap ? k->cap * 2 : 65536;
 	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
 	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
 	k->code = hg_xrealloc(k->code, c * sizeof *k->code);
@@ -66,16 +64,16 @@ static void hg_echunk_grow(hg_echunk *k)
 	k->cap = c;
 }
 
+static void hg_echunk_grow(hg_echunk *k)
+{
+	if (k->n == k->cap)
+		hg_echunk_resize(k, k->cap ? k->cap * 2 : 65536);
+}
+
 /* Give back the unused tail of the chunk's arrays (they grow by doubling). */
 static void hg_echunk_shrink(hg_echunk *k)
 {
-	size_t c = k->n ? k->n : 1;
-	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
-	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
-	k->code = hg_xrealloc(k->code, c * sizeof *k->code);
-	k->value = hg_xrealloc(k->value, c * sizeof *k->value);
-	k->setting = hg_xrealloc(k->setting, c * sizeof *k->setting);
-	k->cap = c;
+	hg_echunk_resize(k, k->n ? k->n : 1);
 }
 
 static void hg_echunk_free(hg_echunk *k)

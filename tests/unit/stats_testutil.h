@@ -63,6 +63,15 @@ static inline const char *hgt_str(const hg_table *t, size_t row, const char *col
 }
 
 /* got == want within HGT_REL relative (absolute near 0); NaN only equals NaN. */
+/* Cell (row, col) of a result table as a number; NaN when NA. */
+static inline double hgt_cell_num(const hg_table *t, size_t row, int col)
+{
+	double v = NAN;
+	if (!hg_table_is_na(t, row, col))
+		hg_parse_double(hg_sv_from(hg_table_cell(t, row, col)), &v);
+	return v;
+}
+
 static inline void hgt_close(double got, double want, const char *what)
 {
 	if (isnan(want)) {

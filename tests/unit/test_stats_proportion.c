@@ -141,11 +141,7 @@ Test(stats_proportion, prop_ungrouped_pair)
 			if (strcmp(hgt_str(&t, i, "multiplier"), m))
 				continue;
 			for (size_t c = 0; c < 5; c++) {
-				double got = NAN;
-				if (!hg_table_is_na(&out, i, (int)(base + c)))
-					hg_parse_double(
-					    hg_sv_from(hg_table_cell(&out, i, (int)(base + c))),
-					    &got);
+				double got = hgt_cell_num(&out, i, (int)(base + c));
 				hgt_close(got, hgt_num(&t, i, hgt_pair_cols[c]), hgt_pair_cols[c]);
 				checked++;
 			}
