@@ -83,6 +83,16 @@ typedef struct hg_ineq_row {
 	char note[HG_NOTE_MAX];
 } hg_ineq_row;
 
+/*
+ * Making Data Count rules are not applied to points built from counts so small that
+ * rounding to 5 and suppression drive them: every count behind a monitored point (the
+ * events of a rate, the smaller of "meets" and "does not meet" of a proportion, the people
+ * of a mean) must be at least this many after rounding. A series with any point below it,
+ * or suppressed, is marked too few events for SPC: its values are kept, but it gets no
+ * limits, no special-cause flags and no icons.
+ */
+#define HG_SPC_MIN_EVENTS 10
+
 typedef struct hg_mon_row {
 	int ind, period;
 	char series[16];     /* value, sii, gap_abs */
@@ -92,6 +102,8 @@ typedef struct hg_mon_row {
 	int cause, point_type, special, short_group;
 	int direction;            /* enum hg_spc_direction */
 	int variation, assurance; /* icons of the series (its last point) */
+	int few_events;           /* a count behind this point is under HG_SPC_MIN_EVENTS */
+	int too_few;              /* some point of the series has few_events: no SPC at all */
 	double target;
 	double pct_eth_not_stated, pct_imd_unknown;
 	char note[HG_NOTE_MAX];
@@ -143,7 +155,8 @@ void hg_analysis_free(hg_analysis *a);
 /*
  * One monitored series: XmR chart of the points with finite y (in order),
  * icons for the series, with the direction and target given. rows[k] gets the
- * limits of point k; points with NaN y are kept with NaN limits.
+ * limits of point k; points with NaN y are kept with NaN limits. When any row
+ * has few_events set, no chart is computed: every row gets too_few and a note.
  */
 void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target);
 

@@ -2,7 +2,8 @@
  * analysis_out.c: writes the analysis of a run (analysis.h):
  *   inequalities.csv   one row per measure (columns below);
  *   inequalities.json  {"objectives", "measures": [rows], "funnels": [charts]};
- *   monitoring.csv     one row per series point with limits, rules and icons;
+ *   monitoring.csv     one row per series point with limits, rules, icons and
+ *                      spc_status (too_few_events: no SPC from small counts);
  *   monitoring.json    {"series": [{..., "points": [...]}]}.
  * Files are written atomically. Missing values are empty (CSV) or null (JSON).
  */
@@ -58,10 +59,11 @@ static const char *const hg_mon_cols[] = {"indicator_id",
                                           "target",
                                           "variation_icon",
                                           "assurance_icon",
+                                          "spc_status",
                                           "pct_ethnicity_not_stated",
                                           "pct_imd_unknown",
                                           "note"};
-#define HG_MON_NCOLS 23
+#define HG_MON_NCOLS 24
 
 /* Integers exactly, others with up to 6 decimals; NaN and infinities are empty. */
 static void hg_num(double v, char *buf, size_t size)
@@ -88,9 +90,15 @@ static const char *hg_direction_name(int d)
 }
 
 typedef struct hg_text {
-	char f[24][220];
-	const char *p[24];
+	char f[25][220];
+	const char *p[25];
 } hg_text;
+
+/* The SPC status of a monitored series (the same on each of its rows). */
+static const char *hg_spc_status(const hg_mon_row *r)
+{
+	return r->too_few ? "too_few_events" : "ok";
+}
 
 static void hg_period_text(const hg_indicator *ind, int j, char *s, char *e)
 {
@@ -142,9 +150,10 @@ static void hg_mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x
 	snprintf(x->f[18], sizeof x->f[18], "%s",
 	         isfinite(r->mean) ? hg_spc_variation_name(r->variation) : "");
 	snprintf(x->f[19], sizeof x->f[19], "%s", isfinite(r->mean) && an ? an : "");
-	hg_num(r->pct_eth_not_stated, x->f[20], sizeof x->f[20]);
-	hg_num(r->pct_imd_unknown, x->f[21], sizeof x->f[21]);
-	snprintf(x->f[22], sizeof x->f[22], "%s", r->note);
+	snprintf(x->f[20], sizeof x->f[20], "%s", hg_spc_status(r));
+	hg_num(r->pct_eth_not_stated, x->f[21], sizeof x->f[21]);
+	hg_num(r->pct_imd_unknown, x->f[22], sizeof x->f[22]);
+	snprintf(x->f[23], sizeof x->f[23], "%s", r->note);
 	for (int k = 0; k < HG_MON_NCOLS; k++)
 		x->p[k] = x->f[k];
 }
@@ -295,6 +304,7 @@ static json_t *hg_mon_point_json(const hg_indicator *ind, const hg_mon_row *r, h
 		json_object_set_new(q, nm[c], hg_jnum(v[c]));
 	json_object_set_new(q, "special_cause", hg_jstr(x->f[12]));
 	json_object_set_new(q, "point_type", hg_jstr(x->f[13]));
+	json_object_set_new(q, "few_events", json_boolean(r->few_events));
 	json_object_set_new(q, "pct_ethnicity_not_stated", hg_jnum(r->pct_eth_not_stated));
 	json_object_set_new(q, "pct_imd_unknown", hg_jnum(r->pct_imd_unknown));
 	json_object_set_new(q, "note", hg_jstr(r->note));
@@ -320,6 +330,7 @@ static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r
 	hg_mon_text(ind, &r[n - 1], x);
 	json_object_set_new(j, "variation_icon", hg_jstr(x->f[18]));
 	json_object_set_new(j, "assurance_icon", hg_jstr(x->f[19]));
+	json_object_set_new(j, "spc_status", json_string(hg_spc_status(r)));
 	json_t *pts = json_array();
 	for (size_t k = 0; k < n; k++)
 		json_array_append_new(pts, hg_mon_point_json(ind, &r[k], x));

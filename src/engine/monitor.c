@@ -10,6 +10,9 @@
  * first charted value reduced by the objective's gap_reduction_target.
  * Periods whose point is suppressed or not computed are kept as rows with a
  * note but are not charted, so no chart point comes from a suppressed cell.
+ * A series any of whose points rests on a count under HG_SPC_MIN_EVENTS (or a
+ * suppressed one) gets no limits, flags or icons at all: rounding to 5 would
+ * make its special causes (analysis.h).
  */
 #include "engine/analysis_int.h"
 
@@ -33,13 +36,35 @@ static void hg_mon_apply(hg_mon_row *rows, const size_t *ix, const hg_spc_point 
 	}
 }
 
+/* Mark every row of a series with few events: no limits, flags or icons, and say why (after
+ * the row's own note, e.g. why its point is not charted). */
+static void hg_mon_too_few(hg_mon_row *rows, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		hg_mon_row *r = &rows[k];
+		size_t len = strlen(r->note);
+		r->too_few = 1;
+		snprintf(r->note + len, HG_NOTE_MAX - len,
+		         "%stoo few events for SPC: a count behind %s point is under %d or suppressed",
+		         len ? "; " : "", r->few_events ? "this" : "another", HG_SPC_MIN_EVENTS);
+	}
+}
+
 void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
 {
-	size_t *ix = hg_xmalloc((n + 1) * sizeof *ix), m = 0;
-	double *x = hg_xmalloc((2 * n + 1) * sizeof *x), *y = x + n;
+	int few = 0;
 	for (size_t k = 0; k < n; k++) {
 		rows[k].direction = direction;
 		rows[k].target = target;
+		few |= rows[k].few_events;
+	}
+	if (few) {
+		hg_mon_too_few(rows, n);
+		return;
+	}
+	size_t *ix = hg_xmalloc((n + 1) * sizeof *ix), m = 0;
+	double *x = hg_xmalloc((2 * n + 1) * sizeof *x), *y = x + n;
+	for (size_t k = 0; k < n; k++) {
 		if (isfinite(rows[k].value)) {
 			ix[m] = k;
 			x[m] = (double)k;
@@ -66,6 +91,50 @@ void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
 	free(pt);
 	free(x);
 	free(ix);
+}
+
+/*
+ * The count behind a published cell that rounding to 5 distorts most: the events of a
+ * rate, DSR or life expectancy (its numerator), the smaller of those meeting and not
+ * meeting a proportion, the people of a mean or a count. 0 for a missing cell (nobody in
+ * it), NaN for a suppressed one.
+ */
+static double hg_cell_count(const hg_indicator *ind, const hg_row *r)
+{
+	if (!r)
+		return 0;
+	if (r->suppressed)
+		return NAN;
+	switch (ind->type) {
+	case HG_IND_PROPORTION:
+		return fmin(r->num, r->den - r->num);
+	case HG_IND_MEAN:
+		return r->den;
+	default:
+		return r->num;
+	}
+}
+
+static int hg_cell_few(const hg_indicator *ind, const hg_row *r)
+{
+	return !(hg_cell_count(ind, r) >= HG_SPC_MIN_EVENTS);
+}
+
+/* Does the point of series `measure` over breakdown b in period j rest on a small count:
+ * any quantile (sii) or the most or least deprived one (gap_abs)? */
+static int hg_group_few(const hg_rowindex *ix, int i, int j, int b, const char *measure)
+{
+	const hg_indicator *ind = ix->inds[i];
+	const hg_row *rows;
+	size_t n = hg_rowindex_group(ix, i, j, b, &rows);
+	int q = ind->bds[b].kind[0] == HG_BD_IMDD ? 10 : 5;
+	if (strcmp(measure, "sii")) /* gap_abs: quantile 1 against quantile q */
+		return hg_cell_few(ind, hg_group_cat(rows, n, 0)) ||
+		       hg_cell_few(ind, hg_group_cat(rows, n, q - 1));
+	for (int k = 0; k < q; k++)
+		if (hg_cell_few(ind, hg_group_cat(rows, n, k)))
+			return 1;
+	return 0;
 }
 
 /* The ineq row of indicator i, period j with this measure and breakdown, or NULL. */
@@ -118,10 +187,11 @@ static void hg_mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol,
 	for (int j = 0; j < ind->nperiods; j++) {
 		hg_mon_row *r = hg_mon_start(a, i, j, "value", "All", ix);
 		const hg_row *all;
-		if (hg_rowindex_group(ix, i, j, 0, &all) == 0 || all->suppressed ||
-		    !isfinite(all->value))
+		size_t n = hg_rowindex_group(ix, i, j, 0, &all);
+		r->few_events = hg_cell_few(ind, n ? all : NULL);
+		if (!n || all->suppressed || !isfinite(all->value))
 			snprintf(r->note, HG_NOTE_MAX, "not charted: %s",
-			         all && all->suppressed ? "suppressed" : "no value");
+			         n && all->suppressed ? "suppressed" : "no value");
 		else
 			r->value = all->value;
 	}
@@ -130,12 +200,14 @@ static void hg_mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol,
 }
 
 static void hg_mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const char *measure,
-                        const char *bd, hg_analysis *a)
+                        int b, hg_analysis *a)
 {
 	const hg_indicator *ind = ix->inds[i];
+	const char *bd = ind->bds[b].name;
 	size_t first = a->nmon;
 	for (int j = 0; j < ind->nperiods; j++) {
 		hg_mon_row *r = hg_mon_start(a, i, j, measure, bd, ix);
+		r->few_events = hg_group_few(ix, i, j, b, measure);
 		const hg_ineq_row *q = hg_find_ineq(a, i, j, measure, bd);
 		if (q && isfinite(q->value))
 			r->value = q->value;
@@ -162,12 +234,12 @@ int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analys
 		if (bd < 0)
 			bd = hg_bd_find(ind, HG_BD_IMDQ);
 		if (bd >= 0 && ind->type != HG_IND_COUNT)
-			hg_mon_ineq(ix, ob, i, "sii", ind->bds[bd].name, a);
+			hg_mon_ineq(ix, ob, i, "sii", bd, a);
 		int gb = hg_bd_find(ind, HG_BD_IMDQ);
 		if (gb < 0)
 			gb = hg_bd_find(ind, HG_BD_IMDD);
 		if (gb >= 0)
-			hg_mon_ineq(ix, ob, i, "gap_abs", ind->bds[gb].name, a);
+			hg_mon_ineq(ix, ob, i, "gap_abs", gb, a);
 	}
 	return 0;
 }
