@@ -1,0 +1,448 @@
+/*
+ * labels.c: human labels for codes (labels.h). Numbers in words use
+ * hg_fmt_value (svg.h), so a gap reads as the charts and tables show it.
+ */
+#include "report/labels.h"
+
+#include "engine/analysis.h"
+#include "report/svg.h"
+#include "stats/funnel.h"
+#include "stats/spc.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- breakdowns and categories ---- */
+
+/* "IMD 2019" from "IMD2019"; "" when there is no IMD. */
+static void hg_imd_words(const char *v, char *buf, size_t size)
+{
+	if (v && !strncmp(v, "IMD", 3) && isdigit((unsigned char)v[3]))
+		snprintf(buf, size, " (IMD %s)", v + 3);
+	else
+		buf[0] = 0;
+}
+
+/* One dimension of a breakdown name. */
+static void hg_bd_one(const char *part, size_t len, const char *imd, int lower, char *buf,
+                      size_t size)
+{
+	static const char *const names[][2] = {{"imd_quintile", "Deprivation quintile"},
+	                                       {"imd_decile", "Deprivation decile"},
+	                                       {"ethnicity", "Ethnic group"},
+	                                       {"sex", "Sex"},
+	                                       {"age_band", "Age band (years)"},
+	                                       {"practice", "GP practice"},
+	                                       {"all", "Whole area"}};
+	char iv[32];
+	for (size_t k = 0; k < sizeof names / sizeof *names; k++)
+		if (strlen(names[k][0]) == len && !strncmp(part, names[k][0], len)) {
+			hg_imd_words(imd, iv, sizeof iv);
+			snprintf(buf, size, "%s%s", names[k][1],
+			         !strncmp(part, "imd_", 4) ? iv : "");
+			if (lower && buf[0] && strncmp(part, "imd_", 4))
+				buf[0] = (char)tolower((unsigned char)buf[0]);
+			return;
+		}
+	/* flag_NAME: a PLUS group ("flag_learning_disability" -> "Learning disability") */
+	const char *w = len > 5 && !strncmp(part, "flag_", 5) ? part + 5 : part;
+	size_t wn = len - (size_t)(w - part), o = 0;
+	for (size_t k = 0; k < wn && o + 1 < size; k++)
+		buf[o++] = w[k] == '_' ? ' ' : w[k];
+	buf[o] = 0;
+	if (buf[0] && !lower)
+		buf[0] = (char)toupper((unsigned char)buf[0]);
+	if (w != part)
+		snprintf(buf + o, size - o, " (PLUS group)");
+}
+
+void hg_label_breakdown(const char *name, const char *imd_version, char *buf, size_t size)
+{
+	const char *x = name ? strstr(name, " x ") : NULL;
+	if (!name) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (!x) {
+		hg_bd_one(name, strlen(name), imd_version, 0, buf, size);
+		return;
+	}
+	char a[160], b[160];
+	hg_bd_one(name, (size_t)(x - name), imd_version, 0, a, sizeof a);
+	hg_bd_one(x + 3, strlen(x + 3), imd_version, 1, b, sizeof b);
+	snprintf(buf, size, "%s by %s", a, b);
+}
+
+static void hg_cat_one(const char *bd, size_t bn, const char *cat, size_t cn, char *buf,
+                       size_t size)
+{
+	int q = bn == 12 && !strncmp(bd, "imd_quintile", 12) ? 5
+	        : bn == 10 && !strncmp(bd, "imd_decile", 10) ? 10
+	                                                     : 0;
+	int last = q == 5 ? cn == 1 && cat[0] == '5' : cn == 2 && !strncmp(cat, "10", 2);
+	if (q && cn == 1 && cat[0] == '1')
+		snprintf(buf, size, "1 (most deprived)");
+	else if (q && last)
+		snprintf(buf, size, "%d (least deprived)", q);
+	else if (bn == 3 && !strncmp(bd, "all", 3) && cn == 3 && !strncmp(cat, "All", 3))
+		snprintf(buf, size, "Whole area");
+	else
+		snprintf(buf, size, "%.*s", (int)cn, cat);
+}
+
+void hg_label_category(const char *breakdown, const char *cat, char *buf, size_t size)
+{
+	if (!cat || !breakdown) {
+		snprintf(buf, size, "%s", cat ? cat : "");
+		return;
+	}
+	const char *x = strstr(breakdown, " x "), *sep = strstr(cat, " / ");
+	if (!x || !sep) {
+		hg_cat_one(breakdown, strlen(breakdown), cat, strlen(cat), buf, size);
+		return;
+	}
+	char a[128], b[128];
+	hg_cat_one(breakdown, (size_t)(x - breakdown), cat, (size_t)(sep - cat), a, sizeof a);
+	hg_cat_one(x + 3, strlen(x + 3), sep + 3, strlen(sep + 3), b, sizeof b);
+	snprintf(buf, size, "%s / %s", a, b);
+}
+
+/* ---- units ---- */
+
+/* 1000 -> "1,000" */
+static void hg_per_words(double per, char *buf, size_t size)
+{
+	hg_fmt_tick(per, 1, buf, size);
+}
+
+void hg_label_unit(const hg_indicator *ind, char *buf, size_t size)
+{
+	char per[32];
+	hg_per_words(ind->per, per, sizeof per);
+	switch (ind->type) {
+	case HG_IND_PROPORTION:
+		if (ind->per == 100)
+			snprintf(buf, size, "%% of people");
+		else
+			snprintf(buf, size, "per %s people", per);
+		return;
+	case HG_IND_RATE:
+		if (ind->pop == HG_POP_PERSON_TIME)
+			snprintf(buf, size, "per %s person-years", per);
+		else
+			snprintf(buf, size, "per %s people per year", per);
+		return;
+	case HG_IND_DSR:
+		snprintf(buf, size, "per %s per year, age-standardised", per);
+		return;
+	case HG_IND_MEAN:
+		buf[0] = 0;
+		return;
+	case HG_IND_COUNT:
+		snprintf(buf, size, "people");
+		return;
+	default:
+		snprintf(buf, size, "years");
+		return;
+	}
+}
+
+void hg_label_axis(const hg_indicator *ind, char *buf, size_t size)
+{
+	if (ind->type == HG_IND_LE) {
+		snprintf(buf, size, "Life expectancy (years)");
+		return;
+	}
+	if (ind->type == HG_IND_MEAN) {
+		snprintf(buf, size, "Mean");
+		return;
+	}
+	hg_label_unit(ind, buf, size);
+	buf[0] = (char)toupper((unsigned char)buf[0]);
+}
+
+void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size)
+{
+	if (ind->type == HG_IND_PROPORTION && ind->per == 100)
+		snprintf(buf, size, "percentage points");
+	else
+		hg_label_unit(ind, buf, size);
+}
+
+void hg_label_ind_stub(hg_indicator *ind, const char *measure, double per, const char *population)
+{
+	memset(ind, 0, sizeof *ind);
+	ind->type = HG_IND_MEAN; /* unknown measures read as plain numbers */
+	for (int t = 0; measure && t < HG_IND_N; t++)
+		if (!strcmp(measure, hg_ind_type_names[t]))
+			ind->type = t;
+	ind->per = isfinite(per) && per > 0 ? per : 1;
+	ind->pop =
+	    population && !strcmp(population, "person_time") ? HG_POP_PERSON_TIME : HG_POP_MID;
+}
+
+const char *hg_label_population_code(const hg_indicator *ind)
+{
+	return ind->pop == HG_POP_PERSON_TIME ? "person_time" : "mid_period";
+}
+
+/* ---- polarity, direction, gaps ---- */
+
+const char *hg_label_polarity(int polarity)
+{
+	return polarity > 0   ? "Higher is better"
+	       : polarity < 0 ? "Lower is better"
+	                      : "No preferred direction";
+}
+
+int hg_label_judge(int change_sign, int polarity)
+{
+	if (!change_sign || !polarity)
+		return 0;
+	return (change_sign > 0) == (polarity > 0) ? 1 : -1;
+}
+
+double hg_label_sii_shown(double sii)
+{
+	return -sii;
+}
+
+void hg_label_diff(const hg_indicator *ind, double d, char *buf, size_t size)
+{
+	if (!isfinite(d)) {
+		snprintf(buf, size, "not available");
+		return;
+	}
+	if (fabs(d) < 0.05) {
+		snprintf(buf, size, "about the same");
+		return;
+	}
+	char v[32], unit[64];
+	hg_fmt_value(fabs(d), v, sizeof v);
+	hg_label_diff_unit(ind, unit, sizeof unit);
+	const char *word =
+	    ind->type == HG_IND_LE ? (d < 0 ? "shorter" : "longer") : (d < 0 ? "lower" : "higher");
+	snprintf(buf, size, "%s%s%s %s", v, unit[0] && unit[0] != '%' ? " " : "", unit, word);
+}
+
+void hg_label_gap(const hg_indicator *ind, double gap, int deciles, char *buf, size_t size)
+{
+	char d[128];
+	const char *group = deciles ? "tenth" : "fifth";
+	hg_label_diff(ind, gap, d, sizeof d);
+	if (!isfinite(gap))
+		snprintf(buf, size, "gap not available");
+	else if (fabs(gap) < 0.05)
+		snprintf(buf, size, "most deprived %s about the same as the least deprived %s",
+		         group, group);
+	else
+		snprintf(buf, size, "most deprived %s %s than the least deprived %s", group, d,
+		         group);
+}
+
+void hg_label_sii(const hg_indicator *ind, double sii, char *buf, size_t size)
+{
+	char d[128];
+	double shown = hg_label_sii_shown(sii);
+	hg_label_diff(ind, shown, d, sizeof d);
+	if (!isfinite(sii))
+		snprintf(buf, size, "slope index not available");
+	else if (fabs(shown) < 0.05)
+		snprintf(buf, size,
+		         "no gradient: both ends of the deprivation scale about the same");
+	else
+		snprintf(buf, size,
+		         "most deprived end of the gradient %s than the least deprived end", d);
+}
+
+/* ---- statistical process control and comparisons ---- */
+
+const char *hg_label_variation(int variation)
+{
+	switch (variation) {
+	case HG_SPC_VAR_COMMON:
+		return "Common cause variation";
+	case HG_SPC_VAR_IMPROVEMENT_HIGH:
+		return "Special cause: improvement (higher)";
+	case HG_SPC_VAR_IMPROVEMENT_LOW:
+		return "Special cause: improvement (lower)";
+	case HG_SPC_VAR_CONCERN_HIGH:
+		return "Special cause: concern (higher)";
+	case HG_SPC_VAR_CONCERN_LOW:
+		return "Special cause: concern (lower)";
+	case HG_SPC_VAR_NEUTRAL_HIGH:
+		return "Special cause: higher (no preferred direction)";
+	case HG_SPC_VAR_NEUTRAL_LOW:
+		return "Special cause: lower (no preferred direction)";
+	default:
+		return "Not charted";
+	}
+}
+
+const char *hg_label_assurance(int assurance)
+{
+	switch (assurance) {
+	case HG_SPC_ASSURE_PASS:
+		return "Consistently passes the target";
+	case HG_SPC_ASSURE_FAIL:
+		return "Consistently fails the target";
+	case HG_SPC_ASSURE_INCONSISTENT:
+		return "Hit and miss: may or may not meet the target";
+	default:
+		return "No target";
+	}
+}
+
+const char *hg_label_point_type(int point_type)
+{
+	switch (point_type) {
+	case HG_SPC_PT_IMPROVEMENT:
+		return "special cause: improvement";
+	case HG_SPC_PT_CONCERN:
+		return "special cause: concern";
+	case HG_SPC_PT_NEUTRAL_HIGH:
+		return "special cause: high";
+	case HG_SPC_PT_NEUTRAL_LOW:
+		return "special cause: low";
+	default:
+		return "common cause";
+	}
+}
+
+const char *hg_label_comparison(const char *code)
+{
+	static const char *const map[][2] = {{"better", "Better"},
+	                                     {"worse", "Worse"},
+	                                     {"similar", "Similar"},
+	                                     {"higher", "Higher"},
+	                                     {"lower", "Lower"},
+	                                     {"not_compared", "Not compared"},
+	                                     {"rises_with_affluence", "Rises with affluence"},
+	                                     {"falls_with_affluence", "Falls with affluence"},
+	                                     {"no_gradient", "No clear gradient"}};
+	for (size_t k = 0; code && k < sizeof map / sizeof *map; k++)
+		if (!strcmp(code, map[k][0]))
+			return map[k][1];
+	return code ? code : ""; /* already words, e.g. a funnel's "High (0.001)" */
+}
+
+const char *hg_label_funnel_sig(int sig)
+{
+	switch (sig) {
+	case HG_FUNNEL_HIGH_001:
+		return "High: above the 99.8% limit";
+	case HG_FUNNEL_HIGH_025:
+		return "High: above the 95% limit";
+	case HG_FUNNEL_LOW_001:
+		return "Low: below the 99.8% limit";
+	case HG_FUNNEL_LOW_025:
+		return "Low: below the 95% limit";
+	case HG_FUNNEL_NOT_SIG:
+		return "Within the limits";
+	default:
+		return "Not assessed (too few events)";
+	}
+}
+
+/* ---- rows and notes ---- */
+
+int hg_label_not_applicable(int suppressed, double num, double den, const char *note)
+{
+	if (suppressed)
+		return 0;
+	if (note && !strncmp(note, "not applicable", 14))
+		return 1;
+	return num == 0 && den == 0;
+}
+
+void hg_label_note(const char *note, char *buf, size_t size)
+{
+	static const char *const marks[][2] = {
+	    {"[M]", "(an assumption not yet checked against a published source)"},
+	    {"[S]", "(from a secondary source)"},
+	    {"[V]", "(checked against the published source)"}};
+	size_t o = 0;
+	buf[0] = 0;
+	for (const char *p = note ? note : ""; *p && o + 1 < size;) {
+		size_t k = 0;
+		while (k < 3 && strncmp(p, marks[k][0], 3))
+			k++;
+		if (k < 3) {
+			o += (size_t)snprintf(buf + o, size - o, "%s", marks[k][1]);
+			o = o < size ? o : size - 1;
+			p += 3;
+		} else {
+			buf[o++] = *p++;
+			buf[o] = 0;
+		}
+	}
+}
+
+/* ---- the status of every output ---- */
+
+void hg_data_status_from_manifest(const void *manifest, const char *area_override,
+                                  hg_data_status *s)
+{
+	json_t *m = (json_t *)manifest;
+	memset(s, 0, sizeof *s);
+	json_t *imd = m ? json_object_get(m, "imd") : NULL;
+	s->synthetic = json_is_true(json_object_get(imd, "synthetic"));
+	const char *v = json_string_value(json_object_get(imd, "version"));
+	snprintf(s->imd, sizeof s->imd, "%s", v ? v : "none");
+	const char *a = json_string_value(json_object_get(m, "area_name"));
+	if (area_override && area_override[0])
+		a = area_override;
+	snprintf(s->area, sizeof s->area, "%s", a ? a : "");
+}
+
+void *hg_data_status_json(const hg_data_status *s)
+{
+	json_t *j = json_object();
+	json_object_set_new(j, "synthetic", json_boolean(s->synthetic));
+	json_object_set_new(j, "area_name", s->area[0] ? json_string(s->area) : json_null());
+	json_object_set_new(j, "imd_version", json_string(s->imd));
+	json_object_set_new(j, "marking", json_string(hg_data_status_marking(s)));
+	return j;
+}
+
+void hg_data_status_from_json(const void *json, hg_data_status *s)
+{
+	json_t *j = (json_t *)json;
+	memset(s, 0, sizeof *s);
+	s->synthetic = json_is_true(json_object_get(j, "synthetic"));
+	const char *a = json_string_value(json_object_get(j, "area_name"));
+	const char *v = json_string_value(json_object_get(j, "imd_version"));
+	snprintf(s->area, sizeof s->area, "%s", a ? a : "");
+	snprintf(s->imd, sizeof s->imd, "%s", v ? v : "none");
+}
+
+const char *hg_data_status_marking(const hg_data_status *s)
+{
+	return s->synthetic ? "SYNTHETIC DATA" : "OFFICIAL-SENSITIVE";
+}
+
+void hg_data_status_line(const hg_data_status *s, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s%s", hg_data_status_marking(s), s->area[0] ? " - " : "", s->area,
+	         s->synthetic ? " - a synthetic population: no real people" : "");
+}
+
+int hg_area_name_check(const char *name, hg_err *err)
+{
+	size_t n = name ? strlen(name) : 0;
+	if (n == 0 || n > 100)
+		return hg_err_set(
+		    err, HG_EUSAGE,
+		    "--area-name must be 1 to 100 characters (e.g. \"NHS Example ICB\"), "
+		    "got %zu",
+		    n);
+	for (size_t k = 0; k < n; k++)
+		if ((unsigned char)name[k] < 0x20 || name[k] == 0x7f)
+			return hg_err_set(
+			    err, HG_EUSAGE,
+			    "--area-name must not contain control characters (byte %zu)", k + 1);
+	return 0;
+}

@@ -1,0 +1,108 @@
+/*
+ * labels.h: the words a person reads for the codes healthgap computes with,
+ * in one place, for the dashboard (src/server), the board report and the
+ * downloads meant for people: breakdowns and their categories, units, the
+ * polarity, gaps in words with one sign convention, Making Data Count
+ * variation and assurance, funnel significance, disclosure notes, and the
+ * status marking every output carries. Machine files (indicators.csv,
+ * inequalities.csv, monitoring.csv, the JSON API) keep the codes.
+ *
+ * Sign convention (docs/methods.md, "Reading the gaps"): every gap shown to a
+ * person is the most deprived group minus the least deprived one, and says so
+ * in words ("most deprived fifth 11.8 points lower than the least deprived").
+ * The SII keeps PHE's sign in inequalities.csv (positive: the value rises with
+ * affluence), so it is shown negated (hg_label_sii_shown) to read the same way.
+ */
+#ifndef HG_LABELS_H
+#define HG_LABELS_H
+
+#include "core/error.h"
+#include "lang/lang.h"
+
+#include <stddef.h>
+
+/* ---- breakdowns and categories ---- */
+
+/* "Deprivation quintile (IMD 2019)", "Ethnic group", "Learning disability (PLUS group)",
+ * crosses "Deprivation quintile (IMD 2019) by ethnic group". imd_version as in the store
+ * ("IMD2019", "IMD2025", "none" or NULL). */
+void hg_label_breakdown(const char *name, const char *imd_version, char *buf, size_t size);
+/* A category of a breakdown: "1 (most deprived)", "5 (least deprived)", "Whole area",
+ * crosses "1 (most deprived) / White"; other categories as they are. */
+void hg_label_category(const char *breakdown, const char *cat, char *buf, size_t size);
+
+/* ---- units ---- */
+
+/* After a number: "% of people", "per 1,000 people per year", "per 1,000 person-years",
+ * "per 100,000 per year, age-standardised", "years", "people", "" (a mean). */
+void hg_label_unit(const hg_indicator *ind, char *buf, size_t size);
+/* An axis or column: "% of people", "Per 1,000 people per year", "Life expectancy (years)". */
+void hg_label_axis(const hg_indicator *ind, char *buf, size_t size);
+/* The unit of a difference of two values: "percentage points" for percentages, else the
+ * unit. */
+void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size);
+/* An indicator with the fields the unit depends on, from a measure name (hg_ind_type_names),
+ * its multiplier and "person_time" or "mid_period" (JSON outputs carry these). */
+void hg_label_ind_stub(hg_indicator *ind, const char *measure, double per, const char *population);
+const char *hg_label_population_code(const hg_indicator *ind); /* "person_time", "mid_period" */
+
+/* ---- polarity, direction, gaps ---- */
+
+const char *hg_label_polarity(int polarity); /* "Higher is better", ... */
+/* +1 better, -1 worse, 0 neither: a change of this sign under this polarity. */
+int hg_label_judge(int change_sign, int polarity);
+/* The SII as shown: most deprived end minus least deprived end (= -SII of phe_sii). */
+double hg_label_sii_shown(double sii);
+/* "11.8 percentage points lower", "2.3 years shorter", "about the same" (|d| < 0.05),
+ * "not available" (NaN): a difference d = group - reference in words, without who. */
+void hg_label_diff(const hg_indicator *ind, double d, char *buf, size_t size);
+/* "most deprived fifth 11.8 percentage points lower than the least deprived fifth": the
+ * Q1 minus Q5 (or decile 1 minus 10: deciles) gap in words. */
+void hg_label_gap(const hg_indicator *ind, double gap, int deciles, char *buf, size_t size);
+/* The SII (phe_sii sign) in words: "most deprived end of the gradient 14.2 percentage
+ * points lower than the least deprived end". */
+void hg_label_sii(const hg_indicator *ind, double sii, char *buf, size_t size);
+
+/* ---- statistical process control and comparisons ---- */
+
+#define HG_LABEL_TOO_FEW "Too few events for SPC"
+const char *hg_label_variation(int variation);   /* "Special cause: improvement (higher)" */
+const char *hg_label_assurance(int assurance);   /* "Consistently fails the target" */
+const char *hg_label_point_type(int point_type); /* "special cause: concern" */
+/* A comparison code of inequalities.csv ("better", "not_compared") in words. */
+const char *hg_label_comparison(const char *code);
+const char *hg_label_funnel_sig(int sig); /* "High: outside the 99.8% limits" */
+
+/* ---- rows and notes ---- */
+
+/* Is a published row structurally empty: nobody in the denominator (never "suppressed")? */
+int hg_label_not_applicable(int suppressed, double num, double den, const char *note);
+#define HG_LABEL_NOT_APPLICABLE "not applicable"
+/* A pack or row note for people: the source markers [M], [S], [V] explained. */
+void hg_label_note(const char *note, char *buf, size_t size);
+
+/* ---- the status of every output ---- */
+
+typedef struct hg_data_status {
+	int synthetic; /* the store was built from synthetic reference data (healthgap synth) */
+	char area[128];
+	char imd[32]; /* "IMD2019", "IMD2025", "none" */
+} hg_data_status;
+
+/* From a store manifest (json_t *: imd.synthetic, area_name, imd.version); a non-empty
+ * area_override replaces the recorded name. */
+void hg_data_status_from_manifest(const void *manifest, const char *area_override,
+                                  hg_data_status *s);
+/* {"synthetic", "area_name", "imd_version", "marking"} (a json_t *, new reference) and back;
+ * reading a missing or partial object gives an official-sensitive status with no area. */
+void *hg_data_status_json(const hg_data_status *s);
+void hg_data_status_from_json(const void *json, hg_data_status *s);
+/* "SYNTHETIC DATA" or "OFFICIAL-SENSITIVE". */
+const char *hg_data_status_marking(const hg_data_status *s);
+/* The marking with the area and what it means: "OFFICIAL-SENSITIVE - NHS X ICB",
+ * "SYNTHETIC DATA - NHS X ICB - a synthetic population: no real people". */
+void hg_data_status_line(const hg_data_status *s, char *buf, size_t size);
+/* An --area-name value: 1 to 100 bytes, no control characters. */
+int hg_area_name_check(const char *name, hg_err *err);
+
+#endif
