@@ -5,6 +5,7 @@
 #include "core/date.h"
 #include "ingest/ingest.h"
 #include "ingest/pseudo.h"
+#include "report/labels.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,8 @@ static const char hg_ingest_usage[] =
     "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
     "                         default: a reference/ folder beside the persons file\n"
     "  --imd 2019|2025        IMD version (default 2019 when available)\n"
+    "  --area-name NAME       the area's name (\"NHS Example ICB\"), shown with the\n"
+    "                         OFFICIAL-SENSITIVE marking of every output\n"
     "  --key-file FILE        pseudonymisation key, required for an nhs_number column\n"
     "  --max-reject-rate R    fail when more than R of a file's rows are rejected (0.01)\n"
     "  --extract-date DATE    latest plausible date (default today)\n"
@@ -35,6 +38,7 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"max-reject-rate", required_argument, 0, 'm'},
 	                                     {"extract-date", required_argument, 0, 'x'},
 	                                     {"imd", required_argument, 0, 'i'},
+	                                     {"area-name", required_argument, 0, 'a'},
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"no-progress", no_argument, 0, 'n'},
 	                                     {"help", no_argument, 0, 'h'},
@@ -61,6 +65,9 @@ int hg_cmd_ingest(int argc, char **argv)
 			break;
 		case 'i':
 			p.imd_version = optarg;
+			break;
+		case 'a':
+			p.area_name = optarg;
 			break;
 		case 'm':
 			if (hg_cli_double("ingest", "--max-reject-rate", optarg,
@@ -96,6 +103,8 @@ int hg_cmd_ingest(int argc, char **argv)
 		                    "--persons, --events and --store are required");
 	hg_ingest_result res;
 	hg_err err = {0};
+	if (p.area_name && hg_area_name_check(p.area_name, &err))
+		return hg_cli_usage("ingest", hg_ingest_usage, "%s", err.msg);
 	int rc = hg_ingest_run(&p, &res, &err);
 	if (rc == HG_EREJECT) {
 		fprintf(stderr, "healthgap ingest: %s\n", err.msg);

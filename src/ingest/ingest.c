@@ -167,6 +167,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	json_object_set_new(m, "created", json_string(ts));
 	json_object_set_new(m, "extract_date", json_string(hg_date_format(p->extract_date, d)));
+	if (p->area_name) /* marks every output with it (report/labels.h, hg_data_status) */
+		json_object_set_new(m, "area_name", json_string(p->area_name));
 	json_t *imd = json_object();
 	json_object_set_new(imd, "version", json_string(ref->imd_version));
 	json_object_set_new(imd, "lsoa_vintage", json_string(ref->lsoa_vintage));

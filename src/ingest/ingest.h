@@ -23,6 +23,7 @@ typedef struct hg_ingest_params {
 	const char *reference_dir; /* NULL: look for reference/ beside persons.csv */
 	const char *key_file;      /* required when persons.csv has nhs_number */
 	const char *imd_version;   /* "2019" (default when available) or "2025" */
+	const char *area_name;     /* recorded in the manifest for every output's marking */
 	double max_reject_rate;    /* per file; default 0.01 */
 	hg_date extract_date;      /* default today */
 	int progress;              /* draw a progress bar on stderr */
