@@ -14,6 +14,7 @@
 #include "engine/analysis.h"
 #include "engine/engine.h"
 #include "lang/lang.h"
+#include "report/labels.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -32,10 +33,12 @@ static const char hg_run_usage[] =
     "  --threads N             worker threads (default: all cores)\n"
     "  --objectives FILE       targets and polarity per indicator (default: objectives.csv\n"
     "                          beside the pack, when there is one)\n"
+    "  --area-name NAME        the area's name for the outputs' marking (default: the one\n"
+    "                          recorded by ingest --area-name)\n"
     "  --check                 only parse and check the pack\n";
 
 typedef struct hg_run_opts {
-	const char *pack, *store, *out, *objectives;
+	const char *pack, *store, *out, *objectives, *area_name;
 	int sdc_k, formats, threads, check;
 	char sdc_rule[16];
 	hg_date period_end;
@@ -78,12 +81,17 @@ static int hg_run_parse_formats(hg_run_opts *o, const char *s)
 
 static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"store", required_argument, NULL, 's'},  {"out", required_argument, NULL, 'o'},
-	    {"sdc", required_argument, NULL, 'k'},    {"period-end", required_argument, NULL, 'e'},
-	    {"format", required_argument, NULL, 'f'}, {"threads", required_argument, NULL, 't'},
-	    {"check", no_argument, NULL, 'c'},        {"objectives", required_argument, NULL, 'O'},
-	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"sdc", required_argument, NULL, 'k'},
+	                                     {"period-end", required_argument, NULL, 'e'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"threads", required_argument, NULL, 't'},
+	                                     {"check", no_argument, NULL, 'c'},
+	                                     {"objectives", required_argument, NULL, 'O'},
+	                                     {"area-name", required_argument, NULL, 'a'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
 	o->sdc_k = 7;
 	snprintf(o->sdc_rule, sizeof o->sdc_rule, "k7");
@@ -91,6 +99,7 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	o->period_end = HG_DATE_NONE;
 	int c, rc;
 	long n;
+	hg_err aerr = {0};
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -124,6 +133,11 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			break;
 		case 'O':
 			o->objectives = optarg;
+			break;
+		case 'a':
+			if (hg_area_name_check(optarg, &aerr))
+				return hg_cli_usage("run", hg_run_usage, "%s", aerr.msg);
+			o->area_name = optarg;
 			break;
 		case 'h':
 			fputs(hg_run_usage, stdout);
@@ -170,6 +184,8 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 		rc = hg_results_build(&cells, o->sdc_k, &t, err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc == 0) {
+		hg_data_status status;
+		hg_data_status_from_manifest(st->manifest, o->area_name, &status);
 		hg_run_meta m = {
 		    .pack_path = o->pack,
 		    .pack_hash = hg_pack_hash(pk),
@@ -181,6 +197,7 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 		    .seconds =
 		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 		    .threads = o->threads,
+		    .status = &status,
 		};
 		rc = hg_write_outputs(pr, &t, &m, o->formats, o->out, err);
 		if (rc == 0)
@@ -188,9 +205,9 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 		if (rc == 0)
 			fprintf(stderr,
 			        "healthgap run: %d indicators, %zu rows, %llu person-periods in "
-			        "%.2fs; disclosure control %s\n",
+			        "%.2fs; disclosure control %s; %s\n",
 			        pr->ninds, t.n, (unsigned long long)cells.person_periods, m.seconds,
-			        o->sdc_rule);
+			        o->sdc_rule, hg_data_status_marking(&status));
 	}
 	hg_restable_free(&t);
 	hg_cells_free(&cells);

@@ -2,7 +2,9 @@
  * output.c: writes a run's results: indicators.csv (the fixed column set),
  * indicators.json (jansson), indicators.xlsx (libxlsxwriter) and
  * metadata.json (provenance: store manifest hash, pack hash, version,
- * disclosure rule, run time). Every file is written to a temporary name and
+ * disclosure rule, run time, and data_status: SYNTHETIC DATA or
+ * OFFICIAL-SENSITIVE with the area's name, which the workbook also carries in
+ * its page header and an "about" sheet). Every file is written to a temporary name and
  * renamed into place. Suppressed and missing values are empty (CSV, XLSX) or
  * null (JSON).
  */
@@ -23,6 +25,7 @@
 #include <xlsxwriter.h>
 
 #include "engine/rescols.h"
+#include "report/labels.h"
 
 const char *const hg_result_cols[HG_RESULT_NCOLS] = {
     "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",
@@ -123,7 +126,20 @@ static int hg_write_json_atomic(const char *path, json_t *j, hg_err *err)
 	return rc;
 }
 
-static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const char *path, hg_err *err)
+/* The about sheet of indicators.xlsx: its marking, then what the file is. */
+static void hg_xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta *m)
+{
+	static const char *const lines[] = {
+	    "indicators: the published rows of a healthgap run, with the columns of "
+	    "indicators.csv (docs/language.md, Outputs).",
+	    "Counts are disclosure-controlled as metadata.json says; suppressed values are empty.",
+	    NULL};
+	if (m && m->status)
+		hg_data_status_xlsx(wb, ws, m->status, lines);
+}
+
+static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
+                         const char *path, hg_err *err)
 {
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
@@ -151,6 +167,7 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const char 
 			worksheet_write_string(ws, row, 15, r->note, NULL);
 	}
 	free(x);
+	hg_xlsx_about(wb, ws, m);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		unlink(tmp);
@@ -190,6 +207,8 @@ static json_t *hg_meta_json(const hg_program *pr, const hg_restable *t, const hg
 		                                "internal analysis only, not for release"));
 	}
 	json_object_set_new(o, "disclosure_control", sdc);
+	if (m->status)
+		json_object_set_new(o, "data_status", hg_data_status_json(m->status));
 	json_object_set_new(o, "run_seconds", json_real(m->seconds));
 	json_object_set_new(o, "threads", json_integer(m->threads));
 	char when[64];
@@ -243,7 +262,7 @@ static void hg_outjob_run(void *ctx, size_t begin, size_t end, int tid)
 		} else if (o->formats & HG_OUT_XLSX) {
 			char path[1100];
 			snprintf(path, sizeof path, "%s/indicators.xlsx", o->dir);
-			o->rc[1] = hg_write_xlsx(o->pr, o->t, path, &o->err[1]);
+			o->rc[1] = hg_write_xlsx(o->pr, o->t, o->meta, path, &o->err[1]);
 		}
 	}
 	(void)tid;

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <xlsxwriter.h>
 
 /* ---- breakdowns and categories ---- */
 
@@ -428,6 +429,30 @@ void hg_data_status_line(const hg_data_status *s, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s%s%s%s", hg_data_status_marking(s), s->area[0] ? " - " : "", s->area,
 	         s->synthetic ? " - a synthetic population: no real people" : "");
+}
+
+void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status *s,
+                          const char *const *lines)
+{
+	char line[300], header[640];
+	hg_data_status_line(s, line, sizeof line);
+	size_t o = (size_t)snprintf(header, sizeof header, "&C");
+	for (const char *p = line; *p && o + 3 < sizeof header; p++) {
+		if (*p == '&') /* Excel header codes start with & */
+			header[o++] = '&';
+		header[o++] = *p;
+	}
+	header[o] = 0;
+	worksheet_set_header(data_sheet, header);
+	lxw_worksheet *ws = workbook_add_worksheet(workbook, "about");
+	lxw_format *bold = workbook_add_format(workbook);
+	format_set_bold(bold);
+	worksheet_write_string(ws, 0, 0, line, bold);
+	for (lxw_row_t r = 0; lines && lines[r]; r++)
+		worksheet_write_string(ws, r + 2, 0, lines[r], NULL);
+	worksheet_set_column(ws, 0, 0, 100, NULL);
+	worksheet_set_header(ws, header);
+	return ws;
 }
 
 int hg_area_name_check(const char *name, hg_err *err)

@@ -102,6 +102,11 @@ const char *hg_data_status_marking(const hg_data_status *s);
 /* The marking with the area and what it means: "OFFICIAL-SENSITIVE - NHS X ICB",
  * "SYNTHETIC DATA - NHS X ICB - a synthetic population: no real people". */
 void hg_data_status_line(const hg_data_status *s, char *buf, size_t size);
+/* Mark a workbook (lxw_workbook *): the marking in the printed page header of the data
+ * sheet (lxw_worksheet *), and an "about" sheet whose first line is the marking, then
+ * the lines given (what the data are; NULL-terminated). Returns the about sheet. */
+void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status *s,
+                          const char *const *lines);
 /* An --area-name value: 1 to 100 bytes, no control characters. */
 int hg_area_name_check(const char *name, hg_err *err);
 
