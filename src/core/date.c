@@ -108,6 +108,11 @@ hg_date hg_date_add_months(hg_date t, int months)
 	return hg_date_from_ymd(y, m, d > dim ? dim : d);
 }
 
+hg_date hg_months_ending_start(hg_date end, int months)
+{
+	return hg_date_add_months(end, -months) + 1;
+}
+
 int hg_age_years(hg_date dob, hg_date on)
 {
 	int y1, m1, d1, y2, m2, d2;

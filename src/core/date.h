@@ -34,6 +34,15 @@ char *hg_date_format(hg_date t, char buf[static 11]);
 /* Add months, clamping the day to the end of the month (Jan 31 + 1 = Feb 28/29). */
 hg_date hg_date_add_months(hg_date t, int months);
 
+/*
+ * First day of the N months ending on `end`: (end - N months) + 1 day, with
+ * the month arithmetic above. "The 12 months ending 2024-02-28" start on
+ * 2023-03-01 (365 days); ending 2024-02-29 they start on 2023-03-01 too
+ * (366 days). One definition for `in last N months`, `--period-end` and
+ * anything else that speaks of the months ending on a date.
+ */
+hg_date hg_months_ending_start(hg_date end, int months);
+
 /* Whole years of age on date `on` for a person born on `dob`. */
 int hg_age_years(hg_date dob, hg_date on);
 

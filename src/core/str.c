@@ -1,5 +1,6 @@
 /*
- * str.c: string views, growable buffers, strict number parsing.
+ * str.c: string views, growable buffers, strict number parsing, edit
+ * distance for "did you mean" suggestions.
  */
 #include "str.h"
 #include "error.h"
@@ -158,6 +159,55 @@ void hg_buf_put_double(hg_buf *b, double v)
 		return;
 	}
 	hg_buf_printf(b, "%.17g", v);
+}
+
+size_t hg_edit_distance(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > HG_EDIT_MAX || m > HG_EDIT_MAX)
+		return SIZE_MAX;
+	/* three rows of the dynamic programme: i - 2, i - 1, i */
+	size_t rows[3][HG_EDIT_MAX + 1];
+	for (size_t j = 0; j <= m; j++)
+		rows[1][j] = j;
+	for (size_t i = 1; i <= n; i++) {
+		size_t *cur = rows[(i + 1) % 3], *prev = rows[i % 3], *pp = rows[(i + 2) % 3];
+		cur[0] = i;
+		int ca = tolower((unsigned char)a[i - 1]);
+		for (size_t j = 1; j <= m; j++) {
+			int cb = tolower((unsigned char)b[j - 1]);
+			size_t d = prev[j - 1] + (ca != cb);
+			if (prev[j] + 1 < d)
+				d = prev[j] + 1;
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+	}
+	return rows[(n + 1) % 3][m];
+}
+
+void hg_suggest_init(hg_suggest *s, const char *word)
+{
+	size_t n = strlen(word);
+	s->word = word;
+	s->best = NULL;
+	s->max_d = n / 3 ? n / 3 : 1;
+	s->best_d = SIZE_MAX;
+}
+
+void hg_suggest_add(hg_suggest *s, const char *cand)
+{
+	if (!cand || !cand[0] || !strcmp(cand, s->word))
+		return;
+	size_t d = hg_edit_distance(s->word, cand);
+	if (d <= s->max_d && d < s->best_d) {
+		s->best = cand;
+		s->best_d = d;
+	}
 }
 
 static inline uint64_t hg_mix(uint64_t x)

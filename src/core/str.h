@@ -1,5 +1,6 @@
 /*
- * str.h: string views, a growable byte buffer, and strict number parsing.
+ * str.h: string views, a growable byte buffer, strict number parsing, and
+ * "did you mean" suggestions by edit distance.
  * A view (hg_sv) points into memory owned by someone else; the buffer owns
  * its bytes and is freed with hg_buf_free.
  */
@@ -42,6 +43,23 @@ int hg_parse_int64(hg_sv s, int64_t *out);
 
 /* Write a double so that it reads back exactly ("%.17g", NaN as "NA"). */
 void hg_buf_put_double(hg_buf *b, double v);
+
+/* Edit distance between a and b, ASCII case ignored: insertions, deletions,
+ * substitutions and swaps of two adjacent characters each cost 1 (optimal
+ * string alignment). Strings longer than HG_EDIT_MAX count as far apart. */
+#define HG_EDIT_MAX 128
+size_t hg_edit_distance(const char *a, const char *b);
+
+/* "Did you mean": the candidate closest to a misspelt word, offered only when
+ * it is within a third of the word's length (at least 1). Feed candidates with
+ * hg_suggest_add, then read best (NULL when none is close enough). */
+typedef struct hg_suggest {
+	const char *word;
+	const char *best;
+	size_t best_d, max_d;
+} hg_suggest;
+void hg_suggest_init(hg_suggest *s, const char *word);
+void hg_suggest_add(hg_suggest *s, const char *cand);
 
 /* A fast 64-bit hash of bytes, for hash tables (not for security). */
 uint64_t hg_hash_bytes(const void *p, size_t n);

@@ -231,35 +231,27 @@ static int hg_le_band(int age)
 	return age == 0 ? 0 : age < 5 ? 1 : age >= 90 ? HG_LE_NBANDS - 1 : age / 5 + 1;
 }
 
-/* Years registered and alive within the period. */
-static double hg_person_years(const hg_store *st, uint64_t p, hg_period pd)
-{
-	hg_date from = pd.start, to = pd.end;
-	if (st->reg_from[p] == HG_DATE_NONE)
-		return 0;
-	if (st->reg_from[p] > from)
-		from = st->reg_from[p];
-	if (st->dob[p] != HG_DATE_NONE && st->dob[p] > from)
-		from = st->dob[p];
-	if (st->reg_to[p] != HG_DATE_NONE && st->reg_to[p] < to)
-		to = st->reg_to[p];
-	if (st->dod[p] != HG_DATE_NONE && st->dod[p] < to)
-		to = st->dod[p];
-	return to >= from ? (to - from + 1) / 365.25 : 0;
-}
-
-/* What one person adds to indicator i: one entry per lane in its denominator. */
+/* What one person adds to person-level indicator i: one entry per lane in its denominator. */
 typedef struct hg_adds {
 	int n;
-	size_t *off;          /* the lane's period's cell offset: j * width */
-	double *num, *pt, *v; /* numerator, person-years, register value */
-	int *age, *band;      /* age for aged breakdowns; band field offset, or -1 */
+	size_t *off;     /* the lane's period's cell offset: j * width */
+	double *num, *v; /* numerator, register value */
+	int *age, *band; /* age for aged breakdowns; band field offset, or -1 */
 } hg_adds;
+
+/* Dates at which an event indicator's population is evaluated for one person. */
+typedef struct hg_dates {
+	hg_date *d;  /* event dates (with repeats) or change points */
+	hg_date *u;  /* the distinct ones, ascending */
+	double *pop; /* the population as at each distinct date */
+	size_t n, nu, cap;
+} hg_dates;
 
 /* Per-thread scratch of the pass. */
 typedef struct hg_scratch {
 	int *ages; /* end-of-period ages, then mid-period ages */
 	hg_adds ad;
+	hg_dates ev;
 } hg_scratch;
 
 static void hg_scratch_init(hg_scratch *sc, int max_lanes)
@@ -267,11 +259,11 @@ static void hg_scratch_init(hg_scratch *sc, int max_lanes)
 	size_t n = (size_t)max_lanes + 1;
 	sc->ages = hg_xcalloc(2 * n, sizeof *sc->ages);
 	sc->ad.off = hg_xcalloc(n, sizeof *sc->ad.off);
-	sc->ad.num = hg_xcalloc(3 * n, sizeof *sc->ad.num);
-	sc->ad.pt = sc->ad.num + n;
-	sc->ad.v = sc->ad.num + 2 * n;
+	sc->ad.num = hg_xcalloc(2 * n, sizeof *sc->ad.num);
+	sc->ad.v = sc->ad.num + n;
 	sc->ad.age = hg_xcalloc(2 * n, sizeof *sc->ad.age);
 	sc->ad.band = sc->ad.age + n;
+	memset(&sc->ev, 0, sizeof sc->ev);
 }
 
 static void hg_scratch_free(hg_scratch *sc)
@@ -280,6 +272,9 @@ static void hg_scratch_free(hg_scratch *sc)
 	free(sc->ad.off);
 	free(sc->ad.num);
 	free(sc->ad.age);
+	free(sc->ev.d);
+	free(sc->ev.u);
+	free(sc->ev.pop);
 }
 
 /* The lanes of one indicator for one person: jl maps lanes to its periods. */
@@ -289,10 +284,10 @@ typedef struct hg_lanes {
 	const double *den, *num;
 } hg_lanes;
 
-/* The numerator of value v (numerator register) for an indicator type. */
+/* The numerator of value v (numerator register) for a person-level indicator type. */
 static double hg_num_of(int type, double v)
 {
-	if (type == HG_IND_PROPORTION || type == HG_IND_LE)
+	if (type == HG_IND_PROPORTION)
 		return v == 1;
 	if (type == HG_IND_MEAN)
 		return !isnan(v);
@@ -311,67 +306,43 @@ static int hg_band_field(int type, int age)
 }
 
 /* Collect the person's contributions to indicator i; returns how many lanes. */
-static int hg_gather(const hg_work *w, int i, uint64_t p, const hg_lanes *ln, hg_adds *ad)
+static int hg_gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 {
 	const hg_indicator *ind = w->pr->inds[i].ind;
-	int type = ind->type, pt = type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME;
+	int type = ind->type;
 	size_t perw = (size_t)w->cells->width[i];
 	int n = 0;
 	for (int l = 0; l < ln->nl; l++) {
 		if (ln->den[l] != 1)
 			continue;
-		int band = hg_band_field(type, ln->age[l]);
-		if (band == -2)
-			continue;
 		ad->off[n] = (size_t)ln->jl[l] * perw;
 		ad->v[n] = ln->num[l];
 		ad->num[n] = hg_num_of(type, ln->num[l]);
-		ad->pt[n] = pt ? hg_person_years(w->pr->store, p, ind->periods[ln->jl[l]]) : 0;
 		ad->age[n] = ln->age[l];
-		ad->band[n++] = band;
+		ad->band[n++] = -1;
 	}
 	ad->n = n;
 	return n;
 }
 
 /* Add contribution k to a cell: fields in the order of the original pass. */
-static void hg_cell_add(double *cell, const hg_adds *ad, int k, int pt, int mean)
+static void hg_cell_add(double *cell, const hg_adds *ad, int k, int mean)
 {
 	cell[HG_F_NUM] += ad->num[k];
 	cell[HG_F_DEN] += 1;
-	if (pt)
-		cell[HG_F_PT] += ad->pt[k];
 	if (mean && !isnan(ad->v[k])) {
 		cell[HG_F_SUM] += ad->v[k];
 		cell[HG_F_SUMSQ] += ad->v[k] * ad->v[k];
 	}
-	if (ad->band[k] >= 0) {
-		cell[ad->band[k]] += ad->num[k];
-		cell[ad->band[k] + 1] += 1;
-	}
 }
 
-/* Proportions, counts and rates by population: only numerator and denominator. */
+/* Proportions and counts: only numerator and denominator. */
 static void hg_cells_add_plain(double *cb, const hg_adds *ad)
 {
 	for (int k = 0; k < ad->n; k++) {
 		double *cell = cb + ad->off[k];
 		cell[HG_F_NUM] += ad->num[k];
 		cell[HG_F_DEN] += 1;
-	}
-}
-
-/* Standardised rates and life expectancy: numerator and denominator, overall and by band. */
-static void hg_cells_add_banded(double *cb, const hg_adds *ad)
-{
-	for (int k = 0; k < ad->n; k++) {
-		double *cell = cb + ad->off[k], num = ad->num[k];
-		cell[HG_F_NUM] += num;
-		cell[HG_F_DEN] += 1;
-		if (ad->band[k] >= 0) {
-			cell[ad->band[k]] += num;
-			cell[ad->band[k] + 1] += 1;
-		}
 	}
 }
 
@@ -384,14 +355,14 @@ static int hg_bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
 }
 
 /*
- * Add a person to indicator i in every lane where they are in the
- * denominator. Each cell gets at most one addition per person and field, so
- * the order over breakdowns and lanes does not change any sum.
+ * Add a person to person-level indicator i in every lane where they are in
+ * the denominator. Each cell gets at most one addition per person and field,
+ * so the order over breakdowns and lanes does not change any sum.
  */
-static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, uint64_t p,
-                       int i, const hg_lanes *ln)
+static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, int i,
+                       const hg_lanes *ln)
 {
-	if (!hg_gather(w, i, p, ln, ad))
+	if (!hg_gather(w, i, ln, ad))
 		return;
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
@@ -399,30 +370,228 @@ static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	double *base = acc + c->base[i];
 	int mean = ind->type == HG_IND_MEAN;
-	int pt = ind->type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME;
-	int plain = !mean && !pt && c->nbands[i] == 0;
 	for (int b = 0; b < ind->nbds; b++) {
 		if (bp[b].aged) {
 			for (int k = 0; k < ad->n; k++) {
 				size_t cat =
 				    (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ad->age[k]));
-				hg_cell_add(base + cat * blk + ad->off[k], ad, k, pt, mean);
+				hg_cell_add(base + cat * blk + ad->off[k], ad, k, mean);
 			}
 			continue;
 		}
 		/* categories that do not depend on age are the same in every lane */
 		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
-		if (plain) {
+		if (!mean) {
 			hg_cells_add_plain(cb, ad);
 			continue;
 		}
-		if (!mean && !pt) {
-			hg_cells_add_banded(cb, ad);
-			continue;
-		}
 		for (int k = 0; k < ad->n; k++)
-			hg_cell_add(cb + ad->off[k], ad, k, pt, mean);
+			hg_cell_add(cb + ad->off[k], ad, k, mean);
 	}
+}
+
+/* ---- event indicators: rate, dsr, life_expectancy ---- */
+
+/*
+ * Add v to field f (HG_F_NUM events, HG_F_DEN population, HG_F_PT person-
+ * years) of event indicator i's cells for period j, in the categories of a
+ * person aged `age` (-1 unknown). Standardised rates and life tables also
+ * count the events and population of the age's band; a person whose age is
+ * unknown cannot be placed in a band and adds nothing to them.
+ */
+static void hg_acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j,
+                              int age, int f, double v)
+{
+	const hg_cells *c = w->cells;
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	int band = hg_band_field(ind->type, age);
+	if (band == -2)
+		return;
+	const hg_bdplan *bp = w->bdp[i];
+	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
+	size_t off = (size_t)j * (size_t)c->width[i];
+	double *base = acc + c->base[i];
+	for (int b = 0; b < ind->nbds; b++) {
+		double *cell = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, age)) * blk + off;
+		cell[f] += v;
+		if (band >= 0 && f != HG_F_PT)
+			cell[band + (f == HG_F_DEN)] += v;
+	}
+}
+
+static int hg_age_on(const hg_store *st, uint64_t p, hg_date d)
+{
+	return st->dob[p] == HG_DATE_NONE ? -1 : hg_age_years(st->dob[p], d);
+}
+
+static void hg_dates_push(hg_dates *ds, hg_date d)
+{
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? 2 * ds->cap : 64;
+		ds->d = hg_xrealloc(ds->d, sizeof *ds->d * ds->cap);
+		ds->u = hg_xrealloc(ds->u, sizeof *ds->u * ds->cap);
+		ds->pop = hg_xrealloc(ds->pop, sizeof *ds->pop * ds->cap);
+	}
+	ds->d[ds->n++] = d;
+}
+
+static int hg_date_cmp(const void *a, const void *b)
+{
+	hg_date x = *(const hg_date *)a, y = *(const hg_date *)b;
+	return (x > y) - (x < y);
+}
+
+/* Evaluate event indicator ci's population as at each distinct date of ds. */
+static void hg_dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
+{
+	if (!sorted)
+		qsort(ds->d, ds->n, sizeof *ds->d, hg_date_cmp);
+	ds->nu = 0;
+	for (size_t k = 0; k < ds->n; k++)
+		if (ds->nu == 0 || ds->u[ds->nu - 1] != ds->d[k])
+			ds->u[ds->nu++] = ds->d[k];
+	hg_vm_eval_at(vm, ci->pop_segs, ci->den, ds->u, (int)ds->nu, ds->pop);
+}
+
+/* The population as at u[k] of ds, found from k0 on (dates ascend). */
+static int hg_dates_pop(const hg_dates *ds, size_t *k0, hg_date d)
+{
+	while (*k0 < ds->nu && ds->u[*k0] < d)
+		(*k0)++;
+	assert(*k0 < ds->nu && ds->u[*k0] == d);
+	return ds->pop[*k0] == 1;
+}
+
+/* The span [lo, hi] of a group's periods. */
+static void hg_group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg_date *hi)
+{
+	*lo = HG_DATE_NONE;
+	*hi = INT32_MIN;
+	for (int l = 0; l < g->nl; l++) {
+		hg_period p = pr->periods[g->period[l]];
+		*lo = p.start < *lo ? p.start : *lo;
+		*hi = p.end > *hi ? p.end : *hi;
+	}
+}
+
+/*
+ * The numerator: every counted event (or the death) dated in a lane's
+ * period, of a person who was in the population on the event's date, in the
+ * categories of the person's age on that date.
+ */
+static void hg_acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
+                              const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+{
+	const hg_program *pr = w->pr;
+	const hg_store *st = pr->store;
+	int i = g->ind[d];
+	const hg_cind *ci = &pr->inds[i];
+	hg_date lo, hi;
+	hg_group_span(pr, g, &lo, &hi);
+	ds->n = 0;
+	if (ci->ind->events == HG_EV_DEATHS) {
+		if (st->dod[p] >= lo && st->dod[p] <= hi)
+			hg_dates_push(ds, st->dod[p]);
+	} else {
+		assert(w->pl->q_where[ci->ev_q] < 0); /* the checker keeps `where` per event */
+		const hg_mlist *m = &vm->ml[w->pl->q_class[ci->ev_q]];
+		for (uint32_t k = 0; k < m->n; k++)
+			if (m->date[k] >= lo && m->date[k] <= hi)
+				hg_dates_push(ds, m->date[k]);
+	}
+	if (ds->n == 0)
+		return;
+	hg_dates_eval(ds, vm, ci, 1);
+	size_t k0 = 0;
+	for (size_t k = 0; k < ds->n; k++) {
+		hg_date t = ds->d[k];
+		if (!hg_dates_pop(ds, &k0, t))
+			continue;
+		int age = hg_age_on(st, p, t);
+		for (int l = 0; l < g->nl; l++) {
+			hg_period pd = pr->periods[g->period[l]];
+			if (t >= pd.start && t <= pd.end)
+				hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, HG_F_NUM, 1);
+		}
+	}
+}
+
+/* Days on which the population can change: registration, death, birthdays. */
+static void hg_change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date lo, hg_date hi)
+{
+	hg_date c[3] = {st->reg_from[p], st->reg_to[p], st->dod[p]};
+	for (int k = 0; k < 3; k++) {
+		hg_date t = k ? (c[k] == HG_DATE_NONE ? c[k] : c[k] + 1) : c[k];
+		if (t > lo && t <= hi)
+			hg_dates_push(ds, t);
+	}
+	if (st->dob[p] == HG_DATE_NONE)
+		return;
+	int by, bm, bd, y0, y1, m, dd;
+	hg_date_to_ymd(st->dob[p], &by, &bm, &bd);
+	hg_date_to_ymd(lo, &y0, &m, &dd);
+	hg_date_to_ymd(hi, &y1, &m, &dd);
+	for (int y = y0; y <= y1; y++) {
+		/* a 29 February birthday is passed on 1 March in other years */
+		hg_date t = hg_date_valid_ymd(y, bm, bd) ? hg_date_from_ymd(y, bm, bd)
+		                                         : hg_date_from_ymd(y, 3, 1);
+		if (t > lo && t <= hi)
+			hg_dates_push(ds, t);
+	}
+}
+
+/*
+ * Person-time: the days of each lane's period on which the person was in the
+ * population, in years of 365.25 days, in the categories of their age on
+ * those days. The population is evaluated on the period's first day and on
+ * every day it can change (hg_change_points).
+ */
+static void hg_acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
+                               const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+{
+	const hg_program *pr = w->pr;
+	int i = g->ind[d];
+	hg_date lo, hi;
+	hg_group_span(pr, g, &lo, &hi);
+	ds->n = 0;
+	for (int l = 0; l < g->nl; l++)
+		hg_dates_push(ds, pr->periods[g->period[l]].start);
+	hg_change_points(ds, pr->store, p, lo, hi);
+	hg_dates_eval(ds, vm, &pr->inds[i], 0);
+	for (int l = 0; l < g->nl; l++) {
+		hg_period pd = pr->periods[g->period[l]];
+		size_t k = 0;
+		while (ds->u[k] < pd.start)
+			k++;
+		for (; k < ds->nu && ds->u[k] <= pd.end; k++) {
+			if (ds->pop[k] != 1)
+				continue;
+			hg_date last =
+			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
+			hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l],
+			                  hg_age_on(pr->store, p, ds->u[k]), HG_F_PT,
+			                  (last - ds->u[k] + 1) / 365.25);
+		}
+	}
+}
+
+/* One person's part of event indicator d of group g: population and events. */
+static void hg_acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
+                          const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+{
+	int i = g->ind[d];
+	const hg_cind *ci = &w->pr->inds[i];
+	if (ci->ind->pop == HG_POP_PERSON_TIME) {
+		hg_acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
+	} else {
+		const double *den = hg_vm_reg(vm, ci->den);
+		const int *mid = sc->ages + w->pl->max_lanes;
+		for (int l = 0; l < g->nl; l++)
+			if (den[l] == 1)
+				hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l], mid[l], HG_F_DEN,
+				                  1);
+	}
+	hg_acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
@@ -461,13 +630,16 @@ static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p,
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
+			if (ci->ind->events != HG_EV_NONE) {
+				hg_acc_events(w, vm, acc, sc, &pc, p, gr, d);
+				continue;
+			}
 			if (!hg_any_den(hg_vm_reg(vm, ci->den), gr->nl))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
-			hg_lanes ln = {gr->nl, gr->ind_j[d],
-			               sc->ages + (ci->ctx ? pl->max_lanes : 0),
-			               hg_vm_reg(vm, ci->den), hg_vm_reg(vm, ci->num)};
-			hg_acc_ind(w, acc, &sc->ad, &pc, p, i, &ln);
+			hg_lanes ln = {gr->nl, gr->ind_j[d], sc->ages, hg_vm_reg(vm, ci->den),
+			               hg_vm_reg(vm, ci->num)};
+			hg_acc_ind(w, acc, &sc->ad, &pc, i, &ln);
 		}
 	}
 }

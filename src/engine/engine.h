@@ -60,6 +60,10 @@ typedef struct hg_row {
 	const char *note;
 } hg_row;
 
+/* The note of a structurally empty cell (numerator and denominator 0): not
+ * applicable, never "suppressed" (docs/language.md, Outputs). */
+#define HG_NOTE_NOT_APPLICABLE "not applicable: nobody in the denominator"
+
 typedef struct hg_restable {
 	hg_row *rows;
 	size_t n, cap;

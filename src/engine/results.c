@@ -28,11 +28,11 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "proportion_percent");
 		return;
 	case HG_IND_RATE:
-		snprintf(buf, size, "crude_rate_per_%s%s", per,
-		         ind->pop == HG_POP_PERSON_TIME ? "_person_years" : "");
+		snprintf(buf, size, "crude_rate_per_%s_%s", per,
+		         ind->pop == HG_POP_PERSON_TIME ? "person_years" : "per_year");
 		return;
 	case HG_IND_DSR:
-		snprintf(buf, size, "dsr_per_%s", per);
+		snprintf(buf, size, "dsr_per_%s_per_year", per);
 		return;
 	case HG_IND_MEAN:
 		snprintf(buf, size, "mean");
@@ -95,19 +95,30 @@ static void hg_stat_rate(hg_row *r, double den, double per)
 	hg_rate_limits(r->num, den, 0.998, per, &r->lo998, &r->hi998, NULL);
 }
 
-static void hg_stat_dsr(hg_row *r, const double *cell, double per)
+/* The ESP2013 bands an indicator's `ages` cover: [*b0, *b1). */
+static void hg_dsr_bands(const hg_indicator *ind, int *b0, int *b1)
+{
+	*b0 = ind->age_lo / 5;
+	*b1 = ind->age_hi >= 90 ? HG_DSR_BANDS : (ind->age_hi + 1) / 5;
+}
+
+/* Events over person-years (population x years) in each band, standardised
+ * to the ESP2013 weights of the bands the indicator's ages cover. */
+static void hg_stat_dsr(hg_row *r, const hg_indicator *ind, const double *cell, double years)
 {
 	double x[HG_DSR_BANDS], n[HG_DSR_BANDS];
-	for (int b = 0; b < HG_DSR_BANDS; b++) {
+	int b0, b1;
+	hg_dsr_bands(ind, &b0, &b1);
+	for (int b = b0; b < b1; b++) {
 		x[b] = cell[HG_F_BANDS + 2 * b];
-		n[b] = cell[HG_F_BANDS + 2 * b + 1];
+		n[b] = cell[HG_F_BANDS + 2 * b + 1] * years;
 		if (n[b] <= 0) { /* no population: the band's rate counts as 0 */
 			x[b] = 0;
 			n[b] = 1;
 		}
 	}
 	hg_dsr_res d;
-	if (hg_dsr(x, n, hg_esp2013, HG_DSR_BANDS, per, &d, NULL) != 0) {
+	if (hg_dsr(x + b0, n + b0, hg_esp2013 + b0, (size_t)(b1 - b0), ind->per, &d, NULL) != 0) {
 		r->value = NAN;
 		r->note = "dsr could not be computed";
 		return;
@@ -115,8 +126,8 @@ static void hg_stat_dsr(hg_row *r, const double *cell, double per)
 	r->value = d.value;
 	if (isnan(d.value))
 		r->note = "dsr not published: fewer than 10 events";
-	hg_dobson(&d, 0.95, per, &r->lo95, &r->hi95);
-	hg_dobson(&d, 0.998, per, &r->lo998, &r->hi998);
+	hg_dobson(&d, 0.95, ind->per, &r->lo95, &r->hi95);
+	hg_dobson(&d, 0.998, ind->per, &r->lo998, &r->hi998);
 }
 
 static void hg_stat_mean(hg_row *r, const double *cell)
@@ -145,22 +156,29 @@ static void hg_stat_count(hg_row *r)
 	hg_count_limits(r->num, 0.998, &r->lo998, &r->hi998);
 }
 
-static void hg_stat_le(hg_row *r, const double *cell)
+/* Chiang II over deaths and person-years (population x years) in 20 bands;
+ * not published (as PHEindicatormethods) when the 95% interval is wider than
+ * 20 years or the table cannot be formed. */
+static void hg_stat_le(hg_row *r, const double *cell, double years)
 {
 	static const double start[HG_LE_NBANDS] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
 	                                           45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
 	double d[HG_LE_NBANDS], n[HG_LE_NBANDS], e[HG_LE_NBANDS], se[HG_LE_NBANDS];
 	for (int b = 0; b < HG_LE_NBANDS; b++) {
 		d[b] = cell[HG_F_BANDS + 2 * b];
-		n[b] = cell[HG_F_BANDS + 2 * b + 1];
+		n[b] = cell[HG_F_BANDS + 2 * b + 1] * years;
 	}
 	int st = hg_life_table(d, n, start, HG_LE_NBANDS, e, se);
-	r->value = e[0];
 	if (st != HG_LE_OK) {
 		r->note = hg_le_status_msg(st);
 		return;
 	}
+	if (isinf(e[0]) || hg_le_too_wide(se[0])) {
+		r->note = "life expectancy not published: 95% interval wider than 20 years";
+		return;
+	}
 	double z95 = hg_z2(0.95), z998 = hg_z2(0.998);
+	r->value = e[0];
 	r->lo95 = e[0] - z95 * se[0];
 	r->hi95 = e[0] + z95 * se[0];
 	r->lo998 = e[0] - z998 * se[0];
@@ -173,15 +191,20 @@ static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 	r->value = NAN;
 	if (r->suppressed)
 		return;
+	if (r->raw_num == 0 && r->raw_den == 0) {
+		r->note = HG_NOTE_NOT_APPLICABLE;
+		return;
+	}
+	double years = hg_period_years(ind->periods[r->period]);
 	switch (ind->type) {
 	case HG_IND_PROPORTION:
 		hg_stat_proportion(r, ind->per);
 		break;
-	case HG_IND_RATE:
-		hg_stat_rate(r, r->den, ind->per);
+	case HG_IND_RATE: /* per year: person-years, or the mid-period population x years */
+		hg_stat_rate(r, ind->pop == HG_POP_PERSON_TIME ? r->den : r->den * years, ind->per);
 		break;
 	case HG_IND_DSR:
-		hg_stat_dsr(r, cell, ind->per);
+		hg_stat_dsr(r, ind, cell, years);
 		break;
 	case HG_IND_MEAN:
 		hg_stat_mean(r, cell);
@@ -190,7 +213,7 @@ static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 		hg_stat_count(r);
 		break;
 	default:
-		hg_stat_le(r, cell);
+		hg_stat_le(r, cell, years);
 		break;
 	}
 }
@@ -208,7 +231,7 @@ static void hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_resta
 		/* practice categories are many: list only those with anyone in them */
 		int sparse = bd->n > 0 && (bd->kind[0] == HG_BD_PRACTICE ||
 		                           (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE));
-		if (sparse && cell[HG_F_DEN] == 0)
+		if (sparse && cell[HG_F_DEN] == 0 && cell[HG_F_NUM] == 0 && cell[HG_F_PT] == 0)
 			continue;
 		hg_row r = {.ind = i, .period = j, .bd = b, .cat = k};
 		hg_bd_label(bd, pr->store, NULL, k, r.category, sizeof r.category);

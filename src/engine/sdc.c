@@ -40,19 +40,16 @@ static double hg_sdc_size(const hg_row *r)
 static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
 {
 	size_t nsup = 0, best = (size_t)-1;
-	int best_nonzero = 0;
 	for (size_t i = 0; i < n; i++) {
 		hg_row *r = &rows[idx[i]];
 		if (r->suppressed) {
 			nsup++;
 			continue;
 		}
-		int nonzero = r->raw_den > 0 || r->raw_num > 0;
-		if (best == (size_t)-1 || (nonzero && !best_nonzero) ||
-		    (nonzero == best_nonzero && hg_sdc_size(r) < hg_sdc_size(&rows[idx[best]]))) {
+		if (r->raw_den == 0 && r->raw_num == 0)
+			continue; /* 0/0 is structurally empty: suppressing it hides nothing */
+		if (best == (size_t)-1 || hg_sdc_size(r) < hg_sdc_size(&rows[idx[best]]))
 			best = i;
-			best_nonzero = nonzero;
-		}
 	}
 	if (nsup != 1 || best == (size_t)-1)
 		return 0;

@@ -116,19 +116,16 @@ static void hg_x_ageat(hg_vm *vm, const hg_ins *x, double *d)
 static void hg_x_regat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
-	hg_date f = vm->st->reg_from[vm->person], t = vm->st->reg_to[vm->person];
 	for (int l = 0; l < vm->nl; l++)
-		d[l] = isnan(a[l])
-		           ? NAN
-		           : (f != HG_DATE_NONE && f <= a[l] && (t == HG_DATE_NONE || t >= a[l]));
+		d[l] =
+		    isnan(a[l]) ? NAN : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
 }
 
 static void hg_x_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
-	hg_date dod = vm->st->dod[vm->person];
 	for (int l = 0; l < vm->nl; l++)
-		d[l] = isnan(a[l]) ? NAN : (dod == HG_DATE_NONE || dod > a[l]);
+		d[l] = isnan(a[l]) ? NAN : hg_store_alive_on(vm->st, vm->person, (hg_date)a[l]);
 }
 
 static void hg_x_evf(hg_vm *vm, const hg_ins *x, double *d)
@@ -324,9 +321,12 @@ static const uint8_t *hg_where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	}
 	uint8_t *pass = vm->pass[qi];
 	uint64_t save = vm->event;
+	/* as at given dates (vm->g NULL) the hoisted code is not in the registers */
+	int ws = vm->pl->q_where[qi];
+	const hg_seg *code = vm->g ? &vm->pl->segs[ws] : &vm->pr->segs[ws];
 	for (uint32_t i = 0; i < m->n; i++) {
 		vm->event = vm->ev0 + m->ev[i];
-		hg_vm_exec(vm, &vm->pl->segs[vm->pl->q_where[qi]]);
+		hg_vm_exec(vm, code);
 		const double *w = LANES(vm, q->where_reg);
 		for (size_t l = 0; l < nl; l++)
 			pass[i * nl + l] = w[l] == 1;
@@ -641,6 +641,29 @@ void hg_vm_run_lazy(hg_vm *vm, int d)
 		}
 }
 
+void hg_vm_eval_at(hg_vm *vm, const int *segs, int reg, const hg_date *dates, int n, double *out)
+{
+	double *r = vm->r;
+	int nl = vm->nl, stride = vm->stride;
+	const hg_lgroup *g = vm->g;
+	vm->r = vm->atf;
+	vm->stride = HG_AT_LANES;
+	vm->g = NULL;
+	for (int k0 = 0; k0 < n; k0 += HG_AT_LANES) {
+		vm->nl = n - k0 < HG_AT_LANES ? n - k0 : HG_AT_LANES;
+		for (int f = HG_REG_START; f <= HG_REG_MID; f++)
+			for (int l = 0; l < vm->nl; l++)
+				LANES(vm, f)[l] = dates[k0 + l];
+		for (const int *s = segs; *s >= 0; s++)
+			hg_vm_exec(vm, &vm->pr->segs[*s]);
+		memcpy(out + k0, LANES(vm, reg), sizeof *out * (size_t)vm->nl);
+	}
+	vm->r = r;
+	vm->nl = nl;
+	vm->stride = stride;
+	vm->g = g;
+}
+
 void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 {
 	memset(vm, 0, sizeof *vm);
@@ -653,6 +676,13 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 		size_t n = (size_t)pr->nregs * (size_t)pl->groups[g].nl + 1;
 		vm->rf[g] = hg_xmalloc(n * sizeof(double));
 		memcpy(vm->rf[g], pl->groups[g].inv, n * sizeof(double));
+	}
+	/* the register file for dates: constants set once, as in a group image */
+	vm->atf = hg_xcalloc((size_t)pr->nregs * HG_AT_LANES + 1, sizeof(double));
+	for (int l = 0; l < HG_AT_LANES; l++) {
+		vm->atf[HG_REG_ONE * HG_AT_LANES + l] = 1;
+		for (int i = 0; i < pr->nconsts; i++)
+			vm->atf[(size_t)pr->const_reg[i] * HG_AT_LANES + l] = pr->const_val[i];
 	}
 	vm->ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm->ml);
 	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
@@ -667,6 +697,7 @@ void hg_vm_free(hg_vm *vm)
 	for (int g = 0; g < vm->pl->ngroups; g++)
 		free(vm->rf[g]);
 	free(vm->rf);
+	free(vm->atf);
 	for (int c = 0; c < vm->pl->nclass; c++) {
 		free(vm->ml[c].date);
 		free(vm->ml[c].val);

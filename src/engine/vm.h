@@ -95,7 +95,11 @@ typedef struct hg_vm {
 	uint8_t *done;         /* per part: run for the current person and group */
 	uint8_t **pass;        /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
+	double *atf; /* register file for hg_vm_eval_at: nregs x HG_AT_LANES */
 } hg_vm;
+
+/* Lanes of the register file used to evaluate code as at given dates. */
+#define HG_AT_LANES 32
 
 void hg_vm_init(hg_vm *vm, const hg_plan *pl);
 void hg_vm_free(hg_vm *vm);
@@ -111,6 +115,15 @@ static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
 {
 	return vm->r + (size_t)reg * (size_t)vm->stride;
 }
+
+/*
+ * Evaluate register reg, computed by the segments segs (in order, -1
+ * terminated, run from their unhoisted code), for the current person as at
+ * each of n dates: period start, end and middle are all the date. Used for an
+ * event rate's population on each counted event's date. The group's
+ * registers are left as they were.
+ */
+void hg_vm_eval_at(hg_vm *vm, const int *segs, int reg, const hg_date *dates, int n, double *out);
 
 /* Run code over lanes [0, vm->nl) of the register file vm->r. */
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg);

@@ -223,11 +223,36 @@ typedef struct hg_let {
 	int set; /* >= 0: a codelist declaration (index into sets), e its set expression */
 } hg_let;
 
+/* How a set is made (hg_codeset.op): a list of codes, every code, another
+ * set, or a set operation (T_PLUS, T_MINUS, T_AMP) on sets l and r. Set
+ * operations act on the store codes that each side matches (codelist.c). */
+enum { HG_CS_LEAF = 0, HG_CS_ANY = 1, HG_CS_REF = 2 };
+
+/* Coding systems a leaf can declare (`system NAME`) or a file header can name. */
+enum hg_code_system {
+	HG_CSYS_AUTO = 0, /* from the codes' shape */
+	HG_CSYS_ICD10,
+	HG_CSYS_OPCS4,
+	HG_CSYS_SNOMEDCT,
+	HG_CSYS_DMD,
+	HG_CSYS_CTV3,
+	HG_CSYS_READ,
+	HG_CSYS_N
+};
+
 typedef struct hg_codeset {
 	const char *name; /* NULL for anonymous sets built from an expression */
 	int line, col;
-	hg_dict codes; /* the code strings */
-	char hash[65]; /* BLAKE2b of the sorted codes */
+	hg_dict codes; /* a leaf's code strings as written (slots NULL otherwise) */
+	char hash[65]; /* a leaf: BLAKE2b of the sorted codes (and "prefix" when so) */
+	int op, l, r;  /* HG_CS_LEAF, HG_CS_ANY, HG_CS_REF (= set l), T_PLUS/T_MINUS/T_AMP */
+	int system;    /* enum hg_code_system: declared, else named by the file's header */
+	int prefix;    /* a leaf whose codes match event codes by prefix (classifications) */
+	int built;     /* checked: op, l, r and codes are final */
+	int in_query;  /* an anonymous set written inside an event query */
+	const char *label; /* for messages: the name, "file.csv", codes(...), a + b */
+	const char *file;  /* a leaf read from a file: the path read */
+	int replaced;      /* that file came from --codelists DIR (1) or --codelist NAME=FILE (2) */
 } hg_codeset;
 
 typedef struct hg_period_spec {
@@ -240,6 +265,9 @@ typedef struct hg_period_spec {
 typedef struct hg_ind_src {
 	hg_indicator pub;
 	hg_node *num, *den, *val;
+	hg_node *pop; /* population: (event indicators) */
+	hg_node *ev;  /* events: a query (N_QUERY); NULL with `events: deaths` */
+	int ages_line, ages_col; /* where `ages` was written, 0 if not */
 	int line, col;
 	hg_period_spec ps;
 } hg_ind_src;
@@ -258,13 +286,51 @@ struct hg_pack {
 	hg_period_spec periods; /* pack default */
 	char *flag_names[64];   /* flags referenced (flag_X -> "X") */
 	int nflags;
+	const struct hg_pack_opts *opts; /* while loading: where codelists come from, or NULL */
 };
 
 int hg_parse_pack(hg_pack *pk, hg_err *err);
 int hg_check_pack(hg_pack *pk, hg_err *err);
-/* Load an OpenCodelists-style CSV into set (path relative to the pack's directory). */
+/* ---- codelists (codelist.c) ---- */
+
+/* Load an OpenCodelists-style CSV into set (path relative to dir unless absolute);
+ * a set whose system is HG_CSYS_AUTO takes the system its code column names. */
 int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err *err);
-void hg_codeset_hash(hg_codeset *set);
+/* A leaf is complete: decide prefix or exact matching and hash it. */
+void hg_codeset_finish(hg_codeset *set);
+/* `system NAME` -> enum hg_code_system, or -1. */
+int hg_code_system_parse(const char *s, size_t n);
+extern const char *const hg_code_system_names[HG_CSYS_N];
+/* Words of a bitset over the store's code ids. */
+size_t hg_codeset_words(const hg_store *st);
+/* Set in bits (hg_codeset_words, zeroed) the store codes that leaf cs matches;
+ * found (optional, cs->codes.n bytes) marks the list's codes that matched. */
+void hg_codeset_match(const hg_codeset *cs, const hg_store *st, uint64_t *bits, uint8_t *found);
+/* The same for any set of the pack (set operations included). */
+void hg_codeset_bits(const hg_pack *pk, int set, const hg_store *st, uint64_t *bits);
+
+/* ---- where a pack's codelists come from (pack.c, options in lang/codelists.h) ---- */
+
+/* The file to read for `"path"` in a codelist expression: the file of that name in
+ * --codelists DIR when there is one (*replaced = 1), else path relative to the
+ * pack's directory (*replaced = 0). */
+int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap,
+                          int *replaced, hg_err *err);
+/* The file that --codelist NAME=FILE gives for codelist name, or NULL. */
+const char *hg_pack_codelist_sub(const hg_pack *pk, const char *name);
+
+/* ---- literal vocabularies (vocab.c) ---- */
+
+/* enum hg_sex of a sex literal ("male", "F", "9", any case), or -1. */
+int hg_lang_sex_value(const char *s);
+/* enum hg_ethgroup of an ethnic group literal ("Asian", any case), or -1. */
+int hg_lang_eth_value(const char *s);
+/* 0 when s is a valid literal for categorical type `type` (TY_SEX, TY_ETH,
+ * TY_SETTING; practices are checked against a store), else -1 with msg set to
+ * "unknown ethnic group \"Asain\" (did you mean \"Asian\"? expected ...)". */
+int hg_lang_literal_check(int type, const char *s, char *msg, size_t cap);
+/* The closest word of that vocabulary to s, for "did you mean", or NULL. */
+const char *hg_lang_vocab_suggest(int type, const char *s);
 
 /* Expand a period specification into periods (arena-allocated). */
 int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int *n);

@@ -6,6 +6,8 @@
  */
 #include "lang/ast.h"
 
+#include "core/str.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@ typedef struct hg_checker {
 	hg_err *err;
 	int nlets_visible; /* lets declared before the one being checked */
 	int in_where;      /* inside an event `where`: value, date, setting are fields */
+	int decl_system;   /* `system` of the codelist declaration being checked */
 } hg_checker;
 
 #define TRY(x)                                                                                     \
@@ -84,6 +87,27 @@ static int hg_flag_index(hg_pack *pk, const char *name)
 	return pk->nflags++;
 }
 
+/* "unknown name 'x' (did you mean 'y'?)" over the names in scope. */
+static int hg_c_unknown_name(hg_checker *ck, const hg_node *n)
+{
+	hg_suggest sg;
+	hg_suggest_init(&sg, n->str);
+	for (int i = 0; i < ck->nlets_visible; i++)
+		if (ck->pk->lets[i].set < 0)
+			hg_suggest_add(&sg, ck->pk->lets[i].name);
+	for (size_t i = 0; i < sizeof hg_attrs / sizeof hg_attrs[0]; i++)
+		hg_suggest_add(&sg, hg_attrs[i].name);
+	if (ck->in_where) {
+		hg_suggest_add(&sg, "value");
+		hg_suggest_add(&sg, "date");
+		hg_suggest_add(&sg, "setting");
+	}
+	char mean[160] = "";
+	if (sg.best)
+		snprintf(mean, sizeof mean, " (did you mean '%s'?)", sg.best);
+	return hg_c_fail(ck, n, "unknown name '%s'%s", n->str, mean);
+}
+
 static int hg_c_name(hg_checker *ck, hg_node *n)
 {
 	hg_pack *pk = ck->pk;
@@ -135,12 +159,17 @@ static int hg_c_name(hg_checker *ck, hg_node *n)
 	if (!ck->in_where && (!strcmp(n->str, "value") || !strcmp(n->str, "setting")))
 		return hg_c_fail(ck, n, "'%s' can only be used in a 'where' of an event query%s",
 		                 n->str, NULL);
-	return hg_c_fail(ck, n, "unknown name '%s'%s", n->str, NULL);
+	if (!strcmp(n->str, "any"))
+		return hg_c_fail(ck, n,
+		                 "'any' is the codelist of every code, not a value (use it in an "
+		                 "event query, e.g. count(any in period in setting apc))%s%s",
+		                 NULL, NULL);
+	return hg_c_unknown_name(ck, n);
 }
 
 /* ---- codelists ---- */
 
-static int hg_new_set(hg_pack *pk)
+static int hg_new_set(hg_pack *pk, int op)
 {
 	if (pk->nsets == pk->capsets) {
 		pk->capsets = pk->capsets ? 2 * pk->capsets : 16;
@@ -148,37 +177,112 @@ static int hg_new_set(hg_pack *pk)
 	}
 	hg_codeset *s = &pk->sets[pk->nsets];
 	memset(s, 0, sizeof *s);
-	hg_dict_init(&s->codes);
+	s->op = op;
+	s->l = s->r = -1;
+	if (op == HG_CS_LEAF)
+		hg_dict_init(&s->codes);
 	return pk->nsets++;
 }
 
-static void hg_set_add_all(hg_codeset *dst, const hg_codeset *src, const hg_codeset *filter,
-                           int keep_if_in)
+/* Make set `into` a leaf: a list of codes, in the declaration's system unless it names one. */
+static hg_codeset *hg_c_leaf(hg_checker *ck, int into)
 {
-	for (uint32_t i = 0; i < src->codes.n; i++) {
-		const char *k = hg_dict_key(&src->codes, i);
-		size_t n = src->codes.lens[i];
-		if (filter && (hg_dict_find(&filter->codes, k, n) != HG_DICT_MISSING) != keep_if_in)
-			continue;
-		hg_dict_intern(&dst->codes, k, n, NULL);
-	}
+	hg_codeset *s = &ck->pk->sets[into];
+	s->op = HG_CS_LEAF;
+	if (!s->codes.slots)
+		hg_dict_init(&s->codes);
+	if (s->system == HG_CSYS_AUTO)
+		s->system = ck->decl_system;
+	return s;
 }
 
-/* Evaluate a codelist expression into set `into` (already initialised). */
+/* Load a codelist file into leaf `into` (from --codelists DIR when it is there). */
+static int hg_c_load_file(hg_checker *ck, const hg_node *n, int into)
+{
+	hg_pack *pk = ck->pk;
+	char path[2048];
+	int replaced = 0;
+	if (hg_pack_codelist_path(pk, n->str, path, sizeof path, &replaced, ck->err) != 0) {
+		char why[HG_ERR_MSG_MAX];
+		snprintf(why, sizeof why, "%s", ck->err->msg);
+		return hg_c_fail(ck, n, "%s%s", why, NULL);
+	}
+	hg_codeset *s = hg_c_leaf(ck, into);
+	s->file = hg_arena_strdup(&pk->arena, path);
+	s->replaced = replaced;
+	if (hg_codelist_load(s, NULL, path, ck->err) != 0) {
+		char why[HG_ERR_MSG_MAX];
+		snprintf(why, sizeof why, "%s", ck->err->msg);
+		return hg_c_fail(ck, n, "cannot load codelist: %s%s", why, NULL);
+	}
+	hg_codeset_finish(s);
+	return 0;
+}
+
+static void hg_c_codes_literal(hg_checker *ck, const hg_node *n, int into)
+{
+	hg_codeset *s = hg_c_leaf(ck, into);
+	hg_buf b = {0};
+	hg_buf_puts(&b, "codes(");
+	for (int i = 0; i < n->nargs; i++) {
+		hg_dict_intern(&s->codes, n->args[i]->str, strlen(n->args[i]->str), NULL);
+		if (i < 3)
+			hg_buf_printf(&b, "%s\"%s\"", i ? ", " : "", n->args[i]->str);
+	}
+	hg_buf_puts(&b, n->nargs > 3 ? ", ...)" : ")");
+	s->label = hg_arena_strdup(&ck->pk->arena, hg_buf_cstr(&b));
+	hg_buf_free(&b);
+	hg_codeset_finish(s);
+}
+
+/* "unknown codelist 'x' (did you mean 'y'?)" over the codelists declared so far. */
+static int hg_c_unknown_set(hg_checker *ck, const hg_node *n)
+{
+	hg_suggest sg;
+	hg_suggest_init(&sg, n->str);
+	hg_suggest_add(&sg, "any");
+	for (int i = 0; i < ck->pk->nsets; i++)
+		if (ck->pk->sets[i].name && ck->pk->sets[i].built)
+			hg_suggest_add(&sg, ck->pk->sets[i].name);
+	for (int i = 0; i < ck->pk->nlets; i++)
+		if (ck->pk->lets[i].set < 0 && !strcmp(ck->pk->lets[i].name, n->str))
+			return hg_c_fail(ck, n, "'%s' is a variable, not a codelist%s", n->str,
+			                 NULL);
+	char mean[160] = "";
+	if (sg.best)
+		snprintf(mean, sizeof mean, " (did you mean '%s'?)", sg.best);
+	return hg_c_fail(ck, n, "unknown codelist '%s'%s", n->str, mean);
+}
+
+/* A named codelist (or `any`) as used in an expression: its set index. */
+static int hg_c_set_name(hg_checker *ck, const hg_node *n, int *out)
+{
+	int s = hg_find_set(ck->pk, n->str);
+	if (s < 0)
+		return hg_c_unknown_set(ck, n);
+	if (!ck->pk->sets[s].built)
+		return hg_c_fail(ck, n, "codelist '%s' is used before it is defined%s", n->str,
+		                 NULL);
+	*out = s;
+	return 0;
+}
+
+/* Build codelist expression n into set `into` (fresh, or a declared codelist). */
 static int hg_c_codes_into(hg_checker *ck, hg_node *n, int into);
 
 static int hg_c_codes_binary(hg_checker *ck, hg_node *n, int into)
 {
-	int l = hg_new_set(ck->pk), r = hg_new_set(ck->pk);
+	int l = hg_new_set(ck->pk, HG_CS_REF), r = hg_new_set(ck->pk, HG_CS_REF);
 	TRY(hg_c_codes_into(ck, n->a, l));
 	TRY(hg_c_codes_into(ck, n->b, r));
 	hg_codeset *S = ck->pk->sets;
-	if (n->op == T_PLUS) {
-		hg_set_add_all(&S[into], &S[l], NULL, 0);
-		hg_set_add_all(&S[into], &S[r], NULL, 0);
-	} else {
-		hg_set_add_all(&S[into], &S[l], &S[r], n->op == T_AMP);
-	}
+	S[into].op = n->op;
+	S[into].l = l;
+	S[into].r = r;
+	const char *op = n->op == T_PLUS ? "+" : n->op == T_MINUS ? "-" : "&";
+	int paren = S[r].op > HG_CS_REF; /* a set operation on the right was in brackets */
+	S[into].label = hg_arena_printf(&ck->pk->arena, "%s %s %s%s%s", S[l].label, op,
+	                                paren ? "(" : "", S[r].label, paren ? ")" : "");
 	return 0;
 }
 
@@ -186,48 +290,76 @@ static int hg_c_codes_into(hg_checker *ck, hg_node *n, int into)
 {
 	hg_pack *pk = ck->pk;
 	switch (n->kind) {
-	case N_STR: {
-		int rc = hg_codelist_load(&pk->sets[into], pk->src.dir, n->str, ck->err);
-		if (rc == 0)
-			return 0;
-		char why[HG_ERR_MSG_MAX];
-		snprintf(why, sizeof why, "%s", ck->err->msg);
-		return hg_c_fail(ck, n, "cannot load codelist: %s%s", why, NULL);
-	}
+	case N_STR:
+		TRY(hg_c_load_file(ck, n, into));
+		pk->sets[into].label = hg_arena_printf(&pk->arena, "\"%s\"", n->str);
+		break;
 	case N_CODES:
-		for (int i = 0; i < n->nargs; i++)
-			hg_dict_intern(&pk->sets[into].codes, n->args[i]->str,
-			               strlen(n->args[i]->str), NULL);
-		return 0;
-	case N_NAME: {
-		int s = hg_find_set(pk, n->str);
-		if (s < 0 || s >= into)
-			return hg_c_fail(ck, n, "unknown codelist '%s'%s", n->str, NULL);
-		hg_set_add_all(&pk->sets[into], &pk->sets[s], NULL, 0);
-		return 0;
-	}
+		hg_c_codes_literal(ck, n, into);
+		break;
+	case N_NAME:
+		if (!strcmp(n->str, "any")) {
+			pk->sets[into].op = HG_CS_ANY;
+		} else {
+			int s;
+			TRY(hg_c_set_name(ck, n, &s));
+			pk->sets[into].op = HG_CS_REF;
+			pk->sets[into].l = s;
+		}
+		pk->sets[into].label = n->str;
+		break;
 	case N_BINARY:
-		return hg_c_codes_binary(ck, n, into);
+		TRY(hg_c_codes_binary(ck, n, into));
+		break;
 	default:
 		return hg_c_fail(ck, n, "expected a codelist expression%s%s", NULL, NULL);
 	}
+	pk->sets[into].built = 1;
+	return 0;
 }
 
-/* A codelist expression as a set index (a named set is used as is). */
+/* A codelist expression in a query as a set index (a named set is used as is). */
 static int hg_c_codeset(hg_checker *ck, hg_node *n, int *out)
 {
-	if (n->kind == N_NAME) {
-		int s = hg_find_set(ck->pk, n->str);
-		if (s >= 0 && ck->pk->sets[s].codes.slots) {
-			*out = s;
-			return 0;
-		}
-	}
-	int s = hg_new_set(ck->pk);
+	if (n->kind == N_NAME && strcmp(n->str, "any"))
+		return hg_c_set_name(ck, n, out);
+	int s = hg_new_set(ck->pk, HG_CS_REF);
+	ck->pk->sets[s].in_query = 1;
+	ck->pk->sets[s].line = n->line;
+	ck->pk->sets[s].col = n->col;
 	TRY(hg_c_codes_into(ck, n, s));
-	hg_codeset_hash(&ck->pk->sets[s]);
 	*out = s;
 	return 0;
+}
+
+/* A declared codelist: its expression, or the file that --codelist NAME=FILE gives. */
+static int hg_c_codelist_decl(hg_checker *ck, const hg_let *l)
+{
+	hg_pack *pk = ck->pk;
+	hg_codeset *s = &pk->sets[l->set];
+	const char *file = hg_pack_codelist_sub(pk, s->name);
+	ck->decl_system = s->system;
+	int rc = 0;
+	if (!file) {
+		rc = hg_c_codes_into(ck, l->e, l->set);
+	} else {
+		s = hg_c_leaf(ck, l->set);
+		s->file = file;
+		s->replaced = 2;
+		if (hg_codelist_load(s, NULL, file, ck->err) != 0) {
+			char why[HG_ERR_MSG_MAX];
+			snprintf(why, sizeof why, "%s", ck->err->msg);
+			rc = hg_lang_error(ck->err, &pk->src, l->line, l->col,
+			                   "--codelist %s=%s: cannot load codelist: %s", s->name,
+			                   file, why);
+		} else {
+			hg_codeset_finish(s);
+			s->built = 1;
+		}
+	}
+	ck->decl_system = HG_CSYS_AUTO;
+	pk->sets[l->set].label = pk->sets[l->set].name;
+	return rc;
 }
 
 /* ---- expressions ---- */
@@ -248,6 +380,15 @@ static int hg_is_cat(int t)
 	return t == TY_SEX || t == TY_ETH || t == TY_PRACTICE || t == TY_SETTING;
 }
 
+/* A string compared with sex, ethnicity or a setting must be one of its values. */
+static int hg_c_literal(hg_checker *ck, int type, const hg_node *lit)
+{
+	char msg[256];
+	if (hg_lang_literal_check(type, lit->str, msg, sizeof msg) == 0)
+		return 0;
+	return hg_c_fail(ck, lit, "%s%s", msg, NULL);
+}
+
 /* Types that = and != can compare. */
 static int hg_c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
 {
@@ -258,9 +399,10 @@ static int hg_c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
 		                 NULL, NULL);
 	if (ta == tb && (ta == TY_NUM || ta == TY_DATE || ta == TY_BOOL || hg_is_cat(ta)))
 		return 0;
-	if ((hg_is_cat(ta) && tb == TY_STR && b->kind == N_STR) ||
-	    (hg_is_cat(tb) && ta == TY_STR && a->kind == N_STR))
-		return 0;
+	if (hg_is_cat(ta) && tb == TY_STR && b->kind == N_STR)
+		return hg_c_literal(ck, ta, b);
+	if (hg_is_cat(tb) && ta == TY_STR && a->kind == N_STR)
+		return hg_c_literal(ck, tb, a);
 	return hg_c_fail(ck, at, "cannot compare %s with %s", hg_type_name(ta), hg_type_name(tb));
 }
 
@@ -505,10 +647,12 @@ static int hg_c_lets(hg_checker *ck)
 				return hg_lang_error(ck->err, &pk->src, l->line, l->col,
 				                     "'%s' is already defined on line %d", l->name,
 				                     pk->lets[j].line);
+		if (!strcmp(l->name, "any"))
+			return hg_lang_error(ck->err, &pk->src, l->line, l->col,
+			                     "'any' is reserved: it is the codelist of every code; "
+			                     "choose another name");
 		if (l->set >= 0) {
-			hg_dict_init(&pk->sets[l->set].codes);
-			TRY(hg_c_codes_into(ck, l->e, l->set));
-			hg_codeset_hash(&pk->sets[l->set]);
+			TRY(hg_c_codelist_decl(ck, l));
 			continue;
 		}
 		TRY(hg_c_expr(ck, l->e));
@@ -542,12 +686,20 @@ static int hg_c_breakdown(hg_checker *ck, hg_breakdown *bd)
 			bd->kind[d] = HG_BD_FLAG;
 			bd->flag[d] = hg_flag_index(ck->pk, part + 5);
 		}
-		if (bd->kind[d] < 0 || bd->kind[d] == HG_BD_ALL)
+		if (bd->kind[d] < 0 || bd->kind[d] == HG_BD_ALL) {
+			hg_suggest sg;
+			hg_suggest_init(&sg, part);
+			for (int k = 1; k < HG_BD_FLAG; k++)
+				hg_suggest_add(&sg, names[k]);
+			char mean[160] = "";
+			if (sg.best)
+				snprintf(mean, sizeof mean, "did you mean '%s'? ", sg.best);
 			return hg_lang_error(ck->err, &ck->pk->src, bd->line, bd->col,
-			                     "unknown breakdown '%s' (expected imd_quintile, "
+			                     "unknown breakdown '%s' (%sexpected imd_quintile, "
 			                     "imd_decile, ethnicity, sex, age_band, practice or "
 			                     "flag_NAME)",
-			                     part);
+			                     part, mean);
+		}
 	}
 	return 0;
 }
@@ -564,6 +716,211 @@ static int hg_c_need(hg_checker *ck, hg_ind_src *ind, hg_node *e, const char *wh
 	                 bool_only ? "a condition (true/false)" : "a number or a condition");
 }
 
+/* ---- event indicators: rate, dsr, life_expectancy ---- */
+
+static int hg_is_event_type(int t)
+{
+	return t == HG_IND_RATE || t == HG_IND_DSR || t == HG_IND_LE;
+}
+
+/*
+ * The first node of e (or of a let it reads) that only makes sense for a
+ * period, or NULL. A population is evaluated as at one date (mid-period, or
+ * an event's date), so it cannot speak of the period. seen: per let, visited.
+ */
+static const hg_node *hg_period_bound(const hg_pack *pk, const hg_node *e, char *seen)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == N_NAME && e->symkind == SYM_ATTR &&
+	    (e->sym == A_PERIOD_START || e->sym == A_PERIOD_END || e->sym == A_PERIOD_MID ||
+	     e->sym == A_DIED_IN_PERIOD))
+		return e;
+	if (e->kind == N_NAME && e->symkind == SYM_LET && !seen[e->sym]) {
+		seen[e->sym] = 1;
+		const hg_node *u = hg_period_bound(pk, pk->lets[e->sym].e, seen);
+		return u ? e : NULL; /* point at the use in this expression */
+	}
+	const hg_node *sub[3] = {e->a, e->b, e->c};
+	for (int i = 0; i < 3; i++) {
+		const hg_node *u = hg_period_bound(pk, sub[i], seen);
+		if (u)
+			return u;
+	}
+	for (int i = 0; i < e->nargs; i++) {
+		const hg_node *u = hg_period_bound(pk, e->args[i], seen);
+		if (u)
+			return u;
+	}
+	for (int i = 0; i < e->nquals; i++) {
+		if (e->quals[i].kind == Q_PERIOD)
+			return e;
+		const hg_node *u = hg_period_bound(pk, e->quals[i].a, seen);
+		if (!u)
+			u = hg_period_bound(pk, e->quals[i].b, seen);
+		if (u)
+			return u;
+	}
+	return NULL;
+}
+
+/* The first name in a `where` of `events:` that is not a field of the event. */
+static const hg_node *hg_personal_name(const hg_node *e)
+{
+	if (!e)
+		return NULL;
+	if (e->kind == N_NAME && e->symkind != SYM_EVENT)
+		return e;
+	const hg_node *sub[3] = {e->a, e->b, e->c};
+	for (int i = 0; i < 3; i++)
+		if (sub[i] && hg_personal_name(sub[i]))
+			return hg_personal_name(sub[i]);
+	for (int i = 0; i < e->nargs; i++)
+		if (hg_personal_name(e->args[i]))
+			return hg_personal_name(e->args[i]);
+	return NULL;
+}
+
+static int hg_c_population(hg_checker *ck, hg_ind_src *ind)
+{
+	hg_pack *pk = ck->pk;
+	if (!ind->pop)
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s needs 'population:', the condition a person "
+		                     "meets to be in the population (e.g. 'population: registered')",
+		                     ind->pub.id);
+	TRY(hg_c_want(ck, ind->pop, TY_BOOL));
+	char *seen = hg_xcalloc((size_t)pk->nlets + 1, 1);
+	const hg_node *u = hg_period_bound(pk, ind->pop, seen);
+	free(seen);
+	if (u)
+		return hg_c_fail(ck, u,
+		                 "population: is evaluated as at one date (mid-period for the "
+		                 "denominator, each event's date for the numerator), so it cannot "
+		                 "use%s%s the period (period_start, period_end, period_mid, "
+		                 "died_in_period, 'in period')",
+		                 u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses"
+		                                                             : "",
+		                 NULL);
+	return 0;
+}
+
+static int hg_c_events(hg_checker *ck, hg_ind_src *ind)
+{
+	hg_pack *pk = ck->pk;
+	if (ind->num)
+		return hg_c_fail(ck, ind->num,
+		                 "a %s counts events, not people: write 'events: CODELIST "
+		                 "[qualifiers]' or 'events: deaths' with 'population: CONDITION' "
+		                 "instead of 'numerator:' (docs/language.md, \"Event rates\")",
+		                 hg_ind_type_names[ind->pub.type], NULL);
+	if (ind->pub.events == HG_EV_NONE)
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s needs 'events:' (what its numerator counts: "
+		                     "'events: deaths' or 'events: CODELIST [qualifiers]')",
+		                     ind->pub.id);
+	if (ind->pub.type == HG_IND_LE && ind->pub.events != HG_EV_DEATHS)
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s: life expectancy counts 'events: deaths'",
+		                     ind->pub.id);
+	if (!ind->ev)
+		return 0;
+	TRY(hg_c_query(ck, ind->ev));
+	for (int i = 0; i < ind->ev->nquals; i++) {
+		const hg_qual *u = &ind->ev->quals[i];
+		if (u->kind == Q_SETTING || u->kind == Q_PAIRED)
+			continue;
+		if (u->kind == Q_WHERE) {
+			const hg_node *nm = hg_personal_name(u->a);
+			if (nm)
+				return hg_c_fail(ck, nm,
+				                 "in 'events:', 'where' may use only the event's value, "
+				                 "date and setting, not '%s' (conditions on the person "
+				                 "go in 'population:', which is checked on the event's "
+				                 "date)%s",
+				                 nm->str, NULL);
+			continue;
+		}
+		return hg_lang_error(ck->err, &pk->src, u->line, u->col,
+		                     "'events:' counts the events dated in the period: remove this "
+		                     "date qualifier");
+	}
+	return 0;
+}
+
+/* denominator: mid_period (the default) or person_time */
+static int hg_c_rate_den(hg_checker *ck, hg_ind_src *ind)
+{
+	if (!ind->den)
+		return 0;
+	const hg_node *d = ind->den;
+	int ok = d->kind == N_NAME &&
+	         (!strcmp(d->str, "mid_period") ||
+	          (!strcmp(d->str, "person_time") && ind->pub.type == HG_IND_RATE));
+	if (!ok)
+		return hg_c_fail(ck, d,
+		                 "the denominator of a %s is the population at mid-period "
+		                 "('denominator: mid_period', the default)%s; who is in the "
+		                 "population is said by 'population:'",
+		                 hg_ind_type_names[ind->pub.type],
+		                 ind->pub.type == HG_IND_RATE
+		                     ? " or the years spent in it ('denominator: person_time')"
+		                     : "");
+	ind->pub.pop = strcmp(d->str, "person_time") ? HG_POP_MID : HG_POP_PERSON_TIME;
+	return 0;
+}
+
+static int hg_c_ages(hg_checker *ck, hg_ind_src *ind)
+{
+	const hg_indicator *p = &ind->pub;
+	if (!ind->ages_line)
+		return 0;
+	if (!hg_is_event_type(p->type) || p->type == HG_IND_LE)
+		return hg_lang_error(ck->err, &ck->pk->src, ind->ages_line, ind->ages_col,
+		                     "'ages' is for rate and dsr indicators (elsewhere write the "
+		                     "age condition, e.g. 'age >= 18')");
+	if (p->type == HG_IND_DSR &&
+	    (p->age_lo % 5 || (p->age_hi != HG_AGE_MAX && p->age_hi < 90 && (p->age_hi + 1) % 5) ||
+	     p->age_lo >= 90))
+		return hg_lang_error(ck->err, &ck->pk->src, ind->ages_line, ind->ages_col,
+		                     "a dsr's ages must cover whole standard-population bands "
+		                     "(0-4, 5-9, ..., 85-89, 90+), e.g. 'ages 0 to 74' or 'ages 35 "
+		                     "to %d'",
+		                     HG_AGE_MAX);
+	return 0;
+}
+
+static int hg_c_event_ind(hg_checker *ck, hg_ind_src *ind)
+{
+	TRY(hg_c_events(ck, ind));
+	TRY(hg_c_population(ck, ind));
+	TRY(hg_c_rate_den(ck, ind));
+	return hg_c_ages(ck, ind);
+}
+
+static int hg_c_person_ind(hg_checker *ck, hg_ind_src *ind)
+{
+	hg_pack *pk = ck->pk;
+	int t = ind->pub.type;
+	if (ind->pop || ind->pub.events || ind->ages_line)
+		return hg_lang_error(
+		    ck->err, &pk->src, ind->line, ind->col,
+		    "indicator %s: 'population:', 'events:' and 'ages' are for rate, dsr and "
+		    "life_expectancy indicators; a %s counts people with 'numerator:' and "
+		    "'denominator:'",
+		    ind->pub.id, hg_ind_type_names[t]);
+	if (t == HG_IND_MEAN) {
+		TRY(hg_c_need(ck, ind, ind->val, "value", 0));
+		if (ind->val->type != TY_NUM)
+			return hg_c_fail(ck, ind->val, "value: expected a number%s%s", NULL, NULL);
+	} else {
+		TRY(hg_c_need(ck, ind, ind->num, "numerator", t == HG_IND_PROPORTION));
+	}
+	if (ind->den || t == HG_IND_PROPORTION)
+		TRY(hg_c_need(ck, ind, ind->den, "denominator", 1));
+	return 0;
+}
+
 static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
@@ -573,18 +930,10 @@ static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
 		                     "indicator %s needs a type: proportion, rate, dsr, mean, "
 		                     "count or life_expectancy",
 		                     p->id);
-	int t = p->type;
-	if (t == HG_IND_MEAN) {
-		TRY(hg_c_need(ck, ind, ind->val, "value", 0));
-		if (ind->val->type != TY_NUM)
-			return hg_c_fail(ck, ind->val, "value: expected a number%s%s", NULL, NULL);
-	} else {
-		TRY(hg_c_need(ck, ind, ind->num, "numerator",
-		              t == HG_IND_PROPORTION || t == HG_IND_LE));
-	}
-	if (ind->den || t == HG_IND_PROPORTION || t == HG_IND_RATE || t == HG_IND_DSR ||
-	    t == HG_IND_LE)
-		TRY(hg_c_need(ck, ind, ind->den, "denominator", 1));
+	if (hg_is_event_type(p->type))
+		TRY(hg_c_event_ind(ck, ind));
+	else
+		TRY(hg_c_person_ind(ck, ind));
 	for (int b = 1; b < p->nbds; b++)
 		TRY(hg_c_breakdown(ck, &p->bds[b]));
 	const hg_period_spec *sp = ind->ps.set ? &ind->ps : &pk->periods;
@@ -608,9 +957,6 @@ static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
 int hg_check_pack(hg_pack *pk, hg_err *err)
 {
 	hg_checker ck = {.pk = pk, .err = err};
-	/* named codelists get their dicts when checked; mark the rest empty */
-	for (int i = 0; i < pk->nsets; i++)
-		memset(&pk->sets[i].codes, 0, sizeof pk->sets[i].codes);
 	TRY(hg_c_lets(&ck));
 	for (int i = 0; i < pk->ninds; i++)
 		TRY(hg_c_indicator(&ck, &pk->inds[i]));

@@ -1,8 +1,9 @@
 /*
  * compile.c: from the checked syntax tree to register bytecode specialised
  * for one store. Each `let` becomes a segment of straight-line code writing
- * one register, compiled once per context in which it is used (attributes as
- * at the period end, or at mid-period for population denominators); each
+ * one register, compiled once per context in which it is used (as at the
+ * period end, or as at one date held in register MID: the population of an
+ * event rate, taken at mid-period and on each counted event's date); each
  * indicator becomes a segment writing its numerator and denominator
  * registers. Codelists become bitsets over the store's code ids, and string
  * constants (sex, ethnicity, practice, setting) become numbers, so nothing is
@@ -361,15 +362,8 @@ static uint64_t *hg_bits(hg_compiler *cc, int set)
 {
 	if (cc->set_bits[set])
 		return cc->set_bits[set];
-	size_t words = (cc->st->codes.n + 63) / 64 + 1;
-	uint64_t *b = hg_arena_calloc(&cc->pr->arena, words * sizeof *b);
-	const hg_codeset *cs = &cc->pk->sets[set];
-	for (uint32_t i = 0; i < cs->codes.n; i++) {
-		uint32_t id = hg_dict_find(&cc->st->code_index, hg_dict_key(&cs->codes, i),
-		                           cs->codes.lens[i]);
-		if (id != HG_DICT_MISSING)
-			b[id >> 6] |= 1ull << (id & 63);
-	}
+	uint64_t *b = hg_arena_calloc(&cc->pr->arena, hg_codeset_words(cc->st) * sizeof *b);
+	hg_codeset_bits(cc->pk, set, cc->st, b); /* matching rules: codelist.c */
 	cc->set_bits[set] = b;
 	return b;
 }
@@ -386,10 +380,11 @@ static int hg_new_query(hg_compiler *cc)
 	return pr->nq++;
 }
 
-/* Window bounds: lo/hi start open (-inf, +inf); without an upper qualifier hi = period end. */
+/* Window bounds: lo/hi start open (-inf, +inf); without an upper qualifier hi = the
+ * index date (the period end; in context 1 the date the population is taken at). */
 static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
 {
-	int has_hi = 0;
+	int has_hi = 0, idx = hg_index_reg(ctx);
 	*lo = hg_var(cc, -INFINITY);
 	*hi = hg_var(cc, INFINITY);
 	for (int i = 0; i < q->nquals; i++) {
@@ -401,21 +396,23 @@ static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int 
 			TRY(hg_expr(cc, u->b, ctx, &b));
 		switch (u->kind) {
 		case Q_EVER:
-			h = HG_REG_END;
+			h = idx;
 			break;
-		case Q_PERIOD:
+		case Q_PERIOD: /* the checker keeps 'in period' out of context 1 */
+			assert(ctx == 0);
 			l = HG_REG_START;
 			h = HG_REG_END;
 			break;
 		case Q_LAST:
 			l = hg_reg(cc);
 			if (u->unit == U_MONTHS) {
-				hg_emit(cc, OP_ADDM, l, HG_REG_END, 0, 0, -u->n);
+				/* hg_months_ending_start: (E - N months) + 1 day */
+				hg_emit(cc, OP_ADDM, l, idx, 0, 0, -u->n);
 				hg_emit(cc, OP_ADD, l, l, hg_const(cc, 1), 0, 0);
 			} else {
-				hg_emit(cc, OP_ADD, l, HG_REG_END, hg_const(cc, 1 - u->n), 0, 0);
+				hg_emit(cc, OP_ADD, l, idx, hg_const(cc, 1 - u->n), 0, 0);
 			}
-			h = HG_REG_END;
+			h = idx;
 			break;
 		case Q_BEFORE:
 			h = hg_reg(cc);
@@ -449,17 +446,15 @@ static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int 
 		}
 	}
 	if (!has_hi)
-		hg_emit(cc, OP_HIMIN, *hi, *hi, HG_REG_END, 0, 0);
+		hg_emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
 	return 0;
 }
 
-static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
+/* A new query for the event selection q: codes, settings, pairing and `where`
+ * (its own segment, run per event); the caller sets agg and the window. */
+static int hg_query_of(hg_compiler *cc, const hg_node *q, int ctx, int *out)
 {
-	const hg_node *q = call->args[0];
-	int lo, hi;
-	TRY(hg_x_window(cc, q, ctx, &lo, &hi));
 	int qi = hg_new_query(cc);
-	/* a `where` is its own segment, run per event by the query */
 	for (int i = 0; i < q->nquals; i++) {
 		const hg_qual *u = &q->quals[i];
 		if (u->kind == Q_SETTING)
@@ -480,6 +475,17 @@ static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
 	Q->codes = hg_bits(cc, q->codeset);
 	Q->paired = q->paired >= 0 ? hg_bits(cc, q->paired) : NULL;
 	Q->paired_value = q->paired_value;
+	*out = qi;
+	return 0;
+}
+
+static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
+{
+	const hg_node *q = call->args[0];
+	int lo, hi, qi;
+	TRY(hg_x_window(cc, q, ctx, &lo, &hi));
+	TRY(hg_query_of(cc, q, ctx, &qi));
+	hg_query *Q = &cc->pr->queries[qi];
 	Q->agg = call->sym;
 	Q->lo = (uint16_t)lo;
 	Q->hi = (uint16_t)hi;
@@ -633,12 +639,81 @@ static int hg_compile_let(hg_compiler *cc, int i, int ctx)
 	return 0;
 }
 
+/* d = d and age >= lo and age <= hi (age as at the index date of ctx). */
+static int hg_age_range(hg_compiler *cc, const hg_indicator *ind, int ctx, int d)
+{
+	int age = hg_reg(cc);
+	hg_emit(cc, OP_AGEAT, age, hg_index_reg(ctx), 0, 0, 0);
+	int bounds[2][2] = {{OP_GE, ind->age_lo}, {OP_LE, ind->age_hi}};
+	for (int k = 0; k < 2; k++) {
+		int c = hg_reg(cc), a = hg_reg(cc);
+		hg_emit(cc, bounds[k][0], c, age, hg_const(cc, bounds[k][1]), 0, 0);
+		hg_emit(cc, OP_AND, a, d, c, 0, 0);
+		d = a;
+	}
+	return d;
+}
+
+/* The segments that compute segment s, s last, in order (-1 terminated). */
+static int *hg_seg_closure(hg_compiler *cc, int s)
+{
+	hg_program *pr = cc->pr;
+	char *mark = hg_xcalloc((size_t)pr->nsegs + 1, 1);
+	mark[s] = 1;
+	/* dependencies point to earlier segments: one backward sweep closes them */
+	for (int k = s; k >= 0; k--)
+		if (mark[k])
+			for (const int *d = cc->seg_deps[k]; d && *d >= 0; d++)
+				mark[*d] = 1;
+	int n = 0, *list = hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)(s + 2));
+	for (int k = 0; k <= s; k++)
+		if (mark[k])
+			list[n++] = k;
+	list[n] = -1;
+	free(mark);
+	return list;
+}
+
+/*
+ * An event indicator: its segment computes the population (with `ages`) as
+ * at the date in register MID, into den; the counted events are a query
+ * whose window the engine sets per event (no code is emitted for it).
+ */
+static int hg_compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+{
+	const hg_indicator *ind = &src->pub;
+	ci->ctx = 1;
+	ci->ev_q = -1;
+	TRY(hg_deps(cc, src->pop, 1));
+	int save, r;
+	int seg = hg_seg_begin(cc, &save);
+	TRY(hg_expr(cc, src->pop, 1, &r));
+	if (ind->age_lo > 0 || ind->age_hi < HG_AGE_MAX)
+		r = hg_age_range(cc, ind, 1, r);
+	ci->den = ci->num = (uint16_t)r;
+	const hg_node *roots[1] = {src->pop};
+	hg_seg_end(cc, seg, save, roots, 1, 1);
+	ci->seg = seg;
+	ci->pop_segs = hg_seg_closure(cc, seg);
+	if (ind->events == HG_EV_QUERY) {
+		TRY(hg_query_of(cc, src->ev, 1, &ci->ev_q));
+		hg_query *Q = &cc->pr->queries[ci->ev_q];
+		Q->agg = F_COUNT;
+		Q->lo = HG_REG_START;
+		Q->hi = HG_REG_END;
+	}
+	return 0;
+}
+
 static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	int t = src->pub.type;
-	int ctx = (t == HG_IND_RATE || t == HG_IND_DSR || t == HG_IND_LE) ? 1 : 0;
-	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
 	ci->ind = &src->pub;
+	ci->ev_q = -1;
+	if (src->pub.events != HG_EV_NONE)
+		return hg_compile_event_ind(cc, src, ci);
+	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
+	int ctx = 0;
 	ci->ctx = ctx;
 	TRY(hg_deps(cc, num, ctx));
 	TRY(hg_deps(cc, src->den, ctx));

@@ -35,7 +35,12 @@ enum hg_ind_type {
 
 extern const char *const hg_ind_type_names[HG_IND_N];
 
+/* The denominator of an event rate: people in the population at mid-period, or
+ * the years they spent in it during the period. */
 enum hg_pop_kind { HG_POP_MID = 0, HG_POP_PERSON_TIME = 1 };
+
+/* What the numerator of a rate, dsr or life_expectancy counts (`events:`). */
+enum hg_ev_kind { HG_EV_NONE = 0, HG_EV_QUERY, HG_EV_DEATHS };
 
 enum hg_bd_kind {
 	HG_BD_ALL = 0,
@@ -68,12 +73,21 @@ typedef struct hg_indicator {
 	const char *note;   /* documented deviation, or NULL */
 	int type;           /* enum hg_ind_type */
 	int pop;            /* enum hg_pop_kind, for rates */
-	double per;         /* multiplier: 100 for proportions, 100000 for rates */
+	int events;         /* enum hg_ev_kind: HG_EV_NONE for person-level indicators */
+	int age_lo, age_hi; /* `ages A to B` of an event indicator; 0 and HG_AGE_MAX without */
+	double per;         /* multiplier: 100 for proportions, 100000 for rates (per year) */
 	hg_breakdown *bds;  /* bds[0] is always "all" */
 	int nbds;
 	hg_period *periods;
 	int nperiods;
 } hg_indicator;
+
+#define HG_AGE_MAX 150 /* no upper age limit */
+
+/* Length of a period in years: whole calendar months / 12 when the period is
+ * whole months (starts on a 1st, ends on a month's last day), else days / 365.25.
+ * Event rates are divided by it, so they are always per year. */
+double hg_period_years(hg_period p);
 
 typedef struct hg_pack hg_pack;
 
@@ -89,7 +103,9 @@ int hg_pack_n_indicators(const hg_pack *pk);
 const hg_indicator *hg_pack_indicator(const hg_pack *pk, int i);
 /* BLAKE2b-256 of the pack text and of every codelist it loads. */
 const char *hg_pack_hash(const hg_pack *pk);
-/* Replace every indicator's periods with the one 12-month period ending on `end`. */
+/* Replace every indicator's periods with one period ending on `end`, as long
+ * as the indicator's own (rolling N months: N; monthly/quarterly/annual: 1, 3,
+ * 12 months; a range: 12 months), starting hg_months_ending_start(end, N). */
 void hg_pack_set_period_end(hg_pack *pk, hg_date end);
 
 /* ---- compiled form ---- */
@@ -162,10 +178,16 @@ typedef struct hg_seg {
 /* What the engine evaluates for one indicator (in its context). */
 typedef struct hg_cind {
 	const hg_indicator *ind;
-	int ctx;           /* 0: attributes as at period end; 1: as at mid-period */
-	int seg;           /* segment computing num/den/val */
+	int ctx;           /* 0: as at the period end; 1: as at one date (register MID) */
+	int seg;           /* segment computing num/den/val (an event indicator: the population) */
 	uint16_t num, den; /* result registers; den = HG_REG_ONE when there is none */
 	int *period_ix;    /* per indicator period: index into program periods */
+	/* event indicators (ind->events != HG_EV_NONE): den is the population as at
+	   the date in register MID, computed by the segments pop_segs (in order,
+	   -1 terminated) from the unhoisted code; ev_q is the query selecting the
+	   counted events (HG_EV_QUERY), -1 for deaths */
+	int ev_q;
+	int *pop_segs;
 } hg_cind;
 
 /* fixed registers set by the engine before each period */

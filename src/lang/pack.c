@@ -1,10 +1,12 @@
 /*
  * pack.c: a pack's life cycle: read a file (a pack directory means its one
- * .hg file) or text, run the parser and the checker, expose the indicators,
+ * .hg file) or text, run the parser and the checker (with codelists from
+ * --codelists DIR or --codelist NAME=FILE when given), expose the indicators,
  * hash the definition for provenance, expand period specifications, and free
  * everything.
  */
 #include "lang/ast.h"
+#include "lang/codelists.h"
 
 #include "core/fs.h"
 #include "core/str.h"
@@ -76,8 +78,117 @@ static void hg_pack_compute_hash(hg_pack *pk)
 	hg_buf_free(&b);
 }
 
-int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const char *dir,
-                     hg_err *err)
+/* ---- where codelists come from: --codelists DIR, --codelist NAME=FILE ---- */
+
+/* Does name end with "-" + base (an OpenCodelists download, "<owner>-<id>.csv")? */
+static int hg_is_download_of(const char *name, const char *base)
+{
+	size_t n = strlen(name), b = strlen(base);
+	return n > b + 1 && name[n - b - 1] == '-' && !strcmp(name + n - b, base);
+}
+
+/* The file in dir named base, else the one download ending -base; 0 found, 1 none. */
+static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t cap, hg_err *err)
+{
+	snprintf(out, cap, "%s/%s", dir, base);
+	struct stat sb;
+	if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode))
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return hg_err_set(err, HG_EIO, "--codelists %s: cannot open the directory: %s", dir,
+		                  strerror(errno));
+	char first[256] = "", second[256] = "";
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (e->d_name[0] != '.' && hg_is_download_of(e->d_name, base) && n++ < 2)
+			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
+	closedir(d);
+	if (n > 1)
+		return hg_err_set(err, HG_EINPUT,
+		                  "--codelists %s: %d files end with -%s (%s, %s%s); name one with "
+		                  "--codelist NAME=FILE",
+		                  dir, n, base, first, second, n > 2 ? ", ..." : "");
+	if (n == 0)
+		return 1;
+	snprintf(out, cap, "%s/%s", dir, first);
+	return 0;
+}
+
+int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap,
+                          int *replaced, hg_err *err)
+{
+	*replaced = 0;
+	const char *dir = pk->opts ? pk->opts->codelist_dir : NULL;
+	if (dir) {
+		const char *slash = strrchr(path, '/');
+		int rc = hg_find_in_dir(dir, slash ? slash + 1 : path, out, cap, err);
+		if (rc < 0 || rc > 1)
+			return err->code ? err->code : HG_EINPUT;
+		if (rc == 0) {
+			*replaced = 1;
+			return 0;
+		}
+	}
+	if (path[0] == '/')
+		snprintf(out, cap, "%s", path);
+	else
+		snprintf(out, cap, "%s/%s", pk->src.dir, path);
+	return 0;
+}
+
+const char *hg_pack_codelist_sub(const hg_pack *pk, const char *name)
+{
+	const hg_pack_opts *o = pk->opts;
+	for (int i = 0; o && i < o->nsubs; i++)
+		if (!strcmp(o->subs[i].name, name))
+			return o->subs[i].file;
+	return NULL;
+}
+
+/* Every --codelist NAME must be a codelist of the pack, named once. */
+static int hg_check_subs(const hg_pack *pk, hg_err *err)
+{
+	const hg_pack_opts *o = pk->opts;
+	for (int i = 0; o && i < o->nsubs; i++) {
+		const char *name = o->subs[i].name;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(o->subs[j].name, name))
+				return hg_err_set(err, HG_EUSAGE, "--codelist %s is given twice", name);
+		hg_suggest sg;
+		hg_suggest_init(&sg, name);
+		int found = 0;
+		for (int k = 0; k < pk->nsets; k++)
+			if (pk->sets[k].name) {
+				found |= !strcmp(pk->sets[k].name, name);
+				hg_suggest_add(&sg, pk->sets[k].name);
+			}
+		if (!found)
+			return hg_err_set(err, HG_EUSAGE,
+			                  "--codelist %s=%s: the pack has no codelist '%s'%s%s%s", name,
+			                  o->subs[i].file, name, sg.best ? " (did you mean '" : "",
+			                  sg.best ? sg.best : "", sg.best ? "'?)" : "");
+	}
+	return 0;
+}
+
+/* --codelists DIR that replaces nothing is a mistake, not a silent no-op. */
+static int hg_check_codelist_dir(const hg_pack *pk, hg_err *err)
+{
+	if (!pk->opts || !pk->opts->codelist_dir)
+		return 0;
+	for (int i = 0; i < pk->nsets; i++)
+		if (pk->sets[i].replaced == 1)
+			return 0;
+	return hg_err_set(err, HG_EINPUT,
+	                  "--codelists %s: none of the pack's codelist files is in that "
+	                  "directory (looked for each file's name, and for downloads ending "
+	                  "-NAME.csv)",
+	                  pk->opts->codelist_dir);
+}
+
+static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, const char *dir,
+                             const hg_pack_opts *o, hg_err *err)
 {
 	hg_pack *pk = hg_xcalloc(1, sizeof *pk);
 	hg_arena_init(&pk->arena, 64 * 1024);
@@ -88,14 +199,29 @@ int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const ch
 	pk->src.text = pk->text;
 	pk->src.len = len;
 	pk->src.dir = hg_arena_strdup(&pk->arena, dir ? dir : ".");
-	if (hg_parse_pack(pk, err) != 0 || hg_check_pack(pk, err) != 0) {
+	pk->opts = o;
+	struct stat sb;
+	int rc = 0;
+	if (o && o->codelist_dir && (stat(o->codelist_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
+		rc = hg_err_set(err, HG_EUSAGE, "--codelists %s: no such directory", o->codelist_dir);
+	else if (hg_parse_pack(pk, err) != 0 || hg_check_subs(pk, err) != 0 ||
+	         hg_check_pack(pk, err) != 0 || hg_check_codelist_dir(pk, err) != 0)
+		rc = err->code ? err->code : HG_EINPUT;
+	pk->opts = NULL; /* the options belong to the caller */
+	if (rc) {
 		hg_pack_free(pk);
 		*out = NULL;
-		return err->code ? err->code : HG_EINPUT;
+		return rc;
 	}
 	hg_pack_compute_hash(pk);
 	*out = pk;
 	return 0;
+}
+
+int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const char *dir,
+                     hg_err *err)
+{
+	return hg_pack_load_text(out, name, text, dir, NULL, err);
 }
 
 /* Is name a pack file name ("*.hg", not hidden)? */
@@ -140,6 +266,11 @@ static int hg_pack_file(const char *path, char *buf, size_t cap, hg_err *err)
 
 int hg_pack_load(hg_pack **out, const char *arg, hg_err *err)
 {
+	return hg_pack_load_opts(out, arg, NULL, err);
+}
+
+int hg_pack_load_opts(hg_pack **out, const char *arg, const hg_pack_opts *o, hg_err *err)
+{
 	size_t len;
 	char path[4096];
 	*out = NULL;
@@ -160,7 +291,7 @@ int hg_pack_load(hg_pack **out, const char *arg, hg_err *err)
 		*slash = 0;
 	else
 		snprintf(dir, sizeof dir, ".");
-	int rc = hg_pack_load_str(out, path, text, dir, err);
+	int rc = hg_pack_load_text(out, path, text, dir, o, err);
 	free(text);
 	return rc;
 }
@@ -180,13 +311,30 @@ const char *hg_pack_hash(const hg_pack *pk)
 	return pk->hash;
 }
 
+/* Months in one period of a specification (a range counts as 12). */
+static int hg_spec_months(const hg_period_spec *ps)
+{
+	return ps->rolling ? ps->rolling : ps->step ? ps->step : 12;
+}
+
 void hg_pack_set_period_end(hg_pack *pk, hg_date end)
 {
 	for (int i = 0; i < pk->ninds; i++) {
+		const hg_period_spec *ps = pk->inds[i].ps.set ? &pk->inds[i].ps : &pk->periods;
 		hg_period *p = hg_arena_alloc(&pk->arena, sizeof *p);
 		p->end = end;
-		p->start = hg_date_add_months(end + 1, -12);
+		p->start = hg_months_ending_start(end, hg_spec_months(ps));
 		pk->inds[i].pub.periods = p;
 		pk->inds[i].pub.nperiods = 1;
 	}
+}
+
+double hg_period_years(hg_period p)
+{
+	int y0, m0, d0, y1, m1, d1;
+	hg_date_to_ymd(p.start, &y0, &m0, &d0);
+	hg_date_to_ymd(p.end, &y1, &m1, &d1);
+	if (d0 == 1 && d1 == hg_days_in_month(y1, m1))
+		return ((y1 - y0) * 12 + (m1 - m0) + 1) / 12.0;
+	return (p.end - p.start + 1) / 365.25;
 }

@@ -6,6 +6,7 @@
  */
 #include "lang/ast.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,7 +115,8 @@ static const char *hg_p_string(hg_parser *ps)
 static const char *const hg_reserved[] = {
     "and",       "or",          "not",    "if",       "then",       "else",      "in",      "is",
     "missing",   "true",        "false",  "codelist", "let",        "indicator", "periods", "by",
-    "numerator", "denominator", "source", "note",     "population", "between",   NULL};
+    "numerator", "denominator", "source", "note",     "population", "between",   "events",
+    NULL};
 
 static int hg_p_reserved(const hg_parser *ps)
 {
@@ -246,8 +248,15 @@ static int hg_p_settings(hg_parser *ps, hg_qual *q)
 		TRY(hg_p_next(ps));
 	for (;;) {
 		int s = ps->t.kind == T_IDENT ? hg_setting_parse(ps->t.p, ps->t.n) : -1;
-		if (s < 0)
-			return hg_p_fail(ps, "a setting: gp, rx, ae, apc, op, mh, mat or cancer");
+		if (s < 0) {
+			char word[64], what[160];
+			int n = ps->t.kind == T_IDENT ? (int)(ps->t.n < 63 ? ps->t.n : 63) : 0;
+			snprintf(word, sizeof word, "%.*s", n, ps->t.p);
+			const char *best = n ? hg_lang_vocab_suggest(TY_SETTING, word) : NULL;
+			snprintf(what, sizeof what, "a setting (%s%s%sgp, rx, ae, apc, op, mh, mat or cancer)",
+			         best ? "did you mean '" : "", best ? best : "", best ? "'? " : "");
+			return hg_p_fail(ps, what);
+		}
 		q->settings |= 1u << s;
 		TRY(hg_p_next(ps));
 		if (!paren || ps->t.kind != T_COMMA)
@@ -341,7 +350,9 @@ static int hg_p_qual(hg_parser *ps, hg_qual *q)
 	return 1;
 }
 
-static hg_node *hg_p_query(hg_parser *ps)
+/* A codelist and its qualifiers; inside a call (paren) up to the ')', else up
+ * to the first word that does not start a qualifier. */
+static hg_node *hg_p_query(hg_parser *ps, int paren)
 {
 	hg_node *n = hg_p_node(ps, N_QUERY);
 	n->a = hg_p_codeexpr(ps);
@@ -349,14 +360,16 @@ static hg_node *hg_p_query(hg_parser *ps)
 		return NULL;
 	hg_qual qs[16];
 	int nq = 0, rc;
-	while (ps->t.kind != T_RPAREN) {
+	while (!paren || ps->t.kind != T_RPAREN) {
 		if (nq == 16) {
-			hg_p_fail(ps, "')' (at most 16 qualifiers)");
+			hg_p_fail(ps, paren ? "')' (at most 16 qualifiers)" : "at most 16 qualifiers");
 			return NULL;
 		}
 		rc = hg_p_qual(ps, &qs[nq]);
 		if (rc < 0)
 			return NULL;
+		if (rc == 1 && !paren)
+			break;
 		if (rc == 1) {
 			hg_p_fail(ps,
 			          "')' or a qualifier (in last N months, in period, ever, before, "
@@ -397,7 +410,7 @@ static hg_node *hg_p_args(hg_parser *ps, hg_node *call)
 {
 	TRYN(hg_p_next(ps)); /* ( */
 	if (call->sym >= 0 && call->sym < F_N_QUERY) {
-		hg_node *q = hg_p_query(ps);
+		hg_node *q = hg_p_query(ps, 1);
 		if (!q)
 			return NULL;
 		call->args = hg_arena_alloc(&ps->pk->arena, sizeof q);
@@ -698,6 +711,15 @@ static int hg_p_codelist(hg_parser *ps)
 	hg_node *e = hg_p_codeexpr(ps);
 	if (!e)
 		return -1;
+	if (hg_p_is(ps, "system")) { /* how its codes match: docs/language.md "Codelists" */
+		TRY(hg_p_next(ps));
+		int sys = ps->t.kind == T_IDENT ? hg_code_system_parse(ps->t.p, ps->t.n) : -1;
+		if (sys < 0)
+			return hg_p_fail(ps, "a coding system: icd10, opcs4, snomedct, dmd, ctv3 or "
+			                     "read");
+		pk->sets[pk->nsets].system = sys;
+		TRY(hg_p_next(ps));
+	}
 	HG_GROW(pk->lets, pk->nlets, pk->caplets);
 	/* declarations are checked in order, so codelists also go in the let list */
 	pk->lets[pk->nlets++] = (hg_let){cs->name, cs->line, cs->col, e, TY_CODESET, pk->nsets};
@@ -833,6 +855,13 @@ static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
 			ind->pub.per = ps->t.num;
 			TRY(hg_p_next(ps));
 		}
+		if (hg_p_is(ps, "per")) { /* rates are always per year: 'per year' may say so */
+			TRY(hg_p_next(ps));
+			if (!hg_p_is(ps, "year"))
+				return hg_p_fail(ps, "'year' (rates are per year: 'rate per 1000 per "
+				                     "year')");
+			TRY(hg_p_next(ps));
+		}
 		return 0;
 	}
 	return 1;
@@ -857,6 +886,45 @@ static int hg_p_clause_text(hg_parser *ps, const char **slot)
 	return hg_p_next(ps);
 }
 
+/* events: deaths | CODELIST [qualifier ...]   (no parentheses: the clause ends
+ * at the first word that is not a qualifier) */
+static int hg_p_events(hg_parser *ps, hg_ind_src *ind)
+{
+	TRY(hg_p_next(ps));
+	TRY(hg_p_expect(ps, T_COLON, "':'"));
+	ind->pub.events = HG_EV_QUERY;
+	if (hg_p_is(ps, "deaths")) {
+		ind->pub.events = HG_EV_DEATHS;
+		return hg_p_next(ps);
+	}
+	ind->ev = hg_p_query(ps, 0);
+	return ind->ev ? 0 : -1;
+}
+
+/* ages A to B: whole years, inclusive */
+static int hg_p_ages(hg_parser *ps, hg_ind_src *ind)
+{
+	ind->ages_line = ps->t.line;
+	ind->ages_col = ps->t.col;
+	TRY(hg_p_next(ps));
+	double v[2];
+	for (int k = 0; k < 2; k++) {
+		if (k)
+			TRY(hg_p_expect_kw(ps, "to"));
+		if (ps->t.kind != T_NUMBER || ps->t.num < 0 || ps->t.num != floor(ps->t.num) ||
+		    ps->t.num > HG_AGE_MAX)
+			return hg_p_fail(ps, "a whole number of years, as in 'ages 0 to 74'");
+		v[k] = ps->t.num;
+		TRY(hg_p_next(ps));
+	}
+	if (v[1] < v[0])
+		return hg_lang_error(ps->err, &ps->pk->src, ind->ages_line, ind->ages_col,
+		                     "ages %g to %g: the upper age is below the lower", v[0], v[1]);
+	ind->pub.age_lo = (int)v[0];
+	ind->pub.age_hi = (int)v[1];
+	return 0;
+}
+
 static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 {
 	int rc = hg_p_type(ps, ind);
@@ -879,14 +947,17 @@ static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 	if (hg_p_is(ps, "population")) {
 		TRY(hg_p_next(ps));
 		TRY(hg_p_expect(ps, T_COLON, "':'"));
-		if (hg_p_is(ps, "mid_period"))
-			ind->pub.pop = HG_POP_MID;
-		else if (hg_p_is(ps, "person_time"))
-			ind->pub.pop = HG_POP_PERSON_TIME;
-		else
-			return hg_p_fail(ps, "mid_period or person_time");
-		return hg_p_next(ps);
+		if (hg_p_is(ps, "mid_period") || hg_p_is(ps, "person_time"))
+			return hg_p_fail(ps, "the population's condition, e.g. 'population: registered' "
+			                     "('population: person_time' is now 'denominator: "
+			                     "person_time')");
+		ind->pop = hg_p_expr(ps);
+		return ind->pop ? 0 : -1;
 	}
+	if (hg_p_is(ps, "events"))
+		return hg_p_events(ps, ind);
+	if (hg_p_is(ps, "ages"))
+		return hg_p_ages(ps, ind);
 	return 1;
 }
 
@@ -898,6 +969,7 @@ static int hg_p_indicator(hg_parser *ps)
 	hg_ind_src *ind = &pk->inds[pk->ninds];
 	memset(ind, 0, sizeof *ind);
 	ind->pub.type = -1;
+	ind->pub.age_hi = HG_AGE_MAX;
 	if (ps->t.kind != T_IDENT)
 		return hg_p_fail(ps, "an indicator id, e.g. CVDP001HYP");
 	ind->pub.id = hg_p_ident(ps);
@@ -917,8 +989,8 @@ static int hg_p_indicator(hg_parser *ps)
 	if (ps->t.kind != T_EOF && !hg_p_is(ps, "indicator") && !hg_p_is(ps, "let") &&
 	    !hg_p_is(ps, "codelist") && !hg_p_is(ps, "periods"))
 		return hg_p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
-		                     "life_expectancy, numerator:, denominator:, value:, by, "
-		                     "periods, population:, source, note)");
+		                     "life_expectancy, numerator:, denominator:, value:, "
+		                     "population:, events:, ages, by, periods, source, note)");
 	if (!ind->pub.bds) {
 		ind->pub.bds = hg_arena_calloc(&pk->arena, sizeof *ind->pub.bds);
 		snprintf(ind->pub.bds[0].name, sizeof ind->pub.bds[0].name, "all");

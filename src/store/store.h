@@ -120,6 +120,27 @@ typedef struct hg_store {
 	void *manifest; /* json_t * */
 } hg_store;
 
+/*
+ * The population rules, one home for the engine, the language and the
+ * dashboard (docs/data-model.md "Registered and alive"). Dates are days; a
+ * person is "on" a date at the start of that day:
+ *   registered on d: has a practice, registered_from <= d, and d <= registered_to
+ *     and d <= date_of_death when those are known (death ends registration, so a
+ *     person is registered on the day they die; no practice means not registered);
+ *   alive on d: no date of death before d (alive on the day they die, so a death
+ *     on d counts as an event of someone in the population on d).
+ */
+static inline int hg_store_registered_on(const hg_store *s, uint64_t p, hg_date d)
+{
+	return s->practice[p] != HG_NONE32 && s->reg_from[p] != HG_DATE_NONE &&
+	       s->reg_from[p] <= d && d <= s->reg_to[p] && d <= s->dod[p];
+}
+
+static inline int hg_store_alive_on(const hg_store *s, uint64_t p, hg_date d)
+{
+	return d <= s->dod[p];
+}
+
 /* Open the current snapshot of a store (or a snapshot directory itself). */
 int hg_store_open(hg_store *s, const char *dir, hg_err *err);
 void hg_store_close(hg_store *s);

@@ -171,8 +171,10 @@ Test(engine_lanes, threads_agree_and_windows_slide, .init = mk, .fini = rm)
 	                   "  by sex, age_band\n"
 	                   "indicator Y \"y\"\n  mean\n  value: mean_value(a in last 6 months)\n"
 	                   "  denominator: registered\n"
-	                   "indicator Z \"z\"\n  dsr\n  numerator: count_days(a + b in period)\n"
-	                   "  denominator: registered and (alive or died_in_period)\n";
+	                   "indicator Z \"z\"\n  dsr\n  events: a + b\n"
+	                   "  population: registered\n"
+	                   "indicator W \"w\"\n  rate\n  events: deaths\n  population: registered\n"
+	                   "  denominator: person_time\n  by age_band\n";
 	hg_pack *pk1, *pk2;
 	hg_program *pr1, *pr2;
 	hg_cells c1, c2;
