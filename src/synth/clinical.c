@@ -143,6 +143,16 @@ static int32_t hg_clampi(double v, double lo, double hi)
 	return (int32_t)lrint(v < lo ? lo : v > hi ? hi : v);
 }
 
+static hg_date hg_min(hg_date a, hg_date b)
+{
+	return a < b ? a : b;
+}
+
+static hg_date hg_max(hg_date a, hg_date b)
+{
+	return a > b ? a : b;
+}
+
 /* ---- diagnoses ---- */
 
 static void hg_diag(hg_ctx *c, hg_date onset, int list)
@@ -168,12 +178,53 @@ static void hg_diagnoses(hg_ctx *c)
 
 /* ---- BP ---- */
 
+/* Hypertension care by calendar date (docs/synthetic-data.md, "BP over
+ * time"): the chance that a register member invited to a BP review attends,
+ * and the logit shift of BP control per reading. Routine reviews stopped in
+ * the first COVID-19 lockdown and recovered over 2021-2023 while control
+ * improved: CVDPREVENT's ICB range for CVDP007HYP was 39-52% in March 2021
+ * and 66-74% in March 2024; after that both rise slowly. */
+static const struct {
+	int y, m, d;
+	double attend, shift;
+} hg_bp_knots[] = {
+    {2019, 4, 1, 0.80, 0.40}, {2020, 3, 15, 0.80, 0.40}, {2020, 4, 1, 0.08, 0.30},
+    {2020, 7, 1, 0.38, 0.30}, {2021, 1, 1, 0.42, 0.30},  {2021, 4, 1, 0.48, 0.30},
+    {2022, 4, 1, 0.72, 0.35}, {2023, 4, 1, 0.85, 0.55},  {2024, 4, 1, 0.88, 0.78},
+    {2026, 4, 1, 0.90, 0.82},
+};
+
+_Static_assert(HG_N(hg_bp_knots) <= HG_SY_BP_KNOTS, "raise HG_SY_BP_KNOTS");
+
+void hg_sy_bp_trend_init(hg_sy_bp_trend *t)
+{
+	t->n = (int)HG_N(hg_bp_knots);
+	for (int i = 0; i < t->n; i++) {
+		t->t[i] = hg_date_from_ymd(hg_bp_knots[i].y, hg_bp_knots[i].m, hg_bp_knots[i].d);
+		t->attend[i] = hg_bp_knots[i].attend;
+		t->shift[i] = hg_bp_knots[i].shift;
+	}
+}
+
+/* A trend column at date d: linear between knots, flat outside them. */
+static double hg_trend(const hg_sy_bp_trend *t, const double *v, hg_date d)
+{
+	if (d <= t->t[0])
+		return v[0];
+	for (int i = 1; i < t->n; i++)
+		if (d < t->t[i])
+			return v[i - 1] + (v[i] - v[i - 1]) * (double)(d - t->t[i - 1]) /
+			                      (double)(t->t[i] - t->t[i - 1]);
+	return v[t->n - 1];
+}
+
 static double hg_logit(double p)
 {
 	return log(p / (1 - p));
 }
 
-static double hg_ctrl_prob(const hg_sy_person *ps, int age)
+/* Chance that a register member's reading on date d is at or under target. */
+static double hg_ctrl_prob(const hg_sy_model *m, const hg_sy_person *ps, int age, hg_date d)
 {
 	double base = age < 40   ? 0.48
 	              : age < 50 ? 0.521
@@ -181,7 +232,7 @@ static double hg_ctrl_prob(const hg_sy_person *ps, int age)
 	              : age < 70 ? 0.612
 	              : age < 80 ? 0.643
 	                         : 0.715;
-	double z = hg_logit(base) + hg_dep(ps, -0.15, 0.15);
+	double z = hg_logit(base) + hg_dep(ps, -0.15, 0.15) + hg_trend(&m->bp, m->bp.shift, d);
 	z += ps->eth == 3 ? -0.14 : ps->eth == 2 ? 0.25 : 0; /* Rison 2023: OR 0.87 / 1.28 */
 	return 1 / (1 + exp(-z));
 }
@@ -204,28 +255,61 @@ static void hg_bp_values(hg_rng *r, int age, int hyp, double pctrl, int32_t *s, 
 	}
 }
 
-static void hg_bp_at(hg_ctx *c, hg_date d)
+/* A BP pair on date d; the reading that leads to a diagnosis is raised. */
+static void hg_bp_at(hg_ctx *c, hg_date d, int diagnosis)
 {
 	int age = hg_age_years(c->ps->dob, d),
 	    hyp = hg_has(c->ps->hyp, d) && !hg_has(c->ps->hypres, d);
+	double pctrl = diagnosis ? 0 : hg_ctrl_prob(c->m, c->ps, age, d);
 	int32_t s, di;
-	hg_bp_values(c->r, age, hyp, hg_ctrl_prob(c->ps, age), &s, &di);
+	hg_bp_values(c->r, age, hyp, pctrl, &s, &di);
 	hg_add(c->o, d, HG_ST_GP, HG_SC_SBP, hg_pick(c->m, c->r, HG_SC_SBP), s * 10);
 	hg_add(c->o, d, HG_ST_GP, HG_SC_DBP, hg_pick(c->m, c->r, HG_SC_DBP), di * 10);
 }
 
+/* Opportunistic readings at other consultations (register members and
+ * others aged 18+), fewer when routine care is disrupted. */
 static void hg_bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
-	const hg_sy_person *ps = c->ps;
-	int n = 0;
-	if (hg_has(ps->hyp, a) && !hg_has(ps->hypres, a)) {
-		if (hg_rng_unif(c->r) < dt * hg_dep(ps, 0.78, 0.88))
-			n = 1 + hg_rng_poisson(c->r, 0.35);
-	} else if (age >= 18) {
-		n = hg_rng_poisson(c->r, dt * (age >= 40 ? 0.11 : 0.04));
+	if (age < 18)
+		return;
+	int reg = hg_has(c->ps->hyp, a) && !hg_has(c->ps->hypres, a);
+	int n = hg_rng_poisson(c->r, dt * (reg ? 0.45 : age >= 40 ? 0.13 : 0.05));
+	for (int i = 0; i < n; i++) {
+		hg_date d = hg_in(c->r, a, b);
+		if (hg_rng_unif(c->r) < hg_trend(&c->m->bp, c->m->bp.attend, d))
+			hg_bp_at(c, d, 0);
 	}
-	for (int i = 0; i < n; i++)
-		hg_bp_at(c, hg_in(c->r, a, b));
+}
+
+/* Annual BP review of a register member while registered: invited about
+ * every 12 months, recalled 2-6 months after a missed invitation. A
+ * diagnosis in the window is a raised reading followed by a check 1-3 months
+ * later. About 8% of people rarely respond (persistent non-attenders). */
+static void hg_bp_reviews(hg_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	if (ps->hyp == HG_DATE_NONE)
+		return;
+	hg_date lo = hg_max(c->gp_lo, ps->hyp), hi = c->gp_hi;
+	if (ps->hypres != HG_DATE_NONE)
+		hi = hg_min(hi, ps->hypres - 1);
+	if (lo > hi)
+		return;
+	double engage = (hg_rng_unif(c->r) < 0.08 ? 0.3 : 1) * hg_dep(ps, 0.92, 1.04);
+	hg_date d = lo + (hg_date)hg_rng_below(c->r, 365);
+	if (ps->hyp >= c->gp_lo) {
+		hg_bp_at(c, ps->hyp, 1);
+		d = ps->hyp + 30 + (hg_date)hg_rng_below(c->r, 61);
+	}
+	while (d <= hi) {
+		if (hg_rng_unif(c->r) < engage * hg_trend(&c->m->bp, c->m->bp.attend, d)) {
+			hg_bp_at(c, d, 0);
+			d += 335 + (hg_date)hg_rng_below(c->r, 61);
+		} else {
+			d += 60 + (hg_date)hg_rng_below(c->r, 121);
+		}
+	}
 }
 
 /* ---- primary care per year ---- */
@@ -301,7 +385,7 @@ static void hg_smi_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 	if (hg_rng_unif(c->r) < pe)
 		hg_bmi_rec(c, d, 30.5);
 	if (hg_rng_unif(c->r) < pe)
-		hg_bp_at(c, d);
+		hg_bp_at(c, d, 0);
 	if (hg_rng_unif(c->r) < pe)
 		hg_chol_rec(c, d);
 	if (hg_rng_unif(c->r) < pe)
@@ -613,16 +697,6 @@ static int hg_ev_cmp(const void *x, const void *y)
 	return a->seq < b->seq ? -1 : a->seq > b->seq;
 }
 
-static hg_date hg_min(hg_date a, hg_date b)
-{
-	return a < b ? a : b;
-}
-
-static hg_date hg_max(hg_date a, hg_date b)
-{
-	return a > b ? a : b;
-}
-
 void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o)
 {
 	const hg_synth_params *p = m->p;
@@ -637,6 +711,7 @@ void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy
 	hg_diagnoses(&c);
 	if (c.gp_lo <= c.gp_hi) {
 		hg_gp_years(&c);
+		hg_bp_reviews(&c);
 		hg_flu(&c);
 	}
 	if (c.h_lo <= c.h_hi)

@@ -66,6 +66,7 @@ static void hg_model_init(hg_sy_model *m, const hg_synth_params *p, const hg_sy_
 	m->geo = g;
 	m->codes = c;
 	hg_sy_mort_init(&m->mort);
+	hg_sy_bp_trend_init(&m->bp);
 	/* entrants relative to people registered at the start: births ~11.5 per 1,000 a
 	 * year, moves in ~42 per 1,000 a year (balancing moves out and keeping the age
 	 * structure close to stationary) */

@@ -104,12 +104,25 @@ typedef struct hg_sy_mort {
 } hg_sy_mort;
 void hg_sy_mort_init(hg_sy_mort *m);
 
+/* Hypertension care over calendar time: the chance that a register member
+ * invited to a BP review attends, and the logit shift of BP control per
+ * reading, at knot dates with linear interpolation between them (clinical.c;
+ * the figures and their sources are in docs/synthetic-data.md). */
+#define HG_SY_BP_KNOTS 16
+typedef struct hg_sy_bp_trend {
+	hg_date t[HG_SY_BP_KNOTS];
+	double attend[HG_SY_BP_KNOTS], shift[HG_SY_BP_KNOTS];
+	int n;
+} hg_sy_bp_trend;
+void hg_sy_bp_trend_init(hg_sy_bp_trend *t);
+
 /* Everything a worker needs; read-only during generation. */
 typedef struct hg_sy_model {
 	const hg_synth_params *p;
 	const hg_sy_geo *geo;
 	const hg_sy_codes *codes;
 	hg_sy_mort mort;
+	hg_sy_bp_trend bp;
 	double share_birth, share_mover; /* shares of people born / moving in during the window */
 	double pcorrupt;                 /* per valid row chance of an extra corrupt row */
 	uint64_t id_mul, id_add;         /* person_id = P + (i * mul + add) mod 1e10 */
