@@ -575,22 +575,58 @@ static void hg_acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_date
 	}
 }
 
+/*
+ * The mid-period population: a person adds 1 to each lane in which they are
+ * in it, in the categories of their age at mid-period (mid[l]). The lanes
+ * are gathered once, then added breakdown by breakdown (a category that does
+ * not depend on age is the same in every lane).
+ */
+static void hg_acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc,
+                              const hg_lgroup *g, int d, const double *den, const int *mid)
+{
+	int i = g->ind[d];
+	const hg_cells *c = w->cells;
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	int n = 0;
+	for (int l = 0; l < g->nl; l++) {
+		int band = hg_band_field(ind->type, mid[l]);
+		if (den[l] != 1 || band == -2)
+			continue;
+		ad->off[n] = (size_t)g->ind_j[d][l] * (size_t)c->width[i];
+		ad->age[n] = mid[l];
+		ad->band[n++] = band;
+	}
+	const hg_bdplan *bp = w->bdp[i];
+	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
+	double *base = acc + c->base[i];
+	for (int b = 0; b < ind->nbds; b++) {
+		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
+		for (int k = 0; k < n; k++) {
+			double *cell =
+			    bp[b].aged
+			        ? base +
+			              (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ad->age[k])) *
+			                  blk +
+			              ad->off[k]
+			        : cb + ad->off[k];
+			cell[HG_F_DEN] += 1;
+			if (ad->band[k] >= 0)
+				cell[ad->band[k] + 1] += 1;
+		}
+	}
+}
+
 /* One person's part of event indicator d of group g: population and events. */
 static void hg_acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
                           const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
 {
 	int i = g->ind[d];
 	const hg_cind *ci = &w->pr->inds[i];
-	if (ci->ind->pop == HG_POP_PERSON_TIME) {
+	if (ci->ind->pop == HG_POP_PERSON_TIME)
 		hg_acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
-	} else {
-		const double *den = hg_vm_reg(vm, ci->den);
-		const int *mid = sc->ages + w->pl->max_lanes;
-		for (int l = 0; l < g->nl; l++)
-			if (den[l] == 1)
-				hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l], mid[l], HG_F_DEN,
-				                  1);
-	}
+	else
+		hg_acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
+		                  sc->ages + w->pl->max_lanes);
 	hg_acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
 }
 
