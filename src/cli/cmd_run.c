@@ -1,11 +1,13 @@
 /*
- * cmd_run.c: `healthgap run PACK --store DIR --out DIR [--sdc k7|k5|k10|none]
- * [--period-end YYYY-MM-DD] [--format csv,json,xlsx] [--threads N]
- * [--objectives FILE]`: load and check a pack, compile it for the store,
- * evaluate it in one pass, apply disclosure control and the statistics, and
- * write the outputs, then the inequality and monitoring analysis of the
- * published rows (engine/analysis.h: inequalities.csv/.json,
- * monitoring.csv/.json).
+ * cmd_run.c: `healthgap run PACK --store DIR --out DIR [OPTIONS]`: load and
+ * check a pack (its codelists optionally from --codelists DIR or --codelist
+ * NAME=FILE), check it against the store (one line per codelist: codes found
+ * and events; every data problem listed; --strict makes warnings errors),
+ * compile it for the store, evaluate it in one pass, apply disclosure control
+ * and the statistics, and write the outputs, then the inequality and
+ * monitoring analysis of the published rows (engine/analysis.h:
+ * inequalities.csv/.json, monitoring.csv/.json). `run --check PACK` only
+ * parses and checks; with --store it also checks against the store.
  */
 #include "cli.h"
 
@@ -13,6 +15,7 @@
 #include "core/fs.h"
 #include "engine/analysis.h"
 #include "engine/engine.h"
+#include "lang/codelists.h"
 #include "lang/lang.h"
 #include "report/labels.h"
 #include "store/store.h"
@@ -35,11 +38,23 @@ static const char hg_run_usage[] =
     "                          beside the pack, when there is one)\n"
     "  --area-name NAME        the area's name for the outputs' marking (default: the one\n"
     "                          recorded by ingest --area-name)\n"
-    "  --check                 only parse and check the pack\n";
+    "  --codelists DIR         read each codelist file of the pack from DIR when it is there\n"
+    "                          (same file name, or an OpenCodelists download *-NAME.csv)\n"
+    "  --codelist NAME=FILE    read codelist NAME from FILE instead (repeatable)\n"
+    "  --strict                a codelist that matches no event, an indicator whose\n"
+    "                          denominator is 0 in every period and every other warning\n"
+    "                          about the data is an error: nothing is written\n"
+    "  --quiet                 no line per codelist (warnings and errors still shown)\n"
+    "  --check                 only parse and check the pack; with --store, also check it\n"
+    "                          against the store (codelists, flags, practices) without\n"
+    "                          running, listing every problem\n";
 
 typedef struct hg_run_opts {
 	const char *pack, *store, *out, *objectives, *area_name;
-	int sdc_k, formats, threads, check;
+	const char *codelist_dir;
+	hg_codelist_sub *subs; /* --codelist NAME=FILE (malloc'd) */
+	int nsubs;
+	int sdc_k, formats, threads, check, strict, quiet;
 	char sdc_rule[16];
 	hg_date period_end;
 } hg_run_opts;
@@ -79,6 +94,19 @@ static int hg_run_parse_formats(hg_run_opts *o, const char *s)
 	return o->formats ? 0 : hg_cli_usage("run", hg_run_usage, "--format is empty");
 }
 
+/* --codelist NAME=FILE */
+static int hg_run_parse_sub(hg_run_opts *o, char *arg)
+{
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return hg_cli_usage("run", hg_run_usage,
+		                    "--codelist expects NAME=FILE (e.g. hyp=hyp_cod.csv), got '%s'",
+		                    arg);
+	*eq = 0;
+	o->subs[o->nsubs++] = (hg_codelist_sub){arg, eq + 1};
+	return 0;
+}
+
 static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
@@ -90,9 +118,14 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	                                     {"check", no_argument, NULL, 'c'},
 	                                     {"objectives", required_argument, NULL, 'O'},
 	                                     {"area-name", required_argument, NULL, 'a'},
+	                                     {"codelists", required_argument, NULL, 'C'},
+	                                     {"codelist", required_argument, NULL, 'L'},
+	                                     {"strict", no_argument, NULL, 'S'},
+	                                     {"quiet", no_argument, NULL, 'q'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
+	o->subs = hg_xcalloc((size_t)argc + 1, sizeof *o->subs);
 	o->sdc_k = 7;
 	snprintf(o->sdc_rule, sizeof o->sdc_rule, "k7");
 	o->formats = HG_OUT_CSV | HG_OUT_JSON | HG_OUT_XLSX;
@@ -139,6 +172,19 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 				return hg_cli_usage("run", hg_run_usage, "%s", aerr.msg);
 			o->area_name = optarg;
 			break;
+		case 'C':
+			o->codelist_dir = optarg;
+			break;
+		case 'L':
+			if ((rc = hg_run_parse_sub(o, optarg)) != 0)
+				return rc;
+			break;
+		case 'S':
+			o->strict = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
 		case 'h':
 			fputs(hg_run_usage, stdout);
 			return -1;
@@ -170,6 +216,90 @@ static int hg_run_analysis(const hg_run_opts *o, const hg_program *pr, const hg_
 	return rc;
 }
 
+/* 41203 -> "41,203" */
+static const char *hg_run_thousands(uint64_t v, char buf[32])
+{
+	char raw[24];
+	int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v), k = 0;
+	for (int i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			buf[k++] = ',';
+		buf[k++] = raw[i];
+	}
+	buf[k] = 0;
+	return buf;
+}
+
+/* "codelist hyp: 5 of 5 codes found, 41,203 events (read from ..., --codelists)" */
+static void hg_run_print_cover(const hg_cl_cover *c)
+{
+	char ev[32];
+	if (c->named)
+		printf("codelist %s", c->label);
+	else
+		printf("codelist %s (line %d)", c->expr, c->line);
+	if (c->list && c->prefix)
+		printf(": %u of %u codes found by prefix (%u store codes)", c->found, c->listed,
+		       c->store_codes);
+	else if (c->list)
+		printf(": %u of %u codes found", c->found, c->listed);
+	else
+		printf("%s%s: %u codes found", c->named ? " = " : "", c->named ? c->expr : "",
+		       c->store_codes);
+	printf(", %s event%s", hg_run_thousands(c->events, ev), c->events == 1 ? "" : "s");
+	if (c->replaced == 1)
+		printf(" (read from %s, --codelists)", c->file);
+	else if (c->replaced == 2)
+		printf(" (read from %s, --codelist)", c->file);
+	putchar('\n');
+}
+
+/* Codelist coverage and every data problem; 1 when there is an error. */
+static int hg_run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_store *st)
+{
+	hg_cl_cover *cov;
+	int ncov;
+	hg_pack_coverage(pk, st, &cov, &ncov);
+	for (int i = 0; i < ncov && !o->quiet; i++)
+		hg_run_print_cover(&cov[i]);
+	fflush(stdout);
+	hg_diags d = {0};
+	hg_pack_check_store(pk, st, cov, ncov, o->strict, &d);
+	for (int i = 0; i < d.n; i++)
+		fprintf(stderr, "%s\n", d.d[i].msg);
+	int bad = d.nerrors > 0;
+	if (bad)
+		fprintf(stderr, "healthgap run: %d error%s in the pack against the store%s\n",
+		        d.nerrors, d.nerrors == 1 ? "" : "s",
+		        o->check ? "" : "; nothing was run or written");
+	hg_diags_free(&d);
+	free(cov);
+	return bad;
+}
+
+/* Warn about each indicator whose denominator is 0 in every period; how many. */
+static int hg_run_zero_dens(const hg_program *pr, const hg_cells *cells, int strict)
+{
+	int n = 0;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		int zero = 1;
+		for (int j = 0; j < ind->nperiods && zero; j++) {
+			const double *c = hg_cell(cells, i, j, 0, 0);
+			zero = c[HG_F_DEN] == 0 && c[HG_F_PT] == 0;
+		}
+		if (!zero)
+			continue;
+		n++;
+		fprintf(stderr,
+		        "%s: indicator %s (%s) has a denominator of 0 in every period: no one in "
+		        "the store meets its denominator%s\n",
+		        strict ? "error" : "warning", ind->id, ind->name,
+		        ind->events ? " (population)" : "");
+	}
+	return n;
+}
+
 static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err)
 {
 	struct timespec t0, t1;
@@ -180,6 +310,10 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 	hg_cells cells;
 	hg_restable t = {0};
 	int rc = hg_engine_run(pr, o->threads, &cells, err);
+	if (rc == 0 && hg_run_zero_dens(pr, &cells, o->strict) && o->strict)
+		rc = hg_err_set(err, HG_EINPUT,
+		                "--strict: an indicator's denominator is 0 in every period; "
+		                "nothing was written");
 	if (rc == 0)
 		rc = hg_results_build(&cells, o->sdc_k, &t, err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -215,34 +349,58 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 	return rc ? 1 : 0;
 }
 
+/* run --check --store: what compiling for the store finds beyond the data check. */
+static int hg_run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_store *st,
+                              hg_err *err)
+{
+	hg_program *pr = NULL;
+	if (hg_compile(pk, st, &pr, err) != 0) {
+		fprintf(stderr, "%s\n", err->msg);
+		return 1;
+	}
+	hg_program_free(pr);
+	printf("%s: %d indicators, ok against %s\n", o->pack, hg_pack_n_indicators(pk), o->store);
+	return 0;
+}
+
+static int hg_run_store(const hg_run_opts *o, hg_pack *pk)
+{
+	hg_err err = {0};
+	if (o->period_end != HG_DATE_NONE)
+		hg_pack_set_period_end(pk, o->period_end);
+	hg_store st;
+	if (hg_store_open(&st, o->store, &err) != 0)
+		return hg_cli_fail("run", &err);
+	int rc = hg_run_data_check(o, pk, &st);
+	if (rc == 0 && o->check)
+		rc = hg_run_check_store(o, pk, &st, &err);
+	else if (rc == 0 && (rc = hg_run_eval(o, pk, &st, &err)) != 0)
+		hg_cli_fail("run", &err);
+	hg_store_close(&st);
+	return rc;
+}
+
 int hg_cmd_run(int argc, char **argv)
 {
 	hg_run_opts o;
 	int rc = hg_run_opts_parse(&o, argc, argv);
-	if (rc)
+	if (rc) {
+		free(o.subs);
 		return rc < 0 ? 0 : rc;
+	}
 	hg_err err = {0};
 	hg_pack *pk = NULL;
-	if (hg_pack_load(&pk, o.pack, &err) != 0) {
+	hg_pack_opts po = {o.codelist_dir, o.subs, o.nsubs};
+	if (hg_pack_load_opts(&pk, o.pack, &po, &err) != 0) {
 		fprintf(stderr, "%s\n", err.msg);
-		return 1;
+		free(o.subs);
+		return err.code == HG_EUSAGE ? 2 : 1;
 	}
-	if (o.check) {
+	if (o.check && !o.store)
 		printf("%s: %d indicators, ok\n", o.pack, hg_pack_n_indicators(pk));
-		hg_pack_free(pk);
-		return 0;
-	}
-	if (o.period_end != HG_DATE_NONE)
-		hg_pack_set_period_end(pk, o.period_end);
-	hg_store st;
-	if (hg_store_open(&st, o.store, &err) != 0) {
-		hg_pack_free(pk);
-		return hg_cli_fail("run", &err);
-	}
-	rc = hg_run_eval(&o, pk, &st, &err);
-	if (rc)
-		hg_cli_fail("run", &err);
-	hg_store_close(&st);
+	else
+		rc = hg_run_store(&o, pk);
 	hg_pack_free(pk);
+	free(o.subs);
 	return rc;
 }

@@ -358,7 +358,8 @@ static int hg_c_codelist_decl(hg_checker *ck, const hg_let *l)
 		}
 	}
 	ck->decl_system = HG_CSYS_AUTO;
-	pk->sets[l->set].label = pk->sets[l->set].name;
+	if (file)
+		pk->sets[l->set].label = hg_arena_printf(&pk->arena, "\"%s\"", file);
 	return rc;
 }
 

@@ -25,25 +25,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const hg_code_system_names[HG_CSYS_N] = {"auto",     "icd10", "opcs4", "snomedct",
-                                                     "dmd",      "ctv3",  "read"};
+const char *const hg_code_system_names[HG_CSYS_N] = {"auto", "icd10", "opcs4", "snomedct",
+                                                     "dmd",  "ctv3",  "read"};
 
 /* Code column headers in order of preference, and the system each one names. */
 static const struct {
 	const char *col;
 	int system;
 } hg_code_cols[] = {
-    {"code", HG_CSYS_AUTO},          {"snomedcode", HG_CSYS_SNOMEDCT},
-    {"snomed_code", HG_CSYS_SNOMEDCT}, {"snomedct_code", HG_CSYS_SNOMEDCT},
-    {"snomed_id", HG_CSYS_SNOMEDCT}, {"conceptid", HG_CSYS_SNOMEDCT},
-    {"concept_id", HG_CSYS_SNOMEDCT}, {"dmd_id", HG_CSYS_DMD},
-    {"dmd_code", HG_CSYS_DMD},       {"ctv3code", HG_CSYS_CTV3},
-    {"ctv3id", HG_CSYS_CTV3},        {"ctv3_code", HG_CSYS_CTV3},
-    {"readcode", HG_CSYS_READ},      {"read_code", HG_CSYS_READ},
-    {"icd10", HG_CSYS_ICD10},        {"icd10_code", HG_CSYS_ICD10},
-    {"icd10code", HG_CSYS_ICD10},    {"icd_code", HG_CSYS_ICD10},
-    {"opcs4", HG_CSYS_OPCS4},        {"opcs4_code", HG_CSYS_OPCS4},
-    {"opcs4code", HG_CSYS_OPCS4},    {"opcs_code", HG_CSYS_OPCS4},
+    {"code", HG_CSYS_AUTO},
+    {"snomedcode", HG_CSYS_SNOMEDCT},
+    {"snomed_code", HG_CSYS_SNOMEDCT},
+    {"snomedct_code", HG_CSYS_SNOMEDCT},
+    {"snomed_id", HG_CSYS_SNOMEDCT},
+    {"conceptid", HG_CSYS_SNOMEDCT},
+    {"concept_id", HG_CSYS_SNOMEDCT},
+    {"dmd_id", HG_CSYS_DMD},
+    {"dmd_code", HG_CSYS_DMD},
+    {"ctv3code", HG_CSYS_CTV3},
+    {"ctv3id", HG_CSYS_CTV3},
+    {"ctv3_code", HG_CSYS_CTV3},
+    {"readcode", HG_CSYS_READ},
+    {"read_code", HG_CSYS_READ},
+    {"icd10", HG_CSYS_ICD10},
+    {"icd10_code", HG_CSYS_ICD10},
+    {"icd10code", HG_CSYS_ICD10},
+    {"icd_code", HG_CSYS_ICD10},
+    {"opcs4", HG_CSYS_OPCS4},
+    {"opcs4_code", HG_CSYS_OPCS4},
+    {"opcs4code", HG_CSYS_OPCS4},
+    {"opcs_code", HG_CSYS_OPCS4},
     {"id", HG_CSYS_AUTO},
 };
 
@@ -155,8 +166,8 @@ void hg_codeset_finish(hg_codeset *set)
 	} else {
 		set->prefix = set->codes.n > 0;
 		for (uint32_t i = 0; i < set->codes.n && set->prefix; i++)
-			set->prefix =
-			    hg_classification_shape(hg_dict_key(&set->codes, i), set->codes.lens[i]);
+			set->prefix = hg_classification_shape(hg_dict_key(&set->codes, i),
+			                                      set->codes.lens[i]);
 	}
 	hg_codeset_hash(set);
 }
@@ -182,12 +193,11 @@ static size_t hg_code_norm(const char *s, size_t n, char *out, size_t cap)
 
 #define HG_CODE_NORM_MAX 128
 
-static void hg_match_exact(const hg_codeset *cs, const hg_store *st, uint64_t *bits,
-                           uint8_t *found)
+static void hg_match_exact(const hg_codeset *cs, const hg_store *st, uint64_t *bits, uint8_t *found)
 {
 	for (uint32_t i = 0; i < cs->codes.n; i++) {
-		uint32_t id = hg_dict_find(&st->code_index, hg_dict_key(&cs->codes, i),
-		                           cs->codes.lens[i]);
+		uint32_t id =
+		    hg_dict_find(&st->code_index, hg_dict_key(&cs->codes, i), cs->codes.lens[i]);
 		if (id == HG_DICT_MISSING)
 			continue;
 		bits[id >> 6] |= 1ull << (id & 63);
@@ -211,8 +221,8 @@ static void hg_match_prefix(const hg_codeset *cs, const hg_store *st, uint64_t *
 	size_t lo = SIZE_MAX, hi = 0;
 	char buf[HG_CODE_NORM_MAX];
 	for (uint32_t i = 0; i < cs->codes.n; i++) {
-		size_t k = hg_code_norm(hg_dict_key(&cs->codes, i), cs->codes.lens[i], buf,
-		                        sizeof buf);
+		size_t k =
+		    hg_code_norm(hg_dict_key(&cs->codes, i), cs->codes.lens[i], buf, sizeof buf);
 		nid[i] = k ? hg_dict_intern(&norm, buf, k, NULL) : HG_DICT_MISSING;
 		if (k && k < lo)
 			lo = k;

@@ -37,11 +37,12 @@ int hg_pack_load_opts(hg_pack **out, const char *path, const hg_pack_opts *o, hg
 /* What one codelist of a pack matches in a store. */
 typedef struct hg_cl_cover {
 	const char *label; /* the codelist's name, or the text of one written in a query */
+	const char *expr;  /* what it is: "codelists/hyp.csv", codes("1", "2"), a + b, ... */
 	int named;
 	int line, col;
-	int list;   /* a list of codes (1), or a combination of codelists (0) */
-	int prefix; /* a list matched by prefix (ICD-10, OPCS-4) */
-	const char *system; /* "icd10", ..., or "" when decided by the codes' shape */
+	int list;               /* a list of codes (1), or a combination of codelists (0) */
+	int prefix;             /* a list matched by prefix (ICD-10, OPCS-4) */
+	const char *system;     /* "icd10", ..., or "" when decided by the codes' shape */
 	uint32_t listed, found; /* a list: its codes, and those that match a store code */
 	uint32_t store_codes;   /* distinct store codes matched */
 	uint64_t events;        /* events with one of those codes */
@@ -70,7 +71,7 @@ void hg_diags_free(hg_diags *d);
  * value is read; a warning for a breakdown, where everyone would be "No"),
  * practice literals the store does not have, and codelists that match no
  * event (cov from hg_pack_coverage). With strict every warning is an error. */
-void hg_pack_check_store(const hg_pack *pk, const hg_store *st, const hg_cl_cover *cov,
-                         int ncov, int strict, hg_diags *out);
+void hg_pack_check_store(const hg_pack *pk, const hg_store *st, const hg_cl_cover *cov, int ncov,
+                         int strict, hg_diags *out);
 
 #endif

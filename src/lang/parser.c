@@ -366,7 +366,7 @@ static hg_node *hg_p_query(hg_parser *ps, int paren)
 			return NULL;
 		}
 		rc = hg_p_qual(ps, &qs[nq]);
-		if (rc < 0)
+		if (rc < 0 || rc > 1) /* -1, or an error code from hg_p_fail */
 			return NULL;
 		if (rc == 1 && !paren)
 			break;

@@ -16,12 +16,11 @@
 static const struct {
 	const char *name;
 	int code;
-} hg_sex_names[] = {{"male", HG_SEX_MALE},      {"m", HG_SEX_MALE},
-                    {"1", HG_SEX_MALE},         {"female", HG_SEX_FEMALE},
-                    {"f", HG_SEX_FEMALE},       {"2", HG_SEX_FEMALE},
-                    {"unknown", HG_SEX_UNKNOWN}, {"0", HG_SEX_UNKNOWN},
-                    {"not known", HG_SEX_UNKNOWN}, {"indeterminate", HG_SEX_INDET},
-                    {"9", HG_SEX_INDET},        {"i", HG_SEX_INDET}};
+} hg_sex_names[] = {
+    {"male", HG_SEX_MALE},           {"m", HG_SEX_MALE},    {"1", HG_SEX_MALE},
+    {"female", HG_SEX_FEMALE},       {"f", HG_SEX_FEMALE},  {"2", HG_SEX_FEMALE},
+    {"unknown", HG_SEX_UNKNOWN},     {"0", HG_SEX_UNKNOWN}, {"not known", HG_SEX_UNKNOWN},
+    {"indeterminate", HG_SEX_INDET}, {"9", HG_SEX_INDET},   {"i", HG_SEX_INDET}};
 
 int hg_lang_sex_value(const char *s)
 {

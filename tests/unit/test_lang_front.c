@@ -2,10 +2,13 @@
  * test_lang_front.c: the definition language's front end: lexer and parser
  * errors (file:line:column, the source line, the caret, what was expected),
  * checker errors, period generation (monthly, quarterly, annual, rolling,
- * range, --period-end) and loading a pack from its directory.
+ * range, --period-end), loading a pack from its directory, "did you mean"
+ * for misspelt names, the reserved codelist `any`, `system` on a codelist,
+ * and codelists from --codelists DIR and --codelist NAME=FILE.
  */
 #include "core/fs.h"
 #include "lang/ast.h"
+#include "lang/codelists.h"
 #include "lang/lang.h"
 
 #include <criterion/criterion.h>
@@ -185,4 +188,125 @@ Test(lang_packdir, directory_means_its_one_hg_file, .init = mkpackdir, .fini = r
 	cr_assert_neq(hg_pack_load(&pk, tmp, &err), 0);
 	cr_assert_not_null(strstr(err.msg, "2 pack files"), "%s", err.msg);
 	cr_assert_null(strchr(err.msg, '\n'), "one line: %s", err.msg);
+}
+
+Test(lang_checker, did_you_mean)
+{
+	static const char ind[] = "indicator X \"x\"\n  proportion\n  denominator: registered\n";
+	char text[512];
+	snprintf(text, sizeof text, "codelist hyp = codes(\"1\")\nlet a = exists(hpy)\n%s"
+	         "  numerator: a\n", ind);
+	expect_error(text, "t.hg:2:16: error: ", "unknown codelist 'hpy' (did you mean 'hyp'?)",
+	             NULL);
+	snprintf(text, sizeof text, "let adult = age >= 18\n%s  numerator: adlut\n", ind);
+	expect_error(text, "t.hg:5:14: error: ", "unknown name 'adlut' (did you mean 'adult'?)",
+	             NULL);
+	snprintf(text, sizeof text, "%s  numerator: alive\n  by imd_quintle\n", ind);
+	expect_error(text, "t.hg:5:6: error: ", "did you mean 'imd_quintile'?", NULL);
+	snprintf(text, sizeof text, "%s  numerator: sex = \"femal\"\n", ind);
+	expect_error(text, "t.hg:4:20: error: ", "unknown sex \"femal\" (did you mean \"female\"?",
+	             NULL);
+	snprintf(text, sizeof text, "%s  numerator: exists(codes(\"1\") in setting apcc)\n", ind);
+	expect_error(text, "t.hg:4:43: error: ", "did you mean 'apc'?", NULL);
+	snprintf(text, sizeof text, "%s  numerator: exists(codes(\"1\") where setting = \"ea\")\n",
+	         ind);
+	expect_error(text, "t.hg:4:48: error: ", "unknown setting \"ea\" (did you mean \"ae\"?",
+	             NULL);
+	snprintf(text, sizeof text, "%s  numerator: zzzzzz\n", ind);
+	hg_err err;
+	cr_assert_null(strstr(load_err(text, &err), "did you mean"), "nothing close: %s", err.msg);
+}
+
+Test(lang_checker, any_is_reserved_and_means_every_code)
+{
+	expect_error("let any = alive\n", "t.hg:1:5: error: ", "'any' is reserved", NULL);
+	expect_error("codelist any = codes(\"1\")\n", "t.hg:1:10: error: ", "'any' is reserved",
+	             NULL);
+	expect_error("let a = any and alive\n", "t.hg:1:9: error: ",
+	             "'any' is the codelist of every code", NULL);
+	expect_error("let a = exists(later)\ncodelist later = codes(\"1\")\n", "t.hg:1:16: error: ",
+	             "codelist 'later' is used before it is defined", NULL);
+	expect_error("codelist c = codes(\"1\") system icd9\n", "t.hg:1:32: error: ",
+	             "expected a coding system: icd10, opcs4, snomedct, dmd, ctv3 or read", NULL);
+	hg_err err;
+	cr_assert_str_eq(load_err("codelist c = codes(\"I21\") system icd10\n"
+	                          "let n = count(any - c in period in setting apc)\n"
+	                          "indicator X \"x\"\n  count\n  numerator: n\n"
+	                          "  periods range from 2024-01-01 to 2024-12-31\n",
+	                          &err),
+	                 "");
+}
+
+static const char SUB_PACK[] = "codelist hyp = \"codelists/hyp_cod.csv\"\n"
+                               "codelist ast = \"codelists/ast_cod.csv\"\n"
+                               "indicator X \"x\"\n  count\n  numerator: count(hyp + ast)\n"
+                               "  periods range from 2024-01-01 to 2024-12-31\n";
+
+static hg_pack *load_sub(const hg_pack_opts *o, hg_err *err)
+{
+	hg_pack *pk = NULL;
+	memset(err, 0, sizeof *err);
+	char path[512];
+	snprintf(path, sizeof path, "%s/p.hg", tmp);
+	hg_pack_load_opts(&pk, path, o, err);
+	return pk;
+}
+
+Test(lang_packdir, codelists_from_elsewhere, .init = mkpackdir, .fini = rmpackdir)
+{
+	char cmd[600];
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/codelists %s/official %s/empty %s/two", tmp, tmp, tmp,
+	         tmp);
+	cr_assert_eq(system(cmd), 0);
+	put("p.hg", SUB_PACK);
+	put("codelists/hyp_cod.csv", "code,term\n1,a\n");
+	put("codelists/ast_cod.csv", "code,term\n2,b\n");
+	put("official/nhsd-primary-care-domain-refsets-hyp_cod.csv", "code,term\n1,a\n3,c\n");
+	put("mine.csv", "code,term\n9,z\n");
+	hg_err err;
+	hg_pack *own = load_sub(NULL, &err);
+	cr_assert_not_null(own, "%s", err.msg);
+
+	char off[300];
+	snprintf(off, sizeof off, "%s/official", tmp);
+	hg_pack_opts o = {.codelist_dir = off};
+	hg_pack *pk = load_sub(&o, &err);
+	cr_assert_not_null(pk, "%s", err.msg);
+	cr_assert_eq(pk->sets[0].replaced, 1, "hyp read from the download ending -hyp_cod.csv");
+	cr_assert_not_null(strstr(pk->sets[0].file, "official/nhsd-"), "%s", pk->sets[0].file);
+	cr_assert_eq(pk->sets[0].codes.n, 2);
+	cr_assert_eq(pk->sets[1].replaced, 0, "ast: not in DIR, the pack's own file");
+	cr_assert_str_neq(hg_pack_hash(pk), hg_pack_hash(own), "the pack hash covers the codes");
+	hg_pack_free(pk);
+
+	char mine[300];
+	snprintf(mine, sizeof mine, "%s/mine.csv", tmp);
+	hg_codelist_sub sub = {"ast", mine};
+	hg_pack_opts o2 = {.subs = &sub, .nsubs = 1};
+	pk = load_sub(&o2, &err);
+	cr_assert_not_null(pk, "%s", err.msg);
+	cr_assert_eq(pk->sets[1].replaced, 2);
+	cr_assert_not_null(hg_dict_key(&pk->sets[1].codes, 0));
+	cr_assert_str_eq(hg_dict_key(&pk->sets[1].codes, 0), "9");
+	cr_assert_str_neq(hg_pack_hash(pk), hg_pack_hash(own));
+	hg_pack_free(pk);
+
+	hg_codelist_sub bad = {"hpy", mine};
+	hg_pack_opts o3 = {.subs = &bad, .nsubs = 1};
+	cr_assert_null(load_sub(&o3, &err));
+	cr_assert_not_null(strstr(err.msg, "the pack has no codelist 'hpy' (did you mean 'hyp'?)"),
+	                   "%s", err.msg);
+
+	snprintf(off, sizeof off, "%s/empty", tmp);
+	hg_pack_opts o4 = {.codelist_dir = off};
+	cr_assert_null(load_sub(&o4, &err));
+	cr_assert_not_null(strstr(err.msg, "none of the pack's codelist files"), "%s", err.msg);
+
+	put("two/a-hyp_cod.csv", "code\n1\n");
+	put("two/b-hyp_cod.csv", "code\n1\n");
+	snprintf(off, sizeof off, "%s/two", tmp);
+	hg_pack_opts o5 = {.codelist_dir = off};
+	cr_assert_null(load_sub(&o5, &err));
+	cr_assert_not_null(strstr(err.msg, "2 files end with -hyp_cod.csv"), "%s", err.msg);
+	hg_pack_free(own);
 }
