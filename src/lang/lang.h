@@ -84,9 +84,10 @@ typedef struct hg_indicator {
 
 #define HG_AGE_MAX 150 /* no upper age limit */
 
-/* Length of a period in years: whole calendar months / 12 when the period is
- * whole months (starts on a 1st, ends on a month's last day), else days / 365.25.
- * Event rates are divided by it, so they are always per year. */
+/* Length of a period in years: N / 12 when the period is N whole calendar
+ * months or the N months ending its last day (hg_months_ending_start), else
+ * days / 365.25. Event rates are
+ * divided by it, so they are always per year. */
 double hg_period_years(hg_period p);
 
 typedef struct hg_pack hg_pack;

@@ -334,7 +334,11 @@ double hg_period_years(hg_period p)
 	int y0, m0, d0, y1, m1, d1;
 	hg_date_to_ymd(p.start, &y0, &m0, &d0);
 	hg_date_to_ymd(p.end, &y1, &m1, &d1);
-	if (d0 == 1 && d1 == hg_days_in_month(y1, m1))
-		return ((y1 - y0) * 12 + (m1 - m0) + 1) / 12.0;
+	int n = (y1 - y0) * 12 + (m1 - m0);
+	if (d0 == 1 && d1 == hg_days_in_month(y1, m1)) /* calendar months */
+		return (n + 1) / 12.0;
+	for (int k = n; k <= n + 1; k++)
+		if (k > 0 && hg_months_ending_start(p.end, k) == p.start)
+			return k / 12.0;
 	return (p.end - p.start + 1) / 365.25;
 }

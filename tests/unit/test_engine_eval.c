@@ -12,6 +12,7 @@
 #include "ingest/ingest.h"
 #include "lang/ast.h"
 #include "lang/lang.h"
+#include "stats/stats.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -354,4 +355,189 @@ Test(engine_codelists, pack_codes_are_in_official_refsets)
 	}
 	if (!checked)
 		cr_skip_test("none of the official refsets found under %s", dir);
+}
+
+/* ---- event indicators (issue 9) ---- */
+
+/* The published row of indicator i, period j, breakdown "all". */
+static const hg_row *all_row(const hg_restable *t, int i, int j)
+{
+	for (size_t k = 0; k < t->n; k++)
+		if (t->rows[k].ind == i && t->rows[k].period == j && t->rows[k].bd == 0)
+			return &t->rows[k];
+	cr_assert_fail("no row for indicator %d period %d", i, j);
+	return NULL;
+}
+
+static int le_band_of(int age)
+{
+	return age == 0 ? 0 : age < 5 ? 1 : age >= 90 ? 19 : age / 5 + 1;
+}
+
+/*
+ * Life expectancy counts every death in the period of a person registered
+ * on the day they died (before mid-period too) against the mid-period
+ * population (issue 9: the old engine counted only deaths of people in the
+ * mid-period population, so half the deaths of a year went missing), with
+ * 3 years pooled as 3 x the population; its value is the life table of
+ * those counts.
+ */
+Test(engine_events, life_expectancy_counts_every_death, .init = mk, .fini = rm)
+{
+	static const double start[20] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
+	                                 45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+	hg_buf p = {0};
+	hg_buf_puts(&p, "person_id,date_of_birth,sex,practice,registered_from,registered_to,"
+	                "date_of_death\n");
+	double deaths[20] = {0}, pop[20] = {0};
+	hg_date mid = hg_date_from_ymd(2022, 9, 30); /* of 2021-04-01 .. 2024-03-31 */
+	for (int i = 0; i < 12000; i++) {
+		int by = 1929 + i % 95, bm = 1 + i % 12;
+		char dod[16] = "", rto[16] = "";
+		hg_date b = hg_date_from_ymd(by, bm, 10), d = HG_DATE_NONE;
+		/* deaths rise with age; some before mid-period, some after, some outside */
+		if (i % 97 < 1 + (2023 - by) / 12) {
+			d = hg_date_from_ymd(2020 + i % 5, 1 + (i * 7) % 12, 1 + i % 28);
+			if (d <= b)
+				d = HG_DATE_NONE;
+		}
+		if (d != HG_DATE_NONE) {
+			hg_date_format(d, dod);
+			if (i % 3)
+				hg_date_format(d,
+				               rto); /* a death ends registration, given or not */
+		}
+		char line[160];
+		snprintf(line, sizeof line, "L%05d,%d-%02d-10,%d,A00001,%d-%02d-10,%s,%s\n", i, by,
+		         bm, 1 + i % 2, by, bm, rto, dod);
+		hg_buf_puts(&p, line);
+		if (d != HG_DATE_NONE && d >= hg_date_from_ymd(2021, 4, 1) &&
+		    d <= hg_date_from_ymd(2024, 3, 31))
+			deaths[le_band_of(hg_age_years(b, d))]++;
+		if (b <= mid && (d == HG_DATE_NONE || d >= mid)) /* registered from birth */
+			pop[le_band_of(hg_age_years(b, mid))]++;
+	}
+	hg_buf_putc(&p, 0);
+	hg_store st;
+	make_store(&st, p.p, "person_id,date,code,value,setting\n");
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells c;
+	run_pack("indicator LE \"le\"\n  life_expectancy\n  population: registered\n"
+	         "  events: deaths\n  periods range from 2021-04-01 to 2024-03-31\n",
+	         &st, 2, &pk, &pr, &c);
+	double *cell = hg_cell(&c, 0, 0, 0, 0), nd = 0, np = 0;
+	for (int b = 0; b < 20; b++) {
+		cr_expect_eq(cell[HG_F_BANDS + 2 * b], deaths[b], "band %d deaths", b);
+		cr_expect_eq(cell[HG_F_BANDS + 2 * b + 1], pop[b], "band %d population", b);
+		nd += deaths[b];
+		np += pop[b];
+		pop[b] *= 3; /* three years of person-time */
+	}
+	cr_expect_eq(cell[HG_F_NUM], nd);
+	cr_expect_eq(cell[HG_F_DEN], np);
+	cr_assert_gt(nd, 150);
+	double e[20], se[20];
+	cr_assert_eq(hg_life_table(deaths, pop, start, 20, e, se), HG_LE_OK);
+	hg_restable t;
+	hg_err err = {0};
+	cr_assert_eq(hg_results_build(&c, 0, &t, &err), 0);
+	const hg_row *r = all_row(&t, 0, 0);
+	cr_expect_float_eq(r->value, e[0], 1e-9, "%.6f vs %.6f", r->value, e[0]);
+	cr_expect_float_eq(r->hi95 - r->lo95, 2 * 1.959963984540054 * se[0], 1e-6);
+	hg_restable_free(&t);
+	hg_cells_free(&c);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	hg_buf_free(&p);
+	hg_store_close(&st);
+}
+
+/*
+ * A life expectancy whose 95% interval is wider than 20 years is not
+ * published by `run`, as `healthgap stats life-expectancy` and
+ * PHEindicatormethods do not (the old engine published 105.6, CI 91.7-119.6).
+ */
+Test(engine_events, life_expectancy_not_published_when_too_uncertain, .init = mk, .fini = rm)
+{
+	static const double start[20] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
+	                                 45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+	hg_buf p = {0};
+	hg_buf_puts(&p, "person_id,date_of_birth,sex,practice,registered_from,date_of_death\n");
+	double deaths[20] = {0}, pop[20] = {0};
+	for (int i = 0; i < 5200; i++) {
+		int by = 1930 + i % 94;
+		const char *dod = i % 1300 == 7 ? "2023-11-01" : ""; /* 4 deaths */
+		char line[128];
+		snprintf(line, sizeof line, "W%05d,%d-01-10,1,A00001,%d-02-01,%s\n", i, by, by,
+		         dod);
+		hg_buf_puts(&p, line);
+		hg_date b = hg_date_from_ymd(by, 1, 10);
+		pop[le_band_of(hg_age_years(b, hg_date_from_ymd(2023, 7, 2)))]++;
+		if (*dod)
+			deaths[le_band_of(hg_age_years(b, hg_date_from_ymd(2023, 11, 1)))]++;
+	}
+	hg_buf_putc(&p, 0);
+	double e[20], se[20];
+	cr_assert_eq(hg_life_table(deaths, pop, start, 20, e, se), HG_LE_OK);
+	cr_assert(hg_le_too_wide(se[0]) || isinf(e[0]), "the case must be too uncertain");
+	hg_store st;
+	make_store(&st, p.p, "person_id,date,code,value,setting\n");
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells c;
+	run_pack("indicator LE \"le\"\n  life_expectancy\n  population: registered\n"
+	         "  events: deaths\n  periods range from 2023-01-01 to 2023-12-31\n",
+	         &st, 1, &pk, &pr, &c);
+	hg_restable t;
+	hg_err err = {0};
+	cr_assert_eq(hg_results_build(&c, 0, &t, &err), 0);
+	const hg_row *r = all_row(&t, 0, 0);
+	cr_expect_eq(r->num, 4);
+	cr_expect(isnan(r->value) && isnan(r->lo95) && isnan(r->hi95));
+	cr_expect(r->note && strstr(r->note, "wider than 20 years"), "note: %s",
+	          r->note ? r->note : "(none)");
+	hg_restable_free(&t);
+	hg_cells_free(&c);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	hg_buf_free(&p);
+	hg_store_close(&st);
+}
+
+/*
+ * Person-time: the days in the population, split where it changes (joining,
+ * leaving, dying, birthdays), in the age band of each part.
+ */
+Test(engine_events, person_time_follows_registration_death_and_age, .init = mk, .fini = rm)
+{
+	hg_store st;
+	make_store(
+	    &st,
+	    "person_id,date_of_birth,sex,practice,registered_from,registered_to,date_of_death\n"
+	    "all,1980-01-01,1,A00001,2000-01-01,,\n"              /* 365 days, 40-44 */
+	    "joins,1980-01-01,1,A00001,2023-03-01,,\n"            /* 306 days */
+	    "leaves,1980-01-01,1,A00001,2000-01-01,2023-01-31,\n" /* 31 days */
+	    "dies,1980-01-01,2,A00001,2000-01-01,,2023-02-10\n"   /* 41 days */
+	    "turns45,1978-07-02,2,A00001,2000-01-01,,\n"          /* 182 days 44, 183 days 45 */
+	    "noprac,1980-01-01,2,,2000-01-01,,\n",                /* never registered */
+	    "person_id,date,code,value,setting\n");
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells c;
+	run_pack("indicator PT \"pt\"\n  rate\n  population: registered\n  events: deaths\n"
+	         "  denominator: person_time\n  by age_band\n"
+	         "  periods range from 2023-01-01 to 2023-12-31\n",
+	         &st, 1, &pk, &pr, &c);
+	double days = 365 + 306 + 31 + 41 + 365;
+	cr_expect_float_eq(hg_cell(&c, 0, 0, 0, 0)[HG_F_PT], days / 365.25, 1e-12);
+	cr_expect_eq(hg_cell(&c, 0, 0, 0, 0)[HG_F_NUM], 1);
+	/* age_band: 40-44 is category 8, 45-49 is 9 */
+	cr_expect_float_eq(hg_cell(&c, 0, 0, 1, 8)[HG_F_PT], (365 + 306 + 31 + 41 + 182) / 365.25,
+	                   1e-12);
+	cr_expect_float_eq(hg_cell(&c, 0, 0, 1, 9)[HG_F_PT], 183 / 365.25, 1e-12);
+	hg_cells_free(&c);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	hg_store_close(&st);
 }

@@ -142,7 +142,41 @@ Test(lang_periods, rolling_range_and_period_end)
 	hg_pack_set_period_end(pk, hg_date_from_ymd(2024, 2, 29));
 	cr_assert_eq(ind->nperiods, 1);
 	expect_period(ind, 0, "2023-03-01", "2024-02-29");
+	/* the 12 months ending 28 Feb 2024 are 365 days, as `in last 12 months` (issue 9) */
+	hg_pack_set_period_end(pk, hg_date_from_ymd(2024, 2, 28));
+	expect_period(ind, 0, "2023-03-01", "2024-02-28");
 	hg_pack_free(pk);
+	/* --period-end keeps each indicator's own length: a quarter, 3 rolling years */
+	ind = load_periods(&pk, "quarterly from 2021-04-01 to 2026-03-31");
+	hg_pack_set_period_end(pk, hg_date_from_ymd(2024, 2, 29));
+	expect_period(ind, 0, "2023-11-30", "2024-02-29");
+	hg_pack_free(pk);
+	ind = load_periods(&pk, "rolling 36 months annual from 2019-04-01 to 2026-03-31");
+	cr_assert_eq(ind->nperiods, 5);
+	hg_pack_set_period_end(pk, hg_date_from_ymd(2025, 3, 31));
+	expect_period(ind, 0, "2022-04-01", "2025-03-31");
+	hg_pack_free(pk);
+}
+
+Test(lang_periods, months_ending_and_years)
+{
+	hg_date (*d)(int, int, int) = hg_date_from_ymd;
+	cr_expect_eq(hg_months_ending_start(d(2024, 2, 28), 12), d(2023, 3, 1));
+	cr_expect_eq(hg_months_ending_start(d(2024, 2, 29), 12), d(2023, 3, 1));
+	cr_expect_eq(hg_months_ending_start(d(2023, 2, 28), 12), d(2022, 3, 1));
+	cr_expect_eq(hg_months_ending_start(d(2024, 3, 31), 12), d(2023, 4, 1));
+	cr_expect_eq(hg_months_ending_start(d(2024, 5, 31), 3), d(2024, 3, 1));
+	cr_expect_eq(hg_months_ending_start(d(2024, 4, 30), 2), d(2024, 3, 1));
+	/* whole months: months / 12; otherwise days / 365.25 */
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 1, 1), d(2023, 3, 31)}), 0.25);
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 4, 1), d(2024, 3, 31)}), 1.0);
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 4, 1), d(2026, 3, 31)}), 3.0);
+	cr_expect_eq(hg_period_years((hg_period){d(2024, 2, 1), d(2024, 2, 29)}), 1 / 12.0);
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 3, 1), d(2024, 2, 28)}), 1.0);
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 3, 1), d(2024, 2, 29)}), 1.0);
+	cr_expect_eq(hg_period_years((hg_period){d(2023, 1, 15), d(2023, 2, 14)}), 1 / 12.0);
+	cr_expect_float_eq(hg_period_years((hg_period){d(2023, 1, 15), d(2023, 2, 20)}),
+	                   37 / 365.25, 1e-12);
 }
 
 static char tmp[256];
@@ -194,8 +228,10 @@ Test(lang_checker, did_you_mean)
 {
 	static const char ind[] = "indicator X \"x\"\n  proportion\n  denominator: registered\n";
 	char text[512];
-	snprintf(text, sizeof text, "codelist hyp = codes(\"1\")\nlet a = exists(hpy)\n%s"
-	         "  numerator: a\n", ind);
+	snprintf(text, sizeof text,
+	         "codelist hyp = codes(\"1\")\nlet a = exists(hpy)\n%s"
+	         "  numerator: a\n",
+	         ind);
 	expect_error(text, "t.hg:2:16: error: ", "unknown codelist 'hpy' (did you mean 'hyp'?)",
 	             NULL);
 	snprintf(text, sizeof text, "let adult = age >= 18\n%s  numerator: adlut\n", ind);
@@ -222,10 +258,10 @@ Test(lang_checker, any_is_reserved_and_means_every_code)
 	expect_error("let any = alive\n", "t.hg:1:5: error: ", "'any' is reserved", NULL);
 	expect_error("codelist any = codes(\"1\")\n", "t.hg:1:10: error: ", "'any' is reserved",
 	             NULL);
-	expect_error("let a = any and alive\n", "t.hg:1:9: error: ",
-	             "'any' is the codelist of every code", NULL);
-	expect_error("let a = exists(later)\ncodelist later = codes(\"1\")\n", "t.hg:1:16: error: ",
-	             "codelist 'later' is used before it is defined", NULL);
+	expect_error("let a = any and alive\n",
+	             "t.hg:1:9: error: ", "'any' is the codelist of every code", NULL);
+	expect_error("let a = exists(later)\ncodelist later = codes(\"1\")\n",
+	             "t.hg:1:16: error: ", "codelist 'later' is used before it is defined", NULL);
 	expect_error("codelist c = codes(\"1\") system icd9\n", "t.hg:1:32: error: ",
 	             "expected a coding system: icd10, opcs4, snomedct, dmd, ctv3 or read", NULL);
 	hg_err err;
@@ -255,8 +291,8 @@ static hg_pack *load_sub(const hg_pack_opts *o, hg_err *err)
 Test(lang_packdir, codelists_from_elsewhere, .init = mkpackdir, .fini = rmpackdir)
 {
 	char cmd[600];
-	snprintf(cmd, sizeof cmd, "mkdir -p %s/codelists %s/official %s/empty %s/two", tmp, tmp, tmp,
-	         tmp);
+	snprintf(cmd, sizeof cmd, "mkdir -p %s/codelists %s/official %s/empty %s/two", tmp, tmp,
+	         tmp, tmp);
 	cr_assert_eq(system(cmd), 0);
 	put("p.hg", SUB_PACK);
 	put("codelists/hyp_cod.csv", "code,term\n1,a\n");
