@@ -168,44 +168,20 @@ static void hg_seg_end(hg_compiler *cc, int seg, int save, const hg_node *const 
 static int hg_cat_value(hg_compiler *cc, int type, const hg_node *s, double *out)
 {
 	const char *v = s->str;
-	if (type == TY_SEX) {
-		static const struct {
-			const char *name;
-			int code;
-		} sx[] = {{"male", 1},    {"m", 1},         {"1", 1},
-		          {"female", 2},  {"f", 2},         {"2", 2},
-		          {"unknown", 0}, {"0", 0},         {"indeterminate", 9},
-		          {"9", 9},       {"not known", 0}, {"i", 9}};
-		for (size_t i = 0; i < sizeof sx / sizeof sx[0]; i++)
-			if (!strcasecmp(v, sx[i].name)) {
-				*out = sx[i].code;
-				return 0;
-			}
-		return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
-		                     "unknown sex \"%s\" (expected \"male\", \"female\", "
-		                     "\"indeterminate\" or \"unknown\")",
-		                     v);
-	}
-	if (type == TY_ETH) {
-		for (int i = 0; i < HG_ETH_N; i++)
-			if (!strcasecmp(v, hg_ethgroup_names[i])) {
-				*out = i;
-				return 0;
-			}
-		return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
-		                     "unknown ethnic group \"%s\" (expected White, Mixed, Asian, "
-		                     "Black, Other or Not stated)",
-		                     v);
-	}
-	if (type == TY_SETTING) {
-		int k = hg_setting_parse(v, strlen(v));
-		if (k < 0)
-			return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col,
-			                     "unknown setting \"%s\"", v);
+	/* the checker has validated sex, ethnicity and setting literals (vocab.c) */
+	int k = type == TY_SEX       ? hg_lang_sex_value(v)
+	        : type == TY_ETH     ? hg_lang_eth_value(v)
+	        : type == TY_SETTING ? hg_setting_parse(v, strlen(v))
+	                             : -1;
+	if (type != TY_PRACTICE) {
+		char msg[256] = "";
+		if (k < 0) {
+			hg_lang_literal_check(type, v, msg, sizeof msg);
+			return hg_lang_error(cc->err, &cc->pk->src, s->line, s->col, "%s", msg);
+		}
 		*out = k;
 		return 0;
 	}
-	assert(type == TY_PRACTICE);
 	*out = -2; /* matches no one when the store has no such practice */
 	for (uint32_t i = 0; i < cc->st->practices.n; i++)
 		if (!strcmp(hg_strtab_get(&cc->st->practices, i), v))
