@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 
+#include "report/labels.h"
 #include "server/server.h"
 
 #include <getopt.h>
@@ -22,6 +23,8 @@ static const char hg_serve_usage[] =
     "  --data-dir DIR         users, sessions and the audit log (created 0700)\n"
     "  --objectives FILE      targets and polarity for the inequality analysis (default:\n"
     "                         objectives.csv beside the pack, if there is one)\n"
+    "  --area-name NAME       the area's name on every page and download (default: the\n"
+    "                         one recorded by ingest --area-name)\n"
     "  --port N               TCP port (default 8080; 0 = any free port)\n"
     "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
     "  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key\n"
@@ -71,6 +74,13 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 	case 'O':
 		o->objectives = arg;
 		return 0;
+	case 'N': {
+		hg_err err = {0};
+		if (hg_area_name_check(arg, &err))
+			return hg_cli_usage("serve", hg_serve_usage, "%s", err.msg);
+		o->area_name = arg;
+		return 0;
+	}
 	case 'b':
 		o->bind = arg;
 		return 0;
@@ -116,6 +126,7 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	                                     {"pack", 1, NULL, 'k'},
 	                                     {"data-dir", 1, NULL, 'd'},
 	                                     {"objectives", 1, NULL, 'O'},
+	                                     {"area-name", 1, NULL, 'N'},
 	                                     {"port", 1, NULL, 'p'},
 	                                     {"bind", 1, NULL, 'b'},
 	                                     {"tls-cert", 1, NULL, 'c'},

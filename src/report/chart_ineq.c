@@ -7,6 +7,7 @@
  */
 #include "report/chart_ineq.h"
 
+#include "report/labels.h"
 #include "report/svg.h"
 #include "stats/funnel.h"
 #include "stats/spc.h"
@@ -77,9 +78,10 @@ static void hg_sii_line(hg_plot *p, const hg_sii_chart *c, double tot)
 	for (size_t k = 0; k < c->n; k++)
 		ybar += c->value[k] * c->pop[k] / tot;
 	double y0 = ybar - c->sii / 2, y1 = ybar + c->sii / 2;
-	char lab[96], v[32];
-	hg_fmt_value(c->sii, v, sizeof v);
-	snprintf(lab, sizeof lab, "Fitted slope: SII %s", v);
+	char lab[160], v[32];
+	hg_fmt_value(fabs(c->sii), v, sizeof v);
+	snprintf(lab, sizeof lab, "Fitted slope: %s %s from the most deprived end to the least",
+	         c->sii < 0 ? "falling" : "rising", v);
 	hg_svg_group(p->svg, "hg-sii-line", lab);
 	hg_svg_line(p->svg, hg_plot_x(p, 0), hg_plot_y(p, y0), hg_plot_x(p, 1), hg_plot_y(p, y1),
 	            HG_C_CONCERN, 3, NULL);
@@ -173,8 +175,11 @@ static void hg_spc_points(hg_plot *p, const hg_spc_chart *c)
 			continue;
 		}
 		hg_fmt_value(q->value, v, sizeof v);
-		snprintf(lab, sizeof lab, "%s: %s (%s)", q->label, v,
-		         hg_spc_point_type_name(q->point_type));
+		if (isfinite(q->mean))
+			snprintf(lab, sizeof lab, "%s: %s (%s)", q->label, v,
+			         hg_label_point_type(q->point_type));
+		else /* no limits (too few events for SPC): no signal to name */
+			snprintf(lab, sizeof lab, "%s: %s", q->label, v);
 		hg_svg_group(p->svg, "hg-spc-pt", lab);
 		hg_svg_circle(p->svg, hg_plot_x(p, (double)k), hg_plot_y(p, q->value),
 		              q->point_type ? 5 : 3.5, hg_pt_colour(q->point_type), NULL);
@@ -226,7 +231,15 @@ void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
 	                         {"Process limits", HG_INK_SOFT, 2},
 	                         {"Improvement", HG_C_IMPROVE, 0},
 	                         {"Concern", HG_C_CONCERN, 0}};
-	hg_svg_legend(&s, p.x0, 18, leg, 4);
+	int limits = 0;
+	for (size_t k = 0; k < c->n; k++)
+		limits |= isfinite(c->pts[k].mean);
+	if (limits) {
+		hg_svg_legend(&s, p.x0, 18, leg, 4);
+	} else {
+		hg_legend_item v = {"Value (" HG_LABEL_TOO_FEW ": no limits)", HG_C_COMMON, 1};
+		hg_svg_legend(&s, p.x0, 18, &v, 1);
+	}
 	if (isfinite(c->target)) {
 		hg_legend_item t = {"Target", "#009e73", 1};
 		hg_svg_legend(&s, p.x0 + 430, 18, &t, 1);
@@ -270,7 +283,7 @@ static void hg_icon_variation(hg_buf *b, double cx, double cy, double r, int var
 	hg_buf_printf(b,
 	              "<g class=\"hg-icon\"><title>Variation: %s</title><circle cx=\"%.1f\" "
 	              "cy=\"%.1f\" r=\"%.1f\" fill=\"#fff\" stroke=\"%s\" stroke-width=\"%.1f\"/>",
-	              hg_spc_variation_name(var), cx, cy, r * 0.92, col, r * 0.12);
+	              hg_label_variation(var), cx, cy, r * 0.92, col, r * 0.12);
 	if (!up) {
 		hg_buf_printf(b,
 		              "<path d=\"M%.1f %.1fh%.1f\" stroke=\"%s\" stroke-width=\"%.1f\"/>",
@@ -293,21 +306,20 @@ static void hg_icon_variation(hg_buf *b, double cx, double cy, double r, int var
 
 static void hg_icon_assurance(hg_buf *b, double cx, double cy, double r, int ass)
 {
-	const char *col = HG_C_COMMON, *letter = "?", *name = hg_spc_assurance_name(ass);
+	const char *col = HG_C_COMMON, *letter = "?", *name = hg_label_assurance(ass);
 	if (ass == HG_SPC_ASSURE_PASS)
 		col = HG_C_IMPROVE, letter = "P";
 	else if (ass == HG_SPC_ASSURE_FAIL)
 		col = HG_C_CONCERN, letter = "F";
 	else if (ass != HG_SPC_ASSURE_INCONSISTENT)
-		letter = "\xe2\x80\x93", name = "no target";
+		letter = "\xe2\x80\x93";
 	hg_buf_printf(b,
 	              "<g class=\"hg-icon\"><title>Assurance: %s</title><circle cx=\"%.1f\" "
 	              "cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" stroke=\"%s\" stroke-width=\"1\"/>"
 	              "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"%.0f\" "
 	              "font-weight=\"bold\" fill=\"#fff\">%s</text></g>",
-	              name ? name : "none", cx, cy, r * 0.92,
-	              ass == HG_SPC_ASSURE_NONE ? "#aeb7bd" : col, HG_INK, cx, cy + r * 0.36, r,
-	              letter);
+	              name, cx, cy, r * 0.92, ass == HG_SPC_ASSURE_NONE ? "#aeb7bd" : col, HG_INK,
+	              cx, cy + r * 0.36, r, letter);
 }
 
 void hg_chart_spc_icons(hg_buf *out, int variation, int assurance, double size)
@@ -318,8 +330,8 @@ void hg_chart_spc_icons(hg_buf *out, int variation, int assurance, double size)
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hg-icons\" width=\"%.0f\" "
 	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"%s; %s\" "
 	    "font-family=\"Arial, Helvetica, sans-serif\">",
-	    2 * size + 4, size, 2 * size + 4, size, hg_spc_variation_name(variation),
-	    hg_spc_assurance_name(assurance) ? hg_spc_assurance_name(assurance) : "no target");
+	    2 * size + 4, size, 2 * size + 4, size, hg_label_variation(variation),
+	    hg_label_assurance(assurance));
 	hg_icon_variation(out, r, r, r, variation);
 	hg_icon_assurance(out, size + 4 + r, r, r, assurance);
 	hg_buf_puts(out, "</svg>");
@@ -381,7 +393,7 @@ static void hg_funnel_dots(hg_plot *p, const hg_funnel_plot *c)
 		int out3 = d->sig == HG_FUNNEL_HIGH_001 || d->sig == HG_FUNNEL_LOW_001;
 		int out2 = d->sig == HG_FUNNEL_HIGH_025 || d->sig == HG_FUNNEL_LOW_025;
 		hg_fmt_value(d->value, v, sizeof v);
-		snprintf(lab, sizeof lab, "%s: %s (%s)", d->label, v, hg_funnel_sig_name(d->sig));
+		snprintf(lab, sizeof lab, "%s: %s (%s)", d->label, v, hg_label_funnel_sig(d->sig));
 		hg_svg_group(p->svg, "hg-funnel-pt", lab);
 		double x = hg_plot_x(p, d->x), y = hg_plot_y(p, d->value);
 		hg_svg_circle(p->svg, x, y, out3 ? 6 : 4.5,

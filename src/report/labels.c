@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <xlsxwriter.h>
 
 /* ---- breakdowns and categories ---- */
@@ -88,8 +89,10 @@ static void hg_cat_one(const char *bd, size_t bn, const char *cat, size_t cn, ch
 		snprintf(buf, size, "1 (most deprived)");
 	else if (q && last)
 		snprintf(buf, size, "%d (least deprived)", q);
-	else if (bn == 3 && !strncmp(bd, "all", 3) && cn == 3 && !strncmp(cat, "All", 3))
-		snprintf(buf, size, "Whole area");
+	else if (bn == 3 && !strncasecmp(bd, "all", 3) && cn == 3 && !strncmp(cat, "All", 3))
+		snprintf(buf, size, "Whole area"); /* "All" is the whole-area row and measure */
+	else if (cn == 6 && !strncmp(cat, "target", 6))
+		snprintf(buf, size, "the target");
 	else
 		snprintf(buf, size, "%.*s", (int)cn, cat);
 }
@@ -98,6 +101,14 @@ void hg_label_category(const char *breakdown, const char *cat, char *buf, size_t
 {
 	if (!cat || !breakdown) {
 		snprintf(buf, size, "%s", cat ? cat : "");
+		return;
+	}
+	/* a group named with its breakdown ("imd_quintile 5": a practice's reference) */
+	const char *sp = strchr(cat, ' ');
+	if (sp && (!strncmp(cat, "imd_quintile ", 13) || !strncmp(cat, "imd_decile ", 11))) {
+		char q[64];
+		hg_cat_one(cat, (size_t)(sp - cat), sp + 1, strlen(sp + 1), q, sizeof q);
+		snprintf(buf, size, "deprivation %s %s", cat[4] == 'q' ? "quintile" : "decile", q);
 		return;
 	}
 	const char *x = strstr(breakdown, " x "), *sep = strstr(cat, " / ");
@@ -165,6 +176,20 @@ void hg_label_axis(const hg_indicator *ind, char *buf, size_t size)
 	buf[0] = (char)toupper((unsigned char)buf[0]);
 }
 
+void hg_label_measure(const hg_indicator *ind, char *buf, size_t size)
+{
+	static const char *const names[HG_IND_N] = {
+	    "Proportion", "Crude rate", "Directly standardised rate",
+	    "Mean",       "Count",      "Life expectancy at birth"};
+	char unit[96];
+	hg_label_unit(ind, unit, sizeof unit);
+	const char *name = ind->type >= 0 && ind->type < HG_IND_N ? names[ind->type] : "Value";
+	if (unit[0])
+		snprintf(buf, size, "%s (%s)", name, unit);
+	else
+		snprintf(buf, size, "%s", name);
+}
+
 void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size)
 {
 	if (ind->type == HG_IND_PROPORTION && ind->per == 100)
@@ -211,7 +236,7 @@ double hg_label_sii_shown(double sii)
 	return -sii;
 }
 
-void hg_label_diff(const hg_indicator *ind, double d, char *buf, size_t size)
+void hg_label_diff(const hg_indicator *ind, double d, int brief, char *buf, size_t size)
 {
 	if (!isfinite(d)) {
 		snprintf(buf, size, "not available");
@@ -224,16 +249,37 @@ void hg_label_diff(const hg_indicator *ind, double d, char *buf, size_t size)
 	char v[32], unit[64];
 	hg_fmt_value(fabs(d), v, sizeof v);
 	hg_label_diff_unit(ind, unit, sizeof unit);
+	if (brief && ind->type != HG_IND_LE)
+		snprintf(unit, sizeof unit, "%s",
+		         ind->type == HG_IND_PROPORTION && ind->per == 100 ? "points" : "");
 	const char *word =
 	    ind->type == HG_IND_LE ? (d < 0 ? "shorter" : "longer") : (d < 0 ? "lower" : "higher");
 	snprintf(buf, size, "%s%s%s %s", v, unit[0] && unit[0] != '%' ? " " : "", unit, word);
+}
+
+void hg_label_diff_ci(const hg_indicator *ind, double lo, double hi, char *buf, size_t size)
+{
+	if (!isfinite(lo) || !isfinite(hi)) {
+		buf[0] = 0;
+		return;
+	}
+	char a[96], b[96], v[32];
+	if (lo * hi > 0) { /* one side of zero: "9.1 to 14.5 lower" */
+		hg_fmt_value(fmin(fabs(lo), fabs(hi)), v, sizeof v);
+		hg_label_diff(ind, lo > 0 ? fmax(lo, hi) : fmin(lo, hi), 1, b, sizeof b);
+		snprintf(buf, size, "95%% CI %s to %s", v, b);
+		return;
+	}
+	hg_label_diff(ind, lo, 1, a, sizeof a);
+	hg_label_diff(ind, hi, 1, b, sizeof b);
+	snprintf(buf, size, "95%% CI %s to %s", a, b);
 }
 
 void hg_label_gap(const hg_indicator *ind, double gap, int deciles, char *buf, size_t size)
 {
 	char d[128];
 	const char *group = deciles ? "tenth" : "fifth";
-	hg_label_diff(ind, gap, d, sizeof d);
+	hg_label_diff(ind, gap, 0, d, sizeof d);
 	if (!isfinite(gap))
 		snprintf(buf, size, "gap not available");
 	else if (fabs(gap) < 0.05)
@@ -248,7 +294,7 @@ void hg_label_sii(const hg_indicator *ind, double sii, char *buf, size_t size)
 {
 	char d[128];
 	double shown = hg_label_sii_shown(sii);
-	hg_label_diff(ind, shown, d, sizeof d);
+	hg_label_diff(ind, shown, 0, d, sizeof d);
 	if (!isfinite(sii))
 		snprintf(buf, size, "slope index not available");
 	else if (fabs(shown) < 0.05)
@@ -311,6 +357,33 @@ const char *hg_label_point_type(int point_type)
 	default:
 		return "common cause";
 	}
+}
+
+int hg_label_mirror_variation(int v)
+{
+	switch (v) {
+	case HG_SPC_VAR_IMPROVEMENT_HIGH:
+		return HG_SPC_VAR_IMPROVEMENT_LOW;
+	case HG_SPC_VAR_IMPROVEMENT_LOW:
+		return HG_SPC_VAR_IMPROVEMENT_HIGH;
+	case HG_SPC_VAR_CONCERN_HIGH:
+		return HG_SPC_VAR_CONCERN_LOW;
+	case HG_SPC_VAR_CONCERN_LOW:
+		return HG_SPC_VAR_CONCERN_HIGH;
+	case HG_SPC_VAR_NEUTRAL_HIGH:
+		return HG_SPC_VAR_NEUTRAL_LOW;
+	case HG_SPC_VAR_NEUTRAL_LOW:
+		return HG_SPC_VAR_NEUTRAL_HIGH;
+	default:
+		return v;
+	}
+}
+
+int hg_label_mirror_point_type(int pt)
+{
+	return pt == HG_SPC_PT_NEUTRAL_HIGH  ? HG_SPC_PT_NEUTRAL_LOW
+	       : pt == HG_SPC_PT_NEUTRAL_LOW ? HG_SPC_PT_NEUTRAL_HIGH
+	                                     : pt;
 }
 
 const char *hg_label_comparison(const char *code)

@@ -38,6 +38,9 @@ void hg_label_category(const char *breakdown, const char *cat, char *buf, size_t
 void hg_label_unit(const hg_indicator *ind, char *buf, size_t size);
 /* An axis or column: "% of people", "Per 1,000 people per year", "Life expectancy (years)". */
 void hg_label_axis(const hg_indicator *ind, char *buf, size_t size);
+/* What is measured, with its unit: "Proportion (% of people)", "Directly standardised
+ * rate (per 100,000 per year, age-standardised)", "Life expectancy at birth (years)". */
+void hg_label_measure(const hg_indicator *ind, char *buf, size_t size);
 /* The unit of a difference of two values: "percentage points" for percentages, else the
  * unit. */
 void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size);
@@ -54,8 +57,12 @@ int hg_label_judge(int change_sign, int polarity);
 /* The SII as shown: most deprived end minus least deprived end (= -SII of phe_sii). */
 double hg_label_sii_shown(double sii);
 /* "11.8 percentage points lower", "2.3 years shorter", "about the same" (|d| < 0.05),
- * "not available" (NaN): a difference d = group - reference in words, without who. */
-void hg_label_diff(const hg_indicator *ind, double d, char *buf, size_t size);
+ * "not available" (NaN): a difference d = group - reference in words, without who.
+ * brief: "11.8 points lower", "663.5 higher" (the unit shown elsewhere, years kept). */
+void hg_label_diff(const hg_indicator *ind, double d, int brief, char *buf, size_t size);
+/* A 95% CI of a difference in words: "95% CI 9.1 to 14.5 lower", "95% CI 2.0 lower to 3.1
+ * higher" (units as hg_label_diff's brief form); "" when either limit is missing. */
+void hg_label_diff_ci(const hg_indicator *ind, double lo, double hi, char *buf, size_t size);
 /* "most deprived fifth 11.8 percentage points lower than the least deprived fifth": the
  * Q1 minus Q5 (or decile 1 minus 10: deciles) gap in words. */
 void hg_label_gap(const hg_indicator *ind, double gap, int deciles, char *buf, size_t size);
@@ -69,6 +76,10 @@ void hg_label_sii(const hg_indicator *ind, double sii, char *buf, size_t size);
 const char *hg_label_variation(int variation);   /* "Special cause: improvement (higher)" */
 const char *hg_label_assurance(int assurance);   /* "Consistently fails the target" */
 const char *hg_label_point_type(int point_type); /* "special cause: concern" */
+/* The icon and point type of a series drawn upside down (the SII shown as most minus least
+ * deprived): high and low swap, improvement and concern stay. */
+int hg_label_mirror_variation(int variation);
+int hg_label_mirror_point_type(int point_type);
 /* A comparison code of inequalities.csv ("better", "not_compared") in words. */
 const char *hg_label_comparison(const char *code);
 const char *hg_label_funnel_sig(int sig); /* "High: outside the 99.8% limits" */

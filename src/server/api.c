@@ -5,6 +5,7 @@
  * POST but the login needs the session's CSRF token in X-CSRF-Token; the
  * login itself needs a JSON body, which a cross-site form cannot send.
  */
+#include "report/labels.h"
 #include "server/export.h"
 #include "server/srv.h"
 #include "server/summary.h"
@@ -18,6 +19,12 @@
 static json_t *hg_jnum(double v)
 {
 	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+/* The status marking every data response carries (SYNTHETIC DATA or OFFICIAL-SENSITIVE). */
+static json_t *hg_status_json(const hg_req *q)
+{
+	return hg_data_status_json(&q->res->status);
 }
 
 static int hg_is(const hg_req *q, const char *method, const char *path)
@@ -96,15 +103,16 @@ static json_t *hg_summary_json(const hg_ind_summary *s)
 {
 	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_jnum(s->imd_unknown_pct),
 	                      "ethnicity_not_stated_pct", hg_jnum(s->eth_not_stated_pct));
-	return json_pack(
-	    "{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
-	    "s:s, s:o, s:o}",
-	    "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source", s->ind->source,
-	    "note", s->ind->note, "value_type", s->value_type, "scope", s->scope, "period_end",
-	    s->period_end, "value", hg_jnum(s->value), "lower_ci95", hg_jnum(s->lo95), "upper_ci95",
-	    hg_jnum(s->hi95), "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
-	    hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction", hg_trend_name(s->trend),
-	    "completeness", c, "monitoring", hg_summary_icons(s));
+	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
+	                 "s:s, s:s, s:o, s:o}",
+	                 "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source",
+	                 s->ind->source, "note", s->ind->note, "value_type", s->value_type, "scope",
+	                 s->scope, "period_end", s->period_end, "value", hg_jnum(s->value),
+	                 "lower_ci95", hg_jnum(s->lo95), "upper_ci95", hg_jnum(s->hi95),
+	                 "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
+	                 hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction",
+	                 hg_trend_name(s->trend), "polarity", hg_polarity_name(s->polarity),
+	                 "completeness", c, "monitoring", hg_summary_icons(s));
 }
 
 static void hg_api_list(hg_req *q, hg_resp *r)
@@ -117,7 +125,8 @@ static void hg_api_list(hg_req *q, hg_resp *r)
 	}
 	hg_req_audit(q, "view", "api indicators");
 	hg_resp_json(r, 200,
-	             json_pack("{s:s, s:o}", "snapshot", q->res->snapshot, "indicators", a));
+	             json_pack("{s:s, s:o, s:o}", "snapshot", q->res->snapshot, "data_status",
+	                       hg_status_json(q), "indicators", a));
 }
 
 /* Run a query from the request's parameters; sends the error itself when it fails. */
@@ -144,9 +153,9 @@ static int hg_api_indicator_body(hg_req *q, hg_resp *r, const char *id, const ch
 	hg_pub_rows rows;
 	if (hg_api_query(q, r, id, &rows))
 		return -1;
-	json_t *j =
-	    json_pack("{s:s, s:s, s:i, s:o}", "indicator_id", id, "snapshot", q->res->snapshot,
-	              "sdc_k", q->res->sdc_k, "rows", hg_export_json(&rows));
+	json_t *j = json_pack("{s:s, s:s, s:i, s:o, s:o}", "indicator_id", id, "snapshot",
+	                      q->res->snapshot, "sdc_k", q->res->sdc_k, "data_status",
+	                      hg_status_json(q), "rows", hg_export_json(&rows));
 	hg_pub_rows_free(&rows);
 	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(j);
@@ -244,8 +253,9 @@ static void hg_api_analysis(hg_req *q, hg_resp *r, const char *id, int monitorin
 			return;
 		const hg_results *x = q->res;
 		json_t *j =
-		    json_pack("{s:s, s:s, s:i, s:s}", "indicator_id", id, "snapshot", x->snapshot,
-		              "sdc_k", x->sdc_k, "polarity", hg_polarity_name(v.polarity));
+		    json_pack("{s:s, s:s, s:i, s:s, s:o}", "indicator_id", id, "snapshot",
+		              x->snapshot, "sdc_k", x->sdc_k, "polarity",
+		              hg_polarity_name(v.polarity), "data_status", hg_status_json(q));
 		if (monitoring) {
 			json_object_set_new(j, "series", hg_api_mon_json(x, &v));
 		} else {
@@ -305,14 +315,15 @@ static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
 	if (hg_api_query(q, r, id, &rows))
 		return;
 	int xlsx = !strcmp(dot, ".xlsx");
+	const char *cols = hg_req_arg(q, "columns");
 	hg_err err = {0};
-	if (xlsx && hg_export_xlsx(&rows, q->srv->db.dir, &r->body, &err)) {
+	if (xlsx && hg_export_xlsx(q->res, &rows, q->srv->db.dir, &r->body, &err)) {
 		hg_pub_rows_free(&rows);
 		hg_resp_error(r, 500, "could not build the workbook");
 		return;
 	}
-	if (!xlsx)
-		hg_export_csv(&rows, &r->body);
+	if (!xlsx) /* for people by default; columns=codes: indicators.csv's columns */
+		hg_export_csv(q->res, &rows, cols && !strcmp(cols, "codes"), &r->body);
 	const char *bd = hg_req_arg(q, "breakdown"), *per = hg_req_arg(q, "period");
 	hg_req_audit(q, "download", "%s indicator=%.64s breakdown=%.64s period=%.16s rows=%zu",
 	             xlsx ? "xlsx" : "csv", id, bd ? bd : "", per ? per : "latest", rows.n);
@@ -325,7 +336,9 @@ static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
 static void hg_api_population(hg_req *q, hg_resp *r)
 {
 	hg_req_audit(q, "view", "api population");
-	hg_resp_json(r, 200, hg_results_population(q->res, &q->sess.user));
+	json_t *pop = hg_results_population(q->res, &q->sess.user);
+	json_object_set_new(pop, "data_status", hg_status_json(q));
+	hg_resp_json(r, 200, pop);
 }
 
 static void hg_api_meta(hg_req *q, hg_resp *r)
@@ -334,12 +347,13 @@ static void hg_api_meta(hg_req *q, hg_resp *r)
 	char rule[16];
 	snprintf(rule, sizeof rule, "k%d", x->sdc_k);
 	hg_resp_json(r, 200,
-	             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:O, s:b, s:i}", "snapshot",
-	                       x->snapshot, "manifest_hash_blake2b256", x->manifest_hash,
-	                       "pack_hash_blake2b256", x->pack_hash, "imd_version", x->imd_version,
-	                       "computed_at", x->computed_at, "disclosure_control", rule,
-	                       "compute_seconds", x->seconds, "completeness", x->completeness,
-	                       "synthetic", x->synthetic, "indicators", x->pr->ninds));
+	             json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:f, s:O, s:b, s:o, s:i}",
+	                       "snapshot", x->snapshot, "manifest_hash_blake2b256",
+	                       x->manifest_hash, "pack_hash_blake2b256", x->pack_hash,
+	                       "imd_version", x->imd_version, "computed_at", x->computed_at,
+	                       "disclosure_control", rule, "compute_seconds", x->seconds,
+	                       "completeness", x->completeness, "synthetic", x->status.synthetic,
+	                       "data_status", hg_status_json(q), "indicators", x->pr->ninds));
 }
 
 static void hg_me(hg_req *q, hg_resp *r)

@@ -1,11 +1,12 @@
 /*
- * export.c: JSON, CSV and XLSX forms of published rows.
+ * export.c: JSON, CSV and XLSX forms of published rows (export.h).
  */
 #include "server/export.h"
 
 #include "core/csv.h"
-#include "engine/rescols.h"
 #include "core/fs.h"
+#include "engine/rescols.h"
+#include "report/labels.h"
 #include "server/session.h"
 
 #include <math.h>
@@ -14,8 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
-
-#define hg_result_cols hg_result_cols
 
 static void hg_row_nums(const hg_pub_row *r, double v[7])
 {
@@ -49,68 +48,160 @@ json_t *hg_export_json(const hg_pub_rows *p)
 	return a;
 }
 
-void hg_export_csv(const hg_pub_rows *p, hg_buf *out)
+/* ---- the downloads for people ---- */
+
+#define HG_PEOPLE_NCOLS 17
+static const char *const hg_people_cols[HG_PEOPLE_NCOLS] = {
+    "Indicator",    "Indicator ID", "Period start",   "Period end",     "Breakdown",
+    "Group",        "Numerator",    "Denominator",    "Value",          "Unit",
+    "Lower 95% CI", "Upper 95% CI", "Lower 99.8% CI", "Upper 99.8% CI", "Suppressed",
+    "Note",         "Data status"};
+
+/* One row in words: labels for codes; no numbers when suppressed or not applicable. */
+typedef struct hg_people_row {
+	char bd[200], cat[200], unit[96], note[400], status[300];
+	double v[7]; /* numerator ... upper 99.8%, NaN: empty */
+	const char *text[HG_PEOPLE_NCOLS];
+} hg_people_row;
+
+static void hg_people_fill(const hg_results *res, const hg_pub_row *r, hg_people_row *x)
 {
-	hg_csv_put_row(out, hg_result_cols, HG_RESULT_NCOLS);
+	int i = hg_results_find(res, r->indicator_id);
+	int na = hg_label_not_applicable(r->suppressed, r->num, r->den, r->note);
+	hg_label_breakdown(r->breakdown, res->status.imd, x->bd, sizeof x->bd);
+	hg_label_category(r->breakdown, r->category, x->cat, sizeof x->cat);
+	x->unit[0] = 0;
+	if (i >= 0)
+		hg_label_unit(res->pr->inds[i].ind, x->unit, sizeof x->unit);
+	const char *note = r->suppressed    ? "suppressed (small numbers)"
+	                   : na && !r->note ? HG_LABEL_NOT_APPLICABLE
+	                                    : r->note;
+	hg_label_note(note, x->note, sizeof x->note);
+	hg_data_status_line(&res->status, x->status, sizeof x->status);
+	hg_row_nums(r, x->v);
+	for (int k = 0; na && k < 7; k++)
+		x->v[k] = NAN;
+	const char *t[HG_PEOPLE_NCOLS] = {r->indicator_name, r->indicator_id, r->period_start,
+	                                  r->period_end,     x->bd,           x->cat};
+	memcpy(x->text, t, sizeof t);
+	x->text[9] = x->unit;
+	x->text[14] = r->suppressed ? "yes" : "no";
+	x->text[15] = x->note;
+	x->text[16] = x->status;
+}
+
+static void hg_csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
+{
+	hg_csv_put_row(out, hg_people_cols, HG_PEOPLE_NCOLS);
+	hg_people_row *x = hg_xmalloc(sizeof *x);
 	char nums[7][48];
+	for (size_t i = 0; i < p->n; i++) {
+		hg_people_fill(res, &p->rows[i], x);
+		for (int k = 0; k < 7; k++)
+			hg_result_num(x->v[k], nums[k], sizeof nums[k]);
+		const int at[7] = {6, 7, 8, 10, 11, 12, 13};
+		for (int k = 0; k < 7; k++)
+			x->text[at[k]] = nums[k];
+		hg_csv_put_row(out, x->text, HG_PEOPLE_NCOLS);
+	}
+	free(x);
+}
+
+/* The columns and codes of indicators.csv, and the marking in a last column. */
+static void hg_csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
+{
+	const char *head[HG_RESULT_NCOLS + 1];
+	memcpy(head, hg_result_cols, sizeof(const char *) * HG_RESULT_NCOLS);
+	head[HG_RESULT_NCOLS] = "data_status";
+	hg_csv_put_row(out, head, HG_RESULT_NCOLS + 1);
+	char nums[7][48], status[300];
+	hg_data_status_line(&res->status, status, sizeof status);
 	for (size_t i = 0; i < p->n; i++) {
 		const hg_pub_row *r = &p->rows[i];
 		double v[7];
 		hg_row_nums(r, v);
 		for (int k = 0; k < 7; k++)
 			hg_result_num(v[k], nums[k], sizeof nums[k]);
-		const char *f[HG_RESULT_NCOLS] = {r->indicator_id,
-		                                  r->indicator_name,
-		                                  r->period_start,
-		                                  r->period_end,
-		                                  r->breakdown,
-		                                  r->category,
-		                                  nums[0],
-		                                  nums[1],
-		                                  nums[2],
-		                                  nums[3],
-		                                  nums[4],
-		                                  nums[5],
-		                                  nums[6],
-		                                  r->value_type,
-		                                  r->suppressed ? "true" : "false",
-		                                  r->note ? r->note : ""};
-		hg_csv_put_row(out, f, HG_RESULT_NCOLS);
+		const char *f[HG_RESULT_NCOLS + 1] = {r->indicator_id,
+		                                      r->indicator_name,
+		                                      r->period_start,
+		                                      r->period_end,
+		                                      r->breakdown,
+		                                      r->category,
+		                                      nums[0],
+		                                      nums[1],
+		                                      nums[2],
+		                                      nums[3],
+		                                      nums[4],
+		                                      nums[5],
+		                                      nums[6],
+		                                      r->value_type,
+		                                      r->suppressed ? "true" : "false",
+		                                      r->note ? r->note : "",
+		                                      status};
+		hg_csv_put_row(out, f, HG_RESULT_NCOLS + 1);
 	}
 }
 
-static void hg_xlsx_rows(lxw_worksheet *ws, const hg_pub_rows *p)
+void hg_export_csv(const hg_results *r, const hg_pub_rows *p, int codes, hg_buf *out)
 {
-	for (int k = 0; k < HG_RESULT_NCOLS; k++)
-		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
-	for (size_t i = 0; i < p->n && i < 1048575; i++) {
-		const hg_pub_row *r = &p->rows[i];
-		lxw_row_t row = (lxw_row_t)(i + 1);
-		const char *s[6] = {r->indicator_id, r->indicator_name, r->period_start,
-		                    r->period_end,   r->breakdown,      r->category};
-		for (int k = 0; k < 6; k++)
-			worksheet_write_string(ws, row, (lxw_col_t)k, s[k], NULL);
-		double v[7];
-		hg_row_nums(r, v);
+	if (codes)
+		hg_csv_codes(r, p, out);
+	else
+		hg_csv_people(r, p, out);
+}
+
+/* Row 0: the marking; row 1: the headers; then the rows, numbers as numbers. */
+static void hg_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *res,
+                         const hg_pub_rows *p)
+{
+	lxw_format *bold = workbook_add_format(wb);
+	format_set_bold(bold);
+	char line[300];
+	hg_data_status_line(&res->status, line, sizeof line);
+	worksheet_write_string(ws, 0, 0, line, bold);
+	for (int k = 0; k < HG_PEOPLE_NCOLS - 1; k++) /* the marking is row 0, not a column */
+		worksheet_write_string(ws, 1, (lxw_col_t)k, hg_people_cols[k], bold);
+	worksheet_freeze_panes(ws, 2, 0);
+	worksheet_set_column(ws, 0, 0, 40, NULL);
+	worksheet_set_column(ws, 4, 5, 28, NULL);
+	hg_people_row *x = hg_xmalloc(sizeof *x);
+	const int at[7] = {6, 7, 8, 10, 11, 12, 13};
+	for (size_t i = 0; i < p->n && i < 1048574; i++) {
+		lxw_row_t row = (lxw_row_t)(i + 2);
+		hg_people_fill(res, &p->rows[i], x);
+		for (int k = 0; k < HG_PEOPLE_NCOLS - 1; k++)
+			if (k < 6 || k == 9 || k == 14 || k == 15)
+				worksheet_write_string(ws, row, (lxw_col_t)k, x->text[k], NULL);
 		for (int k = 0; k < 7; k++)
-			if (!isnan(v[k]) && !isinf(v[k]))
-				worksheet_write_number(ws, row, (lxw_col_t)(6 + k), v[k], NULL);
-		worksheet_write_string(ws, row, 13, r->value_type, NULL);
-		worksheet_write_boolean(ws, row, 14, r->suppressed, NULL);
-		if (r->note)
-			worksheet_write_string(ws, row, 15, r->note, NULL);
+			if (isfinite(x->v[k]))
+				worksheet_write_number(ws, row, (lxw_col_t)at[k], x->v[k], NULL);
 	}
+	free(x);
 }
 
-int hg_export_xlsx(const hg_pub_rows *p, const char *tmpdir, hg_buf *out, hg_err *err)
+int hg_export_xlsx(const hg_results *r, const hg_pub_rows *p, const char *tmpdir, hg_buf *out,
+                   hg_err *err)
 {
+	static const char *const about[] = {
+	    "The sheet 'indicators' holds the rows shown in the dashboard's table for the "
+	    "indicator and period chosen.",
+	    "Counts are rounded to the nearest 5 and small counts suppressed (disclosure "
+	    "control); values and intervals are computed from the rounded counts.",
+	    "Suppressed: the value is withheld to protect privacy. Not applicable: nobody is in "
+	    "the denominator (e.g. an age group the indicator does not cover).",
+	    "Deprivation: quintile 1 and decile 1 are the most deprived neighbourhoods (English "
+	    "Indices of Deprivation).",
+	    NULL};
 	char tok[33], path[1200];
 	hg_random_hex(tok, 16);
 	snprintf(path, sizeof path, "%s/.export-%s.xlsx", tmpdir, tok);
 	lxw_workbook *wb = workbook_new(path);
 	if (!wb)
 		return hg_err_set(err, HG_EIO, "cannot create a workbook");
-	hg_xlsx_rows(workbook_add_worksheet(wb, "indicators"), p);
+	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
+	hg_xlsx_rows(wb, ws, r, p);
+	hg_data_status_xlsx(wb, ws, &r->status, about);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		unlink(path);

@@ -1,8 +1,12 @@
 /*
- * export.h: published rows as JSON, CSV and XLSX with the columns of
- * indicators.csv (indicator_id ... note). Suppressed rows have empty/null
- * numbers. Used by the API and the downloads, so what is shown is what is
- * downloaded.
+ * export.h: published rows as JSON (the API: the columns of indicators.csv),
+ * and as the CSV and XLSX downloads of the indicator page. Downloads are for
+ * people: readable headers and labels (report/labels.h), a "Data status"
+ * column (CSV) or a marking row, page header and "about" sheet (XLSX) with
+ * SYNTHETIC DATA or OFFICIAL-SENSITIVE and the area; with codes set, the CSV
+ * has the columns and codes of indicators.csv plus a data_status column.
+ * Suppressed rows have empty/null numbers; rows with nobody in the
+ * denominator have no numbers and say "not applicable" (docs/api.md).
  */
 #ifndef HG_SRV_EXPORT_H
 #define HG_SRV_EXPORT_H
@@ -13,8 +17,9 @@
 #include <jansson.h>
 
 json_t *hg_export_json(const hg_pub_rows *p);
-void hg_export_csv(const hg_pub_rows *p, hg_buf *out);
+void hg_export_csv(const hg_results *r, const hg_pub_rows *p, int codes, hg_buf *out);
 /* XLSX bytes into out, via a temporary file in tmpdir. */
-int hg_export_xlsx(const hg_pub_rows *p, const char *tmpdir, hg_buf *out, hg_err *err);
+int hg_export_xlsx(const hg_results *r, const hg_pub_rows *p, const char *tmpdir, hg_buf *out,
+                   hg_err *err);
 
 #endif

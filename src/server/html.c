@@ -3,6 +3,7 @@
  */
 #include "server/html.h"
 
+#include "report/labels.h"
 #include "report/svg.h"
 
 #include <stdio.h>
@@ -22,33 +23,6 @@ void hg_html_urlenc(hg_buf *b, const char *s)
 			hg_buf_putc(b, (char)c);
 		else
 			hg_buf_printf(b, "%%%02X", c);
-	}
-}
-
-void hg_value_unit(const hg_indicator *ind, char *buf, size_t size)
-{
-	switch (ind->type) {
-	case HG_IND_PROPORTION:
-		if (ind->per == 100)
-			snprintf(buf, size, "Per cent (%%)");
-		else
-			snprintf(buf, size, "Proportion per %g", ind->per);
-		return;
-	case HG_IND_RATE:
-		snprintf(buf, size, "Crude rate per %'.0f", ind->per);
-		return;
-	case HG_IND_DSR:
-		snprintf(buf, size, "Age-standardised rate per %'.0f", ind->per);
-		return;
-	case HG_IND_MEAN:
-		snprintf(buf, size, "Mean");
-		return;
-	case HG_IND_COUNT:
-		snprintf(buf, size, "Count (people)");
-		return;
-	default:
-		snprintf(buf, size, "Life expectancy at birth (years)");
-		return;
 	}
 }
 
@@ -94,6 +68,31 @@ static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
 	hg_buf_puts(b, "</header>");
 }
 
+/* The status marking of the results served: on every page, above the header and in the
+ * footer (docs/security.md, "Marking"). Synthetic data say what they are. */
+static void hg_html_marking(hg_buf *b, const hg_req *q, const char *cls)
+{
+	if (!q->res)
+		return;
+	const hg_data_status *s = &q->res->status;
+	hg_buf_printf(b,
+	              "<div class=\"hg-marking %s hg-marking-%s\" role=\"note\" aria-label=\"Data "
+	              "status\"><div class=\"hg-wrap\"><strong>%s</strong>",
+	              cls, s->synthetic ? "synthetic" : "official", hg_data_status_marking(s));
+	if (s->area[0]) {
+		hg_buf_puts(b, " <span class=\"hg-area\">");
+		hg_html_text(b, s->area);
+		hg_buf_puts(b, "</span>");
+	}
+	if (s->synthetic)
+		hg_buf_puts(b, " <span>These figures come from a synthetic population and describe "
+		               "no real people.</span>");
+	else
+		hg_buf_puts(b, " <span>Handle and share under your organisation's information "
+		               "governance.</span>");
+	hg_buf_puts(b, "</div></div>");
+}
+
 void hg_html_begin(hg_buf *b, const hg_req *q, const char *title, const char *active)
 {
 	hg_buf_puts(b, "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
@@ -103,11 +102,8 @@ void hg_html_begin(hg_buf *b, const hg_req *q, const char *title, const char *ac
 	hg_buf_puts(b, " - healthgap</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
 	               "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">"
 	               "<script src=\"/assets/app.js\" defer></script></head><body>");
+	hg_html_marking(b, q, "hg-marking-top");
 	hg_html_header(b, q, active);
-	if (q->res && q->res->synthetic && q->authed)
-		hg_buf_puts(b, "<div class=\"hg-banner\" role=\"note\"><div class=\"hg-wrap\">"
-		               "<strong>Synthetic data.</strong> These figures come from a "
-		               "synthetic population and describe no real people.</div></div>");
 	hg_buf_puts(b, "<main id=\"main\" class=\"hg-wrap\" tabindex=\"-1\">");
 }
 
@@ -122,7 +118,8 @@ void hg_html_end(hg_buf *b, const hg_req *q)
 		              q->res->snapshot, q->res->imd_version, q->res->computed_at,
 		              q->res->sdc_k, q->res->sdc_k);
 	}
-	hg_buf_puts(b, "<p>healthgap: offline analysis of health inequalities for Core20PLUS5. "
-	               "Official sensitive: handle and share under your organisation's "
-	               "information governance.</p></div></footer></body></html>");
+	hg_buf_puts(b, "<p>healthgap: offline analysis of health inequalities for Core20PLUS5 "
+	               "(an independent tool, not an NHS product).</p></div>");
+	hg_html_marking(b, q, "hg-marking-foot");
+	hg_buf_puts(b, "</footer></body></html>");
 }

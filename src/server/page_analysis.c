@@ -10,6 +10,7 @@
  */
 #include "lang/lang.h"
 #include "report/chart_ineq.h"
+#include "report/labels.h"
 #include "report/svg.h"
 #include "server/html.h"
 #include "server/pages.h"
@@ -52,9 +53,27 @@ static void hg_pa_judge(hg_buf *b, const hg_ineq_row *x)
 {
 	if (!x || !x->comparison[0])
 		return;
-	hg_buf_printf(b, " <span class=\"hg-tag hg-tag-%s\">", x->comparison);
-	for (const char *c = x->comparison; *c; c++)
-		hg_buf_printf(b, "%c", *c == '_' ? ' ' : *c);
+	hg_buf_puts(b, " <span class=\"hg-tag hg-tag-");
+	hg_html_text(b, x->comparison);
+	hg_buf_puts(b, "\">");
+	hg_html_text(b, hg_label_comparison(x->comparison));
+	hg_buf_puts(b, "</span>");
+}
+
+/* A difference with its CI, both in words (the value's sign is the measure's, e.g. most minus
+ * least deprived). */
+static void hg_pa_diff_words(hg_ipage *ip, hg_buf *b, double v, double lo, double hi)
+{
+	char w[160], c[200];
+	hg_label_diff(ip->ind, v, 0, w, sizeof w);
+	hg_label_diff_ci(ip->ind, lo, hi, c, sizeof c);
+	hg_buf_puts(b, "<span class=\"hg-words\">");
+	hg_html_text(b, w);
+	if (c[0]) {
+		hg_buf_puts(b, " <span class=\"hg-ci\">(");
+		hg_html_text(b, c);
+		hg_buf_puts(b, ")</span>");
+	}
 	hg_buf_puts(b, "</span>");
 }
 
@@ -83,33 +102,45 @@ static void hg_pa_sii_bars(const hg_ipage *ip, const hg_ineq_row *s, hg_pa_bars 
 	}
 }
 
-static void hg_pa_stat(hg_buf *b, const char *label, const hg_ineq_row *x)
+/* The SII and RII in the page's sign convention: most deprived end against the least. */
+static void hg_pa_sii_text(hg_ipage *ip, hg_buf *b, const hg_ineq_row *s, const hg_ineq_row *rii)
 {
-	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
-	hg_html_text(b, label);
-	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
-	hg_pa_ci(b, x);
+	char w[300];
+	hg_buf_puts(b, "<div class=\"hg-stats\" id=\"sii-figures\"><div class=\"hg-stat\"><span "
+	               "class=\"hg-stat-label\">Slope index of inequality (SII)</span><span "
+	               "class=\"hg-stat-words\">");
+	hg_label_sii(ip->ind, s->value, w, sizeof w);
+	hg_html_text(b, w);
 	hg_buf_puts(b, "</span>");
-	if (x && isfinite(x->lo998)) {
-		hg_buf_puts(b, "<span class=\"hg-stat-label\">99.8% CI ");
-		hg_page_num(b, x->lo998);
-		hg_buf_puts(b, " to ");
-		hg_page_num(b, x->hi998);
+	if (isfinite(s->value)) {
+		/* shown = -SII, so its CI is (-hi, -lo) */
+		hg_label_diff_ci(ip->ind, hg_label_sii_shown(s->hi95), hg_label_sii_shown(s->lo95),
+		                 w, sizeof w);
+		hg_buf_puts(b, "<span class=\"hg-stat-label\">");
+		hg_html_text(b, w);
 		hg_buf_puts(b, "</span>");
 	}
-	hg_buf_puts(b, "</div>");
-}
-
-static void hg_pa_sii_text(hg_buf *b, const hg_ineq_row *s, const hg_ineq_row *rii)
-{
-	hg_buf_puts(b, "<div class=\"hg-stats\" id=\"sii-figures\">");
-	hg_pa_stat(b, "Slope index of inequality (SII, 95% CI)", s);
-	hg_pa_stat(b, "Relative index of inequality (RII, 95% CI)", rii);
-	hg_buf_puts(b, "</div><p class=\"hg-note\">");
+	hg_buf_puts(b, "</div><div class=\"hg-stat\"><span class=\"hg-stat-label\">Relative index "
+	               "of inequality (RII)</span><span class=\"hg-stat-words\">");
+	if (rii && isfinite(rii->value) && rii->value > 0) {
+		char v[32], l[32], h[32];
+		hg_fmt_value(1 / rii->value, v, sizeof v);
+		hg_fmt_value(1 / rii->hi95, l, sizeof l);
+		hg_fmt_value(1 / rii->lo95, h, sizeof h);
+		hg_buf_printf(b,
+		              "most deprived end %s times the least deprived end</span><span "
+		              "class=\"hg-stat-label\">95%% CI %s to %s",
+		              v, l, h);
+	} else {
+		hg_buf_puts(b, "not available");
+	}
+	hg_buf_puts(b, "</span></div></div><p class=\"hg-note\">");
 	if (isfinite(s->value))
-		hg_buf_puts(b, "The SII is the modelled difference between the least and the most "
-		               "deprived ends of the population (positive: the value rises with "
-		               "affluence); the RII is their ratio. ");
+		hg_buf_puts(
+		    b, "The SII is the modelled difference between the two ends of the "
+		       "deprivation scale, read here as the most deprived end minus the least "
+		       "deprived end, the same way as every gap on this page; the RII is their "
+		       "ratio. Method: ");
 	hg_html_text(b, s->note);
 	hg_buf_puts(b, "</p>");
 }
@@ -125,8 +156,10 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 	hg_pa_bars d;
 	hg_pa_sii_bars(ip, s, &d);
 	int dec = !strcmp(s->breakdown, "imd_decile");
-	char title[300];
-	snprintf(title, sizeof title, "%s: gradient across IMD %s", ip->ind->name,
+	char title[300], bl[160], axis[200];
+	hg_ip_bd_label(ip, s->breakdown, bl, sizeof bl);
+	snprintf(axis, sizeof axis, "%s: 1 = most deprived", bl);
+	snprintf(title, sizeof title, "%s: gradient across deprivation %s", ip->ind->name,
 	         dec ? "deciles" : "quintiles");
 	hg_sii_chart c = {.id = "chart-sii",
 	                  .title = title,
@@ -136,8 +169,7 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 	                          "right is the slope index of inequality. The figures are given "
 	                          "beside the chart.",
 	                  .value_label = ip->unit,
-	                  .cat_label = dec ? "IMD decile (1 = most deprived)"
-	                                   : "IMD quintile (1 = most deprived)",
+	                  .cat_label = axis,
 	                  .n = d.n,
 	                  .labels = d.labels,
 	                  .value = d.val,
@@ -151,7 +183,7 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 	                  .width = 1120};
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-sii\"><h2 "
 	               "id=\"h-sii\">Gradient across deprivation</h2>");
-	hg_pa_sii_text(b, s, rii);
+	hg_pa_sii_text(ip, b, s, rii);
 	hg_buf_puts(b, "<figure>");
 	if (d.n >= 5)
 		hg_chart_sii(b, &c);
@@ -160,28 +192,51 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 
 /* ---- gaps ---- */
 
-static void hg_pa_gap_row(hg_buf *b, const char *what, const hg_ineq_row *x,
+/* A group or reference of a measure in words ("1 (most deprived)", "White"). */
+static void hg_pa_group(hg_buf *b, const char *bd, const char *cat)
+{
+	char l[200];
+	if (!cat[0]) {
+		hg_buf_puts(b, "-");
+		return;
+	}
+	hg_label_category(bd, cat, l, sizeof l);
+	hg_html_text(b, l);
+}
+
+static void hg_pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_row *x,
                           const hg_ineq_row *people)
 {
+	char note[400];
+	int ratio = !strcmp(x->measure, "gap_rel") || !strcmp(x->measure, "ratio_to_best");
+	int diff = !strcmp(x->measure, "gap_abs") || !strcmp(x->measure, "gap_to_best");
 	hg_buf_puts(b, "<tr><th scope=\"row\">");
 	hg_html_text(b, what);
-	int q = !strncmp(x->breakdown, "imd_", 4);
 	hg_buf_puts(b, "</th><td>");
-	if (q && x->category[0])
-		hg_buf_puts(b, "IMD group ");
-	hg_html_text(b, x->category[0] ? x->category : "-");
+	hg_pa_group(b, x->breakdown, x->category);
 	hg_buf_puts(b, "</td><td>");
-	if (q && x->reference[0] >= '0' && x->reference[0] <= '9')
-		hg_buf_puts(b, "IMD group ");
-	hg_html_text(b, x->reference);
+	hg_pa_group(b, x->breakdown, x->reference);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_pa_ci(b, x);
+	if (!strncmp(x->measure, "people_", 7))
+		hg_pa_people(b, x);
+	else
+		hg_pa_ci(b, x);
+	if (diff && isfinite(x->value)) {
+		hg_buf_puts(b, "<br>");
+		hg_pa_diff_words(ip, b, x->value, x->lo95, x->hi95);
+	} else if (ratio && isfinite(x->value)) {
+		char v[32];
+		hg_fmt_value(x->value, v, sizeof v);
+		hg_buf_printf(b, "<br><span class=\"hg-words\">%s times</span>", v);
+	}
 	hg_buf_puts(b, "</td><td>");
 	hg_pa_judge(b, x);
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	hg_pa_people(b, people);
 	hg_buf_puts(b, "</td><td class=\"hg-small\">");
-	hg_html_text(b, people && !isfinite(people->value) ? people->note : x->note);
+	hg_label_note(people && !isfinite(people->value) ? people->note : x->note, note,
+	              sizeof note);
+	hg_html_text(b, note);
 	hg_buf_puts(b, "</td></tr>");
 }
 
@@ -194,27 +249,30 @@ static void hg_pa_gap_rows(hg_ipage *ip, hg_buf *b)
 {
 	const hg_ineq_row *ga = hg_an_find(&ip->an, "gap_abs", NULL, NULL);
 	if (ga)
-		hg_pa_gap_row(b, "Gap, most minus least deprived", ga, hg_pa_people_of(ip, ga));
+		hg_pa_gap_row(ip, b, "Gap: most deprived fifth minus least deprived", ga,
+		              hg_pa_people_of(ip, ga));
 	const hg_ineq_row *gr = hg_an_find(&ip->an, "gap_rel", NULL, NULL);
 	if (gr)
-		hg_pa_gap_row(b, "Ratio, most to least deprived", gr, NULL);
+		hg_pa_gap_row(ip, b, "Ratio: most deprived fifth to least deprived", gr, NULL);
 	for (size_t k = 0; k < ip->an.nineq; k++) {
 		const hg_ineq_row *x = ip->an.ineq[k];
-		char what[200];
-		snprintf(what, sizeof what, "Gap to the best-off group (%s)", x->breakdown);
+		char what[300], bl[200];
+		hg_ip_bd_label(ip, x->breakdown, bl, sizeof bl);
+		snprintf(what, sizeof what, "Gap to the best-off group (%s)", bl);
 		if (!strcmp(x->measure, "gap_to_best"))
-			hg_pa_gap_row(b, what, x, hg_pa_people_of(ip, x));
+			hg_pa_gap_row(ip, b, what, x, hg_pa_people_of(ip, x));
 	}
 	for (size_t k = 0; k < ip->an.nineq; k++) {
 		const hg_ineq_row *x = ip->an.ineq[k];
 		int own = ip->q->sess.user.role == HG_ROLE_PRACTICE && x->category[0];
 		if (!strcmp(x->measure, "people_to_target") &&
 		    (own || !strcmp(x->breakdown, "All")))
-			hg_pa_gap_row(
-			    b, own ? "Your practice to reach the target" : "To reach the target", x,
-			    x);
+			hg_pa_gap_row(ip, b,
+			              own ? "Your practice to reach the target"
+			                  : "To reach the target",
+			              x, x);
 		else if (own && !strcmp(x->measure, "people_to_close_gap"))
-			hg_pa_gap_row(b, "Your practice to reach the least deprived quintile", x,
+			hg_pa_gap_row(ip, b, "Your practice to reach the least deprived fifth", x,
 			              x);
 	}
 }
@@ -238,9 +296,10 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 	               "id=\"h-gaps\">Gaps and people needed to close them</h2>");
 	hg_pa_dq(ip, b);
 	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"gap-table\">"
-	               "<caption>Gaps with 95% confidence intervals, judged with the indicator's "
-	               "polarity, and how many more people would need to meet the numerator "
-	               "(rounded to 5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
+	               "<caption>Gaps (each group minus the one it is compared with) with 95% "
+	               "confidence intervals, judged with the indicator's polarity, and how many "
+	               "more people would need to meet the numerator (rounded to "
+	               "5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
 	               "scope=\"col\">Group</th><th scope=\"col\">Compared with</th><th "
 	               "scope=\"col\" class=\"num\">Value (95% CI)</th><th scope=\"col\">"
 	               "Judgement</th><th scope=\"col\" class=\"num\">People needed</th><th "
@@ -251,13 +310,21 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 
 /* ---- SPC ---- */
 
-static void hg_pa_icon_text(hg_buf *b, int var, int ass)
+static void hg_pa_icon_text(hg_buf *b, int var, int ass, int too_few)
 {
-	const char *an = hg_spc_assurance_name(ass);
-	hg_buf_puts(b, "<p class=\"hg-note\">Latest point: variation <strong>");
-	hg_buf_puts(b, var >= 0 ? hg_spc_variation_name(var) : "not charted");
-	hg_buf_puts(b, "</strong>; assurance <strong>");
-	hg_buf_puts(b, an ? an : "no target");
+	if (too_few) {
+		hg_buf_printf(b,
+		              "<p class=\"hg-note hg-too-few\"><strong>" HG_LABEL_TOO_FEW
+		              "</strong>: a count behind at least one period is under %d or "
+		              "suppressed, so rounding to 5 would drive any signal. The values are "
+		              "shown without limits or icons.</p>",
+		              HG_SPC_MIN_EVENTS);
+		return;
+	}
+	hg_buf_puts(b, "<p class=\"hg-note\">Latest point: <strong>");
+	hg_buf_puts(b, var >= 0 ? hg_label_variation(var) : "not charted");
+	hg_buf_puts(b, "</strong>; <strong>");
+	hg_buf_puts(b, hg_label_assurance(ass));
 	hg_buf_puts(b, "</strong>.</p>");
 }
 
@@ -270,14 +337,23 @@ static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const c
 		return;
 	hg_spc_chart_pt *pts = hg_xcalloc(n, sizeof *pts);
 	char(*labels)[11] = hg_xcalloc(n, 11);
+	/* the SII is drawn as the most deprived end minus the least, like every gap shown */
+	double m = !strcmp(series, "sii") ? -1 : 1;
 	for (size_t k = 0; k < n; k++) {
 		const hg_mon_row *r = rows[k];
 		hg_date_format(ip->ind->periods[r->period].end, labels[k]);
-		pts[k] =
-		    (hg_spc_chart_pt){labels[k], r->value, r->mean, r->lpl, r->upl, r->point_type};
+		pts[k] = (hg_spc_chart_pt){labels[k],
+		                           m * r->value,
+		                           m * r->mean,
+		                           m > 0 ? r->lpl : -r->upl,
+		                           m > 0 ? r->upl : -r->lpl,
+		                           m > 0 ? r->point_type
+		                                 : hg_label_mirror_point_type(r->point_type)};
 	}
 	int var, ass;
 	hg_series_icons(rows, n, &var, &ass);
+	if (m < 0 && var >= 0)
+		var = hg_label_mirror_variation(var);
 	char id[64], title[300];
 	snprintf(id, sizeof id, "chart-spc-%s", series);
 	snprintf(title, sizeof title, "%s: %s over time (XmR chart)", ip->ind->name, what);
@@ -289,7 +365,7 @@ static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const c
 	                  .value_label = ylab,
 	                  .pts = pts,
 	                  .n = n,
-	                  .target = rows[n - 1]->target,
+	                  .target = m * rows[n - 1]->target,
 	                  .variation = var,
 	                  .assurance = ass < 0 ? 0 : ass,
 	                  .width = 560,
@@ -299,7 +375,7 @@ static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const c
 	hg_buf_puts(b, "<figcaption>");
 	hg_html_text(b, what);
 	hg_buf_puts(b, "</figcaption>");
-	hg_pa_icon_text(b, var, ass);
+	hg_pa_icon_text(b, var, ass, hg_series_too_few(rows, n));
 	hg_buf_puts(b, "</figure>");
 	free(pts);
 	free(labels);
@@ -316,11 +392,12 @@ void hg_ip_spc(hg_ipage *ip, hg_buf *b)
 	               "class=\"hg-pair\">");
 	hg_pa_spc_chart(ip, b, "value", ip->unit, "Whole area value");
 	if (sii)
-		hg_pa_spc_chart(ip, b, "sii", "Slope index of inequality",
-		                "Slope index of inequality");
+		hg_pa_spc_chart(
+		    ip, b, "sii", "SII: most minus least deprived",
+		    "Slope index of inequality: most deprived end minus least deprived");
 	else
-		hg_pa_spc_chart(ip, b, "gap_abs", "Gap Q1 minus Q5",
-		                "Gap, most minus least deprived");
+		hg_pa_spc_chart(ip, b, "gap_abs", "Gap: most minus least deprived",
+		                "Gap: most deprived fifth minus least deprived");
 	hg_buf_puts(b, "</div><p class=\"hg-note\">Making Data Count icons. Variation (left): grey "
 	               "common cause; blue improvement; orange concern; H or L for high or low. "
 	               "Assurance (right): P consistently passing the target, F consistently "
@@ -341,7 +418,7 @@ static void hg_pa_outliers(hg_ipage *ip, hg_buf *b)
 			continue;
 		hg_buf_puts(b, any++ ? "; " : "Outside the limits: ");
 		hg_html_text(b, d->practice);
-		hg_buf_printf(b, " (%s)", hg_funnel_sig_name(d->sig));
+		hg_buf_printf(b, " (%s)", hg_label_funnel_sig(d->sig));
 	}
 	if (!any)
 		hg_buf_puts(b, ip->an.ndots ? "No practice shown is outside the 95% limits."

@@ -7,66 +7,64 @@
  */
 #include "lang/lang.h"
 #include "report/chart.h"
+#include "report/labels.h"
 #include "report/svg.h"
 #include "server/html.h"
 #include "server/pages.h"
 #include "server/summary.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *hg_bd_title(const hg_breakdown *bd)
+void hg_ip_bd_label(const hg_ipage *ip, const char *breakdown, char *buf, size_t size)
 {
-	if (bd->n != 1)
-		return NULL;
-	switch (bd->kind[0]) {
-	case HG_BD_IMDQ:
-		return "IMD quintile (1 = most deprived)";
-	case HG_BD_IMDD:
-		return "IMD decile (1 = most deprived)";
-	case HG_BD_ETH:
-		return "Ethnic group";
-	case HG_BD_SEX:
-		return "Sex";
-	case HG_BD_AGEBAND:
-		return "Age band (years)";
-	case HG_BD_PRACTICE:
-		return "GP practice";
-	default:
-		return NULL;
-	}
+	hg_label_breakdown(breakdown, ip->imd, buf, size);
+}
+
+/* Breakdowns charted one bar per category: the single-dimension ones. */
+static int hg_bd_charted(const hg_breakdown *bd)
+{
+	return bd->n == 1 && bd->kind[0] != HG_BD_FLAG;
 }
 
 static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
 {
 	const hg_breakdown *d = &ip->ind->bds[bd];
-	const char *title = hg_bd_title(d);
-	if (!title)
+	if (!hg_bd_charted(d))
 		return;
+	char title[200], axis[240];
+	int ordered = d->kind[0] == HG_BD_IMDQ || d->kind[0] == HG_BD_IMDD;
+	hg_ip_bd_label(ip, d->name, title, sizeof title);
+	snprintf(axis, sizeof axis, "%s%s", title, ordered ? ": 1 = most deprived" : "");
 	size_t n = 0;
 	hg_bar *bars = hg_xcalloc(ip->rows.n + 1, sizeof *bars);
 	for (size_t k = 0; k < ip->rows.n; k++) {
 		const hg_pub_row *x = &ip->rows.rows[k];
-		if (x->bd != bd || !strcmp(x->category, "Unknown"))
+		/* Unknown is not a group to compare; nobody in the denominator: not applicable */
+		if (x->bd != bd || !strcmp(x->category, "Unknown") ||
+		    hg_label_not_applicable(x->suppressed, x->num, x->den, x->note))
 			continue;
 		bars[n++] = (hg_bar){x->category, x->value, x->lo95, x->hi95, x->suppressed};
 	}
-	char id[64], ctitle[300], desc[400];
+	char id[160], ctitle[400], desc[500];
 	snprintf(id, sizeof id, "chart-%s", d->name);
-	snprintf(ctitle, sizeof ctitle, "%s by %s", ip->ind->name, title);
+	/* "... by ethnic group", "... by GP practice": lower case unless an acronym */
+	int lower = islower((unsigned char)title[1]);
+	snprintf(ctitle, sizeof ctitle, "%s by %c%s", ip->ind->name,
+	         lower ? tolower((unsigned char)title[0]) : title[0], title + 1);
 	snprintf(desc, sizeof desc,
-	         "Bar chart of %s for each category of %s, with 95%% confidence intervals as "
-	         "whiskers and the whole area as a dashed line. The same figures are in the "
-	         "table below.",
-	         ip->unit, title);
-	int ordered = d->kind[0] == HG_BD_IMDQ || d->kind[0] == HG_BD_IMDD;
+	         "Bar chart of the value (%s) for each group, with 95%% confidence intervals as "
+	         "whiskers and the whole area as a dashed line. Groups with nobody in the "
+	         "denominator are left out. The same figures are in the table below.",
+	         ip->unit);
 	hg_bar_chart c = {.id = id,
 	                  .title = ctitle,
 	                  .desc = desc,
 	                  .value_label = ip->unit,
-	                  .cat_label = title,
+	                  .cat_label = axis,
 	                  .bars = bars,
 	                  .n = n,
 	                  .ref = ip->all_value,
@@ -75,8 +73,11 @@ static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
 	                  .vertical = ordered || d->kind[0] == HG_BD_SEX,
 	                  .width = 560,
 	                  .from_zero = 1};
-	hg_buf_printf(b, "<section class=\"hg-card\" aria-labelledby=\"h-%s\"><h2 id=\"h-%s\">",
-	              d->name, d->name);
+	hg_buf_puts(b, "<section class=\"hg-card\" aria-labelledby=\"h-");
+	hg_html_text(b, d->name);
+	hg_buf_puts(b, "\"><h2 id=\"h-");
+	hg_html_text(b, d->name);
+	hg_buf_puts(b, "\">");
 	hg_html_text(b, title);
 	hg_buf_puts(b, "</h2><figure>");
 	hg_chart_bars(b, &c);
@@ -120,8 +121,8 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 	const char *specs[3][3] = {{"all", "All", "Whole area"},
 	                           {prac ? "practice" : "imd_quintile",
 	                            prac ? ip->q->sess.user.practice : "1",
-	                            prac ? "Your practice" : "Most deprived quintile (Q1)"},
-	                           {"imd_quintile", "5", "Least deprived quintile (Q5)"}};
+	                            prac ? "Your practice" : "Most deprived fifth"},
+	                           {"imd_quintile", "5", "Least deprived fifth"}};
 	for (int k = 0; k < 3; k++) {
 		hg_ts_point *p = pts + (size_t)np * ns;
 		size_t n = hg_ip_series(ip, specs[k][0], specs[k][1], p);
@@ -137,7 +138,7 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 	                 title,
 	                 "Line chart of the value in each period with its 95% confidence "
 	                 "interval as a shaded band, for the whole area and the most and least "
-	                 "deprived quintiles.",
+	                 "deprived fifths of neighbourhoods (IMD quintiles 1 and 5).",
 	                 ip->unit,
 	                 "Period end",
 	                 se,
@@ -154,6 +155,45 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 	free(labels);
 }
 
+/* The value cell of the table: the number, or why there is none. */
+static void hg_ip_value_cell(hg_buf *b, const hg_pub_row *x)
+{
+	if (x->suppressed)
+		hg_buf_puts(b, "<span class=\"hg-na\">suppressed</span>");
+	else if (hg_label_not_applicable(x->suppressed, x->num, x->den, x->note))
+		hg_buf_puts(b, "<span class=\"hg-na\">" HG_LABEL_NOT_APPLICABLE "</span>");
+	else
+		hg_page_num(b, x->value);
+}
+
+static void hg_ip_table_row(hg_ipage *ip, hg_buf *b, const hg_pub_row *x)
+{
+	char l[200], note[400];
+	int na = hg_label_not_applicable(x->suppressed, x->num, x->den, x->note);
+	hg_ip_bd_label(ip, x->breakdown, l, sizeof l);
+	hg_buf_puts(b, "<tr><td>");
+	hg_html_text(b, l);
+	hg_buf_puts(b, "</td><th scope=\"row\">");
+	hg_label_category(x->breakdown, x->category, l, sizeof l);
+	hg_html_text(b, l);
+	hg_buf_puts(b, "</th><td class=\"num\">");
+	hg_page_count(b, na ? NAN : x->num);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_page_count(b, na ? NAN : x->den);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_ip_value_cell(b, x);
+	hg_buf_puts(b, "</td><td class=\"num\">");
+	if (!x->suppressed && isfinite(x->lo95)) {
+		hg_page_num(b, x->lo95);
+		hg_buf_puts(b, "&ndash;");
+		hg_page_num(b, x->hi95);
+	}
+	hg_buf_puts(b, "</td><td>");
+	hg_label_note(x->suppressed ? "small numbers" : x->note, note, sizeof note);
+	hg_html_text(b, note);
+	hg_buf_puts(b, "</td></tr>");
+}
+
 static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 {
 	hg_buf_printf(b,
@@ -164,33 +204,14 @@ static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table "
 	               "class=\"hg-table\" id=\"data-table\"><caption>Every figure shown on this "
 	               "page (the downloads hold exactly these rows)</caption><thead><tr><th "
-	               "scope=\"col\">Breakdown</th><th scope=\"col\">Category</th><th "
+	               "scope=\"col\">Breakdown</th><th scope=\"col\">Group</th><th "
 	               "scope=\"col\" class=\"num\">Numerator</th><th scope=\"col\" "
-	               "class=\"num\">Denominator</th><th scope=\"col\" class=\"num\">Value</th>"
-	               "<th scope=\"col\" class=\"num\">95% CI</th><th scope=\"col\">Note</th>"
-	               "</tr></thead><tbody>");
-	for (size_t k = 0; k < ip->rows.n; k++) {
-		const hg_pub_row *x = &ip->rows.rows[k];
-		hg_buf_puts(b, "<tr><td>");
-		hg_html_text(b, x->breakdown);
-		hg_buf_puts(b, "</td><th scope=\"row\">");
-		hg_html_text(b, x->category);
-		hg_buf_puts(b, "</th><td class=\"num\">");
-		hg_page_count(b, x->num);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_page_count(b, x->den);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_page_num(b, x->value);
-		hg_buf_puts(b, "</td><td class=\"num\">");
-		if (!x->suppressed) {
-			hg_page_num(b, x->lo95);
-			hg_buf_puts(b, "&ndash;");
-			hg_page_num(b, x->hi95);
-		}
-		hg_buf_puts(b, "</td><td>");
-		hg_html_text(b, x->suppressed ? "suppressed" : x->note ? x->note : "");
-		hg_buf_puts(b, "</td></tr>");
-	}
+	               "class=\"num\">Denominator</th><th scope=\"col\" class=\"num\">Value (");
+	hg_html_text(b, ip->unit);
+	hg_buf_puts(b, ")</th><th scope=\"col\" class=\"num\">95% CI</th><th scope=\"col\">Note"
+	               "</th></tr></thead><tbody>");
+	for (size_t k = 0; k < ip->rows.n; k++)
+		hg_ip_table_row(ip, b, &ip->rows.rows[k]);
 	hg_buf_puts(b, "</tbody></table></div></details></section>");
 }
 
@@ -201,11 +222,11 @@ static const char *hg_method_text(int type)
 		return "Proportion of the denominator meeting the numerator; 95% and 99.8% "
 		       "confidence intervals by the Wilson score method.";
 	case HG_IND_RATE:
-		return "Crude rate per the stated population; confidence intervals by Byar's "
-		       "method (exact for small counts).";
+		return "Crude rate per year per the stated population; confidence intervals by "
+		       "Byar's method (exact for small counts).";
 	case HG_IND_DSR:
-		return "Directly standardised rate to the 2013 European Standard Population (19 "
-		       "age bands); confidence intervals by Dobson's method.";
+		return "Directly standardised rate per year to the 2013 European Standard "
+		       "Population; confidence intervals by Dobson's method.";
 	case HG_IND_MEAN:
 		return "Mean value; confidence intervals from the t distribution.";
 	case HG_IND_COUNT:
@@ -267,24 +288,31 @@ static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
 static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
 {
 	hg_ind_summary s;
-	char ci[96], l[32], h[32];
+	char ci[96], l[32], h[32], gap[200];
 	hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
 	hg_fmt_value(s.lo95, l, sizeof l);
 	hg_fmt_value(s.hi95, h, sizeof h);
-	snprintf(ci, sizeof ci, "95%% CI %s to %s", l, h);
+	snprintf(ci, sizeof ci, "%s; 95%% CI %s to %s", ip->unit, l, h);
 	hg_buf_puts(b, "<div class=\"hg-stats hg-headline\" aria-label=\"Latest period\">");
 	hg_stat(b, strcmp(s.scope, "area") ? "Your practice, latest" : "Whole area, latest",
 	        s.value, ci);
 	if (isfinite(s.q1) || isfinite(s.q5)) {
-		hg_stat(b, "Most deprived quintile", s.q1, NULL);
-		hg_stat(b, "Least deprived quintile", s.q5, NULL);
-		hg_stat(b, "Gap (Q1 minus Q5)", s.gap, NULL);
+		hg_stat(b, "Most deprived fifth", s.q1, NULL);
+		hg_stat(b, "Least deprived fifth", s.q5, NULL);
+		hg_label_diff(ip->ind, s.gap, 1, gap, sizeof gap);
+		hg_buf_puts(b, "<div class=\"hg-stat\" id=\"headline-gap\"><span "
+		               "class=\"hg-stat-label\">Deprivation gap</span><span "
+		               "class=\"hg-stat-words\">");
+		hg_html_text(b, gap);
+		hg_buf_puts(b, "</span><span class=\"hg-stat-label\">in the most deprived fifth "
+		               "than in the least deprived fifth</span></div>");
 	}
-	hg_buf_printf(b,
-	              "<div class=\"hg-stat\"><span class=\"hg-stat-label\">Since the "
-	              "previous period</span><span class=\"hg-trend hg-trend-%d\">%s</span>"
-	              "</div></div>",
-	              s.trend, hg_trend_name(s.trend));
+	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">Since the "
+	               "previous period</span>");
+	hg_page_trend(b, s.trend, s.polarity);
+	hg_buf_puts(b, "<span class=\"hg-stat-label\">");
+	hg_page_polarity(b, s.polarity);
+	hg_buf_puts(b, "</span></div></div>");
 }
 
 static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
@@ -295,15 +323,21 @@ static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
 	hg_html_text(b, ip->ind->id);
 	hg_buf_puts(b, ": ");
 	hg_html_text(b, ip->ind->name);
-	hg_buf_printf(b, "</dd><dt>Measure</dt><dd>%s</dd><dt>Method</dt><dd>",
-	              hg_ind_type_names[ip->ind->type]);
+	char measure[200];
+	hg_label_measure(ip->ind, measure, sizeof measure);
+	hg_buf_puts(b, "</dd><dt>Measure</dt><dd>");
+	hg_html_text(b, measure);
+	hg_buf_printf(b, "</dd><dt>Polarity</dt><dd>%s</dd><dt>Method</dt><dd>",
+	              hg_label_polarity(hg_objectives_polarity(ip->q->res->obj, ip->ind->id)));
 	hg_html_text(b, hg_method_text(ip->ind->type));
 	hg_buf_puts(b, "</dd><dt>Source definition</dt><dd>");
 	hg_html_text(b, ip->ind->source ? ip->ind->source : "local definition");
 	hg_buf_puts(b, "</dd>");
 	if (ip->ind->note) {
+		char note[600];
+		hg_label_note(ip->ind->note, note, sizeof note);
 		hg_buf_puts(b, "<dt>Deviation from the source</dt><dd>");
-		hg_html_text(b, ip->ind->note);
+		hg_html_text(b, note);
 		hg_buf_puts(b, "</dd>");
 	}
 	hg_buf_printf(b,
@@ -347,7 +381,8 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 	ip.i = hg_results_find(q->res, id);
 	ip.ind = q->res->pr->inds[ip.i].ind;
 	hg_results_analysis(q->res, &q->sess.user, id, ip.period, &ip.an, &err);
-	hg_value_unit(ip.ind, ip.unit, sizeof ip.unit);
+	hg_label_axis(ip.ind, ip.unit, sizeof ip.unit);
+	ip.imd = q->res->status.imd;
 	for (size_t k = 0; k < ip.rows.n; k++)
 		if (ip.rows.rows[k].bd == 0 && !ip.rows.rows[k].suppressed)
 			ip.all_value = ip.rows.rows[k].value;

@@ -8,11 +8,13 @@
 #include "lang/lang.h"
 #include "report/chart.h"
 #include "report/chart_ineq.h"
+#include "report/labels.h"
 #include "report/svg.h"
 #include "server/html.h"
 #include "server/pages.h"
 #include "server/summary.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,46 +157,94 @@ static void hg_logout_post(hg_req *q, hg_resp *r)
 
 /* ---- overview ---- */
 
-/* Making Data Count icons in a cell (labelled for assistive technology by the svg itself). */
-static void hg_overview_icons(hg_buf *b, int var, int ass)
+/* Making Data Count icons in a cell (labelled for assistive technology by the svg itself), or
+ * why there are none. */
+static void hg_overview_icons(hg_buf *b, int var, int ass, int too_few)
 {
 	hg_buf_puts(b, "<td class=\"hg-icons-cell\">");
-	if (var < 0) {
+	if (too_few)
+		hg_buf_puts(b, "<span class=\"hg-na hg-small\">" HG_LABEL_TOO_FEW "</span></td>");
+	else if (var < 0)
 		hg_buf_puts(b, "<span class=\"hg-na\">-</span></td>");
+	else {
+		hg_chart_spc_icons(b, var, ass,
+		                   24); /* role="img" with the icons' words as its label */
+		hg_buf_puts(b, "</td>");
+	}
+}
+
+/* The polarity under the indicator's name. */
+void hg_page_polarity(hg_buf *b, int polarity)
+{
+	hg_buf_printf(b, "<span class=\"hg-polarity hg-polarity-%s\">%s</span>",
+	              polarity > 0   ? "up"
+	              : polarity < 0 ? "down"
+	                             : "none",
+	              hg_label_polarity(polarity));
+}
+
+/* A direction-of-travel badge coloured better/worse by the polarity. */
+void hg_page_trend(hg_buf *b, int trend, int polarity)
+{
+	int judge;
+	const char *w = hg_trend_words(trend, polarity, &judge);
+	hg_buf_printf(b, "<span class=\"hg-trend hg-trend-%d hg-judge-%s\">%s</span>", trend,
+	              judge > 0   ? "better"
+	              : judge < 0 ? "worse"
+	                          : "none",
+	              w);
+}
+
+static void hg_overview_gap(hg_buf *b, const hg_ind_summary *s)
+{
+	char w[160];
+	hg_buf_puts(b, "<td class=\"num hg-gap\">");
+	if (!isfinite(s->gap)) {
+		hg_buf_puts(b, "<span class=\"hg-na\">not available</span></td>");
 		return;
 	}
-	hg_chart_spc_icons(b, var, ass, 24); /* role="img" with the icons' names as its label */
-	hg_buf_puts(b, "</td>");
+	hg_label_diff(s->ind, s->gap, 1, w, sizeof w);
+	hg_buf_puts(b, "<strong>");
+	hg_html_text(b, w);
+	hg_buf_puts(b, "</strong><span class=\"hg-small\">in the most deprived fifth</span></td>");
 }
 
 static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 {
+	char unit[96];
+	hg_label_unit(s->ind, unit, sizeof unit);
 	hg_buf_puts(b, "<tr><th scope=\"row\"><a href=\"/indicators/");
 	hg_html_urlenc(b, s->ind->id);
 	hg_buf_puts(b, "\">");
 	hg_html_text(b, s->ind->name);
 	hg_buf_puts(b, "</a><span class=\"hg-id\">");
 	hg_html_text(b, s->ind->id);
-	hg_buf_printf(b, "</span></th><td class=\"hg-date\">%s</td><td class=\"num\">",
-	              s->period_end);
+	hg_buf_puts(b, "</span>");
+	hg_page_polarity(b, s->polarity);
+	hg_buf_printf(b, "</th><td class=\"hg-date\">%s</td><td class=\"num\">", s->period_end);
 	hg_page_num_ci(b, s->value, s->lo95, s->hi95);
-	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_buf_puts(b, "<span class=\"hg-small\">");
+	hg_html_text(b, unit);
+	hg_buf_puts(b, "</span></td><td class=\"num\">");
 	hg_page_num(b, s->q1);
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	hg_page_num(b, s->q5);
-	hg_buf_puts(b, "</td><td class=\"num\"><strong>");
-	hg_page_num(b, s->gap);
-	hg_buf_puts(b, "</strong></td><td class=\"hg-spark\">");
+	hg_buf_puts(b, "</td>");
+	hg_overview_gap(b, s);
+	hg_buf_puts(b, "<td class=\"hg-spark\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
-		char id[160], title[400];
+		char id[160], title[400], q1[32], q5[32], v[32];
+		hg_fmt_value(s->q1, q1, sizeof q1);
+		hg_fmt_value(s->q5, q5, sizeof q5);
+		hg_fmt_value(s->value, v, sizeof v);
 		snprintf(id, sizeof id, "gap-%s", s->ind->id);
 		snprintf(title, sizeof title,
-		         "%s: most deprived quintile %.1f, least deprived %.1f, whole area %.1f",
-		         s->ind->name, s->q1, s->q5, s->value);
+		         "%s: most deprived fifth %s, least deprived fifth %s, whole area %s",
+		         s->ind->name, q1, q5, v);
 		hg_dumbbell_chart c = {
 		    id,
 		    title,
-		    "Dark dot: most deprived quintile; light dot: least deprived; "
+		    "Dark dot: most deprived fifth; light dot: least deprived fifth; "
 		    "vertical tick: whole area.",
 		    s->q1,
 		    s->q5,
@@ -203,10 +253,15 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 		    0};
 		hg_chart_dumbbell(b, &c);
 	}
-	hg_buf_printf(b, "</td><td><span class=\"hg-trend hg-trend-%d\">%s</span></td>", s->trend,
-	              hg_trend_name(s->trend));
-	hg_overview_icons(b, s->var, s->ass);
-	hg_overview_icons(b, s->gap_var, s->gap_ass);
+	hg_buf_puts(b, "</td><td>");
+	hg_page_trend(b, s->trend, s->polarity);
+	hg_buf_puts(b, "</td>");
+	hg_overview_icons(b, s->var, s->ass, s->too_few);
+	/* the SII is shown as most minus least deprived everywhere: its icon's high/low flips */
+	int gv = s->gap_series && !strcmp(s->gap_series, "sii") && s->gap_var >= 0
+	             ? hg_label_mirror_variation(s->gap_var)
+	             : s->gap_var;
+	hg_overview_icons(b, gv, s->gap_ass, s->gap_too_few);
 	/* one column, two lines: keeps the table within a laptop screen */
 	hg_buf_puts(b, "<td class=\"num\">");
 	hg_page_pct(b, s->imd_unknown_pct);
@@ -215,49 +270,82 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td></tr>");
 }
 
+/* The size of a gap for sorting across units: relative to the whole area's value. */
+static double hg_gap_size(const hg_ind_summary *s)
+{
+	double v = fabs(s->gap) / fabs(s->value);
+	return isfinite(v) ? v : isfinite(s->gap) ? fabs(s->gap) * 1e-9 : -1;
+}
+
+static int hg_by_gap(const void *a, const void *b)
+{
+	double x = hg_gap_size(a), y = hg_gap_size(b);
+	return x < y ? 1 : x > y ? -1 : 0;
+}
+
+static void hg_overview_head(hg_buf *b, int sorted)
+{
+	hg_buf_printf(
+	    b,
+	    "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"overview\">"
+	    "<caption>Latest value, deprivation gap and data completeness by indicator%s"
+	    "</caption><thead><tr><th scope=\"col\">Indicator</th>"
+	    "<th scope=\"col\">Period end</th><th scope=\"col\" class=\"num\">Value "
+	    "(95%% CI)</th><th scope=\"col\" class=\"num\">Most deprived fifth</th>"
+	    "<th scope=\"col\" class=\"num\">Least deprived fifth</th><th scope=\"col\" "
+	    "class=\"num\" id=\"gap-col\"%s>Deprivation gap<br><a href=\"%s\" id=\"sort-gap\">%s"
+	    "</a></th><th scope=\"col\"><span class=\"hg-key hg-key-q1\"></span>Most "
+	    "<span class=\"hg-key hg-key-q5\"></span>least <span class=\"hg-key "
+	    "hg-key-area\"></span>area</th><th scope=\"col\">Since the previous period</th><th "
+	    "scope=\"col\">Value trend (SPC)</th><th scope=\"col\">Gap trend (SPC)</th><th "
+	    "scope=\"col\" class=\"num\">IMD unknown /<br>ethnicity not stated</th>"
+	    "</tr></thead><tbody>",
+	    sorted ? ", largest deprivation gap first" : "",
+	    sorted ? " aria-sort=\"descending\"" : "", sorted ? "/" : "/?sort=gap",
+	    sorted ? "Back to indicator order" : "Sort by gap size");
+}
+
 static void hg_overview(hg_req *q, hg_resp *r)
 {
 	hg_buf *b = &r->body;
+	const char *sort = hg_req_arg(q, "sort");
+	int sorted = sort && !strcmp(sort, "gap");
 	hg_html_begin(b, q, "Overview", "overview");
 	hg_buf_printf(b,
 	              "<h1>Health inequalities overview</h1><p class=\"hg-lede\">%d Core20PLUS5 "
-	              "indicators, latest period. The gap compares the most deprived fifth of "
-	              "neighbourhoods (IMD quintile 1) with the least deprived (quintile 5). "
-	              "Direction compares the latest value with the previous period (95%% "
-	              "confidence intervals not overlapping).</p>",
+	              "indicators, latest period. The deprivation gap is the most deprived fifth "
+	              "of neighbourhoods (IMD quintile 1) compared with the least deprived fifth "
+	              "(quintile 5), in words; sorted by gap size, the largest gaps relative to "
+	              "the whole area's value come first. The direction compares the latest value "
+	              "with the previous period (95%% confidence intervals not overlapping), "
+	              "better or worse by the indicator's polarity.</p>",
 	              q->res->pr->ninds);
 	if (q->sess.user.role == HG_ROLE_PRACTICE) {
 		hg_buf_puts(b, "<p class=\"hg-note\">Values are for your practice, ");
 		hg_html_text(b, q->sess.user.practice);
 		hg_buf_puts(b, ", only.</p>");
 	}
-	hg_buf_puts(b,
-	            "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"overview\">"
-	            "<caption>Latest value, deprivation gap and data completeness by "
-	            "indicator</caption><thead><tr><th scope=\"col\">Indicator</th>"
-	            "<th scope=\"col\">Period end</th><th scope=\"col\" class=\"num\">Value "
-	            "(95% CI)</th><th scope=\"col\" class=\"num\">Most deprived (Q1)</th>"
-	            "<th scope=\"col\" class=\"num\">Least deprived (Q5)</th><th "
-	            "scope=\"col\" class=\"num\">Gap (Q1&minus;Q5)</th><th scope=\"col\">"
-	            "<span class=\"hg-key hg-key-q1\"></span>Q1 <span class=\"hg-key "
-	            "hg-key-q5\"></span>Q5 <span class=\"hg-key hg-key-area\"></span>area</th><th "
-	            "scope=\"col\">Direction</th><th scope=\"col\">Trend (SPC)</th><th "
-	            "scope=\"col\">Gap trend (SPC)</th><th scope=\"col\" class=\"num\">IMD "
-	            "unknown /<br>ethnicity not stated</th>"
-	            "</tr></thead><tbody>");
-	for (int i = 0; i < q->res->pr->ninds; i++) {
-		hg_ind_summary s;
-		hg_summarise(q->res, &q->sess.user, i, &s);
-		hg_overview_row(b, &s);
-	}
-	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Trend: Making Data Count icons "
-	               "of the whole area's value over its periods; gap trend: of the slope "
-	               "index of inequality (or the Q1&minus;Q5 gap), where improvement means the "
-	               "gap narrowing. Variation (left): grey common cause, blue improvement, "
-	               "orange concern; assurance (right): P passing the target, F failing, ? hit "
-	               "and miss.</p>");
+	int n = q->res->pr->ninds;
+	hg_ind_summary *s = hg_xcalloc((size_t)n + 1, sizeof *s);
+	for (int i = 0; i < n; i++)
+		hg_summarise(q->res, &q->sess.user, i, &s[i]);
+	if (sorted)
+		qsort(s, (size_t)n, sizeof *s, hg_by_gap);
+	hg_overview_head(b, sorted);
+	for (int i = 0; i < n; i++)
+		hg_overview_row(b, &s[i]);
+	free(s);
+	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Value trend: Making Data Count "
+	               "icons of the whole area's value over its periods; gap trend: of the slope "
+	               "index of inequality (or the gap between the most and least deprived "
+	               "fifths), where improvement means the gap narrowing. Variation (left): grey "
+	               "common cause, blue improvement, orange concern; assurance (right): P "
+	               "consistently passes the target, F consistently fails, ? hit and miss. "
+	               "Where any count behind a series is under 10 or suppressed, rounding "
+	               "would drive its signals: it shows &ldquo;" HG_LABEL_TOO_FEW
+	               "&rdquo; instead.</p>");
 	hg_html_end(b, q);
-	hg_req_audit(q, "view", "page overview");
+	hg_req_audit(q, "view", "page overview%s", sorted ? " sort=gap" : "");
 	hg_page_ok(r, 200);
 }
 
@@ -298,7 +386,8 @@ static void hg_pop_pyramids(hg_buf *b, json_t *pop)
 		    json_string_value(json_object_get(json_array_get(pyrs, i), "quintile"));
 		char id[32], title[96];
 		snprintf(id, sizeof id, "pyr-%s", q);
-		snprintf(title, sizeof title, "%s%s", strcmp(q, "All") ? "IMD quintile " : "",
+		snprintf(title, sizeof title, "%s%s",
+		         strcmp(q, "All") ? "Deprivation quintile " : "",
 		         strcmp(q, "All") ? q : "Whole population");
 		if (!strcmp(q, "1") || !strcmp(q, "5"))
 			strcat(title, !strcmp(q, "1") ? " (most deprived)" : " (least deprived)");
@@ -394,7 +483,12 @@ static void hg_population(hg_req *q, hg_resp *r)
 	              json_string_value(json_object_get(pop, "as_at")),
 	              q->sess.user.role == HG_ROLE_PRACTICE ? " (your practice)" : "");
 	if (json_object_get(pop, "pyramids")) {
-		hg_buf_puts(b, "<h2>Age and sex by deprivation quintile</h2>");
+		char bl[160];
+		hg_label_breakdown("imd_quintile", q->res->status.imd, bl, sizeof bl);
+		hg_buf_puts(b, "<h2>Age and sex by ");
+		bl[0] = (char)tolower((unsigned char)bl[0]);
+		hg_html_text(b, bl);
+		hg_buf_puts(b, "</h2>");
 		hg_pop_pyramids(b, pop);
 		hg_buf_puts(b, "<div class=\"hg-grid\">");
 		hg_pop_eth(b, pop);
@@ -434,8 +528,9 @@ static void hg_methods(hg_req *q, hg_resp *r)
 	hg_dl_item(b, "Indicator pack hash (BLAKE2b-256)", x->pack_hash);
 	hg_dl_item(b, "Deprivation index", x->imd_version);
 	hg_dl_item(b, "Results computed", x->computed_at);
-	hg_dl_item(b, "Data",
-	           x->synthetic ? "synthetic population (not real people)" : "extract as ingested");
+	char line[300];
+	hg_data_status_line(&x->status, line, sizeof line);
+	hg_dl_item(b, "Data status", line);
 	hg_buf_puts(b, "</dl></section><section class=\"hg-card\"><h2>Disclosure control</h2>");
 	snprintf(k, sizeof k, "Rule k%d", x->sdc_k);
 	hg_buf_printf(b,
@@ -459,9 +554,17 @@ static void hg_methods(hg_req *q, hg_resp *r)
 		hg_html_text(b, ind->name);
 		hg_buf_puts(b, "</dt><dd>");
 		hg_html_text(b, ind->source ? ind->source : "local definition");
+		char txt[600];
+		hg_label_measure(ind, txt, sizeof txt);
+		hg_buf_puts(b, ". <em>Measure:</em> ");
+		hg_html_text(b, txt);
+		hg_buf_puts(b, "; ");
+		hg_html_text(b, hg_label_polarity(hg_objectives_polarity(x->obj, ind->id)));
+		hg_buf_puts(b, ".");
 		if (ind->note) {
-			hg_buf_puts(b, ". <em>Note:</em> ");
-			hg_html_text(b, ind->note);
+			hg_label_note(ind->note, txt, sizeof txt);
+			hg_buf_puts(b, " <em>Note:</em> ");
+			hg_html_text(b, txt);
 		}
 		hg_buf_puts(b, "</dd>");
 	}

@@ -20,6 +20,10 @@ void hg_page_count(hg_buf *b, double v);
 void hg_page_pct(hg_buf *b, double v);
 /* A value with its CI in a smaller span. */
 void hg_page_num_ci(hg_buf *b, double v, double lo, double hi);
+/* "Higher is better" (the objectives' polarity) as a small label. */
+void hg_page_polarity(hg_buf *b, int polarity);
+/* The direction of travel (summary.h HG_TREND_*) as a badge coloured better/worse. */
+void hg_page_trend(hg_buf *b, int trend, int polarity);
 
 /* The indicator page being built. */
 typedef struct hg_ipage {
@@ -28,13 +32,17 @@ typedef struct hg_ipage {
 	int i;            /* indicator index in q->res */
 	hg_pub_rows rows; /* every row the page shows (the period chosen, the role's breakdowns) */
 	const char *period; /* the period parameter, NULL for the latest */
-	char unit[96];      /* value axis label with units */
+	char unit[96];      /* value axis label with units (report/labels.h) */
+	const char *imd;    /* the store's IMD version, for breakdown labels */
 	double all_value;   /* the whole area's value, NaN if suppressed */
 	hg_an_view an;      /* the analysis of the period chosen, as the role may see it */
 } hg_ipage;
 
 /* One section of the indicator page: appends a card to b. */
 typedef void (*hg_ip_section)(hg_ipage *ip, hg_buf *b);
+
+/* A breakdown's or category's label (report/labels.h) for this page. */
+void hg_ip_bd_label(const hg_ipage *ip, const char *breakdown, char *buf, size_t size);
 
 /* page_analysis.c: SII chart, gap table, SPC charts with icons, practice funnel plot. */
 void hg_ip_sii(hg_ipage *ip, hg_buf *b);

@@ -87,7 +87,7 @@ static void hg_results_index(hg_results *r)
 	}
 }
 
-static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs)
+static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs, const char *area)
 {
 	snprintf(r->snapshot, sizeof r->snapshot, "%s", r->st.snapshot);
 	snprintf(r->manifest_hash, sizeof r->manifest_hash, "%s", r->st.manifest_hash);
@@ -102,8 +102,7 @@ static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs)
 	json_t *c = m ? json_object_get(m, "completeness") : NULL;
 	r->completeness = c ? json_deep_copy(c) : json_object();
 	/* ingest records synthetic reference data (healthgap synth) under imd.synthetic */
-	json_t *syn = m ? json_object_get(json_object_get(m, "imd"), "synthetic") : NULL;
-	r->synthetic = syn && json_is_true(syn);
+	hg_data_status_from_manifest(m, area, &r->status);
 }
 
 /* Where each indicator's measure rows (by period) and series rows start. */
@@ -147,7 +146,7 @@ static int hg_results_analyse(hg_results *r, const hg_objectives *obj, hg_err *e
 }
 
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, const hg_objectives *obj, hg_err *err)
+                    int threads, const hg_objectives *obj, const char *area_name, hg_err *err)
 {
 	if (sdc_k < 5)
 		return hg_err_set(err, HG_EUSAGE, "the server always applies disclosure control");
@@ -176,7 +175,8 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	hg_results_meta(r, pk,
-	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	                area_name);
 	*out = r;
 	return 0;
 }

@@ -23,6 +23,7 @@
 
 #include "engine/analysis.h"
 #include "engine/engine.h"
+#include "report/labels.h"
 #include "server/auth.h"
 #include "server/respcache.h"
 #include "store/store.h"
@@ -49,9 +50,9 @@ typedef struct hg_results {
 	char snapshot[64], manifest_hash[65], computed_at[32], imd_version[32];
 	char pack_hash[65];
 	double seconds;
-	json_t *completeness; /* the manifest's completeness object */
-	int synthetic;
-	hg_respcache cache; /* serialised API responses of these results */
+	json_t *completeness;  /* the manifest's completeness object */
+	hg_data_status status; /* SYNTHETIC DATA or OFFICIAL-SENSITIVE, the area: on every output */
+	hg_respcache cache;    /* serialised API responses of these results */
 	/* the inequality and monitoring analysis of t (engine/analysis.h, as `healthgap run`) */
 	const hg_indicator **inds; /* pr's indicators, in order */
 	const hg_objectives *obj;  /* the server's (outlives the results); may be empty */
@@ -61,9 +62,10 @@ typedef struct hg_results {
 } hg_results;
 
 /* Compute the results of pack over the store's current snapshot, and their analysis with
- * the objectives obj (kept by pointer: it must outlive the results). */
+ * the objectives obj (kept by pointer: it must outlive the results); area_name (NULL: the
+ * store's) names the area in the status marking. */
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, const hg_objectives *obj, hg_err *err);
+                    int threads, const hg_objectives *obj, const char *area_name, hg_err *err);
 void hg_results_free(hg_results *r);
 
 /* The published form of a row (no raw counts). */

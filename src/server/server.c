@@ -104,7 +104,7 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 	if (hg_db_open(&s->db, o->data_dir, err))
 		return -1;
 	if (hg_results_load(&s->res, s->pk, o->store, s->o.sdc_k, s->o.engine_threads, &s->obj,
-	                    err))
+	                    s->o.area_name, err))
 		return -1;
 	if (hg_http_start(s, err))
 		return -1;
@@ -132,7 +132,8 @@ int hg_server_poll(hg_srv *s, hg_err *err)
 	if (!strcmp(name, s->res->snapshot))
 		return 0;
 	hg_results *nr = NULL;
-	if (hg_results_load(&nr, s->pk, s->o.store, s->o.sdc_k, s->o.engine_threads, &s->obj, err))
+	if (hg_results_load(&nr, s->pk, s->o.store, s->o.sdc_k, s->o.engine_threads, &s->obj,
+	                    s->o.area_name, err))
 		return -1;
 	pthread_rwlock_wrlock(&s->lock);
 	hg_results *old = s->res;

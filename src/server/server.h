@@ -11,6 +11,7 @@
 typedef struct hg_server_opts {
 	const char *store, *pack, *data_dir;
 	const char *objectives; /* NULL: objectives.csv beside the pack, if any */
+	const char *area_name;  /* NULL: the name ingest recorded in the store, if any */
 	const char *bind;       /* IPv4 or IPv6 literal; default 127.0.0.1 */
 	int port;               /* 0 = any free port (see hg_server_port) */
 	const char *tls_cert, *tls_key;

@@ -3,6 +3,8 @@
  */
 #include "server/summary.h"
 
+#include "report/labels.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +14,18 @@ const char *hg_trend_name(int t)
 	static const char *const names[] = {"not enough data", "increasing", "decreasing",
 	                                    "no significant change"};
 	return t >= 0 && t <= 3 ? names[t] : names[0];
+}
+
+const char *hg_trend_words(int t, int polarity, int *judge)
+{
+	static const char *const words[][3] = {
+	    {"Not enough data", "Not enough data", "Not enough data"},
+	    {"Increasing (worse)", "Increasing", "Increasing (better)"},
+	    {"Decreasing (worse)", "Decreasing", "Decreasing (better)"},
+	    {"No significant change", "No significant change", "No significant change"}};
+	int sign = t == HG_TREND_UP ? 1 : t == HG_TREND_DOWN ? -1 : 0;
+	*judge = hg_label_judge(sign, polarity);
+	return words[t >= 0 && t <= 3 ? t : 0][*judge + 1];
 }
 
 static const hg_pub_row *hg_find_cat(const hg_pub_rows *p, const char *cat)
@@ -78,6 +92,11 @@ int hg_series_icons(const hg_mon_row *const *rows, size_t n, int *var, int *ass)
 	return 1;
 }
 
+int hg_series_too_few(const hg_mon_row *const *rows, size_t n)
+{
+	return n && rows[n - 1]->too_few;
+}
+
 /* Icons of the value series and of the SII (else gap) series the user may see. */
 static void hg_sum_icons(const hg_results *r, const hg_user *u, hg_ind_summary *s)
 {
@@ -89,12 +108,17 @@ static void hg_sum_icons(const hg_results *r, const hg_user *u, hg_ind_summary *
 	size_t n;
 	const hg_mon_row *const *rows = hg_an_series(&v, "value", &n);
 	hg_series_icons(rows, n, &s->var, &s->ass);
+	s->too_few = hg_series_too_few(rows, n);
 	const char *names[2] = {"sii", "gap_abs"};
+	int seen = 0, few = 0;
 	for (int k = 0; k < 2 && !s->gap_series; k++) {
 		rows = hg_an_series(&v, names[k], &n);
+		seen += rows != NULL;
+		few += hg_series_too_few(rows, n);
 		if (hg_series_icons(rows, n, &s->gap_var, &s->gap_ass))
 			s->gap_series = names[k];
 	}
+	s->gap_too_few = !s->gap_series && seen && few == seen;
 	hg_an_view_free(&v);
 }
 
@@ -104,6 +128,7 @@ void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *
 	s->ind = r->pr->inds[i].ind;
 	s->nperiods = s->ind->nperiods;
 	hg_value_type(s->ind, s->value_type, sizeof s->value_type);
+	s->polarity = hg_objectives_polarity(r->obj, s->ind->id);
 	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
 	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
 	hg_sum_headline(r, u, s);

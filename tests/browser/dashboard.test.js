@@ -1,7 +1,11 @@
 // dashboard.test.js: the dashboard in a real browser (Debian chromium driven
 // by playwright-core). Run by tests/e2e/browser.sh with HG_URL (a running
-// server with the users of tests/e2e/lib/server.sh) and SHOTS (where the
-// screenshots go). Exits non-zero with a message on the first failure.
+// server with the users of tests/e2e/lib/server.sh, synthetic reference data,
+// HYP lower-is-better, area "NHS Test ICB") and SHOTS (where the screenshots
+// go). Every page is read as a person would: no raw identifier in its text,
+// its aria-labels or its charts' titles, and the status marking at its top
+// and bottom; pages are also checked at 390 px. Exits non-zero with a message
+// on the first failure.
 "use strict";
 const { chromium } = require("playwright-core");
 const fs = require("fs");
@@ -13,6 +17,56 @@ const problems = [];
 
 function check(cond, msg) {
 	if (!cond) throw new Error(msg);
+}
+
+// Codes that must never reach a person (issue 9): SPC and assurance codes, breakdown and
+// value-type codes, polarity codes, the pack's source markers.
+const RAW = [/common_cause/, /special_cause/, /consistent_(fail|pass)/, /\binconsistent\b/,
+	/(improvement|concern|neutral)_(high|low)/, /imd_quintile/, /imd_decile/, /age_band/,
+	/proportion_percent/, /crude_rate_per/, /dsr_per_/, /life_expectancy_years/,
+	/(higher|lower)_is_better/, /not_compared/, /\[M\]/, /High \(0\.0/, /Low \(0\.0/];
+const MARKING = process.env.MARKING || "SYNTHETIC DATA";
+const AREA = process.env.AREA || "NHS Test ICB";
+
+// Everything a person reads or hears on the page: its text, every aria-label, and the titles
+// and descriptions of its charts and icons; the audit table (a verbatim record of requests,
+// for administrators) is left out.
+async function readable(page) {
+	return page.evaluate(() => {
+		const skip = document.querySelector("#audit");
+		const out = [document.title];
+		const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode())
+			if (!(skip && skip.contains(n)) && n.parentElement.closest("style,script") === null)
+				out.push(n.textContent);
+		document.querySelectorAll("[aria-label]").forEach((e) => out.push(e.getAttribute("aria-label")));
+		return out.join("\n");
+	});
+}
+
+async function readAsPerson(page, what) {
+	const text = await readable(page);
+	for (const re of RAW) {
+		const m = text.match(re);
+		check(!m, `${what}: a raw identifier reaches a person: "${m && text.substr(Math.max(0, m.index - 60), 140)}"`);
+	}
+	for (const where of [".hg-marking-top", ".hg-marking-foot"]) {
+		const t = await page.locator(where).textContent().catch(() => "");
+		check(t.includes(MARKING) && t.includes(AREA), `${what}: no "${MARKING}" marking with the area at ${where}: "${t}"`);
+	}
+}
+
+// At 390 px the page itself must not scroll sideways (wide tables scroll in their own box).
+async function narrow(browser, url, name) {
+	const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+	const page = await ctx.newPage();
+	await login(page, "ana", "analyst-password-1");
+	await page.goto(base + url);
+	const w = await page.evaluate(() => document.documentElement.scrollWidth);
+	check(w <= 391, `${url} at 390 px is ${w} px wide`);
+	await readAsPerson(page, url + " at 390 px");
+	await shot(page, name);
+	await ctx.close();
 }
 
 async function login(page, user, password) {
@@ -35,6 +89,7 @@ async function analyst(browser) {
 	await login(page, "ana", "analyst-password-1");
 
 	await shot(page, "01-overview");
+	await readAsPerson(page, "overview");
 	// keyboard: the first Tab reaches the skip link
 	await page.keyboard.press("Tab");
 	const focused = await page.evaluate(() => document.activeElement.textContent);
@@ -44,6 +99,18 @@ async function analyst(browser) {
 	// Making Data Count icons: the value's and the gap's trend
 	check(await page.locator("#overview svg.hg-icons").count() === 2, "overview lacks the SPC icons");
 	check((await page.textContent("#overview")).includes("HYP"), "overview lacks HYP");
+	// words beside numbers: the polarity, the gap in words, the direction judged by the polarity
+	const ov = await page.textContent("#overview");
+	check(ov.includes("Lower is better"), "the overview does not show the polarity");
+	check(/\d points (lower|higher)|about the same/.test(await page.textContent("#overview td.hg-gap")),
+		"the gap is not in words: " + (await page.textContent("#overview td.hg-gap")));
+	check(await page.locator("#overview .hg-trend[class*='hg-judge-']").count() === 1, "no judged direction badge");
+	// sortable by gap size, from the keyboard
+	await page.focus("#sort-gap");
+	await Promise.all([page.waitForURL(base + "/?sort=gap"), page.keyboard.press("Enter")]);
+	check(await page.getAttribute("#gap-col", "aria-sort") === "descending", "the gap column is not marked sorted");
+	await readAsPerson(page, "overview sorted by gap");
+	await page.goto(base + "/");
 
 	await page.click("#overview a[href='/indicators/HYP']");
 	await page.waitForURL(base + "/indicators/HYP");
@@ -69,8 +136,14 @@ async function analyst(browser) {
 	check(await page.locator("svg[aria-labelledby^='chart-funnel'] .hg-funnel-pt").count() === 3,
 		"the funnel plot should show the 3 practices to an analyst");
 	const gaps = await page.textContent("#gap-table");
-	check(gaps.includes("Gap, most minus least deprived") && gaps.includes("Gap to the best-off group"),
+	check(gaps.includes("Gap: most deprived fifth minus least deprived") && gaps.includes("Gap to the best-off group"),
 		"the gap table lacks the Q1-Q5 gap or the gaps to the best-off group");
+	check(/percentage points (lower|higher)|about the same/.test(gaps), "the gaps are not in words");
+	check(/most deprived fifth|about the same/.test(await page.textContent("#headline-gap")) ||
+		/points (lower|higher)/.test(await page.textContent("#headline-gap")), "the headline gap is not in words");
+	check(/most deprived end of the gradient|no gradient|not available/.test(await page.textContent("#sii-figures")),
+		"the SII is not in words");
+	await readAsPerson(page, "indicator page");
 	check(await page.locator("#gap-table tbody tr").count() >= 3, "the gap table is nearly empty");
 	check((await page.textContent("#data-quality")).includes("ethnicity not stated"), "no data quality line");
 	await shot(page, "02-indicator");
@@ -83,20 +156,28 @@ async function analyst(browser) {
 	const [dl] = await Promise.all([page.waitForEvent("download"), page.click("#download-csv")]);
 	const file = await dl.path();
 	const csv = fs.readFileSync(file, "utf8").trim().split("\n");
-	check(csv[0].startsWith("indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator"),
-		"CSV header: " + csv[0]);
+	check(csv[0].startsWith("Indicator,Indicator ID,Period start,Period end,Breakdown,Group,Numerator") &&
+		csv[0].endsWith(",Data status"), "CSV header: " + csv[0]);
+	check(csv.slice(1).every((l) => l.endsWith("," + MARKING + " - " + AREA + " - a synthetic population: no real people")),
+		"a CSV row lacks the status marking: " + csv[1]);
+	check(!RAW.some((re) => re.test(csv.join("\n"))), "a raw identifier is in the CSV for people");
 	await page.click("#h-table + details summary");
 	check(await page.locator("#data-table").isVisible(), "the table does not open");
 	const rows = await page.locator("#data-table tbody tr").count();
 	check(csv.length - 1 === rows, `CSV has ${csv.length - 1} rows, the table ${rows}`);
-	check(csv.slice(1).every((l) => l.startsWith("HYP,")), "CSV rows are not all HYP");
+	check(csv.slice(1).every((l) => /^"?Hypertension: prevalence, aged 18 and over"?,HYP,/.test(l)), "CSV rows are not all HYP");
+	// rows with nobody in the denominator (ages under 18) say so, never "suppressed" or a number
+	const young = await page.locator("#data-table tbody tr", { hasText: "0-4" }).first().textContent();
+	check(young.includes("not applicable") && !young.includes("suppressed"), "age 0-4 row: " + young);
 	fs.copyFileSync(file, path.join(shots, "HYP.csv"));
 
 	await page.click("nav a[href='/population']");
 	await page.waitForURL(base + "/population");
 	check(await page.locator("svg.hg-chart").count() >= 7, "population charts missing");
+	await readAsPerson(page, "population");
 	await shot(page, "03-population");
 	await page.click("nav a[href='/methods']");
+	await readAsPerson(page, "methods");
 	await shot(page, "04-methods");
 
 	await Promise.all([page.waitForURL(base + "/login"), page.click("text=Log out")]);
@@ -126,6 +207,7 @@ async function viewer(browser) {
 	r = await page.request.get(base + "/download/HYP.csv");
 	check(r.status() === 403, "viewer download: " + r.status());
 	check(await page.locator("nav a[href='/admin']").count() === 0, "a viewer sees the admin link");
+	await readAsPerson(page, "viewer's indicator page");
 	r = await page.request.get(base + "/admin");
 	check(r.status() === 403, "viewer admin page: " + r.status());
 	await shot(page, "06-viewer-indicator");
@@ -144,6 +226,7 @@ async function practice(browser) {
 	check(await page.locator("svg[aria-labelledby^='chart-sii']").count() === 0,
 		"a practice user sees the area's deprivation gradient");
 	check(await page.locator("svg[aria-labelledby^='chart-spc-value']").count() === 1, "a practice user lacks the SPC chart");
+	await readAsPerson(page, "practice user's indicator page");
 	await page.locator("section[aria-labelledby='h-funnel']").screenshot({ path: path.join(shots, "09-practice-funnel.png") });
 	await ctx.close();
 }
@@ -156,6 +239,7 @@ async function admin(browser) {
 	await page.waitForURL(base + "/admin");
 	const audit = await page.textContent("#audit");
 	check(audit.includes("login") && audit.includes("download"), "the audit table lacks logins or downloads");
+	await readAsPerson(page, "admin");
 	await shot(page, "07-admin");
 	await ctx.close();
 }
@@ -171,6 +255,8 @@ async function admin(browser) {
 		await viewer(browser);
 		await practice(browser);
 		await admin(browser);
+		await narrow(browser, "/", "10-overview-390");
+		await narrow(browser, "/indicators/HYP", "11-indicator-390");
 		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
 	} finally {
 		await browser.close();

@@ -2,7 +2,8 @@
 # The dashboard in a real browser: Debian chromium driven by playwright-core
 # (tests/browser). Logs in, opens the overview and an indicator, checks its
 # charts, downloads the CSV and compares it with the table, logs out; a
-# viewer cannot reach practice breakdowns. Screenshots go to
+# viewer cannot reach practice breakdowns. Every page is read for raw
+# identifiers and its SYNTHETIC DATA marking, also at 390 px. Screenshots go to
 # $BUILD/screenshots. Skips (77) when chromium or the npm package cannot be
 # installed.
 set -u
@@ -18,8 +19,12 @@ if [ ! -d "$root/tests/browser/node_modules/playwright-core" ]; then
 	(cd "$root/tests/browser" && npm install --no-audit --no-fund > /dev/null 2>&1) ||
 		{ echo "npm install playwright-core failed (offline?)"; exit 77; }
 fi
+# synthetic reference data (the marker synth writes) and a polarity for HYP
+mkdir -p ref && touch ref/SYNTHETIC
 hg_make_store
-hg_start_server
+printf 'indicator_id,target_value,target_date,gap_reduction_target,polarity\nHYP,,,0.2,lower_is_better\n' \
+	> pack/objectives.csv
+hg_start_server --area-name "NHS Test ICB"
 shots=${SCREENSHOTS:-$BUILD/screenshots}
 HG_URL=$URL SHOTS=$shots node "$root/tests/browser/dashboard.test.js" || fail "browser tests"
 hg_stop_server

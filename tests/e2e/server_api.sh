@@ -15,8 +15,10 @@ command -v sqlite3 > /dev/null || { echo "sqlite3 is not installed"; exit 77; }
 hg_make_store
 $HG serve --store store --pack pack --data-dir dd --sdc none 2> err
 [ $? = 2 ] || fail "--sdc none must be refused"
+$HG serve --store store --pack pack --data-dir dd --area-name "$(printf 'bad\tname')" 2> err
+[ $? = 2 ] && grep -q "area-name" err || fail "a control character in --area-name must be refused"
 hg_start_server --idle-timeout 3 --session-lifetime 9 --throttle-account 3 \
-	--throttle-address 6 --lockout 60 --poll 1 --conn-timeout 2
+	--throttle-address 6 --lockout 60 --poll 1 --conn-timeout 2 --area-name "NHS Test ICB"
 
 echo "== 401 without a session, with a JSON error"
 for u in /api/indicators /api/indicators/HYP /api/population /api/meta /download/HYP.csv; do
@@ -76,12 +78,41 @@ PY
 [ "$(status '/api/indicators/HYP?breakdown=nope' -b ana.jar)" = 404 ] || fail "unknown breakdown"
 [ "$(status '/api/indicators/NOPE' -b ana.jar)" = 404 ] || fail "unknown indicator"
 [ "$(status '/api/indicators/HYP?period=1999-01-01' -b ana.jar)" = 404 ] || fail "unknown period"
+# downloads for people: readable headers and groups, every row marked with the data's status
+# (this store's reference data are not synthetic, and serve names the area)
 [ "$(status '/download/HYP.csv?breakdown=imd_quintile' -b ana.jar)" = 200 ] || fail "csv download"
-head -1 body | grep -q "^indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator" ||
+head -1 body | grep -q "^Indicator,Indicator ID,Period start,Period end,Breakdown,Group,Numerator" ||
 	fail "csv header: $(head -1 body)"
 [ "$(wc -l < body)" = 7 ] || fail "csv rows: $(cat body)"
+python3 - << 'PY' || fail "csv for people: $(head -3 body)"
+import csv
+rows = list(csv.DictReader(open("body")))
+assert all(r["Data status"] == "OFFICIAL-SENSITIVE - NHS Test ICB" for r in rows), rows[0]
+assert {r["Breakdown"] for r in rows} == {"Deprivation quintile (IMD 2019)"}, rows[0]
+groups = {r["Group"] for r in rows}
+assert "1 (most deprived)" in groups and "5 (least deprived)" in groups, groups
+assert all(r["Unit"] == "% of people" for r in rows), rows[0]
+assert not any("imd_quintile" in v or "proportion_percent" in v for r in rows for v in r.values())
+PY
+[ "$(status '/download/HYP.csv?breakdown=imd_quintile&columns=codes' -b ana.jar)" = 200 ] ||
+	fail "csv download with codes"
+head -1 body | grep -q "^indicator_id,indicator_name,period_start,period_end,breakdown,category,numerator.*,note,data_status$" ||
+	fail "csv codes header: $(head -1 body)"
+grep -q ",imd_quintile,1,.*,OFFICIAL-SENSITIVE - NHS Test ICB$" body || fail "csv codes rows: $(head -3 body)"
 [ "$(status '/download/HYP.xlsx' -b ana.jar)" = 200 ] || fail "xlsx download"
 head -c 2 body | grep -q PK || fail "xlsx is not a zip"
+python3 - << 'PY' || fail "xlsx marking"
+import zipfile
+z = zipfile.ZipFile("body")
+strings = z.read("xl/sharedStrings.xml").decode()
+assert "OFFICIAL-SENSITIVE - NHS Test ICB" in strings, "no marking in the workbook"
+assert "Deprivation quintile (IMD 2019)" in strings and "imd_quintile" not in strings
+assert "OFFICIAL-SENSITIVE" in z.read("xl/worksheets/sheet1.xml").decode(), "no page header"
+assert len([n for n in z.namelist() if n.startswith("xl/worksheets/sheet")]) == 2, "no about sheet"
+PY
+[ "$(status '/api/indicators/HYP' -b ana.jar)" = 200 ] || fail "indicator rows"
+python3 -c 'import json; s=json.load(open("body"))["data_status"]; assert s["marking"]=="OFFICIAL-SENSITIVE" and s["area_name"]=="NHS Test ICB" and not s["synthetic"], s' ||
+	fail "no data_status: $(head -c 300 body)"
 [ "$(status /api/population -b ana.jar)" = 200 ] || fail "population"
 python3 -c 'import json; d=json.load(open("body")); assert d["scope"]=="area" and len(d["pyramids"])==6' ||
 	fail "population body"

@@ -46,6 +46,9 @@ Test(labels, breakdowns_and_categories)
 	cr_expect_str_eq(cat("imd_quintile x ethnicity", "5 / Not stated"),
 	                 "5 (least deprived) / Not stated");
 	cr_expect_str_eq(cat("ethnicity", "Not stated"), "Not stated");
+	cr_expect_str_eq(cat("practice", "imd_quintile 5"),
+	                 "deprivation quintile 5 (least deprived)");
+	cr_expect_str_eq(cat("All", "All"), "Whole area");
 }
 
 static hg_indicator ind_of(int type, double per, int pop)
@@ -101,8 +104,18 @@ Test(labels, gaps_in_words_one_sign_convention)
 	                    "the least deprived end");
 	cr_expect(hg_label_sii_shown(14.2) == -14.2);
 	hg_indicator r = ind_of(HG_IND_RATE, 1000, HG_POP_MID);
-	hg_label_diff(&r, 39.4, b, sizeof b);
+	hg_label_diff(&r, 39.4, 0, b, sizeof b);
 	cr_expect_str_eq(b, "39.4 per 1,000 people per year higher");
+	hg_label_diff(&r, 39.4, 1, b, sizeof b);
+	cr_expect_str_eq(b, "39.4 higher");
+	hg_label_diff(&p, -8.94, 1, b, sizeof b);
+	cr_expect_str_eq(b, "8.9 points lower");
+	hg_label_diff(&le, 1.04, 1, b, sizeof b);
+	cr_expect_str_eq(b, "1.0 years longer");
+	hg_label_diff_ci(&p, -14.5, -9.1, b, sizeof b);
+	cr_expect_str_eq(b, "95% CI 9.1 to 14.5 points lower");
+	hg_label_diff_ci(&p, -2, 3.1, b, sizeof b);
+	cr_expect_str_eq(b, "95% CI 2.0 points lower to 3.1 points higher");
 	cr_expect_eq(hg_label_judge(1, HG_POL_HIGHER_BETTER), 1);
 	cr_expect_eq(hg_label_judge(1, HG_POL_LOWER_BETTER), -1);
 	cr_expect_eq(hg_label_judge(-1, HG_POL_NEUTRAL), 0);
