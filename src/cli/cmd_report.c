@@ -10,6 +10,7 @@
 #include "core/str.h"
 #include "engine/analysis.h"
 #include "report/board.h"
+#include "report/labels.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -26,22 +27,22 @@ static const char hg_report_usage[] =
     "  --objectives FILE  targets, gap-reduction targets and polarity per indicator\n"
     "  --out FILE         the HTML report to write\n"
     "  --pdf              also print it to FILE with .pdf through headless chromium\n"
-    "  --title TEXT       the report title\n";
+    "  --title TEXT       the report title\n"
+    "  --area-name NAME   the area's name in the marking of every page (default: the\n"
+    "                     run's, from the store or run --area-name)\n";
 
 typedef struct hg_report_opts {
-	const char *results, *objectives, *out, *title;
+	const char *results, *objectives, *out, *title, *area_name;
 	int pdf;
 } hg_report_opts;
 
 static int hg_report_parse(hg_report_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {{"results", required_argument, NULL, 'r'},
-	                                     {"objectives", required_argument, NULL, 'O'},
-	                                     {"out", required_argument, NULL, 'o'},
-	                                     {"pdf", no_argument, NULL, 'p'},
-	                                     {"title", required_argument, NULL, 't'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"results", required_argument, NULL, 'r'}, {"objectives", required_argument, NULL, 'O'},
+	    {"out", required_argument, NULL, 'o'},     {"pdf", no_argument, NULL, 'p'},
+	    {"title", required_argument, NULL, 't'},   {"area-name", required_argument, NULL, 'a'},
+	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
@@ -62,6 +63,13 @@ static int hg_report_parse(hg_report_opts *o, int argc, char **argv)
 		case 't':
 			o->title = optarg;
 			break;
+		case 'a': {
+			hg_err err = {0};
+			if (hg_area_name_check(optarg, &err))
+				return hg_cli_usage("report", hg_report_usage, "%s", err.msg);
+			o->area_name = optarg;
+			break;
+		}
 		case 'h':
 			fputs(hg_report_usage, stdout);
 			return -1;
@@ -118,7 +126,8 @@ static int hg_report_pdf(const char *html, const char *pdf, hg_err *err)
 
 static int hg_report_write(const hg_report_opts *o, const hg_objectives *obj, hg_err *err)
 {
-	hg_board_opts bo = {.results_dir = o->results, .obj = obj, .title = o->title};
+	hg_board_opts bo = {
+	    .results_dir = o->results, .obj = obj, .title = o->title, .area_name = o->area_name};
 	hg_buf html = {0};
 	int rc = hg_board_render(&bo, &html, err);
 	if (rc == 0)

@@ -2,15 +2,22 @@
  * board.c: renders the board report (board.h) from a results directory.
  * Monitoring icons are recomputed from the charted points with the given
  * objectives (hg_monitor_series), so the report's targets and polarity are
- * the objectives file's. Only published values are read, so the report
- * inherits the run's disclosure control; suppressed values show as "supp.".
+ * the objectives file's; a series the run marked too few events for SPC stays
+ * without icons. Only published values are read, so the report inherits the
+ * run's disclosure control; suppressed values show as "supp.". Words for
+ * codes come from labels.h, gaps and the SII read as most minus least
+ * deprived, and the run's status marking (SYNTHETIC DATA or
+ * OFFICIAL-SENSITIVE, the area) heads and foots every printed page: the body
+ * is one table whose thead and tfoot the browser repeats on each page.
  */
 #include "report/board.h"
 
 #include "core/fs.h"
 #include "report/chart_ineq.h"
+#include "report/labels.h"
 #include "report/svg.h"
 
+#include <ctype.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -21,6 +28,7 @@
 typedef struct hg_bd_data {
 	json_t *meta, *rows, *ineq, *mon;
 	const hg_objectives *obj;
+	hg_data_status status;
 } hg_bd_data;
 
 /* ---- JSON helpers ---- */
@@ -103,44 +111,57 @@ static void hg_put_esc(hg_buf *b, const char *s)
 	hg_xml_escape(b, s);
 }
 
-/* "12.3 (10.1 to 14.5)" or the row's note. */
-static void hg_put_ci(hg_buf *b, json_t *r)
-{
-	char v[32], l[32], u[32];
-	if (!r || !isfinite(hg_jn(r, "value"))) {
-		hg_buf_puts(b, "<span class=\"na\">n/a</span>");
-		return;
-	}
-	hg_fmt(hg_jn(r, "value"), v, sizeof v);
-	hg_fmt(hg_jn(r, "lower_ci95"), l, sizeof l);
-	hg_fmt(hg_jn(r, "upper_ci95"), u, sizeof u);
-	hg_buf_printf(b, "<b>%s</b> <span class=\"ci\">(%s to %s)</span>", v, l, u);
-}
-
 static void hg_put_judge(hg_buf *b, json_t *r)
 {
 	const char *c = r ? hg_js(r, "comparison") : "";
 	if (!c[0])
 		return;
-	hg_buf_printf(b, " <span class=\"tag tag-%s\">", c);
+	hg_buf_puts(b, " <span class=\"tag tag-");
 	hg_put_esc(b, c);
+	hg_buf_puts(b, "\">");
+	hg_put_esc(b, hg_label_comparison(c));
 	hg_buf_puts(b, "</span>");
 }
 
-/* A readable axis label for a value_type ("proportion_percent" -> "Percent (%)"). */
-static const char *hg_unit_label(const char *vt, char *buf, size_t n)
+/* A difference (most minus least deprived) in brief words, with its CI in words:
+ * "8.9 points lower (95% CI 2.1 to 15.6 points lower)", or the measure's note. */
+static void hg_put_diff(hg_buf *b, const hg_indicator *ind, double v, double lo, double hi,
+                        json_t *r)
 {
-	const char *per = strstr(vt, "_per_");
-	if (!strcmp(vt, "proportion_percent"))
-		snprintf(buf, n, "Percent (%%)");
-	else if (!strncmp(vt, "life_expectancy", 15))
-		snprintf(buf, n, "Life expectancy (years)");
-	else if (per)
-		snprintf(buf, n, "%s per %s", strncmp(vt, "dsr", 3) ? "Rate" : "Standardised rate",
-		         per + 5);
-	else
-		snprintf(buf, n, "%s", vt);
-	return buf;
+	char w[128], c[200];
+	if (!isfinite(v)) {
+		hg_buf_puts(b, "<span class=\"na\">n/a</span>");
+		if (r && hg_js(r, "note")[0]) {
+			hg_buf_puts(b, "<br><span class=\"ci\">");
+			hg_put_esc(b, hg_js(r, "note"));
+			hg_buf_puts(b, "</span>");
+		}
+		return;
+	}
+	hg_label_diff(ind, v, 1, w, sizeof w);
+	hg_label_diff_ci(ind, lo, hi, c, sizeof c);
+	hg_buf_puts(b, "<b>");
+	hg_put_esc(b, w);
+	hg_buf_puts(b, "</b>");
+	if (c[0]) {
+		hg_buf_puts(b, "<br><span class=\"ci\">");
+		hg_put_esc(b, c);
+		hg_buf_puts(b, "</span>");
+	}
+}
+
+/* The Q1 - Q5 gap row and the SII row (shown negated: most minus least deprived). */
+static void hg_put_gap(hg_buf *b, const hg_indicator *ind, json_t *gap)
+{
+	hg_put_diff(b, ind, gap ? hg_jn(gap, "value") : NAN, gap ? hg_jn(gap, "lower_ci95") : NAN,
+	            gap ? hg_jn(gap, "upper_ci95") : NAN, gap);
+}
+
+static void hg_put_sii(hg_buf *b, const hg_indicator *ind, json_t *sii)
+{
+	hg_put_diff(b, ind, sii ? hg_label_sii_shown(hg_jn(sii, "value")) : NAN,
+	            sii ? hg_label_sii_shown(hg_jn(sii, "upper_ci95")) : NAN,
+	            sii ? hg_label_sii_shown(hg_jn(sii, "lower_ci95")) : NAN, sii);
 }
 
 /* ---- monitoring recomputed with the objectives ---- */
@@ -149,7 +170,7 @@ typedef struct hg_mon_view {
 	hg_mon_row *rows;
 	const char **labels;
 	size_t n;
-	int ok;
+	int ok, too_few;
 } hg_mon_view;
 
 static int hg_view_direction(const hg_bd_data *d, json_t *s, const char *id, int value)
@@ -192,11 +213,14 @@ static void hg_view_build(const hg_bd_data *d, json_t *s, const char *id, int va
 		hg_mon_row *r = &v->rows[k];
 		r->value = hg_jn(p, "value");
 		r->mean = r->lpl = r->upl = r->nlpl = r->nupl = NAN;
+		/* the run's judgement that this point rests on a small count (monitor.c) */
+		r->few_events = json_is_true(json_object_get(p, "few_events"));
 		v->labels[k] = hg_js(p, "period_end");
 	}
 	int dir = hg_view_direction(d, s, id, value);
 	hg_monitor_series(v->rows, v->n, dir, hg_view_target(d, s, id, value, v->rows, v->n));
 	v->ok = isfinite(v->rows[v->n - 1].mean);
+	v->too_few = v->rows[v->n - 1].too_few;
 }
 
 static void hg_view_free(hg_mon_view *v)
@@ -214,8 +238,15 @@ static const char hg_css[] =
     "box-shadow:0 1px 3px rgba(0,0,0,.12)}"
     ".cover{background:#005eb8;color:#fff;padding:36px 40px 28px;max-width:1000px;margin:0 auto}"
     ".cover h1{margin:0 0 6px;font-size:30px}.cover p{margin:2px 0;opacity:.95}"
-    ".brand{font-weight:bold;letter-spacing:.04em;background:#fff;color:#005eb8;padding:2px 8px;"
-    "display:inline-block;margin-bottom:14px}"
+    ".product{font-weight:bold;letter-spacing:.04em;margin-bottom:14px;opacity:.9}"
+    "table.frame{width:100%;border-collapse:collapse;margin:0;font-size:inherit;"
+    "table-layout:fixed}td.num .ci{white-space:normal}"
+    "table.frame>thead>tr>td,table.frame>tfoot>tr>td,table.frame>tbody>tr>td{padding:0;"
+    "border:0;min-width:0}"
+    ".marking{font-size:12px;padding:5px 12px;text-align:center;letter-spacing:.02em}"
+    ".marking b{letter-spacing:.06em;margin-right:6px}"
+    ".marking-synthetic{background:#fff3a8;color:#212b32;border-bottom:1px solid #e8d44d}"
+    ".marking-official{background:#212b32;color:#fff}"
     "h2{color:#003087;border-bottom:3px solid #005eb8;padding-bottom:6px;margin-top:0}"
     "h3{color:#003087;margin:22px 0 8px;break-after:avoid}"
     "table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 16px}"
@@ -237,10 +268,12 @@ static const char hg_css[] =
     ".dq{font-size:12px;color:#4c6272;border-left:3px solid #ffb81c;padding:4px 10px;"
     "background:#fff9ec;margin:8px 0}"
     "footer{max-width:1000px;margin:0 auto 30px;font-size:12px;color:#4c6272;padding:0 40px}"
-    "@media print{body{background:#fff;font-size:11pt}.page{box-shadow:none;margin:0;"
+    "@media print{body{background:#fff;font-size:11pt}.marking{-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact}.page{box-shadow:none;margin:0;"
     "max-width:none;padding:0 4mm;break-before:page}.cover{max-width:none;-webkit-print-color-"
     "adjust:exact;print-color-adjust:exact}.summary{break-before:avoid}"
     "table,.chart,.tiles{break-inside:avoid}tr{break-inside:avoid}"
+    "table.frame{break-inside:auto}"
     "@page{size:A4;margin:14mm 12mm}}";
 
 static void hg_head(hg_buf *b, const char *title)
@@ -250,6 +283,36 @@ static void hg_head(hg_buf *b, const char *title)
 	               "<title>");
 	hg_put_esc(b, title);
 	hg_buf_printf(b, "</title><style>%s</style></head><body>\n", hg_css);
+}
+
+/* The status marking as one line. */
+static void hg_marking(hg_buf *b, const hg_data_status *st)
+{
+	hg_buf_printf(b, "<div class=\"marking marking-%s\"><b>%s</b>",
+	              st->synthetic ? "synthetic" : "official", hg_data_status_marking(st));
+	if (st->area[0]) {
+		hg_put_esc(b, st->area);
+		hg_buf_puts(b, " &middot; ");
+	}
+	hg_buf_puts(b, st->synthetic ? "a synthetic population: no real people"
+	                             : "handle under your organisation's information governance");
+	hg_buf_puts(b, "</div>");
+}
+
+/* The whole report sits in one table whose head and foot (the marking) the browser repeats
+ * at the top and bottom of every printed page (so every PDF page is marked). */
+static void hg_frame_open(hg_buf *b, const hg_data_status *st)
+{
+	hg_buf_puts(b, "<table class=\"frame\" role=\"presentation\"><thead><tr><td>");
+	hg_marking(b, st);
+	hg_buf_puts(b, "</td></tr></thead><tfoot><tr><td>");
+	hg_marking(b, st);
+	hg_buf_puts(b, "</td></tr></tfoot><tbody><tr><td>\n");
+}
+
+static void hg_frame_close(hg_buf *b)
+{
+	hg_buf_puts(b, "</td></tr></tbody></table>");
 }
 
 static const char *hg_latest_end(json_t *s)
@@ -267,7 +330,12 @@ static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const ch
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%d %B %Y", &tm);
 	json_t *sdc = json_object_get(d->meta, "disclosure_control");
-	hg_buf_puts(b, "<header class=\"cover\"><span class=\"brand\">NHS</span><h1>");
+	hg_buf_puts(b, "<header class=\"cover\"><div class=\"product\">healthgap board report");
+	if (d->status.area[0]) {
+		hg_buf_puts(b, " &middot; ");
+		hg_put_esc(b, d->status.area);
+	}
+	hg_buf_puts(b, "</div><h1>");
 	hg_put_esc(b, title);
 	hg_buf_printf(b, "</h1><p>Latest period ending <b>%s</b> &middot; report produced %s</p>",
 	              latest, when);
@@ -275,6 +343,7 @@ static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const ch
 	hg_put_esc(b, hg_js(d->meta, "store_snapshot"));
 	hg_buf_puts(b, " &middot; disclosure control ");
 	hg_put_esc(b, hg_js(sdc, "rule"));
+	hg_buf_printf(b, " &middot; <b>%s</b>", hg_data_status_marking(&d->status));
 	hg_buf_puts(b, " &middot; healthgap ");
 	hg_put_esc(b, hg_js(d->meta, "version"));
 	hg_buf_puts(b, "</p></header>\n");
@@ -283,7 +352,8 @@ static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const ch
 static void hg_icons(hg_buf *b, const hg_mon_view *v, double size)
 {
 	if (!v->ok) {
-		hg_buf_puts(b, "<span class=\"na\">too few points</span>");
+		hg_buf_puts(b, v->too_few ? "<span class=\"na\">" HG_LABEL_TOO_FEW "</span>"
+		                          : "<span class=\"na\">too few points</span>");
 		return;
 	}
 	const hg_mon_row *r = &v->rows[v->n - 1];
@@ -294,6 +364,9 @@ typedef struct hg_ind_view {
 	json_t *value_s, *sii_s, *gap_s;
 	const char *id, *name, *end;
 	hg_mon_view value, sii, gap;
+	hg_indicator ind; /* type, per and population: what the units depend on */
+	char unit[96], axis[96];
+	int polarity;
 } hg_ind_view;
 
 static void hg_ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
@@ -303,6 +376,20 @@ static void hg_ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
 	iv->id = hg_js(vs, "indicator_id");
 	iv->name = hg_js(vs, "indicator_name");
 	iv->end = hg_latest_end(vs);
+	hg_label_ind_stub(&iv->ind, json_string_value(json_object_get(vs, "measure")),
+	                  hg_jn(vs, "per"), hg_js(vs, "population"));
+	if (json_object_get(vs, "measure")) {
+		hg_label_unit(&iv->ind, iv->unit, sizeof iv->unit);
+		hg_label_axis(&iv->ind, iv->axis, sizeof iv->axis);
+	} else { /* results from before the run said what the units are */
+		snprintf(iv->axis, sizeof iv->axis, "Value");
+	}
+	const hg_objective *ob = hg_objectives_find(d->obj, iv->id);
+	const char *pol = hg_js(vs, "polarity");
+	iv->polarity = ob                                 ? ob->polarity
+	               : !strcmp(pol, "higher_is_better") ? HG_POL_HIGHER_BETTER
+	               : !strcmp(pol, "lower_is_better")  ? HG_POL_LOWER_BETTER
+	                                                  : HG_POL_NEUTRAL;
 	iv->sii_s = hg_series(d, iv->id, "sii");
 	iv->gap_s = hg_series(d, iv->id, "gap_abs");
 	hg_view_build(d, vs, iv->id, 1, &iv->value);
@@ -315,6 +402,20 @@ static void hg_ind_close(hg_ind_view *iv)
 	hg_view_free(&iv->value);
 	hg_view_free(&iv->sii);
 	hg_view_free(&iv->gap);
+}
+
+/* The icons of the inequality series: the SII's (drawn as most minus least deprived, so its
+ * high and low swap) or else the Q1 - Q5 gap's. */
+static void hg_gap_icons(hg_buf *b, const hg_ind_view *iv, double size)
+{
+	const hg_mon_view *g = iv->sii.ok ? &iv->sii : &iv->gap;
+	if (!g->ok) {
+		hg_icons(b, iv->sii.n ? &iv->sii : &iv->gap, size);
+		return;
+	}
+	const hg_mon_row *r = &g->rows[g->n - 1];
+	int var = g == &iv->sii ? hg_label_mirror_variation(r->variation) : r->variation;
+	hg_chart_spc_icons(b, var, isfinite(r->target) ? r->assurance : 0, size);
 }
 
 /* ---- executive summary ---- */
@@ -383,8 +484,8 @@ static void hg_messages(hg_buf *b, hg_tally *t)
 	    t->gradient, t->n);
 	hg_buf_printf(
 	    b,
-	    "<li>Gaps <b>narrowing</b> (special-cause improvement in the SII or Q1&ndash;Q5 "
-	    "gap): %d%s%s%s.</li>",
+	    "<li>Gaps <b>narrowing</b> (special-cause improvement in the slope index of "
+	    "inequality, or in the gap between the most and least deprived fifths): %d%s%s%s.</li>",
 	    t->narrowing, t->narrow.n ? " &ndash; " : "",
 	    t->narrow.n ? hg_buf_cstr(&t->narrow) : "", "");
 	hg_buf_printf(b, "<li>Gaps <b>widening</b> (special-cause concern): %d%s%s.</li>",
@@ -408,19 +509,21 @@ static void hg_summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 	char v[32], t[32];
 	hg_buf_printf(b, "<tr><td><a href=\"#ind-%s\">", iv->id);
 	hg_put_esc(b, iv->name);
-	hg_buf_printf(b, "</a><br><span class=\"note\">%s</span>", iv->id);
+	hg_buf_printf(b, "</a><br><span class=\"note\">%s &middot; %s</span>", iv->id,
+	              hg_label_polarity(iv->polarity));
 	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
 	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].target : NAN, t, sizeof t);
-	hg_buf_printf(b, "</td><td class=\"num\"><b>%s</b></td><td class=\"num\">%s</td><td>", v,
-	              t);
+	hg_buf_printf(b, "</td><td class=\"num\"><b>%s</b><br><span class=\"ci\">", v);
+	hg_put_esc(b, iv->unit);
+	hg_buf_printf(b, "</span></td><td class=\"num\">%s</td><td>", t);
 	hg_icons(b, &iv->value, 26);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_put_ci(b, gap);
+	hg_put_gap(b, &iv->ind, gap);
 	hg_put_judge(b, gap);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_put_ci(b, sii);
+	hg_put_sii(b, &iv->ind, sii);
 	hg_buf_puts(b, "</td><td>");
-	hg_icons(b, iv->sii.ok ? &iv->sii : &iv->gap, 26);
+	hg_gap_icons(b, iv, 26);
 	hg_fmt_people(ppl ? hg_jn(ppl, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b, "</td><td class=\"num\">%s</td>", v);
 	hg_fmt_people(all ? hg_jn(all, "value") : NAN, v, sizeof v);
@@ -436,18 +539,23 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 	hg_buf_puts(b, "<section class=\"page summary\"><h2>Executive summary</h2>");
 	hg_messages(b, &t);
 	/* the key goes above the table: below it, a full page of rows would orphan it */
-	hg_buf_puts(b,
-	            "<h3>Indicators at a glance</h3><p class=\"note\">Icons: Making Data Count "
-	            "variation (left: "
-	            "grey common cause; blue improvement; orange concern; H/L high/low) and "
-	            "assurance (right: P consistently passing, F consistently failing, ? hit and "
-	            "miss). Gap trend is the SPC of the SII over time: improvement means the gap "
-	            "is narrowing. Q1 is the most deprived quintile.</p>"
-	            "<table><thead><tr><th>Indicator</th>"
-	            "<th>Latest</th><th>Target</th><th>Trend &amp; assurance</th>"
-	            "<th>Gap Q1&minus;Q5 (95% CI)</th><th>SII (95% CI)</th><th>Gap trend</th>"
-	            "<th>People to close Q1 gap</th><th>People to reach target</th></tr></thead>"
-	            "<tbody>\n");
+	hg_buf_puts(
+	    b, "<h3>Indicators at a glance</h3><p class=\"note\">Every gap reads as the most "
+	       "deprived compared with the least deprived: the deprivation gap between the "
+	       "most and least deprived fifths of neighbourhoods (IMD quintiles 1 and 5), and "
+	       "the slope index of inequality (SII) between the two ends of the whole "
+	       "deprivation scale. Icons: Making Data Count variation (left: grey common "
+	       "cause; blue improvement; orange concern; H/L high/low) and assurance (right: "
+	       "P consistently passes, F consistently fails, ? hit and miss). Gap trend is the "
+	       "SPC of the SII over time: improvement means the gap is narrowing. " HG_LABEL_TOO_FEW
+	       ": a count behind some period is under 10 or suppressed, so "
+	       "no signal is shown.</p>"
+	       "<table><thead><tr><th>Indicator</th>"
+	       "<th>Latest</th><th>Target</th><th>Trend &amp; assurance</th>"
+	       "<th>Deprivation gap, most deprived fifth</th><th>SII, most deprived end</th>"
+	       "<th>Gap trend</th><th>People to close the gap</th><th>People to reach "
+	       "target</th></tr></thead>"
+	       "<tbody>\n");
 	for (size_t k = 0; k < n; k++)
 		hg_summary_row(b, d, &ivs[k]);
 	hg_buf_puts(b, "</tbody></table></section>\n");
@@ -490,7 +598,10 @@ static size_t hg_rows_of(const hg_bd_data *d, const char *id, const char *end, c
 	{
 		if (n < max && !strcmp(hg_js(r, "indicator_id"), id) &&
 		    !strcmp(hg_js(r, "period_end"), end) && !strcmp(hg_js(r, "breakdown"), bd) &&
-		    strcmp(hg_js(r, "category"), "Unknown"))
+		    strcmp(hg_js(r, "category"), "Unknown") &&
+		    !hg_label_not_applicable(json_is_true(json_object_get(r, "suppressed")),
+		                             hg_jn(r, "numerator"), hg_jn(r, "denominator"),
+		                             json_string_value(json_object_get(r, "note"))))
 			out[n++] = r;
 	}
 	return n;
@@ -513,52 +624,69 @@ static void hg_sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 		sup[k] = json_is_true(json_object_get(rows[k], "suppressed"));
 	}
 	json_t *s = hg_measure(d, iv->id, iv->end, bd, "sii", NULL);
-	char id[96], title[300], unit[64];
+	char id[96], title[300];
 	snprintf(id, sizeof id, "sii-%s", iv->id);
-	snprintf(title, sizeof title, "%s by %s, period ending %s", iv->name,
-	         !strcmp(bd, "imd_decile") ? "IMD decile" : "IMD quintile", iv->end);
-	hg_sii_chart c = {
-	    .id = id,
-	    .title = title,
-	    .desc = "Bars span each group's share of the population, most deprived "
-	            "on the left; the line is the fitted slope (SII).",
-	    .value_label = hg_unit_label(hg_js(iv->value_s, "value_type"), unit, sizeof unit),
-	    .cat_label = !strcmp(bd, "imd_decile") ? "IMD decile (1 = most deprived)"
-	                                           : "IMD quintile (1 = most deprived)",
-	    .n = n,
-	    .labels = labels,
-	    .value = val,
-	    .lo = lo,
-	    .hi = hi,
-	    .pop = pop,
-	    .suppressed = sup,
-	    .sii = s ? hg_jn(s, "value") : NAN,
-	    .width = 920};
+	char bl[160], axis[200];
+	hg_label_breakdown(bd, d->status.imd, bl, sizeof bl);
+	snprintf(axis, sizeof axis, "%s: 1 = most deprived", bl);
+	bl[0] = (char)tolower((unsigned char)bl[0]);
+	snprintf(title, sizeof title, "%s by %s, period ending %s", iv->name, bl, iv->end);
+	hg_sii_chart c = {.id = id,
+	                  .title = title,
+	                  .desc = "Bars span each group's share of the population, most deprived "
+	                          "on the left; the line is the fitted slope (SII).",
+	                  .value_label = iv->axis,
+	                  .cat_label = axis,
+	                  .n = n,
+	                  .labels = labels,
+	                  .value = val,
+	                  .lo = lo,
+	                  .hi = hi,
+	                  .pop = pop,
+	                  .suppressed = sup,
+	                  .sii = s ? hg_jn(s, "value") : NAN,
+	                  .width = 920};
 	hg_buf_puts(b, "<h3>Gradient across deprivation</h3><div class=\"chart\">");
 	hg_chart_sii(b, &c);
 	hg_buf_puts(b, "</div>");
+	char w[300];
+	hg_label_sii(&iv->ind, s ? hg_jn(s, "value") : NAN, w, sizeof w);
+	hg_buf_puts(b, "<p class=\"note\">Slope index of inequality: ");
+	hg_put_esc(b, w);
 	if (s && hg_js(s, "note")[0]) {
-		hg_buf_puts(b, "<p class=\"note\">SII: ");
+		hg_buf_puts(b, ". Method: ");
 		hg_put_esc(b, hg_js(s, "note"));
-		hg_buf_puts(b, "</p>");
 	}
+	hg_buf_puts(b, ".</p>");
 }
 
+/* One SPC chart; mirror: the series is the SII, drawn as most minus least deprived. */
 static void hg_spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, const char *what,
-                           const char *ylab)
+                           const char *ylab, int mirror)
 {
 	if (!v->n)
 		return;
+	double m = mirror ? -1 : 1;
 	hg_spc_chart_pt *pts = hg_xcalloc(v->n, sizeof *pts);
 	for (size_t k = 0; k < v->n; k++) {
 		const hg_mon_row *r = &v->rows[k];
-		pts[k] = (hg_spc_chart_pt){v->labels[k], r->value, r->mean,
-		                           r->lpl,       r->upl,   r->point_type};
+		pts[k] = (hg_spc_chart_pt){v->labels[k],
+		                           m * r->value,
+		                           m * r->mean,
+		                           mirror ? -r->upl : r->lpl,
+		                           mirror ? -r->lpl : r->upl,
+		                           mirror ? hg_label_mirror_point_type(r->point_type)
+		                                  : r->point_type};
 	}
 	char id[96], title[300];
-	snprintf(id, sizeof id, "spc-%s-%s", what, iv->id);
+	snprintf(id, sizeof id, "spc-%s-%s",
+	         mirror            ? "sii"
+	         : v == &iv->value ? "value"
+	                           : "gap",
+	         iv->id);
 	snprintf(title, sizeof title, "%s: %s over time (XmR chart)", iv->name, what);
 	const hg_mon_row *last = &v->rows[v->n - 1];
+	int var = v->ok ? last->variation : -1;
 	hg_spc_chart c = {.id = id,
 	                  .title = title,
 	                  .desc = "Statistical process control chart with mean and process limits; "
@@ -566,14 +694,25 @@ static void hg_spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *
 	                  .value_label = ylab,
 	                  .pts = pts,
 	                  .n = v->n,
-	                  .target = last->target,
-	                  .variation = v->ok ? last->variation : -1,
+	                  .target = m * last->target,
+	                  .variation = mirror && var >= 0 ? hg_label_mirror_variation(var) : var,
 	                  .assurance = isfinite(last->target) ? last->assurance : 0,
 	                  .width = 920,
 	                  .height = 280};
 	hg_buf_puts(b, "<div class=\"chart\">");
 	hg_chart_spc(b, &c);
 	hg_buf_puts(b, "</div>");
+	if (v->too_few)
+		hg_buf_printf(
+		    b,
+		    "<p class=\"note\"><b>" HG_LABEL_TOO_FEW "</b> (%s): a count behind "
+		    "at least one period is under %d or suppressed, so rounding would drive "
+		    "any signal; the values are shown without limits or icons.</p>",
+		    what, HG_SPC_MIN_EVENTS);
+	else if (v->ok)
+		hg_buf_printf(b, "<p class=\"note\">%c%s, latest point: %s; %s.</p>",
+		              toupper((unsigned char)what[0]), what + 1,
+		              hg_label_variation(c.variation), hg_label_assurance(c.assurance));
 	free(pts);
 }
 
@@ -590,22 +729,28 @@ static void hg_eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 			continue;
 		if (!any++)
 			hg_buf_puts(
-			    b, "<h3>Ethnic groups and PLUS groups: gap to the best-off group</h3>"
-			       "<table><thead><tr><th>Breakdown</th><th>Group</th><th>Compared "
-			       "with</th><th>Gap (95% CI)</th><th>People to close the gap</th>"
-			       "</tr></thead><tbody>");
+			    b,
+			    "<h3>Ethnic groups and PLUS groups: gap to the best-off group</h3>"
+			    "<table><thead><tr><th>Breakdown</th><th>Group</th><th>Compared "
+			    "with</th><th>Gap, the group compared with the best-off (95% CI)</th>"
+			    "<th>People to close the gap</th></tr></thead><tbody>");
 		json_t *p = hg_measure(d, iv->id, iv->end, hg_js(r, "breakdown"),
 		                       "people_to_close_gap", hg_js(r, "category"));
 		char v[32];
 		hg_fmt_people(p ? hg_jn(p, "value") : NAN, v, sizeof v);
+		char l[200];
 		hg_buf_puts(b, "<tr><td>");
-		hg_put_esc(b, hg_js(r, "breakdown"));
+		hg_label_breakdown(hg_js(r, "breakdown"), d->status.imd, l, sizeof l);
+		hg_put_esc(b, l);
 		hg_buf_puts(b, "</td><td>");
-		hg_put_esc(b, hg_js(r, "category"));
+		hg_label_category(hg_js(r, "breakdown"), hg_js(r, "category"), l, sizeof l);
+		hg_put_esc(b, l);
 		hg_buf_puts(b, "</td><td>");
-		hg_put_esc(b, hg_js(r, "reference"));
+		hg_label_category(hg_js(r, "breakdown"), hg_js(r, "reference"), l, sizeof l);
+		hg_put_esc(b, l);
 		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_put_ci(b, r);
+		hg_put_diff(b, &iv->ind, hg_jn(r, "value"), hg_jn(r, "lower_ci95"),
+		            hg_jn(r, "upper_ci95"), r);
 		hg_put_judge(b, r);
 		hg_buf_printf(b, "</td><td class=\"num\">%s</td></tr>", v);
 	}
@@ -645,14 +790,13 @@ static void hg_funnel_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view 
 		                                : !strcmp(sig, "Low (0.025)")  ? 3
 		                                                               : 4};
 	}
-	char id[96], title[300], unit[64];
+	char id[96], title[300];
 	snprintf(id, sizeof id, "funnel-%s", iv->id);
 	snprintf(title, sizeof title, "%s: practices, period ending %s", iv->name, iv->end);
 	hg_funnel_plot c = {.id = id,
 	                    .title = title,
 	                    .desc = "Funnel plot of practices with 95% and 99.8% control limits.",
-	                    .value_label =
-	                        hg_unit_label(hg_js(iv->value_s, "value_type"), unit, sizeof unit),
+	                    .value_label = iv->axis,
 	                    .x_label = rate ? "Events" : "Denominator (people)",
 	                    .lims = l,
 	                    .nlims = nl,
@@ -678,6 +822,30 @@ static void hg_dq_line(hg_buf *b, json_t *r)
 	              e, i);
 }
 
+/* A tile with a gap in words (gap: Q1 - Q5; sii: PHE's sign, shown negated). */
+static void hg_tile_gap(hg_buf *b, const hg_ind_view *iv, const char *k, json_t *r, int sii)
+{
+	char w[128];
+	double v = r ? hg_jn(r, "value") : NAN;
+	hg_label_diff(&iv->ind, sii ? hg_label_sii_shown(v) : v, 1, w, sizeof w);
+	hg_buf_printf(b, "<div class=\"tile\"><div class=\"k\">%s</div><div class=\"v w\">", k);
+	hg_put_esc(b, isfinite(v) ? w : "n/a");
+	hg_buf_puts(b, "</div><div class=\"s\">");
+	if (isfinite(v)) {
+		hg_label_diff_ci(
+		    &iv->ind,
+		    sii ? hg_label_sii_shown(hg_jn(r, "upper_ci95")) : hg_jn(r, "lower_ci95"),
+		    sii ? hg_label_sii_shown(hg_jn(r, "lower_ci95")) : hg_jn(r, "upper_ci95"), w,
+		    sizeof w);
+		hg_put_esc(b, w);
+		hg_buf_puts(b, sii ? "; the most deprived end of the scale against the least"
+		                   : "; the most deprived fifth against the least");
+	} else if (r && hg_js(r, "note")[0]) {
+		hg_put_esc(b, hg_js(r, "note"));
+	}
+	hg_buf_puts(b, "</div></div>");
+}
+
 static void hg_ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	const char *gbd = hg_js(iv->gap_s, "breakdown"), *sbd = hg_js(iv->sii_s, "breakdown");
@@ -689,32 +857,37 @@ static void hg_ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	hg_put_esc(b, iv->name);
 	hg_buf_puts(b, "</h2><p class=\"note\">");
 	hg_put_esc(b, iv->id);
-	hg_buf_puts(b, " &middot; ");
-	hg_put_esc(b, hg_js(iv->value_s, "value_type"));
-	hg_buf_puts(b, " &middot; polarity ");
-	const hg_objective *ob = hg_objectives_find(d->obj, iv->id);
-	hg_put_esc(b, ob ? hg_polarity_name(ob->polarity) : hg_js(iv->value_s, "polarity"));
-	hg_buf_printf(b, " &middot; latest period ending %s</p><div class=\"tiles\">", iv->end);
+	if (iv->unit[0]) {
+		hg_buf_puts(b, " &middot; ");
+		hg_put_esc(b, iv->unit);
+	}
+	hg_buf_printf(b, " &middot; %s &middot; latest period ending %s</p><div class=\"tiles\">",
+	              hg_label_polarity(iv->polarity), iv->end);
 	char v[32];
 	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
 	hg_buf_printf(b,
 	              "<div class=\"tile\"><div class=\"k\">Latest value</div><div class=\"v\">%s"
 	              "</div><div class=\"s\">",
 	              v);
+	hg_put_esc(b, iv->unit);
+	hg_buf_puts(b, "<br>");
 	hg_icons(b, &iv->value, 22);
 	hg_buf_puts(b, "</div></div>");
-	hg_tile(b, "Slope index of inequality", sii, NULL);
-	hg_tile(b, "Gap Q1 &minus; Q5", gap, NULL);
-	hg_tile(b, "People to close Q1 gap", ppl, NULL);
+	hg_tile_gap(b, iv, "Deprivation gap", gap, 0);
+	hg_tile_gap(b, iv, "Slope index of inequality", sii, 1);
+	hg_tile(b, "People to close the gap", ppl, NULL);
 	hg_buf_puts(b, "</div>");
 	hg_dq_line(b, sii ? sii : any);
 	hg_sii_section(b, d, iv);
 	hg_buf_puts(b, "<h3>Progress over time</h3>");
-	char unit[64];
-	hg_spc_section(b, iv, &iv->value, "value",
-	               hg_unit_label(hg_js(iv->value_s, "value_type"), unit, sizeof unit));
-	hg_spc_section(b, iv, iv->sii.n ? &iv->sii : &iv->gap, iv->sii.n ? "SII" : "Q1-Q5 gap",
-	               iv->sii.n ? "Slope index of inequality" : "Gap Q1 - Q5");
+	hg_spc_section(b, iv, &iv->value, "whole area value", iv->axis, 0);
+	if (iv->sii.n)
+		hg_spc_section(b, iv, &iv->sii,
+		               "slope index of inequality, most deprived end minus least deprived",
+		               "SII: most minus least deprived", 1);
+	else
+		hg_spc_section(b, iv, &iv->gap, "gap, most deprived fifth minus least deprived",
+		               "Gap: most minus least deprived", 0);
 	hg_eth_section(b, d, iv);
 	hg_funnel_section(b, d, iv);
 	hg_buf_puts(b, "</section>\n");
@@ -730,9 +903,14 @@ static void hg_methods(hg_buf *b, const hg_bd_data *d)
 	            "of the population, from a population-weighted regression of each IMD decile "
 	            "or quintile's value on its cumulative population midpoint (PHE phe_sii; "
 	            "log/logit scale for rates and proportions; 95% and 99.8% limits by "
-	            "simulation). A positive SII means the value rises with affluence. The "
-	            "relative index (RII) is the ratio of the two ends. The <b>gap</b> is Q1 "
-	            "(most deprived) minus Q5 with limits by the MOVER method (Newcombe 1998). "
+	            "simulation). The <b>gap</b> is the most deprived fifth (IMD quintile 1) minus "
+	            "the least deprived fifth (quintile 5), with limits by the MOVER method "
+	            "(Newcombe 1998). <b>One sign convention:</b> this report reads every gap and "
+	            "the SII as the most deprived compared with the least deprived, and says it in "
+	            "words (&ldquo;8.9 percentage points lower&rdquo;, &ldquo;2.3 years "
+	            "shorter&rdquo;); the SII is therefore the negative of phe_sii's, which "
+	            "inequalities.csv keeps (positive there when the value rises with affluence). "
+	            "The relative index (RII) is the ratio of the two ends. "
 	            "Each group is compared with the whole population as Fingertips does: better "
 	            "or worse when its 95% interval excludes the whole population's value, "
 	            "judged with the indicator's polarity.</p>"
@@ -742,10 +920,13 @@ static void hg_methods(hg_buf *b, const hg_bd_data *d)
 	            "denominator, rounded up and then to the nearest 5.</p>"
 	            "<h3>Monitoring</h3><p>Making Data Count XmR charts (NHSRplotthedots rules: "
 	            "a point outside the limits, 7-point trends and shifts, 2 of 3 near a limit) "
-	            "of each indicator's value, its SII and its Q1&ndash;Q5 gap. For the gaps, "
+	            "of each indicator's value, its SII and its deprivation gap. For the gaps, "
 	            "improvement means moving towards zero. Assurance compares the target with "
 	            "the process limits; the gap target is the first period's gap reduced by the "
-	            "objective's gap-reduction target.</p>"
+	            "objective's gap-reduction target. No signal is drawn from small counts: a "
+	            "series any of whose periods rests on a count under 10 after rounding, or on "
+	            "a suppressed cell, shows &ldquo;" HG_LABEL_TOO_FEW "&rdquo; instead of "
+	            "limits and icons.</p>"
 	            "<h3>Where to act</h3><p>Practice funnel plots use the PHE funnel limits "
 	            "(95% and 99.8%) around the average of all practices; practices beyond the "
 	            "99.8% limit are named.</p><h3>Disclosure control</h3><p>");
@@ -756,14 +937,23 @@ static void hg_methods(hg_buf *b, const hg_bd_data *d)
 	               "the share of the indicator's denominator with ethnicity not stated, and "
 	               "with no IMD (no valid LSOA). Large shares weaken ethnic and deprivation "
 	               "comparisons.</p><h3>Provenance</h3><table><tbody>");
-	const char *keys[] = {"pack", "pack_hash_blake2b256", "store_snapshot",
-	                      "store_manifest_hash_blake2b256", "run_at"};
+	static const char *const keys[][2] = {
+	    {"pack", "Indicator pack"},
+	    {"pack_hash_blake2b256", "Pack hash (BLAKE2b-256)"},
+	    {"store_snapshot", "Data snapshot"},
+	    {"store_manifest_hash_blake2b256", "Data manifest hash (BLAKE2b-256)"},
+	    {"run_at", "Results computed (UTC)"}};
+	char line[300];
+	hg_data_status_line(&d->status, line, sizeof line);
+	hg_buf_puts(b, "<tr><th>Data status</th><td>");
+	hg_put_esc(b, line);
+	hg_buf_puts(b, "</td></tr>");
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
-		hg_buf_printf(b, "<tr><th>%s</th><td>", keys[k]);
-		hg_put_esc(b, hg_js(d->meta, keys[k]));
+		hg_buf_printf(b, "<tr><th>%s</th><td>", keys[k][1]);
+		hg_put_esc(b, hg_js(d->meta, keys[k][0]));
 		hg_buf_puts(b, "</td></tr>");
 	}
-	hg_buf_puts(b, "<tr><th>objectives</th><td>");
+	hg_buf_puts(b, "<tr><th>Objectives (targets and polarity)</th><td>");
 	hg_put_esc(b,
 	           d->obj ? d->obj->path : hg_js(json_object_get(d->ineq, "objectives"), "file"));
 	hg_buf_puts(b, "</td></tr></tbody></table></section>\n");
@@ -794,6 +984,9 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 		hg_bd_free(&d);
 		return 1;
 	}
+	hg_data_status_from_json(json_object_get(d.meta, "data_status"), &d.status);
+	if (o->area_name && o->area_name[0])
+		snprintf(d.status.area, sizeof d.status.area, "%s", o->area_name);
 	json_t *ser = json_object_get(d.mon, "series"), *s;
 	size_t k, n = 0;
 	hg_ind_view *ivs = hg_xcalloc(json_array_size(ser) + 1, sizeof *ivs);
@@ -801,13 +994,17 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	    hg_ind_open(&d, s, &ivs[n++]);
 	const char *title = o->title ? o->title : "Health inequalities: Core20PLUS5 board report";
 	hg_head(html, title);
+	hg_frame_open(html, &d.status);
 	hg_cover(html, &d, title, n ? ivs[0].end : "");
 	hg_summary(html, &d, ivs, n);
 	for (k = 0; k < n; k++)
 		hg_ind_page(html, &d, &ivs[k]);
 	hg_methods(html, &d);
-	hg_buf_puts(html, "<footer>Produced offline by healthgap from disclosure-controlled "
-	                  "aggregates; no person-level data.</footer></body></html>\n");
+	hg_buf_puts(html, "<footer>Produced offline by healthgap (an independent tool, not an NHS "
+	                  "product) from disclosure-controlled aggregates; no person-level "
+	                  "data.</footer>");
+	hg_frame_close(html);
+	hg_buf_puts(html, "</body></html>\n");
 	for (k = 0; k < n; k++)
 		hg_ind_close(&ivs[k]);
 	free(ivs);

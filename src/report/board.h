@@ -7,6 +7,8 @@
  * indicator (SII chart, SPC charts of the value and of the SII with icons,
  * ethnic group gaps, practice funnel), then methods and data quality.
  * The objectives file, when given, drives targets, polarity and assurance.
+ * Every page carries the run's status marking (SYNTHETIC DATA or
+ * OFFICIAL-SENSITIVE and the area's name; report/labels.h).
  */
 #ifndef HG_BOARD_H
 #define HG_BOARD_H
@@ -19,6 +21,7 @@ typedef struct hg_board_opts {
 	const char *results_dir;
 	const hg_objectives *obj; /* may be NULL: the run's targets and directions are used */
 	const char *title;        /* NULL: a default */
+	const char *area_name;    /* NULL: the run's (metadata.json data_status) */
 } hg_board_opts;
 
 int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err);

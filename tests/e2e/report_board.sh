@@ -2,8 +2,11 @@
 # report_board.sh: synthetic population (30k people) -> ingest -> run (inequality
 # and monitoring outputs) -> checks of the SII against the generator's gradient
 # (FLU_65: uptake 0.72 x (0.88 .. 1.10) linear in IMD decile, true quintile SII
-# about 17.6 points) and of disclosure control -> `healthgap report` HTML, and
-# with chromium: a screenshot and the PDF, whose pages pdftoppm renders.
+# about 17.6 points) and of disclosure control; no SPC icon or flag from a
+# series with too few events -> `healthgap report` HTML read as a person would
+# (no raw identifier, no NHS lozenge, the SYNTHETIC DATA marking and the area
+# name) and with chromium: a screenshot and the PDF, every page of which must
+# carry the marking (pdftotext) and whose pages pdftoppm renders.
 # Screenshots are kept in $HG_SHOTS (default build/report-shots).
 set -eu
 hg=$HG
@@ -11,7 +14,7 @@ w=$TMPDIR
 shots=${HG_SHOTS:-$(dirname "$hg")/report-shots}
 "$hg" synth --people 30000 --seed 5 --out "$w/raw" >/dev/null 2>&1
 "$hg" ingest --persons "$w/raw/persons.csv" --events "$w/raw/events.csv" --store "$w/store" \
-	--no-progress --extract-date 2026-03-31 >/dev/null 2>&1
+	--no-progress --extract-date 2026-03-31 --area-name "NHS Example ICB" >/dev/null 2>&1
 pack=$(cd "$(dirname "$0")/../.." && pwd)/packs/core20plus5
 "$hg" run "$pack/core20plus5.hg" --store "$w/store" --out "$w/res" --format csv,json --threads 2
 for f in inequalities.csv inequalities.json monitoring.csv monitoring.json; do
@@ -48,6 +51,16 @@ assert any(m["variation_icon"] for m in mon)
 for m in mon:
     if not m["value"]:
         assert not m["mean"] or m["note"].startswith("not charted"), m
+    if m["spc_status"] == "too_few_events":   # no signal from small counts
+        assert not m["mean"] and not m["variation_icon"] and not m["special_cause_flag"], m
+        assert "too few events for SPC" in m["note"], m
+few = {(m["indicator_id"], m["series"]) for m in mon if m["spc_status"] == "too_few_events"}
+assert few, "30,000 people should leave some series with too few events"
+print("series with too few events for SPC:", len(few))
+import json
+st = json.load(open(d + "/metadata.json"))["data_status"]
+assert st == {"synthetic": True, "area_name": "NHS Example ICB", "imd_version": "IMD2019",
+              "marking": "SYNTHETIC DATA"}, st
 print("monitoring rows", len(mon), "inequality rows", len(rows))
 PY
 "$hg" report --results "$w/res" --objectives "$pack/objectives.csv" --out "$w/report.html"
@@ -57,6 +70,24 @@ grep -q 'id="funnel-FLU_65-t"' "$w/report.html"
 if grep -Eq '<(script|link)|src="http|href="http' "$w/report.html"; then
 	echo "report is not self-contained"; exit 1
 fi
+# read as a person would: no code where words belong, no NHS lozenge, the marking
+python3 - "$w/report.html" << 'PY'
+import html, re, sys
+RAW = [r"common_cause", r"special_cause", r"consistent_(fail|pass)", r"\binconsistent\b",
+       r"(improvement|concern|neutral)_(high|low)", r"imd_quintile", r"imd_decile", r"age_band",
+       r"proportion_percent", r"crude_rate_per", r"dsr_per_", r"life_expectancy_years",
+       r"(higher|lower)_is_better", r"not_compared", r"\[M\]", r"High \(0\.0", r"Low \(0\.0"]
+t = re.sub(r"<style>.*?</style>", "", open(sys.argv[1]).read(), flags=re.S)
+text = html.unescape(re.sub(r"<[^>]+>", " ", t) + " ".join(re.findall(r'aria-label="([^"]*)"', t)))
+for r in RAW:
+    m = re.search(r, text)
+    assert not m, "raw identifier %s: ...%s..." % (r, text[max(0, m.start() - 80):m.end() + 80])
+assert ">NHS<" not in t and 'class="brand"' not in t, "the report must not use an NHS lozenge"
+assert text.count("SYNTHETIC DATA") >= 3, "no status marking"
+assert "NHS Example ICB" in text, "no area name"
+assert re.search(r"percentage points (lower|higher)|points (lower|higher)|years (shorter|longer)", text), \
+    "gaps are not in words"
+PY
 mkdir -p "$shots"
 cp "$w/report.html" "$shots/report.html"
 chromium=${HG_CHROMIUM:-/usr/bin/chromium}
@@ -76,3 +107,11 @@ pdftoppm -r 60 -png "$w/report.pdf" "$shots/page"
 pages=$(ls "$shots"/page-*.png | wc -l)
 echo "report: $pages PDF pages rendered into $shots"
 test "$pages" -ge 5
+# every printed page carries the marking at its top and bottom
+for p in $(seq 1 "$pages"); do
+	n=$(pdftotext -f "$p" -l "$p" "$w/report.pdf" - | grep -c "SYNTHETIC DATA")
+	[ "$n" -ge 2 ] || { echo "PDF page $p has the marking $n times"; exit 1; }
+done
+# the area name can be set for the report alone
+"$hg" report --results "$w/res" --out "$w/r2.html" --area-name "NHS Other ICB"
+grep -q "NHS Other ICB" "$w/r2.html"
