@@ -1,10 +1,12 @@
 /*
  * cmd_serve.c: `healthgap serve`: the dashboard and JSON API (src/server).
  * Runs until SIGINT or SIGTERM; checks the store's CURRENT snapshot every
- * --poll seconds and recomputes the results when it changes.
+ * --poll seconds and recomputes the results when it changes. Takes the
+ * pack's codelists from --codelists DIR and --codelist NAME=FILE as `run`.
  */
 #include "cli.h"
 
+#include "lang/codelists.h"
 #include "report/labels.h"
 #include "server/server.h"
 
@@ -37,7 +39,10 @@ static const char hg_serve_usage[] =
     "  --lockout S            lockout length (default 900)\n"
     "  --threads N            HTTP worker threads (default 4)\n"
     "  --poll S               check the store for a new snapshot every S seconds (default 5)\n"
-    "  --conn-timeout S       close a connection idle for S seconds (default 15)\n";
+    "  --conn-timeout S       close a connection idle for S seconds (default 15)\n"
+    "  --codelists DIR        read each codelist file of the pack from DIR when it is there\n"
+    "                         (same file name, or an OpenCodelists download *-NAME.csv)\n"
+    "  --codelist NAME=FILE   read codelist NAME from FILE instead (repeatable)\n";
 
 static int hg_serve_int(const char *opt, const char *s, int *out)
 {
@@ -120,7 +125,26 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 	}
 }
 
-static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **argv)
+/* --codelists DIR and --codelist NAME=FILE, as `run` takes them. */
+static int hg_serve_codelists(hg_pack_opts *po, hg_codelist_sub *subs, int c, char *arg)
+{
+	if (c == 'C') {
+		po->codelist_dir = arg;
+		return 0;
+	}
+	char *eq = strchr(arg, '=');
+	if (!eq || eq == arg || !eq[1])
+		return hg_cli_usage("serve", hg_serve_usage,
+		                    "--codelist expects NAME=FILE (e.g. hyp=hyp_cod.csv), got '%s'",
+		                    arg);
+	*eq = 0;
+	subs[po->nsubs++] = (hg_codelist_sub){arg, eq + 1};
+	po->subs = subs;
+	return 0;
+}
+
+static int hg_serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *subs, int *port_set,
+                          int argc, char **argv)
 {
 	static const struct option opts[] = {{"store", 1, NULL, 's'},
 	                                     {"pack", 1, NULL, 'k'},
@@ -141,6 +165,8 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	                                     {"threads", 1, NULL, 't'},
 	                                     {"poll", 1, NULL, 'P'},
 	                                     {"conn-timeout", 1, NULL, 'T'},
+	                                     {"codelists", 1, NULL, 'C'},
+	                                     {"codelist", 1, NULL, 'X'},
 	                                     {"help", 0, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
@@ -149,7 +175,11 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'p')
 			*port_set = 1;
-		if ((rc = hg_serve_opt(o, c, optarg)) != 0)
+		if (c == 'C' || c == 'X')
+			rc = hg_serve_codelists(po, subs, c, optarg);
+		else
+			rc = hg_serve_opt(o, c, optarg);
+		if (rc != 0)
 			return rc;
 	}
 	if (optind < argc)
@@ -158,6 +188,7 @@ static int hg_serve_parse(hg_server_opts *o, int *port_set, int argc, char **arg
 	if (!o->store || !o->pack || !o->data_dir)
 		return hg_cli_usage("serve", hg_serve_usage,
 		                    "--store, --pack and --data-dir are required");
+	o->pack_opts = po;
 	return 0;
 }
 
@@ -182,10 +213,14 @@ static void hg_serve_loop(hg_srv *s, const sigset_t *set, int poll)
 int hg_cmd_serve(int argc, char **argv)
 {
 	hg_server_opts o;
+	hg_pack_opts po = {0};
+	hg_codelist_sub *subs = hg_xcalloc((size_t)argc + 1, sizeof *subs);
 	int port_set = 0;
-	int rc = hg_serve_parse(&o, &port_set, argc, argv);
-	if (rc)
+	int rc = hg_serve_parse(&o, &po, subs, &port_set, argc, argv);
+	if (rc) {
+		free(subs);
 		return rc < 0 ? 0 : rc;
+	}
 	if (!port_set)
 		o.port = 8080;
 	hg_server_defaults(&o);
@@ -199,6 +234,7 @@ int hg_cmd_serve(int argc, char **argv)
 	hg_err err = {0};
 	if (hg_server_start(&s, &o, &err)) {
 		hg_server_stop(s);
+		free(subs);
 		return hg_cli_fail("serve", &err);
 	}
 	printf("healthgap serve: listening on %s://%s:%d/ (disclosure control k%d)\n",
@@ -207,5 +243,6 @@ int hg_cmd_serve(int argc, char **argv)
 	hg_serve_loop(s, &set, o.poll_seconds);
 	fprintf(stderr, "healthgap serve: stopping\n");
 	hg_server_stop(s);
+	free(subs);
 	return 0;
 }

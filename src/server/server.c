@@ -6,6 +6,7 @@
 #include "server/srv.h"
 
 #include "core/fs.h"
+#include "lang/codelists.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -97,7 +98,7 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 		return hg_err_set(err, HG_EUSAGE, "disclosure control must be k5, k7 or k10");
 	if (hg_server_tls(s, err) || hg_find_pack(o->pack, s->pack_path, sizeof s->pack_path, err))
 		return -1;
-	if (hg_pack_load(&s->pk, s->pack_path, err))
+	if (hg_pack_load_opts(&s->pk, s->pack_path, o->pack_opts, err))
 		return -1;
 	if (hg_objectives_load_default(&s->obj, o->objectives, o->pack, err))
 		return -1;

@@ -22,6 +22,8 @@ typedef struct hg_server_opts {
 	int engine_threads; /* 0 = all cores */
 	int poll_seconds;   /* how often the store's CURRENT is checked (default 5) */
 	int conn_timeout;   /* seconds a connection may stay idle (default 15) */
+	/* where the pack's codelists come from (--codelists, --codelist), or NULL */
+	const struct hg_pack_opts *pack_opts;
 } hg_server_opts;
 
 typedef struct hg_srv hg_srv;

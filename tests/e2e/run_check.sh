@@ -5,7 +5,7 @@
 # lacks, practices it does not have, codelists matching nothing; "did you
 # mean"), warnings that --strict turns into errors with nothing written,
 # --quiet, and the warning for an indicator whose denominator is 0 in every
-# period. Exit 0 pass, 1 fail.
+# period; `serve` takes the same codelist options. Exit 0 pass, 1 fail.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 [ -x "$HG" ] || { echo "skip: no binary at $HG"; exit 77; }
@@ -109,4 +109,9 @@ sed -i 's/^let here = practice = "A0001"/let here = practice = "A00001"/; s/^  b
 [ $? != 0 ] || { cat "$T/r4.err"; fail "--strict run with a zero denominator should fail"; }
 [ ! -e "$T/out4/indicators.csv" ] || fail "--strict wrote indicators.csv"
 has "$T/r4.err" "error: indicator NONE (nobody) has a denominator of 0 in every period"
+# serve takes the same codelist options: a name the pack lacks stops it before it listens
+"$HG" serve --store "$T/store" --pack "$T/zero.hg" --data-dir "$T/srv" --port 0 \
+	--codelist "hpy=$T/events.csv" >"$T/s1.out" 2>"$T/s1.err"
+[ $? = 1 ] || fail "serve with an unknown --codelist NAME should exit 1"
+has "$T/s1.err" "the pack has no codelist 'hpy' (did you mean 'hyp'?)"
 echo "run_check: ok"
