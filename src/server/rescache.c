@@ -16,11 +16,10 @@
 
 /* ---- population counts ---- */
 
+/* Registered and alive on d by the store's one set of population rules (store.h), born by d. */
 static int hg_pop_registered(const hg_store *st, size_t p, hg_date d)
 {
-	return st->practice[p] != HG_NONE32 && st->reg_from[p] <= d &&
-	       (st->reg_to[p] == HG_DATE_NONE || st->reg_to[p] >= d) &&
-	       (st->dod[p] == HG_DATE_NONE || st->dod[p] > d) && st->dob[p] <= d;
+	return hg_store_registered_on(st, p, d) && hg_store_alive_on(st, p, d) && st->dob[p] <= d;
 }
 
 static void hg_pop_add(hg_pop_counts *pc, uint32_t slot, const hg_store *st, size_t p, int band)
