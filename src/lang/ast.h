@@ -243,13 +243,13 @@ enum hg_code_system {
 typedef struct hg_codeset {
 	const char *name; /* NULL for anonymous sets built from an expression */
 	int line, col;
-	hg_dict codes; /* a leaf's code strings as written (slots NULL otherwise) */
-	char hash[65]; /* a leaf: BLAKE2b of the sorted codes (and "prefix" when so) */
-	int op, l, r;  /* HG_CS_LEAF, HG_CS_ANY, HG_CS_REF (= set l), T_PLUS/T_MINUS/T_AMP */
-	int system;    /* enum hg_code_system: declared, else named by the file's header */
-	int prefix;    /* a leaf whose codes match event codes by prefix (classifications) */
-	int built;     /* checked: op, l, r and codes are final */
-	int in_query;  /* an anonymous set written inside an event query */
+	hg_dict codes;     /* a leaf's code strings as written (slots NULL otherwise) */
+	char hash[65];     /* a leaf: BLAKE2b of the sorted codes (and "prefix" when so) */
+	int op, l, r;      /* HG_CS_LEAF, HG_CS_ANY, HG_CS_REF (= set l), T_PLUS/T_MINUS/T_AMP */
+	int system;        /* enum hg_code_system: declared, else named by the file's header */
+	int prefix;        /* a leaf whose codes match event codes by prefix (classifications) */
+	int built;         /* checked: op, l, r and codes are final */
+	int in_query;      /* an anonymous set written inside an event query */
 	const char *label; /* for messages: the name, "file.csv", codes(...), a + b */
 	const char *file;  /* a leaf read from a file: the path read */
 	int replaced;      /* that file came from --codelists DIR (1) or --codelist NAME=FILE (2) */
@@ -265,8 +265,8 @@ typedef struct hg_period_spec {
 typedef struct hg_ind_src {
 	hg_indicator pub;
 	hg_node *num, *den, *val;
-	hg_node *pop; /* population: (event indicators) */
-	hg_node *ev;  /* events: a query (N_QUERY); NULL with `events: deaths` */
+	hg_node *pop;            /* population: (event indicators) */
+	hg_node *ev;             /* events: a query (N_QUERY); NULL with `events: deaths` */
 	int ages_line, ages_col; /* where `ages` was written, 0 if not */
 	int line, col;
 	hg_period_spec ps;
@@ -314,8 +314,8 @@ void hg_codeset_bits(const hg_pack *pk, int set, const hg_store *st, uint64_t *b
 /* The file to read for `"path"` in a codelist expression: the file of that name in
  * --codelists DIR when there is one (*replaced = 1), else path relative to the
  * pack's directory (*replaced = 0). */
-int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap,
-                          int *replaced, hg_err *err);
+int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap, int *replaced,
+                          hg_err *err);
 /* The file that --codelist NAME=FILE gives for codelist name, or NULL. */
 const char *hg_pack_codelist_sub(const hg_pack *pk, const char *name);
 

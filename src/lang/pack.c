@@ -115,8 +115,8 @@ static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t c
 	return 0;
 }
 
-int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap,
-                          int *replaced, hg_err *err)
+int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap, int *replaced,
+                          hg_err *err)
 {
 	*replaced = 0;
 	const char *dir = pk->opts ? pk->opts->codelist_dir : NULL;
@@ -154,7 +154,8 @@ static int hg_check_subs(const hg_pack *pk, hg_err *err)
 		const char *name = o->subs[i].name;
 		for (int j = 0; j < i; j++)
 			if (!strcmp(o->subs[j].name, name))
-				return hg_err_set(err, HG_EUSAGE, "--codelist %s is given twice", name);
+				return hg_err_set(err, HG_EUSAGE, "--codelist %s is given twice",
+				                  name);
 		hg_suggest sg;
 		hg_suggest_init(&sg, name);
 		int found = 0;
@@ -164,10 +165,10 @@ static int hg_check_subs(const hg_pack *pk, hg_err *err)
 				hg_suggest_add(&sg, pk->sets[k].name);
 			}
 		if (!found)
-			return hg_err_set(err, HG_EUSAGE,
-			                  "--codelist %s=%s: the pack has no codelist '%s'%s%s%s", name,
-			                  o->subs[i].file, name, sg.best ? " (did you mean '" : "",
-			                  sg.best ? sg.best : "", sg.best ? "'?)" : "");
+			return hg_err_set(
+			    err, HG_EUSAGE, "--codelist %s=%s: the pack has no codelist '%s'%s%s%s",
+			    name, o->subs[i].file, name, sg.best ? " (did you mean '" : "",
+			    sg.best ? sg.best : "", sg.best ? "'?)" : "");
 	}
 	return 0;
 }
@@ -203,7 +204,8 @@ static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, 
 	struct stat sb;
 	int rc = 0;
 	if (o && o->codelist_dir && (stat(o->codelist_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
-		rc = hg_err_set(err, HG_EUSAGE, "--codelists %s: no such directory", o->codelist_dir);
+		rc = hg_err_set(err, HG_EUSAGE, "--codelists %s: no such directory",
+		                o->codelist_dir);
 	else if (hg_parse_pack(pk, err) != 0 || hg_check_subs(pk, err) != 0 ||
 	         hg_check_pack(pk, err) != 0 || hg_check_codelist_dir(pk, err) != 0)
 		rc = err->code ? err->code : HG_EINPUT;
