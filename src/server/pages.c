@@ -315,8 +315,9 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	              "<h1>Health inequalities overview</h1><p class=\"hg-lede\">%d Core20PLUS5 "
 	              "indicators, latest period. The deprivation gap is the most deprived fifth "
 	              "of neighbourhoods (IMD quintile 1) compared with the least deprived fifth "
-	              "(quintile 5), in words; sorted by gap size, the largest gaps relative to "
-	              "the whole area's value come first. The direction compares the latest value "
+	              "(quintile 5), in words; &ldquo;Sort by gap size&rdquo; puts the largest "
+	              "gaps, relative to the whole area's value, first. The direction compares the "
+	              "latest value "
 	              "with the previous period (95%% confidence intervals not overlapping), "
 	              "better or worse by the indicator's polarity.</p>",
 	              q->res->pr->ninds);
