@@ -664,8 +664,16 @@ static void hg_sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 static void hg_spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, const char *what,
                            const char *ylab, int mirror)
 {
-	if (!v->n)
+	size_t shown = 0;
+	for (size_t k = 0; k < v->n; k++)
+		shown += isfinite(v->rows[k].value);
+	if (!shown) { /* nothing published to draw: say so instead of an empty chart */
+		if (v->n)
+			hg_buf_printf(
+			    b, "<p class=\"note\">%c%s: no period has a published value.</p>",
+			    toupper((unsigned char)what[0]), what + 1);
 		return;
+	}
 	double m = mirror ? -1 : 1;
 	hg_spc_chart_pt *pts = hg_xcalloc(v->n, sizeof *pts);
 	for (size_t k = 0; k < v->n; k++) {

@@ -335,6 +335,17 @@ static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const c
 	const hg_mon_row *const *rows = hg_an_series(&ip->an, series, &n);
 	if (!rows)
 		return;
+	size_t shown = 0;
+	for (size_t k = 0; k < n; k++)
+		shown += isfinite(rows[k]->value);
+	if (!shown) { /* nothing published to draw: say so instead of an empty chart */
+		hg_buf_puts(b, "<figure class=\"hg-spc\"><figcaption>");
+		hg_html_text(b, what);
+		hg_buf_puts(b,
+		            "</figcaption><p class=\"hg-note\">No period has a published value.</p>"
+		            "</figure>");
+		return;
+	}
 	hg_spc_chart_pt *pts = hg_xcalloc(n, sizeof *pts);
 	char(*labels)[11] = hg_xcalloc(n, 11);
 	/* the SII is drawn as the most deprived end minus the least, like every gap shown */
