@@ -12,7 +12,7 @@
 
 #include "core/arena.h"
 #include "core/error.h"
-#include "lang/lang.h"
+#include "lang/program.h"
 
 #include <stddef.h>
 

@@ -6,7 +6,7 @@
  */
 #include "engine/vm.h"
 
-#include "lang/ast.h"
+#include "lang/program.h"
 
 #include <assert.h>
 #include <math.h>

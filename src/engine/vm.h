@@ -19,7 +19,7 @@
 #ifndef HG_VM_H
 #define HG_VM_H
 
-#include "lang/lang.h"
+#include "lang/program.h"
 
 #include <stdint.h>
 #include <stdlib.h>

@@ -10,6 +10,7 @@
 #include "core/dict.h"
 #include "core/error.h"
 #include "lang/lang.h"
+#include "lang/program.h"
 
 #include <stddef.h>
 
@@ -160,58 +161,6 @@ struct hg_node {
 enum { KW_AND = 100, KW_OR, KW_NOT, KW_AFTER, KW_BEFORE };
 
 enum hg_sym_kind { SYM_NONE = 0, SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT };
-
-/* person attributes (SYM_ATTR) */
-enum hg_attr {
-	A_AGE,
-	A_SEX,
-	A_ETHNICITY,
-	A_IMD_QUINTILE,
-	A_IMD_DECILE,
-	A_PRACTICE,
-	A_REGISTERED,
-	A_ALIVE,
-	A_DOB,
-	A_DOD,
-	A_REG_FROM,
-	A_REG_TO,
-	A_PERIOD_START,
-	A_PERIOD_END,
-	A_PERIOD_MID,
-	A_INDEX_DATE,
-	A_DIED_IN_PERIOD,
-	A_FLAG, /* + flag index in the pack's flag names */
-};
-
-/* event fields inside `where` (SYM_EVENT) */
-enum hg_evfield { E_VALUE, E_DATE, E_SETTING };
-
-/* functions (N_CALL sym) */
-enum hg_fn {
-	F_EXISTS,
-	F_COUNT,
-	F_FIRST_DATE,
-	F_LAST_DATE,
-	F_FIRST_VALUE,
-	F_LAST_VALUE,
-	F_MIN_VALUE,
-	F_MAX_VALUE,
-	F_MEAN_VALUE,
-	F_SUM_VALUE,
-	F_COUNT_DAYS,
-	F_N_QUERY, /* functions before this take an event query */
-	F_AGE_AT = F_N_QUERY,
-	F_REGISTERED_AT,
-	F_ALIVE_AT,
-	F_MIN,
-	F_MAX,
-	F_ABS,
-	F_ROUND,
-	F_FLOOR,
-	F_COALESCE,
-	F_YEARS_BETWEEN,
-	F_N
-};
 
 /* ---- declarations ---- */
 
