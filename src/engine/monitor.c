@@ -44,9 +44,10 @@ static void hg_mon_too_few(hg_mon_row *rows, size_t n)
 		hg_mon_row *r = &rows[k];
 		size_t len = strlen(r->note);
 		r->too_few = 1;
-		snprintf(r->note + len, HG_NOTE_MAX - len,
-		         "%stoo few events for SPC: a count behind %s point is under %d or suppressed",
-		         len ? "; " : "", r->few_events ? "this" : "another", HG_SPC_MIN_EVENTS);
+		snprintf(
+		    r->note + len, HG_NOTE_MAX - len,
+		    "%stoo few events for SPC: a count behind %s point is under %d or suppressed",
+		    len ? "; " : "", r->few_events ? "this" : "another", HG_SPC_MIN_EVENTS);
 	}
 }
 
