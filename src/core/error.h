@@ -39,4 +39,17 @@ void *hg_xcalloc(size_t n, size_t size);
 void *hg_xrealloc(void *p, size_t n);
 char *hg_xstrdup(const char *s);
 
+/*
+ * Make room for one more element in a growing array: arr holds n of cap
+ * elements; when full, cap doubles (from 16). The one home for growing arrays.
+ *   HG_GROW(list, n, cap); list[n++] = x;
+ */
+#define HG_GROW(arr, n, cap)                                                                       \
+	do {                                                                                       \
+		if ((n) == (cap)) {                                                                \
+			(cap) = (cap) ? 2 * (cap) : 16;                                            \
+			(arr) = hg_xrealloc((arr), sizeof *(arr) * (size_t)(cap));                 \
+		}                                                                                  \
+	} while (0)
+
 #endif

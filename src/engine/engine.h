@@ -88,6 +88,10 @@ double hg_sdc_round5(double v);
  * in row-major order, n1 > 0), from the row or column it lies in.
  */
 void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2);
+/* After hg_sdc_group: how many of its additive sets (the group; rows and
+ * columns of a cross) hold exactly one suppressed cell, recoverable from the
+ * set's total because no other cell could be suppressed with it. */
+int hg_sdc_exposed(const hg_row *rows, size_t n, int n1, int n2);
 
 /* ---- outputs (output.c) ---- */
 

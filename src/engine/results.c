@@ -219,7 +219,9 @@ static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 }
 
 /* Rows of one indicator x period x breakdown. */
-static void hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restable *t)
+/* Rows of one indicator x period x breakdown; returns 1 when a suppressed
+ * cell of it could be recovered from the total (hg_sdc_exposed). */
+static int hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restable *t)
 {
 	const hg_program *pr = c->pr;
 	const hg_indicator *ind = pr->inds[i].ind;
@@ -255,6 +257,23 @@ static void hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_resta
 		hg_row *r = &t->rows[k];
 		hg_row_stats(r, ind, hg_cell(c, i, j, b, r->cat));
 	}
+	return sdc_k > 0 && hg_sdc_exposed(t->rows + first, n, n1, n2) > 0;
+}
+
+/* Suppress the "All" row: a breakdown's lone suppressed cell had no complement. */
+static void hg_suppress_total(hg_row *all)
+{
+	if (all->suppressed)
+		return;
+	all->suppressed = 2;
+	all->num = all->den = NAN;
+	all->value = all->lo95 = all->hi95 = all->lo998 = all->hi998 = NAN;
+	all->note = "suppressed to protect another cell";
+}
+
+static int hg_is_all_row(const hg_restable *t, size_t k, int i, int j)
+{
+	return k < t->n && t->rows[k].ind == i && t->rows[k].period == j && t->rows[k].bd == 0;
 }
 
 int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
@@ -264,9 +283,16 @@ int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
 	const hg_program *pr = c->pr;
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
-		for (int j = 0; j < ind->nperiods; j++)
-			for (int b = 0; b < ind->nbds; b++)
-				hg_group(c, i, j, b, sdc_k, t);
+		for (int j = 0; j < ind->nperiods; j++) {
+			size_t all = t->n; /* breakdown 0 ("all") is one row, first */
+			int exposed = 0;
+			for (int b = 0; b < ind->nbds; b++) {
+				int e = hg_group(c, i, j, b, sdc_k, t);
+				exposed |= b > 0 && e;
+			}
+			if (exposed && hg_is_all_row(t, all, i, j))
+				hg_suppress_total(&t->rows[all]);
+		}
 	}
 	(void)err;
 	return 0;

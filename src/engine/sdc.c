@@ -5,10 +5,14 @@
  *   - rounding: every other count is rounded to the nearest 5 (0 stays 0);
  *     values are then computed from the rounded counts (results.c);
  *   - secondary: within each indicator x period x breakdown group, if
- *     exactly one cell is suppressed, the next smallest unsuppressed cell is
- *     suppressed too, so the suppressed one cannot be recovered from the
- *     "All" total by subtraction; for two-way breakdowns the same holds for
- *     every row and column of the cross. Repeated until nothing changes.
+ *     exactly one cell is suppressed, the next smallest unsuppressed cell
+ *     that is not structurally empty (0/0) is suppressed too, so the
+ *     suppressed one cannot be recovered from the "All" total by
+ *     subtraction; for two-way breakdowns the same holds for every row and
+ *     column of the cross. Repeated until nothing changes (each pass that
+ *     changes anything suppresses one more cell, so at most n passes).
+ *     Where no cell can be the complement, hg_sdc_exposed says so and the
+ *     caller suppresses the total (results.c).
  *   - every statistic of a suppressed cell is suppressed.
  * k = 0 means no control (marked as such in the metadata).
  */
@@ -57,6 +61,38 @@ static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
 	return 1;
 }
 
+/* 1 when exactly one of rows idx[0..n) is suppressed: it equals the set's total minus the rest. */
+static int hg_sdc_lone(const hg_row *rows, const size_t *idx, size_t n)
+{
+	size_t nsup = 0;
+	for (size_t i = 0; i < n; i++)
+		nsup += rows[idx[i]].suppressed != 0;
+	return n > 1 && nsup == 1;
+}
+
+int hg_sdc_exposed(const hg_row *rows, size_t n, int n1, int n2)
+{
+	size_t *idx = hg_xmalloc(sizeof *idx * (n + 1));
+	int k = 0;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	k += hg_sdc_lone(rows, idx, n);
+	if (n1 > 0 && n2 > 0 && (size_t)(n1 * n2) == n) {
+		for (int a = 0; a < n1; a++) {
+			for (int b = 0; b < n2; b++)
+				idx[b] = (size_t)(a * n2 + b);
+			k += hg_sdc_lone(rows, idx, (size_t)n2);
+		}
+		for (int b = 0; b < n2; b++) {
+			for (int a = 0; a < n1; a++)
+				idx[a] = (size_t)(a * n2 + b);
+			k += hg_sdc_lone(rows, idx, (size_t)n1);
+		}
+	}
+	free(idx);
+	return k;
+}
+
 void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
 {
 	if (k <= 0)
@@ -66,7 +102,7 @@ void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
 			rows[i].suppressed = 1;
 	size_t *idx = hg_xmalloc(sizeof *idx * (n + 1));
 	int changed = 1;
-	for (int pass = 0; changed && pass < 16; pass++) {
+	while (changed) {
 		changed = 0;
 		if (n > 1) {
 			for (size_t i = 0; i < n; i++)

@@ -29,7 +29,14 @@ typedef struct hg_compiler {
 	uint64_t **set_bits; /* per codeset, lazily */
 	int **seg_deps;      /* per segment: let segments it needs, -1 terminated */
 	int cur;             /* segment being emitted */
+	int full;            /* a limit of program.h was passed (HG_MAX_REGS, HG_MAX_QUERIES) */
 } hg_compiler;
+
+/* A growing list of segment numbers. */
+typedef struct hg_ilist {
+	int *v;
+	int n, cap;
+} hg_ilist;
 
 #define TRY(x)                                                                                     \
 	do {                                                                                       \
@@ -39,9 +46,15 @@ typedef struct hg_compiler {
 
 /* ---- emission ---- */
 
+/* A fresh register. Past HG_MAX_REGS the compiler notes it (the indicator
+ * being compiled reports it as an error) and hands out register 0 so that
+ * emission can finish harmlessly. */
 static uint16_t hg_reg(hg_compiler *cc)
 {
-	assert(cc->pr->nregs < 65535);
+	if (cc->pr->nregs >= HG_MAX_REGS) {
+		cc->full = 1;
+		return 0;
+	}
 	return (uint16_t)cc->pr->nregs++;
 }
 
@@ -107,28 +120,29 @@ static int hg_deps(hg_compiler *cc, const hg_node *n, int ctx)
 	return 0;
 }
 
-/* Collect the let segments an expression reads (directly). */
-static void hg_collect(hg_compiler *cc, const hg_node *n, int ctx, int *list, int *nl)
+/* Collect the let segments an expression reads (directly), each once. */
+static void hg_collect(hg_compiler *cc, const hg_node *n, int ctx, hg_ilist *l)
 {
 	if (!n)
 		return;
 	if (n->kind == N_NAME && n->symkind == SYM_LET) {
-		int s = cc->let_seg[ctx][n->sym];
-		int seen = 0;
-		for (int i = 0; i < *nl; i++)
-			seen |= list[i] == s;
-		if (!seen && *nl < 255)
-			list[(*nl)++] = s;
+		int s = cc->let_seg[ctx][n->sym], seen = 0;
+		for (int i = 0; i < l->n; i++)
+			seen |= l->v[i] == s;
+		if (!seen) {
+			HG_GROW(l->v, l->n, l->cap);
+			l->v[l->n++] = s;
+		}
 	}
-	hg_collect(cc, n->a, ctx, list, nl);
-	hg_collect(cc, n->b, ctx, list, nl);
-	hg_collect(cc, n->c, ctx, list, nl);
+	hg_collect(cc, n->a, ctx, l);
+	hg_collect(cc, n->b, ctx, l);
+	hg_collect(cc, n->c, ctx, l);
 	for (int i = 0; i < n->nargs; i++)
-		hg_collect(cc, n->args[i], ctx, list, nl);
+		hg_collect(cc, n->args[i], ctx, l);
 	for (int i = 0; i < n->nquals; i++)
 		if (n->quals[i].kind != Q_PAIRED) {
-			hg_collect(cc, n->quals[i].a, ctx, list, nl);
-			hg_collect(cc, n->quals[i].b, ctx, list, nl);
+			hg_collect(cc, n->quals[i].a, ctx, l);
+			hg_collect(cc, n->quals[i].b, ctx, l);
 		}
 }
 
@@ -154,13 +168,15 @@ static void hg_seg_end(hg_compiler *cc, int seg, int save, const hg_node *const 
 {
 	assert(cc->cur == seg);
 	cc->cur = save;
-	int list[256], nl = 0;
+	hg_ilist l = {0};
 	for (int i = 0; i < nroots; i++)
-		hg_collect(cc, roots[i], ctx, list, &nl);
-	int *deps = hg_arena_alloc(&cc->pr->arena, sizeof *deps * (size_t)(nl + 1));
-	memcpy(deps, list, sizeof *deps * (size_t)nl);
-	deps[nl] = -1;
+		hg_collect(cc, roots[i], ctx, &l);
+	int *deps = hg_arena_alloc(&cc->pr->arena, sizeof *deps * (size_t)(l.n + 1));
+	if (l.n)
+		memcpy(deps, l.v, sizeof *deps * (size_t)l.n);
+	deps[l.n] = -1;
 	cc->seg_deps[seg] = deps;
+	free(l.v);
 }
 
 /* ---- constants for categorical comparisons ---- */
@@ -347,6 +363,8 @@ static uint64_t *hg_bits(hg_compiler *cc, int set)
 static int hg_new_query(hg_compiler *cc)
 {
 	hg_program *pr = cc->pr;
+	if (pr->nq >= HG_MAX_QUERIES)
+		cc->full = 1; /* reported by the indicator being compiled */
 	if (pr->nq == pr->capq) {
 		pr->capq = pr->capq ? 2 * pr->capq : 32;
 		pr->queries = hg_xrealloc(pr->queries, sizeof *pr->queries * (size_t)pr->capq);
@@ -681,7 +699,7 @@ static int hg_compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind 
 	return 0;
 }
 
-static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+static int hg_compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	int t = src->pub.type;
 	ci->ind = &src->pub;
@@ -706,6 +724,20 @@ static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	const hg_node *roots[2] = {num, src->den};
 	hg_seg_end(cc, seg, save, roots, 2, ctx);
 	ci->seg = seg;
+	return 0;
+}
+
+/* Compile indicator src (and the lets it needs); a passed limit is an error at it. */
+static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+{
+	TRY(hg_compile_ind1(cc, src, ci));
+	if (cc->full)
+		return hg_lang_error(
+		    cc->err, &cc->pk->src, src->line, src->col,
+		    "the pack is too large for the engine: it needs more than %d "
+		    "registers or %d event queries by indicator %s (split the pack, "
+		    "or share repeated expressions with 'let')",
+		    HG_MAX_REGS, HG_MAX_QUERIES, src->pub.id);
 	return 0;
 }
 

@@ -680,14 +680,6 @@ static hg_node *hg_p_expr(hg_parser *ps)
 
 /* ---- declarations ---- */
 
-#define HG_GROW(arr, n, cap)                                                                       \
-	do {                                                                                       \
-		if ((n) == (cap)) {                                                                \
-			(cap) = (cap) ? 2 * (cap) : 16;                                            \
-			(arr) = hg_xrealloc((arr), sizeof *(arr) * (size_t)(cap));                 \
-		}                                                                                  \
-	} while (0)
-
 static int hg_p_name_decl(hg_parser *ps, const char **name, int *line, int *col)
 {
 	if (ps->t.kind != T_IDENT || hg_p_reserved(ps))

@@ -145,6 +145,11 @@ typedef struct hg_cind {
 	int *pop_segs;
 } hg_cind;
 
+/* Limits of the format: registers and query numbers are 16-bit operands. The
+ * compiler reports a pack that needs more as an error at the indicator. */
+#define HG_MAX_REGS 65535
+#define HG_MAX_QUERIES 65535
+
 /* fixed registers set by the engine before each period */
 enum { HG_REG_START = 0, HG_REG_END, HG_REG_MID, HG_REG_ONE, HG_REG_FIXED };
 

@@ -541,3 +541,114 @@ Test(engine_events, person_time_follows_registration_death_and_age, .init = mk, 
 	hg_pack_free(pk);
 	hg_store_close(&st);
 }
+
+/* ---- limits are errors, never silent (issue 10) ---- */
+
+/* A variable reading 300 others: every one is computed (the compiler used to
+ * drop dependencies past 255, leaving their registers unset). */
+Test(engine_limits, many_dependencies_all_computed, .init = mk, .fini = rm)
+{
+	hg_buf b = {0};
+	hg_buf_puts(&b, "periods range from 2024-01-01 to 2024-12-31\n");
+	for (int k = 0; k < 300; k++) {
+		char line[64];
+		snprintf(line, sizeof line, "let a%d = age - age + 1\n", k);
+		hg_buf_puts(&b, line);
+	}
+	hg_buf_puts(&b, "let big = a0");
+	for (int k = 1; k < 300; k++) {
+		char term[16];
+		snprintf(term, sizeof term, " + a%d", k);
+		hg_buf_puts(&b, term);
+	}
+	hg_buf_puts(&b,
+	            "\nindicator N \"n\"\n  count\n  numerator: big\n  denominator: registered\n");
+	hg_buf_putc(&b, 0);
+	hg_store st;
+	make_store(&st, PERSONS, "person_id,date,code,value,setting\n");
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells c;
+	run_pack(b.p, &st, 1, &pk, &pr, &c);
+	cr_expect_eq(hg_cell(&c, 0, 0, 0, 0)[HG_F_NUM], 300);
+	hg_cells_free(&c);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	hg_buf_free(&b);
+	hg_store_close(&st);
+}
+
+/* A pack needing more registers than the format has is an error at an
+ * indicator, not an assert. */
+Test(engine_limits, too_many_registers_is_an_error, .init = mk, .fini = rm)
+{
+	hg_buf b = {0};
+	hg_buf_puts(&b, "periods range from 2024-01-01 to 2024-12-31\n");
+	for (int i = 0; i < 300; i++) {
+		char head[96];
+		snprintf(head, sizeof head, "indicator I%d \"i\"\n  count\n  numerator: age", i);
+		hg_buf_puts(&b, head);
+		for (int k = 0; k < 120; k++)
+			hg_buf_puts(&b, " + age");
+		hg_buf_puts(&b, "\n");
+	}
+	hg_buf_putc(&b, 0);
+	hg_store st;
+	make_store(&st, PERSONS, "person_id,date,code,value,setting\n");
+	hg_pack *pk = NULL;
+	hg_program *pr = NULL;
+	hg_err err = {0};
+	cr_assert_eq(hg_pack_load_str(&pk, "t.hg", b.p, tmp, &err), 0, "%s", err.msg);
+	cr_assert_neq(hg_compile(pk, &st, &pr, &err), 0);
+	cr_expect_null(pr);
+	cr_expect(strstr(err.msg, "too large for the engine") && strstr(err.msg, "65535 registers"),
+	          "%s", err.msg);
+	cr_expect(strstr(err.msg, "t.hg:"), "names the pack line: %s", err.msg);
+	hg_pack_free(pk);
+	hg_buf_free(&b);
+	hg_store_close(&st);
+}
+
+/*
+ * The invariant of secondary suppression, on many random groups (one- and
+ * two-way): no additive set (the group, a row, a column) is left with exactly
+ * one suppressed cell unless every other cell of it is structurally empty,
+ * and then hg_sdc_exposed says so (results.c suppresses the total).
+ */
+Test(engine_sdc, no_lone_suppressed_cell_survives)
+{
+	uint64_t s = 12345;
+	hg_row r[64];
+	double num[64], den[64];
+	for (int t = 0; t < 3000; t++) {
+		int n1 = 2 + (int)(s % 5), n2 = t % 2 ? 2 + (int)((s >> 8) % 6) : 0;
+		int n = n2 ? n1 * n2 : n1 + (int)((s >> 16) % 8);
+		for (int i = 0; i < n; i++) {
+			s = s * 6364136223846793005ull + 1442695040888963407ull;
+			int kind = (int)(s >> 60); /* 0-15: empty, small, large */
+			den[i] = kind < 3   ? 0
+			         : kind < 7 ? (double)(1 + (s >> 32) % 9)
+			                    : (double)(10 + (s >> 32) % 500);
+			num[i] = den[i] ? (double)((s >> 20) % ((uint64_t)den[i] + 1)) : 0;
+		}
+		set_rows(r, num, den, n);
+		hg_sdc_group(r, (size_t)n, 7, n2 ? n1 : 0, n2);
+		int exposed = hg_sdc_exposed(r, (size_t)n, n2 ? n1 : 0, n2);
+		/* count sets with one suppressed cell and a non-empty unsuppressed one */
+		int bad = 0, lone = 0;
+		for (int set = -1; set < (n2 ? n1 + n2 : 0); set++) {
+			int nsup = 0, other = 0, m = set < 0 ? n : set < n1 ? n2 : n1;
+			for (int k = 0; k < m; k++) {
+				int i = set < 0 ? k : set < n1 ? set * n2 + k : k * n2 + (set - n1);
+				nsup += r[i].suppressed != 0;
+				other |= !r[i].suppressed && (r[i].raw_num > 0 || r[i].raw_den > 0);
+			}
+			lone += nsup == 1 && m > 1;
+			bad += nsup == 1 && m > 1 && other;
+		}
+		cr_assert_eq(bad, 0,
+		             "case %d: a lone suppressed cell beside a cell that could hide it", t);
+		cr_assert_eq(exposed, lone, "case %d: hg_sdc_exposed %d, lone sets %d", t, exposed,
+		             lone);
+	}
+}
