@@ -154,6 +154,15 @@ static int hg_write_quarantine(hg_store_writer *w, const char *name, const hg_qu
 	return r;
 }
 
+/* Is there a SYNTHETIC marker beside persons.csv (written by healthgap synth)? */
+static int hg_synthetic_population(const hg_ingest_params *p)
+{
+	char tmp[2048], path[2100];
+	snprintf(tmp, sizeof tmp, "%s", p->persons_path);
+	snprintf(path, sizeof path, "%s/SYNTHETIC", dirname(tmp));
+	return hg_path_exists(path);
+}
+
 static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
                            const hg_events *ev, const hg_key *key, hg_err *err)
 {
@@ -169,6 +178,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(m, "extract_date", json_string(hg_date_format(p->extract_date, d)));
 	if (p->area_name) /* marks every output with it (report/labels.h, hg_data_status) */
 		json_object_set_new(m, "area_name", json_string(p->area_name));
+	/* a population written by healthgap synth (SYNTHETIC beside persons.csv) */
+	json_object_set_new(m, "synthetic_population", json_boolean(hg_synthetic_population(p)));
 	json_t *imd = json_object();
 	json_object_set_new(imd, "version", json_string(ref->imd_version));
 	json_object_set_new(imd, "lsoa_vintage", json_string(ref->lsoa_vintage));

@@ -463,7 +463,9 @@ void hg_data_status_from_manifest(const void *manifest, const char *area_overrid
 	json_t *m = (json_t *)manifest;
 	memset(s, 0, sizeof *s);
 	json_t *imd = m ? json_object_get(m, "imd") : NULL;
-	s->synthetic = json_is_true(json_object_get(imd, "synthetic"));
+	/* synthetic geography (synth without --reference) or a synthetic population */
+	s->synthetic = json_is_true(json_object_get(imd, "synthetic")) ||
+	               json_is_true(json_object_get(m, "synthetic_population"));
 	const char *v = json_string_value(json_object_get(imd, "version"));
 	snprintf(s->imd, sizeof s->imd, "%s", v ? v : "none");
 	const char *a = json_string_value(json_object_get(m, "area_name"));

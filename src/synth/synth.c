@@ -229,6 +229,20 @@ static void hg_report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sin
 	        p->out_dir);
 }
 
+/* OUT/SYNTHETIC beside persons.csv: ingest records that the population is synthetic
+ * (manifest synthetic_population), so every output is marked SYNTHETIC DATA even
+ * when the geography is real (--reference). */
+static int hg_write_marker(const char *out_dir, hg_err *err)
+{
+	static const char marker[] =
+	    "persons.csv and events.csv in this directory were written by `healthgap synth`:\n"
+	    "a synthetic population, no real people. Every output made from them is marked\n"
+	    "SYNTHETIC DATA (healthgap ingest reads this file).\n";
+	char path[4096];
+	snprintf(path, sizeof path, "%s/SYNTHETIC", out_dir);
+	return hg_write_file_atomic(path, marker, sizeof marker - 1, err);
+}
+
 int hg_synth_run(const hg_synth_params *p, hg_err *err)
 {
 	if (hg_check_params(p, err))
@@ -244,6 +258,8 @@ int hg_synth_run(const hg_synth_params *p, hg_err *err)
 		rc = hg_mkdir_p(p->out_dir, err);
 	if (!rc)
 		rc = hg_sy_geo_write(&geo, p->out_dir, err);
+	if (!rc)
+		rc = hg_write_marker(p->out_dir, err);
 	hg_sy_model m;
 	hg_sink s;
 	if (!rc) {

@@ -4,6 +4,7 @@
 # determinism across runs and thread counts, corruptions.csv, and real
 # geography with --reference/--area when ../shared is present.
 set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
 fail() {
 	echo "FAIL: $*"
 	exit 1
@@ -66,11 +67,37 @@ awk -F, 'NR == FNR { if (FNR > 1 && $1 == "events.csv") bad[$2] = 1; next }
 	!(FNR in bad) { print }' "$TMPDIR/d/corruptions.csv" "$TMPDIR/d/events.csv" |
 	cmp -s - "$TMPDIR/a/events.csv" || fail "removing listed rows does not give the clean events.csv"
 
+# the population marker: without it (and with real-looking reference data) the marking is official
+expect_rc 0 "$HG" synth --people 2000 --seed 12 --out "$TMPDIR/m" --quiet
+[ -s "$TMPDIR/m/SYNTHETIC" ] || fail "no SYNTHETIC population marker beside persons.csv"
+rm "$TMPDIR/m/reference/SYNTHETIC"
+for marked in 1 0; do
+	[ $marked = 0 ] && rm "$TMPDIR/m/SYNTHETIC"
+	rm -rf "$TMPDIR/ms" "$TMPDIR/mo"
+	"$HG" ingest --persons "$TMPDIR/m/persons.csv" --events "$TMPDIR/m/events.csv" \
+		--store "$TMPDIR/ms" --no-progress > /dev/null || fail "ingest (marker $marked)"
+	"$HG" run "$root/packs/core20plus5" --store "$TMPDIR/ms" --out "$TMPDIR/mo" --quiet \
+		--format csv > /dev/null 2>&1 || fail "run (marker $marked)"
+	want="SYNTHETIC DATA"
+	[ $marked = 0 ] && want="OFFICIAL-SENSITIVE"
+	grep -q "\"marking\": *\"$want\"" "$TMPDIR/mo/metadata.json" ||
+		fail "marker $marked: metadata.json is not marked $want"
+done
+
 # real geography
 if [ -d "${SHARED:-}/reference/imd2019" ]; then
 	expect_rc 0 "$HG" synth --people 3000 --seed 5 --out "$TMPDIR/r" --quiet \
 		--reference "$SHARED/reference" --area E08000003,E08000009
 	[ ! -e "$TMPDIR/r/reference/SYNTHETIC" ] || fail "real geography marked synthetic"
+	# a synthetic population on real geography is still synthetic (issue 9): every output says so
+	[ -s "$TMPDIR/r/SYNTHETIC" ] || fail "no SYNTHETIC population marker beside persons.csv"
+	"$HG" ingest --persons "$TMPDIR/r/persons.csv" --events "$TMPDIR/r/events.csv" \
+		--reference "$SHARED/reference" --store "$TMPDIR/rs" --no-progress > /dev/null ||
+		fail "ingest of the real-geography population"
+	"$HG" run "$root/packs/core20plus5" --store "$TMPDIR/rs" --out "$TMPDIR/ro" --quiet \
+		--format csv > /dev/null 2>&1 || fail "run on the real-geography population"
+	grep -q '"marking": *"SYNTHETIC DATA"' "$TMPDIR/ro/metadata.json" ||
+		fail "a synthetic population on real geography is not marked SYNTHETIC DATA"
 	awk -F, 'NR == FNR { if ($3 == "E08000003" || $3 == "E08000009") ok[$1] = 1; next }
 		FNR > 1 && !($5 in ok) { bad = 1 } END { exit bad }' \
 		"$SHARED/reference/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" \
