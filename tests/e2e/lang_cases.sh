@@ -8,12 +8,21 @@
 #   --- args       extra `healthgap run` arguments (default: --sdc none)
 #   --- expect     expected rows; the header names the indicators.csv columns compared
 #   --- error      text that the error output must contain (instead of expect)
+#   --- output     lines that the run's output (stdout and stderr) must each contain
+#   --- file PATH  a file written at PATH beside the pack (codelist files; args
+#                  such as --codelists DIR name them: the run starts in that folder)
 # Each case is ingested (with tests/lang/reference IMD) and run; exit 0 when all pass.
+# LANG_CASE=REGEX runs only the cases whose name matches.
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 fail=0 n=0
 section() { # file name -> the section's lines
 	awk -v s="$2" '/^--- /{on = ($2 == s); next} on' "$1"
+}
+files() { # file dir -> each "--- file PATH" section written to dir/PATH
+	awk -v d="$2" '/^--- /{out = ""; if ($2 == "file") {out = d "/" $3;
+		system("mkdir -p \"$(dirname \"" out "\")\""); printf "" >out}; next}
+		out != "" {print >out}' "$1"
 }
 project() { # csv cols -> the columns named in cols (comma list), in that order (RFC 4180 aware)
 	local sel=${2//,/, }
@@ -21,10 +30,12 @@ project() { # csv cols -> the columns named in cols (comma list), in that order 
 	sqlite3 :memory: ".import --csv $1 r" ".mode list" ".separator ," ".headers off" "SELECT $sel FROM r"
 }
 for t in "$root"/tests/lang/*.test; do
-	n=$((n + 1))
 	name=$(basename "$t" .test)
-	w="$TMPDIR/$name"
+	[[ $name =~ ${LANG_CASE:-.} ]] || continue
+	n=$((n + 1))
+	w="$(cd "$TMPDIR" && pwd)/$name"
 	mkdir -p "$w"
+	files "$t" "$w"
 	section "$t" pack >"$w/pack.hg"
 	packfile=$(section "$t" packfile)
 	pack="$w/pack.hg"
@@ -39,9 +50,18 @@ for t in "$root"/tests/lang/*.test; do
 		echo "FAIL $name: ingest failed"; cat "$w/ingest.log"; fail=$((fail + 1)); continue
 	fi
 	# shellcheck disable=SC2086
-	"$HG" run "$pack" --store "$w/store" --out "$w/out" --format csv $args \
+	(cd "$w" && "$HG" run "$pack" --store "$w/store" --out "$w/out" --format csv $args) \
 		>"$w/run.log" 2>&1
 	rc=$?
+	missing=0
+	while IFS= read -r line; do
+		if [ -n "$line" ] && ! grep -qF -- "$line" "$w/run.log"; then
+			echo "FAIL $name: expected output containing: $line"; missing=1
+		fi
+	done < <(section "$t" output)
+	if [ $missing = 1 ]; then
+		cat "$w/run.log"; fail=$((fail + 1)); continue
+	fi
 	want_err=$(section "$t" error)
 	if [ -n "$want_err" ]; then
 		if [ $rc = 0 ] || ! grep -qF -- "$want_err" "$w/run.log"; then
