@@ -21,11 +21,15 @@ LDFLAGS += -fsanitize=address,undefined
 endif
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/lang/*.c \
-             src/engine/*.c src/stats/*.c src/report/*.c src/server/*.c src/synth/*.c))
+             src/engine/*.c src/analysis/*.c src/stats/*.c src/report/*.c src/server/*.c \
+             src/synth/*.c))
+# the command line; its code but main.c is also linked into the unit tests
 CLI_SRC  := $(sort $(wildcard src/cli/*.c))
+CLI_MAIN := src/cli/main.c
 TEST_SRC := $(sort $(wildcard tests/unit/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_LIB_OBJ := $(filter-out $(CLI_MAIN:%.c=$(BUILD)/obj/%.o),$(CLI_OBJ))
 TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 # the dashboard's web/ files, embedded as C arrays (scripts/embed-assets.sh, xxd)
 WEB_FILES := $(sort $(wildcard web/*.css web/*.js web/*.svg))
@@ -58,9 +62,9 @@ $(BUILD)/healthgap: $(CLI_OBJ) $(BUILD)/libhealthgap.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhealthgap.a $(LDLIBS)
 
-$(BUILD)/test_unit: $(TEST_OBJ) $(BUILD)/libhealthgap.a
+$(BUILD)/test_unit: $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a
 	@echo "  LINK  $@"
-	@$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
+	@$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
 
 deps:
 	@scripts/install-deps.sh

@@ -8,7 +8,7 @@
 
 #include "core/fs.h"
 #include "core/str.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "report/board.h"
 #include "report/labels.h"
 

@@ -13,7 +13,7 @@
 
 #include "core/date.h"
 #include "core/fs.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "engine/engine.h"
 #include "lang/codelists.h"
 #include "lang/lang.h"

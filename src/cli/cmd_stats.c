@@ -4,11 +4,11 @@
  * Public-health indicator statistics over a CSV, matching PHEindicatormethods.
  * This file parses the options, reads the input table, dispatches to the
  * method's handler through hg_stats_methods (add a row to add a method; the
- * handler signature and helpers are in src/stats/cmd.h) and writes the result.
+ * handler signature and helpers are in src/cli/stats_cmd.h) and writes the result.
  */
 #include "cli.h"
-#include "stats/cmd.h"
-#include "stats/cmd_b.h"
+#include "cli/stats_cmd.h"
+#include "cli/stats_b.h"
 #include "stats/stats.h"
 
 #include <stdarg.h>

@@ -37,49 +37,6 @@ static void hg_usage(FILE *f)
 	fprintf(f, "\n'healthgap COMMAND --help' describes a command.\n");
 }
 
-int hg_cli_fail(const char *cmd, const hg_err *err)
-{
-	fprintf(stderr, "healthgap %s: %s\n", cmd, err->msg);
-	return 1;
-}
-
-int hg_cli_usage(const char *cmd, const char *usage, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fprintf(stderr, "healthgap %s: ", cmd);
-	vfprintf(stderr, fmt, ap);
-	fprintf(stderr, "\n%s", usage);
-	va_end(ap);
-	return 2;
-}
-
-int hg_cli_double(const char *cmd, const char *opt, const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (!*s || *end || errno) {
-		fprintf(stderr, "healthgap %s: %s expects a number, got '%s'\n", cmd, opt, s);
-		return 2;
-	}
-	*out = v;
-	return 0;
-}
-
-int hg_cli_long(const char *cmd, const char *opt, const char *s, long *out)
-{
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (!*s || *end || errno) {
-		fprintf(stderr, "healthgap %s: %s expects a whole number, got '%s'\n", cmd, opt, s);
-		return 2;
-	}
-	*out = v;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc < 2) {

@@ -15,7 +15,7 @@
 
 #include "core/error.h"
 #include "core/str.h"
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 
 typedef struct hg_board_opts {
 	const char *results_dir;

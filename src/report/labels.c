@@ -4,7 +4,7 @@
  */
 #include "report/labels.h"
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "report/svg.h"
 #include "stats/funnel.h"
 #include "stats/spc.h"

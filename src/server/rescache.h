@@ -21,7 +21,7 @@
 #ifndef HG_SRV_RESCACHE_H
 #define HG_SRV_RESCACHE_H
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "engine/engine.h"
 #include "report/labels.h"
 #include "server/auth.h"

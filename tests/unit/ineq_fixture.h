@@ -9,7 +9,7 @@
 #ifndef HG_INEQ_FIXTURE_H
 #define HG_INEQ_FIXTURE_H
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "stats/stats.h"
 #include "store/store.h"
 

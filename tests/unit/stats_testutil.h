@@ -8,9 +8,9 @@
 #ifndef HG_STATS_TESTUTIL_H
 #define HG_STATS_TESTUTIL_H
 
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 #include "stats/stats.h"
-#include "stats/table.h"
+#include "cli/stats_table.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * test_ineq_measures.c: inequality measures (src/engine/inequality.c) on
+ * test_ineq_measures.c: inequality measures (src/analysis/measures.c) on
  * synthetic published tables whose true gradient is known (ineq_fixture.h):
  * the SII recovered within its CI and equal to the stats library's phe_sii
  * port on the same inputs, the Q1-Q5 gap and its MOVER limits, people needed

@@ -1,5 +1,5 @@
 /*
- * test_monitor_spc.c: monitoring (src/engine/monitor.c): XmR charts of each
+ * test_monitor_spc.c: monitoring (src/analysis/monitor.c): XmR charts of each
  * indicator's value, SII and Q1-Q5 gap over 20 synthetic quarters, checked
  * against the stats library's ptd_spc port on the same points; icons driven
  * by polarity and the objectives file; suppressed periods not charted; no

@@ -5,7 +5,7 @@
  * with one sign convention, SPC and assurance words, notes, and the status
  * marking read from a store manifest.
  */
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 #include "report/labels.h"
 #include "stats/spc.h"
 

@@ -2,7 +2,7 @@
  * test_stats_inequality.c: concentration index and population attributable
  * risk (src/stats/inequality.c) on hand-computed cases.
  */
-#include "stats/inequality.h"
+#include "stats/concentration.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

@@ -1,5 +1,5 @@
 /*
- * cmd_basic.c: `healthgap stats proportion|rate|mean` handlers (CSV layer
+ * stats_basic.c: `healthgap stats proportion|rate|mean` handlers (CSV layer
  * over wilson.c, rate.c and mean.c).
  *
  * Without --group every input row is its own result and keeps its columns,
@@ -7,7 +7,7 @@
  * n are summed per group (one row per group, even for a single group: quirk
  * Q1 is fixed deliberately). phe_mean always summarises per group.
  */
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 #include "stats/stats.h"
 
 #include <math.h>

@@ -1,12 +1,12 @@
 /*
- * cmd_b.h: `healthgap stats` handlers for the part-B methods: SII/RII,
- * funnel plots, concentration index and PAR (cmd_inequality.c), and XmR,
- * p'- and u'-charts (cmd_spc.c). Each has the hg_stats_handler signature.
+ * stats_b.h: `healthgap stats` handlers for the part-B methods: SII/RII,
+ * funnel plots, concentration index and PAR (stats_inequality.c), and XmR,
+ * p'- and u'-charts (stats_spc.c). Each has the hg_stats_handler signature.
  */
-#ifndef HG_STATS_CMD_B_H
-#define HG_STATS_CMD_B_H
+#ifndef HG_CLI_STATS_B_H
+#define HG_CLI_STATS_B_H
 
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 
 int hg_stats_cmd_sii(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err);
 int hg_stats_cmd_funnel_limits(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err);

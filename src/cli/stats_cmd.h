@@ -1,5 +1,5 @@
 /*
- * cmd.h: the plumbing shared by the `healthgap stats METHOD` handlers.
+ * stats_cmd.h: the plumbing shared by the `healthgap stats METHOD` handlers.
  *
  * src/cli/cmd_stats.c parses "--name value" options (and bare "--flag"s),
  * reads --input into an hg_table, calls the method's handler, and writes the
@@ -11,10 +11,10 @@
  * declare it (here or in your own header) and add an entry to the method
  * table in src/cli/cmd_stats.c giving its name, accepted options and help.
  */
-#ifndef HG_STATS_CMD_H
-#define HG_STATS_CMD_H
+#ifndef HG_CLI_STATS_CMD_H
+#define HG_CLI_STATS_CMD_H
 
-#include "stats/table.h"
+#include "cli/stats_table.h"
 
 #include <stddef.h>
 

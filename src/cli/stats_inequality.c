@@ -1,13 +1,13 @@
 /*
- * cmd_inequality.c: `healthgap stats sii | funnel-limits | funnel-significance
+ * stats_inequality.c: `healthgap stats sii | funnel-limits | funnel-significance
  * | funnel-points | concentration-index | par`. Reads columns, validates rows
  * (errors name the CSV line and column), calls src/stats/{sii,funnel,
  * inequality}.c and writes the package's output columns. Methods and quirk
  * decisions: docs/methods.md.
  */
-#include "stats/cmd_b.h"
+#include "cli/stats_b.h"
 #include "stats/funnel.h"
-#include "stats/inequality.h"
+#include "stats/concentration.h"
 #include "stats/sii.h"
 #include "stats/stats.h"
 

@@ -8,7 +8,7 @@
  * polarity higher_is_better | lower_is_better | neutral. Every field but
  * indicator_id may be empty; the polarity column may be absent.
  */
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 
 #include "core/csv.h"
 #include "core/fs.h"

@@ -11,7 +11,7 @@
  *                    and data quality (% ethnicity not stated, % IMD unknown);
  *   - monitor.c      Making Data Count XmR charts of each indicator's value,
  *                    SII and Q1-Q5 gap over its periods, with icons;
- *   - analysis_out.c inequalities.csv/.json and monitoring.csv/.json.
+ *   - analysis_write.c inequalities.csv/.json and monitoring.csv/.json.
  * Only published rows are used, so no measure or chart point is built from a
  * suppressed cell (docs/methods.md, "Inequality analysis").
  */

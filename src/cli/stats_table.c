@@ -1,8 +1,8 @@
 /*
- * table.c: CSV in, grouped rows, CSV out for the `healthgap stats` methods.
- * See table.h.
+ * stats_table.c: CSV in, grouped rows, CSV out for the `healthgap stats` methods.
+ * See stats_table.h.
  */
-#include "stats/table.h"
+#include "cli/stats_table.h"
 
 #include "core/csv.h"
 #include "core/dict.h"

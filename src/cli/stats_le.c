@@ -1,5 +1,5 @@
 /*
- * cmd_le.c: `healthgap stats life-expectancy|quantile` handlers (CSV layer
+ * stats_le.c: `healthgap stats life-expectancy|quantile` handlers (CSV layer
  * over le.c and quantile.c).
  *
  * life-expectancy writes one row per group and age band (filtered by
@@ -9,7 +9,7 @@
  * limits, and a warning names them. quantile writes every input row with its
  * quantile appended, as phe_quantile does.
  */
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 #include "stats/stats.h"
 
 #include <math.h>

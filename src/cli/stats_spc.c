@@ -1,5 +1,5 @@
 /*
- * cmd_spc.c: `healthgap stats spc | p-chart | u-chart`. spc reproduces
+ * stats_spc.c: `healthgap stats spc | p-chart | u-chart`. spc reproduces
  * NHSRplotthedots::ptd_spc (one output row per point, and with --summary FILE
  * one row per facet with the variation and assurance icons); p-chart and
  * u-chart are Laney p'/u' charts (--laney false gives the classic chart).
@@ -7,7 +7,7 @@
  */
 #include "core/date.h"
 #include "core/fs.h"
-#include "stats/cmd_b.h"
+#include "cli/stats_b.h"
 #include "stats/spc.h"
 
 #include <math.h>

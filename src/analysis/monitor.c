@@ -14,7 +14,7 @@
  * suppressed one) gets no limits, flags or icons at all: rounding to 5 would
  * make its special causes (analysis.h).
  */
-#include "engine/analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /*
- * analysis_out.c: writes the analysis of a run (analysis.h):
+ * analysis_write.c: writes the analysis of a run (analysis.h):
  *   inequalities.csv   one row per measure (columns below);
  *   inequalities.json  {"objectives", "measures": [rows], "funnels": [charts]};
  *   monitoring.csv     one row per series point with limits, rules, icons and
@@ -7,7 +7,7 @@
  *   monitoring.json    {"series": [{..., "points": [...]}]}.
  * Files are written atomically. Missing values are empty (CSV) or null (JSON).
  */
-#include "engine/analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #include "core/csv.h"
 #include "core/fs.h"

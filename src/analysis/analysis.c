@@ -4,7 +4,7 @@
  * rows, breakdown and category lookups, data-quality shares, row storage,
  * and hg_analysis_run, the one call `healthgap run` makes.
  */
-#include "engine/analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #include "store/store.h"
 

@@ -15,7 +15,7 @@
  *   funnel         practices on a funnel plot (latest period), outliers named.
  * Every row carries the data quality of its indicator and period.
  */
-#include "engine/analysis_int.h"
+#include "analysis/analysis_int.h"
 
 #include "stats/sii.h"
 #include "stats/stats.h"

@@ -1,5 +1,5 @@
 /*
- * inequality.c: concentration index for grouped data and population
+ * concentration.c: concentration index for grouped data and population
  * attributable risk of inequality.
  *
  * Concentration index: Wagstaff A, Paci P, van Doorslaer E (1991). On the
@@ -19,7 +19,7 @@
  * rate) / overall rate x 100, the reference being the least deprived quantile
  * (or the best one on request).
  */
-#include "stats/inequality.h"
+#include "stats/concentration.h"
 
 #define MATHLIB_STANDALONE 1
 #include <Rmath.h>

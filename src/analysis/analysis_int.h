@@ -1,12 +1,12 @@
 /*
  * analysis_int.h: internals shared by inequality.c, monitor.c and
- * analysis_out.c: an index from (indicator, period, breakdown) to the
+ * analysis_write.c: an index from (indicator, period, breakdown) to the
  * published rows of that group, breakdown lookups and row pushers.
  */
 #ifndef HG_ANALYSIS_INT_H
 #define HG_ANALYSIS_INT_H
 
-#include "engine/analysis.h"
+#include "analysis/analysis.h"
 
 typedef struct hg_rowindex {
 	const hg_restable *t;

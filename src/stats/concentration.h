@@ -1,13 +1,13 @@
 /*
- * inequality.h: inequality measures over quantile (grouped) data beyond
+ * concentration.h: inequality measures over quantile (grouped) data beyond
  * PHEindicatormethods: the concentration index for grouped data with its
  * standard error (Kakwani, Wagstaff & van Doorslaer 1997; O'Donnell et al.
  * 2008, ch. 8) and the population attributable risk (PAR) of inequality,
  * i.e. the share of the overall rate that would go if every quantile had the
  * reference (least deprived, or best) quantile's rate. See docs/methods.md.
  */
-#ifndef HG_STATS_INEQUALITY_H
-#define HG_STATS_INEQUALITY_H
+#ifndef HG_STATS_CONCENTRATION_H
+#define HG_STATS_CONCENTRATION_H
 
 #include "core/error.h"
 

@@ -1,8 +1,8 @@
 /*
- * cmd_std.c: `healthgap stats dsr|isratio|israte` handlers (CSV layer over
+ * stats_std.c: `healthgap stats dsr|isratio|israte` handlers (CSV layer over
  * dsr.c and isr.c). One result row per group; no --group = one group.
  */
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 #include "stats/stats.h"
 
 #include "core/dict.h"

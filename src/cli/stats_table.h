@@ -1,5 +1,5 @@
 /*
- * table.h: a small in-memory table for the `healthgap stats` methods.
+ * stats_table.h: a small in-memory table for the `healthgap stats` methods.
  *
  * hg_table reads a whole CSV (header + rows) into string cells held in one
  * arena, remembers the CSV line of every row (for messages), converts a
@@ -9,8 +9,8 @@
  * appearance. hg_tab_out builds the result CSV: a header, then rows of
  * string and double cells (doubles written round-trip exact, NaN as NA).
  */
-#ifndef HG_STATS_TABLE_H
-#define HG_STATS_TABLE_H
+#ifndef HG_CLI_STATS_TABLE_H
+#define HG_CLI_STATS_TABLE_H
 
 #include "core/arena.h"
 #include "core/error.h"

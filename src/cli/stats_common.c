@@ -1,8 +1,8 @@
 /*
- * cmd_common.c: option getters and warnings for the `healthgap stats`
+ * stats_common.c: option getters and warnings for the `healthgap stats`
  * method handlers (see cmd.h).
  */
-#include "stats/cmd.h"
+#include "cli/stats_cmd.h"
 #include "stats/stats.h"
 
 #include <stdarg.h>
