@@ -719,42 +719,6 @@ void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy
 	qsort(o->ev, o->nev, sizeof *o->ev, hg_ev_cmp);
 }
 
-static const char *const hg_settings[8] = {"gp", "rx", "ae", "apc", "op", "mh", "mat", "cancer"};
-
-const char *hg_sy_setting_name(int s)
-{
-	return hg_settings[s];
-}
-
-void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b)
-{
-	size_t n = m->codes->n[list];
-	size_t i = (size_t)idx % n;
-	hg_buf_put(b, m->codes->code[list][i], m->codes->len[list][i]);
-}
-
-void hg_sy_put_value(int32_t v10, hg_buf *b)
-{
-	if (v10 == HG_SY_NOVAL)
-		return;
-	char s[24];
-	int n = 0;
-	int32_t whole = v10 / 10, frac = v10 % 10;
-	char t[16];
-	int k = 0;
-	do {
-		t[k++] = (char)('0' + whole % 10);
-		whole /= 10;
-	} while (whole);
-	while (k)
-		s[n++] = t[--k];
-	if (frac) {
-		s[n++] = '.';
-		s[n++] = (char)('0' + frac);
-	}
-	hg_buf_put(b, s, (size_t)n);
-}
-
 void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr)
 {
 	hg_buf *b = &o->events;
@@ -768,7 +732,7 @@ void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out 
 		hg_buf_putc(b, ',');
 		hg_sy_put_value(e->value10, b);
 		hg_buf_putc(b, ',');
-		hg_buf_puts(b, hg_settings[e->setting]);
+		hg_buf_puts(b, hg_sy_setting_name(e->setting));
 		hg_buf_putc(b, '\n');
 		o->elines++;
 		o->nevents_valid++;

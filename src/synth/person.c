@@ -263,29 +263,6 @@ void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_pe
 	    ps->ld != HG_DATE_NONE ? hg_rng_bernoulli(r, 0.95) : hg_rng_bernoulli(r, 0.0005);
 }
 
-void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b)
-{
-	uint64_t v =
-	    (uint64_t)(((unsigned __int128)index * m->id_mul + m->id_add) % 10000000000ULL);
-	char s[12];
-	s[0] = 'P';
-	for (int i = 10; i >= 1; i--, v /= 10)
-		s[i] = (char)('0' + v % 10);
-	hg_buf_put(b, s, 11);
-}
-
-void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b)
-{
-	if (d == HG_DATE_NONE)
-		return;
-	if (d >= m->date_lo && d <= m->date_hi) {
-		hg_buf_put(b, m->datestr[d - m->date_lo], 10);
-		return;
-	}
-	char s[11];
-	hg_buf_puts(b, hg_date_format(d, s));
-}
-
 void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b)
 {
 	const hg_sy_geo *g = m->geo;

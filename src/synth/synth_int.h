@@ -1,7 +1,11 @@
 /*
  * synth_int.h: internals shared by the synthesiser's files: the geography
  * (LSOAs with IMD deciles and age/sex structure, practices), the code lists,
- * the per-person record and per-thread output buffers.
+ * the per-person record and per-thread output buffers, and the CSV field
+ * writers. Calls run one way: synth.c drives geo.c, codes.c, person.c,
+ * clinical.c and corrupt.c; person.c asks clinical.c for a person's
+ * conditions; clinical.c hands events to corrupt.c; all three write their
+ * fields with fields.c.
  */
 #ifndef HG_SYNTH_INT_H
 #define HG_SYNTH_INT_H
@@ -193,11 +197,17 @@ void hg_sy_geo_free(hg_sy_geo *g);
 int hg_sy_geo_write(const hg_sy_geo *g, const char *out_dir, hg_err *err);
 void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile);
 
+/* fields.c: the CSV fields rows are made of, shared by person.c, clinical.c
+ * and corrupt.c (which call it and never each other for a field). */
+void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b);
+void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b); /* nothing for HG_DATE_NONE */
+void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b);
+void hg_sy_put_value(int32_t v10, hg_buf *b); /* nothing for HG_SY_NOVAL */
+const char *hg_sy_setting_name(int s);        /* enum hg_sy_setting as written */
+
 /* person.c */
 void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_person *ps);
 void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b);
-void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b);
-void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b);
 
 /* clinical.c */
 void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps);
@@ -230,10 +240,5 @@ void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *
 void hg_sy_corrupt_event(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
                          hg_rng *cr, hg_sy_out *o);
 void hg_sy_out_corr(hg_sy_out *o, int file, int kind);
-
-/* helpers */
-const char *hg_sy_setting_name(int s);
-void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b);
-void hg_sy_put_value(int32_t v10, hg_buf *b);
 
 #endif
