@@ -19,11 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void hg_ip_bd_label(const hg_ipage *ip, const char *breakdown, char *buf, size_t size)
-{
-	hg_label_breakdown(breakdown, ip->imd, buf, size);
-}
-
 /* Breakdowns charted one bar per category: the single-dimension ones. */
 static int hg_bd_charted(const hg_breakdown *bd)
 {

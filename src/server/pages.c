@@ -1,7 +1,8 @@
 /*
  * pages.c: the server-rendered dashboard: login, overview, population,
  * methods and administration pages, and the page routes (the indicator page
- * is in page_indicator.c). Data come only from the role-enforcing
+ * is in page_indicator.c, the parts pages share in page_parts.c). Data come
+ * only from the role-enforcing
  * query layer (rescache.h); charts from src/report. Pages without a session
  * redirect to /login; forms POST with the session's CSRF token.
  */
@@ -20,66 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-void hg_page_ok(hg_resp *r, int status)
-{
-	r->status = status;
-	r->ctype = "text/html; charset=utf-8";
-}
-
-void hg_page_num(hg_buf *b, double v)
-{
-	char s[32];
-	hg_fmt_value(v, s, sizeof s);
-	hg_buf_puts(b, s);
-}
-
-/* A count (numerator, denominator): a whole number, "-" when suppressed. */
-void hg_page_count(hg_buf *b, double v)
-{
-	char s[32];
-	if (!isfinite(v)) {
-		hg_buf_puts(b, "-");
-		return;
-	}
-	snprintf(s, sizeof s, "%.0f", v);
-	hg_buf_puts(b, s);
-}
-
-/* A percentage, or "-" when unknown. */
-void hg_page_pct(hg_buf *b, double v)
-{
-	hg_page_num(b, v);
-	if (isfinite(v))
-		hg_buf_puts(b, "%");
-}
-
-void hg_page_num_ci(hg_buf *b, double v, double lo, double hi)
-{
-	hg_page_num(b, v);
-	if (isfinite(lo) && isfinite(hi)) {
-		hg_buf_puts(b, " <span class=\"hg-ci\">(");
-		hg_page_num(b, lo);
-		hg_buf_puts(b, "&ndash;");
-		hg_page_num(b, hi);
-		hg_buf_puts(b, ")</span>");
-	}
-}
-
-void hg_page_error(hg_req *q, hg_resp *r, int status, const char *msg)
-{
-	hg_buf *b = &r->body;
-	b->n = 0;
-	const char *title = status == 403   ? "Not available to your role"
-	                    : status == 400 ? "Cannot show that"
-	                                    : "Page not found";
-	hg_html_begin(b, q, title, "");
-	hg_buf_printf(b, "<h1>%s</h1><p class=\"hg-lede\">", title);
-	hg_html_text(b, msg);
-	hg_buf_puts(b, "</p><p><a href=\"/\">Back to the overview</a></p>");
-	hg_html_end(b, q);
-	hg_page_ok(r, status);
-}
 
 /* ---- login ---- */
 
@@ -171,28 +112,6 @@ static void hg_overview_icons(hg_buf *b, int var, int ass, int too_few)
 		                   24); /* role="img" with the icons' words as its label */
 		hg_buf_puts(b, "</td>");
 	}
-}
-
-/* The polarity under the indicator's name. */
-void hg_page_polarity(hg_buf *b, int polarity)
-{
-	hg_buf_printf(b, "<span class=\"hg-polarity hg-polarity-%s\">%s</span>",
-	              polarity > 0   ? "up"
-	              : polarity < 0 ? "down"
-	                             : "none",
-	              hg_label_polarity(polarity));
-}
-
-/* A direction-of-travel badge coloured better/worse by the polarity. */
-void hg_page_trend(hg_buf *b, int trend, int polarity)
-{
-	int judge;
-	const char *w = hg_trend_words(trend, polarity, &judge);
-	hg_buf_printf(b, "<span class=\"hg-trend hg-trend-%d hg-judge-%s\">%s</span>", trend,
-	              judge > 0   ? "better"
-	              : judge < 0 ? "worse"
-	                          : "none",
-	              w);
 }
 
 static void hg_overview_gap(hg_buf *b, const hg_ind_summary *s)

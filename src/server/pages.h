@@ -1,12 +1,16 @@
 /*
  * pages.h: what the dashboard's page files share (internal to src/server):
- * number formatting for HTML, and the indicator page's context and section
- * type, so a new section of the indicator page can live in its own file.
+ * the page parts (page_parts.c: status and error page, number formatting
+ * for HTML, labels), and the indicator page's context and section type, so
+ * a new section of the indicator page can live in its own file. Calls run
+ * one way: pages.c -> page_indicator.c -> page_analysis.c, each -> page_parts.c.
  */
 #ifndef HG_SRV_PAGES_H
 #define HG_SRV_PAGES_H
 
 #include "server/srv.h"
+
+/* ---- page_parts.c ---- */
 
 /* Mark r as an HTML page with this status. */
 void hg_page_ok(hg_resp *r, int status);
@@ -41,7 +45,7 @@ typedef struct hg_ipage {
 /* One section of the indicator page: appends a card to b. */
 typedef void (*hg_ip_section)(hg_ipage *ip, hg_buf *b);
 
-/* A breakdown's or category's label (report/labels.h) for this page. */
+/* A breakdown's or category's label (report/labels.h) for this page (page_parts.c). */
 void hg_ip_bd_label(const hg_ipage *ip, const char *breakdown, char *buf, size_t size);
 
 /* page_analysis.c: SII chart, gap table, SPC charts with icons, practice funnel plot. */
@@ -50,6 +54,7 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b);
 void hg_ip_spc(hg_ipage *ip, hg_buf *b);
 void hg_ip_funnel(hg_ipage *ip, hg_buf *b);
 
+/* page_indicator.c: the indicator page (called by pages.c's routes). */
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * srv.h: the server context and the request/response types shared by the
- * server's modules (internal to src/server).
+ * server's modules (internal to src/server). Calls between the request
+ * files run one way: http.c (daemon, router) -> api.c, pages.c, assets.c ->
+ * login.c -> request.c (the request/response kit every one of them uses).
  */
 #ifndef HG_SRV_H
 #define HG_SRV_H
@@ -59,8 +61,10 @@ typedef struct hg_resp {
 	const char *etag;
 } hg_resp;
 
-/* ---- http.c ---- */
+/* ---- http.c: the daemon and the router (calls the routes below) ---- */
 int hg_http_start(hg_srv *s, hg_err *err);
+
+/* ---- request.c: reading requests and writing responses, for every handler ---- */
 const char *hg_req_arg(const hg_req *q, const char *name);
 const char *hg_req_header(const hg_req *q, const char *name);
 const char *hg_req_cookie(const hg_req *q, const char *name);
