@@ -1,7 +1,9 @@
 /*
- * analysis_int.h: internals shared by inequality.c, monitor.c and
- * analysis_write.c: an index from (indicator, period, breakdown) to the
- * published rows of that group, breakdown lookups and row pushers.
+ * analysis_int.h: internals of the analysis: rows.c's index from (indicator,
+ * period, breakdown) to the published rows of that group, breakdown lookups
+ * and row pushers, used by measures.c, monitor.c and analysis_write.c; and the
+ * two builders run.c calls. Calls run one way: run.c -> measures.c,
+ * monitor.c -> rows.c.
  */
 #ifndef HG_ANALYSIS_INT_H
 #define HG_ANALYSIS_INT_H

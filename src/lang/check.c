@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
+                                                 "mean",       "count", "life_expectancy"};
+
 typedef struct hg_checker {
 	hg_pack *pk;
 	hg_err *err;
@@ -786,23 +789,24 @@ static int hg_c_population(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
 	if (!ind->pop)
-		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
-		                     "indicator %s needs 'population:', the condition a person "
-		                     "meets to be in the population (e.g. 'population: registered')",
-		                     ind->pub.id);
+		return hg_lang_error(
+		    ck->err, &pk->src, ind->line, ind->col,
+		    "indicator %s needs 'population:', the condition a person "
+		    "meets to be in the population (e.g. 'population: registered')",
+		    ind->pub.id);
 	TRY(hg_c_want(ck, ind->pop, TY_BOOL));
 	char *seen = hg_xcalloc((size_t)pk->nlets + 1, 1);
 	const hg_node *u = hg_period_bound(pk, ind->pop, seen);
 	free(seen);
 	if (u)
-		return hg_c_fail(ck, u,
-		                 "population: is evaluated as at one date (mid-period for the "
-		                 "denominator, each event's date for the numerator), so it cannot "
-		                 "use%s%s the period (period_start, period_end, period_mid, "
-		                 "died_in_period, 'in period')",
-		                 u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses"
-		                                                             : "",
-		                 NULL);
+		return hg_c_fail(
+		    ck, u,
+		    "population: is evaluated as at one date (mid-period for the "
+		    "denominator, each event's date for the numerator), so it cannot "
+		    "use%s%s the period (period_start, period_end, period_mid, "
+		    "died_in_period, 'in period')",
+		    u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses" : "",
+		    NULL);
 	return 0;
 }
 
@@ -834,12 +838,13 @@ static int hg_c_events(hg_checker *ck, hg_ind_src *ind)
 		if (u->kind == Q_WHERE) {
 			const hg_node *nm = hg_personal_name(u->a);
 			if (nm)
-				return hg_c_fail(ck, nm,
-				                 "in 'events:', 'where' may use only the event's value, "
-				                 "date and setting, not '%s' (conditions on the person "
-				                 "go in 'population:', which is checked on the event's "
-				                 "date)%s",
-				                 nm->str, NULL);
+				return hg_c_fail(
+				    ck, nm,
+				    "in 'events:', 'where' may use only the event's value, "
+				    "date and setting, not '%s' (conditions on the person "
+				    "go in 'population:', which is checked on the event's "
+				    "date)%s",
+				    nm->str, NULL);
 			continue;
 		}
 		return hg_lang_error(ck->err, &pk->src, u->line, u->col,
@@ -855,9 +860,9 @@ static int hg_c_rate_den(hg_checker *ck, hg_ind_src *ind)
 	if (!ind->den)
 		return 0;
 	const hg_node *d = ind->den;
-	int ok = d->kind == N_NAME &&
-	         (!strcmp(d->str, "mid_period") ||
-	          (!strcmp(d->str, "person_time") && ind->pub.type == HG_IND_RATE));
+	int ok =
+	    d->kind == N_NAME && (!strcmp(d->str, "mid_period") ||
+	                          (!strcmp(d->str, "person_time") && ind->pub.type == HG_IND_RATE));
 	if (!ok)
 		return hg_c_fail(ck, d,
 		                 "the denominator of a %s is the population at mid-period "

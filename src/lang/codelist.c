@@ -3,7 +3,9 @@
  * is the first header among the known names, else the first column; codes
  * are trimmed; blank codes are skipped), decides how a list's codes match
  * event codes, hashes a list for provenance, and turns a set of the pack
- * into a bitset over a store's code ids.
+ * into a bitset over a store's code ids; finds a list's file (in --codelists
+ * DIR, by its name or as an OpenCodelists download ending -NAME, else beside
+ * the pack).
  *
  * Matching (docs/language.md "Codelists"): classification codes (ICD-10,
  * OPCS-4) match every event code they are a prefix of, ignoring dots and
@@ -15,9 +17,14 @@
  * digits.
  */
 #include "lang/ast.h"
+#include "lang/codelists.h"
 
 #include "core/csv.h"
 #include "core/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include "core/str.h"
 
 #include <ctype.h>
@@ -284,4 +291,71 @@ void hg_codeset_bits(const hg_pack *pk, int set, const hg_store *st, uint64_t *b
 		free(r);
 	}
 	}
+}
+
+/* ---- where a codelist file comes from: --codelists DIR, or the pack's directory ---- */
+
+static int hg_is_download_of(const char *name, const char *base)
+{
+	size_t n = strlen(name), b = strlen(base);
+	return n > b + 1 && name[n - b - 1] == '-' && !strcmp(name + n - b, base);
+}
+
+/* The file in dir named base, else the one download ending -base; 0 found, 1 none. */
+static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t cap, hg_err *err)
+{
+	snprintf(out, cap, "%s/%s", dir, base);
+	struct stat sb;
+	if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode))
+		return 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return hg_err_set(err, HG_EIO, "--codelists %s: cannot open the directory: %s", dir,
+		                  strerror(errno));
+	char first[256] = "", second[256] = "";
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if (e->d_name[0] != '.' && hg_is_download_of(e->d_name, base) && n++ < 2)
+			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
+	closedir(d);
+	if (n > 1)
+		return hg_err_set(err, HG_EINPUT,
+		                  "--codelists %s: %d files end with -%s (%s, %s%s); name one with "
+		                  "--codelist NAME=FILE",
+		                  dir, n, base, first, second, n > 2 ? ", ..." : "");
+	if (n == 0)
+		return 1;
+	snprintf(out, cap, "%s/%s", dir, first);
+	return 0;
+}
+
+int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap, int *replaced,
+                          hg_err *err)
+{
+	*replaced = 0;
+	const char *dir = pk->opts ? pk->opts->codelist_dir : NULL;
+	if (dir) {
+		const char *slash = strrchr(path, '/');
+		int rc = hg_find_in_dir(dir, slash ? slash + 1 : path, out, cap, err);
+		if (rc < 0 || rc > 1)
+			return err->code ? err->code : HG_EINPUT;
+		if (rc == 0) {
+			*replaced = 1;
+			return 0;
+		}
+	}
+	if (path[0] == '/')
+		snprintf(out, cap, "%s", path);
+	else
+		snprintf(out, cap, "%s/%s", pk->src.dir, path);
+	return 0;
+}
+
+const char *hg_pack_codelist_sub(const hg_pack *pk, const char *name)
+{
+	const hg_pack_opts *o = pk->opts;
+	for (int i = 0; o && i < o->nsubs; i++)
+		if (!strcmp(o->subs[i].name, name))
+			return o->subs[i].file;
+	return NULL;
 }

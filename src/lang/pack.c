@@ -2,8 +2,9 @@
  * pack.c: a pack's life cycle: read a file (a pack directory means its one
  * .hg file) or text, run the parser and the checker (with codelists from
  * --codelists DIR or --codelist NAME=FILE when given), expose the indicators,
- * hash the definition for provenance, expand period specifications, and free
- * everything.
+ * hash the definition for provenance, replace its periods (--period-end), and
+ * free everything. Calls run one way: pack.c -> check.c -> codelist.c,
+ * periods.c.
  */
 #include "lang/ast.h"
 #include "lang/codelists.h"
@@ -17,40 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
-                                                 "mean",       "count", "life_expectancy"};
-
-int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int *n)
-{
-	int cap = 0, k = 0;
-	hg_period *p = NULL;
-	for (int i = 0;; i++) {
-		hg_period cur;
-		if (ps->step == 0) {
-			if (i > 0)
-				break;
-			cur = (hg_period){ps->from, ps->to};
-		} else {
-			cur.start = hg_date_add_months(ps->from, i * ps->step);
-			int len = ps->rolling ? ps->rolling : ps->step;
-			cur.end = hg_date_add_months(cur.start, len) - 1;
-			if (cur.end > ps->to)
-				break;
-		}
-		if (k == cap) {
-			cap = cap ? 2 * cap : 32;
-			p = hg_xrealloc(p, sizeof *p * (size_t)cap);
-		}
-		p[k++] = cur;
-	}
-	*out = hg_arena_alloc(a, sizeof *p * (size_t)(k ? k : 1));
-	if (k)
-		memcpy(*out, p, sizeof *p * (size_t)k);
-	*n = k;
-	free(p);
-	return 0;
-}
 
 void hg_pack_free(hg_pack *pk)
 {
@@ -81,71 +48,6 @@ static void hg_pack_compute_hash(hg_pack *pk)
 /* ---- where codelists come from: --codelists DIR, --codelist NAME=FILE ---- */
 
 /* Does name end with "-" + base (an OpenCodelists download, "<owner>-<id>.csv")? */
-static int hg_is_download_of(const char *name, const char *base)
-{
-	size_t n = strlen(name), b = strlen(base);
-	return n > b + 1 && name[n - b - 1] == '-' && !strcmp(name + n - b, base);
-}
-
-/* The file in dir named base, else the one download ending -base; 0 found, 1 none. */
-static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t cap, hg_err *err)
-{
-	snprintf(out, cap, "%s/%s", dir, base);
-	struct stat sb;
-	if (stat(out, &sb) == 0 && S_ISREG(sb.st_mode))
-		return 0;
-	DIR *d = opendir(dir);
-	if (!d)
-		return hg_err_set(err, HG_EIO, "--codelists %s: cannot open the directory: %s", dir,
-		                  strerror(errno));
-	char first[256] = "", second[256] = "";
-	int n = 0;
-	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		if (e->d_name[0] != '.' && hg_is_download_of(e->d_name, base) && n++ < 2)
-			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
-	closedir(d);
-	if (n > 1)
-		return hg_err_set(err, HG_EINPUT,
-		                  "--codelists %s: %d files end with -%s (%s, %s%s); name one with "
-		                  "--codelist NAME=FILE",
-		                  dir, n, base, first, second, n > 2 ? ", ..." : "");
-	if (n == 0)
-		return 1;
-	snprintf(out, cap, "%s/%s", dir, first);
-	return 0;
-}
-
-int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t cap, int *replaced,
-                          hg_err *err)
-{
-	*replaced = 0;
-	const char *dir = pk->opts ? pk->opts->codelist_dir : NULL;
-	if (dir) {
-		const char *slash = strrchr(path, '/');
-		int rc = hg_find_in_dir(dir, slash ? slash + 1 : path, out, cap, err);
-		if (rc < 0 || rc > 1)
-			return err->code ? err->code : HG_EINPUT;
-		if (rc == 0) {
-			*replaced = 1;
-			return 0;
-		}
-	}
-	if (path[0] == '/')
-		snprintf(out, cap, "%s", path);
-	else
-		snprintf(out, cap, "%s/%s", pk->src.dir, path);
-	return 0;
-}
-
-const char *hg_pack_codelist_sub(const hg_pack *pk, const char *name)
-{
-	const hg_pack_opts *o = pk->opts;
-	for (int i = 0; o && i < o->nsubs; i++)
-		if (!strcmp(o->subs[i].name, name))
-			return o->subs[i].file;
-	return NULL;
-}
-
 /* Every --codelist NAME must be a codelist of the pack, named once. */
 static int hg_check_subs(const hg_pack *pk, hg_err *err)
 {
@@ -329,18 +231,4 @@ void hg_pack_set_period_end(hg_pack *pk, hg_date end)
 		pk->inds[i].pub.periods = p;
 		pk->inds[i].pub.nperiods = 1;
 	}
-}
-
-double hg_period_years(hg_period p)
-{
-	int y0, m0, d0, y1, m1, d1;
-	hg_date_to_ymd(p.start, &y0, &m0, &d0);
-	hg_date_to_ymd(p.end, &y1, &m1, &d1);
-	int n = (y1 - y0) * 12 + (m1 - m0);
-	if (d0 == 1 && d1 == hg_days_in_month(y1, m1)) /* calendar months */
-		return (n + 1) / 12.0;
-	for (int k = n; k <= n + 1; k++)
-		if (k > 0 && hg_months_ending_start(p.end, k) == p.start)
-			return k / 12.0;
-	return (p.end - p.start + 1) / 365.25;
 }

@@ -115,8 +115,7 @@ static const char *hg_p_string(hg_parser *ps)
 static const char *const hg_reserved[] = {
     "and",       "or",          "not",    "if",       "then",       "else",      "in",      "is",
     "missing",   "true",        "false",  "codelist", "let",        "indicator", "periods", "by",
-    "numerator", "denominator", "source", "note",     "population", "between",   "events",
-    NULL};
+    "numerator", "denominator", "source", "note",     "population", "between",   "events",  NULL};
 
 static int hg_p_reserved(const hg_parser *ps)
 {
@@ -253,7 +252,8 @@ static int hg_p_settings(hg_parser *ps, hg_qual *q)
 			int n = ps->t.kind == T_IDENT ? (int)(ps->t.n < 63 ? ps->t.n : 63) : 0;
 			snprintf(word, sizeof word, "%.*s", n, ps->t.p);
 			const char *best = n ? hg_lang_vocab_suggest(TY_SETTING, word) : NULL;
-			snprintf(what, sizeof what, "a setting (%s%s%sgp, rx, ae, apc, op, mh, mat or cancer)",
+			snprintf(what, sizeof what,
+			         "a setting (%s%s%sgp, rx, ae, apc, op, mh, mat or cancer)",
 			         best ? "did you mean '" : "", best ? best : "", best ? "'? " : "");
 			return hg_p_fail(ps, what);
 		}
@@ -362,7 +362,8 @@ static hg_node *hg_p_query(hg_parser *ps, int paren)
 	int nq = 0, rc;
 	while (!paren || ps->t.kind != T_RPAREN) {
 		if (nq == 16) {
-			hg_p_fail(ps, paren ? "')' (at most 16 qualifiers)" : "at most 16 qualifiers");
+			hg_p_fail(ps,
+			          paren ? "')' (at most 16 qualifiers)" : "at most 16 qualifiers");
 			return NULL;
 		}
 		rc = hg_p_qual(ps, &qs[nq]);
@@ -707,8 +708,9 @@ static int hg_p_codelist(hg_parser *ps)
 		TRY(hg_p_next(ps));
 		int sys = ps->t.kind == T_IDENT ? hg_code_system_parse(ps->t.p, ps->t.n) : -1;
 		if (sys < 0)
-			return hg_p_fail(ps, "a coding system: icd10, opcs4, snomedct, dmd, ctv3 or "
-			                     "read");
+			return hg_p_fail(ps,
+			                 "a coding system: icd10, opcs4, snomedct, dmd, ctv3 or "
+			                 "read");
 		pk->sets[pk->nsets].system = sys;
 		TRY(hg_p_next(ps));
 	}
@@ -850,8 +852,9 @@ static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
 		if (hg_p_is(ps, "per")) { /* rates are always per year: 'per year' may say so */
 			TRY(hg_p_next(ps));
 			if (!hg_p_is(ps, "year"))
-				return hg_p_fail(ps, "'year' (rates are per year: 'rate per 1000 per "
-				                     "year')");
+				return hg_p_fail(ps,
+				                 "'year' (rates are per year: 'rate per 1000 per "
+				                 "year')");
 			TRY(hg_p_next(ps));
 		}
 		return 0;
@@ -940,9 +943,10 @@ static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 		TRY(hg_p_next(ps));
 		TRY(hg_p_expect(ps, T_COLON, "':'"));
 		if (hg_p_is(ps, "mid_period") || hg_p_is(ps, "person_time"))
-			return hg_p_fail(ps, "the population's condition, e.g. 'population: registered' "
-			                     "('population: person_time' is now 'denominator: "
-			                     "person_time')");
+			return hg_p_fail(
+			    ps, "the population's condition, e.g. 'population: registered' "
+			        "('population: person_time' is now 'denominator: "
+			        "person_time')");
 		ind->pop = hg_p_expr(ps);
 		return ind->pop ? 0 : -1;
 	}

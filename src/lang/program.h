@@ -147,7 +147,7 @@ typedef struct hg_cind {
 
 /* Limits of the format: registers and query numbers are 16-bit operands. The
  * compiler reports a pack that needs more as an error at the indicator. */
-#define HG_MAX_REGS 65535
+#define HG_MAX_REGS    65535
 #define HG_MAX_QUERIES 65535
 
 /* fixed registers set by the engine before each period */

@@ -1,8 +1,8 @@
 /*
- * analysis.c: the driver of the inequality and monitoring analysis
- * (analysis.h): an index from (indicator, period, breakdown) to the published
- * rows, breakdown and category lookups, data-quality shares, row storage,
- * and hg_analysis_run, the one call `healthgap run` makes.
+ * rows.c: what the analysis reads its published rows with (analysis_int.h):
+ * an index from (indicator, period, breakdown) to the rows of that group,
+ * breakdown and category lookups, data-quality shares, and the growing
+ * tables of measure and monitoring rows that measures.c and monitor.c fill.
  */
 #include "analysis/analysis_int.h"
 
@@ -12,13 +12,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-void hg_analysis_opts_init(hg_analysis_opts *o)
-{
-	memset(o, 0, sizeof *o);
-	o->sii_reps = 10000;
-	o->seed = 20240401;
-}
 
 void hg_rowindex_build(hg_rowindex *ix, const hg_indicator *const *inds, int ninds,
                        const hg_restable *t)
@@ -135,49 +128,4 @@ hg_mon_row *hg_mon_push(hg_analysis *a)
 	r->value = r->mean = r->lpl = r->upl = r->nlpl = r->nupl = r->target = NAN;
 	r->pct_eth_not_stated = r->pct_imd_unknown = NAN;
 	return r;
-}
-
-int hg_analysis_build(const hg_indicator *const *inds, int ninds, const hg_restable *t,
-                      const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
-{
-	memset(a, 0, sizeof *a);
-	a->sdc_k = t->sdc_k;
-	hg_rowindex ix;
-	hg_rowindex_build(&ix, inds, ninds, t);
-	int rc = hg_ineq_build(&ix, o, a, err);
-	if (rc == 0)
-		rc = hg_monitor_build(&ix, o, a, err);
-	hg_rowindex_free(&ix);
-	if (rc)
-		hg_analysis_free(a);
-	return rc;
-}
-
-void hg_analysis_free(hg_analysis *a)
-{
-	for (size_t k = 0; k < a->nfunnels; k++)
-		free(a->funnels[k].dots);
-	free(a->funnels);
-	free(a->ineq);
-	free(a->mon);
-	memset(a, 0, sizeof *a);
-}
-
-int hg_analysis_run(const hg_program *pr, const hg_restable *t, const hg_objectives *obj,
-                    int formats, const char *dir, hg_err *err)
-{
-	const hg_indicator **inds = hg_xcalloc((size_t)pr->ninds + 1, sizeof *inds);
-	for (int i = 0; i < pr->ninds; i++)
-		inds[i] = pr->inds[i].ind;
-	hg_analysis_opts o;
-	hg_analysis_opts_init(&o);
-	o.obj = obj;
-	hg_analysis a;
-	int rc = hg_analysis_build(inds, pr->ninds, t, &o, &a, err);
-	if (rc == 0) {
-		rc = hg_analysis_write(inds, pr->ninds, &a, &o, formats, dir, err);
-		hg_analysis_free(&a);
-	}
-	free(inds);
-	return rc;
 }
