@@ -11,7 +11,6 @@
 
 #include "core/csv.h"
 #include "core/fs.h"
-#include "report/labels.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -327,7 +326,7 @@ static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r
 	/* what the units depend on, so readers label them without parsing value_type */
 	json_object_set_new(j, "measure", json_string(hg_ind_type_names[ind->type]));
 	json_object_set_new(j, "per", json_real(ind->per));
-	json_object_set_new(j, "population", json_string(hg_label_population_code(ind)));
+	json_object_set_new(j, "population", json_string(hg_pop_kind_names[ind->pop]));
 	json_object_set_new(j, "polarity", json_string(hg_polarity_name(pol)));
 	json_object_set_new(j, "improvement_direction",
 	                    json_string(hg_direction_name(r->direction)));

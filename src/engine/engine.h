@@ -12,6 +12,7 @@
 
 #include "core/arena.h"
 #include "core/error.h"
+#include "engine/status.h"
 #include "lang/program.h"
 
 #include <stddef.h>
@@ -95,14 +96,12 @@ int hg_sdc_exposed(const hg_row *rows, size_t n, int n1, int n2);
 
 /* ---- outputs (output.c) ---- */
 
-struct hg_data_status; /* report/labels.h */
-
 typedef struct hg_run_meta {
 	const char *pack_path, *pack_hash, *store_dir, *manifest_hash, *snapshot, *version;
 	const char *sdc_rule; /* "k7", "none" ... */
 	/* the outputs' marking (SYNTHETIC DATA or OFFICIAL-SENSITIVE and the area): in
 	   metadata.json and in indicators.xlsx; NULL: none recorded */
-	const struct hg_data_status *status;
+	const hg_data_status *status;
 	double seconds;
 	int threads;
 } hg_run_meta;

@@ -25,7 +25,6 @@
 #include <xlsxwriter.h>
 
 #include "engine/rescols.h"
-#include "report/labels.h"
 
 const char *const hg_result_cols[HG_RESULT_NCOLS] = {
     "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",

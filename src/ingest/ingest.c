@@ -176,7 +176,7 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 	json_object_set_new(m, "created", json_string(ts));
 	json_object_set_new(m, "extract_date", json_string(hg_date_format(p->extract_date, d)));
-	if (p->area_name) /* marks every output with it (report/labels.h, hg_data_status) */
+	if (p->area_name) /* marks every output with it (engine/status.h) */
 		json_object_set_new(m, "area_name", json_string(p->area_name));
 	/* a population written by healthgap synth (SYNTHETIC beside persons.csv) */
 	json_object_set_new(m, "synthetic_population", json_boolean(hg_synthetic_population(p)));

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const hg_pop_kind_names[2] = {"mid_period", "person_time"};
 const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
                                                  "mean",       "count", "life_expectancy"};
 

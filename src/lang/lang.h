@@ -38,6 +38,8 @@ extern const char *const hg_ind_type_names[HG_IND_N];
 /* The denominator of an event rate: people in the population at mid-period, or
  * the years they spent in it during the period. */
 enum hg_pop_kind { HG_POP_MID = 0, HG_POP_PERSON_TIME = 1 };
+/* as written after 'denominator:': "mid_period", "person_time" */
+extern const char *const hg_pop_kind_names[2];
 
 /* What the numerator of a rate, dsr or life_expectancy counts (`events:`). */
 enum hg_ev_kind { HG_EV_NONE = 0, HG_EV_QUERY, HG_EV_DEATHS };
