@@ -360,7 +360,8 @@ static int hg_run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_
 		return 1;
 	}
 	hg_program_free(pr);
-	printf("%s: %d indicators, ok against %s\n", o->pack, hg_pack_n_indicators(pk), o->store);
+	int n = hg_pack_n_indicators(pk);
+	printf("%s: %d indicator%s, ok against %s\n", o->pack, n, n == 1 ? "" : "s", o->store);
 	return 0;
 }
 
@@ -397,10 +398,12 @@ int hg_cmd_run(int argc, char **argv)
 		free(o.subs);
 		return err.code == HG_EUSAGE ? 2 : 1;
 	}
-	if (o.check && !o.store)
-		printf("%s: %d indicators, ok\n", o.pack, hg_pack_n_indicators(pk));
-	else
+	if (o.check && !o.store) {
+		int n = hg_pack_n_indicators(pk);
+		printf("%s: %d indicator%s, ok\n", o.pack, n, n == 1 ? "" : "s");
+	} else {
 		rc = hg_run_store(&o, pk);
+	}
 	hg_pack_free(pk);
 	free(o.subs);
 	return rc;

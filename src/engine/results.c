@@ -25,7 +25,10 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
 	snprintf(per, sizeof per, "%.15g", ind->per);
 	switch (ind->type) {
 	case HG_IND_PROPORTION:
-		snprintf(buf, size, "proportion_percent");
+		if (ind->per == 100)
+			snprintf(buf, size, "proportion_percent");
+		else
+			snprintf(buf, size, "proportion_per_%s", per);
 		return;
 	case HG_IND_RATE:
 		snprintf(buf, size, "crude_rate_per_%s_%s", per,

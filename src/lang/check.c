@@ -433,7 +433,7 @@ static int hg_c_arith(hg_checker *ck, hg_node *n)
 		n->type = TY_NUM; /* days between */
 	} else {
 		return hg_lang_error(ck->err, &ck->pk->src, n->line, n->col,
-		                     "cannot apply '%s' to %s and %s", hg_tok_name(n->op),
+		                     "cannot apply %s to %s and %s", hg_tok_name(n->op),
 		                     hg_type_name(n->a->type), hg_type_name(n->b->type));
 	}
 	return 0;

@@ -374,11 +374,12 @@ static int hg_new_query(hg_compiler *cc)
 	return pr->nq++;
 }
 
-/* Window bounds: lo/hi start open (-inf, +inf); without an upper qualifier hi = the
- * index date (the period end; in context 1 the date the population is taken at). */
+/* Window bounds: lo/hi start open (-inf, +inf); hi never passes the index date
+ * (the period end; in context 1 the date the population is taken at): events
+ * after it are never seen, whatever the qualifiers say. */
 static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
 {
-	int has_hi = 0, idx = hg_index_reg(ctx);
+	int idx = hg_index_reg(ctx);
 	*lo = hg_var(cc, -INFINITY);
 	*hi = hg_var(cc, INFINITY);
 	for (int i = 0; i < q->nquals; i++) {
@@ -434,13 +435,10 @@ static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int 
 		}
 		if (l >= 0)
 			hg_emit(cc, OP_LOMAX, *lo, *lo, l, 0, 0);
-		if (h >= 0) {
+		if (h >= 0)
 			hg_emit(cc, OP_HIMIN, *hi, *hi, h, 0, 0);
-			has_hi = 1;
-		}
 	}
-	if (!has_hi)
-		hg_emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
+	hg_emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
 	return 0;
 }
 

@@ -830,6 +830,44 @@ static int hg_p_by(hg_parser *ps, hg_ind_src *ind)
 	return 0;
 }
 
+/* `per K` and `per year` after a type: K (once, first) for proportions, rates
+ * and DSRs; `per year` (rates are always per year) for rates and DSRs. */
+static int hg_p_per(hg_parser *ps, hg_ind_src *ind)
+{
+	int t = ind->pub.type, rates = t == HG_IND_RATE || t == HG_IND_DSR;
+	int year = 0, k = 0;
+	while (hg_p_is(ps, "per")) {
+		TRY(hg_p_next(ps));
+		const char *want = NULL;
+		if (hg_p_is(ps, "year")) {
+			if (!rates)
+				want = "a positive multiplier ('per year' is for rate and dsr)";
+			else if (year)
+				want = "a clause ('per year' is written once)";
+		} else if (!rates && t != HG_IND_PROPORTION) {
+			want = "a clause ('per' multipliers are for proportion, rate and dsr)";
+		} else if (ps->t.kind != T_NUMBER || ps->t.num <= 0 || k || year) {
+			want = k || year ? "'year' (the multiplier comes once, before 'per year')"
+			       : rates ? "a positive multiplier or 'year' after 'per', as in 'rate "
+			                 "per 1000 per year'"
+			               : "a positive multiplier, as in 'per 1000'";
+		}
+		if (want) {
+			hg_p_fail(ps, want);
+			return -1;
+		}
+		if (hg_p_is(ps, "year"))
+			year = 1;
+		else {
+			ind->pub.per = ps->t.num;
+			k = 1;
+		}
+		TRY(hg_p_next(ps));
+	}
+	return 0;
+}
+
+/* A type keyword and its multipliers: 0 parsed, 1 not a type, -1 an error. */
 static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
 {
 	static const char *const kw[] = {"proportion", "rate",  "dsr",
@@ -842,22 +880,7 @@ static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
 		               : i == HG_IND_RATE || i == HG_IND_DSR ? 100000
 		                                                     : 1;
 		TRY(hg_p_next(ps));
-		if (hg_p_is(ps, "per")) {
-			TRY(hg_p_next(ps));
-			if (ps->t.kind != T_NUMBER || ps->t.num <= 0)
-				return hg_p_fail(ps, "a positive multiplier, as in 'per 100000'");
-			ind->pub.per = ps->t.num;
-			TRY(hg_p_next(ps));
-		}
-		if (hg_p_is(ps, "per")) { /* rates are always per year: 'per year' may say so */
-			TRY(hg_p_next(ps));
-			if (!hg_p_is(ps, "year"))
-				return hg_p_fail(ps,
-				                 "'year' (rates are per year: 'rate per 1000 per "
-				                 "year')");
-			TRY(hg_p_next(ps));
-		}
-		return 0;
+		return hg_p_per(ps, ind);
 	}
 	return 1;
 }
@@ -920,11 +943,9 @@ static int hg_p_ages(hg_parser *ps, hg_ind_src *ind)
 	return 0;
 }
 
-static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
+/* One clause of the clause keyword at hand, or 1 when the word starts none. */
+static int hg_p_clause1(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 {
-	int rc = hg_p_type(ps, ind);
-	if (rc <= 0)
-		return rc;
 	if (hg_p_is(ps, "numerator"))
 		return hg_p_clause_expr(ps, &ind->num);
 	if (hg_p_is(ps, "denominator"))
@@ -955,6 +976,23 @@ static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 	if (hg_p_is(ps, "ages"))
 		return hg_p_ages(ps, ind);
 	return 1;
+}
+
+/*
+ * One indicator clause: 0 parsed, 1 the word starts no clause (the indicator
+ * ends there), -1 an error (reported: a clause's own message is never
+ * replaced by "expected an indicator clause").
+ */
+static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
+{
+	int rc = hg_p_type(ps, ind);
+	if (rc <= 0)
+		return rc;
+	int line = ps->t.line, col = ps->t.col;
+	rc = hg_p_clause1(ps, ind, sp);
+	if (rc == 1 && (ps->t.line != line || ps->t.col != col))
+		return -1; /* it consumed tokens, so it was a clause that failed */
+	return rc == 0 || rc == 1 ? rc : -1;
 }
 
 static int hg_p_indicator(hg_parser *ps)

@@ -20,6 +20,7 @@ static const struct {
     {"male", HG_SEX_MALE},           {"m", HG_SEX_MALE},    {"1", HG_SEX_MALE},
     {"female", HG_SEX_FEMALE},       {"f", HG_SEX_FEMALE},  {"2", HG_SEX_FEMALE},
     {"unknown", HG_SEX_UNKNOWN},     {"0", HG_SEX_UNKNOWN}, {"not known", HG_SEX_UNKNOWN},
+    {"u", HG_SEX_UNKNOWN}, /* as persons.csv writes it (ingest's hg_sex_parse) */
     {"indeterminate", HG_SEX_INDET}, {"9", HG_SEX_INDET},   {"i", HG_SEX_INDET}};
 
 int hg_lang_sex_value(const char *s)
