@@ -3,7 +3,7 @@
  * published (disclosure-controlled) rows of a run (engine.h):
  *   - objectives.c   the objectives file (targets, gap-reduction targets,
  *                    polarity per indicator);
- *   - inequality.c   SII/RII over IMD deciles and quintiles, the Q1 vs Q5
+ *   - measures.c     SII/RII over IMD deciles and quintiles, the Q1 vs Q5
  *                    absolute and relative gap, every category against the
  *                    whole population (Fingertips), gaps to the best-off
  *                    ethnic group and PLUS flag group, people needed to close
@@ -11,7 +11,10 @@
  *                    and data quality (% ethnicity not stated, % IMD unknown);
  *   - monitor.c      Making Data Count XmR charts of each indicator's value,
  *                    SII and Q1-Q5 gap over its periods, with icons;
- *   - analysis_write.c inequalities.csv/.json and monitoring.csv/.json.
+ *   - analysis_write.c inequalities.csv/.json and monitoring.csv/.json;
+ *   - rows.c, run.c  the index of the published rows; building the analysis.
+ * publish.h is the pipeline from a pack and a store to the published rows and
+ * this analysis, shared by `healthgap run` and the server.
  * Only published rows are used, so no measure or chart point is built from a
  * suppressed cell (docs/methods.md, "Inequality analysis").
  */
@@ -145,7 +148,7 @@ void hg_analysis_opts_init(hg_analysis_opts *o);
 
 /*
  * Build every measure and chart for the indicators inds[0..ninds) from the
- * published rows t (as hg_results_build lays them out: by indicator, period,
+ * published rows t (as hg_restable_build lays them out: by indicator, period,
  * breakdown, category).
  */
 int hg_analysis_build(const hg_indicator *const *inds, int ninds, const hg_restable *t,
@@ -180,9 +183,5 @@ struct json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, i
 struct json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f);
 struct json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *rows, size_t n,
                                   int polarity);
-
-/* Build, write and free in one call (healthgap run). */
-int hg_analysis_run(const hg_program *pr, const hg_restable *t, const hg_objectives *obj,
-                    int formats, const char *dir, hg_err *err);
 
 #endif

@@ -2,7 +2,7 @@
  * run.c: the driver of the inequality and monitoring analysis (analysis.h):
  * index the published rows (rows.c), compute the inequality measures
  * (measures.c) and the monitoring series (monitor.c), and write them
- * (analysis_write.c); hg_analysis_run is the one call `healthgap run` makes.
+ * (analysis_write.c is called by `healthgap run` after publish.c's pipeline).
  */
 #include "analysis/analysis_int.h"
 
@@ -44,23 +44,4 @@ void hg_analysis_free(hg_analysis *a)
 	free(a->ineq);
 	free(a->mon);
 	memset(a, 0, sizeof *a);
-}
-
-int hg_analysis_run(const hg_program *pr, const hg_restable *t, const hg_objectives *obj,
-                    int formats, const char *dir, hg_err *err)
-{
-	const hg_indicator **inds = hg_xcalloc((size_t)pr->ninds + 1, sizeof *inds);
-	for (int i = 0; i < pr->ninds; i++)
-		inds[i] = pr->inds[i].ind;
-	hg_analysis_opts o;
-	hg_analysis_opts_init(&o);
-	o.obj = obj;
-	hg_analysis a;
-	int rc = hg_analysis_build(inds, pr->ninds, t, &o, &a, err);
-	if (rc == 0) {
-		rc = hg_analysis_write(inds, pr->ninds, &a, &o, formats, dir, err);
-		hg_analysis_free(&a);
-	}
-	free(inds);
-	return rc;
 }

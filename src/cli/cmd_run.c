@@ -13,7 +13,7 @@
 
 #include "core/date.h"
 #include "core/fs.h"
-#include "analysis/analysis.h"
+#include "analysis/publish.h"
 #include "engine/engine.h"
 #include "lang/codelists.h"
 #include "lang/lang.h"
@@ -202,21 +202,6 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 }
 
 /* inequalities.csv/.json and monitoring.csv/.json from the published rows. */
-static int hg_run_analysis(const hg_run_opts *o, const hg_program *pr, const hg_restable *t,
-                           hg_err *err)
-{
-	int formats =
-	    (o->formats & HG_OUT_CSV ? HG_AN_CSV : 0) | (o->formats & HG_OUT_JSON ? HG_AN_JSON : 0);
-	if (!formats)
-		return 0;
-	hg_objectives obj;
-	if (hg_objectives_load_default(&obj, o->objectives, o->pack, err) != 0)
-		return 1;
-	int rc = hg_analysis_run(pr, t, &obj, formats, o->out, err);
-	hg_objectives_free(&obj);
-	return rc;
-}
-
 /* 41203 -> "41,203" */
 static const char *hg_run_thousands(uint64_t v, char buf[32])
 {
@@ -278,75 +263,72 @@ static int hg_run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_s
 	return bad;
 }
 
-/* Warn about each indicator whose denominator is 0 in every period; how many. */
-static int hg_run_zero_dens(const hg_program *pr, const hg_cells *cells, int strict)
+/* Warn (or, with --strict, err) about each indicator whose denominator is 0 in every period. */
+static void hg_run_zero_dens(const hg_published *p, int strict)
 {
-	int n = 0;
-	for (int i = 0; i < pr->ninds; i++) {
-		const hg_indicator *ind = pr->inds[i].ind;
-		int zero = 1;
-		for (int j = 0; j < ind->nperiods && zero; j++) {
-			const double *c = hg_cell(cells, i, j, 0, 0);
-			zero = c[HG_F_DEN] == 0 && c[HG_F_PT] == 0;
-		}
-		if (!zero)
-			continue;
-		n++;
+	for (int k = 0; k < p->nzero; k++) {
+		const hg_indicator *ind = p->inds[p->zero_den[k]];
 		fprintf(stderr,
 		        "%s: indicator %s (%s) has a denominator of 0 in every period: no one in "
 		        "the store meets its denominator%s\n",
 		        strict ? "error" : "warning", ind->id, ind->name,
 		        ind->events ? " (population)" : "");
 	}
-	return n;
+}
+
+/* The analysis files run writes beside indicators.*: CSV and JSON as asked. */
+static int hg_run_analysis_formats(int formats)
+{
+	return (formats & HG_OUT_CSV ? HG_AN_CSV : 0) | (formats & HG_OUT_JSON ? HG_AN_JSON : 0);
 }
 
 static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	hg_program *pr = NULL;
-	if (hg_compile(pk, st, &pr, err) != 0)
+	hg_objectives obj;
+	if (hg_objectives_load_default(&obj, o->objectives, o->pack, err) != 0)
 		return 1;
-	hg_cells cells;
-	hg_restable t = {0};
-	int rc = hg_engine_run(pr, o->threads, &cells, err);
-	if (rc == 0 && hg_run_zero_dens(pr, &cells, o->strict) && o->strict)
+	int aformats = hg_run_analysis_formats(o->formats);
+	hg_publish_opts po = {o->threads, o->sdc_k, aformats != 0, &obj};
+	hg_published p;
+	int rc = hg_publish(pk, st, &po, &p, err);
+	if (rc) {
+		hg_objectives_free(&obj);
+		return 1;
+	}
+	hg_run_zero_dens(&p, o->strict);
+	if (p.nzero && o->strict)
 		rc = hg_err_set(err, HG_EINPUT,
 		                "--strict: an indicator's denominator is 0 in every period; "
 		                "nothing was written");
-	if (rc == 0)
-		rc = hg_results_build(&cells, o->sdc_k, &t, err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc == 0) {
-		hg_data_status status;
-		hg_data_status_from_manifest(st->manifest, o->area_name, &status);
-		hg_run_meta m = {
-		    .pack_path = o->pack,
-		    .pack_hash = hg_pack_hash(pk),
-		    .store_dir = o->store,
-		    .manifest_hash = st->manifest_hash,
-		    .snapshot = st->snapshot,
-		    .version = HG_VERSION,
-		    .sdc_rule = o->sdc_rule,
-		    .seconds =
-		        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		    .threads = o->threads,
-		    .status = &status,
-		};
-		rc = hg_write_outputs(pr, &t, &m, o->formats, o->out, err);
-		if (rc == 0)
-			rc = hg_run_analysis(o, pr, &t, err);
-		if (rc == 0)
-			fprintf(stderr,
-			        "healthgap run: %d indicators, %zu rows, %llu person-periods in "
-			        "%.2fs; disclosure control %s; %s\n",
-			        pr->ninds, t.n, (unsigned long long)cells.person_periods, m.seconds,
-			        o->sdc_rule, hg_data_status_marking(&status));
-	}
-	hg_restable_free(&t);
-	hg_cells_free(&cells);
-	hg_program_free(pr);
+	hg_data_status status;
+	hg_data_status_from_manifest(st->manifest, o->area_name, &status);
+	hg_run_meta m = {
+	    .pack_path = o->pack,
+	    .pack_hash = hg_pack_hash(pk),
+	    .store_dir = o->store,
+	    .manifest_hash = st->manifest_hash,
+	    .snapshot = st->snapshot,
+	    .version = HG_VERSION,
+	    .sdc_rule = o->sdc_rule,
+	    .seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    .threads = o->threads,
+	    .status = &status,
+	};
+	if (rc == 0)
+		rc = hg_write_outputs(p.pr, &p.t, &m, o->formats, o->out, err);
+	if (rc == 0 && aformats)
+		rc = hg_analysis_write(p.inds, p.pr->ninds, &p.an, &p.aopts, aformats, o->out, err);
+	if (rc == 0)
+		fprintf(stderr,
+		        "healthgap run: %d indicators, %zu rows, %llu person-periods in %.2fs; "
+		        "disclosure control %s; %s\n",
+		        p.pr->ninds, p.t.n, (unsigned long long)p.person_periods, m.seconds,
+		        o->sdc_rule, hg_data_status_marking(&status));
+	hg_published_free(&p);
+	hg_objectives_free(&obj);
 	return rc ? 1 : 0;
 }
 

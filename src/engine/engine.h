@@ -4,7 +4,7 @@
  * person once per distinct period and adds into its own accumulators, which
  * are merged at the end. The result is a table of cells (indicator x period
  * x breakdown x category) of raw counts, person-time and age-band counts;
- * hg_results_build then applies disclosure control (sdc.c) and the stats
+ * hg_restable_build then applies disclosure control (sdc.c) and the stats
  * library to give the published rows, and output.c writes them.
  */
 #ifndef HG_ENGINE_H
@@ -72,7 +72,7 @@ typedef struct hg_restable {
 } hg_restable;
 
 /* Build the published rows: categories, disclosure control, statistics. */
-int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err);
+int hg_restable_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err);
 void hg_restable_free(hg_restable *t);
 /* "proportion_percent", "dsr_per_100000", ... */
 void hg_value_type(const hg_indicator *ind, char *buf, size_t size);

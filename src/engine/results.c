@@ -279,7 +279,7 @@ static int hg_is_all_row(const hg_restable *t, size_t k, int i, int j)
 	return k < t->n && t->rows[k].ind == i && t->rows[k].period == j && t->rows[k].bd == 0;
 }
 
-int hg_results_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
+int hg_restable_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
 {
 	memset(t, 0, sizeof *t);
 	t->sdc_k = sdc_k;

@@ -201,7 +201,7 @@ static json_t *hg_api_funnel(const hg_results *x, const hg_an_view *v)
 {
 	if (!v->funnel)
 		return json_null();
-	json_t *f = hg_funnel_chart_json(x->inds[v->i], v->funnel);
+	json_t *f = hg_funnel_chart_json(x->pub.inds[v->i], v->funnel);
 	json_t *pts = json_array(), *all = json_object_get(f, "practices"), *p;
 	size_t k;
 	json_array_foreach(all, k, p)
@@ -219,7 +219,8 @@ static json_t *hg_api_ineq_json(const hg_results *x, const hg_an_view *v)
 {
 	json_t *m = json_array();
 	for (size_t k = 0; k < v->nineq; k++)
-		json_array_append_new(m, hg_ineq_row_json(x->inds[v->i], v->ineq[k], v->polarity));
+		json_array_append_new(m,
+		                      hg_ineq_row_json(x->pub.inds[v->i], v->ineq[k], v->polarity));
 	return m;
 }
 
@@ -232,7 +233,7 @@ static json_t *hg_api_mon_json(const hg_results *x, const hg_an_view *v)
 			e++;
 		/* the rows of a series are contiguous in the analysis (monitor.c) */
 		json_array_append_new(
-		    a, hg_mon_series_json(x->inds[v->i], v->mon[k], e - k, v->polarity));
+		    a, hg_mon_series_json(x->pub.inds[v->i], v->mon[k], e - k, v->polarity));
 		k = e;
 	}
 	return a;

@@ -25,7 +25,7 @@ static int hg_an_bd(const hg_indicator *ind, const char *name)
 static int hg_an_visible(const hg_results *r, const hg_user *u, int i, const char *bd,
                          const char *cat)
 {
-	int b = hg_an_bd(r->inds[i], bd);
+	int b = hg_an_bd(r->pub.inds[i], bd);
 	if (b < 0 || !hg_results_bd_allowed(r, u, i, b))
 		return 0;
 	return !cat[0] || hg_results_cat_allowed(r, u, i, b, cat);
@@ -36,7 +36,7 @@ static void hg_an_measures(const hg_results *r, const hg_user *u, hg_an_view *v)
 	size_t from = r->ineq_at[v->i][v->j0], to = r->ineq_at[v->i][v->j1];
 	v->ineq = hg_xcalloc(to - from + 1, sizeof *v->ineq);
 	for (size_t k = from; k < to; k++) {
-		const hg_ineq_row *x = &r->an.ineq[k];
+		const hg_ineq_row *x = &r->pub.an.ineq[k];
 		if (hg_an_visible(r, u, v->i, x->breakdown, x->category))
 			v->ineq[v->nineq++] = x;
 	}
@@ -47,7 +47,7 @@ static void hg_an_monitor(const hg_results *r, const hg_user *u, hg_an_view *v)
 	size_t from = r->mon_at[v->i], to = r->mon_at[v->i + 1];
 	v->mon = hg_xcalloc(to - from + 1, sizeof *v->mon);
 	for (size_t k = from; k < to; k++) {
-		const hg_mon_row *x = &r->an.mon[k];
+		const hg_mon_row *x = &r->pub.an.mon[k];
 		if (hg_an_visible(r, u, v->i, x->breakdown, ""))
 			v->mon[v->nmon++] = x;
 	}
@@ -56,15 +56,15 @@ static void hg_an_monitor(const hg_results *r, const hg_user *u, hg_an_view *v)
 /* The funnel of a period in [j0, j1) if the role sees practices at all; its visible points. */
 static void hg_an_funnel(const hg_results *r, const hg_user *u, hg_an_view *v)
 {
-	const hg_indicator *ind = r->inds[v->i];
+	const hg_indicator *ind = r->pub.inds[v->i];
 	int b = -1;
 	for (int k = 0; k < ind->nbds && b < 0; k++)
 		if (ind->bds[k].n == 1 && ind->bds[k].kind[0] == HG_BD_PRACTICE)
 			b = k;
 	if (b < 0 || !hg_results_bd_allowed(r, u, v->i, b))
 		return;
-	for (size_t k = 0; k < r->an.nfunnels; k++) {
-		const hg_funnel_chart *f = &r->an.funnels[k];
+	for (size_t k = 0; k < r->pub.an.nfunnels; k++) {
+		const hg_funnel_chart *f = &r->pub.an.funnels[k];
 		if (f->ind == v->i && f->period >= v->j0 && f->period < v->j1)
 			v->funnel = f;
 	}
@@ -85,10 +85,10 @@ int hg_results_analysis(const hg_results *r, const hg_user *u, const char *id, c
 	v->i = hg_results_find(r, id);
 	if (v->i < 0)
 		return hg_err_set(err, HG_Q_NOTFOUND, "no indicator '%s'", id ? id : "");
-	int rc = hg_results_periods(r->inds[v->i], period, &v->j0, &v->j1, err);
+	int rc = hg_results_periods(r->pub.inds[v->i], period, &v->j0, &v->j1, err);
 	if (rc != HG_Q_OK)
 		return rc;
-	v->polarity = hg_objectives_polarity(r->obj, r->inds[v->i]->id);
+	v->polarity = hg_objectives_polarity(r->obj, r->pub.inds[v->i]->id);
 	hg_an_measures(r, u, v);
 	hg_an_monitor(r, u, v);
 	hg_an_funnel(r, u, v);

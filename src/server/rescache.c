@@ -78,8 +78,8 @@ static void hg_results_index(hg_results *r)
 		for (int g = 0; g < ng; g++) {
 			r->grp[i][g] = k;
 			int j = g / ind->nbds, b = g % ind->nbds;
-			while (k < r->t.n && r->t.rows[k].ind == i && r->t.rows[k].period == j &&
-			       r->t.rows[k].bd == b)
+			while (k < r->pub.t.n && r->pub.t.rows[k].ind == i &&
+			       r->pub.t.rows[k].period == j && r->pub.t.rows[k].bd == b)
 				k++;
 		}
 		r->grp[i][ng] = k;
@@ -108,12 +108,12 @@ static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs, const
 static void hg_results_an_index(hg_results *r)
 {
 	int ni = r->pr->ninds;
-	const hg_analysis *a = &r->an;
+	const hg_analysis *a = &r->pub.an;
 	r->ineq_at = hg_xcalloc((size_t)ni + 1, sizeof *r->ineq_at);
 	r->mon_at = hg_xcalloc((size_t)ni + 1, sizeof *r->mon_at);
 	size_t k = 0, m = 0;
 	for (int i = 0; i < ni; i++) {
-		int np = r->inds[i]->nperiods;
+		int np = r->pub.inds[i]->nperiods;
 		r->ineq_at[i] = hg_xcalloc((size_t)np + 1, sizeof **r->ineq_at);
 		for (int j = 0; j < np; j++) {
 			r->ineq_at[i][j] = k;
@@ -126,22 +126,6 @@ static void hg_results_an_index(hg_results *r)
 			m++;
 	}
 	r->mon_at[ni] = m;
-}
-
-/* The analysis `healthgap run` writes, of the published rows only. */
-static int hg_results_analyse(hg_results *r, const hg_objectives *obj, hg_err *err)
-{
-	r->obj = obj;
-	r->inds = hg_xcalloc((size_t)r->pr->ninds + 1, sizeof *r->inds);
-	for (int i = 0; i < r->pr->ninds; i++)
-		r->inds[i] = r->pr->inds[i].ind;
-	hg_analysis_opts o;
-	hg_analysis_opts_init(&o);
-	o.obj = obj;
-	if (hg_analysis_build(r->inds, r->pr->ninds, &r->t, &o, &r->an, err))
-		return hg_err_wrap(err, "inequality analysis");
-	hg_results_an_index(r);
-	return 0;
 }
 
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
@@ -157,19 +141,17 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 		free(r);
 		return -1;
 	}
-	hg_cells cells;
-	int rc = hg_compile(pk, &r->st, &r->pr, err);
-	if (rc == 0 && (rc = hg_engine_run(r->pr, threads, &cells, err)) == 0) {
-		rc = hg_results_build(&cells, sdc_k, &r->t, err);
-		hg_cells_free(&cells);
-		if (rc == 0)
-			rc = hg_results_analyse(r, obj, err);
-	}
-	if (rc) {
-		hg_results_free(r);
+	/* the same pipeline as `healthgap run`, with its analysis */
+	hg_publish_opts po = {threads, sdc_k, 1, obj};
+	if (hg_publish(pk, &r->st, &po, &r->pub, err)) {
+		hg_store_close(&r->st);
+		free(r);
 		return -1;
 	}
+	r->pr = r->pub.pr;
+	r->obj = obj;
 	hg_results_index(r);
+	hg_results_an_index(r);
 	hg_pop_count(&r->pop, &r->st);
 	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -193,10 +175,7 @@ void hg_results_free(hg_results *r)
 			free(r->ineq_at[i]);
 	free(r->ineq_at);
 	free(r->mon_at);
-	hg_analysis_free(&r->an);
-	free(r->inds);
-	hg_restable_free(&r->t);
-	hg_program_free(r->pr);
+	hg_published_free(&r->pub);
 	hg_pop_free(&r->pop);
 	if (r->completeness)
 		json_decref(r->completeness);
@@ -377,8 +356,8 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 				continue;
 			size_t g = (size_t)(j * ind->nbds + b);
 			for (size_t k = r->grp[i][g]; k < r->grp[i][g + 1]; k++)
-				if (hg_cat_allowed(&ind->bds[b], r->t.rows[k].category, u))
-					hg_pub_push(out, r, &r->t.rows[k]);
+				if (hg_cat_allowed(&ind->bds[b], r->pub.t.rows[k].category, u))
+					hg_pub_push(out, r, &r->pub.t.rows[k]);
 		}
 	return HG_Q_OK;
 }

@@ -21,7 +21,7 @@
 #ifndef HG_SRV_RESCACHE_H
 #define HG_SRV_RESCACHE_H
 
-#include "analysis/analysis.h"
+#include "analysis/publish.h"
 #include "engine/engine.h"
 #include "report/labels.h"
 #include "server/auth.h"
@@ -42,9 +42,9 @@ typedef struct hg_pop_counts {
 
 typedef struct hg_results {
 	hg_store st;
-	hg_program *pr;
-	hg_restable t;
-	size_t **grp; /* per indicator: per (period * nbds + bd) start index, then one past */
+	hg_published pub; /* the published rows and their analysis (as `healthgap run`) */
+	hg_program *pr;   /* = pub.pr */
+	size_t **grp;     /* per indicator: per (period * nbds + bd) start index, then one past */
 	hg_pop_counts pop;
 	int sdc_k;
 	char snapshot[64], manifest_hash[65], computed_at[32], imd_version[32];
@@ -54,9 +54,7 @@ typedef struct hg_results {
 	hg_data_status status; /* SYNTHETIC DATA or OFFICIAL-SENSITIVE, the area: on every output */
 	hg_respcache cache;    /* serialised API responses of these results */
 	/* the inequality and monitoring analysis of t (engine/analysis.h, as `healthgap run`) */
-	const hg_indicator **inds; /* pr's indicators, in order */
-	const hg_objectives *obj;  /* the server's (outlives the results); may be empty */
-	hg_analysis an;
+	const hg_objectives *obj; /* the server's (outlives the results); may be empty */
 	size_t **ineq_at; /* per indicator: [period] first measure row, [nperiods] one past */
 	size_t *mon_at;   /* per indicator: first series row; [ninds] one past */
 } hg_results;

@@ -441,7 +441,7 @@ Test(engine_events, life_expectancy_counts_every_death, .init = mk, .fini = rm)
 	cr_assert_eq(hg_life_table(deaths, pop, start, 20, e, se), HG_LE_OK);
 	hg_restable t;
 	hg_err err = {0};
-	cr_assert_eq(hg_results_build(&c, 0, &t, &err), 0);
+	cr_assert_eq(hg_restable_build(&c, 0, &t, &err), 0);
 	const hg_row *r = all_row(&t, 0, 0);
 	cr_expect_float_eq(r->value, e[0], 1e-9, "%.6f vs %.6f", r->value, e[0]);
 	cr_expect_float_eq(r->hi95 - r->lo95, 2 * 1.959963984540054 * se[0], 1e-6);
@@ -491,7 +491,7 @@ Test(engine_events, life_expectancy_not_published_when_too_uncertain, .init = mk
 	         &st, 1, &pk, &pr, &c);
 	hg_restable t;
 	hg_err err = {0};
-	cr_assert_eq(hg_results_build(&c, 0, &t, &err), 0);
+	cr_assert_eq(hg_restable_build(&c, 0, &t, &err), 0);
 	const hg_row *r = all_row(&t, 0, 0);
 	cr_expect_eq(r->num, 4);
 	cr_expect(isnan(r->value) && isnan(r->lo95) && isnan(r->hi95));

@@ -1,0 +1,71 @@
+/*
+ * publish.c: the one pipeline from a pack and a store to the published rows
+ * and their analysis (publish.h).
+ */
+#include "analysis/publish.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Indicators whose denominator (population, person-time) is 0 in every period. */
+static void find_zero_dens(const hg_cells *cells, hg_published *p)
+{
+	const hg_program *pr = p->pr;
+	p->zero_den = hg_xcalloc((size_t)pr->ninds + 1, sizeof *p->zero_den);
+	for (int i = 0; i < pr->ninds; i++) {
+		int zero = 1;
+		for (int j = 0; j < pr->inds[i].ind->nperiods && zero; j++) {
+			const double *c = hg_cell(cells, i, j, 0, 0);
+			zero = c[HG_F_DEN] == 0 && c[HG_F_PT] == 0;
+		}
+		if (zero)
+			p->zero_den[p->nzero++] = i;
+	}
+}
+
+int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, hg_published *out,
+               hg_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (hg_compile(pk, st, &out->pr, err) != 0)
+		return -1;
+	hg_cells cells;
+	int rc = hg_engine_run(out->pr, o->threads, &cells, err);
+	if (rc == 0) {
+		out->person_periods = cells.person_periods;
+		out->pass_seconds = cells.seconds;
+		find_zero_dens(&cells, out);
+		rc = hg_restable_build(&cells, o->sdc_k, &out->t, err);
+		hg_cells_free(&cells);
+	}
+	if (rc == 0) {
+		out->inds = hg_xcalloc((size_t)out->pr->ninds + 1, sizeof *out->inds);
+		for (int i = 0; i < out->pr->ninds; i++)
+			out->inds[i] = out->pr->inds[i].ind;
+		hg_analysis_opts_init(&out->aopts);
+		out->aopts.obj = o->obj;
+	}
+	if (rc == 0 && o->analyse) {
+		rc = hg_analysis_build(out->inds, out->pr->ninds, &out->t, &out->aopts, &out->an,
+		                       err);
+		out->analysed = rc == 0;
+		if (rc)
+			hg_err_wrap(err, "inequality analysis");
+	}
+	if (rc) {
+		hg_published_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void hg_published_free(hg_published *p)
+{
+	if (p->analysed)
+		hg_analysis_free(&p->an);
+	free(p->inds);
+	free(p->zero_den);
+	hg_restable_free(&p->t);
+	hg_program_free(p->pr);
+	memset(p, 0, sizeof *p);
+}
