@@ -12,6 +12,8 @@
 #include "core/csv.h"
 #include "core/fs.h"
 
+#include "core/json.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -194,16 +196,6 @@ void hg_mon_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b
 
 /* ---- JSON ---- */
 
-static json_t *hg_jnum(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *hg_jstr(const char *s)
-{
-	return s && s[0] ? json_string(s) : json_null();
-}
-
 json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, int polarity)
 {
 	hg_text *x = hg_xmalloc(sizeof *x);
@@ -213,12 +205,12 @@ json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, int pola
 		json_object_set_new(j, hg_ineq_cols[c], json_string(x->f[c]));
 	const double v[5] = {r->value, r->lo95, r->hi95, r->lo998, r->hi998};
 	for (int c = 0; c < 5; c++)
-		json_object_set_new(j, hg_ineq_cols[8 + c], hg_jnum(v[c]));
+		json_object_set_new(j, hg_ineq_cols[8 + c], hg_json_num(v[c]));
 	for (int c = 13; c < 16; c++)
-		json_object_set_new(j, hg_ineq_cols[c], hg_jstr(x->f[c]));
-	json_object_set_new(j, hg_ineq_cols[16], hg_jnum(r->pct_eth_not_stated));
-	json_object_set_new(j, hg_ineq_cols[17], hg_jnum(r->pct_imd_unknown));
-	json_object_set_new(j, hg_ineq_cols[18], hg_jstr(r->note));
+		json_object_set_new(j, hg_ineq_cols[c], hg_json_str(x->f[c]));
+	json_object_set_new(j, hg_ineq_cols[16], hg_json_num(r->pct_eth_not_stated));
+	json_object_set_new(j, hg_ineq_cols[17], hg_json_num(r->pct_imd_unknown));
+	json_object_set_new(j, hg_ineq_cols[18], hg_json_str(r->note));
 	free(x);
 	return j;
 }
@@ -250,12 +242,12 @@ json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f)
 	for (int k = 0; k < HG_FUNNEL_POINTS; k++) {
 		const hg_funnel_point *p = &f->limits[k];
 		json_t *q = json_object();
-		json_object_set_new(q, "x", hg_jnum(p->x));
-		json_object_set_new(q, "lower_95", hg_jnum(p->lower_2s));
-		json_object_set_new(q, "upper_95", hg_jnum(p->upper_2s));
-		json_object_set_new(q, "lower_99_8", hg_jnum(p->lower_3s));
-		json_object_set_new(q, "upper_99_8", hg_jnum(p->upper_3s));
-		json_object_set_new(q, "baseline", hg_jnum(p->baseline));
+		json_object_set_new(q, "x", hg_json_num(p->x));
+		json_object_set_new(q, "lower_95", hg_json_num(p->lower_2s));
+		json_object_set_new(q, "upper_95", hg_json_num(p->upper_2s));
+		json_object_set_new(q, "lower_99_8", hg_json_num(p->lower_3s));
+		json_object_set_new(q, "upper_99_8", hg_json_num(p->upper_3s));
+		json_object_set_new(q, "baseline", hg_json_num(p->baseline));
 		json_array_append_new(lim, q);
 	}
 	json_object_set_new(j, "limits", lim);
@@ -264,10 +256,10 @@ json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f)
 		const hg_funnel_dot *d = &f->dots[k];
 		json_t *q = json_object();
 		json_object_set_new(q, "practice", json_string(d->practice));
-		json_object_set_new(q, "numerator", hg_jnum(d->num));
-		json_object_set_new(q, "denominator", hg_jnum(d->den));
-		json_object_set_new(q, "value", hg_jnum(d->value));
-		json_object_set_new(q, "significance", hg_jstr(hg_funnel_sig_name(d->sig)));
+		json_object_set_new(q, "numerator", hg_json_num(d->num));
+		json_object_set_new(q, "denominator", hg_json_num(d->den));
+		json_object_set_new(q, "value", hg_json_num(d->value));
+		json_object_set_new(q, "significance", hg_json_str(hg_funnel_sig_name(d->sig)));
 		json_array_append_new(dots, q);
 	}
 	json_object_set_new(j, "practices", dots);
@@ -280,8 +272,8 @@ static json_t *hg_ineq_json(const hg_indicator *const *inds, const hg_analysis *
 	json_t *j = json_object();
 	json_t *ob = json_object();
 	const hg_objectives *obj = o ? o->obj : NULL;
-	json_object_set_new(ob, "file", hg_jstr(obj ? obj->path : NULL));
-	json_object_set_new(ob, "hash_blake2b256", hg_jstr(obj ? obj->hash : NULL));
+	json_object_set_new(ob, "file", hg_json_str(obj ? obj->path : NULL));
+	json_object_set_new(ob, "hash_blake2b256", hg_json_str(obj ? obj->hash : NULL));
 	json_object_set_new(j, "objectives", ob);
 	json_object_set_new(j, "measures", hg_ineq_json_rows(inds, a, o));
 	json_t *fs = json_array();
@@ -301,13 +293,13 @@ static json_t *hg_mon_point_json(const hg_indicator *ind, const hg_mon_row *r, h
 	const char *nm[6] = {"value", "mean", "lpl", "upl", "nlpl", "nupl"};
 	const double v[6] = {r->value, r->mean, r->lpl, r->upl, r->nlpl, r->nupl};
 	for (int c = 0; c < 6; c++)
-		json_object_set_new(q, nm[c], hg_jnum(v[c]));
-	json_object_set_new(q, "special_cause", hg_jstr(x->f[12]));
-	json_object_set_new(q, "point_type", hg_jstr(x->f[13]));
+		json_object_set_new(q, nm[c], hg_json_num(v[c]));
+	json_object_set_new(q, "special_cause", hg_json_str(x->f[12]));
+	json_object_set_new(q, "point_type", hg_json_str(x->f[13]));
 	json_object_set_new(q, "few_events", json_boolean(r->few_events));
-	json_object_set_new(q, "pct_ethnicity_not_stated", hg_jnum(r->pct_eth_not_stated));
-	json_object_set_new(q, "pct_imd_unknown", hg_jnum(r->pct_imd_unknown));
-	json_object_set_new(q, "note", hg_jstr(r->note));
+	json_object_set_new(q, "pct_ethnicity_not_stated", hg_json_num(r->pct_eth_not_stated));
+	json_object_set_new(q, "pct_imd_unknown", hg_json_num(r->pct_imd_unknown));
+	json_object_set_new(q, "note", hg_json_str(r->note));
 	return q;
 }
 
@@ -330,10 +322,10 @@ static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r
 	json_object_set_new(j, "polarity", json_string(hg_polarity_name(pol)));
 	json_object_set_new(j, "improvement_direction",
 	                    json_string(hg_direction_name(r->direction)));
-	json_object_set_new(j, "target", hg_jnum(r->target));
+	json_object_set_new(j, "target", hg_json_num(r->target));
 	hg_mon_text(ind, &r[n - 1], x);
-	json_object_set_new(j, "variation_icon", hg_jstr(x->f[18]));
-	json_object_set_new(j, "assurance_icon", hg_jstr(x->f[19]));
+	json_object_set_new(j, "variation_icon", hg_json_str(x->f[18]));
+	json_object_set_new(j, "assurance_icon", hg_json_str(x->f[19]));
 	json_object_set_new(j, "spc_status", json_string(hg_spc_status(r)));
 	json_t *pts = json_array();
 	for (size_t k = 0; k < n; k++)

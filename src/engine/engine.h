@@ -81,6 +81,15 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size);
 
 /* Round a count to the nearest 5 (halves up); 0 stays 0. */
 double hg_sdc_round5(double v);
+/* The rule in words, the one home of its prose (full: with rounding of values and
+ * secondary suppression), e.g. "counts of 1 to 7 suppressed, all other counts rounded
+ * to the nearest 5". */
+void hg_sdc_describe(int k, int full, char *buf, size_t size);
+/* Is a count one that rule k suppresses (1..k)? */
+int hg_sdc_small(double count, int k);
+/* A count as rule k publishes it on its own: NaN when suppressed, else rounded to 5
+ * (a set of counts that add up goes through hg_sdc_group instead). */
+double hg_sdc_count(double count, int k);
 /*
  * Apply rule k to the rows [0, n) of one indicator x period x breakdown
  * group (rows already hold raw_num/raw_den): primary suppression of 1..k,

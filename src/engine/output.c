@@ -15,6 +15,8 @@
 #include "core/str.h"
 #include "core/thread.h"
 
+#include "core/json.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -24,94 +26,31 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-#include "engine/rescols.h"
+#include "engine/pubrow.h"
 
-const char *const hg_result_cols[HG_RESULT_NCOLS] = {
-    "indicator_id", "indicator_name", "period_start", "period_end", "breakdown",  "category",
-    "numerator",    "denominator",    "value",        "lower_ci95", "upper_ci95", "lower_ci99_8",
-    "upper_ci99_8", "value_type",     "suppressed",   "note"};
-#define hg_result_cols hg_result_cols
-
-void hg_result_num(double v, char *buf, size_t size)
+/* The published rows of a table (pubrow.h), in its order. */
+static hg_pub_row *hg_pub_rows_of(const hg_program *pr, const hg_restable *t)
 {
-	if (isnan(v) || isinf(v)) {
-		buf[0] = 0;
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(buf, size, "%.0f", v);
-		return;
-	}
-	snprintf(buf, size, "%.6f", v);
-	char *e = buf + strlen(buf) - 1;
-	while (*e == '0')
-		*e-- = 0;
-	if (*e == '.')
-		*e = 0;
-}
-
-typedef struct hg_cells_text {
-	char f[HG_RESULT_NCOLS][160];
-	const char *p[HG_RESULT_NCOLS];
-} hg_cells_text;
-
-static void hg_row_text(const hg_program *pr, const hg_row *r, hg_cells_text *x)
-{
-	const hg_indicator *ind = pr->inds[r->ind].ind;
-	snprintf(x->f[0], sizeof x->f[0], "%s", ind->id);
-	snprintf(x->f[1], sizeof x->f[1], "%s", ind->name);
-	hg_date_format(ind->periods[r->period].start, x->f[2]);
-	hg_date_format(ind->periods[r->period].end, x->f[3]);
-	snprintf(x->f[4], sizeof x->f[4], "%s", ind->bds[r->bd].name);
-	snprintf(x->f[5], sizeof x->f[5], "%s", r->category);
-	const double nums[7] = {r->num, r->den, r->value, r->lo95, r->hi95, r->lo998, r->hi998};
-	for (int k = 0; k < 7; k++)
-		hg_result_num(nums[k], x->f[6 + k], sizeof x->f[6 + k]);
-	hg_value_type(ind, x->f[13], sizeof x->f[13]);
-	snprintf(x->f[14], sizeof x->f[14], "%s", r->suppressed ? "true" : "false");
-	snprintf(x->f[15], sizeof x->f[15], "%s", r->note ? r->note : "");
-	for (int k = 0; k < HG_RESULT_NCOLS; k++)
-		x->p[k] = x->f[k];
+	hg_pub_row *rows = hg_xcalloc(t->n + 1, sizeof *rows);
+	for (size_t i = 0; i < t->n; i++)
+		hg_pub_row_make(pr->inds[t->rows[i].ind].ind, &t->rows[i], &rows[i]);
+	return rows;
 }
 
 void hg_restable_csv(const hg_program *pr, const hg_restable *t, void *vb)
 {
-	hg_buf *b = vb;
-	hg_csv_put_row(b, hg_result_cols, HG_RESULT_NCOLS);
-	hg_cells_text *x = hg_xmalloc(sizeof *x);
-	for (size_t i = 0; i < t->n; i++) {
-		hg_row_text(pr, &t->rows[i], x);
-		hg_csv_put_row(b, x->p, HG_RESULT_NCOLS);
-	}
-	free(x);
-}
-
-static json_t *hg_json_num(double v)
-{
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	hg_pub_rows_csv(rows, t->n, NULL, NULL, vb);
+	free(rows);
 }
 
 static json_t *hg_restable_json(const hg_program *pr, const hg_restable *t)
 {
 	json_t *arr = json_array();
-	hg_cells_text *x = hg_xmalloc(sizeof *x);
-	for (size_t i = 0; i < t->n; i++) {
-		const hg_row *r = &t->rows[i];
-		hg_row_text(pr, r, x);
-		json_t *o = json_object();
-		for (int k = 0; k < 6; k++)
-			json_object_set_new(o, hg_result_cols[k], json_string(x->f[k]));
-		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
-		                        r->hi95, r->lo998, r->hi998};
-		for (int k = 0; k < 7; k++)
-			json_object_set_new(o, hg_result_cols[6 + k], hg_json_num(nums[k]));
-		json_object_set_new(o, hg_result_cols[13], json_string(x->f[13]));
-		json_object_set_new(o, hg_result_cols[14], json_boolean(r->suppressed));
-		json_object_set_new(o, hg_result_cols[15],
-		                    r->note ? json_string(r->note) : json_null());
-		json_array_append_new(arr, o);
-	}
-	free(x);
+	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	for (size_t i = 0; i < t->n; i++)
+		json_array_append_new(arr, hg_pub_row_json(&rows[i]));
+	free(rows);
 	return arr;
 }
 
@@ -148,24 +87,26 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_ru
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
 	for (int k = 0; k < HG_RESULT_NCOLS; k++)
 		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
-	hg_cells_text *x = hg_xmalloc(sizeof *x);
+	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	hg_pub_text *x = hg_xmalloc(sizeof *x);
 	for (size_t i = 0; i < t->n && i < 1048575; i++) {
-		const hg_row *r = &t->rows[i];
+		const hg_pub_row *r = &rows[i];
 		lxw_row_t row = (lxw_row_t)(i + 1);
-		hg_row_text(pr, r, x);
+		hg_pub_row_text(r, x);
 		for (int k = 0; k < 6; k++)
 			worksheet_write_string(ws, row, (lxw_col_t)k, x->f[k], NULL);
 		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
 		                        r->hi95, r->lo998, r->hi998};
 		for (int k = 0; k < 7; k++)
-			if (!isnan(nums[k]) && !isinf(nums[k]))
+			if (isfinite(nums[k]))
 				worksheet_write_number(ws, row, (lxw_col_t)(6 + k), nums[k], NULL);
 		worksheet_write_string(ws, row, 13, x->f[13], NULL);
-		worksheet_write_boolean(ws, row, 14, r->suppressed != 0, NULL);
+		worksheet_write_boolean(ws, row, 14, r->suppressed, NULL);
 		if (r->note)
 			worksheet_write_string(ws, row, 15, r->note, NULL);
 	}
 	free(x);
+	free(rows);
 	hg_xlsx_about(wb, ws, m);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
@@ -194,11 +135,8 @@ static json_t *hg_meta_json(const hg_program *pr, const hg_restable *t, const hg
 	json_t *sdc = json_object();
 	json_object_set_new(sdc, "rule", json_string(m->sdc_rule));
 	if (t->sdc_k > 0) {
-		char d[256];
-		snprintf(d, sizeof d,
-		         "counts of 1-%d suppressed; other counts rounded to the nearest 5; values "
-		         "from rounded counts; secondary suppression within each breakdown",
-		         t->sdc_k);
+		char d[400];
+		hg_sdc_describe(t->sdc_k, 1, d, sizeof d);
 		json_object_set_new(sdc, "description", json_string(d));
 	} else {
 		json_object_set_new(sdc, "description",

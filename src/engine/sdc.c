@@ -20,6 +20,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 double hg_sdc_round5(double v)
@@ -29,9 +30,19 @@ double hg_sdc_round5(double v)
 	return floor(v / 5.0 + 0.5) * 5.0;
 }
 
+int hg_sdc_small(double count, int k)
+{
+	return count >= 1 && count <= k;
+}
+
+double hg_sdc_count(double count, int k)
+{
+	return hg_sdc_small(count, k) ? NAN : hg_sdc_round5(count);
+}
+
 static int hg_sdc_primary(const hg_row *r, int k)
 {
-	return (r->raw_num >= 1 && r->raw_num <= k) || (r->raw_den >= 1 && r->raw_den <= k);
+	return hg_sdc_small(r->raw_num, k) || hg_sdc_small(r->raw_den, k);
 }
 
 /* Size used to choose the complementary cell: smallest denominator, then numerator. */
@@ -135,4 +146,25 @@ void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
 			r->den = hg_sdc_round5(r->raw_den);
 		}
 	}
+}
+
+void hg_sdc_describe(int k, int full, char *buf, size_t size)
+{
+	if (k <= 0) {
+		snprintf(buf, size, "no disclosure control (for internal analysis only)");
+		return;
+	}
+	if (!full) {
+		snprintf(buf, size,
+		         "counts of 1 to %d suppressed, all other counts rounded to the "
+		         "nearest 5",
+		         k);
+		return;
+	}
+	snprintf(buf, size,
+	         "every count from 1 to %d is suppressed; every other count is rounded to the "
+	         "nearest 5, and values and confidence intervals are computed from the rounded "
+	         "counts; where one cell of a breakdown is suppressed, the next smallest is "
+	         "suppressed too, so that it cannot be recovered by subtraction",
+	         k);
 }

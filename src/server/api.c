@@ -10,16 +10,13 @@
 #include "server/srv.h"
 #include "server/summary.h"
 
+#include "core/json.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *hg_jnum(double v)
-{
-	return isnan(v) || isinf(v) ? json_null() : json_real(v);
-}
 
 /* The status marking every data response carries (SYNTHETIC DATA or OFFICIAL-SENSITIVE). */
 static json_t *hg_status_json(const hg_req *q)
@@ -101,16 +98,16 @@ static json_t *hg_summary_icons(const hg_ind_summary *s)
 
 static json_t *hg_summary_json(const hg_ind_summary *s)
 {
-	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_jnum(s->imd_unknown_pct),
-	                      "ethnicity_not_stated_pct", hg_jnum(s->eth_not_stated_pct));
+	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_json_num(s->imd_unknown_pct),
+	                      "ethnicity_not_stated_pct", hg_json_num(s->eth_not_stated_pct));
 	return json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o, "
 	                 "s:s, s:s, s:o, s:o}",
 	                 "indicator_id", s->ind->id, "indicator_name", s->ind->name, "source",
 	                 s->ind->source, "note", s->ind->note, "value_type", s->value_type, "scope",
-	                 s->scope, "period_end", s->period_end, "value", hg_jnum(s->value),
-	                 "lower_ci95", hg_jnum(s->lo95), "upper_ci95", hg_jnum(s->hi95),
-	                 "most_deprived_quintile", hg_jnum(s->q1), "least_deprived_quintile",
-	                 hg_jnum(s->q5), "quintile_gap", hg_jnum(s->gap), "direction",
+	                 s->scope, "period_end", s->period_end, "value", hg_json_num(s->value),
+	                 "lower_ci95", hg_json_num(s->lo95), "upper_ci95", hg_json_num(s->hi95),
+	                 "most_deprived_quintile", hg_json_num(s->q1), "least_deprived_quintile",
+	                 hg_json_num(s->q5), "quintile_gap", hg_json_num(s->gap), "direction",
 	                 hg_trend_name(s->trend), "polarity", hg_polarity_name(s->polarity),
 	                 "completeness", c, "monitoring", hg_summary_icons(s));
 }

@@ -5,10 +5,11 @@
 
 #include "core/csv.h"
 #include "core/fs.h"
-#include "engine/rescols.h"
+#include "core/json.h"
 #include "report/labels.h"
 #include "server/session.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,35 +17,11 @@
 #include <unistd.h>
 #include <xlsxwriter.h>
 
-static void hg_row_nums(const hg_pub_row *r, double v[7])
-{
-	const double x[7] = {r->num, r->den, r->value, r->lo95, r->hi95, r->lo998, r->hi998};
-	for (int k = 0; k < 7; k++)
-		v[k] = r->suppressed ? NAN : x[k];
-}
-
 json_t *hg_export_json(const hg_pub_rows *p)
 {
 	json_t *a = json_array();
-	for (size_t i = 0; i < p->n; i++) {
-		const hg_pub_row *r = &p->rows[i];
-		double v[7];
-		hg_row_nums(r, v);
-		json_t *o = json_object();
-		const char *s[6] = {r->indicator_id, r->indicator_name, r->period_start,
-		                    r->period_end,   r->breakdown,      r->category};
-		for (int k = 0; k < 6; k++)
-			json_object_set_new(o, hg_result_cols[k], json_string(s[k]));
-		for (int k = 0; k < 7; k++)
-			json_object_set_new(o, hg_result_cols[6 + k],
-			                    isnan(v[k]) || isinf(v[k]) ? json_null()
-			                                               : json_real(v[k]));
-		json_object_set_new(o, hg_result_cols[13], json_string(r->value_type));
-		json_object_set_new(o, hg_result_cols[14], json_boolean(r->suppressed));
-		json_object_set_new(o, hg_result_cols[15],
-		                    r->note ? json_string(r->note) : json_null());
-		json_array_append_new(a, o);
-	}
+	for (size_t i = 0; i < p->n; i++)
+		json_array_append_new(a, hg_pub_row_json(&p->rows[i]));
 	return a;
 }
 
@@ -78,7 +55,7 @@ static void hg_people_fill(const hg_results *res, const hg_pub_row *r, hg_people
 	                                    : r->note;
 	hg_label_note(note, x->note, sizeof x->note);
 	hg_data_status_line(&res->status, x->status, sizeof x->status);
-	hg_row_nums(r, x->v);
+	hg_pub_row_nums(r, x->v);
 	for (int k = 0; na && k < 7; k++)
 		x->v[k] = NAN;
 	const char *t[HG_PEOPLE_NCOLS] = {r->indicator_name, r->indicator_id, r->period_start,
@@ -110,37 +87,9 @@ static void hg_csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *o
 /* The columns and codes of indicators.csv, and the marking in a last column. */
 static void hg_csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 {
-	const char *head[HG_RESULT_NCOLS + 1];
-	memcpy(head, hg_result_cols, sizeof(const char *) * HG_RESULT_NCOLS);
-	head[HG_RESULT_NCOLS] = "data_status";
-	hg_csv_put_row(out, head, HG_RESULT_NCOLS + 1);
-	char nums[7][48], status[300];
+	char status[300];
 	hg_data_status_line(&res->status, status, sizeof status);
-	for (size_t i = 0; i < p->n; i++) {
-		const hg_pub_row *r = &p->rows[i];
-		double v[7];
-		hg_row_nums(r, v);
-		for (int k = 0; k < 7; k++)
-			hg_result_num(v[k], nums[k], sizeof nums[k]);
-		const char *f[HG_RESULT_NCOLS + 1] = {r->indicator_id,
-		                                      r->indicator_name,
-		                                      r->period_start,
-		                                      r->period_end,
-		                                      r->breakdown,
-		                                      r->category,
-		                                      nums[0],
-		                                      nums[1],
-		                                      nums[2],
-		                                      nums[3],
-		                                      nums[4],
-		                                      nums[5],
-		                                      nums[6],
-		                                      r->value_type,
-		                                      r->suppressed ? "true" : "false",
-		                                      r->note ? r->note : "",
-		                                      status};
-		hg_csv_put_row(out, f, HG_RESULT_NCOLS + 1);
-	}
+	hg_pub_rows_csv(p->rows, p->n, "data_status", status, out);
 }
 
 void hg_export_csv(const hg_results *r, const hg_pub_rows *p, int codes, hg_buf *out)
@@ -183,11 +132,14 @@ static void hg_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *
 int hg_export_xlsx(const hg_results *r, const hg_pub_rows *p, const char *tmpdir, hg_buf *out,
                    hg_err *err)
 {
-	static const char *const about[] = {
+	char rule[420];
+	hg_sdc_describe(r->sdc_k, 1, rule, sizeof rule - 1); /* room for the full stop */
+	rule[0] = (char)toupper((unsigned char)rule[0]);
+	memcpy(rule + strlen(rule), ".", 2);
+	const char *const about[] = {
 	    "The sheet 'indicators' holds the rows shown in the dashboard's table for the "
 	    "indicator and period chosen.",
-	    "Counts are rounded to the nearest 5 and small counts suppressed (disclosure "
-	    "control); values and intervals are computed from the rounded counts.",
+	    rule,
 	    "Suppressed: the value is withheld to protect privacy. Not applicable: nobody is in "
 	    "the denominator (e.g. an age group the indicator does not cover).",
 	    "Deprivation: quintile 1 and decile 1 are the most deprived neighbourhoods (English "

@@ -111,12 +111,13 @@ void hg_html_end(hg_buf *b, const hg_req *q)
 {
 	hg_buf_puts(b, "</main><footer class=\"hg-footer\"><div class=\"hg-wrap\">");
 	if (q->res && q->authed) {
+		char rule[200];
+		hg_sdc_describe(q->res->sdc_k, 0, rule, sizeof rule);
 		hg_buf_printf(b,
 		              "<p>Data snapshot <code>%s</code> (%s), computed %s. Disclosure "
-		              "control k%d: counts of 1 to %d are suppressed and all other counts "
-		              "are rounded to the nearest 5.</p>",
+		              "control k%d: %s.</p>",
 		              q->res->snapshot, q->res->imd_version, q->res->computed_at,
-		              q->res->sdc_k, q->res->sdc_k);
+		              q->res->sdc_k, rule);
 	}
 	hg_buf_puts(b, "<p>healthgap: offline analysis of health inequalities for Core20PLUS5 "
 	               "(an independent tool, not an NHS product).</p></div>");

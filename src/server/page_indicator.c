@@ -335,12 +335,10 @@ static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
 		hg_html_text(b, note);
 		hg_buf_puts(b, "</dd>");
 	}
-	hg_buf_printf(b,
-	              "<dt>Disclosure control</dt><dd>Counts of 1 to %d suppressed, others "
-	              "rounded to the nearest 5; values computed from rounded counts; a second "
-	              "cell suppressed where one could be recovered by subtraction.</dd></dl>"
-	              "</section>",
-	              ip->q->res->sdc_k);
+	char rule[400];
+	hg_sdc_describe(ip->q->res->sdc_k, 1, rule, sizeof rule);
+	rule[0] = (char)toupper((unsigned char)rule[0]);
+	hg_buf_printf(b, "<dt>Disclosure control</dt><dd>%s.</dd></dl></section>", rule);
 }
 
 /* Every breakdown the role may see, one chart each ("all" is the reference line). */

@@ -396,12 +396,13 @@ static void hg_population(hg_req *q, hg_resp *r)
 	json_t *pop = hg_results_population(q->res, &q->sess.user);
 	hg_buf *b = &r->body;
 	hg_html_begin(b, q, "Population", "population");
+	char rule[200];
+	hg_sdc_describe(q->res->sdc_k, 0, rule, sizeof rule);
 	hg_buf_printf(b,
 	              "<h1>Population</h1><p class=\"hg-lede\">The registered population on "
-	              "%s%s by age, sex, deprivation and ethnicity. Counts are rounded to the "
-	              "nearest 5 and small counts suppressed.</p>",
+	              "%s%s by age, sex, deprivation and ethnicity: %s.</p>",
 	              json_string_value(json_object_get(pop, "as_at")),
-	              q->sess.user.role == HG_ROLE_PRACTICE ? " (your practice)" : "");
+	              q->sess.user.role == HG_ROLE_PRACTICE ? " (your practice)" : "", rule);
 	if (json_object_get(pop, "pyramids")) {
 		char bl[160];
 		hg_label_breakdown("imd_quintile", q->res->status.imd, bl, sizeof bl);
@@ -453,17 +454,16 @@ static void hg_methods(hg_req *q, hg_resp *r)
 	hg_dl_item(b, "Data status", line);
 	hg_buf_puts(b, "</dl></section><section class=\"hg-card\"><h2>Disclosure control</h2>");
 	snprintf(k, sizeof k, "Rule k%d", x->sdc_k);
+	char rule[400];
+	hg_sdc_describe(x->sdc_k, 1, rule, sizeof rule);
+	rule[0] = (char)toupper((unsigned char)rule[0]);
 	hg_buf_printf(b,
-	              "<p><strong>%s.</strong> Every count from 1 to %d is suppressed; every "
-	              "other count is rounded to the nearest 5, and values and confidence "
-	              "intervals are computed from the rounded counts. Where one cell of a "
-	              "breakdown is suppressed, the next smallest is suppressed too so it cannot "
-	              "be recovered by subtraction. Control is applied before anything is "
+	              "<p><strong>%s.</strong> %s. Control is applied before anything is "
 	              "shown, downloaded or returned by the API; it cannot be switched off in "
 	              "the dashboard.</p><p>Sources: NHS England Core20PLUS5, CVDPREVENT, "
 	              "OHID Fingertips and PHEindicatormethods for the statistical methods; "
 	              "English Indices of Deprivation for IMD.</p></section></div>",
-	              k, x->sdc_k);
+	              k, rule);
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\"><h2>Indicators</h2><dl "
 	               "class=\"hg-dl\">");
 	for (int i = 0; i < x->pr->ninds; i++) {

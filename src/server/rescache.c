@@ -3,6 +3,7 @@
  * rescache.h for the role rules enforced here).
  */
 #include "server/rescache.h"
+#include "core/json.h"
 
 #include "lang/lang.h"
 
@@ -261,35 +262,8 @@ int hg_results_cat_allowed(const hg_results *r, const hg_user *u, int i, int b, 
 
 static void hg_pub_push(hg_pub_rows *p, const hg_results *r, const hg_row *row)
 {
-	if (p->n == p->cap) {
-		p->cap = p->cap ? 2 * p->cap : 64;
-		p->rows = hg_xrealloc(p->rows, p->cap * sizeof *p->rows);
-	}
-	const hg_indicator *ind = r->pr->inds[row->ind].ind;
-	hg_pub_row *o = &p->rows[p->n++];
-	memset(o, 0, sizeof *o);
-	o->indicator_id = ind->id;
-	o->indicator_name = ind->name;
-	o->breakdown = ind->bds[row->bd].name;
-	o->category = row->category;
-	o->note = row->note;
-	hg_date_format(ind->periods[row->period].start, o->period_start);
-	hg_date_format(ind->periods[row->period].end, o->period_end);
-	hg_value_type(ind, o->value_type, sizeof o->value_type);
-	o->suppressed = row->suppressed != 0;
-	o->bd = row->bd;
-	o->period = row->period;
-	if (o->suppressed) {
-		o->num = o->den = o->value = o->lo95 = o->hi95 = o->lo998 = o->hi998 = NAN;
-		return;
-	}
-	o->num = row->num;
-	o->den = row->den;
-	o->value = row->value;
-	o->lo95 = row->lo95;
-	o->hi95 = row->hi95;
-	o->lo998 = row->lo998;
-	o->hi998 = row->hi998;
+	HG_GROW(p->rows, p->n, p->cap);
+	hg_pub_row_make(r->pr->inds[row->ind].ind, row, &p->rows[p->n++]);
 }
 
 int hg_results_periods(const hg_indicator *ind, const char *p, int *j0, int *j1, hg_err *err)
@@ -364,11 +338,6 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 
 /* ---- population ---- */
 
-static json_t *hg_jnum(double v)
-{
-	return isnan(v) ? json_null() : json_real(v);
-}
-
 /* Disclosure-controlled counts of one additive set (n1 x n2 cross when n1 > 0). */
 static json_t *hg_pop_controlled(const double *raw, size_t n, int k, int n1, int n2, double *sum)
 {
@@ -379,7 +348,7 @@ static json_t *hg_pop_controlled(const double *raw, size_t n, int k, int n1, int
 	json_t *a = json_array();
 	*sum = 0;
 	for (size_t i = 0; i < n; i++) {
-		json_array_append_new(a, hg_jnum(rows[i].num));
+		json_array_append_new(a, hg_json_num(rows[i].num));
 		if (!isnan(rows[i].num))
 			*sum += rows[i].num;
 	}
@@ -447,13 +416,12 @@ static json_t *hg_pop_completeness(const hg_pop_counts *pc, uint32_t slot, int k
 	const char *names[3] = {"registered", "imd_unknown", "ethnicity_not_stated"};
 	double v[3];
 	for (int i = 0; i < 3; i++) {
-		v[i] = raw[i] >= 1 && raw[i] <= k ? NAN : hg_sdc_round5(raw[i]);
-		json_object_set_new(o, names[i], hg_jnum(v[i]));
+		v[i] = hg_sdc_count(raw[i], k);
+		json_object_set_new(o, names[i], hg_json_num(v[i]));
 	}
-	json_object_set_new(o, "imd_unknown_pct",
-	                    v[0] > 0 && !isnan(v[1]) ? json_real(100 * v[1] / v[0]) : json_null());
+	json_object_set_new(o, "imd_unknown_pct", hg_json_num(v[0] > 0 ? 100 * v[1] / v[0] : NAN));
 	json_object_set_new(o, "ethnicity_not_stated_pct",
-	                    v[0] > 0 && !isnan(v[2]) ? json_real(100 * v[2] / v[0]) : json_null());
+	                    hg_json_num(v[0] > 0 ? 100 * v[2] / v[0] : NAN));
 	return o;
 }
 

@@ -23,6 +23,7 @@
 
 #include "analysis/publish.h"
 #include "engine/engine.h"
+#include "engine/pubrow.h"
 #include "report/labels.h"
 #include "server/auth.h"
 #include "server/respcache.h"
@@ -65,15 +66,6 @@ typedef struct hg_results {
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
                     int threads, const hg_objectives *obj, const char *area_name, hg_err *err);
 void hg_results_free(hg_results *r);
-
-/* The published form of a row (no raw counts). */
-typedef struct hg_pub_row {
-	const char *indicator_id, *indicator_name, *breakdown, *category, *note;
-	char period_start[11], period_end[11], value_type[40];
-	double num, den, value, lo95, hi95, lo998, hi998;
-	int suppressed;
-	int bd, period; /* indexes, for grouping */
-} hg_pub_row;
 
 typedef struct hg_pub_rows {
 	hg_pub_row *rows;
