@@ -6,8 +6,10 @@
  */
 #include "core/fs.h"
 #include "core/version.h"
+#include "store/schema.h"
 #include "ingest_int.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <libgen.h>
 #include <math.h>
@@ -83,38 +85,45 @@ static json_t *hg_source_json(const char *role, const char *path, hg_err *err)
 	return o;
 }
 
-#define PUT(name, type, rows, arr)                                                                 \
-	if (hg_store_put(w, name, type, rows, arr, (size_t)(rows) * sizeof *(arr), err))           \
-	return -1
+/* Write column c of the schema (store/schema.h) from arr, rows elements. */
+#define PUT(c, rows, arr)                                                                          \
+	do {                                                                                       \
+		assert(sizeof *(arr) == hg_store_cols[c].elem);                                    \
+		if (hg_store_put(w, hg_store_cols[c].file, hg_store_cols[c].type, rows, arr,       \
+		                 (size_t)(rows) * sizeof *(arr), err))                             \
+			return -1;                                                                 \
+	} while (0)
 
 static int hg_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
 {
 	uint64_t n = ps->n;
-	PUT("person.dob.i32", "i32", n, ps->dob);
-	PUT("person.dob_month_only.u8", "u8", n, ps->dob_month_only);
-	PUT("person.sex.u8", "u8", n, ps->sex);
-	PUT("person.eth_cat.u8", "u8", n, ps->eth_cat);
-	PUT("person.eth_group.u8", "u8", n, ps->eth_group);
-	PUT("person.lsoa.u32", "u32", n, ps->lsoa);
-	PUT("person.imd_decile.u8", "u8", n, ps->decile);
-	PUT("person.imd_quintile.u8", "u8", n, ps->quintile);
-	PUT("person.practice.u32", "u32", n, ps->practice);
-	PUT("person.reg_from.i32", "i32", n, ps->reg_from);
-	PUT("person.reg_to.i32", "i32", n, ps->reg_to);
-	PUT("person.dod.i32", "i32", n, ps->dod);
-	PUT("person.flags.u64", "u64", n, ps->flags);
-	return hg_store_put_strings(w, "person.id.str", ps->ids.keys, ps->ids.n, err);
+	PUT(HG_COL_DOB, n, ps->dob);
+	PUT(HG_COL_DOB_MONTH_ONLY, n, ps->dob_month_only);
+	PUT(HG_COL_SEX, n, ps->sex);
+	PUT(HG_COL_ETH_CAT, n, ps->eth_cat);
+	PUT(HG_COL_ETH_GROUP, n, ps->eth_group);
+	PUT(HG_COL_LSOA, n, ps->lsoa);
+	PUT(HG_COL_IMD_DECILE, n, ps->decile);
+	PUT(HG_COL_IMD_QUINTILE, n, ps->quintile);
+	PUT(HG_COL_PRACTICE, n, ps->practice);
+	PUT(HG_COL_REG_FROM, n, ps->reg_from);
+	PUT(HG_COL_REG_TO, n, ps->reg_to);
+	PUT(HG_COL_DOD, n, ps->dod);
+	PUT(HG_COL_FLAGS, n, ps->flags);
+	return hg_store_put_strings(w, hg_store_strs[HG_STR_PERSON_ID], ps->ids.keys, ps->ids.n,
+	                            err);
 }
 
 static int hg_write_events(hg_store_writer *w, const hg_events *ev, uint64_t np, hg_err *err)
 {
 	uint64_t n = ev->n;
-	PUT("event.offset.u64", "u64", np + 1, ev->off);
-	PUT("event.date.i32", "i32", n, ev->date);
-	PUT("event.code.u32", "u32", n, ev->code);
-	PUT("event.value.f32", "f32", n, ev->value);
-	PUT("event.setting.u8", "u8", n, ev->setting);
-	return hg_store_put_strings(w, "dict.code.str", ev->codes.keys, ev->codes.n, err);
+	PUT(HG_COL_EV_OFFSET, np + 1, ev->off);
+	PUT(HG_COL_EV_DATE, n, ev->date);
+	PUT(HG_COL_EV_CODE, n, ev->code);
+	PUT(HG_COL_EV_VALUE, n, ev->value);
+	PUT(HG_COL_EV_SETTING, n, ev->setting);
+	return hg_store_put_strings(w, hg_store_strs[HG_STR_CODE], ev->codes.keys, ev->codes.n,
+	                            err);
 }
 
 static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
@@ -123,10 +132,13 @@ static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_ref
 	uint8_t *dec = hg_xcalloc(ps->lsoas.n + 1, 1);
 	for (uint32_t i = 0; i < ps->lsoas.n; i++)
 		dec[i] = (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
-	int r = hg_store_put(w, "dict.lsoa_decile.u8", "u8", ps->lsoas.n, dec, ps->lsoas.n, err);
+	const hg_colspec *c = &hg_store_cols[HG_COL_LSOA_DECILE];
+	int r = hg_store_put(w, c->file, c->type, ps->lsoas.n, dec, ps->lsoas.n, err);
 	free(dec);
-	if (r || hg_store_put_strings(w, "dict.lsoa.str", ps->lsoas.keys, ps->lsoas.n, err) ||
-	    hg_store_put_strings(w, "dict.practice.str", ps->practices.keys, ps->practices.n, err))
+	if (r ||
+	    hg_store_put_strings(w, hg_store_strs[HG_STR_LSOA], ps->lsoas.keys, ps->lsoas.n, err) ||
+	    hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE], ps->practices.keys,
+	                         ps->practices.n, err))
 		return -1;
 	const char **pcn = hg_xcalloc(ps->practices.n + 1, sizeof *pcn);
 	const char **sub = hg_xcalloc(ps->practices.n + 1, sizeof *sub);
@@ -136,8 +148,10 @@ static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_ref
 		pcn[i] = id == HG_DICT_MISSING ? "" : ref->pcn[id];
 		sub[i] = id == HG_DICT_MISSING ? "" : ref->subicb[id];
 	}
-	r = hg_store_put_strings(w, "dict.practice_pcn.str", pcn, ps->practices.n, err) ||
-	    hg_store_put_strings(w, "dict.practice_subicb.str", sub, ps->practices.n, err);
+	r = hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE_PCN], pcn, ps->practices.n,
+	                         err) ||
+	    hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE_SUBICB], sub, ps->practices.n,
+	                         err);
 	free(pcn);
 	free(sub);
 	return r ? -1 : 0;

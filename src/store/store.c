@@ -2,9 +2,11 @@
  * store.c: opening and verifying snapshots (reading side of store.h).
  */
 #include "store.h"
+#include "store/schema.h"
 #include "core/fs.h"
 #include "core/str.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -99,12 +101,30 @@ static int hg_store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *
 	return 0;
 }
 
-#define HG_COL(field, name, type, count)                                                           \
+/* Map column c of the schema into s->field (whose element size must match). */
+#define HG_COL(field, c)                                                                           \
 	do {                                                                                       \
-		s->field = hg_store_file(s, name, sizeof(type), count, err);                       \
+		assert(sizeof *s->field == hg_store_cols[c].elem);                                 \
+		s->field = hg_store_file(s, hg_store_cols[c].file, hg_store_cols[c].elem,          \
+		                         hg_col_count(s, c), err);                                 \
 		if (!s->field)                                                                     \
 			goto fail;                                                                 \
 	} while (0)
+
+/* The number of elements column c must hold. */
+static uint64_t hg_col_count(const hg_store *s, int c)
+{
+	switch (hg_store_cols[c].rows) {
+	case HG_ROWS_PERSONS:
+		return s->n_persons;
+	case HG_ROWS_PERSONS_END:
+		return s->n_persons + 1;
+	case HG_ROWS_EVENTS:
+		return s->n_events;
+	default:
+		return s->lsoas.n;
+	}
+}
 
 int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 {
@@ -156,34 +176,30 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 	s->maps = hg_xcalloc(nfiles + 1, sizeof *s->maps);
 
 	uint64_t np = s->n_persons, ne = s->n_events;
-	HG_COL(dob, "person.dob.i32", int32_t, np);
-	HG_COL(dob_month_only, "person.dob_month_only.u8", uint8_t, np);
-	HG_COL(sex, "person.sex.u8", uint8_t, np);
-	HG_COL(eth_cat, "person.eth_cat.u8", uint8_t, np);
-	HG_COL(eth_group, "person.eth_group.u8", uint8_t, np);
-	HG_COL(lsoa, "person.lsoa.u32", uint32_t, np);
-	HG_COL(imd_decile, "person.imd_decile.u8", uint8_t, np);
-	HG_COL(imd_quintile, "person.imd_quintile.u8", uint8_t, np);
-	HG_COL(practice, "person.practice.u32", uint32_t, np);
-	HG_COL(reg_from, "person.reg_from.i32", int32_t, np);
-	HG_COL(reg_to, "person.reg_to.i32", int32_t, np);
-	HG_COL(dod, "person.dod.i32", int32_t, np);
-	HG_COL(flags, "person.flags.u64", uint64_t, np);
-	HG_COL(ev_off, "event.offset.u64", uint64_t, np + 1);
-	HG_COL(ev_date, "event.date.i32", int32_t, ne);
-	HG_COL(ev_code, "event.code.u32", uint32_t, ne);
-	HG_COL(ev_value, "event.value.f32", float, ne);
-	HG_COL(ev_setting, "event.setting.u8", uint8_t, ne);
-	if (hg_store_strtab(s, "person.id.str", &s->person_ids, err) ||
-	    hg_store_strtab(s, "dict.code.str", &s->codes, err) ||
-	    hg_store_strtab(s, "dict.lsoa.str", &s->lsoas, err) ||
-	    hg_store_strtab(s, "dict.practice.str", &s->practices, err) ||
-	    hg_store_strtab(s, "dict.practice_pcn.str", &s->practice_pcn, err) ||
-	    hg_store_strtab(s, "dict.practice_subicb.str", &s->practice_subicb, err))
-		goto fail;
-	s->lsoa_decile = hg_store_file(s, "dict.lsoa_decile.u8", 1, s->lsoas.n, err);
-	if (!s->lsoa_decile)
-		goto fail;
+	HG_COL(dob, HG_COL_DOB);
+	HG_COL(dob_month_only, HG_COL_DOB_MONTH_ONLY);
+	HG_COL(sex, HG_COL_SEX);
+	HG_COL(eth_cat, HG_COL_ETH_CAT);
+	HG_COL(eth_group, HG_COL_ETH_GROUP);
+	HG_COL(lsoa, HG_COL_LSOA);
+	HG_COL(imd_decile, HG_COL_IMD_DECILE);
+	HG_COL(imd_quintile, HG_COL_IMD_QUINTILE);
+	HG_COL(practice, HG_COL_PRACTICE);
+	HG_COL(reg_from, HG_COL_REG_FROM);
+	HG_COL(reg_to, HG_COL_REG_TO);
+	HG_COL(dod, HG_COL_DOD);
+	HG_COL(flags, HG_COL_FLAGS);
+	HG_COL(ev_off, HG_COL_EV_OFFSET);
+	HG_COL(ev_date, HG_COL_EV_DATE);
+	HG_COL(ev_code, HG_COL_EV_CODE);
+	HG_COL(ev_value, HG_COL_EV_VALUE);
+	HG_COL(ev_setting, HG_COL_EV_SETTING);
+	hg_strtab *tabs[HG_STR_N] = {&s->person_ids, &s->codes,        &s->lsoas,
+	                             &s->practices,  &s->practice_pcn, &s->practice_subicb};
+	for (int k = 0; k < HG_STR_N; k++)
+		if (hg_store_strtab(s, hg_store_strs[k], tabs[k], err))
+			goto fail;
+	HG_COL(lsoa_decile, HG_COL_LSOA_DECILE);
 	if (s->person_ids.n != np || s->ev_off[np] != ne || s->practice_pcn.n != s->practices.n) {
 		hg_err_set(err, HG_ECORRUPT, "%s: inconsistent row counts", s->snapdir);
 		goto fail;
