@@ -20,51 +20,51 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const hg_ineq_cols[] = {"indicator_id",
-                                           "indicator_name",
-                                           "period_start",
-                                           "period_end",
-                                           "breakdown",
-                                           "measure",
-                                           "category",
-                                           "reference",
-                                           "value",
-                                           "lower_ci95",
-                                           "upper_ci95",
-                                           "lower_ci99_8",
-                                           "upper_ci99_8",
-                                           "comparison",
-                                           "polarity",
-                                           "value_type",
-                                           "pct_ethnicity_not_stated",
-                                           "pct_imd_unknown",
-                                           "note"};
+static const char *const ineq_cols[] = {"indicator_id",
+                                        "indicator_name",
+                                        "period_start",
+                                        "period_end",
+                                        "breakdown",
+                                        "measure",
+                                        "category",
+                                        "reference",
+                                        "value",
+                                        "lower_ci95",
+                                        "upper_ci95",
+                                        "lower_ci99_8",
+                                        "upper_ci99_8",
+                                        "comparison",
+                                        "polarity",
+                                        "value_type",
+                                        "pct_ethnicity_not_stated",
+                                        "pct_imd_unknown",
+                                        "note"};
 #define HG_INEQ_NCOLS 19
 
-static const char *const hg_mon_cols[] = {"indicator_id",
-                                          "indicator_name",
-                                          "series",
-                                          "breakdown",
-                                          "period_start",
-                                          "period_end",
-                                          "value",
-                                          "mean",
-                                          "lower_process_limit",
-                                          "upper_process_limit",
-                                          "lower_near_limit",
-                                          "upper_near_limit",
-                                          "special_cause",
-                                          "point_type",
-                                          "special_cause_flag",
-                                          "short_group_warning",
-                                          "improvement_direction",
-                                          "target",
-                                          "variation_icon",
-                                          "assurance_icon",
-                                          "spc_status",
-                                          "pct_ethnicity_not_stated",
-                                          "pct_imd_unknown",
-                                          "note"};
+static const char *const mon_cols[] = {"indicator_id",
+                                       "indicator_name",
+                                       "series",
+                                       "breakdown",
+                                       "period_start",
+                                       "period_end",
+                                       "value",
+                                       "mean",
+                                       "lower_process_limit",
+                                       "upper_process_limit",
+                                       "lower_near_limit",
+                                       "upper_near_limit",
+                                       "special_cause",
+                                       "point_type",
+                                       "special_cause_flag",
+                                       "short_group_warning",
+                                       "improvement_direction",
+                                       "target",
+                                       "variation_icon",
+                                       "assurance_icon",
+                                       "spc_status",
+                                       "pct_ethnicity_not_stated",
+                                       "pct_imd_unknown",
+                                       "note"};
 #define HG_MON_NCOLS 24
 
 /* Integers exactly, others with up to 6 decimals; NaN and infinities are empty. */
@@ -86,7 +86,7 @@ static void hg_num(double v, char *buf, size_t size)
 		*e = 0;
 }
 
-static const char *hg_direction_name(int d)
+static const char *direction_name(int d)
 {
 	return d > 0 ? "increase" : d < 0 ? "decrease" : "neutral";
 }
@@ -102,17 +102,17 @@ static const char *hg_spc_status(const hg_mon_row *r)
 	return r->too_few ? "too_few_events" : "ok";
 }
 
-static void hg_period_text(const hg_indicator *ind, int j, char *s, char *e)
+static void period_text(const hg_indicator *ind, int j, char *s, char *e)
 {
 	hg_date_format(ind->periods[j].start, s);
 	hg_date_format(ind->periods[j].end, e);
 }
 
-static void hg_ineq_text(const hg_indicator *ind, const hg_ineq_row *r, int pol, hg_text *x)
+static void ineq_text(const hg_indicator *ind, const hg_ineq_row *r, int pol, hg_text *x)
 {
 	snprintf(x->f[0], sizeof x->f[0], "%s", ind->id);
 	snprintf(x->f[1], sizeof x->f[1], "%s", ind->name);
-	hg_period_text(ind, r->period, x->f[2], x->f[3]);
+	period_text(ind, r->period, x->f[2], x->f[3]);
 	snprintf(x->f[4], sizeof x->f[4], "%s", r->breakdown);
 	snprintf(x->f[5], sizeof x->f[5], "%s", r->measure);
 	snprintf(x->f[6], sizeof x->f[6], "%s", r->category);
@@ -130,13 +130,13 @@ static void hg_ineq_text(const hg_indicator *ind, const hg_ineq_row *r, int pol,
 		x->p[k] = x->f[k];
 }
 
-static void hg_mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
+static void mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
 {
 	snprintf(x->f[0], sizeof x->f[0], "%s", ind->id);
 	snprintf(x->f[1], sizeof x->f[1], "%s", ind->name);
 	snprintf(x->f[2], sizeof x->f[2], "%s", r->series);
 	snprintf(x->f[3], sizeof x->f[3], "%s", r->breakdown);
-	hg_period_text(ind, r->period, x->f[4], x->f[5]);
+	period_text(ind, r->period, x->f[4], x->f[5]);
 	const double v[6] = {r->value, r->mean, r->lpl, r->upl, r->nlpl, r->nupl};
 	for (int k = 0; k < 6; k++)
 		hg_num(v[k], x->f[6 + k], sizeof x->f[6 + k]);
@@ -146,7 +146,7 @@ static void hg_mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x
 	         charted ? hg_spc_point_type_name(r->point_type) : "");
 	snprintf(x->f[14], sizeof x->f[14], "%s", charted ? (r->special ? "true" : "false") : "");
 	snprintf(x->f[15], sizeof x->f[15], "%s", r->short_group ? "true" : "false");
-	snprintf(x->f[16], sizeof x->f[16], "%s", hg_direction_name(r->direction));
+	snprintf(x->f[16], sizeof x->f[16], "%s", direction_name(r->direction));
 	hg_num(r->target, x->f[17], sizeof x->f[17]);
 	const char *an = hg_spc_assurance_name(r->assurance);
 	snprintf(x->f[18], sizeof x->f[18], "%s",
@@ -160,19 +160,19 @@ static void hg_mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x
 		x->p[k] = x->f[k];
 }
 
-static int hg_pol_of(const hg_analysis_opts *o, const hg_indicator *ind)
+static int pol_of(const hg_analysis_opts *o, const hg_indicator *ind)
 {
 	return hg_objectives_polarity(o ? o->obj : NULL, ind->id);
 }
 
-static void hg_ineq_csv_o(const hg_indicator *const *inds, const hg_analysis *a,
-                          const hg_analysis_opts *o, hg_buf *b)
+static void ineq_csv_o(const hg_indicator *const *inds, const hg_analysis *a,
+                       const hg_analysis_opts *o, hg_buf *b)
 {
-	hg_csv_put_row(b, hg_ineq_cols, HG_INEQ_NCOLS);
+	hg_csv_put_row(b, ineq_cols, HG_INEQ_NCOLS);
 	hg_text *x = hg_xmalloc(sizeof *x);
 	for (size_t k = 0; k < a->nineq; k++) {
 		const hg_indicator *ind = inds[a->ineq[k].ind];
-		hg_ineq_text(ind, &a->ineq[k], hg_pol_of(o, ind), x);
+		ineq_text(ind, &a->ineq[k], pol_of(o, ind), x);
 		hg_csv_put_row(b, x->p, HG_INEQ_NCOLS);
 	}
 	free(x);
@@ -180,15 +180,15 @@ static void hg_ineq_csv_o(const hg_indicator *const *inds, const hg_analysis *a,
 
 void hg_ineq_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b)
 {
-	hg_ineq_csv_o(inds, a, NULL, b);
+	ineq_csv_o(inds, a, NULL, b);
 }
 
 void hg_mon_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b)
 {
-	hg_csv_put_row(b, hg_mon_cols, HG_MON_NCOLS);
+	hg_csv_put_row(b, mon_cols, HG_MON_NCOLS);
 	hg_text *x = hg_xmalloc(sizeof *x);
 	for (size_t k = 0; k < a->nmon; k++) {
-		hg_mon_text(inds[a->mon[k].ind], &a->mon[k], x);
+		mon_text(inds[a->mon[k].ind], &a->mon[k], x);
 		hg_csv_put_row(b, x->p, HG_MON_NCOLS);
 	}
 	free(x);
@@ -199,29 +199,29 @@ void hg_mon_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b
 json_t *hg_ineq_row_json(const hg_indicator *ind, const hg_ineq_row *r, int polarity)
 {
 	hg_text *x = hg_xmalloc(sizeof *x);
-	hg_ineq_text(ind, r, polarity, x);
+	ineq_text(ind, r, polarity, x);
 	json_t *j = json_object();
 	for (int c = 0; c < 8; c++)
-		json_object_set_new(j, hg_ineq_cols[c], json_string(x->f[c]));
+		json_object_set_new(j, ineq_cols[c], json_string(x->f[c]));
 	const double v[5] = {r->value, r->lo95, r->hi95, r->lo998, r->hi998};
 	for (int c = 0; c < 5; c++)
-		json_object_set_new(j, hg_ineq_cols[8 + c], hg_json_num(v[c]));
+		json_object_set_new(j, ineq_cols[8 + c], hg_json_num(v[c]));
 	for (int c = 13; c < 16; c++)
-		json_object_set_new(j, hg_ineq_cols[c], hg_json_str(x->f[c]));
-	json_object_set_new(j, hg_ineq_cols[16], hg_json_num(r->pct_eth_not_stated));
-	json_object_set_new(j, hg_ineq_cols[17], hg_json_num(r->pct_imd_unknown));
-	json_object_set_new(j, hg_ineq_cols[18], hg_json_str(r->note));
+		json_object_set_new(j, ineq_cols[c], hg_json_str(x->f[c]));
+	json_object_set_new(j, ineq_cols[16], hg_json_num(r->pct_eth_not_stated));
+	json_object_set_new(j, ineq_cols[17], hg_json_num(r->pct_imd_unknown));
+	json_object_set_new(j, ineq_cols[18], hg_json_str(r->note));
 	free(x);
 	return j;
 }
 
-static json_t *hg_ineq_json_rows(const hg_indicator *const *inds, const hg_analysis *a,
-                                 const hg_analysis_opts *o)
+static json_t *ineq_json_rows(const hg_indicator *const *inds, const hg_analysis *a,
+                              const hg_analysis_opts *o)
 {
 	json_t *arr = json_array();
 	for (size_t k = 0; k < a->nineq; k++) {
 		const hg_indicator *ind = inds[a->ineq[k].ind];
-		json_array_append_new(arr, hg_ineq_row_json(ind, &a->ineq[k], hg_pol_of(o, ind)));
+		json_array_append_new(arr, hg_ineq_row_json(ind, &a->ineq[k], pol_of(o, ind)));
 	}
 	return arr;
 }
@@ -230,7 +230,7 @@ json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f)
 {
 	json_t *j = json_object();
 	char s[11], e[11];
-	hg_period_text(ind, f->period, s, e);
+	period_text(ind, f->period, s, e);
 	json_object_set_new(j, "indicator_id", json_string(ind->id));
 	json_object_set_new(j, "period_start", json_string(s));
 	json_object_set_new(j, "period_end", json_string(e));
@@ -266,8 +266,8 @@ json_t *hg_funnel_chart_json(const hg_indicator *ind, const hg_funnel_chart *f)
 	return j;
 }
 
-static json_t *hg_ineq_json(const hg_indicator *const *inds, const hg_analysis *a,
-                            const hg_analysis_opts *o)
+static json_t *ineq_json(const hg_indicator *const *inds, const hg_analysis *a,
+                         const hg_analysis_opts *o)
 {
 	json_t *j = json_object();
 	json_t *ob = json_object();
@@ -275,7 +275,7 @@ static json_t *hg_ineq_json(const hg_indicator *const *inds, const hg_analysis *
 	json_object_set_new(ob, "file", hg_json_str(obj ? obj->path : NULL));
 	json_object_set_new(ob, "hash_blake2b256", hg_json_str(obj ? obj->hash : NULL));
 	json_object_set_new(j, "objectives", ob);
-	json_object_set_new(j, "measures", hg_ineq_json_rows(inds, a, o));
+	json_object_set_new(j, "measures", ineq_json_rows(inds, a, o));
 	json_t *fs = json_array();
 	for (size_t k = 0; k < a->nfunnels; k++)
 		json_array_append_new(
@@ -284,9 +284,9 @@ static json_t *hg_ineq_json(const hg_indicator *const *inds, const hg_analysis *
 	return j;
 }
 
-static json_t *hg_mon_point_json(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
+static json_t *mon_point_json(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
 {
-	hg_mon_text(ind, r, x);
+	mon_text(ind, r, x);
 	json_t *q = json_object();
 	json_object_set_new(q, "period_start", json_string(x->f[4]));
 	json_object_set_new(q, "period_end", json_string(x->f[5]));
@@ -304,8 +304,8 @@ static json_t *hg_mon_point_json(const hg_indicator *ind, const hg_mon_row *r, h
 }
 
 /* Rows [k, end) of one series. */
-static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r, size_t n, int pol,
-                                    hg_text *x)
+static json_t *mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r, size_t n, int pol,
+                                 hg_text *x)
 {
 	json_t *j = json_object();
 	json_object_set_new(j, "indicator_id", json_string(ind->id));
@@ -320,16 +320,15 @@ static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r
 	json_object_set_new(j, "per", json_real(ind->per));
 	json_object_set_new(j, "population", json_string(hg_pop_kind_names[ind->pop]));
 	json_object_set_new(j, "polarity", json_string(hg_polarity_name(pol)));
-	json_object_set_new(j, "improvement_direction",
-	                    json_string(hg_direction_name(r->direction)));
+	json_object_set_new(j, "improvement_direction", json_string(direction_name(r->direction)));
 	json_object_set_new(j, "target", hg_json_num(r->target));
-	hg_mon_text(ind, &r[n - 1], x);
+	mon_text(ind, &r[n - 1], x);
 	json_object_set_new(j, "variation_icon", hg_json_str(x->f[18]));
 	json_object_set_new(j, "assurance_icon", hg_json_str(x->f[19]));
 	json_object_set_new(j, "spc_status", json_string(hg_spc_status(r)));
 	json_t *pts = json_array();
 	for (size_t k = 0; k < n; k++)
-		json_array_append_new(pts, hg_mon_point_json(ind, &r[k], x));
+		json_array_append_new(pts, mon_point_json(ind, &r[k], x));
 	json_object_set_new(j, "points", pts);
 	return j;
 }
@@ -337,13 +336,13 @@ static json_t *hg_mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r
 json_t *hg_mon_series_json(const hg_indicator *ind, const hg_mon_row *rows, size_t n, int polarity)
 {
 	hg_text *x = hg_xmalloc(sizeof *x);
-	json_t *j = hg_mon_series_json_x(ind, rows, n, polarity, x);
+	json_t *j = mon_series_json_x(ind, rows, n, polarity, x);
 	free(x);
 	return j;
 }
 
-static json_t *hg_mon_json(const hg_indicator *const *inds, const hg_analysis *a,
-                           const hg_analysis_opts *o)
+static json_t *mon_json(const hg_indicator *const *inds, const hg_analysis *a,
+                        const hg_analysis_opts *o)
 {
 	json_t *arr = json_array();
 	hg_text *x = hg_xmalloc(sizeof *x);
@@ -353,8 +352,8 @@ static json_t *hg_mon_json(const hg_indicator *const *inds, const hg_analysis *a
 		       !strcmp(a->mon[e].series, a->mon[k].series))
 			e++;
 		const hg_indicator *ind = inds[a->mon[k].ind];
-		json_array_append_new(
-		    arr, hg_mon_series_json_x(ind, &a->mon[k], e - k, hg_pol_of(o, ind), x));
+		json_array_append_new(arr,
+		                      mon_series_json_x(ind, &a->mon[k], e - k, pol_of(o, ind), x));
 		k = e;
 	}
 	free(x);
@@ -363,7 +362,7 @@ static json_t *hg_mon_json(const hg_indicator *const *inds, const hg_analysis *a
 	return j;
 }
 
-static int hg_write_json(const char *dir, const char *name, json_t *j, hg_err *err)
+static int write_json(const char *dir, const char *name, json_t *j, hg_err *err)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -376,7 +375,7 @@ static int hg_write_json(const char *dir, const char *name, json_t *j, hg_err *e
 	return rc;
 }
 
-static int hg_write_buf(const char *dir, const char *name, hg_buf *b, hg_err *err)
+static int write_buf(const char *dir, const char *name, hg_buf *b, hg_err *err)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -394,18 +393,18 @@ int hg_analysis_write(const hg_indicator *const *inds, int ninds, const hg_analy
 	int rc = 0;
 	if (formats & HG_AN_CSV) {
 		hg_buf b = {0};
-		hg_ineq_csv_o(inds, a, o, &b);
-		rc = hg_write_buf(dir, "inequalities.csv", &b, err);
+		ineq_csv_o(inds, a, o, &b);
+		rc = write_buf(dir, "inequalities.csv", &b, err);
 		hg_buf m = {0};
 		hg_mon_csv(inds, a, &m);
 		if (rc == 0)
-			rc = hg_write_buf(dir, "monitoring.csv", &m, err);
+			rc = write_buf(dir, "monitoring.csv", &m, err);
 		else
 			hg_buf_free(&m);
 	}
 	if (rc == 0 && (formats & HG_AN_JSON))
-		rc = hg_write_json(dir, "inequalities.json", hg_ineq_json(inds, a, o), err);
+		rc = write_json(dir, "inequalities.json", ineq_json(inds, a, o), err);
 	if (rc == 0 && (formats & HG_AN_JSON))
-		rc = hg_write_json(dir, "monitoring.json", hg_mon_json(inds, a, o), err);
+		rc = write_json(dir, "monitoring.json", mon_json(inds, a, o), err);
 	return rc;
 }

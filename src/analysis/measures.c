@@ -36,8 +36,8 @@ typedef struct hg_ictx {
 	double dq_eth, dq_imd;
 } hg_ictx;
 
-static hg_ineq_row *hg_irow(const hg_ictx *c, const char *bd, const char *measure, const char *cat,
-                            const char *ref)
+static hg_ineq_row *irow(const hg_ictx *c, const char *bd, const char *measure, const char *cat,
+                         const char *ref)
 {
 	hg_ineq_row *r = hg_ineq_push(c->a);
 	r->ind = c->i;
@@ -51,44 +51,44 @@ static hg_ineq_row *hg_irow(const hg_ictx *c, const char *bd, const char *measur
 	return r;
 }
 
-static int hg_row_ok(const hg_row *r)
+static int row_ok(const hg_row *r)
 {
 	return r && !r->suppressed && isfinite(r->value);
 }
 
-static int hg_row_cls(const hg_row *r)
+static int row_cls(const hg_row *r)
 {
-	return hg_row_ok(r) && isfinite(r->lo95) && isfinite(r->hi95) && isfinite(r->lo998) &&
+	return row_ok(r) && isfinite(r->lo95) && isfinite(r->hi95) && isfinite(r->lo998) &&
 	       isfinite(r->hi998);
 }
 
 /* ---- differences and ratios of independent estimates (MOVER) ---- */
 
-static void hg_mover_diff(double v1, double l1, double u1, double v2, double l2, double u2,
-                          double *lo, double *hi)
+static void mover_diff(double v1, double l1, double u1, double v2, double l2, double u2, double *lo,
+                       double *hi)
 {
 	double d = v1 - v2;
 	*lo = d - sqrt((v1 - l1) * (v1 - l1) + (u2 - v2) * (u2 - v2));
 	*hi = d + sqrt((u1 - v1) * (u1 - v1) + (v2 - l2) * (v2 - l2));
 }
 
-static double hg_logp(double v)
+static double logp(double v)
 {
 	return v > 0 ? log(v) : -INFINITY;
 }
 
-static void hg_mover_ratio(double v1, double l1, double u1, double v2, double l2, double u2,
-                           double *lo, double *hi)
+static void mover_ratio(double v1, double l1, double u1, double v2, double l2, double u2,
+                        double *lo, double *hi)
 {
-	double a = hg_logp(v1), b = hg_logp(v2);
-	double dl1 = a - hg_logp(l1), du1 = hg_logp(u1) - a;
-	double dl2 = b - hg_logp(l2), du2 = hg_logp(u2) - b;
+	double a = logp(v1), b = logp(v2);
+	double dl1 = a - logp(l1), du1 = logp(u1) - a;
+	double dl2 = b - logp(l2), du2 = logp(u2) - b;
 	*lo = isfinite(dl1) && isfinite(du2) ? exp(a - b - sqrt(dl1 * dl1 + du2 * du2)) : 0;
 	*hi = isfinite(du1) && isfinite(dl2) ? exp(a - b + sqrt(du1 * du1 + dl2 * dl2)) : INFINITY;
 }
 
 /* Fill a row with r1 - r2 (abs) or r1 / r2 (rel) and both levels of limits. */
-static void hg_contrast(hg_ineq_row *o, const hg_row *r1, const hg_row *r2, int rel)
+static void contrast(hg_ineq_row *o, const hg_row *r1, const hg_row *r2, int rel)
 {
 	if (rel) {
 		if (!(r2->value > 0)) {
@@ -97,21 +97,21 @@ static void hg_contrast(hg_ineq_row *o, const hg_row *r1, const hg_row *r2, int 
 			return;
 		}
 		o->value = r1->value / r2->value;
-		hg_mover_ratio(r1->value, r1->lo95, r1->hi95, r2->value, r2->lo95, r2->hi95,
-		               &o->lo95, &o->hi95);
-		hg_mover_ratio(r1->value, r1->lo998, r1->hi998, r2->value, r2->lo998, r2->hi998,
-		               &o->lo998, &o->hi998);
+		mover_ratio(r1->value, r1->lo95, r1->hi95, r2->value, r2->lo95, r2->hi95, &o->lo95,
+		            &o->hi95);
+		mover_ratio(r1->value, r1->lo998, r1->hi998, r2->value, r2->lo998, r2->hi998,
+		            &o->lo998, &o->hi998);
 		return;
 	}
 	o->value = r1->value - r2->value;
-	hg_mover_diff(r1->value, r1->lo95, r1->hi95, r2->value, r2->lo95, r2->hi95, &o->lo95,
-	              &o->hi95);
-	hg_mover_diff(r1->value, r1->lo998, r1->hi998, r2->value, r2->lo998, r2->hi998, &o->lo998,
-	              &o->hi998);
+	mover_diff(r1->value, r1->lo95, r1->hi95, r2->value, r2->lo95, r2->hi95, &o->lo95,
+	           &o->hi95);
+	mover_diff(r1->value, r1->lo998, r1->hi998, r2->value, r2->lo998, r2->hi998, &o->lo998,
+	           &o->hi998);
 }
 
 /* "better"/"worse" for a value that is higher (dir 1) or lower (-1) than the comparator. */
-static const char *hg_judge(int dir, int pol)
+static const char *judge(int dir, int pol)
 {
 	if (dir == 0)
 		return "similar";
@@ -120,7 +120,7 @@ static const char *hg_judge(int dir, int pol)
 	return dir * pol > 0 ? "better" : "worse";
 }
 
-static int hg_ci_dir(double lo, double hi, double ref)
+static int ci_dir(double lo, double hi, double ref)
 {
 	return lo > ref ? 1 : hi < ref ? -1 : 0;
 }
@@ -135,7 +135,7 @@ typedef struct hg_sii_data {
 } hg_sii_data;
 
 /* Values on the scale phe_sii expects; transform when every value and limit allows it. */
-static void hg_sii_scale(const hg_indicator *ind, hg_sii_data *d)
+static void sii_scale(const hg_indicator *ind, hg_sii_data *d)
 {
 	d->vt = HG_SII_NORMAL;
 	d->mult = 1;
@@ -158,13 +158,13 @@ static void hg_sii_scale(const hg_indicator *ind, hg_sii_data *d)
 	}
 }
 
-static uint64_t hg_sii_seed(const hg_ictx *c, int b)
+static uint64_t sii_seed(const hg_ictx *c, int b)
 {
 	uint64_t h = hg_hash_bytes(c->ind->id, strlen(c->ind->id));
 	return c->o->seed ^ h ^ ((uint64_t)c->j << 20) ^ ((uint64_t)b << 40);
 }
 
-static int hg_sii_collect(const hg_ictx *c, int b, hg_sii_data *d, char *why, size_t wn)
+static int sii_collect(const hg_ictx *c, int b, hg_sii_data *d, char *why, size_t wn)
 {
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(c->ix, c->i, c->j, b, &rows);
@@ -177,7 +177,7 @@ static int hg_sii_collect(const hg_ictx *c, int b, hg_sii_data *d, char *why, si
 			         d->q == 10 ? "decile" : "quintile", k + 1);
 			return 1;
 		}
-		if (!hg_row_cls(r) || !(r->den > 0)) {
+		if (!row_cls(r) || !(r->den > 0)) {
 			snprintf(why, wn, "not computed: %s %zu has no value or limits",
 			         d->q == 10 ? "decile" : "quintile", k + 1);
 			return 1;
@@ -187,12 +187,12 @@ static int hg_sii_collect(const hg_ictx *c, int b, hg_sii_data *d, char *why, si
 		d->lo[k] = r->lo95;
 		d->hi[k] = r->hi95;
 	}
-	hg_sii_scale(c->ind, d);
+	sii_scale(c->ind, d);
 	return 0;
 }
 
-static int hg_sii_compute(const hg_ictx *c, int b, const hg_sii_data *d, hg_sii_result *res,
-                          hg_err *err)
+static int sii_compute(const hg_ictx *c, int b, const hg_sii_data *d, hg_sii_result *res,
+                       hg_err *err)
 {
 	hg_sii_opts so;
 	hg_sii_opts_init(&so);
@@ -204,7 +204,7 @@ static int hg_sii_compute(const hg_ictx *c, int b, const hg_sii_data *d, hg_sii_
 	so.conf[1] = 0.998;
 	so.nconf = 2;
 	so.rii = 1;
-	so.seed = hg_sii_seed(c, b);
+	so.seed = sii_seed(c, b);
 	for (size_t k = 0; k < d->q; k++)
 		if (hg_sii_check_row(&so, d->pop[k], d->val[k], 1, NAN, 0, d->lo[k], d->hi[k], err))
 			return 1;
@@ -212,11 +212,11 @@ static int hg_sii_compute(const hg_ictx *c, int b, const hg_sii_data *d, hg_sii_
 	return hg_sii(&in, &so, res, err);
 }
 
-static void hg_ineq_sii(const hg_ictx *c, int b)
+static void ineq_sii(const hg_ictx *c, int b)
 {
 	const char *bd = c->ind->bds[b].name;
-	hg_ineq_row *s = hg_irow(c, bd, "sii", "", "least vs most deprived");
-	hg_ineq_row *rr = hg_irow(c, bd, "rii", "", "least / most deprived");
+	hg_ineq_row *s = irow(c, bd, "sii", "", "least vs most deprived");
+	hg_ineq_row *rr = irow(c, bd, "rii", "", "least / most deprived");
 	s = &c->a->ineq[c->a->nineq - 2];
 	if (c->ind->type == HG_IND_COUNT) {
 		snprintf(s->note, sizeof s->note, "not computed for counts");
@@ -226,8 +226,8 @@ static void hg_ineq_sii(const hg_ictx *c, int b)
 	hg_sii_data d = {0};
 	hg_sii_result res;
 	hg_err err = {0};
-	if (hg_sii_collect(c, b, &d, s->note, sizeof s->note) == 0 &&
-	    hg_sii_compute(c, b, &d, &res, &err) != 0)
+	if (sii_collect(c, b, &d, s->note, sizeof s->note) == 0 &&
+	    sii_compute(c, b, &d, &res, &err) != 0)
 		snprintf(s->note, sizeof s->note, "not computed: %s", err.msg);
 	if (s->note[0]) {
 		snprintf(rr->note, sizeof rr->note, "%s", s->note);
@@ -245,7 +245,7 @@ static void hg_ineq_sii(const hg_ictx *c, int b)
 	         c->o->sii_reps);
 	snprintf(rr->note, sizeof rr->note, "%s", s->note);
 	s->comparison[0] = 0;
-	int dir = hg_ci_dir(s->lo95, s->hi95, 0);
+	int dir = ci_dir(s->lo95, s->hi95, 0);
 	snprintf(s->comparison, sizeof s->comparison, "%s",
 	         dir == 0  ? "no_gradient"
 	         : dir > 0 ? "rises_with_affluence"
@@ -255,8 +255,8 @@ static void hg_ineq_sii(const hg_ictx *c, int b)
 /* ---- people needed ---- */
 
 /* Extra people (events) in a group of size den to move value to ref; NaN when undefined. */
-static double hg_people_needed(const hg_ictx *c, double value, double ref, double den, char *note,
-                               size_t nn)
+static double people_needed(const hg_ictx *c, double value, double ref, double den, char *note,
+                            size_t nn)
 {
 	int t = c->ind->type;
 	if (c->pol == 0) {
@@ -282,20 +282,20 @@ static double hg_people_needed(const hg_ictx *c, double value, double ref, doubl
 	return c->a->sdc_k > 0 ? hg_sdc_round5(people) : people;
 }
 
-static void hg_people_row(const hg_ictx *c, const char *bd, const char *measure, const hg_row *r,
-                          const char *refname, double ref)
+static void people_row(const hg_ictx *c, const char *bd, const char *measure, const hg_row *r,
+                       const char *refname, double ref)
 {
-	hg_ineq_row *o = hg_irow(c, bd, measure, r->category, refname);
-	if (!hg_row_ok(r)) {
+	hg_ineq_row *o = irow(c, bd, measure, r->category, refname);
+	if (!row_ok(r)) {
 		snprintf(o->note, sizeof o->note, "not computed: the group is suppressed");
 		return;
 	}
-	o->value = hg_people_needed(c, r->value, ref, r->den, o->note, sizeof o->note);
+	o->value = people_needed(c, r->value, ref, r->den, o->note, sizeof o->note);
 }
 
 /* ---- Q1 vs Q5 ---- */
 
-static void hg_ineq_gap(const hg_ictx *c)
+static void ineq_gap(const hg_ictx *c)
 {
 	int b = hg_bd_find(c->ind, HG_BD_IMDQ), nq = 5;
 	if (b < 0) {
@@ -310,35 +310,35 @@ static void hg_ineq_gap(const hg_ictx *c)
 	const char *bd = c->ind->bds[b].name;
 	char ref[16];
 	snprintf(ref, sizeof ref, "%d", nq);
-	hg_ineq_row *ga = hg_irow(c, bd, "gap_abs", "1", ref);
-	hg_ineq_row *gr = hg_irow(c, bd, "gap_rel", "1", ref);
+	hg_ineq_row *ga = irow(c, bd, "gap_abs", "1", ref);
+	hg_ineq_row *gr = irow(c, bd, "gap_rel", "1", ref);
 	ga = &c->a->ineq[c->a->nineq - 2];
-	if (!hg_row_cls(r1) || !hg_row_cls(r5)) {
+	if (!row_cls(r1) || !row_cls(r5)) {
 		const char *m = "not computed: the most or least deprived group is suppressed";
 		snprintf(ga->note, sizeof ga->note, "%s", m);
 		snprintf(gr->note, sizeof gr->note, "%s", m);
-		hg_irow(c, bd, "people_to_close_gap", "1", ref);
+		irow(c, bd, "people_to_close_gap", "1", ref);
 		snprintf(c->a->ineq[c->a->nineq - 1].note, HG_NOTE_MAX, "%s", m);
 		return;
 	}
-	hg_contrast(ga, r1, r5, 0);
-	hg_contrast(gr, r1, r5, 1);
+	contrast(ga, r1, r5, 0);
+	contrast(gr, r1, r5, 1);
 	snprintf(ga->comparison, sizeof ga->comparison, "%s",
-	         hg_judge(hg_ci_dir(ga->lo95, ga->hi95, 0), c->pol));
+	         judge(ci_dir(ga->lo95, ga->hi95, 0), c->pol));
 	snprintf(gr->comparison, sizeof gr->comparison, "%s", ga->comparison);
-	hg_people_row(c, bd, "people_to_close_gap", r1, ref, r5->value);
+	people_row(c, bd, "people_to_close_gap", r1, ref, r5->value);
 }
 
 /* ---- every category against the whole population ---- */
 
-static void hg_ineq_vs_all(const hg_ictx *c, int b, const hg_row *all)
+static void ineq_vs_all(const hg_ictx *c, int b, const hg_row *all)
 {
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(c->ix, c->i, c->j, b, &rows);
 	for (size_t k = 0; k < n; k++) {
 		const hg_row *r = &rows[k];
-		hg_ineq_row *o = hg_irow(c, c->ind->bds[b].name, "vs_all", r->category, "All");
-		if (!hg_row_ok(r) || !hg_row_ok(all)) {
+		hg_ineq_row *o = irow(c, c->ind->bds[b].name, "vs_all", r->category, "All");
+		if (!row_ok(r) || !row_ok(all)) {
 			snprintf(o->comparison, sizeof o->comparison, "not_compared");
 			snprintf(o->note, sizeof o->note, "%s",
 			         r->suppressed ? "suppressed" : "no value");
@@ -352,9 +352,9 @@ static void hg_ineq_vs_all(const hg_ictx *c, int b, const hg_row *all)
 			continue;
 		}
 		snprintf(o->comparison, sizeof o->comparison, "%s",
-		         hg_judge(hg_ci_dir(r->lo95, r->hi95, all->value), c->pol));
+		         judge(ci_dir(r->lo95, r->hi95, all->value), c->pol));
 		snprintf(o->note, sizeof o->note, "99.8%%: %s",
-		         hg_judge(hg_ci_dir(r->lo998, r->hi998, all->value), c->pol));
+		         judge(ci_dir(r->lo998, r->hi998, all->value), c->pol));
 	}
 }
 
@@ -365,7 +365,7 @@ static const hg_row *hg_best(const hg_ictx *c, const hg_row *rows, size_t n, int
 	const hg_row *best = NULL;
 	for (size_t k = 0; k < n; k++) {
 		const hg_row *r = &rows[k];
-		if (r->cat == skip || !hg_row_cls(r))
+		if (r->cat == skip || !row_cls(r))
 			continue;
 		if (!best)
 			best = r;
@@ -375,7 +375,7 @@ static const hg_row *hg_best(const hg_ictx *c, const hg_row *rows, size_t n, int
 	return best;
 }
 
-static void hg_ineq_to_best(const hg_ictx *c, int b)
+static void ineq_to_best(const hg_ictx *c, int b)
 {
 	const hg_breakdown *bd = &c->ind->bds[b];
 	int skip = bd->kind[0] == HG_BD_ETH ? HG_ETH_NOT_STATED : -1;
@@ -387,30 +387,30 @@ static void hg_ineq_to_best(const hg_ictx *c, int b)
 		if (r->cat == skip || r == best)
 			continue;
 		const char *ref = best ? best->category : "";
-		hg_ineq_row *g = hg_irow(c, bd->name, "gap_to_best", r->category, ref);
-		hg_ineq_row *q = hg_irow(c, bd->name, "ratio_to_best", r->category, ref);
+		hg_ineq_row *g = irow(c, bd->name, "gap_to_best", r->category, ref);
+		hg_ineq_row *q = irow(c, bd->name, "ratio_to_best", r->category, ref);
 		g = &c->a->ineq[c->a->nineq - 2];
-		if (!best || !hg_row_cls(r)) {
+		if (!best || !row_cls(r)) {
 			snprintf(g->note, sizeof g->note, "not computed: %s",
 			         best ? "the group is suppressed" : "no published reference group");
 			snprintf(q->note, sizeof q->note, "%s", g->note);
 			continue;
 		}
-		hg_contrast(g, r, best, 0);
-		hg_contrast(q, r, best, 1);
+		contrast(g, r, best, 0);
+		contrast(q, r, best, 1);
 		snprintf(g->comparison, sizeof g->comparison, "%s",
-		         hg_judge(hg_ci_dir(g->lo95, g->hi95, 0), c->pol));
+		         judge(ci_dir(g->lo95, g->hi95, 0), c->pol));
 		snprintf(q->comparison, sizeof q->comparison, "%s", g->comparison);
 		if (c->pol == 0)
 			snprintf(g->note, sizeof g->note,
 			         "reference: the largest group (neutral polarity)");
-		hg_people_row(c, bd->name, "people_to_close_gap", r, ref, best->value);
+		people_row(c, bd->name, "people_to_close_gap", r, ref, best->value);
 	}
 }
 
 /* ---- practices: funnel plot and people needed (latest period) ---- */
 
-static void hg_funnel_opts_for(const hg_indicator *ind, hg_funnel_opts *fo)
+static void funnel_opts_for(const hg_indicator *ind, hg_funnel_opts *fo)
 {
 	memset(fo, 0, sizeof *fo);
 	fo->statistic = ind->type == HG_IND_PROPORTION ? HG_FUNNEL_PROPORTION : HG_FUNNEL_RATE;
@@ -419,12 +419,12 @@ static void hg_funnel_opts_for(const hg_indicator *ind, hg_funnel_opts *fo)
 	fo->years = 1;
 }
 
-static void hg_funnel_dots(const hg_row *rows, size_t n, hg_funnel_chart *f)
+static void make_funnel_dots(const hg_row *rows, size_t n, hg_funnel_chart *f)
 {
 	f->dots = hg_xcalloc(n + 1, sizeof *f->dots);
 	for (size_t k = 0; k < n; k++) {
 		const hg_row *r = &rows[k];
-		if (!hg_row_ok(r) || !(r->den > 0) || !strcmp(r->category, "Unknown"))
+		if (!row_ok(r) || !(r->den > 0) || !strcmp(r->category, "Unknown"))
 			continue;
 		hg_funnel_dot *d = &f->dots[f->ndots++];
 		snprintf(d->practice, sizeof d->practice, "%s", r->category);
@@ -432,7 +432,7 @@ static void hg_funnel_dots(const hg_row *rows, size_t n, hg_funnel_chart *f)
 	}
 }
 
-static int hg_funnel_run(hg_funnel_chart *f, const hg_funnel_opts *fo, hg_err *err)
+static int funnel_run(hg_funnel_chart *f, const hg_funnel_opts *fo, hg_err *err)
 {
 	size_t n = f->ndots;
 	double *num = hg_xmalloc((3 * n + 1) * sizeof *num), *den = num + n, *rate = den + n;
@@ -450,7 +450,7 @@ static int hg_funnel_run(hg_funnel_chart *f, const hg_funnel_opts *fo, hg_err *e
 	return rc;
 }
 
-static const char *hg_funnel_flag(int sig)
+static const char *funnel_flag(int sig)
 {
 	switch (sig) {
 	case HG_FUNNEL_HIGH_001:
@@ -466,17 +466,17 @@ static const char *hg_funnel_flag(int sig)
 	}
 }
 
-static void hg_funnel_rows(const hg_ictx *c, const char *bd, const hg_funnel_chart *f)
+static void funnel_rows(const hg_ictx *c, const char *bd, const hg_funnel_chart *f)
 {
 	for (size_t k = 0; k < f->ndots; k++) {
 		const hg_funnel_dot *d = &f->dots[k];
-		hg_ineq_row *o = hg_irow(c, bd, "funnel", d->practice, "All practices");
+		hg_ineq_row *o = irow(c, bd, "funnel", d->practice, "All practices");
 		o->value = d->value;
 		const char *nm = hg_funnel_sig_name(d->sig);
 		snprintf(o->comparison, sizeof o->comparison, "%s", nm ? nm : "");
 		int hi = d->sig == HG_FUNNEL_HIGH_001 || d->sig == HG_FUNNEL_HIGH_025;
 		int lo = d->sig == HG_FUNNEL_LOW_001 || d->sig == HG_FUNNEL_LOW_025;
-		snprintf(o->note, sizeof o->note, "%s%s", hg_funnel_flag(d->sig),
+		snprintf(o->note, sizeof o->note, "%s%s", funnel_flag(d->sig),
 		         hi || lo ? (c->pol == 0                  ? ""
 		                     : (hi ? 1 : -1) * c->pol > 0 ? " (better)"
 		                                                  : " (worse)")
@@ -484,7 +484,7 @@ static void hg_funnel_rows(const hg_ictx *c, const char *bd, const hg_funnel_cha
 	}
 }
 
-static void hg_ineq_funnel(const hg_ictx *c, int b)
+static void ineq_funnel(const hg_ictx *c, int b)
 {
 	int t = c->ind->type;
 	if (t != HG_IND_PROPORTION && t != HG_IND_RATE)
@@ -492,19 +492,19 @@ static void hg_ineq_funnel(const hg_ictx *c, int b)
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(c->ix, c->i, c->j, b, &rows);
 	hg_funnel_chart f = {.ind = c->i, .period = c->j, .multiplier = c->ind->per};
-	hg_funnel_dots(rows, n, &f);
+	make_funnel_dots(rows, n, &f);
 	hg_funnel_opts fo;
-	hg_funnel_opts_for(c->ind, &fo);
+	funnel_opts_for(c->ind, &fo);
 	f.statistic = fo.statistic;
 	hg_err err = {0};
-	if (f.ndots < 2 || hg_funnel_run(&f, &fo, &err) != 0) {
-		hg_ineq_row *o = hg_irow(c, c->ind->bds[b].name, "funnel", "", "All practices");
+	if (f.ndots < 2 || funnel_run(&f, &fo, &err) != 0) {
+		hg_ineq_row *o = irow(c, c->ind->bds[b].name, "funnel", "", "All practices");
 		snprintf(o->note, sizeof o->note, "not computed: %s",
 		         f.ndots < 2 ? "fewer than 2 published practices" : err.msg);
 		free(f.dots);
 		return;
 	}
-	hg_funnel_rows(c, c->ind->bds[b].name, &f);
+	funnel_rows(c, c->ind->bds[b].name, &f);
 	hg_analysis *a = c->a;
 	if (a->nfunnels == a->capfunnels) {
 		a->capfunnels = a->capfunnels ? 2 * a->capfunnels : 16;
@@ -513,12 +513,12 @@ static void hg_ineq_funnel(const hg_ictx *c, int b)
 	a->funnels[a->nfunnels++] = f;
 }
 
-static void hg_ineq_practices(const hg_ictx *c, const hg_row *q5)
+static void ineq_practices(const hg_ictx *c, const hg_row *q5)
 {
 	int b = hg_bd_find(c->ind, HG_BD_PRACTICE);
 	if (b < 0)
 		return;
-	hg_ineq_funnel(c, b);
+	ineq_funnel(c, b);
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(c->ix, c->i, c->j, b, &rows);
 	const char *bd = c->ind->bds[b].name;
@@ -526,11 +526,11 @@ static void hg_ineq_practices(const hg_ictx *c, const hg_row *q5)
 		if (!strcmp(rows[k].category, "Unknown"))
 			continue;
 		if (c->ob && isfinite(c->ob->target_value))
-			hg_people_row(c, bd, "people_to_target", &rows[k], "target",
-			              c->ob->target_value);
-		if (hg_row_ok(q5))
-			hg_people_row(c, bd, "people_to_close_gap", &rows[k], "imd_quintile 5",
-			              q5->value);
+			people_row(c, bd, "people_to_target", &rows[k], "target",
+			           c->ob->target_value);
+		if (row_ok(q5))
+			people_row(c, bd, "people_to_close_gap", &rows[k], "imd_quintile 5",
+			           q5->value);
 	}
 }
 
@@ -546,14 +546,14 @@ static const hg_row *hg_q5(const hg_ictx *c)
 	return hg_group_cat(rows, n, 4);
 }
 
-static void hg_ineq_target(const hg_ictx *c, const hg_row *all)
+static void ineq_target(const hg_ictx *c, const hg_row *all)
 {
 	if (!c->ob || !isfinite(c->ob->target_value) || !all)
 		return;
-	hg_people_row(c, "All", "people_to_target", all, "target", c->ob->target_value);
+	people_row(c, "All", "people_to_target", all, "target", c->ob->target_value);
 }
 
-static void hg_ineq_period(hg_ictx *c)
+static void ineq_period(hg_ictx *c)
 {
 	const hg_indicator *ind = c->ind;
 	hg_dq(c->ix, c->i, c->j, &c->dq_eth, &c->dq_imd);
@@ -562,21 +562,21 @@ static void hg_ineq_period(hg_ictx *c)
 	for (int b = 1; b < ind->nbds; b++) {
 		const hg_breakdown *bd = &ind->bds[b];
 		if (bd->n == 1 && (bd->kind[0] == HG_BD_IMDD || bd->kind[0] == HG_BD_IMDQ))
-			hg_ineq_sii(c, b);
+			ineq_sii(c, b);
 	}
-	hg_ineq_gap(c);
-	hg_ineq_target(c, all);
+	ineq_gap(c);
+	ineq_target(c, all);
 	for (int b = 1; b < ind->nbds; b++) {
 		const hg_breakdown *bd = &ind->bds[b];
 		int prac =
 		    bd->kind[0] == HG_BD_PRACTICE || (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE);
 		if (!prac)
-			hg_ineq_vs_all(c, b, all);
+			ineq_vs_all(c, b, all);
 		if (bd->n == 1 && (bd->kind[0] == HG_BD_ETH || bd->kind[0] == HG_BD_FLAG))
-			hg_ineq_to_best(c, b);
+			ineq_to_best(c, b);
 	}
 	if (c->j == ind->nperiods - 1)
-		hg_ineq_practices(c, hg_q5(c));
+		ineq_practices(c, hg_q5(c));
 }
 
 int hg_ineq_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
@@ -589,7 +589,7 @@ int hg_ineq_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analysis 
 		c.pol = hg_objectives_polarity(o->obj, ind->id);
 		for (int j = 0; j < ind->nperiods; j++) {
 			c.j = j;
-			hg_ineq_period(&c);
+			ineq_period(&c);
 		}
 	}
 	return 0;

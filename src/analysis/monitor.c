@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hg_mon_apply(hg_mon_row *rows, const size_t *ix, const hg_spc_point *pt, size_t m,
-                         int direction, int var, int ass)
+static void mon_apply(hg_mon_row *rows, const size_t *ix, const hg_spc_point *pt, size_t m,
+                      int direction, int var, int ass)
 {
 	for (size_t k = 0; k < m; k++) {
 		hg_mon_row *r = &rows[ix[k]];
@@ -38,7 +38,7 @@ static void hg_mon_apply(hg_mon_row *rows, const size_t *ix, const hg_spc_point 
 
 /* Mark every row of a series with few events: no limits, flags or icons, and say why (after
  * the row's own note, e.g. why its point is not charted). */
-static void hg_mon_too_few(hg_mon_row *rows, size_t n)
+static void mon_too_few(hg_mon_row *rows, size_t n)
 {
 	for (size_t k = 0; k < n; k++) {
 		hg_mon_row *r = &rows[k];
@@ -60,7 +60,7 @@ void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
 		few |= rows[k].few_events;
 	}
 	if (few) {
-		hg_mon_too_few(rows, n);
+		mon_too_few(rows, n);
 		return;
 	}
 	size_t *ix = hg_xmalloc((n + 1) * sizeof *ix), m = 0;
@@ -87,7 +87,7 @@ void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
 	} else {
 		int var = hg_spc_variation(&pt[m - 1], direction);
 		int ass = hg_spc_assurance(&pt[m - 1], &so);
-		hg_mon_apply(rows, ix, pt, m, direction, var, ass);
+		mon_apply(rows, ix, pt, m, direction, var, ass);
 	}
 	free(pt);
 	free(x);
@@ -100,7 +100,7 @@ void hg_monitor_series(hg_mon_row *rows, size_t n, int direction, double target)
  * meeting a proportion, the people of a mean or a count. 0 for a missing cell (nobody in
  * it), NaN for a suppressed one.
  */
-static double hg_cell_count(const hg_indicator *ind, const hg_row *r)
+static double cell_count(const hg_indicator *ind, const hg_row *r)
 {
 	if (!r)
 		return 0;
@@ -116,31 +116,31 @@ static double hg_cell_count(const hg_indicator *ind, const hg_row *r)
 	}
 }
 
-static int hg_cell_few(const hg_indicator *ind, const hg_row *r)
+static int cell_few(const hg_indicator *ind, const hg_row *r)
 {
-	return !(hg_cell_count(ind, r) >= HG_SPC_MIN_EVENTS);
+	return !(cell_count(ind, r) >= HG_SPC_MIN_EVENTS);
 }
 
 /* Does the point of series `measure` over breakdown b in period j rest on a small count:
  * any quantile (sii) or the most or least deprived one (gap_abs)? */
-static int hg_group_few(const hg_rowindex *ix, int i, int j, int b, const char *measure)
+static int group_few(const hg_rowindex *ix, int i, int j, int b, const char *measure)
 {
 	const hg_indicator *ind = ix->inds[i];
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(ix, i, j, b, &rows);
 	int q = ind->bds[b].kind[0] == HG_BD_IMDD ? 10 : 5;
 	if (strcmp(measure, "sii")) /* gap_abs: quantile 1 against quantile q */
-		return hg_cell_few(ind, hg_group_cat(rows, n, 0)) ||
-		       hg_cell_few(ind, hg_group_cat(rows, n, q - 1));
+		return cell_few(ind, hg_group_cat(rows, n, 0)) ||
+		       cell_few(ind, hg_group_cat(rows, n, q - 1));
 	for (int k = 0; k < q; k++)
-		if (hg_cell_few(ind, hg_group_cat(rows, n, k)))
+		if (cell_few(ind, hg_group_cat(rows, n, k)))
 			return 1;
 	return 0;
 }
 
 /* The ineq row of indicator i, period j with this measure and breakdown, or NULL. */
-static const hg_ineq_row *hg_find_ineq(const hg_analysis *a, int i, int j, const char *measure,
-                                       const char *bd)
+static const hg_ineq_row *find_ineq(const hg_analysis *a, int i, int j, const char *measure,
+                                    const char *bd)
 {
 	for (size_t k = 0; k < a->nineq; k++) {
 		const hg_ineq_row *r = &a->ineq[k];
@@ -151,8 +151,8 @@ static const hg_ineq_row *hg_find_ineq(const hg_analysis *a, int i, int j, const
 	return NULL;
 }
 
-static hg_mon_row *hg_mon_start(hg_analysis *a, int i, int j, const char *series, const char *bd,
-                                const hg_rowindex *ix)
+static hg_mon_row *mon_start(hg_analysis *a, int i, int j, const char *series, const char *bd,
+                             const hg_rowindex *ix)
 {
 	hg_mon_row *r = hg_mon_push(a);
 	r->ind = i;
@@ -163,7 +163,7 @@ static hg_mon_row *hg_mon_start(hg_analysis *a, int i, int j, const char *series
 	return r;
 }
 
-static double hg_first_finite(const hg_mon_row *rows, size_t n)
+static double first_finite(const hg_mon_row *rows, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		if (isfinite(rows[k].value))
@@ -171,7 +171,7 @@ static double hg_first_finite(const hg_mon_row *rows, size_t n)
 	return NAN;
 }
 
-static int hg_toward_zero(const hg_mon_row *rows, size_t n)
+static int toward_zero(const hg_mon_row *rows, size_t n)
 {
 	double s = 0;
 	for (size_t k = 0; k < n; k++)
@@ -180,16 +180,15 @@ static int hg_toward_zero(const hg_mon_row *rows, size_t n)
 	return s > 0 ? HG_SPC_DECREASE : s < 0 ? HG_SPC_INCREASE : HG_SPC_NEUTRAL;
 }
 
-static void hg_mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol, int i,
-                         hg_analysis *a)
+static void mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol, int i, hg_analysis *a)
 {
 	const hg_indicator *ind = ix->inds[i];
 	size_t first = a->nmon;
 	for (int j = 0; j < ind->nperiods; j++) {
-		hg_mon_row *r = hg_mon_start(a, i, j, "value", "All", ix);
+		hg_mon_row *r = mon_start(a, i, j, "value", "All", ix);
 		const hg_row *all;
 		size_t n = hg_rowindex_group(ix, i, j, 0, &all);
-		r->few_events = hg_cell_few(ind, n ? all : NULL);
+		r->few_events = cell_few(ind, n ? all : NULL);
 		if (!n || all->suppressed || !isfinite(all->value))
 			snprintf(r->note, HG_NOTE_MAX, "not charted: %s",
 			         n && all->suppressed ? "suppressed" : "no value");
@@ -200,16 +199,16 @@ static void hg_mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol,
 	hg_monitor_series(a->mon + first, a->nmon - first, pol, target);
 }
 
-static void hg_mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const char *measure,
-                        int b, hg_analysis *a)
+static void mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const char *measure,
+                     int b, hg_analysis *a)
 {
 	const hg_indicator *ind = ix->inds[i];
 	const char *bd = ind->bds[b].name;
 	size_t first = a->nmon;
 	for (int j = 0; j < ind->nperiods; j++) {
-		hg_mon_row *r = hg_mon_start(a, i, j, measure, bd, ix);
-		r->few_events = hg_group_few(ix, i, j, b, measure);
-		const hg_ineq_row *q = hg_find_ineq(a, i, j, measure, bd);
+		hg_mon_row *r = mon_start(a, i, j, measure, bd, ix);
+		r->few_events = group_few(ix, i, j, b, measure);
+		const hg_ineq_row *q = find_ineq(a, i, j, measure, bd);
 		if (q && isfinite(q->value))
 			r->value = q->value;
 		else
@@ -220,8 +219,8 @@ static void hg_mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, co
 	size_t n = a->nmon - first;
 	double target = NAN;
 	if (ob && isfinite(ob->gap_reduction))
-		target = hg_first_finite(rows, n) * (1 - ob->gap_reduction);
-	hg_monitor_series(rows, n, hg_toward_zero(rows, n), target);
+		target = first_finite(rows, n) * (1 - ob->gap_reduction);
+	hg_monitor_series(rows, n, toward_zero(rows, n), target);
 }
 
 int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
@@ -230,17 +229,17 @@ int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analys
 	for (int i = 0; i < ix->ninds; i++) {
 		const hg_indicator *ind = ix->inds[i];
 		const hg_objective *ob = hg_objectives_find(o->obj, ind->id);
-		hg_mon_value(ix, ob, hg_objectives_polarity(o->obj, ind->id), i, a);
+		mon_value(ix, ob, hg_objectives_polarity(o->obj, ind->id), i, a);
 		int bd = hg_bd_find(ind, HG_BD_IMDD);
 		if (bd < 0)
 			bd = hg_bd_find(ind, HG_BD_IMDQ);
 		if (bd >= 0 && ind->type != HG_IND_COUNT)
-			hg_mon_ineq(ix, ob, i, "sii", bd, a);
+			mon_ineq(ix, ob, i, "sii", bd, a);
 		int gb = hg_bd_find(ind, HG_BD_IMDQ);
 		if (gb < 0)
 			gb = hg_bd_find(ind, HG_BD_IMDD);
 		if (gb >= 0)
-			hg_mon_ineq(ix, ob, i, "gap_abs", gb, a);
+			mon_ineq(ix, ob, i, "gap_abs", gb, a);
 	}
 	return 0;
 }

@@ -36,7 +36,7 @@ int hg_polarity_parse(const char *s, int *out)
 	return 0;
 }
 
-static void hg_sv_copy(hg_sv v, char *buf, size_t size)
+static void sv_copy(hg_sv v, char *buf, size_t size)
 {
 	v = hg_sv_trim(v);
 	size_t n = v.n < size - 1 ? v.n : size - 1;
@@ -44,10 +44,10 @@ static void hg_sv_copy(hg_sv v, char *buf, size_t size)
 	buf[n] = 0;
 }
 
-static int hg_obj_number(hg_sv v, double *out, int *pct)
+static int obj_number(hg_sv v, double *out, int *pct)
 {
 	char s[64];
-	hg_sv_copy(v, s, sizeof s);
+	sv_copy(v, s, sizeof s);
 	*out = NAN;
 	*pct = 0;
 	size_t n = strlen(s);
@@ -64,18 +64,18 @@ typedef struct hg_obj_cols {
 	int id, target, date, gap, pol;
 } hg_obj_cols;
 
-static int hg_obj_row(hg_objectives *o, const hg_csv *c, const hg_obj_cols *k, hg_err *err)
+static int obj_row(hg_objectives *o, const hg_csv *c, const hg_obj_cols *k, hg_err *err)
 {
 	hg_objective ob = {.target_date = HG_DATE_NONE};
-	hg_sv_copy(hg_csv_field(c, k->id), ob.id, sizeof ob.id);
+	sv_copy(hg_csv_field(c, k->id), ob.id, sizeof ob.id);
 	if (!ob.id[0])
 		return hg_err_set(err, HG_EINPUT, "%s:%llu: indicator_id is empty", c->path,
 		                  (unsigned long long)c->line);
 	int pct;
-	if (hg_obj_number(hg_csv_field(c, k->target), &ob.target_value, &pct) != 0)
+	if (obj_number(hg_csv_field(c, k->target), &ob.target_value, &pct) != 0)
 		return hg_err_set(err, HG_EINPUT, "%s:%llu: target_value is not a number", c->path,
 		                  (unsigned long long)c->line);
-	if (hg_obj_number(hg_csv_field(c, k->gap), &ob.gap_reduction, &pct) != 0 ||
+	if (obj_number(hg_csv_field(c, k->gap), &ob.gap_reduction, &pct) != 0 ||
 	    ob.gap_reduction < 0 || (pct ? ob.gap_reduction > 100 : ob.gap_reduction > 1))
 		return hg_err_set(err, HG_EINPUT,
 		                  "%s:%llu: gap_reduction_target must be a fraction 0-1 or a "
@@ -84,11 +84,11 @@ static int hg_obj_row(hg_objectives *o, const hg_csv *c, const hg_obj_cols *k, h
 	if (pct)
 		ob.gap_reduction /= 100;
 	char s[64];
-	hg_sv_copy(hg_csv_field(c, k->date), s, sizeof s);
+	sv_copy(hg_csv_field(c, k->date), s, sizeof s);
 	if (s[0] && hg_date_parse(s, strlen(s), 0, &ob.target_date, NULL) != 0)
 		return hg_err_set(err, HG_EINPUT, "%s:%llu: target_date '%s' is not YYYY-MM-DD",
 		                  c->path, (unsigned long long)c->line, s);
-	hg_sv_copy(hg_csv_field(c, k->pol), s, sizeof s);
+	sv_copy(hg_csv_field(c, k->pol), s, sizeof s);
 	if (hg_polarity_parse(s, &ob.polarity) != 0)
 		return hg_err_set(err, HG_EINPUT,
 		                  "%s:%llu: polarity '%s' is not higher_is_better, lower_is_better "
@@ -103,7 +103,7 @@ static int hg_obj_row(hg_objectives *o, const hg_csv *c, const hg_obj_cols *k, h
 	return 0;
 }
 
-static int hg_obj_header(const hg_csv *c, hg_obj_cols *k, hg_err *err)
+static int obj_header(const hg_csv *c, hg_obj_cols *k, hg_err *err)
 {
 	k->id = hg_csv_col(c, "indicator_id");
 	k->target = hg_csv_col(c, "target_value");
@@ -131,13 +131,13 @@ int hg_objectives_parse(hg_objectives *o, const char *name, const char *text, si
 	if (!hg_csv_next(&c))
 		rc = hg_err_set(err, HG_EINPUT, "%s: empty objectives file", name);
 	else
-		rc = hg_obj_header(&c, &k, err);
+		rc = obj_header(&c, &k, err);
 	while (rc == 0 && hg_csv_next(&c)) {
 		if (c.malformed)
 			rc = hg_err_set(err, HG_EINPUT, "%s:%llu: %s", name,
 			                (unsigned long long)c.line, c.malformed);
 		else
-			rc = hg_obj_row(o, &c, &k, err);
+			rc = obj_row(o, &c, &k, err);
 	}
 	hg_csv_close(&c);
 	if (rc)

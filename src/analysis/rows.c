@@ -80,7 +80,7 @@ const hg_row *hg_group_cat(const hg_row *rows, size_t n, int cat)
 }
 
 /* Share (percent) of the "All" denominator in category cat of breakdown kind. */
-static double hg_dq_share(const hg_rowindex *ix, int i, int j, int kind, int cat)
+static double dq_share(const hg_rowindex *ix, int i, int j, int kind, int cat)
 {
 	const hg_indicator *ind = ix->inds[i];
 	int b = hg_bd_find(ind, kind);
@@ -98,10 +98,10 @@ static double hg_dq_share(const hg_rowindex *ix, int i, int j, int kind, int cat
 
 void hg_dq(const hg_rowindex *ix, int i, int j, double *eth, double *imd)
 {
-	*eth = hg_dq_share(ix, i, j, HG_BD_ETH, HG_ETH_NOT_STATED);
-	*imd = hg_dq_share(ix, i, j, HG_BD_IMDQ, 5);
+	*eth = dq_share(ix, i, j, HG_BD_ETH, HG_ETH_NOT_STATED);
+	*imd = dq_share(ix, i, j, HG_BD_IMDQ, 5);
 	if (isnan(*imd))
-		*imd = hg_dq_share(ix, i, j, HG_BD_IMDD, 10);
+		*imd = dq_share(ix, i, j, HG_BD_IMDD, 10);
 }
 
 hg_ineq_row *hg_ineq_push(hg_analysis *a)

@@ -11,11 +11,11 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char hg_audit_usage[] = "usage: healthgap audit verify --data-dir DIR\n"
-                                     "       healthgap audit list --data-dir DIR [--limit N]\n";
+static const char audit_usage[] = "usage: healthgap audit verify --data-dir DIR\n"
+                                  "       healthgap audit list --data-dir DIR [--limit N]\n";
 
-static void hg_audit_print(long long seq, const char *ts, const char *actor, const char *address,
-                           const char *action, const char *detail, void *arg)
+static void audit_print(long long seq, const char *ts, const char *actor, const char *address,
+                        const char *action, const char *detail, void *arg)
 {
 	(void)arg;
 	printf("%6lld %s %-16s %-15s %-18s %s\n", seq, ts, *actor ? actor : "-",
@@ -38,21 +38,21 @@ int hg_cmd_audit(int argc, char **argv)
 		else if (c == 'n' && hg_cli_long("audit", "--limit", optarg, &limit))
 			return 2;
 		else if (c == 'h') {
-			fputs(hg_audit_usage, stdout);
+			fputs(audit_usage, stdout);
 			return 0;
 		} else if (c != 'n')
-			return hg_cli_usage("audit", hg_audit_usage, "unknown option");
+			return hg_cli_usage("audit", audit_usage, "unknown option");
 	}
 	const char *verb = optind < argc ? argv[optind] : NULL;
 	if (!verb || !dir || (strcmp(verb, "verify") && strcmp(verb, "list")))
-		return hg_cli_usage("audit", hg_audit_usage, "give verify or list, and --data-dir");
+		return hg_cli_usage("audit", audit_usage, "give verify or list, and --data-dir");
 	hg_db db;
 	hg_err err = {0};
 	if (hg_db_open(&db, dir, &err))
 		return hg_cli_fail("audit", &err);
 	int rc;
 	if (!strcmp(verb, "list")) {
-		rc = hg_audit_each(&db, (int)limit, hg_audit_print, NULL, &err);
+		rc = hg_audit_each(&db, (int)limit, audit_print, NULL, &err);
 	} else {
 		hg_audit_report rep;
 		rc = hg_audit_verify(&db, &rep, &err);

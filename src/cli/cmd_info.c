@@ -8,18 +8,18 @@
 #include <stdio.h>
 #include <string.h>
 
-static double hg_num(json_t *o, const char *k)
+static double num(json_t *o, const char *k)
 {
 	return json_number_value(json_object_get(o, k));
 }
 
-static const char *hg_strv(json_t *o, const char *k)
+static const char *strv(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "-";
 }
 
-static void hg_info_print(const hg_store *s)
+static void info_print(const hg_store *s)
 {
 	json_t *m = s->manifest;
 	json_t *counts = json_object_get(m, "counts");
@@ -27,13 +27,13 @@ static void hg_info_print(const hg_store *s)
 	json_t *range = json_object_get(m, "date_range");
 	json_t *comp = json_object_get(m, "completeness");
 	printf("store:        %s\n", s->root);
-	printf("snapshot:     %s (created %s, parent %s)\n", s->snapshot, hg_strv(m, "created"),
-	       hg_strv(m, "parent"));
+	printf("snapshot:     %s (created %s, parent %s)\n", s->snapshot, strv(m, "created"),
+	       strv(m, "parent"));
 	printf("manifest:     blake2b256 %s\n", s->manifest_hash);
-	printf("extract date: %s\n", hg_strv(m, "extract_date"));
+	printf("extract date: %s\n", strv(m, "extract_date"));
 	printf("persons:      %llu\n", (unsigned long long)s->n_persons);
 	printf("events:       %llu (%s to %s)\n", (unsigned long long)s->n_events,
-	       hg_strv(range, "first_event"), hg_strv(range, "last_event"));
+	       strv(range, "first_event"), strv(range, "last_event"));
 	json_t *bys = json_object_get(counts, "events_by_setting");
 	printf("  by setting: ");
 	for (int i = 0; i < HG_SET_N; i++)
@@ -43,19 +43,18 @@ static void hg_info_print(const hg_store *s)
 	printf("codes:        %u distinct\n", s->codes.n);
 	printf("practices:    %u\n", s->practices.n);
 	printf("LSOAs:        %u\n", s->lsoas.n);
-	printf("IMD:          %s (LSOA %s)%s\n", s->imd_version, hg_strv(imd, "lsoa_vintage"),
+	printf("IMD:          %s (LSOA %s)%s\n", s->imd_version, strv(imd, "lsoa_vintage"),
 	       json_is_true(json_object_get(imd, "synthetic")) ? ", SYNTHETIC geography" : "");
 	printf("flags:        ");
 	for (uint32_t i = 0; i < s->n_flags; i++)
 		printf("%s%s", s->flag_names[i], i + 1 < s->n_flags ? ", " : "");
 	printf("%s\n", s->n_flags ? "" : "none");
-	printf("pseudonyms:   %s\n", hg_strv(json_object_get(m, "pseudonymisation"), "method"));
+	printf("pseudonyms:   %s\n", strv(json_object_get(m, "pseudonymisation"), "method"));
 	printf("completeness:\n");
-	printf("  ethnicity not stated      %6.2f%%\n", hg_num(comp, "ethnicity_not_stated_pct"));
-	printf("  LSOA unknown              %6.2f%%\n", hg_num(comp, "lsoa_unknown_pct"));
-	printf("  LSOA not matched to IMD   %6.2f%%\n",
-	       hg_num(comp, "lsoa_not_matched_to_imd_pct"));
-	printf("  without a practice        %6.2f%%\n", hg_num(comp, "no_practice_pct"));
+	printf("  ethnicity not stated      %6.2f%%\n", num(comp, "ethnicity_not_stated_pct"));
+	printf("  LSOA unknown              %6.2f%%\n", num(comp, "lsoa_unknown_pct"));
+	printf("  LSOA not matched to IMD   %6.2f%%\n", num(comp, "lsoa_not_matched_to_imd_pct"));
+	printf("  without a practice        %6.2f%%\n", num(comp, "no_practice_pct"));
 	json_t *ing = json_object_get(m, "ingest");
 	const char *files[] = {"persons", "events"};
 	for (int i = 0; i < 2; i++) {
@@ -92,7 +91,7 @@ int hg_cmd_info(int argc, char **argv)
 	if (as_json)
 		json_dumpf(s.manifest, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	else
-		hg_info_print(&s);
+		info_print(&s);
 	if (as_json)
 		putchar('\n');
 	hg_store_close(&s);

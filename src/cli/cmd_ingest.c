@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char hg_ingest_usage[] =
+static const char ingest_usage[] =
     "usage: healthgap ingest --persons FILE --events FILE --store DIR [options]\n"
     "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
     "                         default: a reference/ folder beside the persons file\n"
@@ -74,12 +74,12 @@ int hg_cmd_ingest(int argc, char **argv)
 			                  &p.max_reject_rate))
 				return 2;
 			if (p.max_reject_rate < 0 || p.max_reject_rate > 1)
-				return hg_cli_usage("ingest", hg_ingest_usage,
+				return hg_cli_usage("ingest", ingest_usage,
 				                    "--max-reject-rate must be between 0 and 1");
 			break;
 		case 'x':
 			if (hg_date_parse(optarg, strlen(optarg), 0, &p.extract_date, NULL))
-				return hg_cli_usage("ingest", hg_ingest_usage,
+				return hg_cli_usage("ingest", ingest_usage,
 				                    "--extract-date expects YYYY-MM-DD");
 			break;
 		case 't':
@@ -91,20 +91,20 @@ int hg_cmd_ingest(int argc, char **argv)
 			p.progress = 0;
 			break;
 		case 'h':
-			fputs(hg_ingest_usage, stdout);
+			fputs(ingest_usage, stdout);
 			return 0;
 		default:
-			fputs(hg_ingest_usage, stderr);
+			fputs(ingest_usage, stderr);
 			return 2;
 		}
 	}
 	if (!p.persons_path || !p.events_path || !p.store_dir)
-		return hg_cli_usage("ingest", hg_ingest_usage,
+		return hg_cli_usage("ingest", ingest_usage,
 		                    "--persons, --events and --store are required");
 	hg_ingest_result res;
 	hg_err err = {0};
 	if (p.area_name && hg_area_name_check(p.area_name, &err))
-		return hg_cli_usage("ingest", hg_ingest_usage, "%s", err.msg);
+		return hg_cli_usage("ingest", ingest_usage, "%s", err.msg);
 	int rc = hg_ingest_run(&p, &res, &err);
 	if (rc == HG_EREJECT) {
 		fprintf(stderr, "healthgap ingest: %s\n", err.msg);

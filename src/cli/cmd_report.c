@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static const char hg_report_usage[] =
+static const char report_usage[] =
     "usage: healthgap report --results DIR --out report.html [OPTIONS]\n"
     "  --results DIR      a results directory written by `healthgap run` (JSON outputs)\n"
     "  --objectives FILE  targets, gap-reduction targets and polarity per indicator\n"
@@ -36,7 +36,7 @@ typedef struct hg_report_opts {
 	int pdf;
 } hg_report_opts;
 
-static int hg_report_parse(hg_report_opts *o, int argc, char **argv)
+static int report_parse(hg_report_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"results", required_argument, NULL, 'r'}, {"objectives", required_argument, NULL, 'O'},
@@ -66,19 +66,19 @@ static int hg_report_parse(hg_report_opts *o, int argc, char **argv)
 		case 'a': {
 			hg_err err = {0};
 			if (hg_area_name_check(optarg, &err))
-				return hg_cli_usage("report", hg_report_usage, "%s", err.msg);
+				return hg_cli_usage("report", report_usage, "%s", err.msg);
 			o->area_name = optarg;
 			break;
 		}
 		case 'h':
-			fputs(hg_report_usage, stdout);
+			fputs(report_usage, stdout);
 			return -1;
 		default:
-			return hg_cli_usage("report", hg_report_usage, "unknown option");
+			return hg_cli_usage("report", report_usage, "unknown option");
 		}
 	}
 	if (!o->results || !o->out)
-		return hg_cli_usage("report", hg_report_usage, "--results and --out are required");
+		return hg_cli_usage("report", report_usage, "--results and --out are required");
 	return 0;
 }
 
@@ -91,7 +91,7 @@ static const char *hg_chromium(void)
 }
 
 /* Print html (a path) to pdf with headless chromium; no shell is involved. */
-static int hg_report_pdf(const char *html, const char *pdf, hg_err *err)
+static int report_pdf(const char *html, const char *pdf, hg_err *err)
 {
 	const char *exe = hg_chromium();
 	if (!exe)
@@ -124,7 +124,7 @@ static int hg_report_pdf(const char *html, const char *pdf, hg_err *err)
 	return 0;
 }
 
-static int hg_report_write(const hg_report_opts *o, const hg_objectives *obj, hg_err *err)
+static int report_write(const hg_report_opts *o, const hg_objectives *obj, hg_err *err)
 {
 	hg_board_opts bo = {
 	    .results_dir = o->results, .obj = obj, .title = o->title, .area_name = o->area_name};
@@ -140,7 +140,7 @@ static int hg_report_write(const hg_report_opts *o, const hg_objectives *obj, hg
 		size_t n = strlen(o->out);
 		int html_ext = n > 5 && !strcmp(o->out + n - 5, ".html");
 		snprintf(pdf, sizeof pdf, "%.*s.pdf", (int)(html_ext ? n - 5 : n), o->out);
-		rc = hg_report_pdf(o->out, pdf, err);
+		rc = report_pdf(o->out, pdf, err);
 		if (rc == 0)
 			fprintf(stderr, "healthgap report: %s\n", pdf);
 	}
@@ -150,14 +150,14 @@ static int hg_report_write(const hg_report_opts *o, const hg_objectives *obj, hg
 int hg_cmd_report(int argc, char **argv)
 {
 	hg_report_opts o;
-	int rc = hg_report_parse(&o, argc, argv);
+	int rc = report_parse(&o, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	hg_err err = {0};
 	hg_objectives obj = {0};
 	if (o.objectives && hg_objectives_load(&obj, o.objectives, &err) != 0)
 		return hg_cli_fail("report", &err);
-	rc = hg_report_write(&o, o.objectives ? &obj : NULL, &err);
+	rc = report_write(&o, o.objectives ? &obj : NULL, &err);
 	hg_objectives_free(&obj);
 	return rc ? hg_cli_fail("report", &err) : 0;
 }

@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char hg_run_usage[] =
+static const char run_usage[] =
     "usage: healthgap run PACK --store DIR --out DIR [OPTIONS]\n"
     "  --store DIR             the store to read (its current snapshot)\n"
     "  --out DIR               where indicators.csv, .json, .xlsx and metadata.json go\n"
@@ -60,7 +60,7 @@ typedef struct hg_run_opts {
 	hg_date period_end;
 } hg_run_opts;
 
-static int hg_run_parse_sdc(hg_run_opts *o, const char *s)
+static int run_parse_sdc(hg_run_opts *o, const char *s)
 {
 	snprintf(o->sdc_rule, sizeof o->sdc_rule, "%s", s);
 	if (!strcmp(s, "none"))
@@ -72,11 +72,11 @@ static int hg_run_parse_sdc(hg_run_opts *o, const char *s)
 	else if (!strcmp(s, "k10"))
 		o->sdc_k = 10;
 	else
-		return hg_cli_usage("run", hg_run_usage, "--sdc expects k7, k5, k10 or none");
+		return hg_cli_usage("run", run_usage, "--sdc expects k7, k5, k10 or none");
 	return 0;
 }
 
-static int hg_run_parse_formats(hg_run_opts *o, const char *s)
+static int run_parse_formats(hg_run_opts *o, const char *s)
 {
 	o->formats = 0;
 	char buf[128];
@@ -90,17 +90,17 @@ static int hg_run_parse_formats(hg_run_opts *o, const char *s)
 		else if (!strcmp(t, "xlsx"))
 			o->formats |= HG_OUT_XLSX;
 		else
-			return hg_cli_usage("run", hg_run_usage, "unknown format '%s'", t);
+			return hg_cli_usage("run", run_usage, "unknown format '%s'", t);
 	}
-	return o->formats ? 0 : hg_cli_usage("run", hg_run_usage, "--format is empty");
+	return o->formats ? 0 : hg_cli_usage("run", run_usage, "--format is empty");
 }
 
 /* --codelist NAME=FILE */
-static int hg_run_parse_sub(hg_run_opts *o, char *arg)
+static int run_parse_sub(hg_run_opts *o, char *arg)
 {
 	char *eq = strchr(arg, '=');
 	if (!eq || eq == arg || !eq[1])
-		return hg_cli_usage("run", hg_run_usage,
+		return hg_cli_usage("run", run_usage,
 		                    "--codelist expects NAME=FILE (e.g. hyp=hyp_cod.csv), got '%s'",
 		                    arg);
 	*eq = 0;
@@ -108,7 +108,7 @@ static int hg_run_parse_sub(hg_run_opts *o, char *arg)
 	return 0;
 }
 
-static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
+static int run_opts_parse(hg_run_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {{"store", required_argument, NULL, 's'},
 	                                     {"out", required_argument, NULL, 'o'},
@@ -144,17 +144,17 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			o->out = optarg;
 			break;
 		case 'k':
-			if ((rc = hg_run_parse_sdc(o, optarg)) != 0)
+			if ((rc = run_parse_sdc(o, optarg)) != 0)
 				return rc;
 			break;
 		case 'e':
 			if (hg_date_parse(optarg, strlen(optarg), 0, &o->period_end, NULL) != 0)
-				return hg_cli_usage("run", hg_run_usage,
+				return hg_cli_usage("run", run_usage,
 				                    "--period-end expects YYYY-MM-DD, got '%s'",
 				                    optarg);
 			break;
 		case 'f':
-			if ((rc = hg_run_parse_formats(o, optarg)) != 0)
+			if ((rc = run_parse_formats(o, optarg)) != 0)
 				return rc;
 			break;
 		case 't':
@@ -170,14 +170,14 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			break;
 		case 'a':
 			if (hg_area_name_check(optarg, &aerr))
-				return hg_cli_usage("run", hg_run_usage, "%s", aerr.msg);
+				return hg_cli_usage("run", run_usage, "%s", aerr.msg);
 			o->area_name = optarg;
 			break;
 		case 'C':
 			o->codelist_dir = optarg;
 			break;
 		case 'L':
-			if ((rc = hg_run_parse_sub(o, optarg)) != 0)
+			if ((rc = run_parse_sub(o, optarg)) != 0)
 				return rc;
 			break;
 		case 'S':
@@ -187,23 +187,23 @@ static int hg_run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			o->quiet = 1;
 			break;
 		case 'h':
-			fputs(hg_run_usage, stdout);
+			fputs(run_usage, stdout);
 			return -1;
 		default:
-			return hg_cli_usage("run", hg_run_usage, "unknown option");
+			return hg_cli_usage("run", run_usage, "unknown option");
 		}
 	}
 	if (optind >= argc)
-		return hg_cli_usage("run", hg_run_usage, "no pack file given");
+		return hg_cli_usage("run", run_usage, "no pack file given");
 	o->pack = argv[optind];
 	if (!o->check && (!o->store || !o->out))
-		return hg_cli_usage("run", hg_run_usage, "--store and --out are required");
+		return hg_cli_usage("run", run_usage, "--store and --out are required");
 	return 0;
 }
 
 /* inequalities.csv/.json and monitoring.csv/.json from the published rows. */
 /* 41203 -> "41,203" */
-static const char *hg_run_thousands(uint64_t v, char buf[32])
+static const char *run_thousands(uint64_t v, char buf[32])
 {
 	char raw[24];
 	int n = snprintf(raw, sizeof raw, "%llu", (unsigned long long)v), k = 0;
@@ -217,7 +217,7 @@ static const char *hg_run_thousands(uint64_t v, char buf[32])
 }
 
 /* "codelist hyp: 5 of 5 codes found, 41,203 events (read from ..., --codelists)" */
-static void hg_run_print_cover(const hg_cl_cover *c)
+static void run_print_cover(const hg_cl_cover *c)
 {
 	char ev[32];
 	if (c->named)
@@ -232,7 +232,7 @@ static void hg_run_print_cover(const hg_cl_cover *c)
 	else
 		printf("%s%s: %u codes found", c->named ? " = " : "", c->named ? c->expr : "",
 		       c->store_codes);
-	printf(", %s event%s", hg_run_thousands(c->events, ev), c->events == 1 ? "" : "s");
+	printf(", %s event%s", run_thousands(c->events, ev), c->events == 1 ? "" : "s");
 	if (c->replaced == 1)
 		printf(" (read from %s, --codelists)", c->file);
 	else if (c->replaced == 2)
@@ -241,13 +241,13 @@ static void hg_run_print_cover(const hg_cl_cover *c)
 }
 
 /* Codelist coverage and every data problem; 1 when there is an error. */
-static int hg_run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_store *st)
+static int run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_store *st)
 {
 	hg_cl_cover *cov;
 	int ncov;
 	hg_pack_coverage(pk, st, &cov, &ncov);
 	for (int i = 0; i < ncov && !o->quiet; i++)
-		hg_run_print_cover(&cov[i]);
+		run_print_cover(&cov[i]);
 	fflush(stdout);
 	hg_diags d = {0};
 	hg_pack_check_store(pk, st, cov, ncov, o->strict, &d);
@@ -264,7 +264,7 @@ static int hg_run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_s
 }
 
 /* Warn (or, with --strict, err) about each indicator whose denominator is 0 in every period. */
-static void hg_run_zero_dens(const hg_published *p, int strict)
+static void run_zero_dens(const hg_published *p, int strict)
 {
 	for (int k = 0; k < p->nzero; k++) {
 		const hg_indicator *ind = p->inds[p->zero_den[k]];
@@ -277,19 +277,19 @@ static void hg_run_zero_dens(const hg_published *p, int strict)
 }
 
 /* The analysis files run writes beside indicators.*: CSV and JSON as asked. */
-static int hg_run_analysis_formats(int formats)
+static int run_analysis_formats(int formats)
 {
 	return (formats & HG_OUT_CSV ? HG_AN_CSV : 0) | (formats & HG_OUT_JSON ? HG_AN_JSON : 0);
 }
 
-static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err)
+static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err)
 {
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	hg_objectives obj;
 	if (hg_objectives_load_default(&obj, o->objectives, o->pack, err) != 0)
 		return 1;
-	int aformats = hg_run_analysis_formats(o->formats);
+	int aformats = run_analysis_formats(o->formats);
 	hg_publish_opts po = {o->threads, o->sdc_k, aformats != 0, &obj};
 	hg_published p;
 	int rc = hg_publish(pk, st, &po, &p, err);
@@ -297,7 +297,7 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 		hg_objectives_free(&obj);
 		return 1;
 	}
-	hg_run_zero_dens(&p, o->strict);
+	run_zero_dens(&p, o->strict);
 	if (p.nzero && o->strict)
 		rc = hg_err_set(err, HG_EINPUT,
 		                "--strict: an indicator's denominator is 0 in every period; "
@@ -333,8 +333,7 @@ static int hg_run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *
 }
 
 /* run --check --store: what compiling for the store finds beyond the data check. */
-static int hg_run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_store *st,
-                              hg_err *err)
+static int run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_store *st, hg_err *err)
 {
 	hg_program *pr = NULL;
 	if (hg_compile(pk, st, &pr, err) != 0) {
@@ -347,7 +346,7 @@ static int hg_run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_
 	return 0;
 }
 
-static int hg_run_store(const hg_run_opts *o, hg_pack *pk)
+static int run_store(const hg_run_opts *o, hg_pack *pk)
 {
 	hg_err err = {0};
 	if (o->period_end != HG_DATE_NONE)
@@ -355,10 +354,10 @@ static int hg_run_store(const hg_run_opts *o, hg_pack *pk)
 	hg_store st;
 	if (hg_store_open(&st, o->store, &err) != 0)
 		return hg_cli_fail("run", &err);
-	int rc = hg_run_data_check(o, pk, &st);
+	int rc = run_data_check(o, pk, &st);
 	if (rc == 0 && o->check)
-		rc = hg_run_check_store(o, pk, &st, &err);
-	else if (rc == 0 && (rc = hg_run_eval(o, pk, &st, &err)) != 0)
+		rc = run_check_store(o, pk, &st, &err);
+	else if (rc == 0 && (rc = run_eval(o, pk, &st, &err)) != 0)
 		hg_cli_fail("run", &err);
 	hg_store_close(&st);
 	return rc;
@@ -367,7 +366,7 @@ static int hg_run_store(const hg_run_opts *o, hg_pack *pk)
 int hg_cmd_run(int argc, char **argv)
 {
 	hg_run_opts o;
-	int rc = hg_run_opts_parse(&o, argc, argv);
+	int rc = run_opts_parse(&o, argc, argv);
 	if (rc) {
 		free(o.subs);
 		return rc < 0 ? 0 : rc;
@@ -384,7 +383,7 @@ int hg_cmd_run(int argc, char **argv)
 		int n = hg_pack_n_indicators(pk);
 		printf("%s: %d indicator%s, ok\n", o.pack, n, n == 1 ? "" : "s");
 	} else {
-		rc = hg_run_store(&o, pk);
+		rc = run_store(&o, pk);
 	}
 	hg_pack_free(pk);
 	free(o.subs);

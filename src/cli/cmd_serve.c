@@ -18,7 +18,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char hg_serve_usage[] =
+static const char serve_usage[] =
     "usage: healthgap serve --store DIR --pack DIR --data-dir DIR [OPTIONS]\n"
     "  --store DIR            the store (its current snapshot; reloaded when it changes)\n"
     "  --pack DIR|FILE        the indicator pack (a directory with one .hg file, or the file)\n"
@@ -44,27 +44,27 @@ static const char hg_serve_usage[] =
     "                         (same file name, or an OpenCodelists download *-NAME.csv)\n"
     "  --codelist NAME=FILE   read codelist NAME from FILE instead (repeatable)\n";
 
-static int hg_serve_int(const char *opt, const char *s, int *out)
+static int serve_int(const char *opt, const char *s, int *out)
 {
 	long v;
 	int rc = hg_cli_long("serve", opt, s, &v);
 	if (rc == 0 && (v < 0 || v > 100000000))
-		return hg_cli_usage("serve", hg_serve_usage, "%s is out of range", opt);
+		return hg_cli_usage("serve", serve_usage, "%s is out of range", opt);
 	*out = (int)v;
 	return rc;
 }
 
-static int hg_serve_sdc(hg_server_opts *o, const char *s)
+static int serve_sdc(hg_server_opts *o, const char *s)
 {
 	if (!strcmp(s, "k5") || !strcmp(s, "k7") || !strcmp(s, "k10")) {
 		o->sdc_k = (int)strtol(s + 1, NULL, 10);
 		return 0;
 	}
-	return hg_cli_usage("serve", hg_serve_usage,
+	return hg_cli_usage("serve", serve_usage,
 	                    "--sdc expects k5, k7 or k10 (the dashboard always applies it)");
 }
 
-static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
+static int serve_opt(hg_server_opts *o, int c, const char *arg)
 {
 	switch (c) {
 	case 's':
@@ -82,7 +82,7 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 	case 'N': {
 		hg_err err = {0};
 		if (hg_area_name_check(arg, &err))
-			return hg_cli_usage("serve", hg_serve_usage, "%s", err.msg);
+			return hg_cli_usage("serve", serve_usage, "%s", err.msg);
 		o->area_name = arg;
 		return 0;
 	}
@@ -96,37 +96,37 @@ static int hg_serve_opt(hg_server_opts *o, int c, const char *arg)
 		o->tls_key = arg;
 		return 0;
 	case 'p':
-		return hg_serve_int("--port", arg, &o->port);
+		return serve_int("--port", arg, &o->port);
 	case 'z':
-		return hg_serve_sdc(o, arg);
+		return serve_sdc(o, arg);
 	case 'i':
-		return hg_serve_int("--idle-timeout", arg, &o->idle_timeout);
+		return serve_int("--idle-timeout", arg, &o->idle_timeout);
 	case 'l':
-		return hg_serve_int("--session-lifetime", arg, &o->session_lifetime);
+		return serve_int("--session-lifetime", arg, &o->session_lifetime);
 	case 'A':
-		return hg_serve_int("--throttle-account", arg, &o->throttle_account);
+		return serve_int("--throttle-account", arg, &o->throttle_account);
 	case 'R':
-		return hg_serve_int("--throttle-address", arg, &o->throttle_address);
+		return serve_int("--throttle-address", arg, &o->throttle_address);
 	case 'W':
-		return hg_serve_int("--throttle-window", arg, &o->throttle_window);
+		return serve_int("--throttle-window", arg, &o->throttle_window);
 	case 'L':
-		return hg_serve_int("--lockout", arg, &o->throttle_lockout);
+		return serve_int("--lockout", arg, &o->throttle_lockout);
 	case 't':
-		return hg_serve_int("--threads", arg, &o->threads);
+		return serve_int("--threads", arg, &o->threads);
 	case 'P':
-		return hg_serve_int("--poll", arg, &o->poll_seconds);
+		return serve_int("--poll", arg, &o->poll_seconds);
 	case 'T':
-		return hg_serve_int("--conn-timeout", arg, &o->conn_timeout);
+		return serve_int("--conn-timeout", arg, &o->conn_timeout);
 	case 'h':
-		fputs(hg_serve_usage, stdout);
+		fputs(serve_usage, stdout);
 		return -1;
 	default:
-		return hg_cli_usage("serve", hg_serve_usage, "unknown option");
+		return hg_cli_usage("serve", serve_usage, "unknown option");
 	}
 }
 
 /* --codelists DIR and --codelist NAME=FILE, as `run` takes them. */
-static int hg_serve_codelists(hg_pack_opts *po, hg_codelist_sub *subs, int c, char *arg)
+static int serve_codelists(hg_pack_opts *po, hg_codelist_sub *subs, int c, char *arg)
 {
 	if (c == 'C') {
 		po->codelist_dir = arg;
@@ -134,7 +134,7 @@ static int hg_serve_codelists(hg_pack_opts *po, hg_codelist_sub *subs, int c, ch
 	}
 	char *eq = strchr(arg, '=');
 	if (!eq || eq == arg || !eq[1])
-		return hg_cli_usage("serve", hg_serve_usage,
+		return hg_cli_usage("serve", serve_usage,
 		                    "--codelist expects NAME=FILE (e.g. hyp=hyp_cod.csv), got '%s'",
 		                    arg);
 	*eq = 0;
@@ -143,8 +143,8 @@ static int hg_serve_codelists(hg_pack_opts *po, hg_codelist_sub *subs, int c, ch
 	return 0;
 }
 
-static int hg_serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *subs, int *port_set,
-                          int argc, char **argv)
+static int serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *subs, int *port_set,
+                       int argc, char **argv)
 {
 	static const struct option opts[] = {{"store", 1, NULL, 's'},
 	                                     {"pack", 1, NULL, 'k'},
@@ -176,24 +176,23 @@ static int hg_serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *
 		if (c == 'p')
 			*port_set = 1;
 		if (c == 'C' || c == 'X')
-			rc = hg_serve_codelists(po, subs, c, optarg);
+			rc = serve_codelists(po, subs, c, optarg);
 		else
-			rc = hg_serve_opt(o, c, optarg);
+			rc = serve_opt(o, c, optarg);
 		if (rc != 0)
 			return rc;
 	}
 	if (optind < argc)
-		return hg_cli_usage("serve", hg_serve_usage, "unexpected argument '%s'",
-		                    argv[optind]);
+		return hg_cli_usage("serve", serve_usage, "unexpected argument '%s'", argv[optind]);
 	if (!o->store || !o->pack || !o->data_dir)
-		return hg_cli_usage("serve", hg_serve_usage,
+		return hg_cli_usage("serve", serve_usage,
 		                    "--store, --pack and --data-dir are required");
 	o->pack_opts = po;
 	return 0;
 }
 
 /* Wait for SIGINT/SIGTERM, polling the store between waits. */
-static void hg_serve_loop(hg_srv *s, const sigset_t *set, int poll)
+static void serve_loop(hg_srv *s, const sigset_t *set, int poll)
 {
 	struct timespec ts = {poll, 0};
 	for (;;) {
@@ -216,7 +215,7 @@ int hg_cmd_serve(int argc, char **argv)
 	hg_pack_opts po = {0};
 	hg_codelist_sub *subs = hg_xcalloc((size_t)argc + 1, sizeof *subs);
 	int port_set = 0;
-	int rc = hg_serve_parse(&o, &po, subs, &port_set, argc, argv);
+	int rc = serve_parse(&o, &po, subs, &port_set, argc, argv);
 	if (rc) {
 		free(subs);
 		return rc < 0 ? 0 : rc;
@@ -240,7 +239,7 @@ int hg_cmd_serve(int argc, char **argv)
 	printf("healthgap serve: listening on %s://%s:%d/ (disclosure control k%d)\n",
 	       o.tls_cert ? "https" : "http", o.bind, hg_server_port(s), o.sdc_k);
 	fflush(stdout);
-	hg_serve_loop(s, &set, o.poll_seconds);
+	serve_loop(s, &set, o.poll_seconds);
 	fprintf(stderr, "healthgap serve: stopping\n");
 	hg_server_stop(s);
 	free(subs);

@@ -3,7 +3,7 @@
  *
  * Public-health indicator statistics over a CSV, matching PHEindicatormethods.
  * This file parses the options, reads the input table, dispatches to the
- * method's handler through hg_stats_methods (add a row to add a method; the
+ * method's handler through stats_methods (add a row to add a method; the
  * handler signature and helpers are in src/cli/stats_cmd.h) and writes the result.
  */
 #include "cli.h"
@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const hg_stats_method hg_stats_methods[] = {
+static const hg_stats_method stats_methods[] = {
     {"proportion", hg_stats_cmd_proportion, "x n group confidence multiplier",
      "proportion with Wilson score limits (phe_proportion)"},
     {"rate", hg_stats_cmd_rate, "x n group confidence multiplier",
@@ -62,23 +62,23 @@ static const hg_stats_method hg_stats_methods[] = {
      "population attributable risk of inequality (PAR, PAR%)"},
 };
 
-#define HG_NMETHODS (sizeof hg_stats_methods / sizeof hg_stats_methods[0])
+#define HG_NMETHODS (sizeof stats_methods / sizeof stats_methods[0])
 
-static const char hg_stats_usage[] =
+static const char stats_usage[] =
     "usage: healthgap stats METHOD [--input FILE] [--output FILE] [OPTIONS]\n"
     "  Reads a CSV (default standard input), writes one result row per group\n"
     "  (default standard output). Options take a value: --name VALUE or --name=VALUE.\n"
     "  'healthgap stats METHOD --help' lists a method's options.\n";
 
-static void hg_stats_list(FILE *f)
+static void stats_list(FILE *f)
 {
-	fputs(hg_stats_usage, f);
+	fputs(stats_usage, f);
 	fputs("methods:\n", f);
 	for (size_t i = 0; i < HG_NMETHODS; i++)
-		fprintf(f, "  %-20s %s\n", hg_stats_methods[i].name, hg_stats_methods[i].help);
+		fprintf(f, "  %-20s %s\n", stats_methods[i].name, stats_methods[i].help);
 }
 
-static void hg_stats_method_help(FILE *f, const hg_stats_method *m)
+static void stats_method_help(FILE *f, const hg_stats_method *m)
 {
 	fprintf(f, "usage: healthgap stats %s [--input FILE] [--output FILE]", m->name);
 	const char *p = m->options;
@@ -93,7 +93,7 @@ static void hg_stats_method_help(FILE *f, const hg_stats_method *m)
 }
 
 /* Is `name` (length n) in the method's option list? *flag says if it takes no value. */
-static int hg_stats_accepts(const hg_stats_method *m, const char *name, size_t n, int *flag)
+static int stats_accepts(const hg_stats_method *m, const char *name, size_t n, int *flag)
 {
 	const char *p = m->options;
 	while (*p) {
@@ -109,7 +109,7 @@ static int hg_stats_accepts(const hg_stats_method *m, const char *name, size_t n
 	return 0;
 }
 
-static int hg_stats_add_opt(hg_stats_args *a, const char *name, const char *value)
+static int stats_add_opt(hg_stats_args *a, const char *name, const char *value)
 {
 	if (a->nopts == HG_STATS_MAX_OPTS)
 		return -1;
@@ -118,22 +118,22 @@ static int hg_stats_add_opt(hg_stats_args *a, const char *name, const char *valu
 }
 
 /* Parse argv (after METHOD) into a; returns 0 or a usage exit status. */
-static int hg_stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats_args *a)
+static int stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats_args *a)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "stats %s", m->name);
 	for (int i = 0; i < argc; i++) {
 		const char *arg = argv[i];
 		if (strncmp(arg, "--", 2) || !arg[2])
-			return hg_cli_usage(cmd, hg_stats_usage, "unexpected argument '%s'", arg);
+			return hg_cli_usage(cmd, stats_usage, "unexpected argument '%s'", arg);
 		char *name = argv[i] + 2;
 		char *eq = strchr(name, '=');
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
 		int flag = 0;
 		int io = (n == 5 && !strncmp(name, "input", 5)) ||
 		         (n == 6 && !strncmp(name, "output", 6));
-		if (!io && !hg_stats_accepts(m, name, n, &flag))
-			return hg_cli_usage(cmd, hg_stats_usage, "unknown option '--%.*s'", (int)n,
+		if (!io && !stats_accepts(m, name, n, &flag))
+			return hg_cli_usage(cmd, stats_usage, "unknown option '--%.*s'", (int)n,
 			                    name);
 		const char *value = NULL;
 		if (eq) {
@@ -141,23 +141,22 @@ static int hg_stats_parse(const hg_stats_method *m, int argc, char **argv, hg_st
 			value = eq + 1;
 		} else if (!flag) {
 			if (i + 1 >= argc)
-				return hg_cli_usage(cmd, hg_stats_usage, "--%s needs a value",
-				                    name);
+				return hg_cli_usage(cmd, stats_usage, "--%s needs a value", name);
 			value = argv[++i];
 		}
 		if (flag && value)
-			return hg_cli_usage(cmd, hg_stats_usage, "--%s takes no value", name);
+			return hg_cli_usage(cmd, stats_usage, "--%s takes no value", name);
 		if (!strcmp(name, "input"))
 			a->input = value;
 		else if (!strcmp(name, "output"))
 			a->output = value;
-		else if (hg_stats_add_opt(a, name, value))
-			return hg_cli_usage(cmd, hg_stats_usage, "too many options");
+		else if (stats_add_opt(a, name, value))
+			return hg_cli_usage(cmd, stats_usage, "too many options");
 	}
 	return 0;
 }
 
-static int hg_stats_run(const hg_stats_method *m, const hg_stats_args *a)
+static int stats_run(const hg_stats_method *m, const hg_stats_args *a)
 {
 	char cmd[64];
 	snprintf(cmd, sizeof cmd, "stats %s", m->name);
@@ -173,36 +172,36 @@ static int hg_stats_run(const hg_stats_method *m, const hg_stats_args *a)
 	hg_table_free(&t);
 	hg_tab_out_free(&out);
 	if (rc == HG_EUSAGE)
-		return hg_cli_usage(cmd, hg_stats_usage, "%s", err.msg);
+		return hg_cli_usage(cmd, stats_usage, "%s", err.msg);
 	return rc ? hg_cli_fail(cmd, &err) : 0;
 }
 
 int hg_cmd_stats(int argc, char **argv)
 {
 	if (argc < 2) {
-		hg_stats_list(stderr);
+		stats_list(stderr);
 		return 2;
 	}
 	const char *name = argv[1];
 	if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
-		hg_stats_list(stdout);
+		stats_list(stdout);
 		return 0;
 	}
 	const hg_stats_method *m = NULL;
 	for (size_t i = 0; i < HG_NMETHODS; i++)
-		if (!strcmp(name, hg_stats_methods[i].name))
-			m = &hg_stats_methods[i];
+		if (!strcmp(name, stats_methods[i].name))
+			m = &stats_methods[i];
 	if (!m) {
 		fprintf(stderr, "healthgap stats: unknown method '%s'\n", name);
-		hg_stats_list(stderr);
+		stats_list(stderr);
 		return 2;
 	}
 	for (int i = 2; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			hg_stats_method_help(stdout, m);
+			stats_method_help(stdout, m);
 			return 0;
 		}
 	hg_stats_args a = {.method = m->name, .input = "-", .output = "-"};
-	int rc = hg_stats_parse(m, argc - 2, argv + 2, &a);
-	return rc ? rc : hg_stats_run(m, &a);
+	int rc = stats_parse(m, argc - 2, argv + 2, &a);
+	return rc ? rc : stats_run(m, &a);
 }

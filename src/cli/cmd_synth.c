@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char hg_synth_usage[] =
+static const char synth_usage[] =
     "usage: healthgap synth --people N --seed S --out DIR [options]\n"
     "\n"
     "Write a synthetic GP-registered population with primary-care, prescribing and\n"
@@ -36,16 +36,16 @@ static const char hg_synth_usage[] =
     "  --quiet             no summary line\n"
     "  -h, --help          this text\n";
 
-static int hg_synth_date(const char *opt, const char *s, hg_date *out)
+static int synth_date(const char *opt, const char *s, hg_date *out)
 {
 	int prec;
 	if (hg_date_parse(s, strlen(s), 0, out, &prec))
-		return hg_cli_usage("synth", hg_synth_usage,
-		                    "%s expects a date YYYY-MM-DD, got '%s'", opt, s);
+		return hg_cli_usage("synth", synth_usage, "%s expects a date YYYY-MM-DD, got '%s'",
+		                    opt, s);
 	return 0;
 }
 
-static int hg_synth_opt(hg_synth_params *p, const char *opt, const char *val)
+static int synth_opt(hg_synth_params *p, const char *opt, const char *val)
 {
 	long v;
 	double d;
@@ -64,9 +64,9 @@ static int hg_synth_opt(hg_synth_params *p, const char *opt, const char *val)
 	} else if (!strcmp(opt, "--area")) {
 		p->areas = val;
 	} else if (!strcmp(opt, "--start")) {
-		return hg_synth_date(opt, val, &p->start);
+		return synth_date(opt, val, &p->start);
 	} else if (!strcmp(opt, "--end")) {
-		return hg_synth_date(opt, val, &p->end);
+		return synth_date(opt, val, &p->end);
 	} else if (!strcmp(opt, "--corrupt-rate")) {
 		if (hg_cli_double("synth", opt, val, &d))
 			return 2;
@@ -78,12 +78,12 @@ static int hg_synth_opt(hg_synth_params *p, const char *opt, const char *val)
 			return 2;
 		p->threads = (int)v;
 	} else {
-		return hg_cli_usage("synth", hg_synth_usage, "unknown option '%s'", opt);
+		return hg_cli_usage("synth", synth_usage, "unknown option '%s'", opt);
 	}
 	return 0;
 }
 
-static int hg_synth_args(int argc, char **argv, hg_synth_params *p, int *people_given)
+static int synth_args(int argc, char **argv, hg_synth_params *p, int *people_given)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -92,12 +92,12 @@ static int hg_synth_args(int argc, char **argv, hg_synth_params *p, int *people_
 			continue;
 		}
 		if (strncmp(a, "--", 2))
-			return hg_cli_usage("synth", hg_synth_usage, "unexpected argument '%s'", a);
+			return hg_cli_usage("synth", synth_usage, "unexpected argument '%s'", a);
 		if (i + 1 >= argc)
-			return hg_cli_usage("synth", hg_synth_usage, "%s needs a value", a);
+			return hg_cli_usage("synth", synth_usage, "%s needs a value", a);
 		if (!strcmp(a, "--people"))
 			*people_given = 1;
-		int rc = hg_synth_opt(p, a, argv[++i]);
+		int rc = synth_opt(p, a, argv[++i]);
 		if (rc)
 			return rc;
 	}
@@ -108,27 +108,27 @@ int hg_cmd_synth(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			fputs(hg_synth_usage, stdout);
+			fputs(synth_usage, stdout);
 			return 0;
 		}
 	hg_synth_params p;
 	hg_synth_defaults(&p);
-	int people_given = 0, rc = hg_synth_args(argc, argv, &p, &people_given);
+	int people_given = 0, rc = synth_args(argc, argv, &p, &people_given);
 	if (rc)
 		return rc;
 	if (!people_given)
-		return hg_cli_usage("synth", hg_synth_usage, "--people is required");
+		return hg_cli_usage("synth", synth_usage, "--people is required");
 	if (!p.out_dir)
-		return hg_cli_usage("synth", hg_synth_usage, "--out is required");
+		return hg_cli_usage("synth", synth_usage, "--out is required");
 	if (p.people < 1)
-		return hg_cli_usage("synth", hg_synth_usage, "--people must be at least 1");
+		return hg_cli_usage("synth", synth_usage, "--people must be at least 1");
 	if (p.areas && !p.reference_dir)
-		return hg_cli_usage("synth", hg_synth_usage, "--area needs --reference");
+		return hg_cli_usage("synth", synth_usage, "--area needs --reference");
 	if (p.threads < 0)
-		return hg_cli_usage("synth", hg_synth_usage, "--threads must be positive");
+		return hg_cli_usage("synth", synth_usage, "--threads must be positive");
 	hg_err err = {0};
 	if (hg_synth_run(&p, &err))
-		return err.code == HG_EUSAGE ? hg_cli_usage("synth", hg_synth_usage, "%s", err.msg)
+		return err.code == HG_EUSAGE ? hg_cli_usage("synth", synth_usage, "%s", err.msg)
 		                             : hg_cli_fail("synth", &err);
 	return 0;
 }

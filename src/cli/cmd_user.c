@@ -15,7 +15,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-static const char hg_user_usage[] =
+static const char user_usage[] =
     "usage: healthgap user add NAME --role ROLE [--practice CODE] --data-dir DIR\n"
     "       healthgap user passwd NAME --data-dir DIR\n"
     "       healthgap user remove NAME --data-dir DIR\n"
@@ -24,7 +24,7 @@ static const char hg_user_usage[] =
     "  The password is asked for without echo, or read as one line from standard input\n"
     "  when it is not a terminal; it needs at least 12 characters.\n";
 
-static int hg_read_line(char *buf, size_t cap)
+static int read_line(char *buf, size_t cap)
 {
 	if (!fgets(buf, (int)cap, stdin))
 		return -1;
@@ -33,10 +33,10 @@ static int hg_read_line(char *buf, size_t cap)
 }
 
 /* Read a password (twice on a terminal); returns 0 or prints why not. */
-static int hg_read_password(char *pw, size_t cap)
+static int read_password(char *pw, size_t cap)
 {
 	if (!isatty(STDIN_FILENO))
-		return hg_read_line(pw, cap);
+		return read_line(pw, cap);
 	struct termios old, quiet;
 	tcgetattr(STDIN_FILENO, &old);
 	quiet = old;
@@ -44,10 +44,10 @@ static int hg_read_password(char *pw, size_t cap)
 	char again[1100];
 	fprintf(stderr, "Password: ");
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	int rc = hg_read_line(pw, cap);
+	int rc = read_line(pw, cap);
 	fprintf(stderr, "\nAgain: ");
 	if (rc == 0)
-		rc = hg_read_line(again, sizeof again);
+		rc = read_line(again, sizeof again);
 	tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 	fprintf(stderr, "\n");
 	if (rc == 0 && strcmp(pw, again)) {
@@ -58,7 +58,7 @@ static int hg_read_password(char *pw, size_t cap)
 	return rc;
 }
 
-static void hg_user_print(const hg_user *u, long long created, void *arg)
+static void user_print(const hg_user *u, long long created, void *arg)
 {
 	(void)arg;
 	(void)created;
@@ -70,7 +70,7 @@ typedef struct hg_user_opts {
 	int role;
 } hg_user_opts;
 
-static int hg_user_parse(hg_user_opts *o, int argc, char **argv)
+static int user_parse(hg_user_opts *o, int argc, char **argv)
 {
 	static const struct option opts[] = {{"data-dir", 1, NULL, 'd'},
 	                                     {"role", 1, NULL, 'r'},
@@ -86,37 +86,37 @@ static int hg_user_parse(hg_user_opts *o, int argc, char **argv)
 		else if (c == 'p')
 			o->practice = optarg;
 		else if (c == 'r' && !(o->role = hg_role_parse(optarg)))
-			return hg_cli_usage("user", hg_user_usage, "unknown role '%s'", optarg);
+			return hg_cli_usage("user", user_usage, "unknown role '%s'", optarg);
 		else if (c == 'h') {
-			fputs(hg_user_usage, stdout);
+			fputs(user_usage, stdout);
 			return -1;
 		} else if (c != 'r')
-			return hg_cli_usage("user", hg_user_usage, "unknown option");
+			return hg_cli_usage("user", user_usage, "unknown option");
 	}
 	if (optind < argc)
 		o->verb = argv[optind++];
 	if (optind < argc)
 		o->name = argv[optind++];
 	if (!o->verb || !o->data_dir)
-		return hg_cli_usage("user", hg_user_usage, "give a command and --data-dir");
+		return hg_cli_usage("user", user_usage, "give a command and --data-dir");
 	if (strcmp(o->verb, "list") && !o->name)
-		return hg_cli_usage("user", hg_user_usage, "give the user name");
+		return hg_cli_usage("user", user_usage, "give the user name");
 	if (!strcmp(o->verb, "add") && !o->role)
-		return hg_cli_usage("user", hg_user_usage, "give --role");
+		return hg_cli_usage("user", user_usage, "give --role");
 	return 0;
 }
 
-static int hg_user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
+static int user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
 {
 	char pw[1100] = "", detail[160];
 	int rc;
 	if (!strcmp(o->verb, "list"))
-		return hg_user_each(db, hg_user_print, NULL, err);
+		return hg_user_each(db, user_print, NULL, err);
 	if (!strcmp(o->verb, "remove")) {
 		rc = hg_user_remove(db, o->name, err);
 		snprintf(detail, sizeof detail, "user=%s", o->name);
 	} else if (!strcmp(o->verb, "add") || !strcmp(o->verb, "passwd")) {
-		if (hg_read_password(pw, sizeof pw))
+		if (read_password(pw, sizeof pw))
 			return hg_err_set(err, HG_EUSAGE, "no password given");
 		rc = !strcmp(o->verb, "add")
 		         ? hg_user_add(db, o->name, o->role, o->practice, pw, err)
@@ -142,14 +142,14 @@ static int hg_user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
 int hg_cmd_user(int argc, char **argv)
 {
 	hg_user_opts o;
-	int rc = hg_user_parse(&o, argc, argv);
+	int rc = user_parse(&o, argc, argv);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	hg_db db;
 	hg_err err = {0};
 	if (hg_db_open(&db, o.data_dir, &err))
 		return hg_cli_fail("user", &err);
-	rc = hg_user_run(&db, &o, &err);
+	rc = user_run(&db, &o, &err);
 	hg_db_close(&db);
 	if (rc)
 		return err.code == HG_EUSAGE ? (fprintf(stderr, "healthgap user: %s\n", err.msg), 2)

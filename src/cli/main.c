@@ -15,7 +15,7 @@ typedef struct {
 	const char *help;
 } hg_cmd;
 
-static const hg_cmd hg_cmds[] = {
+static const hg_cmd cmds[] = {
     {"synth", hg_cmd_synth, "write a realistic synthetic population (persons.csv, events.csv)"},
     {"ingest", hg_cmd_ingest, "validate, pseudonymise and load CSV extracts into a store"},
     {"info", hg_cmd_info, "describe a store: counts, date range, data completeness"},
@@ -32,8 +32,8 @@ static const hg_cmd hg_cmds[] = {
 static void hg_usage(FILE *f)
 {
 	fprintf(f, "usage: healthgap COMMAND [OPTIONS]\n\ncommands:\n");
-	for (size_t i = 0; i < sizeof hg_cmds / sizeof hg_cmds[0]; i++)
-		fprintf(f, "  %-10s %s\n", hg_cmds[i].name, hg_cmds[i].help);
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].help);
 	fprintf(f, "\n'healthgap COMMAND --help' describes a command.\n");
 }
 
@@ -51,9 +51,9 @@ int main(int argc, char **argv)
 		printf("healthgap %s\n", HG_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < sizeof hg_cmds / sizeof hg_cmds[0]; i++)
-		if (!strcmp(argv[1], hg_cmds[i].name))
-			return hg_cmds[i].fn(argc - 1, argv + 1);
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
 	fprintf(stderr, "healthgap: unknown command '%s'\n", argv[1]);
 	hg_usage(stderr);
 	return 2;

@@ -24,7 +24,7 @@ typedef struct {
 	int rate; /* 0 = proportion, 1 = rate */
 } hg_pr_ctx;
 
-static int hg_pr_setup(const hg_stats_args *a, hg_table *t, hg_pr_ctx *c, hg_err *err)
+static int pr_setup(const hg_stats_args *a, hg_table *t, hg_pr_ctx *c, hg_err *err)
 {
 	c->xcol = hg_stats_opt_str(a, "x", "x");
 	c->ncol = hg_stats_opt_str(a, "n", "n");
@@ -49,7 +49,7 @@ static int hg_pr_setup(const hg_stats_args *a, hg_table *t, hg_pr_ctx *c, hg_err
 	return 0;
 }
 
-static void hg_pr_header(hg_tab_out *o, const hg_table *t, const hg_pr_ctx *c)
+static void pr_header(hg_tab_out *o, const hg_table *t, const hg_pr_ctx *c)
 {
 	if (c->g.ncols == 0) {
 		for (size_t j = 0; j < t->ncols; j++)
@@ -70,7 +70,7 @@ static void hg_pr_header(hg_tab_out *o, const hg_table *t, const hg_pr_ctx *c)
 }
 
 /* value, limits, confidence, statistic, method for totals x of n. */
-static void hg_pr_result(hg_tab_out *o, const hg_pr_ctx *c, double x, double n)
+static void pr_result(hg_tab_out *o, const hg_pr_ctx *c, double x, double n)
 {
 	char conf[64], mult[64], stat[96];
 	int exact = 0;
@@ -107,17 +107,17 @@ static void hg_pr_result(hg_tab_out *o, const hg_pr_ctx *c, double x, double n)
 	hg_tab_out_end_row(o);
 }
 
-static int hg_pr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int rate, hg_err *err)
+static int pr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int rate, hg_err *err)
 {
 	hg_pr_ctx c = {.rate = rate};
-	if (hg_pr_setup(a, t, &c, err))
+	if (pr_setup(a, t, &c, err))
 		return err->code;
-	hg_pr_header(o, t, &c);
+	pr_header(o, t, &c);
 	if (c.g.ncols == 0) {
 		for (size_t i = 0; i < t->nrows; i++) {
 			for (size_t j = 0; j < t->ncols; j++)
 				hg_tab_out_str(o, hg_table_cell(t, i, (int)j));
-			hg_pr_result(o, &c, c.x[i], c.n[i]);
+			pr_result(o, &c, c.x[i], c.n[i]);
 		}
 		return 0;
 	}
@@ -131,19 +131,19 @@ static int hg_pr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int rat
 		hg_tab_out_group_keys(o, t, &c.g, gi);
 		hg_tab_out_num(o, x);
 		hg_tab_out_num(o, n);
-		hg_pr_result(o, &c, x, n);
+		pr_result(o, &c, x, n);
 	}
 	return 0;
 }
 
 int hg_stats_cmd_proportion(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err)
 {
-	return hg_pr_run(a, in, out, 0, err);
+	return pr_run(a, in, out, 0, err);
 }
 
 int hg_stats_cmd_rate(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err)
 {
-	return hg_pr_run(a, in, out, 1, err);
+	return pr_run(a, in, out, 1, err);
 }
 
 int hg_stats_cmd_mean(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err)

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-static const hg_stats_opt *hg_stats_find(const hg_stats_args *a, const char *name)
+static const hg_stats_opt *stats_find(const hg_stats_args *a, const char *name)
 {
 	const hg_stats_opt *found = NULL;
 	for (size_t i = 0; i < a->nopts; i++)
@@ -22,13 +22,13 @@ static const hg_stats_opt *hg_stats_find(const hg_stats_args *a, const char *nam
 
 const char *hg_stats_opt_str(const hg_stats_args *a, const char *name, const char *def)
 {
-	const hg_stats_opt *o = hg_stats_find(a, name);
+	const hg_stats_opt *o = stats_find(a, name);
 	return o && o->value ? o->value : def;
 }
 
 int hg_stats_opt_given(const hg_stats_args *a, const char *name)
 {
-	return hg_stats_find(a, name) != NULL;
+	return stats_find(a, name) != NULL;
 }
 
 int hg_stats_opt_double(const hg_stats_args *a, const char *name, double def, double *out,
@@ -46,7 +46,7 @@ int hg_stats_opt_double(const hg_stats_args *a, const char *name, double def, do
 
 int hg_stats_opt_bool(const hg_stats_args *a, const char *name, int def, int *out, hg_err *err)
 {
-	const hg_stats_opt *o = hg_stats_find(a, name);
+	const hg_stats_opt *o = stats_find(a, name);
 	if (!o) {
 		*out = def;
 		return 0;

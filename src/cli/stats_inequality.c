@@ -22,7 +22,7 @@ typedef struct hg_sort_ctx {
 } hg_sort_ctx;
 
 /* Insertion sort (groups are small: 5-100 quantiles) keeps it re-entrant. */
-static int hg_sort_less(const hg_sort_ctx *c, size_t a, size_t b)
+static int sort_less(const hg_sort_ctx *c, size_t a, size_t b)
 {
 	const char *x = hg_table_cell(c->t, a, c->col), *y = hg_table_cell(c->t, b, c->col);
 	if (!c->numeric)
@@ -39,7 +39,7 @@ void hg_stats_sort_by_col(const hg_table *t, int col, size_t *rows, size_t n)
 			c.numeric = 0;
 	}
 	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0 && hg_sort_less(&c, rows[j], rows[j - 1]); j--) {
+		for (size_t j = i; j > 0 && sort_less(&c, rows[j], rows[j - 1]); j--) {
 			size_t tmp = rows[j];
 			rows[j] = rows[j - 1];
 			rows[j - 1] = tmp;
@@ -73,7 +73,7 @@ typedef struct hg_sii_cols {
 	int qcol;
 } hg_sii_cols;
 
-static int hg_sii_read(const hg_stats_args *a, hg_table *t, hg_sii_cols *c, hg_err *err)
+static int sii_read(const hg_stats_args *a, hg_table *t, hg_sii_cols *c, hg_err *err)
 {
 	memset(c, 0, sizeof *c);
 	const char *qn = hg_stats_opt_str(a, "quantile", "quantile");
@@ -93,7 +93,7 @@ static int hg_sii_read(const hg_stats_args *a, hg_table *t, hg_sii_cols *c, hg_e
 	return 0;
 }
 
-static int hg_sii_read_opts(const hg_stats_args *a, hg_sii_opts *o, hg_err *err)
+static int sii_read_opts(const hg_stats_args *a, hg_sii_opts *o, hg_err *err)
 {
 	double vt, reps, seed;
 	size_t n;
@@ -116,8 +116,8 @@ static int hg_sii_read_opts(const hg_stats_args *a, hg_sii_opts *o, hg_err *err)
 	return 0;
 }
 
-static int hg_sii_check_rows(const hg_table *t, const hg_sii_cols *c, const hg_sii_opts *o,
-                             hg_err *err)
+static int sii_check_rows(const hg_table *t, const hg_sii_cols *c, const hg_sii_opts *o,
+                          hg_err *err)
 {
 	for (size_t r = 0; r < t->nrows; r++) {
 		double v = c->value ? c->value[r] : c->x[r];
@@ -129,7 +129,7 @@ static int hg_sii_check_rows(const hg_table *t, const hg_sii_cols *c, const hg_s
 	return 0;
 }
 
-static size_t hg_count_distinct(const hg_table *t, int col)
+static size_t count_distinct(const hg_table *t, int col)
 {
 	size_t n = 0;
 	for (size_t r = 0; r < t->nrows; r++) {
@@ -141,8 +141,8 @@ static size_t hg_count_distinct(const hg_table *t, int col)
 	return n;
 }
 
-static void hg_sii_header(hg_tab_out *o, const hg_table *t, const hg_groups *g,
-                          const hg_sii_opts *so, int intercept, int full)
+static void sii_header(hg_tab_out *o, const hg_table *t, const hg_groups *g, const hg_sii_opts *so,
+                       int intercept, int full)
 {
 	char name[64], lv[16];
 	const char *sfx = so->transform ? "" : "cl";
@@ -179,8 +179,8 @@ static void hg_sii_header(hg_tab_out *o, const hg_table *t, const hg_groups *g,
 	hg_tab_out_end_row(o);
 }
 
-static void hg_sii_row(hg_tab_out *o, const hg_sii_opts *so, const hg_sii_result *r, int intercept,
-                       int full)
+static void sii_row(hg_tab_out *o, const hg_sii_opts *so, const hg_sii_result *r, int intercept,
+                    int full)
 {
 	hg_tab_out_num(o, r->sii);
 	if (so->rii)
@@ -219,7 +219,7 @@ static void hg_sii_row(hg_tab_out *o, const hg_sii_opts *so, const hg_sii_result
 
 /* Seed per group: the user's seed mixed with the group's key, so a group's limits do not
  * depend on which other groups are in the file. */
-static uint64_t hg_sii_group_seed(const hg_table *t, const hg_groups *g, size_t gi, uint64_t s)
+static uint64_t sii_group_seed(const hg_table *t, const hg_groups *g, size_t gi, uint64_t s)
 {
 	uint64_t h = s * 0x9e3779b97f4a7c15ULL;
 	for (size_t k = 0; k < g->ncols; k++) {
@@ -229,8 +229,8 @@ static uint64_t hg_sii_group_seed(const hg_table *t, const hg_groups *g, size_t 
 	return h;
 }
 
-static int hg_sii_group(const hg_table *t, const hg_sii_cols *c, const hg_sii_opts *so,
-                        const size_t *rows, size_t n, hg_sii_result *res, hg_err *err)
+static int sii_group(const hg_table *t, const hg_sii_cols *c, const hg_sii_opts *so,
+                     const size_t *rows, size_t n, hg_sii_result *res, hg_err *err)
 {
 	double *buf = hg_xmalloc(5 * n * sizeof *buf);
 	double *pop = buf, *val = buf + n, *se = buf + 2 * n, *lo = buf + 3 * n, *hi = buf + 4 * n;
@@ -256,19 +256,18 @@ int hg_stats_cmd_sii(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 	hg_sii_opts so;
 	hg_groups g;
 	int intercept, full = strcmp(hg_stats_opt_str(a, "type", "full"), "standard") != 0;
-	if (hg_sii_read_opts(a, &so, err) ||
-	    hg_stats_opt_bool(a, "intercept", 0, &intercept, err) || hg_sii_read(a, t, &c, err) ||
-	    hg_sii_check_opts(&so, c.se != NULL, c.lcl && c.ucl, err) ||
-	    hg_sii_check_rows(t, &c, &so, err) ||
+	if (sii_read_opts(a, &so, err) || hg_stats_opt_bool(a, "intercept", 0, &intercept, err) ||
+	    sii_read(a, t, &c, err) || hg_sii_check_opts(&so, c.se != NULL, c.lcl && c.ucl, err) ||
+	    sii_check_rows(t, &c, &so, err) ||
 	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &g, err))
 		return err->code;
-	size_t nq = hg_count_distinct(t, c.qcol);
+	size_t nq = count_distinct(t, c.qcol);
 	if (nq < 5 || nq > 100)
 		return hg_err_set(err, HG_ESTATS, "Number of quantiles must be between 5 and 100");
 	if (nq > 10)
 		hg_stats_warn(a, "Small values can make SII unstable when using a large number "
 		                 "of quantiles");
-	hg_sii_header(o, t, &g, &so, intercept, full);
+	sii_header(o, t, &g, &so, intercept, full);
 	uint64_t seed = so.seed;
 	for (size_t gi = 0; gi < g.n; gi++) {
 		size_t n = hg_group_size(&g, gi);
@@ -283,11 +282,11 @@ int hg_stats_cmd_sii(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 			              "invalid data (group at line %llu lacks quantiles)",
 			              (unsigned long long)t->lines[rows[0]]);
 		} else {
-			so.seed = hg_sii_group_seed(t, &g, gi, seed);
-			rc = hg_sii_group(t, &c, &so, rows, n, &res, err);
+			so.seed = sii_group_seed(t, &g, gi, seed);
+			rc = sii_group(t, &c, &so, rows, n, &res, err);
 			if (!rc) {
 				hg_tab_out_group_keys(o, t, &g, gi);
-				hg_sii_row(o, &so, &res, intercept, full);
+				sii_row(o, &so, &res, intercept, full);
 			}
 		}
 		free(rows);
@@ -299,7 +298,7 @@ int hg_stats_cmd_sii(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 
 /* ---- funnels -------------------------------------------------------------- */
 
-static int hg_funnel_read_opts(const hg_stats_args *a, hg_funnel_opts *o, hg_err *err)
+static int funnel_read_opts(const hg_stats_args *a, hg_funnel_opts *o, hg_err *err)
 {
 	const char *st = hg_stats_opt_str(a, "statistic", NULL);
 	memset(o, 0, sizeof *o);
@@ -337,8 +336,8 @@ static int hg_funnel_read_opts(const hg_stats_args *a, hg_funnel_opts *o, hg_err
 	return 0;
 }
 
-static int hg_funnel_read(const hg_stats_args *a, hg_table *t, const hg_funnel_opts *o,
-                          hg_funnel_data *d, hg_err *err)
+static int funnel_read(const hg_stats_args *a, hg_table *t, const hg_funnel_opts *o,
+                       hg_funnel_data *d, hg_err *err)
 {
 	double *num = NULL, *den = NULL, *rate = NULL;
 	const char *dn = hg_stats_opt_str(a, "denominator", NULL);
@@ -359,7 +358,7 @@ static int hg_funnel_read(const hg_stats_args *a, hg_table *t, const hg_funnel_o
 	return 0;
 }
 
-static void hg_funnel_statistic(const hg_funnel_opts *o, char *buf, size_t size)
+static void funnel_statistic(const hg_funnel_opts *o, char *buf, size_t size)
 {
 	if (o->statistic == HG_FUNNEL_PROPORTION) {
 		snprintf(buf, size, "proportion");
@@ -386,7 +385,7 @@ int hg_stats_cmd_funnel_limits(const hg_stats_args *a, hg_table *t, hg_tab_out *
 	hg_funnel_data d;
 	hg_funnel_point p[HG_FUNNEL_POINTS];
 	int full = strcmp(hg_stats_opt_str(a, "type", "full"), "standard") != 0;
-	if (hg_funnel_read_opts(a, &fo, err) || hg_funnel_read(a, t, &fo, &d, err) ||
+	if (funnel_read_opts(a, &fo, err) || funnel_read(a, t, &fo, &d, err) ||
 	    hg_funnel_limits(&fo, &d, p, err))
 		return err->code;
 	static const char *const head[3][10] = {
@@ -408,7 +407,7 @@ int hg_stats_cmd_funnel_limits(const hg_stats_args *a, hg_table *t, hg_tab_out *
 	}
 	hg_tab_out_end_row(o);
 	char stat[128];
-	hg_funnel_statistic(&fo, stat, sizeof stat);
+	funnel_statistic(&fo, stat, sizeof stat);
 	for (int j = 0; j < HG_FUNNEL_POINTS; j++) {
 		const hg_funnel_point *q = &p[j];
 		double prop[] = {q->x,        q->lower_2s, q->upper_2s,
@@ -431,8 +430,8 @@ int hg_stats_cmd_funnel_limits(const hg_stats_args *a, hg_table *t, hg_tab_out *
  * Echo the input columns of row r (the header when r == SIZE_MAX), leaving out
  * columns named like an output column, which R's mutate() would replace.
  */
-static void hg_echo_row(hg_tab_out *o, const hg_table *t, size_t r, const char *skip1,
-                        const char *skip2)
+static void echo_row(hg_tab_out *o, const hg_table *t, size_t r, const char *skip1,
+                     const char *skip2)
 {
 	for (size_t c = 0; c < t->ncols; c++) {
 		const char *nm = t->names[c];
@@ -447,16 +446,16 @@ int hg_stats_cmd_funnel_significance(const hg_stats_args *a, hg_table *t, hg_tab
 {
 	hg_funnel_opts fo;
 	hg_funnel_data d;
-	if (hg_funnel_read_opts(a, &fo, err) || hg_funnel_read(a, t, &fo, &d, err))
+	if (funnel_read_opts(a, &fo, err) || funnel_read(a, t, &fo, &d, err))
 		return err->code;
 	int *sig = hg_arena_alloc(&t->arena, (t->nrows ? t->nrows : 1) * sizeof *sig);
 	if (hg_funnel_significance(&fo, &d, sig, err))
 		return err->code;
-	hg_echo_row(o, t, (size_t)-1, "significance", NULL);
+	echo_row(o, t, (size_t)-1, "significance", NULL);
 	hg_tab_out_str(o, "significance");
 	hg_tab_out_end_row(o);
 	for (size_t r = 0; r < t->nrows; r++) {
-		hg_echo_row(o, t, r, "significance", NULL);
+		echo_row(o, t, r, "significance", NULL);
 		hg_tab_out_str(o, hg_funnel_sig_name(sig[r]));
 		hg_tab_out_end_row(o);
 	}
@@ -470,7 +469,7 @@ int hg_stats_cmd_funnel_points(const hg_stats_args *a, hg_table *t, hg_tab_out *
 	hg_stats_args b = *a;
 	if (!hg_stats_opt_given(a, "statistic") && b.nopts < HG_STATS_MAX_OPTS)
 		b.opts[b.nopts++] = (hg_stats_opt){"statistic", "rate"};
-	if (hg_funnel_read_opts(&b, &fo, err) || hg_funnel_read(&b, t, &fo, &d, err))
+	if (funnel_read_opts(&b, &fo, err) || funnel_read(&b, t, &fo, &d, err))
 		return err->code;
 	size_t n = t->nrows ? t->nrows : 1;
 	double *chart = hg_arena_alloc(&t->arena, n * sizeof *chart);
@@ -479,12 +478,12 @@ int hg_stats_cmd_funnel_points(const hg_stats_args *a, hg_table *t, hg_tab_out *
 		return err->code;
 	char name[256];
 	snprintf(name, sizeof name, "%s_chart", hg_stats_opt_str(a, "rate", "rate"));
-	hg_echo_row(o, t, (size_t)-1, name, "denominator_derived");
+	echo_row(o, t, (size_t)-1, name, "denominator_derived");
 	hg_tab_out_str(o, name);
 	hg_tab_out_str(o, "denominator_derived");
 	hg_tab_out_end_row(o);
 	for (size_t r = 0; r < t->nrows; r++) {
-		hg_echo_row(o, t, r, name, "denominator_derived");
+		echo_row(o, t, r, name, "denominator_derived");
 		hg_tab_out_num(o, chart[r]);
 		hg_tab_out_num(o, den[r]);
 		hg_tab_out_end_row(o);
@@ -499,7 +498,7 @@ typedef struct hg_ineq_cols {
 	double *pop, *value, *se, *x, *n;
 } hg_ineq_cols;
 
-static int hg_ineq_read(const hg_stats_args *a, hg_table *t, hg_ineq_cols *c, hg_err *err)
+static int ineq_read(const hg_stats_args *a, hg_table *t, hg_ineq_cols *c, hg_err *err)
 {
 	memset(c, 0, sizeof *c);
 	if (hg_table_need_col(t, hg_stats_opt_str(a, "quantile", "quantile"), &c->qcol, err))
@@ -520,8 +519,8 @@ static int hg_ineq_read(const hg_stats_args *a, hg_table *t, hg_ineq_cols *c, hg
 }
 
 /* Values and populations of one group, sorted by quantile. */
-static size_t *hg_ineq_group(const hg_table *t, const hg_ineq_cols *c, const hg_groups *g,
-                             size_t gi, double m, double *pop, double *val, double *se, double *cnt)
+static size_t *ineq_group(const hg_table *t, const hg_ineq_cols *c, const hg_groups *g, size_t gi,
+                          double m, double *pop, double *val, double *se, double *cnt)
 {
 	size_t n = hg_group_size(g, gi);
 	size_t *rows = hg_xmalloc(n * sizeof *rows);
@@ -546,7 +545,7 @@ int hg_stats_cmd_concentration_index(const hg_stats_args *a, hg_table *t, hg_tab
 	double lv[HG_STATS_MAX_LEVELS];
 	size_t nlv;
 	if (hg_stats_opt_levels(a, "confidence", "0.95", HG_CONF_ANY, 0, lv, &nlv, err) ||
-	    hg_ineq_read(a, t, &c, err) ||
+	    ineq_read(a, t, &c, err) ||
 	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &g, err))
 		return err->code;
 	if (!c.pop || !c.value)
@@ -564,7 +563,7 @@ int hg_stats_cmd_concentration_index(const hg_stats_args *a, hg_table *t, hg_tab
 	for (size_t gi = 0; gi < g.n; gi++) {
 		size_t n = hg_group_size(&g, gi);
 		size_t *rows =
-		    hg_ineq_group(t, &c, &g, gi, 1, buf, buf + cap, buf + 2 * cap, buf + 3 * cap);
+		    ineq_group(t, &c, &g, gi, 1, buf, buf + cap, buf + 2 * cap, buf + 3 * cap);
 		hg_ci_input in = {n, buf, buf + cap, c.se ? buf + 2 * cap : NULL};
 		hg_ci_result r;
 		int rc = hg_concentration_index(&in, lv[0], &r, err);
@@ -587,7 +586,7 @@ int hg_stats_cmd_concentration_index(const hg_stats_args *a, hg_table *t, hg_tab
 	return 0;
 }
 
-static int hg_par_reference(const char *s, int *ref, hg_err *err)
+static int par_reference(const char *s, int *ref, hg_err *err)
 {
 	const char *names[] = {"last", "first", "min", "max"};
 	for (int k = 0; k < 4; k++)
@@ -605,8 +604,8 @@ int hg_stats_cmd_par(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 	double m;
 	int ref = 0;
 	if (hg_stats_opt_double(a, "multiplier", 1, &m, err) ||
-	    hg_par_reference(hg_stats_opt_str(a, "reference", "last"), &ref, err) ||
-	    hg_ineq_read(a, t, &c, err) ||
+	    par_reference(hg_stats_opt_str(a, "reference", "last"), &ref, err) ||
+	    ineq_read(a, t, &c, err) ||
 	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &g, err))
 		return err->code;
 	if (!(c.x && c.n) && !(c.pop && c.value))
@@ -624,7 +623,7 @@ int hg_stats_cmd_par(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 	for (size_t gi = 0; gi < g.n; gi++) {
 		size_t n = hg_group_size(&g, gi);
 		size_t *rows =
-		    hg_ineq_group(t, &c, &g, gi, m, buf, buf + cap, buf + 2 * cap, buf + 3 * cap);
+		    ineq_group(t, &c, &g, gi, m, buf, buf + cap, buf + 2 * cap, buf + 3 * cap);
 		hg_par_input in = {n, buf, buf + cap, c.x && c.n ? buf + 3 * cap : NULL};
 		hg_par_result r;
 		int rc = hg_par(&in, ref, &r, err);

@@ -18,11 +18,11 @@
 #include <string.h>
 #include <strings.h>
 
-static const double hg_le_ages[HG_LE_BANDS] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
-                                               45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
+static const double le_ages[HG_LE_BANDS] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
+                                            45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
 
 /* The first run of digits of a label, as the package reads start ages. */
-static double hg_le_start(const char *s)
+static double le_start(const char *s)
 {
 	while (*s && (*s < '0' || *s > '9'))
 		s++;
@@ -40,14 +40,14 @@ typedef struct {
 	hg_groups g;
 } hg_le_ctx;
 
-static int hg_le_ages_check(hg_table *t, hg_le_ctx *c, hg_err *err)
+static int le_ages_check(hg_table *t, hg_le_ctx *c, hg_err *err)
 {
 	int seen[HG_LE_BANDS] = {0};
 	c->age = hg_arena_alloc(&t->arena, (t->nrows ? t->nrows : 1) * sizeof *c->age);
 	for (size_t i = 0; i < t->nrows; i++) {
-		c->age[i] = hg_le_start(hg_table_cell(t, i, c->acol_i));
+		c->age[i] = le_start(hg_table_cell(t, i, c->acol_i));
 		size_t b = 0;
-		while (b < HG_LE_BANDS && hg_le_ages[b] != c->age[i])
+		while (b < HG_LE_BANDS && le_ages[b] != c->age[i])
 			b++;
 		if (b == HG_LE_BANDS)
 			return hg_stats_row_err(t, i, c->acol, err,
@@ -61,11 +61,11 @@ static int hg_le_ages_check(hg_table *t, hg_le_ctx *c, hg_err *err)
 			return hg_err_set(err, HG_ESTATS,
 			                  "%s: the contents in the startage field do not match the "
 			                  "age bands 0, 1, 5, ..., 90 (no row has start age %g)",
-			                  t->path, hg_le_ages[b]);
+			                  t->path, le_ages[b]);
 	return 0;
 }
 
-static int hg_le_keep(const hg_stats_args *a, hg_le_ctx *c, hg_err *err)
+static int le_keep(const hg_stats_args *a, hg_le_ctx *c, hg_err *err)
 {
 	const char *s = hg_stats_opt_str(a, "le-age", "all");
 	c->nkeep = 0;
@@ -78,7 +78,7 @@ static int hg_le_keep(const hg_stats_args *a, hg_le_ctx *c, hg_err *err)
 			return hg_err_set(err, HG_EUSAGE,
 			                  "--le-age expects 'all' or start ages like 0,65");
 		for (size_t b = 0; b < HG_LE_BANDS; b++)
-			if (hg_le_ages[b] == v && c->nkeep < HG_LE_BANDS)
+			if (le_ages[b] == v && c->nkeep < HG_LE_BANDS)
 				c->keep[c->nkeep++] = v;
 		p += len + (p[len] == ',');
 	}
@@ -88,21 +88,20 @@ static int hg_le_keep(const hg_stats_args *a, hg_le_ctx *c, hg_err *err)
 	return 0;
 }
 
-static int hg_le_setup(const hg_stats_args *a, hg_table *t, hg_le_ctx *c, hg_err *err)
+static int le_setup(const hg_stats_args *a, hg_table *t, hg_le_ctx *c, hg_err *err)
 {
 	c->dcol = hg_stats_opt_str(a, "deaths", "deaths");
 	c->pcol = hg_stats_opt_str(a, "population", "population");
 	c->acol = hg_stats_opt_str(a, "startage", "startage");
 	if (hg_stats_opt_levels(a, "confidence", "0.95", HG_CONF_ANY, 0, c->lv, &c->nlv, err) ||
 	    hg_table_doubles(t, c->dcol, &c->d, err) || hg_table_doubles(t, c->pcol, &c->p, err) ||
-	    hg_table_need_col(t, c->acol, &c->acol_i, err) || hg_le_ages_check(t, c, err) ||
-	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &c->g, err) ||
-	    hg_le_keep(a, c, err))
+	    hg_table_need_col(t, c->acol, &c->acol_i, err) || le_ages_check(t, c, err) ||
+	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &c->g, err) || le_keep(a, c, err))
 		return err->code;
 	return 0;
 }
 
-static void hg_le_header(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c)
+static void le_header(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c)
 {
 	hg_tab_out_group_names(o, t, &c->g);
 	hg_tab_out_str(o, c->acol);
@@ -115,7 +114,7 @@ static void hg_le_header(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c)
 }
 
 /* A group's rows sorted by start age (stable, as R's arrange). */
-static void hg_le_sort(const hg_le_ctx *c, const size_t *rows, size_t k, size_t *idx)
+static void le_sort(const hg_le_ctx *c, const size_t *rows, size_t k, size_t *idx)
 {
 	for (size_t i = 0; i < k; i++) {
 		size_t r = rows[i], j = i;
@@ -132,7 +131,7 @@ typedef struct {
 	double *d, *p, *age, *e, *se;
 } hg_le_work;
 
-static int hg_le_wanted(const hg_le_ctx *c, double age)
+static int le_wanted(const hg_le_ctx *c, double age)
 {
 	if (c->nkeep == 0)
 		return 1;
@@ -142,8 +141,8 @@ static int hg_le_wanted(const hg_le_ctx *c, double age)
 	return 0;
 }
 
-static void hg_le_rows(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c, size_t gi,
-                       const hg_le_work *w, size_t k, int *wide)
+static void le_rows(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c, size_t gi,
+                    const hg_le_work *w, size_t k, int *wide)
 {
 	char conf[128], stat[160];
 	hg_conf_labels(c->lv, c->nlv, conf, sizeof conf);
@@ -153,7 +152,7 @@ static void hg_le_rows(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c, siz
 			pu += w->p[j];
 			du += w->d[j];
 		}
-		if (!hg_le_wanted(c, w->age[i]))
+		if (!le_wanted(c, w->age[i]))
 			continue;
 		int too_wide = hg_le_too_wide(w->se[i]);
 		*wide |= too_wide;
@@ -175,8 +174,8 @@ static void hg_le_rows(hg_tab_out *o, const hg_table *t, const hg_le_ctx *c, siz
 	}
 }
 
-static void hg_le_warn(const hg_stats_args *a, const hg_table *t, const hg_le_ctx *c, size_t gi,
-                       int st)
+static void le_warn(const hg_stats_args *a, const hg_table *t, const hg_le_ctx *c, size_t gi,
+                    int st)
 {
 	char key[256] = "";
 	size_t used = 0;
@@ -192,9 +191,9 @@ static void hg_le_warn(const hg_stats_args *a, const hg_table *t, const hg_le_ct
 int hg_stats_cmd_life_expectancy(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err)
 {
 	hg_le_ctx c = {0};
-	if (hg_le_setup(a, t, &c, err))
+	if (le_setup(a, t, &c, err))
 		return err->code;
-	hg_le_header(o, t, &c);
+	le_header(o, t, &c);
 	size_t nr = t->nrows ? t->nrows : 1;
 	hg_le_work w;
 	w.idx = hg_arena_alloc(&t->arena, nr * sizeof *w.idx);
@@ -203,7 +202,7 @@ int hg_stats_cmd_life_expectancy(const hg_stats_args *a, hg_table *t, hg_tab_out
 	int wide = 0;
 	for (size_t gi = 0; gi < c.g.n; gi++) {
 		size_t k = hg_group_size(&c.g, gi);
-		hg_le_sort(&c, hg_group_rows(&c.g, gi), k, w.idx);
+		le_sort(&c, hg_group_rows(&c.g, gi), k, w.idx);
 		for (size_t i = 0; i < k; i++) {
 			w.d[i] = c.d[w.idx[i]];
 			w.p[i] = c.p[w.idx[i]];
@@ -212,14 +211,14 @@ int hg_stats_cmd_life_expectancy(const hg_stats_args *a, hg_table *t, hg_tab_out
 		int st = hg_life_table(w.d, w.p, w.age, k, w.e, w.se);
 		/* a repeated band with 20 rows is as incomplete as a missing one */
 		for (size_t i = 0; st == HG_LE_OK && i < k; i++)
-			if (w.age[i] != hg_le_ages[i])
+			if (w.age[i] != le_ages[i])
 				st = HG_LE_BANDS_WRONG;
 		if (st != HG_LE_OK) {
-			hg_le_warn(a, t, &c, gi, st);
+			le_warn(a, t, &c, gi, st);
 			for (size_t i = 0; i < k; i++)
 				w.e[i] = w.se[i] = NAN;
 		}
-		hg_le_rows(o, t, &c, gi, &w, k, &wide);
+		le_rows(o, t, &c, gi, &w, k, &wide);
 	}
 	if (wide)
 		hg_stats_warn(a, "some life expectancy values have a 95%% confidence interval > 20 "
@@ -230,8 +229,8 @@ int hg_stats_cmd_life_expectancy(const hg_stats_args *a, hg_table *t, hg_tab_out
 /* ---- quantiles ----------------------------------------------------------- */
 
 /* --invert: true/false, or a column whose value must be constant per group. */
-static int hg_q_invert(const hg_stats_args *a, hg_table *t, const hg_groups *g, size_t gi, int *inv,
-                       hg_err *err)
+static int q_invert(const hg_stats_args *a, hg_table *t, const hg_groups *g, size_t gi, int *inv,
+                    hg_err *err)
 {
 	const char *s = hg_stats_opt_str(a, "invert", "TRUE");
 	int col = hg_table_col(t, s);
@@ -262,7 +261,7 @@ static int hg_q_invert(const hg_stats_args *a, hg_table *t, const hg_groups *g, 
 	return 0;
 }
 
-static void hg_q_groupvars(const hg_table *t, const hg_groups *g, char *buf, size_t size)
+static void q_groupvars(const hg_table *t, const hg_groups *g, char *buf, size_t size)
 {
 	size_t used = 0;
 	buf[0] = 0;
@@ -292,7 +291,7 @@ int hg_stats_cmd_quantile(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg
 	for (size_t gi = 0; gi < g.n; gi++) {
 		const size_t *rows = hg_group_rows(&g, gi);
 		size_t k = hg_group_size(&g, gi);
-		if (hg_q_invert(a, t, &g, gi, &inv[gi], err))
+		if (q_invert(a, t, &g, gi, &inv[gi], err))
 			return err->code;
 		for (size_t r = 0; r < k; r++)
 			gv[r] = v[rows[r]];
@@ -310,7 +309,7 @@ int hg_stats_cmd_quantile(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg
 		hg_tab_out_str(o, extra[k]);
 	hg_tab_out_end_row(o);
 	char gvars[512];
-	hg_q_groupvars(t, &g, gvars, sizeof gvars);
+	q_groupvars(t, &g, gvars, sizeof gvars);
 	for (size_t i = 0; i < t->nrows; i++) {
 		for (size_t j = 0; j < t->ncols; j++)
 			hg_tab_out_str(o, hg_table_cell(t, i, (int)j));

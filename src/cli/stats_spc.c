@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* A date cell as a day number, or a plain number. */
-static int hg_spc_key(const char *s, double *out)
+static int spc_key(const char *s, double *out)
 {
 	hg_date d;
 	int prec;
@@ -33,7 +33,7 @@ typedef struct hg_spc_in {
 	double *x, *y;
 } hg_spc_in;
 
-static int hg_spc_row_less(const hg_spc_in *in, size_t a, size_t b)
+static int spc_row_less(const hg_spc_in *in, size_t a, size_t b)
 {
 	if (in->fcol >= 0) {
 		int c =
@@ -45,21 +45,20 @@ static int hg_spc_row_less(const hg_spc_in *in, size_t a, size_t b)
 }
 
 /* Row order: facet (byte order, as dplyr::arrange), then date. Merge sort: stable. */
-static void hg_spc_sort(const hg_spc_in *in, size_t *v, size_t *tmp, size_t n)
+static void spc_sort(const hg_spc_in *in, size_t *v, size_t *tmp, size_t n)
 {
 	if (n < 2)
 		return;
 	size_t h = n / 2;
-	hg_spc_sort(in, v, tmp, h);
-	hg_spc_sort(in, v + h, tmp, n - h);
+	spc_sort(in, v, tmp, h);
+	spc_sort(in, v + h, tmp, n - h);
 	size_t i = 0, j = h, k = 0;
 	while (i < h || j < n)
-		tmp[k++] =
-		    (j >= n || (i < h && !hg_spc_row_less(in, v[j], v[i]))) ? v[i++] : v[j++];
+		tmp[k++] = (j >= n || (i < h && !spc_row_less(in, v[j], v[i]))) ? v[i++] : v[j++];
 	memcpy(v, tmp, n * sizeof *v);
 }
 
-static int hg_spc_read_opts(const hg_stats_args *a, hg_spc_opts *o, double *rb, hg_err *err)
+static int spc_read_opts(const hg_stats_args *a, hg_spc_opts *o, double *rb, hg_err *err)
 {
 	hg_spc_opts_init(o);
 	const char *dir = hg_stats_opt_str(a, "improvement-direction", "increase");
@@ -84,7 +83,7 @@ static int hg_spc_read_opts(const hg_stats_args *a, hg_spc_opts *o, double *rb, 
 		char cell[64];
 		size_t len = strcspn(rs, ",");
 		snprintf(cell, sizeof cell, "%.*s", (int)len, rs);
-		if (hg_spc_key(cell, &rb[o->nrebase]))
+		if (spc_key(cell, &rb[o->nrebase]))
 			return hg_err_set(err, HG_EUSAGE, "--rebase: '%s' is not a date", cell);
 		o->nrebase++;
 		rs += len + (rs[len] == ',');
@@ -93,7 +92,7 @@ static int hg_spc_read_opts(const hg_stats_args *a, hg_spc_opts *o, double *rb, 
 	return 0;
 }
 
-static int hg_spc_read(const hg_stats_args *a, hg_table *t, hg_spc_in *in, hg_err *err)
+static int spc_read(const hg_stats_args *a, hg_table *t, hg_spc_in *in, hg_err *err)
 {
 	const char *fname = hg_stats_opt_str(a, "facet", NULL);
 	in->t = t;
@@ -104,7 +103,7 @@ static int hg_spc_read(const hg_stats_args *a, hg_table *t, hg_spc_in *in, hg_er
 		return err->code;
 	in->x = hg_arena_alloc(&t->arena, (t->nrows ? t->nrows : 1) * sizeof *in->x);
 	for (size_t r = 0; r < t->nrows; r++) {
-		if (hg_spc_key(hg_table_cell(t, r, in->xcol), &in->x[r]))
+		if (spc_key(hg_table_cell(t, r, in->xcol), &in->x[r]))
 			return hg_stats_row_err(t, r, t->names[in->xcol], err,
 			                        "'%s' is not a date (YYYY-MM-DD) or number",
 			                        hg_table_cell(t, r, in->xcol));
@@ -114,35 +113,35 @@ static int hg_spc_read(const hg_stats_args *a, hg_table *t, hg_spc_in *in, hg_er
 	return 0;
 }
 
-static const char *hg_tf(int v)
+static const char *tf(int v)
 {
 	return v ? "TRUE" : "FALSE";
 }
 
-static void hg_spc_out_point(hg_tab_out *o, const hg_spc_in *in, size_t r, const hg_spc_point *p,
-                             const hg_spc_opts *so)
+static void spc_out_point(hg_tab_out *o, const hg_spc_in *in, size_t r, const hg_spc_point *p,
+                          const hg_spc_opts *so)
 {
 	hg_tab_out_str(o, in->fcol >= 0 ? hg_table_cell(in->t, r, in->fcol) : "no facet");
 	hg_tab_out_str(o, hg_table_cell(in->t, r, in->xcol));
 	hg_tab_out_num(o, in->y[r]);
 	hg_tab_out_num(o, p->rebase_group);
-	hg_tab_out_str(o, hg_tf(p->short_group_warning));
+	hg_tab_out_str(o, tf(p->short_group_warning));
 	hg_tab_out_num(o, p->fix_y);
 	hg_tab_out_num(o, p->mean);
 	hg_tab_out_num(o, p->lpl);
 	hg_tab_out_num(o, p->upl);
-	hg_tab_out_str(o, hg_tf(p->outside_limits));
+	hg_tab_out_str(o, tf(p->outside_limits));
 	hg_tab_out_num(o, p->relative_to_mean);
-	hg_tab_out_str(o, hg_tf(p->close_to_limits));
+	hg_tab_out_str(o, tf(p->close_to_limits));
 	hg_tab_out_str(o, hg_spc_cause_name(p->cause));
-	hg_tab_out_str(o, hg_tf(p->special_cause_flag));
+	hg_tab_out_str(o, tf(p->special_cause_flag));
 	hg_tab_out_str(o, hg_spc_point_type_name(p->point_type));
 	hg_tab_out_num(o, so->has_target ? so->target : NAN);
 	hg_tab_out_end_row(o);
 }
 
-static void hg_spc_out_summary(hg_tab_out *s, const hg_spc_in *in, size_t r, size_t npts,
-                               const hg_spc_point *last, const hg_spc_opts *so)
+static void spc_out_summary(hg_tab_out *s, const hg_spc_in *in, size_t r, size_t npts,
+                            const hg_spc_point *last, const hg_spc_opts *so)
 {
 	hg_tab_out_str(s, in->fcol >= 0 ? hg_table_cell(in->t, r, in->fcol) : "no facet");
 	hg_tab_out_num(s, last->rebase_group);
@@ -155,7 +154,7 @@ static void hg_spc_out_summary(hg_tab_out *s, const hg_spc_in *in, size_t r, siz
 	hg_tab_out_end_row(s);
 }
 
-static void hg_spc_headers(hg_tab_out *o, hg_tab_out *s)
+static void spc_headers(hg_tab_out *o, hg_tab_out *s)
 {
 	const char *ph[] = {"f",
 	                    "x",
@@ -184,8 +183,8 @@ static void hg_spc_headers(hg_tab_out *o, hg_tab_out *s)
 }
 
 /* Run one facet: ord[0..n) are its rows in date order. */
-static int hg_spc_facet(const hg_spc_in *in, const size_t *ord, size_t n, const hg_spc_opts *so,
-                        hg_tab_out *o, hg_tab_out *s, hg_err *err)
+static int spc_facet(const hg_spc_in *in, const size_t *ord, size_t n, const hg_spc_opts *so,
+                     hg_tab_out *o, hg_tab_out *s, hg_err *err)
 {
 	double *x = hg_xmalloc(n * sizeof *x), *y = hg_xmalloc(n * sizeof *y);
 	hg_spc_point *p = hg_xcalloc(n, sizeof *p);
@@ -201,8 +200,8 @@ static int hg_spc_facet(const hg_spc_in *in, const size_t *ord, size_t n, const 
 		rc = hg_stats_row_err(in->t, row, in->t->names[in->xcol], err, "%s", err->msg);
 	} else {
 		for (size_t i = 0; i < n; i++)
-			hg_spc_out_point(o, in, ord[i], &p[i], so);
-		hg_spc_out_summary(s, in, ord[n - 1], n, &p[n - 1], so);
+			spc_out_point(o, in, ord[i], &p[i], so);
+		spc_out_summary(s, in, ord[n - 1], n, &p[n - 1], so);
 	}
 	free(x);
 	free(y);
@@ -215,17 +214,17 @@ int hg_stats_cmd_spc(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 	hg_spc_opts so;
 	hg_spc_in in;
 	double rb[64];
-	if (hg_spc_read_opts(a, &so, rb, err) || hg_spc_read(a, t, &in, err))
+	if (spc_read_opts(a, &so, rb, err) || spc_read(a, t, &in, err))
 		return err->code;
 	size_t n = t->nrows;
 	size_t *ord = hg_xmalloc((n ? n : 1) * sizeof *ord),
 	       *tmp = hg_xmalloc((n ? n : 1) * sizeof *tmp);
 	for (size_t i = 0; i < n; i++)
 		ord[i] = i;
-	hg_spc_sort(&in, ord, tmp, n);
+	spc_sort(&in, ord, tmp, n);
 	hg_tab_out s;
 	hg_tab_out_init(&s);
-	hg_spc_headers(o, &s);
+	spc_headers(o, &s);
 	int rc = 0;
 	for (size_t start = 0, end; start < n && !rc; start = end) {
 		for (end = start + 1; end < n && in.fcol >= 0 &&
@@ -234,7 +233,7 @@ int hg_stats_cmd_spc(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 			end++;
 		if (in.fcol < 0)
 			end = n;
-		rc = hg_spc_facet(&in, ord + start, end - start, &so, o, &s, err);
+		rc = spc_facet(&in, ord + start, end - start, &so, o, &s, err);
 	}
 	const char *sp = hg_stats_opt_str(a, "summary", NULL);
 	if (!rc && sp)
@@ -247,7 +246,7 @@ int hg_stats_cmd_spc(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 
 /* ---- Laney p' and u' charts ------------------------------------------------ */
 
-static int hg_laney_cmd(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err, int kind)
+static int laney_cmd(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err, int kind)
 {
 	double *x, *n, m;
 	int laney;
@@ -295,10 +294,10 @@ static int hg_laney_cmd(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_e
 
 int hg_stats_cmd_p_chart(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err)
 {
-	return hg_laney_cmd(a, t, o, err, HG_LANEY_P);
+	return laney_cmd(a, t, o, err, HG_LANEY_P);
 }
 
 int hg_stats_cmd_u_chart(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err)
 {
-	return hg_laney_cmd(a, t, o, err, HG_LANEY_U);
+	return laney_cmd(a, t, o, err, HG_LANEY_U);
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Start age of an age-band label: its first run of digits, or -1. */
-static long hg_band_start(const char *s)
+static long band_start(const char *s)
 {
 	while (*s && (*s < '0' || *s > '9'))
 		s++;
@@ -23,13 +23,13 @@ static long hg_band_start(const char *s)
 }
 
 /* Attach ESP2013 weights by age band label (0-4 ... 90+) into w. */
-static int hg_esp_by_label(const hg_table *t, const char *col, double *w, hg_err *err)
+static int esp_by_label(const hg_table *t, const char *col, double *w, hg_err *err)
 {
 	int c;
 	if (hg_table_need_col(t, col, &c, err))
 		return err->code;
 	for (size_t i = 0; i < t->nrows; i++) {
-		long s = hg_band_start(hg_table_cell(t, i, c));
+		long s = band_start(hg_table_cell(t, i, c));
 		if (s < 0 || s > 90 || s % 5)
 			return hg_stats_row_err(t, i, col, err,
 			                        "'%s' is not an ESP2013 age band (0-4, 5-9, ..., "
@@ -41,7 +41,7 @@ static int hg_esp_by_label(const hg_table *t, const char *col, double *w, hg_err
 }
 
 /* Attach ESP2013 weights by row position within each group (phe_dsr). */
-static int hg_esp_by_position(const hg_table *t, const hg_groups *g, double *w, hg_err *err)
+static int esp_by_position(const hg_table *t, const hg_groups *g, double *w, hg_err *err)
 {
 	for (size_t gi = 0; gi < g->n; gi++) {
 		const size_t *rows = hg_group_rows(g, gi);
@@ -67,7 +67,7 @@ typedef struct {
 	hg_groups g;
 } hg_dsr_ctx;
 
-static int hg_dsr_weights(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg_err *err)
+static int dsr_weights(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg_err *err)
 {
 	int esp = hg_stats_opt_given(a, "esp2013");
 	if (esp == (c->wcol != NULL))
@@ -75,12 +75,11 @@ static int hg_dsr_weights(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg
 	if (c->wcol)
 		return hg_table_doubles(t, c->wcol, &c->w, err);
 	c->w = hg_arena_alloc(&t->arena, (t->nrows ? t->nrows : 1) * sizeof *c->w);
-	return c->bcol ? hg_esp_by_label(t, c->bcol, c->w, err)
-	               : hg_esp_by_position(t, &c->g, c->w, err);
+	return c->bcol ? esp_by_label(t, c->bcol, c->w, err) : esp_by_position(t, &c->g, c->w, err);
 }
 
 /* Band ids from the --ageband column (needed for --eventfreq). */
-static int hg_dsr_bands(hg_table *t, hg_dsr_ctx *c, hg_err *err)
+static int read_dsr_bands(hg_table *t, hg_dsr_ctx *c, hg_err *err)
 {
 	int col;
 	if (!c->bcol)
@@ -98,7 +97,7 @@ static int hg_dsr_bands(hg_table *t, hg_dsr_ctx *c, hg_err *err)
 	return 0;
 }
 
-static int hg_dsr_rows_check(const hg_table *t, const hg_dsr_ctx *c, hg_err *err)
+static int dsr_rows_check(const hg_table *t, const hg_dsr_ctx *c, hg_err *err)
 {
 	for (size_t i = 0; i < t->nrows; i++) {
 		if (isnan(c->n[i]) || c->n[i] <= 0)
@@ -118,7 +117,7 @@ static int hg_dsr_rows_check(const hg_table *t, const hg_dsr_ctx *c, hg_err *err
 	return 0;
 }
 
-static int hg_dsr_setup(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg_err *err)
+static int dsr_setup(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg_err *err)
 {
 	c->xcol = hg_stats_opt_str(a, "x", "x");
 	c->ncol = hg_stats_opt_str(a, "n", "n");
@@ -130,16 +129,16 @@ static int hg_dsr_setup(const hg_stats_args *a, hg_table *t, hg_dsr_ctx *c, hg_e
 	                        err) ||
 	    hg_table_doubles(t, c->xcol, &c->x, err) || hg_table_doubles(t, c->ncol, &c->n, err) ||
 	    hg_table_group(t, hg_stats_opt_str(a, "group", NULL), &c->g, err) ||
-	    hg_dsr_weights(a, t, c, err))
+	    dsr_weights(a, t, c, err))
 		return err->code;
 	if (!(c->mult > 0))
 		return hg_err_set(err, HG_EUSAGE, "--multiplier must be greater than zero");
-	if (c->fcol && (hg_table_doubles(t, c->fcol, &c->f, err) || hg_dsr_bands(t, c, err)))
+	if (c->fcol && (hg_table_doubles(t, c->fcol, &c->f, err) || read_dsr_bands(t, c, err)))
 		return err->code;
-	return hg_dsr_rows_check(t, c, err);
+	return dsr_rows_check(t, c, err);
 }
 
-static void hg_dsr_header(hg_tab_out *o, const hg_table *t, const hg_dsr_ctx *c)
+static void dsr_header(hg_tab_out *o, const hg_table *t, const hg_dsr_ctx *c)
 {
 	hg_tab_out_group_names(o, t, &c->g);
 	hg_tab_out_str(o, "total_count");
@@ -153,8 +152,8 @@ static void hg_dsr_header(hg_tab_out *o, const hg_table *t, const hg_dsr_ctx *c)
 }
 
 /* Gather one group's rows into contiguous arrays and compute its DSR. */
-static int hg_dsr_group(hg_table *t, const hg_dsr_ctx *c, size_t gi, double *buf, size_t *bb,
-                        hg_dsr_res *r, hg_err *err)
+static int dsr_group(hg_table *t, const hg_dsr_ctx *c, size_t gi, double *buf, size_t *bb,
+                     hg_dsr_res *r, hg_err *err)
 {
 	size_t k = hg_group_size(&c->g, gi);
 	const size_t *rows = hg_group_rows(&c->g, gi);
@@ -179,9 +178,9 @@ static int hg_dsr_group(hg_table *t, const hg_dsr_ctx *c, size_t gi, double *buf
 int hg_stats_cmd_dsr(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err *err)
 {
 	hg_dsr_ctx c = {0};
-	if (hg_dsr_setup(a, t, &c, err))
+	if (dsr_setup(a, t, &c, err))
 		return err->code;
-	hg_dsr_header(o, t, &c);
+	dsr_header(o, t, &c);
 	size_t nr = t->nrows ? t->nrows : 1;
 	double *buf = hg_arena_alloc(&t->arena, 4 * nr * sizeof *buf);
 	size_t *bb = hg_arena_alloc(&t->arena, nr * sizeof *bb);
@@ -190,7 +189,7 @@ int hg_stats_cmd_dsr(const hg_stats_args *a, hg_table *t, hg_tab_out *o, hg_err 
 	hg_format_plain(c.mult, mult, sizeof mult);
 	for (size_t gi = 0; gi < c.g.n; gi++) {
 		hg_dsr_res r;
-		if (hg_dsr_group(t, &c, gi, buf, bb, &r, err))
+		if (dsr_group(t, &c, gi, buf, bb, &r, err))
 			return err->code;
 		hg_tab_out_group_keys(o, t, &c.g, gi);
 		hg_tab_out_num(o, r.total_count);
@@ -227,7 +226,7 @@ typedef struct {
 	int rate;
 } hg_isr_ctx;
 
-static int hg_isr_setup(const hg_stats_args *a, hg_table *t, hg_isr_ctx *c, hg_err *err)
+static int isr_setup(const hg_stats_args *a, hg_table *t, hg_isr_ctx *c, hg_err *err)
 {
 	c->xcol = hg_stats_opt_str(a, "x", "x");
 	c->ncol = hg_stats_opt_str(a, "n", "n");
@@ -255,7 +254,7 @@ static int hg_isr_setup(const hg_stats_args *a, hg_table *t, hg_isr_ctx *c, hg_e
 	return 0;
 }
 
-static void hg_isr_header(hg_tab_out *o, const hg_table *t, const hg_isr_ctx *c)
+static void isr_header(hg_tab_out *o, const hg_table *t, const hg_isr_ctx *c)
 {
 	hg_tab_out_group_names(o, t, &c->g);
 	hg_tab_out_str(o, "observed");
@@ -271,8 +270,7 @@ static void hg_isr_header(hg_tab_out *o, const hg_table *t, const hg_isr_ctx *c)
 }
 
 /* O, E and the reference rate (sum x_ref / sum n_ref, NAs dropped) of a group. */
-static void hg_isr_group(const hg_isr_ctx *c, size_t gi, double *obs, double *exp_,
-                         double *ref_rate)
+static void isr_group(const hg_isr_ctx *c, size_t gi, double *obs, double *exp_, double *ref_rate)
 {
 	double o = 0, e = 0, sx = 0, sn = 0;
 	const size_t *rows = hg_group_rows(&c->g, gi);
@@ -289,12 +287,12 @@ static void hg_isr_group(const hg_isr_ctx *c, size_t gi, double *obs, double *ex
 	*ref_rate = sx / sn * c->scale;
 }
 
-static int hg_isr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int rate, hg_err *err)
+static int isr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int rate, hg_err *err)
 {
 	hg_isr_ctx c = {.rate = rate};
-	if (hg_isr_setup(a, t, &c, err))
+	if (isr_setup(a, t, &c, err))
 		return err->code;
-	hg_isr_header(o, t, &c);
+	isr_header(o, t, &c);
 	char conf[64], sc[64], stat[128];
 	hg_conf_labels(c.lv, c.nlv, conf, sizeof conf);
 	hg_format_plain(c.scale, sc, sizeof sc);
@@ -304,7 +302,7 @@ static int hg_isr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int ra
 	         sc);
 	for (size_t gi = 0; gi < c.g.n; gi++) {
 		double obs, e, rr, v, lo, hi;
-		hg_isr_group(&c, gi, &obs, &e, &rr);
+		isr_group(&c, gi, &obs, &e, &rr);
 		double scale = rate ? rr : c.scale;
 		hg_tab_out_group_keys(o, t, &c.g, gi);
 		hg_tab_out_num(o, obs);
@@ -329,10 +327,10 @@ static int hg_isr_run(const hg_stats_args *a, hg_table *t, hg_tab_out *o, int ra
 
 int hg_stats_cmd_isratio(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err)
 {
-	return hg_isr_run(a, in, out, 0, err);
+	return isr_run(a, in, out, 0, err);
 }
 
 int hg_stats_cmd_israte(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err)
 {
-	return hg_isr_run(a, in, out, 1, err);
+	return isr_run(a, in, out, 1, err);
 }

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 /* Copy the current record's fields into row `r`; grows the cell arrays. */
-static void hg_table_add_row(hg_table *t, const hg_csv *c, size_t *cap)
+static void table_add_row(hg_table *t, const hg_csv *c, size_t *cap)
 {
 	if (t->nrows == *cap) {
 		*cap = *cap ? *cap * 2 : 64;
@@ -29,7 +29,7 @@ static void hg_table_add_row(hg_table *t, const hg_csv *c, size_t *cap)
 	t->lines[t->nrows++] = c->line;
 }
 
-static int hg_table_load(hg_table *t, hg_csv *c, hg_err *err)
+static int table_load(hg_table *t, hg_csv *c, hg_err *err)
 {
 	if (!hg_csv_next(c))
 		return hg_err_set(err, HG_EINPUT, "%s: empty input (a header row is needed)",
@@ -52,12 +52,12 @@ static int hg_table_load(hg_table *t, hg_csv *c, hg_err *err)
 			return hg_err_set(
 			    err, HG_EINPUT, "%s line %llu: %zu fields, but the header has %zu",
 			    t->path, (unsigned long long)c->line, c->nfields, t->ncols);
-		hg_table_add_row(t, c, &cap);
+		table_add_row(t, c, &cap);
 	}
 	return 0;
 }
 
-static void hg_table_init(hg_table *t, const char *name)
+static void table_init(hg_table *t, const char *name)
 {
 	memset(t, 0, sizeof *t);
 	hg_arena_init(&t->arena, 1 << 16);
@@ -66,21 +66,21 @@ static void hg_table_init(hg_table *t, const char *name)
 
 int hg_table_read(hg_table *t, const char *path, hg_err *err)
 {
-	hg_table_init(t, path);
+	table_init(t, path);
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
 		return err ? err->code : HG_EIO;
-	int rc = hg_table_load(t, &c, err);
+	int rc = table_load(t, &c, err);
 	hg_csv_close(&c);
 	return rc;
 }
 
 int hg_table_read_mem(hg_table *t, const char *name, const char *data, size_t size, hg_err *err)
 {
-	hg_table_init(t, name);
+	table_init(t, name);
 	hg_csv c;
 	hg_csv_open_mem(&c, name, data, size, 1);
-	int rc = hg_table_load(t, &c, err);
+	int rc = table_load(t, &c, err);
 	hg_csv_close(&c);
 	return rc;
 }
@@ -140,7 +140,7 @@ int hg_table_doubles(hg_table *t, const char *name, double **out, hg_err *err)
 }
 
 /* Resolve a comma-separated list of column names into g->cols. */
-static int hg_group_cols(hg_table *t, const char *cols, hg_groups *g, hg_err *err)
+static int group_cols(hg_table *t, const char *cols, hg_groups *g, hg_err *err)
 {
 	size_t n = 0;
 	for (const char *p = cols; p && *p; p++)
@@ -162,7 +162,7 @@ static int hg_group_cols(hg_table *t, const char *cols, hg_groups *g, hg_err *er
 }
 
 /* Assign each row a group id, in order of first appearance. */
-static void hg_group_ids(hg_table *t, hg_groups *g)
+static void group_ids(hg_table *t, hg_groups *g)
 {
 	hg_dict d;
 	hg_dict_init(&d);
@@ -187,13 +187,13 @@ static void hg_group_ids(hg_table *t, hg_groups *g)
 int hg_table_group(hg_table *t, const char *cols, hg_groups *g, hg_err *err)
 {
 	memset(g, 0, sizeof *g);
-	if (hg_group_cols(t, cols, g, err))
+	if (group_cols(t, cols, g, err))
 		return err ? err->code : HG_EUSAGE;
 	size_t nr = t->nrows ? t->nrows : 1;
 	g->first_row = hg_arena_alloc(&t->arena, nr * sizeof *g->first_row);
 	g->group_of = hg_arena_alloc(&t->arena, nr * sizeof *g->group_of);
 	g->rows = hg_arena_alloc(&t->arena, nr * sizeof *g->rows);
-	hg_group_ids(t, g);
+	group_ids(t, g);
 	g->start = hg_arena_calloc(&t->arena, (g->n + 2) * sizeof *g->start);
 	for (size_t i = 0; i < t->nrows; i++)
 		g->start[g->group_of[i] + 2]++;
@@ -214,7 +214,7 @@ void hg_tab_out_free(hg_tab_out *o)
 	hg_buf_free(&o->buf);
 }
 
-static void hg_tab_out_sep(hg_tab_out *o)
+static void tab_out_sep(hg_tab_out *o)
 {
 	if (o->ncells++)
 		hg_buf_putc(&o->buf, ',');
@@ -222,7 +222,7 @@ static void hg_tab_out_sep(hg_tab_out *o)
 
 void hg_tab_out_str(hg_tab_out *o, const char *s)
 {
-	hg_tab_out_sep(o);
+	tab_out_sep(o);
 	if (!s)
 		hg_buf_put(&o->buf, "NA", 2);
 	else
@@ -231,7 +231,7 @@ void hg_tab_out_str(hg_tab_out *o, const char *s)
 
 void hg_tab_out_num(hg_tab_out *o, double v)
 {
-	hg_tab_out_sep(o);
+	tab_out_sep(o);
 	hg_buf_put_double(&o->buf, v);
 }
 

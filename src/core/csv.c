@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void hg_csv_init(hg_csv *c, const char *name)
+static void csv_init(hg_csv *c, const char *name)
 {
 	memset(c, 0, sizeof *c);
 	snprintf(c->path, sizeof c->path, "%s", name);
@@ -18,7 +18,7 @@ static void hg_csv_init(hg_csv *c, const char *name)
 void hg_csv_open_mem(hg_csv *c, const char *name, const char *data, size_t size,
                      uint64_t first_line)
 {
-	hg_csv_init(c, name);
+	csv_init(c, name);
 	c->data = data;
 	c->size = c->end = size;
 	c->line = c->next_line = first_line;
@@ -48,31 +48,31 @@ void hg_csv_close(hg_csv *c)
 	memset(c, 0, sizeof *c);
 }
 
-static void hg_csv_grow(hg_csv *c)
+static void csv_grow(hg_csv *c)
 {
 	c->cap = c->cap ? c->cap * 2 : 16;
 	c->fields = hg_xrealloc(c->fields, c->cap * sizeof *c->fields);
 	c->offs = hg_xrealloc(c->offs, c->cap * sizeof *c->offs);
 }
 
-static inline void hg_csv_push(hg_csv *c, const char *p, size_t n, size_t off)
+static inline void csv_push(hg_csv *c, const char *p, size_t n, size_t off)
 {
 	if (c->nfields == c->cap)
-		hg_csv_grow(c);
+		csv_grow(c);
 	c->fields[c->nfields] = (hg_sv){p, n};
 	c->offs[c->nfields] = off;
 	c->nfields++;
 }
 
 /* Parse a quoted field starting at the opening quote; returns the position after it. */
-static size_t hg_csv_quoted(hg_csv *c, size_t i)
+static size_t csv_quoted(hg_csv *c, size_t i)
 {
 	const char *d = c->data;
 	size_t start = ++i, esc_from = SIZE_MAX;
 	for (;;) {
 		if (i >= c->end) {
 			c->malformed = "unterminated quoted field";
-			hg_csv_push(c, d + start, i - start, SIZE_MAX);
+			csv_push(c, d + start, i - start, SIZE_MAX);
 			return i;
 		}
 		char ch = d[i];
@@ -93,10 +93,10 @@ static size_t hg_csv_quoted(hg_csv *c, size_t i)
 		i++;
 	}
 	if (esc_from == SIZE_MAX) {
-		hg_csv_push(c, d + start, i - start, SIZE_MAX);
+		csv_push(c, d + start, i - start, SIZE_MAX);
 	} else {
 		hg_buf_put(&c->unq, d + start, i - start);
-		hg_csv_push(c, NULL, c->unq.n - esc_from, esc_from);
+		csv_push(c, NULL, c->unq.n - esc_from, esc_from);
 	}
 	i++; /* closing quote */
 	if (i < c->end && d[i] != ',' && d[i] != '\n' && d[i] != '\r') {
@@ -128,7 +128,7 @@ int hg_csv_next(hg_csv *c)
 	c->rec = d + i;
 	for (;;) {
 		if (i < c->end && d[i] == '"') {
-			i = hg_csv_quoted(c, i);
+			i = csv_quoted(c, i);
 		} else {
 			size_t s = i;
 			while (i < c->end) {
@@ -142,7 +142,7 @@ int hg_csv_next(hg_csv *c)
 			size_t e = i;
 			if (e > s && d[e - 1] == '\r' && (e == c->end || d[e] == '\n'))
 				e--;
-			hg_csv_push(c, d + s, e - s, SIZE_MAX);
+			csv_push(c, d + s, e - s, SIZE_MAX);
 		}
 		if (i < c->end && d[i] == ',') {
 			i++;

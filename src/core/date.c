@@ -45,7 +45,7 @@ int hg_date_valid_ymd(int y, int m, int d)
 	return y >= 1 && y <= 9999 && m >= 1 && m <= 12 && d >= 1 && d <= hg_days_in_month(y, m);
 }
 
-static int hg_digits(const char *s, int n, int *out)
+static int digits(const char *s, int n, int *out)
 {
 	int v = 0;
 	for (int i = 0; i < n; i++) {
@@ -62,9 +62,9 @@ int hg_date_parse(const char *s, size_t len, int allow_month, hg_date *out, int 
 	int y, m, d = 1;
 	if (len != 10 && !(allow_month && len == 7))
 		return -1;
-	if (hg_digits(s, 4, &y) || s[4] != '-' || hg_digits(s + 5, 2, &m))
+	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m))
 		return -1;
-	if (len == 10 && (s[7] != '-' || hg_digits(s + 8, 2, &d)))
+	if (len == 10 && (s[7] != '-' || digits(s + 8, 2, &d)))
 		return -1;
 	if (!hg_date_valid_ymd(y, m, d))
 		return -1;

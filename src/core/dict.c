@@ -35,7 +35,7 @@ void hg_dict_free(hg_dict *d)
 	memset(d, 0, sizeof *d);
 }
 
-static void hg_dict_grow(hg_dict *d)
+static void dict_grow(hg_dict *d)
 {
 	size_t ns = d->nslots * 2;
 	uint64_t *slots = hg_xcalloc(ns, sizeof *slots);
@@ -51,8 +51,7 @@ static void hg_dict_grow(hg_dict *d)
 }
 
 /* Probe for key: its id, or HG_DICT_MISSING with *slot at the empty slot to fill. */
-static uint32_t hg_dict_probe(const hg_dict *d, const char *key, size_t len, uint64_t h,
-                              size_t *slot)
+static uint32_t dict_probe(const hg_dict *d, const char *key, size_t len, uint64_t h, size_t *slot)
 {
 	size_t i = h & (d->nslots - 1);
 	uint64_t tag = h & 0xFFFFFFFF00000000ULL;
@@ -73,14 +72,14 @@ static uint32_t hg_dict_probe(const hg_dict *d, const char *key, size_t len, uin
 uint32_t hg_dict_find(const hg_dict *d, const char *key, size_t len)
 {
 	size_t slot;
-	return hg_dict_probe(d, key, len, hg_hash_bytes(key, len), &slot);
+	return dict_probe(d, key, len, hg_hash_bytes(key, len), &slot);
 }
 
 uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 {
 	uint64_t h = hg_hash_bytes(key, len);
 	size_t i;
-	uint32_t found = hg_dict_probe(d, key, len, h, &i);
+	uint32_t found = dict_probe(d, key, len, h, &i);
 	if (inserted)
 		*inserted = found == HG_DICT_MISSING;
 	if (found != HG_DICT_MISSING)
@@ -98,6 +97,6 @@ uint32_t hg_dict_intern(hg_dict *d, const char *key, size_t len, int *inserted)
 	d->hashes[id] = h;
 	d->slots[i] = hg_slot(h, id);
 	if ((size_t)d->n * 2 > d->nslots)
-		hg_dict_grow(d);
+		dict_grow(d);
 	return id;
 }

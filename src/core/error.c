@@ -42,7 +42,7 @@ void hg_err_clear(hg_err *err)
 	}
 }
 
-static void hg_oom(size_t n)
+static void oom(size_t n)
 {
 	fprintf(stderr, "healthgap: out of memory allocating %zu bytes\n", n);
 	abort();
@@ -52,7 +52,7 @@ void *hg_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		hg_oom(n);
+		oom(n);
 	return p;
 }
 
@@ -60,7 +60,7 @@ void *hg_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		hg_oom(n * size);
+		oom(n * size);
 	return p;
 }
 
@@ -68,7 +68,7 @@ void *hg_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		hg_oom(n);
+		oom(n);
 	return q;
 }
 

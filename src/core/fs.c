@@ -199,7 +199,7 @@ char *hg_read_file(const char *path, size_t *len, hg_err *err)
 	return p;
 }
 
-static void hg_hex(const unsigned char *h, size_t n, char *out)
+static void hex(const unsigned char *h, size_t n, char *out)
 {
 	static const char x[] = "0123456789abcdef";
 	for (size_t i = 0; i < n; i++) {
@@ -213,7 +213,7 @@ void hg_hash_hex(const void *p, size_t n, char out[65])
 {
 	unsigned char h[32];
 	crypto_generichash(h, sizeof h, p, n, NULL, 0);
-	hg_hex(h, sizeof h, out);
+	hex(h, sizeof h, out);
 }
 
 int hg_hash_file_hex(const char *path, char out[65], hg_err *err)
@@ -235,7 +235,7 @@ int hg_hash_file_hex(const char *path, char out[65], hg_err *err)
 		return hg_err_set(err, HG_EIO, "%s: read failed: %s", path, strerror(e));
 	unsigned char h[32];
 	crypto_generichash_final(&st, h, sizeof h);
-	hg_hex(h, sizeof h, out);
+	hex(h, sizeof h, out);
 	return 0;
 }
 

@@ -32,7 +32,7 @@ void hg_rng_seed_plain(hg_rng *r, uint64_t seed)
 		r->s[i] = hg_splitmix64(&x);
 }
 
-static inline uint64_t hg_rotl(uint64_t x, int k)
+static inline uint64_t rotl(uint64_t x, int k)
 {
 	return (x << k) | (x >> (64 - k));
 }
@@ -40,14 +40,14 @@ static inline uint64_t hg_rotl(uint64_t x, int k)
 uint64_t hg_rng_next(hg_rng *r)
 {
 	uint64_t *s = r->s;
-	uint64_t result = hg_rotl(s[1] * 5, 7) * 9;
+	uint64_t result = rotl(s[1] * 5, 7) * 9;
 	uint64_t t = s[1] << 17;
 	s[2] ^= s[0];
 	s[3] ^= s[1];
 	s[1] ^= s[2];
 	s[0] ^= s[3];
 	s[2] ^= t;
-	s[3] = hg_rotl(s[3], 45);
+	s[3] = rotl(s[3], 45);
 	return result;
 }
 

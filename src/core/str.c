@@ -18,18 +18,18 @@ hg_sv hg_sv_from(const char *s)
 }
 
 /* The C locale's isspace, without the locale lookup (this is on every field's path). */
-static inline int hg_blank(char c)
+static inline int blank(char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
 hg_sv hg_sv_trim(hg_sv s)
 {
-	while (s.n && hg_blank(s.p[0])) {
+	while (s.n && blank(s.p[0])) {
 		s.p++;
 		s.n--;
 	}
-	while (s.n && hg_blank(s.p[s.n - 1]))
+	while (s.n && blank(s.p[s.n - 1]))
 		s.n--;
 	return s;
 }
@@ -210,7 +210,7 @@ void hg_suggest_add(hg_suggest *s, const char *cand)
 	}
 }
 
-static inline uint64_t hg_mix(uint64_t x)
+static inline uint64_t mix(uint64_t x)
 {
 	x ^= x >> 32;
 	x *= 0xd6e8feb86659fd93ULL;
@@ -227,12 +227,12 @@ uint64_t hg_hash_bytes(const void *p, size_t n)
 	while (n >= 8) {
 		uint64_t w;
 		memcpy(&w, s, 8);
-		h = (h ^ hg_mix(w)) * 0xff51afd7ed558ccdULL;
+		h = (h ^ mix(w)) * 0xff51afd7ed558ccdULL;
 		s += 8;
 		n -= 8;
 	}
 	uint64_t w = 0;
 	memcpy(&w, s, n);
-	h = (h ^ hg_mix(w ^ 0xA5)) * 0xc4ceb9fe1a85ec53ULL;
-	return hg_mix(h);
+	h = (h ^ mix(w ^ 0xA5)) * 0xc4ceb9fe1a85ec53ULL;
+	return mix(h);
 }

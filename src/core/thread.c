@@ -24,7 +24,7 @@ typedef struct {
 	int tid;
 } hg_job;
 
-static void *hg_job_run(void *arg)
+static void *job_run(void *arg)
 {
 	hg_job *j = arg;
 	j->fn(j->ctx, j->begin, j->end, j->tid);
@@ -46,15 +46,15 @@ void hg_parallel_for(int nthreads, size_t n, hg_range_fn fn, void *ctx)
 	for (int t = 0; t < nthreads; t++) {
 		jobs[t] = (hg_job){fn, ctx, n * (size_t)t / (size_t)nthreads,
 		                   n * (size_t)(t + 1) / (size_t)nthreads, t};
-		if (t > 0 && pthread_create(&th[t], NULL, hg_job_run, &jobs[t]) != 0) {
+		if (t > 0 && pthread_create(&th[t], NULL, job_run, &jobs[t]) != 0) {
 			jobs[t].tid = -1; /* run inline below */
 		}
 	}
-	hg_job_run(&jobs[0]);
+	job_run(&jobs[0]);
 	for (int t = 1; t < nthreads; t++) {
 		if (jobs[t].tid == -1) {
 			jobs[t].tid = t;
-			hg_job_run(&jobs[t]);
+			job_run(&jobs[t]);
 		} else {
 			pthread_join(th[t], NULL);
 		}

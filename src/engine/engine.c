@@ -22,7 +22,7 @@
 #include <string.h>
 #include <time.h>
 
-static const char *const hg_sex_labels[] = {"Male", "Female", "Indeterminate", "Unknown"};
+static const char *const sex_labels[] = {"Male", "Female", "Indeterminate", "Unknown"};
 
 int hg_bd_dim_ncat(int kind, const hg_store *st)
 {
@@ -49,7 +49,7 @@ int hg_bd_dim_ncat(int kind, const hg_store *st)
 	}
 }
 
-static void hg_dim_label(int kind, const hg_store *st, int c, char *buf, size_t size)
+static void dim_label(int kind, const hg_store *st, int c, char *buf, size_t size)
 {
 	switch (kind) {
 	case HG_BD_ALL:
@@ -66,7 +66,7 @@ static void hg_dim_label(int kind, const hg_store *st, int c, char *buf, size_t 
 		snprintf(buf, size, "%s", hg_ethgroup_names[c]);
 		return;
 	case HG_BD_SEX:
-		snprintf(buf, size, "%s", hg_sex_labels[c]);
+		snprintf(buf, size, "%s", sex_labels[c]);
 		return;
 	case HG_BD_AGEBAND:
 		if (c == HG_DSR_BANDS)
@@ -93,19 +93,19 @@ void hg_bd_label(const hg_breakdown *bd, const hg_store *st, const char *const *
 {
 	(void)flag_names;
 	if (bd->n < 2) {
-		hg_dim_label(bd->n ? bd->kind[0] : HG_BD_ALL, st, c, buf, size);
+		dim_label(bd->n ? bd->kind[0] : HG_BD_ALL, st, c, buf, size);
 		return;
 	}
 	int n2 = hg_bd_dim_ncat(bd->kind[1], st);
 	char a[64], b[64];
-	hg_dim_label(bd->kind[0], st, c / n2, a, sizeof a);
-	hg_dim_label(bd->kind[1], st, c % n2, b, sizeof b);
+	dim_label(bd->kind[0], st, c / n2, a, sizeof a);
+	dim_label(bd->kind[1], st, c % n2, b, sizeof b);
 	snprintf(buf, size, "%s / %s", a, b);
 }
 
 /* ---- layout ---- */
 
-static int hg_ind_bands(int type)
+static int ind_bands(int type)
 {
 	return type == HG_IND_DSR ? HG_DSR_BANDS : type == HG_IND_LE ? HG_LE_NBANDS : 0;
 }
@@ -124,7 +124,7 @@ static void hg_layout(hg_cells *c, const hg_program *pr)
 	size_t off = 0;
 	for (int i = 0; i < n; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
-		c->nbands[i] = hg_ind_bands(ind->type);
+		c->nbands[i] = ind_bands(ind->type);
 		c->width[i] = HG_F_BANDS + 2 * c->nbands[i];
 		c->bd_off[i] = hg_xcalloc((size_t)ind->nbds, sizeof(int));
 		c->bd_ncat[i] = hg_xcalloc((size_t)ind->nbds, sizeof(int));
@@ -200,7 +200,7 @@ typedef struct hg_pcat {
 	uint64_t flags;
 } hg_pcat;
 
-static void hg_pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
+static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 {
 	pc->cat[HG_BD_ALL] = 0;
 	pc->cat[HG_BD_IMDQ] = st->imd_quintile[p] ? st->imd_quintile[p] - 1 : 5;
@@ -217,7 +217,7 @@ static void hg_pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	pc->flags = st->flags[p];
 }
 
-static int hg_dim_cat(const hg_pcat *pc, int kind, int flagbit, int age)
+static int dim_cat(const hg_pcat *pc, int kind, int flagbit, int age)
 {
 	if (kind == HG_BD_AGEBAND)
 		return age < 0 ? HG_DSR_BANDS : age >= 90 ? HG_DSR_BANDS - 1 : age / 5;
@@ -226,7 +226,7 @@ static int hg_dim_cat(const hg_pcat *pc, int kind, int flagbit, int age)
 	return pc->cat[kind];
 }
 
-static int hg_le_band(int age)
+static int le_band(int age)
 {
 	return age == 0 ? 0 : age < 5 ? 1 : age >= 90 ? HG_LE_NBANDS - 1 : age / 5 + 1;
 }
@@ -254,7 +254,7 @@ typedef struct hg_scratch {
 	hg_dates ev;
 } hg_scratch;
 
-static void hg_scratch_init(hg_scratch *sc, int max_lanes)
+static void scratch_init(hg_scratch *sc, int max_lanes)
 {
 	size_t n = (size_t)max_lanes + 1;
 	sc->ages = hg_xcalloc(2 * n, sizeof *sc->ages);
@@ -266,7 +266,7 @@ static void hg_scratch_init(hg_scratch *sc, int max_lanes)
 	memset(&sc->ev, 0, sizeof sc->ev);
 }
 
-static void hg_scratch_free(hg_scratch *sc)
+static void scratch_free(hg_scratch *sc)
 {
 	free(sc->ages);
 	free(sc->ad.off);
@@ -285,7 +285,7 @@ typedef struct hg_lanes {
 } hg_lanes;
 
 /* The numerator of value v (numerator register) for a person-level indicator type. */
-static double hg_num_of(int type, double v)
+static double num_of(int type, double v)
 {
 	if (type == HG_IND_PROPORTION)
 		return v == 1;
@@ -295,18 +295,18 @@ static double hg_num_of(int type, double v)
 }
 
 /* The field offset of age's band (DSR or LE), -1 without bands, -2 if unplaceable. */
-static int hg_band_field(int type, int age)
+static int band_field(int type, int age)
 {
 	if (type != HG_IND_DSR && type != HG_IND_LE)
 		return -1;
 	if (age < 0)
 		return -2; /* cannot be placed in an age band */
-	int band = type == HG_IND_DSR ? (age >= 90 ? HG_DSR_BANDS - 1 : age / 5) : hg_le_band(age);
+	int band = type == HG_IND_DSR ? (age >= 90 ? HG_DSR_BANDS - 1 : age / 5) : le_band(age);
 	return HG_F_BANDS + 2 * band;
 }
 
 /* Collect the person's contributions to indicator i; returns how many lanes. */
-static int hg_gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
+static int gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 {
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	int type = ind->type;
@@ -317,7 +317,7 @@ static int hg_gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 			continue;
 		ad->off[n] = (size_t)ln->jl[l] * perw;
 		ad->v[n] = ln->num[l];
-		ad->num[n] = hg_num_of(type, ln->num[l]);
+		ad->num[n] = num_of(type, ln->num[l]);
 		ad->age[n] = ln->age[l];
 		ad->band[n++] = -1;
 	}
@@ -326,7 +326,7 @@ static int hg_gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 }
 
 /* Add contribution k to a cell: fields in the order of the original pass. */
-static void hg_cell_add(double *cell, const hg_adds *ad, int k, int mean)
+static void cell_add(double *cell, const hg_adds *ad, int k, int mean)
 {
 	cell[HG_F_NUM] += ad->num[k];
 	cell[HG_F_DEN] += 1;
@@ -337,7 +337,7 @@ static void hg_cell_add(double *cell, const hg_adds *ad, int k, int mean)
 }
 
 /* Proportions and counts: only numerator and denominator. */
-static void hg_cells_add_plain(double *cb, const hg_adds *ad)
+static void cells_add_plain(double *cb, const hg_adds *ad)
 {
 	for (int k = 0; k < ad->n; k++) {
 		double *cell = cb + ad->off[k];
@@ -346,11 +346,11 @@ static void hg_cells_add_plain(double *cb, const hg_adds *ad)
 	}
 }
 
-static int hg_bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
+static int bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
 {
 	int cat = 0;
 	for (int d = 0; d < bp->n; d++)
-		cat = cat * (d ? bp->ncat2 : 0) + hg_dim_cat(pc, bp->kind[d], bp->flagbit[d], age);
+		cat = cat * (d ? bp->ncat2 : 0) + dim_cat(pc, bp->kind[d], bp->flagbit[d], age);
 	return cat;
 }
 
@@ -359,10 +359,10 @@ static int hg_bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
  * the denominator. Each cell gets at most one addition per person and field,
  * so the order over breakdowns and lanes does not change any sum.
  */
-static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, int i,
-                       const hg_lanes *ln)
+static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, int i,
+                    const hg_lanes *ln)
 {
-	if (!hg_gather(w, i, ln, ad))
+	if (!gather(w, i, ln, ad))
 		return;
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
@@ -373,20 +373,19 @@ static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat
 	for (int b = 0; b < ind->nbds; b++) {
 		if (bp[b].aged) {
 			for (int k = 0; k < ad->n; k++) {
-				size_t cat =
-				    (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ad->age[k]));
-				hg_cell_add(base + cat * blk + ad->off[k], ad, k, mean);
+				size_t cat = (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k]));
+				cell_add(base + cat * blk + ad->off[k], ad, k, mean);
 			}
 			continue;
 		}
 		/* categories that do not depend on age are the same in every lane */
-		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
+		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0)) * blk;
 		if (!mean) {
-			hg_cells_add_plain(cb, ad);
+			cells_add_plain(cb, ad);
 			continue;
 		}
 		for (int k = 0; k < ad->n; k++)
-			hg_cell_add(cb + ad->off[k], ad, k, mean);
+			cell_add(cb + ad->off[k], ad, k, mean);
 	}
 }
 
@@ -399,12 +398,12 @@ static void hg_acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat
  * count the events and population of the age's band; a person whose age is
  * unknown cannot be placed in a band and adds nothing to them.
  */
-static void hg_acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j,
-                              int age, int f, double v)
+static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j, int age,
+                           int f, double v)
 {
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
-	int band = hg_band_field(ind->type, age);
+	int band = band_field(ind->type, age);
 	if (band == -2)
 		return;
 	const hg_bdplan *bp = w->bdp[i];
@@ -412,19 +411,19 @@ static void hg_acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, 
 	size_t off = (size_t)j * (size_t)c->width[i];
 	double *base = acc + c->base[i];
 	for (int b = 0; b < ind->nbds; b++) {
-		double *cell = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, age)) * blk + off;
+		double *cell = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age)) * blk + off;
 		cell[f] += v;
 		if (band >= 0 && f != HG_F_PT)
 			cell[band + (f == HG_F_DEN)] += v;
 	}
 }
 
-static int hg_age_on(const hg_store *st, uint64_t p, hg_date d)
+static int age_on(const hg_store *st, uint64_t p, hg_date d)
 {
 	return st->dob[p] == HG_DATE_NONE ? -1 : hg_age_years(st->dob[p], d);
 }
 
-static void hg_dates_push(hg_dates *ds, hg_date d)
+static void dates_push(hg_dates *ds, hg_date d)
 {
 	if (ds->n == ds->cap) {
 		ds->cap = ds->cap ? 2 * ds->cap : 64;
@@ -435,17 +434,17 @@ static void hg_dates_push(hg_dates *ds, hg_date d)
 	ds->d[ds->n++] = d;
 }
 
-static int hg_date_cmp(const void *a, const void *b)
+static int date_cmp(const void *a, const void *b)
 {
 	hg_date x = *(const hg_date *)a, y = *(const hg_date *)b;
 	return (x > y) - (x < y);
 }
 
 /* Evaluate event indicator ci's population as at each distinct date of ds. */
-static void hg_dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
+static void dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
 {
 	if (!sorted)
-		qsort(ds->d, ds->n, sizeof *ds->d, hg_date_cmp);
+		qsort(ds->d, ds->n, sizeof *ds->d, date_cmp);
 	ds->nu = 0;
 	for (size_t k = 0; k < ds->n; k++)
 		if (ds->nu == 0 || ds->u[ds->nu - 1] != ds->d[k])
@@ -454,7 +453,7 @@ static void hg_dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted
 }
 
 /* The population as at u[k] of ds, found from k0 on (dates ascend). */
-static int hg_dates_pop(const hg_dates *ds, size_t *k0, hg_date d)
+static int dates_pop(const hg_dates *ds, size_t *k0, hg_date d)
 {
 	while (*k0 < ds->nu && ds->u[*k0] < d)
 		(*k0)++;
@@ -463,7 +462,7 @@ static int hg_dates_pop(const hg_dates *ds, size_t *k0, hg_date d)
 }
 
 /* The span [lo, hi] of a group's periods. */
-static void hg_group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg_date *hi)
+static void group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg_date *hi)
 {
 	*lo = HG_DATE_NONE;
 	*hi = INT32_MIN;
@@ -479,51 +478,51 @@ static void hg_group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo,
  * period, of a person who was in the population on the event's date, in the
  * categories of the person's age on that date.
  */
-static void hg_acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
-                              const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
+                           const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
 {
 	const hg_program *pr = w->pr;
 	const hg_store *st = pr->store;
 	int i = g->ind[d];
 	const hg_cind *ci = &pr->inds[i];
 	hg_date lo, hi;
-	hg_group_span(pr, g, &lo, &hi);
+	group_span(pr, g, &lo, &hi);
 	ds->n = 0;
 	if (ci->ind->events == HG_EV_DEATHS) {
 		if (st->dod[p] >= lo && st->dod[p] <= hi)
-			hg_dates_push(ds, st->dod[p]);
+			dates_push(ds, st->dod[p]);
 	} else {
 		assert(w->pl->q_where[ci->ev_q] < 0); /* the checker keeps `where` per event */
 		const hg_mlist *m = &vm->ml[w->pl->q_class[ci->ev_q]];
 		for (uint32_t k = 0; k < m->n; k++)
 			if (m->date[k] >= lo && m->date[k] <= hi)
-				hg_dates_push(ds, m->date[k]);
+				dates_push(ds, m->date[k]);
 	}
 	if (ds->n == 0)
 		return;
-	hg_dates_eval(ds, vm, ci, 1);
+	dates_eval(ds, vm, ci, 1);
 	size_t k0 = 0;
 	for (size_t k = 0; k < ds->n; k++) {
 		hg_date t = ds->d[k];
-		if (!hg_dates_pop(ds, &k0, t))
+		if (!dates_pop(ds, &k0, t))
 			continue;
-		int age = hg_age_on(st, p, t);
+		int age = age_on(st, p, t);
 		for (int l = 0; l < g->nl; l++) {
 			hg_period pd = pr->periods[g->period[l]];
 			if (t >= pd.start && t <= pd.end)
-				hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, HG_F_NUM, 1);
+				acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, HG_F_NUM, 1);
 		}
 	}
 }
 
 /* Days on which the population can change: registration, death, birthdays. */
-static void hg_change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date lo, hg_date hi)
+static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date lo, hg_date hi)
 {
 	hg_date c[3] = {st->reg_from[p], st->reg_to[p], st->dod[p]};
 	for (int k = 0; k < 3; k++) {
 		hg_date t = k ? (c[k] == HG_DATE_NONE ? c[k] : c[k] + 1) : c[k];
 		if (t > lo && t <= hi)
-			hg_dates_push(ds, t);
+			dates_push(ds, t);
 	}
 	if (st->dob[p] == HG_DATE_NONE)
 		return;
@@ -536,7 +535,7 @@ static void hg_change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_da
 		hg_date t = hg_date_valid_ymd(y, bm, bd) ? hg_date_from_ymd(y, bm, bd)
 		                                         : hg_date_from_ymd(y, 3, 1);
 		if (t > lo && t <= hi)
-			hg_dates_push(ds, t);
+			dates_push(ds, t);
 	}
 }
 
@@ -544,20 +543,20 @@ static void hg_change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_da
  * Person-time: the days of each lane's period on which the person was in the
  * population, in years of 365.25 days, in the categories of their age on
  * those days. The population is evaluated on the period's first day and on
- * every day it can change (hg_change_points).
+ * every day it can change (change_points).
  */
-static void hg_acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
-                               const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
+                            const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
 {
 	const hg_program *pr = w->pr;
 	int i = g->ind[d];
 	hg_date lo, hi;
-	hg_group_span(pr, g, &lo, &hi);
+	group_span(pr, g, &lo, &hi);
 	ds->n = 0;
 	for (int l = 0; l < g->nl; l++)
-		hg_dates_push(ds, pr->periods[g->period[l]].start);
-	hg_change_points(ds, pr->store, p, lo, hi);
-	hg_dates_eval(ds, vm, &pr->inds[i], 0);
+		dates_push(ds, pr->periods[g->period[l]].start);
+	change_points(ds, pr->store, p, lo, hi);
+	dates_eval(ds, vm, &pr->inds[i], 0);
 	for (int l = 0; l < g->nl; l++) {
 		hg_period pd = pr->periods[g->period[l]];
 		size_t k = 0;
@@ -568,9 +567,9 @@ static void hg_acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_date
 				continue;
 			hg_date last =
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
-			hg_acc_event_cell(w, acc, pc, i, g->ind_j[d][l],
-			                  hg_age_on(pr->store, p, ds->u[k]), HG_F_PT,
-			                  (last - ds->u[k] + 1) / 365.25);
+			acc_event_cell(w, acc, pc, i, g->ind_j[d][l],
+			               age_on(pr->store, p, ds->u[k]), HG_F_PT,
+			               (last - ds->u[k] + 1) / 365.25);
 		}
 	}
 }
@@ -581,15 +580,15 @@ static void hg_acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_date
  * are gathered once, then added breakdown by breakdown (a category that does
  * not depend on age is the same in every lane).
  */
-static void hg_acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc,
-                              const hg_lgroup *g, int d, const double *den, const int *mid)
+static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc,
+                           const hg_lgroup *g, int d, const double *den, const int *mid)
 {
 	int i = g->ind[d];
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	int n = 0;
 	for (int l = 0; l < g->nl; l++) {
-		int band = hg_band_field(ind->type, mid[l]);
+		int band = band_field(ind->type, mid[l]);
 		if (den[l] != 1 || band == -2)
 			continue;
 		ad->off[n] = (size_t)g->ind_j[d][l] * (size_t)c->width[i];
@@ -600,13 +599,12 @@ static void hg_acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const 
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	double *base = acc + c->base[i];
 	for (int b = 0; b < ind->nbds; b++) {
-		double *cb = base + (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, 0)) * blk;
+		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0)) * blk;
 		for (int k = 0; k < n; k++) {
 			double *cell =
 			    bp[b].aged
 			        ? base +
-			              (size_t)(bp[b].off + hg_bd_cat(&bp[b], pc, ad->age[k])) *
-			                  blk +
+			              (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k])) * blk +
 			              ad->off[k]
 			        : cb + ad->off[k];
 			cell[HG_F_DEN] += 1;
@@ -617,21 +615,21 @@ static void hg_acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const 
 }
 
 /* One person's part of event indicator d of group g: population and events. */
-static void hg_acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
-                          const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
+static void acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc, const hg_pcat *pc,
+                       uint64_t p, const hg_lgroup *g, int d)
 {
 	int i = g->ind[d];
 	const hg_cind *ci = &w->pr->inds[i];
 	if (ci->ind->pop == HG_POP_PERSON_TIME)
-		hg_acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
+		acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
 	else
-		hg_acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
-		                  sc->ages + w->pl->max_lanes);
-	hg_acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
+		acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
+		               sc->ages + w->pl->max_lanes);
+	acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
-static void hg_lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
+static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
 {
 	for (int l = 0; l < g->nl; l++) {
 		if (vm->dob_y < 0) {
@@ -643,7 +641,7 @@ static void hg_lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid
 	}
 }
 
-static int hg_any_den(const double *den, int nl)
+static int any_den(const double *den, int nl)
 {
 	for (int l = 0; l < nl; l++)
 		if (den[l] == 1)
@@ -651,36 +649,36 @@ static int hg_any_den(const double *den, int nl)
 	return 0;
 }
 
-static void hg_eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg_scratch *sc)
+static void eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg_scratch *sc)
 {
 	const hg_plan *pl = w->pl;
 	if (pl->ngroups == 0)
 		return; /* no periods: nothing to evaluate (the checker rejects this) */
 	hg_pcat pc;
-	hg_pcat_init(&pc, w->pr->store, p);
+	pcat_init(&pc, w->pr->store, p);
 	hg_vm_person(vm, p);
 	for (int g = 0; g < pl->ngroups; g++) {
 		const hg_lgroup *gr = &pl->groups[g];
 		hg_vm_run_group(vm, g);
-		hg_lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
+		lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
 			if (ci->ind->events != HG_EV_NONE) {
-				hg_acc_events(w, vm, acc, sc, &pc, p, gr, d);
+				acc_events(w, vm, acc, sc, &pc, p, gr, d);
 				continue;
 			}
-			if (!hg_any_den(hg_vm_reg(vm, ci->den), gr->nl))
+			if (!any_den(hg_vm_reg(vm, ci->den), gr->nl))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
 			hg_lanes ln = {gr->nl, gr->ind_j[d], sc->ages, hg_vm_reg(vm, ci->den),
 			               hg_vm_reg(vm, ci->num)};
-			hg_acc_ind(w, acc, &sc->ad, &pc, i, &ln);
+			acc_ind(w, acc, &sc->ad, &pc, i, &ln);
 		}
 	}
 }
 
-static void hg_worker(void *ctx, size_t begin, size_t end, int tid)
+static void worker(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_work *w = ctx;
 	(void)begin;
@@ -693,20 +691,20 @@ static void hg_worker(void *ctx, size_t begin, size_t end, int tid)
 	hg_vm vm;
 	hg_vm_init(&vm, pl);
 	hg_scratch sc;
-	hg_scratch_init(&sc, pl->max_lanes);
+	scratch_init(&sc, pl->max_lanes);
 	size_t step = w->chunk * (size_t)w->nthreads;
 	for (size_t c0 = (size_t)tid * w->chunk; c0 < n; c0 += step) {
 		size_t c1 = c0 + w->chunk < n ? c0 + w->chunk : n;
 		for (size_t p = c0; p < c1; p++)
-			hg_eval_person(w, &vm, w->acc[tid], p, &sc);
+			eval_person(w, &vm, w->acc[tid], p, &sc);
 		pp += (c1 - c0) * (uint64_t)lanes;
 	}
 	w->pp[tid] = pp;
-	hg_scratch_free(&sc);
+	scratch_free(&sc);
 	hg_vm_free(&vm);
 }
 
-static void hg_build_bdplans(hg_work *w)
+static void build_bdplans(hg_work *w)
 {
 	const hg_program *pr = w->pr;
 	w->bdp = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->bdp);
@@ -741,12 +739,12 @@ int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err
 	hg_plan pl;
 	hg_plan_build(&pl, pr);
 	hg_work w = {.pr = pr, .pl = &pl, .cells = out, .nthreads = nthreads, .chunk = 1024};
-	hg_build_bdplans(&w);
+	build_bdplans(&w);
 	w.acc = hg_xcalloc((size_t)nthreads, sizeof *w.acc);
 	w.pp = hg_xcalloc((size_t)nthreads, sizeof *w.pp);
 	for (int t = 0; t < nthreads; t++)
 		w.acc[t] = hg_xcalloc(out->nacc + 1, sizeof(double));
-	hg_parallel_for(nthreads, (size_t)nthreads, hg_worker, &w);
+	hg_parallel_for(nthreads, (size_t)nthreads, worker, &w);
 	out->acc = w.acc[0];
 	out->person_periods = w.pp[0];
 	for (int t = 1; t < nthreads; t++) {

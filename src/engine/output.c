@@ -29,7 +29,7 @@
 #include "engine/pubrow.h"
 
 /* The published rows of a table (pubrow.h), in its order. */
-static hg_pub_row *hg_pub_rows_of(const hg_program *pr, const hg_restable *t)
+static hg_pub_row *pub_rows_of(const hg_program *pr, const hg_restable *t)
 {
 	hg_pub_row *rows = hg_xcalloc(t->n + 1, sizeof *rows);
 	for (size_t i = 0; i < t->n; i++)
@@ -39,22 +39,22 @@ static hg_pub_row *hg_pub_rows_of(const hg_program *pr, const hg_restable *t)
 
 void hg_restable_csv(const hg_program *pr, const hg_restable *t, void *vb)
 {
-	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	hg_pub_row *rows = pub_rows_of(pr, t);
 	hg_pub_rows_csv(rows, t->n, NULL, NULL, vb);
 	free(rows);
 }
 
-static json_t *hg_restable_json(const hg_program *pr, const hg_restable *t)
+static json_t *restable_json(const hg_program *pr, const hg_restable *t)
 {
 	json_t *arr = json_array();
-	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	hg_pub_row *rows = pub_rows_of(pr, t);
 	for (size_t i = 0; i < t->n; i++)
 		json_array_append_new(arr, hg_pub_row_json(&rows[i]));
 	free(rows);
 	return arr;
 }
 
-static int hg_write_json_atomic(const char *path, json_t *j, hg_err *err)
+static int write_json_atomic(const char *path, json_t *j, hg_err *err)
 {
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	if (!s)
@@ -65,7 +65,7 @@ static int hg_write_json_atomic(const char *path, json_t *j, hg_err *err)
 }
 
 /* The about sheet of indicators.xlsx: its marking, then what the file is. */
-static void hg_xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta *m)
+static void xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta *m)
 {
 	static const char *const lines[] = {
 	    "indicators: the published rows of a healthgap run, with the columns of "
@@ -76,8 +76,8 @@ static void hg_xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta
 		hg_data_status_xlsx(wb, ws, m->status, lines);
 }
 
-static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
-                         const char *path, hg_err *err)
+static int write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
+                      const char *path, hg_err *err)
 {
 	char tmp[1100];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
@@ -87,7 +87,7 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_ru
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
 	for (int k = 0; k < HG_RESULT_NCOLS; k++)
 		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
-	hg_pub_row *rows = hg_pub_rows_of(pr, t);
+	hg_pub_row *rows = pub_rows_of(pr, t);
 	hg_pub_text *x = hg_xmalloc(sizeof *x);
 	for (size_t i = 0; i < t->n && i < 1048575; i++) {
 		const hg_pub_row *r = &rows[i];
@@ -107,7 +107,7 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_ru
 	}
 	free(x);
 	free(rows);
-	hg_xlsx_about(wb, ws, m);
+	xlsx_about(wb, ws, m);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		unlink(tmp);
@@ -120,7 +120,7 @@ static int hg_write_xlsx(const hg_program *pr, const hg_restable *t, const hg_ru
 	return 0;
 }
 
-static json_t *hg_meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m)
+static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "software", json_string("healthgap"));
@@ -170,7 +170,7 @@ typedef struct hg_outjob {
 	hg_err err[2];
 } hg_outjob;
 
-static int hg_write_text_outputs(hg_outjob *o, hg_err *err)
+static int write_text_outputs(hg_outjob *o, hg_err *err)
 {
 	char path[1100];
 	int rc = 0;
@@ -182,24 +182,24 @@ static int hg_write_text_outputs(hg_outjob *o, hg_err *err)
 		hg_buf_free(&b);
 	}
 	if (rc == 0 && (o->formats & HG_OUT_JSON)) {
-		json_t *j = hg_restable_json(o->pr, o->t);
+		json_t *j = restable_json(o->pr, o->t);
 		snprintf(path, sizeof path, "%s/indicators.json", o->dir);
-		rc = hg_write_json_atomic(path, j, err);
+		rc = write_json_atomic(path, j, err);
 		json_decref(j);
 	}
 	return rc;
 }
 
-static void hg_outjob_run(void *ctx, size_t begin, size_t end, int tid)
+static void outjob_run(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_outjob *o = ctx;
 	for (size_t k = begin; k < end; k++) {
 		if (k == 0) {
-			o->rc[0] = hg_write_text_outputs(o, &o->err[0]);
+			o->rc[0] = write_text_outputs(o, &o->err[0]);
 		} else if (o->formats & HG_OUT_XLSX) {
 			char path[1100];
 			snprintf(path, sizeof path, "%s/indicators.xlsx", o->dir);
-			o->rc[1] = hg_write_xlsx(o->pr, o->t, o->meta, path, &o->err[1]);
+			o->rc[1] = write_xlsx(o->pr, o->t, o->meta, path, &o->err[1]);
 		}
 	}
 	(void)tid;
@@ -213,7 +213,7 @@ int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_me
 	hg_outjob o = {.pr = pr, .t = t, .meta = meta, .formats = formats, .dir = dir};
 	/* the workbook takes as long as the rest: write it alongside (one thread with --threads 1)
 	 */
-	hg_parallel_for(meta && meta->threads == 1 ? 1 : 2, 2, hg_outjob_run, &o);
+	hg_parallel_for(meta && meta->threads == 1 ? 1 : 2, 2, outjob_run, &o);
 	for (int k = 0; k < 2; k++)
 		if (o.rc[k]) {
 			if (err)
@@ -221,9 +221,9 @@ int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_me
 			return o.rc[k];
 		}
 	char path[1100];
-	json_t *m = hg_meta_json(pr, t, meta);
+	json_t *m = meta_json(pr, t, meta);
 	snprintf(path, sizeof path, "%s/metadata.json", dir);
-	int rc = hg_write_json_atomic(path, m, err);
+	int rc = write_json_atomic(path, m, err);
 	json_decref(m);
 	return rc;
 }

@@ -13,7 +13,7 @@
 #include <string.h>
 
 /* Registers read by an instruction (explicit operands only); returns how many. */
-static int hg_ins_reads(const hg_ins *x, int out[3])
+static int ins_reads(const hg_ins *x, int out[3])
 {
 	switch (x->op) {
 	case OP_CONST:
@@ -47,13 +47,13 @@ static int hg_ins_reads(const hg_ins *x, int out[3])
 }
 
 /* Can this instruction's result depend on the person or the event? */
-static int hg_ins_personal(const hg_ins *x)
+static int ins_personal(const hg_ins *x)
 {
 	return x->op == OP_ATTR || x->op == OP_EVF || x->op == OP_QUERY || x->op == OP_AGEAT ||
 	       x->op == OP_REGAT || x->op == OP_ALIVEAT;
 }
 
-static char *hg_const_mask(const hg_program *pr)
+static char *const_mask(const hg_program *pr)
 {
 	char *isc = hg_xcalloc((size_t)pr->nregs + 1, 1);
 	for (int i = 0; i < pr->nconsts; i++)
@@ -63,14 +63,14 @@ static char *hg_const_mask(const hg_program *pr)
 }
 
 /* A `where` segment that reads only constants, the event and fixed person data. */
-static int hg_where_static(const hg_program *pr, int seg, const char *isc)
+static int where_is_static(const hg_program *pr, int seg, const char *isc)
 {
 	const hg_seg *sg = &pr->segs[seg];
 	char *w = hg_xcalloc((size_t)pr->nregs + 1, 1);
 	int ok = 1;
 	for (uint32_t i = 0; i < sg->n && ok; i++) {
 		const hg_ins *x = &sg->code[i];
-		int rd[3], n = hg_ins_reads(x, rd);
+		int rd[3], n = ins_reads(x, rd);
 		for (int k = 0; k < n; k++)
 			if (!isc[rd[k]] && !w[rd[k]])
 				ok = 0;
@@ -82,7 +82,7 @@ static int hg_where_static(const hg_program *pr, int seg, const char *isc)
 	return ok;
 }
 
-static int hg_class_of(hg_plan *pl, const hg_mclass *k)
+static int class_of(hg_plan *pl, const hg_mclass *k)
 {
 	for (int c = 0; c < pl->nclass; c++) {
 		const hg_mclass *o = &pl->cls[c];
@@ -95,7 +95,7 @@ static int hg_class_of(hg_plan *pl, const hg_mclass *k)
 	return pl->nclass++;
 }
 
-static void hg_plan_classes(hg_plan *pl, const char *isc)
+static void plan_classes(hg_plan *pl, const char *isc)
 {
 	const hg_program *pr = pl->pr;
 	pl->cls = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->cls);
@@ -103,14 +103,14 @@ static void hg_plan_classes(hg_plan *pl, const char *isc)
 	pl->q_where = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q_where);
 	for (int q = 0; q < pr->nq; q++) {
 		const hg_query *Q = &pr->queries[q];
-		int stat = Q->where_seg >= 0 && hg_where_static(pr, Q->where_seg, isc);
+		int stat = Q->where_seg >= 0 && where_is_static(pr, Q->where_seg, isc);
 		hg_mclass k = {Q->codes,
 		               Q->paired,
 		               Q->paired_value,
 		               Q->settings,
 		               stat ? Q->where_seg : -1,
 		               stat ? Q->where_reg : 0};
-		pl->q_class[q] = hg_class_of(pl, &k);
+		pl->q_class[q] = class_of(pl, &k);
 		pl->q_where[q] = stat ? -1 : Q->where_seg;
 	}
 	uint32_t ncodes = pr->store->codes.n;
@@ -140,7 +140,7 @@ typedef struct hg_wpos {
 	char bad;      /* written by person-dependent code, or read between writes */
 } hg_wpos;
 
-static void hg_scan_writes(const hg_program *pr, hg_wpos *wp)
+static void scan_writes(const hg_program *pr, hg_wpos *wp)
 {
 	for (int s = 0; s < pr->nsegs; s++)
 		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
@@ -151,14 +151,14 @@ static void hg_scan_writes(const hg_program *pr, hg_wpos *wp)
 			w->nw++;
 			w->seg = s;
 			w->last = (int)i;
-			if (hg_ins_personal(x))
+			if (ins_personal(x))
 				w->bad = 1;
 		}
 	/* a register written several times must not be read in between by others */
 	for (int s = 0; s < pr->nsegs; s++)
 		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
 			const hg_ins *x = &pr->segs[s].code[i];
-			int rd[3], n = hg_ins_reads(x, rd);
+			int rd[3], n = ins_reads(x, rd);
 			for (int k = 0; k < n; k++) {
 				hg_wpos *w = &wp[rd[k]];
 				if (w->nw > 1 && rd[k] != x->d && w->seg == s && (int)i < w->last)
@@ -168,11 +168,11 @@ static void hg_scan_writes(const hg_program *pr, hg_wpos *wp)
 }
 
 /* inv[r]: register r depends on the period only (greatest fixed point). */
-static char *hg_invariant_regs(const hg_program *pr, const char *isc)
+static char *invariant_regs(const hg_program *pr, const char *isc)
 {
 	int nr = pr->nregs;
 	hg_wpos *wp = hg_xcalloc((size_t)nr + 1, sizeof *wp);
-	hg_scan_writes(pr, wp);
+	scan_writes(pr, wp);
 	char *inv = hg_xcalloc((size_t)nr + 1, 1);
 	for (int r = 0; r < nr; r++)
 		inv[r] = isc[r] || (wp[r].nw > 0 && !wp[r].bad);
@@ -182,7 +182,7 @@ static char *hg_invariant_regs(const hg_program *pr, const char *isc)
 		for (int s = 0; s < pr->nsegs; s++)
 			for (uint32_t i = 0; i < pr->segs[s].n; i++) {
 				const hg_ins *x = &pr->segs[s].code[i];
-				int rd[3], n = hg_ins_reads(x, rd);
+				int rd[3], n = ins_reads(x, rd);
 				for (int k = 0; k < n && inv[x->d] && !isc[x->d]; k++)
 					if (!inv[rd[k]]) {
 						inv[x->d] = 0;
@@ -194,7 +194,7 @@ static char *hg_invariant_regs(const hg_program *pr, const char *isc)
 	return inv;
 }
 
-static void hg_seg_push(hg_seg *sg, const hg_ins *x)
+static void seg_push(hg_seg *sg, const hg_ins *x)
 {
 	if (sg->n == sg->cap) {
 		sg->cap = sg->cap ? 2 * sg->cap : 16;
@@ -204,17 +204,17 @@ static void hg_seg_push(hg_seg *sg, const hg_ins *x)
 }
 
 /* Split every segment into person code (pl->segs) and hoisted code (*hoist). */
-static void hg_plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
+static void plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
 {
 	const hg_program *pr = pl->pr;
-	char *inv = hg_invariant_regs(pr, isc);
+	char *inv = invariant_regs(pr, isc);
 	pl->segs = hg_xcalloc((size_t)pr->nsegs + 1, sizeof *pl->segs);
 	for (int s = 0; s < pr->nsegs; s++)
 		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
 			const hg_ins *x = &pr->segs[s].code[i];
 			assert(!isc[x->d] &&
 			       x->d >= HG_REG_FIXED); /* constants are never written */
-			hg_seg_push(inv[x->d] ? hoist : &pl->segs[s], x);
+			seg_push(inv[x->d] ? hoist : &pl->segs[s], x);
 		}
 	free(inv);
 }
@@ -222,9 +222,9 @@ static void hg_plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
 /* ---- numerators run only for people in the denominator ---- */
 
 /* Mark the registers x reads, with a query's bounds and its `where` code's reads. */
-static void hg_mark_reads(const hg_plan *pl, const hg_ins *x, char *rd)
+static void mark_reads(const hg_plan *pl, const hg_ins *x, char *rd)
 {
-	int r[3], n = hg_ins_reads(x, r);
+	int r[3], n = ins_reads(x, r);
 	for (int k = 0; k < n; k++)
 		rd[r[k]] = 1;
 	if (x->op != OP_QUERY)
@@ -233,11 +233,11 @@ static void hg_mark_reads(const hg_plan *pl, const hg_ins *x, char *rd)
 	rd[q->lo] = rd[q->hi] = 1;
 	int ws = pl->q_where[x->c];
 	for (uint32_t i = 0; ws >= 0 && i < pl->segs[ws].n; i++)
-		hg_mark_reads(pl, &pl->segs[ws].code[i], rd);
+		mark_reads(pl, &pl->segs[ws].code[i], rd);
 }
 
 /* Moving marked instructions before unmarked ones keeps every value. */
-static int hg_split_safe(const hg_plan *pl, const hg_seg *sg, const char *mark)
+static int split_safe(const hg_plan *pl, const hg_seg *sg, const char *mark)
 {
 	char *rd = hg_xcalloc((size_t)pl->pr->nregs + 1, 1);
 	int ok = 1;
@@ -245,7 +245,7 @@ static int hg_split_safe(const hg_plan *pl, const hg_seg *sg, const char *mark)
 		if (mark[i])
 			continue;
 		memset(rd, 0, (size_t)pl->pr->nregs);
-		hg_mark_reads(pl, &sg->code[i], rd);
+		mark_reads(pl, &sg->code[i], rd);
 		for (uint32_t j = i + 1; j < sg->n && ok; j++)
 			if (mark[j] && (rd[sg->code[j].d] || sg->code[j].d == sg->code[i].d))
 				ok = 0;
@@ -255,7 +255,7 @@ static int hg_split_safe(const hg_plan *pl, const hg_seg *sg, const char *mark)
 }
 
 /* Split segment s into part 2s (what computes register den) and 2s + 1 (the rest). */
-static void hg_split_seg(hg_plan *pl, int s, int den)
+static void split_seg(hg_plan *pl, int s, int den)
 {
 	const hg_seg *sg = &pl->segs[s];
 	char *need = hg_xcalloc((size_t)pl->pr->nregs + 1, 1);
@@ -265,16 +265,16 @@ static void hg_split_seg(hg_plan *pl, int s, int den)
 	for (uint32_t i = sg->n; i-- > 0;)
 		if (need[sg->code[i].d]) {
 			mark[i] = 1;
-			hg_mark_reads(pl, &sg->code[i], need);
+			mark_reads(pl, &sg->code[i], need);
 		}
-	int ok = den >= 0 && hg_split_safe(pl, sg, mark); /* else all in part 2s */
+	int ok = den >= 0 && split_safe(pl, sg, mark); /* else all in part 2s */
 	for (uint32_t i = 0; i < sg->n; i++)
-		hg_seg_push(&pl->parts[2 * s + (ok && !mark[i])], &sg->code[i]);
+		seg_push(&pl->parts[2 * s + (ok && !mark[i])], &sg->code[i]);
 	free(mark);
 	free(need);
 }
 
-static void hg_plan_parts(hg_plan *pl)
+static void plan_parts(hg_plan *pl)
 {
 	const hg_program *pr = pl->pr;
 	int *den = hg_xmalloc(sizeof(int) * ((size_t)pr->nsegs + 1));
@@ -284,12 +284,12 @@ static void hg_plan_parts(hg_plan *pl)
 		den[pr->inds[i].seg] = pr->inds[i].den;
 	pl->parts = hg_xcalloc(2 * (size_t)pr->nsegs + 1, sizeof *pl->parts);
 	for (int s = 0; s < pr->nsegs; s++)
-		hg_split_seg(pl, s, den[s]);
+		split_seg(pl, s, den[s]);
 	free(den);
 }
 
 /* Per register: the group segment writing it, -1; returns 0 if one is written by two. */
-static int hg_group_writers(const hg_plan *pl, const hg_lgroup *g, int *wr)
+static int group_writers(const hg_plan *pl, const hg_lgroup *g, int *wr)
 {
 	for (int r = 0; r < pl->pr->nregs; r++)
 		wr[r] = -1;
@@ -304,18 +304,18 @@ static int hg_group_writers(const hg_plan *pl, const hg_lgroup *g, int *wr)
 }
 
 /* Mark (in need) the group segments that part p reads from, other than its own. */
-static void hg_need_writers(const hg_plan *pl, int p, const int *wr, char *rd, char *need)
+static void need_writers(const hg_plan *pl, int p, const int *wr, char *rd, char *need)
 {
 	memset(rd, 0, (size_t)pl->pr->nregs);
 	for (uint32_t i = 0; i < pl->parts[p].n; i++)
-		hg_mark_reads(pl, &pl->parts[p].code[i], rd);
+		mark_reads(pl, &pl->parts[p].code[i], rd);
 	for (int r = 0; r < pl->pr->nregs; r++)
 		if (rd[r] && wr[r] >= 0 && wr[r] != p / 2)
 			need[wr[r]] = 1;
 }
 
 /* The parts segments in need (in group order) run; num: segment whose numerator part. */
-static int *hg_part_list(const hg_lgroup *g, const char *need, int num, int both)
+static int *part_list(const hg_lgroup *g, const char *need, int num, int both)
 {
 	int n = 0;
 	for (const int *s = g->seg; *s >= 0; s++)
@@ -332,13 +332,13 @@ static int *hg_part_list(const hg_lgroup *g, const char *need, int num, int both
 }
 
 /* The group's eager parts and each due indicator's lazy ones. */
-static void hg_group_parts(hg_plan *pl, hg_lgroup *g)
+static void group_parts(hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
 	int ns = pr->nsegs, *wr = hg_xmalloc(sizeof(int) * ((size_t)pr->nregs + 1));
 	char *rd = hg_xcalloc((size_t)pr->nregs + 1, 1), *eager = hg_xcalloc((size_t)ns + 1, 1);
 	char *need = hg_xcalloc((size_t)ns + 1, 1);
-	int lazy_ok = hg_group_writers(pl, g, wr);
+	int lazy_ok = group_writers(pl, g, wr);
 	int nseg = 0;
 	for (const int *s = g->seg; *s >= 0; s++)
 		nseg++;
@@ -350,26 +350,26 @@ static void hg_group_parts(hg_plan *pl, hg_lgroup *g)
 	}
 	for (int k = nseg; k-- > 0;)
 		if (eager[g->seg[k]])
-			hg_need_writers(pl, 2 * g->seg[k], wr, rd, eager);
+			need_writers(pl, 2 * g->seg[k], wr, rd, eager);
 	if (!lazy_ok)
 		for (int k = 0; k < nseg; k++)
 			eager[g->seg[k]] = 1;
-	g->eager = hg_part_list(g, eager, -1, !lazy_ok);
+	g->eager = part_list(g, eager, -1, !lazy_ok);
 	g->lazy = hg_xcalloc((size_t)g->nind + 1, sizeof *g->lazy);
 	for (int d = 0; d < g->nind; d++) {
 		int is = pr->inds[g->ind[d]].seg;
 		memset(need, 0, (size_t)ns);
 		int num = pr->inds[g->ind[d]].num;
 		if (lazy_ok)
-			hg_need_writers(pl, 2 * is + 1, wr, rd, need);
+			need_writers(pl, 2 * is + 1, wr, rd, need);
 		if (lazy_ok && wr[num] >= 0 && wr[num] != is)
 			need[wr[num]] = 1;
 		for (int k = nseg; k-- > 0;)
 			if (need[g->seg[k]] && !eager[g->seg[k]])
-				hg_need_writers(pl, 2 * g->seg[k], wr, rd, need);
+				need_writers(pl, 2 * g->seg[k], wr, rd, need);
 		for (int s = 0; s < ns; s++)
 			need[s] &= !eager[s];
-		g->lazy[d] = hg_part_list(g, need, lazy_ok ? is : -1, 0);
+		g->lazy[d] = part_list(g, need, lazy_ok ? is : -1, 0);
 	}
 	free(wr);
 	free(rd);
@@ -379,14 +379,14 @@ static void hg_group_parts(hg_plan *pl, hg_lgroup *g)
 
 /* ---- lane groups ---- */
 
-static int hg_same_segs(const int *a, const int *b)
+static int same_segs(const int *a, const int *b)
 {
 	for (; *a >= 0 && *a == *b; a++, b++)
 		;
 	return *a == *b;
 }
 
-static void hg_split_date(hg_date d, int32_t *y, int32_t *md)
+static void split_date(hg_date d, int32_t *y, int32_t *md)
 {
 	int yy, mm, dd;
 	hg_date_to_ymd(d, &yy, &mm, &dd);
@@ -394,7 +394,7 @@ static void hg_split_date(hg_date d, int32_t *y, int32_t *md)
 	*md = mm * 32 + dd;
 }
 
-static void hg_group_lanes(hg_plan *pl, hg_lgroup *g)
+static void group_lanes(hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
 	g->end_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
@@ -403,8 +403,8 @@ static void hg_group_lanes(hg_plan *pl, hg_lgroup *g)
 	g->mid_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	for (int l = 0; l < g->nl; l++) {
 		hg_period p = pr->periods[g->period[l]];
-		hg_split_date(p.end, &g->end_y[l], &g->end_md[l]);
-		hg_split_date(p.start + (p.end - p.start) / 2, &g->mid_y[l], &g->mid_md[l]);
+		split_date(p.end, &g->end_y[l], &g->end_md[l]);
+		split_date(p.start + (p.end - p.start) / 2, &g->mid_y[l], &g->mid_md[l]);
 	}
 	g->ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind);
 	g->ind_j = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind_j);
@@ -430,14 +430,14 @@ static void hg_group_lanes(hg_plan *pl, hg_lgroup *g)
 	}
 }
 
-static void hg_plan_groups(hg_plan *pl)
+static void plan_groups(hg_plan *pl)
 {
 	const hg_program *pr = pl->pr;
 	pl->groups = hg_xcalloc((size_t)pr->nperiods + 1, sizeof *pl->groups);
 	int *gof = hg_xcalloc((size_t)pr->nperiods + 1, sizeof *gof);
 	for (int k = 0; k < pr->nperiods; k++) {
 		int g = 0;
-		while (g < pl->ngroups && !hg_same_segs(pl->groups[g].seg, pr->period_segs[k]))
+		while (g < pl->ngroups && !same_segs(pl->groups[g].seg, pr->period_segs[k]))
 			g++;
 		if (g == pl->ngroups) {
 			pl->groups[g].seg = pr->period_segs[k];
@@ -449,14 +449,14 @@ static void hg_plan_groups(hg_plan *pl)
 	}
 	free(gof);
 	for (int g = 0; g < pl->ngroups; g++) {
-		hg_group_lanes(pl, &pl->groups[g]);
+		group_lanes(pl, &pl->groups[g]);
 		if (pl->groups[g].nl > pl->max_lanes)
 			pl->max_lanes = pl->groups[g].nl;
 	}
 }
 
 /* The register image of group g: constants, period registers, hoisted code. */
-static void hg_group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
+static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
 {
 	const hg_program *pr = pl->pr;
 	size_t nl = (size_t)g->nl;
@@ -480,16 +480,16 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 {
 	memset(pl, 0, sizeof *pl);
 	pl->pr = pr;
-	char *isc = hg_const_mask(pr);
-	hg_plan_classes(pl, isc);
+	char *isc = const_mask(pr);
+	plan_classes(pl, isc);
 	hg_seg hoist = {NULL, 0, 0};
-	hg_plan_hoist(pl, isc, &hoist);
+	plan_hoist(pl, isc, &hoist);
 	free(isc);
-	hg_plan_groups(pl);
-	hg_plan_parts(pl);
+	plan_groups(pl);
+	plan_parts(pl);
 	for (int g = 0; g < pl->ngroups; g++) {
-		hg_group_image(pl, &pl->groups[g], &hoist);
-		hg_group_parts(pl, &pl->groups[g]);
+		group_image(pl, &pl->groups[g], &hoist);
+		group_parts(pl, &pl->groups[g]);
 	}
 	free(hoist.code);
 }

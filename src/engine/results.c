@@ -49,7 +49,7 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
 	}
 }
 
-static void hg_restable_push(hg_restable *t, const hg_row *r)
+static void restable_push(hg_restable *t, const hg_row *r)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 256;
@@ -64,12 +64,12 @@ void hg_restable_free(hg_restable *t)
 	memset(t, 0, sizeof *t);
 }
 
-static void hg_limits_none(hg_row *r)
+static void limits_none(hg_row *r)
 {
 	r->lo95 = r->hi95 = r->lo998 = r->hi998 = NAN;
 }
 
-static void hg_stat_proportion(hg_row *r, double per)
+static void stat_proportion(hg_row *r, double per)
 {
 	if (!(r->den > 0)) {
 		r->value = NAN;
@@ -78,7 +78,7 @@ static void hg_stat_proportion(hg_row *r, double per)
 	r->value = r->num / r->den * per;
 	if (hg_wilson(r->num, r->den, 0.95, &r->lo95, &r->hi95) != 0 ||
 	    hg_wilson(r->num, r->den, 0.998, &r->lo998, &r->hi998) != 0) {
-		hg_limits_none(r);
+		limits_none(r);
 		return;
 	}
 	r->lo95 *= per;
@@ -87,7 +87,7 @@ static void hg_stat_proportion(hg_row *r, double per)
 	r->hi998 *= per;
 }
 
-static void hg_stat_rate(hg_row *r, double den, double per)
+static void stat_rate(hg_row *r, double den, double per)
 {
 	if (!(den > 0)) {
 		r->value = NAN;
@@ -99,7 +99,7 @@ static void hg_stat_rate(hg_row *r, double den, double per)
 }
 
 /* The ESP2013 bands an indicator's `ages` cover: [*b0, *b1). */
-static void hg_dsr_bands(const hg_indicator *ind, int *b0, int *b1)
+static void band_range(const hg_indicator *ind, int *b0, int *b1)
 {
 	*b0 = ind->age_lo / 5;
 	*b1 = ind->age_hi >= 90 ? HG_DSR_BANDS : (ind->age_hi + 1) / 5;
@@ -107,11 +107,11 @@ static void hg_dsr_bands(const hg_indicator *ind, int *b0, int *b1)
 
 /* Events over person-years (population x years) in each band, standardised
  * to the ESP2013 weights of the bands the indicator's ages cover. */
-static void hg_stat_dsr(hg_row *r, const hg_indicator *ind, const double *cell, double years)
+static void stat_dsr(hg_row *r, const hg_indicator *ind, const double *cell, double years)
 {
 	double x[HG_DSR_BANDS], n[HG_DSR_BANDS];
 	int b0, b1;
-	hg_dsr_bands(ind, &b0, &b1);
+	band_range(ind, &b0, &b1);
 	for (int b = b0; b < b1; b++) {
 		x[b] = cell[HG_F_BANDS + 2 * b];
 		n[b] = cell[HG_F_BANDS + 2 * b + 1] * years;
@@ -133,7 +133,7 @@ static void hg_stat_dsr(hg_row *r, const hg_indicator *ind, const double *cell, 
 	hg_dobson(&d, 0.998, ind->per, &r->lo998, &r->hi998);
 }
 
-static void hg_stat_mean(hg_row *r, const double *cell)
+static void stat_mean(hg_row *r, const double *cell)
 {
 	double k = cell[HG_F_NUM];
 	if (!(k > 0)) {
@@ -152,7 +152,7 @@ static void hg_stat_mean(hg_row *r, const double *cell)
 	}
 }
 
-static void hg_stat_count(hg_row *r)
+static void stat_count(hg_row *r)
 {
 	r->value = r->num;
 	hg_count_limits(r->num, 0.95, &r->lo95, &r->hi95);
@@ -162,7 +162,7 @@ static void hg_stat_count(hg_row *r)
 /* Chiang II over deaths and person-years (population x years) in 20 bands;
  * not published (as PHEindicatormethods) when the 95% interval is wider than
  * 20 years or the table cannot be formed. */
-static void hg_stat_le(hg_row *r, const double *cell, double years)
+static void stat_le(hg_row *r, const double *cell, double years)
 {
 	static const double start[HG_LE_NBANDS] = {0,  1,  5,  10, 15, 20, 25, 30, 35, 40,
 	                                           45, 50, 55, 60, 65, 70, 75, 80, 85, 90};
@@ -188,9 +188,9 @@ static void hg_stat_le(hg_row *r, const double *cell, double years)
 	r->hi998 = e[0] + z998 * se[0];
 }
 
-static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
+static void row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 {
-	hg_limits_none(r);
+	limits_none(r);
 	r->value = NAN;
 	if (r->suppressed)
 		return;
@@ -201,22 +201,22 @@ static void hg_row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 	double years = hg_period_years(ind->periods[r->period]);
 	switch (ind->type) {
 	case HG_IND_PROPORTION:
-		hg_stat_proportion(r, ind->per);
+		stat_proportion(r, ind->per);
 		break;
 	case HG_IND_RATE: /* per year: person-years, or the mid-period population x years */
-		hg_stat_rate(r, ind->pop == HG_POP_PERSON_TIME ? r->den : r->den * years, ind->per);
+		stat_rate(r, ind->pop == HG_POP_PERSON_TIME ? r->den : r->den * years, ind->per);
 		break;
 	case HG_IND_DSR:
-		hg_stat_dsr(r, ind, cell, years);
+		stat_dsr(r, ind, cell, years);
 		break;
 	case HG_IND_MEAN:
-		hg_stat_mean(r, cell);
+		stat_mean(r, cell);
 		break;
 	case HG_IND_COUNT:
-		hg_stat_count(r);
+		stat_count(r);
 		break;
 	default:
-		hg_stat_le(r, cell, years);
+		stat_le(r, cell, years);
 		break;
 	}
 }
@@ -246,7 +246,7 @@ static int hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restab
 		                : cell[HG_F_DEN];
 		r.num = r.raw_num;
 		r.den = r.raw_den;
-		hg_restable_push(t, &r);
+		restable_push(t, &r);
 	}
 	size_t n = t->n - first;
 	int n1 = 0, n2 = 0;
@@ -258,13 +258,13 @@ static int hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restab
 		hg_sdc_group(t->rows + first, n, sdc_k, n1, n2);
 	for (size_t k = first; k < t->n; k++) {
 		hg_row *r = &t->rows[k];
-		hg_row_stats(r, ind, hg_cell(c, i, j, b, r->cat));
+		row_stats(r, ind, hg_cell(c, i, j, b, r->cat));
 	}
 	return sdc_k > 0 && hg_sdc_exposed(t->rows + first, n, n1, n2) > 0;
 }
 
 /* Suppress the "All" row: a breakdown's lone suppressed cell had no complement. */
-static void hg_suppress_total(hg_row *all)
+static void suppress_total(hg_row *all)
 {
 	if (all->suppressed)
 		return;
@@ -274,7 +274,7 @@ static void hg_suppress_total(hg_row *all)
 	all->note = "suppressed to protect another cell";
 }
 
-static int hg_is_all_row(const hg_restable *t, size_t k, int i, int j)
+static int is_all_row(const hg_restable *t, size_t k, int i, int j)
 {
 	return k < t->n && t->rows[k].ind == i && t->rows[k].period == j && t->rows[k].bd == 0;
 }
@@ -293,8 +293,8 @@ int hg_restable_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
 				int e = hg_group(c, i, j, b, sdc_k, t);
 				exposed |= b > 0 && e;
 			}
-			if (exposed && hg_is_all_row(t, all, i, j))
-				hg_suppress_total(&t->rows[all]);
+			if (exposed && is_all_row(t, all, i, j))
+				suppress_total(&t->rows[all]);
 		}
 	}
 	(void)err;

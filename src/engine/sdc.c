@@ -40,19 +40,19 @@ double hg_sdc_count(double count, int k)
 	return hg_sdc_small(count, k) ? NAN : hg_sdc_round5(count);
 }
 
-static int hg_sdc_primary(const hg_row *r, int k)
+static int sdc_primary(const hg_row *r, int k)
 {
 	return hg_sdc_small(r->raw_num, k) || hg_sdc_small(r->raw_den, k);
 }
 
 /* Size used to choose the complementary cell: smallest denominator, then numerator. */
-static double hg_sdc_size(const hg_row *r)
+static double sdc_size(const hg_row *r)
 {
 	return r->raw_den * 1e6 + r->raw_num;
 }
 
 /* Rows idx[0..n) form one additive set; returns 1 if a cell was newly suppressed. */
-static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
+static int sdc_complement(hg_row *rows, const size_t *idx, size_t n)
 {
 	size_t nsup = 0, best = (size_t)-1;
 	for (size_t i = 0; i < n; i++) {
@@ -63,7 +63,7 @@ static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
 		}
 		if (r->raw_den == 0 && r->raw_num == 0)
 			continue; /* 0/0 is structurally empty: suppressing it hides nothing */
-		if (best == (size_t)-1 || hg_sdc_size(r) < hg_sdc_size(&rows[idx[best]]))
+		if (best == (size_t)-1 || sdc_size(r) < sdc_size(&rows[idx[best]]))
 			best = i;
 	}
 	if (nsup != 1 || best == (size_t)-1)
@@ -73,7 +73,7 @@ static int hg_sdc_complement(hg_row *rows, const size_t *idx, size_t n)
 }
 
 /* 1 when exactly one of rows idx[0..n) is suppressed: it equals the set's total minus the rest. */
-static int hg_sdc_lone(const hg_row *rows, const size_t *idx, size_t n)
+static int sdc_lone(const hg_row *rows, const size_t *idx, size_t n)
 {
 	size_t nsup = 0;
 	for (size_t i = 0; i < n; i++)
@@ -87,17 +87,17 @@ int hg_sdc_exposed(const hg_row *rows, size_t n, int n1, int n2)
 	int k = 0;
 	for (size_t i = 0; i < n; i++)
 		idx[i] = i;
-	k += hg_sdc_lone(rows, idx, n);
+	k += sdc_lone(rows, idx, n);
 	if (n1 > 0 && n2 > 0 && (size_t)(n1 * n2) == n) {
 		for (int a = 0; a < n1; a++) {
 			for (int b = 0; b < n2; b++)
 				idx[b] = (size_t)(a * n2 + b);
-			k += hg_sdc_lone(rows, idx, (size_t)n2);
+			k += sdc_lone(rows, idx, (size_t)n2);
 		}
 		for (int b = 0; b < n2; b++) {
 			for (int a = 0; a < n1; a++)
 				idx[a] = (size_t)(a * n2 + b);
-			k += hg_sdc_lone(rows, idx, (size_t)n1);
+			k += sdc_lone(rows, idx, (size_t)n1);
 		}
 	}
 	free(idx);
@@ -109,7 +109,7 @@ void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
 	if (k <= 0)
 		return;
 	for (size_t i = 0; i < n; i++)
-		if (hg_sdc_primary(&rows[i], k))
+		if (sdc_primary(&rows[i], k))
 			rows[i].suppressed = 1;
 	size_t *idx = hg_xmalloc(sizeof *idx * (n + 1));
 	int changed = 1;
@@ -118,18 +118,18 @@ void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2)
 		if (n > 1) {
 			for (size_t i = 0; i < n; i++)
 				idx[i] = i;
-			changed |= hg_sdc_complement(rows, idx, n);
+			changed |= sdc_complement(rows, idx, n);
 		}
 		if (n1 > 0 && n2 > 0 && (size_t)(n1 * n2) == n) {
 			for (int a = 0; a < n1; a++) {
 				for (int b = 0; b < n2; b++)
 					idx[b] = (size_t)(a * n2 + b);
-				changed |= hg_sdc_complement(rows, idx, (size_t)n2);
+				changed |= sdc_complement(rows, idx, (size_t)n2);
 			}
 			for (int b = 0; b < n2; b++) {
 				for (int a = 0; a < n1; a++)
 					idx[a] = (size_t)(a * n2 + b);
-				changed |= hg_sdc_complement(rows, idx, (size_t)n1);
+				changed |= sdc_complement(rows, idx, (size_t)n1);
 			}
 		}
 	}

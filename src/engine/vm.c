@@ -16,7 +16,7 @@
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
 /* c ? x : y without a branch (lanes of one person rarely agree long enough to predict). */
-static inline double hg_pick(int c, double x, double y)
+static inline double pick(int c, double x, double y)
 {
 	uint64_t m = -(uint64_t)(c != 0), bx, by;
 	memcpy(&bx, &x, sizeof bx);
@@ -28,13 +28,13 @@ static inline double hg_pick(int c, double x, double y)
 
 /* ---- person data ---- */
 
-static double hg_date_or_nan(hg_date d)
+static double date_or_nan(hg_date d)
 {
 	return d == HG_DATE_NONE ? NAN : (double)d;
 }
 
 /* A person attribute that does not depend on the period. */
-static double hg_attr(const hg_vm *vm, int a, double k)
+static double attr(const hg_vm *vm, int a, double k)
 {
 	const hg_store *st = vm->st;
 	uint64_t p = vm->person;
@@ -50,13 +50,13 @@ static double hg_attr(const hg_vm *vm, int a, double k)
 	case A_PRACTICE:
 		return st->practice[p] == HG_NONE32 ? NAN : st->practice[p];
 	case A_DOB:
-		return hg_date_or_nan(st->dob[p]);
+		return date_or_nan(st->dob[p]);
 	case A_DOD:
-		return hg_date_or_nan(st->dod[p]);
+		return date_or_nan(st->dod[p]);
 	case A_REG_FROM:
-		return hg_date_or_nan(st->reg_from[p]);
+		return date_or_nan(st->reg_from[p]);
 	case A_REG_TO:
-		return hg_date_or_nan(st->reg_to[p]);
+		return date_or_nan(st->reg_to[p]);
 	case A_FLAG:
 		return (st->flags[p] >> (int)k) & 1 ? 1.0 : 0.0;
 	default:
@@ -65,7 +65,7 @@ static double hg_attr(const hg_vm *vm, int a, double k)
 	}
 }
 
-static void hg_x_attr(hg_vm *vm, const hg_ins *x, double *d)
+static void run_attr(hg_vm *vm, const hg_ins *x, double *d)
 {
 	int nl = vm->nl;
 	if (x->c == A_DIED_IN_PERIOD) {
@@ -75,17 +75,17 @@ static void hg_x_attr(hg_vm *vm, const hg_ins *x, double *d)
 			d[l] = dod != HG_DATE_NONE && dod >= s[l] && dod <= e[l];
 		return;
 	}
-	double v = hg_attr(vm, x->c, x->k);
+	double v = attr(vm, x->c, x->k);
 	for (int l = 0; l < nl; l++)
 		d[l] = v;
 }
 
-static int32_t hg_age_split(const hg_vm *vm, int32_t y, int32_t md)
+static int32_t age_split(const hg_vm *vm, int32_t y, int32_t md)
 {
 	return y - vm->dob_y - (md < vm->dob_md);
 }
 
-static void hg_x_ageat(hg_vm *vm, const hg_ins *x, double *d)
+static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	int nl = vm->nl;
 	const double *a = LANES(vm, x->a);
@@ -99,7 +99,7 @@ static void hg_x_ageat(hg_vm *vm, const hg_ins *x, double *d)
 		const int32_t *y = x->a == HG_REG_END ? g->end_y : g->mid_y;
 		const int32_t *md = x->a == HG_REG_END ? g->end_md : g->mid_md;
 		for (int l = 0; l < nl; l++)
-			d[l] = hg_age_split(vm, y[l], md[l]);
+			d[l] = age_split(vm, y[l], md[l]);
 		return;
 	}
 	for (int l = 0; l < nl; l++) {
@@ -109,11 +109,11 @@ static void hg_x_ageat(hg_vm *vm, const hg_ins *x, double *d)
 		}
 		int yy, mm, dd;
 		hg_date_to_ymd((hg_date)a[l], &yy, &mm, &dd);
-		d[l] = hg_age_split(vm, yy, mm * 32 + dd);
+		d[l] = age_split(vm, yy, mm * 32 + dd);
 	}
 }
 
-static void hg_x_regat(hg_vm *vm, const hg_ins *x, double *d)
+static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
 	for (int l = 0; l < vm->nl; l++)
@@ -121,14 +121,14 @@ static void hg_x_regat(hg_vm *vm, const hg_ins *x, double *d)
 		    isnan(a[l]) ? NAN : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
 }
 
-static void hg_x_aliveat(hg_vm *vm, const hg_ins *x, double *d)
+static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
 	for (int l = 0; l < vm->nl; l++)
 		d[l] = isnan(a[l]) ? NAN : hg_store_alive_on(vm->st, vm->person, (hg_date)a[l]);
 }
 
-static void hg_x_evf(hg_vm *vm, const hg_ins *x, double *d)
+static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
 {
 	uint64_t e = vm->event;
 	double v = x->c == E_VALUE  ? (double)vm->st->ev_value[e]
@@ -159,7 +159,7 @@ static int hg_paired(const hg_store *st, uint64_t e, uint64_t b, uint64_t end,
 }
 
 /* First index in [0, n) with date >= lo. */
-static uint32_t hg_lower(const int32_t *date, uint32_t b, uint32_t n, double lo)
+static uint32_t lower(const int32_t *date, uint32_t b, uint32_t n, double lo)
 {
 	while (b < n) {
 		uint32_t m = b + (n - b) / 2;
@@ -172,7 +172,7 @@ static uint32_t hg_lower(const int32_t *date, uint32_t b, uint32_t n, double lo)
 }
 
 /* First index in [b, n) with date > hi. */
-static uint32_t hg_upper(const int32_t *date, uint32_t b, uint32_t n, double hi)
+static uint32_t upper(const int32_t *date, uint32_t b, uint32_t n, double hi)
 {
 	while (b < n) {
 		uint32_t m = b + (n - b) / 2;
@@ -195,7 +195,7 @@ typedef struct hg_window {
  * only grow: then the ends step forward from where they were (linear in the
  * list over all lanes); otherwise they are found by binary search.
  */
-static void hg_window_slide(hg_window *w, const hg_mlist *m, double lo, double hi)
+static void window_slide(hg_window *w, const hg_mlist *m, double lo, double hi)
 {
 	const int32_t *date = m->date;
 	uint32_t n = m->n;
@@ -207,8 +207,8 @@ static void hg_window_slide(hg_window *w, const hg_mlist *m, double lo, double h
 		while (w->i1 < n && date[w->i1] <= hi)
 			w->i1++;
 	} else {
-		w->i0 = hg_lower(date, 0, n, lo);
-		w->i1 = hg_upper(date, w->i0, n, hi);
+		w->i0 = lower(date, 0, n, lo);
+		w->i1 = upper(date, w->i0, n, hi);
 	}
 	w->lo = lo;
 	w->hi = hi;
@@ -219,15 +219,15 @@ typedef struct hg_agg {
 	int32_t prev_day;
 } hg_agg;
 
-static int hg_value_agg(int agg)
+static int value_agg(int agg)
 {
 	return agg == F_MIN_VALUE || agg == F_MAX_VALUE || agg == F_MEAN_VALUE ||
 	       agg == F_SUM_VALUE;
 }
 
-static void hg_agg_add(hg_agg *g, int agg, int32_t d, double v)
+static void agg_add(hg_agg *g, int agg, int32_t d, double v)
 {
-	if (hg_value_agg(agg)) {
+	if (value_agg(agg)) {
 		if (isnan(v))
 			return;
 		g->sum += v;
@@ -248,7 +248,7 @@ static void hg_agg_add(hg_agg *g, int agg, int32_t d, double v)
 	g->n++;
 }
 
-static double hg_agg_result(const hg_agg *g, int agg)
+static double agg_result(const hg_agg *g, int agg)
 {
 	int none = g->n == 0;
 	switch (agg) {
@@ -281,8 +281,8 @@ static double hg_agg_result(const hg_agg *g, int agg)
 }
 
 /* The aggregate of events [i0, i1) of a list; pass (stride ps) filters them. */
-static double hg_agg_range(const hg_mlist *m, uint32_t i0, uint32_t i1, int agg,
-                           const uint8_t *pass, int ps)
+static double agg_range(const hg_mlist *m, uint32_t i0, uint32_t i1, int agg, const uint8_t *pass,
+                        int ps)
 {
 	if (!pass) {
 		switch (agg) {
@@ -305,12 +305,12 @@ static double hg_agg_range(const hg_mlist *m, uint32_t i0, uint32_t i1, int agg,
 	hg_agg g = {0};
 	for (uint32_t i = i0; i < i1; i++)
 		if (!pass || pass[(size_t)i * (size_t)ps])
-			hg_agg_add(&g, agg, m->date[i], m->val[i]);
-	return hg_agg_result(&g, agg);
+			agg_add(&g, agg, m->date[i], m->val[i]);
+	return agg_result(&g, agg);
 }
 
 /* Per event of the list and lane: does the period-dependent `where` hold? */
-static const uint8_t *hg_where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
+static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 {
 	const hg_query *q = &vm->pr->queries[qi];
 	size_t nl = (size_t)vm->nl, need = (size_t)m->n * nl + 1;
@@ -335,7 +335,7 @@ static const uint8_t *hg_where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	return pass;
 }
 
-static void hg_x_query(hg_vm *vm, int qi, double *d)
+static void run_query(hg_vm *vm, int qi, double *d)
 {
 	const hg_query *q = &vm->pr->queries[qi];
 	const hg_mlist *m = &vm->ml[vm->pl->q_class[qi]];
@@ -344,25 +344,25 @@ static void hg_x_query(hg_vm *vm, int qi, double *d)
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
 		for (int l = 0; l < nl; l++)
-			d[l] = hg_pick((lo[l] != lo[l]) | (hi[l] != hi[l]), NAN, none);
+			d[l] = pick((lo[l] != lo[l]) | (hi[l] != hi[l]), NAN, none);
 		return;
 	}
-	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? hg_where_lanes(vm, qi, m) : NULL;
+	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? where_lanes(vm, qi, m) : NULL;
 	hg_window w = {0, 0, NAN, NAN};
 	for (int l = 0; l < nl; l++) {
 		if (isnan(lo[l]) || isnan(hi[l])) {
 			d[l] = NAN;
 			continue;
 		}
-		hg_window_slide(&w, m, lo[l], hi[l]);
-		d[l] = hg_agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
+		window_slide(&w, m, lo[l], hi[l]);
+		d[l] = agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
 	}
 }
 
 /* ---- the instruction loop ---- */
 
 /* Comparisons: missing when either side is; written as selects so they vectorise. */
-static void hg_exec_cmp(int op, double *d, const double *a, const double *b, int nl)
+static void exec_cmp(int op, double *d, const double *a, const double *b, int nl)
 {
 	int l;
 	switch (op) {
@@ -393,14 +393,14 @@ static void hg_exec_cmp(int op, double *d, const double *a, const double *b, int
 	}
 }
 
-static double hg_addm(double d, double k)
+static double addm(double d, double k)
 {
 	if (isnan(d) || isinf(d))
 		return d;
 	return hg_date_add_months((hg_date)d, (int)k);
 }
 
-static double hg_minmax(int op, double a, double b)
+static double minmax(int op, double a, double b)
 {
 	if (isnan(a) || isnan(b))
 		return NAN;
@@ -408,7 +408,7 @@ static double hg_minmax(int op, double a, double b)
 }
 
 /* Arithmetic and comparisons: everything that reads only registers. */
-static void hg_exec_arith(const hg_ins *x, double *d, const double *a, const double *b, int nl)
+static void exec_arith(const hg_ins *x, double *d, const double *a, const double *b, int nl)
 {
 	int l;
 	switch (x->op) {
@@ -434,7 +434,7 @@ static void hg_exec_arith(const hg_ins *x, double *d, const double *a, const dou
 		return;
 	case OP_ADDM:
 		for (l = 0; l < nl; l++)
-			d[l] = hg_addm(a[l], x->k);
+			d[l] = addm(a[l], x->k);
 		return;
 	case OP_LT:
 	case OP_LE:
@@ -442,14 +442,14 @@ static void hg_exec_arith(const hg_ins *x, double *d, const double *a, const dou
 	case OP_GE:
 	case OP_EQ:
 	case OP_NE:
-		hg_exec_cmp(x->op, d, a, b, nl);
+		exec_cmp(x->op, d, a, b, nl);
 		return;
 	case OP_MIN:
 	case OP_MAX:
 	case OP_HIMIN:
 	case OP_LOMAX:
 		for (l = 0; l < nl; l++)
-			d[l] = hg_minmax(x->op, a[l], b[l]);
+			d[l] = minmax(x->op, a[l], b[l]);
 		return;
 	case OP_ABS:
 		for (l = 0; l < nl; l++)
@@ -475,18 +475,18 @@ static void hg_exec_arith(const hg_ins *x, double *d, const double *a, const dou
 }
 
 /* Logic: Kleene and/or/not, conditionals, missing tests. */
-static void hg_exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
+static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
 {
 	int l, nl = vm->nl;
 	switch (x->op) {
 	/* truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and NaN with a NaN */
 	case OP_AND:
 		for (l = 0; l < nl; l++)
-			d[l] = hg_pick((a[l] == 0) | (b[l] == 0), 0.0, a[l] + b[l] - 1);
+			d[l] = pick((a[l] == 0) | (b[l] == 0), 0.0, a[l] + b[l] - 1);
 		return;
 	case OP_OR:
 		for (l = 0; l < nl; l++)
-			d[l] = hg_pick((a[l] == 1) | (b[l] == 1), 1.0, a[l] + b[l]);
+			d[l] = pick((a[l] == 1) | (b[l] == 1), 1.0, a[l] + b[l]);
 		return;
 	case OP_NOT:
 		for (l = 0; l < nl; l++)
@@ -507,7 +507,7 @@ static void hg_exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a
 			d[l] = isnan(a[l]) ? b[l] : a[l];
 		return;
 	default:
-		hg_exec_arith(x, d, a, b, nl);
+		exec_arith(x, d, a, b, nl);
 	}
 }
 
@@ -527,32 +527,32 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 			memcpy(d, a, sizeof *d * (size_t)nl);
 			break;
 		case OP_ATTR:
-			hg_x_attr(vm, x, d);
+			run_attr(vm, x, d);
 			break;
 		case OP_EVF:
-			hg_x_evf(vm, x, d);
+			run_evf(vm, x, d);
 			break;
 		case OP_AGEAT:
-			hg_x_ageat(vm, x, d);
+			run_ageat(vm, x, d);
 			break;
 		case OP_REGAT:
-			hg_x_regat(vm, x, d);
+			run_regat(vm, x, d);
 			break;
 		case OP_ALIVEAT:
-			hg_x_aliveat(vm, x, d);
+			run_aliveat(vm, x, d);
 			break;
 		case OP_QUERY:
-			hg_x_query(vm, x->c, d);
+			run_query(vm, x->c, d);
 			break;
 		default:
-			hg_exec_logic(vm, x, d, a, b);
+			exec_logic(vm, x, d, a, b);
 		}
 	}
 }
 
 /* ---- persons ---- */
 
-static void hg_ml_push(hg_mlist *m, int32_t date, float v, uint32_t ev)
+static void ml_push(hg_mlist *m, int32_t date, float v, uint32_t ev)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 64;
@@ -566,7 +566,7 @@ static void hg_ml_push(hg_mlist *m, int32_t date, float v, uint32_t ev)
 }
 
 /* A period-independent `where`, run on lane 0 of the first group's registers. */
-static int hg_where_static(hg_vm *vm, const hg_mclass *c, uint64_t e)
+static int where_holds(hg_vm *vm, const hg_mclass *c, uint64_t e)
 {
 	int nl = vm->nl;
 	vm->nl = 1;
@@ -576,14 +576,14 @@ static int hg_where_static(hg_vm *vm, const hg_mclass *c, uint64_t e)
 	return LANES(vm, c->where_reg)[0] == 1;
 }
 
-static int hg_class_takes(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, uint64_t end)
+static int class_takes(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, uint64_t end)
 {
 	const hg_store *st = vm->st;
 	if (c->settings && !(c->settings >> st->ev_setting[e] & 1))
 		return 0;
 	if (c->paired && !hg_paired(st, e, b, end, c->paired, c->paired_value))
 		return 0;
-	return c->where_seg < 0 || hg_where_static(vm, c, e);
+	return c->where_seg < 0 || where_holds(vm, c, e);
 }
 
 void hg_vm_person(hg_vm *vm, uint64_t p)
@@ -613,9 +613,9 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		uint32_t code = st->ev_code[e];
 		for (uint32_t k = pl->code_off[code]; k < pl->code_off[code + 1]; k++) {
 			int c = pl->code_cls[k];
-			if (hg_class_takes(vm, &pl->cls[c], e, b, end))
-				hg_ml_push(&vm->ml[c], st->ev_date[e], st->ev_value[e],
-				           (uint32_t)(e - b));
+			if (class_takes(vm, &pl->cls[c], e, b, end))
+				ml_push(&vm->ml[c], st->ev_date[e], st->ev_value[e],
+				        (uint32_t)(e - b));
 		}
 	}
 }

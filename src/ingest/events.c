@@ -54,7 +54,7 @@ typedef struct {
 } hg_ectx;
 
 /* Resize every array of the chunk to hold c events. */
-static void hg_echunk_resize(hg_echunk *k, size_t c)
+static void echunk_resize(hg_echunk *k, size_t c)
 {
 	k->person = hg_xrealloc(k->person, c * sizeof *k->person);
 	k->date = hg_xrealloc(k->date, c * sizeof *k->date);
@@ -64,19 +64,19 @@ static void hg_echunk_resize(hg_echunk *k, size_t c)
 	k->cap = c;
 }
 
-static void hg_echunk_grow(hg_echunk *k)
+static void echunk_grow(hg_echunk *k)
 {
 	if (k->n == k->cap)
-		hg_echunk_resize(k, k->cap ? k->cap * 2 : 65536);
+		echunk_resize(k, k->cap ? k->cap * 2 : 65536);
 }
 
 /* Give back the unused tail of the chunk's arrays (they grow by doubling). */
-static void hg_echunk_shrink(hg_echunk *k)
+static void echunk_shrink(hg_echunk *k)
 {
-	hg_echunk_resize(k, k->n ? k->n : 1);
+	echunk_resize(k, k->n ? k->n : 1);
 }
 
-static void hg_echunk_free(hg_echunk *k)
+static void echunk_free(hg_echunk *k)
 {
 	free(k->person);
 	free(k->date);
@@ -87,7 +87,7 @@ static void hg_echunk_free(hg_echunk *k)
 	hg_buf_free(&k->quar.csv);
 }
 
-static int hg_code_ok(hg_sv s)
+static int event_code_ok(hg_sv s)
 {
 	if (!s.n || s.n > 64)
 		return 0;
@@ -98,8 +98,8 @@ static int hg_code_ok(hg_sv s)
 }
 
 /* Validate one event row; returns the rejection (HG_REJ_N when accepted). */
-static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c,
-                                   const char **field, char *detail, size_t dcap)
+static enum hg_reject event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c, const char **field,
+                                char *detail, size_t dcap)
 {
 	const hg_persons *ps = x->ps;
 	const hg_ecols *ec = &x->ec;
@@ -157,7 +157,7 @@ static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv 
 		return HG_REJ_BEFORE_BIRTH;
 	*field = "code";
 	hg_sv code = hg_sv_trim(hg_csv_field(c, ec->code));
-	if (!hg_code_ok(code))
+	if (!event_code_ok(code))
 		return HG_REJ_CODE;
 	*field = "value";
 	float value = NAN;
@@ -173,7 +173,7 @@ static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv 
 	int setting = hg_setting_parse(ss.p, ss.n);
 	if (setting < 0)
 		return HG_REJ_SETTING;
-	hg_echunk_grow(k);
+	echunk_grow(k);
 	k->person[k->n] = p;
 	k->date[k->n] = d;
 	k->code[k->n] = hg_dict_intern(&k->codes, code.p, code.n, NULL);
@@ -189,7 +189,7 @@ static enum hg_reject hg_event_row(const hg_ectx *x, hg_echunk *k, const hg_csv 
 
 /* Tell the kernel the parsed part of the mapped input is no longer needed,
  * so resident memory does not grow with the size of the file. */
-static void hg_release_input(const char *p, size_t n)
+static void release_input(const char *p, size_t n)
 {
 	uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
 	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)4095;
@@ -197,7 +197,7 @@ static void hg_release_input(const char *p, size_t n)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
+static void echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_ectx *x = ctx;
 	for (size_t ci = begin; ci < end; ci++) {
@@ -210,7 +210,7 @@ static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 			k->read++;
 			const char *field;
 			char detail[160] = "";
-			enum hg_reject why = hg_event_row(x, k, &c, &field, detail, sizeof detail);
+			enum hg_reject why = event_row(x, k, &c, &field, detail, sizeof detail);
 			if (why != HG_REJ_N) {
 				if (x->ec.nhs >= 0)
 					hg_quarantine_add_masked(&k->quar, &c, x->ec.nhs, field,
@@ -222,18 +222,18 @@ static void hg_echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 			}
 			if (c.pos - last > (4 << 20)) {
 				hg_progress_tick(x->prog, c.pos - last, tid == 0);
-				hg_release_input(x->data + k->begin + last, c.pos - last);
+				release_input(x->data + k->begin + last, c.pos - last);
 				last = c.pos;
 			}
 		}
 		hg_progress_tick(x->prog, c.pos - last, tid == 0);
 		hg_csv_close(&c);
-		hg_echunk_shrink(k);
+		echunk_shrink(k);
 	}
 }
 
-static int hg_ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const char *path,
-                         hg_err *err)
+static int ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const char *path,
+                      hg_err *err)
 {
 	ec->id = hg_csv_col(c, "person_id");
 	ec->nhs = hg_csv_col(c, "nhs_number");
@@ -261,8 +261,7 @@ static int hg_ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, co
 }
 
 /* Split data[start..size) into n chunks at line ends; returns the chunk count. */
-static size_t hg_split_lines(const char *data, size_t start, size_t size, size_t n,
-                             hg_echunk *chunks)
+static size_t split_lines(const char *data, size_t start, size_t size, size_t n, hg_echunk *chunks)
 {
 	size_t made = 0, pos = start;
 	for (size_t i = 0; i < n && pos < size; i++) {
@@ -281,7 +280,7 @@ static size_t hg_split_lines(const char *data, size_t start, size_t size, size_t
 	return made;
 }
 
-static void hg_count_lines(void *ctx, size_t begin, size_t end, int tid)
+static void count_lines(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_ectx *x = ctx;
 	for (size_t ci = begin; ci < end; ci++) {
@@ -294,7 +293,7 @@ static void hg_count_lines(void *ctx, size_t begin, size_t end, int tid)
 		}
 		k->first_line = n; /* temporarily: newlines inside the chunk */
 		k->quoted = memchr(x->data + k->begin, '"', k->end - k->begin) != NULL;
-		hg_release_input(x->data + k->begin, k->end - k->begin);
+		release_input(x->data + k->begin, k->end - k->begin);
 	}
 }
 
@@ -302,7 +301,7 @@ typedef struct {
 	hg_events *ev;
 } hg_sortctx;
 
-static void hg_sort_person_ranges(void *ctx, size_t begin, size_t end, int tid)
+static void sort_person_ranges(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_events *ev = ((hg_sortctx *)ctx)->ev;
 	for (size_t p = begin; p < end; p++) {
@@ -338,8 +337,8 @@ enum { HG_ECOL_DATE, HG_ECOL_CODE, HG_ECOL_VALUE, HG_ECOL_SETTING, HG_ECOL_N };
  * chunks. Going column by column keeps peak memory near one copy of the
  * events plus one column, instead of two full copies.
  */
-static void hg_scatter_col(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
-                           uint64_t *fill, int col)
+static void scatter_col(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
+                        uint64_t *fill, int col)
 {
 	size_t n = ev->n ? ev->n : 1;
 	memcpy(fill, ev->off, (npersons + 1) * sizeof *fill);
@@ -391,8 +390,8 @@ static void hg_scatter_col(hg_events *ev, hg_echunk *chunks, size_t nchunks, siz
 }
 
 /* Merge chunks in file order: global codes, quarantine, counting sort by person. */
-static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
-                            int threads)
+static void events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_t npersons,
+                         int threads)
 {
 	uint64_t total = 0;
 	for (size_t i = 0; i < nchunks; i++)
@@ -419,12 +418,12 @@ static void hg_events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, si
 		ev->off[p + 1] += ev->off[p];
 	uint64_t *fill = hg_xmalloc((npersons + 1) * sizeof *fill);
 	for (int col = 0; col < HG_ECOL_N; col++)
-		hg_scatter_col(ev, chunks, nchunks, npersons, fill, col);
+		scatter_col(ev, chunks, nchunks, npersons, fill, col);
 	for (size_t i = 0; i < nchunks; i++)
-		hg_echunk_free(&chunks[i]);
+		echunk_free(&chunks[i]);
 	free(fill);
 	hg_sortctx sc = {ev};
-	hg_parallel_for(threads, npersons, hg_sort_person_ranges, &sc);
+	hg_parallel_for(threads, npersons, sort_person_ranges, &sc);
 	ev->counts.accepted = total;
 	ev->counts.quarantined = ev->quar.n;
 }
@@ -444,7 +443,7 @@ int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *
 	hg_ectx x = {.data = c.data, .path = p->events_path, .ps = ps, .prog = prog};
 	x.lo = hg_date_from_ymd(1900, 1, 1);
 	x.hi = p->extract_date;
-	if (hg_ecols_find(&x.ec, &c, ps, p->events_path, err)) {
+	if (ecols_find(&x.ec, &c, ps, p->events_path, err)) {
 		hg_csv_close(&c);
 		return -1;
 	}
@@ -455,9 +454,9 @@ int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *
 	 * field may hold a newline that a split would cut. */
 	size_t want = c.size - body < (1 << 20) ? 1 : (size_t)threads * 4;
 	hg_echunk *chunks = hg_xcalloc(want, sizeof *chunks);
-	size_t n = hg_split_lines(c.data, body, c.size, want, chunks);
+	size_t n = split_lines(c.data, body, c.size, want, chunks);
 	x.chunks = chunks;
-	hg_parallel_for(threads, n, hg_count_lines, &x);
+	hg_parallel_for(threads, n, count_lines, &x);
 	int quoted = 0;
 	for (size_t i = 0; i < n; i++)
 		quoted |= chunks[i].quoted;
@@ -477,9 +476,9 @@ int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *
 	}
 	prog->total = c.size;
 	prog->label = "events";
-	hg_parallel_for(threads, n, hg_echunk_parse, &x);
+	hg_parallel_for(threads, n, echunk_parse, &x);
 	hg_progress_end(prog);
-	hg_events_merge(ev, chunks, n, ps->n, threads);
+	events_merge(ev, chunks, n, ps->n, threads);
 	free(chunks);
 	hg_csv_close(&c);
 	assert(ev->counts.read == ev->counts.accepted + ev->counts.quarantined);

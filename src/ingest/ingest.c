@@ -27,8 +27,8 @@ void hg_ingest_defaults(hg_ingest_params *p)
 	p->extract_date = hg_date_today();
 }
 
-static json_t *hg_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
-                              const uint64_t *warn, int nwarn)
+static json_t *counts_json(const hg_ingest_counts *c, const hg_quarantine *q, const uint64_t *warn,
+                           int nwarn)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "read", json_integer((json_int_t)c->read));
@@ -48,7 +48,7 @@ static json_t *hg_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
 	return o;
 }
 
-static double hg_pct(uint64_t a, uint64_t b)
+static double pct(uint64_t a, uint64_t b)
 {
 	return b ? 100.0 * (double)a / (double)b : 0.0;
 }
@@ -63,15 +63,15 @@ static json_t *hg_completeness(const hg_persons *ps)
 		noprac += ps->practice[i] == HG_NONE32;
 	}
 	json_t *o = json_object();
-	json_object_set_new(o, "ethnicity_not_stated_pct", json_real(hg_pct(eth, ps->n)));
-	json_object_set_new(o, "lsoa_unknown_pct", json_real(hg_pct(lsoa_blank, ps->n)));
-	json_object_set_new(o, "lsoa_not_matched_to_imd_pct", json_real(hg_pct(unmatched, ps->n)));
-	json_object_set_new(o, "imd_unknown_pct", json_real(hg_pct(lsoa_blank + unmatched, ps->n)));
-	json_object_set_new(o, "no_practice_pct", json_real(hg_pct(noprac, ps->n)));
+	json_object_set_new(o, "ethnicity_not_stated_pct", json_real(pct(eth, ps->n)));
+	json_object_set_new(o, "lsoa_unknown_pct", json_real(pct(lsoa_blank, ps->n)));
+	json_object_set_new(o, "lsoa_not_matched_to_imd_pct", json_real(pct(unmatched, ps->n)));
+	json_object_set_new(o, "imd_unknown_pct", json_real(pct(lsoa_blank + unmatched, ps->n)));
+	json_object_set_new(o, "no_practice_pct", json_real(pct(noprac, ps->n)));
 	return o;
 }
 
-static json_t *hg_source_json(const char *role, const char *path, hg_err *err)
+static json_t *source_json(const char *role, const char *path, hg_err *err)
 {
 	char hex[65];
 	if (hg_hash_file_hex(path, hex, err))
@@ -94,7 +94,7 @@ static json_t *hg_source_json(const char *role, const char *path, hg_err *err)
 			return -1;                                                                 \
 	} while (0)
 
-static int hg_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
+static int write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
 {
 	uint64_t n = ps->n;
 	PUT(HG_COL_DOB, n, ps->dob);
@@ -114,7 +114,7 @@ static int hg_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *er
 	                            err);
 }
 
-static int hg_write_events(hg_store_writer *w, const hg_events *ev, uint64_t np, hg_err *err)
+static int write_events(hg_store_writer *w, const hg_events *ev, uint64_t np, hg_err *err)
 {
 	uint64_t n = ev->n;
 	PUT(HG_COL_EV_OFFSET, np + 1, ev->off);
@@ -126,8 +126,8 @@ static int hg_write_events(hg_store_writer *w, const hg_events *ev, uint64_t np,
 	                            err);
 }
 
-static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
-                          hg_err *err)
+static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                       hg_err *err)
 {
 	uint8_t *dec = hg_xcalloc(ps->lsoas.n + 1, 1);
 	for (uint32_t i = 0; i < ps->lsoas.n; i++)
@@ -157,8 +157,8 @@ static int hg_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_ref
 	return r ? -1 : 0;
 }
 
-static int hg_write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
-                               hg_err *err)
+static int write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
+                            hg_err *err)
 {
 	hg_buf b = {0};
 	hg_buf_puts(&b, "line,field,reason,record\n");
@@ -200,8 +200,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(imd, "synthetic", json_boolean(ref->synthetic));
 	json_object_set_new(imd, "lsoas_in_file", json_integer(ref->n_lsoa));
 	json_t *sources = json_array();
-	json_t *s1 = hg_source_json("persons", p->persons_path, err);
-	json_t *s2 = s1 ? hg_source_json("events", p->events_path, err) : NULL;
+	json_t *s1 = source_json("persons", p->persons_path, err);
+	json_t *s2 = s1 ? source_json("events", p->events_path, err) : NULL;
 	if (!s1 || !s2) {
 		json_decref(s1);
 		json_decref(imd);
@@ -212,12 +212,12 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_array_append_new(sources, s1);
 	json_array_append_new(sources, s2);
 	if (ref->imd_source[0]) {
-		json_t *s3 = hg_source_json("imd", ref->imd_source, err);
+		json_t *s3 = source_json("imd", ref->imd_source, err);
 		if (s3)
 			json_array_append_new(sources, s3);
 	}
 	if (ref->practice_source[0]) {
-		json_t *s4 = hg_source_json("practices", ref->practice_source, err);
+		json_t *s4 = source_json("practices", ref->practice_source, err);
 		if (s4)
 			json_array_append_new(sources, s4);
 	}
@@ -255,19 +255,19 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(m, "pseudonymisation", pseudo);
 	json_t *ing = json_object();
 	json_object_set_new(ing, "persons",
-	                    hg_counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
-	json_object_set_new(ing, "events", hg_counts_json(&ev->counts, &ev->quar, NULL, 0));
+	                    counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
+	json_object_set_new(ing, "events", counts_json(&ev->counts, &ev->quar, NULL, 0));
 	json_object_set_new(ing, "max_reject_rate", json_real(p->max_reject_rate));
 	json_object_set_new(m, "ingest", ing);
 	return m;
 }
 
-static void hg_print_counts(const char *label, const char *path, const hg_ingest_counts *c,
-                            const hg_quarantine *q, const uint64_t *warn, int nwarn)
+static void print_counts(const char *label, const char *path, const hg_ingest_counts *c,
+                         const hg_quarantine *q, const uint64_t *warn, int nwarn)
 {
 	printf("%s (%s): read %llu = accepted %llu + quarantined %llu (%.2f%%)\n", label, path,
 	       (unsigned long long)c->read, (unsigned long long)c->accepted,
-	       (unsigned long long)c->quarantined, hg_pct(c->quarantined, c->read));
+	       (unsigned long long)c->quarantined, pct(c->quarantined, c->read));
 	for (int i = 0; i < HG_REJ_N; i++)
 		if (q->by_reason[i])
 			printf("    rejected: %-40s %llu\n", hg_reject_names[i],
@@ -278,7 +278,7 @@ static void hg_print_counts(const char *label, const char *path, const hg_ingest
 			       (unsigned long long)warn[i]);
 }
 
-static int hg_find_reference(const hg_ingest_params *p, char *out, size_t cap)
+static int find_reference(const hg_ingest_params *p, char *out, size_t cap)
 {
 	if (p->reference_dir) {
 		snprintf(out, cap, "%s", p->reference_dir);
@@ -290,18 +290,18 @@ static int hg_find_reference(const hg_ingest_params *p, char *out, size_t cap)
 	return hg_is_dir(out);
 }
 
-static int hg_ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                           const hg_events *ev, const hg_key *key, int publish,
-                           hg_ingest_result *res, hg_err *err)
+static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
+                        const hg_events *ev, const hg_key *key, int publish, hg_ingest_result *res,
+                        hg_err *err)
 {
 	hg_store_writer w;
 	if (hg_store_begin(&w, p->store_dir, err))
 		return -1;
 	json_t *m = NULL;
-	if (hg_write_persons(&w, ps, err) || hg_write_events(&w, ev, ps->n, err) ||
-	    hg_write_dicts(&w, ps, ref, err) ||
-	    hg_write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
-	    hg_write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
+	if (write_persons(&w, ps, err) || write_events(&w, ev, ps->n, err) ||
+	    write_dicts(&w, ps, ref, err) ||
+	    write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
+	    write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
 	    !(m = hg_manifest(p, ref, ps, ev, key, err)) ||
 	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
 		if (m)
@@ -319,7 +319,7 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	if (sodium_init() < 0)
 		return hg_err_set(err, HG_EIO, "libsodium failed to initialise");
 	char refdir[2100];
-	int have_ref = hg_find_reference(p, refdir, sizeof refdir);
+	int have_ref = find_reference(p, refdir, sizeof refdir);
 	hg_reference ref;
 	if (hg_reference_load(&ref, have_ref ? refdir : NULL, p->imd_version, err)) {
 		hg_reference_free(&ref);
@@ -347,13 +347,13 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		res->persons = ps.counts;
 		res->events = ev.counts;
 		int over =
-		    hg_pct(ps.counts.quarantined, ps.counts.read) > 100.0 * p->max_reject_rate ||
-		    hg_pct(ev.counts.quarantined, ev.counts.read) > 100.0 * p->max_reject_rate;
-		rc = hg_ingest_write(p, &ref, &ps, &ev, keyp, !over, res, err);
+		    pct(ps.counts.quarantined, ps.counts.read) > 100.0 * p->max_reject_rate ||
+		    pct(ev.counts.quarantined, ev.counts.read) > 100.0 * p->max_reject_rate;
+		rc = ingest_write(p, &ref, &ps, &ev, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
-			hg_print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
-			                HG_WARN_N);
-			hg_print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0);
+			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
+			             HG_WARN_N);
+			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0);
 			if (ref.n_lsoa)
 				printf("IMD: %s from %s%s\n", ref.imd_version, ref.imd_source,
 				       ref.synthetic ? " (SYNTHETIC geography)" : "");

@@ -16,7 +16,7 @@ typedef struct {
 	size_t ncols;
 } hg_pcols;
 
-static void hg_persons_grow(hg_persons *ps)
+static void persons_grow(hg_persons *ps)
 {
 	if (ps->n < ps->cap)
 		return;
@@ -62,8 +62,7 @@ void hg_persons_free(hg_persons *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
-static int hg_pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char *path,
-                         hg_err *err)
+static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char *path, hg_err *err)
 {
 	pc->id = hg_csv_col(c, "person_id");
 	pc->nhs = hg_csv_col(c, "nhs_number");
@@ -111,7 +110,7 @@ typedef struct {
 	char detail[160];
 } hg_verdict;
 
-static int hg_reject_as(hg_verdict *v, const char *field, enum hg_reject why)
+static int reject_as(hg_verdict *v, const char *field, enum hg_reject why)
 {
 	v->field = field;
 	v->why = why;
@@ -120,24 +119,24 @@ static int hg_reject_as(hg_verdict *v, const char *field, enum hg_reject why)
 }
 
 /* A date field: 0 ok (or blank when allowed: *out = HG_DATE_NONE), -1 rejected. */
-static int hg_date_field(hg_sv s, const char *field, int allow_month, int allow_blank, hg_date lo,
-                         hg_date hi, hg_date *out, int *prec, hg_verdict *v)
+static int date_field(hg_sv s, const char *field, int allow_month, int allow_blank, hg_date lo,
+                      hg_date hi, hg_date *out, int *prec, hg_verdict *v)
 {
 	s = hg_sv_trim(s);
 	if (!s.n) {
 		*out = HG_DATE_NONE;
 		if (allow_blank)
 			return 0;
-		return hg_reject_as(v, field, HG_REJ_DOB_MISSING);
+		return reject_as(v, field, HG_REJ_DOB_MISSING);
 	}
 	if (hg_date_parse(s.p, s.n, allow_month, out, prec)) {
-		hg_reject_as(v, field, HG_REJ_DATE_INVALID);
+		reject_as(v, field, HG_REJ_DATE_INVALID);
 		snprintf(v->detail, sizeof v->detail, "'%.*s' is not YYYY-MM-DD%s", (int)s.n, s.p,
 		         allow_month ? " or YYYY-MM" : "");
 		return -1;
 	}
 	if (*out < lo || *out > hi)
-		return hg_reject_as(v, field, HG_REJ_DATE_RANGE);
+		return reject_as(v, field, HG_REJ_DATE_RANGE);
 	return 0;
 }
 
@@ -156,23 +155,23 @@ static int hg_person_id(hg_prow *r, const hg_csv *c, char *id, size_t *idlen, ch
 	if (ps->has_nhs) {
 		hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.nhs));
 		if (!s.n)
-			return hg_reject_as(&r->v, "nhs_number", HG_REJ_ID_MISSING);
+			return reject_as(&r->v, "nhs_number", HG_REJ_ID_MISSING);
 		if (!r->key)
-			return hg_reject_as(&r->v, "nhs_number", HG_REJ_ID_FORMAT);
+			return reject_as(&r->v, "nhs_number", HG_REJ_ID_FORMAT);
 		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
-			return hg_reject_as(&r->v, "nhs_number", HG_REJ_NHS_INVALID);
+			return reject_as(&r->v, "nhs_number", HG_REJ_NHS_INVALID);
 		hg_pseudonymise(r->key, digits, id);
 		*idlen = 64;
 		return 0;
 	}
 	hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.id));
 	if (!s.n)
-		return hg_reject_as(&r->v, "person_id", HG_REJ_ID_MISSING);
+		return reject_as(&r->v, "person_id", HG_REJ_ID_MISSING);
 	if (s.n > 64)
-		return hg_reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
+		return reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
 	for (size_t i = 0; i < s.n; i++)
 		if ((unsigned char)s.p[i] < 0x20 || s.p[i] == ',')
-			return hg_reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
+			return reject_as(&r->v, "person_id", HG_REJ_ID_FORMAT);
 	memcpy(id, s.p, s.n);
 	id[s.n] = 0;
 	*idlen = s.n;
@@ -180,17 +179,17 @@ static int hg_person_id(hg_prow *r, const hg_csv *c, char *id, size_t *idlen, ch
 }
 
 /* Validate one row into slot ps->n (not yet counted). */
-static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
+static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 {
 	hg_persons *ps = r->ps;
 	size_t i = ps->n;
 	if (c->malformed) {
-		hg_reject_as(&r->v, "(record)", HG_REJ_QUOTING);
+		reject_as(&r->v, "(record)", HG_REJ_QUOTING);
 		snprintf(r->v.detail, sizeof r->v.detail, "%s", c->malformed);
 		return -1;
 	}
 	if (c->nfields != r->pc.ncols) {
-		hg_reject_as(&r->v, "(record)", HG_REJ_SHAPE);
+		reject_as(&r->v, "(record)", HG_REJ_SHAPE);
 		snprintf(r->v.detail, sizeof r->v.detail, "%zu fields, header has %zu", c->nfields,
 		         r->pc.ncols);
 		return -1;
@@ -200,18 +199,18 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	if (hg_person_id(r, c, id, &idlen, digits))
 		return -1;
 	int prec = 0;
-	if (hg_date_field(hg_csv_field(c, r->pc.dob), "date_of_birth", 1, 0, r->lo, r->hi,
-	                  &ps->dob[i], &prec, &r->v))
+	if (date_field(hg_csv_field(c, r->pc.dob), "date_of_birth", 1, 0, r->lo, r->hi, &ps->dob[i],
+	               &prec, &r->v))
 		return -1;
 	ps->dob_month_only[i] = prec == HG_DATE_MONTH;
-	if (hg_date_field(hg_csv_field(c, r->pc.dod), "date_of_death", 0, 1, r->lo, r->hi,
-	                  &ps->dod[i], NULL, &r->v))
+	if (date_field(hg_csv_field(c, r->pc.dod), "date_of_death", 0, 1, r->lo, r->hi, &ps->dod[i],
+	               NULL, &r->v))
 		return -1;
 	if (ps->dod[i] != HG_DATE_NONE && ps->dod[i] < ps->dob[i])
-		return hg_reject_as(&r->v, "date_of_death", HG_REJ_DEATH_BEFORE_BIRTH);
+		return reject_as(&r->v, "date_of_death", HG_REJ_DEATH_BEFORE_BIRTH);
 	int sex = hg_sex_parse(hg_sv_trim(hg_csv_field(c, r->pc.sex)));
 	if (sex == -1)
-		return hg_reject_as(&r->v, "sex", HG_REJ_SEX);
+		return reject_as(&r->v, "sex", HG_REJ_SEX);
 	if (sex == -2) {
 		warn_row[HG_WARN_SEX_BLANK]++;
 		sex = HG_SEX_UNKNOWN;
@@ -219,7 +218,7 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	ps->sex[i] = (uint8_t)sex;
 	int eth = hg_ethnicity_parse(hg_sv_trim(hg_csv_field(c, r->pc.eth)), &ps->eth_group[i]);
 	if (eth == -1)
-		return hg_reject_as(&r->v, "ethnicity", HG_REJ_ETHNICITY);
+		return reject_as(&r->v, "ethnicity", HG_REJ_ETHNICITY);
 	if (eth == -2)
 		warn_row[HG_WARN_ETH_BLANK]++;
 	ps->eth_cat[i] = eth < 0 ? 0 : (uint8_t)eth;
@@ -229,7 +228,7 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	if (!lsoa.n) {
 		warn_row[HG_WARN_LSOA_BLANK]++;
 	} else if (!hg_lsoa_valid(lsoa)) {
-		return hg_reject_as(&r->v, "lsoa", HG_REJ_LSOA);
+		return reject_as(&r->v, "lsoa", HG_REJ_LSOA);
 	} else {
 		ps->decile[i] = (uint8_t)hg_reference_decile(r->ref, lsoa.p, lsoa.n);
 		if (!ps->decile[i] && r->ref->n_lsoa)
@@ -238,32 +237,32 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	ps->quintile[i] = (uint8_t)((ps->decile[i] + 1) / 2);
 	hg_sv prac = hg_sv_trim(hg_csv_field(c, r->pc.practice));
 	if (prac.n && !hg_practice_valid(prac))
-		return hg_reject_as(&r->v, "practice", HG_REJ_PRACTICE);
-	if (hg_date_field(hg_csv_field(c, r->pc.reg_from), "registered_from", 0, 1, r->lo, r->hi,
-	                  &ps->reg_from[i], NULL, &r->v) ||
-	    hg_date_field(hg_csv_field(c, r->pc.reg_to), "registered_to", 0, 1, r->lo, r->hi,
-	                  &ps->reg_to[i], NULL, &r->v))
+		return reject_as(&r->v, "practice", HG_REJ_PRACTICE);
+	if (date_field(hg_csv_field(c, r->pc.reg_from), "registered_from", 0, 1, r->lo, r->hi,
+	               &ps->reg_from[i], NULL, &r->v) ||
+	    date_field(hg_csv_field(c, r->pc.reg_to), "registered_to", 0, 1, r->lo, r->hi,
+	               &ps->reg_to[i], NULL, &r->v))
 		return -1;
 	if (prac.n && ps->reg_from[i] == HG_DATE_NONE)
-		return hg_reject_as(&r->v, "registered_from", HG_REJ_REG_MISSING);
+		return reject_as(&r->v, "registered_from", HG_REJ_REG_MISSING);
 	if (ps->reg_from[i] != HG_DATE_NONE &&
 	    (ps->reg_from[i] < ps->dob[i] ||
 	     (ps->reg_to[i] != HG_DATE_NONE && ps->reg_to[i] < ps->reg_from[i])))
-		return hg_reject_as(
-		    &r->v, ps->reg_from[i] < ps->dob[i] ? "registered_from" : "registered_to",
-		    HG_REJ_REG_ORDER);
+		return reject_as(&r->v,
+		                 ps->reg_from[i] < ps->dob[i] ? "registered_from" : "registered_to",
+		                 HG_REJ_REG_ORDER);
 	if (ps->reg_from[i] == HG_DATE_NONE && ps->reg_to[i] != HG_DATE_NONE)
-		return hg_reject_as(&r->v, "registered_to", HG_REJ_REG_ORDER);
+		return reject_as(&r->v, "registered_to", HG_REJ_REG_ORDER);
 	if (ps->reg_from[i] != HG_DATE_NONE && ps->dod[i] != HG_DATE_NONE &&
 	    ps->reg_from[i] > ps->dod[i])
-		return hg_reject_as(&r->v, "registered_from", HG_REJ_REG_ORDER);
+		return reject_as(&r->v, "registered_from", HG_REJ_REG_ORDER);
 	uint64_t flags = 0;
 	for (uint32_t f = 0; f < ps->n_flags; f++) {
 		hg_sv s = hg_sv_trim(hg_csv_field(c, r->pc.flag[f]));
 		if (s.n == 1 && s.p[0] == '1')
 			flags |= 1ULL << f;
 		else if (!(s.n == 0 || (s.n == 1 && s.p[0] == '0'))) {
-			hg_reject_as(&r->v, "flag", HG_REJ_FLAG);
+			reject_as(&r->v, "flag", HG_REJ_FLAG);
 			snprintf(r->v.detail, sizeof r->v.detail, "flag_%s", ps->flag_names[f]);
 			return -1;
 		}
@@ -274,12 +273,11 @@ static int hg_person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	if (ps->has_nhs) {
 		hg_dict_intern(&ps->raw_nhs, digits, 10, &ins);
 		if (!ins)
-			return hg_reject_as(&r->v, "nhs_number", HG_REJ_DUPLICATE);
+			return reject_as(&r->v, "nhs_number", HG_REJ_DUPLICATE);
 	}
 	uint32_t pid = hg_dict_intern(&ps->ids, id, idlen, &ins);
 	if (!ins)
-		return hg_reject_as(&r->v, ps->has_nhs ? "nhs_number" : "person_id",
-		                    HG_REJ_DUPLICATE);
+		return reject_as(&r->v, ps->has_nhs ? "nhs_number" : "person_id", HG_REJ_DUPLICATE);
 	(void)pid;
 	assert(pid == i);
 	ps->lsoa[i] = lsoa.n ? hg_dict_intern(&ps->lsoas, lsoa.p, lsoa.n, NULL) : HG_NONE32;
@@ -314,7 +312,7 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 	hg_prow r = {.ps = ps, .ref = ref, .key = key};
 	r.lo = hg_date_from_ymd(1900, 1, 1);
 	r.hi = p->extract_date;
-	if (hg_pcols_find(ps, &r.pc, &c, p->persons_path, err)) {
+	if (pcols_find(ps, &r.pc, &c, p->persons_path, err)) {
 		hg_csv_close(&c);
 		return -1;
 	}
@@ -329,10 +327,10 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 	prog->label = "persons";
 	size_t last = c.pos;
 	while (hg_csv_next(&c)) {
-		hg_persons_grow(ps);
+		persons_grow(ps);
 		ps->counts.read++;
 		uint64_t w[HG_WARN_N] = {0};
-		if (hg_person_row(&r, &c, w)) {
+		if (person_row(&r, &c, w)) {
 			if (ps->has_nhs)
 				hg_quarantine_add_masked(&ps->quar, &c, r.pc.nhs, r.v.field,
 				                         r.v.why,

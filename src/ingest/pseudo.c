@@ -46,7 +46,7 @@ int hg_nhs_number_valid(const char *s, size_t n)
 	return check == d[9] - '0';
 }
 
-static void hg_key_id(hg_key *key)
+static void key_id(hg_key *key)
 {
 	char hex[65];
 	hg_hash_hex(key->k, sizeof key->k, hex);
@@ -108,7 +108,7 @@ int hg_key_load(hg_key *key, const char *path, hg_err *err)
 		                  "%s: not a healthgap key (expected 64 hex digits; make one with "
 		                  "'healthgap keygen')",
 		                  path);
-	hg_key_id(key);
+	key_id(key);
 	return 0;
 }
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hg_col_prefix(const hg_csv *c, const char *prefix)
+static int col_prefix(const hg_csv *c, const char *prefix)
 {
 	size_t n = strlen(prefix);
 	for (size_t i = 0; i < c->nfields; i++) {
@@ -25,7 +25,7 @@ static int hg_col_prefix(const hg_csv *c, const char *prefix)
 }
 
 /* First file in dir whose name starts with prefix and ends with .csv. */
-static int hg_find_file(const char *dir, const char *prefix, char *out, size_t cap)
+static int find_file(const char *dir, const char *prefix, char *out, size_t cap)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -46,8 +46,8 @@ static int hg_find_file(const char *dir, const char *prefix, char *out, size_t c
 	return 0;
 }
 
-static int hg_load_imd(hg_reference *r, const char *path, const char *code_col,
-                       const char *decile_col, hg_err *err)
+static int load_imd(hg_reference *r, const char *path, const char *code_col, const char *decile_col,
+                    hg_err *err)
 {
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
@@ -56,7 +56,7 @@ static int hg_load_imd(hg_reference *r, const char *path, const char *code_col,
 		hg_csv_close(&c);
 		return hg_err_set(err, HG_EINPUT, "%s: empty file", path);
 	}
-	int ci = hg_col_prefix(&c, code_col), di = hg_col_prefix(&c, decile_col);
+	int ci = col_prefix(&c, code_col), di = col_prefix(&c, decile_col);
 	if (ci < 0 || di < 0) {
 		hg_csv_close(&c);
 		return hg_err_set(err, HG_EINPUT,
@@ -86,7 +86,7 @@ static int hg_load_imd(hg_reference *r, const char *path, const char *code_col,
 	return 0;
 }
 
-static int hg_load_practices(hg_reference *r, const char *path, hg_err *err)
+static int load_practices(hg_reference *r, const char *path, hg_err *err)
 {
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
@@ -149,11 +149,11 @@ int hg_reference_load(hg_reference *r, const char *dir, const char *version, hg_
 	int found = 0;
 	if (want19) {
 		snprintf(sub, sizeof sub, "%s/imd2019", dir);
-		if (hg_find_file(sub, "File_1", path, sizeof path) == 0 ||
-		    hg_find_file(sub, "File_2", path, sizeof path) == 0 ||
-		    hg_find_file(dir, "File_1", path, sizeof path) == 0) {
-			if (hg_load_imd(r, path, "LSOA code",
-			                "Index of Multiple Deprivation (IMD) Decile", err))
+		if (find_file(sub, "File_1", path, sizeof path) == 0 ||
+		    find_file(sub, "File_2", path, sizeof path) == 0 ||
+		    find_file(dir, "File_1", path, sizeof path) == 0) {
+			if (load_imd(r, path, "LSOA code",
+			             "Index of Multiple Deprivation (IMD) Decile", err))
 				return -1;
 			snprintf(r->imd_version, sizeof r->imd_version, "IMD2019");
 			snprintf(r->lsoa_vintage, sizeof r->lsoa_vintage, "2011");
@@ -162,9 +162,9 @@ int hg_reference_load(hg_reference *r, const char *dir, const char *version, hg_
 	}
 	if (!found && (want25 || !version)) {
 		snprintf(sub, sizeof sub, "%s/imd2025", dir);
-		if (hg_find_file(sub, "imd2025", path, sizeof path) == 0 ||
-		    hg_find_file(dir, "imd2025", path, sizeof path) == 0) {
-			if (hg_load_imd(r, path, "lsoa21_code", "IMD_decile", err))
+		if (find_file(sub, "imd2025", path, sizeof path) == 0 ||
+		    find_file(dir, "imd2025", path, sizeof path) == 0) {
+			if (load_imd(r, path, "lsoa21_code", "IMD_decile", err))
 				return -1;
 			snprintf(r->imd_version, sizeof r->imd_version, "IMD2025");
 			snprintf(r->lsoa_vintage, sizeof r->lsoa_vintage, "2021");
@@ -175,7 +175,7 @@ int hg_reference_load(hg_reference *r, const char *dir, const char *version, hg_
 		return hg_err_set(err, HG_EUSAGE, "%s: no IMD %s file found (expected imd%s/...)",
 		                  dir, version, version);
 	snprintf(path, sizeof path, "%s/practices.csv", dir);
-	if (hg_path_exists(path) && hg_load_practices(r, path, err))
+	if (hg_path_exists(path) && load_practices(r, path, err))
 		return -1;
 	return 0;
 }

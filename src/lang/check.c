@@ -32,13 +32,12 @@ typedef struct hg_checker {
 			return -1;                                                                 \
 	} while (0)
 
-static int hg_c_fail(hg_checker *ck, const hg_node *n, const char *fmt, const char *a,
-                     const char *b)
+static int c_fail(hg_checker *ck, const hg_node *n, const char *fmt, const char *a, const char *b)
 {
 	return hg_lang_error(ck->err, &ck->pk->src, n->line, n->col, fmt, a ? a : "", b ? b : "");
 }
 
-static const char *hg_type_name(int t)
+static const char *type_name(int t)
 {
 	static const char *const names[] = {"nothing",   "a number",   "a condition (true/false)",
 	                                    "a date",    "a duration", "a string",
@@ -72,7 +71,7 @@ static const struct {
     {"died_in_period", A_DIED_IN_PERIOD, TY_BOOL},
 };
 
-static int hg_find_set(const hg_pack *pk, const char *name)
+static int find_set(const hg_pack *pk, const char *name)
 {
 	for (int i = 0; i < pk->nsets; i++)
 		if (pk->sets[i].name && !strcmp(pk->sets[i].name, name))
@@ -80,7 +79,7 @@ static int hg_find_set(const hg_pack *pk, const char *name)
 	return -1;
 }
 
-static int hg_flag_index(hg_pack *pk, const char *name)
+static int flag_index(hg_pack *pk, const char *name)
 {
 	for (int i = 0; i < pk->nflags; i++)
 		if (!strcmp(pk->flag_names[i], name))
@@ -92,7 +91,7 @@ static int hg_flag_index(hg_pack *pk, const char *name)
 }
 
 /* "unknown name 'x' (did you mean 'y'?)" over the names in scope. */
-static int hg_c_unknown_name(hg_checker *ck, const hg_node *n)
+static int c_unknown_name(hg_checker *ck, const hg_node *n)
 {
 	hg_suggest sg;
 	hg_suggest_init(&sg, n->str);
@@ -109,10 +108,10 @@ static int hg_c_unknown_name(hg_checker *ck, const hg_node *n)
 	char mean[160] = "";
 	if (sg.best)
 		snprintf(mean, sizeof mean, " (did you mean '%s'?)", sg.best);
-	return hg_c_fail(ck, n, "unknown name '%s'%s", n->str, mean);
+	return c_fail(ck, n, "unknown name '%s'%s", n->str, mean);
 }
 
-static int hg_c_name(hg_checker *ck, hg_node *n)
+static int c_name(hg_checker *ck, hg_node *n)
 {
 	hg_pack *pk = ck->pk;
 	if (ck->in_where) {
@@ -131,10 +130,10 @@ static int hg_c_name(hg_checker *ck, hg_node *n)
 		if (strcmp(l->name, n->str))
 			continue;
 		if (l->set >= 0)
-			return hg_c_fail(ck, n,
-			                 "'%s' is a codelist, not a value (use exists(%s), "
-			                 "count(...), last_date(...) and so on)",
-			                 n->str, n->str);
+			return c_fail(ck, n,
+			              "'%s' is a codelist, not a value (use exists(%s), "
+			              "count(...), last_date(...) and so on)",
+			              n->str, n->str);
 		n->symkind = SYM_LET;
 		n->sym = i;
 		n->type = l->type;
@@ -148,9 +147,9 @@ static int hg_c_name(hg_checker *ck, hg_node *n)
 			return 0;
 		}
 	if (!strncmp(n->str, "flag_", 5) && n->str[5]) {
-		int f = hg_flag_index(pk, n->str + 5);
+		int f = flag_index(pk, n->str + 5);
 		if (f < 0)
-			return hg_c_fail(ck, n, "too many flags (at most 64)%s%s", NULL, NULL);
+			return c_fail(ck, n, "too many flags (at most 64)%s%s", NULL, NULL);
 		n->symkind = SYM_ATTR;
 		n->sym = A_FLAG + f;
 		n->type = TY_BOOL;
@@ -158,22 +157,21 @@ static int hg_c_name(hg_checker *ck, hg_node *n)
 	}
 	for (int i = ck->nlets_visible; i < pk->nlets; i++)
 		if (!strcmp(pk->lets[i].name, n->str))
-			return hg_c_fail(ck, n, "'%s' is used before it is defined%s", n->str,
-			                 NULL);
+			return c_fail(ck, n, "'%s' is used before it is defined%s", n->str, NULL);
 	if (!ck->in_where && (!strcmp(n->str, "value") || !strcmp(n->str, "setting")))
-		return hg_c_fail(ck, n, "'%s' can only be used in a 'where' of an event query%s",
-		                 n->str, NULL);
+		return c_fail(ck, n, "'%s' can only be used in a 'where' of an event query%s",
+		              n->str, NULL);
 	if (!strcmp(n->str, "any"))
-		return hg_c_fail(ck, n,
-		                 "'any' is the codelist of every code, not a value (use it in an "
-		                 "event query, e.g. count(any in period in setting apc))%s%s",
-		                 NULL, NULL);
-	return hg_c_unknown_name(ck, n);
+		return c_fail(ck, n,
+		              "'any' is the codelist of every code, not a value (use it in an "
+		              "event query, e.g. count(any in period in setting apc))%s%s",
+		              NULL, NULL);
+	return c_unknown_name(ck, n);
 }
 
 /* ---- codelists ---- */
 
-static int hg_new_set(hg_pack *pk, int op)
+static int new_set(hg_pack *pk, int op)
 {
 	if (pk->nsets == pk->capsets) {
 		pk->capsets = pk->capsets ? 2 * pk->capsets : 16;
@@ -189,7 +187,7 @@ static int hg_new_set(hg_pack *pk, int op)
 }
 
 /* Make set `into` a leaf: a list of codes, in the declaration's system unless it names one. */
-static hg_codeset *hg_c_leaf(hg_checker *ck, int into)
+static hg_codeset *c_leaf(hg_checker *ck, int into)
 {
 	hg_codeset *s = &ck->pk->sets[into];
 	s->op = HG_CS_LEAF;
@@ -201,7 +199,7 @@ static hg_codeset *hg_c_leaf(hg_checker *ck, int into)
 }
 
 /* Load a codelist file into leaf `into` (from --codelists DIR when it is there). */
-static int hg_c_load_file(hg_checker *ck, const hg_node *n, int into)
+static int c_load_file(hg_checker *ck, const hg_node *n, int into)
 {
 	hg_pack *pk = ck->pk;
 	char path[2048];
@@ -209,23 +207,23 @@ static int hg_c_load_file(hg_checker *ck, const hg_node *n, int into)
 	if (hg_pack_codelist_path(pk, n->str, path, sizeof path, &replaced, ck->err) != 0) {
 		char why[HG_ERR_MSG_MAX];
 		snprintf(why, sizeof why, "%s", ck->err->msg);
-		return hg_c_fail(ck, n, "%s%s", why, NULL);
+		return c_fail(ck, n, "%s%s", why, NULL);
 	}
-	hg_codeset *s = hg_c_leaf(ck, into);
+	hg_codeset *s = c_leaf(ck, into);
 	s->file = hg_arena_strdup(&pk->arena, path);
 	s->replaced = replaced;
 	if (hg_codelist_load(s, NULL, path, ck->err) != 0) {
 		char why[HG_ERR_MSG_MAX];
 		snprintf(why, sizeof why, "%s", ck->err->msg);
-		return hg_c_fail(ck, n, "cannot load codelist: %s%s", why, NULL);
+		return c_fail(ck, n, "cannot load codelist: %s%s", why, NULL);
 	}
 	hg_codeset_finish(s);
 	return 0;
 }
 
-static void hg_c_codes_literal(hg_checker *ck, const hg_node *n, int into)
+static void c_codes_literal(hg_checker *ck, const hg_node *n, int into)
 {
-	hg_codeset *s = hg_c_leaf(ck, into);
+	hg_codeset *s = c_leaf(ck, into);
 	hg_buf b = {0};
 	hg_buf_puts(&b, "codes(");
 	for (int i = 0; i < n->nargs; i++) {
@@ -240,7 +238,7 @@ static void hg_c_codes_literal(hg_checker *ck, const hg_node *n, int into)
 }
 
 /* "unknown codelist 'x' (did you mean 'y'?)" over the codelists declared so far. */
-static int hg_c_unknown_set(hg_checker *ck, const hg_node *n)
+static int c_unknown_set(hg_checker *ck, const hg_node *n)
 {
 	hg_suggest sg;
 	hg_suggest_init(&sg, n->str);
@@ -250,35 +248,33 @@ static int hg_c_unknown_set(hg_checker *ck, const hg_node *n)
 			hg_suggest_add(&sg, ck->pk->sets[i].name);
 	for (int i = 0; i < ck->pk->nlets; i++)
 		if (ck->pk->lets[i].set < 0 && !strcmp(ck->pk->lets[i].name, n->str))
-			return hg_c_fail(ck, n, "'%s' is a variable, not a codelist%s", n->str,
-			                 NULL);
+			return c_fail(ck, n, "'%s' is a variable, not a codelist%s", n->str, NULL);
 	char mean[160] = "";
 	if (sg.best)
 		snprintf(mean, sizeof mean, " (did you mean '%s'?)", sg.best);
-	return hg_c_fail(ck, n, "unknown codelist '%s'%s", n->str, mean);
+	return c_fail(ck, n, "unknown codelist '%s'%s", n->str, mean);
 }
 
 /* A named codelist (or `any`) as used in an expression: its set index. */
-static int hg_c_set_name(hg_checker *ck, const hg_node *n, int *out)
+static int c_set_name(hg_checker *ck, const hg_node *n, int *out)
 {
-	int s = hg_find_set(ck->pk, n->str);
+	int s = find_set(ck->pk, n->str);
 	if (s < 0)
-		return hg_c_unknown_set(ck, n);
+		return c_unknown_set(ck, n);
 	if (!ck->pk->sets[s].built)
-		return hg_c_fail(ck, n, "codelist '%s' is used before it is defined%s", n->str,
-		                 NULL);
+		return c_fail(ck, n, "codelist '%s' is used before it is defined%s", n->str, NULL);
 	*out = s;
 	return 0;
 }
 
 /* Build codelist expression n into set `into` (fresh, or a declared codelist). */
-static int hg_c_codes_into(hg_checker *ck, hg_node *n, int into);
+static int c_codes_into(hg_checker *ck, hg_node *n, int into);
 
-static int hg_c_codes_binary(hg_checker *ck, hg_node *n, int into)
+static int c_codes_binary(hg_checker *ck, hg_node *n, int into)
 {
-	int l = hg_new_set(ck->pk, HG_CS_REF), r = hg_new_set(ck->pk, HG_CS_REF);
-	TRY(hg_c_codes_into(ck, n->a, l));
-	TRY(hg_c_codes_into(ck, n->b, r));
+	int l = new_set(ck->pk, HG_CS_REF), r = new_set(ck->pk, HG_CS_REF);
+	TRY(c_codes_into(ck, n->a, l));
+	TRY(c_codes_into(ck, n->b, r));
 	hg_codeset *S = ck->pk->sets;
 	S[into].op = n->op;
 	S[into].l = l;
@@ -290,54 +286,54 @@ static int hg_c_codes_binary(hg_checker *ck, hg_node *n, int into)
 	return 0;
 }
 
-static int hg_c_codes_into(hg_checker *ck, hg_node *n, int into)
+static int c_codes_into(hg_checker *ck, hg_node *n, int into)
 {
 	hg_pack *pk = ck->pk;
 	switch (n->kind) {
 	case N_STR:
-		TRY(hg_c_load_file(ck, n, into));
+		TRY(c_load_file(ck, n, into));
 		pk->sets[into].label = hg_arena_printf(&pk->arena, "\"%s\"", n->str);
 		break;
 	case N_CODES:
-		hg_c_codes_literal(ck, n, into);
+		c_codes_literal(ck, n, into);
 		break;
 	case N_NAME:
 		if (!strcmp(n->str, "any")) {
 			pk->sets[into].op = HG_CS_ANY;
 		} else {
 			int s;
-			TRY(hg_c_set_name(ck, n, &s));
+			TRY(c_set_name(ck, n, &s));
 			pk->sets[into].op = HG_CS_REF;
 			pk->sets[into].l = s;
 		}
 		pk->sets[into].label = n->str;
 		break;
 	case N_BINARY:
-		TRY(hg_c_codes_binary(ck, n, into));
+		TRY(c_codes_binary(ck, n, into));
 		break;
 	default:
-		return hg_c_fail(ck, n, "expected a codelist expression%s%s", NULL, NULL);
+		return c_fail(ck, n, "expected a codelist expression%s%s", NULL, NULL);
 	}
 	pk->sets[into].built = 1;
 	return 0;
 }
 
 /* A codelist expression in a query as a set index (a named set is used as is). */
-static int hg_c_codeset(hg_checker *ck, hg_node *n, int *out)
+static int c_codeset(hg_checker *ck, hg_node *n, int *out)
 {
 	if (n->kind == N_NAME && strcmp(n->str, "any"))
-		return hg_c_set_name(ck, n, out);
-	int s = hg_new_set(ck->pk, HG_CS_REF);
+		return c_set_name(ck, n, out);
+	int s = new_set(ck->pk, HG_CS_REF);
 	ck->pk->sets[s].in_query = 1;
 	ck->pk->sets[s].line = n->line;
 	ck->pk->sets[s].col = n->col;
-	TRY(hg_c_codes_into(ck, n, s));
+	TRY(c_codes_into(ck, n, s));
 	*out = s;
 	return 0;
 }
 
 /* A declared codelist: its expression, or the file that --codelist NAME=FILE gives. */
-static int hg_c_codelist_decl(hg_checker *ck, const hg_let *l)
+static int c_codelist_decl(hg_checker *ck, const hg_let *l)
 {
 	hg_pack *pk = ck->pk;
 	hg_codeset *s = &pk->sets[l->set];
@@ -345,9 +341,9 @@ static int hg_c_codelist_decl(hg_checker *ck, const hg_let *l)
 	ck->decl_system = s->system;
 	int rc = 0;
 	if (!file) {
-		rc = hg_c_codes_into(ck, l->e, l->set);
+		rc = c_codes_into(ck, l->e, l->set);
 	} else {
-		s = hg_c_leaf(ck, l->set);
+		s = c_leaf(ck, l->set);
 		s->file = file;
 		s->replaced = 2;
 		if (hg_codelist_load(s, NULL, file, ck->err) != 0) {
@@ -369,49 +365,48 @@ static int hg_c_codelist_decl(hg_checker *ck, const hg_let *l)
 
 /* ---- expressions ---- */
 
-static int hg_c_expr(hg_checker *ck, hg_node *n);
+static int c_expr(hg_checker *ck, hg_node *n);
 
-static int hg_c_want(hg_checker *ck, hg_node *n, int type)
+static int c_want(hg_checker *ck, hg_node *n, int type)
 {
-	TRY(hg_c_expr(ck, n));
+	TRY(c_expr(ck, n));
 	if (n->type == type || n->type == TY_MISSING)
 		return 0;
-	return hg_c_fail(ck, n, "expected %s here, found %s", hg_type_name(type),
-	                 hg_type_name(n->type));
+	return c_fail(ck, n, "expected %s here, found %s", type_name(type), type_name(n->type));
 }
 
-static int hg_is_cat(int t)
+static int is_cat(int t)
 {
 	return t == TY_SEX || t == TY_ETH || t == TY_PRACTICE || t == TY_SETTING;
 }
 
 /* A string compared with sex, ethnicity or a setting must be one of its values. */
-static int hg_c_literal(hg_checker *ck, int type, const hg_node *lit)
+static int c_literal(hg_checker *ck, int type, const hg_node *lit)
 {
 	char msg[256];
 	if (hg_lang_literal_check(type, lit->str, msg, sizeof msg) == 0)
 		return 0;
-	return hg_c_fail(ck, lit, "%s%s", msg, NULL);
+	return c_fail(ck, lit, "%s%s", msg, NULL);
 }
 
 /* Types that = and != can compare. */
-static int hg_c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
+static int c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
 {
 	int ta = a->type, tb = b->type;
 	if (ta == TY_MISSING || tb == TY_MISSING)
-		return hg_c_fail(ck, at,
-		                 "comparing with missing is always missing; use 'is missing'%s%s",
-		                 NULL, NULL);
-	if (ta == tb && (ta == TY_NUM || ta == TY_DATE || ta == TY_BOOL || hg_is_cat(ta)))
+		return c_fail(ck, at,
+		              "comparing with missing is always missing; use 'is missing'%s%s",
+		              NULL, NULL);
+	if (ta == tb && (ta == TY_NUM || ta == TY_DATE || ta == TY_BOOL || is_cat(ta)))
 		return 0;
-	if (hg_is_cat(ta) && tb == TY_STR && b->kind == N_STR)
-		return hg_c_literal(ck, ta, b);
-	if (hg_is_cat(tb) && ta == TY_STR && a->kind == N_STR)
-		return hg_c_literal(ck, tb, a);
-	return hg_c_fail(ck, at, "cannot compare %s with %s", hg_type_name(ta), hg_type_name(tb));
+	if (is_cat(ta) && tb == TY_STR && b->kind == N_STR)
+		return c_literal(ck, ta, b);
+	if (is_cat(tb) && ta == TY_STR && a->kind == N_STR)
+		return c_literal(ck, tb, a);
+	return c_fail(ck, at, "cannot compare %s with %s", type_name(ta), type_name(tb));
 }
 
-static int hg_c_arith(hg_checker *ck, hg_node *n)
+static int c_arith(hg_checker *ck, hg_node *n)
 {
 	int ta = n->a->type, tb = n->b->type;
 	if (ta == TY_MISSING)
@@ -434,30 +429,30 @@ static int hg_c_arith(hg_checker *ck, hg_node *n)
 	} else {
 		return hg_lang_error(ck->err, &ck->pk->src, n->line, n->col,
 		                     "cannot apply %s to %s and %s", hg_tok_name(n->op),
-		                     hg_type_name(n->a->type), hg_type_name(n->b->type));
+		                     type_name(n->a->type), type_name(n->b->type));
 	}
 	return 0;
 }
 
-static int hg_c_binary(hg_checker *ck, hg_node *n)
+static int c_binary(hg_checker *ck, hg_node *n)
 {
-	TRY(hg_c_expr(ck, n->a));
-	TRY(hg_c_expr(ck, n->b));
+	TRY(c_expr(ck, n->a));
+	TRY(c_expr(ck, n->b));
 	switch (n->op) {
 	case KW_AND:
 	case KW_OR:
 		if ((n->a->type != TY_BOOL && n->a->type != TY_MISSING))
-			return hg_c_fail(ck, n->a, "expected a condition here, found %s%s",
-			                 hg_type_name(n->a->type), NULL);
+			return c_fail(ck, n->a, "expected a condition here, found %s%s",
+			              type_name(n->a->type), NULL);
 		if ((n->b->type != TY_BOOL && n->b->type != TY_MISSING))
-			return hg_c_fail(ck, n->b, "expected a condition here, found %s%s",
-			                 hg_type_name(n->b->type), NULL);
+			return c_fail(ck, n->b, "expected a condition here, found %s%s",
+			              type_name(n->b->type), NULL);
 		n->type = TY_BOOL;
 		return 0;
 	case T_EQ:
 	case T_NE:
 		n->type = TY_BOOL;
-		return hg_c_eq_types(ck, n, n->a, n->b);
+		return c_eq_types(ck, n, n->a, n->b);
 	case T_LT:
 	case T_LE:
 	case T_GT:
@@ -471,8 +466,8 @@ static int hg_c_binary(hg_checker *ck, hg_node *n)
 			ok = 0;
 		if (!ok)
 			return hg_lang_error(ck->err, &ck->pk->src, n->line, n->col,
-			                     "cannot order %s and %s%s", hg_type_name(n->a->type),
-			                     hg_type_name(n->b->type),
+			                     "cannot order %s and %s%s", type_name(n->a->type),
+			                     type_name(n->b->type),
 			                     n->op == KW_AFTER || n->op == KW_BEFORE
 			                         ? " ('after' and 'before' compare dates)"
 			                         : "");
@@ -480,28 +475,28 @@ static int hg_c_binary(hg_checker *ck, hg_node *n)
 		return 0;
 	}
 	default:
-		return hg_c_arith(ck, n);
+		return c_arith(ck, n);
 	}
 }
 
-static int hg_c_query(hg_checker *ck, hg_node *q)
+static int c_query(hg_checker *ck, hg_node *q)
 {
-	TRY(hg_c_codeset(ck, q->a, &q->codeset));
+	TRY(c_codeset(ck, q->a, &q->codeset));
 	for (int i = 0; i < q->nquals; i++) {
 		hg_qual *u = &q->quals[i];
 		if (u->a && u->kind != Q_WHERE && u->kind != Q_PAIRED)
-			TRY(hg_c_want(ck, u->a, TY_DATE));
+			TRY(c_want(ck, u->a, TY_DATE));
 		if (u->b)
-			TRY(hg_c_want(ck, u->b, TY_DATE));
+			TRY(c_want(ck, u->b, TY_DATE));
 		if (u->kind == Q_WHERE) {
 			int save = ck->in_where;
 			ck->in_where = 1;
-			int rc = hg_c_want(ck, u->a, TY_BOOL);
+			int rc = c_want(ck, u->a, TY_BOOL);
 			ck->in_where = save;
 			TRY(rc);
 		}
 		if (u->kind == Q_PAIRED) {
-			TRY(hg_c_codeset(ck, u->a, &q->paired));
+			TRY(c_codeset(ck, u->a, &q->paired));
 			q->paired_value = u->unit;
 		}
 		if (u->kind == Q_LAST && (u->n <= 0 || u->n != floor(u->n)))
@@ -512,15 +507,15 @@ static int hg_c_query(hg_checker *ck, hg_node *q)
 	return 0;
 }
 
-static int hg_c_call(hg_checker *ck, hg_node *n)
+static int c_call(hg_checker *ck, hg_node *n)
 {
 	static const int qret[] = {TY_BOOL, TY_NUM, TY_DATE, TY_DATE, TY_NUM, TY_NUM,
 	                           TY_NUM,  TY_NUM, TY_NUM,  TY_NUM,  TY_NUM};
 	if (n->sym < F_N_QUERY) {
 		if (ck->in_where)
-			return hg_c_fail(ck, n, "event queries cannot be nested in 'where'%s%s",
-			                 NULL, NULL);
-		TRY(hg_c_query(ck, n->args[0]));
+			return c_fail(ck, n, "event queries cannot be nested in 'where'%s%s", NULL,
+			              NULL);
+		TRY(c_query(ck, n->args[0]));
 		n->type = qret[n->sym];
 		return 0;
 	}
@@ -530,58 +525,57 @@ static int hg_c_call(hg_checker *ck, hg_node *n)
 	if (n->nargs != want) {
 		char buf[64];
 		snprintf(buf, sizeof buf, "%d argument%s", want, want == 1 ? "" : "s");
-		return hg_c_fail(ck, n, "%s() takes %s", n->str, buf);
+		return c_fail(ck, n, "%s() takes %s", n->str, buf);
 	}
 	for (int i = 0; i < n->nargs; i++)
-		TRY(hg_c_expr(ck, n->args[i]));
+		TRY(c_expr(ck, n->args[i]));
 	switch (n->sym) {
 	case F_AGE_AT:
-		TRY(hg_c_want(ck, n->args[0], TY_DATE));
+		TRY(c_want(ck, n->args[0], TY_DATE));
 		n->type = TY_NUM;
 		return 0;
 	case F_REGISTERED_AT:
 	case F_ALIVE_AT:
-		TRY(hg_c_want(ck, n->args[0], TY_DATE));
+		TRY(c_want(ck, n->args[0], TY_DATE));
 		n->type = TY_BOOL;
 		return 0;
 	case F_YEARS_BETWEEN:
-		TRY(hg_c_want(ck, n->args[0], TY_DATE));
-		TRY(hg_c_want(ck, n->args[1], TY_DATE));
+		TRY(c_want(ck, n->args[0], TY_DATE));
+		TRY(c_want(ck, n->args[1], TY_DATE));
 		n->type = TY_NUM;
 		return 0;
 	case F_ABS:
 	case F_ROUND:
 	case F_FLOOR:
-		TRY(hg_c_want(ck, n->args[0], TY_NUM));
+		TRY(c_want(ck, n->args[0], TY_NUM));
 		n->type = TY_NUM;
 		return 0;
 	default: { /* min, max, coalesce: two of the same type */
 		int t = n->args[0]->type == TY_MISSING ? n->args[1]->type : n->args[0]->type;
 		if ((n->sym != F_COALESCE && t != TY_NUM && t != TY_DATE) ||
-		    (n->args[1]->type != t && n->args[1]->type != TY_MISSING) || hg_is_cat(t) ||
+		    (n->args[1]->type != t && n->args[1]->type != TY_MISSING) || is_cat(t) ||
 		    t == TY_STR)
-			return hg_c_fail(ck, n, "%s() needs two numbers or two dates%s", n->str,
-			                 NULL);
+			return c_fail(ck, n, "%s() needs two numbers or two dates%s", n->str, NULL);
 		n->type = t;
 		return 0;
 	}
 	}
 }
 
-static int hg_c_if(hg_checker *ck, hg_node *n)
+static int c_if(hg_checker *ck, hg_node *n)
 {
-	TRY(hg_c_want(ck, n->a, TY_BOOL));
-	TRY(hg_c_expr(ck, n->b));
-	TRY(hg_c_expr(ck, n->c));
+	TRY(c_want(ck, n->a, TY_BOOL));
+	TRY(c_expr(ck, n->b));
+	TRY(c_expr(ck, n->c));
 	int t = n->b->type == TY_MISSING ? n->c->type : n->b->type;
-	if ((n->c->type != t && n->c->type != TY_MISSING) || t == TY_STR || hg_is_cat(t))
-		return hg_c_fail(ck, n->c, "both branches must have the same type (%s and %s)",
-		                 hg_type_name(n->b->type), hg_type_name(n->c->type));
+	if ((n->c->type != t && n->c->type != TY_MISSING) || t == TY_STR || is_cat(t))
+		return c_fail(ck, n->c, "both branches must have the same type (%s and %s)",
+		              type_name(n->b->type), type_name(n->c->type));
 	n->type = t;
 	return 0;
 }
 
-static int hg_c_expr(hg_checker *ck, hg_node *n)
+static int c_expr(hg_checker *ck, hg_node *n)
 {
 	switch (n->kind) {
 	case N_NUM:
@@ -603,45 +597,45 @@ static int hg_c_expr(hg_checker *ck, hg_node *n)
 		n->type = TY_DURATION;
 		return 0;
 	case N_NAME:
-		return hg_c_name(ck, n);
+		return c_name(ck, n);
 	case N_BINARY:
-		return hg_c_binary(ck, n);
+		return c_binary(ck, n);
 	case N_UNARY:
-		TRY(hg_c_want(ck, n->a, n->op == KW_NOT ? TY_BOOL : TY_NUM));
+		TRY(c_want(ck, n->a, n->op == KW_NOT ? TY_BOOL : TY_NUM));
 		n->type = n->op == KW_NOT ? TY_BOOL : TY_NUM;
 		return 0;
 	case N_IF:
-		return hg_c_if(ck, n);
+		return c_if(ck, n);
 	case N_IN:
-		TRY(hg_c_expr(ck, n->a));
+		TRY(c_expr(ck, n->a));
 		for (int i = 0; i < n->nargs; i++) {
-			TRY(hg_c_expr(ck, n->args[i]));
-			TRY(hg_c_eq_types(ck, n->args[i], n->a, n->args[i]));
+			TRY(c_expr(ck, n->args[i]));
+			TRY(c_eq_types(ck, n->args[i], n->a, n->args[i]));
 		}
 		n->type = TY_BOOL;
 		return 0;
 	case N_ISMISSING:
-		TRY(hg_c_expr(ck, n->a));
+		TRY(c_expr(ck, n->a));
 		n->type = TY_BOOL;
 		return 0;
 	case N_CALL:
-		return hg_c_call(ck, n);
+		return c_call(ck, n);
 	default:
-		return hg_c_fail(ck, n, "a codelist is not a value here%s%s", NULL, NULL);
+		return c_fail(ck, n, "a codelist is not a value here%s%s", NULL, NULL);
 	}
 }
 
 /* ---- declarations ---- */
 
-static int hg_c_value_type(hg_checker *ck, hg_node *n)
+static int c_value_type(hg_checker *ck, hg_node *n)
 {
 	if (n->type == TY_NUM || n->type == TY_DATE || n->type == TY_BOOL)
 		return 0;
-	return hg_c_fail(ck, n, "a variable must be a number, date or condition, not %s%s",
-	                 hg_type_name(n->type), NULL);
+	return c_fail(ck, n, "a variable must be a number, date or condition, not %s%s",
+	              type_name(n->type), NULL);
 }
 
-static int hg_c_lets(hg_checker *ck)
+static int c_lets(hg_checker *ck)
 {
 	hg_pack *pk = ck->pk;
 	for (int i = 0; i < pk->nlets; i++) {
@@ -657,18 +651,18 @@ static int hg_c_lets(hg_checker *ck)
 			                     "'any' is reserved: it is the codelist of every code; "
 			                     "choose another name");
 		if (l->set >= 0) {
-			TRY(hg_c_codelist_decl(ck, l));
+			TRY(c_codelist_decl(ck, l));
 			continue;
 		}
-		TRY(hg_c_expr(ck, l->e));
-		TRY(hg_c_value_type(ck, l->e));
+		TRY(c_expr(ck, l->e));
+		TRY(c_value_type(ck, l->e));
 		l->type = l->e->type;
 	}
 	ck->nlets_visible = pk->nlets;
 	return 0;
 }
 
-static int hg_c_breakdown(hg_checker *ck, hg_breakdown *bd)
+static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 {
 	static const char *const names[] = {"all", "imd_quintile", "imd_decile", "ethnicity",
 	                                    "sex", "age_band",     "practice"};
@@ -689,7 +683,7 @@ static int hg_c_breakdown(hg_checker *ck, hg_breakdown *bd)
 				bd->kind[d] = k;
 		if (bd->kind[d] < 0 && !strncmp(part, "flag_", 5) && part[5]) {
 			bd->kind[d] = HG_BD_FLAG;
-			bd->flag[d] = hg_flag_index(ck->pk, part + 5);
+			bd->flag[d] = flag_index(ck->pk, part + 5);
 		}
 		if (bd->kind[d] < 0 || bd->kind[d] == HG_BD_ALL) {
 			hg_suggest sg;
@@ -709,21 +703,21 @@ static int hg_c_breakdown(hg_checker *ck, hg_breakdown *bd)
 	return 0;
 }
 
-static int hg_c_need(hg_checker *ck, hg_ind_src *ind, hg_node *e, const char *what, int bool_only)
+static int c_need(hg_checker *ck, hg_ind_src *ind, hg_node *e, const char *what, int bool_only)
 {
 	if (!e)
 		return hg_lang_error(ck->err, &ck->pk->src, ind->line, ind->col,
 		                     "indicator %s needs '%s:'", ind->pub.id, what);
-	TRY(hg_c_expr(ck, e));
+	TRY(c_expr(ck, e));
 	if (e->type == TY_BOOL || (!bool_only && e->type == TY_NUM))
 		return 0;
-	return hg_c_fail(ck, e, "%s: expected %s", what,
-	                 bool_only ? "a condition (true/false)" : "a number or a condition");
+	return c_fail(ck, e, "%s: expected %s", what,
+	              bool_only ? "a condition (true/false)" : "a number or a condition");
 }
 
 /* ---- event indicators: rate, dsr, life_expectancy ---- */
 
-static int hg_is_event_type(int t)
+static int is_event_type(int t)
 {
 	return t == HG_IND_RATE || t == HG_IND_DSR || t == HG_IND_LE;
 }
@@ -733,7 +727,7 @@ static int hg_is_event_type(int t)
  * period, or NULL. A population is evaluated as at one date (mid-period, or
  * an event's date), so it cannot speak of the period. seen: per let, visited.
  */
-static const hg_node *hg_period_bound(const hg_pack *pk, const hg_node *e, char *seen)
+static const hg_node *period_bound(const hg_pack *pk, const hg_node *e, char *seen)
 {
 	if (!e)
 		return NULL;
@@ -743,26 +737,26 @@ static const hg_node *hg_period_bound(const hg_pack *pk, const hg_node *e, char 
 		return e;
 	if (e->kind == N_NAME && e->symkind == SYM_LET && !seen[e->sym]) {
 		seen[e->sym] = 1;
-		const hg_node *u = hg_period_bound(pk, pk->lets[e->sym].e, seen);
+		const hg_node *u = period_bound(pk, pk->lets[e->sym].e, seen);
 		return u ? e : NULL; /* point at the use in this expression */
 	}
 	const hg_node *sub[3] = {e->a, e->b, e->c};
 	for (int i = 0; i < 3; i++) {
-		const hg_node *u = hg_period_bound(pk, sub[i], seen);
+		const hg_node *u = period_bound(pk, sub[i], seen);
 		if (u)
 			return u;
 	}
 	for (int i = 0; i < e->nargs; i++) {
-		const hg_node *u = hg_period_bound(pk, e->args[i], seen);
+		const hg_node *u = period_bound(pk, e->args[i], seen);
 		if (u)
 			return u;
 	}
 	for (int i = 0; i < e->nquals; i++) {
 		if (e->quals[i].kind == Q_PERIOD)
 			return e;
-		const hg_node *u = hg_period_bound(pk, e->quals[i].a, seen);
+		const hg_node *u = period_bound(pk, e->quals[i].a, seen);
 		if (!u)
-			u = hg_period_bound(pk, e->quals[i].b, seen);
+			u = period_bound(pk, e->quals[i].b, seen);
 		if (u)
 			return u;
 	}
@@ -770,7 +764,7 @@ static const hg_node *hg_period_bound(const hg_pack *pk, const hg_node *e, char 
 }
 
 /* The first name in a `where` of `events:` that is not a field of the event. */
-static const hg_node *hg_personal_name(const hg_node *e)
+static const hg_node *personal_name(const hg_node *e)
 {
 	if (!e)
 		return NULL;
@@ -778,15 +772,15 @@ static const hg_node *hg_personal_name(const hg_node *e)
 		return e;
 	const hg_node *sub[3] = {e->a, e->b, e->c};
 	for (int i = 0; i < 3; i++)
-		if (sub[i] && hg_personal_name(sub[i]))
-			return hg_personal_name(sub[i]);
+		if (sub[i] && personal_name(sub[i]))
+			return personal_name(sub[i]);
 	for (int i = 0; i < e->nargs; i++)
-		if (hg_personal_name(e->args[i]))
-			return hg_personal_name(e->args[i]);
+		if (personal_name(e->args[i]))
+			return personal_name(e->args[i]);
 	return NULL;
 }
 
-static int hg_c_population(hg_checker *ck, hg_ind_src *ind)
+static int c_population(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
 	if (!ind->pop)
@@ -795,31 +789,31 @@ static int hg_c_population(hg_checker *ck, hg_ind_src *ind)
 		    "indicator %s needs 'population:', the condition a person "
 		    "meets to be in the population (e.g. 'population: registered')",
 		    ind->pub.id);
-	TRY(hg_c_want(ck, ind->pop, TY_BOOL));
+	TRY(c_want(ck, ind->pop, TY_BOOL));
 	char *seen = hg_xcalloc((size_t)pk->nlets + 1, 1);
-	const hg_node *u = hg_period_bound(pk, ind->pop, seen);
+	const hg_node *u = period_bound(pk, ind->pop, seen);
 	free(seen);
 	if (u)
-		return hg_c_fail(
-		    ck, u,
-		    "population: is evaluated as at one date (mid-period for the "
-		    "denominator, each event's date for the numerator), so it cannot "
-		    "use%s%s the period (period_start, period_end, period_mid, "
-		    "died_in_period, 'in period')",
-		    u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses" : "",
-		    NULL);
+		return c_fail(ck, u,
+		              "population: is evaluated as at one date (mid-period for the "
+		              "denominator, each event's date for the numerator), so it cannot "
+		              "use%s%s the period (period_start, period_end, period_mid, "
+		              "died_in_period, 'in period')",
+		              u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses"
+		                                                         : "",
+		              NULL);
 	return 0;
 }
 
-static int hg_c_events(hg_checker *ck, hg_ind_src *ind)
+static int c_events(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
 	if (ind->num)
-		return hg_c_fail(ck, ind->num,
-		                 "a %s counts events, not people: write 'events: CODELIST "
-		                 "[qualifiers]' or 'events: deaths' with 'population: CONDITION' "
-		                 "instead of 'numerator:' (docs/language.md, \"Event rates\")",
-		                 hg_ind_type_names[ind->pub.type], NULL);
+		return c_fail(ck, ind->num,
+		              "a %s counts events, not people: write 'events: CODELIST "
+		              "[qualifiers]' or 'events: deaths' with 'population: CONDITION' "
+		              "instead of 'numerator:' (docs/language.md, \"Event rates\")",
+		              hg_ind_type_names[ind->pub.type], NULL);
 	if (ind->pub.events == HG_EV_NONE)
 		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
 		                     "indicator %s needs 'events:' (what its numerator counts: "
@@ -831,15 +825,15 @@ static int hg_c_events(hg_checker *ck, hg_ind_src *ind)
 		                     ind->pub.id);
 	if (!ind->ev)
 		return 0;
-	TRY(hg_c_query(ck, ind->ev));
+	TRY(c_query(ck, ind->ev));
 	for (int i = 0; i < ind->ev->nquals; i++) {
 		const hg_qual *u = &ind->ev->quals[i];
 		if (u->kind == Q_SETTING || u->kind == Q_PAIRED)
 			continue;
 		if (u->kind == Q_WHERE) {
-			const hg_node *nm = hg_personal_name(u->a);
+			const hg_node *nm = personal_name(u->a);
 			if (nm)
-				return hg_c_fail(
+				return c_fail(
 				    ck, nm,
 				    "in 'events:', 'where' may use only the event's value, "
 				    "date and setting, not '%s' (conditions on the person "
@@ -856,7 +850,7 @@ static int hg_c_events(hg_checker *ck, hg_ind_src *ind)
 }
 
 /* denominator: mid_period (the default) or person_time */
-static int hg_c_rate_den(hg_checker *ck, hg_ind_src *ind)
+static int c_rate_den(hg_checker *ck, hg_ind_src *ind)
 {
 	if (!ind->den)
 		return 0;
@@ -865,24 +859,24 @@ static int hg_c_rate_den(hg_checker *ck, hg_ind_src *ind)
 	    d->kind == N_NAME && (!strcmp(d->str, "mid_period") ||
 	                          (!strcmp(d->str, "person_time") && ind->pub.type == HG_IND_RATE));
 	if (!ok)
-		return hg_c_fail(ck, d,
-		                 "the denominator of a %s is the population at mid-period "
-		                 "('denominator: mid_period', the default)%s; who is in the "
-		                 "population is said by 'population:'",
-		                 hg_ind_type_names[ind->pub.type],
-		                 ind->pub.type == HG_IND_RATE
-		                     ? " or the years spent in it ('denominator: person_time')"
-		                     : "");
+		return c_fail(ck, d,
+		              "the denominator of a %s is the population at mid-period "
+		              "('denominator: mid_period', the default)%s; who is in the "
+		              "population is said by 'population:'",
+		              hg_ind_type_names[ind->pub.type],
+		              ind->pub.type == HG_IND_RATE
+		                  ? " or the years spent in it ('denominator: person_time')"
+		                  : "");
 	ind->pub.pop = strcmp(d->str, "person_time") ? HG_POP_MID : HG_POP_PERSON_TIME;
 	return 0;
 }
 
-static int hg_c_ages(hg_checker *ck, hg_ind_src *ind)
+static int c_ages(hg_checker *ck, hg_ind_src *ind)
 {
 	const hg_indicator *p = &ind->pub;
 	if (!ind->ages_line)
 		return 0;
-	if (!hg_is_event_type(p->type) || p->type == HG_IND_LE)
+	if (!is_event_type(p->type) || p->type == HG_IND_LE)
 		return hg_lang_error(ck->err, &ck->pk->src, ind->ages_line, ind->ages_col,
 		                     "'ages' is for rate and dsr indicators (elsewhere write the "
 		                     "age condition, e.g. 'age >= 18')");
@@ -897,15 +891,15 @@ static int hg_c_ages(hg_checker *ck, hg_ind_src *ind)
 	return 0;
 }
 
-static int hg_c_event_ind(hg_checker *ck, hg_ind_src *ind)
+static int c_event_ind(hg_checker *ck, hg_ind_src *ind)
 {
-	TRY(hg_c_events(ck, ind));
-	TRY(hg_c_population(ck, ind));
-	TRY(hg_c_rate_den(ck, ind));
-	return hg_c_ages(ck, ind);
+	TRY(c_events(ck, ind));
+	TRY(c_population(ck, ind));
+	TRY(c_rate_den(ck, ind));
+	return c_ages(ck, ind);
 }
 
-static int hg_c_person_ind(hg_checker *ck, hg_ind_src *ind)
+static int c_person_ind(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
 	int t = ind->pub.type;
@@ -917,18 +911,18 @@ static int hg_c_person_ind(hg_checker *ck, hg_ind_src *ind)
 		    "'denominator:'",
 		    ind->pub.id, hg_ind_type_names[t]);
 	if (t == HG_IND_MEAN) {
-		TRY(hg_c_need(ck, ind, ind->val, "value", 0));
+		TRY(c_need(ck, ind, ind->val, "value", 0));
 		if (ind->val->type != TY_NUM)
-			return hg_c_fail(ck, ind->val, "value: expected a number%s%s", NULL, NULL);
+			return c_fail(ck, ind->val, "value: expected a number%s%s", NULL, NULL);
 	} else {
-		TRY(hg_c_need(ck, ind, ind->num, "numerator", t == HG_IND_PROPORTION));
+		TRY(c_need(ck, ind, ind->num, "numerator", t == HG_IND_PROPORTION));
 	}
 	if (ind->den || t == HG_IND_PROPORTION)
-		TRY(hg_c_need(ck, ind, ind->den, "denominator", 1));
+		TRY(c_need(ck, ind, ind->den, "denominator", 1));
 	return 0;
 }
 
-static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
+static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
 	hg_indicator *p = &ind->pub;
@@ -937,12 +931,12 @@ static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
 		                     "indicator %s needs a type: proportion, rate, dsr, mean, "
 		                     "count or life_expectancy",
 		                     p->id);
-	if (hg_is_event_type(p->type))
-		TRY(hg_c_event_ind(ck, ind));
+	if (is_event_type(p->type))
+		TRY(c_event_ind(ck, ind));
 	else
-		TRY(hg_c_person_ind(ck, ind));
+		TRY(c_person_ind(ck, ind));
 	for (int b = 1; b < p->nbds; b++)
-		TRY(hg_c_breakdown(ck, &p->bds[b]));
+		TRY(c_breakdown(ck, &p->bds[b]));
 	const hg_period_spec *sp = ind->ps.set ? &ind->ps : &pk->periods;
 	if (!sp->set)
 		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
@@ -964,9 +958,9 @@ static int hg_c_indicator(hg_checker *ck, hg_ind_src *ind)
 int hg_check_pack(hg_pack *pk, hg_err *err)
 {
 	hg_checker ck = {.pk = pk, .err = err};
-	TRY(hg_c_lets(&ck));
+	TRY(c_lets(&ck));
 	for (int i = 0; i < pk->ninds; i++)
-		TRY(hg_c_indicator(&ck, &pk->inds[i]));
+		TRY(c_indicator(&ck, &pk->inds[i]));
 	if (pk->ninds == 0)
 		return hg_err_set(err, HG_EINPUT, "%s: no indicators defined", pk->src.name);
 	return 0;

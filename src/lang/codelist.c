@@ -74,7 +74,7 @@ int hg_code_system_parse(const char *s, size_t n)
 	return -1;
 }
 
-static int hg_code_column(const hg_csv *c, int *system)
+static int code_column(const hg_csv *c, int *system)
 {
 	for (size_t i = 0; i < sizeof hg_code_cols / sizeof hg_code_cols[0]; i++) {
 		int k = hg_csv_col(c, hg_code_cols[i].col);
@@ -103,7 +103,7 @@ int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err 
 		                  full);
 	}
 	int system;
-	int col = hg_code_column(&c, &system);
+	int col = code_column(&c, &system);
 	if (set->system == HG_CSYS_AUTO)
 		set->system = system;
 	while (hg_csv_next(&c)) {
@@ -122,7 +122,7 @@ int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err 
 }
 
 /* The shape of an ICD-10 or OPCS-4 code: A99, A99.9, A999, A99X, A99.99 ... */
-static int hg_classification_shape(const char *s, size_t n)
+static int classification_shape(const char *s, size_t n)
 {
 	if (n < 3 || !isalpha((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
 	    !isdigit((unsigned char)s[2]))
@@ -140,17 +140,17 @@ static int hg_classification_shape(const char *s, size_t n)
 	return 1;
 }
 
-static int hg_cmp_str(const void *a, const void *b)
+static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static void hg_codeset_hash(hg_codeset *set)
+static void codeset_hash(hg_codeset *set)
 {
 	const char **keys = hg_xmalloc(sizeof *keys * (set->codes.n + 1));
 	for (uint32_t i = 0; i < set->codes.n; i++)
 		keys[i] = hg_dict_key(&set->codes, i);
-	qsort(keys, set->codes.n, sizeof *keys, hg_cmp_str);
+	qsort(keys, set->codes.n, sizeof *keys, cmp_str);
 	hg_buf b = {0};
 	/* a prefix list matches other events than the same codes matched exactly */
 	if (set->prefix)
@@ -173,10 +173,10 @@ void hg_codeset_finish(hg_codeset *set)
 	} else {
 		set->prefix = set->codes.n > 0;
 		for (uint32_t i = 0; i < set->codes.n && set->prefix; i++)
-			set->prefix = hg_classification_shape(hg_dict_key(&set->codes, i),
-			                                      set->codes.lens[i]);
+			set->prefix =
+			    classification_shape(hg_dict_key(&set->codes, i), set->codes.lens[i]);
 	}
-	hg_codeset_hash(set);
+	codeset_hash(set);
 }
 
 size_t hg_codeset_words(const hg_store *st)
@@ -185,7 +185,7 @@ size_t hg_codeset_words(const hg_store *st)
 }
 
 /* A classification code as compared: dots dropped, upper case; 0 when too long. */
-static size_t hg_code_norm(const char *s, size_t n, char *out, size_t cap)
+static size_t code_norm(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -200,7 +200,7 @@ static size_t hg_code_norm(const char *s, size_t n, char *out, size_t cap)
 
 #define HG_CODE_NORM_MAX 128
 
-static void hg_match_exact(const hg_codeset *cs, const hg_store *st, uint64_t *bits, uint8_t *found)
+static void match_exact(const hg_codeset *cs, const hg_store *st, uint64_t *bits, uint8_t *found)
 {
 	for (uint32_t i = 0; i < cs->codes.n; i++) {
 		uint32_t id =
@@ -218,8 +218,7 @@ static void hg_match_exact(const hg_codeset *cs, const hg_store *st, uint64_t *b
  * dictionary of the list's normalised codes: store codes x distinct lengths
  * lookups, not store codes x list codes comparisons.
  */
-static void hg_match_prefix(const hg_codeset *cs, const hg_store *st, uint64_t *bits,
-                            uint8_t *found)
+static void match_prefix(const hg_codeset *cs, const hg_store *st, uint64_t *bits, uint8_t *found)
 {
 	hg_dict norm;
 	hg_dict_init(&norm);
@@ -229,7 +228,7 @@ static void hg_match_prefix(const hg_codeset *cs, const hg_store *st, uint64_t *
 	char buf[HG_CODE_NORM_MAX];
 	for (uint32_t i = 0; i < cs->codes.n; i++) {
 		size_t k =
-		    hg_code_norm(hg_dict_key(&cs->codes, i), cs->codes.lens[i], buf, sizeof buf);
+		    code_norm(hg_dict_key(&cs->codes, i), cs->codes.lens[i], buf, sizeof buf);
 		nid[i] = k ? hg_dict_intern(&norm, buf, k, NULL) : HG_DICT_MISSING;
 		if (k && k < lo)
 			lo = k;
@@ -239,7 +238,7 @@ static void hg_match_prefix(const hg_codeset *cs, const hg_store *st, uint64_t *
 	uint8_t *hit = hg_xcalloc(norm.n + 1, 1);
 	for (uint32_t id = 0; id < st->codes.n && norm.n; id++) {
 		const char *code = hg_strtab_get(&st->codes, id);
-		size_t k = hg_code_norm(code, strlen(code), buf, sizeof buf);
+		size_t k = code_norm(code, strlen(code), buf, sizeof buf);
 		for (size_t len = lo; len <= hi && len <= k; len++) {
 			uint32_t j = hg_dict_find(&norm, buf, len);
 			if (j == HG_DICT_MISSING)
@@ -260,9 +259,9 @@ void hg_codeset_match(const hg_codeset *cs, const hg_store *st, uint64_t *bits, 
 	if (!cs->codes.slots)
 		return;
 	if (cs->prefix)
-		hg_match_prefix(cs, st, bits, found);
+		match_prefix(cs, st, bits, found);
 	else
-		hg_match_exact(cs, st, bits, found);
+		match_exact(cs, st, bits, found);
 }
 
 void hg_codeset_bits(const hg_pack *pk, int set, const hg_store *st, uint64_t *bits)
@@ -295,14 +294,14 @@ void hg_codeset_bits(const hg_pack *pk, int set, const hg_store *st, uint64_t *b
 
 /* ---- where a codelist file comes from: --codelists DIR, or the pack's directory ---- */
 
-static int hg_is_download_of(const char *name, const char *base)
+static int is_download_of(const char *name, const char *base)
 {
 	size_t n = strlen(name), b = strlen(base);
 	return n > b + 1 && name[n - b - 1] == '-' && !strcmp(name + n - b, base);
 }
 
 /* The file in dir named base, else the one download ending -base; 0 found, 1 none. */
-static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t cap, hg_err *err)
+static int find_in_dir(const char *dir, const char *base, char *out, size_t cap, hg_err *err)
 {
 	snprintf(out, cap, "%s/%s", dir, base);
 	struct stat sb;
@@ -315,7 +314,7 @@ static int hg_find_in_dir(const char *dir, const char *base, char *out, size_t c
 	char first[256] = "", second[256] = "";
 	int n = 0;
 	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		if (e->d_name[0] != '.' && hg_is_download_of(e->d_name, base) && n++ < 2)
+		if (e->d_name[0] != '.' && is_download_of(e->d_name, base) && n++ < 2)
 			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
 	closedir(d);
 	if (n > 1)
@@ -336,7 +335,7 @@ int hg_pack_codelist_path(const hg_pack *pk, const char *path, char *out, size_t
 	const char *dir = pk->opts ? pk->opts->codelist_dir : NULL;
 	if (dir) {
 		const char *slash = strrchr(path, '/');
-		int rc = hg_find_in_dir(dir, slash ? slash + 1 : path, out, cap, err);
+		int rc = find_in_dir(dir, slash ? slash + 1 : path, out, cap, err);
 		if (rc < 0 || rc > 1)
 			return err->code ? err->code : HG_EINPUT;
 		if (rc == 0) {

@@ -49,7 +49,7 @@ typedef struct hg_ilist {
 /* A fresh register. Past HG_MAX_REGS the compiler notes it (the indicator
  * being compiled reports it as an error) and hands out register 0 so that
  * emission can finish harmlessly. */
-static uint16_t hg_reg(hg_compiler *cc)
+static uint16_t reg(hg_compiler *cc)
 {
 	if (cc->pr->nregs >= HG_MAX_REGS) {
 		cc->full = 1;
@@ -58,7 +58,7 @@ static uint16_t hg_reg(hg_compiler *cc)
 	return (uint16_t)cc->pr->nregs++;
 }
 
-static void hg_emit(hg_compiler *cc, int op, int d, int a, int b, int c, double k)
+static void emit(hg_compiler *cc, int op, int d, int a, int b, int c, double k)
 {
 	assert(cc->cur >= 0);
 	hg_seg *sg = &cc->pr->segs[cc->cur];
@@ -82,30 +82,30 @@ static int hg_const(hg_compiler *cc, double k)
 		pr->const_reg = hg_xrealloc(pr->const_reg, sizeof(int) * (size_t)pr->capconsts);
 		pr->const_val = hg_xrealloc(pr->const_val, sizeof(double) * (size_t)pr->capconsts);
 	}
-	int d = hg_reg(cc);
+	int d = reg(cc);
 	pr->const_reg[pr->nconsts] = d;
 	pr->const_val[pr->nconsts++] = k;
 	return d;
 }
 
 /* A fresh register set to k by code (for accumulating window bounds). */
-static int hg_var(hg_compiler *cc, double k)
+static int var(hg_compiler *cc, double k)
 {
-	int d = hg_reg(cc);
-	hg_emit(cc, OP_CONST, d, 0, 0, 0, k);
+	int d = reg(cc);
+	emit(cc, OP_CONST, d, 0, 0, 0, k);
 	return d;
 }
 
 /* ---- dependencies ---- */
 
-static int hg_compile_let(hg_compiler *cc, int i, int ctx);
+static int compile_let(hg_compiler *cc, int i, int ctx);
 
 static int hg_deps(hg_compiler *cc, const hg_node *n, int ctx)
 {
 	if (!n)
 		return 0;
 	if (n->kind == N_NAME && n->symkind == SYM_LET)
-		TRY(hg_compile_let(cc, n->sym, ctx));
+		TRY(compile_let(cc, n->sym, ctx));
 	TRY(hg_deps(cc, n->a, ctx));
 	TRY(hg_deps(cc, n->b, ctx));
 	TRY(hg_deps(cc, n->c, ctx));
@@ -121,7 +121,7 @@ static int hg_deps(hg_compiler *cc, const hg_node *n, int ctx)
 }
 
 /* Collect the let segments an expression reads (directly), each once. */
-static void hg_collect(hg_compiler *cc, const hg_node *n, int ctx, hg_ilist *l)
+static void collect(hg_compiler *cc, const hg_node *n, int ctx, hg_ilist *l)
 {
 	if (!n)
 		return;
@@ -134,20 +134,20 @@ static void hg_collect(hg_compiler *cc, const hg_node *n, int ctx, hg_ilist *l)
 			l->v[l->n++] = s;
 		}
 	}
-	hg_collect(cc, n->a, ctx, l);
-	hg_collect(cc, n->b, ctx, l);
-	hg_collect(cc, n->c, ctx, l);
+	collect(cc, n->a, ctx, l);
+	collect(cc, n->b, ctx, l);
+	collect(cc, n->c, ctx, l);
 	for (int i = 0; i < n->nargs; i++)
-		hg_collect(cc, n->args[i], ctx, l);
+		collect(cc, n->args[i], ctx, l);
 	for (int i = 0; i < n->nquals; i++)
 		if (n->quals[i].kind != Q_PAIRED) {
-			hg_collect(cc, n->quals[i].a, ctx, l);
-			hg_collect(cc, n->quals[i].b, ctx, l);
+			collect(cc, n->quals[i].a, ctx, l);
+			collect(cc, n->quals[i].b, ctx, l);
 		}
 }
 
 /* Start a segment; returns its index and saves the enclosing one in *save. */
-static int hg_seg_begin(hg_compiler *cc, int *save)
+static int seg_begin(hg_compiler *cc, int *save)
 {
 	hg_program *pr = cc->pr;
 	if (pr->nsegs == pr->capsegs) {
@@ -163,14 +163,14 @@ static int hg_seg_begin(hg_compiler *cc, int *save)
 	return pr->nsegs++;
 }
 
-static void hg_seg_end(hg_compiler *cc, int seg, int save, const hg_node *const *roots, int nroots,
-                       int ctx)
+static void seg_end(hg_compiler *cc, int seg, int save, const hg_node *const *roots, int nroots,
+                    int ctx)
 {
 	assert(cc->cur == seg);
 	cc->cur = save;
 	hg_ilist l = {0};
 	for (int i = 0; i < nroots; i++)
-		hg_collect(cc, roots[i], ctx, &l);
+		collect(cc, roots[i], ctx, &l);
 	int *deps = hg_arena_alloc(&cc->pr->arena, sizeof *deps * (size_t)(l.n + 1));
 	if (l.n)
 		memcpy(deps, l.v, sizeof *deps * (size_t)l.n);
@@ -181,7 +181,7 @@ static void hg_seg_end(hg_compiler *cc, int seg, int save, const hg_node *const 
 
 /* ---- constants for categorical comparisons ---- */
 
-static int hg_cat_value(hg_compiler *cc, int type, const hg_node *s, double *out)
+static int cat_value(hg_compiler *cc, int type, const hg_node *s, double *out)
 {
 	const char *v = s->str;
 	/* the checker has validated sex, ethnicity and setting literals (vocab.c) */
@@ -207,14 +207,14 @@ static int hg_cat_value(hg_compiler *cc, int type, const hg_node *s, double *out
 
 /* ---- expressions ---- */
 
-static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out);
+static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out);
 
-static int hg_index_reg(int ctx)
+static int index_reg(int ctx)
 {
 	return ctx ? HG_REG_MID : HG_REG_END;
 }
 
-static int hg_x_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int gen_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	int a = n->sym, d;
 	switch (a) {
@@ -228,54 +228,54 @@ static int hg_x_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		*out = HG_REG_MID;
 		return 0;
 	case A_INDEX_DATE:
-		*out = hg_index_reg(ctx);
+		*out = index_reg(ctx);
 		return 0;
 	case A_AGE:
-		d = hg_reg(cc);
-		hg_emit(cc, OP_AGEAT, d, hg_index_reg(ctx), 0, 0, 0);
+		d = reg(cc);
+		emit(cc, OP_AGEAT, d, index_reg(ctx), 0, 0, 0);
 		break;
 	case A_REGISTERED:
-		d = hg_reg(cc);
-		hg_emit(cc, OP_REGAT, d, hg_index_reg(ctx), 0, 0, 0);
+		d = reg(cc);
+		emit(cc, OP_REGAT, d, index_reg(ctx), 0, 0, 0);
 		break;
 	case A_ALIVE:
-		d = hg_reg(cc);
-		hg_emit(cc, OP_ALIVEAT, d, hg_index_reg(ctx), 0, 0, 0);
+		d = reg(cc);
+		emit(cc, OP_ALIVEAT, d, index_reg(ctx), 0, 0, 0);
 		break;
 	default:
-		d = hg_reg(cc);
+		d = reg(cc);
 		if (a >= A_FLAG) {
 			int bit = cc->pr->flag_bit[a - A_FLAG];
 			if (bit < 0)
 				return hg_lang_error(cc->err, &cc->pk->src, n->line, n->col,
 				                     "the store has no flag '%s'",
 				                     cc->pk->flag_names[a - A_FLAG]);
-			hg_emit(cc, OP_ATTR, d, 0, 0, A_FLAG, bit);
+			emit(cc, OP_ATTR, d, 0, 0, A_FLAG, bit);
 		} else {
-			hg_emit(cc, OP_ATTR, d, 0, 0, a, 0);
+			emit(cc, OP_ATTR, d, 0, 0, a, 0);
 		}
 	}
 	*out = d;
 	return 0;
 }
 
-static int hg_x_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int gen_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	int a, b, d;
 	/* date +/- duration */
 	if (n->b->kind == N_DURATION || (n->b->type == TY_DURATION)) {
-		TRY(hg_expr(cc, n->a, ctx, &a));
+		TRY(expr(cc, n->a, ctx, &a));
 		double k = n->b->num * (n->op == T_MINUS ? -1 : 1);
-		d = hg_reg(cc);
+		d = reg(cc);
 		if (n->b->ival == U_MONTHS)
-			hg_emit(cc, OP_ADDM, d, a, 0, 0, k);
+			emit(cc, OP_ADDM, d, a, 0, 0, k);
 		else
-			hg_emit(cc, OP_ADD, d, a, hg_const(cc, k), 0, 0);
+			emit(cc, OP_ADD, d, a, hg_const(cc, k), 0, 0);
 		*out = d;
 		return 0;
 	}
-	TRY(hg_expr(cc, n->a, ctx, &a));
-	TRY(hg_expr(cc, n->b, ctx, &b));
+	TRY(expr(cc, n->a, ctx, &a));
+	TRY(expr(cc, n->b, ctx, &b));
 	int op;
 	switch (n->op) {
 	case T_PLUS:
@@ -320,37 +320,37 @@ static int hg_x_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		assert(0);
 		op = OP_ADD;
 	}
-	d = hg_reg(cc);
-	hg_emit(cc, op, d, a, b, 0, 0);
+	d = reg(cc);
+	emit(cc, op, d, a, b, 0, 0);
 	*out = d;
 	return 0;
 }
 
-static int hg_x_in(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int gen_in(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	int a, acc = -1;
-	TRY(hg_expr(cc, n->a, ctx, &a));
+	TRY(expr(cc, n->a, ctx, &a));
 	for (int i = 0; i < n->nargs; i++) {
-		int b, d = hg_reg(cc);
-		TRY(hg_expr(cc, n->args[i], ctx, &b));
-		hg_emit(cc, OP_EQ, d, a, b, 0, 0);
+		int b, d = reg(cc);
+		TRY(expr(cc, n->args[i], ctx, &b));
+		emit(cc, OP_EQ, d, a, b, 0, 0);
 		if (acc >= 0) {
-			int o = hg_reg(cc);
-			hg_emit(cc, OP_OR, o, acc, d, 0, 0);
+			int o = reg(cc);
+			emit(cc, OP_OR, o, acc, d, 0, 0);
 			d = o;
 		}
 		acc = d;
 	}
 	if (n->ival) {
-		int d = hg_reg(cc);
-		hg_emit(cc, OP_NOT, d, acc, 0, 0, 0);
+		int d = reg(cc);
+		emit(cc, OP_NOT, d, acc, 0, 0, 0);
 		acc = d;
 	}
 	*out = acc;
 	return 0;
 }
 
-static uint64_t *hg_bits(hg_compiler *cc, int set)
+static uint64_t *bits(hg_compiler *cc, int set)
 {
 	if (cc->set_bits[set])
 		return cc->set_bits[set];
@@ -360,7 +360,7 @@ static uint64_t *hg_bits(hg_compiler *cc, int set)
 	return b;
 }
 
-static int hg_new_query(hg_compiler *cc)
+static int new_query(hg_compiler *cc)
 {
 	hg_program *pr = cc->pr;
 	if (pr->nq >= HG_MAX_QUERIES)
@@ -377,18 +377,18 @@ static int hg_new_query(hg_compiler *cc)
 /* Window bounds: lo/hi start open (-inf, +inf); hi never passes the index date
  * (the period end; in context 1 the date the population is taken at): events
  * after it are never seen, whatever the qualifiers say. */
-static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
+static int gen_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
 {
-	int idx = hg_index_reg(ctx);
-	*lo = hg_var(cc, -INFINITY);
-	*hi = hg_var(cc, INFINITY);
+	int idx = index_reg(ctx);
+	*lo = var(cc, -INFINITY);
+	*hi = var(cc, INFINITY);
 	for (int i = 0; i < q->nquals; i++) {
 		const hg_qual *u = &q->quals[i];
 		int a = -1, b = -1, l = -1, h = -1;
 		if (u->a && u->kind != Q_WHERE && u->kind != Q_PAIRED)
-			TRY(hg_expr(cc, u->a, ctx, &a));
+			TRY(expr(cc, u->a, ctx, &a));
 		if (u->b)
-			TRY(hg_expr(cc, u->b, ctx, &b));
+			TRY(expr(cc, u->b, ctx, &b));
 		switch (u->kind) {
 		case Q_EVER:
 			h = idx;
@@ -399,23 +399,23 @@ static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int 
 			h = HG_REG_END;
 			break;
 		case Q_LAST:
-			l = hg_reg(cc);
+			l = reg(cc);
 			if (u->unit == U_MONTHS) {
 				/* hg_months_ending_start: (E - N months) + 1 day */
-				hg_emit(cc, OP_ADDM, l, idx, 0, 0, -u->n);
-				hg_emit(cc, OP_ADD, l, l, hg_const(cc, 1), 0, 0);
+				emit(cc, OP_ADDM, l, idx, 0, 0, -u->n);
+				emit(cc, OP_ADD, l, l, hg_const(cc, 1), 0, 0);
 			} else {
-				hg_emit(cc, OP_ADD, l, idx, hg_const(cc, 1 - u->n), 0, 0);
+				emit(cc, OP_ADD, l, idx, hg_const(cc, 1 - u->n), 0, 0);
 			}
 			h = idx;
 			break;
 		case Q_BEFORE:
-			h = hg_reg(cc);
-			hg_emit(cc, OP_ADD, h, a, hg_const(cc, -1), 0, 0);
+			h = reg(cc);
+			emit(cc, OP_ADD, h, a, hg_const(cc, -1), 0, 0);
 			break;
 		case Q_AFTER:
-			l = hg_reg(cc);
-			hg_emit(cc, OP_ADD, l, a, hg_const(cc, 1), 0, 0);
+			l = reg(cc);
+			emit(cc, OP_ADD, l, a, hg_const(cc, 1), 0, 0);
 			break;
 		case Q_ON:
 			l = h = a;
@@ -434,19 +434,19 @@ static int hg_x_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int 
 			break;
 		}
 		if (l >= 0)
-			hg_emit(cc, OP_LOMAX, *lo, *lo, l, 0, 0);
+			emit(cc, OP_LOMAX, *lo, *lo, l, 0, 0);
 		if (h >= 0)
-			hg_emit(cc, OP_HIMIN, *hi, *hi, h, 0, 0);
+			emit(cc, OP_HIMIN, *hi, *hi, h, 0, 0);
 	}
-	hg_emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
+	emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
 	return 0;
 }
 
 /* A new query for the event selection q: codes, settings, pairing and `where`
  * (its own segment, run per event); the caller sets agg and the window. */
-static int hg_query_of(hg_compiler *cc, const hg_node *q, int ctx, int *out)
+static int query_of(hg_compiler *cc, const hg_node *q, int ctx, int *out)
 {
-	int qi = hg_new_query(cc);
+	int qi = new_query(cc);
 	for (int i = 0; i < q->nquals; i++) {
 		const hg_qual *u = &q->quals[i];
 		if (u->kind == Q_SETTING)
@@ -457,44 +457,44 @@ static int hg_query_of(hg_compiler *cc, const hg_node *q, int ctx, int *out)
 			return hg_lang_error(cc->err, &cc->pk->src, u->line, u->col,
 			                     "only one 'where' per query (combine with 'and')");
 		int save, r;
-		int seg = hg_seg_begin(cc, &save);
-		TRY(hg_expr(cc, u->a, ctx, &r));
-		hg_seg_end(cc, seg, save, NULL, 0, ctx);
+		int seg = seg_begin(cc, &save);
+		TRY(expr(cc, u->a, ctx, &r));
+		seg_end(cc, seg, save, NULL, 0, ctx);
 		cc->pr->queries[qi].where_seg = seg;
 		cc->pr->queries[qi].where_reg = (uint16_t)r;
 	}
 	hg_query *Q = &cc->pr->queries[qi];
-	Q->codes = hg_bits(cc, q->codeset);
-	Q->paired = q->paired >= 0 ? hg_bits(cc, q->paired) : NULL;
+	Q->codes = bits(cc, q->codeset);
+	Q->paired = q->paired >= 0 ? bits(cc, q->paired) : NULL;
 	Q->paired_value = q->paired_value;
 	*out = qi;
 	return 0;
 }
 
-static int hg_x_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
+static int gen_query(hg_compiler *cc, const hg_node *call, int ctx, int *out)
 {
 	const hg_node *q = call->args[0];
 	int lo, hi, qi;
-	TRY(hg_x_window(cc, q, ctx, &lo, &hi));
-	TRY(hg_query_of(cc, q, ctx, &qi));
+	TRY(gen_window(cc, q, ctx, &lo, &hi));
+	TRY(query_of(cc, q, ctx, &qi));
 	hg_query *Q = &cc->pr->queries[qi];
 	Q->agg = call->sym;
 	Q->lo = (uint16_t)lo;
 	Q->hi = (uint16_t)hi;
-	int d = hg_reg(cc);
-	hg_emit(cc, OP_QUERY, d, 0, 0, qi, 0);
+	int d = reg(cc);
+	emit(cc, OP_QUERY, d, 0, 0, qi, 0);
 	*out = d;
 	return 0;
 }
 
-static int hg_x_call(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int gen_call(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	if (n->sym < F_N_QUERY)
-		return hg_x_query(cc, n, ctx, out);
-	int a = 0, b = 0, d = hg_reg(cc);
-	TRY(hg_expr(cc, n->args[0], ctx, &a));
+		return gen_query(cc, n, ctx, out);
+	int a = 0, b = 0, d = reg(cc);
+	TRY(expr(cc, n->args[0], ctx, &a));
 	if (n->nargs > 1)
-		TRY(hg_expr(cc, n->args[1], ctx, &b));
+		TRY(expr(cc, n->args[1], ctx, &b));
 	static const int ops[] = {
 	    [F_AGE_AT - F_N_QUERY] = OP_AGEAT,      [F_REGISTERED_AT - F_N_QUERY] = OP_REGAT,
 	    [F_ALIVE_AT - F_N_QUERY] = OP_ALIVEAT,  [F_MIN - F_N_QUERY] = OP_MIN,
@@ -502,26 +502,26 @@ static int hg_x_call(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 	    [F_ROUND - F_N_QUERY] = OP_ROUND,       [F_FLOOR - F_N_QUERY] = OP_FLOOR,
 	    [F_COALESCE - F_N_QUERY] = OP_COALESCE, [F_YEARS_BETWEEN - F_N_QUERY] = OP_YEARS,
 	};
-	hg_emit(cc, ops[n->sym - F_N_QUERY], d, a, b, 0, 0);
+	emit(cc, ops[n->sym - F_N_QUERY], d, a, b, 0, 0);
 	*out = d;
 	return 0;
 }
 
-static int hg_x_eq_cat(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int gen_eq_cat(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	const hg_node *cat = n->a->kind == N_STR ? n->b : n->a;
 	const hg_node *lit = n->a->kind == N_STR ? n->a : n->b;
 	double k = 0;
 	int a;
-	TRY(hg_cat_value(cc, cat->type, lit, &k));
-	TRY(hg_expr(cc, cat, ctx, &a));
-	int d = hg_reg(cc);
-	hg_emit(cc, n->op == T_EQ ? OP_EQ : OP_NE, d, a, hg_const(cc, k), 0, 0);
+	TRY(cat_value(cc, cat->type, lit, &k));
+	TRY(expr(cc, cat, ctx, &a));
+	int d = reg(cc);
+	emit(cc, n->op == T_EQ ? OP_EQ : OP_NE, d, a, hg_const(cc, k), 0, 0);
 	*out = d;
 	return 0;
 }
 
-static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	int a, d;
 	switch (n->kind) {
@@ -544,29 +544,29 @@ static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 			return 0;
 		}
 		if (n->symkind == SYM_EVENT) {
-			*out = hg_reg(cc);
-			hg_emit(cc, OP_EVF, *out, 0, 0, n->sym, 0);
+			*out = reg(cc);
+			emit(cc, OP_EVF, *out, 0, 0, n->sym, 0);
 			return 0;
 		}
-		return hg_x_attr(cc, n, ctx, out);
+		return gen_attr(cc, n, ctx, out);
 	case N_BINARY:
 		if ((n->op == T_EQ || n->op == T_NE) &&
 		    (n->a->kind == N_STR || n->b->kind == N_STR))
-			return hg_x_eq_cat(cc, n, ctx, out);
-		return hg_x_binary(cc, n, ctx, out);
+			return gen_eq_cat(cc, n, ctx, out);
+		return gen_binary(cc, n, ctx, out);
 	case N_UNARY:
-		TRY(hg_expr(cc, n->a, ctx, &a));
-		d = hg_reg(cc);
-		hg_emit(cc, n->op == KW_NOT ? OP_NOT : OP_NEG, d, a, 0, 0, 0);
+		TRY(expr(cc, n->a, ctx, &a));
+		d = reg(cc);
+		emit(cc, n->op == KW_NOT ? OP_NOT : OP_NEG, d, a, 0, 0, 0);
 		*out = d;
 		return 0;
 	case N_IF: {
 		int b, c;
-		TRY(hg_expr(cc, n->a, ctx, &a));
-		TRY(hg_expr(cc, n->b, ctx, &b));
-		TRY(hg_expr(cc, n->c, ctx, &c));
-		d = hg_reg(cc);
-		hg_emit(cc, OP_IF, d, a, b, c, 0);
+		TRY(expr(cc, n->a, ctx, &a));
+		TRY(expr(cc, n->b, ctx, &b));
+		TRY(expr(cc, n->c, ctx, &c));
+		d = reg(cc);
+		emit(cc, OP_IF, d, a, b, c, 0);
 		*out = d;
 		return 0;
 	}
@@ -580,31 +580,31 @@ static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 				eq.op = T_EQ;
 				eq.b = n->args[i];
 				int r;
-				TRY(hg_x_eq_cat(cc, &eq, ctx, &r));
+				TRY(gen_eq_cat(cc, &eq, ctx, &r));
 				if (acc >= 0) {
-					int o = hg_reg(cc);
-					hg_emit(cc, OP_OR, o, acc, r, 0, 0);
+					int o = reg(cc);
+					emit(cc, OP_OR, o, acc, r, 0, 0);
 					r = o;
 				}
 				acc = r;
 			}
 			if (n->ival) {
-				d = hg_reg(cc);
-				hg_emit(cc, OP_NOT, d, acc, 0, 0, 0);
+				d = reg(cc);
+				emit(cc, OP_NOT, d, acc, 0, 0, 0);
 				acc = d;
 			}
 			*out = acc;
 			return 0;
 		}
-		return hg_x_in(cc, n, ctx, out);
+		return gen_in(cc, n, ctx, out);
 	case N_ISMISSING:
-		TRY(hg_expr(cc, n->a, ctx, &a));
-		d = hg_reg(cc);
-		hg_emit(cc, OP_ISMISS, d, a, 0, 0, n->ival);
+		TRY(expr(cc, n->a, ctx, &a));
+		d = reg(cc);
+		emit(cc, OP_ISMISS, d, a, 0, 0, n->ival);
 		*out = d;
 		return 0;
 	case N_CALL:
-		return hg_x_call(cc, n, ctx, out);
+		return gen_call(cc, n, ctx, out);
 	default:
 		return hg_lang_error(cc->err, &cc->pk->src, n->line, n->col,
 		                     "internal error: cannot compile this expression");
@@ -612,7 +612,7 @@ static int hg_expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 }
 
 /* Compile let i (and what it needs) for context ctx, once. */
-static int hg_compile_let(hg_compiler *cc, int i, int ctx)
+static int compile_let(hg_compiler *cc, int i, int ctx)
 {
 	if (cc->let_reg[ctx][i] >= 0)
 		return 0;
@@ -620,34 +620,34 @@ static int hg_compile_let(hg_compiler *cc, int i, int ctx)
 	assert(l->set < 0);
 	TRY(hg_deps(cc, l->e, ctx));
 	int save, r;
-	int seg = hg_seg_begin(cc, &save);
-	TRY(hg_expr(cc, l->e, ctx, &r));
-	int d = hg_reg(cc);
-	hg_emit(cc, OP_MOV, d, r, 0, 0, 0);
+	int seg = seg_begin(cc, &save);
+	TRY(expr(cc, l->e, ctx, &r));
+	int d = reg(cc);
+	emit(cc, OP_MOV, d, r, 0, 0, 0);
 	const hg_node *roots[1] = {l->e};
-	hg_seg_end(cc, seg, save, roots, 1, ctx);
+	seg_end(cc, seg, save, roots, 1, ctx);
 	cc->let_reg[ctx][i] = d;
 	cc->let_seg[ctx][i] = seg;
 	return 0;
 }
 
 /* d = d and age >= lo and age <= hi (age as at the index date of ctx). */
-static int hg_age_range(hg_compiler *cc, const hg_indicator *ind, int ctx, int d)
+static int age_range(hg_compiler *cc, const hg_indicator *ind, int ctx, int d)
 {
-	int age = hg_reg(cc);
-	hg_emit(cc, OP_AGEAT, age, hg_index_reg(ctx), 0, 0, 0);
+	int age = reg(cc);
+	emit(cc, OP_AGEAT, age, index_reg(ctx), 0, 0, 0);
 	int bounds[2][2] = {{OP_GE, ind->age_lo}, {OP_LE, ind->age_hi}};
 	for (int k = 0; k < 2; k++) {
-		int c = hg_reg(cc), a = hg_reg(cc);
-		hg_emit(cc, bounds[k][0], c, age, hg_const(cc, bounds[k][1]), 0, 0);
-		hg_emit(cc, OP_AND, a, d, c, 0, 0);
+		int c = reg(cc), a = reg(cc);
+		emit(cc, bounds[k][0], c, age, hg_const(cc, bounds[k][1]), 0, 0);
+		emit(cc, OP_AND, a, d, c, 0, 0);
 		d = a;
 	}
 	return d;
 }
 
 /* The segments that compute segment s, s last, in order (-1 terminated). */
-static int *hg_seg_closure(hg_compiler *cc, int s)
+static int *seg_closure(hg_compiler *cc, int s)
 {
 	hg_program *pr = cc->pr;
 	char *mark = hg_xcalloc((size_t)pr->nsegs + 1, 1);
@@ -671,24 +671,24 @@ static int *hg_seg_closure(hg_compiler *cc, int s)
  * at the date in register MID, into den; the counted events are a query
  * whose window the engine sets per event (no code is emitted for it).
  */
-static int hg_compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+static int compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	const hg_indicator *ind = &src->pub;
 	ci->ctx = 1;
 	ci->ev_q = -1;
 	TRY(hg_deps(cc, src->pop, 1));
 	int save, r;
-	int seg = hg_seg_begin(cc, &save);
-	TRY(hg_expr(cc, src->pop, 1, &r));
+	int seg = seg_begin(cc, &save);
+	TRY(expr(cc, src->pop, 1, &r));
 	if (ind->age_lo > 0 || ind->age_hi < HG_AGE_MAX)
-		r = hg_age_range(cc, ind, 1, r);
+		r = age_range(cc, ind, 1, r);
 	ci->den = ci->num = (uint16_t)r;
 	const hg_node *roots[1] = {src->pop};
-	hg_seg_end(cc, seg, save, roots, 1, 1);
+	seg_end(cc, seg, save, roots, 1, 1);
 	ci->seg = seg;
-	ci->pop_segs = hg_seg_closure(cc, seg);
+	ci->pop_segs = seg_closure(cc, seg);
 	if (ind->events == HG_EV_QUERY) {
-		TRY(hg_query_of(cc, src->ev, 1, &ci->ev_q));
+		TRY(query_of(cc, src->ev, 1, &ci->ev_q));
 		hg_query *Q = &cc->pr->queries[ci->ev_q];
 		Q->agg = F_COUNT;
 		Q->lo = HG_REG_START;
@@ -697,38 +697,38 @@ static int hg_compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind 
 	return 0;
 }
 
-static int hg_compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	int t = src->pub.type;
 	ci->ind = &src->pub;
 	ci->ev_q = -1;
 	if (src->pub.events != HG_EV_NONE)
-		return hg_compile_event_ind(cc, src, ci);
+		return compile_event_ind(cc, src, ci);
 	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
 	int ctx = 0;
 	ci->ctx = ctx;
 	TRY(hg_deps(cc, num, ctx));
 	TRY(hg_deps(cc, src->den, ctx));
 	int save, r;
-	int seg = hg_seg_begin(cc, &save);
-	TRY(hg_expr(cc, num, ctx, &r));
+	int seg = seg_begin(cc, &save);
+	TRY(expr(cc, num, ctx, &r));
 	ci->num = (uint16_t)r;
 	if (src->den) {
-		TRY(hg_expr(cc, src->den, ctx, &r));
+		TRY(expr(cc, src->den, ctx, &r));
 		ci->den = (uint16_t)r;
 	} else {
 		ci->den = HG_REG_ONE;
 	}
 	const hg_node *roots[2] = {num, src->den};
-	hg_seg_end(cc, seg, save, roots, 2, ctx);
+	seg_end(cc, seg, save, roots, 2, ctx);
 	ci->seg = seg;
 	return 0;
 }
 
 /* Compile indicator src (and the lets it needs); a passed limit is an error at it. */
-static int hg_compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
+static int compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
-	TRY(hg_compile_ind1(cc, src, ci));
+	TRY(compile_ind1(cc, src, ci));
 	if (cc->full)
 		return hg_lang_error(
 		    cc->err, &cc->pk->src, src->line, src->col,
@@ -749,7 +749,7 @@ static int hg_period_ix(hg_program *pr, hg_period p)
 	return -1;
 }
 
-static void hg_build_periods(hg_compiler *cc)
+static void build_periods(hg_compiler *cc)
 {
 	hg_program *pr = cc->pr;
 	int cap = 0;
@@ -795,7 +795,7 @@ static void hg_build_periods(hg_compiler *cc)
 	free(mark);
 }
 
-static void hg_map_flags(hg_compiler *cc)
+static void map_flags(hg_compiler *cc)
 {
 	for (int i = 0; i < 64; i++)
 		cc->pr->flag_bit[i] = -1;
@@ -807,7 +807,7 @@ static void hg_map_flags(hg_compiler *cc)
 				cc->pr->flag_bit[i] = (int)b;
 }
 
-static void hg_compiler_free(hg_compiler *cc)
+static void compiler_free(hg_compiler *cc)
 {
 	for (int c = 0; c < 2; c++) {
 		free(cc->let_reg[c]);
@@ -832,15 +832,15 @@ int hg_compile(const hg_pack *pk, const hg_store *st, hg_program **out, hg_err *
 			cc.let_reg[c][i] = cc.let_seg[c][i] = -1;
 	}
 	cc.set_bits = hg_xcalloc((size_t)pk->nsets + 1, sizeof *cc.set_bits);
-	hg_map_flags(&cc);
+	map_flags(&cc);
 	pr->inds = hg_arena_calloc(&pr->arena, sizeof *pr->inds * (size_t)pk->ninds);
 	pr->ninds = pk->ninds;
 	int rc = 0;
 	for (int i = 0; i < pk->ninds && rc == 0; i++)
-		rc = hg_compile_ind(&cc, &pk->inds[i], &pr->inds[i]);
+		rc = compile_ind(&cc, &pk->inds[i], &pr->inds[i]);
 	if (rc == 0)
-		hg_build_periods(&cc);
-	hg_compiler_free(&cc);
+		build_periods(&cc);
+	compiler_free(&cc);
 	if (rc != 0) {
 		hg_program_free(pr);
 		*out = NULL;

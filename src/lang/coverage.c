@@ -19,7 +19,7 @@
 /* ---- coverage ---- */
 
 /* Events per store code id, in one pass over the events. */
-static uint64_t *hg_code_events(const hg_store *st)
+static uint64_t *code_events(const hg_store *st)
 {
 	uint64_t *h = hg_xcalloc((size_t)st->codes.n + 1, sizeof *h);
 	for (uint64_t e = 0; e < st->n_events; e++)
@@ -28,8 +28,8 @@ static uint64_t *hg_code_events(const hg_store *st)
 	return h;
 }
 
-static void hg_cover_one(const hg_pack *pk, int i, const hg_store *st, const uint64_t *hist,
-                         uint64_t *bits, hg_cl_cover *c)
+static void cover_one(const hg_pack *pk, int i, const hg_store *st, const uint64_t *hist,
+                      uint64_t *bits, hg_cl_cover *c)
 {
 	const hg_codeset *cs = &pk->sets[i];
 	size_t words = hg_codeset_words(st);
@@ -65,7 +65,7 @@ static void hg_cover_one(const hg_pack *pk, int i, const hg_store *st, const uin
 
 void hg_pack_coverage(const hg_pack *pk, const hg_store *st, hg_cl_cover **out, int *n)
 {
-	uint64_t *hist = hg_code_events(st);
+	uint64_t *hist = code_events(st);
 	uint64_t *bits = hg_xcalloc(hg_codeset_words(st), sizeof *bits);
 	*out = hg_xcalloc((size_t)pk->nsets + 1, sizeof **out);
 	*n = 0;
@@ -74,7 +74,7 @@ void hg_pack_coverage(const hg_pack *pk, const hg_store *st, hg_cl_cover **out, 
 		/* `any` matches every code: nothing to report */
 		if ((!cs->name && !cs->in_query) || !cs->built || cs->op == HG_CS_ANY)
 			continue;
-		hg_cover_one(pk, i, st, hist, bits, &(*out)[(*n)++]);
+		cover_one(pk, i, st, hist, bits, &(*out)[(*n)++]);
 	}
 	free(bits);
 	free(hist);
@@ -90,7 +90,7 @@ void hg_diags_free(hg_diags *d)
 	memset(d, 0, sizeof *d);
 }
 
-static void hg_diag_push(hg_diags *d, int error, const char *msg)
+static void diag_push(hg_diags *d, int error, const char *msg)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 16;
@@ -112,10 +112,10 @@ typedef struct hg_sc {
 } hg_sc;
 
 /* An error (with the source line and caret) or a warning (one line) at line:col. */
-static void hg_sc_report(hg_sc *sc, int error, int line, int col, const char *fmt, ...)
+static void sc_report(hg_sc *sc, int error, int line, int col, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-static void hg_sc_report(hg_sc *sc, int error, int line, int col, const char *fmt, ...)
+static void sc_report(hg_sc *sc, int error, int line, int col, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -126,16 +126,16 @@ static void hg_sc_report(hg_sc *sc, int error, int line, int col, const char *fm
 	if (error) {
 		hg_err err = {0};
 		hg_lang_error(&err, &sc->pk->src, line, col, "%s", msg);
-		hg_diag_push(sc->out, 1, err.msg);
+		diag_push(sc->out, 1, err.msg);
 		return;
 	}
 	char buf[700];
 	snprintf(buf, sizeof buf, "%s:%d:%d: warning: %s", sc->pk->src.name, line, col, msg);
-	hg_diag_push(sc->out, 0, buf);
+	diag_push(sc->out, 0, buf);
 }
 
 /* The store's flag bit for pack flag f (named "X" or "flag_X" in the store), or -1. */
-static int hg_store_flag(const hg_store *st, const char *name)
+static int store_flag(const hg_store *st, const char *name)
 {
 	for (uint32_t b = 0; b < st->n_flags; b++) {
 		const char *s = st->flag_names[b];
@@ -145,11 +145,11 @@ static int hg_store_flag(const hg_store *st, const char *name)
 	return -1;
 }
 
-static void hg_sc_flag(hg_sc *sc, int f, int error, int line, int col)
+static void sc_flag(hg_sc *sc, int f, int error, int line, int col)
 {
 	const hg_store *st = sc->st;
 	const char *name = sc->pk->flag_names[f];
-	if (sc->flag_done[f] || hg_store_flag(st, name) >= 0)
+	if (sc->flag_done[f] || store_flag(st, name) >= 0)
 		return;
 	sc->flag_done[f] = 1;
 	hg_suggest sg;
@@ -168,14 +168,13 @@ static void hg_sc_flag(hg_sc *sc, int f, int error, int line, int col)
 	char mean[160] = "";
 	if (sg.best)
 		snprintf(mean, sizeof mean, "did you mean 'flag_%s'? ", sg.best);
-	hg_sc_report(sc, error, line, col, "the store has no flag 'flag_%s' (%s%s%s)%s", name, mean,
-	             st->n_flags ? "it has " : "it has no flags",
-	             st->n_flags ? hg_buf_cstr(&has) : "",
-	             error ? "" : ": everyone would be 'No' in this breakdown");
+	sc_report(sc, error, line, col, "the store has no flag 'flag_%s' (%s%s%s)%s", name, mean,
+	          st->n_flags ? "it has " : "it has no flags", st->n_flags ? hg_buf_cstr(&has) : "",
+	          error ? "" : ": everyone would be 'No' in this breakdown");
 	hg_buf_free(&has);
 }
 
-static void hg_sc_practice(hg_sc *sc, const hg_node *lit)
+static void sc_practice(hg_sc *sc, const hg_node *lit)
 {
 	const hg_strtab *pr = &sc->st->practices;
 	for (uint32_t i = 0; i < pr->n; i++)
@@ -188,41 +187,41 @@ static void hg_sc_practice(hg_sc *sc, const hg_node *lit)
 	char mean[96] = "";
 	if (sg.best)
 		snprintf(mean, sizeof mean, " (did you mean \"%s\"?)", sg.best);
-	hg_sc_report(sc, 0, lit->line, lit->col,
-	             "the store has no practice \"%s\"%s: the comparison is false for everyone",
-	             lit->str, mean);
+	sc_report(sc, 0, lit->line, lit->col,
+	          "the store has no practice \"%s\"%s: the comparison is false for everyone",
+	          lit->str, mean);
 }
 
 /* Flags read as values and practice literals, anywhere in e. */
-static void hg_sc_walk(hg_sc *sc, const hg_node *e)
+static void sc_walk(hg_sc *sc, const hg_node *e)
 {
 	if (!e)
 		return;
 	if (e->kind == N_NAME && e->symkind == SYM_ATTR && e->sym >= A_FLAG)
-		hg_sc_flag(sc, e->sym - A_FLAG, 1, e->line, e->col);
+		sc_flag(sc, e->sym - A_FLAG, 1, e->line, e->col);
 	if (e->kind == N_BINARY && (e->op == T_EQ || e->op == T_NE)) {
 		if (e->a->type == TY_PRACTICE && e->b->kind == N_STR)
-			hg_sc_practice(sc, e->b);
+			sc_practice(sc, e->b);
 		if (e->b->type == TY_PRACTICE && e->a->kind == N_STR)
-			hg_sc_practice(sc, e->a);
+			sc_practice(sc, e->a);
 	}
 	if (e->kind == N_IN && e->a->type == TY_PRACTICE)
 		for (int i = 0; i < e->nargs; i++)
 			if (e->args[i]->kind == N_STR)
-				hg_sc_practice(sc, e->args[i]);
-	hg_sc_walk(sc, e->a);
-	hg_sc_walk(sc, e->b);
-	hg_sc_walk(sc, e->c);
+				sc_practice(sc, e->args[i]);
+	sc_walk(sc, e->a);
+	sc_walk(sc, e->b);
+	sc_walk(sc, e->c);
 	for (int i = 0; i < e->nargs; i++)
-		hg_sc_walk(sc, e->args[i]);
+		sc_walk(sc, e->args[i]);
 	for (int i = 0; i < e->nquals; i++)
 		if (e->quals[i].kind != Q_PAIRED) {
-			hg_sc_walk(sc, e->quals[i].a);
-			hg_sc_walk(sc, e->quals[i].b);
+			sc_walk(sc, e->quals[i].a);
+			sc_walk(sc, e->quals[i].b);
 		}
 }
 
-static void hg_sc_codelists(hg_sc *sc, const hg_cl_cover *cov, int ncov)
+static void sc_codelists(hg_sc *sc, const hg_cl_cover *cov, int ncov)
 {
 	for (int i = 0; i < ncov; i++) {
 		const hg_cl_cover *c = &cov[i];
@@ -235,10 +234,10 @@ static void hg_sc_codelists(hg_sc *sc, const hg_cl_cover *cov, int ncov)
 		else
 			snprintf(what, sizeof what,
 			         "%u store codes, from the codelists it combines", c->store_codes);
-		hg_sc_report(sc, 0, c->line, c->col,
-		             "codelist '%s' matches no event in the store (%s%s%s): check the "
-		             "codes' system and format (docs/language.md, \"Codelists\")",
-		             c->label, what, c->file ? "; read from " : "", c->file ? c->file : "");
+		sc_report(sc, 0, c->line, c->col,
+		          "codelist '%s' matches no event in the store (%s%s%s): check the "
+		          "codes' system and format (docs/language.md, \"Codelists\")",
+		          c->label, what, c->file ? "; read from " : "", c->file ? c->file : "");
 	}
 }
 
@@ -248,18 +247,18 @@ void hg_pack_check_store(const hg_pack *pk, const hg_store *st, const hg_cl_cove
 	hg_sc sc = {pk, st, strict, out, hg_xcalloc((size_t)pk->nflags + 1, 1)};
 	for (int i = 0; i < pk->nlets; i++)
 		if (pk->lets[i].set < 0)
-			hg_sc_walk(&sc, pk->lets[i].e);
+			sc_walk(&sc, pk->lets[i].e);
 	for (int i = 0; i < pk->ninds; i++) {
 		const hg_ind_src *ind = &pk->inds[i];
 		const hg_node *roots[] = {ind->num, ind->den, ind->val, ind->pop, ind->ev};
 		for (size_t r = 0; r < sizeof roots / sizeof roots[0]; r++)
-			hg_sc_walk(&sc, roots[r]);
+			sc_walk(&sc, roots[r]);
 		for (int b = 1; b < ind->pub.nbds; b++)
 			for (int d = 0; d < ind->pub.bds[b].n; d++)
 				if (ind->pub.bds[b].kind[d] == HG_BD_FLAG)
-					hg_sc_flag(&sc, ind->pub.bds[b].flag[d], 0,
-					           ind->pub.bds[b].line, ind->pub.bds[b].col);
+					sc_flag(&sc, ind->pub.bds[b].flag[d], 0,
+					        ind->pub.bds[b].line, ind->pub.bds[b].col);
 	}
-	hg_sc_codelists(&sc, cov, ncov);
+	sc_codelists(&sc, cov, ncov);
 	free(sc.flag_done);
 }

@@ -60,13 +60,13 @@ const char *hg_tok_name(int kind)
 	return kind >= 0 && kind <= T_GE ? names[kind] : "token";
 }
 
-static int hg_lx_peek(const hg_lexer *lx, size_t off)
+static int lx_peek(const hg_lexer *lx, size_t off)
 {
 	size_t i = lx->pos + off;
 	return i < lx->src->len ? (unsigned char)lx->src->text[i] : 0;
 }
 
-static void hg_lx_adv(hg_lexer *lx)
+static void lx_adv(hg_lexer *lx)
 {
 	if (lx->src->text[lx->pos] == '\n') {
 		lx->line++;
@@ -77,15 +77,15 @@ static void hg_lx_adv(hg_lexer *lx)
 	lx->pos++;
 }
 
-static void hg_lx_skip_space(hg_lexer *lx)
+static void lx_skip_space(hg_lexer *lx)
 {
 	for (;;) {
-		int c = hg_lx_peek(lx, 0);
+		int c = lx_peek(lx, 0);
 		if (c == '#') {
-			while (hg_lx_peek(lx, 0) && hg_lx_peek(lx, 0) != '\n')
-				hg_lx_adv(lx);
+			while (lx_peek(lx, 0) && lx_peek(lx, 0) != '\n')
+				lx_adv(lx);
 		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-			hg_lx_adv(lx);
+			lx_adv(lx);
 		} else {
 			return;
 		}
@@ -93,22 +93,22 @@ static void hg_lx_skip_space(hg_lexer *lx)
 }
 
 /* A date literal is exactly DDDD-DD-DD not followed by a name character. */
-static int hg_lx_is_date(const hg_lexer *lx)
+static int lx_is_date(const hg_lexer *lx)
 {
 	static const char pat[] = "9999-99-99";
 	for (int i = 0; i < 10; i++) {
-		int c = hg_lx_peek(lx, (size_t)i);
+		int c = lx_peek(lx, (size_t)i);
 		if (pat[i] == '9' ? !isdigit(c) : c != '-')
 			return 0;
 	}
-	int c = hg_lx_peek(lx, 10);
+	int c = lx_peek(lx, 10);
 	return !(isalnum(c) || c == '_' || c == '.');
 }
 
-static int hg_lx_number(hg_lexer *lx, hg_tok *t, hg_err *err)
+static int lx_number(hg_lexer *lx, hg_tok *t, hg_err *err)
 {
 	const char *s = lx->src->text + lx->pos;
-	if (hg_lx_is_date(lx)) {
+	if (lx_is_date(lx)) {
 		hg_date d;
 		if (hg_date_parse(s, 10, 0, &d, NULL) != 0)
 			return hg_lang_error(err, lx->src, t->line, t->col,
@@ -116,7 +116,7 @@ static int hg_lx_number(hg_lexer *lx, hg_tok *t, hg_err *err)
 		t->kind = T_DATE;
 		t->date = d;
 		for (int i = 0; i < 10; i++)
-			hg_lx_adv(lx);
+			lx_adv(lx);
 		return 0;
 	}
 	char *end;
@@ -127,32 +127,32 @@ static int hg_lx_number(hg_lexer *lx, hg_tok *t, hg_err *err)
 		                     "invalid number (put a space between a number and a word)");
 	t->kind = T_NUMBER;
 	for (size_t i = 0; i < n; i++)
-		hg_lx_adv(lx);
+		lx_adv(lx);
 	return 0;
 }
 
-static int hg_lx_string(hg_lexer *lx, hg_tok *t, hg_err *err)
+static int lx_string(hg_lexer *lx, hg_tok *t, hg_err *err)
 {
-	hg_lx_adv(lx); /* opening quote */
+	lx_adv(lx); /* opening quote */
 	for (;;) {
-		int c = hg_lx_peek(lx, 0);
+		int c = lx_peek(lx, 0);
 		if (c == 0 || c == '\n')
 			return hg_lang_error(err, lx->src, t->line, t->col,
 			                     "unterminated string (expected '\"')");
 		if (c == '"')
 			break;
-		if (c == '\\' && hg_lx_peek(lx, 1))
-			hg_lx_adv(lx);
-		hg_lx_adv(lx);
+		if (c == '\\' && lx_peek(lx, 1))
+			lx_adv(lx);
+		lx_adv(lx);
 	}
-	hg_lx_adv(lx);
+	lx_adv(lx);
 	t->kind = T_STRING;
 	return 0;
 }
 
-static int hg_lx_punct(hg_lexer *lx, hg_tok *t, hg_err *err)
+static int lx_punct(hg_lexer *lx, hg_tok *t, hg_err *err)
 {
-	int c = hg_lx_peek(lx, 0), c1 = hg_lx_peek(lx, 1);
+	int c = lx_peek(lx, 0), c1 = lx_peek(lx, 1);
 	int two = 0;
 	switch (c) {
 	case '(':
@@ -208,33 +208,33 @@ static int hg_lx_punct(hg_lexer *lx, hg_tok *t, hg_err *err)
 		return hg_lang_error(err, lx->src, t->line, t->col,
 		                     "unexpected byte 0x%02x outside a string", c);
 	}
-	hg_lx_adv(lx);
+	lx_adv(lx);
 	if (two)
-		hg_lx_adv(lx);
+		lx_adv(lx);
 	return 0;
 }
 
 int hg_lex_next(hg_lexer *lx, hg_tok *t, hg_err *err)
 {
-	hg_lx_skip_space(lx);
+	lx_skip_space(lx);
 	memset(t, 0, sizeof *t);
 	t->line = lx->line;
 	t->col = lx->col;
 	t->p = lx->src->text + lx->pos;
-	int c = hg_lx_peek(lx, 0);
+	int c = lx_peek(lx, 0);
 	int rc = 0;
 	if (c == 0) {
 		t->kind = T_EOF;
 	} else if (isalpha(c) || c == '_') {
-		while (isalnum(hg_lx_peek(lx, 0)) || hg_lx_peek(lx, 0) == '_')
-			hg_lx_adv(lx);
+		while (isalnum(lx_peek(lx, 0)) || lx_peek(lx, 0) == '_')
+			lx_adv(lx);
 		t->kind = T_IDENT;
-	} else if (isdigit(c) || (c == '.' && isdigit(hg_lx_peek(lx, 1)))) {
-		rc = hg_lx_number(lx, t, err);
+	} else if (isdigit(c) || (c == '.' && isdigit(lx_peek(lx, 1)))) {
+		rc = lx_number(lx, t, err);
 	} else if (c == '"') {
-		rc = hg_lx_string(lx, t, err);
+		rc = lx_string(lx, t, err);
 	} else {
-		rc = hg_lx_punct(lx, t, err);
+		rc = lx_punct(lx, t, err);
 	}
 	t->n = (size_t)(lx->src->text + lx->pos - t->p);
 	return rc;

@@ -34,7 +34,7 @@ void hg_pack_free(hg_pack *pk)
 	free(pk);
 }
 
-static void hg_pack_compute_hash(hg_pack *pk)
+static void pack_compute_hash(hg_pack *pk)
 {
 	hg_buf b = {0};
 	hg_buf_put(&b, pk->text, pk->src.len);
@@ -49,7 +49,7 @@ static void hg_pack_compute_hash(hg_pack *pk)
 
 /* Does name end with "-" + base (an OpenCodelists download, "<owner>-<id>.csv")? */
 /* Every --codelist NAME must be a codelist of the pack, named once. */
-static int hg_check_subs(const hg_pack *pk, hg_err *err)
+static int check_subs(const hg_pack *pk, hg_err *err)
 {
 	const hg_pack_opts *o = pk->opts;
 	for (int i = 0; o && i < o->nsubs; i++) {
@@ -76,7 +76,7 @@ static int hg_check_subs(const hg_pack *pk, hg_err *err)
 }
 
 /* --codelists DIR that replaces nothing is a mistake, not a silent no-op. */
-static int hg_check_codelist_dir(const hg_pack *pk, hg_err *err)
+static int check_codelist_dir(const hg_pack *pk, hg_err *err)
 {
 	if (!pk->opts || !pk->opts->codelist_dir)
 		return 0;
@@ -90,8 +90,8 @@ static int hg_check_codelist_dir(const hg_pack *pk, hg_err *err)
 	                  pk->opts->codelist_dir);
 }
 
-static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, const char *dir,
-                             const hg_pack_opts *o, hg_err *err)
+static int pack_load_text(hg_pack **out, const char *name, const char *text, const char *dir,
+                          const hg_pack_opts *o, hg_err *err)
 {
 	hg_pack *pk = hg_xcalloc(1, sizeof *pk);
 	hg_arena_init(&pk->arena, 64 * 1024);
@@ -108,8 +108,8 @@ static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, 
 	if (o && o->codelist_dir && (stat(o->codelist_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		rc = hg_err_set(err, HG_EUSAGE, "--codelists %s: no such directory",
 		                o->codelist_dir);
-	else if (hg_parse_pack(pk, err) != 0 || hg_check_subs(pk, err) != 0 ||
-	         hg_check_pack(pk, err) != 0 || hg_check_codelist_dir(pk, err) != 0)
+	else if (hg_parse_pack(pk, err) != 0 || check_subs(pk, err) != 0 ||
+	         hg_check_pack(pk, err) != 0 || check_codelist_dir(pk, err) != 0)
 		rc = err->code ? err->code : HG_EINPUT;
 	pk->opts = NULL; /* the options belong to the caller */
 	if (rc) {
@@ -117,7 +117,7 @@ static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, 
 		*out = NULL;
 		return rc;
 	}
-	hg_pack_compute_hash(pk);
+	pack_compute_hash(pk);
 	*out = pk;
 	return 0;
 }
@@ -125,18 +125,18 @@ static int hg_pack_load_text(hg_pack **out, const char *name, const char *text, 
 int hg_pack_load_str(hg_pack **out, const char *name, const char *text, const char *dir,
                      hg_err *err)
 {
-	return hg_pack_load_text(out, name, text, dir, NULL, err);
+	return pack_load_text(out, name, text, dir, NULL, err);
 }
 
 /* Is name a pack file name ("*.hg", not hidden)? */
-static int hg_is_pack_name(const char *name)
+static int is_pack_name(const char *name)
 {
 	size_t n = strlen(name);
 	return name[0] != '.' && n > 3 && !strcmp(name + n - 3, ".hg");
 }
 
 /* path itself, or for a directory the one .hg file in it, into buf. */
-static int hg_pack_file(const char *path, char *buf, size_t cap, hg_err *err)
+static int pack_file(const char *path, char *buf, size_t cap, hg_err *err)
 {
 	struct stat sb;
 	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
@@ -150,7 +150,7 @@ static int hg_pack_file(const char *path, char *buf, size_t cap, hg_err *err)
 	int n = 0;
 	char first[256] = "", second[256] = "";
 	for (struct dirent *e; (e = readdir(d)) != NULL;)
-		if (hg_is_pack_name(e->d_name) && n++ < 2)
+		if (is_pack_name(e->d_name) && n++ < 2)
 			snprintf(n == 1 ? first : second, sizeof first, "%s", e->d_name);
 	closedir(d);
 	if (n == 0)
@@ -178,7 +178,7 @@ int hg_pack_load_opts(hg_pack **out, const char *arg, const hg_pack_opts *o, hg_
 	size_t len;
 	char path[4096];
 	*out = NULL;
-	if (hg_pack_file(arg, path, sizeof path, err) != 0)
+	if (pack_file(arg, path, sizeof path, err) != 0)
 		return err->code;
 	char *text = hg_read_file(path, &len, err);
 	*out = NULL;
@@ -195,7 +195,7 @@ int hg_pack_load_opts(hg_pack **out, const char *arg, const hg_pack_opts *o, hg_
 		*slash = 0;
 	else
 		snprintf(dir, sizeof dir, ".");
-	int rc = hg_pack_load_text(out, path, text, dir, o, err);
+	int rc = pack_load_text(out, path, text, dir, o, err);
 	free(text);
 	return rc;
 }
@@ -216,7 +216,7 @@ const char *hg_pack_hash(const hg_pack *pk)
 }
 
 /* Months in one period of a specification (a range counts as 12). */
-static int hg_spec_months(const hg_period_spec *ps)
+static int spec_months(const hg_period_spec *ps)
 {
 	return ps->rolling ? ps->rolling : ps->step ? ps->step : 12;
 }
@@ -227,7 +227,7 @@ void hg_pack_set_period_end(hg_pack *pk, hg_date end)
 		const hg_period_spec *ps = pk->inds[i].ps.set ? &pk->inds[i].ps : &pk->periods;
 		hg_period *p = hg_arena_alloc(&pk->arena, sizeof *p);
 		p->end = end;
-		p->start = hg_months_ending_start(end, hg_spec_months(ps));
+		p->start = hg_months_ending_start(end, spec_months(ps));
 		pk->inds[i].pub.periods = p;
 		pk->inds[i].pub.nperiods = 1;
 	}

@@ -30,18 +30,18 @@ typedef struct hg_parser {
 			return NULL;                                                               \
 	} while (0)
 
-static int hg_p_next(hg_parser *ps)
+static int p_next(hg_parser *ps)
 {
 	return hg_lex_next(&ps->lx, &ps->t, ps->err);
 }
 
-static int hg_p_is(const hg_parser *ps, const char *kw)
+static int p_is(const hg_parser *ps, const char *kw)
 {
 	return ps->t.kind == T_IDENT && strlen(kw) == ps->t.n && !memcmp(ps->t.p, kw, ps->t.n);
 }
 
 /* The token after the current one, without consuming anything. */
-static hg_tok hg_p_peek(hg_parser *ps)
+static hg_tok p_peek(hg_parser *ps)
 {
 	hg_lexer save = ps->lx;
 	hg_tok t;
@@ -52,7 +52,7 @@ static hg_tok hg_p_peek(hg_parser *ps)
 	return t;
 }
 
-static int hg_p_fail(hg_parser *ps, const char *what)
+static int p_fail(hg_parser *ps, const char *what)
 {
 	const hg_tok *t = &ps->t;
 	if (t->kind == T_EOF)
@@ -62,24 +62,24 @@ static int hg_p_fail(hg_parser *ps, const char *what)
 	                     what, (int)(t->n > 40 ? 40 : t->n), t->p);
 }
 
-static int hg_p_expect(hg_parser *ps, int kind, const char *what)
+static int p_expect(hg_parser *ps, int kind, const char *what)
 {
 	if (ps->t.kind != kind)
-		return hg_p_fail(ps, what);
-	return hg_p_next(ps);
+		return p_fail(ps, what);
+	return p_next(ps);
 }
 
-static int hg_p_expect_kw(hg_parser *ps, const char *kw)
+static int p_expect_kw(hg_parser *ps, const char *kw)
 {
-	if (!hg_p_is(ps, kw)) {
+	if (!p_is(ps, kw)) {
 		char what[64];
 		snprintf(what, sizeof what, "'%s'", kw);
-		return hg_p_fail(ps, what);
+		return p_fail(ps, what);
 	}
-	return hg_p_next(ps);
+	return p_next(ps);
 }
 
-static hg_node *hg_p_node(hg_parser *ps, int kind)
+static hg_node *p_node(hg_parser *ps, int kind)
 {
 	hg_node *n = hg_arena_calloc(&ps->pk->arena, sizeof *n);
 	n->kind = kind;
@@ -91,13 +91,13 @@ static hg_node *hg_p_node(hg_parser *ps, int kind)
 	return n;
 }
 
-static const char *hg_p_ident(hg_parser *ps)
+static const char *p_ident(hg_parser *ps)
 {
 	return hg_arena_strndup(&ps->pk->arena, ps->t.p, ps->t.n);
 }
 
 /* String literal without quotes, escapes resolved. */
-static const char *hg_p_string(hg_parser *ps)
+static const char *p_string(hg_parser *ps)
 {
 	const char *s = ps->t.p + 1;
 	size_t n = ps->t.n - 2;
@@ -112,66 +112,66 @@ static const char *hg_p_string(hg_parser *ps)
 	return out;
 }
 
-static const char *const hg_reserved[] = {
+static const char *const reserved[] = {
     "and",       "or",          "not",    "if",       "then",       "else",      "in",      "is",
     "missing",   "true",        "false",  "codelist", "let",        "indicator", "periods", "by",
     "numerator", "denominator", "source", "note",     "population", "between",   "events",  NULL};
 
-static int hg_p_reserved(const hg_parser *ps)
+static int p_reserved(const hg_parser *ps)
 {
-	for (int i = 0; hg_reserved[i]; i++)
-		if (hg_p_is(ps, hg_reserved[i]))
+	for (int i = 0; reserved[i]; i++)
+		if (p_is(ps, reserved[i]))
 			return 1;
 	return 0;
 }
 
-static hg_node *hg_p_expr(hg_parser *ps);
-static hg_node *hg_p_add(hg_parser *ps);
+static hg_node *p_expr(hg_parser *ps);
+static hg_node *p_add(hg_parser *ps);
 
 /* ---- codelist expressions ---- */
 
-static hg_node *hg_p_codeexpr(hg_parser *ps);
+static hg_node *p_codeexpr(hg_parser *ps);
 
-static hg_node *hg_p_codeterm(hg_parser *ps)
+static hg_node *p_codeterm(hg_parser *ps)
 {
 	hg_node *n;
 	if (ps->t.kind == T_STRING) {
-		n = hg_p_node(ps, N_STR);
-		n->str = hg_p_string(ps);
-		TRYN(hg_p_next(ps));
+		n = p_node(ps, N_STR);
+		n->str = p_string(ps);
+		TRYN(p_next(ps));
 		return n;
 	}
 	if (ps->t.kind == T_LPAREN) {
-		TRYN(hg_p_next(ps));
-		n = hg_p_codeexpr(ps);
-		if (!n || hg_p_expect(ps, T_RPAREN, "')'"))
+		TRYN(p_next(ps));
+		n = p_codeexpr(ps);
+		if (!n || p_expect(ps, T_RPAREN, "')'"))
 			return NULL;
 		return n;
 	}
-	if (hg_p_is(ps, "codes")) {
-		n = hg_p_node(ps, N_CODES);
-		TRYN(hg_p_next(ps));
-		TRYN(hg_p_expect(ps, T_LPAREN, "'(' after codes"));
+	if (p_is(ps, "codes")) {
+		n = p_node(ps, N_CODES);
+		TRYN(p_next(ps));
+		TRYN(p_expect(ps, T_LPAREN, "'(' after codes"));
 		hg_node **args = NULL;
 		int na = 0;
 		for (;;) {
 			if (ps->t.kind != T_STRING) {
-				hg_p_fail(ps, "a code as a string, e.g. \"38341003\"");
+				p_fail(ps, "a code as a string, e.g. \"38341003\"");
 				free(args);
 				return NULL;
 			}
 			args = hg_xrealloc(args, sizeof *args * (size_t)(na + 1));
-			args[na] = hg_p_node(ps, N_STR);
-			args[na++]->str = hg_p_string(ps);
-			if (hg_p_next(ps) || (ps->t.kind != T_COMMA && ps->t.kind != T_RPAREN)) {
+			args[na] = p_node(ps, N_STR);
+			args[na++]->str = p_string(ps);
+			if (p_next(ps) || (ps->t.kind != T_COMMA && ps->t.kind != T_RPAREN)) {
 				if (ps->t.kind != T_COMMA && ps->t.kind != T_RPAREN)
-					hg_p_fail(ps, "',' or ')'");
+					p_fail(ps, "',' or ')'");
 				free(args);
 				return NULL;
 			}
 			if (ps->t.kind == T_RPAREN)
 				break;
-			if (hg_p_next(ps)) {
+			if (p_next(ps)) {
 				free(args);
 				return NULL;
 			}
@@ -180,40 +180,40 @@ static hg_node *hg_p_codeterm(hg_parser *ps)
 		memcpy(n->args, args, sizeof *args * (size_t)na);
 		n->nargs = na;
 		free(args);
-		TRYN(hg_p_next(ps));
+		TRYN(p_next(ps));
 		return n;
 	}
-	if (ps->t.kind == T_IDENT && !hg_p_reserved(ps)) {
-		n = hg_p_node(ps, N_NAME);
-		n->str = hg_p_ident(ps);
-		TRYN(hg_p_next(ps));
+	if (ps->t.kind == T_IDENT && !p_reserved(ps)) {
+		n = p_node(ps, N_NAME);
+		n->str = p_ident(ps);
+		TRYN(p_next(ps));
 		return n;
 	}
-	hg_p_fail(ps, "a codelist name, a file name in quotes or codes(...)");
+	p_fail(ps, "a codelist name, a file name in quotes or codes(...)");
 	return NULL;
 }
 
-static int hg_p_setop(hg_parser *ps)
+static int p_setop(hg_parser *ps)
 {
-	if (ps->t.kind == T_PLUS || hg_p_is(ps, "union"))
+	if (ps->t.kind == T_PLUS || p_is(ps, "union"))
 		return T_PLUS;
-	if (ps->t.kind == T_MINUS || hg_p_is(ps, "minus") || hg_p_is(ps, "except"))
+	if (ps->t.kind == T_MINUS || p_is(ps, "minus") || p_is(ps, "except"))
 		return T_MINUS;
-	if (ps->t.kind == T_AMP || hg_p_is(ps, "intersect"))
+	if (ps->t.kind == T_AMP || p_is(ps, "intersect"))
 		return T_AMP;
 	return 0;
 }
 
-static hg_node *hg_p_codeexpr(hg_parser *ps)
+static hg_node *p_codeexpr(hg_parser *ps)
 {
-	hg_node *l = hg_p_codeterm(ps);
+	hg_node *l = p_codeterm(ps);
 	int op;
-	while (l && (op = hg_p_setop(ps)) != 0) {
-		hg_node *n = hg_p_node(ps, N_BINARY);
+	while (l && (op = p_setop(ps)) != 0) {
+		hg_node *n = p_node(ps, N_BINARY);
 		n->op = op;
-		TRYN(hg_p_next(ps));
+		TRYN(p_next(ps));
 		n->a = l;
-		n->b = hg_p_codeterm(ps);
+		n->b = p_codeterm(ps);
 		if (!n->b)
 			return NULL;
 		l = n;
@@ -223,28 +223,28 @@ static hg_node *hg_p_codeexpr(hg_parser *ps)
 
 /* ---- event queries ---- */
 
-static int hg_p_unit(hg_parser *ps, double *n, int *unit)
+static int p_unit(hg_parser *ps, double *n, int *unit)
 {
-	if (hg_p_is(ps, "day") || hg_p_is(ps, "days"))
+	if (p_is(ps, "day") || p_is(ps, "days"))
 		*unit = U_DAYS;
-	else if (hg_p_is(ps, "week") || hg_p_is(ps, "weeks")) {
+	else if (p_is(ps, "week") || p_is(ps, "weeks")) {
 		*unit = U_DAYS;
 		*n *= 7;
-	} else if (hg_p_is(ps, "month") || hg_p_is(ps, "months"))
+	} else if (p_is(ps, "month") || p_is(ps, "months"))
 		*unit = U_MONTHS;
-	else if (hg_p_is(ps, "year") || hg_p_is(ps, "years")) {
+	else if (p_is(ps, "year") || p_is(ps, "years")) {
 		*unit = U_MONTHS;
 		*n *= 12;
 	} else
-		return hg_p_fail(ps, "a unit: days, weeks, months or years");
-	return hg_p_next(ps);
+		return p_fail(ps, "a unit: days, weeks, months or years");
+	return p_next(ps);
 }
 
-static int hg_p_settings(hg_parser *ps, hg_qual *q)
+static int p_settings(hg_parser *ps, hg_qual *q)
 {
 	int paren = ps->t.kind == T_LPAREN;
 	if (paren)
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	for (;;) {
 		int s = ps->t.kind == T_IDENT ? hg_setting_parse(ps->t.p, ps->t.n) : -1;
 		if (s < 0) {
@@ -255,68 +255,68 @@ static int hg_p_settings(hg_parser *ps, hg_qual *q)
 			snprintf(what, sizeof what,
 			         "a setting (%s%s%sgp, rx, ae, apc, op, mh, mat or cancer)",
 			         best ? "did you mean '" : "", best ? best : "", best ? "'? " : "");
-			return hg_p_fail(ps, what);
+			return p_fail(ps, what);
 		}
 		q->settings |= 1u << s;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 		if (!paren || ps->t.kind != T_COMMA)
 			break;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
-	return paren ? hg_p_expect(ps, T_RPAREN, "')'") : 0;
+	return paren ? p_expect(ps, T_RPAREN, "')'") : 0;
 }
 
-static int hg_p_qual_in(hg_parser *ps, hg_qual *q)
+static int p_qual_in(hg_parser *ps, hg_qual *q)
 {
-	TRY(hg_p_next(ps)); /* in */
-	if (hg_p_is(ps, "last")) {
+	TRY(p_next(ps)); /* in */
+	if (p_is(ps, "last")) {
 		q->kind = Q_LAST;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 		if (ps->t.kind != T_NUMBER)
-			return hg_p_fail(ps, "a number, as in 'in last 12 months'");
+			return p_fail(ps, "a number, as in 'in last 12 months'");
 		q->n = ps->t.num;
-		TRY(hg_p_next(ps));
-		return hg_p_unit(ps, &q->n, &q->unit);
+		TRY(p_next(ps));
+		return p_unit(ps, &q->n, &q->unit);
 	}
-	if (hg_p_is(ps, "period")) {
+	if (p_is(ps, "period")) {
 		q->kind = Q_PERIOD;
-		return hg_p_next(ps);
+		return p_next(ps);
 	}
-	if (hg_p_is(ps, "setting")) {
+	if (p_is(ps, "setting")) {
 		q->kind = Q_SETTING;
-		TRY(hg_p_next(ps));
-		return hg_p_settings(ps, q);
+		TRY(p_next(ps));
+		return p_settings(ps, q);
 	}
-	return hg_p_fail(ps, "'last', 'period' or 'setting' after 'in'");
+	return p_fail(ps, "'last', 'period' or 'setting' after 'in'");
 }
 
-static int hg_p_qual_date(hg_parser *ps, hg_qual *q, int kind)
+static int p_qual_date(hg_parser *ps, hg_qual *q, int kind)
 {
 	q->kind = kind;
-	TRY(hg_p_next(ps));
-	q->a = hg_p_add(ps);
+	TRY(p_next(ps));
+	q->a = p_add(ps);
 	if (!q->a)
 		return -1;
 	if (kind != Q_BETWEEN)
 		return 0;
-	TRY(hg_p_expect_kw(ps, "and"));
-	q->b = hg_p_add(ps);
+	TRY(p_expect_kw(ps, "and"));
+	q->b = p_add(ps);
 	return q->b ? 0 : -1;
 }
 
 /* One qualifier, or 1 when the current token does not start one. */
-static int hg_p_qual(hg_parser *ps, hg_qual *q)
+static int p_qual(hg_parser *ps, hg_qual *q)
 {
 	memset(q, 0, sizeof *q);
 	q->line = ps->t.line;
 	q->col = ps->t.col;
-	if (hg_p_is(ps, "in"))
-		return hg_p_qual_in(ps, q);
-	if (hg_p_is(ps, "ever")) {
+	if (p_is(ps, "in"))
+		return p_qual_in(ps, q);
+	if (p_is(ps, "ever")) {
 		q->kind = Q_EVER;
-		TRY(hg_p_next(ps));
-		if (hg_p_is(ps, "before") || hg_p_is(ps, "after") || hg_p_is(ps, "on"))
-			return hg_p_qual(ps, q);
+		TRY(p_next(ps));
+		if (p_is(ps, "before") || p_is(ps, "after") || p_is(ps, "on"))
+			return p_qual(ps, q);
 		return 0;
 	}
 	static const struct {
@@ -325,24 +325,24 @@ static int hg_p_qual(hg_parser *ps, hg_qual *q)
 	} dq[] = {{"before", Q_BEFORE}, {"after", Q_AFTER}, {"on", Q_ON},
 	          {"since", Q_SINCE},   {"until", Q_UNTIL}, {"between", Q_BETWEEN}};
 	for (size_t i = 0; i < sizeof dq / sizeof dq[0]; i++)
-		if (hg_p_is(ps, dq[i].kw))
-			return hg_p_qual_date(ps, q, dq[i].kind);
-	if (hg_p_is(ps, "where")) {
+		if (p_is(ps, dq[i].kw))
+			return p_qual_date(ps, q, dq[i].kind);
+	if (p_is(ps, "where")) {
 		q->kind = Q_WHERE;
-		TRY(hg_p_next(ps));
-		q->a = hg_p_expr(ps);
+		TRY(p_next(ps));
+		q->a = p_expr(ps);
 		return q->a ? 0 : -1;
 	}
-	if (hg_p_is(ps, "paired")) {
+	if (p_is(ps, "paired")) {
 		q->kind = Q_PAIRED;
-		TRY(hg_p_next(ps));
-		TRY(hg_p_expect_kw(ps, "with"));
-		q->a = hg_p_codeterm(ps);
+		TRY(p_next(ps));
+		TRY(p_expect_kw(ps, "with"));
+		q->a = p_codeterm(ps);
 		if (!q->a)
 			return -1;
-		if (hg_p_is(ps, "having")) {
-			TRY(hg_p_next(ps));
-			TRY(hg_p_expect_kw(ps, "value"));
+		if (p_is(ps, "having")) {
+			TRY(p_next(ps));
+			TRY(p_expect_kw(ps, "value"));
 			q->unit = 1; /* the paired event must carry a value */
 		}
 		return 0;
@@ -352,29 +352,27 @@ static int hg_p_qual(hg_parser *ps, hg_qual *q)
 
 /* A codelist and its qualifiers; inside a call (paren) up to the ')', else up
  * to the first word that does not start a qualifier. */
-static hg_node *hg_p_query(hg_parser *ps, int paren)
+static hg_node *p_query(hg_parser *ps, int paren)
 {
-	hg_node *n = hg_p_node(ps, N_QUERY);
-	n->a = hg_p_codeexpr(ps);
+	hg_node *n = p_node(ps, N_QUERY);
+	n->a = p_codeexpr(ps);
 	if (!n->a)
 		return NULL;
 	hg_qual qs[16];
 	int nq = 0, rc;
 	while (!paren || ps->t.kind != T_RPAREN) {
 		if (nq == 16) {
-			hg_p_fail(ps,
-			          paren ? "')' (at most 16 qualifiers)" : "at most 16 qualifiers");
+			p_fail(ps, paren ? "')' (at most 16 qualifiers)" : "at most 16 qualifiers");
 			return NULL;
 		}
-		rc = hg_p_qual(ps, &qs[nq]);
-		if (rc < 0 || rc > 1) /* -1, or an error code from hg_p_fail */
+		rc = p_qual(ps, &qs[nq]);
+		if (rc < 0 || rc > 1) /* -1, or an error code from p_fail */
 			return NULL;
 		if (rc == 1 && !paren)
 			break;
 		if (rc == 1) {
-			hg_p_fail(ps,
-			          "')' or a qualifier (in last N months, in period, ever, before, "
-			          "after, on, between, in setting, where, paired with)");
+			p_fail(ps, "')' or a qualifier (in last N months, in period, ever, before, "
+			           "after, on, between, in setting, where, paired with)");
 			return NULL;
 		}
 		nq++;
@@ -385,9 +383,9 @@ static hg_node *hg_p_query(hg_parser *ps, int paren)
 	return n;
 }
 
-static const char *const hg_query_fns[] = {"exists",      "count",      "first_date", "last_date",
-                                           "first_value", "last_value", "min_value",  "max_value",
-                                           "mean_value",  "sum_value",  "count_days", NULL};
+static const char *const query_fns[] = {"exists",      "count",      "first_date", "last_date",
+                                        "first_value", "last_value", "min_value",  "max_value",
+                                        "mean_value",  "sum_value",  "count_days", NULL};
 
 int hg_fn_lookup(const char *s, size_t n);
 
@@ -396,8 +394,8 @@ int hg_fn_lookup(const char *s, size_t n)
 	static const char *const others[] = {"age_at",   "registered_at", "alive_at", "min",
 	                                     "max",      "abs",           "round",    "floor",
 	                                     "coalesce", "years_between", NULL};
-	for (int i = 0; hg_query_fns[i]; i++)
-		if (strlen(hg_query_fns[i]) == n && !memcmp(hg_query_fns[i], s, n))
+	for (int i = 0; query_fns[i]; i++)
+		if (strlen(query_fns[i]) == n && !memcmp(query_fns[i], s, n))
 			return i;
 	for (int i = 0; others[i]; i++)
 		if (strlen(others[i]) == n && !memcmp(others[i], s, n))
@@ -407,182 +405,182 @@ int hg_fn_lookup(const char *s, size_t n)
 
 /* ---- expressions ---- */
 
-static hg_node *hg_p_args(hg_parser *ps, hg_node *call)
+static hg_node *p_args(hg_parser *ps, hg_node *call)
 {
-	TRYN(hg_p_next(ps)); /* ( */
+	TRYN(p_next(ps)); /* ( */
 	if (call->sym >= 0 && call->sym < F_N_QUERY) {
-		hg_node *q = hg_p_query(ps, 1);
+		hg_node *q = p_query(ps, 1);
 		if (!q)
 			return NULL;
 		call->args = hg_arena_alloc(&ps->pk->arena, sizeof q);
 		call->args[0] = q;
 		call->nargs = 1;
-		TRYN(hg_p_expect(ps, T_RPAREN, "')'"));
+		TRYN(p_expect(ps, T_RPAREN, "')'"));
 		return call;
 	}
 	hg_node *args[8];
 	int na = 0;
 	while (ps->t.kind != T_RPAREN) {
 		if (na == 8) {
-			hg_p_fail(ps, "')' (at most 8 arguments)");
+			p_fail(ps, "')' (at most 8 arguments)");
 			return NULL;
 		}
-		args[na] = hg_p_expr(ps);
+		args[na] = p_expr(ps);
 		if (!args[na++])
 			return NULL;
 		if (ps->t.kind == T_COMMA)
-			TRYN(hg_p_next(ps));
+			TRYN(p_next(ps));
 		else if (ps->t.kind != T_RPAREN) {
-			hg_p_fail(ps, "',' or ')'");
+			p_fail(ps, "',' or ')'");
 			return NULL;
 		}
 	}
-	TRYN(hg_p_next(ps));
+	TRYN(p_next(ps));
 	call->args = hg_arena_alloc(&ps->pk->arena, sizeof *args * (size_t)(na ? na : 1));
 	memcpy(call->args, args, sizeof *args * (size_t)na);
 	call->nargs = na;
 	return call;
 }
 
-static hg_node *hg_p_if(hg_parser *ps)
+static hg_node *p_if(hg_parser *ps)
 {
-	hg_node *n = hg_p_node(ps, N_IF);
-	TRYN(hg_p_next(ps));
-	if (!(n->a = hg_p_expr(ps)) || hg_p_expect_kw(ps, "then") || !(n->b = hg_p_expr(ps)) ||
-	    hg_p_expect_kw(ps, "else") || !(n->c = hg_p_expr(ps)))
+	hg_node *n = p_node(ps, N_IF);
+	TRYN(p_next(ps));
+	if (!(n->a = p_expr(ps)) || p_expect_kw(ps, "then") || !(n->b = p_expr(ps)) ||
+	    p_expect_kw(ps, "else") || !(n->c = p_expr(ps)))
 		return NULL;
 	return n;
 }
 
-static hg_node *hg_p_name(hg_parser *ps)
+static hg_node *p_name(hg_parser *ps)
 {
 	hg_node *n;
-	if (hg_p_is(ps, "true") || hg_p_is(ps, "false")) {
-		n = hg_p_node(ps, N_BOOL);
-		n->num = hg_p_is(ps, "true");
-	} else if (hg_p_is(ps, "missing")) {
-		n = hg_p_node(ps, N_MISSING);
-	} else if (hg_p_is(ps, "if")) {
-		return hg_p_if(ps);
-	} else if (hg_p_reserved(ps)) {
-		hg_p_fail(ps, "an expression");
+	if (p_is(ps, "true") || p_is(ps, "false")) {
+		n = p_node(ps, N_BOOL);
+		n->num = p_is(ps, "true");
+	} else if (p_is(ps, "missing")) {
+		n = p_node(ps, N_MISSING);
+	} else if (p_is(ps, "if")) {
+		return p_if(ps);
+	} else if (p_reserved(ps)) {
+		p_fail(ps, "an expression");
 		return NULL;
-	} else if (hg_p_peek(ps).kind == T_LPAREN) {
-		n = hg_p_node(ps, N_CALL);
-		n->str = hg_p_ident(ps);
+	} else if (p_peek(ps).kind == T_LPAREN) {
+		n = p_node(ps, N_CALL);
+		n->str = p_ident(ps);
 		n->sym = hg_fn_lookup(ps->t.p, ps->t.n);
 		if (n->sym < 0) {
 			hg_lang_error(ps->err, &ps->pk->src, n->line, n->col,
 			              "unknown function '%s'", n->str);
 			return NULL;
 		}
-		TRYN(hg_p_next(ps));
-		return hg_p_args(ps, n);
+		TRYN(p_next(ps));
+		return p_args(ps, n);
 	} else {
-		n = hg_p_node(ps, N_NAME);
-		n->str = hg_p_ident(ps);
+		n = p_node(ps, N_NAME);
+		n->str = p_ident(ps);
 	}
-	TRYN(hg_p_next(ps));
+	TRYN(p_next(ps));
 	return n;
 }
 
-static hg_node *hg_p_primary(hg_parser *ps)
+static hg_node *p_primary(hg_parser *ps)
 {
 	hg_node *n;
 	switch (ps->t.kind) {
 	case T_NUMBER: {
-		n = hg_p_node(ps, N_NUM);
+		n = p_node(ps, N_NUM);
 		n->num = ps->t.num;
-		TRYN(hg_p_next(ps));
+		TRYN(p_next(ps));
 		if (ps->t.kind == T_IDENT &&
-		    (hg_p_is(ps, "day") || hg_p_is(ps, "days") || hg_p_is(ps, "week") ||
-		     hg_p_is(ps, "weeks") || hg_p_is(ps, "month") || hg_p_is(ps, "months") ||
-		     hg_p_is(ps, "year") || hg_p_is(ps, "years"))) {
+		    (p_is(ps, "day") || p_is(ps, "days") || p_is(ps, "week") || p_is(ps, "weeks") ||
+		     p_is(ps, "month") || p_is(ps, "months") || p_is(ps, "year") ||
+		     p_is(ps, "years"))) {
 			n->kind = N_DURATION;
-			TRYN(hg_p_unit(ps, &n->num, &n->ival));
+			TRYN(p_unit(ps, &n->num, &n->ival));
 		}
 		return n;
 	}
 	case T_STRING:
-		n = hg_p_node(ps, N_STR);
-		n->str = hg_p_string(ps);
-		TRYN(hg_p_next(ps));
+		n = p_node(ps, N_STR);
+		n->str = p_string(ps);
+		TRYN(p_next(ps));
 		return n;
 	case T_DATE:
-		n = hg_p_node(ps, N_DATE);
+		n = p_node(ps, N_DATE);
 		n->num = ps->t.date;
-		TRYN(hg_p_next(ps));
+		TRYN(p_next(ps));
 		return n;
 	case T_LPAREN:
-		TRYN(hg_p_next(ps));
+		TRYN(p_next(ps));
 		if (++ps->depth > 200) {
-			hg_p_fail(ps, "less nesting");
+			p_fail(ps, "less nesting");
 			return NULL;
 		}
-		n = hg_p_expr(ps);
+		n = p_expr(ps);
 		ps->depth--;
-		if (!n || hg_p_expect(ps, T_RPAREN, "')'"))
+		if (!n || p_expect(ps, T_RPAREN, "')'"))
 			return NULL;
 		return n;
 	case T_IDENT:
-		return hg_p_name(ps);
+		return p_name(ps);
 	default:
-		hg_p_fail(ps, "an expression");
+		p_fail(ps, "an expression");
 		return NULL;
 	}
 }
 
-static hg_node *hg_p_unary(hg_parser *ps)
+static hg_node *p_unary(hg_parser *ps)
 {
 	if (ps->t.kind == T_MINUS) {
-		hg_node *n = hg_p_node(ps, N_UNARY);
+		hg_node *n = p_node(ps, N_UNARY);
 		n->op = T_MINUS;
-		TRYN(hg_p_next(ps));
-		n->a = hg_p_unary(ps);
+		TRYN(p_next(ps));
+		n->a = p_unary(ps);
 		return n->a ? n : NULL;
 	}
-	return hg_p_primary(ps);
+	return p_primary(ps);
 }
 
-static hg_node *hg_p_binary(hg_parser *ps, int op, hg_node *l, hg_node *(*sub)(hg_parser *))
+static hg_node *p_binary(hg_parser *ps, int op, hg_node *l, hg_node *(*sub)(hg_parser *))
 {
-	hg_node *n = hg_p_node(ps, N_BINARY);
+	hg_node *n = p_node(ps, N_BINARY);
 	n->op = op;
-	TRYN(hg_p_next(ps));
+	TRYN(p_next(ps));
 	n->a = l;
 	n->b = sub(ps);
 	return n->b ? n : NULL;
 }
 
-static hg_node *hg_p_mul(hg_parser *ps)
+static hg_node *p_mul(hg_parser *ps)
 {
-	hg_node *l = hg_p_unary(ps);
+	hg_node *l = p_unary(ps);
 	while (l && (ps->t.kind == T_STAR || ps->t.kind == T_SLASH))
-		l = hg_p_binary(ps, ps->t.kind, l, hg_p_unary);
+		l = p_binary(ps, ps->t.kind, l, p_unary);
 	return l;
 }
 
-static hg_node *hg_p_add(hg_parser *ps)
+static hg_node *p_add(hg_parser *ps)
 {
-	hg_node *l = hg_p_mul(ps);
+	hg_node *l = p_mul(ps);
 	while (l && (ps->t.kind == T_PLUS || ps->t.kind == T_MINUS))
-		l = hg_p_binary(ps, ps->t.kind, l, hg_p_mul);
+		l = p_binary(ps, ps->t.kind, l, p_mul);
 	return l;
 }
 
-static hg_node *hg_p_in(hg_parser *ps, hg_node *l, int negate)
+static hg_node *p_in(hg_parser *ps, hg_node *l, int negate)
 {
-	hg_node *n = hg_p_node(ps, N_IN);
+	hg_node *n = p_node(ps, N_IN);
 	n->ival = negate;
 	n->a = l;
 	hg_node call = {0};
 	call.sym = -1;
-	TRYN(hg_p_next(ps)); /* in */
+	TRYN(p_next(ps)); /* in */
 	if (ps->t.kind != T_LPAREN) {
-		hg_p_fail(ps, "'(' after 'in'");
+		p_fail(ps, "'(' after 'in'");
 		return NULL;
 	}
-	if (!hg_p_args(ps, &call))
+	if (!p_args(ps, &call))
 		return NULL;
 	if (call.nargs == 0) {
 		hg_lang_error(ps->err, &ps->pk->src, n->line, n->col, "empty list after 'in'");
@@ -593,54 +591,54 @@ static hg_node *hg_p_in(hg_parser *ps, hg_node *l, int negate)
 	return n;
 }
 
-static hg_node *hg_p_cmp(hg_parser *ps)
+static hg_node *p_cmp(hg_parser *ps)
 {
-	hg_node *l = hg_p_add(ps);
+	hg_node *l = p_add(ps);
 	if (!l)
 		return NULL;
 	int k = ps->t.kind;
 	if (k >= T_EQ && k <= T_GE)
-		return hg_p_binary(ps, k, l, hg_p_add);
-	if (hg_p_is(ps, "after"))
-		return hg_p_binary(ps, KW_AFTER, l, hg_p_add);
-	if (hg_p_is(ps, "before"))
-		return hg_p_binary(ps, KW_BEFORE, l, hg_p_add);
-	if (hg_p_is(ps, "in") && hg_p_peek(ps).kind == T_LPAREN)
-		return hg_p_in(ps, l, 0);
-	if (hg_p_is(ps, "not") && hg_p_peek(ps).kind == T_IDENT) {
-		hg_tok nx = hg_p_peek(ps);
+		return p_binary(ps, k, l, p_add);
+	if (p_is(ps, "after"))
+		return p_binary(ps, KW_AFTER, l, p_add);
+	if (p_is(ps, "before"))
+		return p_binary(ps, KW_BEFORE, l, p_add);
+	if (p_is(ps, "in") && p_peek(ps).kind == T_LPAREN)
+		return p_in(ps, l, 0);
+	if (p_is(ps, "not") && p_peek(ps).kind == T_IDENT) {
+		hg_tok nx = p_peek(ps);
 		if (nx.n == 2 && !memcmp(nx.p, "in", 2)) {
-			TRYN(hg_p_next(ps));
-			return hg_p_in(ps, l, 1);
+			TRYN(p_next(ps));
+			return p_in(ps, l, 1);
 		}
 	}
-	if (hg_p_is(ps, "is")) {
-		hg_node *n = hg_p_node(ps, N_ISMISSING);
+	if (p_is(ps, "is")) {
+		hg_node *n = p_node(ps, N_ISMISSING);
 		n->a = l;
-		TRYN(hg_p_next(ps));
-		if (hg_p_is(ps, "not")) {
+		TRYN(p_next(ps));
+		if (p_is(ps, "not")) {
 			n->ival = 1;
-			TRYN(hg_p_next(ps));
+			TRYN(p_next(ps));
 		}
-		TRYN(hg_p_expect_kw(ps, "missing"));
+		TRYN(p_expect_kw(ps, "missing"));
 		return n;
 	}
-	if (hg_p_is(ps, "between")) {
+	if (p_is(ps, "between")) {
 		/* a between x and y  ==  a >= x and a <= y */
-		hg_node *n = hg_p_node(ps, N_BINARY);
+		hg_node *n = p_node(ps, N_BINARY);
 		n->op = KW_AND;
-		TRYN(hg_p_next(ps));
-		hg_node *lo = hg_p_add(ps);
-		if (!lo || hg_p_expect_kw(ps, "and"))
+		TRYN(p_next(ps));
+		hg_node *lo = p_add(ps);
+		if (!lo || p_expect_kw(ps, "and"))
 			return NULL;
-		hg_node *hi = hg_p_add(ps);
+		hg_node *hi = p_add(ps);
 		if (!hi)
 			return NULL;
-		n->a = hg_p_node(ps, N_BINARY);
+		n->a = p_node(ps, N_BINARY);
 		n->a->op = T_GE;
 		n->a->a = l;
 		n->a->b = lo;
-		n->b = hg_p_node(ps, N_BINARY);
+		n->b = p_node(ps, N_BINARY);
 		n->b->op = T_LE;
 		n->b->a = l;
 		n->b->b = hi;
@@ -651,68 +649,67 @@ static hg_node *hg_p_cmp(hg_parser *ps)
 	return l;
 }
 
-static hg_node *hg_p_not(hg_parser *ps)
+static hg_node *p_not(hg_parser *ps)
 {
-	if (hg_p_is(ps, "not")) {
-		hg_node *n = hg_p_node(ps, N_UNARY);
+	if (p_is(ps, "not")) {
+		hg_node *n = p_node(ps, N_UNARY);
 		n->op = KW_NOT;
-		TRYN(hg_p_next(ps));
-		n->a = hg_p_not(ps);
+		TRYN(p_next(ps));
+		n->a = p_not(ps);
 		return n->a ? n : NULL;
 	}
-	return hg_p_cmp(ps);
+	return p_cmp(ps);
 }
 
-static hg_node *hg_p_and(hg_parser *ps)
+static hg_node *p_and(hg_parser *ps)
 {
-	hg_node *l = hg_p_not(ps);
-	while (l && hg_p_is(ps, "and"))
-		l = hg_p_binary(ps, KW_AND, l, hg_p_not);
+	hg_node *l = p_not(ps);
+	while (l && p_is(ps, "and"))
+		l = p_binary(ps, KW_AND, l, p_not);
 	return l;
 }
 
-static hg_node *hg_p_expr(hg_parser *ps)
+static hg_node *p_expr(hg_parser *ps)
 {
-	hg_node *l = hg_p_and(ps);
-	while (l && hg_p_is(ps, "or"))
-		l = hg_p_binary(ps, KW_OR, l, hg_p_and);
+	hg_node *l = p_and(ps);
+	while (l && p_is(ps, "or"))
+		l = p_binary(ps, KW_OR, l, p_and);
 	return l;
 }
 
 /* ---- declarations ---- */
 
-static int hg_p_name_decl(hg_parser *ps, const char **name, int *line, int *col)
+static int p_name_decl(hg_parser *ps, const char **name, int *line, int *col)
 {
-	if (ps->t.kind != T_IDENT || hg_p_reserved(ps))
-		return hg_p_fail(ps, "a name");
-	*name = hg_p_ident(ps);
+	if (ps->t.kind != T_IDENT || p_reserved(ps))
+		return p_fail(ps, "a name");
+	*name = p_ident(ps);
 	*line = ps->t.line;
 	*col = ps->t.col;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	return 0;
 }
 
-static int hg_p_codelist(hg_parser *ps)
+static int p_codelist(hg_parser *ps)
 {
 	hg_pack *pk = ps->pk;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	HG_GROW(pk->sets, pk->nsets, pk->capsets);
 	hg_codeset *cs = &pk->sets[pk->nsets];
 	memset(cs, 0, sizeof *cs);
-	TRY(hg_p_name_decl(ps, &cs->name, &cs->line, &cs->col));
-	TRY(hg_p_expect(ps, T_EQ, "'='"));
-	hg_node *e = hg_p_codeexpr(ps);
+	TRY(p_name_decl(ps, &cs->name, &cs->line, &cs->col));
+	TRY(p_expect(ps, T_EQ, "'='"));
+	hg_node *e = p_codeexpr(ps);
 	if (!e)
 		return -1;
-	if (hg_p_is(ps, "system")) { /* how its codes match: docs/language.md "Codelists" */
-		TRY(hg_p_next(ps));
+	if (p_is(ps, "system")) { /* how its codes match: docs/language.md "Codelists" */
+		TRY(p_next(ps));
 		int sys = ps->t.kind == T_IDENT ? hg_code_system_parse(ps->t.p, ps->t.n) : -1;
 		if (sys < 0)
-			return hg_p_fail(ps,
-			                 "a coding system: icd10, opcs4, snomedct, dmd, ctv3 or "
-			                 "read");
+			return p_fail(ps, "a coding system: icd10, opcs4, snomedct, dmd, ctv3 or "
+			                  "read");
 		pk->sets[pk->nsets].system = sys;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
 	HG_GROW(pk->lets, pk->nlets, pk->caplets);
 	/* declarations are checked in order, so codelists also go in the let list */
@@ -721,76 +718,75 @@ static int hg_p_codelist(hg_parser *ps)
 	return 0;
 }
 
-static int hg_p_let(hg_parser *ps)
+static int p_let(hg_parser *ps)
 {
 	hg_pack *pk = ps->pk;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	HG_GROW(pk->lets, pk->nlets, pk->caplets);
 	hg_let *l = &pk->lets[pk->nlets];
 	memset(l, 0, sizeof *l);
 	l->set = -1;
-	TRY(hg_p_name_decl(ps, &l->name, &l->line, &l->col));
-	TRY(hg_p_expect(ps, T_EQ, "'='"));
-	l->e = hg_p_expr(ps);
+	TRY(p_name_decl(ps, &l->name, &l->line, &l->col));
+	TRY(p_expect(ps, T_EQ, "'='"));
+	l->e = p_expr(ps);
 	if (!l->e)
 		return -1;
 	pk->nlets++;
 	return 0;
 }
 
-static int hg_p_date(hg_parser *ps, int *d)
+static int p_date(hg_parser *ps, int *d)
 {
 	if (ps->t.kind != T_DATE)
-		return hg_p_fail(ps, "a date YYYY-MM-DD");
+		return p_fail(ps, "a date YYYY-MM-DD");
 	*d = ps->t.date;
-	return hg_p_next(ps);
+	return p_next(ps);
 }
 
-static int hg_p_periods(hg_parser *ps, hg_period_spec *sp)
+static int p_periods(hg_parser *ps, hg_period_spec *sp)
 {
-	TRY(hg_p_next(ps)); /* periods */
+	TRY(p_next(ps)); /* periods */
 	memset(sp, 0, sizeof *sp);
 	sp->set = 1;
-	if (hg_p_is(ps, "rolling")) {
-		TRY(hg_p_next(ps));
+	if (p_is(ps, "rolling")) {
+		TRY(p_next(ps));
 		if (ps->t.kind != T_NUMBER || ps->t.num < 1 || ps->t.num > 120)
-			return hg_p_fail(ps, "a number of months, as in 'rolling 12 months'");
+			return p_fail(ps, "a number of months, as in 'rolling 12 months'");
 		sp->rolling = (int)ps->t.num;
-		TRY(hg_p_next(ps));
-		TRY(hg_p_expect_kw(ps, "months"));
+		TRY(p_next(ps));
+		TRY(p_expect_kw(ps, "months"));
 		sp->step = 1;
 	}
-	if (hg_p_is(ps, "monthly"))
+	if (p_is(ps, "monthly"))
 		sp->step = 1;
-	else if (hg_p_is(ps, "quarterly"))
+	else if (p_is(ps, "quarterly"))
 		sp->step = 3;
-	else if (hg_p_is(ps, "annual") || hg_p_is(ps, "annually") || hg_p_is(ps, "yearly"))
+	else if (p_is(ps, "annual") || p_is(ps, "annually") || p_is(ps, "yearly"))
 		sp->step = 12;
-	else if (hg_p_is(ps, "range") || hg_p_is(ps, "once"))
+	else if (p_is(ps, "range") || p_is(ps, "once"))
 		sp->step = 0;
 	else if (!sp->rolling)
-		return hg_p_fail(ps, "monthly, quarterly, annual, range or rolling N months");
-	if (!(sp->rolling && hg_p_is(ps, "from")))
-		TRY(hg_p_next(ps));
-	TRY(hg_p_expect_kw(ps, "from"));
-	TRY(hg_p_date(ps, &sp->from));
-	TRY(hg_p_expect_kw(ps, "to"));
+		return p_fail(ps, "monthly, quarterly, annual, range or rolling N months");
+	if (!(sp->rolling && p_is(ps, "from")))
+		TRY(p_next(ps));
+	TRY(p_expect_kw(ps, "from"));
+	TRY(p_date(ps, &sp->from));
+	TRY(p_expect_kw(ps, "to"));
 	int line = ps->t.line, col = ps->t.col;
-	TRY(hg_p_date(ps, &sp->to));
+	TRY(p_date(ps, &sp->to));
 	if (sp->to < sp->from)
 		return hg_lang_error(ps->err, &ps->pk->src, line, col,
 		                     "the end date is before the start date");
 	return 0;
 }
 
-static int hg_p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
+static int p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
 {
 	memset(bd, 0, sizeof *bd);
 	for (int d = 0; d < 2; d++) {
 		if (ps->t.kind != T_IDENT)
-			return hg_p_fail(ps,
-			                 "a breakdown (imd_quintile, imd_decile, ethnicity, sex, "
-			                 "age_band, practice, flag_NAME)");
+			return p_fail(ps, "a breakdown (imd_quintile, imd_decile, ethnicity, sex, "
+			                  "age_band, practice, flag_NAME)");
 		/* the checker resolves the name; keep the text in name for now */
 		size_t len = strlen(bd->name);
 		snprintf(bd->name + len, sizeof bd->name - len, "%s%.*s", d ? " x " : "",
@@ -800,27 +796,27 @@ static int hg_p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
 			bd->col = ps->t.col;
 		}
 		bd->n = d + 1;
-		TRY(hg_p_next(ps));
-		if (!(ps->t.kind == T_STAR || hg_p_is(ps, "x")) || d == 1)
+		TRY(p_next(ps));
+		if (!(ps->t.kind == T_STAR || p_is(ps, "x")) || d == 1)
 			break;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
 	(void)ind;
 	return 0;
 }
 
-static int hg_p_by(hg_parser *ps, hg_ind_src *ind)
+static int p_by(hg_parser *ps, hg_ind_src *ind)
 {
 	hg_breakdown bds[64];
 	int n = 0;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	for (;;) {
 		if (n == 64)
-			return hg_p_fail(ps, "at most 64 breakdowns");
-		TRY(hg_p_breakdown(ps, ind, &bds[n++]));
+			return p_fail(ps, "at most 64 breakdowns");
+		TRY(p_breakdown(ps, ind, &bds[n++]));
 		if (ps->t.kind != T_COMMA)
 			break;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
 	hg_breakdown *all = hg_arena_calloc(&ps->pk->arena, sizeof *all * (size_t)(n + 1));
 	snprintf(all[0].name, sizeof all[0].name, "all");
@@ -832,14 +828,14 @@ static int hg_p_by(hg_parser *ps, hg_ind_src *ind)
 
 /* `per K` and `per year` after a type: K (once, first) for proportions, rates
  * and DSRs; `per year` (rates are always per year) for rates and DSRs. */
-static int hg_p_per(hg_parser *ps, hg_ind_src *ind)
+static int p_per(hg_parser *ps, hg_ind_src *ind)
 {
 	int t = ind->pub.type, rates = t == HG_IND_RATE || t == HG_IND_DSR;
 	int year = 0, k = 0;
-	while (hg_p_is(ps, "per")) {
-		TRY(hg_p_next(ps));
+	while (p_is(ps, "per")) {
+		TRY(p_next(ps));
 		const char *want = NULL;
-		if (hg_p_is(ps, "year")) {
+		if (p_is(ps, "year")) {
 			if (!rates)
 				want = "a positive multiplier ('per year' is for rate and dsr)";
 			else if (year)
@@ -853,87 +849,87 @@ static int hg_p_per(hg_parser *ps, hg_ind_src *ind)
 			               : "a positive multiplier, as in 'per 1000'";
 		}
 		if (want) {
-			hg_p_fail(ps, want);
+			p_fail(ps, want);
 			return -1;
 		}
-		if (hg_p_is(ps, "year"))
+		if (p_is(ps, "year"))
 			year = 1;
 		else {
 			ind->pub.per = ps->t.num;
 			k = 1;
 		}
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
 	return 0;
 }
 
 /* A type keyword and its multipliers: 0 parsed, 1 not a type, -1 an error. */
-static int hg_p_type(hg_parser *ps, hg_ind_src *ind)
+static int p_type(hg_parser *ps, hg_ind_src *ind)
 {
 	static const char *const kw[] = {"proportion", "rate",  "dsr",
 	                                 "mean",       "count", "life_expectancy"};
 	for (int i = 0; i < HG_IND_N; i++) {
-		if (!hg_p_is(ps, kw[i]))
+		if (!p_is(ps, kw[i]))
 			continue;
 		ind->pub.type = i;
 		ind->pub.per = i == HG_IND_PROPORTION                ? 100
 		               : i == HG_IND_RATE || i == HG_IND_DSR ? 100000
 		                                                     : 1;
-		TRY(hg_p_next(ps));
-		return hg_p_per(ps, ind);
+		TRY(p_next(ps));
+		return p_per(ps, ind);
 	}
 	return 1;
 }
 
-static int hg_p_clause_expr(hg_parser *ps, hg_node **slot)
+static int p_clause_expr(hg_parser *ps, hg_node **slot)
 {
-	TRY(hg_p_next(ps));
-	TRY(hg_p_expect(ps, T_COLON, "':'"));
-	*slot = hg_p_expr(ps);
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_COLON, "':'"));
+	*slot = p_expr(ps);
 	return *slot ? 0 : -1;
 }
 
-static int hg_p_clause_text(hg_parser *ps, const char **slot)
+static int p_clause_text(hg_parser *ps, const char **slot)
 {
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	if (ps->t.kind == T_COLON)
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	if (ps->t.kind != T_STRING)
-		return hg_p_fail(ps, "a string in double quotes");
-	*slot = hg_p_string(ps);
-	return hg_p_next(ps);
+		return p_fail(ps, "a string in double quotes");
+	*slot = p_string(ps);
+	return p_next(ps);
 }
 
 /* events: deaths | CODELIST [qualifier ...]   (no parentheses: the clause ends
  * at the first word that is not a qualifier) */
-static int hg_p_events(hg_parser *ps, hg_ind_src *ind)
+static int p_events(hg_parser *ps, hg_ind_src *ind)
 {
-	TRY(hg_p_next(ps));
-	TRY(hg_p_expect(ps, T_COLON, "':'"));
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_COLON, "':'"));
 	ind->pub.events = HG_EV_QUERY;
-	if (hg_p_is(ps, "deaths")) {
+	if (p_is(ps, "deaths")) {
 		ind->pub.events = HG_EV_DEATHS;
-		return hg_p_next(ps);
+		return p_next(ps);
 	}
-	ind->ev = hg_p_query(ps, 0);
+	ind->ev = p_query(ps, 0);
 	return ind->ev ? 0 : -1;
 }
 
 /* ages A to B: whole years, inclusive */
-static int hg_p_ages(hg_parser *ps, hg_ind_src *ind)
+static int p_ages(hg_parser *ps, hg_ind_src *ind)
 {
 	ind->ages_line = ps->t.line;
 	ind->ages_col = ps->t.col;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	double v[2];
 	for (int k = 0; k < 2; k++) {
 		if (k)
-			TRY(hg_p_expect_kw(ps, "to"));
+			TRY(p_expect_kw(ps, "to"));
 		if (ps->t.kind != T_NUMBER || ps->t.num < 0 || ps->t.num != floor(ps->t.num) ||
 		    ps->t.num > HG_AGE_MAX)
-			return hg_p_fail(ps, "a whole number of years, as in 'ages 0 to 74'");
+			return p_fail(ps, "a whole number of years, as in 'ages 0 to 74'");
 		v[k] = ps->t.num;
-		TRY(hg_p_next(ps));
+		TRY(p_next(ps));
 	}
 	if (v[1] < v[0])
 		return hg_lang_error(ps->err, &ps->pk->src, ind->ages_line, ind->ages_col,
@@ -944,37 +940,37 @@ static int hg_p_ages(hg_parser *ps, hg_ind_src *ind)
 }
 
 /* One clause of the clause keyword at hand, or 1 when the word starts none. */
-static int hg_p_clause1(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
+static int p_clause1(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 {
-	if (hg_p_is(ps, "numerator"))
-		return hg_p_clause_expr(ps, &ind->num);
-	if (hg_p_is(ps, "denominator"))
-		return hg_p_clause_expr(ps, &ind->den);
-	if (hg_p_is(ps, "value"))
-		return hg_p_clause_expr(ps, &ind->val);
-	if (hg_p_is(ps, "by"))
-		return hg_p_by(ps, ind);
-	if (hg_p_is(ps, "periods"))
-		return hg_p_periods(ps, sp);
-	if (hg_p_is(ps, "source"))
-		return hg_p_clause_text(ps, &ind->pub.source);
-	if (hg_p_is(ps, "note"))
-		return hg_p_clause_text(ps, &ind->pub.note);
-	if (hg_p_is(ps, "population")) {
-		TRY(hg_p_next(ps));
-		TRY(hg_p_expect(ps, T_COLON, "':'"));
-		if (hg_p_is(ps, "mid_period") || hg_p_is(ps, "person_time"))
-			return hg_p_fail(
-			    ps, "the population's condition, e.g. 'population: registered' "
-			        "('population: person_time' is now 'denominator: "
-			        "person_time')");
-		ind->pop = hg_p_expr(ps);
+	if (p_is(ps, "numerator"))
+		return p_clause_expr(ps, &ind->num);
+	if (p_is(ps, "denominator"))
+		return p_clause_expr(ps, &ind->den);
+	if (p_is(ps, "value"))
+		return p_clause_expr(ps, &ind->val);
+	if (p_is(ps, "by"))
+		return p_by(ps, ind);
+	if (p_is(ps, "periods"))
+		return p_periods(ps, sp);
+	if (p_is(ps, "source"))
+		return p_clause_text(ps, &ind->pub.source);
+	if (p_is(ps, "note"))
+		return p_clause_text(ps, &ind->pub.note);
+	if (p_is(ps, "population")) {
+		TRY(p_next(ps));
+		TRY(p_expect(ps, T_COLON, "':'"));
+		if (p_is(ps, "mid_period") || p_is(ps, "person_time"))
+			return p_fail(ps,
+			              "the population's condition, e.g. 'population: registered' "
+			              "('population: person_time' is now 'denominator: "
+			              "person_time')");
+		ind->pop = p_expr(ps);
 		return ind->pop ? 0 : -1;
 	}
-	if (hg_p_is(ps, "events"))
-		return hg_p_events(ps, ind);
-	if (hg_p_is(ps, "ages"))
-		return hg_p_ages(ps, ind);
+	if (p_is(ps, "events"))
+		return p_events(ps, ind);
+	if (p_is(ps, "ages"))
+		return p_ages(ps, ind);
 	return 1;
 }
 
@@ -983,48 +979,48 @@ static int hg_p_clause1(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
  * ends there), -1 an error (reported: a clause's own message is never
  * replaced by "expected an indicator clause").
  */
-static int hg_p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
+static int p_clause(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 {
-	int rc = hg_p_type(ps, ind);
+	int rc = p_type(ps, ind);
 	if (rc <= 0)
 		return rc;
 	int line = ps->t.line, col = ps->t.col;
-	rc = hg_p_clause1(ps, ind, sp);
+	rc = p_clause1(ps, ind, sp);
 	if (rc == 1 && (ps->t.line != line || ps->t.col != col))
 		return -1; /* it consumed tokens, so it was a clause that failed */
 	return rc == 0 || rc == 1 ? rc : -1;
 }
 
-static int hg_p_indicator(hg_parser *ps)
+static int p_indicator(hg_parser *ps)
 {
 	hg_pack *pk = ps->pk;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	HG_GROW(pk->inds, pk->ninds, pk->capinds);
 	hg_ind_src *ind = &pk->inds[pk->ninds];
 	memset(ind, 0, sizeof *ind);
 	ind->pub.type = -1;
 	ind->pub.age_hi = HG_AGE_MAX;
 	if (ps->t.kind != T_IDENT)
-		return hg_p_fail(ps, "an indicator id, e.g. CVDP001HYP");
-	ind->pub.id = hg_p_ident(ps);
+		return p_fail(ps, "an indicator id, e.g. CVDP001HYP");
+	ind->pub.id = p_ident(ps);
 	ind->line = ps->t.line;
 	ind->col = ps->t.col;
-	TRY(hg_p_next(ps));
+	TRY(p_next(ps));
 	if (ps->t.kind != T_STRING)
-		return hg_p_fail(ps, "the indicator's name in double quotes");
-	ind->pub.name = hg_p_string(ps);
-	TRY(hg_p_next(ps));
+		return p_fail(ps, "the indicator's name in double quotes");
+	ind->pub.name = p_string(ps);
+	TRY(p_next(ps));
 	hg_period_spec sp = {0};
 	int rc;
-	while ((rc = hg_p_clause(ps, ind, &sp)) == 0)
+	while ((rc = p_clause(ps, ind, &sp)) == 0)
 		;
 	if (rc < 0)
 		return -1;
-	if (ps->t.kind != T_EOF && !hg_p_is(ps, "indicator") && !hg_p_is(ps, "let") &&
-	    !hg_p_is(ps, "codelist") && !hg_p_is(ps, "periods"))
-		return hg_p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
-		                     "life_expectancy, numerator:, denominator:, value:, "
-		                     "population:, events:, ages, by, periods, source, note)");
+	if (ps->t.kind != T_EOF && !p_is(ps, "indicator") && !p_is(ps, "let") &&
+	    !p_is(ps, "codelist") && !p_is(ps, "periods"))
+		return p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
+		                  "life_expectancy, numerator:, denominator:, value:, "
+		                  "population:, events:, ages, by, periods, source, note)");
 	if (!ind->pub.bds) {
 		ind->pub.bds = hg_arena_calloc(&pk->arena, sizeof *ind->pub.bds);
 		snprintf(ind->pub.bds[0].name, sizeof ind->pub.bds[0].name, "all");
@@ -1039,18 +1035,18 @@ int hg_parse_pack(hg_pack *pk, hg_err *err)
 {
 	hg_parser ps = {.pk = pk, .err = err};
 	hg_lex_init(&ps.lx, &pk->src);
-	TRY(hg_p_next(&ps));
+	TRY(p_next(&ps));
 	while (ps.t.kind != T_EOF) {
-		if (hg_p_is(&ps, "codelist"))
-			TRY(hg_p_codelist(&ps));
-		else if (hg_p_is(&ps, "let"))
-			TRY(hg_p_let(&ps));
-		else if (hg_p_is(&ps, "indicator"))
-			TRY(hg_p_indicator(&ps));
-		else if (hg_p_is(&ps, "periods"))
-			TRY(hg_p_periods(&ps, &pk->periods));
+		if (p_is(&ps, "codelist"))
+			TRY(p_codelist(&ps));
+		else if (p_is(&ps, "let"))
+			TRY(p_let(&ps));
+		else if (p_is(&ps, "indicator"))
+			TRY(p_indicator(&ps));
+		else if (p_is(&ps, "periods"))
+			TRY(p_periods(&ps, &pk->periods));
 		else
-			return hg_p_fail(&ps, "'codelist', 'let', 'periods' or 'indicator'");
+			return p_fail(&ps, "'codelist', 'let', 'periods' or 'indicator'");
 	}
 	return 0;
 }

@@ -33,19 +33,19 @@ typedef struct hg_bd_data {
 
 /* ---- JSON helpers ---- */
 
-static const char *hg_js(json_t *o, const char *k)
+static const char *js(json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
 	return s ? s : "";
 }
 
-static double hg_jn(json_t *o, const char *k)
+static double json_num_at(json_t *o, const char *k)
 {
 	json_t *v = json_object_get(o, k);
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-static int hg_load_json(const char *dir, const char *name, json_t **out, hg_err *err)
+static int load_json(const char *dir, const char *name, json_t **out, hg_err *err)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -66,10 +66,10 @@ static json_t *hg_measure(const hg_bd_data *d, const char *id, const char *end, 
 	size_t k;
 	json_array_foreach(arr, k, r)
 	{
-		if (!strcmp(hg_js(r, "indicator_id"), id) && !strcmp(hg_js(r, "period_end"), end) &&
-		    !strcmp(hg_js(r, "measure"), measure) &&
-		    (!bd || !strcmp(hg_js(r, "breakdown"), bd)) &&
-		    (!cat || !strcmp(hg_js(r, "category"), cat)))
+		if (!strcmp(js(r, "indicator_id"), id) && !strcmp(js(r, "period_end"), end) &&
+		    !strcmp(js(r, "measure"), measure) &&
+		    (!bd || !strcmp(js(r, "breakdown"), bd)) &&
+		    (!cat || !strcmp(js(r, "category"), cat)))
 			return r;
 	}
 	return NULL;
@@ -81,7 +81,7 @@ static json_t *hg_series(const hg_bd_data *d, const char *id, const char *series
 	size_t k;
 	json_array_foreach(arr, k, s)
 	{
-		if (!strcmp(hg_js(s, "indicator_id"), id) && !strcmp(hg_js(s, "series"), series))
+		if (!strcmp(js(s, "indicator_id"), id) && !strcmp(js(s, "series"), series))
 			return s;
 	}
 	return NULL;
@@ -89,7 +89,7 @@ static json_t *hg_series(const hg_bd_data *d, const char *id, const char *series
 
 /* ---- formatting ---- */
 
-static void hg_fmt(double v, char *buf, size_t n)
+static void fmt(double v, char *buf, size_t n)
 {
 	if (!isfinite(v))
 		snprintf(buf, n, "\xe2\x80\x93");
@@ -98,7 +98,7 @@ static void hg_fmt(double v, char *buf, size_t n)
 }
 
 /* People: whole numbers with thousands separators. */
-static void hg_fmt_people(double v, char *buf, size_t n)
+static void fmt_people(double v, char *buf, size_t n)
 {
 	if (!isfinite(v))
 		snprintf(buf, n, "\xe2\x80\x93");
@@ -106,34 +106,33 @@ static void hg_fmt_people(double v, char *buf, size_t n)
 		hg_fmt_tick(round(v), 1, buf, n);
 }
 
-static void hg_put_esc(hg_buf *b, const char *s)
+static void put_esc(hg_buf *b, const char *s)
 {
 	hg_xml_escape(b, s);
 }
 
-static void hg_put_judge(hg_buf *b, json_t *r)
+static void put_judge(hg_buf *b, json_t *r)
 {
-	const char *c = r ? hg_js(r, "comparison") : "";
+	const char *c = r ? js(r, "comparison") : "";
 	if (!c[0])
 		return;
 	hg_buf_puts(b, " <span class=\"tag tag-");
-	hg_put_esc(b, c);
+	put_esc(b, c);
 	hg_buf_puts(b, "\">");
-	hg_put_esc(b, hg_label_comparison(c));
+	put_esc(b, hg_label_comparison(c));
 	hg_buf_puts(b, "</span>");
 }
 
 /* A difference (most minus least deprived) in brief words, with its CI in words:
  * "8.9 points lower (95% CI 2.1 to 15.6 points lower)", or the measure's note. */
-static void hg_put_diff(hg_buf *b, const hg_indicator *ind, double v, double lo, double hi,
-                        json_t *r)
+static void put_diff(hg_buf *b, const hg_indicator *ind, double v, double lo, double hi, json_t *r)
 {
 	char w[128], c[200];
 	if (!isfinite(v)) {
 		hg_buf_puts(b, "<span class=\"na\">n/a</span>");
-		if (r && hg_js(r, "note")[0]) {
+		if (r && js(r, "note")[0]) {
 			hg_buf_puts(b, "<br><span class=\"ci\">");
-			hg_put_esc(b, hg_js(r, "note"));
+			put_esc(b, js(r, "note"));
 			hg_buf_puts(b, "</span>");
 		}
 		return;
@@ -141,27 +140,28 @@ static void hg_put_diff(hg_buf *b, const hg_indicator *ind, double v, double lo,
 	hg_label_diff(ind, v, 1, w, sizeof w);
 	hg_label_diff_ci(ind, lo, hi, c, sizeof c);
 	hg_buf_puts(b, "<b>");
-	hg_put_esc(b, w);
+	put_esc(b, w);
 	hg_buf_puts(b, "</b>");
 	if (c[0]) {
 		hg_buf_puts(b, "<br><span class=\"ci\">");
-		hg_put_esc(b, c);
+		put_esc(b, c);
 		hg_buf_puts(b, "</span>");
 	}
 }
 
 /* The Q1 - Q5 gap row and the SII row (shown negated: most minus least deprived). */
-static void hg_put_gap(hg_buf *b, const hg_indicator *ind, json_t *gap)
+static void put_gap(hg_buf *b, const hg_indicator *ind, json_t *gap)
 {
-	hg_put_diff(b, ind, gap ? hg_jn(gap, "value") : NAN, gap ? hg_jn(gap, "lower_ci95") : NAN,
-	            gap ? hg_jn(gap, "upper_ci95") : NAN, gap);
+	put_diff(b, ind, gap ? json_num_at(gap, "value") : NAN,
+	         gap ? json_num_at(gap, "lower_ci95") : NAN,
+	         gap ? json_num_at(gap, "upper_ci95") : NAN, gap);
 }
 
-static void hg_put_sii(hg_buf *b, const hg_indicator *ind, json_t *sii)
+static void put_sii(hg_buf *b, const hg_indicator *ind, json_t *sii)
 {
-	hg_put_diff(b, ind, sii ? hg_label_sii_shown(hg_jn(sii, "value")) : NAN,
-	            sii ? hg_label_sii_shown(hg_jn(sii, "upper_ci95")) : NAN,
-	            sii ? hg_label_sii_shown(hg_jn(sii, "lower_ci95")) : NAN, sii);
+	put_diff(b, ind, sii ? hg_label_sii_shown(json_num_at(sii, "value")) : NAN,
+	         sii ? hg_label_sii_shown(json_num_at(sii, "upper_ci95")) : NAN,
+	         sii ? hg_label_sii_shown(json_num_at(sii, "lower_ci95")) : NAN, sii);
 }
 
 /* ---- monitoring recomputed with the objectives ---- */
@@ -173,21 +173,21 @@ typedef struct hg_mon_view {
 	int ok, too_few;
 } hg_mon_view;
 
-static int hg_view_direction(const hg_bd_data *d, json_t *s, const char *id, int value)
+static int view_direction(const hg_bd_data *d, json_t *s, const char *id, int value)
 {
-	const char *dir = hg_js(s, "improvement_direction");
+	const char *dir = js(s, "improvement_direction");
 	const hg_objective *ob = hg_objectives_find(d->obj, id);
 	if (value && ob)
 		return ob->polarity;
 	return !strcmp(dir, "increase") ? 1 : !strcmp(dir, "decrease") ? -1 : 0;
 }
 
-static double hg_view_target(const hg_bd_data *d, json_t *s, const char *id, int value,
-                             const hg_mon_row *rows, size_t n)
+static double view_target(const hg_bd_data *d, json_t *s, const char *id, int value,
+                          const hg_mon_row *rows, size_t n)
 {
 	const hg_objective *ob = hg_objectives_find(d->obj, id);
 	if (!d->obj)
-		return hg_jn(s, "target");
+		return json_num_at(s, "target");
 	if (!ob)
 		return NAN;
 	if (value)
@@ -198,7 +198,7 @@ static double hg_view_target(const hg_bd_data *d, json_t *s, const char *id, int
 	return NAN;
 }
 
-static void hg_view_build(const hg_bd_data *d, json_t *s, const char *id, int value, hg_mon_view *v)
+static void view_build(const hg_bd_data *d, json_t *s, const char *id, int value, hg_mon_view *v)
 {
 	memset(v, 0, sizeof *v);
 	json_t *pts = json_object_get(s, "points"), *p;
@@ -211,19 +211,19 @@ static void hg_view_build(const hg_bd_data *d, json_t *s, const char *id, int va
 	json_array_foreach(pts, k, p)
 	{
 		hg_mon_row *r = &v->rows[k];
-		r->value = hg_jn(p, "value");
+		r->value = json_num_at(p, "value");
 		r->mean = r->lpl = r->upl = r->nlpl = r->nupl = NAN;
 		/* the run's judgement that this point rests on a small count (monitor.c) */
 		r->few_events = json_is_true(json_object_get(p, "few_events"));
-		v->labels[k] = hg_js(p, "period_end");
+		v->labels[k] = js(p, "period_end");
 	}
-	int dir = hg_view_direction(d, s, id, value);
-	hg_monitor_series(v->rows, v->n, dir, hg_view_target(d, s, id, value, v->rows, v->n));
+	int dir = view_direction(d, s, id, value);
+	hg_monitor_series(v->rows, v->n, dir, view_target(d, s, id, value, v->rows, v->n));
 	v->ok = isfinite(v->rows[v->n - 1].mean);
 	v->too_few = v->rows[v->n - 1].too_few;
 }
 
-static void hg_view_free(hg_mon_view *v)
+static void view_free(hg_mon_view *v)
 {
 	free(v->rows);
 	free(v->labels);
@@ -231,7 +231,7 @@ static void hg_view_free(hg_mon_view *v)
 
 /* ---- page parts ---- */
 
-static const char hg_css[] =
+static const char css[] =
     "*{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;color:#212b32;"
     "background:#f0f4f5;line-height:1.45;font-size:15px}"
     ".page{background:#fff;max-width:1060px;margin:24px auto;padding:32px 40px;border-radius:4px;"
@@ -281,8 +281,8 @@ static void hg_head(hg_buf *b, const char *title)
 	hg_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en-GB\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
 	               "<title>");
-	hg_put_esc(b, title);
-	hg_buf_printf(b, "</title><style>%s</style></head><body>\n", hg_css);
+	put_esc(b, title);
+	hg_buf_printf(b, "</title><style>%s</style></head><body>\n", css);
 }
 
 /* The status marking as one line. */
@@ -291,7 +291,7 @@ static void hg_marking(hg_buf *b, const hg_data_status *st)
 	hg_buf_printf(b, "<div class=\"marking marking-%s\"><b>%s</b>",
 	              st->synthetic ? "synthetic" : "official", hg_data_status_marking(st));
 	if (st->area[0]) {
-		hg_put_esc(b, st->area);
+		put_esc(b, st->area);
 		hg_buf_puts(b, " &middot; ");
 	}
 	hg_buf_puts(b, st->synthetic ? "a synthetic population: no real people"
@@ -301,7 +301,7 @@ static void hg_marking(hg_buf *b, const hg_data_status *st)
 
 /* The whole report sits in one table whose head and foot (the marking) the browser repeats
  * at the top and bottom of every printed page (so every PDF page is marked). */
-static void hg_frame_open(hg_buf *b, const hg_data_status *st)
+static void frame_open(hg_buf *b, const hg_data_status *st)
 {
 	hg_buf_puts(b, "<table class=\"frame\" role=\"presentation\"><thead><tr><td>");
 	hg_marking(b, st);
@@ -310,16 +310,16 @@ static void hg_frame_open(hg_buf *b, const hg_data_status *st)
 	hg_buf_puts(b, "</td></tr></tfoot><tbody><tr><td>\n");
 }
 
-static void hg_frame_close(hg_buf *b)
+static void frame_close(hg_buf *b)
 {
 	hg_buf_puts(b, "</td></tr></tbody></table>");
 }
 
-static const char *hg_latest_end(json_t *s)
+static const char *latest_end(json_t *s)
 {
 	json_t *pts = json_object_get(s, "points");
 	size_t n = json_array_size(pts);
-	return n ? hg_js(json_array_get(pts, n - 1), "period_end") : "";
+	return n ? js(json_array_get(pts, n - 1), "period_end") : "";
 }
 
 static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const char *latest)
@@ -333,19 +333,19 @@ static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const ch
 	hg_buf_puts(b, "<header class=\"cover\"><div class=\"product\">healthgap board report");
 	if (d->status.area[0]) {
 		hg_buf_puts(b, " &middot; ");
-		hg_put_esc(b, d->status.area);
+		put_esc(b, d->status.area);
 	}
 	hg_buf_puts(b, "</div><h1>");
-	hg_put_esc(b, title);
+	put_esc(b, title);
 	hg_buf_printf(b, "</h1><p>Latest period ending <b>%s</b> &middot; report produced %s</p>",
 	              latest, when);
 	hg_buf_puts(b, "<p>Data snapshot ");
-	hg_put_esc(b, hg_js(d->meta, "store_snapshot"));
+	put_esc(b, js(d->meta, "store_snapshot"));
 	hg_buf_puts(b, " &middot; disclosure control ");
-	hg_put_esc(b, hg_js(sdc, "rule"));
+	put_esc(b, js(sdc, "rule"));
 	hg_buf_printf(b, " &middot; <b>%s</b>", hg_data_status_marking(&d->status));
 	hg_buf_puts(b, " &middot; healthgap ");
-	hg_put_esc(b, hg_js(d->meta, "version"));
+	put_esc(b, js(d->meta, "version"));
 	hg_buf_puts(b, "</p></header>\n");
 }
 
@@ -369,15 +369,15 @@ typedef struct hg_ind_view {
 	int polarity;
 } hg_ind_view;
 
-static void hg_ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
+static void ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
 {
 	memset(iv, 0, sizeof *iv);
 	iv->value_s = vs;
-	iv->id = hg_js(vs, "indicator_id");
-	iv->name = hg_js(vs, "indicator_name");
-	iv->end = hg_latest_end(vs);
+	iv->id = js(vs, "indicator_id");
+	iv->name = js(vs, "indicator_name");
+	iv->end = latest_end(vs);
 	hg_label_ind_stub(&iv->ind, json_string_value(json_object_get(vs, "measure")),
-	                  hg_jn(vs, "per"), hg_js(vs, "population"));
+	                  json_num_at(vs, "per"), js(vs, "population"));
 	if (json_object_get(vs, "measure")) {
 		hg_label_unit(&iv->ind, iv->unit, sizeof iv->unit);
 		hg_label_axis(&iv->ind, iv->axis, sizeof iv->axis);
@@ -385,28 +385,28 @@ static void hg_ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
 		snprintf(iv->axis, sizeof iv->axis, "Value");
 	}
 	const hg_objective *ob = hg_objectives_find(d->obj, iv->id);
-	const char *pol = hg_js(vs, "polarity");
+	const char *pol = js(vs, "polarity");
 	iv->polarity = ob                                 ? ob->polarity
 	               : !strcmp(pol, "higher_is_better") ? HG_POL_HIGHER_BETTER
 	               : !strcmp(pol, "lower_is_better")  ? HG_POL_LOWER_BETTER
 	                                                  : HG_POL_NEUTRAL;
 	iv->sii_s = hg_series(d, iv->id, "sii");
 	iv->gap_s = hg_series(d, iv->id, "gap_abs");
-	hg_view_build(d, vs, iv->id, 1, &iv->value);
-	hg_view_build(d, iv->sii_s, iv->id, 0, &iv->sii);
-	hg_view_build(d, iv->gap_s, iv->id, 0, &iv->gap);
+	view_build(d, vs, iv->id, 1, &iv->value);
+	view_build(d, iv->sii_s, iv->id, 0, &iv->sii);
+	view_build(d, iv->gap_s, iv->id, 0, &iv->gap);
 }
 
-static void hg_ind_close(hg_ind_view *iv)
+static void ind_close(hg_ind_view *iv)
 {
-	hg_view_free(&iv->value);
-	hg_view_free(&iv->sii);
-	hg_view_free(&iv->gap);
+	view_free(&iv->value);
+	view_free(&iv->sii);
+	view_free(&iv->gap);
 }
 
 /* The icons of the inequality series: the SII's (drawn as most minus least deprived, so its
  * high and low swap) or else the Q1 - Q5 gap's. */
-static void hg_gap_icons(hg_buf *b, const hg_ind_view *iv, double size)
+static void gap_icons(hg_buf *b, const hg_ind_view *iv, double size)
 {
 	const hg_mon_view *g = iv->sii.ok ? &iv->sii : &iv->gap;
 	if (!g->ok) {
@@ -425,18 +425,19 @@ typedef struct hg_tally {
 	hg_buf narrow, widen, outliers;
 } hg_tally;
 
-static void hg_list_add(hg_buf *b, const char *s)
+static void list_add(hg_buf *b, const char *s)
 {
 	if (b->n)
 		hg_buf_puts(b, ", ");
-	hg_put_esc(b, s);
+	put_esc(b, s);
 }
 
-static void hg_tally_ind(hg_tally *t, const hg_bd_data *d, const hg_ind_view *iv)
+static void tally_ind(hg_tally *t, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	t->n++;
-	json_t *s = hg_measure(d, iv->id, iv->end, hg_js(iv->sii_s, "breakdown"), "sii", NULL);
-	double lo = s ? hg_jn(s, "lower_ci95") : NAN, hi = s ? hg_jn(s, "upper_ci95") : NAN;
+	json_t *s = hg_measure(d, iv->id, iv->end, js(iv->sii_s, "breakdown"), "sii", NULL);
+	double lo = s ? json_num_at(s, "lower_ci95") : NAN,
+	       hi = s ? json_num_at(s, "upper_ci95") : NAN;
 	t->gradient += lo > 0 || hi < 0;
 	if (iv->value.ok && isfinite(iv->value.rows[iv->value.n - 1].target)) {
 		int a = iv->value.rows[iv->value.n - 1].assurance;
@@ -448,13 +449,13 @@ static void hg_tally_ind(hg_tally *t, const hg_bd_data *d, const hg_ind_view *iv
 	if (g->ok) {
 		int pt = g->rows[g->n - 1].point_type;
 		if (pt == HG_SPC_PT_IMPROVEMENT)
-			t->narrowing++, hg_list_add(&t->narrow, iv->name);
+			t->narrowing++, list_add(&t->narrow, iv->name);
 		if (pt == HG_SPC_PT_CONCERN)
-			t->widening++, hg_list_add(&t->widen, iv->name);
+			t->widening++, list_add(&t->widen, iv->name);
 	}
 }
 
-static void hg_tally_outliers(hg_tally *t, const hg_bd_data *d)
+static void tally_outliers(hg_tally *t, const hg_bd_data *d)
 {
 	json_t *fs = json_object_get(d->ineq, "funnels"), *f, *p;
 	size_t k, m;
@@ -462,13 +463,13 @@ static void hg_tally_outliers(hg_tally *t, const hg_bd_data *d)
 	{
 		json_array_foreach(json_object_get(f, "practices"), m, p)
 		{
-			const char *sig = hg_js(p, "significance");
+			const char *sig = js(p, "significance");
 			if (strstr(sig, "0.001")) {
 				char s[160];
-				snprintf(s, sizeof s, "%s (%s, %s)", hg_js(p, "practice"),
-				         hg_js(f, "indicator_id"),
+				snprintf(s, sizeof s, "%s (%s, %s)", js(p, "practice"),
+				         js(f, "indicator_id"),
 				         strncmp(sig, "High", 4) ? "low" : "high");
-				hg_list_add(&t->outliers, s);
+				list_add(&t->outliers, s);
 			}
 		}
 	}
@@ -499,34 +500,34 @@ static void hg_messages(hg_buf *b, hg_tally *t)
 	              t->outliers.n ? hg_buf_cstr(&t->outliers) : "none");
 }
 
-static void hg_summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
+static void summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	json_t *all = hg_measure(d, iv->id, iv->end, "All", "people_to_target", NULL);
-	json_t *gap = hg_measure(d, iv->id, iv->end, hg_js(iv->gap_s, "breakdown"), "gap_abs", "1");
-	json_t *sii = hg_measure(d, iv->id, iv->end, hg_js(iv->sii_s, "breakdown"), "sii", NULL);
-	json_t *ppl = hg_measure(d, iv->id, iv->end, hg_js(iv->gap_s, "breakdown"),
-	                         "people_to_close_gap", "1");
+	json_t *gap = hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "gap_abs", "1");
+	json_t *sii = hg_measure(d, iv->id, iv->end, js(iv->sii_s, "breakdown"), "sii", NULL);
+	json_t *ppl =
+	    hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "people_to_close_gap", "1");
 	char v[32], t[32];
 	hg_buf_printf(b, "<tr><td><a href=\"#ind-%s\">", iv->id);
-	hg_put_esc(b, iv->name);
+	put_esc(b, iv->name);
 	hg_buf_printf(b, "</a><br><span class=\"note\">%s &middot; %s</span>", iv->id,
 	              hg_label_polarity(iv->polarity));
-	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
-	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].target : NAN, t, sizeof t);
+	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
+	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].target : NAN, t, sizeof t);
 	hg_buf_printf(b, "</td><td class=\"num\"><b>%s</b><br><span class=\"ci\">", v);
-	hg_put_esc(b, iv->unit);
+	put_esc(b, iv->unit);
 	hg_buf_printf(b, "</span></td><td class=\"num\">%s</td><td>", t);
 	hg_icons(b, &iv->value, 26);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_put_gap(b, &iv->ind, gap);
-	hg_put_judge(b, gap);
+	put_gap(b, &iv->ind, gap);
+	put_judge(b, gap);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_put_sii(b, &iv->ind, sii);
+	put_sii(b, &iv->ind, sii);
 	hg_buf_puts(b, "</td><td>");
-	hg_gap_icons(b, iv, 26);
-	hg_fmt_people(ppl ? hg_jn(ppl, "value") : NAN, v, sizeof v);
+	gap_icons(b, iv, 26);
+	fmt_people(ppl ? json_num_at(ppl, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b, "</td><td class=\"num\">%s</td>", v);
-	hg_fmt_people(all ? hg_jn(all, "value") : NAN, v, sizeof v);
+	fmt_people(all ? json_num_at(all, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b, "<td class=\"num\">%s</td></tr>\n", v);
 }
 
@@ -534,8 +535,8 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 {
 	hg_tally t = {0};
 	for (size_t k = 0; k < n; k++)
-		hg_tally_ind(&t, d, &ivs[k]);
-	hg_tally_outliers(&t, d);
+		tally_ind(&t, d, &ivs[k]);
+	tally_outliers(&t, d);
 	hg_buf_puts(b, "<section class=\"page summary\"><h2>Executive summary</h2>");
 	hg_messages(b, &t);
 	/* the key goes above the table: below it, a full page of rows would orphan it */
@@ -557,7 +558,7 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 	       "target</th></tr></thead>"
 	       "<tbody>\n");
 	for (size_t k = 0; k < n; k++)
-		hg_summary_row(b, d, &ivs[k]);
+		summary_row(b, d, &ivs[k]);
 	hg_buf_puts(b, "</tbody></table></section>\n");
 	hg_buf_free(&t.narrow);
 	hg_buf_free(&t.widen);
@@ -570,57 +571,59 @@ static void hg_tile(hg_buf *b, const char *k, json_t *r, const char *sub)
 {
 	char v[32];
 	if (!strncmp(k, "People", 6))
-		hg_fmt_people(r ? hg_jn(r, "value") : NAN, v, sizeof v);
+		fmt_people(r ? json_num_at(r, "value") : NAN, v, sizeof v);
 	else
-		hg_fmt(r ? hg_jn(r, "value") : NAN, v, sizeof v);
+		fmt(r ? json_num_at(r, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b,
 	              "<div class=\"tile\"><div class=\"k\">%s</div><div class=\"v\">%s</div>"
 	              "<div class=\"s\">",
 	              k, v);
-	if (r && isfinite(hg_jn(r, "lower_ci95"))) {
+	if (r && isfinite(json_num_at(r, "lower_ci95"))) {
 		char l[32], u[32];
-		hg_fmt(hg_jn(r, "lower_ci95"), l, sizeof l);
-		hg_fmt(hg_jn(r, "upper_ci95"), u, sizeof u);
+		fmt(json_num_at(r, "lower_ci95"), l, sizeof l);
+		fmt(json_num_at(r, "upper_ci95"), u, sizeof u);
 		hg_buf_printf(b, "95%% CI %s to %s", l, u);
-	} else if (r && hg_js(r, "note")[0] && !isfinite(hg_jn(r, "value"))) {
-		hg_put_esc(b, hg_js(r, "note"));
+	} else if (r && js(r, "note")[0] && !isfinite(json_num_at(r, "value"))) {
+		put_esc(b, js(r, "note"));
 	}
 	hg_buf_printf(b, "%s</div></div>", sub ? sub : "");
 }
 
 /* Published rows of one breakdown in the latest period, from indicators.json. */
-static size_t hg_rows_of(const hg_bd_data *d, const char *id, const char *end, const char *bd,
-                         json_t **out, size_t max)
+static size_t rows_of(const hg_bd_data *d, const char *id, const char *end, const char *bd,
+                      json_t **out, size_t max)
 {
 	size_t n = 0, k;
 	json_t *r;
 	json_array_foreach(d->rows, k, r)
 	{
-		if (n < max && !strcmp(hg_js(r, "indicator_id"), id) &&
-		    !strcmp(hg_js(r, "period_end"), end) && !strcmp(hg_js(r, "breakdown"), bd) &&
-		    strcmp(hg_js(r, "category"), "Unknown") &&
+		if (n < max && !strcmp(js(r, "indicator_id"), id) &&
+		    !strcmp(js(r, "period_end"), end) && !strcmp(js(r, "breakdown"), bd) &&
+		    strcmp(js(r, "category"), "Unknown") &&
 		    !hg_label_not_applicable(json_is_true(json_object_get(r, "suppressed")),
-		                             hg_jn(r, "numerator"), hg_jn(r, "denominator"),
+		                             json_num_at(r, "numerator"),
+		                             json_num_at(r, "denominator"),
 		                             json_string_value(json_object_get(r, "note"))))
 			out[n++] = r;
 	}
 	return n;
 }
 
-static void hg_sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
+static void sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
-	const char *bd = hg_js(iv->sii_s, "breakdown");
+	const char *bd = js(iv->sii_s, "breakdown");
 	json_t *rows[16];
-	size_t n = bd[0] ? hg_rows_of(d, iv->id, iv->end, bd, rows, 16) : 0;
+	size_t n = bd[0] ? rows_of(d, iv->id, iv->end, bd, rows, 16) : 0;
 	if (n < 5)
 		return;
 	const char *labels[16];
 	double val[16], lo[16], hi[16], pop[16];
 	int sup[16];
 	for (size_t k = 0; k < n; k++) {
-		labels[k] = hg_js(rows[k], "category");
-		val[k] = hg_jn(rows[k], "value"), lo[k] = hg_jn(rows[k], "lower_ci95");
-		hi[k] = hg_jn(rows[k], "upper_ci95"), pop[k] = hg_jn(rows[k], "denominator");
+		labels[k] = js(rows[k], "category");
+		val[k] = json_num_at(rows[k], "value"), lo[k] = json_num_at(rows[k], "lower_ci95");
+		hi[k] = json_num_at(rows[k], "upper_ci95"),
+		pop[k] = json_num_at(rows[k], "denominator");
 		sup[k] = json_is_true(json_object_get(rows[k], "suppressed"));
 	}
 	json_t *s = hg_measure(d, iv->id, iv->end, bd, "sii", NULL);
@@ -644,25 +647,25 @@ static void hg_sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 	                  .hi = hi,
 	                  .pop = pop,
 	                  .suppressed = sup,
-	                  .sii = s ? hg_jn(s, "value") : NAN,
+	                  .sii = s ? json_num_at(s, "value") : NAN,
 	                  .width = 920};
 	hg_buf_puts(b, "<h3>Gradient across deprivation</h3><div class=\"chart\">");
 	hg_chart_sii(b, &c);
 	hg_buf_puts(b, "</div>");
 	char w[300];
-	hg_label_sii(&iv->ind, s ? hg_jn(s, "value") : NAN, w, sizeof w);
+	hg_label_sii(&iv->ind, s ? json_num_at(s, "value") : NAN, w, sizeof w);
 	hg_buf_puts(b, "<p class=\"note\">Slope index of inequality: ");
-	hg_put_esc(b, w);
-	if (s && hg_js(s, "note")[0]) {
+	put_esc(b, w);
+	if (s && js(s, "note")[0]) {
 		hg_buf_puts(b, ". Method: ");
-		hg_put_esc(b, hg_js(s, "note"));
+		put_esc(b, js(s, "note"));
 	}
 	hg_buf_puts(b, ".</p>");
 }
 
 /* One SPC chart; mirror: the series is the SII, drawn as most minus least deprived. */
-static void hg_spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, const char *what,
-                           const char *ylab, int mirror)
+static void spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, const char *what,
+                        const char *ylab, int mirror)
 {
 	size_t shown = 0;
 	for (size_t k = 0; k < v->n; k++)
@@ -724,16 +727,15 @@ static void hg_spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *
 	free(pts);
 }
 
-static void hg_eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
+static void eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	json_t *arr = json_object_get(d->ineq, "measures"), *r;
 	size_t k;
 	int any = 0;
 	json_array_foreach(arr, k, r)
 	{
-		if (strcmp(hg_js(r, "indicator_id"), iv->id) ||
-		    strcmp(hg_js(r, "period_end"), iv->end) ||
-		    strcmp(hg_js(r, "measure"), "gap_to_best"))
+		if (strcmp(js(r, "indicator_id"), iv->id) || strcmp(js(r, "period_end"), iv->end) ||
+		    strcmp(js(r, "measure"), "gap_to_best"))
 			continue;
 		if (!any++)
 			hg_buf_puts(
@@ -742,56 +744,56 @@ static void hg_eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 			    "<table><thead><tr><th>Breakdown</th><th>Group</th><th>Compared "
 			    "with</th><th>Gap, the group compared with the best-off (95% CI)</th>"
 			    "<th>People to close the gap</th></tr></thead><tbody>");
-		json_t *p = hg_measure(d, iv->id, iv->end, hg_js(r, "breakdown"),
-		                       "people_to_close_gap", hg_js(r, "category"));
+		json_t *p = hg_measure(d, iv->id, iv->end, js(r, "breakdown"),
+		                       "people_to_close_gap", js(r, "category"));
 		char v[32];
-		hg_fmt_people(p ? hg_jn(p, "value") : NAN, v, sizeof v);
+		fmt_people(p ? json_num_at(p, "value") : NAN, v, sizeof v);
 		char l[200];
 		hg_buf_puts(b, "<tr><td>");
-		hg_label_breakdown(hg_js(r, "breakdown"), d->status.imd, l, sizeof l);
-		hg_put_esc(b, l);
+		hg_label_breakdown(js(r, "breakdown"), d->status.imd, l, sizeof l);
+		put_esc(b, l);
 		hg_buf_puts(b, "</td><td>");
-		hg_label_category(hg_js(r, "breakdown"), hg_js(r, "category"), l, sizeof l);
-		hg_put_esc(b, l);
+		hg_label_category(js(r, "breakdown"), js(r, "category"), l, sizeof l);
+		put_esc(b, l);
 		hg_buf_puts(b, "</td><td>");
-		hg_label_category(hg_js(r, "breakdown"), hg_js(r, "reference"), l, sizeof l);
-		hg_put_esc(b, l);
+		hg_label_category(js(r, "breakdown"), js(r, "reference"), l, sizeof l);
+		put_esc(b, l);
 		hg_buf_puts(b, "</td><td class=\"num\">");
-		hg_put_diff(b, &iv->ind, hg_jn(r, "value"), hg_jn(r, "lower_ci95"),
-		            hg_jn(r, "upper_ci95"), r);
-		hg_put_judge(b, r);
+		put_diff(b, &iv->ind, json_num_at(r, "value"), json_num_at(r, "lower_ci95"),
+		         json_num_at(r, "upper_ci95"), r);
+		put_judge(b, r);
 		hg_buf_printf(b, "</td><td class=\"num\">%s</td></tr>", v);
 	}
 	if (any)
 		hg_buf_puts(b, "</tbody></table>");
 }
 
-static void hg_funnel_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
+static void funnel_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	json_t *fs = json_object_get(d->ineq, "funnels"), *f = NULL, *x;
 	size_t k;
-	json_array_foreach(fs, k, x) if (!strcmp(hg_js(x, "indicator_id"), iv->id)) f = x;
+	json_array_foreach(fs, k, x) if (!strcmp(js(x, "indicator_id"), iv->id)) f = x;
 	if (!f)
 		return;
 	json_t *lim = json_object_get(f, "limits"), *pr = json_object_get(f, "practices");
 	size_t nl = json_array_size(lim), np = json_array_size(pr);
 	hg_funnel_chart_lim *l = hg_xcalloc(nl + 1, sizeof *l);
 	hg_funnel_chart_dot *dots = hg_xcalloc(np + 1, sizeof *dots);
-	int rate = !strcmp(hg_js(f, "statistic"), "rate");
+	int rate = !strcmp(js(f, "statistic"), "rate");
 	double base = NAN;
 	json_array_foreach(lim, k, x)
 	{
-		l[k] =
-		    (hg_funnel_chart_lim){hg_jn(x, "x"), hg_jn(x, "lower_95"), hg_jn(x, "upper_95"),
-		                          hg_jn(x, "lower_99_8"), hg_jn(x, "upper_99_8")};
-		base = hg_jn(x, "baseline");
+		l[k] = (hg_funnel_chart_lim){
+		    json_num_at(x, "x"), json_num_at(x, "lower_95"), json_num_at(x, "upper_95"),
+		    json_num_at(x, "lower_99_8"), json_num_at(x, "upper_99_8")};
+		base = json_num_at(x, "baseline");
 	}
 	json_array_foreach(pr, k, x)
 	{
-		const char *sig = hg_js(x, "significance");
-		dots[k] = (hg_funnel_chart_dot){hg_js(x, "practice"),
-		                                hg_jn(x, rate ? "numerator" : "denominator"),
-		                                hg_jn(x, "value"),
+		const char *sig = js(x, "significance");
+		dots[k] = (hg_funnel_chart_dot){js(x, "practice"),
+		                                json_num_at(x, rate ? "numerator" : "denominator"),
+		                                json_num_at(x, "value"),
 		                                !strcmp(sig, "High (0.001)")   ? 0
 		                                : !strcmp(sig, "High (0.025)") ? 1
 		                                : !strcmp(sig, "Low (0.001)")  ? 2
@@ -819,11 +821,11 @@ static void hg_funnel_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view 
 	free(dots);
 }
 
-static void hg_dq_line(hg_buf *b, json_t *r)
+static void dq_line(hg_buf *b, json_t *r)
 {
 	char e[32], i[32];
-	hg_fmt(r ? hg_jn(r, "pct_ethnicity_not_stated") : NAN, e, sizeof e);
-	hg_fmt(r ? hg_jn(r, "pct_imd_unknown") : NAN, i, sizeof i);
+	fmt(r ? json_num_at(r, "pct_ethnicity_not_stated") : NAN, e, sizeof e);
+	fmt(r ? json_num_at(r, "pct_imd_unknown") : NAN, i, sizeof i);
 	hg_buf_printf(b,
 	              "<p class=\"dq\"><b>Data quality</b> (denominator, latest period): ethnicity "
 	              "not stated %s%%; IMD unknown %s%%.</p>",
@@ -831,77 +833,78 @@ static void hg_dq_line(hg_buf *b, json_t *r)
 }
 
 /* A tile with a gap in words (gap: Q1 - Q5; sii: PHE's sign, shown negated). */
-static void hg_tile_gap(hg_buf *b, const hg_ind_view *iv, const char *k, json_t *r, int sii)
+static void tile_gap(hg_buf *b, const hg_ind_view *iv, const char *k, json_t *r, int sii)
 {
 	char w[128];
-	double v = r ? hg_jn(r, "value") : NAN;
+	double v = r ? json_num_at(r, "value") : NAN;
 	hg_label_diff(&iv->ind, sii ? hg_label_sii_shown(v) : v, 1, w, sizeof w);
 	hg_buf_printf(b, "<div class=\"tile\"><div class=\"k\">%s</div><div class=\"v w\">", k);
-	hg_put_esc(b, isfinite(v) ? w : "n/a");
+	put_esc(b, isfinite(v) ? w : "n/a");
 	hg_buf_puts(b, "</div><div class=\"s\">");
 	if (isfinite(v)) {
-		hg_label_diff_ci(
-		    &iv->ind,
-		    sii ? hg_label_sii_shown(hg_jn(r, "upper_ci95")) : hg_jn(r, "lower_ci95"),
-		    sii ? hg_label_sii_shown(hg_jn(r, "lower_ci95")) : hg_jn(r, "upper_ci95"), w,
-		    sizeof w);
-		hg_put_esc(b, w);
+		hg_label_diff_ci(&iv->ind,
+		                 sii ? hg_label_sii_shown(json_num_at(r, "upper_ci95"))
+		                     : json_num_at(r, "lower_ci95"),
+		                 sii ? hg_label_sii_shown(json_num_at(r, "lower_ci95"))
+		                     : json_num_at(r, "upper_ci95"),
+		                 w, sizeof w);
+		put_esc(b, w);
 		hg_buf_puts(b, sii ? "; the most deprived end of the scale against the least"
 		                   : "; the most deprived fifth against the least");
-	} else if (r && hg_js(r, "note")[0]) {
-		hg_put_esc(b, hg_js(r, "note"));
+	} else if (r && js(r, "note")[0]) {
+		put_esc(b, js(r, "note"));
 	}
 	hg_buf_puts(b, "</div></div>");
 }
 
-static void hg_ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
+static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
-	const char *gbd = hg_js(iv->gap_s, "breakdown"), *sbd = hg_js(iv->sii_s, "breakdown");
+	const char *gbd = js(iv->gap_s, "breakdown"), *sbd = js(iv->sii_s, "breakdown");
 	json_t *sii = hg_measure(d, iv->id, iv->end, sbd, "sii", NULL);
 	json_t *gap = hg_measure(d, iv->id, iv->end, gbd, "gap_abs", "1");
 	json_t *ppl = hg_measure(d, iv->id, iv->end, gbd, "people_to_close_gap", "1");
 	json_t *any = hg_measure(d, iv->id, iv->end, NULL, "vs_all", NULL);
 	hg_buf_printf(b, "<section class=\"page\" id=\"ind-%s\"><h2>", iv->id);
-	hg_put_esc(b, iv->name);
+	put_esc(b, iv->name);
 	hg_buf_puts(b, "</h2><p class=\"note\">");
-	hg_put_esc(b, iv->id);
+	put_esc(b, iv->id);
 	if (iv->unit[0]) {
 		hg_buf_puts(b, " &middot; ");
-		hg_put_esc(b, iv->unit);
+		put_esc(b, iv->unit);
 	}
 	hg_buf_printf(b, " &middot; %s &middot; latest period ending %s</p><div class=\"tiles\">",
 	              hg_label_polarity(iv->polarity), iv->end);
 	char v[32];
-	hg_fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
+	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
 	hg_buf_printf(b,
 	              "<div class=\"tile\"><div class=\"k\">Latest value</div><div class=\"v\">%s"
 	              "</div><div class=\"s\">",
 	              v);
-	hg_put_esc(b, iv->unit);
+	put_esc(b, iv->unit);
 	hg_buf_puts(b, "<br>");
 	hg_icons(b, &iv->value, 22);
 	hg_buf_puts(b, "</div></div>");
-	hg_tile_gap(b, iv, "Deprivation gap", gap, 0);
-	hg_tile_gap(b, iv, "Slope index of inequality", sii, 1);
+	tile_gap(b, iv, "Deprivation gap", gap, 0);
+	tile_gap(b, iv, "Slope index of inequality", sii, 1);
 	hg_tile(b, "People to close the gap", ppl, NULL);
 	hg_buf_puts(b, "</div>");
-	hg_dq_line(b, sii ? sii : any);
-	hg_sii_section(b, d, iv);
+	dq_line(b, sii ? sii : any);
+	sii_section(b, d, iv);
 	hg_buf_puts(b, "<h3>Progress over time</h3>");
-	hg_spc_section(b, iv, &iv->value, "whole area value", iv->axis, 0);
+	spc_section(b, iv, &iv->value, "whole area value", iv->axis, 0);
 	if (iv->sii.n)
-		hg_spc_section(b, iv, &iv->sii,
-		               "slope index of inequality, most deprived end minus least deprived",
-		               "SII: most minus least deprived", 1);
+		spc_section(b, iv, &iv->sii,
+		            "slope index of inequality, most deprived end minus least deprived",
+		            "SII: most minus least deprived", 1);
 	else
-		hg_spc_section(b, iv, &iv->gap, "gap, most deprived fifth minus least deprived",
-		               "Gap: most minus least deprived", 0);
-	hg_eth_section(b, d, iv);
-	hg_funnel_section(b, d, iv);
+		spc_section(b, iv, &iv->gap, "gap, most deprived fifth minus least deprived",
+		            "Gap: most minus least deprived", 0);
+	eth_section(b, d, iv);
+	funnel_section(b, d, iv);
 	hg_buf_puts(b, "</section>\n");
 }
 
-static void hg_methods(hg_buf *b, const hg_bd_data *d)
+static void methods(hg_buf *b, const hg_bd_data *d)
 {
 	json_t *sdc = json_object_get(d->meta, "disclosure_control");
 	hg_buf_puts(b,
@@ -938,7 +941,7 @@ static void hg_methods(hg_buf *b, const hg_bd_data *d)
 	            "<h3>Where to act</h3><p>Practice funnel plots use the PHE funnel limits "
 	            "(95% and 99.8%) around the average of all practices; practices beyond the "
 	            "99.8% limit are named.</p><h3>Disclosure control</h3><p>");
-	hg_put_esc(b, hg_js(sdc, "description"));
+	put_esc(b, js(sdc, "description"));
 	hg_buf_puts(b, ". Every measure and chart point uses only published cells: an SII needs "
 	               "every quantile published, a gap needs both groups; otherwise it is shown "
 	               "as n/a with the reason.</p><h3>Data quality</h3><p>Beside every measure: "
@@ -954,20 +957,19 @@ static void hg_methods(hg_buf *b, const hg_bd_data *d)
 	char line[300];
 	hg_data_status_line(&d->status, line, sizeof line);
 	hg_buf_puts(b, "<tr><th>Data status</th><td>");
-	hg_put_esc(b, line);
+	put_esc(b, line);
 	hg_buf_puts(b, "</td></tr>");
 	for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
 		hg_buf_printf(b, "<tr><th>%s</th><td>", keys[k][1]);
-		hg_put_esc(b, hg_js(d->meta, keys[k][0]));
+		put_esc(b, js(d->meta, keys[k][0]));
 		hg_buf_puts(b, "</td></tr>");
 	}
 	hg_buf_puts(b, "<tr><th>Objectives (targets and polarity)</th><td>");
-	hg_put_esc(b,
-	           d->obj ? d->obj->path : hg_js(json_object_get(d->ineq, "objectives"), "file"));
+	put_esc(b, d->obj ? d->obj->path : js(json_object_get(d->ineq, "objectives"), "file"));
 	hg_buf_puts(b, "</td></tr></tbody></table></section>\n");
 }
 
-static void hg_bd_free(hg_bd_data *d)
+static void bd_free(hg_bd_data *d)
 {
 	json_decref(d->meta);
 	json_decref(d->rows);
@@ -975,12 +977,12 @@ static void hg_bd_free(hg_bd_data *d)
 	json_decref(d->mon);
 }
 
-static int hg_bd_load(hg_bd_data *d, const char *dir, hg_err *err)
+static int bd_load(hg_bd_data *d, const char *dir, hg_err *err)
 {
-	if (hg_load_json(dir, "metadata.json", &d->meta, err) ||
-	    hg_load_json(dir, "indicators.json", &d->rows, err) ||
-	    hg_load_json(dir, "inequalities.json", &d->ineq, err) ||
-	    hg_load_json(dir, "monitoring.json", &d->mon, err))
+	if (load_json(dir, "metadata.json", &d->meta, err) ||
+	    load_json(dir, "indicators.json", &d->rows, err) ||
+	    load_json(dir, "inequalities.json", &d->ineq, err) ||
+	    load_json(dir, "monitoring.json", &d->mon, err))
 		return err->code ? err->code : HG_EINPUT;
 	return 0;
 }
@@ -988,8 +990,8 @@ static int hg_bd_load(hg_bd_data *d, const char *dir, hg_err *err)
 int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 {
 	hg_bd_data d = {.obj = o->obj};
-	if (hg_bd_load(&d, o->results_dir, err) != 0) {
-		hg_bd_free(&d);
+	if (bd_load(&d, o->results_dir, err) != 0) {
+		bd_free(&d);
 		return 1;
 	}
 	hg_data_status_from_json(json_object_get(d.meta, "data_status"), &d.status);
@@ -998,24 +1000,24 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	json_t *ser = json_object_get(d.mon, "series"), *s;
 	size_t k, n = 0;
 	hg_ind_view *ivs = hg_xcalloc(json_array_size(ser) + 1, sizeof *ivs);
-	json_array_foreach(ser, k, s) if (!strcmp(hg_js(s, "series"), "value"))
-	    hg_ind_open(&d, s, &ivs[n++]);
+	json_array_foreach(ser, k, s) if (!strcmp(js(s, "series"), "value"))
+	    ind_open(&d, s, &ivs[n++]);
 	const char *title = o->title ? o->title : "Health inequalities: Core20PLUS5 board report";
 	hg_head(html, title);
-	hg_frame_open(html, &d.status);
+	frame_open(html, &d.status);
 	hg_cover(html, &d, title, n ? ivs[0].end : "");
 	hg_summary(html, &d, ivs, n);
 	for (k = 0; k < n; k++)
-		hg_ind_page(html, &d, &ivs[k]);
-	hg_methods(html, &d);
+		ind_page(html, &d, &ivs[k]);
+	methods(html, &d);
 	hg_buf_puts(html, "<footer>Produced offline by healthgap (an independent tool, not an NHS "
 	                  "product) from disclosure-controlled aggregates; no person-level "
 	                  "data.</footer>");
-	hg_frame_close(html);
+	frame_close(html);
 	hg_buf_puts(html, "</body></html>\n");
 	for (k = 0; k < n; k++)
-		hg_ind_close(&ivs[k]);
+		ind_close(&ivs[k]);
 	free(ivs);
-	hg_bd_free(&d);
+	bd_free(&d);
 	return 0;
 }

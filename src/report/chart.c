@@ -11,7 +11,7 @@
 
 #define HG_MAXTICKS 24
 
-static const char *hg_bar_colour(const hg_bar_chart *c, size_t i)
+static const char *bar_colour(const hg_bar_chart *c, size_t i)
 {
 	if (c->palette == HG_PAL_DEPRIVATION)
 		return c->n <= 6 ? hg_pal_deprivation5[i < 5 ? i : 4]
@@ -22,7 +22,7 @@ static const char *hg_bar_colour(const hg_bar_chart *c, size_t i)
 }
 
 /* Value range of bars, whiskers and the reference line. */
-static void hg_bar_range(const hg_bar_chart *c, double *lo, double *hi)
+static void bar_range(const hg_bar_chart *c, double *lo, double *hi)
 {
 	*lo = c->from_zero ? 0 : INFINITY;
 	*hi = -INFINITY;
@@ -46,7 +46,7 @@ static void hg_bar_range(const hg_bar_chart *c, double *lo, double *hi)
 }
 
 /* The legend's label for the bars: mentions the CI only when bars have whiskers. */
-static const char *hg_bar_legend(const hg_bar_chart *c)
+static const char *bar_legend(const hg_bar_chart *c)
 {
 	for (size_t i = 0; i < c->n; i++)
 		if (isfinite(c->bars[i].lo) && isfinite(c->bars[i].hi))
@@ -54,7 +54,7 @@ static const char *hg_bar_legend(const hg_bar_chart *c)
 	return "Value";
 }
 
-static void hg_bar_tip(const hg_bar *b, char *buf, size_t size)
+static void bar_tip(const hg_bar *b, char *buf, size_t size)
 {
 	char v[32], l[32], h[32];
 	if (b->suppressed || !isfinite(b->value)) {
@@ -71,12 +71,12 @@ static void hg_bar_tip(const hg_bar *b, char *buf, size_t size)
 }
 
 /* One horizontal bar in row i. */
-static void hg_hbar(hg_plot *p, const hg_bar_chart *c, size_t i, double y, double bh)
+static void hbar(hg_plot *p, const hg_bar_chart *c, size_t i, double y, double bh)
 {
 	hg_svg *s = p->svg;
 	const hg_bar *b = &c->bars[i];
 	char tip[256], v[32];
-	hg_bar_tip(b, tip, sizeof tip);
+	bar_tip(b, tip, sizeof tip);
 	hg_svg_group(s, "hg-bar", NULL);
 	hg_svg_tooltip(s, tip);
 	hg_svg_text(s, p->x0 - 8, y + bh / 2 + 4, HG_END, "hg-cat", b->label);
@@ -89,7 +89,7 @@ static void hg_hbar(hg_plot *p, const hg_bar_chart *c, size_t i, double y, doubl
 	hg_buf_printf(s->b,
 	              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
 	              "stroke=\"" HG_INK "\" stroke-width=\"0.75\"/>",
-	              fmin(x0, x1), y, fabs(x1 - x0), bh, hg_bar_colour(c, i));
+	              fmin(x0, x1), y, fabs(x1 - x0), bh, bar_colour(c, i));
 	double whi = x1;
 	if (isfinite(b->lo) && isfinite(b->hi)) {
 		double a = hg_plot_x(p, b->lo), z = hg_plot_x(p, b->hi), m = y + bh / 2;
@@ -104,7 +104,7 @@ static void hg_hbar(hg_plot *p, const hg_bar_chart *c, size_t i, double y, doubl
 	hg_svg_group_end(s);
 }
 
-static void hg_chart_hbars(hg_buf *out, const hg_bar_chart *c)
+static void chart_hbars(hg_buf *out, const hg_bar_chart *c)
 {
 	double w = c->width > 0 ? c->width : 640, bh = 22, gap = 8;
 	double h = 40 + (double)c->n * (bh + gap) + 64;
@@ -112,26 +112,26 @@ static void hg_chart_hbars(hg_buf *out, const hg_bar_chart *c)
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 170, .y0 = 34, .x1 = w - 60, .y1 = h - 58};
 	double lo, hi, ticks[HG_MAXTICKS];
-	hg_bar_range(c, &lo, &hi);
+	bar_range(c, &lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 6, ticks, HG_MAXTICKS);
 	p.xs = (hg_scale){lo, hi, p.x0, p.x1};
 	hg_plot_axis_x(&p, ticks, nt, c->value_label);
 	for (size_t i = 0; i < c->n; i++)
-		hg_hbar(&p, c, i, p.y0 + 4 + (double)i * (bh + gap), bh);
+		hbar(&p, c, i, p.y0 + 4 + (double)i * (bh + gap), bh);
 	hg_plot_ref(&p, c->ref, 1, c->ref_label);
-	hg_legend_item leg[2] = {{hg_bar_legend(c), hg_bar_colour(c, 0), 0},
+	hg_legend_item leg[2] = {{bar_legend(c), bar_colour(c, 0), 0},
 	                         {c->ref_label ? c->ref_label : "Reference", HG_INK, 2}};
 	hg_svg_legend(&s, p.x0, 18, leg, isfinite(c->ref) ? 2 : 1);
 	hg_svg_end(&s);
 }
 
 /* One vertical bar in column i. */
-static void hg_vbar(hg_plot *p, const hg_bar_chart *c, size_t i, double x, double bw)
+static void vbar(hg_plot *p, const hg_bar_chart *c, size_t i, double x, double bw)
 {
 	hg_svg *s = p->svg;
 	const hg_bar *b = &c->bars[i];
 	char tip[256], v[32];
-	hg_bar_tip(b, tip, sizeof tip);
+	bar_tip(b, tip, sizeof tip);
 	hg_svg_group(s, "hg-bar", NULL);
 	hg_svg_tooltip(s, tip);
 	hg_svg_text(s, x + bw / 2, p->y1 + 16, HG_MIDDLE, "hg-cat", b->label);
@@ -147,7 +147,7 @@ static void hg_vbar(hg_plot *p, const hg_bar_chart *c, size_t i, double x, doubl
 	hg_buf_printf(s->b,
 	              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
 	              "stroke=\"" HG_INK "\" stroke-width=\"0.75\"/>",
-	              x, fmin(y0, y1), bw, fabs(y1 - y0), hg_bar_colour(c, i));
+	              x, fmin(y0, y1), bw, fabs(y1 - y0), bar_colour(c, i));
 	double top = y1;
 	if (isfinite(b->lo) && isfinite(b->hi)) {
 		double a = hg_plot_y(p, b->lo), z = hg_plot_y(p, b->hi), m = x + bw / 2;
@@ -162,26 +162,26 @@ static void hg_vbar(hg_plot *p, const hg_bar_chart *c, size_t i, double x, doubl
 	hg_svg_group_end(s);
 }
 
-static void hg_chart_vbars(hg_buf *out, const hg_bar_chart *c)
+static void chart_vbars(hg_buf *out, const hg_bar_chart *c)
 {
 	double w = c->width > 0 ? c->width : 640, h = 340;
 	hg_svg s;
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 64, .y0 = 40, .x1 = w - 16, .y1 = h - 60};
 	double lo, hi, ticks[HG_MAXTICKS];
-	hg_bar_range(c, &lo, &hi);
+	bar_range(c, &lo, &hi);
 	hi += (hi - lo) * 0.08; /* room for value labels */
 	int nt = hg_nice_ticks(&lo, &hi, 5, ticks, HG_MAXTICKS);
 	p.ys = (hg_scale){lo, hi, p.y1, p.y0};
 	hg_plot_axis_y(&p, ticks, nt, c->value_label);
 	double slot = (p.x1 - p.x0) / (double)(c->n ? c->n : 1), bw = slot * 0.62;
 	for (size_t i = 0; i < c->n; i++)
-		hg_vbar(&p, c, i, p.x0 + (double)i * slot + (slot - bw) / 2, bw);
+		vbar(&p, c, i, p.x0 + (double)i * slot + (slot - bw) / 2, bw);
 	hg_plot_ref(&p, c->ref, 0, c->ref_label);
 	if (c->cat_label)
 		hg_svg_text(&s, (p.x0 + p.x1) / 2, p.y1 + 40, HG_MIDDLE, "hg-axis-label",
 		            c->cat_label);
-	hg_legend_item leg[2] = {{hg_bar_legend(c), hg_bar_colour(c, 0), 0},
+	hg_legend_item leg[2] = {{bar_legend(c), bar_colour(c, 0), 0},
 	                         {c->ref_label ? c->ref_label : "Reference", HG_INK, 2}};
 	hg_svg_legend(&s, p.x0, 18, leg, isfinite(c->ref) ? 2 : 1);
 	hg_svg_end(&s);
@@ -190,14 +190,14 @@ static void hg_chart_vbars(hg_buf *out, const hg_bar_chart *c)
 void hg_chart_bars(hg_buf *out, const hg_bar_chart *c)
 {
 	if (c->vertical)
-		hg_chart_vbars(out, c);
+		chart_vbars(out, c);
 	else
-		hg_chart_hbars(out, c);
+		chart_hbars(out, c);
 }
 
 /* ---- time series ---- */
 
-static void hg_ts_range(const hg_ts_chart *c, double *lo, double *hi)
+static void ts_range(const hg_ts_chart *c, double *lo, double *hi)
 {
 	*lo = c->from_zero ? 0 : INFINITY;
 	*hi = -INFINITY;
@@ -216,7 +216,7 @@ static void hg_ts_range(const hg_ts_chart *c, double *lo, double *hi)
 }
 
 /* The CI band of a series: one closed path per run of unsuppressed points. */
-static void hg_ts_band(hg_plot *p, const hg_ts_series *se, const char *colour)
+static void ts_band(hg_plot *p, const hg_ts_series *se, const char *colour)
 {
 	hg_buf d = {0};
 	size_t i = 0;
@@ -241,7 +241,7 @@ static void hg_ts_band(hg_plot *p, const hg_ts_series *se, const char *colour)
 	hg_buf_free(&d);
 }
 
-static void hg_ts_line(hg_plot *p, const hg_ts_series *se, const char *colour)
+static void ts_line(hg_plot *p, const hg_ts_series *se, const char *colour)
 {
 	hg_buf d = {0};
 	int pen = 0;
@@ -276,7 +276,7 @@ static void hg_ts_line(hg_plot *p, const hg_ts_series *se, const char *colour)
 	}
 }
 
-static void hg_ts_xlabels(hg_plot *p, const hg_ts_series *se, const char *label)
+static void ts_xlabels(hg_plot *p, const hg_ts_series *se, const char *label)
 {
 	size_t every = se->n > 10 ? (se->n + 7) / 8 : 1;
 	hg_svg_group(p->svg, "hg-axis hg-axis-x", NULL);
@@ -299,21 +299,21 @@ void hg_chart_timeseries(hg_buf *out, const hg_ts_chart *c)
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 64, .y0 = 40, .x1 = w - 40, .y1 = h - 56};
 	double lo, hi, ticks[HG_MAXTICKS];
-	hg_ts_range(c, &lo, &hi);
+	ts_range(c, &lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 5, ticks, HG_MAXTICKS);
 	size_t n = c->nseries ? c->series[0].n : 0;
 	p.xs = (hg_scale){0, n > 1 ? (double)(n - 1) : 1, p.x0 + 10, p.x1 - 10};
 	p.ys = (hg_scale){lo, hi, p.y1, p.y0};
 	hg_plot_axis_y(&p, ticks, nt, c->value_label);
 	if (n)
-		hg_ts_xlabels(&p, &c->series[0], c->time_label);
+		ts_xlabels(&p, &c->series[0], c->time_label);
 	hg_legend_item leg[8];
 	int nl = 0;
 	for (size_t k = 0; k < c->nseries && k < 8; k++) {
 		const char *col = hg_pal_categorical[k % HG_PAL_N];
 		hg_svg_group(&s, "hg-series", c->series[k].name);
-		hg_ts_band(&p, &c->series[k], col);
-		hg_ts_line(&p, &c->series[k], col);
+		ts_band(&p, &c->series[k], col);
+		ts_line(&p, &c->series[k], col);
 		hg_svg_group_end(&s);
 		leg[nl++] = (hg_legend_item){c->series[k].name, col, 1};
 	}
@@ -325,7 +325,7 @@ void hg_chart_timeseries(hg_buf *out, const hg_ts_chart *c)
 
 /* ---- pyramid ---- */
 
-static void hg_pyr_bar(hg_plot *p, double v, int left, double y, double bh, const char *fill)
+static void pyr_bar(hg_plot *p, double v, int left, double y, double bh, const char *fill)
 {
 	double mid = (p->x0 + p->x1) / 2;
 	if (!isfinite(v)) {
@@ -340,7 +340,7 @@ static void hg_pyr_bar(hg_plot *p, double v, int left, double y, double bh, cons
 	              left ? mid - len : mid, y, len, bh, fill);
 }
 
-static double hg_pyr_max(const hg_pyramid_chart *c)
+static double pyr_max(const hg_pyramid_chart *c)
 {
 	double m = 0;
 	if (c->max > 0)
@@ -351,7 +351,7 @@ static double hg_pyr_max(const hg_pyramid_chart *c)
 	return m > 0 ? m : 1;
 }
 
-static void hg_pyr_axis(hg_plot *p, double max, const char *label)
+static void pyr_axis(hg_plot *p, double max, const char *label)
 {
 	double lo = 0, hi = max, t[HG_MAXTICKS];
 	int nt = hg_nice_ticks(&lo, &hi, 2, t, HG_MAXTICKS);
@@ -376,7 +376,7 @@ void hg_chart_pyramid(hg_buf *out, const hg_pyramid_chart *c)
 	hg_svg s;
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 44, .y0 = 40, .x1 = w - 10, .y1 = h - 44};
-	hg_pyr_axis(&p, hg_pyr_max(c), c->value_label);
+	pyr_axis(&p, pyr_max(c), c->value_label);
 	double mid = (p.x0 + p.x1) / 2;
 	hg_svg_text(&s, mid - 8, 30, HG_END, "hg-legend-label", c->left_label);
 	hg_svg_text(&s, mid + 8, 30, HG_START, "hg-legend-label", c->right_label);
@@ -390,8 +390,8 @@ void hg_chart_pyramid(hg_buf *out, const hg_pyramid_chart *c)
 		         c->right_label, b);
 		hg_svg_group(&s, "hg-bar", NULL);
 		hg_svg_tooltip(&s, tip);
-		hg_pyr_bar(&p, c->left[r], 1, y, bh, hg_pal_categorical[0]);
-		hg_pyr_bar(&p, c->right[r], 0, y, bh, hg_pal_categorical[1]);
+		pyr_bar(&p, c->left[r], 1, y, bh, hg_pal_categorical[0]);
+		pyr_bar(&p, c->right[r], 0, y, bh, hg_pal_categorical[1]);
 		if (r % 2 == 0)
 			hg_svg_text(&s, p.x0 - 6, y + bh - 1, HG_END, "hg-tick", c->bands[r]);
 		hg_svg_group_end(&s);

@@ -23,7 +23,7 @@
 #define HG_C_COMMON  "#768692"
 
 /* Widen [lo, hi] by the finite values of v[0..n). */
-static void hg_extend(double *lo, double *hi, const double *v, size_t n)
+static void extend(double *lo, double *hi, const double *v, size_t n)
 {
 	for (size_t k = 0; v && k < n; k++)
 		if (isfinite(v[k])) {
@@ -34,7 +34,7 @@ static void hg_extend(double *lo, double *hi, const double *v, size_t n)
 		}
 }
 
-static void hg_range_fix(double *lo, double *hi)
+static void range_fix(double *lo, double *hi)
 {
 	if (!isfinite(*lo) || !isfinite(*hi)) {
 		*lo = 0, *hi = 1;
@@ -46,7 +46,7 @@ static void hg_range_fix(double *lo, double *hi)
 
 /* ---- SII ---- */
 
-static void hg_sii_bar(hg_plot *p, const hg_sii_chart *c, size_t k, double x0, double x1)
+static void sii_bar(hg_plot *p, const hg_sii_chart *c, size_t k, double x0, double x1)
 {
 	hg_svg *s = p->svg;
 	char lab[160], v[32];
@@ -72,7 +72,7 @@ static void hg_sii_bar(hg_plot *p, const hg_sii_chart *c, size_t k, double x0, d
 }
 
 /* The fitted line: slope SII through the population-weighted mean at x = 0.5. */
-static void hg_sii_line(hg_plot *p, const hg_sii_chart *c, double tot)
+static void sii_line(hg_plot *p, const hg_sii_chart *c, double tot)
 {
 	double ybar = 0;
 	for (size_t k = 0; k < c->n; k++)
@@ -100,9 +100,9 @@ void hg_chart_sii(hg_buf *out, const hg_sii_chart *c)
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 64, .y0 = 40, .x1 = w - 16, .y1 = h - 60};
 	double lo = 0, hi = -INFINITY, ticks[16];
-	hg_extend(&lo, &hi, c->hi, c->n);
-	hg_extend(&lo, &hi, c->value, c->n);
-	hg_range_fix(&lo, &hi);
+	extend(&lo, &hi, c->hi, c->n);
+	extend(&lo, &hi, c->value, c->n);
+	range_fix(&lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 5, ticks, 16);
 	p.xs = (hg_scale){0, 1, p.x0, p.x1};
 	p.ys = (hg_scale){lo, hi, p.y1, p.y0};
@@ -111,11 +111,11 @@ void hg_chart_sii(hg_buf *out, const hg_sii_chart *c)
 	for (size_t k = 0; k < c->n; k++) {
 		/* bars span their share of the population when every quantile is published */
 		double a = all && tot > 0 ? c->pop[k] / tot : 1.0 / (double)c->n;
-		hg_sii_bar(&p, c, k, hg_plot_x(&p, cum), hg_plot_x(&p, cum + a));
+		sii_bar(&p, c, k, hg_plot_x(&p, cum), hg_plot_x(&p, cum + a));
 		cum += a;
 	}
 	if (all && isfinite(c->sii) && tot > 0)
-		hg_sii_line(&p, c, tot);
+		sii_line(&p, c, tot);
 	hg_svg_text(&s, (p.x0 + p.x1) / 2, p.y1 + 40, HG_MIDDLE, "hg-axis-label", c->cat_label);
 	hg_legend_item leg[2] = {{"Value, 95% CI", hg_pal_deprivation10[3], 0},
 	                         {"Fitted slope (SII)", HG_C_CONCERN, 1}};
@@ -125,7 +125,7 @@ void hg_chart_sii(hg_buf *out, const hg_sii_chart *c)
 
 /* ---- SPC ---- */
 
-static const char *hg_pt_colour(int pt)
+static const char *pt_colour(int pt)
 {
 	switch (pt) {
 	case HG_SPC_PT_IMPROVEMENT:
@@ -141,8 +141,8 @@ static const char *hg_pt_colour(int pt)
 }
 
 /* A polyline through the finite points of field off (value, mean, lpl, upl). */
-static void hg_spc_path(hg_plot *p, const hg_spc_chart *c, size_t off, const char *colour,
-                        double width, int dashed)
+static void spc_path(hg_plot *p, const hg_spc_chart *c, size_t off, const char *colour,
+                     double width, int dashed)
 {
 	hg_buf d = {0};
 	int pen = 0;
@@ -164,7 +164,7 @@ static void hg_spc_path(hg_plot *p, const hg_spc_chart *c, size_t off, const cha
 	hg_buf_free(&d);
 }
 
-static void hg_spc_points(hg_plot *p, const hg_spc_chart *c)
+static void spc_points(hg_plot *p, const hg_spc_chart *c)
 {
 	char lab[160], v[32];
 	for (size_t k = 0; k < c->n; k++) {
@@ -182,12 +182,12 @@ static void hg_spc_points(hg_plot *p, const hg_spc_chart *c)
 			snprintf(lab, sizeof lab, "%s: %s", q->label, v);
 		hg_svg_group(p->svg, "hg-spc-pt", lab);
 		hg_svg_circle(p->svg, hg_plot_x(p, (double)k), hg_plot_y(p, q->value),
-		              q->point_type ? 5 : 3.5, hg_pt_colour(q->point_type), NULL);
+		              q->point_type ? 5 : 3.5, pt_colour(q->point_type), NULL);
 		hg_svg_group_end(p->svg);
 	}
 }
 
-static void hg_spc_xlabels(hg_plot *p, const hg_spc_chart *c)
+static void spc_xlabels(hg_plot *p, const hg_spc_chart *c)
 {
 	size_t step = c->n > 12 ? (c->n + 5) / 6 : 1;
 	for (size_t k = 0; k < c->n; k += step)
@@ -195,15 +195,15 @@ static void hg_spc_xlabels(hg_plot *p, const hg_spc_chart *c)
 		            c->pts[k].label);
 }
 
-static void hg_spc_range(const hg_spc_chart *c, double *lo, double *hi)
+static void spc_range(const hg_spc_chart *c, double *lo, double *hi)
 {
 	*lo = INFINITY, *hi = -INFINITY;
 	for (size_t k = 0; k < c->n; k++) {
 		const double v[4] = {c->pts[k].value, c->pts[k].lpl, c->pts[k].upl, c->pts[k].mean};
-		hg_extend(lo, hi, v, 4);
+		extend(lo, hi, v, 4);
 	}
-	hg_extend(lo, hi, &c->target, 1);
-	hg_range_fix(lo, hi);
+	extend(lo, hi, &c->target, 1);
+	range_fix(lo, hi);
 }
 
 void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
@@ -213,20 +213,20 @@ void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 70, .y0 = 40, .x1 = w - 90, .y1 = h - 50};
 	double lo, hi, ticks[16];
-	hg_spc_range(c, &lo, &hi);
+	spc_range(c, &lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 5, ticks, 16);
 	p.xs = (hg_scale){0, c->n > 1 ? (double)(c->n - 1) : 1, p.x0 + 8, p.x1 - 8};
 	p.ys = (hg_scale){lo, hi, p.y1, p.y0};
 	hg_plot_axis_y(&p, ticks, nt, c->value_label);
-	hg_spc_xlabels(&p, c);
-	hg_spc_path(&p, c, offsetof(hg_spc_chart_pt, lpl), HG_INK_SOFT, 1.5, 1);
-	hg_spc_path(&p, c, offsetof(hg_spc_chart_pt, upl), HG_INK_SOFT, 1.5, 1);
-	hg_spc_path(&p, c, offsetof(hg_spc_chart_pt, mean), HG_INK, 1.5, 0);
+	spc_xlabels(&p, c);
+	spc_path(&p, c, offsetof(hg_spc_chart_pt, lpl), HG_INK_SOFT, 1.5, 1);
+	spc_path(&p, c, offsetof(hg_spc_chart_pt, upl), HG_INK_SOFT, 1.5, 1);
+	spc_path(&p, c, offsetof(hg_spc_chart_pt, mean), HG_INK, 1.5, 0);
 	if (isfinite(c->target))
 		hg_svg_line(&s, p.x0, hg_plot_y(&p, c->target), p.x1, hg_plot_y(&p, c->target),
 		            "#009e73", 2, "hg-target");
-	hg_spc_path(&p, c, offsetof(hg_spc_chart_pt, value), HG_C_COMMON, 1.5, 0);
-	hg_spc_points(&p, c);
+	spc_path(&p, c, offsetof(hg_spc_chart_pt, value), HG_C_COMMON, 1.5, 0);
+	spc_points(&p, c);
 	hg_legend_item leg[4] = {{"Mean", HG_INK, 1},
 	                         {"Process limits", HG_INK_SOFT, 2},
 	                         {"Improvement", HG_C_IMPROVE, 0},
@@ -254,7 +254,7 @@ void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
 
 /* ---- Making Data Count icons ---- */
 
-static void hg_icon_variation(hg_buf *b, double cx, double cy, double r, int var)
+static void icon_variation(hg_buf *b, double cx, double cy, double r, int var)
 {
 	const char *col = HG_C_COMMON, *letter = "";
 	int up = 0;
@@ -304,7 +304,7 @@ static void hg_icon_variation(hg_buf *b, double cx, double cy, double r, int var
 	hg_buf_puts(b, "</g>");
 }
 
-static void hg_icon_assurance(hg_buf *b, double cx, double cy, double r, int ass)
+static void icon_assurance(hg_buf *b, double cx, double cy, double r, int ass)
 {
 	const char *col = HG_C_COMMON, *letter = "?", *name = hg_label_assurance(ass);
 	if (ass == HG_SPC_ASSURE_PASS)
@@ -332,14 +332,14 @@ void hg_chart_spc_icons(hg_buf *out, int variation, int assurance, double size)
 	    "font-family=\"Arial, Helvetica, sans-serif\">",
 	    2 * size + 4, size, 2 * size + 4, size, hg_label_variation(variation),
 	    hg_label_assurance(assurance));
-	hg_icon_variation(out, r, r, r, variation);
-	hg_icon_assurance(out, size + 4 + r, r, r, assurance);
+	icon_variation(out, r, r, r, variation);
+	icon_assurance(out, size + 4 + r, r, r, assurance);
 	hg_buf_puts(out, "</svg>");
 }
 
 /* ---- funnel ---- */
 
-static void hg_funnel_curve(hg_plot *p, const hg_funnel_plot *c, int which, const char *dash)
+static void funnel_curve(hg_plot *p, const hg_funnel_plot *c, int which, const char *dash)
 {
 	hg_buf d = {0};
 	int pen = 0;
@@ -368,24 +368,24 @@ static void hg_funnel_curve(hg_plot *p, const hg_funnel_plot *c, int which, cons
 	hg_buf_free(&d);
 }
 
-static void hg_funnel_range(const hg_funnel_plot *c, double *xhi, double *lo, double *hi)
+static void funnel_range(const hg_funnel_plot *c, double *xhi, double *lo, double *hi)
 {
 	*xhi = 0, *lo = INFINITY, *hi = -INFINITY;
 	for (size_t k = 0; k < c->ndots; k++) {
 		if (c->dots[k].x > *xhi)
 			*xhi = c->dots[k].x;
-		hg_extend(lo, hi, &c->dots[k].value, 1);
+		extend(lo, hi, &c->dots[k].value, 1);
 	}
 	*xhi *= 1.08;
 	for (size_t k = 0; k < c->nlims; k++)
 		if (c->lims[k].x <= *xhi && c->lims[k].x >= *xhi * 0.15) {
 			const double v[2] = {c->lims[k].lo998, c->lims[k].hi998};
-			hg_extend(lo, hi, v, 2);
+			extend(lo, hi, v, 2);
 		}
-	hg_range_fix(lo, hi);
+	range_fix(lo, hi);
 }
 
-static void hg_funnel_dots(hg_plot *p, const hg_funnel_plot *c)
+static void draw_funnel_dots(hg_plot *p, const hg_funnel_plot *c)
 {
 	char lab[160], v[32];
 	for (size_t k = 0; k < c->ndots; k++) {
@@ -414,21 +414,21 @@ void hg_chart_funnel(hg_buf *out, const hg_funnel_plot *c)
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 70, .y0 = 40, .x1 = w - 70, .y1 = h - 56};
 	double xhi, lo, hi, xt[16], yt[16], xlo = 0;
-	hg_funnel_range(c, &xhi, &lo, &hi);
+	funnel_range(c, &xhi, &lo, &hi);
 	int ny = hg_nice_ticks(&lo, &hi, 5, yt, 16);
 	int nx = hg_nice_ticks(&xlo, &xhi, 5, xt, 16);
 	p.xs = (hg_scale){xlo, xhi, p.x0, p.x1};
 	p.ys = (hg_scale){lo, hi, p.y1, p.y0};
 	hg_plot_axis_y(&p, yt, ny, c->value_label);
 	hg_plot_axis_x(&p, xt, nx, c->x_label);
-	hg_funnel_curve(&p, c, 0, " stroke-dasharray=\"6 4\"");
-	hg_funnel_curve(&p, c, 1, " stroke-dasharray=\"6 4\"");
-	hg_funnel_curve(&p, c, 2, "");
-	hg_funnel_curve(&p, c, 3, "");
+	funnel_curve(&p, c, 0, " stroke-dasharray=\"6 4\"");
+	funnel_curve(&p, c, 1, " stroke-dasharray=\"6 4\"");
+	funnel_curve(&p, c, 2, "");
+	funnel_curve(&p, c, 3, "");
 	if (isfinite(c->baseline))
 		hg_svg_line(&s, p.x0, hg_plot_y(&p, c->baseline), p.x1, hg_plot_y(&p, c->baseline),
 		            HG_INK, 1.5, "hg-baseline");
-	hg_funnel_dots(&p, c);
+	draw_funnel_dots(&p, c);
 	hg_legend_item leg[4] = {{"Average", HG_INK, 1},
 	                         {"95% limits", HG_INK_SOFT, 2},
 	                         {"99.8% limits", HG_INK_SOFT, 1},

@@ -20,7 +20,7 @@
 /* ---- breakdowns and categories ---- */
 
 /* "IMD 2019" from "IMD2019"; "" when there is no IMD. */
-static void hg_imd_words(const char *v, char *buf, size_t size)
+static void imd_words(const char *v, char *buf, size_t size)
 {
 	if (v && !strncmp(v, "IMD", 3) && isdigit((unsigned char)v[3]))
 		snprintf(buf, size, " (IMD %s)", v + 3);
@@ -29,8 +29,7 @@ static void hg_imd_words(const char *v, char *buf, size_t size)
 }
 
 /* One dimension of a breakdown name. */
-static void hg_bd_one(const char *part, size_t len, const char *imd, int lower, char *buf,
-                      size_t size)
+static void bd_one(const char *part, size_t len, const char *imd, int lower, char *buf, size_t size)
 {
 	static const char *const names[][2] = {{"imd_quintile", "Deprivation quintile"},
 	                                       {"imd_decile", "Deprivation decile"},
@@ -42,7 +41,7 @@ static void hg_bd_one(const char *part, size_t len, const char *imd, int lower, 
 	char iv[32];
 	for (size_t k = 0; k < sizeof names / sizeof *names; k++)
 		if (strlen(names[k][0]) == len && !strncmp(part, names[k][0], len)) {
-			hg_imd_words(imd, iv, sizeof iv);
+			imd_words(imd, iv, sizeof iv);
 			snprintf(buf, size, "%s%s", names[k][1],
 			         !strncmp(part, "imd_", 4) ? iv : "");
 			if (lower && buf[0] && strncmp(part, "imd_", 4))
@@ -69,17 +68,16 @@ void hg_label_breakdown(const char *name, const char *imd_version, char *buf, si
 		return;
 	}
 	if (!x) {
-		hg_bd_one(name, strlen(name), imd_version, 0, buf, size);
+		bd_one(name, strlen(name), imd_version, 0, buf, size);
 		return;
 	}
 	char a[160], b[160];
-	hg_bd_one(name, (size_t)(x - name), imd_version, 0, a, sizeof a);
-	hg_bd_one(x + 3, strlen(x + 3), imd_version, 1, b, sizeof b);
+	bd_one(name, (size_t)(x - name), imd_version, 0, a, sizeof a);
+	bd_one(x + 3, strlen(x + 3), imd_version, 1, b, sizeof b);
 	snprintf(buf, size, "%s by %s", a, b);
 }
 
-static void hg_cat_one(const char *bd, size_t bn, const char *cat, size_t cn, char *buf,
-                       size_t size)
+static void cat_one(const char *bd, size_t bn, const char *cat, size_t cn, char *buf, size_t size)
 {
 	int q = bn == 12 && !strncmp(bd, "imd_quintile", 12) ? 5
 	        : bn == 10 && !strncmp(bd, "imd_decile", 10) ? 10
@@ -107,25 +105,25 @@ void hg_label_category(const char *breakdown, const char *cat, char *buf, size_t
 	const char *sp = strchr(cat, ' ');
 	if (sp && (!strncmp(cat, "imd_quintile ", 13) || !strncmp(cat, "imd_decile ", 11))) {
 		char q[64];
-		hg_cat_one(cat, (size_t)(sp - cat), sp + 1, strlen(sp + 1), q, sizeof q);
+		cat_one(cat, (size_t)(sp - cat), sp + 1, strlen(sp + 1), q, sizeof q);
 		snprintf(buf, size, "deprivation %s %s", cat[4] == 'q' ? "quintile" : "decile", q);
 		return;
 	}
 	const char *x = strstr(breakdown, " x "), *sep = strstr(cat, " / ");
 	if (!x || !sep) {
-		hg_cat_one(breakdown, strlen(breakdown), cat, strlen(cat), buf, size);
+		cat_one(breakdown, strlen(breakdown), cat, strlen(cat), buf, size);
 		return;
 	}
 	char a[128], b[128];
-	hg_cat_one(breakdown, (size_t)(x - breakdown), cat, (size_t)(sep - cat), a, sizeof a);
-	hg_cat_one(x + 3, strlen(x + 3), sep + 3, strlen(sep + 3), b, sizeof b);
+	cat_one(breakdown, (size_t)(x - breakdown), cat, (size_t)(sep - cat), a, sizeof a);
+	cat_one(x + 3, strlen(x + 3), sep + 3, strlen(sep + 3), b, sizeof b);
 	snprintf(buf, size, "%s / %s", a, b);
 }
 
 /* ---- units ---- */
 
 /* 1000 -> "1,000" */
-static void hg_per_words(double per, char *buf, size_t size)
+static void per_words(double per, char *buf, size_t size)
 {
 	hg_fmt_tick(per, 1, buf, size);
 }
@@ -133,7 +131,7 @@ static void hg_per_words(double per, char *buf, size_t size)
 void hg_label_unit(const hg_indicator *ind, char *buf, size_t size)
 {
 	char per[32];
-	hg_per_words(ind->per, per, sizeof per);
+	per_words(ind->per, per, sizeof per);
 	switch (ind->type) {
 	case HG_IND_PROPORTION:
 		if (ind->per == 100)

@@ -87,7 +87,7 @@ void hg_svg_tooltip(hg_svg *s, const char *text)
 	hg_buf_puts(s->b, "</title>");
 }
 
-static void hg_svg_cls(hg_svg *s, const char *cls)
+static void svg_cls(hg_svg *s, const char *cls)
 {
 	if (cls)
 		hg_buf_printf(s->b, " class=\"%s\"", cls);
@@ -99,7 +99,7 @@ void hg_svg_rect(hg_svg *s, double x, double y, double w, double h, const char *
 	hg_buf_printf(s->b,
 	              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"", x,
 	              y, w > 0 ? w : 0, h > 0 ? h : 0, fill ? fill : "none");
-	hg_svg_cls(s, cls);
+	svg_cls(s, cls);
 	hg_buf_puts(s->b, "/>");
 }
 
@@ -110,7 +110,7 @@ void hg_svg_line(hg_svg *s, double x1, double y1, double x2, double y2, const ch
 	              "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
 	              "stroke-width=\"%.1f\"",
 	              x1, y1, x2, y2, stroke, width);
-	hg_svg_cls(s, cls);
+	svg_cls(s, cls);
 	hg_buf_puts(s->b, "/>");
 }
 
@@ -120,7 +120,7 @@ void hg_svg_circle(hg_svg *s, double cx, double cy, double r, const char *fill, 
 	              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" stroke=\"" HG_INK
 	              "\" stroke-width=\"1\"",
 	              cx, cy, r, fill);
-	hg_svg_cls(s, cls);
+	svg_cls(s, cls);
 	hg_buf_puts(s->b, "/>");
 }
 
@@ -129,7 +129,7 @@ void hg_svg_path(hg_svg *s, const char *d, const char *fill, const char *stroke,
 {
 	hg_buf_printf(s->b, "<path d=\"%s\" fill=\"%s\" stroke=\"%s\" stroke-width=\"%.1f\"", d,
 	              fill ? fill : "none", stroke ? stroke : "none", width);
-	hg_svg_cls(s, cls);
+	svg_cls(s, cls);
 	hg_buf_puts(s->b, "/>");
 }
 
@@ -138,7 +138,7 @@ void hg_svg_text(hg_svg *s, double x, double y, int anchor, const char *cls, con
 	static const char *const a[] = {"start", "middle", "end"};
 	hg_buf_printf(s->b, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" fill=\"" HG_INK "\"", x,
 	              y, a[anchor]);
-	hg_svg_cls(s, cls);
+	svg_cls(s, cls);
 	hg_buf_puts(s->b, ">");
 	hg_xml_escape(s->b, text);
 	hg_buf_puts(s->b, "</text>");
@@ -153,7 +153,7 @@ double hg_scale_map(const hg_scale *sc, double v)
 	return sc->r0 + (v - sc->d0) / (sc->d1 - sc->d0) * (sc->r1 - sc->r0);
 }
 
-static double hg_nice_step(double span, int want)
+static double nice_step(double span, int want)
 {
 	double raw = span / (want > 1 ? want : 1), mag = pow(10, floor(log10(raw)));
 	double f = raw / mag;
@@ -167,7 +167,7 @@ int hg_nice_ticks(double *lo, double *hi, int want, double *ticks, int max)
 		*lo = c - 1;
 		*hi = c + 1;
 	}
-	double step = hg_nice_step(*hi - *lo, want);
+	double step = nice_step(*hi - *lo, want);
 	double a = floor(*lo / step + 1e-9) * step, b = ceil(*hi / step - 1e-9) * step;
 	int n = 0;
 	for (double v = a; v <= b + step * 1e-6 && n < max; v += step)
@@ -228,7 +228,7 @@ double hg_plot_y(const hg_plot *p, double v)
 	return hg_scale_map(&p->ys, v);
 }
 
-static double hg_step_of(const double *t, int n)
+static double step_of(const double *t, int n)
 {
 	return n > 1 ? t[1] - t[0] : 1;
 }
@@ -241,7 +241,7 @@ void hg_plot_axis_y(hg_plot *p, const double *ticks, int n, const char *label)
 	for (int i = 0; i < n; i++) {
 		double y = hg_plot_y(p, ticks[i]);
 		hg_svg_line(s, p->x0, y, p->x1, y, ticks[i] == 0 ? HG_INK_SOFT : HG_GRID, 1, NULL);
-		hg_fmt_tick(ticks[i], hg_step_of(ticks, n), buf, sizeof buf);
+		hg_fmt_tick(ticks[i], step_of(ticks, n), buf, sizeof buf);
 		hg_svg_text(s, p->x0 - 6, y + 4, HG_END, "hg-tick", buf);
 	}
 	hg_buf_printf(s->b,
@@ -261,7 +261,7 @@ void hg_plot_axis_x(hg_plot *p, const double *ticks, int n, const char *label)
 	for (int i = 0; i < n; i++) {
 		double x = hg_plot_x(p, ticks[i]);
 		hg_svg_line(s, x, p->y0, x, p->y1, ticks[i] == 0 ? HG_INK_SOFT : HG_GRID, 1, NULL);
-		hg_fmt_tick(ticks[i], hg_step_of(ticks, n), buf, sizeof buf);
+		hg_fmt_tick(ticks[i], step_of(ticks, n), buf, sizeof buf);
 		hg_svg_text(s, x, p->y1 + 16, HG_MIDDLE, "hg-tick", buf);
 	}
 	hg_svg_text(s, (p->x0 + p->x1) / 2, p->y1 + 36, HG_MIDDLE, "hg-axis-label", label);

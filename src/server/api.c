@@ -19,7 +19,7 @@
 #include <string.h>
 
 /* The status marking every data response carries (SYNTHETIC DATA or OFFICIAL-SENSITIVE). */
-static json_t *hg_status_json(const hg_req *q)
+static json_t *status_json(const hg_req *q)
 {
 	return hg_data_status_json(&q->res->status);
 }
@@ -32,7 +32,7 @@ static int hg_is(const hg_req *q, const char *method, const char *path)
 
 /* ---- login / logout ---- */
 
-static void hg_api_login(hg_req *q, hg_resp *r)
+static void api_login(hg_req *q, hg_resp *r)
 {
 	const char *ct = hg_req_header(q, "Content-Type");
 	if (!ct || strncmp(ct, "application/json", 16)) {
@@ -68,7 +68,7 @@ static void hg_api_login(hg_req *q, hg_resp *r)
 	}
 }
 
-static void hg_api_logout(hg_req *q, hg_resp *r)
+static void api_logout(hg_req *q, hg_resp *r)
 {
 	hg_logout(q);
 	hg_resp_session_cookie(r, 0, q->srv, "hg_session", "", 0);
@@ -77,7 +77,7 @@ static void hg_api_logout(hg_req *q, hg_resp *r)
 
 /* ---- data ---- */
 
-static json_t *hg_icon_json(int var, int ass, int assurance)
+static json_t *icon_json(int var, int ass, int assurance)
 {
 	const char *n = var < 0     ? NULL
 	                : assurance ? hg_spc_assurance_name(ass)
@@ -86,17 +86,17 @@ static json_t *hg_icon_json(int var, int ass, int assurance)
 }
 
 /* The Making Data Count icons of the overview (null when not charted or not visible). */
-static json_t *hg_summary_icons(const hg_ind_summary *s)
+static json_t *summary_icons(const hg_ind_summary *s)
 {
 	return json_pack("{s:o, s:o, s:o, s:o, s:o}", "variation_icon",
-	                 hg_icon_json(s->var, s->ass, 0), "assurance_icon",
-	                 hg_icon_json(s->var, s->ass, 1), "gap_series",
+	                 icon_json(s->var, s->ass, 0), "assurance_icon",
+	                 icon_json(s->var, s->ass, 1), "gap_series",
 	                 s->gap_series ? json_string(s->gap_series) : json_null(),
-	                 "gap_variation_icon", hg_icon_json(s->gap_var, s->gap_ass, 0),
-	                 "gap_assurance_icon", hg_icon_json(s->gap_var, s->gap_ass, 1));
+	                 "gap_variation_icon", icon_json(s->gap_var, s->gap_ass, 0),
+	                 "gap_assurance_icon", icon_json(s->gap_var, s->gap_ass, 1));
 }
 
-static json_t *hg_summary_json(const hg_ind_summary *s)
+static json_t *summary_json(const hg_ind_summary *s)
 {
 	json_t *c = json_pack("{s:o, s:o}", "imd_unknown_pct", hg_json_num(s->imd_unknown_pct),
 	                      "ethnicity_not_stated_pct", hg_json_num(s->eth_not_stated_pct));
@@ -109,25 +109,25 @@ static json_t *hg_summary_json(const hg_ind_summary *s)
 	                 "most_deprived_quintile", hg_json_num(s->q1), "least_deprived_quintile",
 	                 hg_json_num(s->q5), "quintile_gap", hg_json_num(s->gap), "direction",
 	                 hg_trend_name(s->trend), "polarity", hg_polarity_name(s->polarity),
-	                 "completeness", c, "monitoring", hg_summary_icons(s));
+	                 "completeness", c, "monitoring", summary_icons(s));
 }
 
-static void hg_api_list(hg_req *q, hg_resp *r)
+static void api_list(hg_req *q, hg_resp *r)
 {
 	json_t *a = json_array();
 	for (int i = 0; i < q->res->pr->ninds; i++) {
 		hg_ind_summary s;
 		hg_summarise(q->res, &q->sess.user, i, &s);
-		json_array_append_new(a, hg_summary_json(&s));
+		json_array_append_new(a, summary_json(&s));
 	}
 	hg_req_audit(q, "view", "api indicators");
 	hg_resp_json(r, 200,
 	             json_pack("{s:s, s:o, s:o}", "snapshot", q->res->snapshot, "data_status",
-	                       hg_status_json(q), "indicators", a));
+	                       status_json(q), "indicators", a));
 }
 
 /* Run a query from the request's parameters; sends the error itself when it fails. */
-static int hg_api_query(hg_req *q, hg_resp *r, const char *id, hg_pub_rows *rows)
+static int api_query(hg_req *q, hg_resp *r, const char *id, hg_pub_rows *rows)
 {
 	hg_query_spec spec = {id, hg_req_arg(q, "breakdown"), hg_req_arg(q, "period")};
 	hg_err err = {0};
@@ -143,16 +143,16 @@ static int hg_api_query(hg_req *q, hg_resp *r, const char *id, hg_pub_rows *rows
 }
 
 /* The rows of one indicator as JSON text (from the results' cache when there). */
-static int hg_api_indicator_body(hg_req *q, hg_resp *r, const char *id, const char *key)
+static int api_indicator_body(hg_req *q, hg_resp *r, const char *id, const char *key)
 {
 	if (hg_respcache_get((hg_respcache *)&q->res->cache, key, &r->body))
 		return 0;
 	hg_pub_rows rows;
-	if (hg_api_query(q, r, id, &rows))
+	if (api_query(q, r, id, &rows))
 		return -1;
 	json_t *j = json_pack("{s:s, s:s, s:i, s:o, s:o}", "indicator_id", id, "snapshot",
 	                      q->res->snapshot, "sdc_k", q->res->sdc_k, "data_status",
-	                      hg_status_json(q), "rows", hg_export_json(&rows));
+	                      status_json(q), "rows", hg_export_json(&rows));
 	hg_pub_rows_free(&rows);
 	char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
 	json_decref(j);
@@ -166,14 +166,14 @@ static int hg_api_indicator_body(hg_req *q, hg_resp *r, const char *id, const ch
 	return 0;
 }
 
-static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
+static void api_indicator(hg_req *q, hg_resp *r, const char *id)
 {
 	const char *bd = hg_req_arg(q, "breakdown"), *per = hg_req_arg(q, "period");
 	char scope[32], key[512];
 	hg_results_scope(&q->sess.user, scope, sizeof scope);
 	snprintf(key, sizeof key, "ind\x1f%.128s\x1f%.128s\x1f%.32s\x1f%s", id, bd ? bd : "",
 	         per && *per ? per : "latest", scope);
-	if (hg_api_indicator_body(q, r, id, key))
+	if (api_indicator_body(q, r, id, key))
 		return;
 	r->status = 200;
 	r->ctype = "application/json";
@@ -182,7 +182,7 @@ static void hg_api_indicator(hg_req *q, hg_resp *r, const char *id)
 }
 
 /* The analysis view of the request's indicator; sends the error itself when it fails. */
-static int hg_api_view(hg_req *q, hg_resp *r, const char *id, const char *period, hg_an_view *v)
+static int api_view(hg_req *q, hg_resp *r, const char *id, const char *period, hg_an_view *v)
 {
 	hg_err err = {0};
 	int rc = hg_results_analysis(q->res, &q->sess.user, id, period, v, &err);
@@ -194,7 +194,7 @@ static int hg_api_view(hg_req *q, hg_resp *r, const char *id, const char *period
 }
 
 /* The funnel with the points the user may see (a practice user: its own only). */
-static json_t *hg_api_funnel(const hg_results *x, const hg_an_view *v)
+static json_t *api_funnel(const hg_results *x, const hg_an_view *v)
 {
 	if (!v->funnel)
 		return json_null();
@@ -212,7 +212,7 @@ static json_t *hg_api_funnel(const hg_results *x, const hg_an_view *v)
 	return f;
 }
 
-static json_t *hg_api_ineq_json(const hg_results *x, const hg_an_view *v)
+static json_t *api_ineq_json(const hg_results *x, const hg_an_view *v)
 {
 	json_t *m = json_array();
 	for (size_t k = 0; k < v->nineq; k++)
@@ -221,7 +221,7 @@ static json_t *hg_api_ineq_json(const hg_results *x, const hg_an_view *v)
 	return m;
 }
 
-static json_t *hg_api_mon_json(const hg_results *x, const hg_an_view *v)
+static json_t *api_mon_json(const hg_results *x, const hg_an_view *v)
 {
 	json_t *a = json_array();
 	for (size_t k = 0; k < v->nmon;) {
@@ -237,7 +237,7 @@ static json_t *hg_api_mon_json(const hg_results *x, const hg_an_view *v)
 }
 
 /* GET /api/indicators/ID/inequalities?period= and /api/indicators/ID/monitoring. */
-static void hg_api_analysis(hg_req *q, hg_resp *r, const char *id, int monitoring)
+static void api_analysis(hg_req *q, hg_resp *r, const char *id, int monitoring)
 {
 	const char *per = monitoring ? "all" : hg_req_arg(q, "period");
 	char scope[32], key[512];
@@ -247,18 +247,17 @@ static void hg_api_analysis(hg_req *q, hg_resp *r, const char *id, int monitorin
 	hg_respcache *cache = (hg_respcache *)&q->res->cache;
 	if (!hg_respcache_get(cache, key, &r->body)) {
 		hg_an_view v;
-		if (hg_api_view(q, r, id, per, &v))
+		if (api_view(q, r, id, per, &v))
 			return;
 		const hg_results *x = q->res;
-		json_t *j =
-		    json_pack("{s:s, s:s, s:i, s:s, s:o}", "indicator_id", id, "snapshot",
-		              x->snapshot, "sdc_k", x->sdc_k, "polarity",
-		              hg_polarity_name(v.polarity), "data_status", hg_status_json(q));
+		json_t *j = json_pack("{s:s, s:s, s:i, s:s, s:o}", "indicator_id", id, "snapshot",
+		                      x->snapshot, "sdc_k", x->sdc_k, "polarity",
+		                      hg_polarity_name(v.polarity), "data_status", status_json(q));
 		if (monitoring) {
-			json_object_set_new(j, "series", hg_api_mon_json(x, &v));
+			json_object_set_new(j, "series", api_mon_json(x, &v));
 		} else {
-			json_object_set_new(j, "measures", hg_api_ineq_json(x, &v));
-			json_object_set_new(j, "funnel", hg_api_funnel(x, &v));
+			json_object_set_new(j, "measures", api_ineq_json(x, &v));
+			json_object_set_new(j, "funnel", api_funnel(x, &v));
 		}
 		hg_an_view_free(&v);
 		char *text = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10));
@@ -278,7 +277,7 @@ static void hg_api_analysis(hg_req *q, hg_resp *r, const char *id, int monitorin
 }
 
 /* /api/indicators/ID/SUB: the analysis endpoints. */
-static void hg_api_indicator_sub(hg_req *q, hg_resp *r, const char *rest)
+static void api_indicator_sub(hg_req *q, hg_resp *r, const char *rest)
 {
 	const char *slash = strchr(rest, '/');
 	char id[128];
@@ -288,13 +287,13 @@ static void hg_api_indicator_sub(hg_req *q, hg_resp *r, const char *rest)
 	}
 	snprintf(id, sizeof id, "%.*s", (int)(slash - rest), rest);
 	if (!strcmp(slash + 1, "inequalities") || !strcmp(slash + 1, "monitoring"))
-		hg_api_analysis(q, r, id, !strcmp(slash + 1, "monitoring"));
+		api_analysis(q, r, id, !strcmp(slash + 1, "monitoring"));
 	else
 		hg_resp_error(r, 404, "no such endpoint");
 }
 
 /* GET /download/ID.csv or ID.xlsx with the indicator page's parameters. */
-static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
+static void api_download(hg_req *q, hg_resp *r, const char *file)
 {
 	if (!hg_role_downloads(q->sess.user.role)) {
 		hg_req_audit(q, "forbidden", "download %.80s", file);
@@ -310,7 +309,7 @@ static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
 	}
 	snprintf(id, sizeof id, "%.*s", (int)(dot - file), file);
 	hg_pub_rows rows;
-	if (hg_api_query(q, r, id, &rows))
+	if (api_query(q, r, id, &rows))
 		return;
 	int xlsx = !strcmp(dot, ".xlsx");
 	const char *cols = hg_req_arg(q, "columns");
@@ -331,15 +330,15 @@ static void hg_api_download(hg_req *q, hg_resp *r, const char *file)
 	snprintf(r->disposition, sizeof r->disposition, "attachment; filename=\"%s%s\"", id, dot);
 }
 
-static void hg_api_population(hg_req *q, hg_resp *r)
+static void api_population(hg_req *q, hg_resp *r)
 {
 	hg_req_audit(q, "view", "api population");
 	json_t *pop = hg_results_population(q->res, &q->sess.user);
-	json_object_set_new(pop, "data_status", hg_status_json(q));
+	json_object_set_new(pop, "data_status", status_json(q));
 	hg_resp_json(r, 200, pop);
 }
 
-static void hg_api_meta(hg_req *q, hg_resp *r)
+static void api_meta(hg_req *q, hg_resp *r)
 {
 	const hg_results *x = q->res;
 	char rule[16];
@@ -351,7 +350,7 @@ static void hg_api_meta(hg_req *q, hg_resp *r)
 	                       "imd_version", x->imd_version, "computed_at", x->computed_at,
 	                       "disclosure_control", rule, "compute_seconds", x->seconds,
 	                       "completeness", x->completeness, "synthetic", x->status.synthetic,
-	                       "data_status", hg_status_json(q), "indicators", x->pr->ninds));
+	                       "data_status", status_json(q), "indicators", x->pr->ninds));
 }
 
 static void hg_me(hg_req *q, hg_resp *r)
@@ -362,22 +361,22 @@ static void hg_me(hg_req *q, hg_resp *r)
 	                       "csrf_token", q->sess.csrf));
 }
 
-static void hg_audit_row(long long seq, const char *ts, const char *actor, const char *address,
-                         const char *action, const char *detail, void *arg)
+static void audit_row(long long seq, const char *ts, const char *actor, const char *address,
+                      const char *action, const char *detail, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "seq",
 	                                     (json_int_t)seq, "ts", ts, "actor", actor, "address",
 	                                     address, "action", action, "detail", detail));
 }
 
-static void hg_user_row(const hg_user *u, long long created, void *arg)
+static void user_row(const hg_user *u, long long created, void *arg)
 {
 	json_array_append_new(arg, json_pack("{s:s, s:s, s:s, s:I}", "user", u->username, "role",
 	                                     hg_role_name(u->role), "practice", u->practice,
 	                                     "created", (json_int_t)created));
 }
 
-static void hg_api_admin(hg_req *q, hg_resp *r, int audit)
+static void api_admin(hg_req *q, hg_resp *r, int audit)
 {
 	if (!hg_role_admin(q->sess.user.role)) {
 		hg_req_audit(q, "forbidden", "%s", audit ? "api audit" : "api users");
@@ -386,8 +385,8 @@ static void hg_api_admin(hg_req *q, hg_resp *r, int audit)
 	}
 	json_t *a = json_array();
 	hg_err err = {0};
-	int rc = audit ? hg_audit_each(&q->srv->db, 200, hg_audit_row, a, &err)
-	               : hg_user_each(&q->srv->db, hg_user_row, a, &err);
+	int rc = audit ? hg_audit_each(&q->srv->db, 200, audit_row, a, &err)
+	               : hg_user_each(&q->srv->db, user_row, a, &err);
 	if (rc) {
 		json_decref(a);
 		hg_resp_error(r, 500, "database error");
@@ -398,25 +397,25 @@ static void hg_api_admin(hg_req *q, hg_resp *r, int audit)
 }
 
 /* Authenticated GET routes; returns 0 if the path is not one. */
-static int hg_api_get(hg_req *q, hg_resp *r)
+static int api_get(hg_req *q, hg_resp *r)
 {
 	const char *p = q->path;
 	if (!strcmp(p, "/api/indicators"))
-		hg_api_list(q, r);
+		api_list(q, r);
 	else if (!strncmp(p, "/api/indicators/", 16) && p[16] && !strchr(p + 16, '/'))
-		hg_api_indicator(q, r, p + 16);
+		api_indicator(q, r, p + 16);
 	else if (!strncmp(p, "/api/indicators/", 16) && p[16] && p[16] != '/')
-		hg_api_indicator_sub(q, r, p + 16);
+		api_indicator_sub(q, r, p + 16);
 	else if (!strncmp(p, "/download/", 10) && p[10] && !strchr(p + 10, '/'))
-		hg_api_download(q, r, p + 10);
+		api_download(q, r, p + 10);
 	else if (!strcmp(p, "/api/population"))
-		hg_api_population(q, r);
+		api_population(q, r);
 	else if (!strcmp(p, "/api/meta"))
-		hg_api_meta(q, r);
+		api_meta(q, r);
 	else if (!strcmp(p, "/api/me"))
 		hg_me(q, r);
 	else if (!strcmp(p, "/api/audit") || !strcmp(p, "/api/users"))
-		hg_api_admin(q, r, !strcmp(p, "/api/audit"));
+		api_admin(q, r, !strcmp(p, "/api/audit"));
 	else
 		hg_resp_error(r, 404, "no such endpoint");
 	return 1;
@@ -428,7 +427,7 @@ int hg_api_route(hg_req *q, hg_resp *r)
 	if (!api && !dl)
 		return 0;
 	if (hg_is(q, "POST", "/api/login")) {
-		hg_api_login(q, r);
+		api_login(q, r);
 		return 1;
 	}
 	if (!q->authed) {
@@ -440,11 +439,11 @@ int hg_api_route(hg_req *q, hg_resp *r)
 			hg_req_audit(q, "csrf_rejected", "%.64s", q->path);
 			hg_resp_error(r, 403, "missing or wrong CSRF token");
 		} else if (!strcmp(q->path, "/api/logout")) {
-			hg_api_logout(q, r);
+			api_logout(q, r);
 		} else {
 			hg_resp_error(r, 404, "no such endpoint");
 		}
 		return 1;
 	}
-	return hg_api_get(q, r);
+	return api_get(q, r);
 }

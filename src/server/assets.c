@@ -15,7 +15,7 @@ const hg_web_asset *hg_asset_find(const char *name)
 	return NULL;
 }
 
-static const char *hg_asset_type(const char *name)
+static const char *asset_type(const char *name)
 {
 	const char *dot = strrchr(name, '.');
 	if (!dot)
@@ -46,7 +46,7 @@ int hg_assets_route(hg_req *q, hg_resp *r)
 		return 1;
 	}
 	hg_buf_put(&r->body, a->data, a->len);
-	r->ctype = hg_asset_type(a->name);
+	r->ctype = asset_type(a->name);
 	r->cacheable = 1;
 	return 1;
 }

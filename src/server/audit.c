@@ -10,9 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-static void hg_audit_hash(const hg_db *db, const char *prev, long long seq, const char *ts,
-                          const char *actor, const char *address, const char *action,
-                          const char *detail, char out[65])
+static void audit_hash(const hg_db *db, const char *prev, long long seq, const char *ts,
+                       const char *actor, const char *address, const char *action,
+                       const char *detail, char out[65])
 {
 	crypto_generichash_state s;
 	unsigned char h[32], sep = 0x1f;
@@ -29,7 +29,7 @@ static void hg_audit_hash(const hg_db *db, const char *prev, long long seq, cons
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
-static void hg_audit_now(char ts[32])
+static void audit_now(char ts[32])
 {
 	struct timespec t;
 	clock_gettime(CLOCK_REALTIME, &t);
@@ -41,7 +41,7 @@ static void hg_audit_now(char ts[32])
 }
 
 /* The last entry's seq and hash (0 and zeros when empty). Lock held. */
-static int hg_audit_tail(hg_db *db, long long *seq, char prev[65])
+static int audit_tail(hg_db *db, long long *seq, char prev[65])
 {
 	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_AUDIT_TAIL,
 	                             "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1");
@@ -59,7 +59,7 @@ static int hg_audit_tail(hg_db *db, long long *seq, char prev[65])
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
-static int hg_audit_insert(hg_db *db, long long seq, const char *const f[7])
+static int audit_insert(hg_db *db, long long seq, const char *const f[7])
 {
 	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_AUDIT_INSERT,
 	                             "INSERT INTO audit(seq, ts, actor, address, action, detail, "
@@ -79,18 +79,18 @@ int hg_audit_append(hg_db *db, const char *actor, const char *address, const cha
 {
 	char ts[32], prev[65], hash[65];
 	long long seq;
-	hg_audit_now(ts);
+	audit_now(ts);
 	hg_db_lock(db);
 	if (hg_db_exec(db, "BEGIN IMMEDIATE", err)) {
 		hg_db_unlock(db);
 		return -1;
 	}
-	int rc = hg_audit_tail(db, &seq, prev);
+	int rc = audit_tail(db, &seq, prev);
 	if (rc == 0) {
 		seq++;
-		hg_audit_hash(db, prev, seq, ts, actor, address, action, detail, hash);
+		audit_hash(db, prev, seq, ts, actor, address, action, detail, hash);
 		const char *f[7] = {ts, actor, address, action, detail, prev, hash};
-		rc = hg_audit_insert(db, seq, f);
+		rc = audit_insert(db, seq, f);
 	}
 	if (rc == 0)
 		rc = hg_db_exec(db, "COMMIT", err);
@@ -102,28 +102,27 @@ int hg_audit_append(hg_db *db, const char *actor, const char *address, const cha
 	return rc;
 }
 
-static const char *hg_col(sqlite3_stmt *st, int i)
+static const char *col(sqlite3_stmt *st, int i)
 {
 	const unsigned char *s = sqlite3_column_text(st, i);
 	return s ? (const char *)s : "";
 }
 
 /* Check one row against the expected previous hash and sequence number. */
-static int hg_audit_check_row(hg_db *db, sqlite3_stmt *st, long long want_seq, char prev[65],
-                              hg_err *err)
+static int audit_check_row(hg_db *db, sqlite3_stmt *st, long long want_seq, char prev[65],
+                           hg_err *err)
 {
 	long long seq = sqlite3_column_int64(st, 0);
 	char h[65];
 	if (seq != want_seq)
 		return hg_err_set(err, HG_ECORRUPT, "audit entry %lld is missing (found %lld next)",
 		                  want_seq, seq);
-	if (strcmp(hg_col(st, 6), prev) != 0)
+	if (strcmp(col(st, 6), prev) != 0)
 		return hg_err_set(err, HG_ECORRUPT,
 		                  "audit entry %lld: its link to entry %lld does not match", seq,
 		                  seq - 1);
-	hg_audit_hash(db, prev, seq, hg_col(st, 1), hg_col(st, 2), hg_col(st, 3), hg_col(st, 4),
-	              hg_col(st, 5), h);
-	if (strcmp(h, hg_col(st, 7)) != 0)
+	audit_hash(db, prev, seq, col(st, 1), col(st, 2), col(st, 3), col(st, 4), col(st, 5), h);
+	if (strcmp(h, col(st, 7)) != 0)
 		return hg_err_set(err, HG_ECORRUPT,
 		                  "audit entry %lld has been altered (hash mismatch)", seq);
 	snprintf(prev, 65, "%s", h);
@@ -147,7 +146,7 @@ int hg_audit_verify(hg_db *db, hg_audit_report *rep, hg_err *err)
 	}
 	int rc = 0;
 	while (rc == 0 && sqlite3_step(st) == SQLITE_ROW) {
-		rc = hg_audit_check_row(db, st, rep->entries + 1, prev, err);
+		rc = audit_check_row(db, st, rep->entries + 1, prev, err);
 		if (rc)
 			rep->first_bad = rep->entries + 1;
 		else
@@ -171,8 +170,8 @@ int hg_audit_each(hg_db *db, int limit, hg_audit_fn fn, void *arg, hg_err *err)
 	}
 	sqlite3_bind_int(st, 1, limit);
 	while (sqlite3_step(st) == SQLITE_ROW)
-		fn(sqlite3_column_int64(st, 0), hg_col(st, 1), hg_col(st, 2), hg_col(st, 3),
-		   hg_col(st, 4), hg_col(st, 5), arg);
+		fn(sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+		   col(st, 5), arg);
 	sqlite3_finalize(st);
 	hg_db_unlock(db);
 	return 0;

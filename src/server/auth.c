@@ -10,19 +10,19 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const hg_role_names[] = {"", "viewer", "analyst", "practice", "admin"};
+static const char *const role_names[] = {"", "viewer", "analyst", "practice", "admin"};
 
 int hg_role_parse(const char *s)
 {
 	for (int i = HG_ROLE_VIEWER; i <= HG_ROLE_ADMIN; i++)
-		if (!strcmp(s, hg_role_names[i]))
+		if (!strcmp(s, role_names[i]))
 			return i;
 	return HG_ROLE_NONE;
 }
 
 const char *hg_role_name(int role)
 {
-	return role >= HG_ROLE_VIEWER && role <= HG_ROLE_ADMIN ? hg_role_names[role] : "none";
+	return role >= HG_ROLE_VIEWER && role <= HG_ROLE_ADMIN ? role_names[role] : "none";
 }
 
 int hg_role_sees_practices(int role)
@@ -71,7 +71,7 @@ int hg_password_valid(const char *pw, hg_err *err)
 	return 0;
 }
 
-static int hg_pw_hash(const char *pw, char out[crypto_pwhash_STRBYTES], hg_err *err)
+static int pw_hash(const char *pw, char out[crypto_pwhash_STRBYTES], hg_err *err)
 {
 	if (crypto_pwhash_str(out, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 	                      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
@@ -80,7 +80,7 @@ static int hg_pw_hash(const char *pw, char out[crypto_pwhash_STRBYTES], hg_err *
 }
 
 /* Run one statement with text parameters (NULL ends them); returns rows changed or -1. */
-static int hg_db_run(hg_db *db, const char *sql, const char *const *params, hg_err *err)
+static int db_run(hg_db *db, const char *sql, const char *const *params, hg_err *err)
 {
 	sqlite3_stmt *st;
 	hg_db_lock(db);
@@ -114,16 +114,16 @@ int hg_user_add(hg_db *db, const char *name, int role, const char *practice, con
 	if (hg_password_valid(pw, err))
 		return -1;
 	char h[crypto_pwhash_STRBYTES], created[32];
-	if (hg_pw_hash(pw, h, err))
+	if (pw_hash(pw, h, err))
 		return -1;
 	snprintf(created, sizeof created, "%lld", hg_db_now());
 	const char *p[] = {
 	    name, hg_role_name(role), role == HG_ROLE_PRACTICE ? practice : "", h, created, NULL};
-	int rc = hg_db_run(db,
-	                   "INSERT INTO users(username, role, practice, pwhash, created) "
-	                   "SELECT ?1, ?2, ?3, ?4, CAST(?5 AS INTEGER) WHERE NOT EXISTS "
-	                   "(SELECT 1 FROM users WHERE username = ?1)",
-	                   p, err);
+	int rc = db_run(db,
+	                "INSERT INTO users(username, role, practice, pwhash, created) "
+	                "SELECT ?1, ?2, ?3, ?4, CAST(?5 AS INTEGER) WHERE NOT EXISTS "
+	                "(SELECT 1 FROM users WHERE username = ?1)",
+	                p, err);
 	if (rc == 0)
 		return hg_err_set(err, HG_EUSAGE, "user '%s' already exists", name);
 	return rc < 0 ? -1 : 0;
@@ -132,7 +132,7 @@ int hg_user_add(hg_db *db, const char *name, int role, const char *practice, con
 int hg_user_remove(hg_db *db, const char *name, hg_err *err)
 {
 	const char *p[] = {name, NULL};
-	int rc = hg_db_run(db, "DELETE FROM users WHERE username = ?1", p, err);
+	int rc = db_run(db, "DELETE FROM users WHERE username = ?1", p, err);
 	if (rc == 0)
 		return hg_err_set(err, HG_EUSAGE, "no user '%s'", name);
 	return rc < 0 ? -1 : 0;
@@ -143,25 +143,25 @@ int hg_user_passwd(hg_db *db, const char *name, const char *pw, hg_err *err)
 	if (hg_password_valid(pw, err))
 		return -1;
 	char h[crypto_pwhash_STRBYTES];
-	if (hg_pw_hash(pw, h, err))
+	if (pw_hash(pw, h, err))
 		return -1;
 	const char *p[] = {h, name, NULL};
-	int rc = hg_db_run(db, "UPDATE users SET pwhash = ?1 WHERE username = ?2", p, err);
+	int rc = db_run(db, "UPDATE users SET pwhash = ?1 WHERE username = ?2", p, err);
 	if (rc == 0)
 		return hg_err_set(err, HG_EUSAGE, "no user '%s'", name);
 	if (rc < 0)
 		return -1;
 	/* a new password ends every session of the account */
 	const char *q[] = {name, NULL};
-	return hg_db_run(db,
-	                 "DELETE FROM sessions WHERE user_id = "
-	                 "(SELECT id FROM users WHERE username = ?1)",
-	                 q, err) < 0
+	return db_run(db,
+	              "DELETE FROM sessions WHERE user_id = "
+	              "(SELECT id FROM users WHERE username = ?1)",
+	              q, err) < 0
 	           ? -1
 	           : 0;
 }
 
-static void hg_user_from_row(sqlite3_stmt *st, hg_user *u)
+static void user_from_row(sqlite3_stmt *st, hg_user *u)
 {
 	memset(u, 0, sizeof *u);
 	u->id = sqlite3_column_int64(st, 0);
@@ -171,7 +171,7 @@ static void hg_user_from_row(sqlite3_stmt *st, hg_user *u)
 }
 
 /* Fetch a user and (if pwhash) its hash: 1 found, 0 not, -1 error. */
-static int hg_user_fetch(hg_db *db, const char *name, hg_user *u, char *pwhash, hg_err *err)
+static int user_fetch(hg_db *db, const char *name, hg_user *u, char *pwhash, hg_err *err)
 {
 	sqlite3_stmt *st;
 	hg_db_lock(db);
@@ -185,7 +185,7 @@ static int hg_user_fetch(hg_db *db, const char *name, hg_user *u, char *pwhash, 
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 	int rc = sqlite3_step(st), found = 0;
 	if (rc == SQLITE_ROW) {
-		hg_user_from_row(st, u);
+		user_from_row(st, u);
 		if (pwhash)
 			snprintf(pwhash, crypto_pwhash_STRBYTES, "%s",
 			         (const char *)sqlite3_column_text(st, 4));
@@ -201,7 +201,7 @@ static int hg_user_fetch(hg_db *db, const char *name, hg_user *u, char *pwhash, 
 
 int hg_user_get(hg_db *db, const char *name, hg_user *u, hg_err *err)
 {
-	return hg_user_fetch(db, name, u, NULL, err);
+	return user_fetch(db, name, u, NULL, err);
 }
 
 int hg_user_each(hg_db *db, void (*fn)(const hg_user *u, long long created, void *arg), void *arg,
@@ -218,7 +218,7 @@ int hg_user_each(hg_db *db, void (*fn)(const hg_user *u, long long created, void
 	}
 	hg_user u;
 	while (sqlite3_step(st) == SQLITE_ROW) {
-		hg_user_from_row(st, &u);
+		user_from_row(st, &u);
 		fn(&u, sqlite3_column_int64(st, 4), arg);
 	}
 	sqlite3_finalize(st);
@@ -232,7 +232,7 @@ int hg_user_check(hg_db *db, const char *name, const char *pw, hg_user *u, hg_er
 	static const char dummy[] = "$argon2id$v=19$m=65536,t=2,p=1$ro1dKhysNUhsdP53AqZsSA$"
 	                            "5EEi6/z+KeeY0dbne8sA5gSpHFLm4DqImU1u2eoi1k4";
 	char h[crypto_pwhash_STRBYTES];
-	int found = hg_username_valid(name) ? hg_user_fetch(db, name, u, h, err) : 0;
+	int found = hg_username_valid(name) ? user_fetch(db, name, u, h, err) : 0;
 	if (found < 0)
 		return -1;
 	const char *use = found ? h : dummy;
@@ -265,23 +265,23 @@ int hg_throttle_fail(hg_db *db, const hg_throttle_cfg *cfg, const char *key, int
 	snprintf(lock, sizeof lock, "%lld", t + cfg->lockout);
 	snprintf(mx, sizeof mx, "%d", max);
 	const char *p[] = {key, now, win, NULL};
-	hg_db_run(db,
-	          "INSERT INTO throttle(key, failures, window_start, locked_until) "
-	          "VALUES (?1, 1, CAST(?2 AS INTEGER), 0) ON CONFLICT(key) DO UPDATE SET "
-	          "failures = CASE WHEN window_start + CAST(?3 AS INTEGER) < CAST(?2 AS INTEGER) "
-	          "THEN 1 ELSE failures + 1 END, "
-	          "window_start = CASE WHEN window_start + CAST(?3 AS INTEGER) < "
-	          "CAST(?2 AS INTEGER) THEN CAST(?2 AS INTEGER) ELSE window_start END",
-	          p, NULL);
+	db_run(db,
+	       "INSERT INTO throttle(key, failures, window_start, locked_until) "
+	       "VALUES (?1, 1, CAST(?2 AS INTEGER), 0) ON CONFLICT(key) DO UPDATE SET "
+	       "failures = CASE WHEN window_start + CAST(?3 AS INTEGER) < CAST(?2 AS INTEGER) "
+	       "THEN 1 ELSE failures + 1 END, "
+	       "window_start = CASE WHEN window_start + CAST(?3 AS INTEGER) < "
+	       "CAST(?2 AS INTEGER) THEN CAST(?2 AS INTEGER) ELSE window_start END",
+	       p, NULL);
 	const char *q[] = {key, lock, mx, NULL};
-	return hg_db_run(db,
-	                 "UPDATE throttle SET locked_until = CAST(?2 AS INTEGER), failures = 0 "
-	                 "WHERE key = ?1 AND failures >= CAST(?3 AS INTEGER)",
-	                 q, NULL) > 0;
+	return db_run(db,
+	              "UPDATE throttle SET locked_until = CAST(?2 AS INTEGER), failures = 0 "
+	              "WHERE key = ?1 AND failures >= CAST(?3 AS INTEGER)",
+	              q, NULL) > 0;
 }
 
 void hg_throttle_reset(hg_db *db, const char *key)
 {
 	const char *p[] = {key, NULL};
-	hg_db_run(db, "DELETE FROM throttle WHERE key = ?1", p, NULL);
+	db_run(db, "DELETE FROM throttle WHERE key = ?1", p, NULL);
 }

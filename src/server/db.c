@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char hg_db_schema[] =
+static const char db_schema[] =
     "CREATE TABLE IF NOT EXISTS users("
     " id INTEGER PRIMARY KEY, username TEXT UNIQUE NOT NULL, role TEXT NOT NULL,"
     " practice TEXT NOT NULL DEFAULT '', pwhash TEXT NOT NULL, created INTEGER NOT NULL);"
@@ -67,7 +67,7 @@ int hg_db_prepare(hg_db *db, const char *sql, sqlite3_stmt **st, hg_err *err)
 }
 
 /* Read the audit key, creating it (32 random bytes, mode 0600) the first time. */
-static int hg_db_audit_key(hg_db *db, hg_err *err)
+static int db_audit_key(hg_db *db, hg_err *err)
 {
 	char path[1100];
 	snprintf(path, sizeof path, "%s/audit.key", db->dir);
@@ -98,7 +98,7 @@ int hg_db_open(hg_db *db, const char *data_dir, hg_err *err)
 	if (hg_mkdir_p(data_dir, err))
 		return -1;
 	chmod(data_dir, 0700);
-	if (hg_db_audit_key(db, err))
+	if (db_audit_key(db, err))
 		return -1;
 	char path[1100];
 	snprintf(path, sizeof path, "%s/healthgap.db", data_dir);
@@ -119,7 +119,7 @@ int hg_db_open(hg_db *db, const char *data_dir, hg_err *err)
 	               "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA "
 	               "foreign_keys=ON;",
 	               err) ||
-	    hg_db_exec(db, hg_db_schema, err)) {
+	    hg_db_exec(db, db_schema, err)) {
 		hg_err_wrap(err, "%s", path);
 		hg_db_close(db);
 		return -1;

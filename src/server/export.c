@@ -28,7 +28,7 @@ json_t *hg_export_json(const hg_pub_rows *p)
 /* ---- the downloads for people ---- */
 
 #define HG_PEOPLE_NCOLS 17
-static const char *const hg_people_cols[HG_PEOPLE_NCOLS] = {
+static const char *const people_cols[HG_PEOPLE_NCOLS] = {
     "Indicator",    "Indicator ID", "Period start",   "Period end",     "Breakdown",
     "Group",        "Numerator",    "Denominator",    "Value",          "Unit",
     "Lower 95% CI", "Upper 95% CI", "Lower 99.8% CI", "Upper 99.8% CI", "Suppressed",
@@ -41,7 +41,7 @@ typedef struct hg_people_row {
 	const char *text[HG_PEOPLE_NCOLS];
 } hg_people_row;
 
-static void hg_people_fill(const hg_results *res, const hg_pub_row *r, hg_people_row *x)
+static void people_fill(const hg_results *res, const hg_pub_row *r, hg_people_row *x)
 {
 	int i = hg_results_find(res, r->indicator_id);
 	int na = hg_label_not_applicable(r->suppressed, r->num, r->den, r->note);
@@ -67,13 +67,13 @@ static void hg_people_fill(const hg_results *res, const hg_pub_row *r, hg_people
 	x->text[16] = x->status;
 }
 
-static void hg_csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
+static void csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 {
-	hg_csv_put_row(out, hg_people_cols, HG_PEOPLE_NCOLS);
+	hg_csv_put_row(out, people_cols, HG_PEOPLE_NCOLS);
 	hg_people_row *x = hg_xmalloc(sizeof *x);
 	char nums[7][48];
 	for (size_t i = 0; i < p->n; i++) {
-		hg_people_fill(res, &p->rows[i], x);
+		people_fill(res, &p->rows[i], x);
 		for (int k = 0; k < 7; k++)
 			hg_result_num(x->v[k], nums[k], sizeof nums[k]);
 		const int at[7] = {6, 7, 8, 10, 11, 12, 13};
@@ -85,7 +85,7 @@ static void hg_csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *o
 }
 
 /* The columns and codes of indicators.csv, and the marking in a last column. */
-static void hg_csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
+static void csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 {
 	char status[300];
 	hg_data_status_line(&res->status, status, sizeof status);
@@ -95,14 +95,14 @@ static void hg_csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *ou
 void hg_export_csv(const hg_results *r, const hg_pub_rows *p, int codes, hg_buf *out)
 {
 	if (codes)
-		hg_csv_codes(r, p, out);
+		csv_codes(r, p, out);
 	else
-		hg_csv_people(r, p, out);
+		csv_people(r, p, out);
 }
 
 /* Row 0: the marking; row 1: the headers; then the rows, numbers as numbers. */
-static void hg_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *res,
-                         const hg_pub_rows *p)
+static void xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *res,
+                      const hg_pub_rows *p)
 {
 	lxw_format *bold = workbook_add_format(wb);
 	format_set_bold(bold);
@@ -110,7 +110,7 @@ static void hg_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *
 	hg_data_status_line(&res->status, line, sizeof line);
 	worksheet_write_string(ws, 0, 0, line, bold);
 	for (int k = 0; k < HG_PEOPLE_NCOLS - 1; k++) /* the marking is row 0, not a column */
-		worksheet_write_string(ws, 1, (lxw_col_t)k, hg_people_cols[k], bold);
+		worksheet_write_string(ws, 1, (lxw_col_t)k, people_cols[k], bold);
 	worksheet_freeze_panes(ws, 2, 0);
 	worksheet_set_column(ws, 0, 0, 40, NULL);
 	worksheet_set_column(ws, 4, 5, 28, NULL);
@@ -118,7 +118,7 @@ static void hg_xlsx_rows(lxw_workbook *wb, lxw_worksheet *ws, const hg_results *
 	const int at[7] = {6, 7, 8, 10, 11, 12, 13};
 	for (size_t i = 0; i < p->n && i < 1048574; i++) {
 		lxw_row_t row = (lxw_row_t)(i + 2);
-		hg_people_fill(res, &p->rows[i], x);
+		people_fill(res, &p->rows[i], x);
 		for (int k = 0; k < HG_PEOPLE_NCOLS - 1; k++)
 			if (k < 6 || k == 9 || k == 14 || k == 15)
 				worksheet_write_string(ws, row, (lxw_col_t)k, x->text[k], NULL);
@@ -152,7 +152,7 @@ int hg_export_xlsx(const hg_results *r, const hg_pub_rows *p, const char *tmpdir
 	if (!wb)
 		return hg_err_set(err, HG_EIO, "cannot create a workbook");
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
-	hg_xlsx_rows(wb, ws, r, p);
+	xlsx_rows(wb, ws, r, p);
 	hg_data_status_xlsx(wb, ws, &r->status, about);
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {

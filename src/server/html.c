@@ -26,15 +26,15 @@ void hg_html_urlenc(hg_buf *b, const char *s)
 	}
 }
 
-static void hg_nav_item(hg_buf *b, const char *href, const char *label, const char *key,
-                        const char *active)
+static void nav_item(hg_buf *b, const char *href, const char *label, const char *key,
+                     const char *active)
 {
 	int on = active && !strcmp(key, active);
 	hg_buf_printf(b, "<li><a href=\"%s\"%s>%s</a></li>", href,
 	              on ? " aria-current=\"page\"" : "", label);
 }
 
-static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
+static void html_header(hg_buf *b, const hg_req *q, const char *active)
 {
 	hg_buf_puts(b, "<a class=\"skip\" href=\"#main\">Skip to main content</a>"
 	               "<header class=\"hg-header\"><div class=\"hg-wrap hg-header-row\">"
@@ -58,11 +58,11 @@ static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
 	hg_buf_puts(b, "</div>");
 	if (q->authed) {
 		hg_buf_puts(b, "<nav class=\"hg-nav\" aria-label=\"Main\"><ul class=\"hg-wrap\">");
-		hg_nav_item(b, "/", "Overview", "overview", active);
-		hg_nav_item(b, "/population", "Population", "population", active);
-		hg_nav_item(b, "/methods", "Methods and data", "methods", active);
+		nav_item(b, "/", "Overview", "overview", active);
+		nav_item(b, "/population", "Population", "population", active);
+		nav_item(b, "/methods", "Methods and data", "methods", active);
 		if (hg_role_admin(q->sess.user.role))
-			hg_nav_item(b, "/admin", "Administration", "admin", active);
+			nav_item(b, "/admin", "Administration", "admin", active);
 		hg_buf_puts(b, "</ul></nav>");
 	}
 	hg_buf_puts(b, "</header>");
@@ -70,7 +70,7 @@ static void hg_html_header(hg_buf *b, const hg_req *q, const char *active)
 
 /* The status marking of the results served: on every page, above the header and in the
  * footer (docs/security.md, "Marking"). Synthetic data say what they are. */
-static void hg_html_marking(hg_buf *b, const hg_req *q, const char *cls)
+static void html_marking(hg_buf *b, const hg_req *q, const char *cls)
 {
 	if (!q->res)
 		return;
@@ -102,8 +102,8 @@ void hg_html_begin(hg_buf *b, const hg_req *q, const char *title, const char *ac
 	hg_buf_puts(b, " - healthgap</title><link rel=\"stylesheet\" href=\"/assets/app.css\">"
 	               "<link rel=\"icon\" href=\"/assets/favicon.svg\" type=\"image/svg+xml\">"
 	               "<script src=\"/assets/app.js\" defer></script></head><body>");
-	hg_html_marking(b, q, "hg-marking-top");
-	hg_html_header(b, q, active);
+	html_marking(b, q, "hg-marking-top");
+	html_header(b, q, active);
 	hg_buf_puts(b, "<main id=\"main\" class=\"hg-wrap\" tabindex=\"-1\">");
 }
 
@@ -121,6 +121,6 @@ void hg_html_end(hg_buf *b, const hg_req *q)
 	}
 	hg_buf_puts(b, "<p>healthgap: offline analysis of health inequalities for Core20PLUS5 "
 	               "(an independent tool, not an NHS product).</p></div>");
-	hg_html_marking(b, q, "hg-marking-foot");
+	html_marking(b, q, "hg-marking-foot");
 	hg_buf_puts(b, "</footer></body></html>");
 }

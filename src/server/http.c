@@ -14,16 +14,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char hg_csp[] =
+static const char csp[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
     "frame-ancestors 'none'";
 
 /* ---- sending ---- */
 
-static void hg_add_security_headers(struct MHD_Response *m, const hg_srv *s, const hg_resp *r)
+static void add_security_headers(struct MHD_Response *m, const hg_srv *s, const hg_resp *r)
 {
-	MHD_add_response_header(m, "Content-Security-Policy", hg_csp);
+	MHD_add_response_header(m, "Content-Security-Policy", csp);
 	MHD_add_response_header(m, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(m, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(m, "X-Frame-Options", "DENY");
@@ -37,7 +37,7 @@ static void hg_add_security_headers(struct MHD_Response *m, const hg_srv *s, con
 		MHD_add_response_header(m, "Strict-Transport-Security", "max-age=31536000");
 }
 
-static enum MHD_Result hg_send(hg_req *q, hg_resp *r)
+static enum MHD_Result send_response(hg_req *q, hg_resp *r)
 {
 	struct MHD_Response *m =
 	    MHD_create_response_from_buffer(r->body.n, r->body.p, MHD_RESPMEM_MUST_FREE);
@@ -45,7 +45,7 @@ static enum MHD_Result hg_send(hg_req *q, hg_resp *r)
 	r->body.n = r->body.cap = 0;
 	if (!m)
 		return MHD_NO;
-	hg_add_security_headers(m, q->srv, r);
+	add_security_headers(m, q->srv, r);
 	MHD_add_response_header(m, "Content-Type", r->ctype ? r->ctype : "text/plain");
 	for (int i = 0; i < 2; i++)
 		if (r->cookie[i][0])
@@ -68,7 +68,7 @@ static enum MHD_Result hg_send(hg_req *q, hg_resp *r)
 
 /* ---- dispatch ---- */
 
-static void hg_req_address(hg_req *q)
+static void req_address(hg_req *q)
 {
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(q->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -84,7 +84,7 @@ static void hg_req_address(hg_req *q)
 		          q->addr, sizeof q->addr);
 }
 
-static void hg_req_session(hg_req *q)
+static void req_session(hg_req *q)
 {
 	const char *tok = hg_req_cookie(q, "hg_session");
 	if (!tok || strlen(tok) >= sizeof q->token)
@@ -105,7 +105,7 @@ static void hg_dispatch(hg_req *q, hg_resp *r)
 	}
 	if (hg_assets_route(q, r))
 		return;
-	hg_req_session(q);
+	req_session(q);
 	pthread_rwlock_rdlock(&q->srv->lock);
 	q->res = q->srv->res;
 	if (!hg_api_route(q, r) && !hg_pages_route(q, r))
@@ -113,9 +113,9 @@ static void hg_dispatch(hg_req *q, hg_resp *r)
 	pthread_rwlock_unlock(&q->srv->lock);
 }
 
-static enum MHD_Result hg_access(void *cls, struct MHD_Connection *conn, const char *url,
-                                 const char *method, const char *version, const char *upload,
-                                 size_t *upload_size, void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
 {
 	hg_req *q = *con_cls;
 	if (!q) {
@@ -136,16 +136,16 @@ static enum MHD_Result hg_access(void *cls, struct MHD_Connection *conn, const c
 	q->method = method;
 	q->path = url;
 	hg_buf_cstr(&q->body);
-	hg_req_address(q);
+	req_address(q);
 	hg_resp r = {.status = 200};
 	hg_dispatch(q, &r);
-	enum MHD_Result rc = hg_send(q, &r);
+	enum MHD_Result rc = send_response(q, &r);
 	hg_buf_free(&r.body);
 	return rc;
 }
 
-static void hg_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
 {
 	hg_req *q = *con_cls;
 	if (!q)
@@ -182,11 +182,11 @@ int hg_http_start(hg_srv *s, hg_err *err)
 	    {MHD_OPTION_HTTPS_MEM_KEY, 0, s->key_pem},
 	    {MHD_OPTION_END, 0, NULL}};
 	s->d = MHD_start_daemon(
-	    flags, 0, NULL, NULL, hg_access, s, MHD_OPTION_SOCK_ADDR, sa,
+	    flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)s->o.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, 1024u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
-	    hg_completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
+	    completed, s, MHD_OPTION_ARRAY, tls_opts, MHD_OPTION_END);
 	if (!s->d)
 		return hg_err_set(err, HG_EIO, "cannot listen on %s port %d (in use?)", s->o.bind,
 		                  s->o.port);

@@ -9,7 +9,7 @@
 #include <string.h>
 
 /* The attempted user name as it may appear in the audit (never free text). */
-static const char *hg_audit_name(const char *user)
+static const char *audit_name(const char *user)
 {
 	return hg_username_valid(user) ? user : "(invalid name)";
 }
@@ -19,12 +19,12 @@ int hg_login(hg_req *q, const char *user, const char *pw, char token[80], char c
 {
 	hg_srv *s = q->srv;
 	char ka[128], kb[128];
-	snprintf(ka, sizeof ka, "user:%s", hg_audit_name(user));
+	snprintf(ka, sizeof ka, "user:%s", audit_name(user));
 	snprintf(kb, sizeof kb, "addr:%s", q->addr);
 	long long la = hg_throttle_locked(&s->db, ka), lb = hg_throttle_locked(&s->db, kb);
 	if (la > 0 || lb > 0) {
 		*retry_after = (long)(la > lb ? la : lb);
-		hg_req_audit(q, "login_locked", "user=%s", hg_audit_name(user));
+		hg_req_audit(q, "login_locked", "user=%s", audit_name(user));
 		return HG_LOGIN_LOCKED;
 	}
 	hg_user u;
@@ -37,7 +37,7 @@ int hg_login(hg_req *q, const char *user, const char *pw, char token[80], char c
 	if (!ok) {
 		int l1 = hg_throttle_fail(&s->db, &s->tcfg, ka, s->tcfg.account_max);
 		int l2 = hg_throttle_fail(&s->db, &s->tcfg, kb, s->tcfg.address_max);
-		hg_req_audit(q, "login_failed", "user=%s%s%s", hg_audit_name(user),
+		hg_req_audit(q, "login_failed", "user=%s%s%s", audit_name(user),
 		             l1 ? " account_locked" : "", l2 ? " address_locked" : "");
 		return HG_LOGIN_BAD;
 	}

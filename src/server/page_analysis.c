@@ -22,7 +22,7 @@
 #include <string.h>
 
 /* "12.3 (10.1 to 14.5)" or "not available" (the reason is shown beside it). */
-static void hg_pa_ci(hg_buf *b, const hg_ineq_row *x)
+static void pa_ci(hg_buf *b, const hg_ineq_row *x)
 {
 	if (!x || !isfinite(x->value)) {
 		hg_buf_puts(b, "<span class=\"hg-na\">not available</span>");
@@ -38,7 +38,7 @@ static void hg_pa_ci(hg_buf *b, const hg_ineq_row *x)
 	}
 }
 
-static void hg_pa_people(hg_buf *b, const hg_ineq_row *x)
+static void pa_people(hg_buf *b, const hg_ineq_row *x)
 {
 	char s[32];
 	if (!x || !isfinite(x->value)) {
@@ -49,7 +49,7 @@ static void hg_pa_people(hg_buf *b, const hg_ineq_row *x)
 	hg_buf_puts(b, s);
 }
 
-static void hg_pa_judge(hg_buf *b, const hg_ineq_row *x)
+static void pa_judge(hg_buf *b, const hg_ineq_row *x)
 {
 	if (!x || !x->comparison[0])
 		return;
@@ -62,7 +62,7 @@ static void hg_pa_judge(hg_buf *b, const hg_ineq_row *x)
 
 /* A difference with its CI, both in words (the value's sign is the measure's, e.g. most minus
  * least deprived). */
-static void hg_pa_diff_words(hg_ipage *ip, hg_buf *b, double v, double lo, double hi)
+static void pa_diff_words(hg_ipage *ip, hg_buf *b, double v, double lo, double hi)
 {
 	char w[160], c[200];
 	hg_label_diff(ip->ind, v, 0, w, sizeof w);
@@ -87,7 +87,7 @@ typedef struct hg_pa_bars {
 } hg_pa_bars;
 
 /* The quantile rows of the SII's breakdown and period, from the page's rows. */
-static void hg_pa_sii_bars(const hg_ipage *ip, const hg_ineq_row *s, hg_pa_bars *d)
+static void pa_sii_bars(const hg_ipage *ip, const hg_ineq_row *s, hg_pa_bars *d)
 {
 	memset(d, 0, sizeof *d);
 	for (size_t k = 0; k < ip->rows.n && d->n < 16; k++) {
@@ -103,7 +103,7 @@ static void hg_pa_sii_bars(const hg_ipage *ip, const hg_ineq_row *s, hg_pa_bars 
 }
 
 /* The SII and RII in the page's sign convention: most deprived end against the least. */
-static void hg_pa_sii_text(hg_ipage *ip, hg_buf *b, const hg_ineq_row *s, const hg_ineq_row *rii)
+static void pa_sii_text(hg_ipage *ip, hg_buf *b, const hg_ineq_row *s, const hg_ineq_row *rii)
 {
 	char w[300];
 	hg_buf_puts(b, "<div class=\"hg-stats\" id=\"sii-figures\"><div class=\"hg-stat\"><span "
@@ -154,7 +154,7 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 		return;
 	const hg_ineq_row *rii = hg_an_find(&ip->an, "rii", s->breakdown, NULL);
 	hg_pa_bars d;
-	hg_pa_sii_bars(ip, s, &d);
+	pa_sii_bars(ip, s, &d);
 	int dec = !strcmp(s->breakdown, "imd_decile");
 	char title[300], bl[160], axis[200];
 	hg_ip_bd_label(ip, s->breakdown, bl, sizeof bl);
@@ -183,7 +183,7 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 	                  .width = 1120};
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-sii\"><h2 "
 	               "id=\"h-sii\">Gradient across deprivation</h2>");
-	hg_pa_sii_text(ip, b, s, rii);
+	pa_sii_text(ip, b, s, rii);
 	hg_buf_puts(b, "<figure>");
 	if (d.n >= 5)
 		hg_chart_sii(b, &c);
@@ -193,7 +193,7 @@ void hg_ip_sii(hg_ipage *ip, hg_buf *b)
 /* ---- gaps ---- */
 
 /* A group or reference of a measure in words ("1 (most deprived)", "White"). */
-static void hg_pa_group(hg_buf *b, const char *bd, const char *cat)
+static void pa_group(hg_buf *b, const char *bd, const char *cat)
 {
 	char l[200];
 	if (!cat[0]) {
@@ -204,8 +204,8 @@ static void hg_pa_group(hg_buf *b, const char *bd, const char *cat)
 	hg_html_text(b, l);
 }
 
-static void hg_pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_row *x,
-                          const hg_ineq_row *people)
+static void pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_row *x,
+                       const hg_ineq_row *people)
 {
 	char note[400];
 	int ratio = !strcmp(x->measure, "gap_rel") || !strcmp(x->measure, "ratio_to_best");
@@ -213,26 +213,26 @@ static void hg_pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_in
 	hg_buf_puts(b, "<tr><th scope=\"row\">");
 	hg_html_text(b, what);
 	hg_buf_puts(b, "</th><td>");
-	hg_pa_group(b, x->breakdown, x->category);
+	pa_group(b, x->breakdown, x->category);
 	hg_buf_puts(b, "</td><td>");
-	hg_pa_group(b, x->breakdown, x->reference);
+	pa_group(b, x->breakdown, x->reference);
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	if (!strncmp(x->measure, "people_", 7))
-		hg_pa_people(b, x);
+		pa_people(b, x);
 	else
-		hg_pa_ci(b, x);
+		pa_ci(b, x);
 	if (diff && isfinite(x->value)) {
 		hg_buf_puts(b, "<br>");
-		hg_pa_diff_words(ip, b, x->value, x->lo95, x->hi95);
+		pa_diff_words(ip, b, x->value, x->lo95, x->hi95);
 	} else if (ratio && isfinite(x->value)) {
 		char v[32];
 		hg_fmt_value(x->value, v, sizeof v);
 		hg_buf_printf(b, "<br><span class=\"hg-words\">%s times</span>", v);
 	}
 	hg_buf_puts(b, "</td><td>");
-	hg_pa_judge(b, x);
+	pa_judge(b, x);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_pa_people(b, people);
+	pa_people(b, people);
 	hg_buf_puts(b, "</td><td class=\"hg-small\">");
 	hg_label_note(people && !isfinite(people->value) ? people->note : x->note, note,
 	              sizeof note);
@@ -240,44 +240,43 @@ static void hg_pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_in
 	hg_buf_puts(b, "</td></tr>");
 }
 
-static const hg_ineq_row *hg_pa_people_of(const hg_ipage *ip, const hg_ineq_row *x)
+static const hg_ineq_row *pa_people_of(const hg_ipage *ip, const hg_ineq_row *x)
 {
 	return hg_an_find(&ip->an, "people_to_close_gap", x->breakdown, x->category);
 }
 
-static void hg_pa_gap_rows(hg_ipage *ip, hg_buf *b)
+static void pa_gap_rows(hg_ipage *ip, hg_buf *b)
 {
 	const hg_ineq_row *ga = hg_an_find(&ip->an, "gap_abs", NULL, NULL);
 	if (ga)
-		hg_pa_gap_row(ip, b, "Gap: most deprived fifth minus least deprived", ga,
-		              hg_pa_people_of(ip, ga));
+		pa_gap_row(ip, b, "Gap: most deprived fifth minus least deprived", ga,
+		           pa_people_of(ip, ga));
 	const hg_ineq_row *gr = hg_an_find(&ip->an, "gap_rel", NULL, NULL);
 	if (gr)
-		hg_pa_gap_row(ip, b, "Ratio: most deprived fifth to least deprived", gr, NULL);
+		pa_gap_row(ip, b, "Ratio: most deprived fifth to least deprived", gr, NULL);
 	for (size_t k = 0; k < ip->an.nineq; k++) {
 		const hg_ineq_row *x = ip->an.ineq[k];
 		char what[300], bl[200];
 		hg_ip_bd_label(ip, x->breakdown, bl, sizeof bl);
 		snprintf(what, sizeof what, "Gap to the best-off group (%s)", bl);
 		if (!strcmp(x->measure, "gap_to_best"))
-			hg_pa_gap_row(ip, b, what, x, hg_pa_people_of(ip, x));
+			pa_gap_row(ip, b, what, x, pa_people_of(ip, x));
 	}
 	for (size_t k = 0; k < ip->an.nineq; k++) {
 		const hg_ineq_row *x = ip->an.ineq[k];
 		int own = ip->q->sess.user.role == HG_ROLE_PRACTICE && x->category[0];
 		if (!strcmp(x->measure, "people_to_target") &&
 		    (own || !strcmp(x->breakdown, "All")))
-			hg_pa_gap_row(ip, b,
-			              own ? "Your practice to reach the target"
-			                  : "To reach the target",
-			              x, x);
+			pa_gap_row(ip, b,
+			           own ? "Your practice to reach the target"
+			               : "To reach the target",
+			           x, x);
 		else if (own && !strcmp(x->measure, "people_to_close_gap"))
-			hg_pa_gap_row(ip, b, "Your practice to reach the least deprived fifth", x,
-			              x);
+			pa_gap_row(ip, b, "Your practice to reach the least deprived fifth", x, x);
 	}
 }
 
-static void hg_pa_dq(hg_ipage *ip, hg_buf *b)
+static void pa_dq(hg_ipage *ip, hg_buf *b)
 {
 	const hg_ineq_row *x = ip->an.nineq ? ip->an.ineq[0] : NULL;
 	hg_buf_puts(b, "<p class=\"hg-dq\" id=\"data-quality\"><strong>Data quality</strong> "
@@ -294,7 +293,7 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 		return;
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-gaps\"><h2 "
 	               "id=\"h-gaps\">Gaps and people needed to close them</h2>");
-	hg_pa_dq(ip, b);
+	pa_dq(ip, b);
 	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"gap-table\">"
 	               "<caption>Gaps (each group minus the one it is compared with) with 95% "
 	               "confidence intervals, judged with the indicator's polarity, and how many "
@@ -304,13 +303,13 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 	               "scope=\"col\" class=\"num\">Value (95% CI)</th><th scope=\"col\">"
 	               "Judgement</th><th scope=\"col\" class=\"num\">People needed</th><th "
 	               "scope=\"col\">Note</th></tr></thead><tbody>");
-	hg_pa_gap_rows(ip, b);
+	pa_gap_rows(ip, b);
 	hg_buf_puts(b, "</tbody></table></div></section>");
 }
 
 /* ---- SPC ---- */
 
-static void hg_pa_icon_text(hg_buf *b, int var, int ass, int too_few)
+static void pa_icon_text(hg_buf *b, int var, int ass, int too_few)
 {
 	if (too_few) {
 		hg_buf_printf(b,
@@ -328,8 +327,8 @@ static void hg_pa_icon_text(hg_buf *b, int var, int ass, int too_few)
 	hg_buf_puts(b, "</strong>.</p>");
 }
 
-static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const char *ylab,
-                            const char *what)
+static void pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const char *ylab,
+                         const char *what)
 {
 	size_t n;
 	const hg_mon_row *const *rows = hg_an_series(&ip->an, series, &n);
@@ -386,7 +385,7 @@ static void hg_pa_spc_chart(hg_ipage *ip, hg_buf *b, const char *series, const c
 	hg_buf_puts(b, "<figcaption>");
 	hg_html_text(b, what);
 	hg_buf_puts(b, "</figcaption>");
-	hg_pa_icon_text(b, var, ass, hg_series_too_few(rows, n));
+	pa_icon_text(b, var, ass, hg_series_too_few(rows, n));
 	hg_buf_puts(b, "</figure>");
 	free(pts);
 	free(labels);
@@ -401,14 +400,13 @@ void hg_ip_spc(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-spc\"><h2 "
 	               "id=\"h-spc\">Progress over time (statistical process control)</h2><div "
 	               "class=\"hg-pair\">");
-	hg_pa_spc_chart(ip, b, "value", ip->unit, "Whole area value");
+	pa_spc_chart(ip, b, "value", ip->unit, "Whole area value");
 	if (sii)
-		hg_pa_spc_chart(
-		    ip, b, "sii", "SII: most minus least deprived",
-		    "Slope index of inequality: most deprived end minus least deprived");
+		pa_spc_chart(ip, b, "sii", "SII: most minus least deprived",
+		             "Slope index of inequality: most deprived end minus least deprived");
 	else
-		hg_pa_spc_chart(ip, b, "gap_abs", "Gap: most minus least deprived",
-		                "Gap: most deprived fifth minus least deprived");
+		pa_spc_chart(ip, b, "gap_abs", "Gap: most minus least deprived",
+		             "Gap: most deprived fifth minus least deprived");
 	hg_buf_puts(b, "</div><p class=\"hg-note\">Making Data Count icons. Variation (left): grey "
 	               "common cause; blue improvement; orange concern; H or L for high or low. "
 	               "Assurance (right): P consistently passing the target, F consistently "
@@ -418,7 +416,7 @@ void hg_ip_spc(hg_ipage *ip, hg_buf *b)
 
 /* ---- funnel ---- */
 
-static void hg_pa_outliers(hg_ipage *ip, hg_buf *b)
+static void pa_outliers(hg_ipage *ip, hg_buf *b)
 {
 	int any = 0;
 	hg_buf_puts(b, "<p class=\"hg-note\" id=\"funnel-outliers\">");
@@ -437,7 +435,7 @@ static void hg_pa_outliers(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "</p>");
 }
 
-static void hg_pa_funnel_chart(hg_ipage *ip, hg_buf *b)
+static void pa_funnel_chart(hg_ipage *ip, hg_buf *b)
 {
 	const hg_funnel_chart *f = ip->an.funnel;
 	int prop = f->statistic == HG_FUNNEL_PROPORTION;
@@ -485,8 +483,8 @@ void hg_ip_funnel(hg_ipage *ip, hg_buf *b)
 		hg_buf_puts(b, "<p class=\"hg-note\">Your practice against the limits of all "
 		               "practices; other practices are not shown.</p>");
 	hg_buf_puts(b, "<figure>");
-	hg_pa_funnel_chart(ip, b);
+	pa_funnel_chart(ip, b);
 	hg_buf_puts(b, "</figure>");
-	hg_pa_outliers(ip, b);
+	pa_outliers(ip, b);
 	hg_buf_puts(b, "</section>");
 }

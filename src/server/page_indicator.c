@@ -1,9 +1,9 @@
 /*
  * page_indicator.c: the indicator page: title, period filter and downloads,
- * headline figures, then its sections (hg_ip_sections): the trend with CIs,
+ * headline figures, then its sections (ip_sections): the trend with CIs,
  * one chart per breakdown the role may see, the table of every figure shown
  * (what the downloads hold), and the definition and method. Extend it by
- * adding a section (see hg_ip_sections and pages.h).
+ * adding a section (see ip_sections and pages.h).
  */
 #include "lang/lang.h"
 #include "report/chart.h"
@@ -20,15 +20,15 @@
 #include <string.h>
 
 /* Breakdowns charted one bar per category: the single-dimension ones. */
-static int hg_bd_charted(const hg_breakdown *bd)
+static int bd_charted(const hg_breakdown *bd)
 {
 	return bd->n == 1 && bd->kind[0] != HG_BD_FLAG;
 }
 
-static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
+static void ip_chart(hg_ipage *ip, hg_buf *b, int bd)
 {
 	const hg_breakdown *d = &ip->ind->bds[bd];
-	if (!hg_bd_charted(d))
+	if (!bd_charted(d))
 		return;
 	char title[200], axis[240];
 	int ordered = d->kind[0] == HG_BD_IMDQ || d->kind[0] == HG_BD_IMDD;
@@ -81,7 +81,7 @@ static void hg_ip_chart(hg_ipage *ip, hg_buf *b, int bd)
 }
 
 /* Series of one category of a breakdown over all periods (the time-series chart). */
-static size_t hg_ip_series(hg_ipage *ip, const char *bd, const char *cat, hg_ts_point *pts)
+static size_t ip_series(hg_ipage *ip, const char *bd, const char *cat, hg_ts_point *pts)
 {
 	hg_pub_rows p;
 	hg_query_spec spec = {ip->ind->id, bd, "all"};
@@ -101,7 +101,7 @@ static size_t hg_ip_series(hg_ipage *ip, const char *bd, const char *cat, hg_ts_
 	return n;
 }
 
-static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
+static void ip_timeseries(hg_ipage *ip, hg_buf *b)
 {
 	int np = ip->ind->nperiods;
 	if (np < 2)
@@ -120,7 +120,7 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 	                           {"imd_quintile", "5", "Least deprived fifth"}};
 	for (int k = 0; k < 3; k++) {
 		hg_ts_point *p = pts + (size_t)np * ns;
-		size_t n = hg_ip_series(ip, specs[k][0], specs[k][1], p);
+		size_t n = ip_series(ip, specs[k][0], specs[k][1], p);
 		if (n != (size_t)np)
 			continue;
 		for (int j = 0; j < np; j++)
@@ -151,7 +151,7 @@ static void hg_ip_timeseries(hg_ipage *ip, hg_buf *b)
 }
 
 /* The value cell of the table: the number, or why there is none. */
-static void hg_ip_value_cell(hg_buf *b, const hg_pub_row *x)
+static void ip_value_cell(hg_buf *b, const hg_pub_row *x)
 {
 	if (x->suppressed)
 		hg_buf_puts(b, "<span class=\"hg-na\">suppressed</span>");
@@ -161,7 +161,7 @@ static void hg_ip_value_cell(hg_buf *b, const hg_pub_row *x)
 		hg_page_num(b, x->value);
 }
 
-static void hg_ip_table_row(hg_ipage *ip, hg_buf *b, const hg_pub_row *x)
+static void ip_table_row(hg_ipage *ip, hg_buf *b, const hg_pub_row *x)
 {
 	char l[200], note[400];
 	int na = hg_label_not_applicable(x->suppressed, x->num, x->den, x->note);
@@ -176,7 +176,7 @@ static void hg_ip_table_row(hg_ipage *ip, hg_buf *b, const hg_pub_row *x)
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	hg_page_count(b, na ? NAN : x->den);
 	hg_buf_puts(b, "</td><td class=\"num\">");
-	hg_ip_value_cell(b, x);
+	ip_value_cell(b, x);
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	if (!x->suppressed && isfinite(x->lo95)) {
 		hg_page_num(b, x->lo95);
@@ -189,7 +189,7 @@ static void hg_ip_table_row(hg_ipage *ip, hg_buf *b, const hg_pub_row *x)
 	hg_buf_puts(b, "</td></tr>");
 }
 
-static void hg_ip_table(hg_ipage *ip, hg_buf *b)
+static void ip_table(hg_ipage *ip, hg_buf *b)
 {
 	hg_buf_printf(b,
 	              "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-table\"><h2 "
@@ -206,11 +206,11 @@ static void hg_ip_table(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, ")</th><th scope=\"col\" class=\"num\">95% CI</th><th scope=\"col\">Note"
 	               "</th></tr></thead><tbody>");
 	for (size_t k = 0; k < ip->rows.n; k++)
-		hg_ip_table_row(ip, b, &ip->rows.rows[k]);
+		ip_table_row(ip, b, &ip->rows.rows[k]);
 	hg_buf_puts(b, "</tbody></table></div></details></section>");
 }
 
-static const char *hg_method_text(int type)
+static const char *method_text(int type)
 {
 	switch (type) {
 	case HG_IND_PROPORTION:
@@ -232,7 +232,7 @@ static const char *hg_method_text(int type)
 	}
 }
 
-static void hg_ip_head(hg_ipage *ip, hg_buf *b)
+static void ip_head(hg_ipage *ip, hg_buf *b)
 {
 	hg_buf_puts(b, "<p class=\"hg-crumb\"><a href=\"/\">Overview</a> &rsaquo; ");
 	hg_html_text(b, ip->ind->id);
@@ -280,7 +280,7 @@ static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
 }
 
 /* The headline of the latest period (from the same role-enforced query layer). */
-static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
+static void ip_headline(hg_ipage *ip, hg_buf *b)
 {
 	hg_ind_summary s;
 	char ci[96], l[32], h[32], gap[200];
@@ -310,7 +310,7 @@ static void hg_ip_headline(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "</span></div></div>");
 }
 
-static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
+static void ip_definition(hg_ipage *ip, hg_buf *b)
 {
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-def\"><h2 "
 	               "id=\"h-def\">Definition and method</h2><dl class=\"hg-dl\"><dt>Indicator"
@@ -324,7 +324,7 @@ static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
 	hg_html_text(b, measure);
 	hg_buf_printf(b, "</dd><dt>Polarity</dt><dd>%s</dd><dt>Method</dt><dd>",
 	              hg_label_polarity(hg_objectives_polarity(ip->q->res->obj, ip->ind->id)));
-	hg_html_text(b, hg_method_text(ip->ind->type));
+	hg_html_text(b, method_text(ip->ind->type));
 	hg_buf_puts(b, "</dd><dt>Source definition</dt><dd>");
 	hg_html_text(b, ip->ind->source ? ip->ind->source : "local definition");
 	hg_buf_puts(b, "</dd>");
@@ -342,11 +342,11 @@ static void hg_ip_definition(hg_ipage *ip, hg_buf *b)
 }
 
 /* Every breakdown the role may see, one chart each ("all" is the reference line). */
-static void hg_ip_breakdowns(hg_ipage *ip, hg_buf *b)
+static void ip_breakdowns(hg_ipage *ip, hg_buf *b)
 {
 	for (int bd = 1; bd < ip->ind->nbds; bd++)
 		if (hg_results_bd_allowed(ip->q->res, &ip->q->sess.user, ip->i, bd))
-			hg_ip_chart(ip, b, bd);
+			ip_chart(ip, b, bd);
 }
 
 /* The page's sections, in order, after the title, filters and headline figures. To add a
@@ -354,9 +354,9 @@ static void hg_ip_breakdowns(hg_ipage *ip, hg_buf *b)
  * hg_ip_section in its own file, declare it in pages.h and list it here. Each section is a
  * card (<section class="hg-card">, "hg-wide" for full width) with an h2, and takes its
  * data only from the role-enforcing query layer (rescache.h) or ip->rows. */
-static const hg_ip_section hg_ip_sections[] = {hg_ip_timeseries, hg_ip_sii,       hg_ip_gaps,
-                                               hg_ip_spc,        hg_ip_funnel,    hg_ip_breakdowns,
-                                               hg_ip_table,      hg_ip_definition};
+static const hg_ip_section ip_sections[] = {ip_timeseries, hg_ip_sii,    hg_ip_gaps,
+                                            hg_ip_spc,     hg_ip_funnel, ip_breakdowns,
+                                            ip_table,      ip_definition};
 
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 {
@@ -381,11 +381,11 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 			ip.all_value = ip.rows.rows[k].value;
 	hg_buf *b = &r->body;
 	hg_html_begin(b, q, ip.ind->name, "overview");
-	hg_ip_head(&ip, b);
-	hg_ip_headline(&ip, b);
+	ip_head(&ip, b);
+	ip_headline(&ip, b);
 	hg_buf_puts(b, "<div class=\"hg-grid\">");
-	for (size_t k = 0; k < sizeof hg_ip_sections / sizeof hg_ip_sections[0]; k++)
-		hg_ip_sections[k](&ip, b);
+	for (size_t k = 0; k < sizeof ip_sections / sizeof ip_sections[0]; k++)
+		ip_sections[k](&ip, b);
 	hg_buf_puts(b, "</div>");
 	hg_html_end(b, q);
 	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s", id,

@@ -24,7 +24,7 @@
 
 /* ---- login ---- */
 
-static void hg_login_page(hg_req *q, hg_resp *r, int status, const char *msg)
+static void login_page(hg_req *q, hg_resp *r, int status, const char *msg)
 {
 	char pre[80];
 	hg_random_hex(pre, 32);
@@ -53,7 +53,7 @@ static void hg_login_page(hg_req *q, hg_resp *r, int status, const char *msg)
 	hg_page_ok(r, status);
 }
 
-static void hg_login_post(hg_req *q, hg_resp *r)
+static void login_post(hg_req *q, hg_resp *r)
 {
 	char user[128], pw[1100], csrf[80];
 	hg_form_field(&q->body, "username", user, sizeof user);
@@ -62,7 +62,7 @@ static void hg_login_post(hg_req *q, hg_resp *r)
 	const char *pre = hg_req_cookie(q, "hg_pre");
 	if (!pre || !hg_secret_eq(pre, csrf)) {
 		hg_req_audit(q, "csrf_rejected", "/login");
-		hg_login_page(q, r, 403, "Your login form expired. Please try again.");
+		login_page(q, r, 403, "Your login form expired. Please try again.");
 		return;
 	}
 	char token[80], scsrf[80];
@@ -77,12 +77,12 @@ static void hg_login_post(hg_req *q, hg_resp *r)
 	}
 	q->authed = 0;
 	r->retry_after = rc == HG_LOGIN_LOCKED ? retry : 0;
-	hg_login_page(q, r, rc == HG_LOGIN_LOCKED ? 429 : 401,
-	              rc == HG_LOGIN_LOCKED ? "Too many failed attempts. Try again later."
-	                                    : "Wrong user name or password.");
+	login_page(q, r, rc == HG_LOGIN_LOCKED ? 429 : 401,
+	           rc == HG_LOGIN_LOCKED ? "Too many failed attempts. Try again later."
+	                                 : "Wrong user name or password.");
 }
 
-static void hg_logout_post(hg_req *q, hg_resp *r)
+static void logout_post(hg_req *q, hg_resp *r)
 {
 	char csrf[80];
 	hg_form_field(&q->body, "csrf", csrf, sizeof csrf);
@@ -100,7 +100,7 @@ static void hg_logout_post(hg_req *q, hg_resp *r)
 
 /* Making Data Count icons in a cell (labelled for assistive technology by the svg itself), or
  * why there are none. */
-static void hg_overview_icons(hg_buf *b, int var, int ass, int too_few)
+static void overview_icons(hg_buf *b, int var, int ass, int too_few)
 {
 	hg_buf_puts(b, "<td class=\"hg-icons-cell\">");
 	if (too_few)
@@ -114,7 +114,7 @@ static void hg_overview_icons(hg_buf *b, int var, int ass, int too_few)
 	}
 }
 
-static void hg_overview_gap(hg_buf *b, const hg_ind_summary *s)
+static void overview_gap(hg_buf *b, const hg_ind_summary *s)
 {
 	char w[160];
 	hg_buf_puts(b, "<td class=\"num hg-gap\">");
@@ -128,7 +128,7 @@ static void hg_overview_gap(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</strong><span class=\"hg-small\">in the most deprived fifth</span></td>");
 }
 
-static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
+static void overview_row(hg_buf *b, const hg_ind_summary *s)
 {
 	char unit[96];
 	hg_label_unit(s->ind, unit, sizeof unit);
@@ -149,7 +149,7 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td><td class=\"num\">");
 	hg_page_num(b, s->q5);
 	hg_buf_puts(b, "</td>");
-	hg_overview_gap(b, s);
+	overview_gap(b, s);
 	hg_buf_puts(b, "<td class=\"hg-spark\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
 		char id[160], title[400], q1[32], q5[32], v[32];
@@ -175,12 +175,12 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td><td>");
 	hg_page_trend(b, s->trend, s->polarity);
 	hg_buf_puts(b, "</td>");
-	hg_overview_icons(b, s->var, s->ass, s->too_few);
+	overview_icons(b, s->var, s->ass, s->too_few);
 	/* the SII is shown as most minus least deprived everywhere: its icon's high/low flips */
 	int gv = s->gap_series && !strcmp(s->gap_series, "sii") && s->gap_var >= 0
 	             ? hg_label_mirror_variation(s->gap_var)
 	             : s->gap_var;
-	hg_overview_icons(b, gv, s->gap_ass, s->gap_too_few);
+	overview_icons(b, gv, s->gap_ass, s->gap_too_few);
 	/* one column, two lines: keeps the table within a laptop screen */
 	hg_buf_puts(b, "<td class=\"num\">");
 	hg_page_pct(b, s->imd_unknown_pct);
@@ -190,19 +190,19 @@ static void hg_overview_row(hg_buf *b, const hg_ind_summary *s)
 }
 
 /* The size of a gap for sorting across units: relative to the whole area's value. */
-static double hg_gap_size(const hg_ind_summary *s)
+static double gap_size(const hg_ind_summary *s)
 {
 	double v = fabs(s->gap) / fabs(s->value);
 	return isfinite(v) ? v : isfinite(s->gap) ? fabs(s->gap) * 1e-9 : -1;
 }
 
-static int hg_by_gap(const void *a, const void *b)
+static int by_gap(const void *a, const void *b)
 {
-	double x = hg_gap_size(a), y = hg_gap_size(b);
+	double x = gap_size(a), y = gap_size(b);
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static void hg_overview_head(hg_buf *b, int sorted)
+static void overview_head(hg_buf *b, int sorted)
 {
 	hg_buf_printf(
 	    b,
@@ -250,10 +250,10 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	for (int i = 0; i < n; i++)
 		hg_summarise(q->res, &q->sess.user, i, &s[i]);
 	if (sorted)
-		qsort(s, (size_t)n, sizeof *s, hg_by_gap);
-	hg_overview_head(b, sorted);
+		qsort(s, (size_t)n, sizeof *s, by_gap);
+	overview_head(b, sorted);
 	for (int i = 0; i < n; i++)
-		hg_overview_row(b, &s[i]);
+		overview_row(b, &s[i]);
 	free(s);
 	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Value trend: Making Data Count "
 	               "icons of the whole area's value over its periods; gap trend: of the slope "
@@ -271,25 +271,25 @@ static void hg_overview(hg_req *q, hg_resp *r)
 
 /* ---- population ---- */
 
-static double hg_jd(json_t *v)
+static double jd(json_t *v)
 {
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
 /* Percentages of a pyramid's total into left/right; returns the largest. */
-static double hg_pyr_pct(json_t *py, double *left, double *right, size_t n)
+static double pyr_pct(json_t *py, double *left, double *right, size_t n)
 {
-	double tot = hg_jd(json_object_get(py, "total")), mx = 0;
+	double tot = jd(json_object_get(py, "total")), mx = 0;
 	for (size_t k = 0; k < n; k++) {
-		left[k] = 100 * hg_jd(json_array_get(json_object_get(py, "male"), k)) / tot;
-		right[k] = 100 * hg_jd(json_array_get(json_object_get(py, "female"), k)) / tot;
+		left[k] = 100 * jd(json_array_get(json_object_get(py, "male"), k)) / tot;
+		right[k] = 100 * jd(json_array_get(json_object_get(py, "female"), k)) / tot;
 		mx = fmax(mx,
 		          fmax(isfinite(left[k]) ? left[k] : 0, isfinite(right[k]) ? right[k] : 0));
 	}
 	return mx;
 }
 
-static void hg_pop_pyramids(hg_buf *b, json_t *pop)
+static void pop_pyramids(hg_buf *b, json_t *pop)
 {
 	json_t *bands = json_object_get(pop, "age_bands"), *pyrs = json_object_get(pop, "pyramids");
 	size_t n = json_array_size(bands), np = json_array_size(pyrs);
@@ -299,7 +299,7 @@ static void hg_pop_pyramids(hg_buf *b, json_t *pop)
 	for (size_t k = 0; k < n; k++)
 		bl[k] = json_string_value(json_array_get(bands, k));
 	for (size_t i = 0; i < np; i++)
-		mx = fmax(mx, hg_pyr_pct(json_array_get(pyrs, i), l + i * n, rr + i * n, n));
+		mx = fmax(mx, pyr_pct(json_array_get(pyrs, i), l + i * n, rr + i * n, n));
 	hg_buf_puts(b, "<div class=\"hg-multiples\">");
 	for (size_t i = 0; i < np; i++) {
 		const char *q =
@@ -337,19 +337,19 @@ static void hg_pop_pyramids(hg_buf *b, json_t *pop)
 	free(rr);
 }
 
-static void hg_pop_eth(hg_buf *b, json_t *pop)
+static void render_pop_eth(hg_buf *b, json_t *pop)
 {
 	json_t *eth = json_object_get(pop, "ethnicity");
 	size_t n = json_array_size(eth);
 	double tot = 0;
 	hg_bar *bars = hg_xcalloc(n + 1, sizeof *bars);
 	for (size_t k = 0; k < n; k++)
-		tot += isfinite(hg_jd(json_object_get(json_array_get(eth, k), "count")))
-		           ? hg_jd(json_object_get(json_array_get(eth, k), "count"))
+		tot += isfinite(jd(json_object_get(json_array_get(eth, k), "count")))
+		           ? jd(json_object_get(json_array_get(eth, k), "count"))
 		           : 0;
 	for (size_t k = 0; k < n; k++) {
 		json_t *e = json_array_get(eth, k);
-		double v = 100 * hg_jd(json_object_get(e, "count")) / tot;
+		double v = 100 * jd(json_object_get(e, "count")) / tot;
 		bars[k] = (hg_bar){json_string_value(json_object_get(e, "group")), v, NAN, NAN,
 		                   !isfinite(v)};
 	}
@@ -371,20 +371,20 @@ static void hg_pop_eth(hg_buf *b, json_t *pop)
 	free(bars);
 }
 
-static void hg_pop_completeness(hg_buf *b, json_t *pop)
+static void render_pop_completeness(hg_buf *b, json_t *pop)
 {
 	json_t *c = json_object_get(pop, "completeness");
 	hg_buf_puts(b, "<section class=\"hg-card\" aria-labelledby=\"h-comp\"><h2 id=\"h-comp\">"
 	               "Data completeness</h2><div class=\"hg-stats\"><div class=\"hg-stat\">"
 	               "<span class=\"hg-stat-label\">Registered population</span><span "
 	               "class=\"hg-stat-value\">");
-	hg_page_num(b, hg_jd(json_object_get(c, "registered")));
+	hg_page_num(b, jd(json_object_get(c, "registered")));
 	hg_buf_puts(b, "</span></div><div class=\"hg-stat\"><span class=\"hg-stat-label\">"
 	               "Ethnicity not stated</span><span class=\"hg-stat-value\">");
-	hg_page_num(b, hg_jd(json_object_get(c, "ethnicity_not_stated_pct")));
+	hg_page_num(b, jd(json_object_get(c, "ethnicity_not_stated_pct")));
 	hg_buf_puts(b, "%</span></div><div class=\"hg-stat\"><span class=\"hg-stat-label\">"
 	               "LSOA or IMD unknown</span><span class=\"hg-stat-value\">");
-	hg_page_num(b, hg_jd(json_object_get(c, "imd_unknown_pct")));
+	hg_page_num(b, jd(json_object_get(c, "imd_unknown_pct")));
 	hg_buf_puts(b, "%</span></div></div><p class=\"hg-note\">People whose ethnicity is not "
 	               "stated, or whose address cannot be placed in an IMD neighbourhood, are "
 	               "missing from those breakdowns: gaps may be understated where these are "
@@ -410,10 +410,10 @@ static void hg_population(hg_req *q, hg_resp *r)
 		bl[0] = (char)tolower((unsigned char)bl[0]);
 		hg_html_text(b, bl);
 		hg_buf_puts(b, "</h2>");
-		hg_pop_pyramids(b, pop);
+		pop_pyramids(b, pop);
 		hg_buf_puts(b, "<div class=\"hg-grid\">");
-		hg_pop_eth(b, pop);
-		hg_pop_completeness(b, pop);
+		render_pop_eth(b, pop);
+		render_pop_completeness(b, pop);
 		hg_buf_puts(b, "</div>");
 	} else {
 		hg_buf_puts(b, "<p>No registered population to show.</p>");
@@ -426,7 +426,7 @@ static void hg_population(hg_req *q, hg_resp *r)
 
 /* ---- methods ---- */
 
-static void hg_dl_item(hg_buf *b, const char *term, const char *value)
+static void dl_item(hg_buf *b, const char *term, const char *value)
 {
 	hg_buf_puts(b, "<dt>");
 	hg_html_text(b, term);
@@ -444,14 +444,14 @@ static void hg_methods(hg_req *q, hg_resp *r)
 	hg_buf_puts(b, "<h1>Methods and data</h1><div class=\"hg-grid\"><section "
 	               "class=\"hg-card\"><h2>Data snapshot and provenance</h2><dl "
 	               "class=\"hg-dl\">");
-	hg_dl_item(b, "Snapshot", x->snapshot);
-	hg_dl_item(b, "Manifest hash (BLAKE2b-256)", x->manifest_hash);
-	hg_dl_item(b, "Indicator pack hash (BLAKE2b-256)", x->pack_hash);
-	hg_dl_item(b, "Deprivation index", x->imd_version);
-	hg_dl_item(b, "Results computed", x->computed_at);
+	dl_item(b, "Snapshot", x->snapshot);
+	dl_item(b, "Manifest hash (BLAKE2b-256)", x->manifest_hash);
+	dl_item(b, "Indicator pack hash (BLAKE2b-256)", x->pack_hash);
+	dl_item(b, "Deprivation index", x->imd_version);
+	dl_item(b, "Results computed", x->computed_at);
 	char line[300];
 	hg_data_status_line(&x->status, line, sizeof line);
-	hg_dl_item(b, "Data status", line);
+	dl_item(b, "Data status", line);
 	hg_buf_puts(b, "</dl></section><section class=\"hg-card\"><h2>Disclosure control</h2>");
 	snprintf(k, sizeof k, "Rule k%d", x->sdc_k);
 	char rule[400];
@@ -496,7 +496,7 @@ static void hg_methods(hg_req *q, hg_resp *r)
 
 /* ---- administration (admin role) ---- */
 
-static void hg_admin_user(const hg_user *u, long long created, void *arg)
+static void admin_user(const hg_user *u, long long created, void *arg)
 {
 	hg_buf *b = arg;
 	hg_buf_puts(b, "<tr><th scope=\"row\">");
@@ -511,8 +511,8 @@ static void hg_admin_user(const hg_user *u, long long created, void *arg)
 	hg_buf_printf(b, "</td><td>%s</td></tr>", when);
 }
 
-static void hg_admin_audit(long long seq, const char *ts, const char *actor, const char *address,
-                           const char *action, const char *detail, void *arg)
+static void admin_audit(long long seq, const char *ts, const char *actor, const char *address,
+                        const char *action, const char *detail, void *arg)
 {
 	hg_buf *b = arg;
 	const char *f[5] = {ts, *actor ? actor : "-", *address ? address : "-", action, detail};
@@ -543,14 +543,14 @@ static void hg_admin(hg_req *q, hg_resp *r)
 	            "<th scope=\"col\">User</th><th scope=\"col\">Role</th><th "
 	            "scope=\"col\">Practice</th><th scope=\"col\">Created (UTC)</th></tr>"
 	            "</thead><tbody>");
-	hg_user_each(&q->srv->db, hg_admin_user, b, &err);
+	hg_user_each(&q->srv->db, admin_user, b, &err);
 	hg_buf_puts(b, "</tbody></table></div></section><section class=\"hg-card\"><h2>Latest "
 	               "audit entries</h2><div class=\"hg-table-wrap\"><table class=\"hg-table\" "
 	               "id=\"audit\"><thead><tr><th scope=\"col\" class=\"num\">#</th><th "
 	               "scope=\"col\">Time (UTC)</th><th scope=\"col\">User</th><th "
 	               "scope=\"col\">Address</th><th scope=\"col\">Action</th><th "
 	               "scope=\"col\">Detail</th></tr></thead><tbody>");
-	hg_audit_each(&q->srv->db, 100, hg_admin_audit, b, &err);
+	hg_audit_each(&q->srv->db, 100, admin_audit, b, &err);
 	hg_buf_puts(b, "</tbody></table></div></section>");
 	hg_html_end(b, q);
 	hg_req_audit(q, "view", "page admin");
@@ -563,15 +563,15 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 	int post = !strcmp(q->method, "POST");
 	if (!strcmp(p, "/login")) {
 		if (post)
-			hg_login_post(q, r);
+			login_post(q, r);
 		else if (q->authed)
 			hg_resp_redirect(r, "/");
 		else
-			hg_login_page(q, r, 200, NULL);
+			login_page(q, r, 200, NULL);
 		return 1;
 	}
 	if (!strcmp(p, "/logout") && post) {
-		hg_logout_post(q, r);
+		logout_post(q, r);
 		return 1;
 	}
 	int known = !strcmp(p, "/") || !strcmp(p, "/population") || !strcmp(p, "/methods") ||

@@ -29,13 +29,13 @@ const char *hg_req_cookie(const hg_req *q, const char *name)
 	return MHD_lookup_connection_value(q->conn, MHD_COOKIE_KIND, name);
 }
 
-static int hg_hexval(int c)
+static int hexval(int c)
 {
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
 /* Decode a form-encoded value of n bytes into out (NUL-terminated). */
-static int hg_url_decode(const char *s, size_t n, char *out, size_t cap)
+static int url_decode(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -44,8 +44,8 @@ static int hg_url_decode(const char *s, size_t n, char *out, size_t cap)
 			c = ' ';
 		else if (c == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
 		         isxdigit((unsigned char)s[i + 2])) {
-			c = (char)(hg_hexval((unsigned char)s[i + 1]) * 16 +
-			           hg_hexval((unsigned char)s[i + 2]));
+			c = (char)(hexval((unsigned char)s[i + 1]) * 16 +
+			           hexval((unsigned char)s[i + 2]));
 			i += 2;
 		}
 		if (o + 1 >= cap)
@@ -64,8 +64,8 @@ int hg_form_field(const hg_buf *body, const char *name, char *out, size_t cap)
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *fe = amp ? amp : end;
 		if ((size_t)(fe - p) > nl && !memcmp(p, name, nl) && p[nl] == '=')
-			return hg_url_decode(p + nl + 1, (size_t)(fe - p - (ptrdiff_t)nl - 1), out,
-			                     cap);
+			return url_decode(p + nl + 1, (size_t)(fe - p - (ptrdiff_t)nl - 1), out,
+			                  cap);
 		p = amp ? amp + 1 : NULL;
 	}
 	if (cap)

@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* Breakdown index of an analysis row's breakdown name ("All" is the area row), or -1. */
-static int hg_an_bd(const hg_indicator *ind, const char *name)
+static int an_bd(const hg_indicator *ind, const char *name)
 {
 	if (!strcmp(name, "All"))
 		return 0;
@@ -22,39 +22,38 @@ static int hg_an_bd(const hg_indicator *ind, const char *name)
 }
 
 /* A measure or series about a category ("" for a whole breakdown or a note). */
-static int hg_an_visible(const hg_results *r, const hg_user *u, int i, const char *bd,
-                         const char *cat)
+static int an_visible(const hg_results *r, const hg_user *u, int i, const char *bd, const char *cat)
 {
-	int b = hg_an_bd(r->pub.inds[i], bd);
+	int b = an_bd(r->pub.inds[i], bd);
 	if (b < 0 || !hg_results_bd_allowed(r, u, i, b))
 		return 0;
 	return !cat[0] || hg_results_cat_allowed(r, u, i, b, cat);
 }
 
-static void hg_an_measures(const hg_results *r, const hg_user *u, hg_an_view *v)
+static void an_measures(const hg_results *r, const hg_user *u, hg_an_view *v)
 {
 	size_t from = r->ineq_at[v->i][v->j0], to = r->ineq_at[v->i][v->j1];
 	v->ineq = hg_xcalloc(to - from + 1, sizeof *v->ineq);
 	for (size_t k = from; k < to; k++) {
 		const hg_ineq_row *x = &r->pub.an.ineq[k];
-		if (hg_an_visible(r, u, v->i, x->breakdown, x->category))
+		if (an_visible(r, u, v->i, x->breakdown, x->category))
 			v->ineq[v->nineq++] = x;
 	}
 }
 
-static void hg_an_monitor(const hg_results *r, const hg_user *u, hg_an_view *v)
+static void an_monitor(const hg_results *r, const hg_user *u, hg_an_view *v)
 {
 	size_t from = r->mon_at[v->i], to = r->mon_at[v->i + 1];
 	v->mon = hg_xcalloc(to - from + 1, sizeof *v->mon);
 	for (size_t k = from; k < to; k++) {
 		const hg_mon_row *x = &r->pub.an.mon[k];
-		if (hg_an_visible(r, u, v->i, x->breakdown, ""))
+		if (an_visible(r, u, v->i, x->breakdown, ""))
 			v->mon[v->nmon++] = x;
 	}
 }
 
 /* The funnel of a period in [j0, j1) if the role sees practices at all; its visible points. */
-static void hg_an_funnel(const hg_results *r, const hg_user *u, hg_an_view *v)
+static void an_funnel(const hg_results *r, const hg_user *u, hg_an_view *v)
 {
 	const hg_indicator *ind = r->pub.inds[v->i];
 	int b = -1;
@@ -89,9 +88,9 @@ int hg_results_analysis(const hg_results *r, const hg_user *u, const char *id, c
 	if (rc != HG_Q_OK)
 		return rc;
 	v->polarity = hg_objectives_polarity(r->obj, r->pub.inds[v->i]->id);
-	hg_an_measures(r, u, v);
-	hg_an_monitor(r, u, v);
-	hg_an_funnel(r, u, v);
+	an_measures(r, u, v);
+	an_monitor(r, u, v);
+	an_funnel(r, u, v);
 	return HG_Q_OK;
 }
 

@@ -18,12 +18,12 @@
 /* ---- population counts ---- */
 
 /* Registered and alive on d by the store's one set of population rules (store.h), born by d. */
-static int hg_pop_registered(const hg_store *st, size_t p, hg_date d)
+static int pop_registered(const hg_store *st, size_t p, hg_date d)
 {
 	return hg_store_registered_on(st, p, d) && hg_store_alive_on(st, p, d) && st->dob[p] <= d;
 }
 
-static void hg_pop_add(hg_pop_counts *pc, uint32_t slot, const hg_store *st, size_t p, int band)
+static void pop_add(hg_pop_counts *pc, uint32_t slot, const hg_store *st, size_t p, int band)
 {
 	int q = st->imd_quintile[p] <= 5 ? st->imd_quintile[p] : 0;
 	int sex = st->sex[p] == HG_SEX_MALE ? 0 : st->sex[p] == HG_SEX_FEMALE ? 1 : -1;
@@ -36,7 +36,7 @@ static void hg_pop_add(hg_pop_counts *pc, uint32_t slot, const hg_store *st, siz
 	pc->eth_unk[slot] += e == HG_ETH_NOT_STATED;
 }
 
-static void hg_pop_count(hg_pop_counts *pc, const hg_store *st)
+static void pop_count(hg_pop_counts *pc, const hg_store *st)
 {
 	uint32_t ns = (uint32_t)st->practices.n + 1;
 	pc->nprac = (uint32_t)st->practices.n;
@@ -47,16 +47,16 @@ static void hg_pop_count(hg_pop_counts *pc, const hg_store *st)
 	pc->eth_unk = hg_xcalloc(ns, sizeof(double));
 	pc->as_at = st->extract_date != HG_DATE_NONE ? st->extract_date : hg_date_today();
 	for (size_t p = 0; p < st->n_persons; p++) {
-		if (!hg_pop_registered(st, p, pc->as_at))
+		if (!pop_registered(st, p, pc->as_at))
 			continue;
 		int age = hg_age_years(st->dob[p], pc->as_at);
 		int band = age / 5 < HG_POP_BANDS - 1 ? age / 5 : HG_POP_BANDS - 1;
-		hg_pop_add(pc, st->practice[p], st, p, band);
-		hg_pop_add(pc, pc->nprac, st, p, band);
+		pop_add(pc, st->practice[p], st, p, band);
+		pop_add(pc, pc->nprac, st, p, band);
 	}
 }
 
-static void hg_pop_free(hg_pop_counts *pc)
+static void pop_free(hg_pop_counts *pc)
 {
 	free(pc->pyr);
 	free(pc->eth);
@@ -67,7 +67,7 @@ static void hg_pop_free(hg_pop_counts *pc)
 
 /* ---- loading ---- */
 
-static void hg_results_index(hg_results *r)
+static void results_index(hg_results *r)
 {
 	const hg_program *pr = r->pr;
 	r->grp = hg_xcalloc((size_t)pr->ninds, sizeof *r->grp);
@@ -87,7 +87,7 @@ static void hg_results_index(hg_results *r)
 	}
 }
 
-static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs, const char *area)
+static void results_meta(hg_results *r, const hg_pack *pk, double secs, const char *area)
 {
 	snprintf(r->snapshot, sizeof r->snapshot, "%s", r->st.snapshot);
 	snprintf(r->manifest_hash, sizeof r->manifest_hash, "%s", r->st.manifest_hash);
@@ -106,7 +106,7 @@ static void hg_results_meta(hg_results *r, const hg_pack *pk, double secs, const
 }
 
 /* Where each indicator's measure rows (by period) and series rows start. */
-static void hg_results_an_index(hg_results *r)
+static void results_an_index(hg_results *r)
 {
 	int ni = r->pr->ninds;
 	const hg_analysis *a = &r->pub.an;
@@ -151,14 +151,14 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	}
 	r->pr = r->pub.pr;
 	r->obj = obj;
-	hg_results_index(r);
-	hg_results_an_index(r);
-	hg_pop_count(&r->pop, &r->st);
+	results_index(r);
+	results_an_index(r);
+	pop_count(&r->pop, &r->st);
 	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	hg_results_meta(r, pk,
-	                (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	                area_name);
+	results_meta(r, pk,
+	             (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	             area_name);
 	*out = r;
 	return 0;
 }
@@ -177,7 +177,7 @@ void hg_results_free(hg_results *r)
 	free(r->ineq_at);
 	free(r->mon_at);
 	hg_published_free(&r->pub);
-	hg_pop_free(&r->pop);
+	pop_free(&r->pop);
 	if (r->completeness)
 		json_decref(r->completeness);
 	hg_respcache_free(&r->cache);
@@ -210,7 +210,7 @@ int hg_results_find(const hg_results *r, const char *id)
 }
 
 /* Which dimension of a breakdown is practice: 0 or 1, or -1 if none. */
-static int hg_bd_practice_dim(const hg_breakdown *bd)
+static int bd_practice_dim(const hg_breakdown *bd)
 {
 	for (int d = 0; d < bd->n; d++)
 		if (bd->kind[d] == HG_BD_PRACTICE)
@@ -221,7 +221,7 @@ static int hg_bd_practice_dim(const hg_breakdown *bd)
 int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b)
 {
 	const hg_breakdown *bd = &r->pr->inds[i].ind->bds[b];
-	int pd = hg_bd_practice_dim(bd);
+	int pd = bd_practice_dim(bd);
 	switch (u->role) {
 	case HG_ROLE_ANALYST:
 	case HG_ROLE_ADMIN:
@@ -236,11 +236,11 @@ int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b)
 }
 
 /* For the practice role: is this category about the user's own practice (or the area)? */
-static int hg_cat_allowed(const hg_breakdown *bd, const char *cat, const hg_user *u)
+static int cat_allowed(const hg_breakdown *bd, const char *cat, const hg_user *u)
 {
 	if (u->role != HG_ROLE_PRACTICE || bd->n == 0)
 		return 1;
-	int pd = hg_bd_practice_dim(bd);
+	int pd = bd_practice_dim(bd);
 	if (pd < 0)
 		return 0;
 	const char *sep = bd->n == 2 ? strstr(cat, " / ") : NULL;
@@ -257,10 +257,10 @@ static int hg_cat_allowed(const hg_breakdown *bd, const char *cat, const hg_user
 int hg_results_cat_allowed(const hg_results *r, const hg_user *u, int i, int b, const char *cat)
 {
 	return hg_results_bd_allowed(r, u, i, b) &&
-	       hg_cat_allowed(&r->pr->inds[i].ind->bds[b], cat, u);
+	       cat_allowed(&r->pr->inds[i].ind->bds[b], cat, u);
 }
 
-static void hg_pub_push(hg_pub_rows *p, const hg_results *r, const hg_row *row)
+static void pub_push(hg_pub_rows *p, const hg_results *r, const hg_row *row)
 {
 	HG_GROW(p->rows, p->n, p->cap);
 	hg_pub_row_make(r->pr->inds[row->ind].ind, row, &p->rows[p->n++]);
@@ -289,8 +289,8 @@ int hg_results_periods(const hg_indicator *ind, const char *p, int *j0, int *j1,
 }
 
 /* Resolve the breakdown parameter into [*b0, *b1). */
-static int hg_query_bds(const hg_results *r, const hg_user *u, int i, const char *name, int *b0,
-                        int *b1, hg_err *err)
+static int query_bds(const hg_results *r, const hg_user *u, int i, const char *name, int *b0,
+                     int *b1, hg_err *err)
 {
 	const hg_indicator *ind = r->pr->inds[i].ind;
 	*b0 = 0;
@@ -322,7 +322,7 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 	const hg_indicator *ind = r->pr->inds[i].ind;
 	int j0, j1, b0, b1, rc;
 	if ((rc = hg_results_periods(ind, q->period, &j0, &j1, err)) != HG_Q_OK ||
-	    (rc = hg_query_bds(r, u, i, q->breakdown, &b0, &b1, err)) != HG_Q_OK)
+	    (rc = query_bds(r, u, i, q->breakdown, &b0, &b1, err)) != HG_Q_OK)
 		return rc;
 	for (int j = j0; j < j1; j++)
 		for (int b = b0; b < b1; b++) {
@@ -330,8 +330,8 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 				continue;
 			size_t g = (size_t)(j * ind->nbds + b);
 			for (size_t k = r->grp[i][g]; k < r->grp[i][g + 1]; k++)
-				if (hg_cat_allowed(&ind->bds[b], r->pub.t.rows[k].category, u))
-					hg_pub_push(out, r, &r->pub.t.rows[k]);
+				if (cat_allowed(&ind->bds[b], r->pub.t.rows[k].category, u))
+					pub_push(out, r, &r->pub.t.rows[k]);
 		}
 	return HG_Q_OK;
 }
@@ -339,7 +339,7 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 /* ---- population ---- */
 
 /* Disclosure-controlled counts of one additive set (n1 x n2 cross when n1 > 0). */
-static json_t *hg_pop_controlled(const double *raw, size_t n, int k, int n1, int n2, double *sum)
+static json_t *pop_controlled(const double *raw, size_t n, int k, int n1, int n2, double *sum)
 {
 	hg_row *rows = hg_xcalloc(n, sizeof *rows);
 	for (size_t i = 0; i < n; i++)
@@ -356,7 +356,7 @@ static json_t *hg_pop_controlled(const double *raw, size_t n, int k, int n1, int
 	return a;
 }
 
-static json_t *hg_pop_pyramid(const hg_pop_counts *pc, uint32_t slot, int q, int k)
+static json_t *pop_pyramid(const hg_pop_counts *pc, uint32_t slot, int q, int k)
 {
 	double raw[2 * HG_POP_BANDS] = {0}, sum; /* band-major: band * 2 + sex */
 	for (int qq = 0; qq < 6; qq++) {
@@ -369,7 +369,7 @@ static json_t *hg_pop_pyramid(const hg_pop_counts *pc, uint32_t slot, int q, int
 				                HG_POP_BANDS +
 				            b];
 	}
-	json_t *cells = hg_pop_controlled(raw, 2 * HG_POP_BANDS, k, HG_POP_BANDS, 2, &sum);
+	json_t *cells = pop_controlled(raw, 2 * HG_POP_BANDS, k, HG_POP_BANDS, 2, &sum);
 	json_t *m = json_array(), *f = json_array();
 	for (int b = 0; b < HG_POP_BANDS; b++) {
 		json_array_append(m, json_array_get(cells, (size_t)b * 2));
@@ -382,7 +382,7 @@ static json_t *hg_pop_pyramid(const hg_pop_counts *pc, uint32_t slot, int q, int
 	                 "female", f, "total", sum);
 }
 
-static json_t *hg_pop_bands(void)
+static json_t *pop_bands(void)
 {
 	json_t *a = json_array();
 	char buf[16];
@@ -396,11 +396,10 @@ static json_t *hg_pop_bands(void)
 	return a;
 }
 
-static json_t *hg_pop_eth(const hg_pop_counts *pc, uint32_t slot, int k)
+static json_t *pop_eth(const hg_pop_counts *pc, uint32_t slot, int k)
 {
 	double sum;
-	json_t *cells =
-	    hg_pop_controlled(pc->eth + (size_t)slot * HG_ETH_N, HG_ETH_N, k, 0, 0, &sum);
+	json_t *cells = pop_controlled(pc->eth + (size_t)slot * HG_ETH_N, HG_ETH_N, k, 0, 0, &sum);
 	json_t *a = json_array();
 	for (int e = 0; e < HG_ETH_N; e++)
 		json_array_append_new(a, json_pack("{s:s, s:O}", "group", hg_ethgroup_names[e],
@@ -409,7 +408,7 @@ static json_t *hg_pop_eth(const hg_pop_counts *pc, uint32_t slot, int k)
 	return a;
 }
 
-static json_t *hg_pop_completeness(const hg_pop_counts *pc, uint32_t slot, int k)
+static json_t *pop_completeness(const hg_pop_counts *pc, uint32_t slot, int k)
 {
 	double raw[3] = {pc->tot[slot], pc->imd_unk[slot], pc->eth_unk[slot]};
 	json_t *o = json_object();
@@ -443,13 +442,13 @@ json_t *hg_results_population(const hg_results *r, const hg_user *u)
 	} else {
 		json_object_set_new(o, "scope", json_string("area"));
 	}
-	json_object_set_new(o, "age_bands", hg_pop_bands());
+	json_object_set_new(o, "age_bands", pop_bands());
 	json_t *pyr = json_array();
-	json_array_append_new(pyr, hg_pop_pyramid(pc, slot, -1, r->sdc_k));
+	json_array_append_new(pyr, pop_pyramid(pc, slot, -1, r->sdc_k));
 	for (int q = 1; q <= 5; q++)
-		json_array_append_new(pyr, hg_pop_pyramid(pc, slot, q, r->sdc_k));
+		json_array_append_new(pyr, pop_pyramid(pc, slot, q, r->sdc_k));
 	json_object_set_new(o, "pyramids", pyr);
-	json_object_set_new(o, "ethnicity", hg_pop_eth(pc, slot, r->sdc_k));
-	json_object_set_new(o, "completeness", hg_pop_completeness(pc, slot, r->sdc_k));
+	json_object_set_new(o, "ethnicity", pop_eth(pc, slot, r->sdc_k));
+	json_object_set_new(o, "completeness", pop_completeness(pc, slot, r->sdc_k));
 	return o;
 }

@@ -40,7 +40,7 @@ void hg_respcache_free(hg_respcache *c)
 	memset(c, 0, sizeof *c);
 }
 
-static size_t hg_rc_slot(const hg_respcache *c, const char *key)
+static size_t rc_slot(const hg_respcache *c, const char *key)
 {
 	return (size_t)(hg_hash_bytes(key, strlen(key)) % c->nslots);
 }
@@ -49,7 +49,7 @@ int hg_respcache_get(hg_respcache *c, const char *key, hg_buf *out)
 {
 	int found = 0;
 	pthread_mutex_lock(&c->mu);
-	for (hg_rc_entry *e = c->slots[hg_rc_slot(c, key)]; e; e = e->next)
+	for (hg_rc_entry *e = c->slots[rc_slot(c, key)]; e; e = e->next)
 		if (!strcmp(e->key, key)) {
 			hg_buf_put(out, e->body, e->n);
 			found = 1;
@@ -62,7 +62,7 @@ int hg_respcache_get(hg_respcache *c, const char *key, hg_buf *out)
 void hg_respcache_put(hg_respcache *c, const char *key, const char *body, size_t n)
 {
 	pthread_mutex_lock(&c->mu);
-	size_t s = hg_rc_slot(c, key);
+	size_t s = rc_slot(c, key);
 	int dup = 0;
 	for (hg_rc_entry *e = c->slots[s]; e; e = e->next)
 		dup |= !strcmp(e->key, key);

@@ -40,7 +40,7 @@ void hg_server_defaults(hg_server_opts *o)
 }
 
 /* --pack may name a .hg file or a directory holding exactly one. */
-static int hg_find_pack(const char *path, char *out, size_t cap, hg_err *err)
+static int find_pack(const char *path, char *out, size_t cap, hg_err *err)
 {
 	if (!hg_is_dir(path)) {
 		snprintf(out, cap, "%s", path);
@@ -65,7 +65,7 @@ static int hg_find_pack(const char *path, char *out, size_t cap, hg_err *err)
 	return 0;
 }
 
-static int hg_server_tls(hg_srv *s, hg_err *err)
+static int server_tls(hg_srv *s, hg_err *err)
 {
 	if (!s->o.tls_cert && !s->o.tls_key)
 		return 0;
@@ -96,7 +96,7 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 	*out = s;
 	if (s->o.sdc_k != 5 && s->o.sdc_k != 7 && s->o.sdc_k != 10)
 		return hg_err_set(err, HG_EUSAGE, "disclosure control must be k5, k7 or k10");
-	if (hg_server_tls(s, err) || hg_find_pack(o->pack, s->pack_path, sizeof s->pack_path, err))
+	if (server_tls(s, err) || find_pack(o->pack, s->pack_path, sizeof s->pack_path, err))
 		return -1;
 	if (hg_pack_load_opts(&s->pk, s->pack_path, o->pack_opts, err))
 		return -1;

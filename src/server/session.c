@@ -28,7 +28,7 @@ int hg_secret_eq(const char *a, const char *b)
 	return sodium_memcmp(a, b, na) == 0;
 }
 
-static int hg_token_ok(const char *t)
+static int token_ok(const char *t)
 {
 	if (strlen(t) != HG_TOKEN_HEX - 1)
 		return 0;
@@ -66,7 +66,7 @@ int hg_session_create(hg_db *db, const hg_user *u, char token[HG_TOKEN_HEX],
 	return rc;
 }
 
-static void hg_session_exec1(hg_db *db, const char *sql, const char *h, long long v)
+static void session_exec1(hg_db *db, const char *sql, const char *h, long long v)
 {
 	sqlite3_stmt *st;
 	if (hg_db_prepare(db, sql, &st, NULL))
@@ -77,7 +77,7 @@ static void hg_session_exec1(hg_db *db, const char *sql, const char *h, long lon
 	sqlite3_finalize(st);
 }
 
-static void hg_session_touch(hg_db *db, const char *h, long long now)
+static void session_touch(hg_db *db, const char *h, long long now)
 {
 	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_SESSION_TOUCH,
 	                             "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1");
@@ -90,7 +90,7 @@ static void hg_session_touch(hg_db *db, const char *h, long long now)
 }
 
 /* Read the session row of hash h into s: 1 found, 0 not. Lock held. */
-static int hg_session_read(hg_db *db, const char *h, hg_session *s)
+static int session_read(hg_db *db, const char *h, hg_session *s)
 {
 	sqlite3_stmt *st = hg_db_hot(db, HG_SQL_SESSION_READ,
 	                             "SELECT u.id, u.username, u.role, u.practice, s.csrf, "
@@ -118,21 +118,21 @@ static int hg_session_read(hg_db *db, const char *h, hg_session *s)
 
 int hg_session_get(hg_db *db, const hg_session_cfg *cfg, const char *token, hg_session *s)
 {
-	if (!token || !hg_token_ok(token))
+	if (!token || !token_ok(token))
 		return 0;
 	char h[65];
 	hg_hash_hex(token, strlen(token), h);
 	long long now = hg_db_now();
 	hg_db_lock(db);
-	int found = hg_session_read(db, h, s);
+	int found = session_read(db, h, s);
 	if (found && (now - s->last_seen >= cfg->idle || now - s->created >= cfg->absolute ||
 	              s->user.role == HG_ROLE_NONE)) {
-		hg_session_exec1(db, "DELETE FROM sessions WHERE token_hash = ?1", h, 0);
+		session_exec1(db, "DELETE FROM sessions WHERE token_hash = ?1", h, 0);
 		found = 0;
 	} else if (found) {
 		long long every = cfg->idle / 60 > 1 ? cfg->idle / 60 : 1;
 		if (now - s->last_seen >= every)
-			hg_session_touch(db, h, now);
+			session_touch(db, h, now);
 	}
 	hg_db_unlock(db);
 	return found;
@@ -140,12 +140,12 @@ int hg_session_get(hg_db *db, const hg_session_cfg *cfg, const char *token, hg_s
 
 void hg_session_delete(hg_db *db, const char *token)
 {
-	if (!token || !hg_token_ok(token))
+	if (!token || !token_ok(token))
 		return;
 	char h[65];
 	hg_hash_hex(token, strlen(token), h);
 	hg_db_lock(db);
-	hg_session_exec1(db, "DELETE FROM sessions WHERE token_hash = ?1", h, 0);
+	session_exec1(db, "DELETE FROM sessions WHERE token_hash = ?1", h, 0);
 	hg_db_unlock(db);
 }
 

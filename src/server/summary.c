@@ -28,7 +28,7 @@ const char *hg_trend_words(int t, int polarity, int *judge)
 	return words[t >= 0 && t <= 3 ? t : 0][*judge + 1];
 }
 
-static const hg_pub_row *hg_find_cat(const hg_pub_rows *p, const char *cat)
+static const hg_pub_row *find_cat(const hg_pub_rows *p, const char *cat)
 {
 	for (size_t k = 0; k < p->n; k++)
 		if (!strcmp(p->rows[k].category, cat) && !p->rows[k].suppressed)
@@ -36,8 +36,8 @@ static const hg_pub_row *hg_find_cat(const hg_pub_rows *p, const char *cat)
 	return NULL;
 }
 
-static int hg_query_rows(const hg_results *r, const hg_user *u, const char *id, const char *bd,
-                         const char *period, hg_pub_rows *out)
+static int query_rows(const hg_results *r, const hg_user *u, const char *id, const char *bd,
+                      const char *period, hg_pub_rows *out)
 {
 	hg_query_spec q = {id, bd, period};
 	hg_err err = {0};
@@ -45,13 +45,13 @@ static int hg_query_rows(const hg_results *r, const hg_user *u, const char *id, 
 }
 
 /* Headline series: the area's "all" rows, or a practice user's own practice rows. */
-static void hg_sum_headline(const hg_results *r, const hg_user *u, hg_ind_summary *s)
+static void sum_headline(const hg_results *r, const hg_user *u, hg_ind_summary *s)
 {
 	hg_pub_rows p;
 	const char *bd = u->role == HG_ROLE_PRACTICE ? "practice" : "all";
 	const char *cat = u->role == HG_ROLE_PRACTICE ? u->practice : "All";
 	snprintf(s->scope, sizeof s->scope, "%s", u->role == HG_ROLE_PRACTICE ? cat : "area");
-	if (hg_query_rows(r, u, s->ind->id, bd, "all", &p) != HG_Q_OK)
+	if (query_rows(r, u, s->ind->id, bd, "all", &p) != HG_Q_OK)
 		return;
 	const hg_pub_row *last = NULL, *prev = NULL;
 	for (size_t k = 0; k < p.n; k++) {
@@ -76,9 +76,9 @@ static void hg_sum_headline(const hg_results *r, const hg_user *u, hg_ind_summar
 	hg_pub_rows_free(&p);
 }
 
-static double hg_share(const hg_pub_rows *p, const char *cat, double den)
+static double share(const hg_pub_rows *p, const char *cat, double den)
 {
-	const hg_pub_row *x = hg_find_cat(p, cat);
+	const hg_pub_row *x = find_cat(p, cat);
 	return x && den > 0 && !isnan(x->den) ? 100.0 * x->den / den : NAN;
 }
 
@@ -98,7 +98,7 @@ int hg_series_too_few(const hg_mon_row *const *rows, size_t n)
 }
 
 /* Icons of the value series and of the SII (else gap) series the user may see. */
-static void hg_sum_icons(const hg_results *r, const hg_user *u, hg_ind_summary *s)
+static void sum_icons(const hg_results *r, const hg_user *u, hg_ind_summary *s)
 {
 	hg_an_view v;
 	hg_err err = {0};
@@ -131,19 +131,19 @@ void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *
 	s->polarity = hg_objectives_polarity(r->obj, s->ind->id);
 	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
 	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
-	hg_sum_headline(r, u, s);
-	hg_sum_icons(r, u, s);
+	sum_headline(r, u, s);
+	sum_icons(r, u, s);
 	hg_pub_rows p;
-	if (hg_query_rows(r, u, s->ind->id, "imd_quintile", "latest", &p) == HG_Q_OK) {
-		const hg_pub_row *a = hg_find_cat(&p, "1"), *b = hg_find_cat(&p, "5");
+	if (query_rows(r, u, s->ind->id, "imd_quintile", "latest", &p) == HG_Q_OK) {
+		const hg_pub_row *a = find_cat(&p, "1"), *b = find_cat(&p, "5");
 		s->q1 = a ? a->value : NAN;
 		s->q5 = b ? b->value : NAN;
 		s->gap = s->q1 - s->q5;
-		s->imd_unknown_pct = hg_share(&p, "Unknown", s->den);
+		s->imd_unknown_pct = share(&p, "Unknown", s->den);
 		hg_pub_rows_free(&p);
 	}
-	if (hg_query_rows(r, u, s->ind->id, "ethnicity", "latest", &p) == HG_Q_OK) {
-		s->eth_not_stated_pct = hg_share(&p, "Not stated", s->den);
+	if (query_rows(r, u, s->ind->id, "ethnicity", "latest", &p) == HG_Q_OK) {
+		s->eth_not_stated_pct = share(&p, "Not stated", s->den);
 		hg_pub_rows_free(&p);
 	}
 }

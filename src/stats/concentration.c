@@ -26,8 +26,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-static int hg_ineq_check(size_t q, const double *pop, const double *val, const double *se,
-                         hg_err *err)
+static int ineq_check(size_t q, const double *pop, const double *val, const double *se, hg_err *err)
 {
 	if (q < 2)
 		return hg_err_set(err, HG_ESTATS, "at least 2 quantiles are needed");
@@ -49,7 +48,7 @@ static int hg_ineq_check(size_t q, const double *pop, const double *val, const d
 int hg_concentration_index(const hg_ci_input *in, double conf, hg_ci_result *res, hg_err *err)
 {
 	size_t q = in->q;
-	if (hg_ineq_check(q, in->population, in->value, in->se, err))
+	if (ineq_check(q, in->population, in->value, in->se, err))
 		return err ? err->code : HG_ESTATS;
 	double n = 0, mu = 0;
 	for (size_t t = 0; t < q; t++)
@@ -87,7 +86,7 @@ int hg_concentration_index(const hg_ci_input *in, double conf, hg_ci_result *res
 	return 0;
 }
 
-static size_t hg_par_ref(const hg_par_input *in, int reference)
+static size_t par_ref(const hg_par_input *in, int reference)
 {
 	size_t best = reference == HG_PAR_FIRST ? 0 : in->q - 1;
 	if (reference == HG_PAR_MIN || reference == HG_PAR_MAX)
@@ -101,7 +100,7 @@ static size_t hg_par_ref(const hg_par_input *in, int reference)
 
 int hg_par(const hg_par_input *in, int reference, hg_par_result *res, hg_err *err)
 {
-	if (hg_ineq_check(in->q, in->population, in->value, NULL, err))
+	if (ineq_check(in->q, in->population, in->value, NULL, err))
 		return err ? err->code : HG_ESTATS;
 	if (reference < HG_PAR_LAST || reference > HG_PAR_MAX)
 		return hg_err_set(err, HG_EUSAGE, "reference must be last, first, min or max");
@@ -113,7 +112,7 @@ int hg_par(const hg_par_input *in, int reference, hg_par_result *res, hg_err *er
 			events += in->count[t];
 	}
 	res->overall = s / n;
-	res->ref_index = hg_par_ref(in, reference);
+	res->ref_index = par_ref(in, reference);
 	res->reference = in->value[res->ref_index];
 	res->par = res->overall - res->reference;
 	res->par_pct = res->overall > 0 ? 100 * res->par / res->overall : NAN;

@@ -21,7 +21,7 @@
 const double hg_esp2013[19] = {5000, 5500, 5500, 5500, 6000, 6000, 6500, 7000, 7000, 7000,
                                7000, 6500, 6000, 5500, 5000, 4000, 2500, 1500, 1000};
 
-static int hg_dsr_row_check(double x, double n, double w, size_t i, hg_err *err)
+static int dsr_row_check(double x, double n, double w, size_t i, hg_err *err)
 {
 	if (isnan(n) || n <= 0)
 		return hg_err_set(err, HG_ESTATS,
@@ -37,7 +37,7 @@ static int hg_dsr_row_check(double x, double n, double w, size_t i, hg_err *err)
 	return 0;
 }
 
-static int hg_dsr_mult_check(double mult, hg_err *err)
+static int dsr_mult_check(double mult, hg_err *err)
 {
 	if (!(mult > 0))
 		return hg_err_set(err, HG_ESTATS, "multiplier must be greater than zero");
@@ -47,11 +47,11 @@ static int hg_dsr_mult_check(double mult, hg_err *err)
 int hg_dsr(const double *x, const double *n, const double *w, size_t k, double mult, hg_dsr_res *r,
            hg_err *err)
 {
-	if (hg_dsr_mult_check(mult, err))
+	if (dsr_mult_check(mult, err))
 		return HG_ESTATS;
 	double o = 0, pop = 0, wt = 0, sq = 0, wsum = 0;
 	for (size_t i = 0; i < k; i++) {
-		if (hg_dsr_row_check(x[i], n[i], w[i], i, err))
+		if (dsr_row_check(x[i], n[i], w[i], i, err))
 			return HG_ESTATS;
 		double xi = isnan(x[i]) ? 0 : x[i];
 		o += xi;
@@ -69,7 +69,7 @@ int hg_dsr(const double *x, const double *n, const double *w, size_t k, double m
 }
 
 /* Per band: index of the first row of that band, or SIZE_MAX. */
-static size_t hg_band_first(const size_t *band, size_t i)
+static size_t band_first(const size_t *band, size_t i)
 {
 	for (size_t j = 0; j < i; j++)
 		if (band[j] == band[i])
@@ -80,16 +80,16 @@ static size_t hg_band_first(const size_t *band, size_t i)
 int hg_dsr_nonind(const double *x, const double *n, const double *w, const double *f,
                   const size_t *band, size_t k, double mult, hg_dsr_res *r, hg_err *err)
 {
-	if (hg_dsr_mult_check(mult, err))
+	if (dsr_mult_check(mult, err))
 		return HG_ESTATS;
 	double o = 0, pop = 0, wt = 0, sq = 0, wsum = 0;
 	for (size_t i = 0; i < k; i++) {
-		if (hg_dsr_row_check(x[i], n[i], w[i], i, err))
+		if (dsr_row_check(x[i], n[i], w[i], i, err))
 			return HG_ESTATS;
 		if (isnan(f[i]) || f[i] < 0)
 			return hg_err_set(err, HG_ESTATS,
 			                  "row %zu: event frequency must be zero or more", i + 1);
-		size_t j = hg_band_first(band, i);
+		size_t j = band_first(band, i);
 		if (j != (size_t)-1 && (n[j] != n[i] || w[j] != w[i]))
 			return hg_err_set(
 			    err, HG_ESTATS,

@@ -95,7 +95,7 @@ int hg_r_nchar_whole(double x)
 	return fixed_len <= sci_len ? fixed_len : sci_len;
 }
 
-static double hg_signif_floor(double x)
+static double signif_floor(double x)
 {
 	if (x == 0)
 		return 0;
@@ -103,7 +103,7 @@ static double hg_signif_floor(double x)
 	return floor(x * 0.95 / pow(10, n)) * pow(10, n);
 }
 
-static double hg_signif_ceiling(double x)
+static double signif_ceiling(double x)
 {
 	if (x == 0)
 		return 0;
@@ -111,7 +111,7 @@ static double hg_signif_ceiling(double x)
 	return ceil(x * 1.05 / pow(10, n)) * pow(10, n);
 }
 
-static int hg_funnel_check_args(const hg_funnel_opts *o, const hg_funnel_data *d, hg_err *err)
+static int funnel_check_args(const hg_funnel_opts *o, const hg_funnel_data *d, hg_err *err)
 {
 	if (o->statistic < 0 || o->statistic > 2)
 		return hg_err_set(err, HG_EUSAGE,
@@ -141,7 +141,7 @@ static int hg_funnel_check_args(const hg_funnel_opts *o, const hg_funnel_data *d
 }
 
 /* denominator_derived as calculate_funnel_limits computes it. */
-static double hg_funnel_den_limits(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i)
+static double funnel_den_limits(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i)
 {
 	if (o->statistic != HG_FUNNEL_RATE)
 		return d->den[i];
@@ -153,12 +153,12 @@ static double hg_funnel_den_limits(const hg_funnel_opts *o, const hg_funnel_data
 	return x == 0 ? d->den[i] : m * x / d->rate[i];
 }
 
-static void hg_funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double *av, double *lo,
-                           double *hi)
+static void funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double *av, double *lo,
+                        double *hi)
 {
 	double sn = 0, sd = 0, mn = INFINITY, mx = -INFINITY;
 	for (size_t i = 0; i < d->n; i++) {
-		double den = hg_funnel_den_limits(o, d, i);
+		double den = funnel_den_limits(o, d, i);
 		sn += d->num[i];
 		if (isnan(den))
 			continue;
@@ -172,15 +172,15 @@ static void hg_funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, dou
 	if (mx > 2 * mn)
 		*lo = 0;
 	else
-		*lo = rate ? hg_signif_floor(mn / y) * y : hg_signif_floor(mn);
-	*hi = rate ? hg_signif_ceiling(mx / y) * y : hg_signif_ceiling(mx);
+		*lo = rate ? signif_floor(mn / y) * y : signif_floor(mn);
+	*hi = rate ? signif_ceiling(mx / y) * y : signif_ceiling(mx);
 	if (rate) {
 		*lo = floor(*lo * *av);
 		*hi = ceil(*hi * *av);
 	}
 }
 
-static void hg_funnel_prop_point(double av, double m, hg_funnel_point *p)
+static void funnel_prop_point(double av, double m, hg_funnel_point *p)
 {
 	double x = p->x;
 	p->lower_2s = fmax(0, hg_funnel_sigma_adjustment(0.975, x, av, 0, m));
@@ -191,26 +191,26 @@ static void hg_funnel_prop_point(double av, double m, hg_funnel_point *p)
 	p->lower_2s_exp = p->upper_2s_exp = p->lower_3s_exp = p->upper_3s_exp = NAN;
 }
 
-static double hg_funnel_ratio_scale(int ratio_type, double v)
+static double funnel_ratio_scale(int ratio_type, double v)
 {
 	return ratio_type == HG_FUNNEL_COUNT ? v - 1 : v * 100;
 }
 
-static void hg_funnel_ratio_point(int ratio_type, hg_funnel_point *p)
+static void funnel_ratio_point(int ratio_type, hg_funnel_point *p)
 {
 	double o = p->x;
 	p->lower_2s_exp = hg_funnel_poisson(o, 0.025, 1);
 	p->upper_2s_exp = hg_funnel_poisson(o, 0.025, 0);
 	p->lower_3s_exp = hg_funnel_poisson(o, 0.001, 1);
 	p->upper_3s_exp = hg_funnel_poisson(o, 0.001, 0);
-	p->lower_2s = hg_funnel_ratio_scale(ratio_type, o / p->lower_2s_exp);
-	p->upper_2s = hg_funnel_ratio_scale(ratio_type, o / p->upper_2s_exp);
-	p->lower_3s = hg_funnel_ratio_scale(ratio_type, o / p->lower_3s_exp);
-	p->upper_3s = hg_funnel_ratio_scale(ratio_type, o / p->upper_3s_exp);
+	p->lower_2s = funnel_ratio_scale(ratio_type, o / p->lower_2s_exp);
+	p->upper_2s = funnel_ratio_scale(ratio_type, o / p->upper_2s_exp);
+	p->lower_3s = funnel_ratio_scale(ratio_type, o / p->lower_3s_exp);
+	p->upper_3s = funnel_ratio_scale(ratio_type, o / p->upper_3s_exp);
 	p->baseline = NAN;
 }
 
-static void hg_funnel_rate_point(double av, const hg_funnel_opts *o, hg_funnel_point *p)
+static void funnel_rate_point(double av, const hg_funnel_opts *o, hg_funnel_point *p)
 {
 	double e = p->x, m = o->multiplier, y = o->years;
 	double l2 = hg_funnel_poisson(e, 0.025, 1) / av, u2 = hg_funnel_poisson(e, 0.025, 0) / av;
@@ -229,10 +229,10 @@ static void hg_funnel_rate_point(double av, const hg_funnel_opts *o, hg_funnel_p
 int hg_funnel_limits(const hg_funnel_opts *o, const hg_funnel_data *d,
                      hg_funnel_point out[HG_FUNNEL_POINTS], hg_err *err)
 {
-	if (hg_funnel_check_args(o, d, err))
+	if (funnel_check_args(o, d, err))
 		return err ? err->code : HG_EUSAGE;
 	double av, lo, hi;
-	hg_funnel_axis(o, d, &av, &lo, &hi);
+	funnel_axis(o, d, &av, &lo, &hi);
 	int off = o->statistic == HG_FUNNEL_RATIO ? 1 : 0;
 	out[0].x = fmax(1, lo);
 	for (int j = 2; j <= HG_FUNNEL_POINTS; j++) {
@@ -242,17 +242,17 @@ int hg_funnel_limits(const hg_funnel_opts *o, const hg_funnel_data *d,
 	}
 	for (int j = 0; j < HG_FUNNEL_POINTS; j++) {
 		if (o->statistic == HG_FUNNEL_PROPORTION)
-			hg_funnel_prop_point(av, o->multiplier, &out[j]);
+			funnel_prop_point(av, o->multiplier, &out[j]);
 		else if (o->statistic == HG_FUNNEL_RATIO)
-			hg_funnel_ratio_point(o->ratio_type, &out[j]);
+			funnel_ratio_point(o->ratio_type, &out[j]);
 		else
-			hg_funnel_rate_point(av, o, &out[j]);
+			funnel_rate_point(av, o, &out[j]);
 	}
 	return 0;
 }
 
 /* funnel_ratio_significance: the limit of O/E on one side at level p. */
-static double hg_funnel_ratio_sig(double obs, double expected, double p, int high)
+static double funnel_ratio_sig(double obs, double expected, double p, int high)
 {
 	double t;
 	if (obs == 0 && !high) {
@@ -270,7 +270,7 @@ static double hg_funnel_ratio_sig(double obs, double expected, double p, int hig
 	return t / expected;
 }
 
-static int hg_funnel_sig_check(const hg_funnel_opts *o, const hg_funnel_data *d, hg_err *err)
+static int funnel_sig_check(const hg_funnel_opts *o, const hg_funnel_data *d, hg_err *err)
 {
 	for (size_t i = 0; i < d->n; i++)
 		if (d->num[i] < 0)
@@ -298,7 +298,7 @@ static int hg_funnel_sig_check(const hg_funnel_opts *o, const hg_funnel_data *d,
  * area's value is High, above its upper limit is Low (NaN comparisons are
  * false, as NA is in R).
  */
-static int hg_funnel_classify(double v, double lo3, double lo2, double hi3, double hi2)
+static int funnel_classify(double v, double lo3, double lo2, double hi3, double hi2)
 {
 	if (v < lo3)
 		return HG_FUNNEL_HIGH_001;
@@ -311,7 +311,7 @@ static int hg_funnel_classify(double v, double lo3, double lo2, double hi3, doub
 	return HG_FUNNEL_NOT_SIG;
 }
 
-static int hg_funnel_prop_sig(double x, double n, double av)
+static int funnel_prop_sig(double x, double n, double av)
 {
 	double v = x / n;
 	if (v < hg_funnel_sigma_adjustment(0.999, n, av, 0, 1))
@@ -325,7 +325,7 @@ static int hg_funnel_prop_sig(double x, double n, double av)
 	return HG_FUNNEL_NOT_SIG;
 }
 
-static double hg_funnel_den_sig(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i)
+static double funnel_den_sig(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i)
 {
 	double x = d->num[i];
 	if (o->rate_type == HG_FUNNEL_DSR)
@@ -333,21 +333,21 @@ static double hg_funnel_den_sig(const hg_funnel_opts *o, const hg_funnel_data *d
 	return x == 0 ? (d->den ? d->den[i] : NAN) : x / d->rate[i] * o->multiplier;
 }
 
-static void hg_funnel_rate_sig(const hg_funnel_opts *o, const hg_funnel_data *d, int *sig)
+static void funnel_rate_sig(const hg_funnel_opts *o, const hg_funnel_data *d, int *sig)
 {
 	double sn = 0, sd = 0;
 	for (size_t i = 0; i < d->n; i++) {
-		double den = hg_funnel_den_sig(o, d, i);
+		double den = funnel_den_sig(o, d, i);
 		sn += d->num[i];
 		if (!isnan(den))
 			sd += den;
 	}
 	double wa = sn / sd;
 	for (size_t i = 0; i < d->n; i++) {
-		double x = d->num[i], den = hg_funnel_den_sig(o, d, i);
-		sig[i] = hg_funnel_classify(
-		    wa, hg_funnel_ratio_sig(x, den, 0.998, 0), hg_funnel_ratio_sig(x, den, 0.95, 0),
-		    hg_funnel_ratio_sig(x, den, 0.998, 1), hg_funnel_ratio_sig(x, den, 0.95, 1));
+		double x = d->num[i], den = funnel_den_sig(o, d, i);
+		sig[i] = funnel_classify(
+		    wa, funnel_ratio_sig(x, den, 0.998, 0), funnel_ratio_sig(x, den, 0.95, 0),
+		    funnel_ratio_sig(x, den, 0.998, 1), funnel_ratio_sig(x, den, 0.95, 1));
 		if (o->rate_type == HG_FUNNEL_DSR && x < 10)
 			sig[i] = HG_FUNNEL_NOT_APPLICABLE;
 	}
@@ -355,10 +355,10 @@ static void hg_funnel_rate_sig(const hg_funnel_opts *o, const hg_funnel_data *d,
 
 int hg_funnel_significance(const hg_funnel_opts *o, const hg_funnel_data *d, int *sig, hg_err *err)
 {
-	if (hg_funnel_check_args(o, d, err) || hg_funnel_sig_check(o, d, err))
+	if (funnel_check_args(o, d, err) || funnel_sig_check(o, d, err))
 		return err ? err->code : HG_ESTATS;
 	if (o->statistic == HG_FUNNEL_RATE) {
-		hg_funnel_rate_sig(o, d, sig);
+		funnel_rate_sig(o, d, sig);
 		return 0;
 	}
 	double sn = 0, sd = 0;
@@ -369,12 +369,11 @@ int hg_funnel_significance(const hg_funnel_opts *o, const hg_funnel_data *d, int
 	for (size_t i = 0; i < d->n; i++) {
 		double x = d->num[i], e = d->den[i];
 		if (o->statistic == HG_FUNNEL_PROPORTION)
-			sig[i] = hg_funnel_prop_sig(x, e, sn / sd);
+			sig[i] = funnel_prop_sig(x, e, sn / sd);
 		else
-			sig[i] = hg_funnel_classify(1, hg_funnel_ratio_sig(x, e, 0.998, 0),
-			                            hg_funnel_ratio_sig(x, e, 0.95, 0),
-			                            hg_funnel_ratio_sig(x, e, 0.998, 1),
-			                            hg_funnel_ratio_sig(x, e, 0.95, 1));
+			sig[i] = funnel_classify(
+			    1, funnel_ratio_sig(x, e, 0.998, 0), funnel_ratio_sig(x, e, 0.95, 0),
+			    funnel_ratio_sig(x, e, 0.998, 1), funnel_ratio_sig(x, e, 0.95, 1));
 	}
 	return 0;
 }
@@ -384,7 +383,7 @@ int hg_funnel_points(const hg_funnel_opts *o, const hg_funnel_data *d, double *r
 {
 	hg_funnel_opts r = *o;
 	r.statistic = HG_FUNNEL_RATE;
-	if (hg_funnel_check_args(&r, d, err))
+	if (funnel_check_args(&r, d, err))
 		return err ? err->code : HG_EUSAGE;
 	double m = o->multiplier, y = o->years;
 	for (size_t i = 0; i < d->n; i++) {

@@ -34,7 +34,7 @@ const char *hg_le_status_msg(int status)
 }
 
 /* The package's group exclusions, checked in its order. */
-static int hg_le_status(const double *d, const double *p, size_t k)
+static int le_status(const double *d, const double *p, size_t k)
 {
 	for (size_t i = 0; i < k; i++)
 		if (d[i] < 0)
@@ -59,7 +59,7 @@ typedef struct {
 } hg_le_table;
 
 /* Widths, a, M and q for every band. */
-static void hg_le_q(hg_le_table *t, const double *d, const double *p, const double *age)
+static void le_q(hg_le_table *t, const double *d, const double *p, const double *age)
 {
 	const size_t K = HG_LE_BANDS;
 	for (size_t i = 0; i < K; i++) {
@@ -72,7 +72,7 @@ static void hg_le_q(hg_le_table *t, const double *d, const double *p, const doub
 }
 
 /* Survivors l, table deaths d and person-years L. */
-static void hg_le_l(hg_le_table *t)
+static void le_l(hg_le_table *t)
 {
 	const size_t K = HG_LE_BANDS;
 	t->l[0] = 1e5;
@@ -87,7 +87,7 @@ static void hg_le_l(hg_le_table *t)
 }
 
 /* e_i = T_i / l_i and SE(e_i) with the Silcocks term for the last band. */
-static void hg_le_e(const hg_le_table *t, const double *d, double *e, double *se)
+static void le_e(const hg_le_table *t, const double *d, double *e, double *se)
 {
 	const size_t K = HG_LE_BANDS;
 	double T = 0;
@@ -114,16 +114,16 @@ static void hg_le_e(const hg_le_table *t, const double *d, double *e, double *se
 int hg_life_table(const double *deaths, const double *pop, const double *startage, size_t k,
                   double *e, double *se)
 {
-	int st = hg_le_status(deaths, pop, k);
+	int st = le_status(deaths, pop, k);
 	if (st != HG_LE_OK) {
 		for (size_t i = 0; i < k; i++)
 			e[i] = se[i] = NAN;
 		return st;
 	}
 	hg_le_table t;
-	hg_le_q(&t, deaths, pop, startage);
-	hg_le_l(&t);
-	hg_le_e(&t, deaths, e, se);
+	le_q(&t, deaths, pop, startage);
+	le_l(&t);
+	le_e(&t, deaths, e, se);
 	return HG_LE_OK;
 }
 

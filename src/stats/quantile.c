@@ -13,7 +13,7 @@ typedef struct {
 	size_t i;
 } hg_qitem;
 
-static int hg_qitem_cmp(const void *a, const void *b)
+static int qitem_cmp(const void *a, const void *b)
 {
 	double x = ((const hg_qitem *)a)->v, y = ((const hg_qitem *)b)->v;
 	return (x > y) - (x < y);
@@ -29,7 +29,7 @@ int hg_quantile_assign(const double *v, size_t k, int nq, int invert, double *q)
 			it[n++] = (hg_qitem){invert ? -v[i] : v[i], i};
 	}
 	int too_few = n < (size_t)nq;
-	qsort(it, n, sizeof *it, hg_qitem_cmp);
+	qsort(it, n, sizeof *it, qitem_cmp);
 	double per = (double)n / nq;
 	size_t first = 0;
 	for (size_t j = 0; j < n && !too_few; j++) {

@@ -76,7 +76,7 @@ int hg_sii_check_opts(const hg_sii_opts *o, int have_se, int have_cls, hg_err *e
 	return 0;
 }
 
-static int hg_sii_bad_prop(double v)
+static int sii_bad_prop(double v)
 {
 	return v < 0 || v > 1;
 }
@@ -96,13 +96,13 @@ int hg_sii_check_row(const hg_sii_opts *o, double pop, double value, int use_val
 		                  "lower_cl/upper_cl: missing lower or upper "
 		                  "confidence limits in input dataset");
 	if (o->value_type == HG_SII_PROPORTION) {
-		if (use_value && hg_sii_bad_prop(value))
+		if (use_value && sii_bad_prop(value))
 			return hg_err_set(err, HG_ESTATS,
 			                  "value: value proportions are not all between 0 and 1");
 		if (!use_value && !(value > 0))
 			return hg_err_set(err, HG_ESTATS,
 			                  "x: some groups have a zero or negative count x");
-		if (!use_se && (hg_sii_bad_prop(lcl) || hg_sii_bad_prop(ucl)))
+		if (!use_se && (sii_bad_prop(lcl) || sii_bad_prop(ucl)))
 			return hg_err_set(err, HG_ESTATS,
 			                  "lower_cl/upper_cl: confidence limit "
 			                  "proportions are not all between 0 and 1");
@@ -113,12 +113,12 @@ int hg_sii_check_row(const hg_sii_opts *o, double pop, double value, int use_val
 }
 
 /* Natural scale -> regression scale (log for rates, logit for proportions). */
-static double hg_sii_fwd(int vt, double v)
+static double sii_fwd(int vt, double v)
 {
 	return vt == HG_SII_RATE ? log(v) : vt == HG_SII_PROPORTION ? log(v / (1 - v)) : v;
 }
 
-static double hg_sii_back(int vt, double t)
+static double sii_back(int vt, double t)
 {
 	return vt == HG_SII_RATE ? exp(t) : vt == HG_SII_PROPORTION ? exp(t) / (1 + exp(t)) : t;
 }
@@ -131,7 +131,7 @@ typedef struct hg_sii_fit {
 	double *wa, *wb;
 } hg_sii_fit;
 
-static void hg_sii_design(const hg_sii_input *in, hg_sii_fit *f)
+static void sii_design(const hg_sii_input *in, hg_sii_fit *f)
 {
 	size_t q = in->q;
 	double tot = 0, cum = 0;
@@ -158,7 +158,7 @@ static void hg_sii_design(const hg_sii_input *in, hg_sii_fit *f)
 	free(b);
 }
 
-static void hg_sii_fit_init(const hg_sii_input *in, const hg_sii_opts *o, hg_sii_fit *f)
+static void sii_fit_init(const hg_sii_input *in, const hg_sii_opts *o, hg_sii_fit *f)
 {
 	size_t q = in->q;
 	f->q = q;
@@ -169,18 +169,17 @@ static void hg_sii_fit_init(const hg_sii_input *in, const hg_sii_opts *o, hg_sii
 	double z = qnorm(0.975, 0, 1, 1, 0); /* the package always assumes 95% CLs */
 	for (size_t j = 0; j < q; j++) {
 		int vt = o->value_type;
-		f->t[j] = hg_sii_fwd(vt, in->value[j]);
+		f->t[j] = sii_fwd(vt, in->value[j]);
 		if (in->se)
 			f->se[j] = in->se[j];
 		else
 			f->se[j] =
-			    (hg_sii_fwd(vt, in->upper_cl[j]) - hg_sii_fwd(vt, in->lower_cl[j])) /
-			    z / 2;
+			    (sii_fwd(vt, in->upper_cl[j]) - sii_fwd(vt, in->lower_cl[j])) / z / 2;
 	}
-	hg_sii_design(in, f);
+	sii_design(in, f);
 }
 
-static void hg_sii_fit_free(hg_sii_fit *f)
+static void sii_fit_free(hg_sii_fit *f)
 {
 	free(f->t);
 	free(f->se);
@@ -189,7 +188,7 @@ static void hg_sii_fit_free(hg_sii_fit *f)
 }
 
 /* alpha and beta of y (natural or transformed scale, as the caller chose). */
-static void hg_sii_coef(const hg_sii_fit *f, const double *y, double *alpha, double *beta)
+static void sii_coef(const hg_sii_fit *f, const double *y, double *alpha, double *beta)
 {
 	double al = 0, be = 0;
 	for (size_t j = 0; j < f->q; j++) {
@@ -200,14 +199,14 @@ static void hg_sii_coef(const hg_sii_fit *f, const double *y, double *alpha, dou
 	*beta = be;
 }
 
-static void hg_sii_point(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_result *res)
+static void sii_point(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_result *res)
 {
 	double *y = hg_xmalloc(f->q * sizeof *y);
 	double al, be, m = o->multiplier;
 	int vt = o->value_type;
 	for (size_t j = 0; j < f->q; j++)
-		y[j] = o->transform ? f->t[j] : hg_sii_back(vt, f->t[j]);
-	hg_sii_coef(f, y, &al, &be);
+		y[j] = o->transform ? f->t[j] : sii_back(vt, f->t[j]);
+	sii_coef(f, y, &al, &be);
 	if (!o->transform) {
 		res->sii = m * be;
 		res->rii = (al + be) / al;
@@ -215,7 +214,7 @@ static void hg_sii_point(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_resul
 			res->rii = 1 / res->rii;
 		res->intercept = al;
 	} else {
-		double g0 = hg_sii_back(vt, al), g1 = hg_sii_back(vt, al + be);
+		double g0 = sii_back(vt, al), g1 = sii_back(vt, al + be);
 		res->sii = (g1 - g0) * m;
 		res->rii = m < 0 ? 1 / (g1 / g0) : g1 / g0;
 		res->intercept = g0 * fabs(m);
@@ -223,15 +222,15 @@ static void hg_sii_point(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_resul
 	free(y);
 }
 
-static int hg_dcmp(const void *a, const void *b)
+static int dcmp(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
 }
 
 /* Simulated slopes (and RIIs) for nrep replicates. */
-static void hg_sii_simulate(const hg_sii_fit *f, const hg_sii_opts *o, size_t nrep, double *slope,
-                            double *rii)
+static void sii_simulate(const hg_sii_fit *f, const hg_sii_opts *o, size_t nrep, double *slope,
+                         double *rii)
 {
 	hg_simrng r;
 	hg_simrng_seed(&r, o->seed);
@@ -241,10 +240,10 @@ static void hg_sii_simulate(const hg_sii_fit *f, const hg_sii_opts *o, size_t nr
 	for (size_t k = 0; k < nrep; k++) {
 		for (size_t j = 0; j < f->q; j++) {
 			double v = f->t[j] + f->se[j] * hg_simrng_norm(&r);
-			y[j] = back ? hg_sii_back(o->value_type, v) : v;
+			y[j] = back ? sii_back(o->value_type, v) : v;
 		}
 		double al, be;
-		hg_sii_coef(f, y, &al, &be);
+		sii_coef(f, y, &al, &be);
 		slope[k] = o->transform ? be : m * be;
 		double ri = (al + be) / al;
 		rii[k] = (!o->transform && m < 0) ? 1 / ri : ri;
@@ -253,7 +252,7 @@ static void hg_sii_simulate(const hg_sii_fit *f, const hg_sii_opts *o, size_t nr
 }
 
 /* 1-based order-statistic positions as R computes them (round half even). */
-static void hg_sii_positions(long reps, double conf, size_t *lo, size_t *hi)
+static void sii_positions(long reps, double conf, size_t *lo, size_t *hi)
 {
 	double cv = conf + ((1 - conf) / 2);
 	double pl = nearbyint((double)reps * (1 - cv)), pu = nearbyint((double)reps * cv);
@@ -264,13 +263,13 @@ static void hg_sii_positions(long reps, double conf, size_t *lo, size_t *hi)
 }
 
 /* Transformed-fit limits mapped back around h = alpha + beta/2. */
-static void hg_sii_untransform(const hg_sii_opts *o, double h, double sl, double su, double *siil,
-                               double *siiu, double *riil, double *riiu)
+static void sii_untransform(const hg_sii_opts *o, double h, double sl, double su, double *siil,
+                            double *siiu, double *riil, double *riiu)
 {
 	int vt = o->value_type;
 	double m = o->multiplier;
-	double ll = hg_sii_back(vt, h + sl / 2), l0 = hg_sii_back(vt, h - sl / 2);
-	double ul = hg_sii_back(vt, h + su / 2), u0 = hg_sii_back(vt, h - su / 2);
+	double ll = sii_back(vt, h + sl / 2), l0 = sii_back(vt, h - sl / 2);
+	double ul = sii_back(vt, h + su / 2), u0 = sii_back(vt, h - su / 2);
 	int swap = vt == HG_SII_RATE ? m < 1 : m < 0; /* quirk Q7, kept for parity */
 	if (swap) {
 		*siil = (ul - u0) * m;
@@ -286,7 +285,7 @@ static void hg_sii_untransform(const hg_sii_opts *o, double h, double sl, double
 }
 
 /* Reorders v[0..n) so that v[k] is its (k+1)-th smallest (Wirth's selection). */
-static void hg_sii_select(double *v, size_t n, size_t k)
+static void sii_select(double *v, size_t n, size_t k)
 {
 	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
 	while (l < r) {
@@ -311,7 +310,7 @@ static void hg_sii_select(double *v, size_t n, size_t k)
 }
 
 /* NaNs and zeros (whose sign a sort leaves to the input order) need the full sort. */
-static int hg_sii_needs_sort(const double *v, size_t n)
+static int sii_needs_sort(const double *v, size_t n)
 {
 	for (size_t k = 0; k < n; k++)
 		if (isnan(v[k]) || v[k] == 0)
@@ -326,16 +325,16 @@ static int hg_sii_needs_sort(const double *v, size_t n)
  * from the highest down, each within the prefix below the previous one, so
  * no selection moves an earlier one.
  */
-static void hg_sii_order(const hg_sii_opts *o, double *v, size_t n)
+static void sii_order(const hg_sii_opts *o, double *v, size_t n)
 {
-	if (hg_sii_needs_sort(v, n)) {
-		qsort(v, n, sizeof *v, hg_dcmp);
+	if (sii_needs_sort(v, n)) {
+		qsort(v, n, sizeof *v, dcmp);
 		return;
 	}
 	size_t pos[2 * HG_SII_MAX_LEVELS], np = 0;
 	for (size_t c = 0; c < o->nconf; c++) {
 		size_t lo, hi;
-		hg_sii_positions(o->repetitions, o->conf[c], &lo, &hi);
+		sii_positions(o->repetitions, o->conf[c], &lo, &hi);
 		pos[np++] = lo - 1;
 		pos[np++] = hi - 1;
 	}
@@ -349,26 +348,26 @@ static void hg_sii_order(const hg_sii_opts *o, double *v, size_t n)
 	for (size_t a = 0; a < np; a++) {
 		if (pos[a] >= end)
 			continue; /* a repeated position */
-		hg_sii_select(v, end, pos[a]);
+		sii_select(v, end, pos[a]);
 		end = pos[a];
 	}
 }
 
 /* Limits at every level from one block of nrep replicates. */
-static void hg_sii_block_limits(const hg_sii_opts *o, double h, double *slope, double *rii,
-                                double *out /* nconf * 4 */)
+static void sii_block_limits(const hg_sii_opts *o, double h, double *slope, double *rii,
+                             double *out /* nconf * 4 */)
 {
 	size_t n = (size_t)o->repetitions;
-	hg_sii_order(o, slope, n);
+	sii_order(o, slope, n);
 	if (!o->transform)
-		hg_sii_order(o, rii, n);
+		sii_order(o, rii, n);
 	for (size_t c = 0; c < o->nconf; c++) {
 		size_t lo, hi;
-		hg_sii_positions(o->repetitions, o->conf[c], &lo, &hi);
+		sii_positions(o->repetitions, o->conf[c], &lo, &hi);
 		double *v = out + 4 * c;
 		if (o->transform) {
-			hg_sii_untransform(o, h, slope[lo - 1], slope[hi - 1], &v[0], &v[1], &v[2],
-			                   &v[3]);
+			sii_untransform(o, h, slope[lo - 1], slope[hi - 1], &v[0], &v[1], &v[2],
+			                &v[3]);
 		} else {
 			v[0] = slope[lo - 1];
 			v[1] = slope[hi - 1];
@@ -378,18 +377,18 @@ static void hg_sii_block_limits(const hg_sii_opts *o, double h, double *slope, d
 	}
 }
 
-static void hg_sii_limits(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_result *res)
+static void sii_limits(const hg_sii_fit *f, const hg_sii_opts *o, hg_sii_result *res)
 {
 	size_t reps = (size_t)o->repetitions, nblk = o->reliability ? 10 : 1;
 	double *slope = hg_xmalloc(reps * nblk * sizeof *slope);
 	double *rii = hg_xmalloc(reps * nblk * sizeof *rii);
 	double *lim = hg_xmalloc(nblk * o->nconf * 4 * sizeof *lim);
-	hg_sii_simulate(f, o, reps * nblk, slope, rii);
+	sii_simulate(f, o, reps * nblk, slope, rii);
 	double al, be;
-	hg_sii_coef(f, f->t, &al, &be);
+	sii_coef(f, f->t, &al, &be);
 	double h = al + be / 2;
 	for (size_t b = 0; b < nblk; b++)
-		hg_sii_block_limits(o, h, slope + b * reps, rii + b * reps, lim + b * o->nconf * 4);
+		sii_block_limits(o, h, slope + b * reps, rii + b * reps, lim + b * o->nconf * 4);
 	for (size_t c = 0; c < o->nconf; c++) {
 		res->sii_lower[c] = lim[4 * c];
 		res->sii_upper[c] = lim[4 * c + 1];
@@ -418,9 +417,9 @@ int hg_sii(const hg_sii_input *in, const hg_sii_opts *o, hg_sii_result *res, hg_
 		return hg_err_set(err, HG_ESTATS, "SII needs at least 2 quantiles");
 	memset(res, 0, sizeof *res);
 	hg_sii_fit f;
-	hg_sii_fit_init(in, o, &f);
-	hg_sii_point(&f, o, res);
-	hg_sii_limits(&f, o, res);
-	hg_sii_fit_free(&f);
+	sii_fit_init(in, o, &f);
+	sii_point(&f, o, res);
+	sii_limits(&f, o, res);
+	sii_fit_free(&f);
 	return 0;
 }

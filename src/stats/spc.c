@@ -29,13 +29,13 @@ void hg_spc_opts_init(hg_spc_opts *o)
 	o->screen_outliers = 1;
 }
 
-static int hg_sign(double v)
+static int sign(double v)
 {
 	return (v > 0) - (v < 0);
 }
 
 /* R's mean(): a long double sum, then one correction pass. */
-static double hg_spc_mean(const double *v, size_t n, size_t *used)
+static double spc_mean(const double *v, size_t n, size_t *used)
 {
 	long double s = 0;
 	size_t k = 0;
@@ -55,7 +55,7 @@ static double hg_spc_mean(const double *v, size_t n, size_t *used)
 	return (double)(s + t / (long double)k);
 }
 
-static int hg_spc_is_rebase(double x, const hg_spc_opts *o)
+static int spc_is_rebase(double x, const hg_spc_opts *o)
 {
 	for (size_t i = 0; i < o->nrebase; i++)
 		if (o->rebase[i] == x)
@@ -64,7 +64,7 @@ static int hg_spc_is_rebase(double x, const hg_spc_opts *o)
 }
 
 /* Mean, moving ranges and limits of one group of points p[0..n). */
-static void hg_spc_limits(const double *y, size_t n, const hg_spc_opts *o, hg_spc_point *p)
+static void spc_limits(const double *y, size_t n, const hg_spc_opts *o, hg_spc_point *p)
 {
 	double *mr = hg_xmalloc((n ? n : 1) * sizeof *mr);
 	size_t used;
@@ -74,15 +74,15 @@ static void hg_spc_limits(const double *y, size_t n, const hg_spc_opts *o, hg_sp
 	double *fy = hg_xmalloc((n ? n : 1) * sizeof *fy);
 	for (size_t i = 0; i < n; i++)
 		fy[i] = p[i].fix_y;
-	double mean = hg_spc_mean(fy, n, &used);
+	double mean = spc_mean(fy, n, &used);
 	for (size_t i = 0; i < n; i++)
 		mr[i] = i == 0 ? NAN : fabs(fy[i] - fy[i - 1]);
-	double amr = hg_spc_mean(mr, n, &used);
+	double amr = spc_mean(mr, n, &used);
 	if (o->screen_outliers) {
 		for (size_t i = 0; i < n; i++)
 			if (!isnan(mr[i]) && !(mr[i] < HG_SPC_SCREEN * amr))
 				mr[i] = NAN;
-		amr = hg_spc_mean(mr, n, &used);
+		amr = spc_mean(mr, n, &used);
 	}
 	double close = 2 * (HG_SPC_LIMIT / 3);
 	for (size_t i = 0; i < n; i++) {
@@ -92,7 +92,7 @@ static void hg_spc_limits(const double *y, size_t n, const hg_spc_opts *o, hg_sp
 		p[i].nlpl = mean - close * amr;
 		p[i].nupl = mean + close * amr;
 		p[i].outside_limits = y[i] > p[i].upl || y[i] < p[i].lpl;
-		p[i].relative_to_mean = hg_sign(y[i] - mean);
+		p[i].relative_to_mean = sign(y[i] - mean);
 		p[i].close_to_limits =
 		    !p[i].outside_limits && (y[i] < p[i].nlpl || y[i] > p[i].nupl);
 		p[i].short_group_warning = n < HG_SPC_SHORT;
@@ -102,7 +102,7 @@ static void hg_spc_limits(const double *y, size_t n, const hg_spc_opts *o, hg_sp
 }
 
 /* 1 where a point ends a run (rule value v != 0) or one of the next 6 does. */
-static void hg_spc_part_of_seven(const int *v, size_t n, int *part)
+static void spc_part_of_seven(const int *v, size_t n, int *part)
 {
 	for (size_t i = 0; i < n; i++) {
 		part[i] = 0;
@@ -113,22 +113,22 @@ static void hg_spc_part_of_seven(const int *v, size_t n, int *part)
 }
 
 /* Rule value at i: +1/-1 when points i-6..i rise (fall) strictly. */
-static void hg_spc_trend(const double *y, size_t n, int *v)
+static void spc_trend(const double *y, size_t n, int *v)
 {
 	for (size_t i = 0; i < n; i++) {
 		v[i] = 0;
 		if (i < 6)
 			continue;
-		int s = hg_sign(y[i] - y[i - 1]);
+		int s = sign(y[i] - y[i - 1]);
 		for (size_t k = 1; k < 6 && s != 0; k++)
-			if (hg_sign(y[i - k] - y[i - k - 1]) != s)
+			if (sign(y[i - k] - y[i - k - 1]) != s)
 				s = 0;
 		v[i] = s;
 	}
 }
 
 /* Rule value at i: relative_to_mean when points i-6..i share a non-zero side. */
-static void hg_spc_shift(const hg_spc_point *p, size_t n, int *v)
+static void spc_shift(const hg_spc_point *p, size_t n, int *v)
 {
 	for (size_t i = 0; i < n; i++) {
 		v[i] = 0;
@@ -143,7 +143,7 @@ static void hg_spc_shift(const hg_spc_point *p, size_t n, int *v)
 }
 
 /* Window [s, s+3) in point indexes (may hang over the ends: padding is 0). */
-static int hg_spc_window(const hg_spc_point *p, size_t n, long s)
+static int spc_window(const hg_spc_point *p, size_t n, long s)
 {
 	int close = 0, side = 0;
 	for (long j = s; j < s + 3; j++) {
@@ -155,25 +155,24 @@ static int hg_spc_window(const hg_spc_point *p, size_t n, long s)
 	return close >= 2 && abs(side) == 3;
 }
 
-static void hg_spc_two_in_three(const hg_spc_point *p, size_t n, int *part)
+static void spc_two_in_three(const hg_spc_point *p, size_t n, int *part)
 {
 	for (size_t i = 0; i < n; i++) {
 		long s = (long)i;
-		int hit = hg_spc_window(p, n, s - 2) || hg_spc_window(p, n, s - 1) ||
-		          hg_spc_window(p, n, s);
+		int hit = spc_window(p, n, s - 2) || spc_window(p, n, s - 1) || spc_window(p, n, s);
 		part[i] = hit && p[i].close_to_limits;
 	}
 }
 
 /* Direction of a trend point: to the next point if it is also in the trend. */
-static int hg_spc_trend_dir(const double *y, size_t n, const int *trend, size_t i)
+static int spc_trend_dir(const double *y, size_t n, const int *trend, size_t i)
 {
 	if (i + 1 < n && trend[i] && trend[i + 1])
-		return hg_sign(y[i + 1] - y[i]);
-	return i == 0 ? 0 : hg_sign(y[i] - y[i - 1]);
+		return sign(y[i + 1] - y[i]);
+	return i == 0 ? 0 : sign(y[i] - y[i - 1]);
 }
 
-static int hg_spc_cause_of(const hg_spc_point *p, int trend_dir, int trend, int two, int shift)
+static int spc_cause_of(const hg_spc_point *p, int trend_dir, int trend, int two, int shift)
 {
 	int above = p->relative_to_mean > 0;
 	if (p->outside_limits)
@@ -187,7 +186,7 @@ static int hg_spc_cause_of(const hg_spc_point *p, int trend_dir, int trend, int 
 	return HG_SPC_COMMON;
 }
 
-static int hg_spc_cause_sign(int cause)
+static int spc_cause_sign(int cause)
 {
 	switch (cause) {
 	case HG_SPC_ABOVE_UCL:
@@ -202,9 +201,9 @@ static int hg_spc_cause_sign(int cause)
 	}
 }
 
-static int hg_spc_point_type_of(int cause, int direction)
+static int spc_point_type_of(int cause, int direction)
 {
-	int v = hg_spc_cause_sign(cause);
+	int v = spc_cause_sign(cause);
 	if (direction == HG_SPC_NEUTRAL)
 		return v > 0   ? HG_SPC_PT_NEUTRAL_HIGH
 		       : v < 0 ? HG_SPC_PT_NEUTRAL_LOW
@@ -214,21 +213,21 @@ static int hg_spc_point_type_of(int cause, int direction)
 }
 
 /* The special-cause rules over one group. */
-static void hg_spc_rules(const double *y, size_t n, int direction, hg_spc_point *p)
+static void spc_rules(const double *y, size_t n, int direction, hg_spc_point *p)
 {
 	size_t m = n ? n : 1;
 	int *v = hg_xmalloc(m * sizeof *v), *trend = hg_xmalloc(m * sizeof *trend);
 	int *shift = hg_xmalloc(m * sizeof *shift), *two = hg_xmalloc(m * sizeof *two);
-	hg_spc_trend(y, n, v);
-	hg_spc_part_of_seven(v, n, trend);
-	hg_spc_shift(p, n, v);
-	hg_spc_part_of_seven(v, n, shift);
-	hg_spc_two_in_three(p, n, two);
+	spc_trend(y, n, v);
+	spc_part_of_seven(v, n, trend);
+	spc_shift(p, n, v);
+	spc_part_of_seven(v, n, shift);
+	spc_two_in_three(p, n, two);
 	for (size_t i = 0; i < n; i++) {
-		int dir = hg_spc_trend_dir(y, n, trend, i);
-		p[i].cause = hg_spc_cause_of(&p[i], dir, trend[i], two[i], shift[i]);
+		int dir = spc_trend_dir(y, n, trend, i);
+		p[i].cause = spc_cause_of(&p[i], dir, trend[i], two[i], shift[i]);
 		p[i].special_cause_flag = p[i].cause != HG_SPC_COMMON;
-		p[i].point_type = hg_spc_point_type_of(p[i].cause, direction);
+		p[i].point_type = spc_point_type_of(p[i].cause, direction);
 	}
 	free(v);
 	free(trend);
@@ -236,8 +235,7 @@ static void hg_spc_rules(const double *y, size_t n, int direction, hg_spc_point 
 	free(two);
 }
 
-static int hg_spc_check(const double *x, const double *y, size_t n, const hg_spc_opts *o,
-                        hg_err *err)
+static int spc_check(const double *x, const double *y, size_t n, const hg_spc_opts *o, hg_err *err)
 {
 	if (o->fix_after_n_pts != 0 && o->fix_after_n_pts < 12)
 		return hg_err_set(err, HG_EUSAGE,
@@ -262,18 +260,18 @@ static int hg_spc_check(const double *x, const double *y, size_t n, const hg_spc
 int hg_spc_xmr(const double *x, const double *y, size_t n, const hg_spc_opts *o, hg_spc_point *out,
                hg_err *err)
 {
-	if (hg_spc_check(x, y, n, o, err))
+	if (spc_check(x, y, n, o, err))
 		return err ? err->code : HG_ESTATS;
 	int group = 0;
 	for (size_t i = 0; i < n; i++) {
-		group += hg_spc_is_rebase(x[i], o);
+		group += spc_is_rebase(x[i], o);
 		out[i].rebase_group = group;
 	}
 	for (size_t start = 0, end; start < n; start = end) {
 		for (end = start + 1; end < n && out[end].rebase_group == out[start].rebase_group;)
 			end++;
-		hg_spc_limits(y + start, end - start, o, out + start);
-		hg_spc_rules(y + start, end - start, o->direction, out + start);
+		spc_limits(y + start, end - start, o, out + start);
+		spc_rules(y + start, end - start, o->direction, out + start);
 	}
 	return 0;
 }
@@ -355,7 +353,7 @@ const char *hg_spc_assurance_name(int a)
 }
 
 /* Laney p'/u' chart. */
-static int hg_laney_check(int kind, const double *x, const double *n, size_t k, hg_err *err)
+static int laney_check(int kind, const double *x, const double *n, size_t k, hg_err *err)
 {
 	if (k < 2)
 		return hg_err_set(err, HG_ESTATS, "a p'/u' chart needs at least 2 subgroups");
@@ -377,7 +375,7 @@ static int hg_laney_check(int kind, const double *x, const double *n, size_t k, 
 int hg_laney_chart(int kind, const double *x, const double *n, size_t k, double multiplier,
                    int laney, hg_laney_point *out, hg_err *err)
 {
-	if (hg_laney_check(kind, x, n, k, err))
+	if (laney_check(kind, x, n, k, err))
 		return err ? err->code : HG_ESTATS;
 	double sx = 0, sn = 0;
 	for (size_t i = 0; i < k; i++) {

@@ -15,7 +15,7 @@ double hg_z2(double conf)
 	return qnorm(conf + (1 - conf) / 2, 0.0, 1.0, 1, 0);
 }
 
-static int hg_conf_norm(double *c, hg_err *err)
+static int conf_norm(double *c, hg_err *err)
 {
 	if (isnan(*c))
 		return hg_err_set(err, HG_ESTATS, "confidence level is missing");
@@ -34,7 +34,7 @@ int hg_conf_check(double *levels, size_t n, int mode, hg_err *err)
 	if (n == 0)
 		return hg_err_set(err, HG_ESTATS, "no confidence level given");
 	for (size_t i = 0; i < n; i++)
-		if (hg_conf_norm(&levels[i], err))
+		if (conf_norm(&levels[i], err))
 			return HG_ESTATS;
 	if (mode == HG_CONF_ONE_OR_PAIR && n > 2)
 		return hg_err_set(err, HG_ESTATS,

@@ -56,8 +56,8 @@ int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 	return 0;
 }
 
-static const void *hg_store_file(hg_store *s, const char *name, size_t elem, uint64_t count,
-                                 hg_err *err)
+static const void *store_file(hg_store *s, const char *name, size_t elem, uint64_t count,
+                              hg_err *err)
 {
 	json_t *files = json_object_get(s->manifest, "files");
 	json_t *f = json_object_get(files, name);
@@ -83,9 +83,9 @@ static const void *hg_store_file(hg_store *s, const char *name, size_t elem, uin
 	return m->map.data;
 }
 
-static int hg_store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *err)
+static int store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *err)
 {
-	const uint32_t *p = hg_store_file(s, name, 0, 0, err);
+	const uint32_t *p = store_file(s, name, 0, 0, err);
 	if (!p)
 		return -1;
 	size_t size = s->maps[s->n_maps - 1].map.size;
@@ -105,14 +105,14 @@ static int hg_store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *
 #define HG_COL(field, c)                                                                           \
 	do {                                                                                       \
 		assert(sizeof *s->field == hg_store_cols[c].elem);                                 \
-		s->field = hg_store_file(s, hg_store_cols[c].file, hg_store_cols[c].elem,          \
-		                         hg_col_count(s, c), err);                                 \
+		s->field = store_file(s, hg_store_cols[c].file, hg_store_cols[c].elem,             \
+		                      col_count(s, c), err);                                       \
 		if (!s->field)                                                                     \
 			goto fail;                                                                 \
 	} while (0)
 
 /* The number of elements column c must hold. */
-static uint64_t hg_col_count(const hg_store *s, int c)
+static uint64_t col_count(const hg_store *s, int c)
 {
 	switch (hg_store_cols[c].rows) {
 	case HG_ROWS_PERSONS:
@@ -197,7 +197,7 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 	hg_strtab *tabs[HG_STR_N] = {&s->person_ids, &s->codes,        &s->lsoas,
 	                             &s->practices,  &s->practice_pcn, &s->practice_subicb};
 	for (int k = 0; k < HG_STR_N; k++)
-		if (hg_store_strtab(s, hg_store_strs[k], tabs[k], err))
+		if (store_strtab(s, hg_store_strs[k], tabs[k], err))
 			goto fail;
 	HG_COL(lsoa_decile, HG_COL_LSOA_DECILE);
 	if (s->person_ids.n != np || s->ev_off[np] != ne || s->practice_pcn.n != s->practices.n) {

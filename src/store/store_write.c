@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static unsigned hg_store_last_snapshot(const char *root)
+static unsigned store_last_snapshot(const char *root)
 {
 	unsigned last = 0;
 	DIR *d = opendir(root);
@@ -37,7 +37,7 @@ static unsigned hg_store_last_snapshot(const char *root)
 	return last;
 }
 
-static void hg_store_clean_stale(const char *root)
+static void store_clean_stale(const char *root)
 {
 	DIR *d = opendir(root);
 	if (!d)
@@ -61,7 +61,7 @@ int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err)
 	snprintf(w->root, sizeof w->root, "%s", root);
 	if (hg_mkdir_p(root, err))
 		return -1;
-	hg_store_clean_stale(root);
+	store_clean_stale(root);
 	snprintf(w->tmpdir, sizeof w->tmpdir, "%s/.tmp-%ld-%08x", root, (long)getpid(),
 	         randombytes_random());
 	if (hg_mkdir_p(w->tmpdir, err))
@@ -70,8 +70,8 @@ int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err)
 	return 0;
 }
 
-static int hg_store_record(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
-                           const void *data, size_t bytes)
+static int store_record(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
+                        const void *data, size_t bytes)
 {
 	char hex[65];
 	hg_hash_hex(data, bytes, hex);
@@ -93,7 +93,7 @@ int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
 	if (hg_write_file(path, data, bytes, err))
 		return -1;
-	return hg_store_record(w, name, type, rows, data, bytes);
+	return store_record(w, name, type, rows, data, bytes);
 }
 
 int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, size_t bytes,
@@ -103,7 +103,7 @@ int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, si
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
 	if (hg_write_file(path, data, bytes, err))
 		return -1;
-	return hg_store_record(w, name, NULL, 0, data, bytes);
+	return store_record(w, name, NULL, 0, data, bytes);
 }
 
 int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs, uint32_t n,
@@ -128,7 +128,7 @@ int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_n
                     hg_err *err)
 {
 	json_t *m = manifest;
-	unsigned prev = hg_store_last_snapshot(w->root);
+	unsigned prev = store_last_snapshot(w->root);
 	char cur[1200];
 	snprintf(cur, sizeof cur, "%s/CURRENT", w->root);
 	size_t n;

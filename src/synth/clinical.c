@@ -20,16 +20,16 @@ typedef struct {
 } hg_pt;
 
 /* Cumulative share diagnosed by age (QOF/OpenSAFELY shapes, calibration.md). */
-static const hg_pt hg_hyp_curve[] = {{18, 0},    {25, 0.003}, {35, 0.013}, {45, 0.057}, {55, 0.165},
-                                     {65, 0.31}, {75, 0.48},  {85, 0.63},  {105, 0.70}};
-static const hg_pt hg_dm_curve[] = {{20, 0},     {30, 0.006}, {40, 0.025}, {50, 0.062},
-                                    {60, 0.115}, {70, 0.165}, {80, 0.19},  {105, 0.19}};
-static const hg_pt hg_copd_curve[] = {{35, 0},     {45, 0.003}, {55, 0.014}, {65, 0.037},
-                                      {75, 0.062}, {85, 0.078}, {105, 0.08}};
-static const hg_pt hg_ast_curve[] = {{1, 0},      {5, 0.03},   {10, 0.06}, {18, 0.075},
-                                     {40, 0.085}, {70, 0.095}, {105, 0.10}};
-static const hg_pt hg_smi_curve[] = {{15, 0},      {20, 0.002},  {30, 0.007},
-                                     {45, 0.0105}, {65, 0.0125}, {105, 0.013}};
+static const hg_pt hyp_curve[] = {{18, 0},    {25, 0.003}, {35, 0.013}, {45, 0.057}, {55, 0.165},
+                                  {65, 0.31}, {75, 0.48},  {85, 0.63},  {105, 0.70}};
+static const hg_pt dm_curve[] = {{20, 0},     {30, 0.006}, {40, 0.025}, {50, 0.062},
+                                 {60, 0.115}, {70, 0.165}, {80, 0.19},  {105, 0.19}};
+static const hg_pt copd_curve[] = {{35, 0},     {45, 0.003}, {55, 0.014}, {65, 0.037},
+                                   {75, 0.062}, {85, 0.078}, {105, 0.08}};
+static const hg_pt ast_curve[] = {{1, 0},      {5, 0.03},   {10, 0.06}, {18, 0.075},
+                                  {40, 0.085}, {70, 0.095}, {105, 0.10}};
+static const hg_pt smi_curve[] = {{15, 0},      {20, 0.002},  {30, 0.007},
+                                  {45, 0.0105}, {65, 0.0125}, {105, 0.013}};
 
 #define HG_N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -46,20 +46,20 @@ static double hg_onset(hg_rng *r, const hg_pt *c, size_t n, double mult)
 	return -1;
 }
 
-static hg_date hg_at_age(const hg_sy_person *ps, double age)
+static hg_date at_age(const hg_sy_person *ps, double age)
 {
 	return age < 0 ? HG_DATE_NONE : ps->dob + (hg_date)(age * HG_YEAR);
 }
 
 /* Linear in decile: value at decile 1 (most deprived) and decile 10. */
-static double hg_dep(const hg_sy_person *ps, double d1, double d10)
+static double dep(const hg_sy_person *ps, double d1, double d10)
 {
 	return d1 + (d10 - d1) * (ps->decile - 1) / 9.0;
 }
 
 static void hg_smoking(hg_rng *r, hg_sy_person *ps)
 {
-	double cur = 0.14 * hg_dep(ps, 1.75, 0.55) * (ps->smi != HG_DATE_NONE ? 2.5 : 1);
+	double cur = 0.14 * dep(ps, 1.75, 0.55) * (ps->smi != HG_DATE_NONE ? 2.5 : 1);
 	double ex = 0.25;
 	double u = hg_rng_unif(r);
 	ps->smoking = u < cur ? 2 : u < cur + ex ? 1 : 0;
@@ -70,36 +70,34 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 	(void)m;
 	double eth_hyp = ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1.0;
 	double eth_dm = ps->eth == 3 ? 1.6 : ps->south_asian ? 2.0 : 1.0;
-	ps->hyp = hg_at_age(ps, hg_onset(r, hg_hyp_curve, HG_N(hg_hyp_curve),
-	                                 1.02 * hg_dep(ps, 1.18, 0.82) * eth_hyp));
+	ps->hyp = at_age(
+	    ps, hg_onset(r, hyp_curve, HG_N(hyp_curve), 1.02 * dep(ps, 1.18, 0.82) * eth_hyp));
 	ps->hypres = HG_DATE_NONE;
 	if (ps->hyp != HG_DATE_NONE && hg_rng_bernoulli(r, 0.02))
 		ps->hypres = ps->hyp + (hg_date)(hg_rng_unif(r) * 8 * HG_YEAR);
 	if (hg_rng_bernoulli(r, 0.004)) {
 		ps->dm_type = 1;
-		ps->dm = hg_at_age(ps, 1 + 29 * hg_rng_unif(r));
+		ps->dm = at_age(ps, 1 + 29 * hg_rng_unif(r));
 	} else {
 		ps->dm_type = 2;
-		ps->dm = hg_at_age(ps, hg_onset(r, hg_dm_curve, HG_N(hg_dm_curve),
-		                                hg_dep(ps, 1.45, 0.72) * eth_dm));
+		ps->dm =
+		    at_age(ps, hg_onset(r, dm_curve, HG_N(dm_curve), dep(ps, 1.45, 0.72) * eth_dm));
 	}
-	ps->smi = hg_at_age(ps, hg_onset(r, hg_smi_curve, HG_N(hg_smi_curve),
-	                                 hg_dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
+	ps->smi = at_age(ps, hg_onset(r, smi_curve, HG_N(smi_curve),
+	                              dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
 	hg_smoking(r, ps);
 	double smk = ps->smoking == 2 ? 2.6 : ps->smoking == 1 ? 1.6 : 0.3;
-	ps->copd = hg_at_age(
-	    ps, hg_onset(r, hg_copd_curve, HG_N(hg_copd_curve), smk * hg_dep(ps, 1.7, 0.55)));
-	ps->ast =
-	    hg_at_age(ps, hg_onset(r, hg_ast_curve, HG_N(hg_ast_curve), hg_dep(ps, 1.2, 0.85)));
+	ps->copd = at_age(ps, hg_onset(r, copd_curve, HG_N(copd_curve), smk * dep(ps, 1.7, 0.55)));
+	ps->ast = at_age(ps, hg_onset(r, ast_curve, HG_N(ast_curve), dep(ps, 1.2, 0.85)));
 	ps->ld = HG_DATE_NONE;
-	if (hg_rng_bernoulli(r, 0.005 * hg_dep(ps, 1.5, 0.7)))
-		ps->ld = hg_at_age(ps, 2 + 10 * hg_rng_unif(r));
+	if (hg_rng_bernoulli(r, 0.005 * dep(ps, 1.5, 0.7)))
+		ps->ld = at_age(ps, 2 + 10 * hg_rng_unif(r));
 	ps->frailty = hg_rng_gamma(r, 2.0) / 2.0;
 }
 
 /* ---- event buffer ---- */
 
-static void hg_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
+static void add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
 {
 	if (o->nev == o->capev) {
 		o->capev = o->capev ? o->capev * 2 : 256;
@@ -111,7 +109,7 @@ static void hg_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int3
 }
 
 /* Index into a list: mostly the first (the usual code), sometimes another. */
-static int hg_pick(const hg_sy_model *m, hg_rng *r, int list)
+static int pick_code(const hg_sy_model *m, hg_rng *r, int list)
 {
 	size_t n = m->codes->n[list];
 	if (n <= 1 || hg_rng_unif(r) < 0.8)
@@ -127,7 +125,7 @@ typedef struct {
 	hg_date gp_lo, gp_hi, h_lo, h_hi; /* GP and hospital windows (inclusive) */
 } hg_ctx;
 
-static int hg_has(hg_date onset, hg_date t)
+static int has(hg_date onset, hg_date t)
 {
 	return onset != HG_DATE_NONE && onset <= t;
 }
@@ -138,42 +136,42 @@ static hg_date hg_in(hg_rng *r, hg_date a, hg_date b)
 	return a + (hg_date)(hg_rng_unif(r) * (double)(b - a));
 }
 
-static int32_t hg_clampi(double v, double lo, double hi)
+static int32_t clampi(double v, double lo, double hi)
 {
 	return (int32_t)lrint(v < lo ? lo : v > hi ? hi : v);
 }
 
-static hg_date hg_min(hg_date a, hg_date b)
+static hg_date min(hg_date a, hg_date b)
 {
 	return a < b ? a : b;
 }
 
-static hg_date hg_max(hg_date a, hg_date b)
+static hg_date max(hg_date a, hg_date b)
 {
 	return a > b ? a : b;
 }
 
 /* ---- diagnoses ---- */
 
-static void hg_diag(hg_ctx *c, hg_date onset, int list)
+static void diag(hg_ctx *c, hg_date onset, int list)
 {
 	if (onset == HG_DATE_NONE)
 		return;
 	hg_date d = onset > c->ps->reg_from ? onset : c->ps->reg_from;
 	if (d <= c->gp_hi && d >= c->ps->reg_from)
-		hg_add(c->o, d, HG_ST_GP, list, hg_pick(c->m, c->r, list), HG_SY_NOVAL);
+		add(c->o, d, HG_ST_GP, list, pick_code(c->m, c->r, list), HG_SY_NOVAL);
 }
 
 static void hg_diagnoses(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
-	hg_diag(c, ps->hyp, HG_SC_HYP);
-	hg_diag(c, ps->hypres, HG_SC_HYPRES);
-	hg_diag(c, ps->dm, ps->dm_type == 1 ? HG_SC_DM1 : HG_SC_DM2);
-	hg_diag(c, ps->copd, HG_SC_COPD);
-	hg_diag(c, ps->ast, HG_SC_AST);
-	hg_diag(c, ps->smi, HG_SC_SMI);
-	hg_diag(c, ps->ld, HG_SC_LD);
+	diag(c, ps->hyp, HG_SC_HYP);
+	diag(c, ps->hypres, HG_SC_HYPRES);
+	diag(c, ps->dm, ps->dm_type == 1 ? HG_SC_DM1 : HG_SC_DM2);
+	diag(c, ps->copd, HG_SC_COPD);
+	diag(c, ps->ast, HG_SC_AST);
+	diag(c, ps->smi, HG_SC_SMI);
+	diag(c, ps->ld, HG_SC_LD);
 }
 
 /* ---- BP ---- */
@@ -224,7 +222,7 @@ static double hg_logit(double p)
 }
 
 /* Chance that a register member's reading on date d is at or under target. */
-static double hg_ctrl_prob(const hg_sy_model *m, const hg_sy_person *ps, int age, hg_date d)
+static double ctrl_prob(const hg_sy_model *m, const hg_sy_person *ps, int age, hg_date d)
 {
 	double base = age < 40   ? 0.48
 	              : age < 50 ? 0.521
@@ -232,53 +230,52 @@ static double hg_ctrl_prob(const hg_sy_model *m, const hg_sy_person *ps, int age
 	              : age < 70 ? 0.612
 	              : age < 80 ? 0.643
 	                         : 0.715;
-	double z = hg_logit(base) + hg_dep(ps, -0.15, 0.15) + hg_trend(&m->bp, m->bp.shift, d);
+	double z = hg_logit(base) + dep(ps, -0.15, 0.15) + hg_trend(&m->bp, m->bp.shift, d);
 	z += ps->eth == 3 ? -0.14 : ps->eth == 2 ? 0.25 : 0; /* Rison 2023: OR 0.87 / 1.28 */
 	return 1 / (1 + exp(-z));
 }
 
-static void hg_bp_values(hg_rng *r, int age, int hyp, double pctrl, int32_t *s, int32_t *d)
+static void bp_values(hg_rng *r, int age, int hyp, double pctrl, int32_t *s, int32_t *d)
 {
 	double ts = age >= 80 ? 150 : 140;
 	if (!hyp) {
-		*s = hg_clampi(hg_rng_normal(r, 118 + 0.35 * (age - 30), 13), 85, 210);
-		*d = hg_clampi(hg_rng_normal(r, 76, 9), 45, 120);
+		*s = clampi(hg_rng_normal(r, 118 + 0.35 * (age - 30), 13), 85, 210);
+		*d = clampi(hg_rng_normal(r, 76, 9), 45, 120);
 	} else if (hg_rng_unif(r) < pctrl) {
-		*s = hg_clampi(hg_rng_normal(r, ts - 13, 9), 95, ts);
-		*d = hg_clampi(hg_rng_normal(r, 76, 7), 50, 90);
+		*s = clampi(hg_rng_normal(r, ts - 13, 9), 95, ts);
+		*d = clampi(hg_rng_normal(r, 76, 7), 50, 90);
 	} else if (hg_rng_unif(r) < 0.8) {
-		*s = hg_clampi(ts + 1 + fabs(hg_rng_normal(r, 0, 13)), ts + 1, 240);
-		*d = hg_clampi(hg_rng_normal(r, 86, 9), 55, 130);
+		*s = clampi(ts + 1 + fabs(hg_rng_normal(r, 0, 13)), ts + 1, 240);
+		*d = clampi(hg_rng_normal(r, 86, 9), 55, 130);
 	} else {
-		*s = hg_clampi(hg_rng_normal(r, ts - 8, 8), 100, ts);
-		*d = hg_clampi(91 + fabs(hg_rng_normal(r, 0, 5)), 91, 130);
+		*s = clampi(hg_rng_normal(r, ts - 8, 8), 100, ts);
+		*d = clampi(91 + fabs(hg_rng_normal(r, 0, 5)), 91, 130);
 	}
 }
 
 /* A BP pair on date d; the reading that leads to a diagnosis is raised. */
-static void hg_bp_at(hg_ctx *c, hg_date d, int diagnosis)
+static void bp_at(hg_ctx *c, hg_date d, int diagnosis)
 {
-	int age = hg_age_years(c->ps->dob, d),
-	    hyp = hg_has(c->ps->hyp, d) && !hg_has(c->ps->hypres, d);
-	double pctrl = diagnosis ? 0 : hg_ctrl_prob(c->m, c->ps, age, d);
+	int age = hg_age_years(c->ps->dob, d), hyp = has(c->ps->hyp, d) && !has(c->ps->hypres, d);
+	double pctrl = diagnosis ? 0 : ctrl_prob(c->m, c->ps, age, d);
 	int32_t s, di;
-	hg_bp_values(c->r, age, hyp, pctrl, &s, &di);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_SBP, hg_pick(c->m, c->r, HG_SC_SBP), s * 10);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_DBP, hg_pick(c->m, c->r, HG_SC_DBP), di * 10);
+	bp_values(c->r, age, hyp, pctrl, &s, &di);
+	add(c->o, d, HG_ST_GP, HG_SC_SBP, pick_code(c->m, c->r, HG_SC_SBP), s * 10);
+	add(c->o, d, HG_ST_GP, HG_SC_DBP, pick_code(c->m, c->r, HG_SC_DBP), di * 10);
 }
 
 /* Opportunistic readings at other consultations (register members and
  * others aged 18+), fewer when routine care is disrupted. */
-static void hg_bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	if (age < 18)
 		return;
-	int reg = hg_has(c->ps->hyp, a) && !hg_has(c->ps->hypres, a);
+	int reg = has(c->ps->hyp, a) && !has(c->ps->hypres, a);
 	int n = hg_rng_poisson(c->r, dt * (reg ? 0.45 : age >= 40 ? 0.13 : 0.05));
 	for (int i = 0; i < n; i++) {
 		hg_date d = hg_in(c->r, a, b);
 		if (hg_rng_unif(c->r) < hg_trend(&c->m->bp, c->m->bp.attend, d))
-			hg_bp_at(c, d, 0);
+			bp_at(c, d, 0);
 	}
 }
 
@@ -286,25 +283,25 @@ static void hg_bp_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
  * every 12 months, recalled 2-6 months after a missed invitation. A
  * diagnosis in the window is a raised reading followed by a check 1-3 months
  * later. About 8% of people rarely respond (persistent non-attenders). */
-static void hg_bp_reviews(hg_ctx *c)
+static void bp_reviews(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
 	if (ps->hyp == HG_DATE_NONE)
 		return;
-	hg_date lo = hg_max(c->gp_lo, ps->hyp), hi = c->gp_hi;
+	hg_date lo = max(c->gp_lo, ps->hyp), hi = c->gp_hi;
 	if (ps->hypres != HG_DATE_NONE)
-		hi = hg_min(hi, ps->hypres - 1);
+		hi = min(hi, ps->hypres - 1);
 	if (lo > hi)
 		return;
-	double engage = (hg_rng_unif(c->r) < 0.08 ? 0.3 : 1) * hg_dep(ps, 0.92, 1.04);
+	double engage = (hg_rng_unif(c->r) < 0.08 ? 0.3 : 1) * dep(ps, 0.92, 1.04);
 	hg_date d = lo + (hg_date)hg_rng_below(c->r, 365);
 	if (ps->hyp >= c->gp_lo) {
-		hg_bp_at(c, ps->hyp, 1);
+		bp_at(c, ps->hyp, 1);
 		d = ps->hyp + 30 + (hg_date)hg_rng_below(c->r, 61);
 	}
 	while (d <= hi) {
 		if (hg_rng_unif(c->r) < engage * hg_trend(&c->m->bp, c->m->bp.attend, d)) {
-			hg_bp_at(c, d, 0);
+			bp_at(c, d, 0);
 			d += 335 + (hg_date)hg_rng_below(c->r, 61);
 		} else {
 			d += 60 + (hg_date)hg_rng_below(c->r, 121);
@@ -314,7 +311,7 @@ static void hg_bp_reviews(hg_ctx *c)
 
 /* ---- primary care per year ---- */
 
-static double hg_appt_rate(const hg_sy_person *ps, int age, hg_date t)
+static double appt_rate(const hg_sy_person *ps, int age, hg_date t)
 {
 	double base = age < 5    ? 2.2
 	              : age < 16 ? 0.9
@@ -322,129 +319,124 @@ static double hg_appt_rate(const hg_sy_person *ps, int age, hg_date t)
 	              : age < 65 ? (ps->sex == 1 ? 1.4 : 1.9)
 	              : age < 80 ? 2.6
 	                         : 3.6;
-	base += 0.4 *
-	        (hg_has(ps->hyp, t) + hg_has(ps->dm, t) + hg_has(ps->copd, t) + hg_has(ps->smi, t));
-	return base * ps->frailty * hg_dep(ps, 1.1, 0.92);
+	base += 0.4 * (has(ps->hyp, t) + has(ps->dm, t) + has(ps->copd, t) + has(ps->smi, t));
+	return base * ps->frailty * dep(ps, 1.1, 0.92);
 }
 
-static void hg_appts(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void appts(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	const hg_sy_person *ps = c->ps;
-	int n = hg_rng_poisson(c->r, dt * hg_appt_rate(ps, age, a));
-	double dna = 0.05 * hg_dep(ps, 1.6, 0.6) *
-	             (age >= 16 && age < 30 ? 1.6
-	              : age >= 65           ? 0.6
-	                                    : 1);
+	int n = hg_rng_poisson(c->r, dt * appt_rate(ps, age, a));
+	double dna = 0.05 * dep(ps, 1.6, 0.6) * (age >= 16 && age < 30 ? 1.6 : age >= 65 ? 0.6 : 1);
 	for (int i = 0; i < n; i++) {
 		int miss = hg_rng_unif(c->r) < dna;
 		int list = miss ? HG_SC_DNA : HG_SC_APPT;
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_GP, list, hg_pick(c->m, c->r, list),
-		       HG_SY_NOVAL);
+		add(c->o, hg_in(c->r, a, b), HG_ST_GP, list, pick_code(c->m, c->r, list),
+		    HG_SY_NOVAL);
 	}
 }
 
-static void hg_smoking_rec(hg_ctx *c, hg_date d)
+static void smoking_rec(hg_ctx *c, hg_date d)
 {
 	static const int lists[3] = {HG_SC_NONSMOK, HG_SC_EXSMOK, HG_SC_SMOK};
 	int l = lists[c->ps->smoking];
-	hg_add(c->o, d, HG_ST_GP, l, hg_pick(c->m, c->r, l), HG_SY_NOVAL);
+	add(c->o, d, HG_ST_GP, l, pick_code(c->m, c->r, l), HG_SY_NOVAL);
 }
 
-static void hg_alcohol_rec(hg_ctx *c, hg_date d)
+static void alcohol_rec(hg_ctx *c, hg_date d)
 {
 	double u = hg_rng_normal(c->r, c->ps->sex == 1 ? 12 : 7, 10);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_ALC, 0, hg_clampi(u < 0 ? 0 : u, 0, 150) * 10);
+	add(c->o, d, HG_ST_GP, HG_SC_ALC, 0, clampi(u < 0 ? 0 : u, 0, 150) * 10);
 }
 
-static void hg_bmi_rec(hg_ctx *c, hg_date d, double mean)
+static void bmi_rec(hg_ctx *c, hg_date d, double mean)
 {
 	double v = hg_rng_normal(c->r, mean, 5.5);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_BMI, 0, hg_clampi(v * 10, 150, 700));
+	add(c->o, d, HG_ST_GP, HG_SC_BMI, 0, clampi(v * 10, 150, 700));
 }
 
-static void hg_chol_rec(hg_ctx *c, hg_date d)
+static void chol_rec(hg_ctx *c, hg_date d)
 {
 	double v = hg_rng_normal(c->r, 4.9, 1.1);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_CHOL, hg_pick(c->m, c->r, HG_SC_CHOL),
-	       hg_clampi(v * 10, 20, 120));
+	add(c->o, d, HG_ST_GP, HG_SC_CHOL, pick_code(c->m, c->r, HG_SC_CHOL),
+	    clampi(v * 10, 20, 120));
 }
 
-static void hg_hba1c_rec(hg_ctx *c, hg_date d, double mean)
+static void hba1c_rec(hg_ctx *c, hg_date d, double mean)
 {
 	double v = hg_rng_normal(c->r, mean, 12);
-	hg_add(c->o, d, HG_ST_GP, HG_SC_HBA1C, 0, hg_clampi(v, 25, 160) * 10);
+	add(c->o, d, HG_ST_GP, HG_SC_HBA1C, 0, clampi(v, 25, 160) * 10);
 }
 
 /* SMI annual physical health check: six elements on one day (Core20PLUS5). */
-static void hg_smi_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+static void smi_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 {
-	if (hg_rng_unif(c->r) >= dt * 0.62 * hg_dep(c->ps, 0.85, 1.12))
+	if (hg_rng_unif(c->r) >= dt * 0.62 * dep(c->ps, 0.85, 1.12))
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	double pe = 0.9;
 	if (hg_rng_unif(c->r) < pe)
-		hg_bmi_rec(c, d, 30.5);
+		bmi_rec(c, d, 30.5);
 	if (hg_rng_unif(c->r) < pe)
-		hg_bp_at(c, d, 0);
+		bp_at(c, d, 0);
 	if (hg_rng_unif(c->r) < pe)
-		hg_chol_rec(c, d);
+		chol_rec(c, d);
 	if (hg_rng_unif(c->r) < pe)
-		hg_hba1c_rec(c, d, 42);
+		hba1c_rec(c, d, 42);
 	if (hg_rng_unif(c->r) < pe)
-		hg_alcohol_rec(c, d);
+		alcohol_rec(c, d);
 	if (hg_rng_unif(c->r) < pe)
-		hg_smoking_rec(c, d);
+		smoking_rec(c, d);
 }
 
-static void hg_lifestyle_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void lifestyle_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	if (age < 16)
 		return;
 	if (hg_rng_unif(c->r) < dt * 0.22)
-		hg_smoking_rec(c, hg_in(c->r, a, b));
+		smoking_rec(c, hg_in(c->r, a, b));
 	if (hg_rng_unif(c->r) < dt * 0.07)
-		hg_bmi_rec(c, hg_in(c->r, a, b), 27.5);
+		bmi_rec(c, hg_in(c->r, a, b), 27.5);
 	if (hg_rng_unif(c->r) < dt * 0.04)
-		hg_alcohol_rec(c, hg_in(c->r, a, b));
+		alcohol_rec(c, hg_in(c->r, a, b));
 }
 
-static void hg_dm_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+static void dm_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 {
-	if (!hg_has(c->ps->dm, a))
+	if (!has(c->ps->dm, a))
 		return;
 	if (hg_rng_unif(c->r) < dt * 0.85)
-		hg_hba1c_rec(c, hg_in(c->r, a, b),
-		             c->ps->dm_type == 1 ? 66 : hg_dep(c->ps, 58, 53));
+		hba1c_rec(c, hg_in(c->r, a, b), c->ps->dm_type == 1 ? 66 : dep(c->ps, 58, 53));
 	if (hg_rng_unif(c->r) < dt * 0.6)
-		hg_chol_rec(c, hg_in(c->r, a, b));
+		chol_rec(c, hg_in(c->r, a, b));
 }
 
 /* SABA relievers: overdispersed counts, higher in deprived areas. */
-static void hg_saba_year(hg_ctx *c, hg_date a, hg_date b, double dt)
+static void saba_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 {
-	if (!hg_has(c->ps->ast, a))
+	if (!has(c->ps->ast, a))
 		return;
-	double lam = 2.0 * hg_dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
+	double lam = 2.0 * dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
 	int n = hg_rng_poisson(c->r, lam * dt);
 	for (int i = 0; i < n; i++)
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA,
-		       hg_pick(c->m, c->r, HG_SC_SABA), HG_SY_NOVAL);
+		add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA,
+		    pick_code(c->m, c->r, HG_SC_SABA), HG_SY_NOVAL);
 }
 
-static void hg_gp_years(hg_ctx *c)
+static void gp_years(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
 	for (hg_date a = c->gp_lo; a <= c->gp_hi; a += 365) {
 		hg_date b = a + 365 <= c->gp_hi + 1 ? a + 365 : c->gp_hi + 1;
 		double dt = (b - a) / 365.0;
 		int age = hg_age_years(ps->dob, a);
-		hg_appts(c, a, b, age, dt);
-		hg_bp_year(c, a, b, age, dt);
-		hg_lifestyle_year(c, a, b, age, dt);
-		hg_dm_year(c, a, b, dt);
-		hg_saba_year(c, a, b, dt);
-		if (hg_has(ps->smi, a))
-			hg_smi_year(c, a, b, dt);
+		appts(c, a, b, age, dt);
+		bp_year(c, a, b, age, dt);
+		lifestyle_year(c, a, b, age, dt);
+		dm_year(c, a, b, dt);
+		saba_year(c, a, b, dt);
+		if (has(ps->smi, a))
+			smi_year(c, a, b, dt);
 	}
 }
 
@@ -460,11 +452,11 @@ static void hg_flu(hg_ctx *c)
 		int age = hg_age_years(ps->dob, hg_date_from_ymd(y + 1, 3, 31));
 		double p = 0;
 		if (age >= 65)
-			p = 0.72 * hg_dep(ps, 0.88, 1.1);
-		else if (hg_has(ps->copd, sep))
-			p = 0.55 * hg_dep(ps, 0.9, 1.1);
-		else if (hg_has(ps->dm, sep) || hg_has(ps->ast, sep) || hg_has(ps->smi, sep))
-			p = 0.45 * hg_dep(ps, 0.9, 1.1);
+			p = 0.72 * dep(ps, 0.88, 1.1);
+		else if (has(ps->copd, sep))
+			p = 0.55 * dep(ps, 0.9, 1.1);
+		else if (has(ps->dm, sep) || has(ps->ast, sep) || has(ps->smi, sep))
+			p = 0.45 * dep(ps, 0.9, 1.1);
 		else if (age >= 2 && age <= 3)
 			p = 0.45;
 		if (p <= 0 || hg_rng_unif(c->r) >= p)
@@ -472,14 +464,14 @@ static void hg_flu(hg_ctx *c)
 		double off = hg_rng_exp(c->r, 1 / 35.0);
 		hg_date d = sep + (hg_date)(off > 150 ? 150 : off);
 		if (d >= c->gp_lo && d <= c->gp_hi)
-			hg_add(c->o, d, HG_ST_GP, HG_SC_FLU, hg_pick(c->m, c->r, HG_SC_FLU),
-			       HG_SY_NOVAL);
+			add(c->o, d, HG_ST_GP, HG_SC_FLU, pick_code(c->m, c->r, HG_SC_FLU),
+			    HG_SY_NOVAL);
 	}
 }
 
 /* ---- hospital ---- */
 
-static double hg_ae_rate(const hg_sy_person *ps, int age, hg_date t)
+static double ae_rate(const hg_sy_person *ps, int age, hg_date t)
 {
 	double base = age < 5    ? 0.5
 	              : age < 16 ? 0.22
@@ -487,18 +479,17 @@ static double hg_ae_rate(const hg_sy_person *ps, int age, hg_date t)
 	              : age < 65 ? 0.24
 	              : age < 80 ? 0.32
 	                         : 0.6;
-	double mult = hg_dep(ps, 1.5, 0.7) * ps->frailty;
-	mult *= (hg_has(ps->copd, t) ? 1.8 : 1) * (hg_has(ps->smi, t) ? 1.8 : 1) *
-	        (ps->homeless ? 3 : 1);
+	double mult = dep(ps, 1.5, 0.7) * ps->frailty;
+	mult *= (has(ps->copd, t) ? 1.8 : 1) * (has(ps->smi, t) ? 1.8 : 1) * (ps->homeless ? 3 : 1);
 	return base * mult;
 }
 
-static int hg_emerg_dx(hg_ctx *c, hg_date d, int age, int *list)
+static int emerg_dx(hg_ctx *c, hg_date d, int age, int *list)
 {
 	double u = hg_rng_unif(c->r);
-	if (hg_has(c->ps->copd, d) && u < 0.3)
+	if (has(c->ps->copd, d) && u < 0.3)
 		*list = HG_SC_COPD_ADM;
-	else if (hg_has(c->ps->ast, d) && age < 19 && u < 0.25)
+	else if (has(c->ps->ast, d) && age < 19 && u < 0.25)
 		*list = HG_SC_AST_ADM;
 	else
 		*list = HG_SC_EMERG;
@@ -507,75 +498,75 @@ static int hg_emerg_dx(hg_ctx *c, hg_date d, int age, int *list)
 
 static void hg_emergency(hg_ctx *c, hg_date d, int age, int method)
 {
-	int list, idx = hg_emerg_dx(c, d, age, &list);
-	hg_add(c->o, d, HG_ST_APC, list, idx, method * 10);
+	int list, idx = emerg_dx(c, d, age, &list);
+	add(c->o, d, HG_ST_APC, list, idx, method * 10);
 }
 
-static void hg_ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
-	int n = hg_rng_poisson(c->r, dt * hg_ae_rate(c->ps, age, a));
+	int n = hg_rng_poisson(c->r, dt * ae_rate(c->ps, age, a));
 	double padm = age < 16 ? 0.12 : age < 65 ? 0.2 : age < 80 ? 0.35 : 0.5;
 	for (int i = 0; i < n; i++) {
 		hg_date d = hg_in(c->r, a, b);
-		hg_add(c->o, d, HG_ST_AE, HG_SC_AE, hg_pick(c->m, c->r, HG_SC_AE), HG_SY_NOVAL);
+		add(c->o, d, HG_ST_AE, HG_SC_AE, pick_code(c->m, c->r, HG_SC_AE), HG_SY_NOVAL);
 		if (hg_rng_unif(c->r) < padm)
 			hg_emergency(c, d, age, 21);
 	}
 	/* emergency admissions not through A&E (GP referral, other) */
 	static const int other[5] = {22, 22, 22, 24, 28};
-	int k = hg_rng_poisson(c->r, dt * 0.25 * padm * hg_ae_rate(c->ps, age, a));
+	int k = hg_rng_poisson(c->r, dt * 0.25 * padm * ae_rate(c->ps, age, a));
 	for (int i = 0; i < k; i++)
 		hg_emergency(c, hg_in(c->r, a, b), age, other[hg_rng_below(c->r, 5)]);
-	if (hg_has(c->ps->copd, a) && hg_rng_unif(c->r) < dt * 0.12 * hg_dep(c->ps, 1.6, 0.7))
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_COPD_ADM, 0, 210);
+	if (has(c->ps->copd, a) && hg_rng_unif(c->r) < dt * 0.12 * dep(c->ps, 1.6, 0.7))
+		add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_COPD_ADM, 0, 210);
 }
 
-static void hg_elective_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void elective_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	double rate = age < 16 ? 0.02 : age < 50 ? 0.04 : age < 65 ? 0.08 : 0.16;
 	int n = hg_rng_poisson(c->r, dt * rate * c->ps->frailty);
 	for (int i = 0; i < n; i++) {
 		double u = hg_rng_unif(c->r);
 		int method = u < 0.6 ? 11 : u < 0.9 ? 12 : 13;
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_ELECT,
-		       (int)hg_rng_below(c->r, c->m->codes->n[HG_SC_ELECT]), method * 10);
+		add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_ELECT,
+		    (int)hg_rng_below(c->r, c->m->codes->n[HG_SC_ELECT]), method * 10);
 	}
 }
 
 /* Tooth extraction for caries in children 0-10: strong deprivation gradient. */
-static void hg_teeth_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void teeth_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	if (age > 10)
 		return;
 	double am = age < 2 ? 0.1 : age < 4 ? 0.6 : 1.2;
-	if (hg_rng_unif(c->r) >= dt * 0.0028 * am * hg_dep(c->ps, 2.2, 0.35))
+	if (hg_rng_unif(c->r) >= dt * 0.0028 * am * dep(c->ps, 2.2, 0.35))
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	double u = hg_rng_unif(c->r);
 	int method = u < 0.5 ? 11 : u < 0.95 ? 12 : 13;
-	hg_add(c->o, d, HG_ST_APC, HG_SC_CARIES, hg_pick(c->m, c->r, HG_SC_CARIES), method * 10);
-	hg_add(c->o, d, HG_ST_APC, HG_SC_TOOTH, hg_pick(c->m, c->r, HG_SC_TOOTH), HG_SY_NOVAL);
+	add(c->o, d, HG_ST_APC, HG_SC_CARIES, pick_code(c->m, c->r, HG_SC_CARIES), method * 10);
+	add(c->o, d, HG_ST_APC, HG_SC_TOOTH, pick_code(c->m, c->r, HG_SC_TOOTH), HG_SY_NOVAL);
 }
 
-static void hg_op_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void op_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	double rate = age < 16 ? 0.25 : age < 50 ? 0.4 : age < 65 ? 0.7 : 1.1;
-	rate += 0.3 * (hg_has(c->ps->dm, a) + hg_has(c->ps->copd, a));
+	rate += 0.3 * (has(c->ps->dm, a) + has(c->ps->copd, a));
 	int n = hg_rng_poisson(c->r, dt * rate * c->ps->frailty);
 	for (int i = 0; i < n; i++)
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_OP, HG_SC_OP, hg_pick(c->m, c->r, HG_SC_OP),
-		       HG_SY_NOVAL);
+		add(c->o, hg_in(c->r, a, b), HG_ST_OP, HG_SC_OP, pick_code(c->m, c->r, HG_SC_OP),
+		    HG_SY_NOVAL);
 }
 
 /* Mental health services: SMI care, CYP and adult common-disorder contacts.
  * MH list order: F20.9, F31.9, F32.9, F41.1, F90.0, F50.0, F43.1, F84.0. */
-static void hg_mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
+static void mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	int n = 0, idx = 2;
-	if (hg_has(c->ps->smi, a)) {
+	if (has(c->ps->smi, a)) {
 		n = hg_rng_poisson(c->r, dt * 2.5);
 		idx = (int)(c->ps->index % 3 == 0); /* schizophrenia or bipolar */
-	} else if (age < 18 && hg_rng_unif(c->r) < dt * 0.05 * hg_dep(c->ps, 1.15, 0.85)) {
+	} else if (age < 18 && hg_rng_unif(c->r) < dt * 0.05 * dep(c->ps, 1.15, 0.85)) {
 		n = 1 + hg_rng_poisson(c->r, 2);
 		idx = 2 + (int)hg_rng_below(c->r, 6);
 	} else if (age >= 18 && hg_rng_unif(c->r) < dt * 0.02) {
@@ -583,15 +574,15 @@ static void hg_mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 		idx = 2 + (int)hg_rng_below(c->r, 2);
 	}
 	for (int i = 0; i < n; i++)
-		hg_add(c->o, hg_in(c->r, a, b), HG_ST_MH, HG_SC_MH, idx, HG_SY_NOVAL);
+		add(c->o, hg_in(c->r, a, b), HG_ST_MH, HG_SC_MH, idx, HG_SY_NOVAL);
 }
 
-static const double hg_fert[6] = {0.012, 0.05, 0.085, 0.10, 0.06, 0.013}; /* 15-19 ... 40-44 */
+static const double fert[6] = {0.012, 0.05, 0.085, 0.10, 0.06, 0.013}; /* 15-19 ... 40-44 */
 
-static int hg_gestation(hg_ctx *c)
+static int gestation(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
-	double pre = hg_dep(ps, 0.09, 0.065) * (ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1);
+	double pre = dep(ps, 0.09, 0.065) * (ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1);
 	double u = hg_rng_unif(c->r);
 	if (u < pre) {
 		double v = hg_rng_unif(c->r);
@@ -607,27 +598,26 @@ static int hg_gestation(hg_ctx *c)
 	return 37 + w;
 }
 
-static void hg_births_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt, hg_date *last)
+static void births_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt, hg_date *last)
 {
 	if (c->ps->sex != 2 || age < 15 || age > 44)
 		return;
-	double rate = hg_fert[(age - 15) / 5] * hg_dep(c->ps, 1.15, 0.9);
+	double rate = fert[(age - 15) / 5] * dep(c->ps, 1.15, 0.9);
 	if (hg_rng_unif(c->r) >= rate * dt)
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	if (*last != HG_DATE_NONE && d - *last < 300)
 		return;
 	*last = d;
-	hg_add(c->o, d, HG_ST_MAT, HG_SC_BIRTH, hg_pick(c->m, c->r, HG_SC_BIRTH),
-	       hg_gestation(c) * 10);
+	add(c->o, d, HG_ST_MAT, HG_SC_BIRTH, pick_code(c->m, c->r, HG_SC_BIRTH), gestation(c) * 10);
 }
 
-static int hg_stage(hg_ctx *c, const char *code)
+static int stage(hg_ctx *c, const char *code)
 {
 	if (!strncmp(code, "C85", 3) || !strncmp(code, "C91", 3) || !strncmp(code, "C92", 3) ||
 	    !strncmp(code, "C71", 3) || hg_rng_unif(c->r) < 0.1)
 		return 0;
-	double early = hg_dep(c->ps, 0.50, 0.62);
+	double early = dep(c->ps, 0.50, 0.62);
 	if (!strncmp(code, "C34", 3) || !strncmp(code, "C25", 3) || !strncmp(code, "C15", 3) ||
 	    !strncmp(code, "C16", 3) || !strncmp(code, "C56", 3))
 		early -= 0.28;
@@ -641,7 +631,7 @@ static int hg_stage(hg_ctx *c, const char *code)
 	return hg_rng_unif(c->r) < 0.5 ? 3 : 4;
 }
 
-static int hg_cancer_site(hg_ctx *c)
+static int cancer_site(hg_ctx *c)
 {
 	const double *w = c->m->codes->cancer_w[c->ps->sex - 1];
 	size_t n = c->m->codes->n[HG_SC_CANCER];
@@ -652,26 +642,26 @@ static int hg_cancer_site(hg_ctx *c)
 	return (int)i;
 }
 
-static void hg_cancer(hg_ctx *c)
+static void cancer(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
 	for (hg_date a = c->h_lo; a <= c->h_hi; a += 365) {
 		hg_date b = a + 365 <= c->h_hi + 1 ? a + 365 : c->h_hi + 1;
 		int age = hg_age_years(ps->dob, a);
-		double rate = 0.00015 * exp(0.06 * (age - 30)) * hg_dep(ps, 1.15, 0.9);
+		double rate = 0.00015 * exp(0.06 * (age - 30)) * dep(ps, 1.15, 0.9);
 		if (age < 20)
 			rate = 0.00002;
 		if (hg_rng_unif(c->r) >= rate * (b - a) / 365.0)
 			continue;
 		hg_date d = hg_in(c->r, a, b);
-		int idx = hg_cancer_site(c);
-		int st = hg_stage(c, c->m->codes->code[HG_SC_CANCER][idx]);
-		hg_add(c->o, d, HG_ST_CANCER, HG_SC_CANCER, idx, st ? st * 10 : HG_SY_NOVAL);
+		int idx = cancer_site(c);
+		int st = stage(c, c->m->codes->code[HG_SC_CANCER][idx]);
+		add(c->o, d, HG_ST_CANCER, HG_SC_CANCER, idx, st ? st * 10 : HG_SY_NOVAL);
 		return; /* first primary only */
 	}
 }
 
-static void hg_hosp_years(hg_ctx *c)
+static void hosp_years(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
 	hg_date last_birth = HG_DATE_NONE;
@@ -679,17 +669,17 @@ static void hg_hosp_years(hg_ctx *c)
 		hg_date b = a + 365 <= c->h_hi + 1 ? a + 365 : c->h_hi + 1;
 		double dt = (b - a) / 365.0;
 		int age = hg_age_years(ps->dob, a);
-		hg_ae_year(c, a, b, age, dt);
-		hg_elective_year(c, a, b, age, dt);
-		hg_teeth_year(c, a, b, age, dt);
-		hg_op_year(c, a, b, age, dt);
-		hg_mh_year(c, a, b, age, dt);
-		hg_births_year(c, a, b, age, dt, &last_birth);
+		ae_year(c, a, b, age, dt);
+		elective_year(c, a, b, age, dt);
+		teeth_year(c, a, b, age, dt);
+		op_year(c, a, b, age, dt);
+		mh_year(c, a, b, age, dt);
+		births_year(c, a, b, age, dt, &last_birth);
 	}
-	hg_cancer(c);
+	cancer(c);
 }
 
-static int hg_ev_cmp(const void *x, const void *y)
+static int ev_cmp(const void *x, const void *y)
 {
 	const hg_sy_event *a = x, *b = y;
 	if (a->date != b->date)
@@ -702,21 +692,21 @@ void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy
 	const hg_synth_params *p = m->p;
 	hg_ctx c = {m, ps, r, o, 0, 0, 0, 0};
 	o->nev = 0;
-	c.gp_lo = hg_max(p->start, ps->reg_from);
-	c.gp_hi = hg_min(hg_min(p->end, ps->reg_to), ps->dod);
-	c.h_lo = hg_max(hg_max(p->start, ps->dob), ps->reg_from - 365);
-	c.h_hi = hg_min(p->end, ps->dod);
+	c.gp_lo = max(p->start, ps->reg_from);
+	c.gp_hi = min(min(p->end, ps->reg_to), ps->dod);
+	c.h_lo = max(max(p->start, ps->dob), ps->reg_from - 365);
+	c.h_hi = min(p->end, ps->dod);
 	if (ps->reg_to != HG_DATE_NONE)
-		c.h_hi = hg_min(c.h_hi, ps->reg_to + 365);
+		c.h_hi = min(c.h_hi, ps->reg_to + 365);
 	hg_diagnoses(&c);
 	if (c.gp_lo <= c.gp_hi) {
-		hg_gp_years(&c);
-		hg_bp_reviews(&c);
+		gp_years(&c);
+		bp_reviews(&c);
 		hg_flu(&c);
 	}
 	if (c.h_lo <= c.h_hi)
-		hg_hosp_years(&c);
-	qsort(o->ev, o->nev, sizeof *o->ev, hg_ev_cmp);
+		hosp_years(&c);
+	qsort(o->ev, o->nev, sizeof *o->ev, ev_cmp);
 }
 
 void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *const hg_list_files[HG_SC_N] = {
+static const char *const list_files[HG_SC_N] = {
     [HG_SC_HYP] = "hyp_cod.csv",
     [HG_SC_HYPRES] = "hypres_cod.csv",
     [HG_SC_SBP] = "sbp_cod.csv",
@@ -48,7 +48,7 @@ static const char *const hg_list_files[HG_SC_N] = {
     [HG_SC_OP] = "op_attend.csv",
 };
 
-static int hg_code_ok(hg_sv s)
+static int synth_code_ok(hg_sv s)
 {
 	if (!s.n || s.n > 24)
 		return 0;
@@ -59,10 +59,10 @@ static int hg_code_ok(hg_sv s)
 	return 1;
 }
 
-static int hg_list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
+static int list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
 {
 	char path[2048];
-	snprintf(path, sizeof path, "%s/%s", dir, hg_list_files[list]);
+	snprintf(path, sizeof path, "%s/%s", dir, list_files[list]);
 	hg_csv csv;
 	if (hg_csv_open(&csv, path, err))
 		return -1;
@@ -76,7 +76,7 @@ static int hg_list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
 		hg_sv v = hg_sv_trim(hg_csv_field(&csv, col));
 		if (!v.n)
 			continue;
-		if (!hg_code_ok(v)) {
+		if (!synth_code_ok(v)) {
 			hg_err_set(err, HG_EINPUT, "%s:%llu: unusable code '%.*s'", path,
 			           (unsigned long long)csv.line, (int)(v.n > 40 ? 40 : v.n), v.p);
 			hg_csv_close(&csv);
@@ -92,7 +92,7 @@ static int hg_list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
 }
 
 /* Relative frequency of cancer sites by sex (CRUK incidence shares, rounded). */
-static double hg_site_weight(const char *code, int female)
+static double site_weight(const char *code, int female)
 {
 	static const struct {
 		const char *p;
@@ -109,13 +109,13 @@ static double hg_site_weight(const char *code, int female)
 	return 1;
 }
 
-static void hg_cancer_weights(hg_sy_codes *c)
+static void cancer_weights(hg_sy_codes *c)
 {
 	size_t n = c->n[HG_SC_CANCER];
 	for (int s = 0; s < 2; s++) {
 		double *w = hg_arena_alloc(&c->arena, n * sizeof *w), acc = 0;
 		for (size_t i = 0; i < n; i++) {
-			acc += hg_site_weight(c->code[HG_SC_CANCER][i], s == 1);
+			acc += site_weight(c->code[HG_SC_CANCER][i], s == 1);
 			w[i] = acc;
 		}
 		if (acc <= 0)
@@ -132,9 +132,9 @@ int hg_sy_codes_load(hg_sy_codes *c, const char *dir, hg_err *err)
 	if (!hg_is_dir(dir))
 		return hg_err_set(err, HG_EUSAGE, "code list directory '%s' not found", dir);
 	for (int l = 0; l < HG_SC_N; l++)
-		if (hg_list_load(c, l, dir, err))
+		if (list_load(c, l, dir, err))
 			return hg_err_wrap(err, "loading code lists");
-	hg_cancer_weights(c);
+	cancer_weights(c);
 	return 0;
 }
 

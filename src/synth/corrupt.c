@@ -51,7 +51,7 @@ void hg_sy_out_corr(hg_sy_out *o, int file, int kind)
 		o->plines++;
 }
 
-static void hg_fmt_date(hg_date d, char *out)
+static void fmt_date(hg_date d, char *out)
 {
 	if (d == HG_DATE_NONE)
 		out[0] = 0;
@@ -59,7 +59,7 @@ static void hg_fmt_date(hg_date d, char *out)
 		hg_date_format(d, out);
 }
 
-static void hg_fmt_id(const hg_sy_model *m, uint64_t index, char *out)
+static void fmt_id(const hg_sy_model *m, uint64_t index, char *out)
 {
 	hg_buf b = {0};
 	hg_sy_put_id(m, index, &b);
@@ -67,7 +67,7 @@ static void hg_fmt_id(const hg_sy_model *m, uint64_t index, char *out)
 	hg_buf_free(&b);
 }
 
-static void hg_emit(hg_buf *b, char f[][HG_FLEN], int n)
+static void emit_fields(hg_buf *b, char f[][HG_FLEN], int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (i)
@@ -78,38 +78,38 @@ static void hg_emit(hg_buf *b, char f[][HG_FLEN], int n)
 }
 
 /* An impossible calendar date in the given year. */
-static void hg_bad_ymd(hg_rng *cr, int y, char *out)
+static void bad_ymd(hg_rng *cr, int y, char *out)
 {
 	static const char *const md[4] = {"02-30", "04-31", "13-01", "06-00"};
 	snprintf(out, HG_FLEN, "%04d-%s", y, md[hg_rng_below(cr, 4)]);
 }
 
 /* Insert a lone '"' after the 4th character (an unbalanced quote). */
-static void hg_stray_quote(char *f)
+static void stray_quote(char *f)
 {
 	char t[HG_FLEN];
 	snprintf(t, sizeof t, "%.4s\"%s", f, strlen(f) > 4 ? f + 4 : "");
 	memcpy(f, t, HG_FLEN);
 }
 
-static void hg_person_fields(const hg_sy_model *m, const hg_sy_person *ps, char f[][HG_FLEN])
+static void person_fields(const hg_sy_model *m, const hg_sy_person *ps, char f[][HG_FLEN])
 {
 	const hg_sy_geo *g = m->geo;
-	hg_fmt_id(m, ps->index, f[0]);
-	hg_fmt_date(ps->dob, f[1]);
+	fmt_id(m, ps->index, f[0]);
+	fmt_date(ps->dob, f[1]);
 	snprintf(f[2], HG_FLEN, "%c", ps->sex_code);
 	snprintf(f[3], HG_FLEN, "%s", ps->eth_code);
 	snprintf(f[4], HG_FLEN, "%s", g->lsoa[ps->lsoa].code);
 	snprintf(f[5], HG_FLEN, "%s", g->prac[ps->practice].code);
-	hg_fmt_date(ps->reg_from, f[6]);
-	hg_fmt_date(ps->reg_to, f[7]);
-	hg_fmt_date(ps->dod, f[8]);
+	fmt_date(ps->reg_from, f[6]);
+	fmt_date(ps->reg_to, f[7]);
+	fmt_date(ps->dod, f[8]);
 	snprintf(f[9], HG_FLEN, "%d", ps->homeless);
 	snprintf(f[10], HG_FLEN, "%d", ps->ld_flag);
 	snprintf(f[11], HG_FLEN, "%d", ps->carer);
 }
 
-static void hg_person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char f[][HG_FLEN])
+static void person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char f[][HG_FLEN])
 {
 	static const char *const sexes[3] = {"3", "X", "male"};
 	static const char *const eths[4] = {"Q", "I", "AB", "12"};
@@ -125,16 +125,16 @@ static void hg_person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char 
 		snprintf(f[6], HG_FLEN, "209%d-%02d-%02d", (int)hg_rng_below(cr, 10), mo, d);
 		break;
 	case HG_CK_DATE_IMPOSSIBLE:
-		hg_bad_ymd(cr, y, f[1]);
+		bad_ymd(cr, y, f[1]);
 		break;
 	case HG_CK_BIRTH_AFTER_DEATH:
-		hg_fmt_date(ps->dob - 1 - (hg_date)hg_rng_below(cr, 3000), f[8]);
+		fmt_date(ps->dob - 1 - (hg_date)hg_rng_below(cr, 3000), f[8]);
 		if (ps->dob - 3001 < hg_date_from_ymd(1901, 1, 1))
-			hg_fmt_date(ps->dob - 1, f[8]);
+			fmt_date(ps->dob - 1, f[8]);
 		f[7][0] = 0;
 		break;
 	case HG_CK_REG_ORDER:
-		hg_fmt_date(ps->reg_from - 1 - (hg_date)hg_rng_below(cr, 400), f[7]);
+		fmt_date(ps->reg_from - 1 - (hg_date)hg_rng_below(cr, 400), f[7]);
 		f[8][0] = 0;
 		break;
 	case HG_CK_SEX:
@@ -150,7 +150,7 @@ static void hg_person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char 
 		snprintf(f[5], HG_FLEN, "%s", pracs[hg_rng_below(cr, 4)]);
 		break;
 	case HG_CK_QUOTES: /* a stray quote inside an unquoted field: one line, no cascade */
-		hg_stray_quote(f[4]);
+		stray_quote(f[4]);
 		break;
 	case HG_CK_BLANK:
 		f[hg_rng_below(cr, 2)][0] = 0; /* person_id or date_of_birth */
@@ -160,7 +160,7 @@ static void hg_person_defect(const hg_sy_person *ps, int kind, hg_rng *cr, char 
 	}
 }
 
-static const int hg_person_kinds[] = {
+static const int person_kinds[] = {
     HG_CK_DATE_PRE1900, HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE, HG_CK_BIRTH_AFTER_DEATH,
     HG_CK_REG_ORDER,    HG_CK_SEX,         HG_CK_ETHNICITY,       HG_CK_LSOA,
     HG_CK_PRACTICE,     HG_CK_DUPLICATE,   HG_CK_QUOTES,          HG_CK_FIELDS,
@@ -168,8 +168,8 @@ static const int hg_person_kinds[] = {
 
 void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *cr, hg_sy_out *o)
 {
-	size_t nk = sizeof hg_person_kinds / sizeof hg_person_kinds[0];
-	int kind = hg_person_kinds[hg_rng_below(cr, nk)];
+	size_t nk = sizeof person_kinds / sizeof person_kinds[0];
+	int kind = person_kinds[hg_rng_below(cr, nk)];
 	hg_sy_person q = *ps;
 	char f[HG_PF][HG_FLEN];
 	if (kind == HG_CK_DUPLICATE) { /* a conflicting copy of the same person_id */
@@ -178,22 +178,22 @@ void hg_sy_corrupt_person(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *
 		q.index = HG_NEW_PERSON_BASE + ps->index;
 		q.reg_to = q.dod = HG_DATE_NONE;
 	}
-	hg_person_fields(m, &q, f);
-	hg_person_defect(&q, kind, cr, f);
+	person_fields(m, &q, f);
+	person_defect(&q, kind, cr, f);
 	hg_sy_out_corr(o, 0, kind);
 	int n = HG_PF;
 	if (kind == HG_CK_FIELDS)
 		n = hg_rng_bernoulli(cr, 0.5) ? HG_PF - 1 : HG_PF;
 	if (kind == HG_CK_FIELDS && n == HG_PF) /* one extra field */
 		snprintf(f[11], HG_FLEN, "%d,0", ps->carer);
-	hg_emit(&o->persons, f, n);
+	emit_fields(&o->persons, f, n);
 }
 
-static void hg_event_fields(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
-                            char f[][HG_FLEN])
+static void event_fields(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
+                         char f[][HG_FLEN])
 {
-	hg_fmt_id(m, ps->index, f[0]);
-	hg_fmt_date(e->date, f[1]);
+	fmt_id(m, ps->index, f[0]);
+	fmt_date(e->date, f[1]);
 	hg_buf b = {0};
 	hg_sy_put_code(m, e->list, e->idx, &b);
 	snprintf(f[2], HG_FLEN, "%.*s", (int)b.n, b.p);
@@ -204,13 +204,13 @@ static void hg_event_fields(const hg_sy_model *m, const hg_sy_person *ps, const 
 	snprintf(f[4], HG_FLEN, "%s", hg_sy_setting_name(e->setting));
 }
 
-static const int hg_event_kinds[] = {HG_CK_DATE_PRE1900,   HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE,
-                                     HG_CK_UNKNOWN_PERSON, HG_CK_AFTER_DEATH, HG_CK_VALUE,
-                                     HG_CK_SETTING,        HG_CK_QUOTES,      HG_CK_FIELDS,
-                                     HG_CK_BLANK};
+static const int event_kinds[] = {HG_CK_DATE_PRE1900,   HG_CK_DATE_FUTURE, HG_CK_DATE_IMPOSSIBLE,
+                                  HG_CK_UNKNOWN_PERSON, HG_CK_AFTER_DEATH, HG_CK_VALUE,
+                                  HG_CK_SETTING,        HG_CK_QUOTES,      HG_CK_FIELDS,
+                                  HG_CK_BLANK};
 
-static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int kind, hg_rng *cr,
-                            char f[][HG_FLEN])
+static void event_defect(const hg_sy_model *m, const hg_sy_person *ps, int kind, hg_rng *cr,
+                         char f[][HG_FLEN])
 {
 	static const char *const vals[4] = {"abc", "12.3.4", "<5", "1e"};
 	static const char *const sets[3] = {"hospital", "GPX", "community"};
@@ -224,14 +224,14 @@ static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int ki
 		break;
 	case HG_CK_DATE_IMPOSSIBLE:
 		sscanf(f[1], "%d", &y);
-		hg_bad_ymd(cr, y, f[1]);
+		bad_ymd(cr, y, f[1]);
 		break;
 	case HG_CK_UNKNOWN_PERSON:
-		hg_fmt_id(m, HG_UNKNOWN_BASE + ps->index, f[0]);
+		fmt_id(m, HG_UNKNOWN_BASE + ps->index, f[0]);
 		break;
 	case HG_CK_AFTER_DEATH:
-		hg_fmt_date(
-		    ps->dod + 1 + (hg_date)hg_rng_below(cr, (uint64_t)(m->p->end - ps->dod)), f[1]);
+		fmt_date(ps->dod + 1 + (hg_date)hg_rng_below(cr, (uint64_t)(m->p->end - ps->dod)),
+		         f[1]);
 		break;
 	case HG_CK_VALUE:
 		snprintf(f[3], HG_FLEN, "%s", vals[hg_rng_below(cr, 4)]);
@@ -240,7 +240,7 @@ static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int ki
 		snprintf(f[4], HG_FLEN, "%s", sets[hg_rng_below(cr, 3)]);
 		break;
 	case HG_CK_QUOTES:
-		hg_stray_quote(f[1]);
+		stray_quote(f[1]);
 		break;
 	case HG_CK_BLANK:
 		f[hg_rng_below(cr, 3)][0] = 0; /* person_id, date or code */
@@ -253,20 +253,20 @@ static void hg_event_defect(const hg_sy_model *m, const hg_sy_person *ps, int ki
 void hg_sy_corrupt_event(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_event *e,
                          hg_rng *cr, hg_sy_out *o)
 {
-	size_t nk = sizeof hg_event_kinds / sizeof hg_event_kinds[0];
-	int kind = hg_event_kinds[hg_rng_below(cr, nk)];
+	size_t nk = sizeof event_kinds / sizeof event_kinds[0];
+	int kind = event_kinds[hg_rng_below(cr, nk)];
 	if (kind == HG_CK_AFTER_DEATH && (ps->dod == HG_DATE_NONE || ps->dod >= m->p->end))
 		kind = HG_CK_VALUE;
 	char f[HG_EF][HG_FLEN];
-	hg_event_fields(m, ps, e, f);
-	hg_event_defect(m, ps, kind, cr, f);
+	event_fields(m, ps, e, f);
+	event_defect(m, ps, kind, cr, f);
 	hg_sy_out_corr(o, 1, kind);
 	if (kind == HG_CK_FIELDS && hg_rng_bernoulli(cr, 0.5)) {
-		hg_emit(&o->events, f, HG_EF - 1);
+		emit_fields(&o->events, f, HG_EF - 1);
 	} else if (kind == HG_CK_FIELDS) {
 		snprintf(f[4] + strlen(f[4]), HG_FLEN - strlen(f[4]), ",extra");
-		hg_emit(&o->events, f, HG_EF);
+		emit_fields(&o->events, f, HG_EF);
 	} else {
-		hg_emit(&o->events, f, HG_EF);
+		emit_fields(&o->events, f, HG_EF);
 	}
 }

@@ -24,38 +24,38 @@
 const char hg_synth_default_areas[] = "E08000001,E08000002,E08000003,E08000004,E08000005,"
                                       "E08000006,E08000007,E08000008,E08000009,E08000010";
 
-static const char hg_imd_header[] =
+static const char imd_header[] =
     "\xEF\xBB\xBFLSOA code (2011),LSOA name (2011),Local Authority District code (2019),"
     "Local Authority District name (2019),Index of Multiple Deprivation (IMD) Rank,"
     "Index of Multiple Deprivation (IMD) Decile\n";
 
 /* England mid-2019 by five-year band (thousands, ONS; 90+ last) and male share. */
-static const double hg_band_pop[19] = {3300, 3500, 3300, 3100, 3500, 3800, 3800, 3700, 3500, 3800,
-                                       3900, 3600, 3100, 2800, 2800, 2000, 1400, 850,  520};
-static const double hg_band_male[19] = {0.512, 0.512, 0.512, 0.512, 0.51, 0.505, 0.5,
-                                        0.5,   0.5,   0.495, 0.495, 0.49, 0.49,  0.485,
-                                        0.475, 0.46,  0.43,  0.38,  0.30};
+static const double band_pop[19] = {3300, 3500, 3300, 3100, 3500, 3800, 3800, 3700, 3500, 3800,
+                                    3900, 3600, 3100, 2800, 2800, 2000, 1400, 850,  520};
+static const double band_male[19] = {0.512, 0.512, 0.512, 0.512, 0.51, 0.505, 0.5,
+                                     0.5,   0.5,   0.495, 0.495, 0.49, 0.49,  0.485,
+                                     0.475, 0.46,  0.43,  0.38,  0.30};
 /* Share aged 65+ per IMD decile: interpolates the ONS quintile figures
  * 13.4/15.8/19.2/21.4/22.4% (calibration.md) so quintile means match. */
-static const double hg_decile_65plus[10] = {0.125, 0.143, 0.152, 0.164, 0.185,
-                                            0.199, 0.210, 0.218, 0.221, 0.227};
+static const double decile_65plus[10] = {0.125, 0.143, 0.152, 0.164, 0.185,
+                                         0.199, 0.210, 0.218, 0.221, 0.227};
 
 void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile)
 {
 	double base65 = 0, tot = 0, w[HG_SY_CELLS];
 	for (int b = 0; b < 19; b++) {
-		tot += hg_band_pop[b];
+		tot += band_pop[b];
 		if (b >= 13)
-			base65 += hg_band_pop[b];
+			base65 += band_pop[b];
 	}
-	double s = hg_decile_65plus[decile - 1], f65 = s / (base65 / tot),
+	double s = decile_65plus[decile - 1], f65 = s / (base65 / tot),
 	       fy = (1 - s) / (1 - base65 / tot);
 	for (int a = 0; a < HG_SY_AGES; a++) {
 		int b = a >= 90 ? 18 : a / 5;
-		double per = a >= 90 ? hg_band_pop[18] : hg_band_pop[b] / 5.0;
+		double per = a >= 90 ? band_pop[18] : band_pop[b] / 5.0;
 		per *= a >= 65 ? f65 : fy;
-		w[a] = per * hg_band_male[b];
-		w[HG_SY_AGES + a] = per * (1 - hg_band_male[b]);
+		w[a] = per * band_male[b];
+		w[HG_SY_AGES + a] = per * (1 - band_male[b]);
 	}
 	double c = 0, sum = 0;
 	for (int i = 0; i < HG_SY_CELLS; i++)
@@ -67,7 +67,7 @@ void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile)
 	out[HG_SY_CELLS - 1] = 1.0f;
 }
 
-static void hg_geo_lads_synthetic(hg_sy_geo *g, size_t nlad)
+static void geo_lads_synthetic(hg_sy_geo *g, size_t nlad)
 {
 	g->nlad = nlad;
 	g->lad_code = hg_arena_alloc(&g->arena, nlad * sizeof *g->lad_code);
@@ -79,7 +79,7 @@ static void hg_geo_lads_synthetic(hg_sy_geo *g, size_t nlad)
 }
 
 /* Deciles in blocks of up to five neighbouring LSOAs, block order shuffled. */
-static void hg_geo_synthetic_deciles(hg_sy_geo *g, uint64_t seed)
+static void geo_synthetic_deciles(hg_sy_geo *g, uint64_t seed)
 {
 	size_t n = g->nlsoa, per = n / 10, nb = 0;
 	int *blocks = hg_xmalloc((n + 10) * sizeof *blocks); /* decile * 8 + size */
@@ -106,7 +106,7 @@ static void hg_geo_synthetic_deciles(hg_sy_geo *g, uint64_t seed)
 	free(blocks);
 }
 
-static int hg_geo_synthetic(hg_sy_geo *g, const hg_synth_params *p)
+static int geo_synthetic(hg_sy_geo *g, const hg_synth_params *p)
 {
 	size_t n = (size_t)llround((double)p->people / HG_SY_PER_LSOA / 10.0) * 10;
 	if (n < 10)
@@ -117,10 +117,10 @@ static int hg_geo_synthetic(hg_sy_geo *g, const hg_synth_params *p)
 	g->nlsoa = n;
 	g->lsoa = hg_arena_calloc(&g->arena, n * sizeof *g->lsoa);
 	size_t nlad = n / 150 ? n / 150 : 1;
-	hg_geo_lads_synthetic(g, nlad);
+	geo_lads_synthetic(g, nlad);
 	for (int d = 1; d <= 10; d++)
 		hg_sy_decile_agesex(g->decile_agesex[d - 1], d);
-	hg_geo_synthetic_deciles(g, p->seed);
+	geo_synthetic_deciles(g, p->seed);
 	for (size_t i = 0; i < n; i++) {
 		hg_sy_lsoa *l = &g->lsoa[i];
 		snprintf(l->code, sizeof l->code, "E019%05zu", i + 1);
@@ -133,7 +133,7 @@ static int hg_geo_synthetic(hg_sy_geo *g, const hg_synth_params *p)
 }
 
 /* "29,199" -> 29199 */
-static int hg_parse_rank(hg_sv s)
+static int parse_rank(hg_sv s)
 {
 	int v = 0;
 	for (size_t i = 0; i < s.n; i++)
@@ -142,7 +142,7 @@ static int hg_parse_rank(hg_sv s)
 	return v;
 }
 
-static int hg_area_wanted(const char *areas, hg_sv lad)
+static int area_wanted(const char *areas, hg_sv lad)
 {
 	size_t len = lad.n;
 	for (const char *a = areas; *a;) {
@@ -157,7 +157,7 @@ static int hg_area_wanted(const char *areas, hg_sv lad)
 	return 0;
 }
 
-static uint32_t hg_geo_lad_id(hg_sy_geo *g, hg_dict *lads, hg_sv code, hg_sv name, size_t *cap)
+static uint32_t geo_lad_id(hg_sy_geo *g, hg_dict *lads, hg_sv code, hg_sv name, size_t *cap)
 {
 	int ins = 0;
 	uint32_t id = hg_dict_intern(lads, code.p, code.n, &ins);
@@ -174,7 +174,7 @@ static uint32_t hg_geo_lad_id(hg_sy_geo *g, hg_dict *lads, hg_sv code, hg_sv nam
 	return id;
 }
 
-static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg_err *err)
+static int geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg_err *err)
 {
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
@@ -184,7 +184,7 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 	hg_dict_init(&lads);
 	hg_csv_next(&c); /* header */
 	while (hg_csv_next(&c)) {
-		if (c.nfields < 6 || !hg_area_wanted(areas, hg_csv_field(&c, 2)))
+		if (c.nfields < 6 || !area_wanted(areas, hg_csv_field(&c, 2)))
 			continue;
 		if (g->nlsoa == lcap) {
 			lcap = lcap ? lcap * 2 : 1024;
@@ -195,10 +195,9 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 		hg_sv code = hg_csv_field(&c, 0), name = hg_csv_field(&c, 1);
 		snprintf(l->code, sizeof l->code, "%.*s", (int)code.n, code.p);
 		l->name = hg_arena_strndup(&g->arena, name.p, name.n);
-		l->lad =
-		    hg_geo_lad_id(g, &lads, hg_csv_field(&c, 2), hg_csv_field(&c, 3), &lcap_lad);
-		l->rank = hg_parse_rank(hg_csv_field(&c, 4));
-		l->decile = (int)hg_parse_rank(hg_csv_field(&c, 5));
+		l->lad = geo_lad_id(g, &lads, hg_csv_field(&c, 2), hg_csv_field(&c, 3), &lcap_lad);
+		l->rank = parse_rank(hg_csv_field(&c, 4));
+		l->decile = (int)parse_rank(hg_csv_field(&c, 5));
 		if (l->decile < 1 || l->decile > 10)
 			l->decile = 5;
 	}
@@ -226,7 +225,7 @@ static int hg_geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg
 	return 0;
 }
 
-static int hg_gz_read_all(const char *path, hg_buf *b, hg_err *err)
+static int gz_read_all(const char *path, hg_buf *b, hg_err *err)
 {
 	gzFile f = gzopen(path, "rb");
 	if (!f)
@@ -250,7 +249,7 @@ typedef struct {
 	int lsoa, sex, age[HG_SY_AGES];
 } hg_pop_cols;
 
-static int hg_pop_header(hg_csv *c, hg_pop_cols *pc, const char *path, hg_err *err)
+static int pop_header(hg_csv *c, hg_pop_cols *pc, const char *path, hg_err *err)
 {
 	pc->lsoa = hg_csv_col(c, "lsoa_code");
 	pc->sex = hg_csv_col(c, "gender");
@@ -266,7 +265,7 @@ static int hg_pop_header(hg_csv *c, hg_pop_cols *pc, const char *path, hg_err *e
 	return 0;
 }
 
-static void hg_pop_finish(hg_sy_geo *g, double *counts)
+static void pop_finish(hg_sy_geo *g, double *counts)
 {
 	for (size_t i = 0; i < g->nlsoa; i++) {
 		double *w = counts + i * HG_SY_CELLS, tot = 0, c = 0;
@@ -288,10 +287,10 @@ static void hg_pop_finish(hg_sy_geo *g, double *counts)
 	}
 }
 
-static int hg_geo_read_pop(hg_sy_geo *g, const char *path, hg_err *err)
+static int geo_read_pop(hg_sy_geo *g, const char *path, hg_err *err)
 {
 	hg_buf b = {0};
-	if (hg_gz_read_all(path, &b, err)) {
+	if (gz_read_all(path, &b, err)) {
 		hg_buf_free(&b);
 		return -1;
 	}
@@ -303,7 +302,7 @@ static int hg_geo_read_pop(hg_sy_geo *g, const char *path, hg_err *err)
 	hg_csv c;
 	hg_csv_open_mem(&c, path, b.p, b.n, 1);
 	hg_pop_cols pc = {0};
-	int rc = hg_csv_next(&c) ? hg_pop_header(&c, &pc, path, err)
+	int rc = hg_csv_next(&c) ? pop_header(&c, &pc, path, err)
 	                         : hg_err_set(err, HG_EINPUT, "%s: empty", path);
 	while (!rc && hg_csv_next(&c)) {
 		hg_sv code = hg_csv_field(&c, pc.lsoa), sex = hg_csv_field(&c, pc.sex);
@@ -319,14 +318,14 @@ static int hg_geo_read_pop(hg_sy_geo *g, const char *path, hg_err *err)
 	}
 	hg_csv_close(&c);
 	if (!rc)
-		hg_pop_finish(g, counts);
+		pop_finish(g, counts);
 	free(counts);
 	hg_dict_free(&idx);
 	hg_buf_free(&b);
 	return rc;
 }
 
-static int hg_lsoa_cmp(const void *a, const void *b)
+static int lsoa_cmp(const void *a, const void *b)
 {
 	const hg_sy_lsoa *x = a, *y = b;
 	if (x->lad != y->lad)
@@ -334,7 +333,7 @@ static int hg_lsoa_cmp(const void *a, const void *b)
 	return strcmp(x->code, y->code);
 }
 
-static int hg_geo_reference(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
+static int geo_reference(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
 {
 	const char *areas = p->areas && *p->areas ? p->areas : hg_synth_default_areas;
 	char path[2048];
@@ -342,16 +341,16 @@ static int hg_geo_reference(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
 		hg_sy_decile_agesex(g->decile_agesex[d - 1], d);
 	snprintf(path, sizeof path, "%s/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
 	         p->reference_dir);
-	if (hg_geo_read_imd(g, path, areas, err))
+	if (geo_read_imd(g, path, areas, err))
 		return -1;
-	qsort(g->lsoa, g->nlsoa, sizeof *g->lsoa, hg_lsoa_cmp);
+	qsort(g->lsoa, g->nlsoa, sizeof *g->lsoa, lsoa_cmp);
 	snprintf(path, sizeof path, "%s/population/ons_mid2019_lsoa11_syoa_by_sex_wide.csv.gz",
 	         p->reference_dir);
-	return hg_geo_read_pop(g, path, err);
+	return geo_read_pop(g, path, err);
 }
 
 /* Practices: consecutive LSOAs (in LAD, code order) share a home practice. */
-static void hg_geo_practices(hg_sy_geo *g, const hg_synth_params *p)
+static void geo_practices(hg_sy_geo *g, const hg_synth_params *p)
 {
 	size_t np = (size_t)llround((double)p->people / HG_SY_PER_PRACTICE);
 	if (np < 1)
@@ -384,10 +383,10 @@ int hg_sy_geo_build(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
 {
 	memset(g, 0, sizeof *g);
 	hg_arena_init(&g->arena, 1 << 20);
-	int rc = p->reference_dir ? hg_geo_reference(g, p, err) : hg_geo_synthetic(g, p);
+	int rc = p->reference_dir ? geo_reference(g, p, err) : geo_synthetic(g, p);
 	if (rc)
 		return rc;
-	hg_geo_practices(g, p);
+	geo_practices(g, p);
 	return 0;
 }
 
@@ -397,7 +396,7 @@ void hg_sy_geo_free(hg_sy_geo *g)
 	memset(g, 0, sizeof *g);
 }
 
-static void hg_put_rank(hg_buf *b, int rank)
+static void put_rank(hg_buf *b, int rank)
 {
 	if (rank >= 1000)
 		hg_buf_printf(b, "\"%d,%03d\"", rank / 1000, rank % 1000);
@@ -405,19 +404,19 @@ static void hg_put_rank(hg_buf *b, int rank)
 		hg_buf_printf(b, "%d", rank);
 }
 
-static int hg_geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err)
+static int geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
 	char path[2048];
 	snprintf(path, sizeof path, "%s/reference/imd2019", out_dir);
 	if (hg_mkdir_p(path, err))
 		return -1;
 	hg_buf b = {0};
-	hg_buf_puts(&b, hg_imd_header);
+	hg_buf_puts(&b, imd_header);
 	for (size_t i = 0; i < g->nlsoa; i++) {
 		const hg_sy_lsoa *l = &g->lsoa[i];
 		hg_buf_printf(&b, "%s,%s,%s,%s,", l->code, l->name, g->lad_code[l->lad],
 		              g->lad_name[l->lad]);
-		hg_put_rank(&b, l->rank);
+		put_rank(&b, l->rank);
 		hg_buf_printf(&b, ",%d\n", l->decile);
 	}
 	snprintf(path, sizeof path,
@@ -439,7 +438,7 @@ static int hg_geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err
 	return hg_write_file_atomic(path, marker, sizeof marker - 1, err);
 }
 
-static int hg_geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_err *err)
+static int geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
 	char path[2048];
 	snprintf(path, sizeof path, "%s/reference", out_dir);
@@ -465,7 +464,7 @@ static int hg_geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_er
 
 int hg_sy_geo_write(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
-	if (g->synthetic && hg_geo_write_imd(g, out_dir, err))
+	if (g->synthetic && geo_write_imd(g, out_dir, err))
 		return -1;
-	return hg_geo_write_practices(g, out_dir, err);
+	return geo_write_practices(g, out_dir, err);
 }

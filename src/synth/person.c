@@ -14,12 +14,12 @@
 #define HG_YEAR 365.2425
 
 /* ONS 2017-19 LE at birth, most and least deprived deciles (calibration.md). */
-static const double hg_le_d1[2] = {74.1, 78.7}, hg_le_d10[2] = {83.5, 86.4};
+static const double le_d1[2] = {74.1, 78.7}, le_d10[2] = {83.5, 86.4};
 /* Added to the decile-1 targets: the excess mortality of SMI, learning disability
  * and homelessness (concentrated in deprived deciles) otherwise widens the gap. */
-static const double hg_le_comp[2] = {0.6, 0.2};
+static const double le_comp[2] = {0.6, 0.2};
 
-static double hg_base_hazard(int sex, int a)
+static double base_hazard(int sex, int a)
 {
 	double g = (sex == 0 ? 3.2e-5 : 1.7e-5) * exp(0.092 * a);
 	if (a == 0)
@@ -31,7 +31,7 @@ static double hg_base_hazard(int sex, int a)
 	return g;
 }
 
-static double hg_life_exp(const double *h)
+static double life_exp(const double *h)
 {
 	double s = 1, le = 0;
 	for (int a = 0; a < 111; a++) {
@@ -42,10 +42,10 @@ static double hg_life_exp(const double *h)
 	return le;
 }
 
-static void hg_mort_scale(double *h, int sex, double mult)
+static void mort_scale(double *h, int sex, double mult)
 {
 	for (int a = 0; a < 111; a++) {
-		h[a] = hg_base_hazard(sex, a) * mult;
+		h[a] = base_hazard(sex, a) * mult;
 		if (h[a] > 3.0)
 			h[a] = 3.0;
 	}
@@ -57,23 +57,23 @@ void hg_sy_mort_init(hg_sy_mort *m)
 		for (int d = 0; d < 10; d++) {
 			/* concave in decile, as the published series is */
 			double x = 1 - pow(1 - d / 9.0, 1.4);
-			double d1 = hg_le_d1[s] + hg_le_comp[s];
-			double target = d1 + (hg_le_d10[s] - d1) * x;
+			double d1 = le_d1[s] + le_comp[s];
+			double target = d1 + (le_d10[s] - d1) * x;
 			double lo = 0.05, hi = 20;
 			for (int it = 0; it < 60; it++) {
 				double mid = sqrt(lo * hi);
-				hg_mort_scale(m->h[s][d], s, mid);
-				if (hg_life_exp(m->h[s][d]) > target)
+				mort_scale(m->h[s][d], s, mid);
+				if (life_exp(m->h[s][d]) > target)
 					lo = mid;
 				else
 					hi = mid;
 			}
-			hg_mort_scale(m->h[s][d], s, sqrt(lo * hi));
-			m->le[s][d] = hg_life_exp(m->h[s][d]);
+			mort_scale(m->h[s][d], s, sqrt(lo * hi));
+			m->le[s][d] = life_exp(m->h[s][d]);
 		}
 }
 
-static uint32_t hg_pick_lsoa(const hg_sy_geo *g, double u)
+static uint32_t pick_lsoa(const hg_sy_geo *g, double u)
 {
 	size_t lo = 0, hi = g->nlsoa - 1;
 	while (lo < hi) {
@@ -87,7 +87,7 @@ static uint32_t hg_pick_lsoa(const hg_sy_geo *g, double u)
 }
 
 /* A (sex, age) cell from a cumulative table; returns the age, sets *sex. */
-static int hg_pick_agesex(const float *cum, double u, int *sex)
+static int pick_agesex(const float *cum, double u, int *sex)
 {
 	int lo = 0, hi = HG_SY_CELLS - 1;
 	while (lo < hi) {
@@ -101,7 +101,7 @@ static int hg_pick_agesex(const float *cum, double u, int *sex)
 	return lo % HG_SY_AGES;
 }
 
-static double hg_exact_age(hg_rng *r, int a)
+static double exact_age(hg_rng *r, int a)
 {
 	if (a >= 90) {
 		while (a < 105 && hg_rng_bernoulli(r, 0.72))
@@ -111,17 +111,17 @@ static double hg_exact_age(hg_rng *r, int a)
 }
 
 /* Movers are mostly young adults. */
-static int hg_pick_mover_age(const float *cum, hg_rng *r, int *sex)
+static int pick_mover_age(const float *cum, hg_rng *r, int *sex)
 {
 	for (;;) {
-		int a = hg_pick_agesex(cum, hg_rng_unif(r), sex);
+		int a = pick_agesex(cum, hg_rng_unif(r), sex);
 		double w = a >= 18 && a < 40 ? 1.0 : a < 18 ? 0.5 : a < 65 ? 0.35 : 0.12;
 		if (hg_rng_unif(r) < w)
 			return a;
 	}
 }
 
-static void hg_entry(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps, const float *cum)
+static void entry(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps, const float *cum)
 {
 	const hg_synth_params *p = m->p;
 	double win = (double)(p->end - p->start + 1), u = hg_rng_unif(r);
@@ -131,14 +131,14 @@ static void hg_entry(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps, const fl
 		ps->sex = hg_rng_bernoulli(r, 0.512) ? 1 : 2;
 		ps->reg_from = ps->dob + hg_rng_range(r, 7, 56);
 	} else if (u < m->share_birth + m->share_mover) {
-		a = hg_pick_mover_age(cum, r, &sex);
+		a = pick_mover_age(cum, r, &sex);
 		ps->sex = sex;
 		ps->reg_from = p->start + (hg_date)(hg_rng_unif(r) * win);
-		ps->dob = ps->reg_from - (hg_date)(hg_exact_age(r, a) * HG_YEAR);
+		ps->dob = ps->reg_from - (hg_date)(exact_age(r, a) * HG_YEAR);
 	} else {
-		a = hg_pick_agesex(cum, hg_rng_unif(r), &sex);
+		a = pick_agesex(cum, hg_rng_unif(r), &sex);
 		ps->sex = sex;
-		double age = hg_exact_age(r, a);
+		double age = exact_age(r, a);
 		ps->dob = p->start - (hg_date)(age * HG_YEAR);
 		double back = fmin(age, 25.0) * pow(hg_rng_unif(r), 1.5);
 		ps->reg_from = p->start - (hg_date)(back * HG_YEAR);
@@ -187,7 +187,7 @@ static void hg_ethnicity(hg_rng *r, hg_sy_person *ps, int age)
 		strcpy(ps->eth_code, "99");
 }
 
-static void hg_flags(hg_rng *r, hg_sy_person *ps, int age)
+static void flags(hg_rng *r, hg_sy_person *ps, int age)
 {
 	double dm = 2.5 - 0.244 * (ps->decile - 1); /* 2.5 in decile 1 to 0.3 in decile 10 */
 	ps->homeless = hg_rng_bernoulli(r, age >= 18 && age < 65 ? 0.004 * dm : 0.0003);
@@ -195,13 +195,13 @@ static void hg_flags(hg_rng *r, hg_sy_person *ps, int age)
 	ps->carer = hg_rng_bernoulli(r, pc * (1.15 - 0.03 * (ps->decile - 1)));
 }
 
-static double hg_leave_rate(int age)
+static double leave_rate(int age)
 {
 	return age < 18 ? 0.03 : age < 35 ? 0.07 : age < 65 ? 0.025 : age < 80 ? 0.015 : 0.01;
 }
 
 /* Leaving the list and dying, as competing hazards stepped by year of age. */
-static void hg_exit(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
+static void leave_or_die(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 {
 	const hg_synth_params *p = m->p;
 	const double *h = m->mort.h[ps->sex - 1][ps->decile - 1];
@@ -218,7 +218,7 @@ static void hg_exit(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 		if (next > p->end + 1)
 			next = p->end + 1;
 		double dt = (next - t) / HG_YEAR;
-		double hd = h[age > 110 ? 110 : age] * mult, hl = hg_leave_rate(age);
+		double hd = h[age > 110 ? 110 : age] * mult, hl = leave_rate(age);
 		if (ed < hd * dt || el < hl * dt) {
 			double td = ed / hd, tl = el / hl;
 			if (td <= tl) {
@@ -240,10 +240,10 @@ void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_pe
 	const hg_sy_geo *g = m->geo;
 	memset(ps, 0, sizeof *ps);
 	ps->index = index;
-	ps->lsoa = hg_pick_lsoa(g, hg_rng_unif(r));
+	ps->lsoa = pick_lsoa(g, hg_rng_unif(r));
 	const hg_sy_lsoa *l = &g->lsoa[ps->lsoa];
 	ps->decile = l->decile;
-	hg_entry(m, r, ps, l->agesex);
+	entry(m, r, ps, l->agesex);
 	int age = hg_age_years(ps->dob, ps->reg_from);
 	uint32_t pr = l->practice;
 	double u = hg_rng_unif(r);
@@ -256,9 +256,9 @@ void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_pe
 	double s = hg_rng_unif(r);
 	ps->sex_code = s < 0.0005 ? '9' : s < 0.001 ? '0' : (char)('0' + ps->sex);
 	ps->month_only = hg_rng_bernoulli(r, 0.02);
-	hg_flags(r, ps, age);
+	flags(r, ps, age);
 	hg_sy_conditions(m, r, ps);
-	hg_exit(m, r, ps);
+	leave_or_die(m, r, ps);
 	ps->ld_flag =
 	    ps->ld != HG_DATE_NONE ? hg_rng_bernoulli(r, 0.95) : hg_rng_bernoulli(r, 0.0005);
 }

@@ -16,10 +16,10 @@
 
 #define HG_SY_CHUNK 32768
 
-static const char hg_persons_header[] =
+static const char persons_header[] =
     "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,"
     "date_of_death,flag_homeless,flag_learning_disability,flag_carer\n";
-static const char hg_events_header[] = "person_id,date,code,value,setting\n";
+static const char events_header[] = "person_id,date,code,value,setting\n";
 
 void hg_synth_defaults(hg_synth_params *p)
 {
@@ -30,7 +30,7 @@ void hg_synth_defaults(hg_synth_params *p)
 	p->end = hg_date_from_ymd(2026, 3, 31);
 }
 
-static int hg_check_params(const hg_synth_params *p, hg_err *err)
+static int check_params(const hg_synth_params *p, hg_err *err)
 {
 	if (p->people < 1 || p->people > 100000000L)
 		return hg_err_set(err, HG_EUSAGE, "--people must be between 1 and 100000000");
@@ -45,7 +45,7 @@ static int hg_check_params(const hg_synth_params *p, hg_err *err)
 	return 0;
 }
 
-static void hg_model_dates(hg_sy_model *m)
+static void model_dates(hg_sy_model *m)
 {
 	m->date_lo = hg_date_from_ymd(1880, 1, 1);
 	m->date_hi = hg_date_from_ymd(2100, 12, 31);
@@ -58,8 +58,8 @@ static void hg_model_dates(hg_sy_model *m)
 	}
 }
 
-static void hg_model_init(hg_sy_model *m, const hg_synth_params *p, const hg_sy_geo *g,
-                          const hg_sy_codes *c)
+static void model_init(hg_sy_model *m, const hg_synth_params *p, const hg_sy_geo *g,
+                       const hg_sy_codes *c)
 {
 	memset(m, 0, sizeof *m);
 	m->p = p;
@@ -78,7 +78,7 @@ static void hg_model_init(hg_sy_model *m, const hg_synth_params *p, const hg_sy_
 	uint64_t x = p->seed ^ 0x5EED5EED;
 	m->id_mul = 6364136223ULL;
 	m->id_add = hg_splitmix64(&x) % 10000000000ULL;
-	hg_model_dates(m);
+	model_dates(m);
 }
 
 typedef struct {
@@ -87,14 +87,14 @@ typedef struct {
 	uint64_t base;
 } hg_chunk;
 
-static void hg_out_reset(hg_sy_out *o)
+static void out_reset(hg_sy_out *o)
 {
 	o->persons.n = o->events.n = 0;
 	o->plines = o->elines = 0;
 	o->ncorr = 0;
 }
 
-static void hg_out_release(hg_sy_out *o)
+static void out_release(hg_sy_out *o)
 {
 	hg_buf_free(&o->persons);
 	hg_buf_free(&o->events);
@@ -102,12 +102,12 @@ static void hg_out_release(hg_sy_out *o)
 	free(o->ev);
 }
 
-static void hg_gen_range(void *ctx, size_t begin, size_t end, int tid)
+static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_chunk *ch = ctx;
 	const hg_sy_model *m = ch->m;
 	hg_sy_out *o = &ch->outs[tid];
-	hg_out_reset(o);
+	out_reset(o);
 	for (size_t k = begin; k < end; k++) {
 		uint64_t i = ch->base + k;
 		hg_rng r, cr;
@@ -132,7 +132,7 @@ typedef struct {
 	uint64_t ncorr;
 } hg_sink;
 
-static void hg_sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
+static void sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 {
 	for (int t = 0; t < nt; t++) {
 		const hg_sy_out *o = &outs[t];
@@ -151,7 +151,7 @@ static void hg_sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 	}
 }
 
-static int hg_sink_open(hg_sink *s, const char *dir, hg_err *err)
+static int sink_open(hg_sink *s, const char *dir, hg_err *err)
 {
 	char path[2048];
 	memset(s, 0, sizeof *s);
@@ -163,13 +163,13 @@ static int hg_sink_open(hg_sink *s, const char *dir, hg_err *err)
 		hg_out_close(&s->persons, 0, NULL);
 		return -1;
 	}
-	hg_out_write(&s->persons, hg_persons_header, sizeof hg_persons_header - 1);
-	hg_out_write(&s->events, hg_events_header, sizeof hg_events_header - 1);
+	hg_out_write(&s->persons, persons_header, sizeof persons_header - 1);
+	hg_out_write(&s->events, events_header, sizeof events_header - 1);
 	hg_buf_puts(&s->corr, "file,line,kind\n");
 	return 0;
 }
 
-static int hg_sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
+static int sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
 {
 	int rc = hg_out_close(&s->persons, 0, err);
 	if (hg_out_close(&s->events, 0, rc ? NULL : err))
@@ -184,7 +184,7 @@ static int hg_sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
 	return rc;
 }
 
-static int hg_generate(const hg_sy_model *m, hg_sink *s, uint64_t *ndead)
+static int generate(const hg_sy_model *m, hg_sink *s, uint64_t *ndead)
 {
 	int nt = m->p->threads > 0 ? m->p->threads : hg_ncpu();
 	hg_sy_out *outs = hg_xcalloc((size_t)nt, sizeof *outs);
@@ -193,20 +193,20 @@ static int hg_generate(const hg_sy_model *m, hg_sink *s, uint64_t *ndead)
 		uint64_t len = n - base < HG_SY_CHUNK ? n - base : HG_SY_CHUNK;
 		hg_chunk ch = {m, outs, base};
 		for (int t = 0; t < nt; t++)
-			hg_out_reset(&outs[t]);
-		hg_parallel_for(nt, (size_t)len, hg_gen_range, &ch);
-		hg_sink_chunk(s, outs, nt);
+			out_reset(&outs[t]);
+		hg_parallel_for(nt, (size_t)len, gen_range, &ch);
+		sink_chunk(s, outs, nt);
 	}
 	*ndead = 0;
 	for (int t = 0; t < nt; t++) {
 		*ndead += outs[t].ndead;
-		hg_out_release(&outs[t]);
+		out_release(&outs[t]);
 	}
 	free(outs);
 	return 0;
 }
 
-static int hg_synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *err)
+static int synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *err)
 {
 	char dir[4096];
 	if (p->codelists_dir)
@@ -216,8 +216,7 @@ static int hg_synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *
 	return hg_sy_codes_load(codes, dir, err);
 }
 
-static void hg_report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *s,
-                      uint64_t ndead)
+static void report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *s, uint64_t ndead)
 {
 	if (p->quiet)
 		return;
@@ -232,7 +231,7 @@ static void hg_report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sin
 /* OUT/SYNTHETIC beside persons.csv: ingest records that the population is synthetic
  * (manifest synthetic_population), so every output is marked SYNTHETIC DATA even
  * when the geography is real (--reference). */
-static int hg_write_marker(const char *out_dir, hg_err *err)
+static int write_marker(const char *out_dir, hg_err *err)
 {
 	static const char marker[] =
 	    "persons.csv and events.csv in this directory were written by `healthgap synth`:\n"
@@ -245,10 +244,10 @@ static int hg_write_marker(const char *out_dir, hg_err *err)
 
 int hg_synth_run(const hg_synth_params *p, hg_err *err)
 {
-	if (hg_check_params(p, err))
+	if (check_params(p, err))
 		return -1;
 	hg_sy_codes codes;
-	if (hg_synth_codes(p, &codes, err)) {
+	if (synth_codes(p, &codes, err)) {
 		hg_sy_codes_free(&codes);
 		return -1;
 	}
@@ -259,17 +258,17 @@ int hg_synth_run(const hg_synth_params *p, hg_err *err)
 	if (!rc)
 		rc = hg_sy_geo_write(&geo, p->out_dir, err);
 	if (!rc)
-		rc = hg_write_marker(p->out_dir, err);
+		rc = write_marker(p->out_dir, err);
 	hg_sy_model m;
 	hg_sink s;
 	if (!rc) {
-		hg_model_init(&m, p, &geo, &codes);
-		rc = hg_sink_open(&s, p->out_dir, err);
+		model_init(&m, p, &geo, &codes);
+		rc = sink_open(&s, p->out_dir, err);
 		if (!rc) {
 			uint64_t ndead = 0;
-			hg_generate(&m, &s, &ndead);
-			hg_report(p, &geo, &s, ndead);
-			rc = hg_sink_close(&s, p->out_dir, p->corrupt_rate > 0, err);
+			generate(&m, &s, &ndead);
+			report(p, &geo, &s, ndead);
+			rc = sink_close(&s, p->out_dir, p->corrupt_rate > 0, err);
 		}
 		free(m.datestr);
 	}
