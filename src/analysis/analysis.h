@@ -46,7 +46,7 @@ typedef struct hg_objective {
 
 typedef struct hg_objectives {
 	hg_objective *v;
-	size_t n;
+	size_t n, cap;
 	char path[512];
 	char hash[65]; /* BLAKE2b-256 of the file, "" when none */
 } hg_objectives;

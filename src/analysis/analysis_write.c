@@ -364,7 +364,7 @@ static json_t *mon_json(const hg_indicator *const *inds, const hg_analysis *a,
 
 static int write_json(const char *dir, const char *name, json_t *j, hg_err *err)
 {
-	char path[1100];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	char *s = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(10));
 	json_decref(j);
@@ -377,7 +377,7 @@ static int write_json(const char *dir, const char *name, json_t *j, hg_err *err)
 
 static int write_buf(const char *dir, const char *name, hg_buf *b, hg_err *err)
 {
-	char path[1100];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	int rc = hg_write_file_atomic(path, b->p ? b->p : "", b->n, err);
 	hg_buf_free(b);

@@ -506,10 +506,7 @@ static void ineq_funnel(const hg_ictx *c, int b)
 	}
 	funnel_rows(c, c->ind->bds[b].name, &f);
 	hg_analysis *a = c->a;
-	if (a->nfunnels == a->capfunnels) {
-		a->capfunnels = a->capfunnels ? 2 * a->capfunnels : 16;
-		a->funnels = hg_xrealloc(a->funnels, a->capfunnels * sizeof *a->funnels);
-	}
+	HG_GROW(a->funnels, a->nfunnels, a->capfunnels);
 	a->funnels[a->nfunnels++] = f;
 }
 

@@ -98,7 +98,7 @@ static int obj_row(hg_objectives *o, const hg_csv *c, const hg_obj_cols *k, hg_e
 	if (hg_objectives_find(o, ob.id))
 		return hg_err_set(err, HG_EINPUT, "%s:%llu: indicator %s is listed twice", c->path,
 		                  (unsigned long long)c->line, ob.id);
-	o->v = hg_xrealloc(o->v, (o->n + 1) * sizeof *o->v);
+	HG_GROW(o->v, o->n, o->cap);
 	o->v[o->n++] = ob;
 	return 0;
 }
@@ -161,7 +161,7 @@ int hg_objectives_load_default(hg_objectives *o, const char *path, const char *p
 	memset(o, 0, sizeof *o);
 	if (path)
 		return hg_objectives_load(o, path, err);
-	char beside[1100];
+	char beside[HG_PATH_MAX];
 	if (hg_is_dir(pack)) {
 		snprintf(beside, sizeof beside, "%s/objectives.csv", pack);
 	} else {

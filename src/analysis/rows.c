@@ -106,10 +106,7 @@ void hg_dq(const hg_rowindex *ix, int i, int j, double *eth, double *imd)
 
 hg_ineq_row *hg_ineq_push(hg_analysis *a)
 {
-	if (a->nineq == a->capineq) {
-		a->capineq = a->capineq ? 2 * a->capineq : 256;
-		a->ineq = hg_xrealloc(a->ineq, a->capineq * sizeof *a->ineq);
-	}
+	HG_GROW(a->ineq, a->nineq, a->capineq);
 	hg_ineq_row *r = &a->ineq[a->nineq++];
 	memset(r, 0, sizeof *r);
 	r->value = r->lo95 = r->hi95 = r->lo998 = r->hi998 = NAN;
@@ -119,10 +116,7 @@ hg_ineq_row *hg_ineq_push(hg_analysis *a)
 
 hg_mon_row *hg_mon_push(hg_analysis *a)
 {
-	if (a->nmon == a->capmon) {
-		a->capmon = a->capmon ? 2 * a->capmon : 256;
-		a->mon = hg_xrealloc(a->mon, a->capmon * sizeof *a->mon);
-	}
+	HG_GROW(a->mon, a->nmon, a->capmon);
 	hg_mon_row *r = &a->mon[a->nmon++];
 	memset(r, 0, sizeof *r);
 	r->value = r->mean = r->lpl = r->upl = r->nlpl = r->nupl = r->target = NAN;

@@ -3,6 +3,8 @@
  */
 #include "cli.h"
 
+#include "core/fs.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -51,6 +53,15 @@ int main(int argc, char **argv)
 		printf("healthgap %s\n", HG_VERSION);
 		return 0;
 	}
+	for (int i = 1; i < argc; i++) /* fs.h: no path is cut short */
+		if (strlen(argv[i]) > HG_ARG_MAX) {
+			fprintf(stderr,
+			        "healthgap: argument %d is %zu bytes long; arguments (paths, "
+			        "names) are "
+			        "at most %d bytes\n",
+			        i, strlen(argv[i]), HG_ARG_MAX);
+			return 2;
+		}
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);

@@ -2,6 +2,7 @@
  * fs.c: file mapping, atomic writes, hashing.
  */
 #include "fs.h"
+#include "core/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -64,7 +65,7 @@ void hg_unmap(hg_map *m)
 
 int hg_mkdir_p(const char *path, hg_err *err)
 {
-	char tmp[4096];
+	char tmp[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s", path);
 	for (char *p = tmp + 1; *p; p++) {
 		if (*p == '/') {
@@ -100,7 +101,7 @@ int hg_rm_rf(const char *path)
 	if (!d)
 		return unlink(path);
 	struct dirent *e;
-	char sub[4096];
+	char sub[HG_PATH_MAX];
 	while ((e = readdir(d))) {
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
@@ -162,7 +163,7 @@ int hg_write_file_atomic(const char *path, const void *data, size_t n, hg_err *e
 		return hg_err_set(err, HG_EIO, "%s: cannot rename into place: %s", path,
 		                  strerror(e));
 	}
-	char dir[4096];
+	char dir[HG_PATH_MAX];
 	snprintf(dir, sizeof dir, "%s", path);
 	char *slash = strrchr(dir, '/');
 	if (slash) {

@@ -6,6 +6,17 @@
 #ifndef HG_FS_H
 #define HG_FS_H
 
+/*
+ * Path lengths, one rule: every command-line argument is at most HG_ARG_MAX
+ * bytes (main.c refuses a longer one with an error), and every buffer that
+ * holds a path is HG_PATH_MAX bytes, room for an argument joined with the
+ * longest names the program appends (a directory entry, a snapshot, a
+ * codelist path from a pack, which check.c limits to HG_ARG_MAX too). So no
+ * path is ever cut short without an error.
+ */
+#define HG_ARG_MAX  1024
+#define HG_PATH_MAX 4096
+
 #include "error.h"
 
 #include <stddef.h>

@@ -79,7 +79,7 @@ static void xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta *m
 static int write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
                       const char *path, hg_err *err)
 {
-	char tmp[1100];
+	char tmp[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
 	lxw_workbook *wb = workbook_new(tmp);
 	if (!wb)
@@ -172,7 +172,7 @@ typedef struct hg_outjob {
 
 static int write_text_outputs(hg_outjob *o, hg_err *err)
 {
-	char path[1100];
+	char path[HG_PATH_MAX];
 	int rc = 0;
 	if (o->formats & HG_OUT_CSV) {
 		hg_buf b = {0};
@@ -197,7 +197,7 @@ static void outjob_run(void *ctx, size_t begin, size_t end, int tid)
 		if (k == 0) {
 			o->rc[0] = write_text_outputs(o, &o->err[0]);
 		} else if (o->formats & HG_OUT_XLSX) {
-			char path[1100];
+			char path[HG_PATH_MAX];
 			snprintf(path, sizeof path, "%s/indicators.xlsx", o->dir);
 			o->rc[1] = write_xlsx(o->pr, o->t, o->meta, path, &o->err[1]);
 		}
@@ -220,7 +220,7 @@ int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_me
 				*err = o.err[k];
 			return o.rc[k];
 		}
-	char path[1100];
+	char path[HG_PATH_MAX];
 	json_t *m = meta_json(pr, t, meta);
 	snprintf(path, sizeof path, "%s/metadata.json", dir);
 	int rc = write_json_atomic(path, m, err);

@@ -196,10 +196,7 @@ static char *invariant_regs(const hg_program *pr, const char *isc)
 
 static void seg_push(hg_seg *sg, const hg_ins *x)
 {
-	if (sg->n == sg->cap) {
-		sg->cap = sg->cap ? 2 * sg->cap : 16;
-		sg->code = hg_xrealloc(sg->code, sizeof *sg->code * sg->cap);
-	}
+	HG_GROW(sg->code, sg->n, sg->cap);
 	sg->code[sg->n++] = *x;
 }
 

@@ -51,10 +51,7 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
 
 static void restable_push(hg_restable *t, const hg_row *r)
 {
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 256;
-		t->rows = hg_xrealloc(t->rows, sizeof *t->rows * t->cap);
-	}
+	HG_GROW(t->rows, t->n, t->cap);
 	t->rows[t->n++] = *r;
 }
 

@@ -77,7 +77,7 @@ static json_t *source_json(const char *role, const char *path, hg_err *err)
 	if (hg_hash_file_hex(path, hex, err))
 		return NULL;
 	json_t *o = json_object();
-	char tmp[4096];
+	char tmp[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s", path);
 	json_object_set_new(o, "role", json_string(role));
 	json_object_set_new(o, "file", json_string(basename(tmp)));
@@ -171,7 +171,7 @@ static int write_quarantine(hg_store_writer *w, const char *name, const hg_quara
 /* Is there a SYNTHETIC marker beside persons.csv (written by healthgap synth)? */
 static int hg_synthetic_population(const hg_ingest_params *p)
 {
-	char tmp[2048], path[2100];
+	char tmp[HG_PATH_MAX], path[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s", p->persons_path);
 	snprintf(path, sizeof path, "%s/SYNTHETIC", dirname(tmp));
 	return hg_path_exists(path);
@@ -284,7 +284,7 @@ static int find_reference(const hg_ingest_params *p, char *out, size_t cap)
 		snprintf(out, cap, "%s", p->reference_dir);
 		return 1;
 	}
-	char tmp[2048];
+	char tmp[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s", p->persons_path);
 	snprintf(out, cap, "%s/reference", dirname(tmp));
 	return hg_is_dir(out);
@@ -318,7 +318,7 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	memset(res, 0, sizeof *res);
 	if (sodium_init() < 0)
 		return hg_err_set(err, HG_EIO, "libsodium failed to initialise");
-	char refdir[2100];
+	char refdir[HG_PATH_MAX];
 	int have_ref = find_reference(p, refdir, sizeof refdir);
 	hg_reference ref;
 	if (hg_reference_load(&ref, have_ref ? refdir : NULL, p->imd_version, err)) {

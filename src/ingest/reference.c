@@ -138,7 +138,7 @@ int hg_reference_load(hg_reference *r, const char *dir, const char *version, hg_
 	if (!hg_is_dir(dir))
 		return hg_err_set(err, HG_EUSAGE, "%s: reference directory not found", dir);
 	snprintf(r->dir, sizeof r->dir, "%s", dir);
-	char sub[1100], path[1200];
+	char sub[HG_PATH_MAX], path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/SYNTHETIC", dir);
 	r->synthetic = hg_path_exists(path);
 	int want19 = !version || !strcmp(version, "2019"),

@@ -9,6 +9,7 @@
 #define HG_REFERENCE_H
 
 #include "core/dict.h"
+#include "core/fs.h"
 #include "core/error.h"
 
 #include <stdint.h>
@@ -16,7 +17,7 @@
 typedef struct hg_reference {
 	char dir[1024];
 	char imd_version[32]; /* "IMD2019", "IMD2025", or "none" */
-	char imd_source[1200];
+	char imd_source[HG_PATH_MAX];
 	char lsoa_vintage[8]; /* "2011", "2021" */
 	int synthetic;        /* the directory holds a SYNTHETIC marker */
 	hg_dict lsoa;         /* LSOA code -> row */
@@ -24,7 +25,7 @@ typedef struct hg_reference {
 	uint32_t n_lsoa;
 	hg_dict practice;     /* practice code -> row */
 	char **pcn, **subicb; /* per row */
-	char practice_source[1200];
+	char practice_source[HG_PATH_MAX];
 } hg_reference;
 
 /* Load from dir (NULL/absent dir gives an empty reference with imd_version "none").

@@ -14,6 +14,19 @@
 
 #include <stddef.h>
 
+/* Error propagation in the phases: a call that fails (non-zero) has already
+ * reported; return -1 (TRY) or NULL (TRYN) from the caller. */
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		if ((x) != 0)                                                                      \
+			return -1;                                                                 \
+	} while (0)
+#define TRYN(x)                                                                                    \
+	do {                                                                                       \
+		if ((x) != 0)                                                                      \
+			return NULL;                                                               \
+	} while (0)
+
 /* ---- source and diagnostics ---- */
 
 typedef struct hg_src {

@@ -5,6 +5,7 @@
  * operations on them, and fills in indicator defaults and periods.
  */
 #include "lang/ast.h"
+#include "core/fs.h"
 
 #include "core/str.h"
 
@@ -25,12 +26,6 @@ typedef struct hg_checker {
 	int in_where;      /* inside an event `where`: value, date, setting are fields */
 	int decl_system;   /* `system` of the codelist declaration being checked */
 } hg_checker;
-
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		if ((x) != 0)                                                                      \
-			return -1;                                                                 \
-	} while (0)
 
 static int c_fail(hg_checker *ck, const hg_node *n, const char *fmt, const char *a, const char *b)
 {
@@ -173,10 +168,7 @@ static int c_name(hg_checker *ck, hg_node *n)
 
 static int new_set(hg_pack *pk, int op)
 {
-	if (pk->nsets == pk->capsets) {
-		pk->capsets = pk->capsets ? 2 * pk->capsets : 16;
-		pk->sets = hg_xrealloc(pk->sets, sizeof *pk->sets * (size_t)pk->capsets);
-	}
+	HG_GROW(pk->sets, pk->nsets, pk->capsets);
 	hg_codeset *s = &pk->sets[pk->nsets];
 	memset(s, 0, sizeof *s);
 	s->op = op;
@@ -202,8 +194,13 @@ static hg_codeset *c_leaf(hg_checker *ck, int into)
 static int c_load_file(hg_checker *ck, const hg_node *n, int into)
 {
 	hg_pack *pk = ck->pk;
-	char path[2048];
+	char path[HG_PATH_MAX];
 	int replaced = 0;
+	if (strlen(n->str) > HG_ARG_MAX) { /* core/fs.h: paths are never cut short */
+		char max[16];
+		snprintf(max, sizeof max, "%d", HG_ARG_MAX);
+		return c_fail(ck, n, "a codelist path is at most %s bytes%s", max, NULL);
+	}
 	if (hg_pack_codelist_path(pk, n->str, path, sizeof path, &replaced, ck->err) != 0) {
 		char why[HG_ERR_MSG_MAX];
 		snprintf(why, sizeof why, "%s", ck->err->msg);

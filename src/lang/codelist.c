@@ -89,7 +89,7 @@ static int code_column(const hg_csv *c, int *system)
 
 int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err *err)
 {
-	char full[2048];
+	char full[HG_PATH_MAX];
 	if (path[0] == '/' || !dir || !dir[0])
 		snprintf(full, sizeof full, "%s", path);
 	else

@@ -38,12 +38,6 @@ typedef struct hg_ilist {
 	int n, cap;
 } hg_ilist;
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		if ((x) != 0)                                                                      \
-			return -1;                                                                 \
-	} while (0)
-
 /* ---- emission ---- */
 
 /* A fresh register. Past HG_MAX_REGS the compiler notes it (the indicator
@@ -62,10 +56,7 @@ static void emit(hg_compiler *cc, int op, int d, int a, int b, int c, double k)
 {
 	assert(cc->cur >= 0);
 	hg_seg *sg = &cc->pr->segs[cc->cur];
-	if (sg->n == sg->cap) {
-		sg->cap = sg->cap ? 2 * sg->cap : 64;
-		sg->code = hg_xrealloc(sg->code, sizeof *sg->code * sg->cap);
-	}
+	HG_GROW(sg->code, sg->n, sg->cap);
 	sg->code[sg->n++] =
 	    (hg_ins){(uint16_t)op, (uint16_t)d, (uint16_t)a, (uint16_t)b, (uint16_t)c, k};
 }
@@ -365,10 +356,7 @@ static int new_query(hg_compiler *cc)
 	hg_program *pr = cc->pr;
 	if (pr->nq >= HG_MAX_QUERIES)
 		cc->full = 1; /* reported by the indicator being compiled */
-	if (pr->nq == pr->capq) {
-		pr->capq = pr->capq ? 2 * pr->capq : 32;
-		pr->queries = hg_xrealloc(pr->queries, sizeof *pr->queries * (size_t)pr->capq);
-	}
+	HG_GROW(pr->queries, pr->nq, pr->capq);
 	memset(&pr->queries[pr->nq], 0, sizeof pr->queries[pr->nq]);
 	pr->queries[pr->nq].where_seg = -1;
 	return pr->nq++;

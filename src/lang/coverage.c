@@ -92,10 +92,7 @@ void hg_diags_free(hg_diags *d)
 
 static void diag_push(hg_diags *d, int error, const char *msg)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 16;
-		d->d = hg_xrealloc(d->d, sizeof *d->d * (size_t)d->cap);
-	}
+	HG_GROW(d->d, d->n, d->cap);
 	size_t n = strlen(msg);
 	char *m = hg_xmalloc(n + 1);
 	memcpy(m, msg, n + 1);

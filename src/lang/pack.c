@@ -176,7 +176,7 @@ int hg_pack_load(hg_pack **out, const char *arg, hg_err *err)
 int hg_pack_load_opts(hg_pack **out, const char *arg, const hg_pack_opts *o, hg_err *err)
 {
 	size_t len;
-	char path[4096];
+	char path[HG_PATH_MAX];
 	*out = NULL;
 	if (pack_file(arg, path, sizeof path, err) != 0)
 		return err->code;

@@ -19,17 +19,6 @@ typedef struct hg_parser {
 	int depth;
 } hg_parser;
 
-#define TRY(x)                                                                                     \
-	do {                                                                                       \
-		if ((x) != 0)                                                                      \
-			return -1;                                                                 \
-	} while (0)
-#define TRYN(x)                                                                                    \
-	do {                                                                                       \
-		if ((x) != 0)                                                                      \
-			return NULL;                                                               \
-	} while (0)
-
 static int p_next(hg_parser *ps)
 {
 	return hg_lex_next(&ps->lx, &ps->t, ps->err);

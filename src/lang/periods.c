@@ -25,10 +25,7 @@ int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int
 			if (cur.end > ps->to)
 				break;
 		}
-		if (k == cap) {
-			cap = cap ? 2 * cap : 32;
-			p = hg_xrealloc(p, sizeof *p * (size_t)cap);
-		}
+		HG_GROW(p, k, cap);
 		p[k++] = cur;
 	}
 	*out = hg_arena_alloc(a, sizeof *p * (size_t)(k ? k : 1));

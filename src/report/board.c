@@ -47,7 +47,7 @@ static double json_num_at(json_t *o, const char *k)
 
 static int load_json(const char *dir, const char *name, json_t **out, hg_err *err)
 {
-	char path[1100];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
 	json_error_t je;
 	*out = json_load_file(path, 0, &je);

@@ -69,7 +69,7 @@ int hg_db_prepare(hg_db *db, const char *sql, sqlite3_stmt **st, hg_err *err)
 /* Read the audit key, creating it (32 random bytes, mode 0600) the first time. */
 static int db_audit_key(hg_db *db, hg_err *err)
 {
-	char path[1100];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/audit.key", db->dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -100,7 +100,7 @@ int hg_db_open(hg_db *db, const char *data_dir, hg_err *err)
 	chmod(data_dir, 0700);
 	if (db_audit_key(db, err))
 		return -1;
-	char path[1100];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/healthgap.db", data_dir);
 	mode_t old = umask(077);
 	int rc = sqlite3_open_v2(

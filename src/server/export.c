@@ -145,7 +145,7 @@ int hg_export_xlsx(const hg_results *r, const hg_pub_rows *p, const char *tmpdir
 	    "Deprivation: quintile 1 and decile 1 are the most deprived neighbourhoods (English "
 	    "Indices of Deprivation).",
 	    NULL};
-	char tok[33], path[1200];
+	char tok[33], path[HG_PATH_MAX];
 	hg_random_hex(tok, 16);
 	snprintf(path, sizeof path, "%s/.export-%s.xlsx", tmpdir, tok);
 	lxw_workbook *wb = workbook_new(path);

@@ -125,7 +125,7 @@ int hg_server_port(const hg_srv *s)
 int hg_server_poll(hg_srv *s, hg_err *err)
 {
 	hg_session_sweep(&s->db, &s->scfg);
-	char path[1100];
+	char path[HG_PATH_MAX];
 	if (hg_store_resolve(s->o.store, path, sizeof path, err))
 		return -1;
 	const char *slash = strrchr(path, '/');

@@ -8,6 +8,7 @@
 #define HG_SRV_H
 
 #include "core/str.h"
+#include "core/fs.h"
 #include "lang/lang.h"
 #include "server/audit.h"
 #include "server/auth.h"
@@ -33,7 +34,7 @@ struct hg_srv {
 	hg_throttle_cfg tcfg;
 	int tls, port;
 	char *cert_pem, *key_pem;
-	char pack_path[1100];
+	char pack_path[HG_PATH_MAX];
 };
 
 typedef struct hg_req {

@@ -33,7 +33,7 @@ struct hg_store_map {
 
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 {
-	char p[1200];
+	char p[HG_PATH_MAX];
 	snprintf(p, sizeof p, "%s/manifest.json", dir);
 	if (hg_path_exists(p)) {
 		snprintf(path, cap, "%s", dir);
@@ -65,7 +65,7 @@ static const void *store_file(hg_store *s, const char *name, size_t elem, uint64
 		hg_err_set(err, HG_ECORRUPT, "%s: manifest lists no file %s", s->snapdir, name);
 		return NULL;
 	}
-	char path[1300];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", s->snapdir, name);
 	hg_store_map *m = &s->maps[s->n_maps];
 	snprintf(m->name, sizeof m->name, "%s", name);
@@ -135,7 +135,7 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 		goto fail;
 	const char *slash = strrchr(s->snapdir, '/');
 	snprintf(s->snapshot, sizeof s->snapshot, "%s", slash ? slash + 1 : s->snapdir);
-	char path[1300];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/manifest.json", s->snapdir);
 	size_t mlen;
 	char *mtext = hg_read_file(path, &mlen, err);
@@ -236,7 +236,7 @@ int hg_store_verify(const hg_store *s, int *n_files, hg_err *err)
 	hg_buf msg = {0};
 	json_object_foreach(files, name, f)
 	{
-		char path[1300], hex[65];
+		char path[HG_PATH_MAX], hex[65];
 		snprintf(path, sizeof path, "%s/%s", s->snapdir, name);
 		const char *want = json_string_value(json_object_get(f, "blake2b256"));
 		hg_err e2;

@@ -23,6 +23,7 @@
 #define HG_STORE_H
 
 #include "core/date.h"
+#include "core/fs.h"
 #include "core/dict.h"
 #include "core/error.h"
 
@@ -77,9 +78,9 @@ static inline const char *hg_strtab_get(const hg_strtab *t, uint32_t i)
 typedef struct hg_store_map hg_store_map;
 
 typedef struct hg_store {
-	char root[1024];    /* the store directory */
-	char snapdir[1100]; /* the open snapshot */
-	char snapshot[64];  /* its name */
+	char root[HG_PATH_MAX];    /* the store directory */
+	char snapdir[HG_PATH_MAX]; /* the open snapshot */
+	char snapshot[64];         /* its name */
 	uint64_t n_persons, n_events;
 	char imd_version[32];   /* "IMD2019", "IMD2025" or "none" */
 	char manifest_hash[65]; /* BLAKE2b-256 of manifest.json: identifies the data */
@@ -152,8 +153,8 @@ int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
 /* ---- writing a snapshot ---- */
 
 typedef struct hg_store_writer {
-	char root[1024];
-	char tmpdir[1100];
+	char root[HG_PATH_MAX];
+	char tmpdir[HG_PATH_MAX];
 	char final_name[64];
 	void *files; /* json_t * object: name -> {bytes, type, rows, blake2b256} */
 } hg_store_writer;

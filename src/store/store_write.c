@@ -43,7 +43,7 @@ static void store_clean_stale(const char *root)
 	if (!d)
 		return;
 	struct dirent *e;
-	char path[2048];
+	char path[HG_PATH_MAX];
 	while ((e = readdir(d))) {
 		long pid;
 		if (sscanf(e->d_name, ".tmp-%ld-", &pid) == 1 && kill((pid_t)pid, 0) != 0 &&
@@ -89,7 +89,7 @@ static int store_record(hg_store_writer *w, const char *name, const char *type, 
 int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_t rows,
                  const void *data, size_t bytes, hg_err *err)
 {
-	char path[1300];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
 	if (hg_write_file(path, data, bytes, err))
 		return -1;
@@ -99,7 +99,7 @@ int hg_store_put(hg_store_writer *w, const char *name, const char *type, uint64_
 int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, size_t bytes,
                       hg_err *err)
 {
-	char path[1300];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", w->tmpdir, name);
 	if (hg_write_file(path, data, bytes, err))
 		return -1;
@@ -129,7 +129,7 @@ int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_n
 {
 	json_t *m = manifest;
 	unsigned prev = store_last_snapshot(w->root);
-	char cur[1200];
+	char cur[HG_PATH_MAX];
 	snprintf(cur, sizeof cur, "%s/CURRENT", w->root);
 	size_t n;
 	char *parent = hg_read_file(cur, &n, NULL);
@@ -145,13 +145,13 @@ int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_n
 	json_object_set_new(m, "snapshot", json_string(w->final_name));
 	json_object_set(m, "files", w->files);
 	char *text = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
-	char path[1300];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/manifest.json", w->tmpdir);
 	int r = hg_write_file(path, text, strlen(text), err);
 	free(text);
 	if (r || hg_fsync_dir(w->tmpdir, err))
 		return -1;
-	char final[1200];
+	char final[HG_PATH_MAX];
 	snprintf(final, sizeof final, "%s/%s", w->root, w->final_name);
 	if (rename(w->tmpdir, final) < 0)
 		return hg_err_set(err, HG_EIO, "%s: cannot rename snapshot into place: %s", final,

@@ -99,10 +99,7 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 
 static void add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
 {
-	if (o->nev == o->capev) {
-		o->capev = o->capev ? o->capev * 2 : 256;
-		o->ev = hg_xrealloc(o->ev, o->capev * sizeof *o->ev);
-	}
+	HG_GROW(o->ev, o->nev, o->capev);
 	o->ev[o->nev] =
 	    (hg_sy_event){d, (uint32_t)o->nev, v10, (uint8_t)setting, (uint8_t)list, (uint8_t)idx};
 	o->nev++;

@@ -61,7 +61,7 @@ static int synth_code_ok(hg_sv s)
 
 static int list_load(hg_sy_codes *c, int list, const char *dir, hg_err *err)
 {
-	char path[2048];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", dir, list_files[list]);
 	hg_csv csv;
 	if (hg_csv_open(&csv, path, err))

@@ -39,10 +39,7 @@ enum { HG_PF = 12, HG_EF = 5, HG_FLEN = 48 };
 
 void hg_sy_out_corr(hg_sy_out *o, int file, int kind)
 {
-	if (o->ncorr == o->capcorr) {
-		o->capcorr = o->capcorr ? o->capcorr * 2 : 64;
-		o->corr = hg_xrealloc(o->corr, o->capcorr * sizeof *o->corr);
-	}
+	HG_GROW(o->corr, o->ncorr, o->capcorr);
 	o->corr[o->ncorr++] =
 	    (hg_sy_corr){file ? o->elines : o->plines, (uint8_t)file, (uint8_t)kind};
 	if (file)

@@ -186,10 +186,7 @@ static int geo_read_imd(hg_sy_geo *g, const char *path, const char *areas, hg_er
 	while (hg_csv_next(&c)) {
 		if (c.nfields < 6 || !area_wanted(areas, hg_csv_field(&c, 2)))
 			continue;
-		if (g->nlsoa == lcap) {
-			lcap = lcap ? lcap * 2 : 1024;
-			g->lsoa = hg_xrealloc(g->lsoa, lcap * sizeof *g->lsoa);
-		}
+		HG_GROW(g->lsoa, g->nlsoa, lcap);
 		hg_sy_lsoa *l = &g->lsoa[g->nlsoa++];
 		memset(l, 0, sizeof *l);
 		hg_sv code = hg_csv_field(&c, 0), name = hg_csv_field(&c, 1);
@@ -336,7 +333,7 @@ static int lsoa_cmp(const void *a, const void *b)
 static int geo_reference(hg_sy_geo *g, const hg_synth_params *p, hg_err *err)
 {
 	const char *areas = p->areas && *p->areas ? p->areas : hg_synth_default_areas;
-	char path[2048];
+	char path[HG_PATH_MAX];
 	for (int d = 1; d <= 10; d++)
 		hg_sy_decile_agesex(g->decile_agesex[d - 1], d);
 	snprintf(path, sizeof path, "%s/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv",
@@ -406,7 +403,7 @@ static void put_rank(hg_buf *b, int rank)
 
 static int geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
-	char path[2048];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/reference/imd2019", out_dir);
 	if (hg_mkdir_p(path, err))
 		return -1;
@@ -440,7 +437,7 @@ static int geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 
 static int geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
-	char path[2048];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/reference", out_dir);
 	if (hg_mkdir_p(path, err))
 		return -1;

@@ -153,7 +153,7 @@ static void sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 
 static int sink_open(hg_sink *s, const char *dir, hg_err *err)
 {
-	char path[2048];
+	char path[HG_PATH_MAX];
 	memset(s, 0, sizeof *s);
 	snprintf(path, sizeof path, "%s/persons.csv", dir);
 	if (hg_out_open(&s->persons, path, err))
@@ -174,7 +174,7 @@ static int sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
 	int rc = hg_out_close(&s->persons, 0, err);
 	if (hg_out_close(&s->events, 0, rc ? NULL : err))
 		rc = -1;
-	char path[2048];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/corruptions.csv", dir);
 	if (!rc && corrupt)
 		rc = hg_write_file_atomic(path, s->corr.p, s->corr.n, err);
@@ -208,7 +208,7 @@ static int generate(const hg_sy_model *m, hg_sink *s, uint64_t *ndead)
 
 static int synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *err)
 {
-	char dir[4096];
+	char dir[HG_PATH_MAX];
 	if (p->codelists_dir)
 		snprintf(dir, sizeof dir, "%s", p->codelists_dir);
 	else if (hg_synth_find_codelists(dir, sizeof dir, err))
@@ -237,7 +237,7 @@ static int write_marker(const char *out_dir, hg_err *err)
 	    "persons.csv and events.csv in this directory were written by `healthgap synth`:\n"
 	    "a synthetic population, no real people. Every output made from them is marked\n"
 	    "SYNTHETIC DATA (healthgap ingest reads this file).\n";
-	char path[4096];
+	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/SYNTHETIC", out_dir);
 	return hg_write_file_atomic(path, marker, sizeof marker - 1, err);
 }

@@ -62,4 +62,10 @@ grep -q "required" err || fail "usage message"
 $HG ingest --persons nope.csv --events events.csv --store s2 2> err; [ $? = 1 ] || fail "missing file exit"
 grep -q "nope.csv: cannot open" err || fail "missing file message: $(cat err)"
 $HG info /nonexistent 2> err; [ $? = 1 ] || fail "info on missing store"
+# a path longer than any path may be is refused, never cut short (core/fs.h, HG_ARG_MAX)
+long=$(printf 'x%.0s' $(seq 1 1100))
+$HG ingest --persons persons.csv --events events.csv --store "s/$long" 2> err; [ $? = 2 ] ||
+	fail "an over-long path was accepted"
+grep -q "at most 1024 bytes" err || fail "over-long path message: $(cat err)"
+[ ! -e "s/$(printf 'x%.0s' $(seq 1 200))" ] || fail "a store was written under a cut-short path"
 echo "ingest CLI behaves"
