@@ -13,6 +13,7 @@
 #include "core/fs.h"
 
 #include "core/json.h"
+#include "engine/pubrow.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -67,25 +68,6 @@ static const char *const mon_cols[] = {"indicator_id",
                                        "note"};
 #define HG_MON_NCOLS 24
 
-/* Integers exactly, others with up to 6 decimals; NaN and infinities are empty. */
-static void hg_num(double v, char *buf, size_t size)
-{
-	if (!isfinite(v)) {
-		buf[0] = 0;
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 1e15) {
-		snprintf(buf, size, "%.0f", v);
-		return;
-	}
-	snprintf(buf, size, "%.6f", v);
-	char *e = buf + strlen(buf) - 1;
-	while (*e == '0')
-		*e-- = 0;
-	if (*e == '.')
-		*e = 0;
-}
-
 static const char *direction_name(int d)
 {
 	return d > 0 ? "increase" : d < 0 ? "decrease" : "neutral";
@@ -119,12 +101,12 @@ static void ineq_text(const hg_indicator *ind, const hg_ineq_row *r, int pol, hg
 	snprintf(x->f[7], sizeof x->f[7], "%s", r->reference);
 	const double v[5] = {r->value, r->lo95, r->hi95, r->lo998, r->hi998};
 	for (int k = 0; k < 5; k++)
-		hg_num(v[k], x->f[8 + k], sizeof x->f[8 + k]);
+		hg_result_num(v[k], x->f[8 + k], sizeof x->f[8 + k]);
 	snprintf(x->f[13], sizeof x->f[13], "%s", r->comparison);
 	snprintf(x->f[14], sizeof x->f[14], "%s", hg_polarity_name(pol));
 	hg_value_type(ind, x->f[15], sizeof x->f[15]);
-	hg_num(r->pct_eth_not_stated, x->f[16], sizeof x->f[16]);
-	hg_num(r->pct_imd_unknown, x->f[17], sizeof x->f[17]);
+	hg_result_num(r->pct_eth_not_stated, x->f[16], sizeof x->f[16]);
+	hg_result_num(r->pct_imd_unknown, x->f[17], sizeof x->f[17]);
 	snprintf(x->f[18], sizeof x->f[18], "%s", r->note);
 	for (int k = 0; k < HG_INEQ_NCOLS; k++)
 		x->p[k] = x->f[k];
@@ -139,7 +121,7 @@ static void mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
 	period_text(ind, r->period, x->f[4], x->f[5]);
 	const double v[6] = {r->value, r->mean, r->lpl, r->upl, r->nlpl, r->nupl};
 	for (int k = 0; k < 6; k++)
-		hg_num(v[k], x->f[6 + k], sizeof x->f[6 + k]);
+		hg_result_num(v[k], x->f[6 + k], sizeof x->f[6 + k]);
 	int charted = isfinite(r->value) && isfinite(r->mean);
 	snprintf(x->f[12], sizeof x->f[12], "%s", charted ? hg_spc_cause_name(r->cause) : "");
 	snprintf(x->f[13], sizeof x->f[13], "%s",
@@ -147,14 +129,14 @@ static void mon_text(const hg_indicator *ind, const hg_mon_row *r, hg_text *x)
 	snprintf(x->f[14], sizeof x->f[14], "%s", charted ? (r->special ? "true" : "false") : "");
 	snprintf(x->f[15], sizeof x->f[15], "%s", r->short_group ? "true" : "false");
 	snprintf(x->f[16], sizeof x->f[16], "%s", direction_name(r->direction));
-	hg_num(r->target, x->f[17], sizeof x->f[17]);
+	hg_result_num(r->target, x->f[17], sizeof x->f[17]);
 	const char *an = hg_spc_assurance_name(r->assurance);
 	snprintf(x->f[18], sizeof x->f[18], "%s",
 	         isfinite(r->mean) ? hg_spc_variation_name(r->variation) : "");
 	snprintf(x->f[19], sizeof x->f[19], "%s", isfinite(r->mean) && an ? an : "");
 	snprintf(x->f[20], sizeof x->f[20], "%s", hg_spc_status(r));
-	hg_num(r->pct_eth_not_stated, x->f[21], sizeof x->f[21]);
-	hg_num(r->pct_imd_unknown, x->f[22], sizeof x->f[22]);
+	hg_result_num(r->pct_eth_not_stated, x->f[21], sizeof x->f[21]);
+	hg_result_num(r->pct_imd_unknown, x->f[22], sizeof x->f[22]);
 	snprintf(x->f[23], sizeof x->f[23], "%s", r->note);
 	for (int k = 0; k < HG_MON_NCOLS; k++)
 		x->p[k] = x->f[k];
