@@ -7,11 +7,18 @@
  * Proportions: the limit at population N is the proportion whose Wilson
  * score bound equals the pooled average (the package's sigma_adjustment
  * quadratic, kept as written for bit-level parity). Ratios and rates: exact
- * Poisson limits by the package's bisection over a normalised Poisson
- * series (poisson_funnel/poisson_cis), which has a tolerance of about 1e-7
- * and is ported exactly because the expected values depend on it.
+ * Poisson limits by the package's bisection (poisson_funnel), which has a
+ * tolerance of about 1e-7 and is ported exactly because the expected values
+ * depend on it. The package sums the Poisson series term by term inside each
+ * bisection step (poisson_cis: time proportional to the count, 48 s for a
+ * million events); here each step takes the same sums in constant time from
+ * the Poisson distribution function (R's ppois, the regularised gamma
+ * function), including where the package's series stops, so the limits are
+ * the package's (equal bit for bit over every count 0..3000 checked).
  * Significance uses exact chi-square limits below 10 events and Byar's
- * approximation from 10.
+ * approximation from 10. Inputs are checked first: a non-finite or
+ * non-positive multiplier or years of data, or a count beyond 1e15, is an
+ * error rather than an infinite axis.
  */
 #include "stats/funnel.h"
 
@@ -46,23 +53,52 @@ double hg_funnel_sigma_adjustment(double p, double population, double av, int hi
 	return (r / population) * multiplier;
 }
 
-/* poisson_cis: P(x_a <= X <= x_b) for X ~ Poisson(z), by a normalised series. */
-static double hg_poisson_cis(double z, double xa, double xb)
+/*
+ * poisson_cis sums the terms z^k/k! from k = 0 while k <= z or the term
+ * exceeds 1e-10 of the sum so far, so its sums stop at the first k above z
+ * whose term is at most 1e-10 of P(X <= k - 1). Past the mode that ratio only
+ * falls, so the end is found by doubling then halving a step: about
+ * 2 log2(sqrt(z)) evaluations instead of z terms.
+ */
+static int series_ends_at(double k, double z)
 {
-	double q = 1, tot = 0, s = 0, k = 0;
-	while (k <= z || q > tot * 1e-10) {
-		tot += q;
-		if (k >= xa && k <= xb)
-			s += q;
-		if (tot > 1e30) {
-			s /= 1e30;
-			tot /= 1e30;
-			q /= 1e30;
-		}
-		k += 1;
-		q = q * z / k;
+	return dpois(k, z, 0) <= 1e-10 * ppois(k - 1, z, 1, 0);
+}
+
+static double series_end(double z)
+{
+	double lo = floor(z) + 1, step = 1, hi = lo;
+	if (series_ends_at(lo, z))
+		return lo;
+	/* invariant: the series goes on at lo and ends by hi (a step that no
+	 * longer moves hi, past 2^53, gives up there: counts are at most 1e15) */
+	for (hi = lo + step; !series_ends_at(hi, z) && hi + step > hi; hi = lo + step) {
+		lo = hi;
+		step *= 2;
 	}
-	return s / tot;
+	while (hi - lo > 1) {
+		double mid = floor(lo + (hi - lo) / 2);
+		if (series_ends_at(mid, z))
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* P(X >= k) for X ~ Poisson(z). */
+static double poisson_upper(double k, double z)
+{
+	return k <= 0 ? 1 : ppois(k - 1, z, 0, 0);
+}
+
+/* poisson_cis: P(x_a <= X <= x_b | X < end of the series) for X ~ Poisson(z). */
+static double poisson_cis(double z, double xa, double xb)
+{
+	double end = series_end(z), a = ceil(xa), b = fmin(floor(xb), end - 1);
+	if (a > b)
+		return 0;
+	return (poisson_upper(a, z) - poisson_upper(b + 1, z)) / (1 - poisson_upper(end, z));
 }
 
 double hg_funnel_poisson(double obs, double p, int high)
@@ -71,8 +107,8 @@ double hg_funnel_poisson(double obs, double p, int high)
 	while (dv > 1e-7) {
 		dv /= 2;
 		double lam = (1 + obs) * v / (1 - v);
-		int down = high ? hg_poisson_cis(lam, 0, obs) < p
-		                : hg_poisson_cis(lam, obs, 10000000000.0) > p;
+		int down =
+		    high ? poisson_cis(lam, 0, obs) < p : poisson_cis(lam, obs, 10000000000.0) > p;
 		v += down ? -dv : dv;
 	}
 	return (1 + obs) * v / (1 - v);
@@ -80,6 +116,8 @@ double hg_funnel_poisson(double obs, double p, int high)
 
 int hg_r_nchar_whole(double x)
 {
+	if (!isfinite(x)) /* "Inf", "-Inf", "NaN": the axis refuses these first */
+		return isnan(x) || x > 0 ? 3 : 4;
 	char fixed[64], sci[64];
 	snprintf(fixed, sizeof fixed, "%.0f", x);
 	snprintf(sci, sizeof sci, "%.14e", x);
@@ -140,6 +178,66 @@ static int funnel_check_args(const hg_funnel_opts *o, const hg_funnel_data *d, h
 	return 0;
 }
 
+/* The largest count or denominator accepted: past it a double no longer holds
+ * every whole number near it, so the axis's steps and the Poisson sums fail. */
+#define FUNNEL_MAX 1e15
+
+static int check_positive(double v, const char *what, hg_err *err)
+{
+	if (isfinite(v) && v > 0 && v <= FUNNEL_MAX)
+		return 0;
+	return hg_err_set(err, HG_EUSAGE, "%s must be a number above 0 and at most 1e15 (got %g)",
+	                  what, v);
+}
+
+/* One row's numbers as the statistic uses them: finite, in range. */
+static int check_row(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i, hg_err *err)
+{
+	double x = d->num[i];
+	if (!(isfinite(x) && x >= 0 && x <= FUNNEL_MAX))
+		return hg_err_set(err, HG_ESTATS,
+		                  "row %zu: numerator must be a number from 0 to 1e15 (got %g)",
+		                  i + 1, x);
+	int rate = o->statistic == HG_FUNNEL_RATE;
+	if (d->den && (!rate || x == 0) &&
+	    !(isfinite(d->den[i]) && d->den[i] > 0 && d->den[i] <= FUNNEL_MAX))
+		return hg_err_set(err, HG_ESTATS,
+		                  "row %zu: denominator must be a number above 0 and at most "
+		                  "1e15 (got %g)",
+		                  i + 1, d->den[i]);
+	if (rate && x != 0 && !(isfinite(d->rate[i]) && d->rate[i] > 0))
+		return hg_err_set(err, HG_ESTATS,
+		                  "row %zu: rate must be a finite number above 0 where there are "
+		                  "events (got %g)",
+		                  i + 1, d->rate[i]);
+	if (o->statistic == HG_FUNNEL_PROPORTION && x > d->den[i])
+		return hg_err_set(err, HG_ESTATS,
+		                  "row %zu: numerator: numerators must be less than or equal to "
+		                  "denominator for a proportion statistic",
+		                  i + 1);
+	return 0;
+}
+
+/*
+ * The inputs every method relies on (after funnel_check_args): a multiplier
+ * (proportions and rates) and years of data (rate limits and points) that are
+ * finite and above 0, and rows in range. Without this, 0 years of data gave
+ * an infinite axis, and the axis's loop then ran off the end.
+ */
+static int funnel_check_values(const hg_funnel_opts *o, const hg_funnel_data *d, int need_years,
+                               hg_err *err)
+{
+	if (o->statistic != HG_FUNNEL_RATIO && check_positive(o->multiplier, "multiplier", err))
+		return -1;
+	if (need_years && o->statistic == HG_FUNNEL_RATE &&
+	    check_positive(o->years, "years_of_data", err))
+		return -1;
+	for (size_t i = 0; i < d->n; i++)
+		if (check_row(o, d, i, err))
+			return -1;
+	return 0;
+}
+
 /* denominator_derived as calculate_funnel_limits computes it. */
 static double funnel_den_limits(const hg_funnel_opts *o, const hg_funnel_data *d, size_t i)
 {
@@ -153,8 +251,8 @@ static double funnel_den_limits(const hg_funnel_opts *o, const hg_funnel_data *d
 	return x == 0 ? d->den[i] : m * x / d->rate[i];
 }
 
-static void funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double *av, double *lo,
-                        double *hi)
+static int funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double *av, double *lo,
+                       double *hi, hg_err *err)
 {
 	double sn = 0, sd = 0, mn = INFINITY, mx = -INFINITY;
 	for (size_t i = 0; i < d->n; i++) {
@@ -166,6 +264,11 @@ static void funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double
 		mn = den < mn ? den : mn;
 		mx = den > mx ? den : mx;
 	}
+	if (!isfinite(sd))
+		return hg_err_set(err, HG_ESTATS,
+		                  "the funnel's axis cannot be drawn: the denominators (for rates: "
+		                  "multiplier x events / rate) add up to more than a number holds; "
+		                  "check the rates");
 	*av = sn / sd;
 	int rate = o->statistic == HG_FUNNEL_RATE;
 	double y = rate ? o->years : 1;
@@ -178,6 +281,12 @@ static void funnel_axis(const hg_funnel_opts *o, const hg_funnel_data *d, double
 		*lo = floor(*lo * *av);
 		*hi = ceil(*hi * *av);
 	}
+	if (!(*hi <= FUNNEL_MAX) || !(*lo >= 0))
+		return hg_err_set(err, HG_ESTATS,
+		                  "the funnel's axis runs from %g to %g, outside 0..1e15: check "
+		                  "the rates, multiplier and years of data",
+		                  *lo, *hi);
+	return 0;
 }
 
 static void funnel_prop_point(double av, double m, hg_funnel_point *p)
@@ -229,10 +338,11 @@ static void funnel_rate_point(double av, const hg_funnel_opts *o, hg_funnel_poin
 int hg_funnel_limits(const hg_funnel_opts *o, const hg_funnel_data *d,
                      hg_funnel_point out[HG_FUNNEL_POINTS], hg_err *err)
 {
-	if (funnel_check_args(o, d, err))
+	if (funnel_check_args(o, d, err) || funnel_check_values(o, d, 1, err))
 		return err ? err->code : HG_EUSAGE;
-	double av, lo, hi;
-	funnel_axis(o, d, &av, &lo, &hi);
+	double av = 0, lo = 0, hi = 0;
+	if (funnel_axis(o, d, &av, &lo, &hi, err))
+		return err ? err->code : HG_ESTATS;
 	int off = o->statistic == HG_FUNNEL_RATIO ? 1 : 0;
 	out[0].x = fmax(1, lo);
 	for (int j = 2; j <= HG_FUNNEL_POINTS; j++) {
@@ -355,7 +465,8 @@ static void funnel_rate_sig(const hg_funnel_opts *o, const hg_funnel_data *d, in
 
 int hg_funnel_significance(const hg_funnel_opts *o, const hg_funnel_data *d, int *sig, hg_err *err)
 {
-	if (funnel_check_args(o, d, err) || funnel_sig_check(o, d, err))
+	if (funnel_check_args(o, d, err) || funnel_sig_check(o, d, err) ||
+	    funnel_check_values(o, d, 0, err))
 		return err ? err->code : HG_ESTATS;
 	if (o->statistic == HG_FUNNEL_RATE) {
 		funnel_rate_sig(o, d, sig);
@@ -383,7 +494,7 @@ int hg_funnel_points(const hg_funnel_opts *o, const hg_funnel_data *d, double *r
 {
 	hg_funnel_opts r = *o;
 	r.statistic = HG_FUNNEL_RATE;
-	if (funnel_check_args(&r, d, err))
+	if (funnel_check_args(&r, d, err) || funnel_check_values(&r, d, 1, err))
 		return err ? err->code : HG_EUSAGE;
 	double m = o->multiplier, y = o->years;
 	for (size_t i = 0; i < d->n; i++) {

@@ -380,3 +380,93 @@ Test(stats_funnel, helpers_and_errors)
 	cr_expect_neq(hg_funnel_limits(&orate, &(hg_funnel_data){3, z0, NULL, r0}, p, &err), 0);
 	cr_expect(strstr(err.msg, "denominator field needs to be provided"));
 }
+
+/* Issue 11 defect 7: inputs that gave an infinite axis (and a crash) or NaN limits are refused. */
+Test(stats_funnel, bad_inputs_refused)
+{
+	double x[] = {10, 20}, r[] = {5, 8}, n[] = {2000, 2500};
+	hg_funnel_point p[HG_FUNNEL_POINTS];
+	hg_err err;
+	struct {
+		double years, mult;
+		const char *msg;
+	} opts[] = {
+	    {0, 1000, "years_of_data must be a number above 0"},
+	    {-1, 1000, "years_of_data must be a number above 0"},
+	    {NAN, 1000, "years_of_data must be a number above 0"},
+	    {INFINITY, 1000, "years_of_data must be a number above 0"},
+	    {1, 0, "multiplier must be a number above 0"},
+	    {1, -INFINITY, "multiplier must be a number above 0"},
+	};
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++) {
+		hg_funnel_opts o = {HG_FUNNEL_RATE, 0, HG_FUNNEL_CRUDE, opts[i].mult,
+		                    opts[i].years};
+		hg_funnel_data d = {2, x, NULL, r};
+		err.msg[0] = 0;
+		cr_expect_neq(hg_funnel_limits(&o, &d, p, &err), 0, "case %zu", i);
+		cr_expect(strstr(err.msg, opts[i].msg), "case %zu: %s", i, err.msg);
+		double chart[2], den[2];
+		if (opts[i].years == 0)
+			cr_expect_neq(hg_funnel_points(&o, &d, chart, den, &err), 0);
+	}
+	/* rows: a non-finite or too large count, a zero rate, a zero denominator */
+	double xinf[] = {10, INFINITY}, xnan[] = {NAN, 20}, xbig[] = {10, 2e15}, r0[] = {5, 0},
+	       n0[] = {2000, 0};
+	hg_funnel_opts orate = {HG_FUNNEL_RATE, 0, HG_FUNNEL_CRUDE, 1000, 1};
+	hg_funnel_opts oprop = {HG_FUNNEL_PROPORTION, 0, 0, 100, 1};
+	hg_funnel_opts oratio = {HG_FUNNEL_RATIO, HG_FUNNEL_COUNT, 0, NAN, NAN};
+	struct {
+		const hg_funnel_opts *o;
+		hg_funnel_data d;
+		const char *msg;
+	} rows[] = {
+	    {&orate, {2, xinf, NULL, r}, "row 2: numerator must be a number from 0 to 1e15"},
+	    {&orate, {2, xnan, NULL, r}, "row 1: numerator must be a number"},
+	    {&oratio, {2, xbig, n, NULL}, "row 2: numerator must be a number from 0 to 1e15"},
+	    {&orate, {2, x, NULL, r0}, "row 2: rate must be a finite number above 0"},
+	    {&oprop, {2, x, n0, NULL}, "row 2: denominator must be a number above 0"},
+	    {&oratio, {2, x, n0, NULL}, "row 2: denominator must be a number above 0"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		err.msg[0] = 0;
+		cr_expect_neq(hg_funnel_limits(rows[i].o, &rows[i].d, p, &err), 0, "row case %zu",
+		              i);
+		cr_expect(strstr(err.msg, rows[i].msg), "row case %zu: %s", i, err.msg);
+	}
+	/* an axis past 1e15 events (a rate so small that the denominator is
+	 * infinite, or counts whose sum passes 1e15) is refused, not walked */
+	double rtiny[] = {5, 1e-310}, xhuge[] = {1e15, 1e15};
+	cr_expect_neq(hg_funnel_limits(&orate, &(hg_funnel_data){2, x, NULL, rtiny}, p, &err), 0);
+	cr_expect(strstr(err.msg, "axis"), "%s", err.msg);
+	cr_expect_neq(hg_funnel_limits(&orate, &(hg_funnel_data){2, xhuge, NULL, r}, p, &err), 0);
+	cr_expect(strstr(err.msg, "axis"), "%s", err.msg);
+}
+
+/*
+ * Issue 11 defect 7: the Poisson limits of large counts. The package's series
+ * took minutes at 1e7 events; the expected values are what that series gave
+ * (term by term, recorded once), and the exact gamma quantiles within the
+ * bisection's tolerance.
+ */
+Test(stats_funnel, large_counts)
+{
+	cr_expect_eq(hg_funnel_poisson(1e6, 0.025, 0), 998040.97428341175);
+	cr_expect_eq(hg_funnel_poisson(1e6, 0.025, 1), 1001962.0083150058);
+	cr_expect_eq(hg_funnel_poisson(1e7, 0.025, 0), 9993801.6543274038);
+	cr_expect_eq(hg_funnel_poisson(1e7, 0.025, 1), 10006199.4199156);
+	/* exact: qgamma(0.025, 1e9) and qgamma(0.975, 1e9 + 1) */
+	double lo = hg_funnel_poisson(1e9, 0.025, 0), hi = hg_funnel_poisson(1e9, 0.025, 1);
+	cr_expect(fabs(lo / 999938021.444 - 1) < 1e-6, "%.10g", lo);
+	cr_expect(fabs(hi / 1000061981.45 - 1) < 1e-6, "%.10g", hi);
+	/* a whole ratio funnel up to ten million events */
+	double x[] = {9e6, 1.1e7}, e[] = {9.1e6, 1.05e7};
+	hg_funnel_opts o = {HG_FUNNEL_RATIO, HG_FUNNEL_COUNT, 0, 100, 1};
+	hg_funnel_point p[HG_FUNNEL_POINTS];
+	hg_err err;
+	cr_assert_eq(hg_funnel_limits(&o, &(hg_funnel_data){2, x, e, NULL}, p, &err), 0, "%s",
+	             err.msg);
+	const hg_funnel_point *last = &p[HG_FUNNEL_POINTS - 1];
+	cr_expect_gt(last->x, 1e7);
+	cr_expect(last->lower_2s < 0 && last->lower_2s > -0.001, "%g", last->lower_2s);
+	cr_expect(last->upper_2s > 0 && last->upper_2s < 0.001, "%g", last->upper_2s);
+}
