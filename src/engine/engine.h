@@ -57,13 +57,16 @@ typedef struct hg_row {
 	double num, den;         /* after rounding (NaN when suppressed) */
 	double raw_num, raw_den; /* before disclosure control, never written out */
 	double value, lo95, hi95, lo998, hi998;
-	int suppressed; /* 0 no, 1 primary, 2 secondary */
+	int suppressed; /* 0 no, 1 primary, 2 secondary (never published as such) */
+	int hide;       /* disclosure control: the counts it hides (1 numerator, 2 denominator) */
 	const char *note;
 } hg_row;
 
 /* The note of a structurally empty cell (numerator and denominator 0): not
  * applicable, never "suppressed" (docs/language.md, Outputs). */
 #define HG_NOTE_NOT_APPLICABLE "not applicable: nobody in the denominator"
+/* The note of every suppressed cell, primary or secondary alike (sdc.c). */
+#define HG_NOTE_SUPPRESSED "suppressed: disclosure control"
 
 typedef struct hg_restable {
 	hg_row *rows;
@@ -91,17 +94,40 @@ int hg_sdc_small(double count, int k);
  * (a set of counts that add up goes through hg_sdc_group instead). */
 double hg_sdc_count(double count, int k);
 /*
- * Apply rule k to the rows [0, n) of one indicator x period x breakdown
- * group (rows already hold raw_num/raw_den): primary suppression of 1..k,
- * rounding to 5, and secondary suppression so that no suppressed cell can be
- * recovered from the group total or, for two-way breakdowns (n1 x n2 cells
- * in row-major order, n1 > 0), from the row or column it lies in.
+ * The identities disclosure control protects (sdc.c): additive sets of rows
+ * (in each, the numerators add up and so do the denominators; `total` names
+ * the member that is the others' sum, when it is among them) and links (the
+ * cells that publish one count, each as its numerator, kind 1, or its
+ * denominator, kind 2: CVDP007HYP's denominator is CVDP001HYP's numerator).
  */
+typedef struct hg_sdc_sets {
+	size_t *idx, n, cap;   /* members of every set, set after set */
+	size_t *start, *total; /* per set: first member (nsets + 1), the total or SIZE_MAX */
+	size_t nsets, capsets;
+	size_t *lidx, ln, lcap; /* members of every link: row ... */
+	int *lkind;             /* ... and which of its counts */
+	size_t lkcap;
+	size_t *lstart, nlinks, caplinks;
+} hg_sdc_sets;
+
+void hg_sdc_set_begin(hg_sdc_sets *s);
+void hg_sdc_set_add(hg_sdc_sets *s, size_t row, int is_total);
+void hg_sdc_set_end(hg_sdc_sets *s); /* a set of fewer than two rows is dropped */
+void hg_sdc_link(hg_sdc_sets *s, const size_t *rows, const int *kinds, size_t n);
+void hg_sdc_sets_free(hg_sdc_sets *s);
+/* The sets of one group of n rows from first (an n1 x n2 cross when n1 > 0): the group,
+ * each row and each column. */
+void hg_sdc_group_sets(hg_sdc_sets *s, size_t first, size_t n, int n1, int n2);
+
+/* Apply rule k to rows [0, n) (which hold raw_num/raw_den) over the sets and links:
+ * primary suppression, secondary until no set holds exactly one suppressed row,
+ * rounding to 5 (docs/language.md, "Outputs and disclosure control"). */
+void hg_sdc_apply(hg_row *rows, size_t n, int k, const hg_sdc_sets *s);
+/* One group on its own (hg_sdc_group_sets + hg_sdc_apply). */
 void hg_sdc_group(hg_row *rows, size_t n, int k, int n1, int n2);
-/* After hg_sdc_group: how many of its additive sets (the group; rows and
- * columns of a cross) hold exactly one suppressed cell, recoverable from the
- * set's total because no other cell could be suppressed with it. */
-int hg_sdc_exposed(const hg_row *rows, size_t n, int n1, int n2);
+/* After hg_sdc_apply: how many sets hold exactly one suppressed row (recoverable from
+ * the set's total because no other row could be suppressed with it). */
+int hg_sdc_exposed(const hg_row *rows, const hg_sdc_sets *s);
 
 /* ---- outputs (output.c) ---- */
 

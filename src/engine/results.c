@@ -218,22 +218,26 @@ static void row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 	}
 }
 
-/* Rows of one indicator x period x breakdown. */
-/* Rows of one indicator x period x breakdown; returns 1 when a suppressed
- * cell of it could be recovered from the total (hg_sdc_exposed). */
-static int hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restable *t)
+/* ---- the rows ---- */
+
+static int sparse_bd(const hg_breakdown *bd)
+{
+	return bd->n > 0 &&
+	       (bd->kind[0] == HG_BD_PRACTICE || (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE));
+}
+
+/* Rows of one indicator x period x breakdown, with raw counts; its first row. */
+static size_t group_rows(const hg_cells *c, int i, int j, int b, hg_restable *t)
 {
 	const hg_program *pr = c->pr;
 	const hg_indicator *ind = pr->inds[i].ind;
 	const hg_breakdown *bd = &ind->bds[b];
-	int ncat = c->bd_ncat[i][b];
 	size_t first = t->n;
-	for (int k = 0; k < ncat; k++) {
+	for (int k = 0; k < c->bd_ncat[i][b]; k++) {
 		const double *cell = hg_cell(c, i, j, b, k);
 		/* practice categories are many: list only those with anyone in them */
-		int sparse = bd->n > 0 && (bd->kind[0] == HG_BD_PRACTICE ||
-		                           (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE));
-		if (sparse && cell[HG_F_DEN] == 0 && cell[HG_F_NUM] == 0 && cell[HG_F_PT] == 0)
+		if (sparse_bd(bd) && cell[HG_F_DEN] == 0 && cell[HG_F_NUM] == 0 &&
+		    cell[HG_F_PT] == 0)
 			continue;
 		hg_row r = {.ind = i, .period = j, .bd = b, .cat = k};
 		hg_bd_label(bd, pr->store, NULL, k, r.category, sizeof r.category);
@@ -245,35 +249,176 @@ static int hg_group(const hg_cells *c, int i, int j, int b, int sdc_k, hg_restab
 		r.den = r.raw_den;
 		restable_push(t, &r);
 	}
-	size_t n = t->n - first;
-	int n1 = 0, n2 = 0;
-	if (bd->n == 2 && n == (size_t)ncat) {
-		n1 = hg_bd_dim_ncat(bd->kind[0], pr->store);
-		n2 = hg_bd_dim_ncat(bd->kind[1], pr->store);
-	}
-	if (sdc_k > 0)
-		hg_sdc_group(t->rows + first, n, sdc_k, n1, n2);
-	for (size_t k = first; k < t->n; k++) {
-		hg_row *r = &t->rows[k];
-		row_stats(r, ind, hg_cell(c, i, j, b, r->cat));
-	}
-	return sdc_k > 0 && hg_sdc_exposed(t->rows + first, n, n1, n2) > 0;
+	return first;
 }
 
-/* Suppress the "All" row: a breakdown's lone suppressed cell had no complement. */
-static void suppress_total(hg_row *all)
+/* ---- the identities disclosure control protects ---- */
+
+/* Where the rows of each breakdown of one indicator x period start (dense: one row per
+ * category, in category order; sparse practice breakdowns list only some). */
+typedef struct ij_rows {
+	const hg_cells *c;
+	int i, j;
+	size_t *first, *count;
+} ij_rows;
+
+/* The breakdown of ind whose dimensions are exactly (k0[, k1]), or -1. */
+static int find_bd(const hg_indicator *ind, int n, int k0, int k1)
 {
-	if (all->suppressed)
-		return;
-	all->suppressed = 2;
-	all->num = all->den = NAN;
-	all->value = all->lo95 = all->hi95 = all->lo998 = all->hi998 = NAN;
-	all->note = "suppressed to protect another cell";
+	for (int b = 1; b < ind->nbds; b++) {
+		const hg_breakdown *bd = &ind->bds[b];
+		if (bd->n == n && bd->kind[0] == k0 && (n < 2 || bd->kind[1] == k1) &&
+		    bd->kind[0] != HG_BD_FLAG && (n < 2 || bd->kind[1] != HG_BD_FLAG))
+			return b;
+	}
+	return -1;
 }
 
-static int is_all_row(const hg_restable *t, size_t k, int i, int j)
+static int dense(const ij_rows *g, int b)
 {
-	return k < t->n && t->rows[k].ind == i && t->rows[k].period == j && t->rows[k].bd == 0;
+	return g->count[b] == (size_t)g->c->bd_ncat[g->i][b];
+}
+
+/* Each breakdown adds up to "All"; a dense two-way breakdown's rows and columns add up to
+ * the one-way breakdowns of its dimensions when the indicator has them (and are kept
+ * apart from each other even when it has not). */
+static void sets_of_breakdowns(const ij_rows *g, hg_sdc_sets *s)
+{
+	const hg_indicator *ind = g->c->pr->inds[g->i].ind;
+	const hg_store *st = g->c->pr->store;
+	for (int b = 1; b < ind->nbds; b++) {
+		hg_sdc_set_begin(s);
+		hg_sdc_set_add(s, g->first[0], 1);
+		for (size_t k = 0; k < g->count[b]; k++)
+			hg_sdc_set_add(s, g->first[b] + k, 0);
+		hg_sdc_set_end(s);
+		const hg_breakdown *bd = &ind->bds[b];
+		if (bd->n < 2 || !dense(g, b))
+			continue;
+		int n1 = hg_bd_dim_ncat(bd->kind[0], st), n2 = hg_bd_dim_ncat(bd->kind[1], st);
+		int r1 = find_bd(ind, 1, bd->kind[0], 0), r2 = find_bd(ind, 1, bd->kind[1], 0);
+		for (int x = 0; x < n1; x++) {
+			hg_sdc_set_begin(s);
+			if (r1 > 0 && dense(g, r1))
+				hg_sdc_set_add(s, g->first[r1] + (size_t)x, 1);
+			for (int y = 0; y < n2; y++)
+				hg_sdc_set_add(s, g->first[b] + (size_t)(x * n2 + y), 0);
+			hg_sdc_set_end(s);
+		}
+		for (int y = 0; y < n2; y++) {
+			hg_sdc_set_begin(s);
+			if (r2 > 0 && dense(g, r2))
+				hg_sdc_set_add(s, g->first[r2] + (size_t)y, 1);
+			for (int x = 0; x < n1; x++)
+				hg_sdc_set_add(s, g->first[b] + (size_t)(x * n2 + y), 0);
+			hg_sdc_set_end(s);
+		}
+	}
+}
+
+/* Two deciles add up to their quintile (1+2 = 1, ..., 9+10 = 5), and the two Unknowns are
+ * the same count: in one-way breakdowns and in two-way ones crossed with the same other
+ * dimension. */
+static void sets_of_nesting(const ij_rows *g, hg_sdc_sets *s)
+{
+	const hg_indicator *ind = g->c->pr->inds[g->i].ind;
+	const hg_store *st = g->c->pr->store;
+	for (int bq = 1; bq < ind->nbds; bq++) {
+		const hg_breakdown *q = &ind->bds[bq];
+		for (int d = 0; d < q->n; d++) {
+			if (q->kind[d] != HG_BD_IMDQ)
+				continue;
+			int k0 = d == 0 ? HG_BD_IMDD : q->kind[0],
+			    k1 = d == 1 ? HG_BD_IMDD : q->kind[1];
+			int bdd = find_bd(ind, q->n, k0, k1);
+			if (bdd < 0 || !dense(g, bq) || !dense(g, bdd))
+				continue;
+			int other = q->n == 2 ? hg_bd_dim_ncat(q->kind[1 - d], st) : 1;
+			for (int o = 0; o < other; o++)
+				for (int qq = 0; qq < 6; qq++) { /* 5 quintiles, then Unknown */
+					size_t rq = g->first[bq] + (size_t)(q->n == 2 && d == 1
+					                                        ? o * 6 + qq
+					                                        : qq * other + o);
+					int decs[2] = {2 * qq, 2 * qq + 1}, nd = qq < 5 ? 2 : 1;
+					if (qq == 5)
+						decs[0] = 10;
+					hg_sdc_set_begin(s);
+					hg_sdc_set_add(s, rq, 1);
+					size_t link[2] = {rq, 0};
+					for (int k = 0; k < nd; k++) {
+						size_t rd = g->first[bdd] +
+						            (size_t)(q->n == 2 && d == 1
+						                         ? o * 11 + decs[k]
+						                         : decs[k] * other + o);
+						hg_sdc_set_add(s, rd, 0);
+						link[1] = rd;
+					}
+					hg_sdc_set_end(s);
+					if (nd == 1) { /* Unknown = Unknown */
+						int num[2] = {1, 1}, den[2] = {2, 2};
+						hg_sdc_link(s, link, num, 2);
+						hg_sdc_link(s, link, den, 2);
+					}
+				}
+		}
+	}
+}
+
+/* Cells that publish the same count (equal keys, canon.c, in the same period, breakdown
+ * and category), as a numerator or a denominator, in one indicator or several. */
+static void links_across(const hg_program *pr, const hg_restable *t, hg_sdc_sets *s)
+{
+	char(*keys)[2][65] = hg_xcalloc((size_t)pr->ninds + 1, sizeof *keys);
+	for (int i = 0; i < pr->ninds; i++)
+		hg_pack_count_keys(pr->pack, i, keys[i][0], keys[i][1]);
+	size_t nm = 2 * t->n; /* member m: row m / 2, its numerator (m even) or denominator */
+	hg_dict d;
+	hg_dict_init(&d);
+	size_t *grp = hg_xcalloc(nm + 1, sizeof *grp), *cnt = hg_xcalloc(nm + 1, sizeof *cnt);
+	for (size_t m = 0; m < nm; m++) {
+		const hg_row *r = &t->rows[m / 2];
+		const hg_indicator *ind = pr->inds[r->ind].ind;
+		char key[512];
+		int n = snprintf(key, sizeof key, "%s|%d|%d|%s|%s", keys[r->ind][m % 2],
+		                 ind->periods[r->period].start, ind->periods[r->period].end,
+		                 ind->bds[r->bd].name, r->category);
+		grp[m] = hg_dict_intern(&d, key, (size_t)n, NULL);
+		cnt[grp[m]]++;
+	}
+	/* members of each key, in order: one link per key held by two members or more */
+	size_t *at = hg_xcalloc(d.n + 1, sizeof *at), *rows = hg_xcalloc(nm + 1, sizeof *rows);
+	int *kinds = hg_xcalloc(nm + 1, sizeof *kinds);
+	for (size_t g = 1; g <= d.n; g++)
+		at[g] = at[g - 1] + cnt[g - 1];
+	for (size_t m = 0; m < nm; m++) {
+		rows[at[grp[m]]] = m / 2;
+		kinds[at[grp[m]]++] = m % 2 ? 2 : 1;
+	}
+	for (size_t g = 0, from = 0; g < d.n; from += cnt[g], g++)
+		hg_sdc_link(s, rows + from, kinds + from, cnt[g]);
+	free(kinds);
+	free(at);
+	free(rows);
+	free(grp);
+	free(cnt);
+	hg_dict_free(&d);
+	free(keys);
+}
+
+static void build_sets(const hg_cells *c, const hg_restable *t, size_t *first_of, size_t *count_of,
+                       hg_sdc_sets *s)
+{
+	const hg_program *pr = c->pr;
+	size_t k = 0;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		for (int j = 0; j < ind->nperiods; j++, k += (size_t)ind->nbds) {
+			ij_rows g = {c, i, j, first_of + k, count_of + k};
+			sets_of_breakdowns(&g, s);
+			sets_of_nesting(&g, s);
+		}
+	}
+	links_across(pr, t, s);
 }
 
 int hg_restable_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
@@ -281,19 +426,32 @@ int hg_restable_build(const hg_cells *c, int sdc_k, hg_restable *t, hg_err *err)
 	memset(t, 0, sizeof *t);
 	t->sdc_k = sdc_k;
 	const hg_program *pr = c->pr;
+	size_t ngroups = 0;
+	for (int i = 0; i < pr->ninds; i++)
+		ngroups += (size_t)pr->inds[i].ind->nperiods * (size_t)pr->inds[i].ind->nbds;
+	size_t *first = hg_xcalloc(ngroups + 1, sizeof *first);
+	size_t *count = hg_xcalloc(ngroups + 1, sizeof *count), k = 0;
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
-		for (int j = 0; j < ind->nperiods; j++) {
-			size_t all = t->n; /* breakdown 0 ("all") is one row, first */
-			int exposed = 0;
-			for (int b = 0; b < ind->nbds; b++) {
-				int e = hg_group(c, i, j, b, sdc_k, t);
-				exposed |= b > 0 && e;
+		for (int j = 0; j < ind->nperiods; j++)
+			for (int b = 0; b < ind->nbds; b++, k++) {
+				first[k] = group_rows(c, i, j, b, t);
+				count[k] = t->n - first[k];
 			}
-			if (exposed && is_all_row(t, all, i, j))
-				suppress_total(&t->rows[all]);
-		}
 	}
+	if (sdc_k > 0) {
+		hg_sdc_sets s = {0};
+		build_sets(c, t, first, count, &s);
+		hg_sdc_apply(t->rows, t->n, sdc_k, &s);
+		hg_sdc_sets_free(&s);
+	}
+	for (size_t r = 0; r < t->n; r++) {
+		hg_row *row = &t->rows[r];
+		row_stats(row, pr->inds[row->ind].ind,
+		          hg_cell(c, row->ind, row->period, row->bd, row->cat));
+	}
+	free(first);
+	free(count);
 	(void)err;
 	return 0;
 }

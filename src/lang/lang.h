@@ -106,6 +106,10 @@ int hg_pack_n_indicators(const hg_pack *pk);
 const hg_indicator *hg_pack_indicator(const hg_pack *pk, int i);
 /* BLAKE2b-256 of the pack text and of every codelist it loads. */
 const char *hg_pack_hash(const hg_pack *pk);
+/* Keys of what indicator i's numerator and denominator count (BLAKE2b of a canonical
+ * text, canon.c): equal keys mean the same count in every cell of the same period,
+ * breakdown and category (disclosure control must hide such a count everywhere). */
+void hg_pack_count_keys(const hg_pack *pk, int i, char num[65], char den[65]);
 /* Replace every indicator's periods with one period ending on `end`, as long
  * as the indicator's own (rolling N months: N; monthly/quarterly/annual: 1, 3,
  * 12 months; a range: 12 months), starting hg_months_ending_start(end, N). */

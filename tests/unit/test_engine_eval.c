@@ -254,11 +254,26 @@ Test(engine_sdc, secondary_one_way)
 	cr_assert_eq(r[2].suppressed, 2);
 	cr_assert_eq(r[1].suppressed + r[3].suppressed + r[4].suppressed, 0);
 	cr_assert_not_null(r[2].note);
-	/* two primary cells: nothing more needed */
-	double num2[] = {3, 50, 2, 30}, den2[] = {100, 400, 200, 300};
+	/* primary and secondary cells carry the same note: which is which is not said */
+	cr_assert_str_eq(r[0].note, r[2].note);
+	/* two primary cells holding 6 and 5: each lies in 0..11, nothing more needed */
+	double num2[] = {6, 50, 5, 30}, den2[] = {100, 400, 200, 300};
 	set_rows(r, num2, den2, 4);
 	hg_sdc_group(r, 4, 7, 0, 0);
 	cr_assert_eq(r[1].suppressed + r[3].suppressed, 0);
+	/* two holding 3 and 2: each would be known to lie in 0..5, within +-2 of the
+	   truth, so the smallest other cell goes too (issue 11: the attack's fix) */
+	double num3[] = {3, 50, 2, 30}, den3[] = {100, 400, 200, 300};
+	set_rows(r, num3, den3, 4);
+	hg_sdc_group(r, 4, 7, 0, 0);
+	cr_assert_eq(r[3].suppressed, 2);
+	cr_assert_eq(r[1].suppressed, 0);
+	/* a complement adds uncertainty in the hidden count: not a cell with numerator 0 */
+	double num4[] = {3, 0, 40, 50}, den4[] = {100, 150, 400, 500};
+	set_rows(r, num4, den4, 4);
+	hg_sdc_group(r, 4, 7, 0, 0);
+	cr_assert_eq(r[1].suppressed, 0, "a 0 numerator hides nothing about the 3");
+	cr_assert_eq(r[2].suppressed, 2);
 }
 
 Test(engine_sdc, secondary_two_way_rows_and_columns)
@@ -613,7 +628,7 @@ Test(engine_limits, too_many_registers_is_an_error, .init = mk, .fini = rm)
  * The invariant of secondary suppression, on many random groups (one- and
  * two-way): no additive set (the group, a row, a column) is left with exactly
  * one suppressed cell unless every other cell of it is structurally empty,
- * and then hg_sdc_exposed says so (results.c suppresses the total).
+ * and then hg_sdc_exposed says so.
  */
 Test(engine_sdc, no_lone_suppressed_cell_survives)
 {
@@ -632,8 +647,11 @@ Test(engine_sdc, no_lone_suppressed_cell_survives)
 			num[i] = den[i] ? (double)((s >> 20) % ((uint64_t)den[i] + 1)) : 0;
 		}
 		set_rows(r, num, den, n);
-		hg_sdc_group(r, (size_t)n, 7, n2 ? n1 : 0, n2);
-		int exposed = hg_sdc_exposed(r, (size_t)n, n2 ? n1 : 0, n2);
+		hg_sdc_sets sets = {0};
+		hg_sdc_group_sets(&sets, 0, (size_t)n, n2 ? n1 : 0, n2);
+		hg_sdc_apply(r, (size_t)n, 7, &sets);
+		int exposed = hg_sdc_exposed(r, &sets);
+		hg_sdc_sets_free(&sets);
 		/* count sets with one suppressed cell and a non-empty unsuppressed one */
 		int bad = 0, lone = 0;
 		for (int set = -1; set < (n2 ? n1 + n2 : 0); set++) {
