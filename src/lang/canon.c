@@ -123,7 +123,8 @@ static int cmp_str(const void *a, const void *b)
 /* "people where" the conjuncts in a canonical order, into out; frees c. */
 static void conj_text(conj *c, hg_buf *out)
 {
-	qsort(c->v, c->n, sizeof *c->v, cmp_str);
+	if (c->n > 1) /* no conjuncts: v is NULL, which qsort must not be given */
+		qsort(c->v, c->n, sizeof *c->v, cmp_str);
 	hg_buf_puts(out, "people where");
 	for (size_t i = 0; i < c->n; i++) {
 		hg_buf_printf(out, " & %s", c->v[i]);
