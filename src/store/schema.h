@@ -1,8 +1,9 @@
 /*
  * schema.h: the files of a store snapshot, defined once: ingest writes them,
  * store.c maps them, and their sizes are checked against the rows they must
- * hold. A column file's name says its element type ("person.dob.i32"); a
- * string table holds a count, n + 1 offsets and the NUL-terminated strings.
+ * hold, and store_check.c checks every value against the column's rule. A
+ * column file's name says its element type ("person.dob.i32"); a string table
+ * holds a count, n + 1 offsets and the NUL-terminated strings.
  */
 #ifndef HG_STORE_SCHEMA_H
 #define HG_STORE_SCHEMA_H
@@ -40,11 +41,33 @@ enum hg_col {
 	HG_COL_N
 };
 
+/*
+ * What every value of a column must be (checked at open, store_check.c).
+ * Rules between columns (quintile from decile, registration after birth,
+ * events sorted and within a life, ...) are written out in store_check.c.
+ */
+enum hg_col_check {
+	HG_CHECK_U8_MAX,    /* u8 <= max */
+	HG_CHECK_U8_SET,    /* u8: 0 or one of the bytes of set */
+	HG_CHECK_ID,        /* u32 < the size of string table ref */
+	HG_CHECK_ID_NONE,   /* the same, or HG_NONE32 (none) */
+	HG_CHECK_DATE,      /* i32 day in 1900-01-01 .. the extract date */
+	HG_CHECK_DATE_NONE, /* the same, or HG_DATE_NONE */
+	HG_CHECK_FLAGS,     /* u64: only the bits of the manifest's flags */
+	HG_CHECK_VALUE,     /* f32: finite, or NaN (no value) */
+	HG_CHECK_OFFSETS,   /* u64: from 0, never falling, to the number of events */
+};
+
 typedef struct hg_colspec {
 	const char *file; /* file name in the snapshot */
 	const char *type; /* "i32", "u8", "u32", "u64", "f32" */
 	size_t elem;      /* bytes per element */
 	int rows;         /* enum hg_col_rows */
+	int check;        /* enum hg_col_check */
+	unsigned max;     /* HG_CHECK_U8_MAX */
+	const char *set;  /* HG_CHECK_U8_SET */
+	int ref;          /* HG_CHECK_ID*: enum hg_strs */
+	const char *what; /* what a value is, for errors ("a practice") */
 } hg_colspec;
 
 extern const hg_colspec hg_store_cols[HG_COL_N];
@@ -61,5 +84,10 @@ enum hg_strs {
 
 /* File names of the string tables. */
 extern const char *const hg_store_strs[HG_STR_N];
+
+/* The manifest, and the file beside it holding the manifest's BLAKE2b-256
+ * (64 hex digits and a newline), so a damaged or edited manifest is found. */
+#define HG_STORE_MANIFEST     "manifest.json"
+#define HG_STORE_MANIFEST_SUM "manifest.blake2b"
 
 #endif

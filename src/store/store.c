@@ -1,5 +1,11 @@
 /*
  * store.c: opening and verifying snapshots (reading side of store.h).
+ *
+ * Nothing read from a snapshot is trusted: open checks the manifest against
+ * its checksum file, every field of the manifest it uses, every file's size,
+ * every string table's offsets, and (store_check.c) every value the engine
+ * will use as an index, an enum or a date. verify hashes every file before
+ * it interprets anything, then opens.
  */
 #include "store.h"
 #include "store/schema.h"
@@ -7,11 +13,14 @@
 #include "core/str.h"
 
 #include <assert.h>
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 const char *const hg_setting_names[HG_SET_N] = {"gp", "rx", "ae",  "apc",
                                                 "op", "mh", "mat", "cancer"};
@@ -26,6 +35,18 @@ int hg_setting_parse(const char *s, size_t n)
 	return -1;
 }
 
+/* Ethnic category (as stored) -> ONS group, -1 for a byte that is none. */
+int hg_eth_group_of(uint8_t cat)
+{
+	static const char *const groups[HG_ETH_N] = {"ABC", "DEFG", "HJKL", "MNP", "RS", "Z9"};
+	if (cat == 0)
+		return HG_ETH_NOT_STATED;
+	for (int g = 0; g < HG_ETH_N; g++)
+		if (strchr(groups[g], cat))
+			return g;
+	return -1;
+}
+
 struct hg_store_map {
 	char name[96];
 	hg_map map;
@@ -34,7 +55,7 @@ struct hg_store_map {
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 {
 	char p[HG_PATH_MAX];
-	snprintf(p, sizeof p, "%s/manifest.json", dir);
+	snprintf(p, sizeof p, "%s/" HG_STORE_MANIFEST, dir);
 	if (hg_path_exists(p)) {
 		snprintf(path, cap, "%s", dir);
 		return 0;
@@ -47,12 +68,113 @@ int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 		return hg_err_set(err, HG_EIO, "%s: not a healthgap store (no CURRENT file)", dir);
 	while (n && (cur[n - 1] == '\n' || cur[n - 1] == ' '))
 		cur[--n] = 0;
-	if (!n || strchr(cur, '/')) {
+	if (!n || strchr(cur, '/') || n >= 64 || strlen(cur) != n) {
 		free(cur);
 		return hg_err_set(err, HG_ECORRUPT, "%s/CURRENT: does not name a snapshot", dir);
 	}
 	snprintf(path, cap, "%s/%s", dir, cur);
 	free(cur);
+	return 0;
+}
+
+/* The fix every damaged-store message ends with. */
+#define FIX "the snapshot is damaged: run 'healthgap verify', then re-ingest"
+
+/* Read snapshot file name (a regular file: a FIFO would block) into memory. */
+static char *read_regular(const char *snapdir, const char *name, size_t *len, hg_err *err)
+{
+	char path[HG_PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s", snapdir, name);
+	struct stat st;
+	if (stat(path, &st) < 0) {
+		hg_err_set(err, HG_ECORRUPT, "%s: %s; " FIX, path, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		hg_err_set(err, HG_ECORRUPT, "%s: not a regular file; " FIX, path);
+		return NULL;
+	}
+	return hg_read_file(path, len, err);
+}
+
+/*
+ * Read the manifest, check it against manifest.blake2b and parse it. The
+ * hash is kept in hash (it identifies the data in every output).
+ */
+static json_t *manifest_load(const char *snapdir, char hash[65], hg_err *err)
+{
+	size_t mlen, slen;
+	char *mtext = read_regular(snapdir, HG_STORE_MANIFEST, &mlen, err);
+	if (!mtext)
+		return NULL;
+	hg_hash_hex(mtext, mlen, hash);
+	char sumpath[HG_PATH_MAX];
+	snprintf(sumpath, sizeof sumpath, "%s/" HG_STORE_MANIFEST_SUM, snapdir);
+	if (!hg_path_exists(sumpath)) {
+		free(mtext);
+		hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s: missing, so the manifest cannot be checked (a snapshot written before "
+		    "healthgap checksummed its manifest must be re-ingested); " FIX,
+		    sumpath);
+		return NULL;
+	}
+	char *sum = read_regular(snapdir, HG_STORE_MANIFEST_SUM, &slen, err);
+	if (!sum) {
+		free(mtext);
+		return NULL;
+	}
+	int ok = slen >= 64 && memcmp(sum, hash, 64) == 0 &&
+	         (slen == 64 || (slen == 65 && sum[64] == '\n'));
+	free(sum);
+	if (!ok) {
+		free(mtext);
+		hg_err_set(err, HG_ECORRUPT,
+		           "%s/" HG_STORE_MANIFEST
+		           ": does not match its checksum in " HG_STORE_MANIFEST_SUM
+		           " (changed or damaged); " FIX,
+		           snapdir);
+		return NULL;
+	}
+	json_error_t je;
+	json_t *m = json_loadb(mtext, mlen, 0, &je);
+	free(mtext);
+	if (!m || !json_is_object(m)) {
+		hg_err_set(err, HG_ECORRUPT,
+		           "%s/" HG_STORE_MANIFEST ":%d: not a JSON object: %s; " FIX, snapdir,
+		           m ? 1 : je.line, m ? "" : je.text);
+		json_decref(m);
+		return NULL;
+	}
+	return m;
+}
+
+/* A file name the manifest may list: in the snapshot, not a path elsewhere. */
+static int file_name_ok(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') && strlen(name) < 96;
+}
+
+/* The manifest's "files": an object of {bytes, blake2b256} under plain names. */
+static int manifest_files_ok(const char *snapdir, json_t *m, hg_err *err)
+{
+	json_t *files = json_object_get(m, "files"), *f;
+	const char *name;
+	if (!json_is_object(files))
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST ": no \"files\" object; " FIX, snapdir);
+	json_object_foreach(files, name, f)
+	{
+		json_t *b = json_object_get(f, "bytes");
+		const char *h = json_string_value(json_object_get(f, "blake2b256"));
+		if (!file_name_ok(name) || !json_is_integer(b) || json_integer_value(b) < 0 || !h ||
+		    strlen(h) != 64)
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s/" HG_STORE_MANIFEST
+			                  ": file entry \"%.96s\" is not a plain "
+			                  "name with bytes and a blake2b256 checksum; " FIX,
+			                  snapdir, name);
+	}
 	return 0;
 }
 
@@ -62,42 +184,65 @@ static const void *store_file(hg_store *s, const char *name, size_t elem, uint64
 	json_t *files = json_object_get(s->manifest, "files");
 	json_t *f = json_object_get(files, name);
 	if (!f) {
-		hg_err_set(err, HG_ECORRUPT, "%s: manifest lists no file %s", s->snapdir, name);
+		hg_err_set(err, HG_ECORRUPT, "%s: manifest lists no file %s; " FIX, s->snapdir,
+		           name);
 		return NULL;
 	}
 	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", s->snapdir, name);
 	hg_store_map *m = &s->maps[s->n_maps];
 	snprintf(m->name, sizeof m->name, "%s", name);
-	if (hg_map_file(&m->map, path, err))
+	hg_err e2;
+	if (hg_map_file(&m->map, path, &e2)) {
+		hg_err_set(err, HG_ECORRUPT, "%s; " FIX, e2.msg);
 		return NULL;
+	}
 	s->n_maps++;
 	uint64_t bytes = (uint64_t)json_integer_value(json_object_get(f, "bytes"));
-	if (m->map.size != bytes || (elem && m->map.size != elem * count)) {
-		hg_err_set(err, HG_ECORRUPT,
-		           "%s: size %zu does not match the manifest (%llu bytes); run "
-		           "'healthgap verify'",
-		           path, m->map.size, (unsigned long long)bytes);
+	/* count comes from the manifest: a huge one must not wrap elem * count */
+	if (m->map.size != bytes ||
+	    (elem && (count > SIZE_MAX / elem || m->map.size != elem * count))) {
+		hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s: %zu bytes, but the manifest lists %llu bytes (%llu rows of %zu); " FIX,
+		    path, m->map.size, (unsigned long long)bytes, (unsigned long long)count, elem);
 		return NULL;
 	}
 	return m->map.data;
 }
 
-static int store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *err)
+/*
+ * A string table: count n, n + 1 offsets from 0, each above the last (every
+ * string has its NUL), the last the end of the data, each string ending in NUL.
+ * need_text: every string has at least one character.
+ */
+static int store_strtab(hg_store *s, const char *name, hg_strtab *t, int need_text, hg_err *err)
 {
 	const uint32_t *p = store_file(s, name, 0, 0, err);
 	if (!p)
 		return -1;
 	size_t size = s->maps[s->n_maps - 1].map.size;
-	if (size < 4 || size < 4 + 4 * ((size_t)p[0] + 1))
-		return hg_err_set(err, HG_ECORRUPT, "%s/%s: truncated string table", s->snapdir,
-		                  name);
+	if (size < 8 || size / 4 - 1 < (size_t)p[0] + 1)
+		return hg_err_set(err, HG_ECORRUPT, "%s/%s: truncated string table; " FIX,
+		                  s->snapdir, name);
 	t->n = p[0];
 	t->off = p + 1;
 	t->data = (const char *)(p + 1 + t->n + 1);
 	size_t datalen = size - 4 - 4 * ((size_t)t->n + 1);
-	if (t->off[t->n] > datalen || (datalen && t->data[datalen - 1] != 0))
-		return hg_err_set(err, HG_ECORRUPT, "%s/%s: bad string table", s->snapdir, name);
+	if (t->off[0] != 0 || t->off[t->n] != datalen)
+		return hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s/%s: the offsets do not run from 0 to the end of the strings; " FIX,
+		    s->snapdir, name);
+	for (uint32_t i = 0; i < t->n; i++) {
+		uint32_t a = t->off[i], b = t->off[i + 1];
+		if (b <= a || b > datalen || t->data[b - 1] != 0 || (need_text && b - a < 2))
+			return hg_err_set(
+			    err, HG_ECORRUPT, "%s/%s: string %u: %s; " FIX, s->snapdir, name, i + 1,
+			    b <= a || b > datalen ? "offset out of order or past the end"
+			    : t->data[b - 1]      ? "not NUL-terminated"
+			                          : "empty");
+	}
 	return 0;
 }
 
@@ -108,7 +253,7 @@ static int store_strtab(hg_store *s, const char *name, hg_strtab *t, hg_err *err
 		s->field = store_file(s, hg_store_cols[c].file, hg_store_cols[c].elem,             \
 		                      col_count(s, c), err);                                       \
 		if (!s->field)                                                                     \
-			goto fail;                                                                 \
+			return -1;                                                                 \
 	} while (0)
 
 /* The number of elements column c must hold. */
@@ -126,56 +271,70 @@ static uint64_t col_count(const hg_store *s, int c)
 	}
 }
 
-int hg_store_open(hg_store *s, const char *dir, hg_err *err)
+/* A count of the manifest: an integer from 0 to max. */
+static int manifest_count(const hg_store *s, const char *key, uint64_t max, uint64_t *out,
+                          hg_err *err)
 {
-	memset(s, 0, sizeof *s);
-	hg_dict_init(&s->code_index);
-	snprintf(s->root, sizeof s->root, "%s", dir);
-	if (hg_store_resolve(dir, s->snapdir, sizeof s->snapdir, err))
-		goto fail;
-	const char *slash = strrchr(s->snapdir, '/');
-	snprintf(s->snapshot, sizeof s->snapshot, "%s", slash ? slash + 1 : s->snapdir);
-	char path[HG_PATH_MAX];
-	snprintf(path, sizeof path, "%s/manifest.json", s->snapdir);
-	size_t mlen;
-	char *mtext = hg_read_file(path, &mlen, err);
-	if (!mtext)
-		goto fail;
-	hg_hash_hex(mtext, mlen, s->manifest_hash);
-	json_error_t je;
-	s->manifest = json_loadb(mtext, mlen, 0, &je);
-	free(mtext);
-	if (!s->manifest) {
-		hg_err_set(err, HG_ECORRUPT, "%s:%d: manifest is not valid JSON: %s", path, je.line,
-		           je.text);
-		goto fail;
-	}
-	json_t *m = s->manifest;
-	if (json_integer_value(json_object_get(m, "format_version")) != HG_STORE_FORMAT_VERSION) {
-		hg_err_set(err, HG_ECORRUPT, "%s: unsupported store format version", path);
-		goto fail;
-	}
-	json_t *counts = json_object_get(m, "counts");
-	s->n_persons = (uint64_t)json_integer_value(json_object_get(counts, "persons"));
-	s->n_events = (uint64_t)json_integer_value(json_object_get(counts, "events"));
-	const char *iv = json_string_value(json_object_get(json_object_get(m, "imd"), "version"));
-	snprintf(s->imd_version, sizeof s->imd_version, "%s", iv ? iv : "none");
-	const char *xd = json_string_value(json_object_get(m, "extract_date"));
-	if (!xd || hg_date_parse(xd, strlen(xd), 0, &s->extract_date, NULL)) {
-		hg_err_set(err, HG_ECORRUPT, "%s: missing extract_date", path);
-		goto fail;
-	}
-	json_t *flags = json_object_get(m, "flags");
-	s->n_flags = (uint32_t)json_array_size(flags);
-	if (s->n_flags > HG_MAX_FLAGS)
-		s->n_flags = HG_MAX_FLAGS;
-	for (uint32_t i = 0; i < s->n_flags; i++)
-		snprintf(s->flag_names[i], sizeof s->flag_names[i], "%s",
-		         json_string_value(json_array_get(flags, i)));
-	size_t nfiles = json_object_size(json_object_get(m, "files"));
-	s->maps = hg_xcalloc(nfiles + 1, sizeof *s->maps);
+	json_t *v = json_object_get(json_object_get(s->manifest, "counts"), key);
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) > max)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST
+		                  ": counts.%s is not a whole number from 0 "
+		                  "to %llu; " FIX,
+		                  s->snapdir, key, (unsigned long long)max);
+	*out = (uint64_t)json_integer_value(v);
+	return 0;
+}
 
-	uint64_t np = s->n_persons, ne = s->n_events;
+/* The manifest's fields that open uses: version, counts, IMD, extract date, flags. */
+static int manifest_fields(hg_store *s, hg_err *err)
+{
+	json_t *m = s->manifest;
+	if (manifest_files_ok(s->snapdir, m, err))
+		return -1;
+	if (json_integer_value(json_object_get(m, "format_version")) != HG_STORE_FORMAT_VERSION)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST
+		                  ": unsupported store format version (this healthgap reads %d); "
+		                  "re-ingest with this version",
+		                  s->snapdir, HG_STORE_FORMAT_VERSION);
+	/* persons are indexed by uint32 (string tables), events by uint64 */
+	if (manifest_count(s, "persons", UINT32_MAX - 1, &s->n_persons, err) ||
+	    manifest_count(s, "events", UINT64_MAX / 16, &s->n_events, err))
+		return -1;
+	const char *iv = json_string_value(json_object_get(json_object_get(m, "imd"), "version"));
+	const char *xd = json_string_value(json_object_get(m, "extract_date"));
+	if ((iv && strlen(iv) >= sizeof s->imd_version) || !xd ||
+	    hg_date_parse(xd, strlen(xd), 0, &s->extract_date, NULL))
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST ": bad imd.version or extract_date; " FIX,
+		                  s->snapdir);
+	snprintf(s->imd_version, sizeof s->imd_version, "%s", iv ? iv : "none");
+	json_t *flags = json_object_get(m, "flags");
+	if (flags && (!json_is_array(flags) || json_array_size(flags) > HG_MAX_FLAGS))
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST ": flags must be a list of at most %d "
+		                  "names; " FIX,
+		                  s->snapdir, HG_MAX_FLAGS);
+	s->n_flags = (uint32_t)json_array_size(flags);
+	for (uint32_t i = 0; i < s->n_flags; i++) {
+		const char *f = json_string_value(json_array_get(flags, i));
+		if (!f || !*f || strlen(f) >= sizeof s->flag_names[i])
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s/" HG_STORE_MANIFEST
+			                  ": flag %u is not a name of 1 to %zu "
+			                  "characters; " FIX,
+			                  s->snapdir, i + 1, sizeof s->flag_names[i] - 1);
+		snprintf(s->flag_names[i], sizeof s->flag_names[i], "%s", f);
+	}
+	return 0;
+}
+
+/* Map every column and string table of the schema, sizes checked. */
+static int store_map_all(hg_store *s, hg_err *err)
+{
+	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N, sizeof *s->maps);
 	HG_COL(dob, HG_COL_DOB);
 	HG_COL(dob_month_only, HG_COL_DOB_MONTH_ONLY);
 	HG_COL(sex, HG_COL_SEX);
@@ -194,20 +353,67 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 	HG_COL(ev_code, HG_COL_EV_CODE);
 	HG_COL(ev_value, HG_COL_EV_VALUE);
 	HG_COL(ev_setting, HG_COL_EV_SETTING);
-	hg_strtab *tabs[HG_STR_N] = {&s->person_ids, &s->codes,        &s->lsoas,
-	                             &s->practices,  &s->practice_pcn, &s->practice_subicb};
+	hg_strtab *tabs[HG_STR_N];
+	hg_store_strtabs(s, tabs);
 	for (int k = 0; k < HG_STR_N; k++)
-		if (store_strtab(s, hg_store_strs[k], tabs[k], err))
-			goto fail;
+		if (store_strtab(s, hg_store_strs[k], tabs[k],
+		                 k != HG_STR_PRACTICE_PCN && k != HG_STR_PRACTICE_SUBICB, err))
+			return -1;
 	HG_COL(lsoa_decile, HG_COL_LSOA_DECILE);
-	if (s->person_ids.n != np || s->ev_off[np] != ne || s->practice_pcn.n != s->practices.n) {
-		hg_err_set(err, HG_ECORRUPT, "%s: inconsistent row counts", s->snapdir);
-		goto fail;
-	}
+	if (s->person_ids.n != s->n_persons || s->practice_pcn.n != s->practices.n ||
+	    s->practice_subicb.n != s->practices.n)
+		return hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s: inconsistent row counts (person.id.str against the manifest, "
+		    "or the practice lookups against dict.practice.str); " FIX,
+		    s->snapdir);
+	return 0;
+}
+
+void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N])
+{
+	tabs[HG_STR_PERSON_ID] = &s->person_ids;
+	tabs[HG_STR_CODE] = &s->codes;
+	tabs[HG_STR_LSOA] = &s->lsoas;
+	tabs[HG_STR_PRACTICE] = &s->practices;
+	tabs[HG_STR_PRACTICE_PCN] = &s->practice_pcn;
+	tabs[HG_STR_PRACTICE_SUBICB] = &s->practice_subicb;
+}
+
+/* The code dictionary's index; a code listed twice would split its events. */
+static int store_code_index(hg_store *s, hg_err *err)
+{
 	for (uint32_t i = 0; i < s->codes.n; i++) {
 		const char *c = hg_strtab_get(&s->codes, i);
-		hg_dict_intern(&s->code_index, c, strlen(c), NULL);
+		int ins;
+		hg_dict_intern(&s->code_index, c, strlen(c), &ins);
+		if (!ins)
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s/%s: string %u: a code listed twice; " FIX, s->snapdir,
+			                  hg_store_strs[HG_STR_CODE], i + 1);
 	}
+	return 0;
+}
+
+int hg_store_open(hg_store *s, const char *dir, hg_err *err)
+{
+	memset(s, 0, sizeof *s);
+	hg_dict_init(&s->code_index);
+	snprintf(s->root, sizeof s->root, "%s", dir);
+	if (hg_store_resolve(dir, s->snapdir, sizeof s->snapdir, err))
+		goto fail;
+	const char *slash = strrchr(s->snapdir, '/');
+	const char *name = slash ? slash + 1 : s->snapdir;
+	if (strlen(name) >= sizeof s->snapshot) {
+		hg_err_set(err, HG_EUSAGE, "%s: a snapshot's name has at most %zu characters",
+		           s->snapdir, sizeof s->snapshot - 1);
+		goto fail;
+	}
+	snprintf(s->snapshot, sizeof s->snapshot, "%s", name);
+	s->manifest = manifest_load(s->snapdir, s->manifest_hash, err);
+	if (!s->manifest || manifest_fields(s, err) || store_map_all(s, err) ||
+	    hg_store_check(s, err) || store_code_index(s, err))
+		goto fail;
 	return 0;
 fail:
 	hg_store_close(s);
@@ -227,38 +433,84 @@ void hg_store_close(hg_store *s)
 	s->manifest = NULL;
 }
 
-int hg_store_verify(const hg_store *s, int *n_files, hg_err *err)
+/* Hash one listed file (a regular file only: a FIFO would block). */
+static void verify_file(const char *snapdir, const char *name, json_t *f, hg_buf *msg, int *bad)
 {
-	json_t *files = json_object_get(s->manifest, "files");
-	const char *name;
-	json_t *f;
-	int bad = 0, n = 0;
+	char path[HG_PATH_MAX], hex[65];
+	snprintf(path, sizeof path, "%s/%s", snapdir, name);
+	const char *want = json_string_value(json_object_get(f, "blake2b256"));
+	struct stat st;
+	hg_err e2;
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		hg_buf_printf(msg, "\n  %s: %s", name,
+		              errno == ENOENT ? "missing" : "not a regular file");
+		++*bad;
+	} else if (hg_hash_file_hex(path, hex, &e2)) {
+		hg_buf_printf(msg, "\n  %s: %s", name, e2.msg);
+		++*bad;
+	} else if (!want || strcmp(want, hex) != 0) {
+		hg_buf_printf(msg, "\n  %s: checksum mismatch (manifest %.16s..., file %.16s...)",
+		              name, want ? want : "none", hex);
+		++*bad;
+	}
+}
+
+/* Every file the manifest lists, hashed before anything is interpreted. */
+static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
+{
+	char hash[65];
+	json_t *m = manifest_load(snapdir, hash, err);
+	if (!m)
+		return err ? err->code : HG_ECORRUPT;
+	if (manifest_files_ok(snapdir, m, err)) {
+		json_decref(m);
+		return HG_ECORRUPT;
+	}
 	hg_buf msg = {0};
+	int bad = 0, n = 0;
+	const char *name;
+	json_t *f, *files = json_object_get(m, "files");
 	json_object_foreach(files, name, f)
 	{
-		char path[HG_PATH_MAX], hex[65];
-		snprintf(path, sizeof path, "%s/%s", s->snapdir, name);
-		const char *want = json_string_value(json_object_get(f, "blake2b256"));
-		hg_err e2;
 		n++;
-		if (hg_hash_file_hex(path, hex, &e2)) {
-			hg_buf_printf(&msg, "\n  %s: %s", name, e2.msg);
-			bad++;
-		} else if (!want || strcmp(want, hex) != 0) {
-			hg_buf_printf(
-			    &msg, "\n  %s: checksum mismatch (manifest %.16s..., file %.16s...)",
-			    name, want ? want : "none", hex);
+		verify_file(snapdir, name, f, &msg, &bad);
+	}
+	for (int c = 0; c < HG_COL_N + HG_STR_N; c++) {
+		const char *want =
+		    c < HG_COL_N ? hg_store_cols[c].file : hg_store_strs[c - HG_COL_N];
+		if (!json_object_get(files, want)) {
+			hg_buf_printf(&msg, "\n  %s: not listed in the manifest", want);
 			bad++;
 		}
 	}
+	json_decref(m);
 	if (n_files)
 		*n_files = n;
-	if (bad) {
-		hg_err_set(err, HG_ECORRUPT, "%s: %d of %d files failed verification:%s",
-		           s->snapdir, bad, n, hg_buf_cstr(&msg));
-		hg_buf_free(&msg);
-		return HG_ECORRUPT;
-	}
+	if (bad)
+		hg_err_set(err, HG_ECORRUPT,
+		           "%s: %d of %d files failed verification:%s\nre-ingest, "
+		           "or restore the snapshot from a backup",
+		           snapdir, bad, n, hg_buf_cstr(&msg));
 	hg_buf_free(&msg);
-	return 0;
+	return bad ? HG_ECORRUPT : 0;
+}
+
+int hg_store_verify(const char *dir, int *n_files, char snapshot[64], hg_err *err)
+{
+	char snapdir[HG_PATH_MAX];
+	if (hg_store_resolve(dir, snapdir, sizeof snapdir, err))
+		return err ? err->code : HG_EIO;
+	if (snapshot) {
+		const char *slash = strrchr(snapdir, '/');
+		snprintf(snapshot, 64, "%s", slash ? slash + 1 : snapdir);
+	}
+	int rc = verify_hashes(snapdir, n_files, err);
+	if (rc)
+		return rc;
+	/* the checksums hold: now interpret (every range check of open) */
+	hg_store s;
+	rc = hg_store_open(&s, snapdir, err);
+	if (rc == 0)
+		hg_store_close(&s);
+	return rc;
 }

@@ -26,6 +26,7 @@
 #include "core/fs.h"
 #include "core/dict.h"
 #include "core/error.h"
+#include "store/schema.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -142,13 +143,35 @@ static inline int hg_store_alive_on(const hg_store *s, uint64_t p, hg_date d)
 	return d <= s->dod[p];
 }
 
-/* Open the current snapshot of a store (or a snapshot directory itself). */
+/*
+ * Open the current snapshot of a store (or a snapshot directory itself).
+ * Nothing is trusted: the manifest must match manifest.blake2b, every file
+ * its size, and every value its column's rule (hg_store_check), so a damaged
+ * snapshot is an HG_ECORRUPT error naming the file, the row and the fix, never
+ * a crash later. Cost: one pass over the columns (see docs/data-model.md).
+ */
 int hg_store_open(hg_store *s, const char *dir, hg_err *err);
 void hg_store_close(hg_store *s);
-/* Check the checksum of every file of the open snapshot; lists problems in err. */
-int hg_store_verify(const hg_store *s, int *n_files, hg_err *err);
+/*
+ * Check every invariant the engine relies on, over the mapped columns of s
+ * (the rules of schema.h, then those between columns); hg_store_open calls it.
+ */
+int hg_store_check(const hg_store *s, hg_err *err);
+/*
+ * Verify a store's current snapshot (or a snapshot directory): first the
+ * manifest against its checksum and every listed file against the manifest's
+ * BLAKE2b-256, reading bytes only; then, when all match, open it (every check
+ * above). Lists every bad file in err. n_files and snapshot (the name) may be
+ * NULL.
+ */
+int hg_store_verify(const char *dir, int *n_files, char snapshot[64], hg_err *err);
 /* Resolve STORE/CURRENT (or accept a snapshot dir) into path. */
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
+/* The string tables of s in the order of enum hg_strs (schema.h). */
+void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N]);
+/* The ONS group (enum hg_ethgroup) of a stored ethnic category (0 blank, '9'
+ * for 99, a category letter), or -1 when the byte is no category. */
+int hg_eth_group_of(uint8_t cat);
 
 /* ---- writing a snapshot ---- */
 

@@ -2,10 +2,10 @@
  * store_write.c: writing a snapshot atomically (writing side of store.h).
  *
  * Protocol: files go to STORE/.tmp-PID-RANDOM/, each fsynced as written; the
- * manifest is written last; the directory is fsynced and renamed to
- * STORE/snap-NNNNNN; STORE/CURRENT is replaced atomically (write, fsync,
- * rename, fsync STORE). Readers only ever follow CURRENT, so they see either
- * the old or the new snapshot, never a partial one.
+ * manifest is written last, then manifest.blake2b (its checksum); the directory is fsynced and
+ * renamed to STORE/snap-NNNNNN; STORE/CURRENT is replaced atomically (write, fsync, rename, fsync
+ * STORE). Readers only ever follow CURRENT, so they see either the old or the new snapshot, never a
+ * partial one.
  */
 #include "store.h"
 #include "core/fs.h"
@@ -145,11 +145,17 @@ int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_n
 	json_object_set_new(m, "snapshot", json_string(w->final_name));
 	json_object_set(m, "files", w->files);
 	char *text = json_dumps(m, JSON_INDENT(2) | JSON_SORT_KEYS);
-	char path[HG_PATH_MAX];
-	snprintf(path, sizeof path, "%s/manifest.json", w->tmpdir);
-	int r = hg_write_file(path, text, strlen(text), err);
+	char path[HG_PATH_MAX], sum[66];
+	snprintf(path, sizeof path, "%s/" HG_STORE_MANIFEST, w->tmpdir);
+	size_t mlen = strlen(text);
+	int r = hg_write_file(path, text, mlen, err);
+	hg_hash_hex(text, mlen, sum);
 	free(text);
-	if (r || hg_fsync_dir(w->tmpdir, err))
+	/* the manifest's own checksum, in the same directory, so it is renamed
+	 * into place with the snapshot: a damaged manifest is found at open */
+	strcat(sum, "\n");
+	snprintf(path, sizeof path, "%s/" HG_STORE_MANIFEST_SUM, w->tmpdir);
+	if (r || hg_write_file(path, sum, 65, err) || hg_fsync_dir(w->tmpdir, err))
 		return -1;
 	char final[HG_PATH_MAX];
 	snprintf(final, sizeof final, "%s/%s", w->root, w->final_name);

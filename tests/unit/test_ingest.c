@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char tmp[256];
@@ -154,10 +155,12 @@ Test(ingest, reconciles_and_quarantines_every_kind)
 	cr_assert(isnan(s.ev_value[1]));
 	cr_assert_str_eq(hg_strtab_get(&s.codes, s.ev_code[1]), "38341003");
 	cr_assert_eq(s.ev_setting[2], HG_SET_APC);
-	int nf;
-	cr_assert_eq(hg_store_verify(&s, &nf, &err), 0, "%s", err.msg);
-	cr_assert_gt(nf, 20);
 	hg_store_close(&s);
+	int nf;
+	char snap[64];
+	cr_assert_eq(hg_store_verify(path_of("store"), &nf, snap, &err), 0, "%s", err.msg);
+	cr_assert_gt(nf, 20);
+	cr_assert_str_eq(snap, res.snapshot);
 }
 
 static int file_contains(const char *path, const char *needle)
@@ -296,4 +299,30 @@ Test(ingest, header_errors_name_file_and_line)
 	cr_assert_eq(run(&res, 1, NULL, &err), HG_EINPUT);
 	cr_assert_not_null(strstr(err.msg, "persons.csv:1:"), "%s", err.msg);
 	cr_assert_not_null(strstr(err.msg, "person_id"), "%s", err.msg);
+}
+
+/* Issue 11: a FIFO as key file is refused at once (reading it blocked ingest
+ * until a writer came, and took whatever key that writer sent). */
+Test(ingest, key_file_must_be_a_regular_file)
+{
+	char key[600];
+	snprintf(key, sizeof key, "%s/key.fifo", tmp);
+	cr_assert_eq(mkfifo(key, 0600), 0);
+	hg_key k;
+	hg_err err = {0};
+	cr_assert_eq(hg_key_load(&k, key, &err), HG_EUSAGE);
+	cr_assert_not_null(strstr(err.msg, "not a regular file"), "%s", err.msg);
+	/* the other checks still hold: mode, and the contents */
+	snprintf(key, sizeof key, "%s/key.open", tmp);
+	put("key.open", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+	cr_assert_eq(chmod(key, 0644), 0);
+	cr_assert_eq(hg_key_load(&k, key, &err), HG_EUSAGE);
+	cr_assert_not_null(strstr(err.msg, "chmod 600"), "%s", err.msg);
+	cr_assert_eq(chmod(key, 0600), 0);
+	cr_assert_eq(hg_key_load(&k, key, &err), 0, "%s", err.msg);
+	put("key.long", "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	                "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n");
+	snprintf(key, sizeof key, "%s/key.long", tmp);
+	cr_assert_eq(chmod(key, 0600), 0);
+	cr_assert_eq(hg_key_load(&k, key, &err), HG_EINPUT);
 }
