@@ -24,9 +24,9 @@
 
 static const char *const sex_labels[] = {"Male", "Female", "Indeterminate", "Unknown"};
 
-int hg_bd_dim_ncat(int kind, const hg_store *st)
+int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st)
 {
-	switch (kind) {
+	switch (bd->n ? bd->kind[d] : HG_BD_ALL) {
 	case HG_BD_ALL:
 		return 1;
 	case HG_BD_IMDQ:
@@ -43,21 +43,25 @@ int hg_bd_dim_ncat(int kind, const hg_store *st)
 		return (int)st->practices.n + 1;
 	case HG_BD_FLAG:
 		return 2;
+	case HG_BD_VAR: /* its categories, then Unknown if it can be missing */
+		return bd->var_ncat[d] + bd->var_unknown[d];
 	default:
 		assert(0);
 		return 1;
 	}
 }
 
-static void dim_label(int kind, const hg_store *st, int c, char *buf, size_t size)
+static void dim_label(const hg_breakdown *bd, int d, const hg_store *st, int c, char *buf,
+                      size_t size)
 {
+	int kind = bd->n ? bd->kind[d] : HG_BD_ALL;
 	switch (kind) {
 	case HG_BD_ALL:
 		snprintf(buf, size, "All");
 		return;
 	case HG_BD_IMDQ:
 	case HG_BD_IMDD:
-		if (c == hg_bd_dim_ncat(kind, st) - 1)
+		if (c == hg_bd_ncat(bd, d, st) - 1)
 			snprintf(buf, size, "Unknown");
 		else
 			snprintf(buf, size, "%d", c + 1);
@@ -82,24 +86,25 @@ static void dim_label(int kind, const hg_store *st, int c, char *buf, size_t siz
 		else
 			snprintf(buf, size, "%s", hg_strtab_get(&st->practices, (uint32_t)c));
 		return;
+	case HG_BD_VAR:
+		snprintf(buf, size, "%s", c < bd->var_ncat[d] ? bd->var_names[d][c] : "Unknown");
+		return;
 	default:
 		snprintf(buf, size, "%s", c == 0 ? "Yes" : "No");
 		return;
 	}
 }
 
-void hg_bd_label(const hg_breakdown *bd, const hg_store *st, const char *const *flag_names, int c,
-                 char *buf, size_t size)
+void hg_bd_label(const hg_breakdown *bd, const hg_store *st, int c, char *buf, size_t size)
 {
-	(void)flag_names;
 	if (bd->n < 2) {
-		dim_label(bd->n ? bd->kind[0] : HG_BD_ALL, st, c, buf, size);
+		dim_label(bd, 0, st, c, buf, size);
 		return;
 	}
-	int n2 = hg_bd_dim_ncat(bd->kind[1], st);
-	char a[64], b[64];
-	dim_label(bd->kind[0], st, c / n2, a, sizeof a);
-	dim_label(bd->kind[1], st, c % n2, b, sizeof b);
+	int n2 = hg_bd_ncat(bd, 1, st);
+	char a[128], b[128];
+	dim_label(bd, 0, st, c / n2, a, sizeof a);
+	dim_label(bd, 1, st, c % n2, b, sizeof b);
 	snprintf(buf, size, "%s / %s", a, b);
 }
 
@@ -133,7 +138,7 @@ static void hg_layout(hg_cells *c, const hg_program *pr)
 			const hg_breakdown *bd = &ind->bds[b];
 			int k = 1;
 			for (int d = 0; d < bd->n; d++)
-				k *= hg_bd_dim_ncat(bd->kind[d], st);
+				k *= hg_bd_ncat(bd, d, st);
 			c->bd_off[i][b] = cats;
 			c->bd_ncat[i][b] = k;
 			cats += k;
@@ -179,8 +184,9 @@ typedef struct hg_bdplan {
 	int kind[2];    /* enum hg_bd_kind */
 	int flagbit[2]; /* store flag bit, -1 when absent */
 	int ncat2;      /* categories of the second dimension */
-	int aged;       /* a dimension is the age band */
+	int lane;       /* a dimension depends on the lane: the age band, a segmentation */
 	int off;        /* first category of the breakdown */
+	int b;          /* the breakdown's index (its variables' categories: vc[2 b + d]) */
 } hg_bdplan;
 
 typedef struct hg_work {
@@ -191,7 +197,8 @@ typedef struct hg_work {
 	double **acc;    /* per thread */
 	uint64_t *pp;    /* person-periods per thread */
 	int nthreads;
-	size_t chunk; /* persons per chunk; thread t takes chunks t, t + T, ... */
+	size_t chunk;  /* persons per chunk; thread t takes chunks t, t + T, ... */
+	char *has_var; /* per indicator: broken down by a segmentation or score bands */
 } hg_work;
 
 /* A person's category in each breakdown dimension that does not depend on age. */
@@ -217,12 +224,19 @@ static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	pc->flags = st->flags[p];
 }
 
-static int dim_cat(const hg_pcat *pc, int kind, int flagbit, int age)
+/* A person's category in dimension d of a breakdown, in a lane where they are aged age and
+ * its segmentation variables have the categories vc (2 per breakdown). */
+static int dim_cat(const hg_pcat *pc, const hg_bdplan *bp, int d, int age, const int *vc)
 {
+	int kind = bp->kind[d];
 	if (kind == HG_BD_AGEBAND)
 		return age < 0 ? HG_DSR_BANDS : age >= 90 ? HG_DSR_BANDS - 1 : age / 5;
 	if (kind == HG_BD_FLAG)
-		return flagbit >= 0 && (pc->flags >> flagbit & 1) ? 0 : 1;
+		return bp->flagbit[d] >= 0 && (pc->flags >> bp->flagbit[d] & 1) ? 0 : 1;
+	if (kind == HG_BD_VAR) {
+		assert(vc);
+		return vc[2 * bp->b + d];
+	}
 	return pc->cat[kind];
 }
 
@@ -237,14 +251,18 @@ typedef struct hg_adds {
 	size_t *off;     /* the lane's period's cell offset: j * width */
 	double *num, *v; /* numerator, register value */
 	int *age, *band; /* age for aged breakdowns; band field offset, or -1 */
+	int *lane;       /* the lane (its segmentation categories) */
 } hg_adds;
 
 /* Dates at which an event indicator's population is evaluated for one person. */
 typedef struct hg_dates {
 	hg_date *d;  /* event dates (with repeats) or change points */
 	hg_date *u;  /* the distinct ones, ascending */
-	double *pop; /* the population as at each distinct date */
-	size_t n, nu, cap;
+	double *val; /* as at each distinct date: the population (row 0), then each segmentation
+	                breakdown's value (rows 1 .. nv - 1), rows of ucap */
+	int *vc;     /* the segmentation categories as at one date, 2 per breakdown */
+	size_t n, nu, cap, ucap, vccap;
+	int nv;
 } hg_dates;
 
 /* Per-thread scratch of the pass. */
@@ -252,6 +270,8 @@ typedef struct hg_scratch {
 	int *ages; /* end-of-period ages, then mid-period ages */
 	hg_adds ad;
 	hg_dates ev;
+	int *vc; /* lanes x segmentation categories (lane_vcats) */
+	size_t vc_cap;
 } hg_scratch;
 
 static void scratch_init(hg_scratch *sc, int max_lanes)
@@ -261,9 +281,12 @@ static void scratch_init(hg_scratch *sc, int max_lanes)
 	sc->ad.off = hg_xcalloc(n, sizeof *sc->ad.off);
 	sc->ad.num = hg_xcalloc(2 * n, sizeof *sc->ad.num);
 	sc->ad.v = sc->ad.num + n;
-	sc->ad.age = hg_xcalloc(2 * n, sizeof *sc->ad.age);
+	sc->ad.age = hg_xcalloc(3 * n, sizeof *sc->ad.age);
 	sc->ad.band = sc->ad.age + n;
+	sc->ad.lane = sc->ad.age + 2 * n;
 	memset(&sc->ev, 0, sizeof sc->ev);
+	sc->vc = NULL;
+	sc->vc_cap = 0;
 }
 
 static void scratch_free(hg_scratch *sc)
@@ -274,7 +297,9 @@ static void scratch_free(hg_scratch *sc)
 	free(sc->ad.age);
 	free(sc->ev.d);
 	free(sc->ev.u);
-	free(sc->ev.pop);
+	free(sc->ev.val);
+	free(sc->ev.vc);
+	free(sc->vc);
 }
 
 /* The lanes of one indicator for one person: jl maps lanes to its periods. */
@@ -319,6 +344,7 @@ static int gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 		ad->v[n] = ln->num[l];
 		ad->num[n] = num_of(type, ln->num[l]);
 		ad->age[n] = ln->age[l];
+		ad->lane[n] = l;
 		ad->band[n++] = -1;
 	}
 	ad->n = n;
@@ -346,12 +372,45 @@ static void cells_add_plain(double *cb, const hg_adds *ad)
 	}
 }
 
-static int bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
+static int bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age, const int *vc)
 {
 	int cat = 0;
 	for (int d = 0; d < bp->n; d++)
-		cat = cat * (d ? bp->ncat2 : 0) + dim_cat(pc, bp->kind[d], bp->flagbit[d], age);
+		cat = cat * (d ? bp->ncat2 : 0) + dim_cat(pc, bp, d, age, vc);
 	return cat;
+}
+
+/* The category index of a segmentation value v of breakdown bd, dimension d (Unknown,
+ * after its categories, when missing). */
+static int var_cat(const hg_breakdown *bd, int d, double v)
+{
+	int c = isnan(v) || v < 0 || v >= bd->var_ncat[d] ? bd->var_ncat[d] : (int)v;
+	assert(c < bd->var_ncat[d] + bd->var_unknown[d]);
+	return c;
+}
+
+/* Indicator i's segmentation categories in each of nl lanes (nl x 2 nbds), from the
+ * registers; NULL when it has no segmentation breakdown. */
+static const int *lane_vcats(const hg_work *w, const hg_vm *vm, int i, int nl, hg_scratch *sc)
+{
+	const hg_cind *ci = &w->pr->inds[i];
+	const hg_indicator *ind = ci->ind;
+	if (!w->has_var[i])
+		return NULL;
+	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)nl + 1;
+	if (sc->vc_cap < need) {
+		sc->vc = hg_xrealloc(sc->vc, need * sizeof *sc->vc);
+		sc->vc_cap = need;
+	}
+	for (int l = 0; l < nl; l++)
+		for (size_t k = 0; k < stride; k++) {
+			int reg = ci->bd_reg[k];
+			sc->vc[(size_t)l * stride + k] =
+			    reg < 0
+			        ? 0
+			        : var_cat(&ind->bds[k / 2], (int)(k % 2), hg_vm_reg(vm, reg)[l]);
+		}
+	return sc->vc;
 }
 
 /*
@@ -360,7 +419,7 @@ static int bd_cat(const hg_bdplan *bp, const hg_pcat *pc, int age)
  * so the order over breakdowns and lanes does not change any sum.
  */
 static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, int i,
-                    const hg_lanes *ln)
+                    const hg_lanes *ln, const int *vcl)
 {
 	if (!gather(w, i, ln, ad))
 		return;
@@ -368,18 +427,21 @@ static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *p
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
+	size_t stride = 2 * (size_t)ind->nbds;
 	double *base = acc + c->base[i];
 	int mean = ind->type == HG_IND_MEAN;
 	for (int b = 0; b < ind->nbds; b++) {
-		if (bp[b].aged) {
+		if (bp[b].lane) {
 			for (int k = 0; k < ad->n; k++) {
-				size_t cat = (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k]));
+				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
+				size_t cat =
+				    (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k], vc));
 				cell_add(base + cat * blk + ad->off[k], ad, k, mean);
 			}
 			continue;
 		}
-		/* categories that do not depend on age are the same in every lane */
-		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0)) * blk;
+		/* categories that do not depend on the lane are the same in every lane */
+		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0, NULL)) * blk;
 		if (!mean) {
 			cells_add_plain(cb, ad);
 			continue;
@@ -399,7 +461,7 @@ static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *p
  * unknown cannot be placed in a band and adds nothing to them.
  */
 static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j, int age,
-                           int f, double v)
+                           const int *vc, int f, double v)
 {
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
@@ -411,7 +473,7 @@ static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int
 	size_t off = (size_t)j * (size_t)c->width[i];
 	double *base = acc + c->base[i];
 	for (int b = 0; b < ind->nbds; b++) {
-		double *cell = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age)) * blk + off;
+		double *cell = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age, vc)) * blk + off;
 		cell[f] += v;
 		if (band >= 0 && f != HG_F_PT)
 			cell[band + (f == HG_F_DEN)] += v;
@@ -429,7 +491,6 @@ static void dates_push(hg_dates *ds, hg_date d)
 		ds->cap = ds->cap ? 2 * ds->cap : 64;
 		ds->d = hg_xrealloc(ds->d, sizeof *ds->d * ds->cap);
 		ds->u = hg_xrealloc(ds->u, sizeof *ds->u * ds->cap);
-		ds->pop = hg_xrealloc(ds->pop, sizeof *ds->pop * ds->cap);
 	}
 	ds->d[ds->n++] = d;
 }
@@ -440,7 +501,10 @@ static int date_cmp(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Evaluate event indicator ci's population as at each distinct date of ds. */
+/*
+ * Evaluate event indicator ci's population as at each distinct date of ds, and the values
+ * of its segmentation breakdowns (a person's category on an event's date places it).
+ */
 static void dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
 {
 	if (!sorted)
@@ -449,16 +513,49 @@ static void dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
 	for (size_t k = 0; k < ds->n; k++)
 		if (ds->nu == 0 || ds->u[ds->nu - 1] != ds->d[k])
 			ds->u[ds->nu++] = ds->d[k];
-	hg_vm_eval_at(vm, ci->pop_segs, ci->den, ds->u, (int)ds->nu, ds->pop);
+	int regs[2 * (HG_MAX_BDS + 1) + 1], nv = 0;
+	assert(ci->ind->nbds <= HG_MAX_BDS + 1);
+	regs[nv++] = ci->den;
+	for (int k = 0; k < 2 * ci->ind->nbds; k++)
+		if (ci->bd_reg[k] >= 0)
+			regs[nv++] = ci->bd_reg[k];
+	if (ds->ucap < ds->nu || ds->nv < nv) {
+		ds->ucap = ds->cap;
+		ds->val = hg_xrealloc(ds->val, sizeof *ds->val * ds->ucap * (size_t)nv);
+	}
+	ds->nv = nv;
+	hg_vm_eval_at(vm, ci->pop_segs, regs, nv, ds->u, (int)ds->nu, ds->val, ds->ucap);
 }
 
-/* The population as at u[k] of ds, found from k0 on (dates ascend). */
-static int dates_pop(const hg_dates *ds, size_t *k0, hg_date d)
+/* The distinct date index of d, found from k0 on (dates ascend). */
+static size_t dates_at(const hg_dates *ds, size_t *k0, hg_date d)
 {
 	while (*k0 < ds->nu && ds->u[*k0] < d)
 		(*k0)++;
 	assert(*k0 < ds->nu && ds->u[*k0] == d);
-	return ds->pop[*k0] == 1;
+	return *k0;
+}
+
+/* The segmentation categories as at distinct date k (2 per breakdown), or NULL. */
+static const int *dates_vc(hg_dates *ds, const hg_cind *ci, size_t k)
+{
+	const hg_indicator *ind = ci->ind;
+	if (ds->nv < 2)
+		return NULL;
+	size_t need = 2 * (size_t)ind->nbds + 1;
+	if (ds->vccap < need) {
+		ds->vc = hg_xrealloc(ds->vc, sizeof *ds->vc * need);
+		ds->vccap = need;
+	}
+	for (int b = 0, row = 1; b < ind->nbds; b++)
+		for (int d = 0; d < 2; d++) {
+			int *v = &ds->vc[2 * b + d];
+			*v = 0;
+			if (ci->bd_reg[2 * b + d] >= 0)
+				*v =
+				    var_cat(&ind->bds[b], d, ds->val[(size_t)row++ * ds->ucap + k]);
+		}
+	return ds->vc;
 }
 
 /* The span [lo, hi] of a group's periods. */
@@ -504,18 +601,51 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 	size_t k0 = 0;
 	for (size_t k = 0; k < ds->n; k++) {
 		hg_date t = ds->d[k];
-		if (!dates_pop(ds, &k0, t))
-			continue;
+		size_t u = dates_at(ds, &k0, t);
+		if (ds->val[u] != 1)
+			continue; /* not in the population on that day */
 		int age = age_on(st, p, t);
+		const int *vc = dates_vc(ds, ci, u);
 		for (int l = 0; l < g->nl; l++) {
 			hg_period pd = pr->periods[g->period[l]];
 			if (t >= pd.start && t <= pd.end)
-				acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, HG_F_NUM, 1);
+				acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, vc, HG_F_NUM, 1);
 		}
 	}
 }
 
 /* Days on which the population can change: registration, death, birthdays. */
+/* The first day on which an event dated d is no longer `in last n unit` (docs/language.md:
+ * the window of date t starts the day after t - n). */
+static hg_date window_lapse(hg_date d, int n, int months)
+{
+	if (!months)
+		return d + n;
+	hg_date t = hg_date_add_months(d, n) - 1; /* month ends clamp: step to the first */
+	while (hg_date_add_months(t, -n) < d)
+		t++;
+	return t;
+}
+
+/* Days on which what a person's events say can change: each event's date, and the day it
+ * leaves each window of the program. */
+static void event_points(hg_dates *ds, const hg_program *pr, uint64_t p, hg_date lo, hg_date hi)
+{
+	const hg_store *st = pr->store;
+	for (uint64_t e = st->ev_off[p]; e < st->ev_off[p + 1]; e++) {
+		hg_date d = st->ev_date[e];
+		if (d > hi)
+			break;
+		if (d > lo)
+			dates_push(ds, d);
+		for (int k = 0; k < pr->nwindows; k++) {
+			hg_date t = window_lapse(d, pr->windows[k][0], pr->windows[k][1]);
+			if (t > lo && t <= hi)
+				dates_push(ds, t);
+		}
+	}
+}
+
 static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date lo, hg_date hi)
 {
 	hg_date c[3] = {st->reg_from[p], st->reg_to[p], st->dod[p]};
@@ -556,6 +686,7 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 	for (int l = 0; l < g->nl; l++)
 		dates_push(ds, pr->periods[g->period[l]].start);
 	change_points(ds, pr->store, p, lo, hi);
+	event_points(ds, pr, p, lo, hi);
 	dates_eval(ds, vm, &pr->inds[i], 0);
 	for (int l = 0; l < g->nl; l++) {
 		hg_period pd = pr->periods[g->period[l]];
@@ -563,13 +694,13 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 		while (ds->u[k] < pd.start)
 			k++;
 		for (; k < ds->nu && ds->u[k] <= pd.end; k++) {
-			if (ds->pop[k] != 1)
+			if (ds->val[k] != 1)
 				continue;
 			hg_date last =
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
-			acc_event_cell(w, acc, pc, i, g->ind_j[d][l],
-			               age_on(pr->store, p, ds->u[k]), HG_F_PT,
-			               (last - ds->u[k] + 1) / 365.25);
+			acc_event_cell(
+			    w, acc, pc, i, g->ind_j[d][l], age_on(pr->store, p, ds->u[k]),
+			    dates_vc(ds, &pr->inds[i], k), HG_F_PT, (last - ds->u[k] + 1) / 365.25);
 		}
 	}
 }
@@ -581,7 +712,8 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
  * not depend on age is the same in every lane).
  */
 static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc,
-                           const hg_lgroup *g, int d, const double *den, const int *mid)
+                           const hg_lgroup *g, int d, const double *den, const int *mid,
+                           const int *vcl)
 {
 	int i = g->ind[d];
 	const hg_cells *c = w->cells;
@@ -593,20 +725,26 @@ static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_
 			continue;
 		ad->off[n] = (size_t)g->ind_j[d][l] * (size_t)c->width[i];
 		ad->age[n] = mid[l];
+		ad->lane[n] = l;
 		ad->band[n++] = band;
 	}
+	size_t stride = 2 * (size_t)ind->nbds;
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	double *base = acc + c->base[i];
 	for (int b = 0; b < ind->nbds; b++) {
-		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0)) * blk;
+		/* categories that do not depend on the lane are the same in every lane */
+		double *cb = bp[b].lane
+		                 ? NULL
+		                 : base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0, NULL)) * blk;
 		for (int k = 0; k < n; k++) {
+			const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
 			double *cell =
-			    bp[b].aged
-			        ? base +
-			              (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k])) * blk +
-			              ad->off[k]
-			        : cb + ad->off[k];
+			    cb ? cb + ad->off[k]
+			       : base +
+			             (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k], vc)) *
+			                 blk +
+			             ad->off[k];
 			cell[HG_F_DEN] += 1;
 			if (ad->band[k] >= 0)
 				cell[ad->band[k] + 1] += 1;
@@ -624,7 +762,7 @@ static void acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
 		acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
 	else
 		acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
-		               sc->ages + w->pl->max_lanes);
+		               sc->ages + w->pl->max_lanes, lane_vcats(w, vm, i, g->nl, sc));
 	acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
 }
 
@@ -673,7 +811,7 @@ static void eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg
 			hg_vm_run_lazy(vm, d);
 			hg_lanes ln = {gr->nl, gr->ind_j[d], sc->ages, hg_vm_reg(vm, ci->den),
 			               hg_vm_reg(vm, ci->num)};
-			acc_ind(w, acc, &sc->ad, &pc, i, &ln);
+			acc_ind(w, acc, &sc->ad, &pc, i, &ln, lane_vcats(w, vm, i, gr->nl, sc));
 		}
 	}
 }
@@ -708,6 +846,7 @@ static void build_bdplans(hg_work *w)
 {
 	const hg_program *pr = w->pr;
 	w->bdp = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->bdp);
+	w->has_var = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
@@ -716,13 +855,16 @@ static void build_bdplans(hg_work *w)
 			hg_bdplan *bp = &w->bdp[i][b];
 			bp->n = bd->n;
 			bp->off = w->cells->bd_off[i][b];
+			bp->b = b;
 			for (int d = 0; d < bd->n; d++) {
 				bp->kind[d] = bd->kind[d];
 				bp->flagbit[d] =
 				    bd->kind[d] == HG_BD_FLAG ? pr->flag_bit[bd->flag[d]] : -1;
-				bp->aged |= bd->kind[d] == HG_BD_AGEBAND;
+				bp->lane |=
+				    bd->kind[d] == HG_BD_AGEBAND || bd->kind[d] == HG_BD_VAR;
+				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 			}
-			bp->ncat2 = bd->n == 2 ? hg_bd_dim_ncat(bd->kind[1], pr->store) : 1;
+			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
 	}
 }
@@ -756,6 +898,7 @@ int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err
 	for (int i = 0; i < pr->ninds; i++)
 		free(w.bdp[i]);
 	free(w.bdp);
+	free(w.has_var);
 	free(w.acc);
 	free(w.pp);
 	hg_plan_free(&pl);

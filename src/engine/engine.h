@@ -38,10 +38,9 @@ typedef struct hg_cells {
 } hg_cells;
 
 /* Number of categories of one breakdown dimension for a store. */
-int hg_bd_dim_ncat(int kind, const hg_store *st);
+int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st);
 /* Label of category c of a breakdown (two-way: "a / b") into buf. */
-void hg_bd_label(const hg_breakdown *bd, const hg_store *st, const char *const *flag_names, int c,
-                 char *buf, size_t size);
+void hg_bd_label(const hg_breakdown *bd, const hg_store *st, int c, char *buf, size_t size);
 
 /* Evaluate every indicator of pr over the store with nthreads (0 = all cores). */
 int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err);
@@ -65,6 +64,7 @@ typedef struct hg_row {
 /* The note of a structurally empty cell (numerator and denominator 0): not
  * applicable, never "suppressed" (docs/language.md, Outputs). */
 #define HG_NOTE_NOT_APPLICABLE "not applicable: nobody in the denominator"
+#define HG_NOTE_NO_VALUE       "not applicable: nobody with a value"
 /* The note of every suppressed cell, primary or secondary alike (sdc.c). */
 #define HG_NOTE_SUPPRESSED "suppressed: disclosure control"
 
@@ -137,13 +137,20 @@ typedef struct hg_run_meta {
 	/* the outputs' marking (SYNTHETIC DATA or OFFICIAL-SENSITIVE and the area): in
 	   metadata.json and in indicators.xlsx; NULL: none recorded */
 	const hg_data_status *status;
+	const char *objectives_path, *objectives_hash; /* NULL: no objectives file */
 	double seconds;
 	int threads;
+	/* more sheets for indicators.xlsx, after the indicators sheet and before the notes:
+	   run passes the analysis's (inequalities, monitoring: hg_analysis_xlsx), so the
+	   engine never includes the analysis. xlsx is an hg_xlsx * (engine/workbook.h). */
+	int (*xlsx_sheets)(void *xlsx, const void *ctx, hg_err *err);
+	const void *xlsx_ctx;
 } hg_run_meta;
 
 enum { HG_OUT_CSV = 1, HG_OUT_JSON = 2, HG_OUT_XLSX = 4 };
 
-/* Write indicators.csv/.json/.xlsx (as selected) and metadata.json atomically into dir. */
+/* Write indicators.csv/.json/.xlsx (as selected) and metadata.json atomically into dir,
+ * every file mode 0640. */
 int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_meta *meta,
                      int formats, const char *dir, hg_err *err);
 /* The CSV text of a table (used by tests and the CSV writer). */

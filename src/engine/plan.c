@@ -344,6 +344,10 @@ static void group_parts(hg_plan *pl, hg_lgroup *g)
 		eager[ci->seg] = 1;
 		if (wr[ci->den] >= 0)
 			eager[wr[ci->den]] = 1;
+		/* the categories of segmentation breakdowns place every denominator */
+		for (int k = 0; k < 2 * ci->ind->nbds; k++)
+			if (ci->bd_reg[k] >= 0 && wr[ci->bd_reg[k]] >= 0)
+				eager[wr[ci->bd_reg[k]]] = 1;
 	}
 	for (int k = nseg; k-- > 0;)
 		if (eager[g->seg[k]])

@@ -135,6 +135,7 @@ static void stat_mean(hg_row *r, const double *cell)
 	double k = cell[HG_F_NUM];
 	if (!(k > 0)) {
 		r->value = NAN;
+		r->note = HG_NOTE_NO_VALUE;
 		return;
 	}
 	hg_mean_res m = {cell[HG_F_SUM], k, NAN, cell[HG_F_SUM] / k};
@@ -240,7 +241,7 @@ static size_t group_rows(const hg_cells *c, int i, int j, int b, hg_restable *t)
 		    cell[HG_F_PT] == 0)
 			continue;
 		hg_row r = {.ind = i, .period = j, .bd = b, .cat = k};
-		hg_bd_label(bd, pr->store, NULL, k, r.category, sizeof r.category);
+		hg_bd_label(bd, pr->store, k, r.category, sizeof r.category);
 		r.raw_num = cell[HG_F_NUM];
 		r.raw_den = ind->type == HG_IND_RATE && ind->pop == HG_POP_PERSON_TIME
 		                ? cell[HG_F_PT]
@@ -262,14 +263,26 @@ typedef struct ij_rows {
 	size_t *first, *count;
 } ij_rows;
 
-/* The breakdown of ind whose dimensions are exactly (k0[, k1]), or -1. */
-static int find_bd(const hg_indicator *ind, int n, int k0, int k1)
+/* A dimension: its kind, and which flag or variable for those kinds. */
+typedef struct dim {
+	int kind, id;
+} dim;
+
+static dim dim_of(const hg_breakdown *bd, int d)
 {
-	for (int b = 1; b < ind->nbds; b++) {
-		const hg_breakdown *bd = &ind->bds[b];
-		if (bd->n == n && bd->kind[0] == k0 && (n < 2 || bd->kind[1] == k1) &&
-		    bd->kind[0] != HG_BD_FLAG && (n < 2 || bd->kind[1] != HG_BD_FLAG))
-			return b;
+	int k = bd->kind[d];
+	return (dim){k, k == HG_BD_FLAG ? bd->flag[d] : k == HG_BD_VAR ? bd->var[d] : 0};
+}
+
+/* The breakdown of ind whose dimensions are exactly (a[, b]), or -1. */
+static int find_bd(const hg_indicator *ind, int n, dim a, dim b)
+{
+	for (int k = 1; k < ind->nbds; k++) {
+		const hg_breakdown *bd = &ind->bds[k];
+		dim x = dim_of(bd, 0), y = n > 1 ? dim_of(bd, 1) : b;
+		if (bd->n == n && x.kind == a.kind && x.id == a.id && y.kind == b.kind &&
+		    y.id == b.id)
+			return k;
 	}
 	return -1;
 }
@@ -295,8 +308,10 @@ static void sets_of_breakdowns(const ij_rows *g, hg_sdc_sets *s)
 		const hg_breakdown *bd = &ind->bds[b];
 		if (bd->n < 2 || !dense(g, b))
 			continue;
-		int n1 = hg_bd_dim_ncat(bd->kind[0], st), n2 = hg_bd_dim_ncat(bd->kind[1], st);
-		int r1 = find_bd(ind, 1, bd->kind[0], 0), r2 = find_bd(ind, 1, bd->kind[1], 0);
+		int n1 = hg_bd_ncat(bd, 0, st), n2 = hg_bd_ncat(bd, 1, st);
+		dim none = {0, 0};
+		int r1 = find_bd(ind, 1, dim_of(bd, 0), none),
+		    r2 = find_bd(ind, 1, dim_of(bd, 1), none);
 		for (int x = 0; x < n1; x++) {
 			hg_sdc_set_begin(s);
 			if (r1 > 0 && dense(g, r1))
@@ -328,12 +343,14 @@ static void sets_of_nesting(const ij_rows *g, hg_sdc_sets *s)
 		for (int d = 0; d < q->n; d++) {
 			if (q->kind[d] != HG_BD_IMDQ)
 				continue;
-			int k0 = d == 0 ? HG_BD_IMDD : q->kind[0],
-			    k1 = d == 1 ? HG_BD_IMDD : q->kind[1];
-			int bdd = find_bd(ind, q->n, k0, k1);
+			dim dec = {HG_BD_IMDD, 0};
+			dim a = d == 0 ? dec : dim_of(q, 0), b = q->n < 2 ? (dim){0, 0}
+			                                         : d == 1 ? dec
+			                                                  : dim_of(q, 1);
+			int bdd = find_bd(ind, q->n, a, b);
 			if (bdd < 0 || !dense(g, bq) || !dense(g, bdd))
 				continue;
-			int other = q->n == 2 ? hg_bd_dim_ncat(q->kind[1 - d], st) : 1;
+			int other = q->n == 2 ? hg_bd_ncat(q, 1 - d, st) : 1;
 			for (int o = 0; o < other; o++)
 				for (int qq = 0; qq < 6; qq++) { /* 5 quintiles, then Unknown */
 					size_t rq = g->first[bq] + (size_t)(q->n == 2 && d == 1

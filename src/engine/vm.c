@@ -641,7 +641,8 @@ void hg_vm_run_lazy(hg_vm *vm, int d)
 		}
 }
 
-void hg_vm_eval_at(hg_vm *vm, const int *segs, int reg, const hg_date *dates, int n, double *out)
+void hg_vm_eval_at(hg_vm *vm, const int *segs, const int *regs, int nregs, const hg_date *dates,
+                   int n, double *out, size_t ostride)
 {
 	double *r = vm->r;
 	int nl = vm->nl, stride = vm->stride;
@@ -656,7 +657,9 @@ void hg_vm_eval_at(hg_vm *vm, const int *segs, int reg, const hg_date *dates, in
 				LANES(vm, f)[l] = dates[k0 + l];
 		for (const int *s = segs; *s >= 0; s++)
 			hg_vm_exec(vm, &vm->pr->segs[*s]);
-		memcpy(out + k0, LANES(vm, reg), sizeof *out * (size_t)vm->nl);
+		for (int j = 0; j < nregs; j++)
+			memcpy(out + (size_t)j * ostride + (size_t)k0, LANES(vm, regs[j]),
+			       sizeof *out * (size_t)vm->nl);
 	}
 	vm->r = r;
 	vm->nl = nl;

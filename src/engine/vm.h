@@ -117,13 +117,15 @@ static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
 }
 
 /*
- * Evaluate register reg, computed by the segments segs (in order, -1
- * terminated, run from their unhoisted code), for the current person as at
- * each of n dates: period start, end and middle are all the date. Used for an
- * event rate's population on each counted event's date. The group's
- * registers are left as they were.
+ * Evaluate the nregs registers regs, computed by the segments segs (in order,
+ * -1 terminated, run from their unhoisted code), for the current person as at
+ * each of n dates: period start, end and middle are all the date. Register r's
+ * value on date k goes to out[r * stride + k]. Used for an event rate's
+ * population, and its segmentation breakdowns, on each counted event's date.
+ * The group's registers are left as they were.
  */
-void hg_vm_eval_at(hg_vm *vm, const int *segs, int reg, const hg_date *dates, int n, double *out);
+void hg_vm_eval_at(hg_vm *vm, const int *segs, const int *regs, int nregs, const hg_date *dates,
+                   int n, double *out, size_t stride);
 
 /* Run code over lanes [0, vm->nl) of the register file vm->r. */
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg);

@@ -147,6 +147,7 @@ enum hg_type {
 	TY_SETTING, /* the event's setting, inside where */
 	TY_CODESET,
 	TY_MISSING, /* the literal missing: converts to any value type */
+	TY_CATEG,   /* a segmentation or a score's bands: compared with its categories' names */
 };
 
 struct hg_node {
@@ -183,6 +184,14 @@ typedef struct hg_let {
 	hg_node *e;
 	int type;
 	int set; /* >= 0: a codelist declaration (index into sets), e its set expression */
+	/* a categorical variable (type TY_CATEG): a segmentation (first true condition
+	   wins, `otherwise` when none is) or a score's bands (e is the score) */
+	const char *title;      /* a segmentation's or score's title, or NULL */
+	int ncat;               /* its categories, in order */
+	const char **cat_names; /* their names */
+	hg_node **cat_cond;     /* segmentation: each one's condition, NULL for `otherwise` */
+	double *cat_upto;       /* bands: the upper bound of each band but the last */
+	int bands_of;           /* bands: the let of the score, else -1 */
 } hg_let;
 
 /* How a set is made (hg_codeset.op): a list of codes, every code, another

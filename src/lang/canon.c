@@ -53,6 +53,28 @@ static void canon_quals(const hg_pack *pk, const hg_node *n, hg_buf *b)
 	}
 }
 
+/* A let's definition: its expression, or a categorical variable's categories and rules
+ * (a segmentation's conditions in order; a score's expression and band bounds). */
+static void canon_let(const hg_pack *pk, const hg_let *l, hg_buf *b)
+{
+	if (l->type != TY_CATEG) {
+		canon_node(pk, l->e, b);
+		return;
+	}
+	hg_buf_puts(b, "(categ ");
+	if (l->bands_of >= 0)
+		canon_let(pk, &pk->lets[l->bands_of], b);
+	for (int k = 0; k < l->ncat; k++) {
+		hg_buf_printf(b, " [\"%s\" ", l->cat_names[k]);
+		if (l->cat_cond)
+			canon_node(pk, l->cat_cond[k], b);
+		if (l->bands_of >= 0 && k < l->ncat - 1)
+			hg_buf_printf(b, "%.17g", l->cat_upto[k]);
+		hg_buf_putc(b, ']');
+	}
+	hg_buf_putc(b, ')');
+}
+
 static void canon_node(const hg_pack *pk, const hg_node *n, hg_buf *b)
 {
 	if (!n) {
@@ -60,7 +82,7 @@ static void canon_node(const hg_pack *pk, const hg_node *n, hg_buf *b)
 		return;
 	}
 	if (n->kind == N_NAME && n->symkind == SYM_LET) { /* the let's definition, not its name */
-		canon_node(pk, pk->lets[n->sym].e, b);
+		canon_let(pk, &pk->lets[n->sym], b);
 		return;
 	}
 	hg_buf_printf(b, "(%d %d %.17g %d %d %d ", n->kind, n->op, n->num, n->ival, n->sym,
@@ -94,7 +116,7 @@ static void conj_add(const hg_pack *pk, const hg_node *e, conj *c)
 {
 	if (!e)
 		return;
-	if (e->kind == N_NAME && e->symkind == SYM_LET) {
+	if (e->kind == N_NAME && e->symkind == SYM_LET && pk->lets[e->sym].type != TY_CATEG) {
 		conj_add(pk, pk->lets[e->sym].e, c);
 		return;
 	}

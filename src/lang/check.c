@@ -34,11 +34,20 @@ static int c_fail(hg_checker *ck, const hg_node *n, const char *fmt, const char 
 
 static const char *type_name(int t)
 {
-	static const char *const names[] = {"nothing",   "a number",   "a condition (true/false)",
-	                                    "a date",    "a duration", "a string",
-	                                    "sex",       "ethnicity",  "a practice",
-	                                    "a setting", "a codelist", "missing"};
-	return t >= 0 && t <= TY_MISSING ? names[t] : "?";
+	static const char *const names[] = {"nothing",
+	                                    "a number",
+	                                    "a condition (true/false)",
+	                                    "a date",
+	                                    "a duration",
+	                                    "a string",
+	                                    "sex",
+	                                    "ethnicity",
+	                                    "a practice",
+	                                    "a setting",
+	                                    "a codelist",
+	                                    "missing",
+	                                    "a category (segmentation or band)"};
+	return t >= 0 && t <= TY_CATEG ? names[t] : "?";
 }
 
 /* ---- names ---- */
@@ -386,6 +395,34 @@ static int c_literal(hg_checker *ck, int type, const hg_node *lit)
 	return c_fail(ck, lit, "%s%s", msg, NULL);
 }
 
+/* A segmentation (or a score's bands) is compared, by name, with one of its categories. */
+static int c_categ_eq(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
+{
+	hg_node *var = a->type == TY_CATEG ? a : b, *lit = var == a ? b : a;
+	if (var->kind != N_NAME || var->symkind != SYM_LET)
+		return c_fail(ck, at,
+		              "a segmentation is compared by its name with one of its "
+		              "categories%s%s",
+		              NULL, NULL);
+	const hg_let *l = &ck->pk->lets[var->sym];
+	if (lit->kind != N_STR)
+		return c_fail(ck, at,
+		              "'%s' can only be compared with one of its categories' names%s",
+		              l->name, NULL);
+	hg_suggest sg;
+	hg_suggest_init(&sg, lit->str);
+	for (int k = 0; k < l->ncat; k++) {
+		if (!strcmp(l->cat_names[k], lit->str))
+			return 0;
+		hg_suggest_add(&sg, l->cat_names[k]);
+	}
+	char mean[160] = "";
+	if (sg.best)
+		snprintf(mean, sizeof mean, " (did you mean \"%s\"?)", sg.best);
+	return hg_lang_error(ck->err, &ck->pk->src, lit->line, lit->col,
+	                     "\"%s\" is not a category of %s%s", lit->str, l->name, mean);
+}
+
 /* Types that = and != can compare. */
 static int c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
 {
@@ -394,6 +431,8 @@ static int c_eq_types(hg_checker *ck, hg_node *at, hg_node *a, hg_node *b)
 		return c_fail(ck, at,
 		              "comparing with missing is always missing; use 'is missing'%s%s",
 		              NULL, NULL);
+	if (ta == TY_CATEG || tb == TY_CATEG)
+		return c_categ_eq(ck, at, a, b);
 	if (ta == tb && (ta == TY_NUM || ta == TY_DATE || ta == TY_BOOL || is_cat(ta)))
 		return 0;
 	if (is_cat(ta) && tb == TY_STR && b->kind == N_STR)
@@ -632,6 +671,17 @@ static int c_value_type(hg_checker *ck, hg_node *n)
 	              type_name(n->type), NULL);
 }
 
+/* A segmentation's conditions; a score's bands need a number (checked with the score). */
+static int c_categorical(hg_checker *ck, hg_let *l)
+{
+	if (l->bands_of >= 0)
+		return 0;
+	for (int k = 0; k < l->ncat; k++)
+		if (l->cat_cond[k])
+			TRY(c_want(ck, l->cat_cond[k], TY_BOOL));
+	return 0;
+}
+
 static int c_lets(hg_checker *ck)
 {
 	hg_pack *pk = ck->pk;
@@ -651,9 +701,16 @@ static int c_lets(hg_checker *ck)
 			TRY(c_codelist_decl(ck, l));
 			continue;
 		}
+		if (l->type == TY_CATEG) {
+			TRY(c_categorical(ck, l));
+			continue;
+		}
 		TRY(c_expr(ck, l->e));
 		TRY(c_value_type(ck, l->e));
 		l->type = l->e->type;
+		if (l->title && l->type != TY_NUM) /* a score */
+			return c_fail(ck, l->e, "a score must be a number, not %s%s",
+			              type_name(l->type), NULL);
 	}
 	ck->nlets_visible = pk->nlets;
 	return 0;
@@ -682,19 +739,39 @@ static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 			bd->kind[d] = HG_BD_FLAG;
 			bd->flag[d] = flag_index(ck->pk, part + 5);
 		}
+		for (int i = 0; bd->kind[d] < 0 && i < ck->pk->nlets; i++) {
+			const hg_let *l = &ck->pk->lets[i];
+			if (l->type == TY_CATEG && !strcmp(part, l->name)) {
+				bd->kind[d] = HG_BD_VAR;
+				bd->var[d] = i;
+				bd->var_ncat[d] = l->ncat;
+				bd->var_names[d] = l->cat_names;
+				/* a segmentation that ends with `otherwise` always has a value */
+				bd->var_unknown[d] = l->bands_of >= 0 || l->cat_cond[l->ncat - 1];
+			}
+		}
 		if (bd->kind[d] < 0 || bd->kind[d] == HG_BD_ALL) {
 			hg_suggest sg;
 			hg_suggest_init(&sg, part);
 			for (int k = 1; k < HG_BD_FLAG; k++)
 				hg_suggest_add(&sg, names[k]);
+			for (int i = 0; i < ck->pk->nlets; i++)
+				if (ck->pk->lets[i].type == TY_CATEG)
+					hg_suggest_add(&sg, ck->pk->lets[i].name);
+			for (int i = 0; i < ck->pk->nlets; i++) { /* a score: its bands */
+				const hg_let *l = &ck->pk->lets[i];
+				if (l->bands_of >= 0 && !strcmp(ck->pk->lets[l->bands_of].name, part))
+					sg.best = l->name;
+			}
 			char mean[160] = "";
 			if (sg.best)
 				snprintf(mean, sizeof mean, "did you mean '%s'? ", sg.best);
-			return hg_lang_error(ck->err, &ck->pk->src, bd->line, bd->col,
-			                     "unknown breakdown '%s' (%sexpected imd_quintile, "
-			                     "imd_decile, ethnicity, sex, age_band, practice or "
-			                     "flag_NAME)",
-			                     part, mean);
+			return hg_lang_error(
+			    ck->err, &ck->pk->src, bd->line, bd->col,
+			    "unknown breakdown '%s' (%sexpected imd_quintile, "
+			    "imd_decile, ethnicity, sex, age_band, practice, "
+			    "flag_NAME, a segmentation or a score's NAME_category)",
+			    part, mean);
 		}
 	}
 	return 0;

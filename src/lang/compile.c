@@ -172,9 +172,17 @@ static void seg_end(hg_compiler *cc, int seg, int save, const hg_node *const *ro
 
 /* ---- constants for categorical comparisons ---- */
 
-static int cat_value(hg_compiler *cc, int type, const hg_node *s, double *out)
+static int cat_value(hg_compiler *cc, const hg_node *cat, const hg_node *s, double *out)
 {
+	int type = cat->type;
 	const char *v = s->str;
+	if (type == TY_CATEG) { /* the checker has found the name among the categories */
+		const hg_let *l = &cc->pk->lets[cat->sym];
+		for (int k = 0; k < l->ncat; k++)
+			if (!strcmp(l->cat_names[k], v))
+				*out = k;
+		return 0;
+	}
 	/* the checker has validated sex, ethnicity and setting literals (vocab.c) */
 	int k = type == TY_SEX       ? hg_lang_sex_value(v)
 	        : type == TY_ETH     ? hg_lang_eth_value(v)
@@ -362,6 +370,17 @@ static int new_query(hg_compiler *cc)
 	return pr->nq++;
 }
 
+/* Note an `in last N` window (once). */
+static void add_window(hg_program *pr, int n, int unit)
+{
+	for (int k = 0; k < pr->nwindows; k++)
+		if (pr->windows[k][0] == n && pr->windows[k][1] == unit)
+			return;
+	HG_GROW(pr->windows, pr->nwindows, pr->capwindows);
+	pr->windows[pr->nwindows][0] = n;
+	pr->windows[pr->nwindows++][1] = unit == U_MONTHS;
+}
+
 /* Window bounds: lo/hi start open (-inf, +inf); hi never passes the index date
  * (the period end; in context 1 the date the population is taken at): events
  * after it are never seen, whatever the qualifiers say. */
@@ -387,6 +406,7 @@ static int gen_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *
 			h = HG_REG_END;
 			break;
 		case Q_LAST:
+			add_window(cc->pr, (int)u->n, u->unit);
 			l = reg(cc);
 			if (u->unit == U_MONTHS) {
 				/* hg_months_ending_start: (E - N months) + 1 day */
@@ -501,7 +521,7 @@ static int gen_eq_cat(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 	const hg_node *lit = n->a->kind == N_STR ? n->a : n->b;
 	double k = 0;
 	int a;
-	TRY(cat_value(cc, cat->type, lit, &k));
+	TRY(cat_value(cc, cat, lit, &k));
 	TRY(expr(cc, cat, ctx, &a));
 	int d = reg(cc);
 	emit(cc, n->op == T_EQ ? OP_EQ : OP_NE, d, a, hg_const(cc, k), 0, 0);
@@ -600,12 +620,91 @@ static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 }
 
 /* Compile let i (and what it needs) for context ctx, once. */
+/* A segmentation: the index of the first category whose condition is true (missing
+ * counts as not true), else `otherwise`'s, else missing (Unknown). */
+static int gen_segmentation(hg_compiler *cc, const hg_let *l, int ctx, int *out)
+{
+	int r = hg_const(cc, l->cat_cond[l->ncat - 1] ? NAN : l->ncat - 1);
+	for (int k = l->ncat - 1; k >= 0; k--) {
+		if (!l->cat_cond[k])
+			continue;
+		int c, t = reg(cc), d = reg(cc);
+		TRY(expr(cc, l->cat_cond[k], ctx, &c));
+		emit(cc, OP_COALESCE, t, c, hg_const(cc, 0), 0, 0);
+		emit(cc, OP_IF, d, t, hg_const(cc, k), r, 0);
+		r = d;
+	}
+	*out = r;
+	return 0;
+}
+
+/* A score's bands: how many bounds the score is above (missing when it is). */
+static int gen_bands(hg_compiler *cc, const hg_let *l, int ctx, int *out)
+{
+	int v = cc->let_reg[ctx][l->bands_of], r = -1;
+	for (int k = 0; k + 1 < l->ncat; k++) {
+		int gt = reg(cc);
+		emit(cc, OP_GT, gt, v, hg_const(cc, l->cat_upto[k]), 0, 0);
+		if (r >= 0) {
+			int s = reg(cc);
+			emit(cc, OP_ADD, s, r, gt, 0, 0);
+			gt = s;
+		}
+		r = gt;
+	}
+	*out = r;
+	return 0;
+}
+
+/* A categorical let's code, after what it needs. */
+static int gen_categ(hg_compiler *cc, const hg_let *l, int ctx, int *out)
+{
+	return l->bands_of >= 0 ? gen_bands(cc, l, ctx, out) : gen_segmentation(cc, l, ctx, out);
+}
+
+static int categ_deps(hg_compiler *cc, const hg_let *l, int ctx)
+{
+	if (l->bands_of >= 0)
+		return compile_let(cc, l->bands_of, ctx);
+	for (int k = 0; k < l->ncat; k++)
+		TRY(hg_deps(cc, l->cat_cond[k], ctx));
+	return 0;
+}
+
+static int compile_categ(hg_compiler *cc, int i, int ctx)
+{
+	const hg_let *l = &cc->pk->lets[i];
+	TRY(categ_deps(cc, l, ctx));
+	int save, r;
+	int seg = seg_begin(cc, &save);
+	TRY(gen_categ(cc, l, ctx, &r));
+	int d = reg(cc);
+	emit(cc, OP_MOV, d, r, 0, 0, 0);
+	/* what it reads: the conditions, or the score (as a name) */
+	hg_node score = {.kind = N_NAME, .symkind = SYM_LET, .sym = l->bands_of};
+	const hg_node **roots = hg_xcalloc((size_t)l->ncat + 1, sizeof *roots);
+	int nroots = 0;
+	if (l->bands_of >= 0)
+		roots[nroots++] = &score;
+	else
+		for (int k = 0; k < l->ncat; k++)
+			if (l->cat_cond[k])
+				roots[nroots++] = l->cat_cond[k];
+	seg_end(cc, seg, save, roots, nroots, ctx);
+	free(roots);
+	cc->let_reg[ctx][i] = d;
+	cc->let_seg[ctx][i] = seg;
+	return 0;
+}
+
 static int compile_let(hg_compiler *cc, int i, int ctx)
 {
 	if (cc->let_reg[ctx][i] >= 0)
 		return 0;
 	const hg_let *l = &cc->pk->lets[i];
 	assert(l->set < 0);
+	if (l->type == TY_CATEG)
+		return compile_categ(cc, i, ctx);
 	TRY(hg_deps(cc, l->e, ctx));
 	int save, r;
 	int seg = seg_begin(cc, &save);
@@ -659,20 +758,61 @@ static int *seg_closure(hg_compiler *cc, int s)
  * at the date in register MID, into den; the counted events are a query
  * whose window the engine sets per event (no code is emitted for it).
  */
+/* The categorical lets an indicator is broken down by, as names (roots of its segment). */
+static int bd_vars(hg_compiler *cc, const hg_indicator *ind, int ctx, hg_node *nodes, int *n)
+{
+	*n = 0;
+	for (int b = 0; b < ind->nbds; b++)
+		for (int d = 0; d < ind->bds[b].n; d++)
+			if (ind->bds[b].kind[d] == HG_BD_VAR) {
+				nodes[*n] = (hg_node){
+				    .kind = N_NAME, .symkind = SYM_LET, .sym = ind->bds[b].var[d]};
+				TRY(compile_let(cc, ind->bds[b].var[d], ctx));
+				(*n)++;
+			}
+	return 0;
+}
+
+/* Where each breakdown variable's category is, once compiled in ctx. */
+static void bd_regs(hg_compiler *cc, const hg_indicator *ind, int ctx, hg_cind *ci)
+{
+	ci->bd_reg = hg_arena_alloc(&cc->pr->arena, sizeof(int) * 2 * (size_t)(ind->nbds + 1));
+	for (int b = 0; b < ind->nbds; b++)
+		for (int d = 0; d < 2; d++)
+			ci->bd_reg[2 * b + d] =
+			    d < ind->bds[b].n && ind->bds[b].kind[d] == HG_BD_VAR
+			        ? cc->let_reg[ctx][ind->bds[b].var[d]]
+			        : -1;
+}
+
 static int compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	const hg_indicator *ind = &src->pub;
 	ci->ctx = 1;
 	ci->ev_q = -1;
 	TRY(hg_deps(cc, src->pop, 1));
+	/* lets before the segment that reads them (dependencies point backwards) */
+	hg_node *vars = hg_xcalloc(2 * (size_t)ind->nbds + 1, sizeof *vars);
+	int nv = 0;
+	if (bd_vars(cc, ind, 1, vars, &nv) != 0) {
+		free(vars);
+		return -1;
+	}
 	int save, r;
 	int seg = seg_begin(cc, &save);
-	TRY(expr(cc, src->pop, 1, &r));
-	if (ind->age_lo > 0 || ind->age_hi < HG_AGE_MAX)
+	int rc = expr(cc, src->pop, 1, &r);
+	if (rc == 0 && (ind->age_lo > 0 || ind->age_hi < HG_AGE_MAX))
 		r = age_range(cc, ind, 1, r);
 	ci->den = ci->num = (uint16_t)r;
-	const hg_node *roots[1] = {src->pop};
-	seg_end(cc, seg, save, roots, 1, 1);
+	const hg_node **roots = hg_xcalloc(2 * (size_t)ind->nbds + 2, sizeof *roots);
+	roots[0] = src->pop;
+	for (int k = 0; k < nv; k++)
+		roots[1 + k] = &vars[k];
+	seg_end(cc, seg, save, roots, 1 + nv, 1);
+	free(roots);
+	free(vars);
+	TRY(rc);
+	bd_regs(cc, ind, 1, ci);
 	ci->seg = seg;
 	ci->pop_segs = seg_closure(cc, seg);
 	if (ind->events == HG_EV_QUERY) {
@@ -697,6 +837,12 @@ static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	ci->ctx = ctx;
 	TRY(hg_deps(cc, num, ctx));
 	TRY(hg_deps(cc, src->den, ctx));
+	hg_node *vars = hg_xcalloc(2 * (size_t)src->pub.nbds + 1, sizeof *vars);
+	int nv = 0;
+	if (bd_vars(cc, &src->pub, ctx, vars, &nv) != 0) {
+		free(vars);
+		return -1;
+	}
 	int save, r;
 	int seg = seg_begin(cc, &save);
 	TRY(expr(cc, num, ctx, &r));
@@ -707,8 +853,15 @@ static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	} else {
 		ci->den = HG_REG_ONE;
 	}
-	const hg_node *roots[2] = {num, src->den};
-	seg_end(cc, seg, save, roots, 2, ctx);
+	const hg_node **roots = hg_xcalloc(2 * (size_t)src->pub.nbds + 3, sizeof *roots);
+	roots[0] = num;
+	roots[1] = src->den;
+	for (int k = 0; k < nv; k++)
+		roots[2 + k] = &vars[k];
+	seg_end(cc, seg, save, roots, 2 + nv, ctx);
+	free(roots);
+	free(vars);
+	bd_regs(cc, &src->pub, ctx, ci);
 	ci->seg = seg;
 	return 0;
 }
@@ -848,6 +1001,7 @@ void hg_program_free(hg_program *pr)
 	free(pr->segs);
 	free(pr->const_reg);
 	free(pr->const_val);
+	free(pr->windows);
 	hg_arena_free(&pr->arena);
 	free(pr);
 }

@@ -53,16 +53,21 @@ enum hg_bd_kind {
 	HG_BD_AGEBAND,
 	HG_BD_PRACTICE,
 	HG_BD_FLAG,
+	HG_BD_VAR, /* a segmentation or a score's bands, per person and period */
 	HG_BD_N
 };
 
 /* One breakdown: a single dimension or a two-way cross. */
 typedef struct hg_breakdown {
-	int n;          /* 1 or 2 dimensions (0 for "all") */
-	int kind[2];    /* enum hg_bd_kind */
-	int flag[2];    /* HG_BD_FLAG: index into the pack's flag names */
-	char name[128]; /* "imd_quintile", "imd_quintile x ethnicity" */
-	int line, col;  /* where it was written */
+	int n;           /* 1 or 2 dimensions (0 for "all") */
+	int kind[2];     /* enum hg_bd_kind */
+	int flag[2];     /* HG_BD_FLAG: index into the pack's flag names */
+	int var[2];      /* HG_BD_VAR: the pack's let (segmentation or score bands) */
+	int var_ncat[2]; /* ... its categories (not counting Unknown) */
+	const char *const *var_names[2]; /* ... and their names */
+	int var_unknown[2];              /* ... 1 when it can be missing (an Unknown category) */
+	char name[128];                  /* "imd_quintile", "imd_quintile x ethnicity" */
+	int line, col;                   /* where it was written */
 } hg_breakdown;
 
 typedef struct hg_period {
@@ -85,6 +90,7 @@ typedef struct hg_indicator {
 } hg_indicator;
 
 #define HG_AGE_MAX 150 /* no upper age limit */
+#define HG_MAX_BDS 64  /* breakdowns after `by`, besides "all" */
 
 /* Length of a period in years: N / 12 when the period is N whole calendar
  * months or the N months ending its last day (hg_months_ending_start), else

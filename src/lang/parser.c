@@ -101,10 +101,27 @@ static const char *p_string(hg_parser *ps)
 	return out;
 }
 
+/*
+ * A date literal (the current T_DATE token) from 1900-01-01: no store holds
+ * an earlier date (ingest refuses them), and periods from year 1 ran to
+ * 24,000 months of empty rows.
+ */
+static int p_date_ok(hg_parser *ps)
+{
+	if (ps->t.date >= hg_date_from_ymd(1900, 1, 1))
+		return 0;
+	char buf[11];
+	return hg_lang_error(ps->err, &ps->pk->src, ps->t.line, ps->t.col,
+	                     "date %s is before 1900-01-01, the earliest date a store holds",
+	                     hg_date_format(ps->t.date, buf));
+}
+
 static const char *const reserved[] = {
-    "and",       "or",          "not",    "if",       "then",       "else",      "in",      "is",
-    "missing",   "true",        "false",  "codelist", "let",        "indicator", "periods", "by",
-    "numerator", "denominator", "source", "note",     "population", "between",   "events",  NULL};
+    "and",    "or",        "not",        "if",      "then",      "else",
+    "in",     "is",        "missing",    "true",    "false",     "codelist",
+    "let",    "indicator", "periods",    "by",      "numerator", "denominator",
+    "source", "note",      "population", "between", "events",    "segmentation",
+    "score",  "segment",   "otherwise",  "band",    NULL};
 
 static int p_reserved(const hg_parser *ps)
 {
@@ -496,6 +513,7 @@ static hg_node *p_primary(hg_parser *ps)
 		TRYN(p_next(ps));
 		return n;
 	case T_DATE:
+		TRYN(p_date_ok(ps));
 		n = p_node(ps, N_DATE);
 		n->num = ps->t.date;
 		TRYN(p_next(ps));
@@ -679,6 +697,49 @@ static int p_name_decl(hg_parser *ps, const char **name, int *line, int *col)
 	return 0;
 }
 
+/* The name of a category: a string; no two alike in one declaration. */
+static int p_cat_name(hg_parser *ps, hg_let *l, const char **out)
+{
+	if (ps->t.kind != T_STRING)
+		return p_fail(ps, "a category's name in double quotes");
+	*out = p_string(ps);
+	for (int k = 0; k < l->ncat; k++)
+		if (!strcmp(l->cat_names[k], *out))
+			return hg_lang_error(ps->err, &ps->pk->src, ps->t.line, ps->t.col,
+			                     "\"%s\" is already a category of %s", *out, l->name);
+	return p_next(ps);
+}
+
+/* Room for one more category in l (arena-owned arrays, grown by copying). */
+static void cat_grow(hg_parser *ps, hg_let *l)
+{
+	int n = l->ncat + 1;
+	const char **names = hg_arena_alloc(&ps->pk->arena, sizeof *names * (size_t)n);
+	hg_node **cond = hg_arena_alloc(&ps->pk->arena, sizeof *cond * (size_t)n);
+	double *upto = hg_arena_alloc(&ps->pk->arena, sizeof *upto * (size_t)n);
+	if (l->ncat) {
+		memcpy(names, l->cat_names, sizeof *names * (size_t)l->ncat);
+		memcpy(cond, l->cat_cond, sizeof *cond * (size_t)l->ncat);
+		memcpy(upto, l->cat_upto, sizeof *upto * (size_t)l->ncat);
+	}
+	l->cat_names = names;
+	l->cat_cond = cond;
+	l->cat_upto = upto;
+	cond[l->ncat] = NULL;
+	upto[l->ncat] = NAN;
+}
+
+static hg_let *new_let(hg_parser *ps)
+{
+	hg_pack *pk = ps->pk;
+	HG_GROW(pk->lets, pk->nlets, pk->caplets);
+	hg_let *l = &pk->lets[pk->nlets];
+	memset(l, 0, sizeof *l);
+	l->set = -1;
+	l->bands_of = -1;
+	return l;
+}
+
 static int p_codelist(hg_parser *ps)
 {
 	hg_pack *pk = ps->pk;
@@ -700,9 +761,15 @@ static int p_codelist(hg_parser *ps)
 		pk->sets[pk->nsets].system = sys;
 		TRY(p_next(ps));
 	}
-	HG_GROW(pk->lets, pk->nlets, pk->caplets);
 	/* declarations are checked in order, so codelists also go in the let list */
-	pk->lets[pk->nlets++] = (hg_let){cs->name, cs->line, cs->col, e, TY_CODESET, pk->nsets};
+	hg_let *l = new_let(ps);
+	l->name = cs->name;
+	l->line = cs->line;
+	l->col = cs->col;
+	l->e = e;
+	l->type = TY_CODESET;
+	l->set = pk->nsets;
+	pk->nlets++;
 	pk->nsets++;
 	return 0;
 }
@@ -711,10 +778,7 @@ static int p_let(hg_parser *ps)
 {
 	hg_pack *pk = ps->pk;
 	TRY(p_next(ps));
-	HG_GROW(pk->lets, pk->nlets, pk->caplets);
-	hg_let *l = &pk->lets[pk->nlets];
-	memset(l, 0, sizeof *l);
-	l->set = -1;
+	hg_let *l = new_let(ps);
 	TRY(p_name_decl(ps, &l->name, &l->line, &l->col));
 	TRY(p_expect(ps, T_EQ, "'='"));
 	l->e = p_expr(ps);
@@ -724,10 +788,107 @@ static int p_let(hg_parser *ps)
 	return 0;
 }
 
+/*
+ * segmentation NAME "title"
+ *   segment "A" = CONDITION ...       first true condition wins
+ *   otherwise "Z"                      optional: when none is true
+ */
+static int p_segmentation(hg_parser *ps)
+{
+	TRY(p_next(ps));
+	hg_let *l = new_let(ps);
+	TRY(p_name_decl(ps, &l->name, &l->line, &l->col));
+	if (ps->t.kind != T_STRING)
+		return p_fail(ps, "the segmentation's title in double quotes");
+	l->title = p_string(ps);
+	TRY(p_next(ps));
+	while (p_is(ps, "segment")) {
+		TRY(p_next(ps));
+		cat_grow(ps, l);
+		TRY(p_cat_name(ps, l, &l->cat_names[l->ncat]));
+		TRY(p_expect(ps, T_EQ, "'='"));
+		l->cat_cond[l->ncat] = p_expr(ps);
+		if (!l->cat_cond[l->ncat])
+			return -1;
+		l->ncat++;
+	}
+	if (l->ncat == 0)
+		return p_fail(ps, "'segment \"NAME\" = CONDITION'");
+	if (p_is(ps, "otherwise")) {
+		TRY(p_next(ps));
+		cat_grow(ps, l);
+		TRY(p_cat_name(ps, l, &l->cat_names[l->ncat]));
+		l->ncat++;
+	}
+	l->type = TY_CATEG;
+	ps->pk->nlets++;
+	return 0;
+}
+
+/*
+ * score NAME "title" = EXPRESSION
+ *   band "A" up to NUMBER ...          value <= NUMBER, the bounds rising
+ *   band "Z"                           the rest
+ * declares NAME (a number) and NAME_category (its band).
+ */
+static int p_score(hg_parser *ps)
+{
+	TRY(p_next(ps));
+	hg_let *l = new_let(ps);
+	TRY(p_name_decl(ps, &l->name, &l->line, &l->col));
+	if (ps->t.kind != T_STRING)
+		return p_fail(ps, "the score's title in double quotes");
+	l->title = p_string(ps);
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_EQ, "'='"));
+	l->e = p_expr(ps);
+	if (!l->e)
+		return -1;
+	int score = ps->pk->nlets++;
+	if (!p_is(ps, "band"))
+		return 0;
+	hg_let *b = new_let(ps);
+	const hg_let *sl = &ps->pk->lets[score];
+	char *name = hg_arena_alloc(&ps->pk->arena, strlen(sl->name) + 10);
+	sprintf(name, "%s_category", sl->name);
+	b->name = name;
+	b->line = sl->line;
+	b->col = sl->col;
+	b->title = sl->title;
+	b->bands_of = score;
+	b->type = TY_CATEG;
+	while (p_is(ps, "band")) {
+		TRY(p_next(ps));
+		cat_grow(ps, b);
+		TRY(p_cat_name(ps, b, &b->cat_names[b->ncat]));
+		b->ncat++;
+		if (!p_is(ps, "up"))
+			break; /* the last band */
+		TRY(p_next(ps));
+		TRY(p_expect_kw(ps, "to"));
+		int neg = ps->t.kind == T_MINUS;
+		if (neg)
+			TRY(p_next(ps));
+		if (ps->t.kind != T_NUMBER)
+			return p_fail(ps, "a number, as in 'band \"Fit\" up to 0.12'");
+		b->cat_upto[b->ncat - 1] = neg ? -ps->t.num : ps->t.num;
+		if (b->ncat > 1 && !(b->cat_upto[b->ncat - 1] > b->cat_upto[b->ncat - 2]))
+			return hg_lang_error(ps->err, &ps->pk->src, ps->t.line, ps->t.col,
+			                     "band bounds must rise: %g after %g",
+			                     b->cat_upto[b->ncat - 1], b->cat_upto[b->ncat - 2]);
+		TRY(p_next(ps));
+	}
+	if (b->ncat < 2 || !isnan(b->cat_upto[b->ncat - 1]))
+		return p_fail(ps, "a last band without a bound, as in 'band \"Severe\"'");
+	ps->pk->nlets++;
+	return 0;
+}
+
 static int p_date(hg_parser *ps, int *d)
 {
 	if (ps->t.kind != T_DATE)
 		return p_fail(ps, "a date YYYY-MM-DD");
+	TRY(p_date_ok(ps));
 	*d = ps->t.date;
 	return p_next(ps);
 }
@@ -796,12 +957,13 @@ static int p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
 
 static int p_by(hg_parser *ps, hg_ind_src *ind)
 {
-	hg_breakdown bds[64];
+	hg_breakdown bds[HG_MAX_BDS];
 	int n = 0;
 	TRY(p_next(ps));
 	for (;;) {
-		if (n == 64)
+		if (n == HG_MAX_BDS)
 			return p_fail(ps, "at most 64 breakdowns");
+		_Static_assert(HG_MAX_BDS == 64, "the message names the limit");
 		TRY(p_breakdown(ps, ind, &bds[n++]));
 		if (ps->t.kind != T_COMMA)
 			break;
@@ -1030,12 +1192,18 @@ int hg_parse_pack(hg_pack *pk, hg_err *err)
 			TRY(p_codelist(&ps));
 		else if (p_is(&ps, "let"))
 			TRY(p_let(&ps));
+		else if (p_is(&ps, "segmentation"))
+			TRY(p_segmentation(&ps));
+		else if (p_is(&ps, "score"))
+			TRY(p_score(&ps));
 		else if (p_is(&ps, "indicator"))
 			TRY(p_indicator(&ps));
 		else if (p_is(&ps, "periods"))
 			TRY(p_periods(&ps, &pk->periods));
 		else
-			return p_fail(&ps, "'codelist', 'let', 'periods' or 'indicator'");
+			return p_fail(&ps,
+			              "'codelist', 'let', 'segmentation', 'score', 'periods' or "
+			              "'indicator'");
 	}
 	return 0;
 }

@@ -143,6 +143,10 @@ typedef struct hg_cind {
 	   counted events (HG_EV_QUERY), -1 for deaths */
 	int ev_q;
 	int *pop_segs;
+	/* per breakdown b and dimension d, bd_reg[2 * b + d]: the register holding the
+	   category of a segmentation or score-bands breakdown (HG_BD_VAR) in this context,
+	   -1 for the other kinds (their categories do not depend on code) */
+	int *bd_reg;
 } hg_cind;
 
 /* Limits of the format: registers and query numbers are 16-bit operands. The
@@ -170,6 +174,10 @@ typedef struct hg_program {
 	int nperiods;
 	int **period_segs; /* per period: segments to run in order, -1 terminated */
 	int flag_bit[64];  /* pack flag index -> store flag bit, -1 if absent */
+	/* the distinct `in last N` windows of the program: {n, 1 for months or 0 for days};
+	   where an event leaves a window, a person-time population can change */
+	int (*windows)[2];
+	int nwindows, capwindows;
 	const hg_pack *pack;
 } hg_program;
 
