@@ -558,15 +558,16 @@ Test(store, verify_does_not_block_on_a_fifo)
 }
 
 /* The checks run over ranges of persons in threads: the error is the first
- * row whatever the number of threads (here one range and many). */
+ * row whatever the number of threads (here one range and two: a range is at
+ * least 262,144 persons). */
 Test(store, the_first_fault_is_reported_whatever_the_threads)
 {
 	hg_buf p = {0}, e = {0};
 	hg_buf_puts(&p, "person_id,date_of_birth,sex\n");
 	hg_buf_puts(&e, "person_id,date,code,value,setting\n");
-	for (int i = 0; i < 300000; i++) {
+	for (int i = 0; i < 280000; i++) {
 		hg_buf_printf(&p, "P%d,1960-01-01,1\n", i);
-		if (i % 3 == 0)
+		if (i % 4 == 0)
 			hg_buf_printf(&e, "P%d,2020-01-01,C%d,,gp\n", i, i % 7);
 	}
 	put("persons.csv", hg_buf_cstr(&p));
@@ -575,16 +576,16 @@ Test(store, the_first_fault_is_reported_whatever_the_threads)
 	hg_buf_free(&e);
 	char snap[600];
 	make_store("s", snap, sizeof snap);
-	SET("person.sex.u8", uint8_t, 290000, 7);
-	SET("person.sex.u8", uint8_t, 280000, 7);
-	SET("event.code.u32", uint32_t, 50000, 99); /* person 150001 */
+	SET("person.sex.u8", uint8_t, 270000, 7);
+	SET("person.sex.u8", uint8_t, 260000, 7);
+	SET("event.code.u32", uint32_t, 50000, 99); /* person 200001 */
 	const char *threads[] = {"1", "2", "5"};
 	for (int t = 0; t < 3; t++) {
 		setenv("HEALTHGAP_THREADS", threads[t], 1);
 		hg_store s;
 		hg_err err = {0};
 		cr_assert_eq(hg_store_open(&s, snap, &err), HG_ECORRUPT);
-		cr_expect(strstr(err.msg, "event.code.u32: row 50001 (an event of person 150001)"),
+		cr_expect(strstr(err.msg, "event.code.u32: row 50001 (an event of person 200001)"),
 		          "%s threads: %s", threads[t], err.msg);
 	}
 	unsetenv("HEALTHGAP_THREADS");
