@@ -45,6 +45,10 @@ int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st)
 		return 2;
 	case HG_BD_VAR: /* its categories, then Unknown if it can be missing */
 		return bd->var_ncat[d] + bd->var_unknown[d];
+	case HG_BD_TRANS: { /* from (categories, Joined) x to (categories, Died, Left) */
+		int nv = bd->var_ncat[d] + bd->var_unknown[d];
+		return (nv + 1) * (nv + 2);
+	}
 	default:
 		assert(0);
 		return 1;
@@ -89,6 +93,18 @@ static void dim_label(const hg_breakdown *bd, int d, const hg_store *st, int c, 
 	case HG_BD_VAR:
 		snprintf(buf, size, "%s", c < bd->var_ncat[d] ? bd->var_names[d][c] : "Unknown");
 		return;
+	case HG_BD_TRANS: {
+		int nv = bd->var_ncat[d] + bd->var_unknown[d], f = c / (nv + 2), t = c % (nv + 2);
+		const char *from = f < bd->var_ncat[d] ? bd->var_names[d][f]
+		                   : f < nv            ? "Unknown"
+		                                       : HG_TRANS_JOINED;
+		const char *to = t < bd->var_ncat[d] ? bd->var_names[d][t]
+		                 : t < nv            ? "Unknown"
+		                 : t == nv           ? HG_TRANS_DIED
+		                                     : HG_TRANS_LEFT;
+		snprintf(buf, size, "%s -> %s", from, to);
+		return;
+	}
 	default:
 		snprintf(buf, size, "%s", c == 0 ? "Yes" : "No");
 		return;
@@ -233,7 +249,7 @@ static int dim_cat(const hg_pcat *pc, const hg_bdplan *bp, int d, int age, const
 		return age < 0 ? HG_DSR_BANDS : age >= 90 ? HG_DSR_BANDS - 1 : age / 5;
 	if (kind == HG_BD_FLAG)
 		return bp->flagbit[d] >= 0 && (pc->flags >> bp->flagbit[d] & 1) ? 0 : 1;
-	if (kind == HG_BD_VAR) {
+	if (kind == HG_BD_VAR || kind == HG_BD_TRANS) {
 		assert(vc);
 		return vc[2 * bp->b + d];
 	}
@@ -272,6 +288,7 @@ typedef struct hg_scratch {
 	hg_dates ev;
 	int *vc; /* lanes x segmentation categories (lane_vcats) */
 	size_t vc_cap;
+	double *tin; /* transitions: per lane, counted (1) and a flow's count (1) */
 } hg_scratch;
 
 static void scratch_init(hg_scratch *sc, int max_lanes)
@@ -287,6 +304,7 @@ static void scratch_init(hg_scratch *sc, int max_lanes)
 	memset(&sc->ev, 0, sizeof sc->ev);
 	sc->vc = NULL;
 	sc->vc_cap = 0;
+	sc->tin = hg_xcalloc(2 * n, sizeof *sc->tin);
 }
 
 static void scratch_free(hg_scratch *sc)
@@ -300,6 +318,7 @@ static void scratch_free(hg_scratch *sc)
 	free(sc->ev.val);
 	free(sc->ev.vc);
 	free(sc->vc);
+	free(sc->tin);
 }
 
 /* The lanes of one indicator for one person: jl maps lanes to its periods. */
@@ -779,6 +798,66 @@ static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
 	}
 }
 
+/* A segmentation's category from its value (Unknown after the categories when it can be
+ * missing), for the flow dimension d of bd. */
+static int trans_seg(const hg_breakdown *bd, int d, double v)
+{
+	int c = isnan(v) || v < 0 || v >= bd->var_ncat[d] ? bd->var_ncat[d] : (int)v;
+	assert(c < bd->var_ncat[d] + bd->var_unknown[d]);
+	return c;
+}
+
+/*
+ * One person's part of transitions indicator d of group g: over each lane's period
+ * [S, E], from where they were as at S - 1 (their segment, or Joined when not in the
+ * population) to where they are as at E (their segment, or Died when they died in
+ * [S, E], else Left). People in the population on neither date are not counted.
+ */
+static void acc_trans(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc, const hg_pcat *pc,
+                      uint64_t p, const hg_lgroup *g, int d)
+{
+	const hg_program *pr = w->pr;
+	int i = g->ind[d];
+	const hg_cind *ci = &pr->inds[i];
+	const hg_indicator *ind = ci->ind;
+	const hg_breakdown *tb = &ind->bds[1]; /* "transition" (c_trans_ind) */
+	assert(tb->kind[0] == HG_BD_TRANS && ci->bd_reg[2] >= 0);
+	hg_dates *ds = &sc->ev;
+	ds->n = 0;
+	for (int l = 0; l < g->nl; l++) {
+		hg_period pd = pr->periods[g->period[l]];
+		dates_push(ds, pd.start - 1);
+		dates_push(ds, pd.end);
+	}
+	dates_eval(ds, vm, ci, 0);
+	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)g->nl + 1;
+	if (sc->vc_cap < need) {
+		sc->vc = hg_xrealloc(sc->vc, need * sizeof *sc->vc);
+		sc->vc_cap = need;
+	}
+	int nv = tb->var_ncat[0] + tb->var_unknown[0];
+	hg_date dod = pr->store->dod[p];
+	double *in = sc->tin, *one = sc->tin + w->pl->max_lanes + 1;
+	for (int l = 0; l < g->nl; l++) {
+		hg_period pd = pr->periods[g->period[l]];
+		size_t k0 = 0, a = dates_at(ds, &k0, pd.start - 1);
+		k0 = 0;
+		size_t b = dates_at(ds, &k0, pd.end);
+		/* row 1 of ds->val is the first HG_BD_TRANS register: the segmentation */
+		int in0 = ds->val[a] == 1, in1 = ds->val[b] == 1;
+		int from = in0 ? trans_seg(tb, 0, ds->val[ds->ucap + a]) : nv;
+		int to = in1 ? trans_seg(tb, 0, ds->val[ds->ucap + b])
+		         : dod >= pd.start && dod <= pd.end ? nv
+		                                            : nv + 1;
+		in[l] = in0 || in1;
+		one[l] = 1;
+		for (size_t k = 0; k < stride; k++)
+			sc->vc[(size_t)l * stride + k] = from * (nv + 2) + to;
+	}
+	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one};
+	acc_ind(w, acc, &sc->ad, pc, i, &ln, sc->vc);
+}
+
 static int any_den(const double *den, int nl)
 {
 	for (int l = 0; l < nl; l++)
@@ -802,6 +881,10 @@ static void eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
+			if (ci->ind->trans) {
+				acc_trans(w, vm, acc, sc, &pc, p, gr, d);
+				continue;
+			}
 			if (ci->ind->events != HG_EV_NONE) {
 				acc_events(w, vm, acc, sc, &pc, p, gr, d);
 				continue;
@@ -860,8 +943,8 @@ static void build_bdplans(hg_work *w)
 				bp->kind[d] = bd->kind[d];
 				bp->flagbit[d] =
 				    bd->kind[d] == HG_BD_FLAG ? pr->flag_bit[bd->flag[d]] : -1;
-				bp->lane |=
-				    bd->kind[d] == HG_BD_AGEBAND || bd->kind[d] == HG_BD_VAR;
+				bp->lane |= bd->kind[d] == HG_BD_AGEBAND ||
+				            bd->kind[d] == HG_BD_VAR || bd->kind[d] == HG_BD_TRANS;
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;

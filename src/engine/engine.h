@@ -65,6 +65,10 @@ typedef struct hg_row {
  * applicable, never "suppressed" (docs/language.md, Outputs). */
 #define HG_NOTE_NOT_APPLICABLE "not applicable: nobody in the denominator"
 #define HG_NOTE_NO_VALUE       "not applicable: nobody with a value"
+/* A transitions indicator's flows into and out of the population (docs/language.md). */
+#define HG_TRANS_JOINED "Joined"
+#define HG_TRANS_DIED   "Died"
+#define HG_TRANS_LEFT   "Left"
 /* The note of every suppressed cell, primary or secondary alike (sdc.c). */
 #define HG_NOTE_SUPPRESSED "suppressed: disclosure control"
 

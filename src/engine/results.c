@@ -192,7 +192,7 @@ static void row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 	r->value = NAN;
 	if (r->suppressed)
 		return;
-	if (r->raw_num == 0 && r->raw_den == 0) {
+	if (r->raw_num == 0 && r->raw_den == 0 && !ind->trans) { /* a flow of nobody is 0 */
 		r->note = HG_NOTE_NOT_APPLICABLE;
 		return;
 	}

@@ -239,6 +239,8 @@ typedef struct hg_ind_src {
 	hg_node *pop;            /* population: (event indicators) */
 	hg_node *ev;             /* events: a query (N_QUERY); NULL with `events: deaths` */
 	int ages_line, ages_col; /* where `ages` was written, 0 if not */
+	const char *trans_name;  /* `transitions of NAME`: the segmentation's name */
+	int trans_line, trans_col;
 	int line, col;
 	hg_period_spec ps;
 } hg_ind_src;

@@ -167,7 +167,19 @@ void hg_pack_count_keys(const hg_pack *pk, int i, char num[65], char den[65])
 	const hg_ind_src *s = &pk->inds[i];
 	const hg_indicator *ind = &s->pub;
 	hg_buf d = {0}, n = {0};
-	if (ind->events != HG_EV_NONE) {
+	if (ind->trans) {
+		/* people in the population at either end of the period, by their flow */
+		conj c = {0};
+		conj_add(pk, s->pop, &c);
+		hg_buf_puts(&d, "transitions of ");
+		for (int k = 0; k < pk->nlets; k++)
+			if (pk->lets[k].type == TY_CATEG &&
+			    !strcmp(pk->lets[k].name, s->trans_name))
+				canon_let(pk, &pk->lets[k], &d);
+		hg_buf_puts(&d, " in ");
+		conj_text(&c, &d);
+		hg_buf_put(&n, d.p, d.n);
+	} else if (ind->events != HG_EV_NONE) {
 		/* people in the population at mid-period; events of people in it on their date */
 		conj c = {0};
 		conj_add(pk, s->pop, &c);

@@ -760,7 +760,8 @@ static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 					hg_suggest_add(&sg, ck->pk->lets[i].name);
 			for (int i = 0; i < ck->pk->nlets; i++) { /* a score: its bands */
 				const hg_let *l = &ck->pk->lets[i];
-				if (l->bands_of >= 0 && !strcmp(ck->pk->lets[l->bands_of].name, part))
+				if (l->bands_of >= 0 &&
+				    !strcmp(ck->pk->lets[l->bands_of].name, part))
 					sg.best = l->name;
 			}
 			char mean[160] = "";
@@ -996,6 +997,89 @@ static int c_person_ind(hg_checker *ck, hg_ind_src *ind)
 	return 0;
 }
 
+/* A transitions indicator's segmentation: a categorical let. */
+static int c_trans_var(hg_checker *ck, hg_ind_src *ind, int *var)
+{
+	hg_pack *pk = ck->pk;
+	hg_suggest sg;
+	hg_suggest_init(&sg, ind->trans_name);
+	for (int i = 0; i < pk->nlets; i++) {
+		const hg_let *l = &pk->lets[i];
+		if (l->type != TY_CATEG)
+			continue;
+		if (!strcmp(l->name, ind->trans_name)) {
+			*var = i;
+			return 0;
+		}
+		hg_suggest_add(&sg, l->name);
+	}
+	char mean[160] = "";
+	if (sg.best)
+		snprintf(mean, sizeof mean, " (did you mean '%s'?)", sg.best);
+	return hg_lang_error(ck->err, &pk->src, ind->trans_line, ind->trans_col,
+	                     "'%s' is not a segmentation or a score's bands declared before "
+	                     "this indicator%s",
+	                     ind->trans_name, mean);
+}
+
+/* The flow dimension of segmentation let l. */
+static void trans_dim(hg_breakdown *bd, int d, const hg_let *l, int var)
+{
+	bd->kind[d] = HG_BD_TRANS;
+	bd->var[d] = var;
+	bd->var_ncat[d] = l->ncat;
+	bd->var_names[d] = l->cat_names;
+	bd->var_unknown[d] = l->bands_of >= 0 || l->cat_cond[l->ncat - 1];
+}
+
+/*
+ * transitions of NAME: population: CONDITION, by one-way person breakdowns. The
+ * breakdowns become: all, transition, and for each B written, B and B x transition.
+ */
+static int c_trans_ind(hg_checker *ck, hg_ind_src *ind)
+{
+	hg_pack *pk = ck->pk;
+	hg_indicator *p = &ind->pub;
+	if (ind->num || ind->den || ind->val || p->events || ind->ages_line)
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s: a transitions indicator counts the people in "
+		                     "'population:' by where they move; it takes no numerator:, "
+		                     "denominator:, value:, events: or ages",
+		                     p->id);
+	TRY(c_population(ck, ind));
+	int var = -1;
+	TRY(c_trans_var(ck, ind, &var));
+	int nb = p->nbds - 1;
+	if (nb > 31)
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s: at most 31 breakdowns for transitions", p->id);
+	hg_breakdown *bds = hg_arena_calloc(&pk->arena, sizeof *bds * (size_t)(2 * nb + 2));
+	bds[0] = p->bds[0];
+	bds[1].n = 1;
+	snprintf(bds[1].name, sizeof bds[1].name, "transition");
+	trans_dim(&bds[1], 0, &pk->lets[var], var);
+	for (int b = 1; b <= nb; b++) {
+		hg_breakdown *u = &p->bds[b];
+		TRY(c_breakdown(ck, u));
+		if (u->n != 1 || u->kind[0] == HG_BD_VAR)
+			return hg_lang_error(ck->err, &pk->src, u->line, u->col,
+			                     "transitions are broken down by one person attribute "
+			                     "at a time (imd_quintile, imd_decile, ethnicity, sex, "
+			                     "age_band, practice or flag_NAME), not '%s'",
+			                     u->name);
+		hg_breakdown *x = &bds[2 * b];
+		*x = *u;
+		bds[2 * b + 1] = *u;
+		x = &bds[2 * b + 1];
+		x->n = 2;
+		trans_dim(x, 1, &pk->lets[var], var);
+		snprintf(x->name, sizeof x->name, "%.100s x transition", u->name);
+	}
+	p->bds = bds;
+	p->nbds = 2 * nb + 2;
+	return 0;
+}
+
 static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
@@ -1005,11 +1089,13 @@ static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 		                     "indicator %s needs a type: proportion, rate, dsr, mean, "
 		                     "count or life_expectancy",
 		                     p->id);
-	if (is_event_type(p->type))
+	if (p->trans)
+		TRY(c_trans_ind(ck, ind));
+	else if (is_event_type(p->type))
 		TRY(c_event_ind(ck, ind));
 	else
 		TRY(c_person_ind(ck, ind));
-	for (int b = 1; b < p->nbds; b++)
+	for (int b = 1; b < p->nbds && !p->trans; b++)
 		TRY(c_breakdown(ck, &p->bds[b]));
 	const hg_period_spec *sp = ind->ps.set ? &ind->ps : &pk->periods;
 	if (!sp->set)

@@ -764,7 +764,8 @@ static int bd_vars(hg_compiler *cc, const hg_indicator *ind, int ctx, hg_node *n
 	*n = 0;
 	for (int b = 0; b < ind->nbds; b++)
 		for (int d = 0; d < ind->bds[b].n; d++)
-			if (ind->bds[b].kind[d] == HG_BD_VAR) {
+			if (ind->bds[b].kind[d] == HG_BD_VAR ||
+			    ind->bds[b].kind[d] == HG_BD_TRANS) {
 				nodes[*n] = (hg_node){
 				    .kind = N_NAME, .symkind = SYM_LET, .sym = ind->bds[b].var[d]};
 				TRY(compile_let(cc, ind->bds[b].var[d], ctx));
@@ -780,7 +781,8 @@ static void bd_regs(hg_compiler *cc, const hg_indicator *ind, int ctx, hg_cind *
 	for (int b = 0; b < ind->nbds; b++)
 		for (int d = 0; d < 2; d++)
 			ci->bd_reg[2 * b + d] =
-			    d < ind->bds[b].n && ind->bds[b].kind[d] == HG_BD_VAR
+			    d < ind->bds[b].n && (ind->bds[b].kind[d] == HG_BD_VAR ||
+			                          ind->bds[b].kind[d] == HG_BD_TRANS)
 			        ? cc->let_reg[ctx][ind->bds[b].var[d]]
 			        : -1;
 }
@@ -830,8 +832,8 @@ static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	int t = src->pub.type;
 	ci->ind = &src->pub;
 	ci->ev_q = -1;
-	if (src->pub.events != HG_EV_NONE)
-		return compile_event_ind(cc, src, ci);
+	if (src->pub.events != HG_EV_NONE || src->pub.trans)
+		return compile_event_ind(cc, src, ci); /* a population as at a date */
 	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
 	int ctx = 0;
 	ci->ctx = ctx;

@@ -53,7 +53,8 @@ enum hg_bd_kind {
 	HG_BD_AGEBAND,
 	HG_BD_PRACTICE,
 	HG_BD_FLAG,
-	HG_BD_VAR, /* a segmentation or a score's bands, per person and period */
+	HG_BD_VAR,   /* a segmentation or a score's bands, per person and period */
+	HG_BD_TRANS, /* a transitions indicator's flow: category from -> category to */
 	HG_BD_N
 };
 
@@ -83,6 +84,7 @@ typedef struct hg_indicator {
 	int events;         /* enum hg_ev_kind: HG_EV_NONE for person-level indicators */
 	int age_lo, age_hi; /* `ages A to B` of an event indicator; 0 and HG_AGE_MAX without */
 	double per;         /* multiplier: 100 for proportions, 100000 for rates (per year) */
+	int trans;          /* `transitions of NAME`: a count of people by their flow */
 	hg_breakdown *bds;  /* bds[0] is always "all" */
 	int nbds;
 	hg_period *periods;

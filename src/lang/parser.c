@@ -117,11 +117,11 @@ static int p_date_ok(hg_parser *ps)
 }
 
 static const char *const reserved[] = {
-    "and",    "or",        "not",        "if",      "then",      "else",
-    "in",     "is",        "missing",    "true",    "false",     "codelist",
-    "let",    "indicator", "periods",    "by",      "numerator", "denominator",
-    "source", "note",      "population", "between", "events",    "segmentation",
-    "score",  "segment",   "otherwise",  "band",    NULL};
+    "and",    "or",        "not",        "if",      "then",        "else",
+    "in",     "is",        "missing",    "true",    "false",       "codelist",
+    "let",    "indicator", "periods",    "by",      "numerator",   "denominator",
+    "source", "note",      "population", "between", "events",      "segmentation",
+    "score",  "segment",   "otherwise",  "band",    "transitions", NULL};
 
 static int p_reserved(const hg_parser *ps)
 {
@@ -1017,6 +1017,19 @@ static int p_per(hg_parser *ps, hg_ind_src *ind)
 /* A type keyword and its multipliers: 0 parsed, 1 not a type, -1 an error. */
 static int p_type(hg_parser *ps, hg_ind_src *ind)
 {
+	if (p_is(ps, "transitions")) { /* transitions of NAME: a count of people */
+		TRY(p_next(ps));
+		TRY(p_expect_kw(ps, "of"));
+		if (ps->t.kind != T_IDENT)
+			return p_fail(ps, "a segmentation's name, as in 'transitions of b2h'");
+		ind->trans_name = p_ident(ps);
+		ind->trans_line = ps->t.line;
+		ind->trans_col = ps->t.col;
+		ind->pub.type = HG_IND_COUNT;
+		ind->pub.trans = 1;
+		ind->pub.per = 1;
+		return p_next(ps);
+	}
 	static const char *const kw[] = {"proportion", "rate",  "dsr",
 	                                 "mean",       "count", "life_expectancy"};
 	for (int i = 0; i < HG_IND_N; i++) {
@@ -1168,10 +1181,11 @@ static int p_indicator(hg_parser *ps)
 	if (rc < 0)
 		return -1;
 	if (ps->t.kind != T_EOF && !p_is(ps, "indicator") && !p_is(ps, "let") &&
-	    !p_is(ps, "codelist") && !p_is(ps, "periods"))
+	    !p_is(ps, "codelist") && !p_is(ps, "periods") && !p_is(ps, "segmentation") &&
+	    !p_is(ps, "score"))
 		return p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
-		                  "life_expectancy, numerator:, denominator:, value:, "
-		                  "population:, events:, ages, by, periods, source, note)");
+		                  "life_expectancy, transitions of, numerator:, denominator:, "
+		                  "value:, population:, events:, ages, by, periods, source, note)");
 	if (!ind->pub.bds) {
 		ind->pub.bds = hg_arena_calloc(&pk->arena, sizeof *ind->pub.bds);
 		snprintf(ind->pub.bds[0].name, sizeof ind->pub.bds[0].name, "all");

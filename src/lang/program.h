@@ -144,8 +144,10 @@ typedef struct hg_cind {
 	int ev_q;
 	int *pop_segs;
 	/* per breakdown b and dimension d, bd_reg[2 * b + d]: the register holding the
-	   category of a segmentation or score-bands breakdown (HG_BD_VAR) in this context,
-	   -1 for the other kinds (their categories do not depend on code) */
+	   category of a segmentation or score-bands breakdown (HG_BD_VAR), or of a
+	   transitions indicator's segmentation (HG_BD_TRANS), in this context; -1 for the
+	   other kinds (their categories do not depend on code). A transitions indicator
+	   is compiled as an event indicator without events: den is its population. */
 	int *bd_reg;
 } hg_cind;
 
