@@ -1,8 +1,10 @@
 # healthgap: plain GNU Makefile.
 #   make            build build/healthgap
-#   make test       install deps, build, run unit + end-to-end tests, then again under ASan+UBSan
+#   make test       install deps, build, run unit + end-to-end tests, then again under ASan+UBSan,
+#                   then each fuzz target for a few seconds
 #   make demo       install deps, build, synthesise a population, ingest, run the pack, serve
 #   make bench      run the benchmarks against their peers
+#   make fuzz       build the libFuzzer targets (tests/fuzz) and run each for FUZZ_SECONDS
 #   make clean
 # BUILD selects the output tree; SAN=1 builds with AddressSanitizer + UBSan.
 
@@ -19,6 +21,12 @@ ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined
 endif
+# FUZZ=1 (with CC=clang SAN=1): coverage for libFuzzer in every object; clang warns
+# about two things gcc does not (unknown -W options, vm.c's comparison idiom)
+ifeq ($(FUZZ),1)
+CFLAGS  += -fsanitize=fuzzer-no-link -Wno-unknown-warning-option \
+           -Wno-bitwise-conditional-parentheses
+endif
 
 LIB_SRC  := $(sort $(wildcard src/core/*.c src/store/*.c src/ingest/*.c src/lang/*.c \
              src/engine/*.c src/analysis/*.c src/stats/*.c src/report/*.c src/server/*.c \
@@ -34,9 +42,14 @@ TEST_OBJ := $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 # the dashboard's web/ files, embedded as C arrays (scripts/embed-assets.sh, xxd)
 WEB_FILES := $(sort $(wildcard web/*.css web/*.js web/*.svg))
 LIB_OBJ  += $(BUILD)/obj/gen/web_assets.o
-DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d)
+# the libFuzzer targets (tests/fuzz/fuzz_NAME.c), built into FUZZ_BUILD by `make fuzz-build`
+FUZZ_BUILD   ?= build/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := csv ingest lang stats http store
+FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tests/fuzz/*.c)))
+DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
 
-.PHONY: all test test-fast demo bench clean deps format check-format
+.PHONY: all test test-fast demo bench clean deps format check-format fuzz fuzz-build
 all: $(BUILD)/healthgap
 
 $(BUILD)/obj/%.o: %.c
@@ -66,16 +79,26 @@ $(BUILD)/test_unit: $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
 
+.SECONDARY: $(FUZZ_OBJ)
+$(BUILD)/obj/tests/fuzz/fuzz_common.o: CFLAGS += -DHG_FUZZ_DATA_DIR='"$(CURDIR)/tests/fuzz/data"'
+
+$(BUILD)/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/fuzz_common.o \
+                 $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 deps:
 	@scripts/install-deps.sh
 
-# The whole suite: normal build, then the same under ASan+UBSan (build/asan).
+# The whole suite: normal build, then the same under ASan+UBSan (build/asan), then each
+# fuzz target briefly (FUZZ_BUILD; tests/fuzz/run.sh --short).
 test: deps
 	@scripts/install-deps.sh --browser || \
 		echo "warning: chromium/node not installed: browser and PDF tests will be skipped"
 	@$(MAKE) --no-print-directory all $(BUILD)/test_unit
 	@$(MAKE) --no-print-directory BUILD=build/asan SAN=1 OPT=-O1 build/asan/healthgap build/asan/test_unit
-	@tests/run.sh $(BUILD) build/asan
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/run.sh $(BUILD) build/asan
 
 # Only the normal build (quicker while developing).
 test-fast: all $(BUILD)/test_unit
@@ -87,6 +110,15 @@ demo: deps all
 bench: deps all
 	@scripts/install-deps.sh --bench
 	@bench/run.sh $(BUILD)
+
+# The fuzz targets: clang, libFuzzer, ASan and UBSan, in their own tree.
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang SAN=1 OPT=-O1 FUZZ=1 \
+		$(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
+
+# Each target for FUZZ_SECONDS (default 60), one after another; FUZZ_TARGETS="csv lang" for some.
+fuzz: deps fuzz-build
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:
 	clang-format -i $(LIB_SRC) $(CLI_SRC) $(TEST_SRC) $(wildcard src/*/*.h)

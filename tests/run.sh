@@ -1,7 +1,8 @@
 #!/bin/bash
 # tests/run.sh BUILD_DIR [BUILD_DIR...]: run the whole suite against each build
-# (the Criterion unit tests, then every end-to-end script in tests/e2e), and end
-# with one summary line "N passed, N failed, N skipped".
+# (the Criterion unit tests, then every end-to-end script in tests/e2e), then, when
+# FUZZ_BUILD names the fuzz targets' build, each fuzz target once for a few seconds,
+# and end with one summary line "N passed, N failed, N skipped".
 # End-to-end scripts get HG (the binary), BUILD, SHARED (may not exist) and
 # TMPDIR; they exit 0 to pass, 77 to skip (printing why), anything else fails.
 set -u
@@ -62,6 +63,28 @@ for build in "$@"; do
 		rm -rf "$work"
 	done
 done
+
+# The fuzz targets, once (not per build), when `make test` built them into FUZZ_BUILD:
+# each replays its regression inputs, then fuzzes for FUZZ_SHORT_SECONDS (tests/fuzz/run.sh).
+if [ -n "${FUZZ_BUILD:-}" ]; then
+	echo "== fuzz targets ($(basename "$FUZZ_BUILD"), ${FUZZ_SHORT_SECONDS:-10} s each)"
+	out=$(mktemp)
+	tests/fuzz/run.sh --short "$FUZZ_BUILD" "${FUZZ_SHORT_SECONDS:-10}" | tee "$out"
+	rc=${PIPESTATUS[0]}
+	p=$(grep -c '^   ok   fuzz_' "$out")
+	f=$(grep -c '^   FAIL fuzz_' "$out")
+	s=$(grep -c '^   skip fuzz_' "$out")
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then
+		f=1
+		echo "   FAIL tests/fuzz/run.sh exited $rc"
+		failed_names+=("fuzz")
+	fi
+	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
+	for n in $(sed -n 's/^   FAIL \(fuzz_[a-z]*\).*/\1/p' "$out"); do
+		failed_names+=("$n")
+	done
+	rm -f "$out"
+fi
 
 echo
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
