@@ -130,12 +130,24 @@ int hg_server_poll(hg_srv *s, hg_err *err)
 		return -1;
 	const char *slash = strrchr(path, '/');
 	const char *name = slash ? slash + 1 : path;
-	if (!strcmp(name, s->res->snapshot))
+	if (!strcmp(name, s->res->snapshot) || !strcmp(name, s->refused))
 		return 0;
+	/* A new snapshot is verified before it is adopted: every checksum, then
+	 * open's range checks; the results are computed from that snapshot (not
+	 * CURRENT again, which may have moved on). One that fails is never
+	 * loaded: the old results stay, and it is not tried again until CURRENT
+	 * names another. */
 	hg_results *nr = NULL;
-	if (hg_results_load(&nr, s->pk, s->o.store, s->o.sdc_k, s->o.engine_threads, &s->obj,
-	                    s->o.area_name, err))
+	if (hg_store_verify(path, NULL, NULL, err) ||
+	    hg_results_load(&nr, s->pk, path, s->o.sdc_k, s->o.engine_threads, &s->obj,
+	                    s->o.area_name, err)) {
+		snprintf(s->refused, sizeof s->refused, "%s", name);
+		char detail[128];
+		snprintf(detail, sizeof detail, "snapshot=%s kept=%s", name, s->res->snapshot);
+		hg_err e2 = {0};
+		hg_audit_append(&s->db, "", "", "snapshot_refused", detail, &e2);
 		return -1;
+	}
 	pthread_rwlock_wrlock(&s->lock);
 	hg_results *old = s->res;
 	s->res = nr;

@@ -35,6 +35,7 @@ struct hg_srv {
 	int tls, port;
 	char *cert_pem, *key_pem;
 	char pack_path[HG_PATH_MAX];
+	char refused[64]; /* a snapshot that failed verification: not tried again */
 };
 
 typedef struct hg_req {
