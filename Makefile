@@ -7,8 +7,13 @@
 #   make fuzz       build the libFuzzer targets (tests/fuzz) and run each for FUZZ_SECONDS
 #   make clean
 # BUILD selects the output tree; SAN=1 builds with AddressSanitizer + UBSan.
+# Every build runs in parallel, one job per core (JOBS=N to choose; make -jN also works).
 
 BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(JOBS)
+endif
 SAN     ?= 0
 CC      ?= cc
 OPT     ?= -O2
@@ -104,11 +109,14 @@ test: deps
 test-fast: all $(BUILD)/test_unit
 	@tests/run.sh $(BUILD)
 
-demo: deps all
+# deps first, then the build (as prerequisites they would run at once, in parallel)
+demo: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh $(BUILD)
 
-bench: deps all
+bench: deps
 	@scripts/install-deps.sh --bench
+	@$(MAKE) --no-print-directory all
 	@bench/run.sh $(BUILD)
 
 # The fuzz targets: clang, libFuzzer, ASan and UBSan, in their own tree.
@@ -117,7 +125,8 @@ fuzz-build:
 		$(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)
 
 # Each target for FUZZ_SECONDS (default 60), one after another; FUZZ_TARGETS="csv lang" for some.
-fuzz: deps fuzz-build
+fuzz: deps
+	@$(MAKE) --no-print-directory fuzz-build
 	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 format:

@@ -20,12 +20,14 @@ if [ ! -s "$data/raw/events.csv" ] || [ "$(cat "$data/raw/people" 2>/dev/null)" 
 fi
 echo "== 2. ingest (validation, quarantine, IMD join) into $data/store"
 "$hg" ingest --persons "$data/raw/persons.csv" --events "$data/raw/events.csv" --store "$data/store"
+# every ingest adds a snapshot of the whole population: keep only this one
+"$hg" prune --store "$data/store" --keep 1 | tail -1
 echo "== 3. the store"
 "$hg" info "$data/store"
 "$hg" verify "$data/store"
 echo "== 4. a statistic, PHEindicatormethods-exact: Wilson intervals"
 printf 'area,x,n\nQ1 (most deprived),412,1000\nQ5 (least deprived),611,1000\n' |
-	"$hg" stats proportion --group area --multiplier 100
+	"$hg" stats proportion --group area --multiplier 100 --digits 1
 if has run; then
 	echo "== 5. the Core20PLUS5 pack"
 	"$hg" run "$root/packs/core20plus5" --store "$data/store" --out "$data/results"

@@ -168,6 +168,14 @@ enum { HG_AN_CSV = 1, HG_AN_JSON = 2 };
 /* Write inequalities.csv/.json and monitoring.csv/.json (as selected) into dir. */
 int hg_analysis_write(const hg_indicator *const *inds, int ninds, const hg_analysis *a,
                       const hg_analysis_opts *o, int formats, const char *dir, hg_err *err);
+/* The inequalities and monitoring sheets of indicators.xlsx: xlsx is an hg_xlsx *
+ * (engine/workbook.h), ctx an hg_analysis_xlsx_ctx; fits hg_run_meta.xlsx_sheets. */
+typedef struct hg_analysis_xlsx_ctx {
+	const hg_indicator *const *inds;
+	const hg_analysis *a;
+	const hg_analysis_opts *o;
+} hg_analysis_xlsx_ctx;
+int hg_analysis_xlsx(void *xlsx, const void *ctx, hg_err *err);
 /* CSV text of the two tables (tests). */
 void hg_ineq_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b);
 void hg_mon_csv(const hg_indicator *const *inds, const hg_analysis *a, hg_buf *b);

@@ -4,8 +4,11 @@
  *   inequalities.json  {"objectives", "measures": [rows], "funnels": [charts]};
  *   monitoring.csv     one row per series point with limits, rules, icons and
  *                      spc_status (too_few_events: no SPC from small counts);
- *   monitoring.json    {"series": [{..., "points": [...]}]}.
- * Files are written atomically. Missing values are empty (CSV) or null (JSON).
+ *   monitoring.json    {"series": [{..., "points": [...]}]};
+ * and the inequalities and monitoring sheets of indicators.xlsx (the CSV's
+ * columns, typed: engine/workbook.h), which output.c calls through
+ * hg_analysis_xlsx. Files are written atomically. Missing values are empty
+ * (CSV, XLSX) or null (JSON).
  */
 #include "analysis/analysis_int.h"
 
@@ -14,6 +17,7 @@
 
 #include "core/json.h"
 #include "engine/pubrow.h"
+#include "engine/workbook.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -342,6 +346,110 @@ static json_t *mon_json(const hg_indicator *const *inds, const hg_analysis *a,
 	json_t *j = json_object();
 	json_object_set_new(j, "series", arr);
 	return j;
+}
+
+/* ---- the workbook's sheets (engine/workbook.h) ---- */
+
+/* A sheet column's kind (enum hg_xkind) and width. */
+typedef struct xspec {
+	int kind;
+	double width;
+} xspec;
+
+/* The inequalities sheet's columns, in ineq_cols order; the value and its limits (8-12)
+ * take the measure's kind. */
+static const xspec ineq_x[HG_INEQ_NCOLS] = {
+    {HG_XK_TEXT, 14},  {HG_XK_TEXT, 40},  {HG_XK_DATE, 11},  {HG_XK_DATE, 11},  {HG_XK_TEXT, 18},
+    {HG_XK_TEXT, 20},  {HG_XK_TEXT, 20},  {HG_XK_TEXT, 24},  {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10},
+    {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_TEXT, 26},  {HG_XK_TEXT, 12},
+    {HG_XK_TEXT, 22},  {HG_XK_PCT, 12},   {HG_XK_PCT, 12},   {HG_XK_TEXT, 40}};
+
+static const xspec mon_x[HG_MON_NCOLS] = {
+    {HG_XK_TEXT, 14},  {HG_XK_TEXT, 40},  {HG_XK_TEXT, 12},  {HG_XK_TEXT, 18},  {HG_XK_DATE, 11},
+    {HG_XK_DATE, 11},  {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10},
+    {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_TEXT, 14},  {HG_XK_TEXT, 14},  {HG_XK_BOOL, 12},
+    {HG_XK_BOOL, 12},  {HG_XK_TEXT, 12},  {HG_XK_VALUE, 10}, {HG_XK_TEXT, 22},  {HG_XK_TEXT, 22},
+    {HG_XK_TEXT, 16},  {HG_XK_PCT, 12},   {HG_XK_PCT, 12},   {HG_XK_TEXT, 40}};
+
+static lxw_worksheet *xsheet(hg_xlsx *x, const char *name, const char *const *names,
+                             const xspec *sp, int ncols, size_t nrows, hg_err *err)
+{
+	hg_xcol cols[HG_MON_NCOLS];
+	for (int k = 0; k < ncols; k++)
+		cols[k] = (hg_xcol){names[k], sp[k].kind, sp[k].width};
+	return hg_xlsx_sheet(x, name, cols, ncols, 2, nrows, err);
+}
+
+/* Row r of a sheet from its text fields (as the CSV has them), typed: kinds[k] < 0 takes
+ * vkind (the row's value kind); the two date columns are the period's start and end. */
+static void xrow(const hg_xlsx *x, lxw_worksheet *ws, size_t r, const hg_text *t, int ncols,
+                 const int *kinds, hg_period period, int vkind)
+{
+	int dates = 0;
+	for (int k = 0; k < ncols; k++) {
+		int kind = kinds[k] < 0 ? vkind : kinds[k];
+		const char *f = t->f[k];
+		if (kind == HG_XK_TEXT)
+			hg_xlsx_text(ws, r, k, f);
+		else if (kind == HG_XK_DATE)
+			hg_xlsx_date(x, ws, r, k, dates++ ? period.end : period.start);
+		else if (kind == HG_XK_BOOL && f[0])
+			hg_xlsx_bool(x, ws, r, k, !strcmp(f, "true"));
+		else if (kind != HG_XK_BOOL && f[0])
+			hg_xlsx_num(x, ws, r, k, kind, strtod(f, NULL));
+	}
+}
+
+static int ineq_sheet(hg_xlsx *x, const hg_indicator *const *inds, const hg_analysis *a,
+                      const hg_analysis_opts *o, hg_err *err)
+{
+	lxw_worksheet *ws =
+	    xsheet(x, "inequalities", ineq_cols, ineq_x, HG_INEQ_NCOLS, a->nineq, err);
+	if (!ws)
+		return HG_EINPUT;
+	int kinds[HG_INEQ_NCOLS];
+	for (int k = 0; k < HG_INEQ_NCOLS; k++)
+		kinds[k] = k >= 8 && k <= 12 ? -1 : ineq_x[k].kind;
+	hg_text *t = hg_xmalloc(sizeof *t);
+	for (size_t k = 0; k < a->nineq; k++) {
+		const hg_ineq_row *r = &a->ineq[k];
+		const hg_indicator *ind = inds[r->ind];
+		ineq_text(ind, r, pol_of(o, ind), t);
+		xrow(x, ws, k + 1, t, HG_INEQ_NCOLS, kinds, ind->periods[r->period],
+		     hg_xlsx_measure_kind(r->measure));
+	}
+	free(t);
+	hg_xlsx_filter(ws, HG_INEQ_NCOLS, a->nineq);
+	return 0;
+}
+
+static int mon_sheet(hg_xlsx *x, const hg_indicator *const *inds, const hg_analysis *a, hg_err *err)
+{
+	lxw_worksheet *ws = xsheet(x, "monitoring", mon_cols, mon_x, HG_MON_NCOLS, a->nmon, err);
+	if (!ws)
+		return HG_EINPUT;
+	int kinds[HG_MON_NCOLS];
+	for (int k = 0; k < HG_MON_NCOLS; k++)
+		kinds[k] = mon_x[k].kind == HG_XK_VALUE ? -1 : mon_x[k].kind;
+	hg_text *t = hg_xmalloc(sizeof *t);
+	for (size_t k = 0; k < a->nmon; k++) {
+		const hg_mon_row *r = &a->mon[k];
+		const hg_indicator *ind = inds[r->ind];
+		mon_text(ind, r, t);
+		int count = ind->type == HG_IND_COUNT && !strcmp(r->series, "value");
+		xrow(x, ws, k + 1, t, HG_MON_NCOLS, kinds, ind->periods[r->period],
+		     count ? HG_XK_COUNT : HG_XK_VALUE);
+	}
+	free(t);
+	hg_xlsx_filter(ws, HG_MON_NCOLS, a->nmon);
+	return 0;
+}
+
+int hg_analysis_xlsx(void *xlsx, const void *ctx, hg_err *err)
+{
+	const hg_analysis_xlsx_ctx *c = ctx;
+	int rc = ineq_sheet(xlsx, c->inds, c->a, c->o, err);
+	return rc ? rc : mon_sheet(xlsx, c->inds, c->a, err);
 }
 
 static int write_json(const char *dir, const char *name, json_t *j, hg_err *err)

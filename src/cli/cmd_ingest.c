@@ -22,6 +22,10 @@ static const char ingest_usage[] =
     "  --key-file FILE        pseudonymisation key, required for an nhs_number column\n"
     "  --max-reject-rate R    fail when more than R of a file's rows are rejected (0.01)\n"
     "  --extract-date DATE    latest plausible date (default today)\n"
+    "  --date-format FORMAT   how the files write dates: YYYY-MM-DD (default; a date-time\n"
+    "                         at 00:00:00 is read as its date), DD/MM/YYYY, MM/DD/YYYY,\n"
+    "                         DD-MM-YYYY, MM-DD-YYYY, DD.MM.YYYY, YYYY/MM/DD or YYYYMMDD\n"
+    "  --encoding ENC         utf-8 (default: checked) or latin1 (Windows-1252, converted)\n"
     "  --threads N            worker threads (default: all cores)\n"
     "  --no-progress          no progress bar\n";
 
@@ -39,12 +43,15 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"extract-date", required_argument, 0, 'x'},
 	                                     {"imd", required_argument, 0, 'i'},
 	                                     {"area-name", required_argument, 0, 'a'},
+	                                     {"date-format", required_argument, 0, 'D'},
+	                                     {"encoding", required_argument, 0, 'E'},
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"no-progress", no_argument, 0, 'n'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	int o;
 	optind = 1;
+	opterr = 0; /* hg_cli_bad_option says what is wrong */
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		long l;
 		switch (o) {
@@ -69,6 +76,20 @@ int hg_cmd_ingest(int argc, char **argv)
 		case 'a':
 			p.area_name = optarg;
 			break;
+		case 'D': {
+			hg_err e = {0};
+			if (hg_date_format_check(optarg, &e))
+				return hg_cli_usage("ingest", ingest_usage, "%s", e.msg);
+			p.date_format = optarg;
+			break;
+		}
+		case 'E': {
+			hg_err e = {0};
+			if (hg_encoding_kind(optarg, &e) < 0)
+				return hg_cli_usage("ingest", ingest_usage, "%s", e.msg);
+			p.encoding = optarg;
+			break;
+		}
 		case 'm':
 			if (hg_cli_double("ingest", "--max-reject-rate", optarg,
 			                  &p.max_reject_rate))
@@ -94,8 +115,7 @@ int hg_cmd_ingest(int argc, char **argv)
 			fputs(ingest_usage, stdout);
 			return 0;
 		default:
-			fputs(ingest_usage, stderr);
-			return 2;
+			return hg_cli_bad_option("ingest", ingest_usage, opts, argc, argv);
 		}
 	}
 	if (!p.persons_path || !p.events_path || !p.store_dir)

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,7 @@ static int report_parse(hg_report_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
+	opterr = 0; /* hg_cli_bad_option says what is wrong */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
@@ -74,7 +76,7 @@ static int report_parse(hg_report_opts *o, int argc, char **argv)
 			fputs(report_usage, stdout);
 			return -1;
 		default:
-			return hg_cli_usage("report", report_usage, "unknown option");
+			return hg_cli_bad_option("report", report_usage, opts, argc, argv);
 		}
 	}
 	if (!o->results || !o->out)
@@ -121,6 +123,8 @@ static int report_pdf(const char *html, const char *pdf, hg_err *err)
 	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0 ||
 	    !hg_path_exists(pdf))
 		return hg_err_set(err, HG_EIO, "chromium did not print %s", pdf);
+	if (chmod(pdf, 0640) != 0) /* as every output; chromium leaves the umask's 0644 */
+		return hg_err_set(err, HG_EIO, "cannot set the mode of %s to 0640", pdf);
 	return 0;
 }
 

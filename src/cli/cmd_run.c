@@ -135,6 +135,7 @@ static int run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	long n;
 	hg_err aerr = {0};
 	optind = 1;
+	opterr = 0; /* hg_cli_bad_option says what is wrong */
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 's':
@@ -190,7 +191,7 @@ static int run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			fputs(run_usage, stdout);
 			return -1;
 		default:
-			return hg_cli_usage("run", run_usage, "unknown option");
+			return hg_cli_bad_option("run", run_usage, opts, argc, argv);
 		}
 	}
 	if (optind >= argc)
@@ -252,7 +253,7 @@ static int run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_stor
 	hg_diags d = {0};
 	hg_pack_check_store(pk, st, cov, ncov, o->strict, &d);
 	for (int i = 0; i < d.n; i++)
-		fprintf(stderr, "%s\n", d.d[i].msg);
+		fprintf(stderr, "healthgap run: %s\n", d.d[i].msg);
 	int bad = d.nerrors > 0;
 	if (bad)
 		fprintf(stderr, "healthgap run: %d error%s in the pack against the store%s\n",
@@ -269,8 +270,8 @@ static void run_zero_dens(const hg_published *p, int strict)
 	for (int k = 0; k < p->nzero; k++) {
 		const hg_indicator *ind = p->inds[p->zero_den[k]];
 		fprintf(stderr,
-		        "%s: indicator %s (%s) has a denominator of 0 in every period: no one in "
-		        "the store meets its denominator%s\n",
+		        "healthgap run: %s: indicator %s (%s) has a denominator of 0 in every "
+		        "period: no one in the store meets its denominator%s\n",
 		        strict ? "error" : "warning", ind->id, ind->name,
 		        ind->events ? " (population)" : "");
 	}
@@ -290,7 +291,8 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 	if (hg_objectives_load_default(&obj, o->objectives, o->pack, err) != 0)
 		return 1;
 	int aformats = run_analysis_formats(o->formats);
-	hg_publish_opts po = {o->threads, o->sdc_k, aformats != 0, &obj};
+	/* the workbook has the analysis's sheets too */
+	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX), &obj};
 	hg_published p;
 	int rc = hg_publish(pk, st, &po, &p, err);
 	if (rc) {
@@ -316,7 +318,14 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 	    .seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    .threads = o->threads,
 	    .status = &status,
+	    .objectives_path = obj.hash[0] ? obj.path : NULL,
+	    .objectives_hash = obj.hash[0] ? obj.hash : NULL,
 	};
+	hg_analysis_xlsx_ctx xc = {p.inds, &p.an, &p.aopts};
+	if (p.analysed) {
+		m.xlsx_sheets = hg_analysis_xlsx;
+		m.xlsx_ctx = &xc;
+	}
 	if (rc == 0)
 		rc = hg_write_outputs(p.pr, &p.t, &m, o->formats, o->out, err);
 	if (rc == 0 && aformats)
@@ -336,10 +345,8 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 static int run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_store *st, hg_err *err)
 {
 	hg_program *pr = NULL;
-	if (hg_compile(pk, st, &pr, err) != 0) {
-		fprintf(stderr, "%s\n", err->msg);
-		return 1;
-	}
+	if (hg_compile(pk, st, &pr, err) != 0)
+		return hg_cli_fail("run", err);
 	hg_program_free(pr);
 	int n = hg_pack_n_indicators(pk);
 	printf("%s: %d indicator%s, ok against %s\n", o->pack, n, n == 1 ? "" : "s", o->store);
@@ -375,7 +382,7 @@ int hg_cmd_run(int argc, char **argv)
 	hg_pack *pk = NULL;
 	hg_pack_opts po = {o.codelist_dir, o.subs, o.nsubs};
 	if (hg_pack_load_opts(&pk, o.pack, &po, &err) != 0) {
-		fprintf(stderr, "%s\n", err.msg);
+		hg_cli_fail("run", &err);
 		free(o.subs);
 		return err.code == HG_EUSAGE ? 2 : 1;
 	}

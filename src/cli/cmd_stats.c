@@ -68,6 +68,8 @@ static const char stats_usage[] =
     "usage: healthgap stats METHOD [--input FILE] [--output FILE] [OPTIONS]\n"
     "  Reads a CSV (default standard input), writes one result row per group\n"
     "  (default standard output). Options take a value: --name VALUE or --name=VALUE.\n"
+    "  --digits N rounds every number of the output to N decimal places (default:\n"
+    "  exact, so that it reads back as the same double).\n"
     "  'healthgap stats METHOD --help' lists a method's options.\n";
 
 static void stats_list(FILE *f)
@@ -80,7 +82,8 @@ static void stats_list(FILE *f)
 
 static void stats_method_help(FILE *f, const hg_stats_method *m)
 {
-	fprintf(f, "usage: healthgap stats %s [--input FILE] [--output FILE]", m->name);
+	fprintf(f, "usage: healthgap stats %s [--input FILE] [--output FILE] [--digits N]",
+	        m->name);
 	const char *p = m->options;
 	while (*p) {
 		size_t len = strcspn(p, " ");
@@ -117,6 +120,36 @@ static int stats_add_opt(hg_stats_args *a, const char *name, const char *value)
 	return 0;
 }
 
+/* --digits N: 0 to 15 decimal places. */
+static int stats_digits(const char *cmd, const char *value, int *out)
+{
+	long d;
+	if (hg_cli_long(cmd, "--digits", value, &d))
+		return 2;
+	if (d < 0 || d > 15)
+		return hg_cli_usage(cmd, stats_usage, "--digits must be 0 to 15, got %ld", d);
+	*out = (int)d;
+	return 0;
+}
+
+/* An option the method does not take, with the closest it does. */
+static int stats_unknown(const hg_stats_method *m, const char *cmd, const char *name, size_t n)
+{
+	char word[64], list[512], hint[160];
+	snprintf(word, sizeof word, "%.*s", (int)(n < 63 ? n : 63), name);
+	snprintf(list, sizeof list, "input output digits %s", m->options);
+	const char *names[64];
+	size_t k = 0;
+	for (char *save = NULL, *t = strtok_r(list, " ", &save); t && k + 1 < 64;
+	     t = strtok_r(NULL, " ", &save)) {
+		t[strcspn(t, "!")] = 0;
+		names[k++] = t;
+	}
+	names[k] = NULL;
+	return hg_cli_usage(cmd, stats_usage, "unknown option '--%s'%s", word,
+	                    hg_cli_did_you_mean(word, names, "--", hint, sizeof hint));
+}
+
 /* Parse argv (after METHOD) into a; returns 0 or a usage exit status. */
 static int stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats_args *a)
 {
@@ -131,10 +164,10 @@ static int stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats
 		size_t n = eq ? (size_t)(eq - name) : strlen(name);
 		int flag = 0;
 		int io = (n == 5 && !strncmp(name, "input", 5)) ||
-		         (n == 6 && !strncmp(name, "output", 6));
+		         (n == 6 && !strncmp(name, "output", 6)) ||
+		         (n == 6 && !strncmp(name, "digits", 6));
 		if (!io && !stats_accepts(m, name, n, &flag))
-			return hg_cli_usage(cmd, stats_usage, "unknown option '--%.*s'", (int)n,
-			                    name);
+			return stats_unknown(m, cmd, name, n);
 		const char *value = NULL;
 		if (eq) {
 			*eq = 0;
@@ -150,6 +183,8 @@ static int stats_parse(const hg_stats_method *m, int argc, char **argv, hg_stats
 			a->input = value;
 		else if (!strcmp(name, "output"))
 			a->output = value;
+		else if (!strcmp(name, "digits") && stats_digits(cmd, value, &a->digits))
+			return 2;
 		else if (stats_add_opt(a, name, value))
 			return hg_cli_usage(cmd, stats_usage, "too many options");
 	}
@@ -164,6 +199,7 @@ static int stats_run(const hg_stats_method *m, const hg_stats_args *a)
 	hg_table t;
 	hg_tab_out out;
 	hg_tab_out_init(&out);
+	out.digits = a->digits;
 	int rc = hg_table_read(&t, a->input, &err);
 	if (!rc)
 		rc = m->fn(a, &t, &out, &err);
@@ -192,7 +228,13 @@ int hg_cmd_stats(int argc, char **argv)
 		if (!strcmp(name, stats_methods[i].name))
 			m = &stats_methods[i];
 	if (!m) {
-		fprintf(stderr, "healthgap stats: unknown method '%s'\n", name);
+		const char *names[HG_NMETHODS + 1];
+		for (size_t i = 0; i < HG_NMETHODS; i++)
+			names[i] = stats_methods[i].name;
+		names[HG_NMETHODS] = NULL;
+		char hint[160];
+		fprintf(stderr, "healthgap stats: unknown method '%s'%s\n", name,
+		        hg_cli_did_you_mean(name, names, "", hint, sizeof hint));
 		stats_list(stderr);
 		return 2;
 	}
@@ -201,7 +243,7 @@ int hg_cmd_stats(int argc, char **argv)
 			stats_method_help(stdout, m);
 			return 0;
 		}
-	hg_stats_args a = {.method = m->name, .input = "-", .output = "-"};
+	hg_stats_args a = {.method = m->name, .input = "-", .output = "-", .digits = -1};
 	int rc = stats_parse(m, argc - 2, argv + 2, &a);
 	return rc ? rc : stats_run(m, &a);
 }

@@ -77,9 +77,20 @@ static int synth_opt(hg_synth_params *p, const char *opt, const char *val)
 		if (hg_cli_long("synth", opt, val, &v))
 			return 2;
 		p->threads = (int)v;
-	} else {
-		return hg_cli_usage("synth", synth_usage, "unknown option '%s'", opt);
 	}
+	return 0;
+}
+
+/* Is opt one of synth's options that take a value? */
+static const char *const synth_opts[] = {
+    "people",       "seed",      "out",     "reference", "area", "start", "end",
+    "corrupt-rate", "codelists", "threads", "quiet",     "help", NULL};
+
+static int synth_known(const char *opt)
+{
+	for (size_t k = 0; synth_opts[k]; k++)
+		if (!strcmp(opt + 2, synth_opts[k]))
+			return 1;
 	return 0;
 }
 
@@ -93,6 +104,11 @@ static int synth_args(int argc, char **argv, hg_synth_params *p, int *people_giv
 		}
 		if (strncmp(a, "--", 2))
 			return hg_cli_usage("synth", synth_usage, "unexpected argument '%s'", a);
+		char hint[160];
+		if (!synth_known(a))
+			return hg_cli_usage(
+			    "synth", synth_usage, "unknown option '%s'%s", a,
+			    hg_cli_did_you_mean(a + 2, synth_opts, "--", hint, sizeof hint));
 		if (i + 1 >= argc)
 			return hg_cli_usage("synth", synth_usage, "%s needs a value", a);
 		if (!strcmp(a, "--people"))

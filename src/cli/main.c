@@ -29,6 +29,7 @@ static const hg_cmd cmds[] = {
     {"serve", hg_cmd_serve, "the dashboard and JSON API (login, roles, audit)"},
     {"user", hg_cmd_user, "add, remove, list dashboard users or change a password"},
     {"audit", hg_cmd_audit, "verify or list the dashboard's hash-chained audit log"},
+    {"prune", hg_cmd_prune, "remove a store's old snapshots, keeping the newest N"},
 };
 
 static void hg_usage(FILE *f)
@@ -65,7 +66,13 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
-	fprintf(stderr, "healthgap: unknown command '%s'\n", argv[1]);
+	const char *names[sizeof cmds / sizeof cmds[0] + 1];
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+		names[i] = cmds[i].name;
+	names[sizeof cmds / sizeof cmds[0]] = NULL;
+	char hint[160];
+	fprintf(stderr, "healthgap: unknown command '%s'%s\n", argv[1],
+	        hg_cli_did_you_mean(argv[1], names, "", hint, sizeof hint));
 	hg_usage(stderr);
 	return 2;
 }

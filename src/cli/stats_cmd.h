@@ -30,6 +30,7 @@ typedef struct hg_stats_args {
 	const char *method;
 	const char *input;  /* "-" = standard input */
 	const char *output; /* "-" = standard output */
+	int digits;         /* --digits N: decimal places of the output's numbers; -1 exact */
 	size_t nopts;
 	hg_stats_opt opts[HG_STATS_MAX_OPTS];
 } hg_stats_args;

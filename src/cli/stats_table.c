@@ -9,6 +9,7 @@
 #include "core/fs.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -207,6 +208,7 @@ int hg_table_group(hg_table *t, const char *cols, hg_groups *g, hg_err *err)
 void hg_tab_out_init(hg_tab_out *o)
 {
 	memset(o, 0, sizeof *o);
+	o->digits = -1;
 }
 
 void hg_tab_out_free(hg_tab_out *o)
@@ -229,10 +231,23 @@ void hg_tab_out_str(hg_tab_out *o, const char *s)
 		hg_csv_put_field(&o->buf, s, strlen(s));
 }
 
+void hg_tab_out_rounded(hg_buf *b, double v, int digits)
+{
+	char s[400];
+	/* whole numbers (counts) stay whole; the others get the same decimals in a column */
+	snprintf(s, sizeof s, "%.*f", v == floor(v) && fabs(v) < 1e15 ? 0 : digits, v);
+	/* -0.0 is 0.0 to a reader */
+	int negzero = s[0] == '-' && strspn(s + 1, "0.") == strlen(s + 1);
+	hg_buf_puts(b, negzero ? s + 1 : s);
+}
+
 void hg_tab_out_num(hg_tab_out *o, double v)
 {
 	tab_out_sep(o);
-	hg_buf_put_double(&o->buf, v);
+	if (o->digits < 0 || !isfinite(v))
+		hg_buf_put_double(&o->buf, v);
+	else
+		hg_tab_out_rounded(&o->buf, v, o->digits);
 }
 
 void hg_tab_out_end_row(hg_tab_out *o)

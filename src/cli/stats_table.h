@@ -7,7 +7,8 @@
  * else that is not a number is an error naming the line and column), and
  * groups rows by a list of group columns, keeping groups in order of first
  * appearance. hg_tab_out builds the result CSV: a header, then rows of
- * string and double cells (doubles written round-trip exact, NaN as NA).
+ * string and double cells (doubles written round-trip exact, or to --digits
+ * decimal places for people to read; NaN as NA).
  */
 #ifndef HG_CLI_STATS_TABLE_H
 #define HG_CLI_STATS_TABLE_H
@@ -80,12 +81,16 @@ static inline const size_t *hg_group_rows(const hg_groups *g, size_t i)
 typedef struct hg_tab_out {
 	hg_buf buf;
 	size_t ncells; /* cells so far in the current row */
+	int digits;    /* --digits: decimal places of every number; -1 round-trip exact */
 } hg_tab_out;
 
 void hg_tab_out_init(hg_tab_out *o);
 void hg_tab_out_free(hg_tab_out *o);
 void hg_tab_out_str(hg_tab_out *o, const char *s); /* NULL is written as NA */
 void hg_tab_out_num(hg_tab_out *o, double v);      /* NaN is written as NA */
+/* v with `digits` decimal places ("41.2", "58.0"), or none when it is whole ("412");
+ * never "-0.0". */
+void hg_tab_out_rounded(hg_buf *b, double v, int digits);
 void hg_tab_out_end_row(hg_tab_out *o);
 /* The header cells of the group columns, or of the group's key values. */
 void hg_tab_out_group_names(hg_tab_out *o, const hg_table *t, const hg_groups *g);

@@ -1,5 +1,8 @@
 /*
- * csv.c: a single-pass RFC 4180 tokenizer over an in-memory input.
+ * csv.c: a single-pass RFC 4180 tokenizer over an in-memory input (with a
+ * chosen separator), and what reading real-world exports needs before it: the
+ * separator from the header, a UTF-8 check that names the line of the first
+ * bad byte, and Latin-1 / Windows-1252 to UTF-8.
  */
 #include "csv.h"
 #include "fs.h"
@@ -13,6 +16,7 @@ static void csv_init(hg_csv *c, const char *name)
 	memset(c, 0, sizeof *c);
 	snprintf(c->path, sizeof c->path, "%s", name);
 	c->line = c->next_line = 1;
+	c->delim = ',';
 }
 
 void hg_csv_open_mem(hg_csv *c, const char *name, const char *data, size_t size,
@@ -99,9 +103,9 @@ static size_t csv_quoted(hg_csv *c, size_t i)
 		csv_push(c, NULL, c->unq.n - esc_from, esc_from);
 	}
 	i++; /* closing quote */
-	if (i < c->end && d[i] != ',' && d[i] != '\n' && d[i] != '\r') {
+	if (i < c->end && d[i] != c->delim && d[i] != '\n' && d[i] != '\r') {
 		c->malformed = "text after a closing quote";
-		while (i < c->end && d[i] != ',' && d[i] != '\n')
+		while (i < c->end && d[i] != c->delim && d[i] != '\n')
 			i++;
 	}
 	return i;
@@ -110,6 +114,7 @@ static size_t csv_quoted(hg_csv *c, size_t i)
 int hg_csv_next(hg_csv *c)
 {
 	const char *d = c->data;
+	const char delim = c->delim;
 	size_t i = c->pos;
 	/* skip blank lines */
 	while (i < c->end && (d[i] == '\n' || d[i] == '\r')) {
@@ -133,7 +138,7 @@ int hg_csv_next(hg_csv *c)
 			size_t s = i;
 			while (i < c->end) {
 				char ch = d[i];
-				if (ch == ',' || ch == '\n')
+				if (ch == delim || ch == '\n')
 					break;
 				if (ch == '"' && !c->malformed)
 					c->malformed = "quote inside an unquoted field";
@@ -144,7 +149,7 @@ int hg_csv_next(hg_csv *c)
 				e--;
 			csv_push(c, d + s, e - s, SIZE_MAX);
 		}
-		if (i < c->end && d[i] == ',') {
+		if (i < c->end && d[i] == delim) {
 			i++;
 			continue;
 		}
@@ -203,4 +208,120 @@ void hg_csv_put_row(hg_buf *b, const char *const *fields, size_t n)
 		hg_csv_put_field(b, fields[i], strlen(fields[i]));
 	}
 	hg_buf_putc(b, '\n');
+}
+
+char hg_csv_sniff_delim(const char *data, size_t size)
+{
+	static const char cands[] = ",;\t|";
+	size_t count[4] = {0};
+	int quoted = 0;
+	for (size_t i = 0; i < size && (quoted || data[i] != '\n'); i++) {
+		if (data[i] == '"')
+			quoted = !quoted;
+		else if (!quoted)
+			for (int k = 0; k < 4; k++)
+				count[k] += data[i] == cands[k];
+	}
+	int best = 0;
+	for (int k = 1; k < 4; k++)
+		if (count[k] > count[best])
+			best = k;
+	return cands[best];
+}
+
+const char *hg_csv_delim_name(char delim)
+{
+	switch (delim) {
+	case ';':
+		return "semicolon";
+	case '\t':
+		return "tab";
+	case '|':
+		return "bar";
+	default:
+		return "comma";
+	}
+}
+
+/* Length of the valid UTF-8 sequence at p (of n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+	unsigned char b = p[0];
+	size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+	if (b < 0xC2 || b > 0xF4 || n < len)
+		return 0; /* a continuation byte, an overlong lead, or past U+10FFFF */
+	for (size_t k = 1; k < len; k++)
+		if ((p[k] & 0xC0) != 0x80)
+			return 0;
+	if ((b == 0xE0 && p[1] < 0xA0) || (b == 0xED && p[1] >= 0xA0) || /* overlong, surrogate */
+	    (b == 0xF0 && p[1] < 0x90) || (b == 0xF4 && p[1] >= 0x90))
+		return 0;
+	return len;
+}
+
+int hg_csv_utf8_check(const char *data, size_t size, size_t *bad_off, uint64_t *bad_line)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	size_t i = 0;
+	while (i < size) {
+		/* ASCII eight bytes at a time: the usual case costs a load and a mask */
+		if (i + 8 <= size) {
+			uint64_t w;
+			memcpy(&w, p + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		size_t len = utf8_seq(p + i, size - i);
+		if (!len) {
+			uint64_t line = 1;
+			for (const char *q = data; (q = memchr(q, '\n', (size_t)(data + i - q)));
+			     q++)
+				line++;
+			*bad_off = i;
+			*bad_line = line;
+			return -1;
+		}
+		i += len;
+	}
+	return 0;
+}
+
+char *hg_csv_latin1_to_utf8(const char *data, size_t size, size_t *out_size)
+{
+	/* Windows-1252's characters at 0x80-0x9F (the five it leaves undefined stay C1) */
+	static const uint16_t cp1252[32] = {
+	    0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+	    0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+	    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178};
+	size_t need = size;
+	for (size_t i = 0; i < size; i++) { /* the exact size first: inputs can be gigabytes */
+		unsigned u = (unsigned char)data[i];
+		need += u < 0x80 ? 0 : u >= 0xA0 ? 1 : cp1252[u - 0x80] < 0x800 ? 1 : 2;
+	}
+	char *out = hg_xmalloc(need + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < size; i++) {
+		unsigned u = (unsigned char)data[i];
+		if (u >= 0x80 && u < 0xA0)
+			u = cp1252[u - 0x80];
+		if (u < 0x80) {
+			out[o++] = (char)u;
+		} else if (u < 0x800) {
+			out[o++] = (char)(0xC0 | u >> 6);
+			out[o++] = (char)(0x80 | (u & 0x3F));
+		} else {
+			out[o++] = (char)(0xE0 | u >> 12);
+			out[o++] = (char)(0x80 | ((u >> 6) & 0x3F));
+			out[o++] = (char)(0x80 | (u & 0x3F));
+		}
+	}
+	out[o] = 0;
+	*out_size = o;
+	return out;
 }

@@ -10,6 +10,12 @@
  * into a per-record buffer and stay valid until the next call to
  * hg_csv_next. Malformed quoting does not stop the reader: the record is
  * returned with `malformed` set to a reason, and the caller decides.
+ *
+ * The separator is a comma unless the caller sets `delim` (ingest detects a
+ * semicolon, tab or bar from the header with hg_csv_sniff_delim). Real-world
+ * exports also come in other encodings: hg_csv_utf8_check finds the first
+ * byte that is not UTF-8 (with its line), and hg_csv_latin1_to_utf8 converts
+ * a Latin-1 / Windows-1252 file.
  */
 #ifndef HG_CSV_H
 #define HG_CSV_H
@@ -35,6 +41,7 @@ typedef struct hg_csv {
 	size_t rec_len;
 	const char *malformed; /* NULL, or why the current record's quoting is bad */
 	int owns;              /* 1 = mmap'd, 2 = malloc'd */
+	char delim;            /* the field separator: ',' unless set after opening */
 } hg_csv;
 
 /* Open a file ("-" = standard input). */
@@ -45,6 +52,19 @@ void hg_csv_open_mem(hg_csv *c, const char *name, const char *data, size_t size,
 /* Next record: 1 = a record, 0 = end of input. Blank lines are skipped. */
 int hg_csv_next(hg_csv *c);
 void hg_csv_close(hg_csv *c);
+
+/* The separator of a file from its first line (the header): whichever of comma,
+ * semicolon, tab and bar occurs most often outside quotes; a comma when none does. */
+char hg_csv_sniff_delim(const char *data, size_t size);
+/* The separator's name for messages: "comma", "semicolon", "tab", "bar". */
+const char *hg_csv_delim_name(char delim);
+
+/* 0 when data[0..size) is valid UTF-8 (no overlong forms, surrogates or code points past
+ * U+10FFFF); else -1 with the offset of the first bad byte, and its 1-based line. */
+int hg_csv_utf8_check(const char *data, size_t size, size_t *bad_off, uint64_t *bad_line);
+/* Latin-1 (ISO-8859-1, with 0x80-0x9F read as Windows-1252, which is what such
+ * exports hold) to UTF-8, as a new malloc'd buffer of *out_size bytes. */
+char *hg_csv_latin1_to_utf8(const char *data, size_t size, size_t *out_size);
 
 /* Index of the header field named `name` (case-insensitive, trimmed), or -1. */
 int hg_csv_col(const hg_csv *c, const char *name);

@@ -248,9 +248,15 @@ int hg_out_open(hg_out *o, const char *path, hg_err *err)
 		o->f = stdout;
 		return 0;
 	}
-	o->f = fopen(path, "wb");
-	if (!o->f)
-		return hg_err_set(err, HG_EIO, "%s: cannot create: %s", path, strerror(errno));
+	/* 0640 like every other output (fopen would leave the umask's 0644) */
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	o->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+	if (!o->f) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return hg_err_set(err, HG_EIO, "%s: cannot create: %s", path, strerror(e));
+	}
 	setvbuf(o->f, NULL, _IOFBF, 1 << 20);
 	return 0;
 }

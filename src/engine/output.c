@@ -1,12 +1,15 @@
 /*
  * output.c: writes a run's results: indicators.csv (the fixed column set),
- * indicators.json (jansson), indicators.xlsx (libxlsxwriter) and
- * metadata.json (provenance: store manifest hash, pack hash, version,
- * disclosure rule, run time, and data_status: SYNTHETIC DATA or
- * OFFICIAL-SENSITIVE with the area's name, which the workbook also carries in
- * its page header and an "about" sheet). Every file is written to a temporary name and
- * renamed into place. Suppressed and missing values are empty (CSV, XLSX) or
- * null (JSON).
+ * indicators.json (jansson), indicators.xlsx and metadata.json (provenance:
+ * store manifest hash, pack hash, version, disclosure rule, run time, and
+ * data_status: SYNTHETIC DATA or OFFICIAL-SENSITIVE with the area's name).
+ * The workbook (engine/workbook.h) is the analyst's: typed sheets for the
+ * indicators, then the caller's (the analysis's inequalities and
+ * monitoring), then notes: the marking, provenance and hashes, the
+ * disclosure rule in words and each indicator's definition; the marking is
+ * in every sheet's page header. Every file is written to a temporary name,
+ * given mode 0640 and renamed into place. Suppressed and missing values are
+ * empty (CSV, XLSX) or null (JSON).
  */
 #include "engine/engine.h"
 
@@ -27,6 +30,7 @@
 #include <xlsxwriter.h>
 
 #include "engine/pubrow.h"
+#include "engine/workbook.h"
 
 /* The published rows of a table (pubrow.h), in its order. */
 static hg_pub_row *pub_rows_of(const hg_program *pr, const hg_restable *t)
@@ -64,63 +68,178 @@ static int write_json_atomic(const char *path, json_t *j, hg_err *err)
 	return rc;
 }
 
-/* The about sheet of indicators.xlsx: its marking, then what the file is. */
-static void xlsx_about(lxw_workbook *wb, lxw_worksheet *ws, const hg_run_meta *m)
+/* indicators.xlsx's indicators sheet: the columns of indicators.csv (hg_result_cols),
+ * typed: kinds and widths in that order. */
+static const struct {
+	int kind;
+	double width;
+} ind_cols[HG_RESULT_NCOLS] = {
+    {HG_XK_TEXT, 14},  {HG_XK_TEXT, 40},  {HG_XK_DATE, 11},  {HG_XK_DATE, 11},
+    {HG_XK_TEXT, 18},  {HG_XK_TEXT, 24},  {HG_XK_COUNT, 12}, {HG_XK_COUNT, 12},
+    {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10}, {HG_XK_VALUE, 10},
+    {HG_XK_VALUE, 10}, {HG_XK_TEXT, 24},  {HG_XK_BOOL, 11},  {HG_XK_TEXT, 40}};
+
+static void ind_row(const hg_xlsx *x, lxw_worksheet *ws, size_t r, const hg_indicator *ind,
+                    const hg_pub_row *p)
 {
-	static const char *const lines[] = {
-	    "indicators: the published rows of a healthgap run, with the columns of "
-	    "indicators.csv (docs/language.md, Outputs).",
-	    "Counts are disclosure-controlled as metadata.json says; suppressed values are empty.",
+	hg_xlsx_text(ws, r, 0, p->indicator_id);
+	hg_xlsx_text(ws, r, 1, p->indicator_name);
+	hg_xlsx_date(x, ws, r, 2, ind->periods[p->period].start);
+	hg_xlsx_date(x, ws, r, 3, ind->periods[p->period].end);
+	hg_xlsx_text(ws, r, 4, p->breakdown);
+	hg_xlsx_text(ws, r, 5, p->category);
+	double v[7];
+	hg_pub_row_nums(p, v);
+	int vk = ind->type == HG_IND_COUNT ? HG_XK_COUNT : HG_XK_VALUE;
+	for (int k = 0; k < 7; k++)
+		hg_xlsx_num(x, ws, r, 6 + k, k < 2 ? HG_XK_COUNT : vk, v[k]);
+	hg_xlsx_text(ws, r, 13, p->value_type);
+	hg_xlsx_bool(x, ws, r, 14, p->suppressed);
+	hg_xlsx_text(ws, r, 15, p->note);
+}
+
+static lxw_worksheet *ind_sheet(hg_xlsx *x, const hg_program *pr, const hg_restable *t, hg_err *err)
+{
+	hg_xcol cols[HG_RESULT_NCOLS];
+	for (int k = 0; k < HG_RESULT_NCOLS; k++)
+		cols[k] = (hg_xcol){hg_result_cols[k], ind_cols[k].kind, ind_cols[k].width};
+	lxw_worksheet *ws = hg_xlsx_sheet(x, "indicators", cols, HG_RESULT_NCOLS, 2, t->n, err);
+	if (!ws)
+		return NULL;
+	hg_pub_row *rows = pub_rows_of(pr, t);
+	for (size_t i = 0; i < t->n; i++)
+		ind_row(x, ws, i + 1, pr->inds[t->rows[i].ind].ind, &rows[i]);
+	free(rows);
+	hg_xlsx_filter(ws, HG_RESULT_NCOLS, t->n);
+	return ws;
+}
+
+/* One "item | value" line of the notes sheet; returns the next row. */
+static lxw_row_t note(lxw_worksheet *ws, lxw_row_t r, const char *item, const char *value,
+                      lxw_format *bold)
+{
+	worksheet_write_string(ws, r, 0, item, bold);
+	if (value && *value)
+		worksheet_write_string(ws, r, 1, value, NULL);
+	return r + 1;
+}
+
+/* The notes sheet's provenance: status, source, disclosure rule, hashes, software. */
+static lxw_row_t notes_provenance(const hg_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
+                                  const hg_restable *t, const hg_run_meta *m, const char *run_at)
+{
+	char line[300], sdc[400], src[HG_PATH_MAX + 96];
+	lxw_format *b = x->head;
+	if (m->status) {
+		hg_data_status_line(m->status, line, sizeof line);
+		r = note(ws, r, "status", line, b);
+		r = note(ws, r, "IMD", m->status->imd, b);
+	}
+	hg_sdc_describe(t->sdc_k, 1, sdc, sizeof sdc);
+	snprintf(line, sizeof line, "%s: %s; suppressed values are empty cells (suppressed TRUE)",
+	         m->sdc_rule ? m->sdc_rule : "", sdc);
+	r = note(ws, r, "disclosure control", line, b);
+	snprintf(src, sizeof src, "the store %s, snapshot %s", m->store_dir ? m->store_dir : "",
+	         m->snapshot ? m->snapshot : "");
+	r = note(ws, r, "source", src, b);
+	r = note(ws, r, "store manifest hash (BLAKE2b-256)", m->manifest_hash, b);
+	r = note(ws, r, "pack", m->pack_path, b);
+	r = note(ws, r, "pack hash (BLAKE2b-256)", m->pack_hash, b);
+	if (m->objectives_path) {
+		r = note(ws, r, "objectives", m->objectives_path, b);
+		r = note(ws, r, "objectives hash (BLAKE2b-256)", m->objectives_hash, b);
+	}
+	snprintf(line, sizeof line, "healthgap %s", m->version ? m->version : "");
+	r = note(ws, r, "software", line, b);
+	return note(ws, r, "run at (UTC)", run_at, b);
+}
+
+/* "2023-04-01 to 2024-03-31 (4 periods)" and "All, imd_quintile, ethnicity". */
+static void ind_scope(const hg_indicator *ind, char *per, size_t pn, char *bds, size_t bn)
+{
+	char s[11], e[11];
+	hg_date_format(ind->periods[0].start, s);
+	hg_date_format(ind->periods[ind->nperiods - 1].end, e);
+	snprintf(per, pn, "%s to %s (%d period%s)", s, e, ind->nperiods,
+	         ind->nperiods == 1 ? "" : "s");
+	size_t o = 0;
+	bds[0] = 0;
+	for (int b = 0; b < ind->nbds && o + 1 < bn; b++)
+		o += (size_t)snprintf(bds + o, bn - o, "%s%s", b ? ", " : "", ind->bds[b].name);
+}
+
+/* The notes sheet's definitions: one row per indicator. */
+static void notes_definitions(const hg_xlsx *x, lxw_worksheet *ws, lxw_row_t r,
+                              const hg_program *pr)
+{
+	static const char *const head[] = {"indicator_id", "indicator_name", "value_type",
+	                                   "periods",      "breakdowns",     "source",
+	                                   "note"};
+	worksheet_write_string(ws, r++, 0, "definitions (docs/language.md)", x->head);
+	for (int c = 0; c < 7; c++)
+		worksheet_write_string(ws, r, (lxw_col_t)c, head[c], x->head);
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		char vt[64], per[80], bds[1024];
+		hg_value_type(ind, vt, sizeof vt);
+		ind_scope(ind, per, sizeof per, bds, sizeof bds);
+		const char *f[7] = {ind->id, ind->name, vt, per, bds, ind->source, ind->note};
+		r++;
+		for (int c = 0; c < 7; c++)
+			hg_xlsx_text(ws, r, c, f[c]);
+	}
+}
+
+/* The notes sheet: the marking, what the sheets are, provenance, definitions. */
+static void notes_sheet(hg_xlsx *x, lxw_worksheet *data, const hg_program *pr, const hg_restable *t,
+                        const hg_run_meta *m, const char *run_at)
+{
+	static const char *const about[] = {
+	    "indicators: the published rows of a healthgap run (the columns of indicators.csv); "
+	    "inequalities: SII/RII, gaps and people needed to close them (inequalities.csv); "
+	    "monitoring: SPC of each value, SII and gap (monitoring.csv). docs/language.md, "
+	    "Outputs, describes every column.",
 	    NULL};
-	if (m && m->status)
-		hg_data_status_xlsx(wb, ws, m->status, lines);
+	hg_data_status none = {0};
+	lxw_worksheet *ws =
+	    hg_data_status_xlsx_named(x->wb, data, m->status ? m->status : &none, "notes", about);
+	worksheet_set_column(ws, 0, 0, 34, NULL);
+	worksheet_set_column(ws, 1, 1, 60, NULL);
+	worksheet_set_column(ws, 2, 6, 24, NULL);
+	lxw_row_t r = notes_provenance(x, ws, 4, t, m, run_at);
+	notes_definitions(x, ws, r + 1, pr);
 }
 
 static int write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
-                      const char *path, hg_err *err)
+                      const char *run_at, const char *path, hg_err *err)
 {
 	char tmp[HG_PATH_MAX];
 	snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-	lxw_workbook *wb = workbook_new(tmp);
-	if (!wb)
-		return hg_err_set(err, HG_EIO, "cannot create %s", tmp);
-	lxw_worksheet *ws = workbook_add_worksheet(wb, "indicators");
-	for (int k = 0; k < HG_RESULT_NCOLS; k++)
-		worksheet_write_string(ws, 0, (lxw_col_t)k, hg_result_cols[k], NULL);
-	hg_pub_row *rows = pub_rows_of(pr, t);
-	hg_pub_text *x = hg_xmalloc(sizeof *x);
-	for (size_t i = 0; i < t->n && i < 1048575; i++) {
-		const hg_pub_row *r = &rows[i];
-		lxw_row_t row = (lxw_row_t)(i + 1);
-		hg_pub_row_text(r, x);
-		for (int k = 0; k < 6; k++)
-			worksheet_write_string(ws, row, (lxw_col_t)k, x->f[k], NULL);
-		const double nums[7] = {r->num,  r->den,   r->value, r->lo95,
-		                        r->hi95, r->lo998, r->hi998};
-		for (int k = 0; k < 7; k++)
-			if (isfinite(nums[k]))
-				worksheet_write_number(ws, row, (lxw_col_t)(6 + k), nums[k], NULL);
-		worksheet_write_string(ws, row, 13, x->f[13], NULL);
-		worksheet_write_boolean(ws, row, 14, r->suppressed, NULL);
-		if (r->note)
-			worksheet_write_string(ws, row, 15, r->note, NULL);
+	hg_xlsx x;
+	if (hg_xlsx_open(&x, tmp, m->status, err))
+		return HG_EIO;
+	lxw_worksheet *data = ind_sheet(&x, pr, t, err);
+	int rc = data ? 0 : HG_EINPUT;
+	if (rc == 0 && m->xlsx_sheets)
+		rc = m->xlsx_sheets(&x, m->xlsx_ctx, err);
+	if (rc == 0)
+		notes_sheet(&x, data, pr, t, m, run_at);
+	hg_err cerr = {0};
+	int crc = hg_xlsx_close(&x, tmp, &cerr);
+	if (rc == 0 && crc != 0) {
+		rc = crc;
+		if (err)
+			*err = cerr;
 	}
-	free(x);
-	free(rows);
-	xlsx_about(wb, ws, m);
-	lxw_error e = workbook_close(wb);
-	if (e != LXW_NO_ERROR) {
+	if (rc == 0 && rename(tmp, path) != 0)
+		rc = hg_err_set(err, HG_EIO, "renaming %s into place", path);
+	if (rc)
 		unlink(tmp);
-		return hg_err_set(err, HG_EIO, "writing %s: %s", path, lxw_strerror(e));
-	}
-	if (rename(tmp, path) != 0) {
-		unlink(tmp);
-		return hg_err_set(err, HG_EIO, "renaming %s into place", path);
-	}
-	return 0;
+	return rc;
 }
 
-static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m)
+static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
+                         const char *run_at)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "software", json_string("healthgap"));
@@ -148,12 +267,7 @@ static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_ru
 		json_object_set_new(o, "data_status", hg_data_status_json(m->status));
 	json_object_set_new(o, "run_seconds", json_real(m->seconds));
 	json_object_set_new(o, "threads", json_integer(m->threads));
-	char when[64];
-	time_t now = time(NULL);
-	struct tm tm;
-	gmtime_r(&now, &tm);
-	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	json_object_set_new(o, "run_at", json_string(when));
+	json_object_set_new(o, "run_at", json_string(run_at));
 	json_object_set_new(o, "indicators", json_integer(pr->ninds));
 	json_object_set_new(o, "rows", json_integer((json_int_t)t->n));
 	return o;
@@ -166,6 +280,7 @@ typedef struct hg_outjob {
 	const hg_run_meta *meta;
 	int formats;
 	const char *dir;
+	char run_at[32]; /* UTC, ISO 8601: metadata.json and the workbook's notes */
 	int rc[2];
 	hg_err err[2];
 } hg_outjob;
@@ -199,7 +314,7 @@ static void outjob_run(void *ctx, size_t begin, size_t end, int tid)
 		} else if (o->formats & HG_OUT_XLSX) {
 			char path[HG_PATH_MAX];
 			snprintf(path, sizeof path, "%s/indicators.xlsx", o->dir);
-			o->rc[1] = write_xlsx(o->pr, o->t, o->meta, path, &o->err[1]);
+			o->rc[1] = write_xlsx(o->pr, o->t, o->meta, o->run_at, path, &o->err[1]);
 		}
 	}
 	(void)tid;
@@ -211,6 +326,10 @@ int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_me
 	if (hg_mkdir_p(dir, err) != 0)
 		return HG_EIO;
 	hg_outjob o = {.pr = pr, .t = t, .meta = meta, .formats = formats, .dir = dir};
+	time_t now = time(NULL);
+	struct tm tm;
+	gmtime_r(&now, &tm);
+	strftime(o.run_at, sizeof o.run_at, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	/* the workbook takes as long as the rest: write it alongside (one thread with --threads 1)
 	 */
 	hg_parallel_for(meta && meta->threads == 1 ? 1 : 2, 2, outjob_run, &o);
@@ -221,7 +340,7 @@ int hg_write_outputs(const hg_program *pr, const hg_restable *t, const hg_run_me
 			return o.rc[k];
 		}
 	char path[HG_PATH_MAX];
-	json_t *m = meta_json(pr, t, meta);
+	json_t *m = meta_json(pr, t, meta, o.run_at);
 	snprintf(path, sizeof path, "%s/metadata.json", dir);
 	int rc = write_json_atomic(path, m, err);
 	json_decref(m);

@@ -57,8 +57,7 @@ void hg_data_status_line(const hg_data_status *s, char *buf, size_t size)
 	         s->synthetic ? " - a synthetic population: no real people" : "");
 }
 
-void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status *s,
-                          const char *const *lines)
+void hg_data_status_xlsx_header(void *sheet, const hg_data_status *s)
 {
 	char line[300], header[640];
 	hg_data_status_line(s, line, sizeof line);
@@ -69,16 +68,30 @@ void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status
 		header[o++] = *p;
 	}
 	header[o] = 0;
-	worksheet_set_header(data_sheet, header);
-	lxw_worksheet *ws = workbook_add_worksheet(workbook, "about");
+	worksheet_set_header(sheet, header);
+}
+
+void *hg_data_status_xlsx_named(void *workbook, void *data_sheet, const hg_data_status *s,
+                                const char *name, const char *const *lines)
+{
+	char line[300];
+	hg_data_status_line(s, line, sizeof line);
+	hg_data_status_xlsx_header(data_sheet, s);
+	lxw_worksheet *ws = workbook_add_worksheet(workbook, name);
 	lxw_format *bold = workbook_add_format(workbook);
 	format_set_bold(bold);
 	worksheet_write_string(ws, 0, 0, line, bold);
 	for (lxw_row_t r = 0; lines && lines[r]; r++)
 		worksheet_write_string(ws, r + 2, 0, lines[r], NULL);
 	worksheet_set_column(ws, 0, 0, 100, NULL);
-	worksheet_set_header(ws, header);
+	hg_data_status_xlsx_header(ws, s);
 	return ws;
+}
+
+void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status *s,
+                          const char *const *lines)
+{
+	return hg_data_status_xlsx_named(workbook, data_sheet, s, "about", lines);
 }
 
 int hg_area_name_check(const char *name, hg_err *err)

@@ -37,6 +37,11 @@ void hg_data_status_line(const hg_data_status *s, char *buf, size_t size);
  * the lines given (what the data are; NULL-terminated). Returns the about sheet. */
 void *hg_data_status_xlsx(void *workbook, void *data_sheet, const hg_data_status *s,
                           const char *const *lines);
+/* The same with the sheet named name (indicators.xlsx: "notes"). */
+void *hg_data_status_xlsx_named(void *workbook, void *data_sheet, const hg_data_status *s,
+                                const char *name, const char *const *lines);
+/* The marking in the printed page header of one more sheet (lxw_worksheet *). */
+void hg_data_status_xlsx_header(void *sheet, const hg_data_status *s);
 /* An --area-name value: 1 to 100 bytes, no control characters. */
 int hg_area_name_check(const char *name, hg_err *err);
 

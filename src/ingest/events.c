@@ -8,11 +8,17 @@
  * quarantine buffer; the results are merged in file order, so the output is
  * identical to a sequential parse. Events are then placed by a counting sort
  * on person and sorted by date within each person (stable).
+ *
+ * The line count also checks that the bytes are UTF-8, chunk by chunk; and
+ * before the parallel parse, the first HG_EARLY_ROWS rows are tried on their
+ * own, so a file whose every row fails one rule (a date format, a setting
+ * spelled differently) stops ingest at once with the first failing value.
  */
 #include "core/thread.h"
 #include "ingest_int.h"
 
 #include <assert.h>
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +44,8 @@ typedef struct hg_echunk {
 	uint64_t read;
 	hg_date min_date, max_date;
 	int quoted;          /* the chunk holds a quote character */
+	size_t bad_utf8;     /* offset in the chunk of its first byte that is not UTF-8 ... */
+	uint64_t bad_line;   /* ... and its line in the chunk (1-based); SIZE_MAX / 0: none */
 	const char *last_id; /* the previous row's identifier, and its person */
 	size_t last_len;
 	uint32_t last_person;
@@ -49,6 +57,10 @@ typedef struct {
 	const hg_persons *ps;
 	hg_ecols ec;
 	hg_date lo, hi;
+	const hg_datefmt *df;
+	char delim;
+	int check_utf8; /* the input was not converted: check it is UTF-8 */
+	int mapped;     /* the input is a file mapping, whose parsed pages may be released */
 	hg_echunk *chunks;
 	hg_progress *prog;
 } hg_ectx;
@@ -97,13 +109,26 @@ static int event_code_ok(hg_sv s)
 	return 1;
 }
 
-/* Validate one event row; returns the rejection (HG_REJ_N when accepted). */
+/* A setting in any case ("GP", "Apc"): the names are lower case. */
+static int setting_nocase(hg_sv s)
+{
+	char low[16];
+	if (s.n >= sizeof low)
+		return -1;
+	for (size_t i = 0; i < s.n; i++)
+		low[i] = (char)tolower((unsigned char)s.p[i]);
+	return hg_setting_parse(low, s.n);
+}
+
+/* Validate one event row; returns the rejection (HG_REJ_N when accepted), with the
+ * failing value in *value when it may be shown (p NULL otherwise). */
 static enum hg_reject event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c, const char **field,
-                                char *detail, size_t dcap)
+                                char *detail, size_t dcap, hg_sv *value)
 {
 	const hg_persons *ps = x->ps;
 	const hg_ecols *ec = &x->ec;
 	*field = "(record)";
+	*value = (hg_sv){NULL, 0}; /* identifiers are never shown */
 	if (c->malformed) {
 		snprintf(detail, dcap, "%s", c->malformed);
 		return HG_REJ_QUOTING;
@@ -143,10 +168,11 @@ static enum hg_reject event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c,
 		return HG_REJ_UNKNOWN_PERSON;
 	*field = "date";
 	hg_sv ds = hg_sv_trim(hg_csv_field(c, ec->date));
+	*value = ds;
 	hg_date d;
-	if (hg_date_parse(ds.p, ds.n, 0, &d, NULL)) {
-		snprintf(detail, dcap, "'%.*s' is not YYYY-MM-DD", (int)(ds.n > 40 ? 40 : ds.n),
-		         ds.p);
+	if (hg_datefmt_read(x->df, ds, 0, &d, NULL)) {
+		snprintf(detail, dcap, "'%.*s' is not %s", (int)(ds.n > 40 ? 40 : ds.n), ds.p,
+		         x->df->name);
 		return HG_REJ_DATE_INVALID;
 	}
 	if (d < x->lo || d > x->hi)
@@ -157,27 +183,30 @@ static enum hg_reject event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c,
 		return HG_REJ_BEFORE_BIRTH;
 	*field = "code";
 	hg_sv code = hg_sv_trim(hg_csv_field(c, ec->code));
+	*value = code;
 	if (!event_code_ok(code))
 		return HG_REJ_CODE;
 	*field = "value";
-	float value = NAN;
+	float num = NAN;
 	hg_sv vs = hg_sv_trim(hg_csv_field(c, ec->value));
+	*value = vs;
 	if (vs.n) {
 		double v;
 		if (hg_parse_double(vs, &v) || fabs(v) > 3.0e38)
 			return HG_REJ_VALUE;
-		value = (float)v;
+		num = (float)v;
 	}
 	*field = "setting";
 	hg_sv ss = hg_sv_trim(hg_csv_field(c, ec->setting));
+	*value = ss;
 	int setting = hg_setting_parse(ss.p, ss.n);
-	if (setting < 0)
+	if (setting < 0 && (setting = setting_nocase(ss)) < 0)
 		return HG_REJ_SETTING;
 	echunk_grow(k);
 	k->person[k->n] = p;
 	k->date[k->n] = d;
 	k->code[k->n] = hg_dict_intern(&k->codes, code.p, code.n, NULL);
-	k->value[k->n] = value;
+	k->value[k->n] = num;
 	k->setting[k->n] = (uint8_t)setting;
 	k->n++;
 	if (d < k->min_date)
@@ -197,6 +226,25 @@ static void release_input(const char *p, size_t n)
 		madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
+/* Parse and validate one row into chunk k (or its quarantine); the reason, or HG_REJ_N. */
+static enum hg_reject event_one(const hg_ectx *x, hg_echunk *k, const hg_csv *c)
+{
+	const char *field;
+	char detail[160] = "";
+	hg_sv value;
+	enum hg_reject why = event_row(x, k, c, &field, detail, sizeof detail, &value);
+	if (why == HG_REJ_N)
+		return why;
+	hg_quarantine_first(&k->quar, why, c->line, field, value, 0);
+	if (x->ec.nhs >= 0)
+		hg_quarantine_add_masked(&k->quar, c, x->ec.nhs, field, why,
+		                         detail[0] ? detail : NULL);
+	else
+		hg_quarantine_add(&k->quar, c->line, field, why, detail[0] ? detail : NULL, c->rec,
+		                  c->rec_len);
+	return why;
+}
+
 static void echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 {
 	hg_ectx *x = ctx;
@@ -205,24 +253,15 @@ static void echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 		hg_csv c;
 		hg_csv_open_mem(&c, x->path, x->data + k->begin, k->end - k->begin, k->first_line);
 		c.pos = 0; /* a chunk never starts with a BOM */
+		c.delim = x->delim;
 		size_t last = 0;
 		while (hg_csv_next(&c)) {
 			k->read++;
-			const char *field;
-			char detail[160] = "";
-			enum hg_reject why = event_row(x, k, &c, &field, detail, sizeof detail);
-			if (why != HG_REJ_N) {
-				if (x->ec.nhs >= 0)
-					hg_quarantine_add_masked(&k->quar, &c, x->ec.nhs, field,
-					                         why, detail[0] ? detail : NULL);
-				else
-					hg_quarantine_add(&k->quar, c.line, field, why,
-					                  detail[0] ? detail : NULL, c.rec,
-					                  c.rec_len);
-			}
+			event_one(x, k, &c);
 			if (c.pos - last > (4 << 20)) {
 				hg_progress_tick(x->prog, c.pos - last, tid == 0);
-				release_input(x->data + k->begin + last, c.pos - last);
+				if (x->mapped)
+					release_input(x->data + k->begin + last, c.pos - last);
 				last = c.pos;
 			}
 		}
@@ -231,6 +270,9 @@ static void echunk_parse(void *ctx, size_t begin, size_t end, int tid)
 		echunk_shrink(k);
 	}
 }
+
+static const char *const event_cols[] = {"person_id", "nhs_number", "date", "code",
+                                         "value",     "setting",    NULL};
 
 static int ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const char *path,
                       hg_err *err)
@@ -243,8 +285,8 @@ static int ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const
 	ec->setting = hg_csv_col(c, "setting");
 	ec->ncols = c->nfields;
 	if (ec->id < 0 && ec->nhs < 0)
-		return hg_err_set(err, HG_EINPUT,
-		                  "%s:1: header has neither person_id nor nhs_number", path);
+		return hg_header_missing(c, "neither person_id nor nhs_number", "person_id",
+		                         event_cols, err);
 	if (ec->nhs >= 0 && !ps->has_nhs)
 		return hg_err_set(err, HG_EINPUT,
 		                  "%s:1: events are keyed by nhs_number but persons by person_id",
@@ -253,10 +295,12 @@ static int ecols_find(hg_ecols *ec, const hg_csv *c, const hg_persons *ps, const
 		ec->nhs = -1; /* events keyed by pseudonym: allowed */
 	const char *need[] = {"date", "code", "setting"};
 	int idx[] = {ec->date, ec->code, ec->setting};
+	char what[64];
 	for (int i = 0; i < 3; i++)
-		if (idx[i] < 0)
-			return hg_err_set(err, HG_EINPUT, "%s:1: header has no %s column", path,
-			                  need[i]);
+		if (idx[i] < 0) {
+			snprintf(what, sizeof what, "no %s column", need[i]);
+			return hg_header_missing(c, what, need[i], event_cols, err);
+		}
 	return 0;
 }
 
@@ -293,7 +337,12 @@ static void count_lines(void *ctx, size_t begin, size_t end, int tid)
 		}
 		k->first_line = n; /* temporarily: newlines inside the chunk */
 		k->quoted = memchr(x->data + k->begin, '"', k->end - k->begin) != NULL;
-		release_input(x->data + k->begin, k->end - k->begin);
+		k->bad_utf8 = SIZE_MAX;
+		if (x->check_utf8)
+			hg_csv_utf8_check(x->data + k->begin, k->end - k->begin, &k->bad_utf8,
+			                  &k->bad_line);
+		if (x->mapped)
+			release_input(x->data + k->begin, k->end - k->begin);
 	}
 }
 
@@ -405,6 +454,7 @@ static void events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_
 		for (size_t j = 0; j < k->n; j++)
 			ev->off[k->person[j] + 1]++;
 		hg_buf_put(&ev->quar.csv, k->quar.csv.p, k->quar.csv.n);
+		hg_quarantine_merge_firsts(&ev->quar, &k->quar); /* before the counts: file order */
 		ev->quar.n += k->quar.n;
 		for (int r = 0; r < HG_REJ_N; r++)
 			ev->quar.by_reason[r] += k->quar.by_reason[r];
@@ -428,58 +478,118 @@ static void events_merge(hg_events *ev, hg_echunk *chunks, size_t nchunks, size_
 	ev->counts.quarantined = ev->quar.n;
 }
 
+/* Try the first HG_EARLY_ROWS rows on their own: when all fail one rule, nothing more
+ * is read and the error says which rule, where, and what was expected. */
+static int events_probe(const hg_ectx *x, size_t body, size_t size, uint64_t line, hg_err *err)
+{
+	hg_echunk k = {.min_date = HG_DATE_NONE, .max_date = INT32_MIN};
+	hg_dict_init(&k.codes);
+	hg_csv c;
+	hg_csv_open_mem(&c, x->path, x->data + body, size - body, line);
+	c.pos = 0;
+	c.delim = x->delim;
+	uint64_t rows = 0, same = 0;
+	enum hg_reject why = HG_REJ_N;
+	while (rows < HG_EARLY_ROWS && hg_csv_next(&c)) {
+		enum hg_reject r = event_one(x, &k, &c);
+		if (r != HG_REJ_N && same == rows && (same == 0 || r == why)) {
+			same++;
+			why = r;
+		}
+		rows++;
+	}
+	int rc = same && same == rows ? hg_early_stop(x->path, rows, &k.quar, why, x->df, err) : 0;
+	hg_csv_close(&c);
+	echunk_free(&k);
+	return rc;
+}
+
+/* Open events.csv at its header, find its columns and say how it is read. */
+static int events_open(hg_ectx *x, hg_csv *c, const hg_persons *ps, const hg_ingest_params *p,
+                       hg_err *err)
+{
+	int kind = hg_encoding_kind(p->encoding, err);
+	if (kind < 0 || hg_source_open(c, p->events_path, p->encoding, 0, err))
+		return -1;
+	if (!hg_csv_next(c))
+		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)", p->events_path);
+	if (ecols_find(&x->ec, c, ps, p->events_path, err))
+		return -1;
+	x->data = c->data;
+	x->delim = c->delim;
+	x->check_utf8 = kind == 0;
+	x->mapped = c->owns == 1;
+	hg_source_say(c, p->encoding, x->df, x->ec.date, p->quiet);
+	if (x->ec.value < 0)
+		hg_say_missing_column(c, "value", event_cols,
+		                      "events carry no values (conditions on a value never hold)",
+		                      0, p->quiet);
+	return 0;
+}
+
+/* Split the body into chunks (*nchunks), count their lines and check their bytes. */
+static int events_chunks(hg_ectx *x, const hg_csv *c, int threads, size_t *nchunks, hg_err *err)
+{
+	size_t body = c->pos;
+	/* Count lines and look for quotes chunk by chunk, releasing the pages as
+	 * we go; a quote anywhere means one sequential chunk, since a quoted
+	 * field may hold a newline that a split would cut. */
+	size_t want = c->size - body < (1 << 20) ? 1 : (size_t)threads * 4;
+	hg_echunk *chunks = x->chunks = hg_xcalloc(want, sizeof *chunks);
+	size_t n = split_lines(c->data, body, c->size, want, chunks);
+	hg_parallel_for(threads, n, count_lines, x);
+	int quoted = 0;
+	for (size_t i = 0; i < n; i++)
+		quoted |= chunks[i].quoted;
+	uint64_t line = c->next_line;
+	for (size_t i = 0; i < n; i++) {
+		if (chunks[i].bad_utf8 != SIZE_MAX)
+			return hg_source_bad_utf8(x->path, c->data + chunks[i].begin,
+			                          chunks[i].bad_utf8, line + chunks[i].bad_line - 1,
+			                          err);
+		uint64_t nl = chunks[i].first_line;
+		chunks[i].first_line = line;
+		line += nl;
+	}
+	if (quoted && n > 1) {
+		chunks[0].end = chunks[n - 1].end;
+		n = 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		hg_dict_init(&chunks[i].codes);
+		chunks[i].min_date = HG_DATE_NONE;
+		chunks[i].max_date = INT32_MIN;
+	}
+	*nchunks = n;
+	return 0;
+}
+
 int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *p,
                    hg_progress *prog, hg_err *err)
 {
 	memset(ev, 0, sizeof *ev);
 	hg_dict_init(&ev->codes);
-	hg_csv c;
-	if (hg_csv_open(&c, p->events_path, err))
+	hg_datefmt df;
+	if (hg_datefmt_init(&df, p->date_format, err))
 		return -1;
-	if (!hg_csv_next(&c)) {
-		hg_csv_close(&c);
-		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)", p->events_path);
-	}
-	hg_ectx x = {.data = c.data, .path = p->events_path, .ps = ps, .prog = prog};
+	hg_ectx x = {.path = p->events_path, .ps = ps, .prog = prog, .df = &df};
 	x.lo = hg_date_from_ymd(1900, 1, 1);
 	x.hi = p->extract_date;
-	if (ecols_find(&x.ec, &c, ps, p->events_path, err)) {
+	hg_csv c = {0};
+	int threads = p->threads > 0 ? p->threads : hg_ncpu();
+	size_t n = 0;
+	if (events_open(&x, &c, ps, p, err) || events_chunks(&x, &c, threads, &n, err) ||
+	    events_probe(&x, c.pos, c.size, c.next_line, err)) {
+		free(x.chunks);
 		hg_csv_close(&c);
 		return -1;
-	}
-	int threads = p->threads > 0 ? p->threads : hg_ncpu();
-	size_t body = c.pos;
-	/* Count lines and look for quotes chunk by chunk, releasing the pages as
-	 * we go; a quote anywhere means one sequential chunk, since a quoted
-	 * field may hold a newline that a split would cut. */
-	size_t want = c.size - body < (1 << 20) ? 1 : (size_t)threads * 4;
-	hg_echunk *chunks = hg_xcalloc(want, sizeof *chunks);
-	size_t n = split_lines(c.data, body, c.size, want, chunks);
-	x.chunks = chunks;
-	hg_parallel_for(threads, n, count_lines, &x);
-	int quoted = 0;
-	for (size_t i = 0; i < n; i++)
-		quoted |= chunks[i].quoted;
-	if (quoted && n > 1) {
-		chunks[0].end = chunks[n - 1].end;
-		chunks[0].first_line = 0; /* not needed: one chunk starts after the header */
-		n = 1;
-	}
-	uint64_t line = c.next_line;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t nl = chunks[i].first_line;
-		chunks[i].first_line = line;
-		line += nl;
-		hg_dict_init(&chunks[i].codes);
-		chunks[i].min_date = HG_DATE_NONE;
-		chunks[i].max_date = INT32_MIN;
 	}
 	prog->total = c.size;
 	prog->label = "events";
 	hg_parallel_for(threads, n, echunk_parse, &x);
 	hg_progress_end(prog);
-	events_merge(ev, chunks, n, ps->n, threads);
-	free(chunks);
+	events_merge(ev, x.chunks, n, ps->n, threads);
+	free(x.chunks);
 	hg_csv_close(&c);
 	assert(ev->counts.read == ev->counts.accepted + ev->counts.quarantined);
 	return 0;

@@ -263,15 +263,20 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 }
 
 static void print_counts(const char *label, const char *path, const hg_ingest_counts *c,
-                         const hg_quarantine *q, const uint64_t *warn, int nwarn)
+                         const hg_quarantine *q, const uint64_t *warn, int nwarn,
+                         const hg_datefmt *df)
 {
+	char first[600];
 	printf("%s (%s): read %llu = accepted %llu + quarantined %llu (%.2f%%)\n", label, path,
 	       (unsigned long long)c->read, (unsigned long long)c->accepted,
 	       (unsigned long long)c->quarantined, pct(c->quarantined, c->read));
 	for (int i = 0; i < HG_REJ_N; i++)
-		if (q->by_reason[i])
+		if (q->by_reason[i]) {
 			printf("    rejected: %-40s %llu\n", hg_reject_names[i],
 			       (unsigned long long)q->by_reason[i]);
+			hg_first_describe(q, (enum hg_reject)i, df, first, sizeof first);
+			printf("              first at %s\n", first);
+		}
 	for (int i = 0; i < nwarn; i++)
 		if (warn[i])
 			printf("    warning:  %-40s %llu\n", hg_warn_names[i],
@@ -318,6 +323,9 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	memset(res, 0, sizeof *res);
 	if (sodium_init() < 0)
 		return hg_err_set(err, HG_EIO, "libsodium failed to initialise");
+	hg_datefmt df; /* the options' errors before any file is read */
+	if (hg_datefmt_init(&df, p->date_format, err) || hg_encoding_kind(p->encoding, err) < 0)
+		return HG_EUSAGE;
 	char refdir[HG_PATH_MAX];
 	int have_ref = find_reference(p, refdir, sizeof refdir);
 	hg_reference ref;
@@ -352,8 +360,8 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		rc = ingest_write(p, &ref, &ps, &ev, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
 			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
-			             HG_WARN_N);
-			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0);
+			             HG_WARN_N, &df);
+			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0, &df);
 			if (ref.n_lsoa)
 				printf("IMD: %s from %s%s\n", ref.imd_version, ref.imd_source,
 				       ref.synthetic ? " (SYNTHETIC geography)" : "");

@@ -6,7 +6,12 @@
  * reason, record) and counts reconcile: read = accepted + quarantined. Soft
  * problems are counted as warnings. NHS numbers are replaced by
  * HMAC-SHA256 pseudonyms and never written anywhere in clear. IMD deciles are
- * resolved through the LSOA at ingest. See docs/data-model.md.
+ * resolved through the LSOA at ingest. Files are read as real-world exports
+ * come: the separator detected, the encoding checked (or converted from
+ * Latin-1), dates in a chosen format; what was found is said up front, the
+ * first failing value of each rejection reason is shown with what was
+ * expected, and a file whose first rows all fail one rule stops ingest before
+ * anything is written. See docs/data-model.md.
  */
 #ifndef HG_INGEST_H
 #define HG_INGEST_H
@@ -24,6 +29,8 @@ typedef struct hg_ingest_params {
 	const char *key_file;      /* required when persons.csv has nhs_number */
 	const char *imd_version;   /* "2019" (default when available) or "2025" */
 	const char *area_name;     /* recorded in the manifest for every output's marking */
+	const char *date_format;   /* NULL: YYYY-MM-DD (a zero time allowed); "DD/MM/YYYY" ... */
+	const char *encoding;      /* NULL: UTF-8, checked; "latin1": converted */
 	double max_reject_rate;    /* per file; default 0.01 */
 	hg_date extract_date;      /* default today */
 	int progress;              /* draw a progress bar on stderr */
@@ -44,6 +51,12 @@ typedef struct hg_ingest_result {
 void hg_ingest_defaults(hg_ingest_params *p);
 /* Returns 0, HG_EREJECT (snapshot kept but not published), or another error. */
 int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err);
+
+/* An --encoding value: 0 utf-8 (the default, NULL), 1 latin1 (converted); -1 and a usage
+ * error for anything else. */
+int hg_encoding_kind(const char *encoding, hg_err *err);
+/* A --date-format value (validate.h, hg_datefmt_init): 0, or a usage error. */
+int hg_date_format_check(const char *spec, hg_err *err);
 
 /* NHS number Modulus 11 check on exactly 10 digits (spaces allowed as in "943 476 5919"). */
 int hg_nhs_number_valid(const char *s, size_t n);

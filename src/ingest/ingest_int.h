@@ -16,12 +16,38 @@
 
 #include <stdatomic.h>
 
+/* The first row a rejection reason hit: shown on the terminal with what was expected. */
+typedef struct hg_first {
+	uint64_t line;     /* 0: the reason has not occurred */
+	const char *field; /* a static name */
+	char value[48];    /* the failing value (cut at 40 bytes) ... */
+	int shown;         /* ... unless it is an identifier, never shown */
+	int allow_month;   /* a date field where YYYY-MM will do */
+} hg_first;
+
 /* A quarantine file being built: "line,field,reason,record" rows. */
 typedef struct hg_quarantine {
 	hg_buf csv;
 	uint64_t n;
 	uint64_t by_reason[HG_REJ_N];
+	hg_first first[HG_REJ_N];
 } hg_quarantine;
+
+/* Rows read before ingest gives up on a file whose every row fails one rule. */
+#define HG_EARLY_ROWS 1000
+
+/* Note the first row of a reason (before hg_quarantine_add counts it); value.p NULL
+ * withholds the value (identifiers). */
+void hg_quarantine_first(hg_quarantine *q, enum hg_reject why, uint64_t line, const char *field,
+                         hg_sv value, int allow_month);
+/* "line 4, sex: 'X'; expected 1, 2, 9, 0 or M, F, I, U (any case), or blank" */
+void hg_first_describe(const hg_quarantine *q, enum hg_reject why, const hg_datefmt *df, char *buf,
+                       size_t cap);
+/* The error when the first rows (all, when fewer than HG_EARLY_ROWS) all fail reason why. */
+int hg_early_stop(const char *path, uint64_t rows, const hg_quarantine *q, enum hg_reject why,
+                  const hg_datefmt *df, hg_err *err);
+/* Copy the firsts of src that dst has not seen (merging chunks in file order). */
+void hg_quarantine_merge_firsts(hg_quarantine *dst, const hg_quarantine *src);
 
 void hg_quarantine_add(hg_quarantine *q, uint64_t line, const char *field, enum hg_reject why,
                        const char *detail, const char *rec, size_t rec_len);
@@ -70,6 +96,26 @@ typedef struct hg_progress {
 
 void hg_progress_tick(hg_progress *p, uint64_t bytes, int draw);
 void hg_progress_end(hg_progress *p);
+
+/* ---- source.c: opening an input file ---- */
+
+/* Open path for ingest: UTF-8 checked (the whole file when check_all, else the header
+ * line: the caller checks the rest) or Latin-1 converted; the separator detected. */
+int hg_source_open(hg_csv *c, const char *path, const char *encoding, int check_all, hg_err *err);
+/* The error for a byte that is not UTF-8 at data[off], on line. */
+int hg_source_bad_utf8(const char *path, const char *data, size_t off, uint64_t line, hg_err *err);
+/* Say up front how the file is read: "persons.csv: comma-separated, UTF-8; dates YYYY-MM-DD"
+ * (c at the header; date_col: the column whose first value shows the dates' shape). */
+void hg_source_say(const hg_csv *c, const char *encoding, const hg_datefmt *df, int date_col,
+                   int quiet);
+/* The error for a header without `what` ("no sex column"), suggesting a close unknown
+ * field for name (known: the file's column names, NULL-terminated). */
+int hg_header_missing(const hg_csv *c, const char *what, const char *name, const char *const *known,
+                      hg_err *err);
+/* "warning: persons.csv has no ethnicity column: MEANING" on stderr ("note:" unless warn,
+ * for a column whose absence is an ordinary choice). */
+void hg_say_missing_column(const hg_csv *c, const char *name, const char *const *known,
+                           const char *meaning, int warn, int quiet);
 
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
                     const hg_key *key, hg_progress *prog, hg_err *err);

@@ -1,11 +1,15 @@
 /*
  * persons.c: reading and validating persons.csv into person columns.
  * One row per person; the first failing rule rejects the row (quarantined
- * with line, field and reason); soft problems are counted as warnings.
+ * with line, field and reason; the first row of each reason is kept for the
+ * terminal); soft problems are counted as warnings. Optional columns the
+ * header lacks are said up front; when the first rows all fail one rule the
+ * load stops there.
  */
 #include "ingest_int.h"
 
 #include <assert.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,6 +66,42 @@ void hg_persons_free(hg_persons *ps)
 	memset(ps, 0, sizeof *ps);
 }
 
+/* The columns persons.csv may have (besides flag_*), for "did you mean". */
+static const char *const person_cols[] = {
+    "person_id", "nhs_number",      "date_of_birth", "sex",           "ethnicity", "lsoa",
+    "practice",  "registered_from", "registered_to", "date_of_death", NULL};
+
+/* Say up front which optional columns are absent and what that means for the results. */
+static void say_missing(const hg_pcols *pc, const hg_csv *c, int quiet)
+{
+	static const struct {
+		size_t off;
+		const char *name, *meaning;
+		int warn; /* a loss for the results, not an ordinary choice */
+	} opt[] = {
+	    {offsetof(hg_pcols, eth), "ethnicity",
+	     "everyone's ethnicity is Not stated, so ethnicity breakdowns have one group", 1},
+	    {offsetof(hg_pcols, lsoa), "lsoa",
+	     "IMD is unknown for everyone, so deprivation breakdowns (Core20) are all Unknown", 1},
+	    {offsetof(hg_pcols, practice), "practice",
+	     "nobody is registered at a practice, so registered-population indicators count "
+	     "no one",
+	     1},
+	    {offsetof(hg_pcols, reg_from), "registered_from",
+	     "every row with a practice will be rejected (practice without registered_from)", 1},
+	    {offsetof(hg_pcols, reg_to), "registered_to", "everyone is taken as still registered",
+	     0},
+	    {offsetof(hg_pcols, dod), "date_of_death", "everyone is taken as alive", 0},
+	};
+	for (size_t k = 0; k < sizeof opt / sizeof opt[0]; k++) {
+		int col = *(const int *)((const char *)pc + opt[k].off);
+		if (col >= 0 || (opt[k].off == offsetof(hg_pcols, reg_from) && pc->practice < 0))
+			continue;
+		hg_say_missing_column(c, opt[k].name, person_cols, opt[k].meaning, opt[k].warn,
+		                      quiet);
+	}
+}
+
 static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char *path, hg_err *err)
 {
 	pc->id = hg_csv_col(c, "person_id");
@@ -76,15 +116,16 @@ static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char 
 	pc->dod = hg_csv_col(c, "date_of_death");
 	pc->ncols = c->nfields;
 	if (pc->id < 0 && pc->nhs < 0)
-		return hg_err_set(err, HG_EINPUT,
-		                  "%s:1: header has neither person_id nor nhs_number", path);
+		return hg_header_missing(c, "neither person_id nor nhs_number", "person_id",
+		                         person_cols, err);
 	if (pc->id >= 0 && pc->nhs >= 0)
 		return hg_err_set(err, HG_EINPUT,
 		                  "%s:1: header has both person_id and nhs_number; give one", path);
 	if (pc->dob < 0)
-		return hg_err_set(err, HG_EINPUT, "%s:1: header has no date_of_birth column", path);
+		return hg_header_missing(c, "no date_of_birth column", "date_of_birth", person_cols,
+		                         err);
 	if (pc->sex < 0)
-		return hg_err_set(err, HG_EINPUT, "%s:1: header has no sex column", path);
+		return hg_header_missing(c, "no sex column", "sex", person_cols, err);
 	ps->has_nhs = pc->nhs >= 0;
 	for (size_t i = 0; i < c->nfields; i++) {
 		hg_sv f = hg_sv_trim(c->fields[i]);
@@ -108,6 +149,8 @@ typedef struct {
 	const char *field;
 	enum hg_reject why;
 	char detail[160];
+	hg_sv value; /* the failing value for the terminal (p NULL: none, or withheld) */
+	int allow_month;
 } hg_verdict;
 
 static int reject_as(hg_verdict *v, const char *field, enum hg_reject why)
@@ -115,12 +158,32 @@ static int reject_as(hg_verdict *v, const char *field, enum hg_reject why)
 	v->field = field;
 	v->why = why;
 	v->detail[0] = 0;
+	v->value = (hg_sv){NULL, 0};
+	v->allow_month = 0;
 	return -1;
 }
 
+/* A rejection whose value may be shown (never an identifier). */
+static int reject_val(hg_verdict *v, const char *field, enum hg_reject why, hg_sv value)
+{
+	reject_as(v, field, why);
+	v->value = value;
+	return -1;
+}
+
+typedef struct {
+	hg_persons *ps;
+	const hg_reference *ref;
+	const hg_key *key;
+	const hg_datefmt *df;
+	hg_pcols pc;
+	hg_date lo, hi;
+	hg_verdict v;
+} hg_prow;
+
 /* A date field: 0 ok (or blank when allowed: *out = HG_DATE_NONE), -1 rejected. */
-static int date_field(hg_sv s, const char *field, int allow_month, int allow_blank, hg_date lo,
-                      hg_date hi, hg_date *out, int *prec, hg_verdict *v)
+static int date_field(const hg_prow *r, hg_sv s, const char *field, int allow_month,
+                      int allow_blank, hg_date *out, int *prec, hg_verdict *v)
 {
 	s = hg_sv_trim(s);
 	if (!s.n) {
@@ -129,25 +192,18 @@ static int date_field(hg_sv s, const char *field, int allow_month, int allow_bla
 			return 0;
 		return reject_as(v, field, HG_REJ_DOB_MISSING);
 	}
-	if (hg_date_parse(s.p, s.n, allow_month, out, prec)) {
-		reject_as(v, field, HG_REJ_DATE_INVALID);
-		snprintf(v->detail, sizeof v->detail, "'%.*s' is not YYYY-MM-DD%s", (int)s.n, s.p,
-		         allow_month ? " or YYYY-MM" : "");
+	if (hg_datefmt_read(r->df, s, allow_month, out, prec)) {
+		reject_val(v, field, HG_REJ_DATE_INVALID, s);
+		v->allow_month = allow_month;
+		snprintf(v->detail, sizeof v->detail, "'%.*s' is not %s%s",
+		         (int)(s.n > 40 ? 40 : s.n), s.p, r->df->name,
+		         allow_month && r->df->iso ? " or YYYY-MM" : "");
 		return -1;
 	}
-	if (*out < lo || *out > hi)
-		return reject_as(v, field, HG_REJ_DATE_RANGE);
+	if (*out < r->lo || *out > r->hi)
+		return reject_val(v, field, HG_REJ_DATE_RANGE, s);
 	return 0;
 }
-
-typedef struct {
-	hg_persons *ps;
-	const hg_reference *ref;
-	const hg_key *key;
-	hg_pcols pc;
-	hg_date lo, hi;
-	hg_verdict v;
-} hg_prow;
 
 static int hg_person_id(hg_prow *r, const hg_csv *c, char *id, size_t *idlen, char digits[11])
 {
@@ -199,26 +255,28 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	if (hg_person_id(r, c, id, &idlen, digits))
 		return -1;
 	int prec = 0;
-	if (date_field(hg_csv_field(c, r->pc.dob), "date_of_birth", 1, 0, r->lo, r->hi, &ps->dob[i],
-	               &prec, &r->v))
+	if (date_field(r, hg_csv_field(c, r->pc.dob), "date_of_birth", 1, 0, &ps->dob[i], &prec,
+	               &r->v))
 		return -1;
 	ps->dob_month_only[i] = prec == HG_DATE_MONTH;
-	if (date_field(hg_csv_field(c, r->pc.dod), "date_of_death", 0, 1, r->lo, r->hi, &ps->dod[i],
-	               NULL, &r->v))
+	if (date_field(r, hg_csv_field(c, r->pc.dod), "date_of_death", 0, 1, &ps->dod[i], NULL,
+	               &r->v))
 		return -1;
 	if (ps->dod[i] != HG_DATE_NONE && ps->dod[i] < ps->dob[i])
 		return reject_as(&r->v, "date_of_death", HG_REJ_DEATH_BEFORE_BIRTH);
-	int sex = hg_sex_parse(hg_sv_trim(hg_csv_field(c, r->pc.sex)));
+	hg_sv sexv = hg_sv_trim(hg_csv_field(c, r->pc.sex));
+	int sex = hg_sex_parse(sexv);
 	if (sex == -1)
-		return reject_as(&r->v, "sex", HG_REJ_SEX);
+		return reject_val(&r->v, "sex", HG_REJ_SEX, sexv);
 	if (sex == -2) {
 		warn_row[HG_WARN_SEX_BLANK]++;
 		sex = HG_SEX_UNKNOWN;
 	}
 	ps->sex[i] = (uint8_t)sex;
-	int eth = hg_ethnicity_parse(hg_sv_trim(hg_csv_field(c, r->pc.eth)), &ps->eth_group[i]);
+	hg_sv ethv = hg_sv_trim(hg_csv_field(c, r->pc.eth));
+	int eth = hg_ethnicity_parse(ethv, &ps->eth_group[i]);
 	if (eth == -1)
-		return reject_as(&r->v, "ethnicity", HG_REJ_ETHNICITY);
+		return reject_val(&r->v, "ethnicity", HG_REJ_ETHNICITY, ethv);
 	if (eth == -2)
 		warn_row[HG_WARN_ETH_BLANK]++;
 	ps->eth_cat[i] = eth < 0 ? 0 : (uint8_t)eth;
@@ -228,7 +286,7 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	if (!lsoa.n) {
 		warn_row[HG_WARN_LSOA_BLANK]++;
 	} else if (!hg_lsoa_valid(lsoa)) {
-		return reject_as(&r->v, "lsoa", HG_REJ_LSOA);
+		return reject_val(&r->v, "lsoa", HG_REJ_LSOA, lsoa);
 	} else {
 		ps->decile[i] = (uint8_t)hg_reference_decile(r->ref, lsoa.p, lsoa.n);
 		if (!ps->decile[i] && r->ref->n_lsoa)
@@ -237,11 +295,11 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	ps->quintile[i] = (uint8_t)((ps->decile[i] + 1) / 2);
 	hg_sv prac = hg_sv_trim(hg_csv_field(c, r->pc.practice));
 	if (prac.n && !hg_practice_valid(prac))
-		return reject_as(&r->v, "practice", HG_REJ_PRACTICE);
-	if (date_field(hg_csv_field(c, r->pc.reg_from), "registered_from", 0, 1, r->lo, r->hi,
+		return reject_val(&r->v, "practice", HG_REJ_PRACTICE, prac);
+	if (date_field(r, hg_csv_field(c, r->pc.reg_from), "registered_from", 0, 1,
 	               &ps->reg_from[i], NULL, &r->v) ||
-	    date_field(hg_csv_field(c, r->pc.reg_to), "registered_to", 0, 1, r->lo, r->hi,
-	               &ps->reg_to[i], NULL, &r->v))
+	    date_field(r, hg_csv_field(c, r->pc.reg_to), "registered_to", 0, 1, &ps->reg_to[i],
+	               NULL, &r->v))
 		return -1;
 	if (prac.n && ps->reg_from[i] == HG_DATE_NONE)
 		return reject_as(&r->v, "registered_from", HG_REJ_REG_MISSING);
@@ -262,7 +320,7 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 		if (s.n == 1 && s.p[0] == '1')
 			flags |= 1ULL << f;
 		else if (!(s.n == 0 || (s.n == 1 && s.p[0] == '0'))) {
-			reject_as(&r->v, "flag", HG_REJ_FLAG);
+			reject_val(&r->v, "flag", HG_REJ_FLAG, s);
 			snprintf(r->v.detail, sizeof r->v.detail, "flag_%s", ps->flag_names[f]);
 			return -1;
 		}
@@ -293,6 +351,39 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	return 0;
 }
 
+/* Quarantine the row r rejected (masking the NHS number), noting the first of its reason. */
+static void person_reject(hg_persons *ps, const hg_prow *r, const hg_csv *c)
+{
+	const char *detail = r->v.detail[0] ? r->v.detail : NULL;
+	hg_quarantine_first(&ps->quar, r->v.why, c->line, r->v.field, r->v.value, r->v.allow_month);
+	if (ps->has_nhs)
+		hg_quarantine_add_masked(&ps->quar, c, r->pc.nhs, r->v.field, r->v.why, detail);
+	else
+		hg_quarantine_add(&ps->quar, c->line, r->v.field, r->v.why, detail, c->rec,
+		                  c->rec_len);
+}
+
+/* Open persons.csv at its header, find its columns and say how it is read. */
+static int persons_open(hg_persons *ps, hg_prow *r, hg_csv *c, const hg_ingest_params *p,
+                        hg_err *err)
+{
+	if (hg_source_open(c, p->persons_path, p->encoding, 1, err))
+		return -1;
+	if (!hg_csv_next(c))
+		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)",
+		                  p->persons_path);
+	if (pcols_find(ps, &r->pc, c, p->persons_path, err))
+		return -1;
+	if (ps->has_nhs && !r->key)
+		return hg_err_set(err, HG_EUSAGE,
+		                  "%s has an nhs_number column: give --key-file to pseudonymise it "
+		                  "(make one with 'healthgap keygen')",
+		                  p->persons_path);
+	hg_source_say(c, p->encoding, r->df, r->pc.dob, p->quiet);
+	say_missing(&r->pc, c, p->quiet);
+	return 0;
+}
+
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
                     const hg_key *key, hg_progress *prog, hg_err *err)
 {
@@ -301,44 +392,31 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 	hg_dict_init(&ps->raw_nhs);
 	hg_dict_init(&ps->lsoas);
 	hg_dict_init(&ps->practices);
-	hg_csv c;
-	if (hg_csv_open(&c, p->persons_path, err))
+	hg_datefmt df;
+	if (hg_datefmt_init(&df, p->date_format, err))
 		return -1;
-	if (!hg_csv_next(&c)) {
-		hg_csv_close(&c);
-		return hg_err_set(err, HG_EINPUT, "%s: empty file (no header row)",
-		                  p->persons_path);
-	}
-	hg_prow r = {.ps = ps, .ref = ref, .key = key};
+	hg_prow r = {.ps = ps, .ref = ref, .key = key, .df = &df};
 	r.lo = hg_date_from_ymd(1900, 1, 1);
 	r.hi = p->extract_date;
-	if (pcols_find(ps, &r.pc, &c, p->persons_path, err)) {
+	hg_csv c = {0};
+	if (persons_open(ps, &r, &c, p, err)) {
 		hg_csv_close(&c);
 		return -1;
-	}
-	if (ps->has_nhs && !key) {
-		hg_csv_close(&c);
-		return hg_err_set(err, HG_EUSAGE,
-		                  "%s has an nhs_number column: give --key-file to pseudonymise it "
-		                  "(make one with 'healthgap keygen')",
-		                  p->persons_path);
 	}
 	prog->total = c.size;
 	prog->label = "persons";
 	size_t last = c.pos;
+	uint64_t same = 0; /* the first rows, all rejected for one reason */
 	while (hg_csv_next(&c)) {
 		persons_grow(ps);
 		ps->counts.read++;
 		uint64_t w[HG_WARN_N] = {0};
 		if (person_row(&r, &c, w)) {
-			if (ps->has_nhs)
-				hg_quarantine_add_masked(&ps->quar, &c, r.pc.nhs, r.v.field,
-				                         r.v.why,
-				                         r.v.detail[0] ? r.v.detail : NULL);
-			else
-				hg_quarantine_add(&ps->quar, c.line, r.v.field, r.v.why,
-				                  r.v.detail[0] ? r.v.detail : NULL, c.rec,
-				                  c.rec_len);
+			if (same + 1 == ps->counts.read && ps->quar.by_reason[r.v.why] == same)
+				same++;
+			person_reject(ps, &r, &c);
+			if (same == HG_EARLY_ROWS)
+				break;
 			continue;
 		}
 		for (int k = 0; k < HG_WARN_N; k++) {
@@ -352,9 +430,12 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 		}
 	}
 	hg_progress_end(prog);
+	int rc = 0;
+	if (same && same == ps->counts.read)
+		rc = hg_early_stop(p->persons_path, same, &ps->quar, r.v.why, &df, err);
 	ps->counts.accepted = ps->n;
 	ps->counts.quarantined = ps->quar.n;
 	hg_csv_close(&c);
 	assert(ps->counts.read == ps->counts.accepted + ps->counts.quarantined);
-	return 0;
+	return rc ? -1 : 0;
 }

@@ -1,5 +1,7 @@
 /*
- * quarantine.c: building quarantine CSVs and drawing the progress bar.
+ * quarantine.c: building quarantine CSVs, the first failing row of each
+ * reason as the terminal shows it (and the early stop that uses it), and
+ * drawing the progress bar.
  */
 #include "ingest_int.h"
 
@@ -42,6 +44,69 @@ void hg_quarantine_add_masked(hg_quarantine *q, const hg_csv *c, int mask, const
 	}
 	hg_quarantine_add(q, c->line, field, why, detail, rec.p ? rec.p : "", rec.n);
 	hg_buf_free(&rec);
+}
+
+void hg_quarantine_first(hg_quarantine *q, enum hg_reject why, uint64_t line, const char *field,
+                         hg_sv value, int allow_month)
+{
+	hg_first *f = &q->first[why];
+	if (q->by_reason[why] || f->line)
+		return;
+	f->line = line;
+	f->field = field;
+	f->shown = value.p != NULL;
+	f->allow_month = allow_month;
+	size_t n = value.n > 40 ? 40 : value.n, k = 0;
+	for (size_t i = 0; i < n; i++) /* control bytes would garble the terminal */
+		f->value[k++] =
+		    (unsigned char)value.p[i] < 0x20 || value.p[i] == 0x7f ? '?' : value.p[i];
+	if (value.n > n)
+		k += (size_t)snprintf(f->value + k, sizeof f->value - k, "...");
+	f->value[k] = 0;
+}
+
+void hg_quarantine_merge_firsts(hg_quarantine *dst, const hg_quarantine *src)
+{
+	for (int r = 0; r < HG_REJ_N; r++)
+		if (!dst->first[r].line && src->first[r].line)
+			dst->first[r] = src->first[r];
+}
+
+void hg_first_describe(const hg_quarantine *q, enum hg_reject why, const hg_datefmt *df, char *buf,
+                       size_t cap)
+{
+	const hg_first *f = &q->first[why];
+	char expect[400];
+	if (why == HG_REJ_DATE_INVALID)
+		hg_datefmt_expect(df, (hg_sv){f->value, strlen(f->value)}, f->allow_month, expect,
+		                  sizeof expect);
+	else
+		snprintf(expect, sizeof expect, "expected %s", hg_reject_expected[why]);
+	if (f->shown)
+		snprintf(buf, cap, "line %llu, %s: '%s'; %s", (unsigned long long)f->line, f->field,
+		         f->value, expect);
+	else
+		snprintf(buf, cap, "line %llu, %s; %s", (unsigned long long)f->line, f->field,
+		         expect);
+}
+
+int hg_early_stop(const char *path, uint64_t rows, const hg_quarantine *q, enum hg_reject why,
+                  const hg_datefmt *df, hg_err *err)
+{
+	char first[600];
+	hg_first_describe(q, why, df, first, sizeof first);
+	char which[64];
+	if (rows == 1)
+		snprintf(which, sizeof which, "its only row fails");
+	else if (rows < HG_EARLY_ROWS)
+		snprintf(which, sizeof which, "all %llu rows fail the same rule",
+		         (unsigned long long)rows);
+	else
+		snprintf(which, sizeof which, "the first %d,%03d rows all fail the same rule",
+		         HG_EARLY_ROWS / 1000, HG_EARLY_ROWS % 1000);
+	return hg_err_set(err, HG_EINPUT,
+	                  "%s: %s, so ingest stopped and wrote nothing: %s (first at %s)", path,
+	                  which, hg_reject_names[why], first);
 }
 
 void hg_progress_tick(hg_progress *p, uint64_t bytes, int draw)

@@ -34,6 +34,32 @@ const char *const hg_reject_names[HG_REJ_N] = {
     "unknown setting",
 };
 
+const char *const hg_reject_expected[HG_REJ_N] = {
+    "as many fields as the header",
+    "a quoted field to end with a quote then the separator or the line end",
+    "an identifier in every row",
+    "1 to 64 characters, no commas or control characters",
+    "10 digits with a valid Modulus 11 check digit",
+    "one row per person",
+    "",
+    "a date from 1900-01-01 to the extract date (--extract-date, default today)",
+    "a date of birth in every row",
+    "a date of death on or after the date of birth",
+    "registered_from on or after birth and before registered_to and death",
+    "a registered_from date for everyone with a practice",
+    "1, 2, 9, 0 or M, F, I, U (any case), or blank",
+    "an NHS ethnic category A-H, J-N, P, R, S, Z or 99, or blank",
+    "E01 or W01 and 6 digits (E01000001), or blank",
+    "an ODS practice code: a capital letter and 5 digits (A81001), or blank",
+    "0, 1 or blank",
+    "a person of persons.csv whose row was accepted",
+    "a date on or before the person's date of death",
+    "a date on or after the person's date of birth",
+    "1 to 64 characters without spaces, commas or quotes",
+    "a number, or blank",
+    "gp, rx, ae, apc, op, mh, mat or cancer (any case)",
+};
+
 const char *const hg_warn_names[HG_WARN_N] = {
     "sex blank (recorded as not known)", "ethnicity blank (recorded as not stated)",
     "LSOA blank (IMD unknown)",          "LSOA not in the IMD file (IMD unknown)",

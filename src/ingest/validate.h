@@ -1,11 +1,14 @@
 /*
  * validate.h: field rules shared by the ingest stages: code formats (LSOA,
- * ODS practice), sex and ethnic category codes, and the catalogue of
- * rejection reasons and warnings counted in the ingest report.
+ * ODS practice), sex and ethnic category codes, date formats (dates.c), and
+ * the catalogue of rejection reasons (with what each expects) and warnings
+ * counted in the ingest report.
  */
 #ifndef HG_VALIDATE_H
 #define HG_VALIDATE_H
 
+#include "core/date.h"
+#include "core/error.h"
 #include "core/str.h"
 
 #include <stdint.h>
@@ -48,6 +51,9 @@ enum hg_warn {
 };
 
 extern const char *const hg_reject_names[HG_REJ_N];
+/* What a field must be for each reason ("1, 2, 9, 0 or M, F, I, U"); "" for
+ * dates, whose expectation depends on the format (hg_datefmt_expect). */
+extern const char *const hg_reject_expected[HG_REJ_N];
 extern const char *const hg_warn_names[HG_WARN_N];
 
 /* 1 when s is an LSOA/Data Zone style code: E01/W01 + 6 digits. */
@@ -59,5 +65,26 @@ int hg_sex_parse(hg_sv s);
 /* NHS ethnic category A-Z (valid letters) or 99 -> stored byte ('9' for 99),
  * group in *group; -1 invalid; -2 blank. */
 int hg_ethnicity_parse(hg_sv s, uint8_t *group);
+
+/* A date format of the input (--date-format): ISO YYYY-MM-DD by default. */
+typedef struct hg_datefmt {
+	int iso;      /* YYYY-MM-DD: the fast path */
+	int order[3]; /* the fields in order: 0 year, 1 month, 2 day */
+	char sep;     /* '-', '/', '.', or 0 for YYYYMMDD */
+	char name[12];
+} hg_datefmt;
+
+/* spec NULL or "" is YYYY-MM-DD; else one of the names hg_datefmt_init lists in its
+ * error (DD/MM/YYYY, MM/DD/YYYY, ...), any case. */
+int hg_datefmt_init(hg_datefmt *f, const char *spec, hg_err *err);
+/* Read a date (with a zero time allowed after it: " 00:00:00", "T00:00:00Z"); where
+ * allow_month, a trailing day may be missing (*prec HG_DATE_MONTH). 0 ok, -1 not a
+ * date in this format, -2 a date with a time of day other than 00:00. */
+int hg_datefmt_read(const hg_datefmt *f, hg_sv s, int allow_month, hg_date *out, int *prec);
+/* "expected YYYY-MM-DD", and for a value s that failed, why or which --date-format
+ * would read it. */
+void hg_datefmt_expect(const hg_datefmt *f, hg_sv s, int allow_month, char *buf, size_t cap);
+/* The format a value looks like ("YYYY-MM-DD", "DD/MM/YYYY or MM/DD/YYYY", ...), or NULL. */
+const char *hg_date_shape_name(hg_sv s);
 
 #endif
