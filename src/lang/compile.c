@@ -845,16 +845,14 @@ static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 		free(vars);
 		return -1;
 	}
-	int save, r;
+	int save, r, rd = HG_REG_ONE;
 	int seg = seg_begin(cc, &save);
-	TRY(expr(cc, num, ctx, &r));
-	ci->num = (uint16_t)r;
-	if (src->den) {
-		TRY(expr(cc, src->den, ctx, &r));
-		ci->den = (uint16_t)r;
-	} else {
-		ci->den = HG_REG_ONE;
+	if (expr(cc, num, ctx, &r) != 0 || (src->den && expr(cc, src->den, ctx, &rd) != 0)) {
+		free(vars); /* an error in either (e.g. a flag the store lacks) ends the compile */
+		return -1;
 	}
+	ci->num = (uint16_t)r;
+	ci->den = (uint16_t)rd;
 	const hg_node **roots = hg_xcalloc(2 * (size_t)src->pub.nbds + 3, sizeof *roots);
 	roots[0] = num;
 	roots[1] = src->den;
