@@ -1,7 +1,10 @@
 /*
  * cmd_audit.c: `healthgap audit verify|list --data-dir DIR`: check the
  * dashboard's hash-chained audit log (exit 0 intact, 1 broken), or print
- * its latest entries.
+ * its latest entries. Both only read: the data directory, its database and
+ * its audit key must exist (a missing key is an error, never recreated).
+ * Printed fields show any byte outside printable ASCII as \xNN, so an entry
+ * cannot forge a line or send control sequences to the terminal.
  */
 #include "cli.h"
 
@@ -18,8 +21,14 @@ static void audit_print(long long seq, const char *ts, const char *actor, const 
                         const char *action, const char *detail, void *arg)
 {
 	(void)arg;
-	printf("%6lld %s %-16s %-15s %-18s %s\n", seq, ts, *actor ? actor : "-",
-	       *address ? address : "-", action, detail);
+	/* entries are stored escaped; this also covers any written before that was so */
+	const char *in[5] = {ts, *actor ? actor : "-", *address ? address : "-", action, detail};
+	hg_buf f[5] = {{0}};
+	for (int i = 0; i < 5; i++)
+		hg_audit_escape(in[i], 0, &f[i]);
+	printf("%6lld %s %-16s %-15s %-18s %s\n", seq, f[0].p, f[1].p, f[2].p, f[3].p, f[4].p);
+	for (int i = 0; i < 5; i++)
+		hg_buf_free(&f[i]);
 }
 
 int hg_cmd_audit(int argc, char **argv)
@@ -48,7 +57,7 @@ int hg_cmd_audit(int argc, char **argv)
 		return hg_cli_usage("audit", audit_usage, "give verify or list, and --data-dir");
 	hg_db db;
 	hg_err err = {0};
-	if (hg_db_open(&db, dir, &err))
+	if (hg_db_open_existing(&db, dir, &err))
 		return hg_cli_fail("audit", &err);
 	int rc;
 	if (!strcmp(verb, "list")) {

@@ -40,6 +40,10 @@ static const char serve_usage[] =
     "  --threads N            HTTP worker threads (default 4)\n"
     "  --poll S               check the store for a new snapshot every S seconds (default 5)\n"
     "  --conn-timeout S       close a connection idle for S seconds (default 15)\n"
+    "  --request-timeout S    close a connection that has not delivered a whole request S\n"
+    "                         seconds after opening or after its previous response (default 10)\n"
+    "  --conn-per-address N   open connections allowed from one address (default 64; 1-1024)\n"
+    "  --rate-limit N         requests a session may make in a minute (default 300)\n"
     "  --codelists DIR        read each codelist file of the pack from DIR when it is there\n"
     "                         (same file name, or an OpenCodelists download *-NAME.csv)\n"
     "  --codelist NAME=FILE   read codelist NAME from FILE instead (repeatable)\n";
@@ -52,6 +56,19 @@ static int serve_int(const char *opt, const char *s, int *out)
 		return hg_cli_usage("serve", serve_usage, "%s is out of range", opt);
 	*out = (int)v;
 	return rc;
+}
+
+/* An option that must lie in [lo, hi] (0 is not "the default" here: it is refused). */
+static int serve_range(const char *opt, const char *s, long lo, long hi, int *out)
+{
+	long v;
+	if (hg_cli_long("serve", opt, s, &v))
+		return 2;
+	if (v < lo || v > hi)
+		return hg_cli_usage("serve", serve_usage, "%s must be %ld to %ld, got %ld", opt, lo,
+		                    hi, v);
+	*out = (int)v;
+	return 0;
 }
 
 static int serve_sdc(hg_server_opts *o, const char *s)
@@ -117,6 +134,12 @@ static int serve_opt(hg_server_opts *o, int c, const char *arg)
 		return serve_int("--poll", arg, &o->poll_seconds);
 	case 'T':
 		return serve_int("--conn-timeout", arg, &o->conn_timeout);
+	case 'D':
+		return serve_range("--request-timeout", arg, 1, 3600, &o->request_timeout);
+	case 'M':
+		return serve_range("--conn-per-address", arg, 1, 1024, &o->conn_per_address);
+	case 'Q':
+		return serve_range("--rate-limit", arg, 1, 100000000, &o->rate_limit);
 	case 'h':
 		fputs(serve_usage, stdout);
 		return -1;
@@ -165,6 +188,9 @@ static int serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *sub
 	                                     {"threads", 1, NULL, 't'},
 	                                     {"poll", 1, NULL, 'P'},
 	                                     {"conn-timeout", 1, NULL, 'T'},
+	                                     {"request-timeout", 1, NULL, 'D'},
+	                                     {"conn-per-address", 1, NULL, 'M'},
+	                                     {"rate-limit", 1, NULL, 'Q'},
 	                                     {"codelists", 1, NULL, 'C'},
 	                                     {"codelist", 1, NULL, 'X'},
 	                                     {"help", 0, NULL, 'h'},

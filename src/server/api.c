@@ -55,6 +55,13 @@ static void api_login(hg_req *q, hg_resp *r)
 	if (rc == HG_LOGIN_LOCKED) {
 		r->retry_after = retry;
 		hg_resp_error(r, 429, "too many failed logins: try again later");
+	} else if (rc == HG_LOGIN_TOO_LONG) {
+		char msg[128];
+		snprintf(msg, sizeof msg,
+		         "the user name (at most %d bytes) or the password (at most %d bytes) is "
+		         "too long",
+		         HG_USERNAME_MAX, HG_PASSWORD_MAX);
+		hg_resp_error(r, 400, msg);
 	} else if (rc == HG_LOGIN_BAD) {
 		hg_resp_error(r, 401, "wrong user name or password");
 	} else if (rc != HG_LOGIN_OK) {
@@ -314,7 +321,13 @@ static void api_download(hg_req *q, hg_resp *r, const char *file)
 	int xlsx = !strcmp(dot, ".xlsx");
 	const char *cols = hg_req_arg(q, "columns");
 	hg_err err = {0};
-	if (xlsx && hg_export_xlsx(q->res, &rows, q->srv->db.dir, &r->body, &err)) {
+	int bad = 0;
+	if (xlsx) { /* one workbook at a time: libxlsxwriter uses gmtime()'s static buffer */
+		pthread_mutex_lock(&q->srv->xlsx_mu);
+		bad = hg_export_xlsx(q->res, &rows, q->srv->db.dir, &r->body, &err);
+		pthread_mutex_unlock(&q->srv->xlsx_mu);
+	}
+	if (bad) {
 		hg_pub_rows_free(&rows);
 		hg_resp_error(r, 500, "could not build the workbook");
 		return;
@@ -341,6 +354,7 @@ static void api_population(hg_req *q, hg_resp *r)
 static void api_meta(hg_req *q, hg_resp *r)
 {
 	const hg_results *x = q->res;
+	hg_req_audit(q, "view", "api meta");
 	char rule[16];
 	snprintf(rule, sizeof rule, "k%d", x->sdc_k);
 	hg_resp_json(r, 200,

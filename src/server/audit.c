@@ -1,7 +1,10 @@
 /*
  * audit.c: appending to and verifying the hash-chained audit log. Appends
  * run in a BEGIN IMMEDIATE transaction so that the server and a `healthgap
- * user` command writing at the same time cannot fork the chain.
+ * user` command writing at the same time cannot fork the chain. Every field
+ * is stored escaped (printable ASCII only), so a request path or a file
+ * name cannot forge a line or send control sequences to whoever reads the
+ * log.
  */
 #include "server/audit.h"
 
@@ -74,8 +77,37 @@ static int audit_insert(hg_db *db, long long seq, const char *const f[7])
 	return rc;
 }
 
+void hg_audit_escape(const char *s, int backslash, hg_buf *out)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p > 0x7e)
+			hg_buf_printf(out, "\\x%02x", *p);
+		else if (*p == '\\' && backslash)
+			hg_buf_puts(out, "\\\\");
+		else
+			hg_buf_putc(out, (char)*p);
+	}
+	hg_buf_cstr(out);
+}
+
+static int audit_append_escaped(hg_db *db, const char *actor, const char *address,
+                                const char *action, const char *detail, hg_err *err);
+
 int hg_audit_append(hg_db *db, const char *actor, const char *address, const char *action,
                     const char *detail, hg_err *err)
+{
+	hg_buf f[4] = {{0}};
+	const char *in[4] = {actor, address, action, detail};
+	for (int i = 0; i < 4; i++)
+		hg_audit_escape(in[i], 1, &f[i]);
+	int rc = audit_append_escaped(db, f[0].p, f[1].p, f[2].p, f[3].p, err);
+	for (int i = 0; i < 4; i++)
+		hg_buf_free(&f[i]);
+	return rc;
+}
+
+static int audit_append_escaped(hg_db *db, const char *actor, const char *address,
+                                const char *action, const char *detail, hg_err *err)
 {
 	char ts[32], prev[65], hash[65];
 	long long seq;
@@ -129,6 +161,24 @@ static int audit_check_row(hg_db *db, sqlite3_stmt *st, long long want_seq, char
 	return 0;
 }
 
+/* An empty log is only right for a database nobody has used: every user added was
+ * audited, so users beside an empty log mean the log was emptied. Lock held. */
+static int audit_empty_check(hg_db *db, hg_audit_report *rep, hg_err *err)
+{
+	sqlite3_stmt *st;
+	if (hg_db_prepare(db, "SELECT count(*) FROM users", &st, err))
+		return -1;
+	long long users = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (users == 0)
+		return 0;
+	rep->first_bad = 1;
+	return hg_err_set(err, HG_ECORRUPT,
+	                  "the audit log is empty but %lld user%s exist%s: it has been emptied "
+	                  "(restore it from a backup or from the copy shipped off the host)",
+	                  users, users == 1 ? "" : "s", users == 1 ? "s" : "");
+}
+
 int hg_audit_verify(hg_db *db, hg_audit_report *rep, hg_err *err)
 {
 	sqlite3_stmt *st;
@@ -153,6 +203,8 @@ int hg_audit_verify(hg_db *db, hg_audit_report *rep, hg_err *err)
 			rep->entries++;
 	}
 	sqlite3_finalize(st);
+	if (rc == 0 && rep->entries == 0)
+		rc = audit_empty_check(db, rep, err);
 	hg_db_unlock(db);
 	return rc ? -1 : 0;
 }

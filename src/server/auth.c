@@ -66,8 +66,9 @@ int hg_password_valid(const char *pw, hg_err *err)
 	size_t n = strlen(pw);
 	if (n < 12)
 		return hg_err_set(err, HG_EUSAGE, "a password needs at least 12 characters");
-	if (n > 1024)
-		return hg_err_set(err, HG_EUSAGE, "a password may have at most 1024 characters");
+	if (n > HG_PASSWORD_MAX)
+		return hg_err_set(err, HG_EUSAGE, "a password may have at most %d characters",
+		                  HG_PASSWORD_MAX);
 	return 0;
 }
 
@@ -254,6 +255,29 @@ long long hg_throttle_locked(hg_db *db, const char *key)
 	}
 	hg_db_unlock(db);
 	return left;
+}
+
+long long hg_throttle_failures(hg_db *db, const hg_throttle_cfg *cfg, const char *key,
+                               long long *locked)
+{
+	sqlite3_stmt *st;
+	long long n = 0, now = hg_db_now();
+	*locked = 0;
+	hg_db_lock(db);
+	if (hg_db_prepare(
+	        db, "SELECT failures, window_start, locked_until FROM throttle WHERE key = ?1", &st,
+	        NULL) == 0) {
+		sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			if (sqlite3_column_int64(st, 1) + cfg->window >= now)
+				n = sqlite3_column_int64(st, 0);
+			if (sqlite3_column_int64(st, 2) > now)
+				*locked = sqlite3_column_int64(st, 2) - now;
+		}
+		sqlite3_finalize(st);
+	}
+	hg_db_unlock(db);
+	return n;
 }
 
 int hg_throttle_fail(hg_db *db, const hg_throttle_cfg *cfg, const char *key, int max)

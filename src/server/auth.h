@@ -18,6 +18,7 @@
 enum hg_role { HG_ROLE_NONE = 0, HG_ROLE_VIEWER, HG_ROLE_ANALYST, HG_ROLE_PRACTICE, HG_ROLE_ADMIN };
 
 #define HG_USERNAME_MAX 64
+#define HG_PASSWORD_MAX 1024
 #define HG_PRACTICE_MAX 16
 
 typedef struct hg_user {
@@ -37,7 +38,7 @@ int hg_role_admin(int role);
 /* A username is 1-64 of [A-Za-z0-9._@-]; a practice code a letter and 5 digits. */
 int hg_username_valid(const char *s);
 int hg_practice_code_valid(const char *s);
-/* Passwords: 12 to 1024 bytes. */
+/* Passwords: 12 to HG_PASSWORD_MAX (1024) bytes. */
 int hg_password_valid(const char *pw, hg_err *err);
 
 int hg_user_add(hg_db *db, const char *name, int role, const char *practice, const char *pw,
@@ -60,6 +61,10 @@ typedef struct hg_throttle_cfg {
 
 /* Seconds the key ("user:NAME" or "addr:IP") is still locked, 0 if free. */
 long long hg_throttle_locked(hg_db *db, const char *key);
+/* The failures of key counted in its current window (0 once the window has passed), and in
+ * *locked the seconds it is still locked (0 if free). */
+long long hg_throttle_failures(hg_db *db, const hg_throttle_cfg *cfg, const char *key,
+                               long long *locked);
 /* Record a failure; returns 1 when it locked the key. */
 int hg_throttle_fail(hg_db *db, const hg_throttle_cfg *cfg, const char *key, int max);
 void hg_throttle_reset(hg_db *db, const char *key);

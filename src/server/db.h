@@ -3,7 +3,8 @@
  * sessions, login throttling and the audit chain. One connection guarded by
  * a mutex; WAL journal so the `healthgap user` and `audit` commands can use
  * the same file while a server runs. The data directory is created 0700 and
- * also holds audit.key, the key of the audit chain's keyed hashes.
+ * also holds audit.key, the key of the audit chain's keyed hashes (created
+ * with the database, never afterwards).
  */
 #ifndef HG_SRV_DB_H
 #define HG_SRV_DB_H
@@ -30,8 +31,11 @@ typedef struct hg_db {
 	char dir[1024];
 } hg_db;
 
-/* Open (creating if needed) the database in data_dir and bring its schema up to date. */
+/* Open (creating if needed) the database in data_dir and bring its schema up to date. The
+ * audit key is created only with a new database; a database without its key is an error. */
 int hg_db_open(hg_db *db, const char *data_dir, hg_err *err);
+/* Open an existing database (and its key) without creating anything: for checking it. */
+int hg_db_open_existing(hg_db *db, const char *data_dir, hg_err *err);
 void hg_db_close(hg_db *db);
 void hg_db_lock(hg_db *db);
 void hg_db_unlock(hg_db *db);

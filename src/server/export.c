@@ -67,6 +67,32 @@ static void people_fill(const hg_results *res, const hg_pub_row *r, hg_people_ro
 	x->text[16] = x->status;
 }
 
+/* Would a spreadsheet opening the CSV run this text cell as a formula? (= + - @ first, or a
+ * tab or carriage return that some strip before them: "CSV injection".) */
+static int formula_like(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s);
+}
+
+/* Text cells that look like formulas get a leading ' so they are shown as text, never run;
+ * numbers are written by the published-row formatter and are left as they are. */
+static void csv_people_row(hg_people_row *x, hg_buf *out)
+{
+	char *safe[HG_PEOPLE_NCOLS] = {0};
+	for (int k = 0; k < HG_PEOPLE_NCOLS; k++) {
+		if ((k >= 6 && k <= 13 && k != 9) || !formula_like(x->text[k]))
+			continue;
+		size_t n = strlen(x->text[k]);
+		safe[k] = hg_xmalloc(n + 2);
+		safe[k][0] = '\'';
+		memcpy(safe[k] + 1, x->text[k], n + 1);
+		x->text[k] = safe[k];
+	}
+	hg_csv_put_row(out, x->text, HG_PEOPLE_NCOLS);
+	for (int k = 0; k < HG_PEOPLE_NCOLS; k++)
+		free(safe[k]);
+}
+
 static void csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 {
 	hg_csv_put_row(out, people_cols, HG_PEOPLE_NCOLS);
@@ -79,12 +105,14 @@ static void csv_people(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 		const int at[7] = {6, 7, 8, 10, 11, 12, 13};
 		for (int k = 0; k < 7; k++)
 			x->text[at[k]] = nums[k];
-		hg_csv_put_row(out, x->text, HG_PEOPLE_NCOLS);
+		csv_people_row(x, out);
 	}
 	free(x);
 }
 
-/* The columns and codes of indicators.csv, and the marking in a last column. */
+/* The columns and codes of indicators.csv, and the marking in a last column: exactly the
+ * machine-readable file `healthgap run` writes, so nothing is prefixed (docs/api.md: load it
+ * as data, not by opening it in a spreadsheet). */
 static void csv_codes(const hg_results *res, const hg_pub_rows *p, hg_buf *out)
 {
 	char status[300];

@@ -6,7 +6,11 @@
  * SYNTHETIC DATA or OFFICIAL-SENSITIVE and the area; with codes set, the CSV
  * has the columns and codes of indicators.csv plus a data_status column.
  * Suppressed rows have empty/null numbers; rows with nobody in the
- * denominator have no numbers and say "not applicable" (docs/api.md).
+ * denominator have no numbers and say "not applicable" (docs/api.md). In
+ * the CSV for people a text cell beginning = + - @ (a formula to a
+ * spreadsheet) gets a leading '; the XLSX writes every text as a string.
+ * libxlsxwriter calls gmtime(), which is not thread-safe: the caller runs
+ * one hg_export_xlsx at a time.
  */
 #ifndef HG_SRV_EXPORT_H
 #define HG_SRV_EXPORT_H

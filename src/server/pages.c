@@ -55,12 +55,19 @@ static void login_page(hg_req *q, hg_resp *r, int status, const char *msg)
 
 static void login_post(hg_req *q, hg_resp *r)
 {
-	char user[128], pw[1100], csrf[80];
-	hg_form_field(&q->body, "username", user, sizeof user);
-	hg_form_field(&q->body, "password", pw, sizeof pw);
-	hg_form_field(&q->body, "csrf", csrf, sizeof csrf);
+	/* one byte over each limit, so an over-long field is seen (and refused), not cut */
+	char user[HG_USERNAME_MAX + 2], pw[HG_PASSWORD_MAX + 2], csrf[80];
+	int fu = hg_form_field(&q->body, "username", user, sizeof user);
+	int fp = hg_form_field(&q->body, "password", pw, sizeof pw);
+	int fc = hg_form_field(&q->body, "csrf", csrf, sizeof csrf);
+	if (fu == HG_FORM_TOO_LONG || fp == HG_FORM_TOO_LONG || fc == HG_FORM_TOO_LONG) {
+		memset(pw, 0, sizeof pw);
+		login_page(q, r, 400, "The user name or password is too long.");
+		return;
+	}
 	const char *pre = hg_req_cookie(q, "hg_pre");
 	if (!pre || !hg_secret_eq(pre, csrf)) {
+		memset(pw, 0, sizeof pw);
 		hg_req_audit(q, "csrf_rejected", "/login");
 		login_page(q, r, 403, "Your login form expired. Please try again.");
 		return;
@@ -77,9 +84,15 @@ static void login_post(hg_req *q, hg_resp *r)
 	}
 	q->authed = 0;
 	r->retry_after = rc == HG_LOGIN_LOCKED ? retry : 0;
-	login_page(q, r, rc == HG_LOGIN_LOCKED ? 429 : 401,
-	           rc == HG_LOGIN_LOCKED ? "Too many failed attempts. Try again later."
-	                                 : "Wrong user name or password.");
+	int status = rc == HG_LOGIN_LOCKED     ? 429
+	             : rc == HG_LOGIN_TOO_LONG ? 400
+	             : rc == HG_LOGIN_ERROR    ? 500
+	                                       : 401;
+	login_page(q, r, status,
+	           status == 429   ? "Too many failed attempts. Try again later."
+	           : status == 400 ? "The user name or password is too long."
+	           : status == 500 ? "Login failed: please try again or tell your administrator."
+	                           : "Wrong user name or password.");
 }
 
 static void logout_post(hg_req *q, hg_resp *r)

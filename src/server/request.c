@@ -34,7 +34,8 @@ static int hexval(int c)
 	return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10;
 }
 
-/* Decode a form-encoded value of n bytes into out (NUL-terminated). */
+/* Decode a form-encoded value of n bytes into out (always NUL-terminated): 0, or
+ * HG_FORM_TOO_LONG when it does not fit (out is then ""). */
 static int url_decode(const char *s, size_t n, char *out, size_t cap)
 {
 	size_t o = 0;
@@ -48,8 +49,10 @@ static int url_decode(const char *s, size_t n, char *out, size_t cap)
 			           hexval((unsigned char)s[i + 2]));
 			i += 2;
 		}
-		if (o + 1 >= cap)
-			return -1;
+		if (o + 1 >= cap) {
+			out[0] = 0;
+			return HG_FORM_TOO_LONG;
+		}
 		out[o++] = c;
 	}
 	out[o] = 0;
@@ -58,6 +61,9 @@ static int url_decode(const char *s, size_t n, char *out, size_t cap)
 
 int hg_form_field(const hg_buf *body, const char *name, char *out, size_t cap)
 {
+	if (!cap)
+		return HG_FORM_TOO_LONG;
+	out[0] = 0;
 	size_t nl = strlen(name);
 	const char *p = body->p, *end = body->p + body->n;
 	while (p && p < end) {
@@ -68,9 +74,7 @@ int hg_form_field(const hg_buf *body, const char *name, char *out, size_t cap)
 			                  cap);
 		p = amp ? amp + 1 : NULL;
 	}
-	if (cap)
-		out[0] = 0;
-	return -1;
+	return HG_FORM_ABSENT;
 }
 
 void hg_resp_json(hg_resp *r, int status, void *json)
@@ -112,15 +116,16 @@ int hg_req_csrf_ok(const hg_req *q, const char *token)
 	return q->authed && token && hg_secret_eq(token, q->sess.csrf);
 }
 
-void hg_req_audit(hg_req *q, const char *action, const char *fmt, ...)
+int hg_req_audit(hg_req *q, const char *action, const char *fmt, ...)
 {
 	char detail[512];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(detail, sizeof detail, fmt, ap);
 	va_end(ap);
-	hg_err err = {0};
-	if (hg_audit_append(&q->srv->db, q->authed ? q->sess.user.username : "", q->addr, action,
-	                    detail, &err))
-		fprintf(stderr, "healthgap serve: audit: %s\n", err.msg);
+	if (hg_srv_audit(q->srv, q->authed ? q->sess.user.username : "", q->addr, action, detail) ==
+	    0)
+		return 0;
+	q->audit_failed = 1;
+	return -1;
 }

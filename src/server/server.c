@@ -37,6 +37,12 @@ void hg_server_defaults(hg_server_opts *o)
 		o->poll_seconds = 5;
 	if (!o->conn_timeout)
 		o->conn_timeout = 15;
+	if (!o->request_timeout)
+		o->request_timeout = 10;
+	if (!o->conn_per_address)
+		o->conn_per_address = 64;
+	if (!o->rate_limit)
+		o->rate_limit = 300;
 }
 
 /* --pack may name a .hg file or a directory holding exactly one. */
@@ -113,7 +119,8 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 	char detail[256];
 	snprintf(detail, sizeof detail, "snapshot=%s sdc=k%d port=%d", s->res->snapshot, s->o.sdc_k,
 	         s->port);
-	hg_audit_append(&s->db, "", "", "server_start", detail, &e2);
+	if (hg_audit_append(&s->db, "", "", "server_start", detail, &e2))
+		return hg_err_set(err, HG_EIO, "cannot write the audit log: %s", e2.msg);
 	return 0;
 }
 
@@ -164,8 +171,7 @@ void hg_server_stop(hg_srv *s)
 {
 	if (!s)
 		return;
-	if (s->d)
-		MHD_stop_daemon(s->d);
+	hg_http_stop(s);
 	if (s->db.sql) {
 		hg_err e2 = {0};
 		hg_audit_append(&s->db, "", "", "server_stop", "", &e2);

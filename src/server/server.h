@@ -18,10 +18,14 @@ typedef struct hg_server_opts {
 	int sdc_k;                          /* 5, 7 or 10; never 0 */
 	int idle_timeout, session_lifetime; /* seconds (default 1800, 28800) */
 	int throttle_account, throttle_address, throttle_window, throttle_lockout;
-	int threads;        /* HTTP worker threads (default 4) */
-	int engine_threads; /* 0 = all cores */
-	int poll_seconds;   /* how often the store's CURRENT is checked (default 5) */
-	int conn_timeout;   /* seconds a connection may stay idle (default 15) */
+	int threads;          /* HTTP worker threads (default 4) */
+	int engine_threads;   /* 0 = all cores */
+	int poll_seconds;     /* how often the store's CURRENT is checked (default 5) */
+	int conn_timeout;     /* seconds a connection may stay idle (default 15) */
+	int request_timeout;  /* seconds a connection has to deliver a whole request, from its
+	                         opening or its previous response (default 10) */
+	int conn_per_address; /* open connections allowed from one address (default 64) */
+	int rate_limit;       /* requests a session may make in a minute (default 300) */
 	/* where the pack's codelists come from (--codelists, --codelist), or NULL */
 	const struct hg_pack_opts *pack_opts;
 } hg_server_opts;

@@ -11,6 +11,10 @@ cd "$TMPDIR"
 . "$here/lib/server.sh" || exit 1
 command -v curl > /dev/null || { echo "curl is not installed"; exit 77; }
 command -v sqlite3 > /dev/null || { echo "sqlite3 is not installed"; exit 77; }
+# the real interpreter: a version manager's shim can take seconds per start on a busy machine,
+# longer than the sessions here stay idle
+PY=$(python3 -c 'import sys; print(sys.executable)')
+python3() { "$PY" "$@"; }
 
 hg_make_store
 $HG serve --store store --pack pack --data-dir dd --sdc none 2> err
