@@ -580,6 +580,8 @@ int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *
 	size_t n = 0;
 	if (events_open(&x, &c, ps, p, err) || events_chunks(&x, &c, threads, &n, err) ||
 	    events_probe(&x, c.pos, c.size, c.next_line, err)) {
+		for (size_t i = 0; i < n; i++) /* made by events_chunks when it succeeded */
+			echunk_free(&x.chunks[i]);
 		free(x.chunks);
 		hg_csv_close(&c);
 		return -1;
