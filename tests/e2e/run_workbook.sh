@@ -1,6 +1,7 @@
 #!/bin/bash
 # run_workbook.sh: the analyst's workbook (issue 12, section 4). A synthetic
-# population (3,000 people) -> ingest -> run the Core20PLUS5 pack, then open
+# population (3,000 people) -> ingest -> run three of the Core20PLUS5 pack's
+# indicators (a proportion, a rate, a count), then open
 # indicators.xlsx as a zip and read its XML (python's zipfile; no spreadsheet
 # library): the sheets indicators, inequalities, monitoring and notes; every
 # cell typed as its CSV column: numbers stored as numbers (never strings) that
@@ -18,7 +19,30 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$HG" synth --people 3000 --seed 3 --out raw --quiet
 "$HG" ingest --persons raw/persons.csv --events raw/events.csv --store store --no-progress \
 	--extract-date 2026-03-31 --area-name "NHS Example & Test ICB" > /dev/null
-"$HG" run "$pack" --store store --out res --threads 2 --quiet 2> run.log || fail "run: $(cat run.log)"
+# three indicators of the pack, over two years: every kind of cell, few enough rows to be quick
+cat > wb.hg << HG
+periods quarterly from 2023-04-01 to 2025-03-31
+codelist flu_vacc = "$pack/codelists/flu_vacc.csv"
+codelist ae = "$pack/codelists/ae_attend.csv"
+indicator FLU_65 "Flu vaccination, aged 65 and over"
+  proportion
+  denominator: registered and alive and age >= 65
+  numerator:   exists(flu_vacc in last 12 months)
+  by imd_quintile, ethnicity, sex
+  source "UKHSA seasonal flu vaccine uptake, 65 and over"
+indicator AE_RATE "A&E attendances, crude rate per 1,000 people per year"
+  rate per 1000 per year
+  population: registered
+  events:     ae in setting ae
+  by imd_quintile, ethnicity
+indicator VACC_N "People vaccinated against flu"
+  count
+  numerator: registered and exists(flu_vacc in last 12 months)
+  by imd_quintile
+HG
+printf 'indicator_id,target_value,target_date,gap_reduction_target,polarity\nFLU_65,75,2025-03-31,0.2,higher_is_better\n' > objectives.csv
+"$HG" run wb.hg --store store --out res --threads 2 --quiet --objectives objectives.csv 2> run.log ||
+	fail "run: $(cat run.log)"
 for f in res/*; do
 	[ "$(stat -c %a "$f")" = 640 ] || fail "$f has mode $(stat -c %a "$f"), not 0640"
 done
@@ -132,6 +156,8 @@ check_layout(1, "indicators", ind_rows, x1, 16)
 check_against_csv("indicators", ind_rows, ind, ind_kind)
 if not any(r[13] == "proportion_percent" and r[8] for r in ind[1:]):
     fail("no percentage to check the one-decimal format on")
+if not any(r[13] == "count" and r[8] for r in ind[1:]):
+    fail("no count to check the whole-number format on")
 
 ineq_rows, x2 = sheet(2)
 ineq = read_csv("inequalities.csv")
@@ -151,13 +177,14 @@ if not any(r[5] == "rii" and r[8] for r in ineq[1:]):
 
 mon_rows, x3 = sheet(3)
 mon = read_csv("monitoring.csv")
+value_type = {r[0]: r[13] for r in ind[1:]}
 def mon_kind(col, row):
     if col in ("period_start", "period_end"): return "date"
     if col in ("special_cause_flag", "short_group_warning"): return "bool"
     if col in ("pct_ethnicity_not_stated", "pct_imd_unknown"): return "0.0"
     if col in ("value", "mean", "lower_process_limit", "upper_process_limit",
                "lower_near_limit", "upper_near_limit", "target"):
-        return "#,##0.0"
+        return "#,##0" if value_type[row[0]] == "count" and row[2] == "value" else "#,##0.0"
     return "text"
 check_layout(3, "monitoring", mon_rows, x3, 24)
 check_against_csv("monitoring", mon_rows, mon, mon_kind)
@@ -171,6 +198,9 @@ if text.get("store manifest hash (BLAKE2b-256)") != meta["store_manifest_hash_bl
     fail("notes: the store manifest hash differs from metadata.json's")
 if text.get("pack hash (BLAKE2b-256)") != meta["pack_hash_blake2b256"]:
     fail("notes: the pack hash differs from metadata.json's")
+ineq_meta = json.load(open(f"{res}/inequalities.json"))["objectives"]
+if text.get("objectives hash (BLAKE2b-256)") != ineq_meta["hash_blake2b256"] or not text.get("objectives"):
+    fail("notes: the objectives file and hash are not those of inequalities.json")
 if meta["disclosure_control"]["description"] not in text.get("disclosure control", ""):
     fail(f"notes: disclosure control says {text.get('disclosure control')!r}")
 if "snap-000001" not in text.get("source", ""):
