@@ -240,6 +240,15 @@ static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	pc->flags = st->flags[p];
 }
 
+void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t size)
+{
+	assert(kind > HG_BD_ALL && kind <= HG_BD_PRACTICE && kind != HG_BD_AGEBAND);
+	hg_pcat pc;
+	pcat_init(&pc, st, p);
+	hg_breakdown bd = {.n = 1, .kind = {kind}};
+	dim_label(&bd, 0, st, pc.cat[kind], buf, size);
+}
+
 /* A person's category in dimension d of a breakdown, in a lane where they are aged age and
  * its segmentation variables have the categories vc (2 per breakdown). */
 static int dim_cat(const hg_pcat *pc, const hg_bdplan *bp, int d, int age, const int *vc)

@@ -245,6 +245,16 @@ typedef struct hg_ind_src {
 	hg_period_spec ps;
 } hg_ind_src;
 
+/* A worklist as written: the public part and its expressions. */
+typedef struct hg_wl_src {
+	hg_worklist pub;
+	hg_node *who;
+	const char *prio_name; /* `priority: NAME` */
+	int prio_line, prio_col;
+	hg_node **reason_e, **column_e, **order_e; /* order_e[k] NULL for core20 and plus */
+	int line, col;
+} hg_wl_src;
+
 struct hg_pack {
 	hg_arena arena;
 	hg_src src;
@@ -256,6 +266,8 @@ struct hg_pack {
 	int nsets, capsets;
 	hg_ind_src *inds;
 	int ninds, capinds;
+	hg_wl_src *wls;
+	int nwls, capwls;
 	hg_period_spec periods; /* pack default */
 	char *flag_names[64];   /* flags referenced (flag_X -> "X") */
 	int nflags;

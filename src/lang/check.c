@@ -1115,10 +1115,171 @@ static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 	return 0;
 }
 
+/* ---- worklists ---- */
+
+/* A worklist expression: checked, and as at one date (no period). */
+static int c_wl_expr(hg_checker *ck, hg_node *e, const char *what)
+{
+	TRY(c_expr(ck, e));
+	char *seen = hg_xcalloc((size_t)ck->pk->nlets + 1, 1);
+	const hg_node *u = period_bound(ck->pk, e, seen);
+	free(seen);
+	if (u)
+		return c_fail(ck, u,
+		              "a worklist is drawn up as at one date, so its %s cannot use%s the "
+		              "period (period_start, period_end, period_mid, died_in_period, 'in "
+		              "period'): use 'in last N months'",
+		              what,
+		              u->kind == N_NAME && u->symkind == SYM_LET ? " a variable that uses"
+		                                                         : "");
+	return 0;
+}
+
+static int c_wl_prio(hg_checker *ck, hg_wl_src *w)
+{
+	hg_pack *pk = ck->pk;
+	if (!w->prio_name)
+		return 0;
+	for (int i = 0; i < pk->nlets; i++) {
+		const hg_let *l = &pk->lets[i];
+		if (l->type != TY_CATEG || strcmp(l->name, w->prio_name))
+			continue;
+		int unknown = l->bands_of >= 0 || l->cat_cond[l->ncat - 1];
+		const char **names =
+		    hg_arena_calloc(&pk->arena, sizeof *names * (size_t)(l->ncat + 2));
+		for (int k = 0; k < l->ncat; k++)
+			names[k] = l->cat_names[k];
+		if (unknown)
+			names[l->ncat] = "Other";
+		w->pub.prio = i;
+		w->pub.nprio = l->ncat + unknown;
+		w->pub.prio_names = names;
+		return 0;
+	}
+	return hg_lang_error(ck->err, &pk->src, w->prio_line, w->prio_col,
+	                     "'%s' is not a segmentation or a score's bands: a worklist's priority "
+	                     "groups are a segmentation's segments, in order",
+	                     w->prio_name);
+}
+
+/* What a column shows, from its expression's type. */
+static int c_wl_column(hg_checker *ck, hg_wl_src *w, int k)
+{
+	hg_node *e = w->column_e[k];
+	TRY(c_wl_expr(ck, e, "column"));
+	hg_worklist *p = &w->pub;
+	switch (e->type) {
+	case TY_NUM:
+	case TY_MISSING:
+		p->column_show[k] = HG_WL_NUMBER;
+		return 0;
+	case TY_DATE:
+		p->column_show[k] = HG_WL_DATE;
+		return 0;
+	case TY_BOOL:
+		p->column_show[k] = HG_WL_YESNO;
+		return 0;
+	case TY_CATEG: {
+		if (e->kind != N_NAME || e->symkind != SYM_LET)
+			break;
+		const hg_let *l = &ck->pk->lets[e->sym];
+		p->column_show[k] = HG_WL_CATEGORY;
+		p->column_names[k] = l->cat_names;
+		p->column_ncat[k] = l->ncat;
+		return 0;
+	}
+	default:
+		break;
+	}
+	return c_fail(ck, e,
+	              "a worklist column shows a number, a date, a condition or a segmentation's "
+	              "category, not %s%s",
+	              type_name(e->type), NULL);
+}
+
+static int c_wl_parts(hg_checker *ck, hg_wl_src *w)
+{
+	hg_pack *pk = ck->pk;
+	hg_worklist *p = &w->pub;
+	if (!w->who)
+		return hg_lang_error(
+		    ck->err, &pk->src, w->line, w->col,
+		    "worklist %s needs 'who:', the condition that puts a person on "
+		    "it",
+		    p->id);
+	TRY(c_wl_expr(ck, w->who, "'who:'"));
+	TRY(c_want(ck, w->who, TY_BOOL));
+	TRY(c_wl_prio(ck, w));
+	for (int k = 0; k < p->nreasons; k++) {
+		TRY(c_wl_expr(ck, w->reason_e[k], "reason"));
+		TRY(c_want(ck, w->reason_e[k], TY_BOOL));
+	}
+	size_t nc = (size_t)p->ncolumns + 1;
+	p->column_show = hg_arena_calloc(&pk->arena, sizeof(int) * nc);
+	p->column_names = hg_arena_calloc(&pk->arena, sizeof(char **) * nc);
+	p->column_ncat = hg_arena_calloc(&pk->arena, sizeof(int) * nc);
+	for (int k = 0; k < p->ncolumns; k++)
+		TRY(c_wl_column(ck, w, k));
+	for (int k = 0; k < p->norder; k++) {
+		hg_node *e = w->order_e[k];
+		if (!e)
+			continue;
+		TRY(c_wl_expr(ck, e, "order"));
+		if (e->type != TY_NUM && e->type != TY_DATE && e->type != TY_BOOL)
+			return c_fail(
+			    ck, e,
+			    "a worklist is ordered by numbers, dates or conditions, not %s%s",
+			    type_name(e->type), NULL);
+	}
+	return 0;
+}
+
+/* The worklist's aggregate: a count of the people on it, by priority group, practice,
+ * deprivation and ethnicity (docs/language.md "Worklists"). */
+static int wl_indicator(hg_checker *ck, hg_wl_src *w)
+{
+	hg_pack *pk = ck->pk;
+	const char *pn = w->prio_name;
+	const char *one[] = {"practice", "imd_quintile", "ethnicity"};
+	const char *with[] = {"%s",           "practice",          "practice x %s",
+	                      "imd_quintile", "imd_quintile x %s", "ethnicity"};
+	int n = pn ? 6 : 3;
+	HG_GROW(pk->inds, pk->ninds, pk->capinds);
+	hg_ind_src *ind = &pk->inds[pk->ninds];
+	memset(ind, 0, sizeof *ind);
+	ind->pub.id = w->pub.id;
+	ind->pub.name = w->pub.title;
+	ind->pub.type = HG_IND_COUNT;
+	ind->pub.per = 1;
+	ind->pub.age_hi = HG_AGE_MAX;
+	ind->pub.source = w->pub.source;
+	ind->pub.note = w->pub.note;
+	ind->num = w->who;
+	ind->line = w->line;
+	ind->col = w->col;
+	hg_breakdown *bds = hg_arena_calloc(&pk->arena, sizeof *bds * (size_t)(n + 1));
+	snprintf(bds[0].name, sizeof bds[0].name, "all");
+	for (int b = 0; b < n; b++) {
+		const char *f = pn ? with[b] : one[b];
+		snprintf(bds[b + 1].name, sizeof bds[b + 1].name, f, pn);
+		bds[b + 1].n = strstr(bds[b + 1].name, " x ") ? 2 : 1;
+		bds[b + 1].line = w->line;
+		bds[b + 1].col = w->col;
+	}
+	ind->pub.bds = bds;
+	ind->pub.nbds = n + 1;
+	w->pub.ind = pk->ninds++;
+	return 0;
+}
+
 int hg_check_pack(hg_pack *pk, hg_err *err)
 {
 	hg_checker ck = {.pk = pk, .err = err};
 	TRY(c_lets(&ck));
+	for (int i = 0; i < pk->nwls; i++) {
+		TRY(c_wl_parts(&ck, &pk->wls[i]));
+		TRY(wl_indicator(&ck, &pk->wls[i]));
+	}
 	for (int i = 0; i < pk->ninds; i++)
 		TRY(c_indicator(&ck, &pk->inds[i]));
 	if (pk->ninds == 0)

@@ -880,6 +880,40 @@ static int compile_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	return 0;
 }
 
+/* ---- worklists ---- */
+
+static int compile_worklist(hg_compiler *cc, const hg_wl_src *w, hg_cwl *cw)
+{
+	const hg_worklist *p = &w->pub;
+	int n = 2 + p->nreasons + p->ncolumns + p->norder, k = 0;
+	const hg_node **nodes = hg_xcalloc((size_t)n + 1, sizeof *nodes);
+	hg_node prio = {.kind = N_NAME, .symkind = SYM_LET, .sym = p->prio, .type = TY_CATEG};
+	nodes[k++] = w->who;
+	nodes[k++] = p->prio >= 0 ? &prio : w->who;
+	for (int i = 0; i < p->nreasons; i++)
+		nodes[k++] = w->reason_e[i];
+	for (int i = 0; i < p->ncolumns; i++)
+		nodes[k++] = w->column_e[i];
+	for (int i = 0; i < p->norder; i++)
+		nodes[k++] = w->order_e[i] ? w->order_e[i] : w->who;
+	assert(k == n);
+	int rc = 0;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = nodes[i] == &prio ? compile_let(cc, p->prio, 1) : hg_deps(cc, nodes[i], 1);
+	cw->wl = p;
+	cw->nregs = n;
+	cw->regs = hg_arena_alloc(&cc->pr->arena, sizeof(int) * (size_t)n);
+	int save, seg = rc == 0 ? seg_begin(cc, &save) : -1;
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = expr(cc, nodes[i], 1, &cw->regs[i]);
+	if (seg >= 0) {
+		seg_end(cc, seg, save, nodes, n, 1);
+		cw->segs = seg_closure(cc, seg);
+	}
+	free(nodes);
+	return rc;
+}
+
 /* ---- periods ---- */
 
 static int hg_period_ix(hg_program *pr, hg_period p)
@@ -979,6 +1013,10 @@ int hg_compile(const hg_pack *pk, const hg_store *st, hg_program **out, hg_err *
 	int rc = 0;
 	for (int i = 0; i < pk->ninds && rc == 0; i++)
 		rc = compile_ind(&cc, &pk->inds[i], &pr->inds[i]);
+	pr->wls = hg_arena_calloc(&pr->arena, sizeof *pr->wls * (size_t)(pk->nwls + 1));
+	pr->nwls = pk->nwls;
+	for (int i = 0; i < pk->nwls && rc == 0; i++)
+		rc = compile_worklist(&cc, &pk->wls[i], &pr->wls[i]);
 	if (rc == 0)
 		build_periods(&cc);
 	compiler_free(&cc);

@@ -100,6 +100,35 @@ typedef struct hg_indicator {
  * divided by it, so they are always per year. */
 double hg_period_years(hg_period p);
 
+/* How a worklist shows a value (the type of its expression). */
+enum hg_wl_show { HG_WL_NUMBER = 0, HG_WL_DATE, HG_WL_YESNO, HG_WL_CATEGORY };
+/* How the people of one priority group are ordered (`order:`). */
+enum hg_wl_key { HG_WL_KEY_EXPR = 0, HG_WL_KEY_CORE20, HG_WL_KEY_PLUS };
+
+/*
+ * A worklist (docs/language.md "Worklists"): the people a practice should act on,
+ * as at one date, in priority groups, with the reasons and values shown for each.
+ * Its aggregate (people on it by priority group, practice, deprivation, ethnicity)
+ * is also the count indicator `ind` of the pack, published like any other.
+ */
+typedef struct hg_worklist {
+	const char *id, *title, *source, *note;
+	int prio;  /* the priority segmentation (a let of the pack), or -1 */
+	int nprio; /* its groups (categories, then "Other" when it can be missing) */
+	const char *const *prio_names;
+	int nreasons; /* `reason "TEXT" = CONDITION`: shown when true */
+	const char **reasons;
+	int ncolumns; /* `column "HEADING" = EXPRESSION` */
+	const char **columns;
+	int *column_show;                 /* enum hg_wl_show, per column */
+	const char *const **column_names; /* HG_WL_CATEGORY: the category names, else NULL */
+	int *column_ncat;
+	int norder;      /* `order:` keys, after the priority group */
+	int *order_key;  /* enum hg_wl_key */
+	int *order_desc; /* 1: descending */
+	int ind;         /* the aggregate indicator */
+} hg_worklist;
+
 typedef struct hg_pack hg_pack;
 
 /* Read, parse and check a pack file, or the single *.hg file of a pack directory.
@@ -112,6 +141,8 @@ void hg_pack_free(hg_pack *pk);
 
 int hg_pack_n_indicators(const hg_pack *pk);
 const hg_indicator *hg_pack_indicator(const hg_pack *pk, int i);
+int hg_pack_n_worklists(const hg_pack *pk);
+const hg_worklist *hg_pack_worklist(const hg_pack *pk, int i);
 /* BLAKE2b-256 of the pack text and of every codelist it loads. */
 const char *hg_pack_hash(const hg_pack *pk);
 /* Keys of what indicator i's numerator and denominator count (BLAKE2b of a canonical

@@ -29,6 +29,7 @@ void hg_pack_free(hg_pack *pk)
 	free(pk->sets);
 	free(pk->lets);
 	free(pk->inds);
+	free(pk->wls);
 	free(pk->text);
 	hg_arena_free(&pk->arena);
 	free(pk);
@@ -208,6 +209,16 @@ int hg_pack_n_indicators(const hg_pack *pk)
 const hg_indicator *hg_pack_indicator(const hg_pack *pk, int i)
 {
 	return &pk->inds[i].pub;
+}
+
+int hg_pack_n_worklists(const hg_pack *pk)
+{
+	return pk->nwls;
+}
+
+const hg_worklist *hg_pack_worklist(const hg_pack *pk, int i)
+{
+	return &pk->wls[i].pub;
 }
 
 const char *hg_pack_hash(const hg_pack *pk)

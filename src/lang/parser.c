@@ -117,11 +117,11 @@ static int p_date_ok(hg_parser *ps)
 }
 
 static const char *const reserved[] = {
-    "and",    "or",        "not",        "if",      "then",        "else",
-    "in",     "is",        "missing",    "true",    "false",       "codelist",
-    "let",    "indicator", "periods",    "by",      "numerator",   "denominator",
-    "source", "note",      "population", "between", "events",      "segmentation",
-    "score",  "segment",   "otherwise",  "band",    "transitions", NULL};
+    "and",         "or",       "not",          "if",          "then",     "else",      "in",
+    "is",          "missing",  "true",         "false",       "codelist", "let",       "indicator",
+    "periods",     "by",       "numerator",    "denominator", "source",   "note",      "population",
+    "between",     "events",   "segmentation", "score",       "segment",  "otherwise", "band",
+    "transitions", "worklist", "who",          "reason",      "column",   NULL};
 
 static int p_reserved(const hg_parser *ps)
 {
@@ -1045,6 +1045,17 @@ static int p_type(hg_parser *ps, hg_ind_src *ind)
 	return 1;
 }
 
+/* Does the word at hand start a declaration? */
+static int p_top_level(const hg_parser *ps)
+{
+	static const char *const kw[] = {"codelist", "let",       "segmentation", "score",
+	                                 "periods",  "indicator", "worklist",     NULL};
+	for (int i = 0; kw[i]; i++)
+		if (p_is(ps, kw[i]))
+			return 1;
+	return 0;
+}
+
 static int p_clause_expr(hg_parser *ps, hg_node **slot)
 {
 	TRY(p_next(ps));
@@ -1180,9 +1191,7 @@ static int p_indicator(hg_parser *ps)
 		;
 	if (rc < 0)
 		return -1;
-	if (ps->t.kind != T_EOF && !p_is(ps, "indicator") && !p_is(ps, "let") &&
-	    !p_is(ps, "codelist") && !p_is(ps, "periods") && !p_is(ps, "segmentation") &&
-	    !p_is(ps, "score"))
+	if (ps->t.kind != T_EOF && !p_top_level(ps))
 		return p_fail(ps, "an indicator clause (proportion, rate, dsr, mean, count, "
 		                  "life_expectancy, transitions of, numerator:, denominator:, "
 		                  "value:, population:, events:, ages, by, periods, source, note)");
@@ -1193,6 +1202,178 @@ static int p_indicator(hg_parser *ps)
 	}
 	ind->ps = sp;
 	pk->ninds++;
+	return 0;
+}
+
+/* ---- worklists ---- */
+
+/* A growing list of labelled expressions (reasons, columns, order keys). */
+typedef struct wl_list {
+	const char **label;
+	hg_node **e;
+	int *flag; /* order: the key kind; its direction in flag2 */
+	int *flag2;
+	int n, cap;
+} wl_list;
+
+static void wl_push(wl_list *l, const char *label, hg_node *e, int flag, int flag2)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 8;
+		l->label = hg_xrealloc(l->label, sizeof *l->label * (size_t)l->cap);
+		l->e = hg_xrealloc(l->e, sizeof *l->e * (size_t)l->cap);
+		l->flag = hg_xrealloc(l->flag, sizeof *l->flag * (size_t)l->cap);
+		l->flag2 = hg_xrealloc(l->flag2, sizeof *l->flag2 * (size_t)l->cap);
+	}
+	l->label[l->n] = label;
+	l->e[l->n] = e;
+	l->flag[l->n] = flag;
+	l->flag2[l->n++] = flag2;
+}
+
+static void wl_free(wl_list *l)
+{
+	free(l->label);
+	free(l->e);
+	free(l->flag);
+	free(l->flag2);
+}
+
+/* A copy of n elements of size sz in the pack's arena. */
+static void *arena_copy(hg_parser *ps, const void *p, size_t n, size_t sz)
+{
+	void *q = hg_arena_calloc(&ps->pk->arena, n * sz + 1);
+	if (n)
+		memcpy(q, p, n * sz);
+	return q;
+}
+
+/* reason "TEXT" = CONDITION, column "HEADING" = EXPRESSION */
+static int p_wl_item(hg_parser *ps, wl_list *l, const char *what)
+{
+	TRY(p_next(ps));
+	if (ps->t.kind != T_STRING)
+		return p_fail(ps, what);
+	const char *label = p_string(ps);
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_EQ, "'='"));
+	hg_node *e = p_expr(ps);
+	if (!e)
+		return -1;
+	wl_push(l, label, e, 0, 0);
+	return 0;
+}
+
+/* order: core20, plus, EXPRESSION [ascending|descending], ... */
+static int p_wl_order(hg_parser *ps, wl_list *l)
+{
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_COLON, "':'"));
+	for (;;) {
+		if (p_is(ps, "core20") || p_is(ps, "plus")) {
+			wl_push(l, NULL, NULL,
+			        p_is(ps, "core20") ? HG_WL_KEY_CORE20 : HG_WL_KEY_PLUS, 1);
+			TRY(p_next(ps));
+		} else {
+			hg_node *e = p_expr(ps);
+			if (!e)
+				return -1;
+			int desc = 0;
+			if (p_is(ps, "descending") || p_is(ps, "ascending")) {
+				desc = p_is(ps, "descending");
+				TRY(p_next(ps));
+			}
+			wl_push(l, NULL, e, HG_WL_KEY_EXPR, desc);
+		}
+		if (ps->t.kind != T_COMMA)
+			return 0;
+		TRY(p_next(ps));
+	}
+}
+
+/* One worklist clause: 0 parsed, 1 the word starts none, -1 an error. */
+static int p_wl_clause(hg_parser *ps, hg_wl_src *w, wl_list *lists)
+{
+	if (p_is(ps, "who"))
+		return p_clause_expr(ps, &w->who);
+	if (p_is(ps, "priority")) {
+		TRY(p_next(ps));
+		TRY(p_expect(ps, T_COLON, "':'"));
+		if (ps->t.kind != T_IDENT)
+			return p_fail(ps, "a segmentation's name, as in 'priority: hyp_risk'");
+		w->prio_name = p_ident(ps);
+		w->prio_line = ps->t.line;
+		w->prio_col = ps->t.col;
+		return p_next(ps);
+	}
+	if (p_is(ps, "reason"))
+		return p_wl_item(ps, &lists[0],
+		                 "the reason's text in double quotes, as in 'reason "
+		                 "\"No BP in 12 months\" = bp_date is missing'");
+	if (p_is(ps, "column"))
+		return p_wl_item(ps, &lists[1],
+		                 "the column's heading in double quotes, as in 'column "
+		                 "\"Last systolic BP\" = sys_bp'");
+	if (p_is(ps, "order"))
+		return p_wl_order(ps, &lists[2]);
+	if (p_is(ps, "source"))
+		return p_clause_text(ps, &w->pub.source);
+	if (p_is(ps, "note"))
+		return p_clause_text(ps, &w->pub.note);
+	return 1;
+}
+
+/* Keep the lists in the worklist (arena copies). */
+static void wl_keep(hg_parser *ps, hg_wl_src *w, wl_list *lists)
+{
+	w->pub.nreasons = lists[0].n;
+	w->pub.reasons = arena_copy(ps, lists[0].label, (size_t)lists[0].n, sizeof(char *));
+	w->reason_e = arena_copy(ps, lists[0].e, (size_t)lists[0].n, sizeof(hg_node *));
+	w->pub.ncolumns = lists[1].n;
+	w->pub.columns = arena_copy(ps, lists[1].label, (size_t)lists[1].n, sizeof(char *));
+	w->column_e = arena_copy(ps, lists[1].e, (size_t)lists[1].n, sizeof(hg_node *));
+	w->pub.norder = lists[2].n;
+	w->pub.order_key = arena_copy(ps, lists[2].flag, (size_t)lists[2].n, sizeof(int));
+	w->pub.order_desc = arena_copy(ps, lists[2].flag2, (size_t)lists[2].n, sizeof(int));
+	w->order_e = arena_copy(ps, lists[2].e, (size_t)lists[2].n, sizeof(hg_node *));
+}
+
+static int p_worklist(hg_parser *ps)
+{
+	hg_pack *pk = ps->pk;
+	TRY(p_next(ps));
+	HG_GROW(pk->wls, pk->nwls, pk->capwls);
+	hg_wl_src *w = &pk->wls[pk->nwls];
+	memset(w, 0, sizeof *w);
+	w->pub.prio = -1;
+	w->pub.ind = -1;
+	if (ps->t.kind != T_IDENT)
+		return p_fail(ps, "a worklist id, e.g. HYP_NOT_AT_TARGET");
+	w->pub.id = p_ident(ps);
+	w->line = ps->t.line;
+	w->col = ps->t.col;
+	TRY(p_next(ps));
+	if (ps->t.kind != T_STRING)
+		return p_fail(ps, "the worklist's title in double quotes");
+	w->pub.title = p_string(ps);
+	TRY(p_next(ps));
+	wl_list lists[3] = {{0}};
+	int rc;
+	while ((rc = p_wl_clause(ps, w, lists)) == 0)
+		;
+	if (rc == 1 && ps->t.kind != T_EOF && !p_top_level(ps))
+		rc = p_fail(ps,
+		            "a worklist clause (who:, priority:, order:, reason, column, source, "
+		            "note)");
+	if (rc < 0) {
+		for (int k = 0; k < 3; k++)
+			wl_free(&lists[k]);
+		return -1;
+	}
+	wl_keep(ps, w, lists);
+	for (int k = 0; k < 3; k++)
+		wl_free(&lists[k]);
+	pk->nwls++;
 	return 0;
 }
 
@@ -1212,12 +1393,13 @@ int hg_parse_pack(hg_pack *pk, hg_err *err)
 			TRY(p_score(&ps));
 		else if (p_is(&ps, "indicator"))
 			TRY(p_indicator(&ps));
+		else if (p_is(&ps, "worklist"))
+			TRY(p_worklist(&ps));
 		else if (p_is(&ps, "periods"))
 			TRY(p_periods(&ps, &pk->periods));
 		else
-			return p_fail(&ps,
-			              "'codelist', 'let', 'segmentation', 'score', 'periods' or "
-			              "'indicator'");
+			return p_fail(&ps, "'codelist', 'let', 'segmentation', 'score', 'periods', "
+			                   "'indicator' or 'worklist'");
 	}
 	return 0;
 }

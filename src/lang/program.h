@@ -159,6 +159,20 @@ typedef struct hg_cind {
 /* fixed registers set by the engine before each period */
 enum { HG_REG_START = 0, HG_REG_END, HG_REG_MID, HG_REG_ONE, HG_REG_FIXED };
 
+/*
+ * A worklist, compiled as at one date (context 1, like an event indicator's
+ * population): hg_vm_eval_at(segs, regs, nregs, date) gives, for one person,
+ * regs[0] who (1 when on the list), then the priority group (the first
+ * worklist's segmentation; `who` again without one), each reason, each column and
+ * each order key (`who` again for core20 and plus) in the order of hg_worklist.
+ */
+typedef struct hg_cwl {
+	const hg_worklist *wl;
+	int *regs;
+	int nregs;
+	int *segs;
+} hg_cwl;
+
 typedef struct hg_program {
 	hg_arena arena;
 	const hg_store *store;
@@ -180,6 +194,8 @@ typedef struct hg_program {
 	   where an event leaves a window, a person-time population can change */
 	int (*windows)[2];
 	int nwindows, capwindows;
+	hg_cwl *wls; /* the pack's worklists */
+	int nwls;
 	const hg_pack *pack;
 } hg_program;
 
