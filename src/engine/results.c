@@ -259,6 +259,7 @@ static size_t group_rows(const hg_cells *c, int i, int j, int b, hg_restable *t)
  * category, in category order; sparse practice breakdowns list only some). */
 typedef struct ij_rows {
 	const hg_cells *c;
+	const hg_row *rows; /* the table's rows (their categories) */
 	int i, j;
 	size_t *first, *count;
 } ij_rows;
@@ -292,42 +293,59 @@ static int dense(const ij_rows *g, int b)
 	return g->count[b] == (size_t)g->c->bd_ncat[g->i][b];
 }
 
-/* Each breakdown adds up to "All"; a dense two-way breakdown's rows and columns add up to
- * the one-way breakdowns of its dimensions when the indicator has them (and are kept
- * apart from each other even when it has not). */
-static void sets_of_breakdowns(const ij_rows *g, hg_sdc_sets *s)
+/* The row of breakdown b with category cat, or SIZE_MAX when it is not listed (a sparse
+ * practice breakdown lists only the practices with anyone counted: the others are 0). */
+static size_t row_of(const ij_rows *g, int b, int cat)
+{
+	if (dense(g, b))
+		return g->first[b] + (size_t)cat;
+	for (size_t k = 0; k < g->count[b]; k++)
+		if (g->rows[g->first[b] + k].cat == cat)
+			return g->first[b] + k;
+	return SIZE_MAX;
+}
+
+/* A two-way breakdown's rows (d = 0) or columns (d = 1): each adds up to the one-way cell
+ * of that category when the indicator has the one-way breakdown, and is a set of its own
+ * even when not. Works from each listed row's category, so sparse (practice) crosses are
+ * protected as dense ones are. */
+static void sets_of_cross(const ij_rows *g, int b, hg_sdc_sets *s)
 {
 	const hg_indicator *ind = g->c->pr->inds[g->i].ind;
 	const hg_store *st = g->c->pr->store;
+	const hg_breakdown *bd = &ind->bds[b];
+	int n2 = hg_bd_ncat(bd, 1, st);
+	dim none = {0, 0};
+	for (int d = 0; d < 2; d++) {
+		int n = hg_bd_ncat(bd, d, st), one = find_bd(ind, 1, dim_of(bd, d), none);
+		for (int x = 0; x < n; x++) {
+			hg_sdc_set_begin(s);
+			size_t tot = one > 0 ? row_of(g, one, x) : SIZE_MAX;
+			if (tot != SIZE_MAX)
+				hg_sdc_set_add(s, tot, 1);
+			for (size_t k = 0; k < g->count[b]; k++) {
+				int cat = g->rows[g->first[b] + k].cat;
+				if ((d == 0 ? cat / n2 : cat % n2) == x)
+					hg_sdc_set_add(s, g->first[b] + k, 0);
+			}
+			hg_sdc_set_end(s);
+		}
+	}
+}
+
+/* Each breakdown adds up to "All"; a two-way breakdown's rows and columns add up to the
+ * one-way breakdowns of its dimensions (sets_of_cross). */
+static void sets_of_breakdowns(const ij_rows *g, hg_sdc_sets *s)
+{
+	const hg_indicator *ind = g->c->pr->inds[g->i].ind;
 	for (int b = 1; b < ind->nbds; b++) {
 		hg_sdc_set_begin(s);
 		hg_sdc_set_add(s, g->first[0], 1);
 		for (size_t k = 0; k < g->count[b]; k++)
 			hg_sdc_set_add(s, g->first[b] + k, 0);
 		hg_sdc_set_end(s);
-		const hg_breakdown *bd = &ind->bds[b];
-		if (bd->n < 2 || !dense(g, b))
-			continue;
-		int n1 = hg_bd_ncat(bd, 0, st), n2 = hg_bd_ncat(bd, 1, st);
-		dim none = {0, 0};
-		int r1 = find_bd(ind, 1, dim_of(bd, 0), none),
-		    r2 = find_bd(ind, 1, dim_of(bd, 1), none);
-		for (int x = 0; x < n1; x++) {
-			hg_sdc_set_begin(s);
-			if (r1 > 0 && dense(g, r1))
-				hg_sdc_set_add(s, g->first[r1] + (size_t)x, 1);
-			for (int y = 0; y < n2; y++)
-				hg_sdc_set_add(s, g->first[b] + (size_t)(x * n2 + y), 0);
-			hg_sdc_set_end(s);
-		}
-		for (int y = 0; y < n2; y++) {
-			hg_sdc_set_begin(s);
-			if (r2 > 0 && dense(g, r2))
-				hg_sdc_set_add(s, g->first[r2] + (size_t)y, 1);
-			for (int x = 0; x < n1; x++)
-				hg_sdc_set_add(s, g->first[b] + (size_t)(x * n2 + y), 0);
-			hg_sdc_set_end(s);
-		}
+		if (ind->bds[b].n == 2)
+			sets_of_cross(g, b, s);
 	}
 }
 
@@ -430,7 +448,7 @@ static void build_sets(const hg_cells *c, const hg_restable *t, size_t *first_of
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		for (int j = 0; j < ind->nperiods; j++, k += (size_t)ind->nbds) {
-			ij_rows g = {c, i, j, first_of + k, count_of + k};
+			ij_rows g = {c, t->rows, i, j, first_of + k, count_of + k};
 			sets_of_breakdowns(&g, s);
 			sets_of_nesting(&g, s);
 		}
