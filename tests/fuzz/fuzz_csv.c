@@ -11,7 +11,13 @@
  *     back and read again it gives the same fields;
  *   - a file without quotes, read in two ranges split at a line end (as
  *     ingest's parallel events parse does), gives the same records and line
- *     numbers as one pass.
+ *     numbers as one pass;
+ *   - all of the above with the separator hg_csv_sniff_delim finds (as
+ *     ingest reads semicolon, tab and bar files), the round trip only for
+ *     commas (hg_csv_put_field writes commas);
+ *   - hg_csv_utf8_check finds the first byte a plain reading of RFC 3629
+ *     rejects, on its line; hg_csv_latin1_to_utf8 gives valid UTF-8, one
+ *     character per input byte, ASCII bytes unchanged.
  */
 #include "cli/stats_table.h"
 #include "core/csv.h"
@@ -90,11 +96,12 @@ static void check_round_trip(const hg_csv *c)
 }
 
 /* Read data whole; records after the header go to body (when not NULL). */
-static size_t read_whole(const uint8_t *data, size_t size, rec_list *body, size_t *body_at,
-                         uint64_t *body_line)
+static size_t read_whole(const uint8_t *data, size_t size, char delim, rec_list *body,
+                         size_t *body_at, uint64_t *body_line)
 {
 	hg_csv c;
 	hg_csv_open_mem(&c, "fuzz.csv", (const char *)data, size, 1);
+	c.delim = delim;
 	size_t n = 0;
 	uint64_t last_line = 0;
 	unsigned h = 0;
@@ -115,7 +122,8 @@ static size_t read_whole(const uint8_t *data, size_t size, rec_list *body, size_
 		} else {
 			rec_add(body, &c);
 		}
-		check_round_trip(&c);
+		if (delim == ',')
+			check_round_trip(&c);
 		n++;
 	}
 	hg_csv_close(&c);
@@ -125,11 +133,12 @@ static size_t read_whole(const uint8_t *data, size_t size, rec_list *body, size_
 
 /* Read [begin, end) as ingest reads one chunk of events.csv. */
 static void read_range(const uint8_t *data, size_t begin, size_t end, uint64_t first_line,
-                       rec_list *out)
+                       char delim, rec_list *out)
 {
 	hg_csv c;
 	hg_csv_open_mem(&c, "chunk", (const char *)data + begin, end - begin, first_line);
 	c.pos = 0; /* a chunk never starts with a BOM */
+	c.delim = delim;
 	while (hg_csv_next(&c))
 		rec_add(out, &c);
 	hg_csv_close(&c);
@@ -144,8 +153,8 @@ static uint64_t count_nl(const uint8_t *p, size_t n)
 }
 
 /* Split the body at the first line end after its middle; compare with one pass. */
-static void check_split(const uint8_t *data, size_t size, const rec_list *whole, size_t body,
-                        uint64_t body_line)
+static void check_split(const uint8_t *data, size_t size, char delim, const rec_list *whole,
+                        size_t body, uint64_t body_line)
 {
 	if (memchr(data, '"', size) || body >= size)
 		return; /* ingest parses a file holding a quote in one piece */
@@ -153,8 +162,8 @@ static void check_split(const uint8_t *data, size_t size, const rec_list *whole,
 	    memchr(data + body + (size - body) / 2, '\n', size - body - (size - body) / 2);
 	size_t mid = nl ? (size_t)(nl - data) + 1 : size;
 	rec_list parts = {0};
-	read_range(data, body, mid, body_line, &parts);
-	read_range(data, mid, size, body_line + count_nl(data + body, mid - body), &parts);
+	read_range(data, body, mid, body_line, delim, &parts);
+	read_range(data, mid, size, body_line + count_nl(data + body, mid - body), delim, &parts);
 	if (!same_records(whole, &parts))
 		hg_fuzz_fail("reading in two ranges split at byte %zu differs from one pass", mid);
 	rec_free(&parts);
@@ -185,14 +194,81 @@ static void check_table(const uint8_t *data, size_t size)
 	hg_table_free(&t);
 }
 
+/* Length of the valid UTF-8 sequence at p (RFC 3629, table 3-7 of Unicode), 0 if none. */
+static size_t utf8_len(const uint8_t *p, size_t n)
+{
+	if (p[0] < 0x80)
+		return 1;
+	size_t len = p[0] >= 0xC2 && p[0] <= 0xDF   ? 2
+	             : p[0] >= 0xE0 && p[0] <= 0xEF ? 3
+	             : p[0] >= 0xF0 && p[0] <= 0xF4 ? 4
+	                                            : 0;
+	if (!len || len > n)
+		return 0;
+	uint8_t lo = 0x80, hi = 0xBF; /* the second byte's range */
+	if (p[0] == 0xE0)
+		lo = 0xA0; /* no overlong forms */
+	else if (p[0] == 0xED)
+		hi = 0x9F; /* no surrogates */
+	else if (p[0] == 0xF0)
+		lo = 0x90;
+	else if (p[0] == 0xF4)
+		hi = 0x8F; /* nothing past U+10FFFF */
+	if (p[1] < lo || p[1] > hi)
+		return 0;
+	for (size_t i = 2; i < len; i++)
+		if (p[i] < 0x80 || p[i] > 0xBF)
+			return 0;
+	return len;
+}
+
+/* The first byte that is not UTF-8, or n. */
+static size_t first_bad(const uint8_t *p, size_t n)
+{
+	size_t i = 0, k;
+	while (i < n && (k = utf8_len(p + i, n - i)))
+		i += k;
+	return i;
+}
+
+static void check_encodings(const uint8_t *data, size_t size)
+{
+	size_t off = 0, want = first_bad(data, size);
+	uint64_t line = 0;
+	int rc = hg_csv_utf8_check((const char *)data, size, &off, &line);
+	if ((rc == 0) != (want == size) || (rc && off != want))
+		hg_fuzz_fail("hg_csv_utf8_check says %d at byte %zu, the first bad byte is %zu", rc,
+		             rc ? off : size, want);
+	if (rc && line != 1 + count_nl(data, off))
+		hg_fuzz_fail("hg_csv_utf8_check puts byte %zu on line %llu", off,
+		             (unsigned long long)line);
+	size_t n = 0;
+	char *u = hg_csv_latin1_to_utf8((const char *)data, size, &n);
+	if (first_bad((const uint8_t *)u, n) != n)
+		hg_fuzz_fail("hg_csv_latin1_to_utf8 wrote bytes that are not UTF-8");
+	size_t chars = 0; /* one character per input byte, ASCII bytes as they were */
+	for (size_t i = 0; i < n; i += utf8_len((const uint8_t *)u + i, n - i), chars++)
+		if (chars < size && data[chars] < 0x80 && (uint8_t)u[i] != data[chars])
+			hg_fuzz_fail("hg_csv_latin1_to_utf8 changed the ASCII byte at %zu", chars);
+	if (chars != size)
+		hg_fuzz_fail("hg_csv_latin1_to_utf8 made %zu characters of %zu bytes", chars, size);
+	free(u);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	rec_list body = {0};
-	size_t body_at = size;
-	uint64_t body_line = 1;
-	read_whole(data, size, &body, &body_at, &body_line);
-	check_split(data, size, &body, body_at, body_line);
-	rec_free(&body);
+	char delims[2] = {',', hg_csv_sniff_delim((const char *)data, size)};
+	for (int k = 0; k < 2 && (k == 0 || delims[1] != ','); k++) {
+		if (!hg_csv_delim_name(delims[k]))
+			hg_fuzz_fail("the separator %d has no name", delims[k]);
+		rec_list body = {0};
+		size_t body_at = size;
+		uint64_t body_line = 1;
+		read_whole(data, size, delims[k], &body, &body_at, &body_line);
+		check_split(data, size, delims[k], &body, body_at, body_line);
+		rec_free(&body);
+	}
 	check_table(data, size);
+	check_encodings(data, size);
 	return 0;
 }

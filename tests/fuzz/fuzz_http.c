@@ -87,7 +87,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	                    .sdc_k = 5,
 	                    .threads = 1,
 	                    .engine_threads = 1,
-	                    .conn_timeout = 2};
+	                    .conn_timeout = 2,
+	                    /* the four sessions make every request: no 429 after 300 a minute */
+	                    .rate_limit = 100000000};
 	hg_server_defaults(&o);
 	fz.scfg = (hg_session_cfg){o.idle_timeout, o.session_lifetime};
 	if (hg_server_start(&fz.srv, &o, &err))

@@ -7,7 +7,9 @@
  *   --- persons      persons.csv      --- imd        the IoD2019 File 1 lookup
  *   --- events       events.csv       --- practices  reference/practices.csv
  *
- * A file without its section is absent. Each input is ingested into a new
+ * A file without its section is absent. An optional "--- options" section
+ * holds lines "date_format=FORMAT" and "encoding=latin1" (ingest's
+ * --date-format and --encoding). Each input is ingested into a new
  * store (a key file is given, so nhs_number columns work; extract date
  * 2026-03-31; any rejection rate), and what ingest writes must hold up: the
  * snapshot opens (hg_store_open checks every column), its row counts are the
@@ -23,6 +25,7 @@
 #include "ingest/ingest.h"
 #include "ingest/pseudo.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +116,29 @@ static void check_snapshot(const char *snap, const hg_ingest_result *res)
 	hg_store_close(&st);
 }
 
+/* The value of "key=" in the options section into buf, or NULL. */
+static const char *option(const uint8_t *data, size_t size, const char *key, char *buf, size_t cap)
+{
+	const char *end;
+	const char *p = find_section((const char *)data, size, "options", &end);
+	size_t k = strlen(key);
+	while (p && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *e = nl ? nl : end;
+		if ((size_t)(e - p) > k && !memcmp(p, key, k) && p[k] == '=' &&
+		    (size_t)(e - p - (ptrdiff_t)k) <= cap) {
+			snprintf(buf, cap, "%.*s", (int)(e - p - (ptrdiff_t)k - 1), p + k + 1);
+			return buf;
+		}
+		p = e + 1;
+	}
+	return NULL;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	write_inputs(data, size);
+	char date_format[64], encoding[64];
 	char persons[HG_PATH_MAX], events[HG_PATH_MAX], store[HG_PATH_MAX];
 	hg_fuzz_path(persons, sizeof persons, fz.dir, files[0]);
 	hg_fuzz_path(events, sizeof events, fz.dir, files[1]);
@@ -126,6 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.events_path = events;
 	p.store_dir = store;
 	p.key_file = fz.key;
+	p.date_format = option(data, size, "date_format", date_format, sizeof date_format);
+	p.encoding = option(data, size, "encoding", encoding, sizeof encoding);
 	p.max_reject_rate = 1.0;
 	p.extract_date = hg_date_from_ymd(2026, 3, 31);
 	p.quiet = 1;
