@@ -29,12 +29,25 @@
 
 /* ---- source and diagnostics ---- */
 
+/* A run of lines of the text that came from one file (`include`, pack.c). */
+typedef struct hg_src_part {
+	int first, nlines; /* the text's lines first .. first + nlines - 1 */
+	int local;         /* ... are that file's lines local .. */
+	const char *name;  /* the file, as shown in messages */
+	const char *dir;   /* an included file's directory (absolute); NULL for the pack's */
+} hg_src_part;
+
 typedef struct hg_src {
 	const char *name; /* file name shown in messages */
-	const char *text; /* NUL-terminated */
+	const char *text; /* NUL-terminated: the pack with every include expanded */
 	size_t len;
 	const char *dir; /* directory that codelist paths are relative to */
+	hg_src_part *parts; /* where each line came from (nparts 0: all from name) */
+	int nparts;
 } hg_src;
+
+/* The part holding line `line` of src, or NULL when there are no includes. */
+const hg_src_part *hg_src_part_of(const hg_src *src, int line);
 
 /* Format "file:line:col: error: msg\n<line>\n<caret>" into err; returns HG_EINPUT. */
 int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char *fmt, ...)

@@ -39,8 +39,19 @@ int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char 
 	int len = (int)(e - p);
 	if (len > 300)
 		len = 300;
-	return hg_err_set(err, HG_EINPUT, "%s:%d:%d: error: %s\n%.*s\n%s", src->name, line, col,
-	                  msg, len, p, caret);
+	const hg_src_part *part = hg_src_part_of(src, line); /* an included file's own line */
+	const char *name = part ? part->name : src->name;
+	int at = part ? part->local + (line - part->first) : line;
+	return hg_err_set(err, HG_EINPUT, "%s:%d:%d: error: %s\n%.*s\n%s", name, at, col, msg, len,
+	                  p, caret);
+}
+
+const hg_src_part *hg_src_part_of(const hg_src *src, int line)
+{
+	for (int i = 0; i < src->nparts; i++)
+		if (line >= src->parts[i].first && line < src->parts[i].first + src->parts[i].nlines)
+			return &src->parts[i];
+	return NULL;
 }
 
 void hg_lex_init(hg_lexer *lx, const hg_src *src)

@@ -91,6 +91,128 @@ static int check_codelist_dir(const hg_pack *pk, hg_err *err)
 	                  pk->opts->codelist_dir);
 }
 
+/* ---- include "PATH": another pack file's declarations, in place of the line ---- */
+
+#define HG_INCLUDE_DEPTH 16
+
+typedef struct inc_ctx {
+	hg_pack *pk;
+	hg_buf out;
+	hg_src_part *parts;
+	int nparts, cap;
+	int line; /* the next line of out */
+} inc_ctx;
+
+/* The path of an `include "PATH"` line (only white space or a comment after it), or
+ * 0 when the line is something else. */
+static int include_path(const char *p, const char *e, char *path, size_t cap)
+{
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (e - p < 9 || strncmp(p, "include", 7) || (p[7] != ' ' && p[7] != '\t'))
+		return 0;
+	p += 7;
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	const char *q = p < e && *p == '"' ? memchr(p + 1, '"', (size_t)(e - p - 1)) : NULL;
+	if (!q || (size_t)(q - p - 1) >= cap)
+		return 0;
+	for (const char *r = q + 1; r < e && *r != '#'; r++)
+		if (*r != ' ' && *r != '\t' && *r != '\r')
+			return 0;
+	memcpy(path, p + 1, (size_t)(q - p - 1));
+	path[q - p - 1] = 0;
+	return 1;
+}
+
+static void part_close(inc_ctx *c, int first, int local, const char *name, const char *dir)
+{
+	if (c->line == first)
+		return;
+	if (c->nparts == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 8;
+		c->parts = hg_xrealloc(c->parts, sizeof *c->parts * (size_t)c->cap);
+	}
+	c->parts[c->nparts++] = (hg_src_part){first, c->line - first, local, name, dir};
+}
+
+static int expand(inc_ctx *c, const char *name, const char *text, const char *dir, int depth,
+                  hg_err *err);
+
+/* Expand the file of `include "path"` (line `line` of file `name`, in directory base). */
+static int expand_file(inc_ctx *c, const char *name, int line, const char *base,
+                       const char *path, int depth, hg_err *err)
+{
+	char joined[HG_PATH_MAX * 2 + 2], real[HG_PATH_MAX];
+	snprintf(joined, sizeof joined, "%s/%s", path[0] == '/' ? "" : base, path);
+	if (depth >= HG_INCLUDE_DEPTH)
+		return hg_err_set(err, HG_EINPUT,
+		                  "%s:%d: include \"%s\": includes nest deeper than %d (does a file "
+		                  "include itself?)",
+		                  name, line, path, HG_INCLUDE_DEPTH);
+	if (!realpath(joined, real))
+		return hg_err_set(err, HG_EINPUT, "%s:%d: include \"%s\": cannot open %s: %s", name,
+		                  line, path, joined, strerror(errno));
+	size_t len;
+	char *text = hg_read_file(real, &len, err);
+	if (!text)
+		return hg_err_wrap(err, "%s:%d: include \"%s\"", name, line, path);
+	char *slash = strrchr(real, '/');
+	const char *dir = hg_arena_strndup(&c->pk->arena, real, (size_t)(slash - real));
+	const char *shown = hg_arena_strdup(&c->pk->arena, real);
+	int rc = expand(c, shown, text, dir, depth + 1, err);
+	free(text);
+	return rc;
+}
+
+/* Copy text (file `name`; dir: its directory, NULL for the pack's own) to c->out with
+ * every include line replaced by the included file's lines, recording the parts. */
+static int expand(inc_ctx *c, const char *name, const char *text, const char *dir, int depth,
+                  hg_err *err)
+{
+	int local = 1, first = c->line, first_local = 1;
+	for (const char *p = text; *p; local++) {
+		const char *e = strchr(p, '\n');
+		const char *next = e ? e + 1 : p + strlen(p);
+		e = e ? e : next;
+		char path[HG_PATH_MAX];
+		if (include_path(p, e, path, sizeof path)) {
+			part_close(c, first, first_local, name, dir);
+			TRY(expand_file(c, name, local, dir ? dir : c->pk->src.dir, path, depth, err));
+			first = c->line;
+			first_local = local + 1;
+		} else {
+			hg_buf_put(&c->out, p, (size_t)(e - p));
+			hg_buf_putc(&c->out, '\n');
+			c->line++;
+		}
+		p = next;
+	}
+	part_close(c, first, first_local, name, dir);
+	return 0;
+}
+
+/* The pack's text with its includes expanded into pk->text and pk->src. */
+static int pack_includes(hg_pack *pk, const char *text, hg_err *err)
+{
+	inc_ctx c = {.pk = pk, .line = 1};
+	int rc = expand(&c, pk->src.name, text, NULL, 0, err);
+	if (rc == 0 && c.nparts > 1) { /* an include: keep where each line came from */
+		free(pk->text);
+		hg_buf_putc(&c.out, 0);
+		pk->text = c.out.p;
+		c.out.p = NULL;
+		pk->src.text = pk->text;
+		pk->src.len = strlen(pk->text);
+		pk->src.parts = hg_arena_alloc(&pk->arena, sizeof *c.parts * (size_t)c.nparts);
+		memcpy(pk->src.parts, c.parts, sizeof *c.parts * (size_t)c.nparts);
+		pk->src.nparts = c.nparts;
+	}
+	hg_buf_free(&c.out);
+	free(c.parts);
+	return rc;
+}
+
 static int pack_load_text(hg_pack **out, const char *name, const char *text, const char *dir,
                           const hg_pack_opts *o, hg_err *err)
 {
@@ -109,6 +231,8 @@ static int pack_load_text(hg_pack **out, const char *name, const char *text, con
 	if (o && o->codelist_dir && (stat(o->codelist_dir, &sb) != 0 || !S_ISDIR(sb.st_mode)))
 		rc = hg_err_set(err, HG_EUSAGE, "--codelists %s: no such directory",
 		                o->codelist_dir);
+	else if (pack_includes(pk, text, err) != 0)
+		rc = err->code ? err->code : HG_EINPUT;
 	else if (hg_parse_pack(pk, err) != 0 || check_subs(pk, err) != 0 ||
 	         hg_check_pack(pk, err) != 0 || check_codelist_dir(pk, err) != 0)
 		rc = err->code ? err->code : HG_EINPUT;

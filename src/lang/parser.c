@@ -144,6 +144,12 @@ static hg_node *p_codeterm(hg_parser *ps)
 	if (ps->t.kind == T_STRING) {
 		n = p_node(ps, N_STR);
 		n->str = p_string(ps);
+		const hg_src_part *part = hg_src_part_of(&ps->pk->src, n->line);
+		if (part && part->dir && n->str[0] != '/') { /* relative to the included file */
+			char *full = hg_arena_alloc(&ps->pk->arena, strlen(part->dir) + strlen(n->str) + 2);
+			sprintf(full, "%s/%s", part->dir, n->str);
+			n->str = full;
+		}
 		TRYN(p_next(ps));
 		return n;
 	}
