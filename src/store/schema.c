@@ -49,7 +49,7 @@ const hg_colspec hg_store_cols[HG_COL_N] = {
     [HG_COL_EV_CODE] = {"event.code.u32", "u32", sizeof(uint32_t), HG_ROWS_EVENTS,
                         ID(HG_CHECK_ID, HG_STR_CODE, "a code")},
     [HG_COL_EV_VALUE] = {"event.value.f32", "f32", sizeof(float), HG_ROWS_EVENTS,
-                         CHECK(HG_CHECK_VALUE, "a value (finite, or none)")},
+                         CHECK(HG_CHECK_NONE, "a value")},
     [HG_COL_EV_SETTING] = {"event.setting.u8", "u8", 1, HG_ROWS_EVENTS,
                            U8MAX(HG_SET_N - 1, "a setting (0-7)")},
     [HG_COL_LSOA_DECILE] = {"dict.lsoa_decile.u8", "u8", 1, HG_ROWS_LSOAS,

@@ -54,7 +54,7 @@ enum hg_col_check {
 	HG_CHECK_DATE,      /* i32 day in 1900-01-01 .. the extract date */
 	HG_CHECK_DATE_NONE, /* the same, or HG_DATE_NONE */
 	HG_CHECK_FLAGS,     /* u64: only the bits of the manifest's flags */
-	HG_CHECK_VALUE,     /* f32: finite, or NaN (no value) */
+	HG_CHECK_NONE,      /* any value (event values: a float, NaN for none) */
 	HG_CHECK_OFFSETS,   /* u64: from 0, never falling, to the number of events */
 };
 

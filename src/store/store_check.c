@@ -116,7 +116,6 @@ static uint64_t col_first_bad(const ctx *x, int c, uint64_t b, uint64_t e)
 	const uint32_t *u32 = x->data[c];
 	const int32_t *i32 = x->data[c];
 	const uint64_t *u64 = x->data[c];
-	const float *f32 = x->data[c];
 	uint32_t n = x->nref[cs->ref];
 	hg_date lo = x->lo, hi = x->hi;
 	uint64_t mask = x->flag_mask;
@@ -151,11 +150,7 @@ static uint64_t col_first_bad(const ctx *x, int c, uint64_t b, uint64_t e)
 	case HG_CHECK_FLAGS:
 		FIRST_BAD(b, e, FLAGS_BAD);
 		break;
-#define VALUE_BAD(i) (fabsf(f32[i]) == INFINITY)
-	case HG_CHECK_VALUE:
-		FIRST_BAD(b, e, VALUE_BAD);
-		break;
-	default: /* HG_CHECK_OFFSETS: checked whole, before the ranges */
+	default: /* HG_CHECK_OFFSETS: checked whole, before the ranges; HG_CHECK_NONE */
 		break;
 	}
 	return NOT_FOUND;

@@ -294,10 +294,6 @@ static void d_flags(const char *snap)
 {
 	SET("person.flags.u64", uint64_t, 2, 1ULL << 5); /* 2 flags */
 }
-static void d_value(const char *snap)
-{
-	SET("event.value.f32", float, 0, INFINITY);
-}
 static void d_offset(const char *snap)
 {
 	SET("event.offset.u64", uint64_t, 1, 1ULL << 40);
@@ -439,7 +435,6 @@ static const damage damages[] = {
     {"month only", d_month_only, {"person.dob_month_only.u8: row 2", NULL}},
     {"LSOA decile", d_lsoa_decile, {"dict.lsoa_decile.u8: row 2: not an IMD decile", NULL}},
     {"flags", d_flags, {"person.flags.u64: row 3", NULL}},
-    {"value", d_value, {"event.value.f32: row 1", NULL}},
     {"offset", d_offset, {"event.offset.u64: row 3: event offsets", ROW_FIX}},
     {"offset falling", d_offset_down, {"event.offset.u64: row 3: event offsets", NULL}},
     {"offset end", d_offset_end, {"event.offset.u64: row 5: event offsets", NULL}},
