@@ -57,7 +57,10 @@ void hg_quarantine_first(hg_quarantine *q, enum hg_reject why, uint64_t line, co
 	f->shown = value.p != NULL;
 	f->allow_month = allow_month;
 	size_t n = value.n > 40 ? 40 : value.n, k = 0;
-	for (size_t i = 0; i < n; i++) /* control bytes would garble the terminal */
+	/* cut before a character, not inside one; control bytes would garble the terminal */
+	while (n < value.n && n && ((unsigned char)value.p[n] & 0xC0) == 0x80)
+		n--;
+	for (size_t i = 0; i < n; i++)
 		f->value[k++] =
 		    (unsigned char)value.p[i] < 0x20 || value.p[i] == 0x7f ? '?' : value.p[i];
 	if (value.n > n)
