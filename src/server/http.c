@@ -101,7 +101,7 @@ static void req_session(hg_req *q)
 	if (!tok || strlen(tok) >= sizeof q->token)
 		return;
 	snprintf(q->token, sizeof q->token, "%s", tok);
-	q->authed = hg_session_get(&q->srv->db, &q->srv->scfg, tok, &q->sess);
+	q->authed = hg_sesscache_get(&q->srv->sessions, &q->srv->db, &q->srv->scfg, tok, &q->sess);
 }
 
 /* More than --rate-limit requests of this session this minute: 429 until the minute ends.
@@ -362,6 +362,7 @@ static void http_init(hg_srv *s)
 	hg_window_init(&s->coalesce, 60);
 	pthread_mutex_init(&s->xlsx_mu, NULL);
 	hg_login_gate_init(&s->login);
+	hg_sesscache_init(&s->sessions);
 	pthread_mutex_init(&s->conns.mu, NULL);
 	pthread_cond_init(&s->conns.wake, NULL);
 	s->conns.inited = 1;
@@ -388,6 +389,7 @@ void hg_http_stop(hg_srv *s)
 	pthread_cond_destroy(&s->conns.wake);
 	pthread_mutex_destroy(&s->conns.mu);
 	hg_login_gate_free(&s->login);
+	hg_sesscache_free(&s->sessions);
 	pthread_mutex_destroy(&s->xlsx_mu);
 	hg_window_free(&s->coalesce);
 	hg_window_free(&s->rate);
@@ -425,7 +427,7 @@ int hg_http_start(hg_srv *s, hg_err *err)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads, MHD_OPTION_CONNECTION_TIMEOUT,
 	    (unsigned)s->o.conn_timeout, MHD_OPTION_CONNECTION_LIMIT, (unsigned)HG_CONN_MAX,
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)s->o.conn_per_address,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HG_CONN_MEMORY, MHD_OPTION_NOTIFY_COMPLETED,
 	    completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_ARRAY,
 	    tls_opts, MHD_OPTION_END);
 	if (!s->d)

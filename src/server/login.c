@@ -168,5 +168,6 @@ void hg_logout(hg_req *q)
 {
 	hg_req_audit(q, "logout", "%s", "");
 	hg_session_delete(&q->srv->db, q->token);
+	hg_sesscache_drop(&q->srv->sessions, q->token);
 	q->authed = 0;
 }

@@ -1,5 +1,6 @@
 /*
- * respcache.c: a bounded, mutex-guarded hash map of response bodies.
+ * respcache.c: a bounded hash map of response bodies behind a read-write
+ * lock (requests copy bodies out in parallel; only a new entry excludes).
  */
 #include "server/respcache.h"
 
@@ -17,7 +18,7 @@ struct hg_rc_entry {
 void hg_respcache_init(hg_respcache *c, size_t max_n, size_t max_bytes)
 {
 	memset(c, 0, sizeof *c);
-	pthread_mutex_init(&c->mu, NULL);
+	pthread_rwlock_init(&c->mu, NULL);
 	c->nslots = 1024;
 	c->slots = hg_xcalloc(c->nslots, sizeof *c->slots);
 	c->max_n = max_n;
@@ -36,7 +37,7 @@ void hg_respcache_free(hg_respcache *c)
 			free(e);
 		}
 	free(c->slots);
-	pthread_mutex_destroy(&c->mu);
+	pthread_rwlock_destroy(&c->mu);
 	memset(c, 0, sizeof *c);
 }
 
@@ -48,20 +49,20 @@ static size_t rc_slot(const hg_respcache *c, const char *key)
 int hg_respcache_get(hg_respcache *c, const char *key, hg_buf *out)
 {
 	int found = 0;
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_rdlock(&c->mu);
 	for (hg_rc_entry *e = c->slots[rc_slot(c, key)]; e; e = e->next)
 		if (!strcmp(e->key, key)) {
 			hg_buf_put(out, e->body, e->n);
 			found = 1;
 			break;
 		}
-	pthread_mutex_unlock(&c->mu);
+	pthread_rwlock_unlock(&c->mu);
 	return found;
 }
 
 void hg_respcache_put(hg_respcache *c, const char *key, const char *body, size_t n)
 {
-	pthread_mutex_lock(&c->mu);
+	pthread_rwlock_wrlock(&c->mu);
 	size_t s = rc_slot(c, key);
 	int dup = 0;
 	for (hg_rc_entry *e = c->slots[s]; e; e = e->next)
@@ -77,5 +78,5 @@ void hg_respcache_put(hg_respcache *c, const char *key, const char *body, size_t
 		c->n++;
 		c->bytes += n;
 	}
-	pthread_mutex_unlock(&c->mu);
+	pthread_rwlock_unlock(&c->mu);
 }

@@ -16,7 +16,7 @@
 typedef struct hg_rc_entry hg_rc_entry;
 
 typedef struct hg_respcache {
-	pthread_mutex_t mu;
+	pthread_rwlock_t mu;
 	hg_rc_entry **slots;
 	size_t nslots, n, bytes, max_n, max_bytes;
 } hg_respcache;

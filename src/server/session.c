@@ -131,8 +131,10 @@ int hg_session_get(hg_db *db, const hg_session_cfg *cfg, const char *token, hg_s
 		found = 0;
 	} else if (found) {
 		long long every = cfg->idle / 60 > 1 ? cfg->idle / 60 : 1;
-		if (now - s->last_seen >= every)
+		if (now - s->last_seen >= every) {
 			session_touch(db, h, now);
+			s->last_seen = now; /* as the row now says (the server caches it) */
+		}
 	}
 	hg_db_unlock(db);
 	return found;

@@ -15,6 +15,7 @@
 #include "server/db.h"
 #include "server/rescache.h"
 #include "server/server.h"
+#include "server/sesscache.h"
 #include "server/session.h"
 #include "server/window.h"
 
@@ -24,6 +25,10 @@
 
 #define HG_BODY_MAX 16384
 #define HG_CONN_MAX 1024 /* open connections in all */
+/* Memory per connection (request line, headers, buffers). libmicrohttpd zeroes all of it
+ * after every request and maps anything over 32 KiB with mmap: 32 KiB holds the largest
+ * request headers a browser sends, and bodies are read in pieces. */
+#define HG_CONN_MEMORY 32768
 
 /* Login attempts being checked now, per throttling key (login.c). */
 typedef struct hg_login_gate {
@@ -62,6 +67,7 @@ struct hg_srv {
 	pthread_mutex_t xlsx_mu; /* libxlsxwriter calls gmtime(): one workbook at a time */
 	hg_login_gate login;
 	hg_conns conns;
+	hg_sesscache sessions; /* sessions read in the last second */
 };
 
 typedef struct hg_req {
