@@ -33,6 +33,7 @@
 typedef struct hg_src_part {
 	int first, nlines; /* the text's lines first .. first + nlines - 1 */
 	int local;         /* ... are that file's lines local .. */
+	int file, parent;  /* the file (0: the pack's own) and the file that includes it */
 	const char *name;  /* the file, as shown in messages */
 	const char *dir;   /* an included file's directory (absolute); NULL for the pack's */
 } hg_src_part;
@@ -41,7 +42,7 @@ typedef struct hg_src {
 	const char *name; /* file name shown in messages */
 	const char *text; /* NUL-terminated: the pack with every include expanded */
 	size_t len;
-	const char *dir; /* directory that codelist paths are relative to */
+	const char *dir;    /* directory that codelist paths are relative to */
 	hg_src_part *parts; /* where each line came from (nparts 0: all from name) */
 	int nparts;
 } hg_src;
@@ -263,6 +264,7 @@ typedef struct hg_wl_src {
 	hg_worklist pub;
 	hg_node *who;
 	const char *prio_name; /* `priority: NAME` */
+	hg_period_spec ps;     /* the default periods where it is declared (its aggregate's) */
 	int prio_line, prio_col;
 	hg_node **reason_e, **column_e, **order_e; /* order_e[k] NULL for core20 and plus */
 	int line, col;

@@ -1257,6 +1257,7 @@ static int wl_indicator(hg_checker *ck, hg_wl_src *w)
 	ind->num = w->who;
 	ind->line = w->line;
 	ind->col = w->col;
+	ind->ps = w->ps;
 	hg_breakdown *bds = hg_arena_calloc(&pk->arena, sizeof *bds * (size_t)(n + 1));
 	snprintf(bds[0].name, sizeof bds[0].name, "all");
 	for (int b = 0; b < n; b++) {

@@ -49,7 +49,8 @@ int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char 
 const hg_src_part *hg_src_part_of(const hg_src *src, int line)
 {
 	for (int i = 0; i < src->nparts; i++)
-		if (line >= src->parts[i].first && line < src->parts[i].first + src->parts[i].nlines)
+		if (line >= src->parts[i].first &&
+		    line < src->parts[i].first + src->parts[i].nlines)
 			return &src->parts[i];
 	return NULL;
 }

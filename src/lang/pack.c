@@ -100,7 +100,8 @@ typedef struct inc_ctx {
 	hg_buf out;
 	hg_src_part *parts;
 	int nparts, cap;
-	int line; /* the next line of out */
+	int line;   /* the next line of out */
+	int nfiles; /* files so far */
 } inc_ctx;
 
 /* The path of an `include "PATH"` line (only white space or a comment after it), or
@@ -125,7 +126,8 @@ static int include_path(const char *p, const char *e, char *path, size_t cap)
 	return 1;
 }
 
-static void part_close(inc_ctx *c, int first, int local, const char *name, const char *dir)
+static void part_close(inc_ctx *c, int first, int local, const char *name, const char *dir,
+                       int file, int parent)
 {
 	if (c->line == first)
 		return;
@@ -133,23 +135,25 @@ static void part_close(inc_ctx *c, int first, int local, const char *name, const
 		c->cap = c->cap ? 2 * c->cap : 8;
 		c->parts = hg_xrealloc(c->parts, sizeof *c->parts * (size_t)c->cap);
 	}
-	c->parts[c->nparts++] = (hg_src_part){first, c->line - first, local, name, dir};
+	c->parts[c->nparts++] =
+	    (hg_src_part){first, c->line - first, local, file, parent, name, dir};
 }
 
 static int expand(inc_ctx *c, const char *name, const char *text, const char *dir, int depth,
-                  hg_err *err);
+                  int parent, hg_err *err);
 
 /* Expand the file of `include "path"` (line `line` of file `name`, in directory base). */
-static int expand_file(inc_ctx *c, const char *name, int line, const char *base,
-                       const char *path, int depth, hg_err *err)
+static int expand_file(inc_ctx *c, const char *name, int line, const char *base, const char *path,
+                       int depth, int file, hg_err *err)
 {
 	char joined[HG_PATH_MAX * 2 + 2], real[HG_PATH_MAX];
 	snprintf(joined, sizeof joined, "%s/%s", path[0] == '/' ? "" : base, path);
 	if (depth >= HG_INCLUDE_DEPTH)
-		return hg_err_set(err, HG_EINPUT,
-		                  "%s:%d: include \"%s\": includes nest deeper than %d (does a file "
-		                  "include itself?)",
-		                  name, line, path, HG_INCLUDE_DEPTH);
+		return hg_err_set(
+		    err, HG_EINPUT,
+		    "%s:%d: include \"%s\": includes nest deeper than %d (does a file "
+		    "include itself?)",
+		    name, line, path, HG_INCLUDE_DEPTH);
 	if (!realpath(joined, real))
 		return hg_err_set(err, HG_EINPUT, "%s:%d: include \"%s\": cannot open %s: %s", name,
 		                  line, path, joined, strerror(errno));
@@ -160,7 +164,7 @@ static int expand_file(inc_ctx *c, const char *name, int line, const char *base,
 	char *slash = strrchr(real, '/');
 	const char *dir = hg_arena_strndup(&c->pk->arena, real, (size_t)(slash - real));
 	const char *shown = hg_arena_strdup(&c->pk->arena, real);
-	int rc = expand(c, shown, text, dir, depth + 1, err);
+	int rc = expand(c, shown, text, dir, depth + 1, file, err);
 	free(text);
 	return rc;
 }
@@ -168,17 +172,18 @@ static int expand_file(inc_ctx *c, const char *name, int line, const char *base,
 /* Copy text (file `name`; dir: its directory, NULL for the pack's own) to c->out with
  * every include line replaced by the included file's lines, recording the parts. */
 static int expand(inc_ctx *c, const char *name, const char *text, const char *dir, int depth,
-                  hg_err *err)
+                  int parent, hg_err *err)
 {
-	int local = 1, first = c->line, first_local = 1;
+	int local = 1, first = c->line, first_local = 1, file = c->nfiles++;
 	for (const char *p = text; *p; local++) {
 		const char *e = strchr(p, '\n');
 		const char *next = e ? e + 1 : p + strlen(p);
 		e = e ? e : next;
 		char path[HG_PATH_MAX];
 		if (include_path(p, e, path, sizeof path)) {
-			part_close(c, first, first_local, name, dir);
-			TRY(expand_file(c, name, local, dir ? dir : c->pk->src.dir, path, depth, err));
+			part_close(c, first, first_local, name, dir, file, parent);
+			TRY(expand_file(c, name, local, dir ? dir : c->pk->src.dir, path, depth,
+			                file, err));
 			first = c->line;
 			first_local = local + 1;
 		} else {
@@ -188,7 +193,7 @@ static int expand(inc_ctx *c, const char *name, const char *text, const char *di
 		}
 		p = next;
 	}
-	part_close(c, first, first_local, name, dir);
+	part_close(c, first, first_local, name, dir, file, parent);
 	return 0;
 }
 
@@ -196,7 +201,7 @@ static int expand(inc_ctx *c, const char *name, const char *text, const char *di
 static int pack_includes(hg_pack *pk, const char *text, hg_err *err)
 {
 	inc_ctx c = {.pk = pk, .line = 1};
-	int rc = expand(&c, pk->src.name, text, NULL, 0, err);
+	int rc = expand(&c, pk->src.name, text, NULL, 0, -1, err);
 	if (rc == 0 && c.nparts > 1) { /* an include: keep where each line came from */
 		free(pk->text);
 		hg_buf_putc(&c.out, 0);

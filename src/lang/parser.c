@@ -17,7 +17,40 @@ typedef struct hg_parser {
 	hg_tok t; /* current token */
 	hg_err *err;
 	int depth;
+	hg_period_spec *fdef; /* per file (include): its top-level periods */
+	int nfiles;
 } hg_parser;
+
+/* The file (0: the pack's own, else an included one) that line came from. */
+static int file_of(const hg_parser *ps, int line)
+{
+	const hg_src_part *part = hg_src_part_of(&ps->pk->src, line);
+	return part ? part->file : 0;
+}
+
+/* The default periods for a declaration on line: its file's top-level `periods`, else
+ * the one in force where that file is included, and so on up. */
+static const hg_period_spec *p_default(const hg_parser *ps, int line)
+{
+	const hg_src *src = &ps->pk->src;
+	for (int f = file_of(ps, line); f >= 0;) {
+		if (ps->fdef[f].set)
+			return &ps->fdef[f];
+		int parent = -1;
+		for (int i = 0; i < src->nparts; i++)
+			if (src->parts[i].file == f)
+				parent = src->parts[i].parent;
+		f = parent;
+	}
+	return NULL;
+}
+
+/* Is the token at hand in the same file as line (a declaration never runs on into an
+ * included file, nor back out of one)? */
+static int same_file(const hg_parser *ps, int line)
+{
+	return ps->t.kind == T_EOF || file_of(ps, ps->t.line) == file_of(ps, line);
+}
 
 static int p_next(hg_parser *ps)
 {
@@ -146,7 +179,8 @@ static hg_node *p_codeterm(hg_parser *ps)
 		n->str = p_string(ps);
 		const hg_src_part *part = hg_src_part_of(&ps->pk->src, n->line);
 		if (part && part->dir && n->str[0] != '/') { /* relative to the included file */
-			char *full = hg_arena_alloc(&ps->pk->arena, strlen(part->dir) + strlen(n->str) + 2);
+			char *full =
+			    hg_arena_alloc(&ps->pk->arena, strlen(part->dir) + strlen(n->str) + 2);
 			sprintf(full, "%s/%s", part->dir, n->str);
 			n->str = full;
 		}
@@ -1192,8 +1226,8 @@ static int p_indicator(hg_parser *ps)
 	ind->pub.name = p_string(ps);
 	TRY(p_next(ps));
 	hg_period_spec sp = {0};
-	int rc;
-	while ((rc = p_clause(ps, ind, &sp)) == 0)
+	int rc = 0;
+	while (same_file(ps, ind->line) && (rc = p_clause(ps, ind, &sp)) == 0)
 		;
 	if (rc < 0)
 		return -1;
@@ -1206,7 +1240,8 @@ static int p_indicator(hg_parser *ps)
 		snprintf(ind->pub.bds[0].name, sizeof ind->pub.bds[0].name, "all");
 		ind->pub.nbds = 1;
 	}
-	ind->ps = sp;
+	const hg_period_spec *def = p_default(ps, ind->line);
+	ind->ps = sp.set || !def ? sp : *def; /* its own, else its file's default */
 	pk->ninds++;
 	return 0;
 }
@@ -1364,10 +1399,10 @@ static int p_worklist(hg_parser *ps)
 	w->pub.title = p_string(ps);
 	TRY(p_next(ps));
 	wl_list lists[3] = {{0}};
-	int rc;
-	while ((rc = p_wl_clause(ps, w, lists)) == 0)
+	int rc = 0;
+	while (same_file(ps, w->line) && (rc = p_wl_clause(ps, w, lists)) == 0)
 		;
-	if (rc == 1 && ps->t.kind != T_EOF && !p_top_level(ps))
+	if (rc >= 0 && ps->t.kind != T_EOF && !p_top_level(ps))
 		rc = p_fail(ps,
 		            "a worklist clause (who:, priority:, order:, reason, column, source, "
 		            "note)");
@@ -1379,6 +1414,9 @@ static int p_worklist(hg_parser *ps)
 	wl_keep(ps, w, lists);
 	for (int k = 0; k < 3; k++)
 		wl_free(&lists[k]);
+	const hg_period_spec *def = p_default(ps, w->line);
+	if (def)
+		w->ps = *def;
 	pk->nwls++;
 	return 0;
 }
@@ -1386,6 +1424,11 @@ static int p_worklist(hg_parser *ps)
 int hg_parse_pack(hg_pack *pk, hg_err *err)
 {
 	hg_parser ps = {.pk = pk, .err = err};
+	for (int i = 0; i < pk->src.nparts; i++)
+		ps.nfiles =
+		    pk->src.parts[i].file + 1 > ps.nfiles ? pk->src.parts[i].file + 1 : ps.nfiles;
+	ps.nfiles = ps.nfiles ? ps.nfiles : 1;
+	ps.fdef = hg_arena_calloc(&pk->arena, sizeof *ps.fdef * (size_t)ps.nfiles);
 	hg_lex_init(&ps.lx, &pk->src);
 	TRY(p_next(&ps));
 	while (ps.t.kind != T_EOF) {
@@ -1401,9 +1444,12 @@ int hg_parse_pack(hg_pack *pk, hg_err *err)
 			TRY(p_indicator(&ps));
 		else if (p_is(&ps, "worklist"))
 			TRY(p_worklist(&ps));
-		else if (p_is(&ps, "periods"))
-			TRY(p_periods(&ps, &pk->periods));
-		else
+		else if (p_is(&ps, "periods")) {
+			int f = file_of(&ps, ps.t.line);
+			TRY(p_periods(&ps, &ps.fdef[f]));
+			if (f == 0)
+				pk->periods = ps.fdef[0];
+		} else
 			return p_fail(&ps, "'codelist', 'let', 'segmentation', 'score', 'periods', "
 			                   "'indicator' or 'worklist'");
 	}
