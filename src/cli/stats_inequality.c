@@ -109,6 +109,13 @@ static int sii_read_opts(const hg_stats_args *a, hg_sii_opts *o, hg_err *err)
 		return err->code;
 	if (vt != 0 && vt != 1 && vt != 2)
 		return hg_err_set(err, HG_EUSAGE, "value_type should be 0, 1 or 2");
+	/* refused before the casts: a number past the type's range has no value in it */
+	if (!(reps >= 0 && reps <= HG_SII_MAX_REPS))
+		return hg_err_set(err, HG_EUSAGE, "--repetitions must be from 1000 to %d, got %g",
+		                  HG_SII_MAX_REPS, reps);
+	if (!(seed >= 0 && seed < 0x1p64))
+		return hg_err_set(err, HG_EUSAGE,
+		                  "--seed must be a whole number from 0 to 2^64 - 1, got %g", seed);
 	o->value_type = (int)vt;
 	o->repetitions = (long)reps;
 	o->seed = (uint64_t)seed;

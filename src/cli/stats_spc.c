@@ -76,6 +76,10 @@ static int spc_read_opts(const hg_stats_args *a, hg_spc_opts *o, double *rb, hg_
 	    hg_stats_opt_double(a, "fix-after-n-points", 0, &fix, err) ||
 	    hg_stats_opt_double(a, "target", NAN, &o->target, err))
 		return err->code;
+	if (!(fix >= 0 && fix <= 1e15)) /* before the cast: past long's range it has no value */
+		return hg_err_set(
+		    err, HG_EUSAGE,
+		    "fix_after_n_points must be 0 (every point) or at least 12, got %g", fix);
 	o->fix_after_n_pts = (long)fix;
 	o->has_target = !isnan(o->target);
 	const char *rs = hg_stats_opt_str(a, "rebase", NULL);

@@ -54,6 +54,11 @@ int hg_sii_check_opts(const hg_sii_opts *o, int have_se, int have_cls, hg_err *e
 		return hg_err_set(err, HG_EUSAGE,
 		                  "number of repetitions must be 1000 or greater. Default is "
 		                  "100,000");
+	if (o->repetitions > HG_SII_MAX_REPS)
+		return hg_err_set(err, HG_EUSAGE,
+		                  "number of repetitions must be at most %d (every replicate is "
+		                  "kept in memory); the default is 100,000",
+		                  HG_SII_MAX_REPS);
 	if (o->transform && o->value_type == 0)
 		return hg_err_set(err, HG_EUSAGE,
 		                  "value_type should be 1 or 2 when transform is true");

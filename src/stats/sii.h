@@ -15,6 +15,8 @@
 #include <stdint.h>
 
 #define HG_SII_MAX_LEVELS 8
+/* Every replicate is kept (16 bytes, 160 with reliability): ten times the package's default. */
+#define HG_SII_MAX_REPS 1000000
 
 enum hg_sii_value_type { HG_SII_NORMAL = 0, HG_SII_RATE = 1, HG_SII_PROPORTION = 2 };
 
@@ -22,7 +24,7 @@ typedef struct hg_sii_opts {
 	int value_type;    /* enum hg_sii_value_type */
 	int transform;     /* fit on the log/logit scale (value_type 1 or 2, CLs only) */
 	double multiplier; /* default 1 */
-	long repetitions;  /* default 100000, at least 1000 */
+	long repetitions;  /* default 100000, at least 1000, at most HG_SII_MAX_REPS */
 	double conf[HG_SII_MAX_LEVELS]; /* fractions (0.9..1) */
 	size_t nconf;
 	int rii;
