@@ -124,11 +124,13 @@ for t in "${targets[@]}"; do
 	[ -f "tests/fuzz/dict/$t.dict" ] && opts+=(-dict="tests/fuzz/dict/$t.dict")
 	seed_env=()
 	[ "$t" = store ] && seed_env=(HG_FUZZ_SEEDS_OUT="$tw/seeds")
+	start=$(date +%s)
 	env "${seed_env[@]}" "$bin" "${opts[@]}" "${dirs[@]}" >"$tw/fuzz.log" 2>&1
 	rc=$?
+	took=$(($(date +%s) - start))
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tw/fuzz.log" | tail -1)
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$tw/fuzz.log" | tail -1)
-	summary="${runs:-?} runs in ${seconds} s, ${cov:-no coverage line}"
+	summary="${runs:-?} runs in ${took} s, ${cov:-no coverage line}"
 	[ $short = 0 ] && cp "$tw/fuzz.log" "$build/crashes/$t/last-run.log"
 	if [ $rc = 0 ]; then
 		echo "   ok   $name ($summary)"
