@@ -2,6 +2,7 @@
  * cmd_ingest.c: `healthgap ingest` and `healthgap keygen`.
  */
 #include "cli.h"
+#include "store/reid.h"
 #include "core/date.h"
 #include "ingest/ingest.h"
 #include "ingest/pseudo.h"
@@ -14,12 +15,17 @@
 
 static const char ingest_usage[] =
     "usage: healthgap ingest --persons FILE --events FILE --store DIR [options]\n"
+    "  --pathways FILE        referral-to-treatment pathways (pathways.csv), optional\n"
+    "  --appointments FILE    outpatient and GP appointments (appointments.csv), optional\n"
     "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
     "                         default: a reference/ folder beside the persons file\n"
     "  --imd 2019|2025        IMD version (default 2019 when available)\n"
     "  --area-name NAME       the area's name (\"NHS Example ICB\"), shown with the\n"
     "                         OFFICIAL-SENSITIVE marking of every output\n"
     "  --key-file FILE        pseudonymisation key, required for an nhs_number column\n"
+    "  --reid-keys DIR        seal each NHS number to its practice's re-identification\n"
+    "                         key (DIR/PRACTICE.pub, from 'healthgap keygen --reid'), so\n"
+    "                         that practice alone can re-identify its worklists\n"
     "  --max-reject-rate R    fail when more than R of a file's rows are rejected (0.01)\n"
     "  --extract-date DATE    latest plausible date (default today)\n"
     "  --date-format FORMAT   how the files write dates: YYYY-MM-DD (default; a date-time\n"
@@ -36,9 +42,12 @@ int hg_cmd_ingest(int argc, char **argv)
 	p.progress = isatty(2);
 	static const struct option opts[] = {{"persons", required_argument, 0, 'p'},
 	                                     {"events", required_argument, 0, 'e'},
+	                                     {"pathways", required_argument, 0, 'P'},
+	                                     {"appointments", required_argument, 0, 'A'},
 	                                     {"store", required_argument, 0, 's'},
 	                                     {"reference", required_argument, 0, 'r'},
 	                                     {"key-file", required_argument, 0, 'k'},
+	                                     {"reid-keys", required_argument, 0, 'R'},
 	                                     {"max-reject-rate", required_argument, 0, 'm'},
 	                                     {"extract-date", required_argument, 0, 'x'},
 	                                     {"imd", required_argument, 0, 'i'},
@@ -61,11 +70,20 @@ int hg_cmd_ingest(int argc, char **argv)
 		case 'e':
 			p.events_path = optarg;
 			break;
+		case 'P':
+			p.pathways_path = optarg;
+			break;
+		case 'A':
+			p.appointments_path = optarg;
+			break;
 		case 's':
 			p.store_dir = optarg;
 			break;
 		case 'r':
 			p.reference_dir = optarg;
+			break;
+		case 'R':
+			p.reid_keys = optarg;
 			break;
 		case 'k':
 			p.key_file = optarg;
@@ -138,13 +156,23 @@ int hg_cmd_ingest(int argc, char **argv)
 
 int hg_cmd_keygen(int argc, char **argv)
 {
-	static const char usage[] = "usage: healthgap keygen --out FILE\n"
-	                            "  writes 32 random bytes (hex) readable by you only; keep it "
-	                            "secret and never in the store\n";
-	const char *out = NULL;
+	static const char usage[] =
+	    "usage: healthgap keygen --out FILE\n"
+	    "  writes 32 random bytes (hex) readable by you only; keep it secret and never in "
+	    "the store\n"
+	    "       healthgap keygen --reid --practice CODE --out DIR\n"
+	    "  a practice's re-identification key pair: DIR/CODE.pub for the data environment's "
+	    "ingest,\n"
+	    "  DIR/CODE.key (mode 0600) kept by the practice alone (docs/security.md)\n";
+	const char *out = NULL, *practice = NULL;
+	int reid = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--practice") && i + 1 < argc)
+			practice = argv[++i];
+		else if (!strcmp(argv[i], "--reid"))
+			reid = 1;
 		else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
 			return 0;
@@ -154,6 +182,16 @@ int hg_cmd_keygen(int argc, char **argv)
 	if (!out)
 		return hg_cli_usage("keygen", usage, "--out is required");
 	hg_err err = {0};
+	if (reid || practice) {
+		if (!reid || !practice)
+			return hg_cli_usage("keygen", usage, "--reid and --practice go together");
+		if (hg_reid_keygen(out, practice, &err))
+			return hg_cli_fail("keygen", &err);
+		printf("wrote %s/%s.pub (give it to the data environment) and %s/%s.key (mode 0600: "
+		       "keep it at the practice)\n",
+		       out, practice, out, practice);
+		return 0;
+	}
 	if (hg_key_generate(out, &err))
 		return hg_cli_fail("keygen", &err);
 	printf("wrote key %s (mode 0600)\n", out);

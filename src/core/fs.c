@@ -281,3 +281,36 @@ int hg_out_close(hg_out *o, int do_fsync, hg_err *err)
 		return hg_err_set(err, HG_EIO, "%s: write failed: %s", o->path, strerror(errno));
 	return 0;
 }
+
+/*
+ * Read the key file through one descriptor, so nothing changes between the
+ * checks and the read: a regular file (a FIFO would block ingest, or feed it
+ * any key; O_NONBLOCK opens one without waiting for a writer), mode 0600, of
+ * at most cap bytes.
+ */
+int hg_read_secret(const char *path, char *buf, size_t cap, size_t *n, hg_err *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path,
+		                  strerror(errno));
+	struct stat st;
+	ssize_t r = 0;
+	int rc = 0;
+	if (fstat(fd, &st) < 0)
+		rc = hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = hg_err_set(
+		    err, HG_EUSAGE,
+		    "%s: the key file is not a regular file (a pipe or device); give the "
+		    "file 'healthgap keygen' made",
+		    path);
+	else if (st.st_mode & 077)
+		rc = hg_err_set(err, HG_EUSAGE,
+		                "%s: key file is readable by group or others; chmod 600 it", path);
+	else if ((r = read(fd, buf, cap)) < 0)
+		rc = hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path, strerror(errno));
+	close(fd);
+	*n = r > 0 ? (size_t)r : 0;
+	return rc;
+}

@@ -41,6 +41,10 @@ int hg_path_exists(const char *path);
 int hg_is_dir(const char *path);
 
 /* Write a whole buffer to path atomically (path.tmp, fsync, rename). */
+/* Read a secret key file (at most cap bytes) through one descriptor, so nothing changes
+ * between the checks and the read: a regular file (a FIFO would block, or feed any key;
+ * it is opened without waiting), mode 0600 (readable by its owner only). */
+int hg_read_secret(const char *path, char *buf, size_t cap, size_t *n, hg_err *err);
 int hg_write_file_atomic(const char *path, const void *data, size_t n, hg_err *err);
 /* Write a buffer to a new file (no rename), fsync it. */
 int hg_write_file(const char *path, const void *data, size_t n, hg_err *err);

@@ -13,6 +13,7 @@
 #include "core/str.h"
 #include "engine/engine.h"
 #include "engine/vm.h"
+#include "store/reid.h"
 
 #include <assert.h>
 #include <math.h>
@@ -130,11 +131,13 @@ static const char *const fixed_names[HG_WLC_FIXED] = {
 
 int hg_wl_ncols(const hg_worklist *wl)
 {
-	return HG_WLC_FIXED + wl->ncolumns;
+	return HG_WLC_FIXED + wl->ncolumns + 1;
 }
 
 const char *hg_wl_col_name(const hg_worklist *wl, int c)
 {
+	if (c == HG_WLC_FIXED + wl->ncolumns)
+		return "Re-identification token";
 	return c < HG_WLC_FIXED ? fixed_names[c] : wl->columns[c - HG_WLC_FIXED];
 }
 
@@ -142,7 +145,7 @@ int hg_wl_col_kind(const hg_worklist *wl, int c)
 {
 	if (c == HG_WLC_RANK || c == HG_WLC_AGE || c == HG_WLC_IMD_DECILE)
 		return HG_WLK_NUMBER;
-	if (c < HG_WLC_FIXED)
+	if (c < HG_WLC_FIXED || c == HG_WLC_FIXED + wl->ncolumns)
 		return HG_WLK_TEXT;
 	int show = wl->column_show[c - HG_WLC_FIXED];
 	return show == HG_WL_NUMBER ? HG_WLK_NUMBER
@@ -245,6 +248,13 @@ const char *hg_wl_cell(const hg_wl_rows *r, const hg_store *st, size_t i, int c,
 		break;
 	default: {
 		int k = c - HG_WLC_FIXED;
+		if (k == wl->ncolumns) { /* the sealed NHS number, for the practice's key alone */
+			char tok[HG_REID_TOKEN_LEN + 1] = "";
+			if (st->reid)
+				hg_reid_token(st->reid + w->person * HG_REID_BYTES, tok);
+			snprintf(buf, size, "%s", tok);
+			break;
+		}
 		double v = w->v[wl->nreasons + k];
 		value_text(wl, k, v, buf, size);
 		if (wl->column_show[k] == HG_WL_NUMBER || wl->column_show[k] == HG_WL_DATE)

@@ -43,7 +43,8 @@ void hg_wl_rows_free(hg_wl_rows *r);
 
 /*
  * The list as a table (one home for the CSV, the workbook and the dashboard):
- * the fixed columns below, then one per `column` of the worklist.
+ * the fixed columns below, then one per `column` of the worklist, then the
+ * re-identification token (store/reid.h; empty when the store holds none).
  */
 enum hg_wl_col {
 	HG_WLC_LIST = 0, /* the worklist's id */

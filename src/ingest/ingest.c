@@ -8,6 +8,7 @@
 #include "core/version.h"
 #include "store/schema.h"
 #include "ingest_int.h"
+#include "units.h"
 
 #include <assert.h>
 #include <jansson.h>
@@ -110,6 +111,9 @@ static int write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
 	PUT(HG_COL_REG_TO, n, ps->reg_to);
 	PUT(HG_COL_DOD, n, ps->dod);
 	PUT(HG_COL_FLAGS, n, ps->flags);
+	if (ps->reid_keys && hg_store_put(w, HG_REID_FILE, "b58", n, ps->reid,
+	                                  (size_t)n * HG_REID_BYTES, err))
+		return -1;
 	return hg_store_put_strings(w, hg_store_strs[HG_STR_PERSON_ID], ps->ids.keys, ps->ids.n,
 	                            err);
 }
@@ -124,6 +128,32 @@ static int write_events(hg_store_writer *w, const hg_events *ev, uint64_t np, hg
 	PUT(HG_COL_EV_SETTING, n, ev->setting);
 	return hg_store_put_strings(w, hg_store_strs[HG_STR_CODE], ev->codes.keys, ev->codes.n,
 	                            err);
+}
+
+/* The unit tables: pathways and appointments (empty when their files were not given). */
+static int write_units(hg_store_writer *w, const hg_units *u, uint64_t np, hg_err *err)
+{
+	const hg_unit_rows *pw = &u->pw, *ap = &u->ap;
+	PUT(HG_COL_PW_OFFSET, np + 1, pw->off);
+	PUT(HG_COL_PW_START, pw->n, pw->d0);
+	PUT(HG_COL_PW_STOP, pw->n, pw->d1);
+	PUT(HG_COL_PW_SPECIALTY, pw->n, pw->spec);
+	PUT(HG_COL_PW_PROVIDER, pw->n, pw->prov);
+	PUT(HG_COL_PW_PRIORITY, pw->n, pw->k0);
+	PUT(HG_COL_PW_REMOVAL, pw->n, pw->k1);
+	PUT(HG_COL_AP_OFFSET, np + 1, ap->off);
+	PUT(HG_COL_AP_DATE, ap->n, ap->d0);
+	PUT(HG_COL_AP_SETTING, ap->n, ap->k0);
+	PUT(HG_COL_AP_SPECIALTY, ap->n, ap->spec);
+	PUT(HG_COL_AP_PROVIDER, ap->n, ap->prov);
+	PUT(HG_COL_AP_TYPE, ap->n, ap->k1);
+	PUT(HG_COL_AP_OUTCOME, ap->n, ap->k2);
+	return hg_store_put_strings(w, hg_store_strs[HG_STR_SPECIALTY], u->specialties.keys,
+	                            u->specialties.n, err) ||
+	               hg_store_put_strings(w, hg_store_strs[HG_STR_PROVIDER], u->providers.keys,
+	                                    u->providers.n, err)
+	           ? -1
+	           : 0;
 }
 
 static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
@@ -177,8 +207,31 @@ static int hg_synthetic_population(const hg_ingest_params *p)
 	return hg_path_exists(path);
 }
 
+/* The unit files in the manifest: their sources, counts and ingest reports. */
+static int manifest_units(json_t *m, json_t *sources, json_t *counts, json_t *ing,
+                          const hg_ingest_params *p, const hg_units *u, hg_err *err)
+{
+	const char *role[2] = {"pathways", "appointments"};
+	const char *path[2] = {p->pathways_path, p->appointments_path};
+	const hg_unit_rows *r[2] = {&u->pw, &u->ap};
+	for (int k = 0; k < 2; k++) {
+		json_object_set_new(counts, role[k], json_integer((json_int_t)r[k]->n));
+		if (!path[k])
+			continue;
+		json_t *s = source_json(role[k], path[k], err);
+		if (!s)
+			return -1;
+		json_array_append_new(sources, s);
+		json_object_set_new(ing, role[k], counts_json(&r[k]->counts, &r[k]->quar, NULL, 0));
+	}
+	json_object_set_new(counts, "specialties", json_integer(u->specialties.n));
+	json_object_set_new(counts, "providers", json_integer(u->providers.n));
+	(void)m;
+	return 0;
+}
+
 static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                           const hg_events *ev, const hg_key *key, hg_err *err)
+                           const hg_events *ev, const hg_units *u, const hg_key *key, hg_err *err)
 {
 	json_t *m = json_object();
 	char d[11];
@@ -235,6 +288,12 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 		                    json_integer((json_int_t)ev->by_setting[i]));
 	json_object_set_new(counts, "events_by_setting", bys);
 	json_object_set_new(m, "counts", counts);
+	if (ps->reid_keys) { /* how many can be re-identified, by how many practices' keys */
+		json_t *r = json_object();
+		json_object_set_new(r, "practice_keys", json_integer((json_int_t)ps->reid_keys->n));
+		json_object_set_new(r, "people_sealed", json_integer((json_int_t)ps->reid_sealed));
+		json_object_set_new(m, "reidentification", r);
+	}
 	json_t *range = json_object();
 	json_object_set_new(range, "first_event",
 	                    ev->n ? json_string(hg_date_format(ev->min_date, d)) : json_null());
@@ -257,6 +316,11 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(ing, "persons",
 	                    counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
 	json_object_set_new(ing, "events", counts_json(&ev->counts, &ev->quar, NULL, 0));
+	if (manifest_units(m, sources, counts, ing, p, u, err)) {
+		json_decref(ing);
+		json_decref(m);
+		return NULL;
+	}
 	json_object_set_new(ing, "max_reject_rate", json_real(p->max_reject_rate));
 	json_object_set_new(m, "ingest", ing);
 	return m;
@@ -296,8 +360,8 @@ static int find_reference(const hg_ingest_params *p, char *out, size_t cap)
 }
 
 static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                        const hg_events *ev, const hg_key *key, int publish, hg_ingest_result *res,
-                        hg_err *err)
+                        const hg_events *ev, const hg_units *u, const hg_key *key, int publish,
+                        hg_ingest_result *res, hg_err *err)
 {
 	hg_store_writer w;
 	if (hg_store_begin(&w, p->store_dir, err))
@@ -307,7 +371,11 @@ static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, cons
 	    write_dicts(&w, ps, ref, err) ||
 	    write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
 	    write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
-	    !(m = hg_manifest(p, ref, ps, ev, key, err)) ||
+	    write_units(&w, u, ps->n, err) ||
+	    (u->pw.given && write_quarantine(&w, "quarantine_pathways.csv", &u->pw.quar, err)) ||
+	    (u->ap.given &&
+	     write_quarantine(&w, "quarantine_appointments.csv", &u->ap.quar, err)) ||
+	    !(m = hg_manifest(p, ref, ps, ev, u, key, err)) ||
 	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
 		if (m)
 			json_decref(m);
@@ -341,27 +409,55 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		}
 		keyp = &key;
 	}
+	hg_reid_keys reid, *reidp = NULL;
+	if (p->reid_keys) {
+		if (!p->key_file || hg_reid_keys_load(&reid, p->reid_keys, err)) {
+			if (!p->key_file)
+				hg_err_set(err, HG_EUSAGE,
+				           "--reid-keys seals NHS numbers: it needs an nhs_number "
+				           "column and --key-file");
+			if (keyp)
+				sodium_memzero(&key, sizeof key);
+			hg_reference_free(&ref);
+			return err->code;
+		}
+		reidp = &reid;
+	}
 	hg_progress prog = {.on = p->progress, .last_pct = -1};
 	hg_persons ps;
 	hg_events ev;
 	memset(&ev, 0, sizeof ev);
-	int rc = hg_persons_load(&ps, p, &ref, keyp, &prog, err);
+	int rc = hg_persons_load(&ps, p, &ref, keyp, reidp, &prog, err);
 	if (!rc) {
 		atomic_store(&prog.done, 0);
 		prog.last_pct = -1;
 		rc = hg_events_load(&ev, &ps, p, &prog, err);
 	}
+	hg_units un;
+	memset(&un, 0, sizeof un);
+	if (!rc)
+		rc = hg_units_load(&un, &ps, p, &prog, err);
 	if (!rc) {
 		res->persons = ps.counts;
 		res->events = ev.counts;
-		int over =
-		    pct(ps.counts.quarantined, ps.counts.read) > 100.0 * p->max_reject_rate ||
-		    pct(ev.counts.quarantined, ev.counts.read) > 100.0 * p->max_reject_rate;
-		rc = ingest_write(p, &ref, &ps, &ev, keyp, !over, res, err);
+		res->pathways = un.pw.counts;
+		res->appointments = un.ap.counts;
+		double lim = 100.0 * p->max_reject_rate;
+		int over = pct(ps.counts.quarantined, ps.counts.read) > lim ||
+		           pct(ev.counts.quarantined, ev.counts.read) > lim ||
+		           pct(un.pw.counts.quarantined, un.pw.counts.read) > lim ||
+		           pct(un.ap.counts.quarantined, un.ap.counts.read) > lim;
+		rc = ingest_write(p, &ref, &ps, &ev, &un, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
 			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
 			             HG_WARN_N, &df);
 			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0, &df);
+			if (un.pw.given)
+				print_counts("pathways", p->pathways_path, &un.pw.counts, &un.pw.quar,
+				             NULL, 0, &df);
+			if (un.ap.given)
+				print_counts("appointments", p->appointments_path, &un.ap.counts,
+				             &un.ap.quar, NULL, 0, &df);
 			if (ref.n_lsoa)
 				printf("IMD: %s from %s%s\n", ref.imd_version, ref.imd_source,
 				       ref.synthetic ? " (SYNTHETIC geography)" : "");
@@ -385,6 +481,9 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		sodium_memzero(&key, sizeof key);
 	hg_persons_free(&ps);
 	hg_events_free(&ev);
+	hg_units_free(&un);
 	hg_reference_free(&ref);
+	if (reidp)
+		hg_reid_keys_free(&reid);
 	return rc;
 }

@@ -24,9 +24,12 @@
 typedef struct hg_ingest_params {
 	const char *persons_path;
 	const char *events_path;
+	const char *pathways_path;     /* NULL: none (units.h: pathways.csv) */
+	const char *appointments_path; /* NULL: none (appointments.csv) */
 	const char *store_dir;
 	const char *reference_dir; /* NULL: look for reference/ beside persons.csv */
 	const char *key_file;      /* required when persons.csv has nhs_number */
+	const char *reid_keys;     /* a directory of PRACTICE.pub: seal NHS numbers (reid.h) */
 	const char *imd_version;   /* "2019" (default when available) or "2025" */
 	const char *area_name;     /* recorded in the manifest for every output's marking */
 	const char *date_format;   /* NULL: YYYY-MM-DD (a zero time allowed); "DD/MM/YYYY" ... */
@@ -43,7 +46,7 @@ typedef struct hg_ingest_counts {
 } hg_ingest_counts;
 
 typedef struct hg_ingest_result {
-	hg_ingest_counts persons, events;
+	hg_ingest_counts persons, events, pathways, appointments;
 	char snapshot[64];
 	int published; /* 0 when the reject rate was exceeded */
 } hg_ingest_result;

@@ -11,6 +11,7 @@
 #include "ingest.h"
 #include "pseudo.h"
 #include "reference.h"
+#include "store/reid.h"
 #include "store/store.h"
 #include "validate.h"
 
@@ -61,6 +62,9 @@ typedef struct hg_persons {
 	uint8_t *dob_month_only, *sex, *eth_cat, *eth_group, *decile, *quintile;
 	uint32_t *lsoa, *practice;
 	uint64_t *flags;
+	unsigned char *reid;             /* HG_REID_BYTES per person when reid_keys, zero if none */
+	const hg_reid_keys *reid_keys;   /* the practices' re-identification keys, or NULL */
+	uint64_t reid_sealed;            /* people whose NHS number was sealed */
 	hg_dict ids;     /* pseudonym/person_id -> index (ids.keys are the stored ids) */
 	hg_dict raw_nhs; /* NHS digits -> index; memory only, never written */
 	hg_dict lsoas, practices;
@@ -118,7 +122,7 @@ void hg_say_missing_column(const hg_csv *c, const char *name, const char *const 
                            const char *meaning, int warn, int quiet);
 
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
-                    const hg_key *key, hg_progress *prog, hg_err *err);
+                    const hg_key *key, const hg_reid_keys *reid, hg_progress *prog, hg_err *err);
 void hg_persons_free(hg_persons *ps);
 int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *p,
                    hg_progress *prog, hg_err *err);

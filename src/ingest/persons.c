@@ -40,6 +40,8 @@ static void persons_grow(hg_persons *ps)
 	G(practice);
 	G(flags);
 #undef G
+	if (ps->reid_keys) /* sealed NHS numbers, only when re-identification keys are given */
+		ps->reid = hg_xrealloc(ps->reid, c * HG_REID_BYTES);
 	ps->cap = c;
 }
 
@@ -58,6 +60,7 @@ void hg_persons_free(hg_persons *ps)
 	free(ps->lsoa);
 	free(ps->practice);
 	free(ps->flags);
+	free(ps->reid);
 	hg_dict_free(&ps->ids);
 	hg_dict_free(&ps->raw_nhs);
 	hg_dict_free(&ps->lsoas);
@@ -342,6 +345,12 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	ps->practice[i] = HG_NONE32;
 	if (prac.n) {
 		ps->practice[i] = hg_dict_intern(&ps->practices, prac.p, prac.n, NULL);
+		const unsigned char *pk =
+		    ps->reid_keys && ps->has_nhs ? hg_reid_key_for(ps->reid_keys, prac.p, prac.n) : NULL;
+		if (pk) { /* sealed to the person's own practice's key (store/reid.h) */
+			hg_reid_seal(pk, digits, ps->reid + (size_t)i * HG_REID_BYTES);
+			ps->reid_sealed++;
+		}
 		if (r->ref->practice.n &&
 		    hg_dict_find(&r->ref->practice, prac.p, prac.n) == HG_DICT_MISSING)
 			warn_row[HG_WARN_PRACTICE_UNMAPPED]++;
@@ -385,7 +394,7 @@ static int persons_open(hg_persons *ps, hg_prow *r, hg_csv *c, const hg_ingest_p
 }
 
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
-                    const hg_key *key, hg_progress *prog, hg_err *err)
+                    const hg_key *key, const hg_reid_keys *reid, hg_progress *prog, hg_err *err)
 {
 	memset(ps, 0, sizeof *ps);
 	hg_dict_init(&ps->ids);
@@ -395,6 +404,7 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 	hg_datefmt df;
 	if (hg_datefmt_init(&df, p->date_format, err))
 		return -1;
+	ps->reid_keys = reid;
 	hg_prow r = {.ps = ps, .ref = ref, .key = key, .df = &df};
 	r.lo = hg_date_from_ymd(1900, 1, 1);
 	r.hi = p->extract_date;
@@ -409,6 +419,8 @@ int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_referenc
 	uint64_t same = 0; /* the first rows, all rejected for one reason */
 	while (hg_csv_next(&c)) {
 		persons_grow(ps);
+		if (ps->reid) /* no box unless this row's is sealed */
+			memset(ps->reid + ps->n * HG_REID_BYTES, 0, HG_REID_BYTES);
 		ps->counts.read++;
 		uint64_t w[HG_WARN_N] = {0};
 		if (person_row(&r, &c, w)) {

@@ -81,44 +81,11 @@ int hg_key_generate(const char *path, hg_err *err)
 	return 0;
 }
 
-/*
- * Read the key file through one descriptor, so nothing changes between the
- * checks and the read: a regular file (a FIFO would block ingest, or feed it
- * any key; O_NONBLOCK opens one without waiting for a writer), mode 0600, of
- * at most cap bytes.
- */
-static int key_read(const char *path, char *buf, size_t cap, size_t *n, hg_err *err)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path,
-		                  strerror(errno));
-	struct stat st;
-	ssize_t r = 0;
-	int rc = 0;
-	if (fstat(fd, &st) < 0)
-		rc = hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path, strerror(errno));
-	else if (!S_ISREG(st.st_mode))
-		rc = hg_err_set(
-		    err, HG_EUSAGE,
-		    "%s: the key file is not a regular file (a pipe or device); give the "
-		    "file 'healthgap keygen' made",
-		    path);
-	else if (st.st_mode & 077)
-		rc = hg_err_set(err, HG_EUSAGE,
-		                "%s: key file is readable by group or others; chmod 600 it", path);
-	else if ((r = read(fd, buf, cap)) < 0)
-		rc = hg_err_set(err, HG_EIO, "%s: cannot read key file: %s", path, strerror(errno));
-	close(fd);
-	*n = r > 0 ? (size_t)r : 0;
-	return rc;
-}
-
 int hg_key_load(hg_key *key, const char *path, hg_err *err)
 {
 	char text[130]; /* 64 hex digits and a line end; more is not a key */
 	size_t n;
-	int rc = key_read(path, text, sizeof text, &n, err);
+	int rc = hg_read_secret(path, text, sizeof text, &n, err);
 	if (rc)
 		return rc;
 	size_t len = n;

@@ -32,6 +32,21 @@ const char *const hg_reject_names[HG_REJ_N] = {
     "missing or malformed code",
     "value is not a number",
     "unknown setting",
+    "row for unknown person",
+    "missing date",
+    "date before date of birth",
+    "date after date of death",
+    "missing or malformed pathway_id",
+    "duplicate pathway_id",
+    "clock_stop before clock_start",
+    "invalid priority",
+    "invalid removal_reason",
+    "removal_reason without a clock_stop",
+    "malformed specialty code",
+    "malformed provider code",
+    "invalid attendance_type",
+    "invalid outcome",
+    "appointment setting not op or gp",
 };
 
 const char *const hg_reject_expected[HG_REJ_N] = {
@@ -58,6 +73,22 @@ const char *const hg_reject_expected[HG_REJ_N] = {
     "1 to 64 characters without spaces, commas or quotes",
     "a number, or blank",
     "gp, rx, ae, apc, op, mh, mat or cancer (any case)",
+    "a person of persons.csv whose row was accepted",
+    "a date in every row",
+    "a date on or after the person's date of birth",
+    "a date on or before the person's date of death",
+    "1 to 64 characters, no commas or control characters",
+    "one row per pathway_id",
+    "a clock_stop on or after clock_start, or blank (still waiting)",
+    "P1, P2, P3, P4 (or 1-4, P1a, P1b; any case), or blank",
+    "an RTT clock-stop status 30-36, or blank",
+    "a clock_stop when removal_reason is given",
+    "a treatment function code of 3 letters or digits (110, 130, X02), or blank",
+    "an ODS organisation code of 3 to 6 capital letters and digits (RXX, RXX01), or blank",
+    "first or follow-up (or FIRST ATTENDANCE codes 1-4), or blank",
+    ("attended, did not attend, cancelled by patient or cancelled by provider (or ATTENDED OR "
+     "DID NOT ATTEND codes 2-7)"),
+    "op or gp (any case), or blank (op)",
 };
 
 const char *const hg_warn_names[HG_WARN_N] = {

@@ -16,6 +16,17 @@ enum hg_col_rows {
 	HG_ROWS_PERSONS_END, /* one per person, and one past the last (offsets) */
 	HG_ROWS_EVENTS,      /* one per event */
 	HG_ROWS_LSOAS,       /* one per LSOA of the LSOA dictionary */
+	HG_ROWS_PATHWAYS,    /* one per referral-to-treatment pathway */
+	HG_ROWS_APPTS,       /* one per appointment */
+};
+
+/* Which table a file belongs to. The unit tables (pathways, appointments and their
+ * dictionaries) were added after the first snapshots: a snapshot has them exactly when
+ * its manifest counts them ("pathways" and "appointments" in counts), and ingest always
+ * writes them (with no rows when no file was given). */
+enum hg_col_table {
+	HG_TABLE_CORE = 0, /* persons, events and their dictionaries: always present */
+	HG_TABLE_UNITS,    /* pathways, appointments, specialties, providers */
 };
 
 enum hg_col {
@@ -38,6 +49,20 @@ enum hg_col {
 	HG_COL_EV_VALUE,
 	HG_COL_EV_SETTING,
 	HG_COL_LSOA_DECILE,
+	HG_COL_PW_OFFSET, /* pathways: sorted by person, then clock start */
+	HG_COL_PW_START,
+	HG_COL_PW_STOP,
+	HG_COL_PW_SPECIALTY,
+	HG_COL_PW_PROVIDER,
+	HG_COL_PW_PRIORITY,
+	HG_COL_PW_REMOVAL,
+	HG_COL_AP_OFFSET, /* appointments: sorted by person, then date */
+	HG_COL_AP_DATE,
+	HG_COL_AP_SETTING,
+	HG_COL_AP_SPECIALTY,
+	HG_COL_AP_PROVIDER,
+	HG_COL_AP_TYPE,
+	HG_COL_AP_OUTCOME,
 	HG_COL_N
 };
 
@@ -55,7 +80,7 @@ enum hg_col_check {
 	HG_CHECK_DATE_NONE, /* the same, or HG_DATE_NONE */
 	HG_CHECK_FLAGS,     /* u64: only the bits of the manifest's flags */
 	HG_CHECK_NONE,      /* any value (event values: a float, NaN for none) */
-	HG_CHECK_OFFSETS,   /* u64: from 0, never falling, to the number of events */
+	HG_CHECK_OFFSETS,   /* u64: from 0, never falling, to the rows of its table */
 };
 
 typedef struct hg_colspec {
@@ -68,6 +93,7 @@ typedef struct hg_colspec {
 	const char *set;  /* HG_CHECK_U8_SET */
 	int ref;          /* HG_CHECK_ID*: enum hg_strs */
 	const char *what; /* what a value is, for errors ("a practice") */
+	int table;        /* enum hg_col_table */
 } hg_colspec;
 
 extern const hg_colspec hg_store_cols[HG_COL_N];
@@ -79,8 +105,13 @@ enum hg_strs {
 	HG_STR_PRACTICE,
 	HG_STR_PRACTICE_PCN,
 	HG_STR_PRACTICE_SUBICB,
+	HG_STR_SPECIALTY, /* treatment function codes of pathways and appointments */
+	HG_STR_PROVIDER,  /* provider (ODS organisation) codes */
 	HG_STR_N
 };
+
+/* The table (enum hg_col_table) of each string table. */
+extern const int hg_store_str_table[HG_STR_N];
 
 /* File names of the string tables. */
 extern const char *const hg_store_strs[HG_STR_N];

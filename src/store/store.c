@@ -9,6 +9,7 @@
  */
 #include "store.h"
 #include "store/schema.h"
+#include "store/reid.h"
 #include "core/fs.h"
 #include "core/str.h"
 
@@ -29,6 +30,9 @@ const char *const hg_setting_names[HG_SET_N] = {"gp", "rx", "ae",  "apc",
                                                 "op", "mh", "mat", "cancer"};
 const char *const hg_ethgroup_names[HG_ETH_N] = {"White", "Mixed", "Asian",
                                                  "Black", "Other", "Not stated"};
+const char *const hg_outcome_names[HG_OUT_N] = {"not known", "attended", "did not attend",
+                                               "cancelled by patient", "cancelled by provider"};
+const char *const hg_attendance_names[HG_ATT_N] = {"not known", "first", "follow-up"};
 
 int hg_setting_parse(const char *s, size_t n)
 {
@@ -269,9 +273,21 @@ static uint64_t col_count(const hg_store *s, int c)
 		return s->n_persons + 1;
 	case HG_ROWS_EVENTS:
 		return s->n_events;
+	case HG_ROWS_PATHWAYS:
+		return s->n_pathways;
+	case HG_ROWS_APPTS:
+		return s->n_appts;
 	default:
 		return s->lsoas.n;
 	}
+}
+
+/* Does the manifest m count the unit tables? 1 both, 0 neither, -1 only one. */
+static int manifest_has_units(json_t *m)
+{
+	json_t *c = json_object_get(m, "counts");
+	int pw = json_object_get(c, "pathways") != NULL, ap = json_object_get(c, "appointments") != NULL;
+	return pw && ap ? 1 : pw || ap ? -1 : 0;
 }
 
 /* A count of the manifest: an integer from 0 to max. */
@@ -306,6 +322,15 @@ static int manifest_fields(hg_store *s, hg_err *err)
 	if (manifest_count(s, "persons", UINT32_MAX - 1, &s->n_persons, err) ||
 	    manifest_count(s, "events", UINT64_MAX / 16, &s->n_events, err))
 		return -1;
+	s->has_units = manifest_has_units(m);
+	if (s->has_units < 0)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST ": counts has one of pathways and "
+		                  "appointments without the other; " FIX,
+		                  s->snapdir);
+	if (s->has_units && (manifest_count(s, "pathways", UINT64_MAX / 16, &s->n_pathways, err) ||
+	                     manifest_count(s, "appointments", UINT64_MAX / 16, &s->n_appts, err)))
+		return -1;
 	const char *iv = json_string_value(json_object_get(json_object_get(m, "imd"), "version"));
 	const char *xd = json_string_value(json_object_get(m, "extract_date"));
 	if ((iv && strlen(iv) >= sizeof s->imd_version) || !xd ||
@@ -337,7 +362,7 @@ static int manifest_fields(hg_store *s, hg_err *err)
 /* Map every column and string table of the schema, sizes checked. */
 static int store_map_all(hg_store *s, hg_err *err)
 {
-	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N, sizeof *s->maps);
+	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N + 1, sizeof *s->maps); /* + person.reid.b58 */
 	HG_COL(dob, HG_COL_DOB);
 	HG_COL(dob_month_only, HG_COL_DOB_MONTH_ONLY);
 	HG_COL(sex, HG_COL_SEX);
@@ -359,10 +384,34 @@ static int store_map_all(hg_store *s, hg_err *err)
 	hg_strtab *tabs[HG_STR_N];
 	hg_store_strtabs(s, tabs);
 	for (int k = 0; k < HG_STR_N; k++)
-		if (store_strtab(s, hg_store_strs[k], tabs[k],
+		if ((s->has_units || hg_store_str_table[k] == HG_TABLE_CORE) &&
+		    store_strtab(s, hg_store_strs[k], tabs[k],
 		                 k != HG_STR_PRACTICE_PCN && k != HG_STR_PRACTICE_SUBICB, err))
 			return -1;
 	HG_COL(lsoa_decile, HG_COL_LSOA_DECILE);
+	if (s->has_units) {
+		HG_COL(pw_off, HG_COL_PW_OFFSET);
+		HG_COL(pw_start, HG_COL_PW_START);
+		HG_COL(pw_stop, HG_COL_PW_STOP);
+		HG_COL(pw_specialty, HG_COL_PW_SPECIALTY);
+		HG_COL(pw_provider, HG_COL_PW_PROVIDER);
+		HG_COL(pw_priority, HG_COL_PW_PRIORITY);
+		HG_COL(pw_removal, HG_COL_PW_REMOVAL);
+		HG_COL(ap_off, HG_COL_AP_OFFSET);
+		HG_COL(ap_date, HG_COL_AP_DATE);
+		HG_COL(ap_setting, HG_COL_AP_SETTING);
+		HG_COL(ap_specialty, HG_COL_AP_SPECIALTY);
+		HG_COL(ap_provider, HG_COL_AP_PROVIDER);
+		HG_COL(ap_type, HG_COL_AP_TYPE);
+		HG_COL(ap_outcome, HG_COL_AP_OUTCOME);
+	} else { /* a snapshot from before the unit tables: no pathways, no appointments */
+		s->no_units = hg_xcalloc(s->n_persons + 1, sizeof *s->no_units);
+		s->pw_off = s->ap_off = s->no_units;
+	}
+	s->reid = NULL; /* optional: only when ingest sealed NHS numbers (reid.h) */
+	if (json_object_get(json_object_get(s->manifest, "files"), HG_REID_FILE) &&
+	    !(s->reid = store_file(s, HG_REID_FILE, HG_REID_BYTES, s->n_persons, err)))
+		return -1;
 	if (s->person_ids.n != s->n_persons || s->practice_pcn.n != s->practices.n ||
 	    s->practice_subicb.n != s->practices.n)
 		return hg_err_set(
@@ -381,6 +430,8 @@ void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N])
 	tabs[HG_STR_PRACTICE] = &s->practices;
 	tabs[HG_STR_PRACTICE_PCN] = &s->practice_pcn;
 	tabs[HG_STR_PRACTICE_SUBICB] = &s->practice_subicb;
+	tabs[HG_STR_SPECIALTY] = &s->specialties;
+	tabs[HG_STR_PROVIDER] = &s->providers;
 }
 
 /* The code dictionary's index; a code listed twice would split its events. */
@@ -431,6 +482,8 @@ void hg_store_close(hg_store *s)
 	if (s->manifest)
 		json_decref(s->manifest);
 	hg_dict_free(&s->code_index);
+	free(s->no_units);
+	s->no_units = NULL;
 	s->maps = NULL;
 	s->n_maps = 0;
 	s->manifest = NULL;
@@ -512,9 +565,13 @@ static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
 		n++;
 		verify_file(snapdir, name, f, &msg, &bad);
 	}
+	int units = manifest_has_units(m);
 	for (int c = 0; c < HG_COL_N + HG_STR_N; c++) {
 		const char *want =
 		    c < HG_COL_N ? hg_store_cols[c].file : hg_store_strs[c - HG_COL_N];
+		int table = c < HG_COL_N ? hg_store_cols[c].table : hg_store_str_table[c - HG_COL_N];
+		if (table == HG_TABLE_UNITS && units <= 0)
+			continue; /* an older snapshot (open names a half-counted one) */
 		if (!json_object_get(files, want)) {
 			hg_buf_printf(&msg, "\n  %s: not listed in the manifest", want);
 			bad++;

@@ -59,7 +59,23 @@ enum hg_setting {
 	HG_SET_N
 };
 
+/* An appointment's outcome (NHS Data Dictionary ATTENDED OR DID NOT ATTEND, grouped):
+ * 0 not known, then attended, did not attend, cancelled by the patient, cancelled or
+ * postponed by the provider. Names as the language and appointments.csv write them. */
+enum hg_outcome {
+	HG_OUT_UNKNOWN = 0,
+	HG_OUT_ATTENDED,
+	HG_OUT_DNA,
+	HG_OUT_CANCELLED_PATIENT,
+	HG_OUT_CANCELLED_PROVIDER,
+	HG_OUT_N
+};
+/* An appointment's attendance type: 0 not known, first, follow-up. */
+enum hg_attendance { HG_ATT_UNKNOWN = 0, HG_ATT_FIRST, HG_ATT_FOLLOW_UP, HG_ATT_N };
+
 extern const char *const hg_setting_names[HG_SET_N];
+extern const char *const hg_outcome_names[HG_OUT_N];
+extern const char *const hg_attendance_names[HG_ATT_N];
 extern const char *const hg_ethgroup_names[HG_ETH_N];
 /* Setting from its name ("gp", "rx", ...), or -1. */
 int hg_setting_parse(const char *s, size_t n);
@@ -101,6 +117,7 @@ typedef struct hg_store {
 	const hg_date *reg_from, *reg_to; /* HG_DATE_NONE: not registered / still registered */
 	const hg_date *dod;               /* HG_DATE_NONE: alive */
 	const uint64_t *flags;            /* bit i = flag_names[i] */
+	const unsigned char *reid; /* HG_REID_BYTES per person (store/reid.h), or NULL: none */
 
 	/* events, sorted by person then date */
 	const uint64_t *ev_off; /* n_persons + 1 */
@@ -108,6 +125,25 @@ typedef struct hg_store {
 	const uint32_t *ev_code; /* index into codes */
 	const float *ev_value;   /* NaN when none */
 	const uint8_t *ev_setting;
+
+	/* referral-to-treatment pathways, sorted by person then clock start (docs/data-model.md,
+	   pathways.csv); all empty in a snapshot without the unit tables (has_units 0) */
+	int has_units;
+	uint64_t n_pathways, n_appts;
+	const uint64_t *pw_off;                  /* n_persons + 1 */
+	const hg_date *pw_start, *pw_stop;       /* stop HG_DATE_NONE: open at the extract */
+	const uint32_t *pw_specialty, *pw_provider; /* HG_NONE32: not known */
+	const uint8_t *pw_priority;              /* 0 not known, 1-4 (P1-P4) */
+	const uint8_t *pw_removal;               /* 0 none or not known, RTT status 30-36 */
+	/* appointments, sorted by person then date */
+	const uint64_t *ap_off; /* n_persons + 1 */
+	const hg_date *ap_date;
+	const uint8_t *ap_setting; /* HG_SET_OP or HG_SET_GP */
+	const uint32_t *ap_specialty, *ap_provider;
+	const uint8_t *ap_type;    /* enum hg_attendance */
+	const uint8_t *ap_outcome; /* enum hg_outcome */
+	hg_strtab specialties, providers;
+	uint64_t *no_units; /* zero offsets standing in for the unit tables' when absent */
 
 	/* dictionaries and reference data */
 	hg_strtab codes, lsoas, practices;

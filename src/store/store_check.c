@@ -9,8 +9,10 @@
  * LSOA's, an ethnic group is its category's, a death is not before birth,
  * registration starts after birth and not after death and ends after it
  * starts, a practice has a registration date, and a person's events are in
- * date order between birth and death (or the extract date). These are the
- * guarantees ingest gives (docs/data-model.md, "Validation").
+ * date order between birth and death (or the extract date), and likewise each
+ * person's pathways (by clock start; a clock stop not before its start, a
+ * removal reason only with a stop) and appointments. These are the guarantees
+ * ingest gives (docs/data-model.md, "Validation").
  *
  * One pass: event offsets first (they say whose events are whose), then the
  * persons split into ranges across threads; each range checks its rows of
@@ -42,6 +44,14 @@ enum rule {
 	R_EV_BIRTH,
 	R_EV_ORDER,
 	R_EV_DEATH,
+	R_PW_BIRTH,
+	R_PW_ORDER,
+	R_PW_DEATH,
+	R_PW_STOP,
+	R_PW_REMOVAL,
+	R_AP_BIRTH,
+	R_AP_ORDER,
+	R_AP_DEATH,
 };
 
 static const struct {
@@ -63,6 +73,17 @@ static const struct {
     [R_EV_ORDER] = {HG_COL_EV_DATE, "the person's events are not in date order"},
     [R_EV_DEATH] = {HG_COL_EV_DATE,
                     "an event after the person's date of death or the extract date"},
+    [R_PW_BIRTH] = {HG_COL_PW_START, "a clock start before the person's date of birth"},
+    [R_PW_ORDER] = {HG_COL_PW_START, "the person's pathways are not in clock start order"},
+    [R_PW_DEATH] = {HG_COL_PW_START,
+                    "a clock start after the person's date of death or the extract date"},
+    [R_PW_STOP] = {HG_COL_PW_STOP, "a clock stop before its clock start, or after the "
+                                   "person's date of death or the extract date"},
+    [R_PW_REMOVAL] = {HG_COL_PW_REMOVAL, "a removal reason on a pathway without a clock stop"},
+    [R_AP_BIRTH] = {HG_COL_AP_DATE, "an appointment before the person's date of birth"},
+    [R_AP_ORDER] = {HG_COL_AP_DATE, "the person's appointments are not in date order"},
+    [R_AP_DEATH] = {HG_COL_AP_DATE,
+                    "an appointment after the person's date of death or the extract date"},
 };
 
 /* A broken rule: person is the sort key; row the element of the column's file. */
@@ -156,18 +177,24 @@ static uint64_t col_first_bad(const ctx *x, int c, uint64_t b, uint64_t e)
 	return NOT_FOUND;
 }
 
-/* The person whose events hold event e (offsets already checked). */
-static uint64_t person_of_event(const hg_store *s, uint64_t e)
+/* The person whose rows (offsets off, already checked) hold row e. */
+static uint64_t person_of_row(const hg_store *s, const uint64_t *off, uint64_t e)
 {
-	uint64_t lo = 0, hi = s->n_persons; /* ev_off[lo] <= e < ev_off[hi] */
+	uint64_t lo = 0, hi = s->n_persons; /* off[lo] <= e < off[hi] */
 	while (hi - lo > 1) {
 		uint64_t mid = lo + (hi - lo) / 2;
-		if (s->ev_off[mid] <= e)
+		if (off[mid] <= e)
 			lo = mid;
 		else
 			hi = mid;
 	}
 	return lo;
+}
+
+/* The per-person offsets of a table's rows (events, pathways or appointments). */
+static const uint64_t *offsets_of(const hg_store *s, int rows)
+{
+	return rows == HG_ROWS_PATHWAYS ? s->pw_off : rows == HG_ROWS_APPTS ? s->ap_off : s->ev_off;
 }
 
 /* Keep f when it comes before the worker's fault so far. */
@@ -231,6 +258,43 @@ static int events_rule(const ctx *x, uint64_t p, uint64_t *row)
 	return R_EV_ORDER; /* not reached: one of the above holds */
 }
 
+/*
+ * Person p's pathways: in clock start order, each started from birth to death or the
+ * extract date, stopped (if at all) not before its start nor after that end, with a
+ * removal reason only when stopped; and the person's appointments in date order from
+ * birth to that end. *row is the offending row, *col its column.
+ */
+static int units_rule(const ctx *x, uint64_t p, uint64_t *row)
+{
+	const hg_store *s = x->s;
+	hg_date dob = s->dob[p], end = s->dod[p] < x->hi ? s->dod[p] : x->hi;
+	for (uint64_t k = s->pw_off[p]; k < s->pw_off[p + 1]; k++) {
+		*row = k;
+		hg_date a = s->pw_start[k], b = s->pw_stop[k];
+		if (a < dob)
+			return R_PW_BIRTH;
+		if (a > end)
+			return R_PW_DEATH;
+		if (k > s->pw_off[p] && a < s->pw_start[k - 1])
+			return R_PW_ORDER;
+		if (b != HG_DATE_NONE && (b < a || b > end))
+			return R_PW_STOP;
+		if (b == HG_DATE_NONE && s->pw_removal[k])
+			return R_PW_REMOVAL;
+	}
+	for (uint64_t k = s->ap_off[p]; k < s->ap_off[p + 1]; k++) {
+		*row = k;
+		hg_date d = s->ap_date[k];
+		if (d < dob)
+			return R_AP_BIRTH;
+		if (d > end)
+			return R_AP_DEATH;
+		if (k > s->ap_off[p] && d < s->ap_date[k - 1])
+			return R_AP_ORDER;
+	}
+	return 0;
+}
+
 /* Check persons [b, e) and their events; the first fault goes to faults[tid]. */
 static void check_range(void *arg, size_t b, size_t e, int tid)
 {
@@ -241,16 +305,20 @@ static void check_range(void *arg, size_t b, size_t e, int tid)
 	for (int c = 0; c < HG_COL_N; c++) {
 		int rows = hg_store_cols[c].rows;
 		uint64_t end = f->person < e ? f->person : e, bad;
+		if (hg_store_cols[c].table == HG_TABLE_UNITS && !s->has_units)
+			continue;
 		if (rows == HG_ROWS_PERSONS) {
 			bad = col_first_bad(x, c, b, end);
 			if (bad != NOT_FOUND)
 				note(f, bad, bad, c, R_COLUMN);
-		} else if (rows == HG_ROWS_EVENTS && c != HG_COL_EV_DATE) {
+		} else if ((rows == HG_ROWS_EVENTS && c != HG_COL_EV_DATE) ||
+		           rows == HG_ROWS_PATHWAYS || rows == HG_ROWS_APPTS) {
 			/* event dates: events_rule, whose order from birth (after
 			 * 1900) to the end implies their range, in one read */
-			bad = col_first_bad(x, c, s->ev_off[b], s->ev_off[end]);
+			const uint64_t *off = offsets_of(s, rows);
+			bad = col_first_bad(x, c, off[b], off[end]);
 			if (bad != NOT_FOUND)
-				note(f, person_of_event(s, bad), bad, c, R_COLUMN);
+				note(f, person_of_row(s, off, bad), bad, c, R_COLUMN);
 		}
 	}
 	/* the rules between columns, only where every column is in range */
@@ -260,6 +328,8 @@ static void check_range(void *arg, size_t b, size_t e, int tid)
 		int r = person_rule(x, p);
 		if (!r)
 			r = events_rule(x, p, &row);
+		if (!r)
+			r = units_rule(x, p, &row);
 		if (r) {
 			note(f, p, row, rules[r].col, r);
 			return;
@@ -283,34 +353,36 @@ static int report(const ctx *x, const fault *f, hg_err *err)
 		         cs->check == HG_CHECK_DATE_NONE ? ", or none" : "");
 	else
 		snprintf(why, sizeof why, "not %s", cs->what);
-	if (cs->rows == HG_ROWS_EVENTS)
-		return hg_err_set(err, HG_ECORRUPT,
-		                  "%s/%s: row %llu (an event of person %llu): %s; " FIX, s->snapdir,
-		                  cs->file, (unsigned long long)f->row + 1,
+	if (cs->rows == HG_ROWS_EVENTS || cs->rows == HG_ROWS_PATHWAYS || cs->rows == HG_ROWS_APPTS)
+		return hg_err_set(err, HG_ECORRUPT, "%s/%s: row %llu (%s of person %llu): %s; " FIX,
+		                  s->snapdir, cs->file, (unsigned long long)f->row + 1,
+		                  cs->rows == HG_ROWS_EVENTS     ? "an event"
+		                  : cs->rows == HG_ROWS_PATHWAYS ? "a pathway"
+		                                                 : "an appointment",
 		                  (unsigned long long)f->person + 1, why);
 	return hg_err_set(err, HG_ECORRUPT, "%s/%s: row %llu: %s; " FIX, s->snapdir, cs->file,
 	                  (unsigned long long)f->row + 1, why);
 }
 
-/* Offsets from 0, never falling, to the number of events. */
-static int check_offsets(const hg_store *s, hg_err *err)
+/* Offsets (column col) from 0, never falling, to the n rows of their table. */
+static int check_offsets(const hg_store *s, const uint64_t *off, uint64_t n, int col,
+                         const char *what, hg_err *err)
 {
-	const uint64_t *off = s->ev_off;
 	uint64_t np = s->n_persons, bad = NOT_FOUND;
 	if (off[0] != 0)
 		bad = 0;
 	for (uint64_t p = 0; bad == NOT_FOUND && p < np; p++)
 		if (off[p + 1] < off[p])
 			bad = p + 1;
-	if (bad == NOT_FOUND && off[np] != s->n_events)
+	if (bad == NOT_FOUND && off[np] != n)
 		bad = np;
 	if (bad == NOT_FOUND)
 		return 0;
 	return hg_err_set(err, HG_ECORRUPT,
-	                  "%s/%s: row %llu: event offsets must run from 0, never falling, to the "
-	                  "%llu events of the manifest; " FIX,
-	                  s->snapdir, hg_store_cols[HG_COL_EV_OFFSET].file,
-	                  (unsigned long long)bad + 1, (unsigned long long)s->n_events);
+	                  "%s/%s: row %llu: %s offsets must run from 0, never falling, to the "
+	                  "%llu %ss of the manifest; " FIX,
+	                  s->snapdir, hg_store_cols[col].file, (unsigned long long)bad + 1, what,
+	                  (unsigned long long)n, what);
 }
 
 static void ctx_init(ctx *x, const hg_store *s)
@@ -337,10 +409,25 @@ static void ctx_init(ctx *x, const hg_store *s)
 	    [HG_COL_EV_VALUE] = s->ev_value,
 	    [HG_COL_EV_SETTING] = s->ev_setting,
 	    [HG_COL_LSOA_DECILE] = s->lsoa_decile,
+	    [HG_COL_PW_OFFSET] = s->pw_off,
+	    [HG_COL_PW_START] = s->pw_start,
+	    [HG_COL_PW_STOP] = s->pw_stop,
+	    [HG_COL_PW_SPECIALTY] = s->pw_specialty,
+	    [HG_COL_PW_PROVIDER] = s->pw_provider,
+	    [HG_COL_PW_PRIORITY] = s->pw_priority,
+	    [HG_COL_PW_REMOVAL] = s->pw_removal,
+	    [HG_COL_AP_OFFSET] = s->ap_off,
+	    [HG_COL_AP_DATE] = s->ap_date,
+	    [HG_COL_AP_SETTING] = s->ap_setting,
+	    [HG_COL_AP_SPECIALTY] = s->ap_specialty,
+	    [HG_COL_AP_PROVIDER] = s->ap_provider,
+	    [HG_COL_AP_TYPE] = s->ap_type,
+	    [HG_COL_AP_OUTCOME] = s->ap_outcome,
 	};
 	memcpy(x->data, cols, sizeof cols);
-	const hg_strtab *tabs[HG_STR_N] = {&s->person_ids, &s->codes,        &s->lsoas,
-	                                   &s->practices,  &s->practice_pcn, &s->practice_subicb};
+	const hg_strtab *tabs[HG_STR_N] = {&s->person_ids,      &s->codes,       &s->lsoas,
+	                                   &s->practices,       &s->practice_pcn, &s->practice_subicb,
+	                                   &s->specialties,     &s->providers};
 	for (int k = 0; k < HG_STR_N; k++)
 		x->nref[k] = tabs[k]->n;
 	x->lo = hg_date_from_ymd(1900, 1, 1);
@@ -364,7 +451,11 @@ int hg_store_check(const hg_store *s, hg_err *err)
 {
 	ctx x;
 	ctx_init(&x, s);
-	if (check_offsets(s, err))
+	if (check_offsets(s, s->ev_off, s->n_events, HG_COL_EV_OFFSET, "event", err) ||
+	    (s->has_units && (check_offsets(s, s->pw_off, s->n_pathways, HG_COL_PW_OFFSET,
+	                                    "pathway", err) ||
+	                      check_offsets(s, s->ap_off, s->n_appts, HG_COL_AP_OFFSET,
+	                                    "appointment", err))))
 		return HG_ECORRUPT;
 	uint64_t bad = col_first_bad(&x, HG_COL_LSOA_DECILE, 0, s->lsoas.n);
 	if (bad != NOT_FOUND)
