@@ -153,38 +153,9 @@ int hg_ethnicity_parse(hg_sv s, uint8_t *group)
 	if (s.n != 1)
 		return -1;
 	char c = (char)toupper((unsigned char)s.p[0]);
-	switch (c) {
-	case 'A':
-	case 'B':
-	case 'C':
-		*group = HG_ETH_WHITE;
-		break;
-	case 'D':
-	case 'E':
-	case 'F':
-	case 'G':
-		*group = HG_ETH_MIXED;
-		break;
-	case 'H':
-	case 'J':
-	case 'K':
-	case 'L':
-		*group = HG_ETH_ASIAN;
-		break;
-	case 'M':
-	case 'N':
-	case 'P':
-		*group = HG_ETH_BLACK;
-		break;
-	case 'R':
-	case 'S':
-		*group = HG_ETH_OTHER;
-		break;
-	case 'Z':
-		*group = HG_ETH_NOT_STATED;
-		break;
-	default:
+	int g = c == '9' ? -1 : hg_eth_group_of((uint8_t)c); /* '9' alone is no category */
+	if (g < 0)
 		return -1;
-	}
+	*group = (uint8_t)g;
 	return c;
 }

@@ -31,7 +31,7 @@ const char *const hg_setting_names[HG_SET_N] = {"gp", "rx", "ae",  "apc",
 const char *const hg_ethgroup_names[HG_ETH_N] = {"White", "Mixed", "Asian",
                                                  "Black", "Other", "Not stated"};
 const char *const hg_outcome_names[HG_OUT_N] = {"not known", "attended", "did not attend",
-                                               "cancelled by patient", "cancelled by provider"};
+                                                "cancelled by patient", "cancelled by provider"};
 const char *const hg_attendance_names[HG_ATT_N] = {"not known", "first", "follow-up"};
 
 int hg_setting_parse(const char *s, size_t n)
@@ -39,18 +39,6 @@ int hg_setting_parse(const char *s, size_t n)
 	for (int i = 0; i < HG_SET_N; i++)
 		if (strlen(hg_setting_names[i]) == n && memcmp(hg_setting_names[i], s, n) == 0)
 			return i;
-	return -1;
-}
-
-/* Ethnic category (as stored) -> ONS group, -1 for a byte that is none. */
-int hg_eth_group_of(uint8_t cat)
-{
-	static const char *const groups[HG_ETH_N] = {"ABC", "DEFG", "HJKL", "MNP", "RS", "Z9"};
-	if (cat == 0)
-		return HG_ETH_NOT_STATED;
-	for (int g = 0; g < HG_ETH_N; g++)
-		if (strchr(groups[g], cat))
-			return g;
 	return -1;
 }
 
@@ -286,7 +274,8 @@ static uint64_t col_count(const hg_store *s, int c)
 static int manifest_has_units(json_t *m)
 {
 	json_t *c = json_object_get(m, "counts");
-	int pw = json_object_get(c, "pathways") != NULL, ap = json_object_get(c, "appointments") != NULL;
+	int pw = json_object_get(c, "pathways") != NULL,
+	    ap = json_object_get(c, "appointments") != NULL;
 	return pw && ap ? 1 : pw || ap ? -1 : 0;
 }
 
@@ -569,7 +558,8 @@ static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
 	for (int c = 0; c < HG_COL_N + HG_STR_N; c++) {
 		const char *want =
 		    c < HG_COL_N ? hg_store_cols[c].file : hg_store_strs[c - HG_COL_N];
-		int table = c < HG_COL_N ? hg_store_cols[c].table : hg_store_str_table[c - HG_COL_N];
+		int table =
+		    c < HG_COL_N ? hg_store_cols[c].table : hg_store_str_table[c - HG_COL_N];
 		if (table == HG_TABLE_UNITS && units <= 0)
 			continue; /* an older snapshot (open names a half-counted one) */
 		if (!json_object_get(files, want)) {
