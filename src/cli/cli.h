@@ -28,6 +28,7 @@ int hg_cmd_audit(int argc, char **argv);
 int hg_cmd_prune(int argc, char **argv);
 int hg_cmd_worklist(int argc, char **argv);
 int hg_cmd_reidentify(int argc, char **argv);
+int hg_cmd_scenario(int argc, char **argv);
 
 /* Print "healthgap CMD: message" to stderr; returns 1. */
 int hg_cli_fail(const char *cmd, const hg_err *err);

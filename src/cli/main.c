@@ -26,6 +26,8 @@ static const hg_cmd cmds[] = {
     {"run", hg_cmd_run, "evaluate an indicator pack over a store, with disclosure control"},
     {"worklist", hg_cmd_worklist, "a practice's patients to act on, from a pack's worklists"},
     {"reidentify", hg_cmd_reidentify, "add NHS numbers to a worklist with the practice's key"},
+    {"scenario", hg_cmd_scenario,
+     "the economic and equity case for an intervention (a run's results)"},
     {"stats", hg_cmd_stats, "indicator statistics and SPC over CSV (PHEindicatormethods)"},
     {"report", hg_cmd_report, "board report (HTML, optional PDF) of gaps and progress"},
     {"serve", hg_cmd_serve, "the dashboard and JSON API (login, roles, audit)"},
