@@ -14,7 +14,7 @@
 #include "core/date.h"
 #include "core/fs.h"
 #include "engine/engine.h"
-#include "engine/workbook.h"
+#include "engine/wlout.h"
 #include "engine/worklist.h"
 #include "lang/lang.h"
 #include "lang/program.h"
@@ -141,121 +141,15 @@ static int wl_pick(const wl_opts *o, const hg_program *pr, int *pick, int *n, hg
 	return 0;
 }
 
-/* ---- CSV: every list in one table ---- */
-
-static void csv_rows(hg_buf *b, const hg_wl_rows *r, const hg_store *st, int ncols)
-{
-	const hg_worklist *wl = r->cw->wl;
-	char cell[4096];
-	double num;
-	for (size_t i = 0; i < r->n; i++) {
-		for (int c = 0; c < ncols; c++) {
-			if (c)
-				hg_buf_putc(b, ',');
-			if (c < hg_wl_ncols(wl)) {
-				hg_wl_cell(r, st, i, c, cell, sizeof cell, &num);
-				hg_csv_put_field(b, cell, strlen(cell));
-			}
-		}
-		hg_buf_putc(b, '\n');
-	}
-}
+/* ---- the files (engine/wlout.h: the dashboard's downloads are the same) ---- */
 
 static int write_csv(const char *path, hg_wl_rows *rs, int n, const hg_store *st, hg_err *err)
 {
-	/* the widest list's columns; other lists leave the extra columns empty */
-	int wide = 0;
-	for (int k = 1; k < n; k++)
-		if (hg_wl_ncols(rs[k].cw->wl) > hg_wl_ncols(rs[wide].cw->wl))
-			wide = k;
-	const hg_worklist *ww = rs[wide].cw->wl;
-	int ncols = hg_wl_ncols(ww);
 	hg_buf b = {0};
-	for (int c = 0; c < ncols; c++) {
-		if (c)
-			hg_buf_putc(&b, ',');
-		const char *name = c < HG_WLC_FIXED || n == 1 ? hg_wl_col_name(ww, c) : "";
-		if (c >= HG_WLC_FIXED && n > 1)
-			name = "Value"; /* the lists' own columns differ: see each list's heading */
-		hg_csv_put_field(&b, name, strlen(name));
-	}
-	hg_buf_putc(&b, '\n');
-	for (int k = 0; k < n; k++)
-		csv_rows(&b, &rs[k], st, ncols);
+	hg_wl_csv(&b, rs, n, st);
 	int rc = hg_write_file_atomic(path, b.p ? b.p : "", b.n, err);
 	hg_buf_free(&b);
 	return rc;
-}
-
-/* ---- XLSX: a summary sheet, then a sheet per list ---- */
-
-static int xlsx_summary(hg_xlsx *x, hg_wl_rows *rs, int n, hg_err *err)
-{
-	static const hg_xcol cols[] = {{"Worklist", HG_XK_TEXT, 22},
-	                               {"Title", HG_XK_TEXT, 50},
-	                               {"Priority", HG_XK_COUNT, 9},
-	                               {"Priority group", HG_XK_TEXT, 40},
-	                               {"Patients", HG_XK_COUNT, 10}};
-	size_t rows = 0;
-	for (int k = 0; k < n; k++)
-		rows += (size_t)rs[k].ngroups;
-	lxw_worksheet *ws = hg_xlsx_sheet(x, "Summary", cols, 5, 0, rows, err);
-	if (!ws)
-		return -1;
-	size_t r = 1;
-	for (int k = 0; k < n; k++) {
-		const hg_worklist *wl = rs[k].cw->wl;
-		for (int g = 0; g < rs[k].ngroups; g++, r++) {
-			hg_xlsx_text(ws, r, 0, wl->id);
-			hg_xlsx_text(ws, r, 1, wl->title);
-			hg_xlsx_num(x, ws, r, 2, HG_XK_COUNT, g + 1);
-			hg_xlsx_text(ws, r, 3, wl->prio < 0 ? "All" : wl->prio_names[g]);
-			hg_xlsx_num(x, ws, r, 4, HG_XK_COUNT, (double)rs[k].group_n[g]);
-		}
-	}
-	hg_xlsx_filter(ws, 5, rows);
-	return 0;
-}
-
-static int xlsx_list(hg_xlsx *x, const hg_wl_rows *r, const hg_store *st, hg_err *err)
-{
-	const hg_worklist *wl = r->cw->wl;
-	int ncols = hg_wl_ncols(wl);
-	hg_xcol *cols = hg_xcalloc((size_t)ncols, sizeof *cols);
-	for (int c = 0; c < ncols; c++) {
-		int k = hg_wl_col_kind(wl, c);
-		cols[c].name = hg_wl_col_name(wl, c);
-		cols[c].kind = k == HG_WLK_NUMBER ? HG_XK_VALUE
-		               : k == HG_WLK_DATE ? HG_XK_DATE
-		                                  : HG_XK_TEXT;
-		if (c == HG_WLC_RANK || c == HG_WLC_AGE || c == HG_WLC_IMD_DECILE)
-			cols[c].kind = HG_XK_COUNT;
-		cols[c].width = c == HG_WLC_REASONS || c == HG_WLC_GROUP ? 36
-		                : c == HG_WLC_PERSON                     ? 24
-		                                                         : 14;
-	}
-	char name[32];
-	snprintf(name, sizeof name, "%.31s", wl->id); /* Excel's sheet-name limit */
-	lxw_worksheet *ws = hg_xlsx_sheet(x, name, cols, ncols, HG_WLC_PERSON + 1, r->n, err);
-	if (!ws) {
-		free(cols);
-		return -1;
-	}
-	char cell[4096];
-	double num;
-	for (size_t i = 0; i < r->n; i++)
-		for (int c = 0; c < ncols; c++) {
-			hg_wl_cell(r, st, i, c, cell, sizeof cell, &num);
-			if (cols[c].kind == HG_XK_DATE && !isnan(num))
-				hg_xlsx_date(x, ws, i + 1, c, (hg_date)num);
-			else if (cols[c].kind != HG_XK_TEXT && !isnan(num))
-				hg_xlsx_num(x, ws, i + 1, c, cols[c].kind, num);
-			else
-				hg_xlsx_text(ws, i + 1, c, cell);
-		}
-	hg_xlsx_filter(ws, ncols, r->n);
-	free(cols);
-	return 0;
 }
 
 static int write_xlsx(const char *path, hg_wl_rows *rs, int n, const hg_store *st, hg_err *err)
@@ -264,17 +158,8 @@ static int write_xlsx(const char *path, hg_wl_rows *rs, int n, const hg_store *s
 	hg_data_status_from_manifest(st->manifest, NULL, &status);
 	char tmp[HG_PATH_MAX + 8];
 	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	hg_xlsx x;
-	if (hg_xlsx_open(&x, tmp, &status, err) != 0)
+	if (hg_wl_xlsx(tmp, rs, n, st, &status, err) != 0)
 		return -1;
-	int rc = xlsx_summary(&x, rs, n, err);
-	for (int k = 0; k < n && rc == 0; k++)
-		rc = xlsx_list(&x, &rs[k], st, err);
-	hg_err cerr = {0};
-	if (hg_xlsx_close(&x, tmp, rc ? &cerr : err) != 0 || rc != 0) {
-		remove(tmp);
-		return -1;
-	}
 	if (rename(tmp, path) != 0) {
 		remove(tmp);
 		return hg_err_set(err, HG_EIO, "cannot rename %s to %s", tmp, path);
@@ -311,17 +196,6 @@ static int wl_audit(const wl_opts *o, hg_wl_rows *rs, int n, hg_err *err)
 	return rc;
 }
 
-/* The date of the store's latest event: the end of its data (a synthetic store's
- * extract date can be later than its data). */
-static hg_date data_end(const hg_store *st)
-{
-	hg_date end = HG_DATE_NONE;
-	for (uint64_t e = 0; e < st->n_events; e++)
-		if (end == HG_DATE_NONE || st->ev_date[e] > end)
-			end = st->ev_date[e];
-	return end == HG_DATE_NONE || end > st->extract_date ? st->extract_date : end;
-}
-
 static int wl_run(const wl_opts *o, hg_err *err)
 {
 	if (!ends_with(o->out, ".csv") && !ends_with(o->out, ".xlsx"))
@@ -338,7 +212,7 @@ static int wl_run(const wl_opts *o, hg_err *err)
 	int pick[256], n = 0, rc = hg_compile(pk, &st, &pr, err);
 	if (rc == 0)
 		rc = wl_pick(o, pr, pick, &n, err);
-	hg_date as_at = o->as_at != HG_DATE_NONE ? o->as_at : data_end(&st);
+	hg_date as_at = o->as_at != HG_DATE_NONE ? o->as_at : hg_wl_default_as_at(&st);
 	hg_wl_rows *rs = hg_xcalloc((size_t)n + 1, sizeof *rs);
 	for (int k = 0; k < n && rc == 0; k++)
 		rc = hg_worklist_run(pr, pick[k], o->practice, as_at, &rs[k], err);

@@ -210,6 +210,11 @@ void hg_csv_put_row(hg_buf *b, const char *const *fields, size_t n)
 	hg_buf_putc(b, '\n');
 }
 
+int hg_csv_formula_like(const char *s)
+{
+	return s && *s && strchr("=+-@\t\r", *s);
+}
+
 char hg_csv_sniff_delim(const char *data, size_t size)
 {
 	static const char cands[] = ",;\t|";

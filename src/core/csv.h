@@ -78,5 +78,9 @@ static inline hg_sv hg_csv_field(const hg_csv *c, int i)
 void hg_csv_put_field(hg_buf *b, const char *p, size_t n);
 /* Append a whole row of NUL-terminated fields followed by "\n". */
 void hg_csv_put_row(hg_buf *b, const char *const *fields, size_t n);
+/* Would a spreadsheet opening a CSV run this text cell as a formula? (= + - @ first, or a
+ * tab or carriage return that some strip before them: "CSV injection".) Files for people
+ * write such a cell with a leading ' so it is shown as text. */
+int hg_csv_formula_like(const char *s);
 
 #endif

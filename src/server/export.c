@@ -67,20 +67,13 @@ static void people_fill(const hg_results *res, const hg_pub_row *r, hg_people_ro
 	x->text[16] = x->status;
 }
 
-/* Would a spreadsheet opening the CSV run this text cell as a formula? (= + - @ first, or a
- * tab or carriage return that some strip before them: "CSV injection".) */
-static int formula_like(const char *s)
-{
-	return s && *s && strchr("=+-@\t\r", *s);
-}
-
 /* Text cells that look like formulas get a leading ' so they are shown as text, never run;
  * numbers are written by the published-row formatter and are left as they are. */
 static void csv_people_row(hg_people_row *x, hg_buf *out)
 {
 	char *safe[HG_PEOPLE_NCOLS] = {0};
 	for (int k = 0; k < HG_PEOPLE_NCOLS; k++) {
-		if ((k >= 6 && k <= 13 && k != 9) || !formula_like(x->text[k]))
+		if ((k >= 6 && k <= 13 && k != 9) || !hg_csv_formula_like(x->text[k]))
 			continue;
 		size_t n = strlen(x->text[k]);
 		safe[k] = hg_xmalloc(n + 2);
