@@ -7,6 +7,7 @@
  */
 #include "report/labels.h"
 #include "server/export.h"
+#include "server/pages.h"
 #include "server/srv.h"
 #include "server/summary.h"
 
@@ -430,6 +431,8 @@ static int api_get(hg_req *q, hg_resp *r)
 		hg_me(q, r);
 	else if (!strcmp(p, "/api/audit") || !strcmp(p, "/api/users"))
 		api_admin(q, r, !strcmp(p, "/api/audit"));
+	else if (hg_worklist_route(q, r)) /* page_worklist.c: the practice's own patients */
+		;
 	else
 		hg_resp_error(r, 404, "no such endpoint");
 	return 1;

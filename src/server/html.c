@@ -59,6 +59,8 @@ static void html_header(hg_buf *b, const hg_req *q, const char *active)
 	if (q->authed) {
 		hg_buf_puts(b, "<nav class=\"hg-nav\" aria-label=\"Main\"><ul class=\"hg-wrap\">");
 		nav_item(b, "/", "Overview", "overview", active);
+		if (q->sess.user.role == HG_ROLE_PRACTICE && q->res && q->res->pr->nwls)
+			nav_item(b, "/worklists", "Patients to act on", "worklists", active);
 		nav_item(b, "/population", "Population", "population", active);
 		nav_item(b, "/methods", "Methods and data", "methods", active);
 		if (hg_role_admin(q->sess.user.role))

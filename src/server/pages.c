@@ -587,6 +587,8 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 		logout_post(q, r);
 		return 1;
 	}
+	if (hg_worklist_route(q, r))
+		return 1;
 	int known = !strcmp(p, "/") || !strcmp(p, "/population") || !strcmp(p, "/methods") ||
 	            !strcmp(p, "/admin") || !strncmp(p, "/indicators/", 12);
 	if (!known)

@@ -4,6 +4,7 @@
  */
 #include "server/rescache.h"
 #include "core/json.h"
+#include "engine/wlout.h"
 
 #include "lang/lang.h"
 
@@ -154,6 +155,7 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	results_index(r);
 	results_an_index(r);
 	pop_count(&r->pop, &r->st);
+	r->wl_as_at = hg_wl_default_as_at(&r->st);
 	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	results_meta(r, pk,

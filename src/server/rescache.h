@@ -58,6 +58,7 @@ typedef struct hg_results {
 	const hg_objectives *obj; /* the server's (outlives the results); may be empty */
 	size_t **ineq_at; /* per indicator: [period] first measure row, [nperiods] one past */
 	size_t *mon_at;   /* per indicator: first series row; [ninds] one past */
+	hg_date wl_as_at; /* the date worklists are drawn up at (engine/wlout.h's default) */
 } hg_results;
 
 /* Compute the results of pack over the store's current snapshot, and their analysis with
