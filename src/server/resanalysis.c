@@ -36,15 +36,29 @@ static void an_measures(const hg_results *r, const hg_user *u, hg_an_view *v)
 	v->ineq = hg_xcalloc(to - from + 1, sizeof *v->ineq);
 	for (size_t k = from; k < to; k++) {
 		const hg_ineq_row *x = &r->pub.an.ineq[k];
-		if (an_visible(r, u, v->i, x->breakdown, x->category))
+		/* a period whose area figure the user may not see has no measure for it: each
+		 * compares with, or is computed from, the area (rescache.h) */
+		if (an_visible(r, u, v->i, x->breakdown, x->category) &&
+		    hg_results_area_visible(r, u, v->i, x->period))
 			v->ineq[v->nineq++] = x;
 	}
+}
+
+/* Every period of indicator i shows its area figure to u (its series are of the area). */
+static int an_area_all(const hg_results *r, const hg_user *u, int i)
+{
+	for (int j = 0; j < r->pub.inds[i]->nperiods; j++)
+		if (!hg_results_area_visible(r, u, i, j))
+			return 0;
+	return 1;
 }
 
 static void an_monitor(const hg_results *r, const hg_user *u, hg_an_view *v)
 {
 	size_t from = r->mon_at[v->i], to = r->mon_at[v->i + 1];
 	v->mon = hg_xcalloc(to - from + 1, sizeof *v->mon);
+	if (!an_area_all(r, u, v->i))
+		return;
 	for (size_t k = from; k < to; k++) {
 		const hg_mon_row *x = &r->pub.an.mon[k];
 		if (an_visible(r, u, v->i, x->breakdown, ""))
@@ -64,7 +78,8 @@ static void an_funnel(const hg_results *r, const hg_user *u, hg_an_view *v)
 		return;
 	for (size_t k = 0; k < r->pub.an.nfunnels; k++) {
 		const hg_funnel_chart *f = &r->pub.an.funnels[k];
-		if (f->ind == v->i && f->period >= v->j0 && f->period < v->j1)
+		if (f->ind == v->i && f->period >= v->j0 && f->period < v->j1 &&
+		    hg_results_area_visible(r, u, v->i, f->period)) /* its centre is the area's */
 			v->funnel = f;
 	}
 	if (!v->funnel)

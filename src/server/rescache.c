@@ -130,6 +130,37 @@ static void results_an_index(hg_results *r)
 	r->mon_at[ni] = m;
 }
 
+/* For each indicator and period: are HG_AREA_MIN_PRACTICES practices behind the area's
+ * figure? Counted from the published rows of its one-way practice breakdown (a practice is
+ * listed when anyone is counted there); an indicator without one counts the store's
+ * practices with registered patients. */
+static void results_area_index(hg_results *r)
+{
+	const hg_program *pr = r->pr;
+	int store_prac = 0;
+	for (uint32_t p = 0; p < r->pop.nprac; p++)
+		store_prac += r->pop.tot[p] > 0;
+	r->area_ok = hg_xcalloc((size_t)pr->ninds + 1, sizeof *r->area_ok);
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		int b = -1;
+		for (int k = 0; k < ind->nbds && b < 0; k++)
+			if (ind->bds[k].n == 1 && ind->bds[k].kind[0] == HG_BD_PRACTICE)
+				b = k;
+		r->area_ok[i] = hg_xcalloc((size_t)ind->nperiods + 1, 1);
+		for (int j = 0; j < ind->nperiods; j++) {
+			size_t g = (size_t)(j * ind->nbds + b);
+			size_t n = b < 0 ? (size_t)store_prac : r->grp[i][g + 1] - r->grp[i][g];
+			r->area_ok[i][j] = n >= HG_AREA_MIN_PRACTICES;
+		}
+	}
+}
+
+int hg_results_area_visible(const hg_results *r, const hg_user *u, int i, int j)
+{
+	return u->role != HG_ROLE_PRACTICE || r->area_ok[i][j];
+}
+
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
                     int threads, const hg_objectives *obj, const char *area_name, hg_err *err)
 {
@@ -155,6 +186,7 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 	results_index(r);
 	results_an_index(r);
 	pop_count(&r->pop, &r->st);
+	results_area_index(r);
 	r->wl_as_at = hg_wl_default_as_at(&r->st);
 	hg_respcache_init(&r->cache, 4096, (size_t)256 << 20);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -177,6 +209,10 @@ void hg_results_free(hg_results *r)
 		for (int i = 0; i < r->pr->ninds; i++)
 			free(r->ineq_at[i]);
 	free(r->ineq_at);
+	if (r->area_ok)
+		for (int i = 0; i < r->pr->ninds; i++)
+			free(r->area_ok[i]);
+	free(r->area_ok);
 	free(r->mon_at);
 	hg_published_free(&r->pub);
 	pop_free(&r->pop);
@@ -328,7 +364,8 @@ int hg_results_query(const hg_results *r, const hg_user *u, const hg_query_spec 
 		return rc;
 	for (int j = j0; j < j1; j++)
 		for (int b = b0; b < b1; b++) {
-			if (!hg_results_bd_allowed(r, u, i, b))
+			if (!hg_results_bd_allowed(r, u, i, b) ||
+			    (ind->bds[b].n == 0 && !hg_results_area_visible(r, u, i, j)))
 				continue;
 			size_t g = (size_t)(j * ind->nbds + b);
 			for (size_t k = r->grp[i][g]; k < r->grp[i][g + 1]; k++)

@@ -14,7 +14,14 @@
  *   analyst, admin   every breakdown;
  *   practice  the area-wide "all" row as a benchmark, and the rows of
  *             breakdowns involving practice whose practice is the user's own;
- *             the population of its own registered list only.
+ *             the population of its own registered list only. The area's
+ *             row of a period is a benchmark only where at least
+ *             HG_AREA_MIN_PRACTICES practices are published for it (rows of
+ *             the indicator's practice breakdown; without one, practices with
+ *             registered patients): with two, the area minus one's own
+ *             practice would be the other's figure. Below that the practice
+ *             user gets no area row, area measure, area series or funnel
+ *             for the period.
  * Raw (pre-control) counts never leave this module: hg_pub_row is the only
  * row type given out, and a suppressed row has every number NaN.
  */
@@ -59,7 +66,11 @@ typedef struct hg_results {
 	size_t **ineq_at; /* per indicator: [period] first measure row, [nperiods] one past */
 	size_t *mon_at;   /* per indicator: first series row; [ninds] one past */
 	hg_date wl_as_at; /* the date worklists are drawn up at (engine/wlout.h's default) */
+	unsigned char **area_ok; /* per indicator, per period: HG_AREA_MIN_PRACTICES published */
 } hg_results;
+
+/* Practices an area figure must have behind it before a practice user sees it. */
+#define HG_AREA_MIN_PRACTICES 3
 
 /* Compute the results of pack over the store's current snapshot, and their analysis with
  * the objectives obj (kept by pointer: it must outlive the results); area_name (NULL: the
@@ -92,6 +103,8 @@ int hg_results_find(const hg_results *r, const char *id);
 int hg_results_bd_allowed(const hg_results *r, const hg_user *u, int i, int b);
 /* May u see the category cat of breakdown b (the practice role: its own practice only)? */
 int hg_results_cat_allowed(const hg_results *r, const hg_user *u, int i, int b, const char *cat);
+/* May u see the area's figures of indicator i in period j (see the practice role above)? */
+int hg_results_area_visible(const hg_results *r, const hg_user *u, int i, int j);
 /* Resolve a period parameter (latest, all, a period's start or end) into [*j0, *j1). */
 int hg_results_periods(const hg_indicator *ind, const char *p, int *j0, int *j1, hg_err *err);
 
