@@ -15,10 +15,6 @@
 
 #define HG_YEAR 365.2425
 
-typedef struct {
-	double age, p;
-} hg_pt;
-
 /* Cumulative share diagnosed by age (QOF/OpenSAFELY shapes, calibration.md). */
 static const hg_pt hyp_curve[] = {{18, 0},    {25, 0.003}, {35, 0.013}, {45, 0.057}, {55, 0.165},
                                   {65, 0.31}, {75, 0.48},  {85, 0.63},  {105, 0.70}};
@@ -33,8 +29,7 @@ static const hg_pt smi_curve[] = {{15, 0},      {20, 0.002},  {30, 0.007},
 
 #define HG_N(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Onset age for a latent uniform draw, or -1 when never diagnosed. */
-static double hg_onset(hg_rng *r, const hg_pt *c, size_t n, double mult)
+double hg_sy_onset(hg_rng *r, const hg_pt *c, size_t n, double mult)
 {
 	double t = hg_rng_unif(r) / mult;
 	if (t >= c[n - 1].p)
@@ -51,15 +46,14 @@ static hg_date at_age(const hg_sy_person *ps, double age)
 	return age < 0 ? HG_DATE_NONE : ps->dob + (hg_date)(age * HG_YEAR);
 }
 
-/* Linear in decile: value at decile 1 (most deprived) and decile 10. */
-static double dep(const hg_sy_person *ps, double d1, double d10)
+double hg_sy_dep(const hg_sy_person *ps, double d1, double d10)
 {
 	return d1 + (d10 - d1) * (ps->decile - 1) / 9.0;
 }
 
 static void hg_smoking(hg_rng *r, hg_sy_person *ps)
 {
-	double cur = 0.14 * dep(ps, 1.75, 0.55) * (ps->smi != HG_DATE_NONE ? 2.5 : 1);
+	double cur = 0.14 * hg_sy_dep(ps, 1.75, 0.55) * (ps->smi != HG_DATE_NONE ? 2.5 : 1);
 	double ex = 0.25;
 	double u = hg_rng_unif(r);
 	ps->smoking = u < cur ? 2 : u < cur + ex ? 1 : 0;
@@ -70,8 +64,8 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 	(void)m;
 	double eth_hyp = ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1.0;
 	double eth_dm = ps->eth == 3 ? 1.6 : ps->south_asian ? 2.0 : 1.0;
-	ps->hyp = at_age(
-	    ps, hg_onset(r, hyp_curve, HG_N(hyp_curve), 1.02 * dep(ps, 1.18, 0.82) * eth_hyp));
+	ps->hyp = at_age(ps, hg_sy_onset(r, hyp_curve, HG_N(hyp_curve),
+	                                 1.02 * hg_sy_dep(ps, 1.18, 0.82) * eth_hyp));
 	ps->hypres = HG_DATE_NONE;
 	if (ps->hyp != HG_DATE_NONE && hg_rng_bernoulli(r, 0.02))
 		ps->hypres = ps->hyp + (hg_date)(hg_rng_unif(r) * 8 * HG_YEAR);
@@ -80,24 +74,25 @@ void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps)
 		ps->dm = at_age(ps, 1 + 29 * hg_rng_unif(r));
 	} else {
 		ps->dm_type = 2;
-		ps->dm =
-		    at_age(ps, hg_onset(r, dm_curve, HG_N(dm_curve), dep(ps, 1.45, 0.72) * eth_dm));
+		ps->dm = at_age(ps, hg_sy_onset(r, dm_curve, HG_N(dm_curve),
+		                                hg_sy_dep(ps, 1.45, 0.72) * eth_dm));
 	}
-	ps->smi = at_age(ps, hg_onset(r, smi_curve, HG_N(smi_curve),
-	                              dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
+	ps->smi = at_age(ps, hg_sy_onset(r, smi_curve, HG_N(smi_curve),
+	                                 hg_sy_dep(ps, 2.0, 0.47) * (ps->eth == 3 ? 2.0 : 1)));
 	hg_smoking(r, ps);
 	double smk = ps->smoking == 2 ? 2.6 : ps->smoking == 1 ? 1.6 : 0.3;
-	ps->copd = at_age(ps, hg_onset(r, copd_curve, HG_N(copd_curve), smk * dep(ps, 1.7, 0.55)));
-	ps->ast = at_age(ps, hg_onset(r, ast_curve, HG_N(ast_curve), dep(ps, 1.2, 0.85)));
+	ps->copd = at_age(
+	    ps, hg_sy_onset(r, copd_curve, HG_N(copd_curve), smk * hg_sy_dep(ps, 1.7, 0.55)));
+	ps->ast = at_age(ps, hg_sy_onset(r, ast_curve, HG_N(ast_curve), hg_sy_dep(ps, 1.2, 0.85)));
 	ps->ld = HG_DATE_NONE;
-	if (hg_rng_bernoulli(r, 0.005 * dep(ps, 1.5, 0.7)))
+	if (hg_rng_bernoulli(r, 0.005 * hg_sy_dep(ps, 1.5, 0.7)))
 		ps->ld = at_age(ps, 2 + 10 * hg_rng_unif(r));
 	ps->frailty = hg_rng_gamma(r, 2.0) / 2.0;
 }
 
 /* ---- event buffer ---- */
 
-static void add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
+void hg_sy_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10)
 {
 	HG_GROW(o->ev, o->nev, o->capev);
 	o->ev[o->nev] =
@@ -105,8 +100,7 @@ static void add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t
 	o->nev++;
 }
 
-/* Index into a list: mostly the first (the usual code), sometimes another. */
-static int pick_code(const hg_sy_model *m, hg_rng *r, int list)
+int hg_sy_pick_code(const hg_sy_model *m, hg_rng *r, int list)
 {
 	size_t n = m->codes->n[list];
 	if (n <= 1 || hg_rng_unif(r) < 0.8)
@@ -156,7 +150,7 @@ static void diag(hg_ctx *c, hg_date onset, int list)
 		return;
 	hg_date d = onset > c->ps->reg_from ? onset : c->ps->reg_from;
 	if (d <= c->gp_hi && d >= c->ps->reg_from)
-		add(c->o, d, HG_ST_GP, list, pick_code(c->m, c->r, list), HG_SY_NOVAL);
+		hg_sy_add(c->o, d, HG_ST_GP, list, hg_sy_pick_code(c->m, c->r, list), HG_SY_NOVAL);
 }
 
 static void hg_diagnoses(hg_ctx *c)
@@ -227,7 +221,7 @@ static double ctrl_prob(const hg_sy_model *m, const hg_sy_person *ps, int age, h
 	              : age < 70 ? 0.612
 	              : age < 80 ? 0.643
 	                         : 0.715;
-	double z = hg_logit(base) + dep(ps, -0.15, 0.15) + hg_trend(&m->bp, m->bp.shift, d);
+	double z = hg_logit(base) + hg_sy_dep(ps, -0.15, 0.15) + hg_trend(&m->bp, m->bp.shift, d);
 	z += ps->eth == 3 ? -0.14 : ps->eth == 2 ? 0.25 : 0; /* Rison 2023: OR 0.87 / 1.28 */
 	return 1 / (1 + exp(-z));
 }
@@ -257,8 +251,8 @@ static void bp_at(hg_ctx *c, hg_date d, int diagnosis)
 	double pctrl = diagnosis ? 0 : ctrl_prob(c->m, c->ps, age, d);
 	int32_t s, di;
 	bp_values(c->r, age, hyp, pctrl, &s, &di);
-	add(c->o, d, HG_ST_GP, HG_SC_SBP, pick_code(c->m, c->r, HG_SC_SBP), s * 10);
-	add(c->o, d, HG_ST_GP, HG_SC_DBP, pick_code(c->m, c->r, HG_SC_DBP), di * 10);
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_SBP, hg_sy_pick_code(c->m, c->r, HG_SC_SBP), s * 10);
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_DBP, hg_sy_pick_code(c->m, c->r, HG_SC_DBP), di * 10);
 }
 
 /* Opportunistic readings at other consultations (register members and
@@ -290,7 +284,7 @@ static void bp_reviews(hg_ctx *c)
 		hi = min(hi, ps->hypres - 1);
 	if (lo > hi)
 		return;
-	double engage = (hg_rng_unif(c->r) < 0.08 ? 0.3 : 1) * dep(ps, 0.92, 1.04);
+	double engage = (hg_rng_unif(c->r) < 0.08 ? 0.3 : 1) * hg_sy_dep(ps, 0.92, 1.04);
 	hg_date d = lo + (hg_date)hg_rng_below(c->r, 365);
 	if (ps->hyp >= c->gp_lo) {
 		bp_at(c, ps->hyp, 1);
@@ -317,19 +311,22 @@ static double appt_rate(const hg_sy_person *ps, int age, hg_date t)
 	              : age < 80 ? 2.6
 	                         : 3.6;
 	base += 0.4 * (has(ps->hyp, t) + has(ps->dm, t) + has(ps->copd, t) + has(ps->smi, t));
-	return base * ps->frailty * dep(ps, 1.1, 0.92);
+	return base * ps->frailty * hg_sy_dep(ps, 1.1, 0.92);
 }
 
 static void appts(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 {
 	const hg_sy_person *ps = c->ps;
 	int n = hg_rng_poisson(c->r, dt * appt_rate(ps, age, a));
-	double dna = 0.05 * dep(ps, 1.6, 0.6) * (age >= 16 && age < 30 ? 1.6 : age >= 65 ? 0.6 : 1);
+	double dna = 0.05 * hg_sy_dep(ps, 1.6, 0.6) *
+	             (age >= 16 && age < 30 ? 1.6
+	              : age >= 65           ? 0.6
+	                                    : 1);
 	for (int i = 0; i < n; i++) {
 		int miss = hg_rng_unif(c->r) < dna;
 		int list = miss ? HG_SC_DNA : HG_SC_APPT;
-		add(c->o, hg_in(c->r, a, b), HG_ST_GP, list, pick_code(c->m, c->r, list),
-		    HG_SY_NOVAL);
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_GP, list,
+		          hg_sy_pick_code(c->m, c->r, list), HG_SY_NOVAL);
 	}
 }
 
@@ -337,38 +334,38 @@ static void smoking_rec(hg_ctx *c, hg_date d)
 {
 	static const int lists[3] = {HG_SC_NONSMOK, HG_SC_EXSMOK, HG_SC_SMOK};
 	int l = lists[c->ps->smoking];
-	add(c->o, d, HG_ST_GP, l, pick_code(c->m, c->r, l), HG_SY_NOVAL);
+	hg_sy_add(c->o, d, HG_ST_GP, l, hg_sy_pick_code(c->m, c->r, l), HG_SY_NOVAL);
 }
 
 static void alcohol_rec(hg_ctx *c, hg_date d)
 {
 	double u = hg_rng_normal(c->r, c->ps->sex == 1 ? 12 : 7, 10);
-	add(c->o, d, HG_ST_GP, HG_SC_ALC, 0, clampi(u < 0 ? 0 : u, 0, 150) * 10);
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_ALC, 0, clampi(u < 0 ? 0 : u, 0, 150) * 10);
 }
 
 static void bmi_rec(hg_ctx *c, hg_date d, double mean)
 {
 	double v = hg_rng_normal(c->r, mean, 5.5);
-	add(c->o, d, HG_ST_GP, HG_SC_BMI, 0, clampi(v * 10, 150, 700));
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_BMI, 0, clampi(v * 10, 150, 700));
 }
 
 static void chol_rec(hg_ctx *c, hg_date d)
 {
 	double v = hg_rng_normal(c->r, 4.9, 1.1);
-	add(c->o, d, HG_ST_GP, HG_SC_CHOL, pick_code(c->m, c->r, HG_SC_CHOL),
-	    clampi(v * 10, 20, 120));
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_CHOL, hg_sy_pick_code(c->m, c->r, HG_SC_CHOL),
+	          clampi(v * 10, 20, 120));
 }
 
 static void hba1c_rec(hg_ctx *c, hg_date d, double mean)
 {
 	double v = hg_rng_normal(c->r, mean, 12);
-	add(c->o, d, HG_ST_GP, HG_SC_HBA1C, 0, clampi(v, 25, 160) * 10);
+	hg_sy_add(c->o, d, HG_ST_GP, HG_SC_HBA1C, 0, clampi(v, 25, 160) * 10);
 }
 
 /* SMI annual physical health check: six elements on one day (Core20PLUS5). */
 static void smi_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 {
-	if (hg_rng_unif(c->r) >= dt * 0.62 * dep(c->ps, 0.85, 1.12))
+	if (hg_rng_unif(c->r) >= dt * 0.62 * hg_sy_dep(c->ps, 0.85, 1.12))
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	double pe = 0.9;
@@ -403,7 +400,8 @@ static void dm_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 	if (!has(c->ps->dm, a))
 		return;
 	if (hg_rng_unif(c->r) < dt * 0.85)
-		hba1c_rec(c, hg_in(c->r, a, b), c->ps->dm_type == 1 ? 66 : dep(c->ps, 58, 53));
+		hba1c_rec(c, hg_in(c->r, a, b),
+		          c->ps->dm_type == 1 ? 66 : hg_sy_dep(c->ps, 58, 53));
 	if (hg_rng_unif(c->r) < dt * 0.6)
 		chol_rec(c, hg_in(c->r, a, b));
 }
@@ -413,11 +411,11 @@ static void saba_year(hg_ctx *c, hg_date a, hg_date b, double dt)
 {
 	if (!has(c->ps->ast, a))
 		return;
-	double lam = 2.0 * dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
+	double lam = 2.0 * hg_sy_dep(c->ps, 1.5, 0.8) * hg_rng_gamma(c->r, 1.5) / 1.5;
 	int n = hg_rng_poisson(c->r, lam * dt);
 	for (int i = 0; i < n; i++)
-		add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA,
-		    pick_code(c->m, c->r, HG_SC_SABA), HG_SY_NOVAL);
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_RX, HG_SC_SABA,
+		          hg_sy_pick_code(c->m, c->r, HG_SC_SABA), HG_SY_NOVAL);
 }
 
 static void gp_years(hg_ctx *c)
@@ -449,11 +447,11 @@ static void hg_flu(hg_ctx *c)
 		int age = hg_age_years(ps->dob, hg_date_from_ymd(y + 1, 3, 31));
 		double p = 0;
 		if (age >= 65)
-			p = 0.72 * dep(ps, 0.88, 1.1);
+			p = 0.72 * hg_sy_dep(ps, 0.88, 1.1);
 		else if (has(ps->copd, sep))
-			p = 0.55 * dep(ps, 0.9, 1.1);
+			p = 0.55 * hg_sy_dep(ps, 0.9, 1.1);
 		else if (has(ps->dm, sep) || has(ps->ast, sep) || has(ps->smi, sep))
-			p = 0.45 * dep(ps, 0.9, 1.1);
+			p = 0.45 * hg_sy_dep(ps, 0.9, 1.1);
 		else if (age >= 2 && age <= 3)
 			p = 0.45;
 		if (p <= 0 || hg_rng_unif(c->r) >= p)
@@ -461,8 +459,8 @@ static void hg_flu(hg_ctx *c)
 		double off = hg_rng_exp(c->r, 1 / 35.0);
 		hg_date d = sep + (hg_date)(off > 150 ? 150 : off);
 		if (d >= c->gp_lo && d <= c->gp_hi)
-			add(c->o, d, HG_ST_GP, HG_SC_FLU, pick_code(c->m, c->r, HG_SC_FLU),
-			    HG_SY_NOVAL);
+			hg_sy_add(c->o, d, HG_ST_GP, HG_SC_FLU,
+			          hg_sy_pick_code(c->m, c->r, HG_SC_FLU), HG_SY_NOVAL);
 	}
 }
 
@@ -476,7 +474,7 @@ static double ae_rate(const hg_sy_person *ps, int age, hg_date t)
 	              : age < 65 ? 0.24
 	              : age < 80 ? 0.32
 	                         : 0.6;
-	double mult = dep(ps, 1.5, 0.7) * ps->frailty;
+	double mult = hg_sy_dep(ps, 1.5, 0.7) * ps->frailty;
 	mult *= (has(ps->copd, t) ? 1.8 : 1) * (has(ps->smi, t) ? 1.8 : 1) * (ps->homeless ? 3 : 1);
 	return base * mult;
 }
@@ -496,7 +494,7 @@ static int emerg_dx(hg_ctx *c, hg_date d, int age, int *list)
 static void hg_emergency(hg_ctx *c, hg_date d, int age, int method)
 {
 	int list, idx = emerg_dx(c, d, age, &list);
-	add(c->o, d, HG_ST_APC, list, idx, method * 10);
+	hg_sy_add(c->o, d, HG_ST_APC, list, idx, method * 10);
 }
 
 static void ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
@@ -505,7 +503,8 @@ static void ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	double padm = age < 16 ? 0.12 : age < 65 ? 0.2 : age < 80 ? 0.35 : 0.5;
 	for (int i = 0; i < n; i++) {
 		hg_date d = hg_in(c->r, a, b);
-		add(c->o, d, HG_ST_AE, HG_SC_AE, pick_code(c->m, c->r, HG_SC_AE), HG_SY_NOVAL);
+		hg_sy_add(c->o, d, HG_ST_AE, HG_SC_AE, hg_sy_pick_code(c->m, c->r, HG_SC_AE),
+		          HG_SY_NOVAL);
 		if (hg_rng_unif(c->r) < padm)
 			hg_emergency(c, d, age, 21);
 	}
@@ -514,8 +513,8 @@ static void ae_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	int k = hg_rng_poisson(c->r, dt * 0.25 * padm * ae_rate(c->ps, age, a));
 	for (int i = 0; i < k; i++)
 		hg_emergency(c, hg_in(c->r, a, b), age, other[hg_rng_below(c->r, 5)]);
-	if (has(c->ps->copd, a) && hg_rng_unif(c->r) < dt * 0.12 * dep(c->ps, 1.6, 0.7))
-		add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_COPD_ADM, 0, 210);
+	if (has(c->ps->copd, a) && hg_rng_unif(c->r) < dt * 0.12 * hg_sy_dep(c->ps, 1.6, 0.7))
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_COPD_ADM, 0, 210);
 }
 
 static void elective_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
@@ -525,8 +524,8 @@ static void elective_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	for (int i = 0; i < n; i++) {
 		double u = hg_rng_unif(c->r);
 		int method = u < 0.6 ? 11 : u < 0.9 ? 12 : 13;
-		add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_ELECT,
-		    (int)hg_rng_below(c->r, c->m->codes->n[HG_SC_ELECT]), method * 10);
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_APC, HG_SC_ELECT,
+		          (int)hg_rng_below(c->r, c->m->codes->n[HG_SC_ELECT]), method * 10);
 	}
 }
 
@@ -536,13 +535,15 @@ static void teeth_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	if (age > 10)
 		return;
 	double am = age < 2 ? 0.1 : age < 4 ? 0.6 : 1.2;
-	if (hg_rng_unif(c->r) >= dt * 0.0028 * am * dep(c->ps, 2.2, 0.35))
+	if (hg_rng_unif(c->r) >= dt * 0.0028 * am * hg_sy_dep(c->ps, 2.2, 0.35))
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	double u = hg_rng_unif(c->r);
 	int method = u < 0.5 ? 11 : u < 0.95 ? 12 : 13;
-	add(c->o, d, HG_ST_APC, HG_SC_CARIES, pick_code(c->m, c->r, HG_SC_CARIES), method * 10);
-	add(c->o, d, HG_ST_APC, HG_SC_TOOTH, pick_code(c->m, c->r, HG_SC_TOOTH), HG_SY_NOVAL);
+	hg_sy_add(c->o, d, HG_ST_APC, HG_SC_CARIES, hg_sy_pick_code(c->m, c->r, HG_SC_CARIES),
+	          method * 10);
+	hg_sy_add(c->o, d, HG_ST_APC, HG_SC_TOOTH, hg_sy_pick_code(c->m, c->r, HG_SC_TOOTH),
+	          HG_SY_NOVAL);
 }
 
 static void op_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
@@ -551,8 +552,8 @@ static void op_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	rate += 0.3 * (has(c->ps->dm, a) + has(c->ps->copd, a));
 	int n = hg_rng_poisson(c->r, dt * rate * c->ps->frailty);
 	for (int i = 0; i < n; i++)
-		add(c->o, hg_in(c->r, a, b), HG_ST_OP, HG_SC_OP, pick_code(c->m, c->r, HG_SC_OP),
-		    HG_SY_NOVAL);
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_OP, HG_SC_OP,
+		          hg_sy_pick_code(c->m, c->r, HG_SC_OP), HG_SY_NOVAL);
 }
 
 /* Mental health services: SMI care, CYP and adult common-disorder contacts.
@@ -563,7 +564,7 @@ static void mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 	if (has(c->ps->smi, a)) {
 		n = hg_rng_poisson(c->r, dt * 2.5);
 		idx = (int)(c->ps->index % 3 == 0); /* schizophrenia or bipolar */
-	} else if (age < 18 && hg_rng_unif(c->r) < dt * 0.05 * dep(c->ps, 1.15, 0.85)) {
+	} else if (age < 18 && hg_rng_unif(c->r) < dt * 0.05 * hg_sy_dep(c->ps, 1.15, 0.85)) {
 		n = 1 + hg_rng_poisson(c->r, 2);
 		idx = 2 + (int)hg_rng_below(c->r, 6);
 	} else if (age >= 18 && hg_rng_unif(c->r) < dt * 0.02) {
@@ -571,7 +572,7 @@ static void mh_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt)
 		idx = 2 + (int)hg_rng_below(c->r, 2);
 	}
 	for (int i = 0; i < n; i++)
-		add(c->o, hg_in(c->r, a, b), HG_ST_MH, HG_SC_MH, idx, HG_SY_NOVAL);
+		hg_sy_add(c->o, hg_in(c->r, a, b), HG_ST_MH, HG_SC_MH, idx, HG_SY_NOVAL);
 }
 
 static const double fert[6] = {0.012, 0.05, 0.085, 0.10, 0.06, 0.013}; /* 15-19 ... 40-44 */
@@ -579,7 +580,9 @@ static const double fert[6] = {0.012, 0.05, 0.085, 0.10, 0.06, 0.013}; /* 15-19 
 static int gestation(hg_ctx *c)
 {
 	const hg_sy_person *ps = c->ps;
-	double pre = dep(ps, 0.09, 0.065) * (ps->eth == 3 ? 1.35 : ps->south_asian ? 1.15 : 1);
+	double pre = hg_sy_dep(ps, 0.09, 0.065) * (ps->eth == 3      ? 1.35
+	                                           : ps->south_asian ? 1.15
+	                                                             : 1);
 	double u = hg_rng_unif(c->r);
 	if (u < pre) {
 		double v = hg_rng_unif(c->r);
@@ -599,14 +602,15 @@ static void births_year(hg_ctx *c, hg_date a, hg_date b, int age, double dt, hg_
 {
 	if (c->ps->sex != 2 || age < 15 || age > 44)
 		return;
-	double rate = fert[(age - 15) / 5] * dep(c->ps, 1.15, 0.9);
+	double rate = fert[(age - 15) / 5] * hg_sy_dep(c->ps, 1.15, 0.9);
 	if (hg_rng_unif(c->r) >= rate * dt)
 		return;
 	hg_date d = hg_in(c->r, a, b);
 	if (*last != HG_DATE_NONE && d - *last < 300)
 		return;
 	*last = d;
-	add(c->o, d, HG_ST_MAT, HG_SC_BIRTH, pick_code(c->m, c->r, HG_SC_BIRTH), gestation(c) * 10);
+	hg_sy_add(c->o, d, HG_ST_MAT, HG_SC_BIRTH, hg_sy_pick_code(c->m, c->r, HG_SC_BIRTH),
+	          gestation(c) * 10);
 }
 
 static int stage(hg_ctx *c, const char *code)
@@ -614,7 +618,7 @@ static int stage(hg_ctx *c, const char *code)
 	if (!strncmp(code, "C85", 3) || !strncmp(code, "C91", 3) || !strncmp(code, "C92", 3) ||
 	    !strncmp(code, "C71", 3) || hg_rng_unif(c->r) < 0.1)
 		return 0;
-	double early = dep(c->ps, 0.50, 0.62);
+	double early = hg_sy_dep(c->ps, 0.50, 0.62);
 	if (!strncmp(code, "C34", 3) || !strncmp(code, "C25", 3) || !strncmp(code, "C15", 3) ||
 	    !strncmp(code, "C16", 3) || !strncmp(code, "C56", 3))
 		early -= 0.28;
@@ -628,11 +632,11 @@ static int stage(hg_ctx *c, const char *code)
 	return hg_rng_unif(c->r) < 0.5 ? 3 : 4;
 }
 
-static int cancer_site(hg_ctx *c)
+int hg_sy_cancer_site(const hg_sy_model *m, hg_rng *r, int sex)
 {
-	const double *w = c->m->codes->cancer_w[c->ps->sex - 1];
-	size_t n = c->m->codes->n[HG_SC_CANCER];
-	double u = hg_rng_unif(c->r) * w[n - 1];
+	const double *w = m->codes->cancer_w[sex - 1];
+	size_t n = m->codes->n[HG_SC_CANCER];
+	double u = hg_rng_unif(r) * w[n - 1];
 	size_t i = 0;
 	while (i + 1 < n && w[i] <= u)
 		i++;
@@ -645,15 +649,15 @@ static void cancer(hg_ctx *c)
 	for (hg_date a = c->h_lo; a <= c->h_hi; a += 365) {
 		hg_date b = a + 365 <= c->h_hi + 1 ? a + 365 : c->h_hi + 1;
 		int age = hg_age_years(ps->dob, a);
-		double rate = 0.00015 * exp(0.06 * (age - 30)) * dep(ps, 1.15, 0.9);
+		double rate = 0.00015 * exp(0.06 * (age - 30)) * hg_sy_dep(ps, 1.15, 0.9);
 		if (age < 20)
 			rate = 0.00002;
 		if (hg_rng_unif(c->r) >= rate * (b - a) / 365.0)
 			continue;
 		hg_date d = hg_in(c->r, a, b);
-		int idx = cancer_site(c);
+		int idx = hg_sy_cancer_site(c->m, c->r, c->ps->sex);
 		int st = stage(c, c->m->codes->code[HG_SC_CANCER][idx]);
-		add(c->o, d, HG_ST_CANCER, HG_SC_CANCER, idx, st ? st * 10 : HG_SY_NOVAL);
+		hg_sy_add(c->o, d, HG_ST_CANCER, HG_SC_CANCER, idx, st ? st * 10 : HG_SY_NOVAL);
 		return; /* first primary only */
 	}
 }
@@ -703,15 +707,19 @@ void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy
 	}
 	if (c.h_lo <= c.h_hi)
 		hosp_years(&c);
+	hg_sy_windows w = {c.gp_lo, c.gp_hi, c.h_lo, c.h_hi};
+	hg_sy_multimorbidity(m, ps, &w, o);
 	qsort(o->ev, o->nev, sizeof *o->ev, ev_cmp);
 }
 
 void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr)
 {
 	hg_buf *b = &o->events;
+	char id[HG_SY_ID_LEN]; /* formatted once: every row of the person starts with it */
+	hg_sy_format_id(m, ps->index, id);
 	for (size_t i = 0; i < o->nev; i++) {
 		const hg_sy_event *e = &o->ev[i];
-		hg_sy_put_id(m, ps->index, b);
+		hg_buf_put(b, id, HG_SY_ID_LEN);
 		hg_buf_putc(b, ',');
 		hg_sy_put_date(m, e->date, b);
 		hg_buf_putc(b, ',');

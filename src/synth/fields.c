@@ -6,15 +6,20 @@
  */
 #include "synth_int.h"
 
-void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b)
+void hg_sy_format_id(const hg_sy_model *m, uint64_t index, char s[HG_SY_ID_LEN])
 {
 	uint64_t v =
 	    (uint64_t)(((unsigned __int128)index * m->id_mul + m->id_add) % 10000000000ULL);
-	char s[12];
 	s[0] = 'P';
 	for (int i = 10; i >= 1; i--, v /= 10)
 		s[i] = (char)('0' + v % 10);
-	hg_buf_put(b, s, 11);
+}
+
+void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b)
+{
+	char s[HG_SY_ID_LEN];
+	hg_sy_format_id(m, index, s);
+	hg_buf_put(b, s, HG_SY_ID_LEN);
 }
 
 void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b)

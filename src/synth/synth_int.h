@@ -3,9 +3,10 @@
  * (LSOAs with IMD deciles and age/sex structure, practices), the code lists,
  * the per-person record and per-thread output buffers, and the CSV field
  * writers. Calls run one way: synth.c drives geo.c, codes.c, person.c,
- * clinical.c and corrupt.c; person.c asks clinical.c for a person's
- * conditions; clinical.c hands events to corrupt.c; all three write their
- * fields with fields.c.
+ * clinical.c, multimorbidity.c and corrupt.c; person.c asks clinical.c for a
+ * person's conditions; clinical.c asks multimorbidity.c for the frailty and
+ * multimorbidity events (which add them with clinical.c's hg_sy_add) and hands
+ * events to corrupt.c; all write their fields with fields.c.
  */
 #ifndef HG_SYNTH_INT_H
 #define HG_SYNTH_INT_H
@@ -87,8 +88,81 @@ enum hg_sy_list {
 	HG_SC_AST_ADM,
 	HG_SC_MH,
 	HG_SC_OP,
+	/* packs/frailty/codelists: eFI deficits and prescribing classes */
+	HG_SC_EFI_ACTIVITY,
+	HG_SC_EFI_ANAEMIA,
+	HG_SC_EFI_ARTHRITIS,
+	HG_SC_EFI_CARE,
+	HG_SC_EFI_COGNITIVE,
+	HG_SC_EFI_DIZZINESS,
+	HG_SC_EFI_DYSPNOEA,
+	HG_SC_EFI_FALLS,
+	HG_SC_EFI_FOOT,
+	HG_SC_EFI_FRACTURE,
+	HG_SC_EFI_HEARING,
+	HG_SC_EFI_VALVE,
+	HG_SC_EFI_HOUSEBOUND,
+	HG_SC_EFI_HYPOTENSION,
+	HG_SC_EFI_MOBILITY,
+	HG_SC_EFI_OSTEOPOROSIS,
+	HG_SC_EFI_PARKINSONS,
+	HG_SC_EFI_PEPTIC,
+	HG_SC_EFI_SKIN_ULCER,
+	HG_SC_EFI_SLEEP,
+	HG_SC_EFI_SOCIAL,
+	HG_SC_EFI_THYROID,
+	HG_SC_EFI_INCONTINENCE,
+	HG_SC_EFI_URINARY,
+	HG_SC_EFI_VISION,
+	HG_SC_EFI_WEIGHT_LOSS,
+	HG_SC_RX_ANTIHYP,
+	HG_SC_RX_STATIN,
+	HG_SC_RX_ANTITHROMB,
+	HG_SC_RX_PPI,
+	HG_SC_RX_DIABETES,
+	HG_SC_RX_THYROID,
+	HG_SC_RX_BISPHOS,
+	HG_SC_RX_DEMENTIA,
+	HG_SC_RX_LOOP,
+	/* packs/multimorbidity/codelists: Cambridge Multimorbidity Score */
+	HG_SC_ALCOHOL,
+	HG_SC_ANXDEP,
+	HG_SC_RX_ANXDEP,
+	HG_SC_RX_ASTHMA,
+	HG_SC_AF,
+	HG_SC_EGFR,
+	HG_SC_RX_LAXATIVE,
+	HG_SC_CHD,
+	HG_SC_DEMENTIA,
+	HG_SC_EPILEPSY,
+	HG_SC_RX_EPILEPSY,
+	HG_SC_HF,
+	HG_SC_IBS,
+	HG_SC_RX_ANTISPASMODIC,
+	HG_SC_RX_ANALGESIC,
+	HG_SC_RX_PAIN_AED,
+	HG_SC_RX_LITHIUM,
+	HG_SC_CTD,
+	HG_SC_STROKE,
+	/* packs/segmentation/codelists: Bridges to Health */
+	HG_SC_MILDFRAIL,
+	HG_SC_MODFRAIL,
+	HG_SC_SEVFRAIL,
+	HG_SC_PALCARE,
+	HG_SC_SECONDARY,
+	HG_SC_ESRF,
+	HG_SC_ESRF_ADM,
+	HG_SC_LIVER_FAIL,
+	HG_SC_HF_ADM,
+	HG_SC_OXYGEN,
+	HG_SC_DISAB_PHYS,
+	HG_SC_DISAB_SENS,
+	HG_SC_PREGNANCY,
+	HG_SC_CKD,
+	HG_SC_PAD,
 	HG_SC_N
 };
+_Static_assert(HG_SC_N <= 256, "an event's list is a uint8_t");
 
 typedef struct hg_sy_codes {
 	hg_arena arena;
@@ -199,6 +273,8 @@ void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile);
 
 /* fields.c: the CSV fields rows are made of, shared by person.c, clinical.c
  * and corrupt.c (which call it and never each other for a field). */
+#define HG_SY_ID_LEN 11 /* P + 10 digits, no terminator */
+void hg_sy_format_id(const hg_sy_model *m, uint64_t index, char s[HG_SY_ID_LEN]);
 void hg_sy_put_id(const hg_sy_model *m, uint64_t index, hg_buf *b);
 void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b); /* nothing for HG_DATE_NONE */
 void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b);
@@ -210,9 +286,32 @@ void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_pe
 void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b);
 
 /* clinical.c */
+typedef struct {
+	double age, p;
+} hg_pt;
+/* Onset age for a latent uniform draw from a cumulative by-age curve scaled by
+ * mult, or -1 when never diagnosed. */
+double hg_sy_onset(hg_rng *r, const hg_pt *c, size_t n, double mult);
+/* Linear in the person's IMD decile: d1 in decile 1 (most deprived), d10 in 10. */
+double hg_sy_dep(const hg_sy_person *ps, double d1, double d10);
+void hg_sy_add(hg_sy_out *o, hg_date d, int setting, int list, int idx, int32_t v10);
+/* Index into a list: mostly the first (the usual code), sometimes another. */
+int hg_sy_pick_code(const hg_sy_model *m, hg_rng *r, int list);
+/* A cancer site: an index into the cancer list, by the sex's site weights. */
+int hg_sy_cancer_site(const hg_sy_model *m, hg_rng *r, int sex);
 void hg_sy_conditions(const hg_sy_model *m, hg_rng *r, hg_sy_person *ps);
 void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o);
 void hg_sy_events_write(const hg_sy_model *m, const hg_sy_person *ps, hg_sy_out *o, hg_rng *cr);
+
+/* multimorbidity.c: the frailty deficits and multimorbidity conditions of the
+ * segmentation, frailty and multimorbidity packs and what follows from them,
+ * added to o->ev (unsorted) from the person's own random stream 3. gp_* and
+ * h_* are the GP and hospital windows (inclusive; lo > hi when empty). */
+typedef struct {
+	hg_date gp_lo, gp_hi, h_lo, h_hi;
+} hg_sy_windows;
+void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w,
+                          hg_sy_out *o);
 
 /* corrupt.c */
 enum hg_sy_kind {
