@@ -178,8 +178,8 @@ static const mm_spec spec[MM_N] = {
     [MM_CARE] = {HG_SC_EFI_CARE, SH_STEEP, 0.06, 1.25, 0.86, 1.1, 1.3, 0.25, 0},
     [MM_SOCIAL] = {HG_SC_EFI_SOCIAL, SH_FLAT, 0.08, 1.8, 0.6, 0.7, 1.3, 0, 0},
     [MM_HYPOTENSION] = {HG_SC_EFI_HYPOTENSION, SH_STEEP, 0.07, 1.12, 0.94, 0.8, 1.1, 0.08, 0},
-    [MM_ANXDEP] = {HG_SC_ANXDEP, SH_YOUNG, 0.42, 1.35, 0.8, 1.2, 1.7, 0, 0},
-    [MM_PAIN] = {-1, SH_FLAT, 0.28, 1.5, 0.75, 1.3, 1.3, 0, 0},
+    [MM_ANXDEP] = {HG_SC_ANXDEP, SH_YOUNG, 0.42, 1.5, 0.8, 1.2, 1.7, 0, 0},
+    [MM_PAIN] = {-1, SH_FLAT, 0.32, 1.8, 0.75, 1.3, 1.3, 0, 0},
     [MM_CONSTIPATION] = {-1, SH_STEEP, 0.13, 1.3, 0.85, 1.2, 1.5, 0.1, 0},
     [MM_IBS] = {HG_SC_IBS, SH_YOUNG, 0.055, 1.2, 0.9, 0.9, 2.0, 0, 0},
     [MM_EPILEPSY] = {HG_SC_EPILEPSY, SH_YOUNG, 0.012, 1.6, 0.7, 0.8, 1.0, 0, 0},
@@ -260,16 +260,26 @@ static double latent(const hg_sy_person *ps, hg_rng *r)
 	       0.3 * ever(ps->ast);
 }
 
+/* Calibration (docs/segmentation.md): every condition's share by 75 and its
+ * loading on the latent propensity are scaled by these, tuned so that the eFI
+ * categories at 65+ and the share with CMS > 1.5 fall in the published
+ * ranges, and their deprivation multipliers brought towards 1. */
+#define MM_P_SCALE    1.2
+#define MM_LOAD_SCALE 0.6
+#define MM_DEP_SCALE  0.6 /* of each multiplier's distance from 1 */
+
 static hg_date onset(mm_ctx *c, int k)
 {
 	const mm_spec *s = &spec[k];
 	const hg_sy_person *ps = c->ps;
 	hg_pt curve[MM_PTS];
 	for (int i = 0; i < MM_PTS; i++) {
-		double p = s->p75 * shapes[s->shape][i].p;
+		double p = s->p75 * MM_P_SCALE * shapes[s->shape][i].p;
 		curve[i] = (hg_pt){shapes[s->shape][i].age, p < 0.97 ? p : 0.97};
 	}
-	double mult = exp(s->load * c->z - s->load * s->load / 2) * hg_sy_dep(ps, s->d1, s->d10) *
+	double load = s->load * MM_LOAD_SCALE;
+	double dep = 1 + (hg_sy_dep(ps, s->d1, s->d10) - 1) * MM_DEP_SCALE;
+	double mult = exp(load * c->z - load * load / 2) * dep *
 	              sex_mult(ps, s->female);
 	if (s->cvd)
 		mult *= (ever(ps->hyp) ? 1.4 : 1) * (ever(ps->dm) ? 1.4 : 1);
