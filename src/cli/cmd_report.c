@@ -30,20 +30,25 @@ static const char report_usage[] =
     "  --pdf              also print it to FILE with .pdf through headless chromium\n"
     "  --title TEXT       the report title\n"
     "  --area-name NAME   the area's name in the marking of every page (default: the\n"
-    "                     run's, from the store or run --area-name)\n";
+    "                     run's, from the store or run --area-name)\n"
+    "  --scenarios DIR    add \"the case for acting\" page from `healthgap scenario --out DIR`\n";
 
 typedef struct hg_report_opts {
-	const char *results, *objectives, *out, *title, *area_name;
+	const char *results, *objectives, *out, *title, *area_name, *scenarios;
 	int pdf;
 } hg_report_opts;
 
 static int report_parse(hg_report_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"results", required_argument, NULL, 'r'}, {"objectives", required_argument, NULL, 'O'},
-	    {"out", required_argument, NULL, 'o'},     {"pdf", no_argument, NULL, 'p'},
-	    {"title", required_argument, NULL, 't'},   {"area-name", required_argument, NULL, 'a'},
-	    {"help", no_argument, NULL, 'h'},          {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"results", required_argument, NULL, 'r'},
+	                                     {"objectives", required_argument, NULL, 'O'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"pdf", no_argument, NULL, 'p'},
+	                                     {"title", required_argument, NULL, 't'},
+	                                     {"area-name", required_argument, NULL, 'a'},
+	                                     {"scenarios", required_argument, NULL, 's'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
@@ -64,6 +69,9 @@ static int report_parse(hg_report_opts *o, int argc, char **argv)
 			break;
 		case 't':
 			o->title = optarg;
+			break;
+		case 's':
+			o->scenarios = optarg;
 			break;
 		case 'a': {
 			hg_err err = {0};
@@ -130,8 +138,11 @@ static int report_pdf(const char *html, const char *pdf, hg_err *err)
 
 static int report_write(const hg_report_opts *o, const hg_objectives *obj, hg_err *err)
 {
-	hg_board_opts bo = {
-	    .results_dir = o->results, .obj = obj, .title = o->title, .area_name = o->area_name};
+	hg_board_opts bo = {.results_dir = o->results,
+	                    .obj = obj,
+	                    .title = o->title,
+	                    .area_name = o->area_name,
+	                    .scenarios_dir = o->scenarios};
 	hg_buf html = {0};
 	int rc = hg_board_render(&bo, &html, err);
 	if (rc == 0)

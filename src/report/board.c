@@ -1007,6 +1007,7 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	frame_open(html, &d.status);
 	hg_cover(html, &d, title, n ? ivs[0].end : "");
 	hg_summary(html, &d, ivs, n);
+	int rc = o->scenarios_dir ? hg_board_case(html, o->scenarios_dir, err) : 0;
 	for (k = 0; k < n; k++)
 		ind_page(html, &d, &ivs[k]);
 	methods(html, &d);
@@ -1019,5 +1020,5 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 		ind_close(&ivs[k]);
 	free(ivs);
 	bd_free(&d);
-	return 0;
+	return rc;
 }

@@ -19,11 +19,15 @@
 
 typedef struct hg_board_opts {
 	const char *results_dir;
-	const hg_objectives *obj; /* may be NULL: the run's targets and directions are used */
-	const char *title;        /* NULL: a default */
-	const char *area_name;    /* NULL: the run's (metadata.json data_status) */
+	const hg_objectives *obj;  /* may be NULL: the run's targets and directions are used */
+	const char *title;         /* NULL: a default */
+	const char *area_name;     /* NULL: the run's (metadata.json data_status) */
+	const char *scenarios_dir; /* NULL: no "case for acting" page (board_case.c) */
 } hg_board_opts;
 
 int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err);
+/* board_case.c: "the case for acting" page from the scenario.json files of dir (one folder
+ * per scenario, `healthgap scenario --out dir`), appended to b. */
+int hg_board_case(hg_buf *b, const char *dir, hg_err *err);
 
 #endif

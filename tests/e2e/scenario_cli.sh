@@ -58,6 +58,11 @@ after1 = (float(q1["numerator"]) + want) / float(q1["denominator"]) * 100
 assert abs(ind["by_quintile_after"][0] - after1) < 1e-6, (ind["by_quintile_after"][0], after1)
 print("hyp_gap_half:", j["people_reached"], "people;", j["headline"])
 PY
+# the board report's "case for acting" page
+"$hg" report --results "$w/res" --scenarios "$w/scn" --out "$w/report.html" >/dev/null
+grep -q 'id="case-for-acting"' "$w/report.html" || { echo "no case for acting page"; exit 1; }
+grep -q "Synthetic data.</b> These scenarios" "$w/report.html" || { echo "not marked synthetic"; exit 1; }
+grep -q "Reaching .* more people" "$w/report.html" || { echo "no headline on the page"; exit 1; }
 # the same seed gives the same files whatever the threads; another seed does not
 "$hg" scenario "$root/packs/core20plus5/scenarios/hyp_gap_half.scn" --results "$w/res" --out "$w/a" \
 	--draws 500 --threads 1 >/dev/null
