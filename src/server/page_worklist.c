@@ -227,7 +227,7 @@ static void wl_tables(hg_buf *b, const hg_wl_rows *rs, const hg_store *st)
 		hg_buf_printf(b, " <span class=\"hg-small\">%zu patient%s</span></h2>",
 		              rs->group_n[g], rs->group_n[g] == 1 ? "" : "s");
 		hg_buf_puts(b,
-		            "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-wl-table\">");
+		            "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-wl-table\" data-no-copy>");
 		wl_table_head(b, wl);
 		hg_buf_puts(b, "<tbody>");
 		for (; i < rs->n && rs->rows[i].group == g; i++)
