@@ -300,7 +300,8 @@ void hg_scn_headline(const hg_scn_result *r, char *buf, size_t size);
 /* Everything as one JSON object (scenario.json; the report and the dashboard read it). */
 json_t *hg_scn_json(const hg_scn_result *r);
 /* scenario.json, summary.csv, by_year.csv, by_group.csv, dcea.csv, equity_profile.csv,
- * ceac.csv, tornado.csv, psa_draws.csv, parameters.csv into dir (created). */
-int hg_scn_write(const hg_scn_result *r, const char *dir, hg_err *err);
+ * ceac.csv, tornado.csv, parameters.csv and, with draws, psa_draws.csv (every draw: a
+ * few MB) into dir (created). */
+int hg_scn_write(const hg_scn_result *r, const char *dir, int draws, hg_err *err);
 
 #endif

@@ -563,7 +563,7 @@ static int put_file(const char *dir, const char *name, hg_buf *b, hg_err *err)
 	return rc;
 }
 
-int hg_scn_write(const hg_scn_result *r, const char *dir, hg_err *err)
+int hg_scn_write(const hg_scn_result *r, const char *dir, int draws, hg_err *err)
 {
 	if (hg_mkdir_p(dir, err))
 		return hg_err_wrap(err, "scenario output");
@@ -581,12 +581,13 @@ int hg_scn_write(const hg_scn_result *r, const char *dir, hg_err *err)
 	profile_csv(r, &b[5]);
 	ceac_tornado_csv(r, &b[6], &b[7]);
 	params_csv(r, &b[8]);
-	draws_csv(r, &b[9]);
+	if (draws)
+		draws_csv(r, &b[9]);
 	static const char *const names[10] = {
 	    "scenario.json",      "summary.csv", "by_year.csv", "by_group.csv",   "dcea.csv",
 	    "equity_profile.csv", "ceac.csv",    "tornado.csv", "parameters.csv", "psa_draws.csv"};
 	int rc = 0;
-	for (int i = 0; i < 10; i++)
+	for (int i = 0; i < 10 - !draws; i++)
 		if (rc == 0)
 			rc = put_file(dir, names[i], &b[i], err);
 		else

@@ -27,13 +27,15 @@ static const char scn_usage[] =
     "  --library FILE     an intervention library added to the scenario's own (repeatable)\n"
     "  --draws N          PSA draws (default: the scenario's, else 10000)\n"
     "  --seed N           PSA seed (default: the scenario's, else 1)\n"
-    "  --threads N        threads for the PSA (default: all cores)\n";
+    "  --threads N        threads for the PSA (default: all cores)\n"
+    "  --write-draws      also write psa_draws.csv (every draw's figures, a few MB)\n";
 
 typedef struct scn_opts {
 	const char *results, *out;
 	const char *libs[HG_SCN_MAX_LIBS];
 	int nlibs;
 	long draws, seed, threads;
+	int write_draws;
 	char **files;
 	int nfiles;
 } scn_opts;
@@ -82,6 +84,9 @@ static int scn_parse(scn_opts *o, int argc, char **argv)
 				return hg_cli_usage("scenario", scn_usage,
 				                    "--threads must be 1 to 256");
 			break;
+		case 'w':
+			o->write_draws = 1;
+			break;
 		case 'h':
 			fputs(scn_usage, stdout);
 			return -1;
@@ -126,7 +131,7 @@ static int run_one(const scn_opts *o, const char *path)
 		if (rc == 0) {
 			char dir[HG_PATH_MAX], head[1024];
 			snprintf(dir, sizeof dir, "%s/%s", o->out, s.id);
-			rc = hg_scn_write(&r, dir, &err);
+			rc = hg_scn_write(&r, dir, o->write_draws, &err);
 			hg_scn_headline(&r, head, sizeof head);
 			if (rc == 0)
 				printf("%s: %s\n  %s%s; %ld draws in %.2f s; written to %s/\n",

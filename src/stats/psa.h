@@ -58,7 +58,7 @@ typedef struct hg_interval {
 	double mean, lo, hi; /* mean and the 2.5% and 97.5% quantiles */
 } hg_interval;
 
-/* Mean and 95% interval of x[0..n) (sorts a copy in scratch, n doubles). NaN values are
+/* Mean and 95% interval of x[0..n) (selects in a copy in scratch, n doubles). NaN values are
  * left out; all NaN gives NaN. */
 hg_interval hg_interval_of(const double *x, size_t n, double *scratch);
 

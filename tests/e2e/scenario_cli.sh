@@ -15,7 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 "$hg" run "$root/packs/core20plus5/core20plus5.hg" --store "$w/store" --out "$w/res" \
 	--format csv,json --threads 2 >/dev/null 2>&1
 out=$("$hg" scenario "$root/packs/core20plus5/scenarios" --results "$w/res" --out "$w/scn" \
-	--draws 500 --threads 2 2>"$w/err") || { cat "$w/err"; echo "scenario failed"; exit 1; }
+	--draws 500 --threads 2 --write-draws 2>"$w/err") || { cat "$w/err"; echo "scenario failed"; exit 1; }
 test "$(ls "$w/scn" | wc -l)" = 16 || { ls "$w/scn"; echo "expected 16 scenario folders"; exit 1; }
 for d in "$w"/scn/*/; do
 	for f in scenario.json summary.csv by_year.csv by_group.csv dcea.csv equity_profile.csv \

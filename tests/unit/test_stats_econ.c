@@ -300,3 +300,23 @@ Test(stats_psa, deterministic_draws_and_interval)
 	close_rel(iv.lo, 1.075, 1e-12, "lo");
 	close_rel(iv.hi, 4.85, 1e-12, "hi");
 }
+
+/* The selection-based interval equals sorting, with ties and any size. */
+Test(stats_psa, interval_matches_sorting)
+{
+	hg_rng r;
+	hg_rng_seed_plain(&r, 11);
+	for (size_t n = 1; n < 300; n += 7) {
+		double *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s),
+		       *t = malloc(n * sizeof *t);
+		for (size_t i = 0; i < n; i++)
+			x[i] = (double)hg_rng_below(&r, 10 + n / 3);
+		memcpy(t, x, n * sizeof *x);
+		hg_interval iv = hg_interval_of(x, n, s);
+		cr_assert_eq(iv.lo, hg_quantile_sorted(t, n, 0.025), "n %zu", n);
+		cr_assert_eq(iv.hi, hg_quantile_sorted(t, n, 0.975), "n %zu", n);
+		free(x);
+		free(s);
+		free(t);
+	}
+}
