@@ -42,10 +42,10 @@ typedef struct scn_opts {
 
 static int scn_parse(scn_opts *o, int argc, char **argv)
 {
-	static const struct option lo[] = {{"results", 1, 0, 'r'}, {"out", 1, 0, 'o'},
-	                                   {"library", 1, 0, 'l'}, {"draws", 1, 0, 'd'},
-	                                   {"seed", 1, 0, 's'},    {"threads", 1, 0, 't'},
-	                                   {"help", 0, 0, 'h'},    {0, 0, 0, 0}};
+	static const struct option lo[] = {
+	    {"results", 1, 0, 'r'},     {"out", 1, 0, 'o'},  {"library", 1, 0, 'l'},
+	    {"draws", 1, 0, 'd'},       {"seed", 1, 0, 's'}, {"threads", 1, 0, 't'},
+	    {"write-draws", 0, 0, 'w'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
 	memset(o, 0, sizeof *o);
 	o->draws = o->seed = -1;
 	int c;
