@@ -32,6 +32,13 @@ if has run; then
 	echo "== 5. the Core20PLUS5 pack"
 	"$hg" run "$root/packs/core20plus5" --store "$data/store" --out "$data/results"
 	echo "results in $data/results"
+	if [ "${DEMO_ICS:-1}" != 0 ]; then
+		echo "== 5b. the ICS pack: Core20PLUS5 with Bridges to Health segments, frailty (eFI) and"
+		echo "   multimorbidity (CMS), and Core20PLUS5 indicators by segment (docs/segmentation.md;"
+		echo "   DEMO_ICS=0 skips it)"
+		"$hg" run "$root/packs/ics" --store "$data/store" --out "$data/results-ics" --quiet
+		echo "results in $data/results-ics"
+	fi
 fi
 if has serve; then
 	port=${DEMO_PORT:-8080}
