@@ -25,6 +25,8 @@ static const char serve_usage[] =
     "  --data-dir DIR         users, sessions and the audit log (created 0700)\n"
     "  --objectives FILE      targets and polarity for the inequality analysis (default:\n"
     "                         objectives.csv beside the pack, if there is one)\n"
+    "  --scenarios DIR        the case for acting page (/scenarios): the --out folder of\n"
+    "                         healthgap scenario\n"
     "  --area-name NAME       the area's name on every page and download (default: the\n"
     "                         one recorded by ingest --area-name)\n"
     "  --port N               TCP port (default 8080; 0 = any free port)\n"
@@ -106,6 +108,9 @@ static int serve_opt(hg_server_opts *o, int c, const char *arg)
 	case 'b':
 		o->bind = arg;
 		return 0;
+	case 'j':
+		o->scenarios_dir = arg;
+		return 0;
 	case 'c':
 		o->tls_cert = arg;
 		return 0;
@@ -174,6 +179,7 @@ static int serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *sub
 	                                     {"data-dir", 1, NULL, 'd'},
 	                                     {"objectives", 1, NULL, 'O'},
 	                                     {"area-name", 1, NULL, 'N'},
+	                                     {"scenarios", 1, NULL, 'j'},
 	                                     {"port", 1, NULL, 'p'},
 	                                     {"bind", 1, NULL, 'b'},
 	                                     {"tls-cert", 1, NULL, 'c'},

@@ -62,6 +62,8 @@ static void html_header(hg_buf *b, const hg_req *q, const char *active)
 		if (q->sess.user.role == HG_ROLE_PRACTICE && q->res && q->res->pr->nwls)
 			nav_item(b, "/worklists", "Patients to act on", "worklists", active);
 		nav_item(b, "/population", "Population", "population", active);
+		if (q->srv->o.scenarios_dir)
+			nav_item(b, "/scenarios", "Case for acting", "scenarios", active);
 		nav_item(b, "/methods", "Methods and data", "methods", active);
 		if (hg_role_admin(q->sess.user.role))
 			nav_item(b, "/admin", "Administration", "admin", active);

@@ -590,7 +590,8 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 	if (hg_worklist_route(q, r))
 		return 1;
 	int known = !strcmp(p, "/") || !strcmp(p, "/population") || !strcmp(p, "/methods") ||
-	            !strcmp(p, "/admin") || !strncmp(p, "/indicators/", 12);
+	            !strcmp(p, "/admin") || !strncmp(p, "/indicators/", 12) ||
+	            !strcmp(p, "/scenarios");
 	if (!known)
 		return 0;
 	if (!q->authed) {
@@ -607,6 +608,8 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 		hg_methods(q, r);
 	else if (!strcmp(p, "/admin"))
 		hg_admin(q, r);
+	else if (!strcmp(p, "/scenarios"))
+		hg_page_scenarios(q, r);
 	else
 		hg_page_indicator(q, r, p + 12);
 	return 1;

@@ -57,6 +57,9 @@ void hg_ip_funnel(hg_ipage *ip, hg_buf *b);
 /* page_worklist.c: "Patients to act on" (/worklists..., /api/worklists...): 1 if handled. */
 int hg_worklist_route(hg_req *q, hg_resp *r);
 
+/* page_scenario.c: the case for acting (/scenarios), from serve --scenarios DIR. */
+void hg_page_scenarios(hg_req *q, hg_resp *r);
+
 /* page_indicator.c: the indicator page (called by pages.c's routes). */
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
 

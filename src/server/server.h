@@ -28,6 +28,7 @@ typedef struct hg_server_opts {
 	int rate_limit;       /* requests a session may make in a minute (default 300) */
 	/* where the pack's codelists come from (--codelists, --codelist), or NULL */
 	const struct hg_pack_opts *pack_opts;
+	const char *scenarios_dir; /* `healthgap scenario --out` for /scenarios, or NULL */
 } hg_server_opts;
 
 typedef struct hg_srv hg_srv;
