@@ -360,12 +360,23 @@ static void ineq_vs_all(const hg_ictx *c, int b, const hg_row *all)
 
 /* ---- gaps to the best-off group (ethnicity, PLUS flags) ---- */
 
-static const hg_row *hg_best(const hg_ictx *c, const hg_row *rows, size_t n, int skip)
+/* Is a category of a breakdown's one dimension no group to compare (ethnicity not stated
+ * or not known)? */
+static int not_a_group(const hg_breakdown *bd, int cat)
+{
+	if (bd->kind[0] == HG_BD_ETH)
+		return cat == HG_ETH_NOT_STATED;
+	if (bd->kind[0] == HG_BD_ETHD)
+		return cat == HG_ETHD_NOT_STATED || cat == HG_ETHD_NOT_KNOWN;
+	return 0;
+}
+
+static const hg_row *hg_best(const hg_ictx *c, const hg_row *rows, size_t n, const hg_breakdown *bd)
 {
 	const hg_row *best = NULL;
 	for (size_t k = 0; k < n; k++) {
 		const hg_row *r = &rows[k];
-		if (r->cat == skip || !row_cls(r))
+		if (not_a_group(bd, r->cat) || !row_cls(r))
 			continue;
 		if (!best)
 			best = r;
@@ -378,13 +389,12 @@ static const hg_row *hg_best(const hg_ictx *c, const hg_row *rows, size_t n, int
 static void ineq_to_best(const hg_ictx *c, int b)
 {
 	const hg_breakdown *bd = &c->ind->bds[b];
-	int skip = bd->kind[0] == HG_BD_ETH ? HG_ETH_NOT_STATED : -1;
 	const hg_row *rows;
 	size_t n = hg_rowindex_group(c->ix, c->i, c->j, b, &rows);
-	const hg_row *best = hg_best(c, rows, n, skip);
+	const hg_row *best = hg_best(c, rows, n, bd);
 	for (size_t k = 0; k < n; k++) {
 		const hg_row *r = &rows[k];
-		if (r->cat == skip || r == best)
+		if (not_a_group(bd, r->cat) || r == best)
 			continue;
 		const char *ref = best ? best->category : "";
 		hg_ineq_row *g = irow(c, bd->name, "gap_to_best", r->category, ref);
@@ -569,7 +579,8 @@ static void ineq_period(hg_ictx *c)
 		    bd->kind[0] == HG_BD_PRACTICE || (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE);
 		if (!prac)
 			ineq_vs_all(c, b, all);
-		if (bd->n == 1 && (bd->kind[0] == HG_BD_ETH || bd->kind[0] == HG_BD_FLAG))
+		if (bd->n == 1 && (bd->kind[0] == HG_BD_ETH || bd->kind[0] == HG_BD_ETHD ||
+		                   bd->kind[0] == HG_BD_FLAG))
 			ineq_to_best(c, b);
 	}
 	if (c->j == ind->nperiods - 1)

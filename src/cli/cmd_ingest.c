@@ -20,6 +20,11 @@ static const char ingest_usage[] =
     "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
     "                         default: a reference/ folder beside the persons file\n"
     "  --imd 2019|2025        IMD version (default 2019 when available)\n"
+    "  --lsoa-lookup FILE     LSOA -> MSOA and local authority (an ONS lookup as published;\n"
+    "                         default: lsoa_lookup.csv in the reference folder)\n"
+    "  --ethnicity-codelist FILE  when persons.csv has no ethnicity column: each person's\n"
+    "                         latest recorded ethnicity code in events, by this codelist's\n"
+    "                         category column (an NHS letter or Grouping_16 number)\n"
     "  --area-name NAME       the area's name (\"NHS Example ICB\"), shown with the\n"
     "                         OFFICIAL-SENSITIVE marking of every output\n"
     "  --key-file FILE        pseudonymisation key, required for an nhs_number column\n"
@@ -51,6 +56,8 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"max-reject-rate", required_argument, 0, 'm'},
 	                                     {"extract-date", required_argument, 0, 'x'},
 	                                     {"imd", required_argument, 0, 'i'},
+	                                     {"ethnicity-codelist", required_argument, 0, 'C'},
+	                                     {"lsoa-lookup", required_argument, 0, 'L'},
 	                                     {"area-name", required_argument, 0, 'a'},
 	                                     {"date-format", required_argument, 0, 'D'},
 	                                     {"encoding", required_argument, 0, 'E'},
@@ -90,6 +97,12 @@ int hg_cmd_ingest(int argc, char **argv)
 			break;
 		case 'i':
 			p.imd_version = optarg;
+			break;
+		case 'C':
+			p.ethnicity_codelist = optarg;
+			break;
+		case 'L':
+			p.lsoa_lookup = optarg;
 			break;
 		case 'a':
 			p.area_name = optarg;
@@ -187,9 +200,10 @@ int hg_cmd_keygen(int argc, char **argv)
 			return hg_cli_usage("keygen", usage, "--reid and --practice go together");
 		if (hg_reid_keygen(out, practice, &err))
 			return hg_cli_fail("keygen", &err);
-		printf("wrote %s/%s.pub (give it to the data environment) and %s/%s.key (mode 0600: "
-		       "keep it at the practice)\n",
-		       out, practice, out, practice);
+		printf(
+		    "wrote %s/%s.pub (give it to the data environment) and %s/%s.key (mode 0600: "
+		    "keep it at the practice)\n",
+		    out, practice, out, practice);
 		return 0;
 	}
 	if (hg_key_generate(out, &err))

@@ -24,9 +24,13 @@
 
 static const char *const sex_labels[] = {"Male", "Female", "Indeterminate", "Unknown"};
 
+/* the place breakdowns are the places of store.h in order */
+_Static_assert(HG_BD_MSOA - HG_BD_PCN + 1 == HG_PLACE_N, "place breakdowns and places");
+
 int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st)
 {
-	switch (bd->n ? bd->kind[d] : HG_BD_ALL) {
+	int kind = bd->n ? bd->kind[d] : HG_BD_ALL;
+	switch (kind) {
 	case HG_BD_ALL:
 		return 1;
 	case HG_BD_IMDQ:
@@ -41,6 +45,15 @@ int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st)
 		return HG_DSR_BANDS + 1;
 	case HG_BD_PRACTICE:
 		return (int)st->practices.n + 1;
+	case HG_BD_ETHD:
+		return HG_ETHD_N;
+	case HG_BD_PCN:
+	case HG_BD_SUBICB:
+	case HG_BD_LA:
+	case HG_BD_MSOA: /* the places, then Unknown */
+		return (int)st->place[kind - HG_BD_PCN].n + 1;
+	case HG_BD_IMDQ_LOCAL:
+		return 6;
 	case HG_BD_FLAG:
 		return 2;
 	case HG_BD_VAR: /* its categories, then Unknown if it can be missing */
@@ -65,6 +78,7 @@ static void dim_label(const hg_breakdown *bd, int d, const hg_store *st, int c, 
 		return;
 	case HG_BD_IMDQ:
 	case HG_BD_IMDD:
+	case HG_BD_IMDQ_LOCAL:
 		if (c == hg_bd_ncat(bd, d, st) - 1)
 			snprintf(buf, size, "Unknown");
 		else
@@ -90,6 +104,17 @@ static void dim_label(const hg_breakdown *bd, int d, const hg_store *st, int c, 
 		else
 			snprintf(buf, size, "%s", hg_strtab_get(&st->practices, (uint32_t)c));
 		return;
+	case HG_BD_ETHD:
+		snprintf(buf, size, "%s", hg_ethd_names[c]);
+		return;
+	case HG_BD_PCN:
+	case HG_BD_SUBICB:
+	case HG_BD_LA:
+	case HG_BD_MSOA: {
+		const hg_place_dim *pd = &st->place[kind - HG_BD_PCN];
+		snprintf(buf, size, "%s", (uint32_t)c < pd->n ? pd->label[c] : "Unknown");
+		return;
+	}
 	case HG_BD_VAR:
 		snprintf(buf, size, "%s", c < bd->var_ncat[d] ? bd->var_names[d][c] : "Unknown");
 		return;
@@ -237,12 +262,20 @@ static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	pc->cat[HG_BD_PRACTICE] =
 	    st->practice[p] == HG_NONE32 ? (int)st->practices.n : (int)st->practice[p];
 	pc->cat[HG_BD_AGEBAND] = HG_DSR_BANDS;
+	int ed = hg_eth_detailed_of(st->eth_cat[p]); /* every stored byte has one (store_check) */
+	pc->cat[HG_BD_ETHD] = ed < 0 ? HG_ETHD_NOT_KNOWN : ed;
+	for (int k = 0; k < HG_PLACE_N; k++) {
+		uint32_t pl = hg_store_place_of(st, k, p);
+		pc->cat[HG_BD_PCN + k] = pl == HG_NONE32 ? (int)st->place[k].n : (int)pl;
+	}
+	uint8_t lq = st->lsoa[p] == HG_NONE32 ? 0 : st->lsoa_local_q[st->lsoa[p]];
+	pc->cat[HG_BD_IMDQ_LOCAL] = lq ? lq - 1 : 5;
 	pc->flags = st->flags[p];
 }
 
 void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t size)
 {
-	assert(kind > HG_BD_ALL && kind <= HG_BD_PRACTICE && kind != HG_BD_AGEBAND);
+	assert(kind > HG_BD_ALL && kind < HG_BD_FLAG && kind != HG_BD_AGEBAND);
 	hg_pcat pc;
 	pcat_init(&pc, st, p);
 	hg_breakdown bd = {.n = 1, .kind = {kind}};

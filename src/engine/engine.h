@@ -41,7 +41,7 @@ typedef struct hg_cells {
 int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st);
 /* Label of category c of a breakdown (two-way: "a / b") into buf. */
 void hg_bd_label(const hg_breakdown *bd, const hg_store *st, int c, char *buf, size_t size);
-/* Person p's category label in a one-way breakdown of kind HG_BD_IMDQ .. HG_BD_PRACTICE
+/* Person p's category label in a one-way breakdown of kind HG_BD_IMDQ .. HG_BD_FLAG - 1
  * but not age band ("2", "Unknown", "Asian", "Female", "Y00001"), as the indicators
  * publish it. */
 void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t size);

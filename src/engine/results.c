@@ -221,10 +221,15 @@ static void row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 
 /* ---- the rows ---- */
 
+/* Practices and places are many: their categories are listed only with anyone in them. */
+static int sparse_kind(int kind)
+{
+	return kind == HG_BD_PRACTICE || (kind >= HG_BD_PCN && kind <= HG_BD_MSOA);
+}
+
 static int sparse_bd(const hg_breakdown *bd)
 {
-	return bd->n > 0 &&
-	       (bd->kind[0] == HG_BD_PRACTICE || (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE));
+	return bd->n > 0 && (sparse_kind(bd->kind[0]) || (bd->n > 1 && sparse_kind(bd->kind[1])));
 }
 
 /* Rows of one indicator x period x breakdown, with raw counts; its first row. */

@@ -111,8 +111,8 @@ static int write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
 	PUT(HG_COL_REG_TO, n, ps->reg_to);
 	PUT(HG_COL_DOD, n, ps->dod);
 	PUT(HG_COL_FLAGS, n, ps->flags);
-	if (ps->reid_keys && hg_store_put(w, HG_REID_FILE, "b58", n, ps->reid,
-	                                  (size_t)n * HG_REID_BYTES, err))
+	if (ps->reid_keys &&
+	    hg_store_put(w, HG_REID_FILE, "b58", n, ps->reid, (size_t)n * HG_REID_BYTES, err))
 		return -1;
 	return hg_store_put_strings(w, hg_store_strs[HG_STR_PERSON_ID], ps->ids.keys, ps->ids.n,
 	                            err);
@@ -156,6 +156,99 @@ static int write_units(hg_store_writer *w, const hg_units *u, uint64_t np, hg_er
 	           : 0;
 }
 
+/* Write string table k of the schema from n strings. */
+static int put_strs(hg_store_writer *w, int k, const char **strs, uint32_t n, hg_err *err)
+{
+	return hg_store_put_strings(w, hg_store_strs[k], strs, n, err);
+}
+
+/* The practices' lookups: codes (core) and names (the place tables). */
+static int write_practice_places(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                                 hg_err *err)
+{
+	uint32_t n = ps->practices.n;
+	enum { PCN, SUB, NAME, PCN_NAME, SUB_NAME, NCOL };
+	static const int strs[NCOL] = {HG_STR_PRACTICE_PCN, HG_STR_PRACTICE_SUBICB,
+	                               HG_STR_PRACTICE_NAME, HG_STR_PCN_NAME, HG_STR_SUBICB_NAME};
+	char **const src[NCOL] = {ref->pcn, ref->subicb, ref->prac_name, ref->pcn_name,
+	                          ref->subicb_name};
+	const char **col[NCOL];
+	for (int k = 0; k < NCOL; k++)
+		col[k] = hg_xcalloc((size_t)n + 1, sizeof *col[k]);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id =
+		    hg_dict_find(&ref->practice, ps->practices.keys[i], ps->practices.lens[i]);
+		for (int k = 0; k < NCOL; k++)
+			col[k][i] = id == HG_DICT_MISSING ? "" : src[k][id];
+	}
+	int r = 0;
+	for (int k = 0; k < NCOL && !r; k++)
+		r = put_strs(w, strs[k], col[k], n, err);
+	for (int k = 0; k < NCOL; k++)
+		free(col[k]);
+	return r ? -1 : 0;
+}
+
+typedef struct {
+	uint32_t rank, lsoa;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
+{
+	const ranked *x = a, *y = b;
+	return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+/* The local IMD quintile of each of the store's LSOAs (docs/data-model.md "Places"): the
+ * LSOAs with a national rank, in rank order, cut into five groups of equal count. */
+static uint8_t *local_quintiles(const hg_persons *ps, const hg_reference *ref)
+{
+	uint32_t n = ps->lsoas.n, m = 0;
+	uint8_t *q = hg_xcalloc((size_t)n + 1, 1);
+	ranked *r = hg_xmalloc(((size_t)n + 1) * sizeof *r);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = hg_reference_rank(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
+		if (k)
+			r[m++] = (ranked){k, i};
+	}
+	qsort(r, m, sizeof *r, cmp_ranked);
+	for (uint32_t j = 0; j < m; j++)
+		q[r[j].lsoa] = (uint8_t)(1 + (uint64_t)5 * j / m);
+	free(r);
+	return q;
+}
+
+/* The LSOAs' places (local authority, MSOA) and local quintile. */
+static int write_lsoa_places(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                             hg_err *err)
+{
+	uint32_t n = ps->lsoas.n;
+	const char **col[4];
+	for (int k = 0; k < 4; k++)
+		col[k] = hg_xcalloc((size_t)n + 1, sizeof *col[k]);
+	for (uint32_t i = 0; i < n; i++) {
+		hg_lsoa_places pl = hg_reference_places(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
+		col[0][i] = pl.la;
+		col[1][i] = pl.la_name;
+		col[2][i] = pl.msoa;
+		col[3][i] = pl.msoa_name;
+	}
+	static const int strs[4] = {HG_STR_LSOA_LA, HG_STR_LSOA_LA_NAME, HG_STR_LSOA_MSOA,
+	                            HG_STR_LSOA_MSOA_NAME};
+	int r = 0;
+	for (int k = 0; k < 4 && !r; k++)
+		r = put_strs(w, strs[k], col[k], n, err);
+	for (int k = 0; k < 4; k++)
+		free(col[k]);
+	if (r)
+		return -1;
+	uint8_t *q = local_quintiles(ps, ref);
+	const hg_colspec *c = &hg_store_cols[HG_COL_LSOA_LOCAL_Q];
+	r = hg_store_put(w, c->file, c->type, n, q, n, err);
+	free(q);
+	return r ? -1 : 0;
+}
+
 static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
                        hg_err *err)
 {
@@ -165,26 +258,11 @@ static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_refere
 	const hg_colspec *c = &hg_store_cols[HG_COL_LSOA_DECILE];
 	int r = hg_store_put(w, c->file, c->type, ps->lsoas.n, dec, ps->lsoas.n, err);
 	free(dec);
-	if (r ||
-	    hg_store_put_strings(w, hg_store_strs[HG_STR_LSOA], ps->lsoas.keys, ps->lsoas.n, err) ||
-	    hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE], ps->practices.keys,
-	                         ps->practices.n, err))
+	if (r || put_strs(w, HG_STR_LSOA, ps->lsoas.keys, ps->lsoas.n, err) ||
+	    put_strs(w, HG_STR_PRACTICE, ps->practices.keys, ps->practices.n, err) ||
+	    write_practice_places(w, ps, ref, err) || write_lsoa_places(w, ps, ref, err))
 		return -1;
-	const char **pcn = hg_xcalloc(ps->practices.n + 1, sizeof *pcn);
-	const char **sub = hg_xcalloc(ps->practices.n + 1, sizeof *sub);
-	for (uint32_t i = 0; i < ps->practices.n; i++) {
-		uint32_t id =
-		    hg_dict_find(&ref->practice, ps->practices.keys[i], ps->practices.lens[i]);
-		pcn[i] = id == HG_DICT_MISSING ? "" : ref->pcn[id];
-		sub[i] = id == HG_DICT_MISSING ? "" : ref->subicb[id];
-	}
-	r = hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE_PCN], pcn, ps->practices.n,
-	                         err) ||
-	    hg_store_put_strings(w, hg_store_strs[HG_STR_PRACTICE_SUBICB], sub, ps->practices.n,
-	                         err);
-	free(pcn);
-	free(sub);
-	return r ? -1 : 0;
+	return 0;
 }
 
 static int write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
@@ -230,8 +308,34 @@ static int manifest_units(json_t *m, json_t *sources, json_t *counts, json_t *in
 	return 0;
 }
 
+/* Where ethnicity came from (ethnicity.c when derived from the record). */
+static json_t *ethnicity_json(const hg_persons *ps, const hg_eth_derive *d)
+{
+	json_t *o = json_object();
+	if (!d->on) {
+		json_object_set_new(
+		    o, "source",
+		    json_string(ps->has_eth ? "persons.csv ethnicity column" : "none"));
+		return o;
+	}
+	char tmp[HG_PATH_MAX];
+	snprintf(tmp, sizeof tmp, "%s", d->source);
+	json_object_set_new(o, "source", json_string("latest recorded code"));
+	json_object_set_new(o, "codelist", json_string(basename(tmp)));
+	json_object_set_new(o, "codelist_codes", json_integer(d->listed));
+	json_object_set_new(o, "codes_in_events", json_integer(d->found));
+	json_object_set_new(o, "from_codes", json_integer((json_int_t)d->from_codes));
+	json_object_set_new(o, "not_stated_codes_only", json_integer((json_int_t)d->not_stated));
+	json_object_set_new(o, "from_hospital", json_integer((json_int_t)d->from_hospital));
+	json_object_set_new(o, "none_recorded", json_integer((json_int_t)d->none));
+	json_object_set_new(o, "conflicts_on_latest_date", json_integer((json_int_t)d->conflicts));
+	json_object_set_new(o, "hospital_fallback", json_boolean(ps->has_eth_hosp));
+	return o;
+}
+
 static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                           const hg_events *ev, const hg_units *u, const hg_key *key, hg_err *err)
+                           const hg_events *ev, const hg_units *u, const hg_eth_derive *ed,
+                           const hg_key *key, hg_err *err)
 {
 	json_t *m = json_object();
 	char d[11];
@@ -274,6 +378,11 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 		if (s4)
 			json_array_append_new(sources, s4);
 	}
+	if (ref->lookup_source[0]) {
+		json_t *s5 = source_json("lsoa_lookup", ref->lookup_source, err);
+		if (s5)
+			json_array_append_new(sources, s5);
+	}
 	json_object_set_new(m, "imd", imd);
 	json_object_set_new(m, "sources", sources);
 	json_t *counts = json_object();
@@ -282,6 +391,7 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(counts, "codes", json_integer(ev->codes.n));
 	json_object_set_new(counts, "lsoas", json_integer(ps->lsoas.n));
 	json_object_set_new(counts, "practices", json_integer(ps->practices.n));
+	json_object_set_new(counts, "places", json_integer(1)); /* the place tables are here */
 	json_t *bys = json_object();
 	for (int i = 0; i < HG_SET_N; i++)
 		json_object_set_new(bys, hg_setting_names[i],
@@ -301,6 +411,7 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	                    ev->n ? json_string(hg_date_format(ev->max_date, d)) : json_null());
 	json_object_set_new(m, "date_range", range);
 	json_object_set_new(m, "completeness", hg_completeness(ps));
+	json_object_set_new(m, "ethnicity", ethnicity_json(ps, ed));
 	json_t *flags = json_array();
 	for (uint32_t i = 0; i < ps->n_flags; i++)
 		json_array_append_new(flags, json_string(ps->flag_names[i]));
@@ -360,8 +471,8 @@ static int find_reference(const hg_ingest_params *p, char *out, size_t cap)
 }
 
 static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                        const hg_events *ev, const hg_units *u, const hg_key *key, int publish,
-                        hg_ingest_result *res, hg_err *err)
+                        const hg_events *ev, const hg_units *u, const hg_eth_derive *ed,
+                        const hg_key *key, int publish, hg_ingest_result *res, hg_err *err)
 {
 	hg_store_writer w;
 	if (hg_store_begin(&w, p->store_dir, err))
@@ -375,7 +486,7 @@ static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, cons
 	    (u->pw.given && write_quarantine(&w, "quarantine_pathways.csv", &u->pw.quar, err)) ||
 	    (u->ap.given &&
 	     write_quarantine(&w, "quarantine_appointments.csv", &u->ap.quar, err)) ||
-	    !(m = hg_manifest(p, ref, ps, ev, u, key, err)) ||
+	    !(m = hg_manifest(p, ref, ps, ev, u, ed, key, err)) ||
 	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
 		if (m)
 			json_decref(m);
@@ -397,7 +508,8 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	char refdir[HG_PATH_MAX];
 	int have_ref = find_reference(p, refdir, sizeof refdir);
 	hg_reference ref;
-	if (hg_reference_load(&ref, have_ref ? refdir : NULL, p->imd_version, err)) {
+	if (hg_reference_load(&ref, have_ref ? refdir : NULL, p->imd_version, err) ||
+	    (p->lsoa_lookup && hg_reference_load_lookup(&ref, p->lsoa_lookup, err))) {
 		hg_reference_free(&ref);
 		return err->code;
 	}
@@ -433,6 +545,9 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		prog.last_pct = -1;
 		rc = hg_events_load(&ev, &ps, p, &prog, err);
 	}
+	hg_eth_derive ed = {0};
+	if (!rc)
+		rc = hg_ethnicity_derive(&ps, &ev, p->ethnicity_codelist, &ed, err);
 	hg_units un;
 	memset(&un, 0, sizeof un);
 	if (!rc)
@@ -447,14 +562,24 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		           pct(ev.counts.quarantined, ev.counts.read) > lim ||
 		           pct(un.pw.counts.quarantined, un.pw.counts.read) > lim ||
 		           pct(un.ap.counts.quarantined, un.ap.counts.read) > lim;
-		rc = ingest_write(p, &ref, &ps, &ev, &un, keyp, !over, res, err);
+		rc = ingest_write(p, &ref, &ps, &ev, &un, &ed, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
 			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
 			             HG_WARN_N, &df);
 			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0, &df);
+			if (ed.on)
+				printf(
+				    "ethnicity: latest recorded code for %llu, not stated codes "
+				    "only "
+				    "%llu, hospital-recorded %llu, none %llu (%llu conflicting on "
+				    "the latest date)\n",
+				    (unsigned long long)ed.from_codes,
+				    (unsigned long long)ed.not_stated,
+				    (unsigned long long)ed.from_hospital,
+				    (unsigned long long)ed.none, (unsigned long long)ed.conflicts);
 			if (un.pw.given)
-				print_counts("pathways", p->pathways_path, &un.pw.counts, &un.pw.quar,
-				             NULL, 0, &df);
+				print_counts("pathways", p->pathways_path, &un.pw.counts,
+				             &un.pw.quar, NULL, 0, &df);
 			if (un.ap.given)
 				print_counts("appointments", p->appointments_path, &un.ap.counts,
 				             &un.ap.quar, NULL, 0, &df);

@@ -30,15 +30,19 @@ typedef struct hg_ingest_params {
 	const char *reference_dir; /* NULL: look for reference/ beside persons.csv */
 	const char *key_file;      /* required when persons.csv has nhs_number */
 	const char *reid_keys;     /* a directory of PRACTICE.pub: seal NHS numbers (reid.h) */
-	const char *imd_version;   /* "2019" (default when available) or "2025" */
-	const char *area_name;     /* recorded in the manifest for every output's marking */
-	const char *date_format;   /* NULL: YYYY-MM-DD (a zero time allowed); "DD/MM/YYYY" ... */
-	const char *encoding;      /* NULL: UTF-8, checked; "latin1": converted */
-	double max_reject_rate;    /* per file; default 0.01 */
-	hg_date extract_date;      /* default today */
-	int progress;              /* draw a progress bar on stderr */
-	int quiet;                 /* no summary on stdout */
-	int threads;               /* 0 = all cores */
+	const char
+	    *ethnicity_codelist; /* ethnicity from the record's codes (no ethnicity column) */
+	const char
+	    *lsoa_lookup; /* LSOA -> MSOA, local authority (else reference/lsoa_lookup.csv) */
+	const char *imd_version; /* "2019" (default when available) or "2025" */
+	const char *area_name;   /* recorded in the manifest for every output's marking */
+	const char *date_format; /* NULL: YYYY-MM-DD (a zero time allowed); "DD/MM/YYYY" ... */
+	const char *encoding;    /* NULL: UTF-8, checked; "latin1": converted */
+	double max_reject_rate;  /* per file; default 0.01 */
+	hg_date extract_date;    /* default today */
+	int progress;            /* draw a progress bar on stderr */
+	int quiet;               /* no summary on stdout */
+	int threads;             /* 0 = all cores */
 } hg_ingest_params;
 
 typedef struct hg_ingest_counts {

@@ -60,11 +60,14 @@ typedef struct hg_persons {
 	size_t n, cap;
 	hg_date *dob, *reg_from, *reg_to, *dod;
 	uint8_t *dob_month_only, *sex, *eth_cat, *eth_group, *decile, *quintile;
+	int has_eth;       /* persons.csv has an ethnicity column */
+	int has_eth_hosp;  /* ... an ethnicity_hospital column (the fallback of ethnicity.c) */
+	uint8_t *eth_hosp; /* hospital-recorded category as eth_cat stores it, when has_eth_hosp */
 	uint32_t *lsoa, *practice;
 	uint64_t *flags;
-	unsigned char *reid;             /* HG_REID_BYTES per person when reid_keys, zero if none */
-	const hg_reid_keys *reid_keys;   /* the practices' re-identification keys, or NULL */
-	uint64_t reid_sealed;            /* people whose NHS number was sealed */
+	unsigned char *reid;           /* HG_REID_BYTES per person when reid_keys, zero if none */
+	const hg_reid_keys *reid_keys; /* the practices' re-identification keys, or NULL */
+	uint64_t reid_sealed;          /* people whose NHS number was sealed */
 	hg_dict ids;     /* pseudonym/person_id -> index (ids.keys are the stored ids) */
 	hg_dict raw_nhs; /* NHS digits -> index; memory only, never written */
 	hg_dict lsoas, practices;
@@ -120,6 +123,21 @@ int hg_header_missing(const hg_csv *c, const char *what, const char *name, const
  * for a column whose absence is an ordinary choice). */
 void hg_say_missing_column(const hg_csv *c, const char *name, const char *const *known,
                            const char *meaning, int warn, int quiet);
+
+/* ---- ethnicity.c: ethnicity from the coded record ---- */
+
+/* What deriving ethnicity found (the manifest's ingest.ethnicity). */
+typedef struct hg_eth_derive {
+	int on;                 /* derived (--ethnicity-codelist) */
+	uint32_t listed, found; /* the codelist's codes, and those in events */
+	uint64_t from_codes, from_hospital, not_stated, none, conflicts;
+	char source[HG_PATH_MAX];
+} hg_eth_derive;
+
+/* Each person's ethnic category from their latest recorded ethnicity code
+ * (docs/data-model.md "Ethnicity from the record"), else ethnicity_hospital. */
+int hg_ethnicity_derive(hg_persons *ps, const hg_events *ev, const char *codelist,
+                        hg_eth_derive *out, hg_err *err);
 
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
                     const hg_key *key, const hg_reid_keys *reid, hg_progress *prog, hg_err *err);

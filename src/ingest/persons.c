@@ -15,7 +15,7 @@
 #include <string.h>
 
 typedef struct {
-	int id, nhs, dob, sex, eth, lsoa, practice, reg_from, reg_to, dod;
+	int id, nhs, dob, sex, eth, eth_hosp, lsoa, practice, reg_from, reg_to, dod;
 	int flag[HG_MAX_FLAGS];
 	size_t ncols;
 } hg_pcols;
@@ -40,6 +40,8 @@ static void persons_grow(hg_persons *ps)
 	G(practice);
 	G(flags);
 #undef G
+	if (ps->has_eth_hosp) /* hospital-recorded ethnicity, only with its column */
+		ps->eth_hosp = hg_xrealloc(ps->eth_hosp, c);
 	if (ps->reid_keys) /* sealed NHS numbers, only when re-identification keys are given */
 		ps->reid = hg_xrealloc(ps->reid, c * HG_REID_BYTES);
 	ps->cap = c;
@@ -55,6 +57,7 @@ void hg_persons_free(hg_persons *ps)
 	free(ps->sex);
 	free(ps->eth_cat);
 	free(ps->eth_group);
+	free(ps->eth_hosp);
 	free(ps->decile);
 	free(ps->quintile);
 	free(ps->lsoa);
@@ -70,13 +73,15 @@ void hg_persons_free(hg_persons *ps)
 }
 
 /* The columns persons.csv may have (besides flag_*), for "did you mean". */
-static const char *const person_cols[] = {
-    "person_id", "nhs_number",      "date_of_birth", "sex",           "ethnicity", "lsoa",
-    "practice",  "registered_from", "registered_to", "date_of_death", NULL};
+static const char *const person_cols[] = {"person_id",     "nhs_number",    "date_of_birth",
+                                          "sex",           "ethnicity",     "ethnicity_hospital",
+                                          "lsoa",          "practice",      "registered_from",
+                                          "registered_to", "date_of_death", NULL};
 
 /* Say up front which optional columns are absent and what that means for the results. */
-static void say_missing(const hg_pcols *pc, const hg_csv *c, int quiet)
+static void say_missing(const hg_pcols *pc, const hg_csv *c, const hg_ingest_params *p)
 {
+	int quiet = p->quiet;
 	static const struct {
 		size_t off;
 		const char *name, *meaning;
@@ -100,6 +105,15 @@ static void say_missing(const hg_pcols *pc, const hg_csv *c, int quiet)
 		int col = *(const int *)((const char *)pc + opt[k].off);
 		if (col >= 0 || (opt[k].off == offsetof(hg_pcols, reg_from) && pc->practice < 0))
 			continue;
+		if (opt[k].off == offsetof(hg_pcols, eth) && p->ethnicity_codelist) {
+			if (!quiet)
+				fprintf(stderr,
+				        "note: persons.csv has no ethnicity column: ethnicity "
+				        "is the latest recorded in events (--ethnicity-codelist)"
+				        "%s\n",
+				        pc->eth_hosp >= 0 ? ", else ethnicity_hospital" : "");
+			continue;
+		}
 		hg_say_missing_column(c, opt[k].name, person_cols, opt[k].meaning, opt[k].warn,
 		                      quiet);
 	}
@@ -112,6 +126,7 @@ static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char 
 	pc->dob = hg_csv_col(c, "date_of_birth");
 	pc->sex = hg_csv_col(c, "sex");
 	pc->eth = hg_csv_col(c, "ethnicity");
+	pc->eth_hosp = hg_csv_col(c, "ethnicity_hospital");
 	pc->lsoa = hg_csv_col(c, "lsoa");
 	pc->practice = hg_csv_col(c, "practice");
 	pc->reg_from = hg_csv_col(c, "registered_from");
@@ -130,6 +145,8 @@ static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char 
 	if (pc->sex < 0)
 		return hg_header_missing(c, "no sex column", "sex", person_cols, err);
 	ps->has_nhs = pc->nhs >= 0;
+	ps->has_eth = pc->eth >= 0;
+	ps->has_eth_hosp = pc->eth_hosp >= 0;
 	for (size_t i = 0; i < c->nfields; i++) {
 		hg_sv f = hg_sv_trim(c->fields[i]);
 		if (f.n > 5 && strncasecmp(f.p, "flag_", 5) == 0) {
@@ -280,9 +297,17 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	int eth = hg_ethnicity_parse(ethv, &ps->eth_group[i]);
 	if (eth == -1)
 		return reject_val(&r->v, "ethnicity", HG_REJ_ETHNICITY, ethv);
-	if (eth == -2)
+	if (eth == -2 && ps->has_eth) /* else derived from the record (ethnicity.c) */
 		warn_row[HG_WARN_ETH_BLANK]++;
 	ps->eth_cat[i] = eth < 0 ? 0 : (uint8_t)eth;
+	if (ps->has_eth_hosp) {
+		uint8_t g;
+		hg_sv hv = hg_sv_trim(hg_csv_field(c, r->pc.eth_hosp));
+		int h = hg_ethnicity_parse(hv, &g);
+		if (h == -1)
+			return reject_val(&r->v, "ethnicity_hospital", HG_REJ_ETHNICITY, hv);
+		ps->eth_hosp[i] = h < 0 ? 0 : (uint8_t)h;
+	}
 	hg_sv lsoa = hg_sv_trim(hg_csv_field(c, r->pc.lsoa));
 	ps->lsoa[i] = HG_NONE32;
 	ps->decile[i] = 0;
@@ -345,8 +370,9 @@ static int person_row(hg_prow *r, const hg_csv *c, uint64_t *warn_row)
 	ps->practice[i] = HG_NONE32;
 	if (prac.n) {
 		ps->practice[i] = hg_dict_intern(&ps->practices, prac.p, prac.n, NULL);
-		const unsigned char *pk =
-		    ps->reid_keys && ps->has_nhs ? hg_reid_key_for(ps->reid_keys, prac.p, prac.n) : NULL;
+		const unsigned char *pk = ps->reid_keys && ps->has_nhs
+		                              ? hg_reid_key_for(ps->reid_keys, prac.p, prac.n)
+		                              : NULL;
 		if (pk) { /* sealed to the person's own practice's key (store/reid.h) */
 			hg_reid_seal(pk, digits, ps->reid + (size_t)i * HG_REID_BYTES);
 			ps->reid_sealed++;
@@ -389,7 +415,12 @@ static int persons_open(hg_persons *ps, hg_prow *r, hg_csv *c, const hg_ingest_p
 		                  "(make one with 'healthgap keygen')",
 		                  p->persons_path);
 	hg_source_say(c, p->encoding, r->df, r->pc.dob, p->quiet);
-	say_missing(&r->pc, c, p->quiet);
+	if (r->pc.eth >= 0 && p->ethnicity_codelist)
+		return hg_err_set(err, HG_EUSAGE,
+		                  "%s has an ethnicity column: --ethnicity-codelist derives "
+		                  "ethnicity from the record only when there is none (drop one)",
+		                  p->persons_path);
+	say_missing(&r->pc, c, p);
 	return 0;
 }
 

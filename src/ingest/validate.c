@@ -1,7 +1,8 @@
 /*
  * validate.c: field formats and code sets (NHS Data Dictionary: Person
- * Stated Gender Code / Person Gender Code, Ethnic Category 2001 letters with
- * the ONS 5+1 group mapping; ONS LSOA codes; ODS practice codes).
+ * Stated Gender Code / Person Gender Code, Ethnic Category letters (their
+ * ONS 5+1 groups are store/ethnic.c's hg_eth_group_of); ONS LSOA codes; ODS practice
+ * codes).
  */
 #include "validate.h"
 #include "store/store.h"
@@ -63,7 +64,7 @@ const char *const hg_reject_expected[HG_REJ_N] = {
     "registered_from on or after birth and before registered_to and death",
     "a registered_from date for everyone with a practice",
     "1, 2, 9, 0 or M, F, I, U (any case), or blank",
-    "an NHS ethnic category A-H, J-N, P, R, S, Z or 99, or blank",
+    "an NHS ethnic category A-H, J-N, P, R-T, W, X, Z or 99, or blank",
     "E01 or W01 and 6 digits (E01000001), or blank",
     "an ODS practice code: a capital letter and 5 digits (A81001), or blank",
     "0, 1 or blank",
@@ -146,14 +147,14 @@ int hg_ethnicity_parse(hg_sv s, uint8_t *group)
 		*group = HG_ETH_NOT_STATED;
 		return -2;
 	}
-	if (s.n == 2 && s.p[0] == '9' && s.p[1] == '9') {
-		*group = HG_ETH_NOT_STATED;
-		return '9';
-	}
-	if (s.n != 1)
+	uint8_t c;
+	if (s.n == 2 && s.p[0] == '9' && s.p[1] == '9')
+		c = '9';
+	else if (s.n == 1 && isalpha((unsigned char)s.p[0]))
+		c = (uint8_t)toupper((unsigned char)s.p[0]);
+	else
 		return -1;
-	char c = (char)toupper((unsigned char)s.p[0]);
-	int g = c == '9' ? -1 : hg_eth_group_of((uint8_t)c); /* '9' alone is no category */
+	int g = hg_eth_group_of(c); /* the one mapping (store/ethnic.c) */
 	if (g < 0)
 		return -1;
 	*group = (uint8_t)g;

@@ -718,8 +718,21 @@ static int c_lets(hg_checker *ck)
 
 static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 {
-	static const char *const names[] = {"all", "imd_quintile", "imd_decile", "ethnicity",
-	                                    "sex", "age_band",     "practice"};
+	/* in the order of enum hg_bd_kind, up to HG_BD_FLAG */
+	static const char *const names[] = {"all",
+	                                    "imd_quintile",
+	                                    "imd_decile",
+	                                    "ethnicity",
+	                                    "sex",
+	                                    "age_band",
+	                                    "practice",
+	                                    "ethnicity_detailed",
+	                                    "pcn",
+	                                    "sub_icb",
+	                                    "local_authority",
+	                                    "msoa",
+	                                    "imd_quintile_local"};
+	_Static_assert(sizeof names / sizeof *names == HG_BD_FLAG, "a name for every kind");
 	char text[128];
 	snprintf(text, sizeof text, "%s", bd->name);
 	char *parts[2] = {text, NULL};

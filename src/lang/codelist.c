@@ -74,7 +74,7 @@ int hg_code_system_parse(const char *s, size_t n)
 	return -1;
 }
 
-static int code_column(const hg_csv *c, int *system)
+int hg_codelist_code_column(const hg_csv *c, int *system)
 {
 	for (size_t i = 0; i < sizeof hg_code_cols / sizeof hg_code_cols[0]; i++) {
 		int k = hg_csv_col(c, hg_code_cols[i].col);
@@ -103,7 +103,7 @@ int hg_codelist_load(hg_codeset *set, const char *dir, const char *path, hg_err 
 		                  full);
 	}
 	int system;
-	int col = code_column(&c, &system);
+	int col = hg_codelist_code_column(&c, &system);
 	if (set->system == HG_CSYS_AUTO)
 		set->system = system;
 	while (hg_csv_next(&c)) {

@@ -11,6 +11,7 @@
 #ifndef HG_LANG_CODELISTS_H
 #define HG_LANG_CODELISTS_H
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "lang/lang.h"
 #include "store/store.h"
@@ -30,6 +31,11 @@ typedef struct hg_pack_opts {
 	const hg_codelist_sub *subs;
 	int nsubs;
 } hg_pack_opts;
+
+/* The code column of an OpenCodelists-style CSV at its header (the first of the known
+ * headers: code, snomedcode, concept_id, ...; else column 0) and the system it names
+ * (HG_CSYS_AUTO when none). Also how ingest reads --ethnicity-codelist. */
+int hg_codelist_code_column(const hg_csv *c, int *system);
 
 /* hg_pack_load with codelists from elsewhere (o may be NULL). */
 int hg_pack_load_opts(hg_pack **out, const char *path, const hg_pack_opts *o, hg_err *err);

@@ -52,6 +52,12 @@ enum hg_bd_kind {
 	HG_BD_SEX,
 	HG_BD_AGEBAND,
 	HG_BD_PRACTICE,
+	HG_BD_ETHD, /* the detailed ethnic category (store.h, hg_ethd_names) */
+	HG_BD_PCN,  /* places (store.h, enum hg_place_kind), in this order */
+	HG_BD_SUBICB,
+	HG_BD_LA,
+	HG_BD_MSOA,
+	HG_BD_IMDQ_LOCAL, /* the IMD quintile ranked within the store's own LSOAs */
 	HG_BD_FLAG,
 	HG_BD_VAR,   /* a segmentation or a score's bands, per person and period */
 	HG_BD_TRANS, /* a transitions indicator's flow: category from -> category to */

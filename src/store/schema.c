@@ -9,14 +9,15 @@
 /* Sex: 0 not known, 1 male, 2 female, 9 indeterminate. Ethnic category: 0
  * blank, '9' for 99, or an NHS category letter. Setting: enum hg_setting. */
 #define SEXES       "\x01\x02\x09"
-#define ETH_CATS    "9ABCDEFGHJKLMNPRSZ"
+#define ETH_CATS    "9ABCDEFGHJKLMNPRSTWXZ"
 #define U8MAX(m, w) HG_CHECK_U8_MAX, m, NULL, 0, w
 #define U8SET(s, w) HG_CHECK_U8_SET, 0, s, 0, w
 #define ID(k, t, w) k, 0, NULL, t, w
 #define CHECK(k, w) k, 0, NULL, 0, w
 /* the same for a column of the unit tables (HG_TABLE_UNITS) */
-#define UNIT , HG_TABLE_UNITS
-#define CORE , HG_TABLE_CORE
+#define UNIT  , HG_TABLE_UNITS
+#define CORE  , HG_TABLE_CORE
+#define PLACE , HG_TABLE_PLACES
 /* RTT clock-stop status codes 30-36 (removal reasons); appointment settings gp (0) and
  * op (4, enum hg_setting); outcomes 1-4 (store.h, enum hg_outcome) */
 #define REMOVALS     "\x1e\x1f\x20\x21\x22\x23\x24"
@@ -30,7 +31,7 @@ const hg_colspec hg_store_cols[HG_COL_N] = {
     [HG_COL_SEX] = {"person.sex.u8", "u8", 1, HG_ROWS_PERSONS,
                     U8SET(SEXES, "a sex code (0, 1, 2 or 9)") CORE},
     [HG_COL_ETH_CAT] = {"person.eth_cat.u8", "u8", 1, HG_ROWS_PERSONS,
-                        U8SET(ETH_CATS, "an ethnic category (A-S, Z, 9 or blank)") CORE},
+                        U8SET(ETH_CATS, "an ethnic category (A-T, W, X, Z, 9 or blank)") CORE},
     [HG_COL_ETH_GROUP] = {"person.eth_group.u8", "u8", 1, HG_ROWS_PERSONS,
                           U8MAX(HG_ETH_N - 1, "an ethnic group (0-5)") CORE},
     [HG_COL_LSOA] = {"person.lsoa.u32", "u32", sizeof(uint32_t), HG_ROWS_PERSONS,
@@ -89,6 +90,8 @@ const hg_colspec hg_store_cols[HG_COL_N] = {
                         U8MAX(2, "an attendance type (0 unknown, 1 first, 2 follow-up)") UNIT},
     [HG_COL_AP_OUTCOME] = {"appointment.outcome.u8", "u8", 1, HG_ROWS_APPTS,
                            U8MAX(4, "an outcome (0-4)") UNIT},
+    [HG_COL_LSOA_LOCAL_Q] = {"dict.lsoa_local_quintile.u8", "u8", 1, HG_ROWS_LSOAS,
+                             U8MAX(5, "a local IMD quintile (0-5)") PLACE},
 };
 
 const char *const hg_store_strs[HG_STR_N] = {
@@ -100,9 +103,19 @@ const char *const hg_store_strs[HG_STR_N] = {
     [HG_STR_PRACTICE_SUBICB] = "dict.practice_subicb.str",
     [HG_STR_SPECIALTY] = "dict.specialty.str",
     [HG_STR_PROVIDER] = "dict.provider.str",
+    [HG_STR_PRACTICE_NAME] = "dict.practice_name.str",
+    [HG_STR_PCN_NAME] = "dict.practice_pcn_name.str",
+    [HG_STR_SUBICB_NAME] = "dict.practice_subicb_name.str",
+    [HG_STR_LSOA_LA] = "dict.lsoa_la.str",
+    [HG_STR_LSOA_LA_NAME] = "dict.lsoa_la_name.str",
+    [HG_STR_LSOA_MSOA] = "dict.lsoa_msoa.str",
+    [HG_STR_LSOA_MSOA_NAME] = "dict.lsoa_msoa_name.str",
 };
 
 const int hg_store_str_table[HG_STR_N] = {
-    [HG_STR_SPECIALTY] = HG_TABLE_UNITS,
-    [HG_STR_PROVIDER] = HG_TABLE_UNITS,
+    [HG_STR_SPECIALTY] = HG_TABLE_UNITS,       [HG_STR_PROVIDER] = HG_TABLE_UNITS,
+    [HG_STR_PRACTICE_NAME] = HG_TABLE_PLACES,  [HG_STR_PCN_NAME] = HG_TABLE_PLACES,
+    [HG_STR_SUBICB_NAME] = HG_TABLE_PLACES,    [HG_STR_LSOA_LA] = HG_TABLE_PLACES,
+    [HG_STR_LSOA_LA_NAME] = HG_TABLE_PLACES,   [HG_STR_LSOA_MSOA] = HG_TABLE_PLACES,
+    [HG_STR_LSOA_MSOA_NAME] = HG_TABLE_PLACES,
 };

@@ -27,6 +27,8 @@ enum hg_col_rows {
 enum hg_col_table {
 	HG_TABLE_CORE = 0, /* persons, events and their dictionaries: always present */
 	HG_TABLE_UNITS,    /* pathways, appointments, specialties, providers */
+	HG_TABLE_PLACES,   /* names and places of practices and LSOAs, the local IMD quintile:
+	                      present exactly when the manifest counts "places" */
 };
 
 enum hg_col {
@@ -63,6 +65,7 @@ enum hg_col {
 	HG_COL_AP_PROVIDER,
 	HG_COL_AP_TYPE,
 	HG_COL_AP_OUTCOME,
+	HG_COL_LSOA_LOCAL_Q, /* per LSOA: IMD quintile ranked within the store's LSOAs, 0 none */
 	HG_COL_N
 };
 
@@ -107,6 +110,14 @@ enum hg_strs {
 	HG_STR_PRACTICE_SUBICB,
 	HG_STR_SPECIALTY, /* treatment function codes of pathways and appointments */
 	HG_STR_PROVIDER,  /* provider (ODS organisation) codes */
+	/* the places (HG_TABLE_PLACES): per practice, then per LSOA; "" when not known */
+	HG_STR_PRACTICE_NAME,
+	HG_STR_PCN_NAME,
+	HG_STR_SUBICB_NAME,
+	HG_STR_LSOA_LA,
+	HG_STR_LSOA_LA_NAME,
+	HG_STR_LSOA_MSOA,
+	HG_STR_LSOA_MSOA_NAME,
 	HG_STR_N
 };
 

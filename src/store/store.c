@@ -279,6 +279,12 @@ static int manifest_has_units(json_t *m)
 	return pw && ap ? 1 : pw || ap ? -1 : 0;
 }
 
+/* Does the manifest m count the place tables ("places": 1)? */
+static int manifest_has_places(json_t *m)
+{
+	return json_object_get(json_object_get(m, "counts"), "places") != NULL;
+}
+
 /* A count of the manifest: an integer from 0 to max. */
 static int manifest_count(const hg_store *s, const char *key, uint64_t max, uint64_t *out,
                           hg_err *err)
@@ -312,6 +318,7 @@ static int manifest_fields(hg_store *s, hg_err *err)
 	    manifest_count(s, "events", UINT64_MAX / 16, &s->n_events, err))
 		return -1;
 	s->has_units = manifest_has_units(m);
+	s->has_places = manifest_has_places(m);
 	if (s->has_units < 0)
 		return hg_err_set(err, HG_ECORRUPT,
 		                  "%s/" HG_STORE_MANIFEST ": counts has one of pathways and "
@@ -372,11 +379,16 @@ static int store_map_all(hg_store *s, hg_err *err)
 	HG_COL(ev_setting, HG_COL_EV_SETTING);
 	hg_strtab *tabs[HG_STR_N];
 	hg_store_strtabs(s, tabs);
-	for (int k = 0; k < HG_STR_N; k++)
-		if ((s->has_units || hg_store_str_table[k] == HG_TABLE_CORE) &&
+	for (int k = 0; k < HG_STR_N; k++) {
+		int t = hg_store_str_table[k];
+		if (((s->has_units && t == HG_TABLE_UNITS) ||
+		     (s->has_places && t == HG_TABLE_PLACES) || t == HG_TABLE_CORE) &&
 		    store_strtab(s, hg_store_strs[k], tabs[k],
-		                 k != HG_STR_PRACTICE_PCN && k != HG_STR_PRACTICE_SUBICB, err))
+		                 k != HG_STR_PRACTICE_PCN && k != HG_STR_PRACTICE_SUBICB &&
+		                     t != HG_TABLE_PLACES,
+		                 err))
 			return -1;
+	}
 	HG_COL(lsoa_decile, HG_COL_LSOA_DECILE);
 	if (s->has_units) {
 		HG_COL(pw_off, HG_COL_PW_OFFSET);
@@ -397,16 +409,28 @@ static int store_map_all(hg_store *s, hg_err *err)
 		s->no_units = hg_xcalloc(s->n_persons + 1, sizeof *s->no_units);
 		s->pw_off = s->ap_off = s->no_units;
 	}
+	if (s->has_places) {
+		HG_COL(lsoa_local_q, HG_COL_LSOA_LOCAL_Q);
+	} else { /* a snapshot from before the place tables: no names, no local quintile */
+		s->no_places = hg_xcalloc(s->lsoas.n + 1, 1);
+		s->lsoa_local_q = s->no_places;
+	}
 	s->reid = NULL; /* optional: only when ingest sealed NHS numbers (reid.h) */
 	if (json_object_get(json_object_get(s->manifest, "files"), HG_REID_FILE) &&
 	    !(s->reid = store_file(s, HG_REID_FILE, HG_REID_BYTES, s->n_persons, err)))
 		return -1;
-	if (s->person_ids.n != s->n_persons || s->practice_pcn.n != s->practices.n ||
-	    s->practice_subicb.n != s->practices.n)
+	uint32_t np = s->practices.n, nl = s->lsoas.n;
+	if (s->person_ids.n != s->n_persons || s->practice_pcn.n != np ||
+	    s->practice_subicb.n != np ||
+	    (s->has_places &&
+	     (s->practice_name.n != np || s->pcn_name.n != np || s->subicb_name.n != np ||
+	      s->lsoa_la.n != nl || s->lsoa_la_name.n != nl || s->lsoa_msoa.n != nl ||
+	      s->lsoa_msoa_name.n != nl)))
 		return hg_err_set(
 		    err, HG_ECORRUPT,
 		    "%s: inconsistent row counts (person.id.str against the manifest, "
-		    "or the practice lookups against dict.practice.str); " FIX,
+		    "or the practice lookups against dict.practice.str, or the LSOA lookups "
+		    "against dict.lsoa.str); " FIX,
 		    s->snapdir);
 	return 0;
 }
@@ -421,6 +445,13 @@ void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N])
 	tabs[HG_STR_PRACTICE_SUBICB] = &s->practice_subicb;
 	tabs[HG_STR_SPECIALTY] = &s->specialties;
 	tabs[HG_STR_PROVIDER] = &s->providers;
+	tabs[HG_STR_PRACTICE_NAME] = &s->practice_name;
+	tabs[HG_STR_PCN_NAME] = &s->pcn_name;
+	tabs[HG_STR_SUBICB_NAME] = &s->subicb_name;
+	tabs[HG_STR_LSOA_LA] = &s->lsoa_la;
+	tabs[HG_STR_LSOA_LA_NAME] = &s->lsoa_la_name;
+	tabs[HG_STR_LSOA_MSOA] = &s->lsoa_msoa;
+	tabs[HG_STR_LSOA_MSOA_NAME] = &s->lsoa_msoa_name;
 }
 
 /* The code dictionary's index; a code listed twice would split its events. */
@@ -457,6 +488,7 @@ int hg_store_open(hg_store *s, const char *dir, hg_err *err)
 	if (!s->manifest || manifest_fields(s, err) || store_map_all(s, err) ||
 	    hg_store_check(s, err) || store_code_index(s, err))
 		goto fail;
+	hg_store_places_build(s);
 	return 0;
 fail:
 	hg_store_close(s);
@@ -473,6 +505,9 @@ void hg_store_close(hg_store *s)
 	hg_dict_free(&s->code_index);
 	free(s->no_units);
 	s->no_units = NULL;
+	free(s->no_places);
+	s->no_places = NULL;
+	hg_store_places_free(s);
 	s->maps = NULL;
 	s->n_maps = 0;
 	s->manifest = NULL;
@@ -554,13 +589,14 @@ static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
 		n++;
 		verify_file(snapdir, name, f, &msg, &bad);
 	}
-	int units = manifest_has_units(m);
+	int units = manifest_has_units(m), places = manifest_has_places(m);
 	for (int c = 0; c < HG_COL_N + HG_STR_N; c++) {
 		const char *want =
 		    c < HG_COL_N ? hg_store_cols[c].file : hg_store_strs[c - HG_COL_N];
 		int table =
 		    c < HG_COL_N ? hg_store_cols[c].table : hg_store_str_table[c - HG_COL_N];
-		if (table == HG_TABLE_UNITS && units <= 0)
+		if ((table == HG_TABLE_UNITS && units <= 0) ||
+		    (table == HG_TABLE_PLACES && !places))
 			continue; /* an older snapshot (open names a half-counted one) */
 		if (!json_object_get(files, want)) {
 			hg_buf_printf(&msg, "\n  %s: not listed in the manifest", want);

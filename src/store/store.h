@@ -22,6 +22,7 @@
 #ifndef HG_STORE_H
 #define HG_STORE_H
 
+#include "core/arena.h"
 #include "core/date.h"
 #include "core/fs.h"
 #include "core/dict.h"
@@ -77,6 +78,12 @@ extern const char *const hg_setting_names[HG_SET_N];
 extern const char *const hg_outcome_names[HG_OUT_N];
 extern const char *const hg_attendance_names[HG_ATT_N];
 extern const char *const hg_ethgroup_names[HG_ETH_N];
+/* The detailed ethnic categories (breakdown ethnicity_detailed): 18 NHS categories,
+ * then Not stated (Z) and Not known (99, X, or none recorded). */
+#define HG_ETHD_N          20
+#define HG_ETHD_NOT_STATED 18
+#define HG_ETHD_NOT_KNOWN  19
+extern const char *const hg_ethd_names[HG_ETHD_N];
 /* Setting from its name ("gp", "rx", ...), or -1. */
 int hg_setting_parse(const char *s, size_t n);
 
@@ -93,6 +100,18 @@ static inline const char *hg_strtab_get(const hg_strtab *t, uint32_t i)
 }
 
 typedef struct hg_store_map hg_store_map;
+
+/* The places a breakdown can be by (docs/data-model.md "Places"): PCN and sub-ICB are
+ * a practice's, local authority and MSOA an LSOA's. */
+enum hg_place_kind { HG_PLACE_PCN, HG_PLACE_SUBICB, HG_PLACE_LA, HG_PLACE_MSOA, HG_PLACE_N };
+
+/* One kind of place, built at open from the snapshot's lookups (places.c). */
+typedef struct hg_place_dim {
+	uint32_t n;   /* distinct places (codes), in code order */
+	uint32_t *of; /* per practice (PCN, sub-ICB) or per LSOA (LA, MSOA): place, HG_NONE32 */
+	char **label; /* per place: "NAME (CODE)", or CODE when no name is known */
+	hg_arena arena;
+} hg_place_dim;
 
 typedef struct hg_store {
 	char root[HG_PATH_MAX];    /* the store directory */
@@ -130,11 +149,11 @@ typedef struct hg_store {
 	   pathways.csv); all empty in a snapshot without the unit tables (has_units 0) */
 	int has_units;
 	uint64_t n_pathways, n_appts;
-	const uint64_t *pw_off;                  /* n_persons + 1 */
-	const hg_date *pw_start, *pw_stop;       /* stop HG_DATE_NONE: open at the extract */
+	const uint64_t *pw_off;                     /* n_persons + 1 */
+	const hg_date *pw_start, *pw_stop;          /* stop HG_DATE_NONE: open at the extract */
 	const uint32_t *pw_specialty, *pw_provider; /* HG_NONE32: not known */
-	const uint8_t *pw_priority;              /* 0 not known, 1-4 (P1-P4) */
-	const uint8_t *pw_removal;               /* 0 none or not known, RTT status 30-36 */
+	const uint8_t *pw_priority;                 /* 0 not known, 1-4 (P1-P4) */
+	const uint8_t *pw_removal;                  /* 0 none or not known, RTT status 30-36 */
 	/* appointments, sorted by person then date */
 	const uint64_t *ap_off; /* n_persons + 1 */
 	const hg_date *ap_date;
@@ -149,6 +168,13 @@ typedef struct hg_store {
 	hg_strtab codes, lsoas, practices;
 	const uint8_t *lsoa_decile;              /* per LSOA in lsoas, 0 if not in the IMD file */
 	hg_strtab practice_pcn, practice_subicb; /* per practice, "" if no lookup */
+	/* the place tables (HG_TABLE_PLACES), all empty in a snapshot from before them */
+	int has_places;
+	hg_strtab practice_name, pcn_name, subicb_name; /* per practice, "" if not known */
+	hg_strtab lsoa_la, lsoa_la_name, lsoa_msoa, lsoa_msoa_name; /* per LSOA, "" if not */
+	const uint8_t *lsoa_local_q; /* per LSOA: 1..5 ranked within the store's LSOAs, 0 */
+	uint8_t *no_places;          /* zeros standing in for lsoa_local_q when absent */
+	hg_place_dim place[HG_PLACE_N];
 	uint32_t n_flags;
 	char flag_names[HG_MAX_FLAGS][64];
 	hg_dict code_index; /* code string -> id, built at open */
@@ -208,6 +234,14 @@ void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N]);
 /* The ONS group (enum hg_ethgroup) of a stored ethnic category (0 blank, '9'
  * for 99, a category letter), or -1 when the byte is no category. */
 int hg_eth_group_of(uint8_t cat);
+/* The detailed category (0 .. HG_ETHD_N - 1) of a stored ethnic category, or -1. */
+int hg_eth_detailed_of(uint8_t cat);
+
+/* Build s->place from the lookups (places.c; hg_store_open calls it). */
+void hg_store_places_build(hg_store *s);
+void hg_store_places_free(hg_store *s);
+/* Person p's place of a kind, or HG_NONE32 when not known. */
+uint32_t hg_store_place_of(const hg_store *s, int kind, uint64_t p);
 
 /* ---- writing a snapshot ---- */
 

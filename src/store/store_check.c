@@ -409,6 +409,7 @@ static void ctx_init(ctx *x, const hg_store *s)
 	    [HG_COL_EV_VALUE] = s->ev_value,
 	    [HG_COL_EV_SETTING] = s->ev_setting,
 	    [HG_COL_LSOA_DECILE] = s->lsoa_decile,
+	    [HG_COL_LSOA_LOCAL_Q] = s->lsoa_local_q,
 	    [HG_COL_PW_OFFSET] = s->pw_off,
 	    [HG_COL_PW_START] = s->pw_start,
 	    [HG_COL_PW_STOP] = s->pw_stop,
@@ -425,9 +426,8 @@ static void ctx_init(ctx *x, const hg_store *s)
 	    [HG_COL_AP_OUTCOME] = s->ap_outcome,
 	};
 	memcpy(x->data, cols, sizeof cols);
-	const hg_strtab *tabs[HG_STR_N] = {&s->person_ids,      &s->codes,       &s->lsoas,
-	                                   &s->practices,       &s->practice_pcn, &s->practice_subicb,
-	                                   &s->specialties,     &s->providers};
+	hg_strtab *tabs[HG_STR_N];
+	hg_store_strtabs((hg_store *)s, tabs); /* only read */
 	for (int k = 0; k < HG_STR_N; k++)
 		x->nref[k] = tabs[k]->n;
 	x->lo = hg_date_from_ymd(1900, 1, 1);
@@ -452,14 +452,16 @@ int hg_store_check(const hg_store *s, hg_err *err)
 	ctx x;
 	ctx_init(&x, s);
 	if (check_offsets(s, s->ev_off, s->n_events, HG_COL_EV_OFFSET, "event", err) ||
-	    (s->has_units && (check_offsets(s, s->pw_off, s->n_pathways, HG_COL_PW_OFFSET,
-	                                    "pathway", err) ||
-	                      check_offsets(s, s->ap_off, s->n_appts, HG_COL_AP_OFFSET,
-	                                    "appointment", err))))
+	    (s->has_units &&
+	     (check_offsets(s, s->pw_off, s->n_pathways, HG_COL_PW_OFFSET, "pathway", err) ||
+	      check_offsets(s, s->ap_off, s->n_appts, HG_COL_AP_OFFSET, "appointment", err))))
 		return HG_ECORRUPT;
 	uint64_t bad = col_first_bad(&x, HG_COL_LSOA_DECILE, 0, s->lsoas.n);
 	if (bad != NOT_FOUND)
 		return report(&x, &(fault){0, bad, HG_COL_LSOA_DECILE, R_COLUMN}, err);
+	bad = s->has_places ? col_first_bad(&x, HG_COL_LSOA_LOCAL_Q, 0, s->lsoas.n) : NOT_FOUND;
+	if (bad != NOT_FOUND)
+		return report(&x, &(fault){0, bad, HG_COL_LSOA_LOCAL_Q, R_COLUMN}, err);
 	uint64_t threads = (uint64_t)hg_ncpu(), most = s->n_persons / CHECK_PER_THREAD + 1;
 	threads = threads < most ? threads : most;
 	x.faults = hg_xcalloc(threads, sizeof *x.faults);

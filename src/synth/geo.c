@@ -429,7 +429,8 @@ static int geo_write_imd(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 	    "the real range (E01000001-E01033768), local authorities E08900xxx are invented,\n"
 	    "and ranks and deciles follow the national distribution (equal LSOA counts per\n"
 	    "decile). It has the official File 1 layout so that ingest reads it unchanged.\n"
-	    "practices.csv lists the synthetic practices (Y-codes), PCNs and sub-ICBs.\n"
+	    "practices.csv lists the synthetic practices (Y-codes), PCNs and sub-ICBs;\n"
+	    "lsoa_lookup.csv groups the LSOAs into synthetic MSOAs (E029xxxxx).\n"
 	    "Never use these files for real analysis.\n";
 	snprintf(path, sizeof path, "%s/reference/SYNTHETIC", out_dir);
 	return hg_write_file_atomic(path, marker, sizeof marker - 1, err);
@@ -459,9 +460,35 @@ static int geo_write_practices(const hg_sy_geo *g, const char *out_dir, hg_err *
 	return rc;
 }
 
+/* The synthetic LSOA lookup (ONS column names): consecutive LSOAs of a local authority
+ * make up an MSOA of up to five, as MSOAs hold four to six LSOAs. */
+static int geo_write_lookup(const hg_sy_geo *g, const char *out_dir, hg_err *err)
+{
+	hg_buf b = {0};
+	hg_buf_puts(&b, "LSOA11CD,MSOA11CD,MSOA11NM,LAD19CD,LAD19NM\n");
+	unsigned msoa = 0, in = 0;
+	for (size_t i = 0; i < g->nlsoa; i++) {
+		const hg_sy_lsoa *l = &g->lsoa[i];
+		if (i && (in == 5 || g->lsoa[i - 1].lad != l->lad)) {
+			msoa++;
+			in = 0;
+		}
+		in++;
+		hg_buf_printf(&b, "%s,E029%05u,Synthetic MSOA %04u,%s,", l->code, msoa + 1,
+		              msoa + 1, g->lad_code[l->lad]);
+		hg_csv_put_field(&b, g->lad_name[l->lad], strlen(g->lad_name[l->lad]));
+		hg_buf_putc(&b, '\n');
+	}
+	char path[HG_PATH_MAX];
+	snprintf(path, sizeof path, "%s/reference/lsoa_lookup.csv", out_dir);
+	int rc = hg_write_file_atomic(path, b.p, b.n, err);
+	hg_buf_free(&b);
+	return rc;
+}
+
 int hg_sy_geo_write(const hg_sy_geo *g, const char *out_dir, hg_err *err)
 {
-	if (g->synthetic && geo_write_imd(g, out_dir, err))
+	if (g->synthetic && (geo_write_imd(g, out_dir, err) || geo_write_lookup(g, out_dir, err)))
 		return -1;
 	return geo_write_practices(g, out_dir, err);
 }

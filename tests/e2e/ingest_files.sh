@@ -104,7 +104,7 @@ CSV
 printf 'person_id,date,code,value,setting\nP1,2020-01-01,x,abc,gp\nP1,2020-01-01,x,,hospital\nP9,2020-01-01,x,,gp\nP7,2020-01-01,x,,gp\n' > events.csv
 ingest first --max-reject-rate 1 || fail "first failing values: $(cat first.err)"
 has first.out "              first at line 3, sex: 'X'; expected 1, 2, 9, 0 or M, F, I, U (any case), or blank"
-has first.out "              first at line 4, ethnicity: 'Q'; expected an NHS ethnic category A-H, J-N, P, R, S, Z or 99, or blank"
+has first.out "              first at line 4, ethnicity: 'Q'; expected an NHS ethnic category A-H, J-N, P, R-T, W, X, Z or 99, or blank"
 has first.out "              first at line 5, lsoa: 'E1000001'; expected E01 or W01 and 6 digits (E01000001), or blank"
 has first.out "              first at line 6, practice: 'a81001'; expected an ODS practice code: a capital letter and 5 digits (A81001), or blank"
 has first.out "              first at line 7, date_of_birth: '1850-01-01'; expected a date from 1900-01-01 to the extract date (--extract-date, default today)"

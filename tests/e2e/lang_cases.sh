@@ -6,6 +6,8 @@
 #   --- rows       an extended regular expression: compare only the rows it matches
 #   --- persons    persons.csv          --- events   events.csv
 #   --- args       extra `healthgap run` arguments (default: --sdc none)
+#   --- ingest     extra `healthgap ingest` arguments (run in the case's folder, so a
+#                  "--- file" such as an --ethnicity-codelist is named by its PATH)
 #   --- expect     expected rows; the header names the indicators.csv columns compared
 #   --- error      text that the error output must contain (instead of expect)
 #   --- output     lines that the run's output (stdout and stderr) must each contain
@@ -45,9 +47,11 @@ for t in "${LANG_DIR:-$root/tests/lang}"/*.test; do
 	section "$t" events >"$w/events.csv"
 	args=$(section "$t" args)
 	[ -n "$args" ] || args="--sdc none"
-	if ! "$HG" ingest --persons "$w/persons.csv" --events "$w/events.csv" --store "$w/store" \
-		--reference "$root/tests/lang/reference" --no-progress --extract-date 2026-12-31 \
-		>"$w/ingest.log" 2>&1; then
+	iargs=$(section "$t" ingest)
+	# shellcheck disable=SC2086
+	if ! (cd "$w" && "$HG" ingest --persons "$w/persons.csv" --events "$w/events.csv" \
+		--store "$w/store" --reference "$root/tests/lang/reference" --no-progress \
+		--extract-date 2026-12-31 $iargs) >"$w/ingest.log" 2>&1; then
 		echo "FAIL $name: ingest failed"; cat "$w/ingest.log"; fail=$((fail + 1)); continue
 	fi
 	# shellcheck disable=SC2086

@@ -7,6 +7,7 @@
 #include "core/str.h"
 #include "ingest/ingest.h"
 #include "ingest/validate.h"
+#include "store/store.h"
 
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -196,4 +197,23 @@ Test(core_codes, field_formats)
 	cr_assert_eq(g, 5);
 	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("I"), &g), -1);
 	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("Q"), &g), -1);
+	/* 2021 census letters and X (not known before 2013): their groups */
+	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("t"), &g), 'T');
+	cr_assert_eq(g, HG_ETH_WHITE);
+	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("W"), &g), 'W');
+	cr_assert_eq(g, HG_ETH_OTHER);
+	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("X"), &g), 'X');
+	cr_assert_eq(g, HG_ETH_NOT_STATED);
+	cr_assert_eq(hg_ethnicity_parse(hg_sv_from("9"), &g), -1);
+	/* the detailed categories: letters in order, then Not stated, Not known */
+	cr_assert_eq(hg_eth_detailed_of('A'), 0);
+	cr_assert_eq(hg_eth_detailed_of('T'), 3);
+	cr_assert_eq(hg_eth_detailed_of('W'), 17);
+	cr_assert_eq(hg_eth_detailed_of('Z'), HG_ETHD_NOT_STATED);
+	cr_assert_eq(hg_eth_detailed_of('9'), HG_ETHD_NOT_KNOWN);
+	cr_assert_eq(hg_eth_detailed_of(0), HG_ETHD_NOT_KNOWN);
+	cr_assert_eq(hg_eth_detailed_of('Q'), -1);
+	for (int c = 1; c < 256; c++) /* every category with a detail has a group, and back */
+		cr_assert_eq(hg_eth_detailed_of((uint8_t)c) >= 0, hg_eth_group_of((uint8_t)c) >= 0,
+		             "byte %d", c);
 }
