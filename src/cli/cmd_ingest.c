@@ -17,6 +17,10 @@ static const char ingest_usage[] =
     "usage: healthgap ingest --persons FILE --events FILE --store DIR [options]\n"
     "  --pathways FILE        referral-to-treatment pathways (pathways.csv), optional\n"
     "  --appointments FILE    outpatient and GP appointments (appointments.csv), optional\n"
+    "  --registrations FILE   registration history (person, practice, from, to), optional:\n"
+    "                         registered and practice are then taken as at each date\n"
+    "  --addresses FILE       address history (person, lsoa, from, to), optional: LSOA, IMD\n"
+    "                         and places as at each date\n"
     "  --reference DIR        IMD files (imd2019/File_1..., imd2025/...) and practices.csv;\n"
     "                         default: a reference/ folder beside the persons file\n"
     "  --imd 2019|2025        IMD version (default 2019 when available)\n"
@@ -49,6 +53,8 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"events", required_argument, 0, 'e'},
 	                                     {"pathways", required_argument, 0, 'P'},
 	                                     {"appointments", required_argument, 0, 'A'},
+	                                     {"registrations", required_argument, 0, 'G'},
+	                                     {"addresses", required_argument, 0, 'H'},
 	                                     {"store", required_argument, 0, 's'},
 	                                     {"reference", required_argument, 0, 'r'},
 	                                     {"key-file", required_argument, 0, 'k'},
@@ -82,6 +88,12 @@ int hg_cmd_ingest(int argc, char **argv)
 			break;
 		case 'A':
 			p.appointments_path = optarg;
+			break;
+		case 'G':
+			p.registrations_path = optarg;
+			break;
+		case 'H':
+			p.addresses_path = optarg;
 			break;
 		case 's':
 			p.store_dir = optarg;

@@ -226,6 +226,7 @@ typedef struct hg_bdplan {
 	int flagbit[2]; /* store flag bit, -1 when absent */
 	int ncat2;      /* categories of the second dimension */
 	int lane;       /* a dimension depends on the lane: the age band, a segmentation */
+	int place;      /* a dimension is a place (practice, IMD, ...): as at the index date */
 	int off;        /* first category of the breakdown */
 	int b;          /* the breakdown's index (its variables' categories: vc[2 b + d]) */
 } hg_bdplan;
@@ -246,31 +247,55 @@ typedef struct hg_work {
 typedef struct hg_pcat {
 	int cat[HG_BD_N];
 	uint64_t flags;
+	int moves; /* a registration or address history: places depend on the date */
+	uint64_t person;
 } hg_pcat;
+
+int hg_bd_kind_is_place(int kind)
+{
+	return kind == HG_BD_IMDQ || kind == HG_BD_IMDD || kind == HG_BD_PRACTICE ||
+	       (kind >= HG_BD_PCN && kind <= HG_BD_IMDQ_LOCAL);
+}
+
+/* The categories that follow a person's practice and LSOA. */
+static void pcat_places(hg_pcat *pc, const hg_store *st, uint32_t prac, uint32_t lsoa)
+{
+	uint8_t dec = lsoa == HG_NONE32 ? 0 : st->lsoa_decile[lsoa];
+	pc->cat[HG_BD_IMDQ] = dec ? (dec + 1) / 2 - 1 : 5;
+	pc->cat[HG_BD_IMDD] = dec ? dec - 1 : 10;
+	pc->cat[HG_BD_PRACTICE] = prac == HG_NONE32 ? (int)st->practices.n : (int)prac;
+	for (int k = 0; k < HG_PLACE_N; k++) {
+		uint32_t owner = k == HG_PLACE_PCN || k == HG_PLACE_SUBICB ? prac : lsoa;
+		uint32_t pl = owner == HG_NONE32 ? HG_NONE32 : st->place[k].of[owner];
+		pc->cat[HG_BD_PCN + k] = pl == HG_NONE32 ? (int)st->place[k].n : (int)pl;
+	}
+	uint8_t lq = lsoa == HG_NONE32 ? 0 : st->lsoa_local_q[lsoa];
+	pc->cat[HG_BD_IMDQ_LOCAL] = lq ? lq - 1 : 5;
+}
+
+/* pc's places as at d (a person with a history; docs/data-model.md "As-at histories"). */
+static void pcat_at(hg_pcat *pc, const hg_store *st, uint64_t p, hg_date d)
+{
+	pcat_places(pc, st, hg_store_practice_on(st, p, d), hg_store_lsoa_on(st, p, d));
+}
 
 static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 {
 	pc->cat[HG_BD_ALL] = 0;
-	pc->cat[HG_BD_IMDQ] = st->imd_quintile[p] ? st->imd_quintile[p] - 1 : 5;
-	pc->cat[HG_BD_IMDD] = st->imd_decile[p] ? st->imd_decile[p] - 1 : 10;
 	pc->cat[HG_BD_ETH] = st->eth_group[p] < HG_ETH_N ? st->eth_group[p] : HG_ETH_NOT_STATED;
 	int s = st->sex[p];
 	pc->cat[HG_BD_SEX] = s == HG_SEX_MALE     ? 0
 	                     : s == HG_SEX_FEMALE ? 1
 	                     : s == HG_SEX_INDET  ? 2
 	                                          : 3;
-	pc->cat[HG_BD_PRACTICE] =
-	    st->practice[p] == HG_NONE32 ? (int)st->practices.n : (int)st->practice[p];
 	pc->cat[HG_BD_AGEBAND] = HG_DSR_BANDS;
 	int ed = hg_eth_detailed_of(st->eth_cat[p]); /* every stored byte has one (store_check) */
 	pc->cat[HG_BD_ETHD] = ed < 0 ? HG_ETHD_NOT_KNOWN : ed;
-	for (int k = 0; k < HG_PLACE_N; k++) {
-		uint32_t pl = hg_store_place_of(st, k, p);
-		pc->cat[HG_BD_PCN + k] = pl == HG_NONE32 ? (int)st->place[k].n : (int)pl;
-	}
-	uint8_t lq = st->lsoa[p] == HG_NONE32 ? 0 : st->lsoa_local_q[st->lsoa[p]];
-	pc->cat[HG_BD_IMDQ_LOCAL] = lq ? lq - 1 : 5;
+	/* as persons.csv's columns hold them (the places as at the extract date) */
+	pcat_places(pc, st, st->practice[p], st->lsoa[p]);
 	pc->flags = st->flags[p];
+	pc->moves = hg_store_moves(st, p);
+	pc->person = p;
 }
 
 void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t size)
@@ -492,6 +517,19 @@ static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *p
 	double *base = acc + c->base[i];
 	int mean = ind->type == HG_IND_MEAN;
 	for (int b = 0; b < ind->nbds; b++) {
+		if (bp[b].place && pc->moves) { /* places as at each lane's period end */
+			size_t perw = (size_t)c->width[i];
+			hg_pcat at = *pc;
+			for (int k = 0; k < ad->n; k++) {
+				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
+				pcat_at(&at, w->pr->store, pc->person,
+				        ind->periods[ad->off[k] / perw].end);
+				size_t cat =
+				    (size_t)(bp[b].off + bd_cat(&bp[b], &at, ad->age[k], vc));
+				cell_add(base + cat * blk + ad->off[k], ad, k, mean);
+			}
+			continue;
+		}
 		if (bp[b].lane) {
 			for (int k = 0; k < ad->n; k++) {
 				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
@@ -987,6 +1025,7 @@ static void build_bdplans(hg_work *w)
 				    bd->kind[d] == HG_BD_FLAG ? pr->flag_bit[bd->flag[d]] : -1;
 				bp->lane |= bd->kind[d] == HG_BD_AGEBAND ||
 				            bd->kind[d] == HG_BD_VAR || bd->kind[d] == HG_BD_TRANS;
+				bp->place |= hg_bd_kind_is_place(bd->kind[d]);
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;

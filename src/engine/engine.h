@@ -37,6 +37,9 @@ typedef struct hg_cells {
 	uint64_t person_periods;
 } hg_cells;
 
+/* Is a breakdown kind a place (practice, IMD, PCN, ...): with a registration or address
+ * history, taken as at the index date? */
+int hg_bd_kind_is_place(int kind);
 /* Number of categories of one breakdown dimension for a store. */
 int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st);
 /* Label of category c of a breakdown (two-way: "a / b") into buf. */

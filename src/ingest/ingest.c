@@ -8,6 +8,7 @@
 #include "core/version.h"
 #include "store/schema.h"
 #include "ingest_int.h"
+#include "history.h"
 #include "units.h"
 
 #include <assert.h>
@@ -249,6 +250,45 @@ static int write_lsoa_places(hg_store_writer *w, const hg_persons *ps, const hg_
 	return r ? -1 : 0;
 }
 
+/* The history tables: registration and address periods (none when not given). */
+static int write_history(hg_store_writer *w, const hg_history *h, uint64_t np, hg_err *err)
+{
+	const hg_spells *rg = &h->reg, *ad = &h->addr;
+	PUT(HG_COL_RG_OFFSET, np + 1, rg->off);
+	PUT(HG_COL_RG_FROM, rg->n, rg->from);
+	PUT(HG_COL_RG_TO, rg->n, rg->to);
+	PUT(HG_COL_RG_PRACTICE, rg->n, rg->place);
+	PUT(HG_COL_AD_OFFSET, np + 1, ad->off);
+	PUT(HG_COL_AD_FROM, ad->n, ad->from);
+	PUT(HG_COL_AD_TO, ad->n, ad->to);
+	PUT(HG_COL_AD_LSOA, ad->n, ad->place);
+	return 0;
+}
+
+/* The history files in the manifest: counts, sources, ingest reports (gaps, moves). */
+static int manifest_history(json_t *sources, json_t *counts, json_t *ing, const hg_ingest_params *p,
+                            const hg_history *h, hg_err *err)
+{
+	const char *role[2] = {"registrations", "addresses"};
+	const char *path[2] = {p->registrations_path, p->addresses_path};
+	const hg_spells *r[2] = {&h->reg, &h->addr};
+	for (int k = 0; k < 2; k++) {
+		json_object_set_new(counts, role[k], json_integer((json_int_t)r[k]->n));
+		if (!path[k])
+			continue;
+		json_t *s = source_json(role[k], path[k], err);
+		if (!s)
+			return -1;
+		json_array_append_new(sources, s);
+		json_t *o = counts_json(&r[k]->counts, &r[k]->quar, NULL, 0);
+		json_object_set_new(o, "gaps", json_integer((json_int_t)r[k]->gaps));
+		json_object_set_new(o, "moves_on_the_last_day",
+		                    json_integer((json_int_t)r[k]->moves_same_day));
+		json_object_set_new(ing, role[k], o);
+	}
+	return 0;
+}
+
 static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
                        hg_err *err)
 {
@@ -334,8 +374,8 @@ static json_t *ethnicity_json(const hg_persons *ps, const hg_eth_derive *d)
 }
 
 static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                           const hg_events *ev, const hg_units *u, const hg_eth_derive *ed,
-                           const hg_key *key, hg_err *err)
+                           const hg_events *ev, const hg_units *u, const hg_history *h,
+                           const hg_eth_derive *ed, const hg_key *key, hg_err *err)
 {
 	json_t *m = json_object();
 	char d[11];
@@ -427,7 +467,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(ing, "persons",
 	                    counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
 	json_object_set_new(ing, "events", counts_json(&ev->counts, &ev->quar, NULL, 0));
-	if (manifest_units(m, sources, counts, ing, p, u, err)) {
+	if (manifest_units(m, sources, counts, ing, p, u, err) ||
+	    manifest_history(sources, counts, ing, p, h, err)) {
 		json_decref(ing);
 		json_decref(m);
 		return NULL;
@@ -471,8 +512,9 @@ static int find_reference(const hg_ingest_params *p, char *out, size_t cap)
 }
 
 static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, const hg_persons *ps,
-                        const hg_events *ev, const hg_units *u, const hg_eth_derive *ed,
-                        const hg_key *key, int publish, hg_ingest_result *res, hg_err *err)
+                        const hg_events *ev, const hg_units *u, const hg_history *h,
+                        const hg_eth_derive *ed, const hg_key *key, int publish,
+                        hg_ingest_result *res, hg_err *err)
 {
 	hg_store_writer w;
 	if (hg_store_begin(&w, p->store_dir, err))
@@ -482,11 +524,15 @@ static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, cons
 	    write_dicts(&w, ps, ref, err) ||
 	    write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
 	    write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
-	    write_units(&w, u, ps->n, err) ||
+	    write_units(&w, u, ps->n, err) || write_history(&w, h, ps->n, err) ||
+	    (h->reg.given &&
+	     write_quarantine(&w, "quarantine_registrations.csv", &h->reg.quar, err)) ||
+	    (h->addr.given &&
+	     write_quarantine(&w, "quarantine_addresses.csv", &h->addr.quar, err)) ||
 	    (u->pw.given && write_quarantine(&w, "quarantine_pathways.csv", &u->pw.quar, err)) ||
 	    (u->ap.given &&
 	     write_quarantine(&w, "quarantine_appointments.csv", &u->ap.quar, err)) ||
-	    !(m = hg_manifest(p, ref, ps, ev, u, ed, key, err)) ||
+	    !(m = hg_manifest(p, ref, ps, ev, u, h, ed, key, err)) ||
 	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
 		if (m)
 			json_decref(m);
@@ -540,6 +586,10 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	hg_events ev;
 	memset(&ev, 0, sizeof ev);
 	int rc = hg_persons_load(&ps, p, &ref, keyp, reidp, &prog, err);
+	hg_history hist;
+	memset(&hist, 0, sizeof hist);
+	if (!rc)
+		rc = hg_history_load(&hist, &ps, &ref, p, err);
 	if (!rc) {
 		atomic_store(&prog.done, 0);
 		prog.last_pct = -1;
@@ -557,16 +607,26 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		res->events = ev.counts;
 		res->pathways = un.pw.counts;
 		res->appointments = un.ap.counts;
+		res->registrations = hist.reg.counts;
+		res->addresses = hist.addr.counts;
 		double lim = 100.0 * p->max_reject_rate;
 		int over = pct(ps.counts.quarantined, ps.counts.read) > lim ||
 		           pct(ev.counts.quarantined, ev.counts.read) > lim ||
 		           pct(un.pw.counts.quarantined, un.pw.counts.read) > lim ||
-		           pct(un.ap.counts.quarantined, un.ap.counts.read) > lim;
-		rc = ingest_write(p, &ref, &ps, &ev, &un, &ed, keyp, !over, res, err);
+		           pct(un.ap.counts.quarantined, un.ap.counts.read) > lim ||
+		           pct(hist.reg.counts.quarantined, hist.reg.counts.read) > lim ||
+		           pct(hist.addr.counts.quarantined, hist.addr.counts.read) > lim;
+		rc = ingest_write(p, &ref, &ps, &ev, &un, &hist, &ed, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
 			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
 			             HG_WARN_N, &df);
 			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0, &df);
+			if (hist.reg.given)
+				print_counts("registrations", p->registrations_path,
+				             &hist.reg.counts, &hist.reg.quar, NULL, 0, &df);
+			if (hist.addr.given)
+				print_counts("addresses", p->addresses_path, &hist.addr.counts,
+				             &hist.addr.quar, NULL, 0, &df);
 			if (ed.on)
 				printf(
 				    "ethnicity: latest recorded code for %llu, not stated codes "
@@ -607,6 +667,7 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 	hg_persons_free(&ps);
 	hg_events_free(&ev);
 	hg_units_free(&un);
+	hg_history_free(&hist);
 	hg_reference_free(&ref);
 	if (reidp)
 		hg_reid_keys_free(&reid);

@@ -24,8 +24,10 @@
 typedef struct hg_ingest_params {
 	const char *persons_path;
 	const char *events_path;
-	const char *pathways_path;     /* NULL: none (units.h: pathways.csv) */
-	const char *appointments_path; /* NULL: none (appointments.csv) */
+	const char *pathways_path;      /* NULL: none (units.h: pathways.csv) */
+	const char *appointments_path;  /* NULL: none (appointments.csv) */
+	const char *registrations_path; /* NULL: none (history.h: registrations.csv) */
+	const char *addresses_path;     /* NULL: none (addresses.csv) */
 	const char *store_dir;
 	const char *reference_dir; /* NULL: look for reference/ beside persons.csv */
 	const char *key_file;      /* required when persons.csv has nhs_number */
@@ -50,7 +52,7 @@ typedef struct hg_ingest_counts {
 } hg_ingest_counts;
 
 typedef struct hg_ingest_result {
-	hg_ingest_counts persons, events, pathways, appointments;
+	hg_ingest_counts persons, events, pathways, appointments, registrations, addresses;
 	char snapshot[64];
 	int published; /* 0 when the reject rate was exceeded */
 } hg_ingest_result;

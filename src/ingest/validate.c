@@ -48,6 +48,7 @@ const char *const hg_reject_names[HG_REJ_N] = {
     "invalid attendance_type",
     "invalid outcome",
     "appointment setting not op or gp",
+    "overlaps an earlier period",
 };
 
 const char *const hg_reject_expected[HG_REJ_N] = {
@@ -90,6 +91,8 @@ const char *const hg_reject_expected[HG_REJ_N] = {
     ("attended, did not attend, cancelled by patient or cancelled by provider (or ATTENDED OR "
      "DID NOT ATTEND codes 2-7)"),
     "op or gp (any case), or blank (op)",
+    "periods of one person that do not overlap (a new one may start on the last day of the one "
+    "before: a move that day)",
 };
 
 const char *const hg_warn_names[HG_WARN_N] = {

@@ -38,21 +38,22 @@ enum hg_reject {
 	HG_REJ_VALUE,
 	HG_REJ_SETTING,
 	/* pathways.csv and appointments.csv (units.c) */
-	HG_REJ_UNIT_PERSON,   /* a row for a person not in persons.csv */
-	HG_REJ_DATE_MISSING,  /* clock_start or an appointment's date blank */
-	HG_REJ_UNIT_BIRTH,    /* a date before the person's birth */
-	HG_REJ_UNIT_DEATH,    /* a date after the person's death */
-	HG_REJ_PATHWAY_ID,    /* pathway_id blank or malformed */
-	HG_REJ_PATHWAY_DUP,   /* pathway_id seen before */
-	HG_REJ_CLOCK_ORDER,   /* clock_stop before clock_start */
-	HG_REJ_PRIORITY,      /* not P1-P4 */
-	HG_REJ_REMOVAL,       /* not an RTT clock-stop status 30-36 */
-	HG_REJ_REMOVAL_OPEN,  /* a removal reason without a clock stop */
-	HG_REJ_SPECIALTY,     /* not a treatment function code */
-	HG_REJ_PROVIDER,      /* not an ODS organisation code */
-	HG_REJ_ATTENDANCE,    /* not first or follow-up */
-	HG_REJ_OUTCOME,       /* not an appointment outcome */
-	HG_REJ_APPT_SETTING,  /* not op or gp */
+	HG_REJ_UNIT_PERSON,  /* a row for a person not in persons.csv */
+	HG_REJ_DATE_MISSING, /* clock_start or an appointment's date blank */
+	HG_REJ_UNIT_BIRTH,   /* a date before the person's birth */
+	HG_REJ_UNIT_DEATH,   /* a date after the person's death */
+	HG_REJ_PATHWAY_ID,   /* pathway_id blank or malformed */
+	HG_REJ_PATHWAY_DUP,  /* pathway_id seen before */
+	HG_REJ_CLOCK_ORDER,  /* clock_stop before clock_start */
+	HG_REJ_PRIORITY,     /* not P1-P4 */
+	HG_REJ_REMOVAL,      /* not an RTT clock-stop status 30-36 */
+	HG_REJ_REMOVAL_OPEN, /* a removal reason without a clock stop */
+	HG_REJ_SPECIALTY,    /* not a treatment function code */
+	HG_REJ_PROVIDER,     /* not an ODS organisation code */
+	HG_REJ_ATTENDANCE,   /* not first or follow-up */
+	HG_REJ_OUTCOME,      /* not an appointment outcome */
+	HG_REJ_APPT_SETTING, /* not op or gp */
+	HG_REJ_OVERLAP,      /* registrations.csv, addresses.csv: overlaps an earlier period */
 	HG_REJ_N
 };
 

@@ -783,7 +783,8 @@ static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 			return hg_lang_error(
 			    ck->err, &ck->pk->src, bd->line, bd->col,
 			    "unknown breakdown '%s' (%sexpected imd_quintile, "
-			    "imd_decile, ethnicity, sex, age_band, practice, "
+			    "imd_decile, ethnicity, ethnicity_detailed, sex, age_band, practice, "
+			    "pcn, sub_icb, local_authority, msoa, imd_quintile_local, "
 			    "flag_NAME, a segmentation or a score's NAME_category)",
 			    part, mean);
 		}

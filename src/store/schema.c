@@ -18,6 +18,7 @@
 #define UNIT  , HG_TABLE_UNITS
 #define CORE  , HG_TABLE_CORE
 #define PLACE , HG_TABLE_PLACES
+#define HIST  , HG_TABLE_HISTORY
 /* RTT clock-stop status codes 30-36 (removal reasons); appointment settings gp (0) and
  * op (4, enum hg_setting); outcomes 1-4 (store.h, enum hg_outcome) */
 #define REMOVALS     "\x1e\x1f\x20\x21\x22\x23\x24"
@@ -92,6 +93,22 @@ const hg_colspec hg_store_cols[HG_COL_N] = {
                            U8MAX(4, "an outcome (0-4)") UNIT},
     [HG_COL_LSOA_LOCAL_Q] = {"dict.lsoa_local_quintile.u8", "u8", 1, HG_ROWS_LSOAS,
                              U8MAX(5, "a local IMD quintile (0-5)") PLACE},
+    [HG_COL_RG_OFFSET] = {"registration.offset.u64", "u64", sizeof(uint64_t), HG_ROWS_PERSONS_END,
+                          CHECK(HG_CHECK_OFFSETS, "a registration offset") HIST},
+    [HG_COL_RG_FROM] = {"registration.from.i32", "i32", sizeof(int32_t), HG_ROWS_REGS,
+                        CHECK(HG_CHECK_DATE, "a registration start") HIST},
+    [HG_COL_RG_TO] = {"registration.to.i32", "i32", sizeof(int32_t), HG_ROWS_REGS,
+                      CHECK(HG_CHECK_DATE_NONE, "a registration end") HIST},
+    [HG_COL_RG_PRACTICE] = {"registration.practice.u32", "u32", sizeof(uint32_t), HG_ROWS_REGS,
+                            ID(HG_CHECK_ID, HG_STR_PRACTICE, "a practice") HIST},
+    [HG_COL_AD_OFFSET] = {"address.offset.u64", "u64", sizeof(uint64_t), HG_ROWS_PERSONS_END,
+                          CHECK(HG_CHECK_OFFSETS, "an address offset") HIST},
+    [HG_COL_AD_FROM] = {"address.from.i32", "i32", sizeof(int32_t), HG_ROWS_ADDRS,
+                        CHECK(HG_CHECK_DATE, "an address start") HIST},
+    [HG_COL_AD_TO] = {"address.to.i32", "i32", sizeof(int32_t), HG_ROWS_ADDRS,
+                      CHECK(HG_CHECK_DATE_NONE, "an address end") HIST},
+    [HG_COL_AD_LSOA] = {"address.lsoa.u32", "u32", sizeof(uint32_t), HG_ROWS_ADDRS,
+                        ID(HG_CHECK_ID, HG_STR_LSOA, "an LSOA") HIST},
 };
 
 const char *const hg_store_strs[HG_STR_N] = {

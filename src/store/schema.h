@@ -18,6 +18,8 @@ enum hg_col_rows {
 	HG_ROWS_LSOAS,       /* one per LSOA of the LSOA dictionary */
 	HG_ROWS_PATHWAYS,    /* one per referral-to-treatment pathway */
 	HG_ROWS_APPTS,       /* one per appointment */
+	HG_ROWS_REGS,        /* one per registration period (registrations.csv) */
+	HG_ROWS_ADDRS,       /* one per address period (addresses.csv) */
 };
 
 /* Which table a file belongs to. The unit tables (pathways, appointments and their
@@ -29,6 +31,8 @@ enum hg_col_table {
 	HG_TABLE_UNITS,    /* pathways, appointments, specialties, providers */
 	HG_TABLE_PLACES,   /* names and places of practices and LSOAs, the local IMD quintile:
 	                      present exactly when the manifest counts "places" */
+	HG_TABLE_HISTORY,  /* registration and address periods: present exactly when the
+	                      manifest counts "registrations" and "addresses" */
 };
 
 enum hg_col {
@@ -66,6 +70,14 @@ enum hg_col {
 	HG_COL_AP_TYPE,
 	HG_COL_AP_OUTCOME,
 	HG_COL_LSOA_LOCAL_Q, /* per LSOA: IMD quintile ranked within the store's LSOAs, 0 none */
+	HG_COL_RG_OFFSET,    /* registration periods: sorted by person, then start */
+	HG_COL_RG_FROM,
+	HG_COL_RG_TO,
+	HG_COL_RG_PRACTICE,
+	HG_COL_AD_OFFSET, /* address periods: sorted by person, then start */
+	HG_COL_AD_FROM,
+	HG_COL_AD_TO,
+	HG_COL_AD_LSOA,
 	HG_COL_N
 };
 

@@ -265,6 +265,10 @@ static uint64_t col_count(const hg_store *s, int c)
 		return s->n_pathways;
 	case HG_ROWS_APPTS:
 		return s->n_appts;
+	case HG_ROWS_REGS:
+		return s->n_regs;
+	case HG_ROWS_ADDRS:
+		return s->n_addrs;
 	default:
 		return s->lsoas.n;
 	}
@@ -277,6 +281,15 @@ static int manifest_has_units(json_t *m)
 	int pw = json_object_get(c, "pathways") != NULL,
 	    ap = json_object_get(c, "appointments") != NULL;
 	return pw && ap ? 1 : pw || ap ? -1 : 0;
+}
+
+/* Does the manifest m count the history tables? 1 both, 0 neither, -1 only one. */
+static int manifest_has_history(json_t *m)
+{
+	json_t *c = json_object_get(m, "counts");
+	int rg = json_object_get(c, "registrations") != NULL,
+	    ad = json_object_get(c, "addresses") != NULL;
+	return rg && ad ? 1 : rg || ad ? -1 : 0;
 }
 
 /* Does the manifest m count the place tables ("places": 1)? */
@@ -319,6 +332,16 @@ static int manifest_fields(hg_store *s, hg_err *err)
 		return -1;
 	s->has_units = manifest_has_units(m);
 	s->has_places = manifest_has_places(m);
+	s->has_history = manifest_has_history(m);
+	if (s->has_history < 0)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_STORE_MANIFEST
+		                  ": counts has only one of registrations and addresses; " FIX,
+		                  s->snapdir);
+	if (s->has_history &&
+	    (manifest_count(s, "registrations", UINT64_MAX / 16, &s->n_regs, err) ||
+	     manifest_count(s, "addresses", UINT64_MAX / 16, &s->n_addrs, err)))
+		return -1;
 	if (s->has_units < 0)
 		return hg_err_set(err, HG_ECORRUPT,
 		                  "%s/" HG_STORE_MANIFEST ": counts has one of pathways and "
@@ -408,6 +431,19 @@ static int store_map_all(hg_store *s, hg_err *err)
 	} else { /* a snapshot from before the unit tables: no pathways, no appointments */
 		s->no_units = hg_xcalloc(s->n_persons + 1, sizeof *s->no_units);
 		s->pw_off = s->ap_off = s->no_units;
+	}
+	if (s->has_history) {
+		HG_COL(rg_off, HG_COL_RG_OFFSET);
+		HG_COL(rg_from, HG_COL_RG_FROM);
+		HG_COL(rg_to, HG_COL_RG_TO);
+		HG_COL(rg_practice, HG_COL_RG_PRACTICE);
+		HG_COL(ad_off, HG_COL_AD_OFFSET);
+		HG_COL(ad_from, HG_COL_AD_FROM);
+		HG_COL(ad_to, HG_COL_AD_TO);
+		HG_COL(ad_lsoa, HG_COL_AD_LSOA);
+	} else { /* a snapshot from before the histories: persons.csv's single values */
+		s->no_history = hg_xcalloc(s->n_persons + 1, sizeof *s->no_history);
+		s->rg_off = s->ad_off = s->no_history;
 	}
 	if (s->has_places) {
 		HG_COL(lsoa_local_q, HG_COL_LSOA_LOCAL_Q);
@@ -507,6 +543,8 @@ void hg_store_close(hg_store *s)
 	s->no_units = NULL;
 	free(s->no_places);
 	s->no_places = NULL;
+	free(s->no_history);
+	s->no_history = NULL;
 	hg_store_places_free(s);
 	s->maps = NULL;
 	s->n_maps = 0;
@@ -589,14 +627,16 @@ static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
 		n++;
 		verify_file(snapdir, name, f, &msg, &bad);
 	}
-	int units = manifest_has_units(m), places = manifest_has_places(m);
+	int units = manifest_has_units(m), places = manifest_has_places(m),
+	    history = manifest_has_history(m);
 	for (int c = 0; c < HG_COL_N + HG_STR_N; c++) {
 		const char *want =
 		    c < HG_COL_N ? hg_store_cols[c].file : hg_store_strs[c - HG_COL_N];
 		int table =
 		    c < HG_COL_N ? hg_store_cols[c].table : hg_store_str_table[c - HG_COL_N];
 		if ((table == HG_TABLE_UNITS && units <= 0) ||
-		    (table == HG_TABLE_PLACES && !places))
+		    (table == HG_TABLE_PLACES && !places) ||
+		    (table == HG_TABLE_HISTORY && history <= 0))
 			continue; /* an older snapshot (open names a half-counted one) */
 		if (!json_object_get(files, want)) {
 			hg_buf_printf(&msg, "\n  %s: not listed in the manifest", want);

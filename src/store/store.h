@@ -174,6 +174,15 @@ typedef struct hg_store {
 	hg_strtab lsoa_la, lsoa_la_name, lsoa_msoa, lsoa_msoa_name; /* per LSOA, "" if not */
 	const uint8_t *lsoa_local_q; /* per LSOA: 1..5 ranked within the store's LSOAs, 0 */
 	uint8_t *no_places;          /* zeros standing in for lsoa_local_q when absent */
+
+	/* as-at histories (HG_TABLE_HISTORY): each person's registration and address periods,
+	   sorted by start, not overlapping; a person with none has persons.csv's values */
+	int has_history;
+	uint64_t n_regs, n_addrs;
+	const uint64_t *rg_off, *ad_off;                  /* n_persons + 1 */
+	const hg_date *rg_from, *rg_to, *ad_from, *ad_to; /* to: last day, HG_DATE_NONE open */
+	const uint32_t *rg_practice, *ad_lsoa;
+	uint64_t *no_history; /* zero offsets standing in when absent */
 	hg_place_dim place[HG_PLACE_N];
 	uint32_t n_flags;
 	char flag_names[HG_MAX_FLAGS][64];
@@ -191,13 +200,52 @@ typedef struct hg_store {
  *   registered on d: has a practice, registered_from <= d, and d <= registered_to
  *     and d <= date_of_death when those are known (death ends registration, so a
  *     person is registered on the day they die; no practice means not registered);
+ *     with a registration history (registrations.csv), a period covers d instead;
  *   alive on d: no date of death before d (alive on the day they die, so a death
  *     on d counts as an event of someone in the population on d).
  */
+/* The registration period of p covering d, or -1 (periods are sorted and disjoint). */
+static inline int64_t hg_store_reg_period(const hg_store *s, uint64_t p, hg_date d)
+{
+	for (uint64_t k = s->rg_off[p]; k < s->rg_off[p + 1] && s->rg_from[k] <= d; k++)
+		if (s->rg_to[k] == HG_DATE_NONE || d <= s->rg_to[k])
+			return (int64_t)k;
+	return -1;
+}
+
 static inline int hg_store_registered_on(const hg_store *s, uint64_t p, hg_date d)
 {
+	if (s->rg_off[p + 1] > s->rg_off[p]) /* a registration history: the period on d */
+		return d <= s->dod[p] && hg_store_reg_period(s, p, d) >= 0;
 	return s->practice[p] != HG_NONE32 && s->reg_from[p] != HG_DATE_NONE &&
 	       s->reg_from[p] <= d && d <= s->reg_to[p] && d <= s->dod[p];
+}
+
+/* p's practice on d: the registration period's with a history, else persons.csv's
+ * (whatever the date); HG_NONE32 when none. */
+static inline uint32_t hg_store_practice_on(const hg_store *s, uint64_t p, hg_date d)
+{
+	if (s->rg_off[p + 1] == s->rg_off[p])
+		return s->practice[p];
+	int64_t k = hg_store_reg_period(s, p, d);
+	return k < 0 ? HG_NONE32 : s->rg_practice[k];
+}
+
+/* p's LSOA on d: the address period's with a history, else persons.csv's. */
+static inline uint32_t hg_store_lsoa_on(const hg_store *s, uint64_t p, hg_date d)
+{
+	if (s->ad_off[p + 1] == s->ad_off[p])
+		return s->lsoa[p];
+	for (uint64_t k = s->ad_off[p]; k < s->ad_off[p + 1] && s->ad_from[k] <= d; k++)
+		if (s->ad_to[k] == HG_DATE_NONE || d <= s->ad_to[k])
+			return s->ad_lsoa[k];
+	return HG_NONE32;
+}
+
+/* Does p have a registration or address history (their place depends on the date)? */
+static inline int hg_store_moves(const hg_store *s, uint64_t p)
+{
+	return s->rg_off[p + 1] > s->rg_off[p] || s->ad_off[p + 1] > s->ad_off[p];
 }
 
 static inline int hg_store_alive_on(const hg_store *s, uint64_t p, hg_date d)

@@ -52,6 +52,8 @@ enum rule {
 	R_AP_BIRTH,
 	R_AP_ORDER,
 	R_AP_DEATH,
+	R_RG_PERIOD,
+	R_AD_PERIOD,
 };
 
 static const struct {
@@ -84,6 +86,12 @@ static const struct {
     [R_AP_ORDER] = {HG_COL_AP_DATE, "the person's appointments are not in date order"},
     [R_AP_DEATH] = {HG_COL_AP_DATE,
                     "an appointment after the person's date of death or the extract date"},
+    [R_RG_PERIOD] = {HG_COL_RG_FROM,
+                     "a registration period starting before birth or after death, ending "
+                     "before it starts, or not after the one before (unsorted or overlapping)"},
+    [R_AD_PERIOD] = {HG_COL_AD_FROM,
+                     "an address period starting before birth or after death, ending before "
+                     "it starts, or not after the one before (unsorted or overlapping)"},
 };
 
 /* A broken rule: person is the sort key; row the element of the column's file. */
@@ -194,7 +202,28 @@ static uint64_t person_of_row(const hg_store *s, const uint64_t *off, uint64_t e
 /* The per-person offsets of a table's rows (events, pathways or appointments). */
 static const uint64_t *offsets_of(const hg_store *s, int rows)
 {
-	return rows == HG_ROWS_PATHWAYS ? s->pw_off : rows == HG_ROWS_APPTS ? s->ap_off : s->ev_off;
+	return rows == HG_ROWS_PATHWAYS ? s->pw_off
+	       : rows == HG_ROWS_APPTS  ? s->ap_off
+	       : rows == HG_ROWS_REGS   ? s->rg_off
+	       : rows == HG_ROWS_ADDRS  ? s->ad_off
+	                                : s->ev_off;
+}
+
+/* Person p's periods (off, from, to): after birth, before death and the extract date,
+ * each ending on or after its start and starting after the one before ends. */
+static int periods_ok(const ctx *x, uint64_t p, const uint64_t *off, const hg_date *from,
+                      const hg_date *to, uint64_t *row)
+{
+	const hg_store *s = x->s;
+	hg_date dob = s->dob[p], end = s->dod[p] < x->hi ? s->dod[p] : x->hi;
+	for (uint64_t k = off[p]; k < off[p + 1]; k++) {
+		*row = k;
+		if (from[k] < dob || from[k] > end || (to[k] != HG_DATE_NONE && to[k] < from[k]))
+			return 0;
+		if (k > off[p] && (to[k - 1] == HG_DATE_NONE || from[k] <= to[k - 1]))
+			return 0;
+	}
+	return 1;
 }
 
 /* Keep f when it comes before the worker's fault so far. */
@@ -292,6 +321,10 @@ static int units_rule(const ctx *x, uint64_t p, uint64_t *row)
 		if (k > s->ap_off[p] && d < s->ap_date[k - 1])
 			return R_AP_ORDER;
 	}
+	if (!periods_ok(x, p, s->rg_off, s->rg_from, s->rg_to, row))
+		return R_RG_PERIOD;
+	if (!periods_ok(x, p, s->ad_off, s->ad_from, s->ad_to, row))
+		return R_AD_PERIOD;
 	return 0;
 }
 
@@ -305,14 +338,16 @@ static void check_range(void *arg, size_t b, size_t e, int tid)
 	for (int c = 0; c < HG_COL_N; c++) {
 		int rows = hg_store_cols[c].rows;
 		uint64_t end = f->person < e ? f->person : e, bad;
-		if (hg_store_cols[c].table == HG_TABLE_UNITS && !s->has_units)
+		if ((hg_store_cols[c].table == HG_TABLE_UNITS && !s->has_units) ||
+		    (hg_store_cols[c].table == HG_TABLE_HISTORY && !s->has_history))
 			continue;
 		if (rows == HG_ROWS_PERSONS) {
 			bad = col_first_bad(x, c, b, end);
 			if (bad != NOT_FOUND)
 				note(f, bad, bad, c, R_COLUMN);
 		} else if ((rows == HG_ROWS_EVENTS && c != HG_COL_EV_DATE) ||
-		           rows == HG_ROWS_PATHWAYS || rows == HG_ROWS_APPTS) {
+		           rows == HG_ROWS_PATHWAYS || rows == HG_ROWS_APPTS ||
+		           rows == HG_ROWS_REGS || rows == HG_ROWS_ADDRS) {
 			/* event dates: events_rule, whose order from birth (after
 			 * 1900) to the end implies their range, in one read */
 			const uint64_t *off = offsets_of(s, rows);
@@ -410,6 +445,14 @@ static void ctx_init(ctx *x, const hg_store *s)
 	    [HG_COL_EV_SETTING] = s->ev_setting,
 	    [HG_COL_LSOA_DECILE] = s->lsoa_decile,
 	    [HG_COL_LSOA_LOCAL_Q] = s->lsoa_local_q,
+	    [HG_COL_RG_OFFSET] = s->rg_off,
+	    [HG_COL_RG_FROM] = s->rg_from,
+	    [HG_COL_RG_TO] = s->rg_to,
+	    [HG_COL_RG_PRACTICE] = s->rg_practice,
+	    [HG_COL_AD_OFFSET] = s->ad_off,
+	    [HG_COL_AD_FROM] = s->ad_from,
+	    [HG_COL_AD_TO] = s->ad_to,
+	    [HG_COL_AD_LSOA] = s->ad_lsoa,
 	    [HG_COL_PW_OFFSET] = s->pw_off,
 	    [HG_COL_PW_START] = s->pw_start,
 	    [HG_COL_PW_STOP] = s->pw_stop,

@@ -89,8 +89,8 @@ typedef struct {
 
 static void out_reset(hg_sy_out *o)
 {
-	o->persons.n = o->events.n = 0;
-	o->plines = o->elines = 0;
+	o->persons.n = o->events.n = o->regs.n = o->addrs.n = 0;
+	o->plines = o->elines = o->rlines = o->alines = 0;
 	o->ncorr = 0;
 }
 
@@ -98,6 +98,8 @@ static void out_release(hg_sy_out *o)
 {
 	hg_buf_free(&o->persons);
 	hg_buf_free(&o->events);
+	hg_buf_free(&o->regs);
+	hg_buf_free(&o->addrs);
 	free(o->corr);
 	free(o->ev);
 }
@@ -122,11 +124,14 @@ static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 			hg_sy_corrupt_person(m, &ps, &cr, o);
 		hg_sy_events(m, &r, &ps, o);
 		hg_sy_events_write(m, &ps, o, &cr);
+		hg_rng hr; /* the histories' own stream: the other files do not change */
+		hg_rng_seed(&hr, m->p->seed, i, 3);
+		hg_sy_history(m, &ps, &hr, o);
 	}
 }
 
 typedef struct {
-	hg_out persons, events;
+	hg_out persons, events, regs, addrs;
 	hg_buf corr;
 	uint64_t prow, erow; /* data rows written so far */
 	uint64_t ncorr;
@@ -138,6 +143,8 @@ static void sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 		const hg_sy_out *o = &outs[t];
 		hg_out_write(&s->persons, o->persons.p, o->persons.n);
 		hg_out_write(&s->events, o->events.p, o->events.n);
+		hg_out_write(&s->regs, o->regs.p, o->regs.n);
+		hg_out_write(&s->addrs, o->addrs.p, o->addrs.n);
 		for (size_t k = 0; k < o->ncorr; k++) {
 			const hg_sy_corr *c = &o->corr[k];
 			uint64_t line = 2 + c->line + (c->file ? s->erow : s->prow);
@@ -163,6 +170,21 @@ static int sink_open(hg_sink *s, const char *dir, hg_err *err)
 		hg_out_close(&s->persons, 0, NULL);
 		return -1;
 	}
+	snprintf(path, sizeof path, "%s/registrations.csv", dir);
+	if (hg_out_open(&s->regs, path, err)) {
+		hg_out_close(&s->persons, 0, NULL);
+		hg_out_close(&s->events, 0, NULL);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/addresses.csv", dir);
+	if (hg_out_open(&s->addrs, path, err)) {
+		hg_out_close(&s->persons, 0, NULL);
+		hg_out_close(&s->events, 0, NULL);
+		hg_out_close(&s->regs, 0, NULL);
+		return -1;
+	}
+	hg_out_write(&s->regs, "person_id,practice,from,to\n", 27);
+	hg_out_write(&s->addrs, "person_id,lsoa,from,to\n", 23);
 	hg_out_write(&s->persons, persons_header, sizeof persons_header - 1);
 	hg_out_write(&s->events, events_header, sizeof events_header - 1);
 	hg_buf_puts(&s->corr, "file,line,kind\n");
@@ -173,6 +195,10 @@ static int sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
 {
 	int rc = hg_out_close(&s->persons, 0, err);
 	if (hg_out_close(&s->events, 0, rc ? NULL : err))
+		rc = -1;
+	if (hg_out_close(&s->regs, 0, rc ? NULL : err))
+		rc = -1;
+	if (hg_out_close(&s->addrs, 0, rc ? NULL : err))
 		rc = -1;
 	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/corruptions.csv", dir);

@@ -257,7 +257,9 @@ typedef struct hg_sy_corr {
 
 typedef struct hg_sy_out {
 	hg_buf persons, events;
+	hg_buf regs, addrs;      /* registrations.csv, addresses.csv (history.c) */
 	uint64_t plines, elines; /* rows written to each buffer */
+	uint64_t rlines, alines;
 	hg_sy_corr *corr;
 	size_t ncorr, capcorr;
 	hg_sy_event *ev;
@@ -280,6 +282,9 @@ void hg_sy_put_date(const hg_sy_model *m, hg_date d, hg_buf *b); /* nothing for 
 void hg_sy_put_code(const hg_sy_model *m, int list, int idx, hg_buf *b);
 void hg_sy_put_value(int32_t v10, hg_buf *b); /* nothing for HG_SY_NOVAL */
 const char *hg_sy_setting_name(int s);        /* enum hg_sy_setting as written */
+
+/* history.c: person ps's registration and address periods (random stream r, its own) */
+void hg_sy_history(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *r, hg_sy_out *o);
 
 /* person.c */
 void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_person *ps);
