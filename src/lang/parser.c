@@ -977,7 +977,8 @@ static int p_breakdown(hg_parser *ps, hg_ind_src *ind, hg_breakdown *bd)
 		if (ps->t.kind != T_IDENT)
 			return p_fail(ps,
 			              "a breakdown (imd_quintile, imd_decile, ethnicity, "
-			              "ethnicity_detailed, sex, age_band, practice, flag_NAME)");
+			              "ethnicity_detailed, sex, age_band, practice, pcn, sub_icb, "
+			              "local_authority, msoa, imd_quintile_local, flag_NAME)");
 		/* the checker resolves the name; keep the text in name for now */
 		size_t len = strlen(bd->name);
 		snprintf(bd->name + len, sizeof bd->name - len, "%s%.*s", d ? " x " : "",
