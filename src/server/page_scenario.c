@@ -12,6 +12,7 @@
  * and say when and from what they were computed (they are not live).
  */
 #include "report/chart.h"
+#include "report/chart_econ.h"
 #include "server/html.h"
 #include "server/pages.h"
 
@@ -266,8 +267,15 @@ static void ps_years_chart(hg_buf *b, json_t *j)
 static void ps_nhb_chart(hg_buf *b, json_t *j)
 {
 	json_t *q = ps_get(ps_last(j), "dcea.by_quintile");
-	if (json_array_size(q) != 5)
+	if (json_array_size(q) != 5) {
+		hg_buf_puts(b,
+		            "<section class=\"hg-card\"><h2>Who gains</h2><p class=\"hg-note\" "
+		            "id=\"no-dcea\">No distributional analysis: it needs the population of "
+		            "each IMD quintile, and the run has no crude rate or age-standardised "
+		            "rate with all five quintiles published (a scenario's population: line "
+		            "names one).</p></section>");
 		return;
+	}
 	static const char *const labels[5] = {"1 most deprived", "2", "3", "4", "5 least deprived"};
 	hg_bar bars[5];
 	for (size_t i = 0; i < 5; i++)
@@ -321,6 +329,44 @@ static void ps_line(hg_buf *b, json_t *a, const char *xkey, const char *ykey, do
 	hg_buf_puts(b, "</figure></section>");
 	free(p);
 	free(lab);
+}
+
+/* The equity-efficiency plane: the PSA sample and the base case. */
+static void ps_plane(hg_buf *b, json_t *j)
+{
+	json_t *smp = ps_get(j, "psa.plane_sample"), *h = ps_last(j);
+	size_t n = json_array_size(smp);
+	if (!n || isnan(ps_num(h, "metrics.equity_impact.value")))
+		return;
+	double *x = calloc(n, sizeof *x), *y = calloc(n, sizeof *y);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(smp, i);
+		x[i] = json_is_number(json_array_get(e, 3))
+		           ? json_number_value(json_array_get(e, 3))
+		           : NAN;
+		y[i] = json_is_number(json_array_get(e, 2))
+		           ? json_number_value(json_array_get(e, 2))
+		           : NAN;
+	}
+	hg_plane_chart c = {.id = "scn-plane",
+	                    .title = "Equity-efficiency plane",
+	                    .desc = "Net health benefit (up: healthier) against equity impact "
+	                            "(right: fairer, at inequality aversion 10.95), the base case "
+	                            "and a sample of the probabilistic draws",
+	                    .x_label = "Equity impact (equity-weighted QALYs minus net health "
+	                               "benefit)",
+	                    .y_label = "Net health benefit (QALYs)",
+	                    .x = x,
+	                    .y = y,
+	                    .n = n,
+	                    .x0 = ps_num(h, "metrics.equity_impact.value"),
+	                    .y0 = ps_num(h, "metrics.net_health_benefit.value")};
+	hg_buf_puts(b, "<section class=\"hg-card\"><h2>Healthier and fairer?</h2><figure "
+	               "class=\"hg-chart\">");
+	hg_chart_plane(b, &c);
+	hg_buf_puts(b, "</figure></section>");
+	free(x);
+	free(y);
 }
 
 static void ps_tornado(hg_buf *b, json_t *j)
@@ -415,6 +461,7 @@ static void ps_one(hg_buf *b, json_t *j)
 	        "scn-eps", "Equity-weighted health gain by inequality aversion",
 	        "Equity-weighted QALYs",
 	        "Atkinson inequality aversion (10.95: the English public)");
+	ps_plane(b, j);
 	hg_buf_puts(b, "</div>");
 	ps_tornado(b, j);
 	ps_params(b, j);

@@ -31,6 +31,7 @@ grep -q 'id="headline">Reaching 50 more people in the most deprived fifth' body 
 	fail "no headline: $(grep -o 'id="headline">[^<]*' body)"
 grep -q 'Events averted by year' body || fail "no events chart"
 grep -q 'Probability of being cost-effective' body || fail "no acceptability curve"
+grep -q 'id="no-dcea"' body || fail "the test pack has no population rate: the page must say why there is no DCEA"
 grep -q 'ETT16' body || fail "the sources are not shown"
 grep -q '<svg' body || fail "no chart"
 [ "$(status '/scenarios?id=scn' -b jar)" = 200 ] || fail "the scenario by id"
