@@ -13,13 +13,16 @@ has() { "$hg" --help | grep -q "^  $1 "; }
 
 mkdir -p "$data"
 echo "== 1. synthetic population: $people people (seed 1)"
-if [ ! -s "$data/raw/events.csv" ] || [ "$(cat "$data/raw/people" 2>/dev/null)" != "$people" ]; then
+if [ ! -s "$data/raw/events.csv" ] || [ ! -s "$data/raw/registrations.csv" ] ||
+	[ "$(cat "$data/raw/people" 2>/dev/null)" != "$people" ]; then
 	rm -rf "$data/raw"
 	"$hg" synth --people "$people" --seed 1 --out "$data/raw"
 	echo "$people" > "$data/raw/people"
 fi
-echo "== 2. ingest (validation, quarantine, IMD join) into $data/store"
-"$hg" ingest --persons "$data/raw/persons.csv" --events "$data/raw/events.csv" --store "$data/store"
+echo "== 2. ingest (validation, quarantine, IMD join, registration and address histories) into $data/store"
+"$hg" ingest --persons "$data/raw/persons.csv" --events "$data/raw/events.csv" \
+	--registrations "$data/raw/registrations.csv" --addresses "$data/raw/addresses.csv" \
+	--store "$data/store"
 # every ingest adds a snapshot of the whole population: keep only this one
 "$hg" prune --store "$data/store" --keep 1 | tail -1
 echo "== 3. the store"

@@ -713,7 +713,8 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 	}
 }
 
-/* Days on which the population can change: registration, death, birthdays. */
+/* Days on which the population can change: registration (each period of a registration
+ * history), death, birthdays. */
 /* The first day on which an event dated d is no longer `in last n unit` (docs/language.md:
  * the window of date t starts the day after t - n). */
 static hg_date window_lapse(hg_date d, int n, int months)
@@ -752,6 +753,14 @@ static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date 
 		hg_date t = k ? (c[k] == HG_DATE_NONE ? c[k] : c[k] + 1) : c[k];
 		if (t > lo && t <= hi)
 			dates_push(ds, t);
+	}
+	/* a registration history: each period's first day and the day after its last */
+	for (uint64_t k = st->rg_off[p]; k < st->rg_off[p + 1]; k++) {
+		hg_date a = st->rg_from[k], b = st->rg_to[k];
+		if (a > lo && a <= hi)
+			dates_push(ds, a);
+		if (b != HG_DATE_NONE && b + 1 > lo && b + 1 <= hi)
+			dates_push(ds, b + 1);
 	}
 	if (st->dob[p] == HG_DATE_NONE)
 		return;
