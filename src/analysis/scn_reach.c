@@ -450,7 +450,7 @@ static void reach_totals(const hg_scn_data *d, double share, hg_scn_reach *r)
 		g->num = c ? c->num : NAN;
 		g->eligible = eligible_of(d, c);
 		if (share > 0 && !(g->reached > 0))
-			g->reached = ceil(g->moved / share - 1e-9);
+			g->reached = g->moved > 0 ? ceil(g->moved / share - 1e-9) : 0;
 		r->reached += g->reached;
 		r->moved += g->moved;
 	}
@@ -461,7 +461,7 @@ static void reach_totals(const hg_scn_data *d, double share, hg_scn_reach *r)
 		g->num = c ? c->num : NAN;
 		g->eligible = eligible_of(d, c);
 		if (!(g->reached > 0))
-			g->reached = share > 0 ? ceil(g->moved / share - 1e-9) : 0;
+			g->reached = share > 0 && g->moved > 0 ? ceil(g->moved / share - 1e-9) : 0;
 	}
 }
 

@@ -375,7 +375,7 @@ json_t *hg_scn_json(const hg_scn_result *r)
 static void put_num(hg_buf *b, double v, int last)
 {
 	if (isfinite(v))
-		hg_buf_printf(b, "%.10g", v);
+		hg_buf_printf(b, "%.10g", v == 0 ? 0.0 : v); /* never "-0" */
 	hg_buf_putc(b, last ? '\n' : ',');
 }
 
