@@ -22,6 +22,13 @@ CFLAGS  := -std=c11 -D_GNU_SOURCE $(OPT) -g -Wall -Wextra -Werror -Wshadow -Wno-
            -Isrc -pthread $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(EXTRA_CFLAGS)
 LDLIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lsodium -ljansson -lRmath -lsqlite3 -lz -lxlsxwriter -lmicrohttpd) \
            -lm -pthread
+# MPI (optional): distributed runs (src/engine/dist.c, docs/scale.md) when pkg-config finds
+# Open MPI's C library (scripts/install-deps.sh installs it); MPI=0 builds without it.
+MPI     ?= $(shell pkg-config --exists ompi-c 2>/dev/null && echo 1 || echo 0)
+ifeq ($(MPI),1)
+CFLAGS  += -DHG_HAVE_MPI $(shell pkg-config --cflags ompi-c)
+LDLIBS  += $(shell pkg-config --libs ompi-c)
+endif
 ifeq ($(SAN),1)
 CFLAGS  += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS += -fsanitize=address,undefined

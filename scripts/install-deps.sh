@@ -1,6 +1,7 @@
 #!/bin/sh
 # install-deps.sh: install every build, test and demo dependency of healthgap
-# from Debian packages. Idempotent: packages already present are skipped, so a
+# from Debian packages (Open MPI included: distributed runs, docs/scale.md; the build
+# works without it). Idempotent: packages already present are skipped, so a
 # second run does no network work. Uses sudo when not run as root.
 #
 #   scripts/install-deps.sh            build + test dependencies
@@ -10,7 +11,7 @@ set -eu
 
 PKGS="build-essential pkg-config libcriterion-dev libjansson-dev libsodium-dev
 r-mathlib libmicrohttpd-dev libxlsxwriter-dev libsqlite3-dev sqlite3 zlib1g-dev
-clang libclang-rt-14-dev xxd curl"
+clang libclang-rt-14-dev xxd curl libopenmpi-dev openmpi-bin"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS r-base-core python3-pandas nodejs npm wrk time" ;;

@@ -30,8 +30,19 @@ int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, 
 	if (hg_compile(pk, st, &out->pr, err) != 0)
 		return -1;
 	hg_cells cells;
-	int rc = hg_engine_run(out->pr, o->threads, &cells, err);
+	uint64_t p0, p1;
+	hg_dist_range(o->dist, st->n_persons, &p0, &p1);
+	int prc = hg_engine_pass(out->pr, o->threads, p0, p1, &cells, err);
+	int rc = hg_dist_reduce_cells(o->dist, prc, &cells, err);
+	if (rc && prc == 0)
+		hg_cells_free(&cells); /* another rank failed */
+	if (rc == 0 && !hg_dist_root(o->dist)) {
+		hg_cells_free(&cells);
+		out->follower = 1;
+		return 0;
+	}
 	if (rc == 0) {
+		hg_cells_finish(&cells);
 		out->person_periods = cells.person_periods;
 		out->pass_seconds = cells.seconds;
 		find_zero_dens(&cells, out);

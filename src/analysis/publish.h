@@ -11,6 +11,7 @@
 #define HG_ANALYSIS_PUBLISH_H
 
 #include "analysis/analysis.h"
+#include "engine/dist.h"
 #include "engine/engine.h"
 
 typedef struct hg_publish_opts {
@@ -18,6 +19,7 @@ typedef struct hg_publish_opts {
 	int sdc_k;                /* disclosure control rule, 0 = none */
 	int analyse;              /* also build the analysis */
 	const hg_objectives *obj; /* for the analysis; may be NULL */
+	const hg_dist *dist;      /* MPI ranks (dist.h): this rank's persons; NULL: one process */
 } hg_publish_opts;
 
 typedef struct hg_published {
@@ -31,10 +33,12 @@ typedef struct hg_published {
 	double pass_seconds;
 	int *zero_den; /* indicators whose denominator is 0 in every period */
 	int nzero;
+	int follower; /* an MPI rank but 0: its share was sent to rank 0, nothing to publish */
 } hg_published;
 
 /* Compute what pk publishes over st (st must outlive the result). On error
- * nothing is left to free. */
+ * nothing is left to free. Under MPI (o->dist), every rank must call it; rank 0
+ * gets the result and the others return 0 with follower set. */
 int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, hg_published *out,
                hg_err *err);
 void hg_published_free(hg_published *p);

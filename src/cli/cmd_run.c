@@ -7,13 +7,16 @@
  * and the statistics, and write the outputs, then the inequality and
  * monitoring analysis of the published rows (engine/analysis.h:
  * inequalities.csv/.json, monitoring.csv/.json). `run --check PACK` only
- * parses and checks; with --store it also checks against the store.
+ * parses and checks; with --store it also checks against the store. Under
+ * `mpirun -np N` each rank evaluates its range of persons and rank 0 writes
+ * (engine/dist.h, docs/scale.md); the other ranks print nothing but errors.
  */
 #include "cli.h"
 
 #include "core/date.h"
 #include "core/fs.h"
 #include "analysis/publish.h"
+#include "engine/dist.h"
 #include "engine/engine.h"
 #include "lang/codelists.h"
 #include "lang/lang.h"
@@ -58,6 +61,7 @@ typedef struct hg_run_opts {
 	int sdc_k, formats, threads, check, strict, quiet;
 	char sdc_rule[16];
 	hg_date period_end;
+	const hg_dist *dist; /* MPI ranks, or one process */
 } hg_run_opts;
 
 static int run_parse_sdc(hg_run_opts *o, const char *s)
@@ -252,10 +256,11 @@ static int run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_stor
 	fflush(stdout);
 	hg_diags d = {0};
 	hg_pack_check_store(pk, st, cov, ncov, o->strict, &d);
-	for (int i = 0; i < d.n; i++)
+	int loud = hg_dist_root(o->dist); /* every rank finds the same: rank 0 says it */
+	for (int i = 0; i < d.n && loud; i++)
 		fprintf(stderr, "healthgap run: %s\n", d.d[i].msg);
 	int bad = d.nerrors > 0;
-	if (bad)
+	if (bad && loud)
 		fprintf(stderr, "healthgap run: %d error%s in the pack against the store%s\n",
 		        d.nerrors, d.nerrors == 1 ? "" : "s",
 		        o->check ? "" : "; nothing was run or written");
@@ -292,12 +297,15 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 		return 1;
 	int aformats = run_analysis_formats(o->formats);
 	/* the workbook has the analysis's sheets too */
-	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX), &obj};
+	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX), &obj,
+	                      o->dist};
 	hg_published p;
 	int rc = hg_publish(pk, st, &po, &p, err);
-	if (rc) {
+	if (rc || p.follower) { /* a rank but 0 has sent its share: rank 0 writes */
+		if (rc == 0)
+			hg_published_free(&p);
 		hg_objectives_free(&obj);
-		return 1;
+		return rc ? 1 : 0;
 	}
 	run_zero_dens(&p, o->strict);
 	if (p.nzero && o->strict)
@@ -317,6 +325,7 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 	    .sdc_rule = o->sdc_rule,
 	    .seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    .threads = o->threads,
+	    .ranks = o->dist ? o->dist->size : 1,
 	    .status = &status,
 	    .objectives_path = obj.hash[0] ? obj.path : NULL,
 	    .objectives_hash = obj.hash[0] ? obj.hash : NULL,
@@ -330,11 +339,14 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 		rc = hg_write_outputs(p.pr, &p.t, &m, o->formats, o->out, err);
 	if (rc == 0 && aformats)
 		rc = hg_analysis_write(p.inds, p.pr->ninds, &p.an, &p.aopts, aformats, o->out, err);
+	char on[32] = "";
+	if (m.ranks > 1)
+		snprintf(on, sizeof on, " on %d MPI ranks", m.ranks);
 	if (rc == 0)
 		fprintf(stderr,
-		        "healthgap run: %d indicators, %zu rows, %llu person-periods in %.2fs; "
+		        "healthgap run: %d indicators, %zu rows, %llu person-periods in %.2fs%s; "
 		        "disclosure control %s; %s\n",
-		        p.pr->ninds, p.t.n, (unsigned long long)p.person_periods, m.seconds,
+		        p.pr->ninds, p.t.n, (unsigned long long)p.person_periods, m.seconds, on,
 		        o->sdc_rule, hg_data_status_marking(&status));
 	hg_published_free(&p);
 	hg_objectives_free(&obj);
@@ -379,12 +391,22 @@ int hg_cmd_run(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	}
 	hg_err err = {0};
+	hg_dist dist;
+	if (hg_dist_init(&dist, &err) != 0) {
+		free(o.subs);
+		return hg_cli_fail("run", &err);
+	}
+	o.dist = &dist;
+	if (!hg_dist_root(&dist))
+		o.quiet = 1;
 	hg_pack *pk = NULL;
 	hg_pack_opts po = {o.codelist_dir, o.subs, o.nsubs};
 	if (hg_pack_load_opts(&pk, o.pack, &po, &err) != 0) {
 		hg_cli_fail("run", &err);
 		free(o.subs);
-		return err.code == HG_EUSAGE ? 2 : 1;
+		rc = err.code == HG_EUSAGE ? 2 : 1;
+		hg_dist_end(&dist, rc);
+		return rc;
 	}
 	if (o.check && !o.store) {
 		int n = hg_pack_n_indicators(pk);
@@ -394,5 +416,6 @@ int hg_cmd_run(int argc, char **argv)
 	}
 	hg_pack_free(pk);
 	free(o.subs);
+	hg_dist_end(&dist, rc);
 	return rc;
 }

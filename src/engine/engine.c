@@ -5,7 +5,10 @@
  * t + T, t + 2T, ... (deterministic for a given thread count, balanced);
  * each thread evaluates each of its persons for all periods at once
  * (vm.c) and adds into its own copy of the accumulators (no locks, no
- * sharing), and the copies are summed at the end. Accumulators keep one
+ * sharing), and the copies are summed at the end. Every addition is exact
+ * (engine.h, "Exact accumulation"), so the sums do not depend on the thread
+ * count, and the cells of person ranges evaluated apart (MPI ranks, dist.c)
+ * add up to those of one pass bit for bit. Accumulators keep one
  * category's periods adjacent, so one person's updates stay close together.
  * Also knows the categories of every breakdown and how they are labelled.
  * HEALTHGAP_ENGINE_STATS=1 prints the pass's time and person-periods/s.
@@ -167,7 +170,8 @@ static void hg_layout(hg_cells *c, const hg_program *pr)
 	c->ncat = hg_xcalloc((size_t)n + 1, sizeof *c->ncat);
 	c->bd_off = hg_xcalloc((size_t)n + 1, sizeof *c->bd_off);
 	c->bd_ncat = hg_xcalloc((size_t)n + 1, sizeof *c->bd_ncat);
-	size_t off = 0;
+	c->xbase = hg_xcalloc((size_t)n + 1, sizeof *c->xbase);
+	size_t off = 0, xoff = 0;
 	for (int i = 0; i < n; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		c->nbands[i] = ind_bands(ind->type);
@@ -187,8 +191,14 @@ static void hg_layout(hg_cells *c, const hg_program *pr)
 		c->ncat[i] = cats;
 		c->base[i] = off;
 		off += (size_t)ind->nperiods * (size_t)cats * (size_t)c->width[i];
+		c->xbase[i] = SIZE_MAX;
+		if (ind->type == HG_IND_MEAN || ind->type == HG_IND_COUNT) {
+			c->xbase[i] = xoff;
+			xoff += (size_t)ind->nperiods * (size_t)cats * HG_X_PER_CELL;
+		}
 	}
 	c->nacc = off;
+	c->nx = xoff;
 }
 
 double *hg_cell(const hg_cells *c, int i, int j, int b, int cat)
@@ -213,7 +223,9 @@ void hg_cells_free(hg_cells *c)
 	free(c->width);
 	free(c->nbands);
 	free(c->ncat);
+	free(c->xbase);
 	free(c->acc);
+	free(c->x);
 	memset(c, 0, sizeof *c);
 }
 
@@ -231,16 +243,24 @@ typedef struct hg_bdplan {
 	int b;          /* the breakdown's index (its variables' categories: vc[2 b + d]) */
 } hg_bdplan;
 
+/* One thread's accumulators: the cells' doubles and exact sums (engine.h). */
+typedef struct hg_acc {
+	double *d;
+	hg_i128 *x;
+	int bad; /* 1 + an indicator given a value the exact sums cannot hold, or 0 */
+} hg_acc;
+
 typedef struct hg_work {
 	const hg_program *pr;
 	const hg_plan *pl;
 	hg_cells *cells;
 	hg_bdplan **bdp; /* per indicator, per breakdown */
-	double **acc;    /* per thread */
+	hg_acc *acc;     /* per thread */
 	uint64_t *pp;    /* person-periods per thread */
 	int nthreads;
-	size_t chunk;  /* persons per chunk; thread t takes chunks t, t + T, ... */
-	char *has_var; /* per indicator: broken down by a segmentation or score bands */
+	uint64_t p0, p1; /* the persons of the pass */
+	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
+	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
 } hg_work;
 
 /* A person's category in each breakdown dimension that does not depend on age. */
@@ -437,15 +457,43 @@ static int gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 	return n;
 }
 
-/* Add contribution k to a cell: fields in the order of the original pass. */
-static void cell_add(double *cell, const hg_adds *ad, int k, int mean)
+/* Add contribution k to a proportion's cell. */
+static void cell_add(double *cell, const hg_adds *ad, int k)
 {
 	cell[HG_F_NUM] += ad->num[k];
 	cell[HG_F_DEN] += 1;
-	if (mean && !isnan(ad->v[k])) {
-		cell[HG_F_SUM] += ad->v[k];
-		cell[HG_F_SUMSQ] += ad->v[k] * ad->v[k];
+}
+
+/* v as a fixed-point integer of the exact sums; out of range marks indicator i bad. */
+static hg_i128 x_fix(hg_acc *a, int i, double v)
+{
+	if (!(fabs(v) < HG_X_LIMIT)) {
+		a->bad = i + 1;
+		return 0;
 	}
+	return (hg_i128)llrint(v * HG_X_SCALE);
+}
+
+/* Add contribution k to a mean's or count's cell: the count of people (and for a mean
+ * of those with a value) in doubles, the values (a count's numerator) in the exact sums. */
+static void cell_add_x(const hg_work *w, hg_acc *a, int i, double *cell, const hg_adds *ad, int k,
+                       int mean)
+{
+	const hg_cells *c = w->cells;
+	size_t cellno = (size_t)(cell - (a->d + c->base[i])) / (size_t)c->width[i];
+	hg_i128 *x = a->x + c->xbase[i] + cellno * HG_X_PER_CELL;
+	cell[HG_F_DEN] += 1;
+	if (!mean) {
+		x[0] += x_fix(a, i, ad->num[k]);
+		return;
+	}
+	cell[HG_F_NUM] += ad->num[k];
+	double v = ad->v[k];
+	if (isnan(v))
+		return;
+	x[0] += x_fix(a, i, v);
+	if (fabs(v) < HG_X_LIMIT) /* below 2^56 x 2^32: exact in 128 bits */
+		x[1] += (hg_i128)nearbyint(v * v * HG_X_SCALE);
 }
 
 /* Proportions and counts: only numerator and denominator. */
@@ -504,7 +552,7 @@ static const int *lane_vcats(const hg_work *w, const hg_vm *vm, int i, int nl, h
  * the denominator. Each cell gets at most one addition per person and field,
  * so the order over breakdowns and lanes does not change any sum.
  */
-static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc, int i,
+static void acc_ind(const hg_work *w, hg_acc *a, hg_adds *ad, const hg_pcat *pc, int i,
                     const hg_lanes *ln, const int *vcl)
 {
 	if (!gather(w, i, ln, ad))
@@ -514,8 +562,8 @@ static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *p
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	size_t stride = 2 * (size_t)ind->nbds;
-	double *base = acc + c->base[i];
-	int mean = ind->type == HG_IND_MEAN;
+	double *base = a->d + c->base[i];
+	int mean = ind->type == HG_IND_MEAN, exact = c->xbase[i] != SIZE_MAX;
 	for (int b = 0; b < ind->nbds; b++) {
 		if (bp[b].place && pc->moves) { /* places as at each lane's period end */
 			size_t perw = (size_t)c->width[i];
@@ -535,18 +583,22 @@ static void acc_ind(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *p
 				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
 				size_t cat =
 				    (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k], vc));
-				cell_add(base + cat * blk + ad->off[k], ad, k, mean);
+				double *cell = base + cat * blk + ad->off[k];
+				if (exact)
+					cell_add_x(w, a, i, cell, ad, k, mean);
+				else
+					cell_add(cell, ad, k);
 			}
 			continue;
 		}
 		/* categories that do not depend on the lane are the same in every lane */
 		double *cb = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0, NULL)) * blk;
-		if (!mean) {
+		if (!exact) {
 			cells_add_plain(cb, ad);
 			continue;
 		}
 		for (int k = 0; k < ad->n; k++)
-			cell_add(cb + ad->off[k], ad, k, mean);
+			cell_add_x(w, a, i, cb + ad->off[k], ad, k, mean);
 	}
 }
 
@@ -779,9 +831,9 @@ static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date 
 
 /*
  * Person-time: the days of each lane's period on which the person was in the
- * population, in years of 365.25 days, in the categories of their age on
- * those days. The population is evaluated on the period's first day and on
- * every day it can change (change_points).
+ * population (in days: hg_cells_finish makes years of 365.25 days), in the categories of their age
+ * on those days. The population is evaluated on the period's first day and on every day it can
+ * change (change_points).
  */
 static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
                             const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
@@ -808,7 +860,7 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
 			acc_event_cell(
 			    w, acc, pc, i, g->ind_j[d][l], age_on(pr->store, p, ds->u[k]),
-			    dates_vc(ds, &pr->inds[i], k), HG_F_PT, (last - ds->u[k] + 1) / 365.25);
+			    dates_vc(ds, &pr->inds[i], k), HG_F_PT, (double)(last - ds->u[k] + 1));
 		}
 	}
 }
@@ -902,7 +954,7 @@ static int trans_seg(const hg_breakdown *bd, int d, double v)
  * population) to where they are as at E (their segment, or Died when they died in
  * [S, E], else Left). People in the population on neither date are not counted.
  */
-static void acc_trans(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc, const hg_pcat *pc,
+static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, const hg_pcat *pc,
                       uint64_t p, const hg_lgroup *g, int d)
 {
 	const hg_program *pr = w->pr;
@@ -955,7 +1007,7 @@ static int any_den(const double *den, int nl)
 	return 0;
 }
 
-static void eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg_scratch *sc)
+static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg_scratch *sc)
 {
 	const hg_plan *pl = w->pl;
 	if (pl->ngroups == 0)
@@ -975,7 +1027,7 @@ static void eval_person(const hg_work *w, hg_vm *vm, double *acc, uint64_t p, hg
 				continue;
 			}
 			if (ci->ind->events != HG_EV_NONE) {
-				acc_events(w, vm, acc, sc, &pc, p, gr, d);
+				acc_events(w, vm, acc->d, sc, &pc, p, gr, d);
 				continue;
 			}
 			if (!any_den(hg_vm_reg(vm, ci->den), gr->nl))
@@ -994,7 +1046,7 @@ static void worker(void *ctx, size_t begin, size_t end, int tid)
 	(void)begin;
 	(void)end;
 	const hg_plan *pl = w->pl;
-	uint64_t n = w->pr->store->n_persons, pp = 0;
+	uint64_t n = w->p1, pp = 0;
 	int lanes = 0;
 	for (int g = 0; g < pl->ngroups; g++)
 		lanes += pl->groups[g].nl;
@@ -1003,10 +1055,10 @@ static void worker(void *ctx, size_t begin, size_t end, int tid)
 	hg_scratch sc;
 	scratch_init(&sc, pl->max_lanes);
 	size_t step = w->chunk * (size_t)w->nthreads;
-	for (size_t c0 = (size_t)tid * w->chunk; c0 < n; c0 += step) {
+	for (size_t c0 = w->p0 + (size_t)tid * w->chunk; c0 < n; c0 += step) {
 		size_t c1 = c0 + w->chunk < n ? c0 + w->chunk : n;
 		for (size_t p = c0; p < c1; p++)
-			eval_person(w, &vm, w->acc[tid], p, &sc);
+			eval_person(w, &vm, &w->acc[tid], p, &sc);
 		pp += (c1 - c0) * (uint64_t)lanes;
 	}
 	w->pp[tid] = pp;
@@ -1042,9 +1094,76 @@ static void build_bdplans(hg_work *w)
 	}
 }
 
-int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err)
+void hg_cells_add(hg_cells *a, const hg_cells *b)
+{
+	assert(a->pr == b->pr && a->nacc == b->nacc && a->nx == b->nx && !a->finished &&
+	       !b->finished);
+	for (size_t k = 0; k < a->nacc; k++)
+		a->acc[k] += b->acc[k];
+	for (size_t k = 0; k < a->nx; k++)
+		a->x[k] += b->x[k];
+	a->person_periods += b->person_periods;
+}
+
+void hg_cells_finish(hg_cells *c)
+{
+	assert(!c->finished);
+	const hg_program *pr = c->pr;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		size_t ncell = (size_t)ind->nperiods * (size_t)c->ncat[i];
+		double *cell = c->acc + c->base[i];
+		int pt = ind->events != HG_EV_NONE && ind->pop == HG_POP_PERSON_TIME;
+		for (size_t k = 0; k < ncell; k++, cell += c->width[i]) {
+			if (pt)
+				cell[HG_F_PT] /= 365.25;
+			if (c->xbase[i] == SIZE_MAX)
+				continue;
+			const hg_i128 *x = c->x + c->xbase[i] + k * HG_X_PER_CELL;
+			if (ind->type == HG_IND_MEAN) {
+				cell[HG_F_SUM] = (double)x[0] / HG_X_SCALE;
+				cell[HG_F_SUMSQ] = (double)x[1] / HG_X_SCALE;
+			} else {
+				cell[HG_F_NUM] = (double)x[0] / HG_X_SCALE;
+			}
+		}
+	}
+	c->finished = 1;
+}
+
+/* Sum the threads' accumulators into the cells; an error if a value was out of range. */
+static int merge_threads(hg_work *w, hg_cells *out, hg_err *err)
+{
+	int bad = 0;
+	out->acc = w->acc[0].d;
+	out->x = w->acc[0].x;
+	out->person_periods = w->pp[0];
+	for (int t = 0; t < w->nthreads; t++) {
+		bad = bad ? bad : w->acc[t].bad;
+		if (t == 0)
+			continue;
+		for (size_t k = 0; k < out->nacc; k++)
+			out->acc[k] += w->acc[t].d[k];
+		for (size_t k = 0; k < out->nx; k++)
+			out->x[k] += w->acc[t].x[k];
+		out->person_periods += w->pp[t];
+		free(w->acc[t].d);
+		free(w->acc[t].x);
+	}
+	if (!bad)
+		return 0;
+	return hg_err_set(err, HG_EINPUT,
+	                  "indicator %s: a value of magnitude 268,435,456 (2^28) or more; a "
+	                  "mean's values and a count's numerators are summed exactly only below "
+	                  "it (docs/language.md, How it runs): scale the value down",
+	                  w->pr->inds[bad - 1].ind->id);
+}
+
+int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1, hg_cells *out,
+                   hg_err *err)
 {
 	memset(out, 0, sizeof *out);
+	assert(p0 <= p1 && p1 <= pr->store->n_persons);
 	if (nthreads <= 0)
 		nthreads = hg_ncpu();
 	struct timespec t0, t1, c0, c1;
@@ -1053,21 +1172,22 @@ int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err
 	hg_layout(out, pr);
 	hg_plan pl;
 	hg_plan_build(&pl, pr);
-	hg_work w = {.pr = pr, .pl = &pl, .cells = out, .nthreads = nthreads, .chunk = 1024};
+	hg_work w = {.pr = pr,
+	             .pl = &pl,
+	             .cells = out,
+	             .nthreads = nthreads,
+	             .p0 = p0,
+	             .p1 = p1,
+	             .chunk = 1024};
 	build_bdplans(&w);
 	w.acc = hg_xcalloc((size_t)nthreads, sizeof *w.acc);
 	w.pp = hg_xcalloc((size_t)nthreads, sizeof *w.pp);
-	for (int t = 0; t < nthreads; t++)
-		w.acc[t] = hg_xcalloc(out->nacc + 1, sizeof(double));
-	hg_parallel_for(nthreads, (size_t)nthreads, worker, &w);
-	out->acc = w.acc[0];
-	out->person_periods = w.pp[0];
-	for (int t = 1; t < nthreads; t++) {
-		for (size_t k = 0; k < out->nacc; k++)
-			out->acc[k] += w.acc[t][k];
-		out->person_periods += w.pp[t];
-		free(w.acc[t]);
+	for (int t = 0; t < nthreads; t++) {
+		w.acc[t].d = hg_xcalloc(out->nacc + 1, sizeof(double));
+		w.acc[t].x = hg_xcalloc(out->nx + 1, sizeof(hg_i128));
 	}
+	hg_parallel_for(nthreads, (size_t)nthreads, worker, &w);
+	int rc = merge_threads(&w, out, err);
 	for (int i = 0; i < pr->ninds; i++)
 		free(w.bdp[i]);
 	free(w.bdp);
@@ -1075,17 +1195,30 @@ int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err
 	free(w.acc);
 	free(w.pp);
 	hg_plan_free(&pl);
+	if (rc) {
+		hg_cells_free(out);
+		return rc;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	out->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	(void)err;
 	if (getenv("HEALTHGAP_ENGINE_STATS")) {
 		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
 		double cpu =
 		    (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
 		fprintf(stderr,
-		        "engine: %d threads, %.3f s (cpu %.3f s), %llu person-periods, %.2fM/s\n",
-		        nthreads, out->seconds, cpu, (unsigned long long)out->person_periods,
+		        "engine: %d threads, persons %llu-%llu, %.3f s (cpu %.3f s), %llu "
+		        "person-periods, %.2fM/s\n",
+		        nthreads, (unsigned long long)p0, (unsigned long long)p1, out->seconds, cpu,
+		        (unsigned long long)out->person_periods,
 		        (double)out->person_periods / out->seconds / 1e6);
 	}
 	return 0;
+}
+
+int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err)
+{
+	int rc = hg_engine_pass(pr, nthreads, 0, pr->store->n_persons, out, err);
+	if (rc == 0)
+		hg_cells_finish(out);
+	return rc;
 }

@@ -23,16 +23,35 @@
 /* accumulator fields of a cell; age-band pairs (events, population) follow */
 enum { HG_F_NUM = 0, HG_F_DEN, HG_F_PT, HG_F_SUM, HG_F_SUMSQ, HG_F_BANDS };
 
+/*
+ * Exact accumulation. Every addition the pass makes is exact, so the totals do
+ * not depend on how persons are split over threads or MPI ranks (dist.h): counts
+ * and band counts are integers in doubles (exact below 2^53); person-time is
+ * summed in days and turned into years (/ 365.25) by hg_cells_finish; a mean's
+ * values and squares and a count's numerator are fixed-point integers (value x
+ * 2^32, rounded to nearest) summed in 128 bits (x, two per cell) and turned into
+ * doubles by hg_cells_finish. A value of magnitude 2^28 or more cannot be summed
+ * that way and is an error.
+ */
+__extension__ typedef __int128 hg_i128;
+#define HG_X_SCALE    4294967296.0 /* 2^32 */
+#define HG_X_LIMIT    268435456.0  /* 2^28 */
+#define HG_X_PER_CELL 2            /* the sum, the sum of squares */
+
 typedef struct hg_cells {
 	const hg_program *pr;
 	double *acc; /* merged accumulators */
 	size_t nacc;
-	size_t *base;   /* per indicator: offset of its block in acc */
-	int *width;     /* per indicator: doubles per cell */
-	int *nbands;    /* per indicator: age bands (0, 19 or 20) */
-	int *ncat;      /* per indicator: categories over all breakdowns */
-	int **bd_off;   /* per indicator, per breakdown: first category */
-	int **bd_ncat;  /* per indicator, per breakdown: number of categories */
+	size_t *base;  /* per indicator: offset of its block in acc */
+	int *width;    /* per indicator: doubles per cell */
+	int *nbands;   /* per indicator: age bands (0, 19 or 20) */
+	int *ncat;     /* per indicator: categories over all breakdowns */
+	int **bd_off;  /* per indicator, per breakdown: first category */
+	int **bd_ncat; /* per indicator, per breakdown: number of categories */
+	hg_i128 *x;    /* exact sums (HG_X_PER_CELL per cell of a mean or count) */
+	size_t nx;
+	size_t *xbase;  /* per indicator: offset of its block in x, SIZE_MAX without one */
+	int finished;   /* hg_cells_finish has turned the sums into published units */
 	double seconds; /* time spent in the pass */
 	uint64_t person_periods;
 } hg_cells;
@@ -49,8 +68,18 @@ void hg_bd_label(const hg_breakdown *bd, const hg_store *st, int c, char *buf, s
  * publish it. */
 void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t size);
 
-/* Evaluate every indicator of pr over the store with nthreads (0 = all cores). */
+/* Evaluate every indicator of pr over the store with nthreads (0 = all cores):
+ * hg_engine_pass over every person, then hg_cells_finish. */
 int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err);
+/* The pass over persons [p0, p1) only, leaving the exact sums unfinished: the
+ * cells of several ranges add up (hg_cells_add, or an MPI reduction: dist.h) to
+ * those of their union, bit for bit, in any order. */
+int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1, hg_cells *out,
+                   hg_err *err);
+/* Add b's unfinished sums into a's (same program). */
+void hg_cells_add(hg_cells *a, const hg_cells *b);
+/* Turn the exact sums into published units (person-years, mean sums, count numerators). */
+void hg_cells_finish(hg_cells *c);
 void hg_cells_free(hg_cells *c);
 /* Pointer to the accumulator of indicator i, its period j, breakdown b, category c. */
 double *hg_cell(const hg_cells *c, int i, int j, int b, int cat);
@@ -151,6 +180,7 @@ typedef struct hg_run_meta {
 	const char *objectives_path, *objectives_hash; /* NULL: no objectives file */
 	double seconds;
 	int threads;
+	int ranks; /* MPI ranks of the run (dist.h); 0 or 1: one process */
 	/* more sheets for indicators.xlsx, after the indicators sheet and before the notes:
 	   run passes the analysis's (inequalities, monitoring: hg_analysis_xlsx), so the
 	   engine never includes the analysis. xlsx is an hg_xlsx * (engine/workbook.h). */

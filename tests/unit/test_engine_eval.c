@@ -183,9 +183,27 @@ Test(engine_lanes, threads_agree_and_windows_slide, .init = mk, .fini = rm)
 	run_pack(pack, &st, 2, &pk2, &pr2, &c2);
 	cr_assert_eq(c1.nacc, c2.nacc);
 	cr_assert_eq(c1.person_periods, 3000u * 12u);
+	/* every addition is exact (engine.h): the same bits for any thread count */
 	for (size_t k = 0; k < c1.nacc; k++)
-		cr_assert(fabs(c1.acc[k] - c2.acc[k]) <= 1e-9 * fabs(c1.acc[k]), "acc[%zu] %g %g",
+		cr_assert(!memcmp(&c1.acc[k], &c2.acc[k], sizeof(double)), "acc[%zu] %.17g %.17g",
 		          k, c1.acc[k], c2.acc[k]);
+	/* two person ranges evaluated apart (as MPI ranks do, dist.h), added in either
+	   order, give the whole pass's cells bit for bit */
+	hg_cells a, r;
+	hg_err err = {0};
+	cr_assert_eq(hg_engine_pass(pr1, 2, 0, 1234, &a, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_engine_pass(pr1, 1, 1234, 3000, &r, &err), 0, "%s", err.msg);
+	cr_assert_eq(a.person_periods, 1234u * 12u);
+	hg_cells_add(&r, &a);
+	hg_cells_finish(&r);
+	cr_assert_eq(r.person_periods, c1.person_periods);
+	for (size_t k = 0; k < c1.nacc; k++)
+		cr_assert(!memcmp(&c1.acc[k], &r.acc[k], sizeof(double)), "acc[%zu] %.17g %.17g", k,
+		          c1.acc[k], r.acc[k]);
+	cr_expect_gt(hg_cell(&c1, 1, 5, 0, 0)[HG_F_SUM], 0); /* the mean has values */
+	cr_expect_gt(hg_cell(&c1, 3, 5, 0, 0)[HG_F_PT], 0);  /* and the rate person-years */
+	hg_cells_free(&a);
+	hg_cells_free(&r);
 	/* everyone is registered; the deaths leave the X denominator after June */
 	cr_expect_eq(hg_cell(&c1, 0, 0, 0, 0)[HG_F_DEN], 3000);
 	cr_expect_eq(hg_cell(&c1, 0, 11, 0, 0)[HG_F_DEN], 3000 - 31);
@@ -590,6 +608,39 @@ Test(engine_limits, many_dependencies_all_computed, .init = mk, .fini = rm)
 	hg_program_free(pr);
 	hg_pack_free(pk);
 	hg_buf_free(&b);
+	hg_store_close(&st);
+}
+
+/* A mean's values are summed exactly in fixed point (engine.h): a value it cannot hold
+ * is an error naming the indicator, never a silently wrong sum. */
+Test(engine_limits, mean_value_out_of_exact_range_is_an_error, .init = mk, .fini = rm)
+{
+	hg_store st;
+	make_store(&st, PERSONS, "person_id,date,code,value,setting\np1,2024-03-01,1,5,gp\n");
+	const char *text =
+	    "periods range from 2024-01-01 to 2024-12-31\ncodelist c = codes(\"1\")\n"
+	    "indicator BIG \"big\"\n  mean\n  value: last_value(c) * 100000000\n";
+	hg_pack *pk;
+	hg_program *pr;
+	hg_cells c;
+	hg_err err = {0};
+	cr_assert_eq(hg_pack_load_str(&pk, "t.hg", text, tmp, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_compile(pk, &st, &pr, &err), 0, "%s", err.msg);
+	cr_assert_neq(hg_engine_run(pr, 1, &c, &err), 0);
+	cr_expect(strstr(err.msg, "indicator BIG") && strstr(err.msg, "2^28"), "%s", err.msg);
+	hg_program_free(pr);
+	hg_pack_free(pk);
+	/* below the limit it is exact */
+	text = "periods range from 2024-01-01 to 2024-12-31\ncodelist c = codes(\"1\")\n"
+	       "indicator OK \"ok\"\n  mean\n  value: last_value(c) * 10000000\n";
+	cr_assert_eq(hg_pack_load_str(&pk, "t.hg", text, tmp, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_compile(pk, &st, &pr, &err), 0, "%s", err.msg);
+	cr_assert_eq(hg_engine_run(pr, 1, &c, &err), 0, "%s", err.msg);
+	cr_expect_eq(hg_cell(&c, 0, 0, 0, 0)[HG_F_SUM], 5e7);
+	cr_expect_eq(hg_cell(&c, 0, 0, 0, 0)[HG_F_SUMSQ], 25e14);
+	hg_cells_free(&c);
+	hg_program_free(pr);
+	hg_pack_free(pk);
 	hg_store_close(&st);
 }
 
