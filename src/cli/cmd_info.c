@@ -30,6 +30,17 @@ static void info_print(const hg_store *s)
 	printf("snapshot:     %s (created %s, parent %s)\n", s->snapshot, strv(m, "created"),
 	       strv(m, "parent"));
 	printf("manifest:     blake2b256 %s\n", s->manifest_hash);
+	json_t *lin = json_object_get(m, "lineage");
+	if (lin) { /* an append (ingest --append): what it added and what it kept */
+		json_t *app = json_object_get(lin, "appended");
+		printf("lineage:      appended to %s (manifest %.16s...): %lld new persons, %lld "
+		       "updated, %lld events; %zu files kept from it; %d event segments\n",
+		       strv(lin, "parent"), strv(lin, "parent_manifest"),
+		       (long long)json_integer_value(json_object_get(app, "persons_new")),
+		       (long long)json_integer_value(json_object_get(app, "persons_updated")),
+		       (long long)json_integer_value(json_object_get(app, "events")),
+		       json_array_size(json_object_get(lin, "linked_files")), s->n_segments);
+	}
 	printf("extract date: %s\n", strv(m, "extract_date"));
 	printf("persons:      %llu\n", (unsigned long long)s->n_persons);
 	printf("events:       %llu (%s to %s)\n", (unsigned long long)s->n_events,
@@ -116,5 +127,13 @@ int hg_cmd_verify(int argc, char **argv)
 		return hg_cli_fail("verify", &err);
 	printf("%s: snapshot %s: all %d files match their checksums, and every value is in range\n",
 	       argv[1], snap, n);
+	int links = 0;
+	char first[64];
+	if (hg_store_verify_chain(argv[1], &links, first, &err))
+		return hg_cli_fail("verify", &err);
+	if (first[0])
+		printf("%s: lineage: %d appended snapshot%s checked back to %s%s\n", argv[1], links,
+		       links == 1 ? "" : "s", first,
+		       links ? "" : " (no longer in the store: its kept files were checked above)");
 	return 0;
 }

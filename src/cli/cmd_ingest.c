@@ -42,7 +42,10 @@ static const char ingest_usage[] =
     "                         DD-MM-YYYY, MM-DD-YYYY, DD.MM.YYYY, YYYY/MM/DD or YYYYMMDD\n"
     "  --encoding ENC         utf-8 (default: checked) or latin1 (Windows-1252, converted)\n"
     "  --threads N            worker threads (default: all cores)\n"
-    "  --no-progress          no progress bar\n";
+    "  --no-progress          no progress bar\n"
+    "  --append               add the files, a batch, to the store's current snapshot: a\n"
+    "                         new snapshot that keeps its parent's events (hard links);\n"
+    "                         a batch person with a known pseudonym replaces that row\n";
 
 int hg_cmd_ingest(int argc, char **argv)
 {
@@ -69,6 +72,7 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"encoding", required_argument, 0, 'E'},
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"no-progress", no_argument, 0, 'n'},
+	                                     {"append", no_argument, 0, 'U'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	int o;
@@ -153,6 +157,9 @@ int hg_cmd_ingest(int argc, char **argv)
 			break;
 		case 'n':
 			p.progress = 0;
+			break;
+		case 'U':
+			p.append = 1;
 			break;
 		case 'h':
 			fputs(ingest_usage, stdout);

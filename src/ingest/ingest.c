@@ -29,8 +29,8 @@ void hg_ingest_defaults(hg_ingest_params *p)
 	p->extract_date = hg_date_today();
 }
 
-static json_t *counts_json(const hg_ingest_counts *c, const hg_quarantine *q, const uint64_t *warn,
-                           int nwarn)
+json_t *hg_ingest_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
+                              const uint64_t *warn, int nwarn)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "read", json_integer((json_int_t)c->read));
@@ -55,7 +55,7 @@ static double pct(uint64_t a, uint64_t b)
 	return b ? 100.0 * (double)a / (double)b : 0.0;
 }
 
-static json_t *hg_completeness(const hg_persons *ps)
+json_t *hg_completeness(const hg_persons *ps)
 {
 	uint64_t eth = 0, lsoa_blank = 0, unmatched = 0, noprac = 0;
 	for (size_t i = 0; i < ps->n; i++) {
@@ -73,7 +73,7 @@ static json_t *hg_completeness(const hg_persons *ps)
 	return o;
 }
 
-static json_t *source_json(const char *role, const char *path, hg_err *err)
+json_t *hg_ingest_source_json(const char *role, const char *path, hg_err *err)
 {
 	char hex[65];
 	if (hg_hash_file_hex(path, hex, err))
@@ -96,7 +96,7 @@ static json_t *source_json(const char *role, const char *path, hg_err *err)
 			return -1;                                                                 \
 	} while (0)
 
-static int write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
+int hg_ingest_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err)
 {
 	uint64_t n = ps->n;
 	PUT(HG_COL_DOB, n, ps->dob);
@@ -276,11 +276,11 @@ static int manifest_history(json_t *sources, json_t *counts, json_t *ing, const 
 		json_object_set_new(counts, role[k], json_integer((json_int_t)r[k]->n));
 		if (!path[k])
 			continue;
-		json_t *s = source_json(role[k], path[k], err);
+		json_t *s = hg_ingest_source_json(role[k], path[k], err);
 		if (!s)
 			return -1;
 		json_array_append_new(sources, s);
-		json_t *o = counts_json(&r[k]->counts, &r[k]->quar, NULL, 0);
+		json_t *o = hg_ingest_counts_json(&r[k]->counts, &r[k]->quar, NULL, 0);
 		json_object_set_new(o, "gaps", json_integer((json_int_t)r[k]->gaps));
 		json_object_set_new(o, "moves_on_the_last_day",
 		                    json_integer((json_int_t)r[k]->moves_same_day));
@@ -289,12 +289,16 @@ static int manifest_history(json_t *sources, json_t *counts, json_t *ing, const 
 	return 0;
 }
 
-static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
-                       hg_err *err)
+int hg_ingest_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                          hg_err *err)
 {
+	/* an append keeps its parent's LSOAs' deciles and practices' lookups (the first ids) */
+	uint32_t keep_l = parent ? parent->lsoas.n : 0, keep_p = parent ? parent->practices.n : 0;
 	uint8_t *dec = hg_xcalloc(ps->lsoas.n + 1, 1);
 	for (uint32_t i = 0; i < ps->lsoas.n; i++)
-		dec[i] = (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
+		dec[i] = i < keep_l ? parent->lsoa_decile[i]
+		                    : (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i],
+		                                                   ps->lsoas.lens[i]);
 	const hg_colspec *c = &hg_store_cols[HG_COL_LSOA_DECILE];
 	int r = hg_store_put(w, c->file, c->type, ps->lsoas.n, dec, ps->lsoas.n, err);
 	free(dec);
@@ -305,8 +309,8 @@ static int write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_refere
 	return 0;
 }
 
-static int write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
-                            hg_err *err)
+int hg_ingest_write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
+                               hg_err *err)
 {
 	hg_buf b = {0};
 	hg_buf_puts(&b, "line,field,reason,record\n");
@@ -336,11 +340,12 @@ static int manifest_units(json_t *m, json_t *sources, json_t *counts, json_t *in
 		json_object_set_new(counts, role[k], json_integer((json_int_t)r[k]->n));
 		if (!path[k])
 			continue;
-		json_t *s = source_json(role[k], path[k], err);
+		json_t *s = hg_ingest_source_json(role[k], path[k], err);
 		if (!s)
 			return -1;
 		json_array_append_new(sources, s);
-		json_object_set_new(ing, role[k], counts_json(&r[k]->counts, &r[k]->quar, NULL, 0));
+		json_object_set_new(ing, role[k],
+		                    hg_ingest_counts_json(&r[k]->counts, &r[k]->quar, NULL, 0));
 	}
 	json_object_set_new(counts, "specialties", json_integer(u->specialties.n));
 	json_object_set_new(counts, "providers", json_integer(u->providers.n));
@@ -397,8 +402,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(imd, "synthetic", json_boolean(ref->synthetic));
 	json_object_set_new(imd, "lsoas_in_file", json_integer(ref->n_lsoa));
 	json_t *sources = json_array();
-	json_t *s1 = source_json("persons", p->persons_path, err);
-	json_t *s2 = s1 ? source_json("events", p->events_path, err) : NULL;
+	json_t *s1 = hg_ingest_source_json("persons", p->persons_path, err);
+	json_t *s2 = s1 ? hg_ingest_source_json("events", p->events_path, err) : NULL;
 	if (!s1 || !s2) {
 		json_decref(s1);
 		json_decref(imd);
@@ -409,17 +414,17 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_array_append_new(sources, s1);
 	json_array_append_new(sources, s2);
 	if (ref->imd_source[0]) {
-		json_t *s3 = source_json("imd", ref->imd_source, err);
+		json_t *s3 = hg_ingest_source_json("imd", ref->imd_source, err);
 		if (s3)
 			json_array_append_new(sources, s3);
 	}
 	if (ref->practice_source[0]) {
-		json_t *s4 = source_json("practices", ref->practice_source, err);
+		json_t *s4 = hg_ingest_source_json("practices", ref->practice_source, err);
 		if (s4)
 			json_array_append_new(sources, s4);
 	}
 	if (ref->lookup_source[0]) {
-		json_t *s5 = source_json("lsoa_lookup", ref->lookup_source, err);
+		json_t *s5 = hg_ingest_source_json("lsoa_lookup", ref->lookup_source, err);
 		if (s5)
 			json_array_append_new(sources, s5);
 	}
@@ -465,8 +470,8 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	json_object_set_new(m, "pseudonymisation", pseudo);
 	json_t *ing = json_object();
 	json_object_set_new(ing, "persons",
-	                    counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
-	json_object_set_new(ing, "events", counts_json(&ev->counts, &ev->quar, NULL, 0));
+	                    hg_ingest_counts_json(&ps->counts, &ps->quar, ps->warn, HG_WARN_N));
+	json_object_set_new(ing, "events", hg_ingest_counts_json(&ev->counts, &ev->quar, NULL, 0));
 	if (manifest_units(m, sources, counts, ing, p, u, err) ||
 	    manifest_history(sources, counts, ing, p, h, err)) {
 		json_decref(ing);
@@ -478,9 +483,9 @@ static json_t *hg_manifest(const hg_ingest_params *p, const hg_reference *ref, c
 	return m;
 }
 
-static void print_counts(const char *label, const char *path, const hg_ingest_counts *c,
-                         const hg_quarantine *q, const uint64_t *warn, int nwarn,
-                         const hg_datefmt *df)
+void hg_ingest_print_counts(const char *label, const char *path, const hg_ingest_counts *c,
+                            const hg_quarantine *q, const uint64_t *warn, int nwarn,
+                            const hg_datefmt *df)
 {
 	char first[600];
 	printf("%s (%s): read %llu = accepted %llu + quarantined %llu (%.2f%%)\n", label, path,
@@ -520,18 +525,19 @@ static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, cons
 	if (hg_store_begin(&w, p->store_dir, err))
 		return -1;
 	json_t *m = NULL;
-	if (write_persons(&w, ps, err) || write_events(&w, ev, ps->n, err) ||
-	    write_dicts(&w, ps, ref, err) ||
-	    write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
-	    write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
+	if (hg_ingest_write_persons(&w, ps, err) || write_events(&w, ev, ps->n, err) ||
+	    hg_ingest_write_dicts(&w, ps, ref, err) ||
+	    hg_ingest_write_quarantine(&w, "quarantine_persons.csv", &ps->quar, err) ||
+	    hg_ingest_write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
 	    write_units(&w, u, ps->n, err) || write_history(&w, h, ps->n, err) ||
 	    (h->reg.given &&
-	     write_quarantine(&w, "quarantine_registrations.csv", &h->reg.quar, err)) ||
+	     hg_ingest_write_quarantine(&w, "quarantine_registrations.csv", &h->reg.quar, err)) ||
 	    (h->addr.given &&
-	     write_quarantine(&w, "quarantine_addresses.csv", &h->addr.quar, err)) ||
-	    (u->pw.given && write_quarantine(&w, "quarantine_pathways.csv", &u->pw.quar, err)) ||
+	     hg_ingest_write_quarantine(&w, "quarantine_addresses.csv", &h->addr.quar, err)) ||
+	    (u->pw.given &&
+	     hg_ingest_write_quarantine(&w, "quarantine_pathways.csv", &u->pw.quar, err)) ||
 	    (u->ap.given &&
-	     write_quarantine(&w, "quarantine_appointments.csv", &u->ap.quar, err)) ||
+	     hg_ingest_write_quarantine(&w, "quarantine_appointments.csv", &u->ap.quar, err)) ||
 	    !(m = hg_manifest(p, ref, ps, ev, u, h, ed, key, err)) ||
 	    hg_store_commit(&w, m, publish, res->snapshot, err)) {
 		if (m)
@@ -582,6 +588,18 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		reidp = &reid;
 	}
 	hg_progress prog = {.on = p->progress, .last_pct = -1};
+	if (p->append) { /* a batch added to the store's current snapshot (append.c) */
+		int rc = reidp ? hg_err_set(err, HG_EUSAGE,
+		                            "--append cannot seal NHS numbers (--reid-keys) yet: "
+		                            "re-ingest the whole extract with them")
+		               : hg_append_run(p, &ref, keyp, &prog, res, err);
+		if (keyp)
+			sodium_memzero(&key, sizeof key);
+		if (reidp)
+			hg_reid_keys_free(&reid);
+		hg_reference_free(&ref);
+		return rc == 0 || rc == HG_EREJECT ? rc : err->code ? err->code : HG_EIO;
+	}
 	hg_persons ps;
 	hg_events ev;
 	memset(&ev, 0, sizeof ev);
@@ -618,15 +636,18 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 		           pct(hist.addr.counts.quarantined, hist.addr.counts.read) > lim;
 		rc = ingest_write(p, &ref, &ps, &ev, &un, &hist, &ed, keyp, !over, res, err);
 		if (!rc && !p->quiet) {
-			print_counts("persons", p->persons_path, &ps.counts, &ps.quar, ps.warn,
-			             HG_WARN_N, &df);
-			print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL, 0, &df);
+			hg_ingest_print_counts("persons", p->persons_path, &ps.counts, &ps.quar,
+			                       ps.warn, HG_WARN_N, &df);
+			hg_ingest_print_counts("events", p->events_path, &ev.counts, &ev.quar, NULL,
+			                       0, &df);
 			if (hist.reg.given)
-				print_counts("registrations", p->registrations_path,
-				             &hist.reg.counts, &hist.reg.quar, NULL, 0, &df);
+				hg_ingest_print_counts("registrations", p->registrations_path,
+				                       &hist.reg.counts, &hist.reg.quar, NULL, 0,
+				                       &df);
 			if (hist.addr.given)
-				print_counts("addresses", p->addresses_path, &hist.addr.counts,
-				             &hist.addr.quar, NULL, 0, &df);
+				hg_ingest_print_counts("addresses", p->addresses_path,
+				                       &hist.addr.counts, &hist.addr.quar, NULL, 0,
+				                       &df);
 			if (ed.on)
 				printf(
 				    "ethnicity: latest recorded code for %llu, not stated codes "
@@ -638,11 +659,11 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 				    (unsigned long long)ed.from_hospital,
 				    (unsigned long long)ed.none, (unsigned long long)ed.conflicts);
 			if (un.pw.given)
-				print_counts("pathways", p->pathways_path, &un.pw.counts,
-				             &un.pw.quar, NULL, 0, &df);
+				hg_ingest_print_counts("pathways", p->pathways_path, &un.pw.counts,
+				                       &un.pw.quar, NULL, 0, &df);
 			if (un.ap.given)
-				print_counts("appointments", p->appointments_path, &un.ap.counts,
-				             &un.ap.quar, NULL, 0, &df);
+				hg_ingest_print_counts("appointments", p->appointments_path,
+				                       &un.ap.counts, &un.ap.quar, NULL, 0, &df);
 			if (ref.n_lsoa)
 				printf("IMD: %s from %s%s\n", ref.imd_version, ref.imd_source,
 				       ref.synthetic ? " (SYNTHETIC geography)" : "");

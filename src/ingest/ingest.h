@@ -45,6 +45,7 @@ typedef struct hg_ingest_params {
 	int progress;            /* draw a progress bar on stderr */
 	int quiet;               /* no summary on stdout */
 	int threads;             /* 0 = all cores */
+	int append;              /* add the files to store_dir's current snapshot (append.c) */
 } hg_ingest_params;
 
 typedef struct hg_ingest_counts {
@@ -53,6 +54,8 @@ typedef struct hg_ingest_counts {
 
 typedef struct hg_ingest_result {
 	hg_ingest_counts persons, events, pathways, appointments, registrations, addresses;
+	uint64_t persons_new, persons_updated; /* an append's persons (the others: unchanged) */
+	int files_linked;                      /* an append's files kept from its parent */
 	char snapshot[64];
 	int published; /* 0 when the reject rate was exceeded */
 } hg_ingest_result;

@@ -15,6 +15,7 @@
 #include "store/store.h"
 #include "validate.h"
 
+#include <jansson.h>
 #include <stdatomic.h>
 
 /* The first row a rejection reason hit: shown on the terminal with what was expected. */
@@ -145,5 +146,27 @@ void hg_persons_free(hg_persons *ps);
 int hg_events_load(hg_events *ev, const hg_persons *ps, const hg_ingest_params *p,
                    hg_progress *prog, hg_err *err);
 void hg_events_free(hg_events *ev);
+
+/* ---- ingest.c: the snapshot's parts, shared with append.c ---- */
+
+json_t *hg_ingest_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
+                              const uint64_t *warn, int nwarn);
+json_t *hg_completeness(const hg_persons *ps);
+/* {"role", "file" (its base name), "blake2b256"} of an input file, or NULL and err. */
+json_t *hg_ingest_source_json(const char *role, const char *path, hg_err *err);
+int hg_ingest_write_persons(hg_store_writer *w, const hg_persons *ps, hg_err *err);
+/* LSOAs with their deciles and places, practices with their PCN, sub-ICB and names. */
+int hg_ingest_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
+                          hg_err *err);
+int hg_ingest_write_quarantine(hg_store_writer *w, const char *name, const hg_quarantine *q,
+                               hg_err *err);
+void hg_ingest_print_counts(const char *label, const char *path, const hg_ingest_counts *c,
+                            const hg_quarantine *q, const uint64_t *warn, int nwarn,
+                            const hg_datefmt *df);
+
+/* ---- append.c: `ingest --append` ---- */
+
+int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_key *key,
+                  hg_progress *prog, hg_ingest_result *res, hg_err *err);
 
 #endif

@@ -378,10 +378,140 @@ static int manifest_fields(hg_store *s, hg_err *err)
 	return 0;
 }
 
+/* One event segment's columns (k 0: the base files; else an append's "segK." files). */
+typedef struct ev_seg {
+	const uint64_t *off;
+	const hg_date *date;
+	const uint32_t *code;
+	const float *value;
+	const uint8_t *setting;
+	uint64_t np, ne;
+} ev_seg;
+
+/* Map segment k's files (np persons, ne events); its offsets must run from 0 to ne. */
+static int seg_map(hg_store *s, int k, ev_seg *g, hg_err *err)
+{
+	char f[96];
+	const void **dst[] = {(const void **)&g->off, (const void **)&g->date,
+	                      (const void **)&g->code, (const void **)&g->value,
+	                      (const void **)&g->setting};
+	for (int c = HG_COL_EV_OFFSET; c <= HG_COL_EV_SETTING; c++) {
+		hg_store_seg_file(c, k, f, sizeof f);
+		uint64_t rows = c == HG_COL_EV_OFFSET ? g->np + 1 : g->ne;
+		if (!(*dst[c - HG_COL_EV_OFFSET] =
+		          store_file(s, f, hg_store_cols[c].elem, rows, err)))
+			return -1;
+	}
+	if (g->off[0] != 0 || g->off[g->np] != g->ne)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s: event segment %d's offsets do not run from 0 to its %llu "
+		                  "events; " FIX,
+		                  s->snapdir, k, (unsigned long long)g->ne);
+	for (uint64_t p = 0; p < g->np; p++)
+		if (g->off[p + 1] < g->off[p])
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s: event segment %d: person %llu's offsets fall; " FIX,
+			                  s->snapdir, k, (unsigned long long)p + 1);
+	return 0;
+}
+
+/* Merge the segments person by person, by date (an earlier segment first on a date). */
+static void seg_merge(hg_store *s, const ev_seg *g, int n)
+{
+	uint64_t ne = s->n_events, np = s->n_persons;
+	size_t bytes = (np + 1) * 8 + ne * (4 + 4 + 4 + 1) + 8;
+	char *m = hg_xmalloc(bytes);
+	uint64_t *off = (uint64_t *)m;
+	hg_date *date = (hg_date *)(off + np + 1);
+	uint32_t *code = (uint32_t *)(date + ne);
+	float *value = (float *)(code + ne);
+	uint8_t *setting = (uint8_t *)(value + ne);
+	uint64_t o = 0, at[HG_MAX_SEGMENTS];
+	for (uint64_t p = 0; p < np; p++) {
+		off[p] = o;
+		for (int k = 0; k < n; k++)
+			at[k] = p < g[k].np ? g[k].off[p] : 0;
+		for (;;) {
+			int best = -1;
+			for (int k = 0; k < n; k++)
+				if (p < g[k].np && at[k] < g[k].off[p + 1] &&
+				    (best < 0 || g[k].date[at[k]] < g[best].date[at[best]]))
+					best = k;
+			if (best < 0)
+				break;
+			uint64_t e = at[best]++;
+			date[o] = g[best].date[e];
+			code[o] = g[best].code[e];
+			value[o] = g[best].value[e];
+			setting[o++] = g[best].setting[e];
+		}
+	}
+	off[np] = o;
+	assert(o == ne);
+	s->ev_mem = m;
+	s->ev_off = off;
+	s->ev_date = date;
+	s->ev_code = code;
+	s->ev_value = value;
+	s->ev_setting = setting;
+}
+
+/*
+ * The events: the base files, or with manifest "event_segments" (an appended snapshot:
+ * [{"persons": P, "events": E}, ...], segment k over persons 0..P-1, the counts adding up
+ * to the manifest's) every segment mapped and merged into memory.
+ */
+static int store_events(hg_store *s, hg_err *err)
+{
+	json_t *segs = json_object_get(s->manifest, "event_segments");
+	s->n_segments = 1;
+	if (!segs) {
+		HG_COL(ev_off, HG_COL_EV_OFFSET);
+		HG_COL(ev_date, HG_COL_EV_DATE);
+		HG_COL(ev_code, HG_COL_EV_CODE);
+		HG_COL(ev_value, HG_COL_EV_VALUE);
+		HG_COL(ev_setting, HG_COL_EV_SETTING);
+		return 0;
+	}
+	size_t n = json_array_size(segs);
+	if (n < 1 || n > HG_MAX_SEGMENTS)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s: manifest event_segments: %zu segments (1 to %d); " FIX,
+		                  s->snapdir, n, HG_MAX_SEGMENTS);
+	ev_seg g[HG_MAX_SEGMENTS];
+	uint64_t total = 0;
+	for (size_t k = 0; k < n; k++) {
+		json_t *sg = json_array_get(segs, k);
+		json_t *p = json_object_get(sg, "persons"), *e = json_object_get(sg, "events");
+		if (!json_is_integer(p) || !json_is_integer(e) || json_integer_value(p) < 0 ||
+		    (uint64_t)json_integer_value(p) > s->n_persons || json_integer_value(e) < 0 ||
+		    (uint64_t)json_integer_value(e) > s->n_events - total)
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s: manifest event_segments[%zu]: persons and events "
+			                  "must be counts within the snapshot's; " FIX,
+			                  s->snapdir, k);
+		g[k].np = (uint64_t)json_integer_value(p);
+		g[k].ne = (uint64_t)json_integer_value(e);
+		total += g[k].ne;
+		if (seg_map(s, (int)k, &g[k], err))
+			return -1;
+	}
+	if (total != s->n_events)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s: the event segments hold %llu events, the manifest counts "
+		                  "%llu; " FIX,
+		                  s->snapdir, (unsigned long long)total,
+		                  (unsigned long long)s->n_events);
+	s->n_segments = (int)n;
+	seg_merge(s, g, (int)n);
+	return 0;
+}
+
 /* Map every column and string table of the schema, sizes checked. */
 static int store_map_all(hg_store *s, hg_err *err)
 {
-	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N + 1, sizeof *s->maps); /* + person.reid.b58 */
+	/* + person.reid.b58, + the appended event segments' files */
+	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N + 1 + 5 * HG_MAX_SEGMENTS, sizeof *s->maps);
 	HG_COL(dob, HG_COL_DOB);
 	HG_COL(dob_month_only, HG_COL_DOB_MONTH_ONLY);
 	HG_COL(sex, HG_COL_SEX);
@@ -395,11 +525,8 @@ static int store_map_all(hg_store *s, hg_err *err)
 	HG_COL(reg_to, HG_COL_REG_TO);
 	HG_COL(dod, HG_COL_DOD);
 	HG_COL(flags, HG_COL_FLAGS);
-	HG_COL(ev_off, HG_COL_EV_OFFSET);
-	HG_COL(ev_date, HG_COL_EV_DATE);
-	HG_COL(ev_code, HG_COL_EV_CODE);
-	HG_COL(ev_value, HG_COL_EV_VALUE);
-	HG_COL(ev_setting, HG_COL_EV_SETTING);
+	if (store_events(s, err))
+		return -1;
 	hg_strtab *tabs[HG_STR_N];
 	hg_store_strtabs(s, tabs);
 	for (int k = 0; k < HG_STR_N; k++) {
@@ -540,6 +667,8 @@ void hg_store_close(hg_store *s)
 		json_decref(s->manifest);
 	hg_dict_free(&s->code_index);
 	free(s->no_units);
+	free(s->ev_mem);
+	s->ev_mem = NULL;
 	s->no_units = NULL;
 	free(s->no_places);
 	s->no_places = NULL;
@@ -653,6 +782,87 @@ static int verify_hashes(const char *snapdir, int *n_files, hg_err *err)
 		           snapdir, bad, n, hg_buf_cstr(&msg));
 	hg_buf_free(&msg);
 	return bad ? HG_ECORRUPT : 0;
+}
+
+/* One link of an append's chain: the parent's manifest is the one recorded, and every
+ * file kept from it has the parent's checksum. */
+static int chain_link(const char *snapdir, json_t *m, const char *pdir, json_t *pm,
+                      const char *phash, hg_err *err)
+{
+	json_t *lin = json_object_get(m, "lineage");
+	const char *want = json_string_value(json_object_get(lin, "parent_manifest"));
+	if (!want || strcmp(want, phash))
+		return hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s: its lineage names parent %s with manifest %.16s..., but that "
+		    "snapshot's manifest is %.16s...: the chain is broken; re-ingest",
+		    snapdir, pdir, want ? want : "none", phash);
+	json_t *linked = json_object_get(lin, "linked_files"), *v;
+	size_t i;
+	json_array_foreach(linked, i, v)
+	{
+		const char *name = json_string_value(v);
+		json_t *a = json_object_get(json_object_get(m, "files"), name ? name : "");
+		json_t *b = json_object_get(json_object_get(pm, "files"), name ? name : "");
+		const char *ha = json_string_value(json_object_get(a, "blake2b256"));
+		const char *hb = json_string_value(json_object_get(b, "blake2b256"));
+		if (!ha || !hb || strcmp(ha, hb))
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s: file %s is recorded as kept from %s, but the two "
+			                  "manifests' checksums differ; re-ingest",
+			                  snapdir, name ? name : "(not a name)", pdir);
+	}
+	return 0;
+}
+
+int hg_store_verify_chain(const char *dir, int *links, char first[64], hg_err *err)
+{
+	char snapdir[HG_PATH_MAX], hash[65];
+	*links = 0;
+	first[0] = 0;
+	if (hg_store_resolve(dir, snapdir, sizeof snapdir, err))
+		return err->code;
+	json_t *m = manifest_load(snapdir, hash, err);
+	if (!m)
+		return err->code;
+	int rc = 0;
+	/* a chain is at most HG_MAX_SEGMENTS long (each append adds a segment) */
+	for (int depth = 0; depth < HG_MAX_SEGMENTS; depth++) {
+		const char *parent =
+		    json_string_value(json_object_get(json_object_get(m, "lineage"), "parent"));
+		if (!parent)
+			break;
+		char pdir[HG_PATH_MAX], tmp[HG_PATH_MAX];
+		snprintf(tmp, sizeof tmp, "%s", snapdir);
+		char *slash = strrchr(tmp, '/');
+		if (slash)
+			*slash = 0;
+		if (!file_name_ok(parent) || strncmp(parent, "snap-", 5)) {
+			rc = hg_err_set(err, HG_ECORRUPT,
+			                "%s: lineage parent '%s' is not a snapshot name", snapdir,
+			                parent);
+			break;
+		}
+		snprintf(pdir, sizeof pdir, "%s/%s", slash ? tmp : ".", parent);
+		snprintf(first, 64, "%s", parent);
+		if (!hg_is_dir(pdir))
+			break; /* pruned: the files it kept are this snapshot's, checked by verify
+			        */
+		json_t *pm = manifest_load(pdir, hash, err);
+		if (!pm) {
+			rc = err->code;
+			break;
+		}
+		rc = chain_link(snapdir, m, pdir, pm, hash, err);
+		json_decref(m);
+		m = pm;
+		snprintf(snapdir, sizeof snapdir, "%s", pdir);
+		if (rc)
+			break;
+		++*links;
+	}
+	json_decref(m);
+	return rc;
 }
 
 int hg_store_verify(const char *dir, int *n_files, char snapshot[64], hg_err *err)

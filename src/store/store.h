@@ -15,7 +15,11 @@
  * Person columns are arrays indexed by person (0..n_persons-1). Events are
  * sorted by person, then date; ev_off[p]..ev_off[p+1] is person p's range, so
  * a contiguous range of persons owns a contiguous range of events (how a
- * store is split for distributed runs). Strings (codes, LSOAs, practices,
+ * store is split for distributed runs). A snapshot made by `ingest --append`
+ * keeps its parent's event files (hard links) and adds the batch's as a new
+ * segment (files "seg1.event.*", manifest "event_segments"); open merges the
+ * segments person by person, by date (an older segment's events first on one
+ * date), into memory, so readers see one sorted table. Strings (codes, LSOAs, practices,
  * person pseudonyms) live in string tables. Every file is mapped read-only;
  * the manifest records its size, element type and BLAKE2b-256 checksum.
  */
@@ -35,6 +39,7 @@
 #define HG_STORE_FORMAT_VERSION 1
 #define HG_MAX_FLAGS            64
 #define HG_NONE32               UINT32_MAX
+#define HG_MAX_SEGMENTS         64 /* event segments of a snapshot: 1 + appends since a full ingest */
 
 enum hg_sex { HG_SEX_UNKNOWN = 0, HG_SEX_MALE = 1, HG_SEX_FEMALE = 2, HG_SEX_INDET = 9 };
 
@@ -191,6 +196,8 @@ typedef struct hg_store {
 	hg_store_map *maps;
 	size_t n_maps;
 	void *manifest; /* json_t * */
+	int n_segments; /* event segments (1, or 1 + appends: store.h above) */
+	void *ev_mem;   /* the merged events of several segments (owned), or NULL */
 } hg_store;
 
 /*
@@ -275,6 +282,10 @@ int hg_store_check(const hg_store *s, hg_err *err);
  * NULL.
  */
 int hg_store_verify(const char *dir, int *n_files, char snapshot[64], hg_err *err);
+/* The append chain of a store's current snapshot (manifest "lineage"): each parent still
+ * in the store has the manifest recorded and the checksums of the files kept from it.
+ * links: parents checked; first: the oldest snapshot named ("" without lineage). */
+int hg_store_verify_chain(const char *dir, int *links, char first[64], hg_err *err);
 /* Resolve STORE/CURRENT (or accept a snapshot dir) into path. */
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
 /* The string tables of s in the order of enum hg_strs (schema.h). */
@@ -316,6 +327,14 @@ int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, si
  * the caller's. On success snap_name receives the snapshot's name. */
 int hg_store_commit(hg_store_writer *w, void *manifest, int publish, char snap_name[64],
                     hg_err *err);
+/* Put file name of the snapshot directory srcdir into the new snapshot as a hard link
+ * (no copy), recorded with entry, its record in srcdir's manifest (json_t *): for an
+ * append's unchanged files. */
+int hg_store_link(hg_store_writer *w, const char *srcdir, const char *name, const void *entry,
+                  hg_err *err);
+/* The file name of event column c (HG_COL_EV_*) in segment k: "event.date.i32" for k 0,
+ * "seg2.event.date.i32" for k 2. */
+void hg_store_seg_file(int c, int k, char *buf, size_t cap);
 /* Abandon a snapshot being written (removes the temporary directory). */
 void hg_store_abort(hg_store_writer *w);
 

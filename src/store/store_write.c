@@ -106,6 +106,30 @@ int hg_store_put_file(hg_store_writer *w, const char *name, const void *data, si
 	return store_record(w, name, NULL, 0, data, bytes);
 }
 
+int hg_store_link(hg_store_writer *w, const char *srcdir, const char *name, const void *entry,
+                  hg_err *err)
+{
+	char src[HG_PATH_MAX], dst[HG_PATH_MAX];
+	snprintf(src, sizeof src, "%s/%s", srcdir, name);
+	snprintf(dst, sizeof dst, "%s/%s", w->tmpdir, name);
+	if (!entry)
+		return hg_err_set(err, HG_ECORRUPT, "%s: not listed in its snapshot's manifest",
+		                  src);
+	if (link(src, dst) < 0)
+		return hg_err_set(err, HG_EIO, "%s: cannot link it into the new snapshot: %s", src,
+		                  strerror(errno));
+	json_object_set_new(w->files, name, json_deep_copy((const json_t *)entry));
+	return 0;
+}
+
+void hg_store_seg_file(int c, int k, char *buf, size_t cap)
+{
+	if (k == 0)
+		snprintf(buf, cap, "%s", hg_store_cols[c].file);
+	else
+		snprintf(buf, cap, "seg%d.%s", k, hg_store_cols[c].file);
+}
+
 int hg_store_put_strings(hg_store_writer *w, const char *name, const char *const *strs, uint32_t n,
                          hg_err *err)
 {
