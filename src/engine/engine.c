@@ -574,7 +574,11 @@ static void acc_ind(const hg_work *w, hg_acc *a, hg_adds *ad, const hg_pcat *pc,
 				        ind->periods[ad->off[k] / perw].end);
 				size_t cat =
 				    (size_t)(bp[b].off + bd_cat(&bp[b], &at, ad->age[k], vc));
-				cell_add(base + cat * blk + ad->off[k], ad, k, mean);
+				double *cell = base + cat * blk + ad->off[k];
+				if (exact)
+					cell_add_x(w, a, i, cell, ad, k, mean);
+				else
+					cell_add(cell, ad, k);
 			}
 			continue;
 		}

@@ -292,13 +292,9 @@ static int manifest_history(json_t *sources, json_t *counts, json_t *ing, const 
 int hg_ingest_write_dicts(hg_store_writer *w, const hg_persons *ps, const hg_reference *ref,
                           hg_err *err)
 {
-	/* an append keeps its parent's LSOAs' deciles and practices' lookups (the first ids) */
-	uint32_t keep_l = parent ? parent->lsoas.n : 0, keep_p = parent ? parent->practices.n : 0;
 	uint8_t *dec = hg_xcalloc(ps->lsoas.n + 1, 1);
 	for (uint32_t i = 0; i < ps->lsoas.n; i++)
-		dec[i] = i < keep_l ? parent->lsoa_decile[i]
-		                    : (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i],
-		                                                   ps->lsoas.lens[i]);
+		dec[i] = (uint8_t)hg_reference_decile(ref, ps->lsoas.keys[i], ps->lsoas.lens[i]);
 	const hg_colspec *c = &hg_store_cols[HG_COL_LSOA_DECILE];
 	int r = hg_store_put(w, c->file, c->type, ps->lsoas.n, dec, ps->lsoas.n, err);
 	free(dec);
