@@ -952,11 +952,24 @@ static int trans_seg(const hg_breakdown *bd, int d, double v)
 	return c;
 }
 
+/* The group's lane whose period ends on d, or -1. */
+static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date d)
+{
+	for (int l = 0; l < g->nl; l++)
+		if (pr->periods[g->period[l]].end == d)
+			return l;
+	return -1;
+}
+
 /*
  * One person's part of transitions indicator d of group g: over each lane's period
  * [S, E], from where they were as at S - 1 (their segment, or Joined when not in the
  * population) to where they are as at E (their segment, or Died when they died in
  * [S, E], else Left). People in the population on neither date are not counted.
+ * The indicator is compiled as at the period end (compile.c), so the group's own
+ * registers hold the population and segment as at each lane's E; as at S - 1 they are
+ * the lane that ends on S - 1 when the group has one (consecutive periods: all but
+ * the first), else evaluated on that date.
  */
 static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, const hg_pcat *pc,
                       uint64_t p, const hg_lgroup *g, int d)
@@ -966,15 +979,18 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	const hg_cind *ci = &pr->inds[i];
 	const hg_indicator *ind = ci->ind;
 	const hg_breakdown *tb = &ind->bds[1]; /* "transition" (c_trans_ind) */
-	assert(tb->kind[0] == HG_BD_TRANS && ci->bd_reg[2] >= 0);
+	assert(tb->kind[0] == HG_BD_TRANS && ci->bd_reg[2] >= 0 && ci->ctx == 0);
+	/* the first HG_BD_TRANS register is the segmentation (row 1 of ds->val) */
+	const double *gpop = hg_vm_reg(vm, ci->den), *gseg = hg_vm_reg(vm, ci->bd_reg[2]);
 	hg_dates *ds = &sc->ev;
 	ds->n = 0;
 	for (int l = 0; l < g->nl; l++) {
-		hg_period pd = pr->periods[g->period[l]];
-		dates_push(ds, pd.start - 1);
-		dates_push(ds, pd.end);
+		hg_date s1 = pr->periods[g->period[l]].start - 1;
+		if (lane_ending(pr, g, s1) < 0)
+			dates_push(ds, s1);
 	}
-	dates_eval(ds, vm, ci, 0);
+	if (ds->n)
+		dates_eval(ds, vm, ci, 0);
 	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)g->nl + 1;
 	if (sc->vc_cap < need) {
 		sc->vc = hg_xrealloc(sc->vc, need * sizeof *sc->vc);
@@ -985,19 +1001,25 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	double *in = sc->tin, *one = sc->tin + w->pl->max_lanes + 1;
 	for (int l = 0; l < g->nl; l++) {
 		hg_period pd = pr->periods[g->period[l]];
-		size_t k0 = 0, a = dates_at(ds, &k0, pd.start - 1);
-		k0 = 0;
-		size_t b = dates_at(ds, &k0, pd.end);
-		/* row 1 of ds->val is the first HG_BD_TRANS register: the segmentation */
-		int in0 = ds->val[a] == 1, in1 = ds->val[b] == 1;
-		int from = in0 ? trans_seg(tb, 0, ds->val[ds->ucap + a]) : nv;
-		int to = in1 ? trans_seg(tb, 0, ds->val[ds->ucap + b])
+		int k = lane_ending(pr, g, pd.start - 1);
+		double pop0, seg0;
+		if (k >= 0) {
+			pop0 = gpop[k];
+			seg0 = gseg[k];
+		} else {
+			size_t k0 = 0, a = dates_at(ds, &k0, pd.start - 1);
+			pop0 = ds->val[a];
+			seg0 = ds->val[ds->ucap + a];
+		}
+		int in0 = pop0 == 1, in1 = gpop[l] == 1;
+		int from = in0 ? trans_seg(tb, 0, seg0) : nv;
+		int to = in1 ? trans_seg(tb, 0, gseg[l])
 		         : dod >= pd.start && dod <= pd.end ? nv
 		                                            : nv + 1;
 		in[l] = in0 || in1;
 		one[l] = 1;
-		for (size_t k = 0; k < stride; k++)
-			sc->vc[(size_t)l * stride + k] = from * (nv + 2) + to;
+		for (size_t k2 = 0; k2 < stride; k2++)
+			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
 	}
 	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one};
 	acc_ind(w, acc, &sc->ad, pc, i, &ln, sc->vc);

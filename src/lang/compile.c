@@ -790,31 +790,36 @@ static void bd_regs(hg_compiler *cc, const hg_indicator *ind, int ctx, hg_cind *
 static int compile_event_ind(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 {
 	const hg_indicator *ind = &src->pub;
-	ci->ctx = 1;
+	/* An event rate's population is as at mid-period in the group (its denominator) and
+	   on each event's date; a transitions indicator's as at each period's end in the group
+	   (where people are at the end), so the same segmentation in a person-level indicator
+	   shares its registers, and on the day before each period (engine.c acc_trans). */
+	int ctx = ind->trans ? 0 : 1;
+	ci->ctx = ctx;
 	ci->ev_q = -1;
-	TRY(hg_deps(cc, src->pop, 1));
+	TRY(hg_deps(cc, src->pop, ctx));
 	/* lets before the segment that reads them (dependencies point backwards) */
 	hg_node *vars = hg_xcalloc(2 * (size_t)ind->nbds + 1, sizeof *vars);
 	int nv = 0;
-	if (bd_vars(cc, ind, 1, vars, &nv) != 0) {
+	if (bd_vars(cc, ind, ctx, vars, &nv) != 0) {
 		free(vars);
 		return -1;
 	}
 	int save, r;
 	int seg = seg_begin(cc, &save);
-	int rc = expr(cc, src->pop, 1, &r);
+	int rc = expr(cc, src->pop, ctx, &r);
 	if (rc == 0 && (ind->age_lo > 0 || ind->age_hi < HG_AGE_MAX))
-		r = age_range(cc, ind, 1, r);
+		r = age_range(cc, ind, ctx, r);
 	ci->den = ci->num = (uint16_t)r;
 	const hg_node **roots = hg_xcalloc(2 * (size_t)ind->nbds + 2, sizeof *roots);
 	roots[0] = src->pop;
 	for (int k = 0; k < nv; k++)
 		roots[1 + k] = &vars[k];
-	seg_end(cc, seg, save, roots, 1 + nv, 1);
+	seg_end(cc, seg, save, roots, 1 + nv, ctx);
 	free(roots);
 	free(vars);
 	TRY(rc);
-	bd_regs(cc, ind, 1, ci);
+	bd_regs(cc, ind, ctx, ci);
 	ci->seg = seg;
 	ci->pop_segs = seg_closure(cc, seg);
 	if (ind->events == HG_EV_QUERY) {
