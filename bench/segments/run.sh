@@ -11,7 +11,9 @@
 # and reports the median wall and CPU (user + sys) times of each, and the
 # increase, with --sdc none --format csv (disclosure control and the
 # workbook are the same code for any count; they are not what is measured).
-# Exits 1 when the median CPU increase is over 50%.
+# Prints "target met" or "target NOT met" (by the CPU increase: the wall times
+# of a shared machine vary by more than the difference) and exits 0 either way,
+# so bench/run.sh goes on to the other benchmarks.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}
@@ -61,6 +63,6 @@ ww, wc = times("with")
 print(f"Core20PLUS5 pack alone           wall {bw:7.2f} s   cpu {bc:7.2f} s")
 print(f"plus scores, segments, flows     wall {ww:7.2f} s   cpu {wc:7.2f} s")
 print(f"increase                         wall {100 * (ww / bw - 1):+6.1f}%   cpu {100 * (wc / bc - 1):+6.1f}%"
-      "   (target: at most +50%)")
-sys.exit(0 if wc / bc <= 1.5 else 1)
+      "   (target: at most +50% of CPU)")
+print("target met" if wc / bc <= 1.5 else "target NOT met")
 PY
