@@ -26,7 +26,8 @@ typedef struct hrow {
 	uint32_t person, place;
 	hg_date from, to;
 	uint64_t line;
-	size_t rec, rec_len; /* the record's text in rec (for quarantining an overlap) */
+	const char *rec; /* the record in the input (held whole in memory until the file is */
+	size_t rec_len;  /* closed), for quarantining an overlap */
 } hrow;
 
 typedef struct hctx {
@@ -40,7 +41,6 @@ typedef struct hctx {
 	size_t ncols;
 	hrow *rows;
 	size_t nrows, cap;
-	hg_buf recs;
 	enum hg_reject why;
 	const char *field;
 	hg_sv value;
@@ -206,7 +206,7 @@ static void spells_build(hctx *x)
 				snprintf(x->detail, sizeof x->detail,
 				         "overlaps the period from line %llu",
 				         (unsigned long long)prev->line);
-				quarantine(x, r->line, x->recs.p + r->rec, r->rec_len);
+				quarantine(x, r->line, r->rec, r->rec_len);
 				continue;
 			} else if (r->from > end + 1) {
 				o->gaps++;
@@ -260,9 +260,8 @@ static int history_file(hctx *x, const hg_ingest_params *p, hg_err *err)
 			continue;
 		}
 		r.line = c.line;
-		r.rec = x->recs.n;
+		r.rec = c.rec;
 		r.rec_len = c.rec_len;
-		hg_buf_put(&x->recs, c.rec, c.rec_len);
 		HG_GROW(x->rows, x->nrows, x->cap);
 		x->rows[x->nrows++] = r;
 	}
@@ -294,7 +293,6 @@ static int load_one(hg_spells *o, int addr, const char *path, hg_persons *ps,
 	x.hi = p->extract_date;
 	int rc = history_file(&x, p, err);
 	free(x.rows);
-	hg_buf_free(&x.recs);
 	return rc;
 }
 
