@@ -45,12 +45,15 @@ void hg_svg_begin(hg_svg *s, hg_buf *b, double w, double h, const char *id, cons
 	s->b = b;
 	s->w = w;
 	s->h = h;
+	/* the width class (hg-cw-N: N = the width rounded up to 80s) lets a stylesheet keep the
+	 * chart at a legible minimum width on a phone (web/app.css) without inline styles */
+	int cw = (int)ceil(w / 80) * 80;
 	hg_buf_printf(b,
-	              "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hg-chart\" "
+	              "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"hg-chart hg-cw-%d\" "
 	              "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\" "
 	              "aria-labelledby=\"%s-t %s-d\" font-family=\"Arial, Helvetica, sans-serif\" "
 	              "font-size=\"13\"><title id=\"%s-t\">",
-	              w, h, w, h, id, id, id);
+	              cw, w, h, w, h, id, id, id);
 	hg_xml_escape(b, title);
 	hg_buf_printf(b, "</title><desc id=\"%s-d\">", id);
 	hg_xml_escape(b, desc);

@@ -212,11 +212,11 @@ static void pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_
 	int diff = !strcmp(x->measure, "gap_abs") || !strcmp(x->measure, "gap_to_best");
 	hg_buf_puts(b, "<tr><th scope=\"row\">");
 	hg_html_text(b, what);
-	hg_buf_puts(b, "</th><td>");
+	hg_buf_puts(b, "</th><td data-label=\"Group\">");
 	pa_group(b, x->breakdown, x->category);
-	hg_buf_puts(b, "</td><td>");
+	hg_buf_puts(b, "</td><td data-label=\"Compared with\">");
 	pa_group(b, x->breakdown, x->reference);
-	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_buf_puts(b, "</td><td class=\"num\" data-label=\"Value (95% CI)\">");
 	if (!strncmp(x->measure, "people_", 7))
 		pa_people(b, x);
 	else
@@ -229,11 +229,11 @@ static void pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_
 		hg_fmt_value(x->value, v, sizeof v);
 		hg_buf_printf(b, "<br><span class=\"hg-words\">%s times</span>", v);
 	}
-	hg_buf_puts(b, "</td><td>");
+	hg_buf_puts(b, "</td><td data-label=\"Judgement\">");
 	pa_judge(b, x);
-	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_buf_puts(b, "</td><td class=\"num\" data-label=\"People needed\">");
 	pa_people(b, people);
-	hg_buf_puts(b, "</td><td class=\"hg-small\">");
+	hg_buf_puts(b, "</td><td class=\"hg-small\" data-label=\"Note\">");
 	hg_label_note(people && !isfinite(people->value) ? people->note : x->note, note,
 	              sizeof note);
 	hg_html_text(b, note);
@@ -294,15 +294,16 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-gaps\"><h2 "
 	               "id=\"h-gaps\">Gaps and people needed to close them</h2>");
 	pa_dq(ip, b);
-	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"gap-table\">"
-	               "<caption>Gaps (each group minus the one it is compared with) with 95% "
-	               "confidence intervals, judged with the indicator's polarity, and how many "
-	               "more people would need to meet the numerator (rounded to "
-	               "5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
-	               "scope=\"col\">Group</th><th scope=\"col\">Compared with</th><th "
-	               "scope=\"col\" class=\"num\">Value (95% CI)</th><th scope=\"col\">"
-	               "Judgement</th><th scope=\"col\" class=\"num\">People needed</th><th "
-	               "scope=\"col\">Note</th></tr></thead><tbody>");
+	hg_buf_puts(
+	    b, "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-cards\" id=\"gap-table\">"
+	       "<caption>Gaps (each group minus the one it is compared with) with 95% "
+	       "confidence intervals, judged with the indicator's polarity, and how many "
+	       "more people would need to meet the numerator (rounded to "
+	       "5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
+	       "scope=\"col\">Group</th><th scope=\"col\">Compared with</th><th "
+	       "scope=\"col\" class=\"num\">Value (95% CI)</th><th scope=\"col\">"
+	       "Judgement</th><th scope=\"col\" class=\"num\">People needed</th><th "
+	       "scope=\"col\">Note</th></tr></thead><tbody>");
 	pa_gap_rows(ip, b);
 	hg_buf_puts(b, "</tbody></table></div></section>");
 }

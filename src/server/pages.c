@@ -113,9 +113,9 @@ static void logout_post(hg_req *q, hg_resp *r)
 
 /* Making Data Count icons in a cell (labelled for assistive technology by the svg itself), or
  * why there are none. */
-static void overview_icons(hg_buf *b, int var, int ass, int too_few)
+static void overview_icons(hg_buf *b, const char *label, int var, int ass, int too_few)
 {
-	hg_buf_puts(b, "<td class=\"hg-icons-cell\">");
+	hg_buf_printf(b, "<td class=\"hg-icons-cell\" data-label=\"%s\">", label);
 	if (too_few)
 		hg_buf_puts(b, "<span class=\"hg-na hg-small\">" HG_LABEL_TOO_FEW "</span></td>");
 	else if (var < 0)
@@ -130,7 +130,7 @@ static void overview_icons(hg_buf *b, int var, int ass, int too_few)
 static void overview_gap(hg_buf *b, const hg_ind_summary *s)
 {
 	char w[160];
-	hg_buf_puts(b, "<td class=\"num hg-gap\">");
+	hg_buf_puts(b, "<td class=\"num hg-gap\" data-label=\"Deprivation gap\">");
 	if (!isfinite(s->gap)) {
 		hg_buf_puts(b, "<span class=\"hg-na\">not available</span></td>");
 		return;
@@ -153,17 +153,21 @@ static void overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_html_text(b, s->ind->id);
 	hg_buf_puts(b, "</span>");
 	hg_page_polarity(b, s->polarity);
-	hg_buf_printf(b, "</th><td class=\"hg-date\">%s</td><td class=\"num\">", s->period_end);
+	hg_buf_printf(b,
+	              "</th><td class=\"hg-date\" data-label=\"Period end\">%s</td><td "
+	              "class=\"num\" data-label=\"Value (95%% CI)\">",
+	              s->period_end);
 	hg_page_num_ci(b, s->value, s->lo95, s->hi95);
 	hg_buf_puts(b, "<span class=\"hg-small\">");
 	hg_html_text(b, unit);
-	hg_buf_puts(b, "</span></td><td class=\"num\">");
+	hg_buf_puts(b, "</span></td><td class=\"num\" data-label=\"Most deprived fifth\">");
 	hg_page_num(b, s->q1);
-	hg_buf_puts(b, "</td><td class=\"num\">");
+	hg_buf_puts(b, "</td><td class=\"num\" data-label=\"Least deprived fifth\">");
 	hg_page_num(b, s->q5);
 	hg_buf_puts(b, "</td>");
 	overview_gap(b, s);
-	hg_buf_puts(b, "<td class=\"hg-spark\">");
+	hg_buf_puts(
+	    b, "<td class=\"hg-spark\" data-label=\"Most and least deprived fifths, whole area\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
 		char id[160], title[400], q1[32], q5[32], v[32];
 		hg_fmt_value(s->q1, q1, sizeof q1);
@@ -185,17 +189,17 @@ static void overview_row(hg_buf *b, const hg_ind_summary *s)
 		    0};
 		hg_chart_dumbbell(b, &c);
 	}
-	hg_buf_puts(b, "</td><td>");
+	hg_buf_puts(b, "</td><td data-label=\"Since the previous period\">");
 	hg_page_trend(b, s->trend, s->polarity);
 	hg_buf_puts(b, "</td>");
-	overview_icons(b, s->var, s->ass, s->too_few);
+	overview_icons(b, "Value trend (SPC)", s->var, s->ass, s->too_few);
 	/* the SII is shown as most minus least deprived everywhere: its icon's high/low flips */
 	int gv = s->gap_series && !strcmp(s->gap_series, "sii") && s->gap_var >= 0
 	             ? hg_label_mirror_variation(s->gap_var)
 	             : s->gap_var;
-	overview_icons(b, gv, s->gap_ass, s->gap_too_few);
+	overview_icons(b, "Gap trend (SPC)", gv, s->gap_ass, s->gap_too_few);
 	/* one column, two lines: keeps the table within a laptop screen */
-	hg_buf_puts(b, "<td class=\"num\">");
+	hg_buf_puts(b, "<td class=\"num\" data-label=\"IMD unknown / ethnicity not stated\">");
 	hg_page_pct(b, s->imd_unknown_pct);
 	hg_buf_puts(b, "<br>");
 	hg_page_pct(b, s->eth_not_stated_pct);
@@ -219,7 +223,7 @@ static void overview_head(hg_buf *b, int sorted)
 {
 	hg_buf_printf(
 	    b,
-	    "<div class=\"hg-table-wrap\"><table class=\"hg-table\" id=\"overview\">"
+	    "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-cards\" id=\"overview\">"
 	    "<caption>Latest value, deprivation gap and data completeness by indicator%s"
 	    "</caption><thead><tr><th scope=\"col\">Indicator</th>"
 	    "<th scope=\"col\">Period end</th><th scope=\"col\" class=\"num\">Value "

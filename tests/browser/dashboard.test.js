@@ -4,7 +4,8 @@
 // HYP lower-is-better, area "NHS Test ICB") and SHOTS (where the screenshots
 // go). Every page is read as a person would: no raw identifier in its text,
 // its aria-labels or its charts' titles, and the status marking at its top
-// and bottom; pages are also checked at 390 px. Exits non-zero with a message
+// and bottom; every page of every role is also checked at 360, 390, 414 and 1366 px for sideways
+// scrolling and legible chart text. Exits non-zero with a message
 // on the first failure.
 "use strict";
 const { chromium } = require("playwright-core");
@@ -56,17 +57,62 @@ async function readAsPerson(page, what) {
 	}
 }
 
-// At 390 px the page itself must not scroll sideways (wide tables scroll in their own box).
-async function narrow(browser, url, name) {
-	const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
-	const page = await ctx.newPage();
-	await login(page, "ana", "analyst-password-1");
-	await page.goto(base + url);
-	const w = await page.evaluate(() => document.documentElement.scrollWidth);
-	check(w <= 391, `${url} at 390 px is ${w} px wide`);
-	await readAsPerson(page, url + " at 390 px");
-	await shot(page, name);
-	await ctx.close();
+// Every page a role can open, at phone and laptop widths: the page itself never scrolls sideways
+// (a wide table or chart scrolls in its own box), and chart text stays legible: the smallest text
+// of every chart as drawn (its font size times the chart's scale) is at least MIN_TEXT_PX.
+const MIN_TEXT_PX = 9;
+const ROLES = {
+	ana: ["analyst-password-1", ["/", "/?sort=gap", "/indicators/HYP", "/population", "/methods"]],
+	vic: ["viewer-password-1", ["/", "/indicators/HYP", "/population", "/methods"]],
+	pat: ["practice-password-1", ["/", "/indicators/HYP", "/population", "/methods"]],
+	adm: ["admin-password-123", ["/", "/indicators/HYP", "/population", "/methods", "/admin"]],
+};
+
+async function layout(page) {
+	return page.evaluate(() => {
+		const width = document.documentElement.scrollWidth;
+		let minText = Infinity, where = "";
+		document.querySelectorAll("svg.hg-chart").forEach((svg) => {
+			const vb = svg.viewBox.baseVal;
+			const r = svg.getBoundingClientRect();
+			if (!vb || !vb.width || !r.width) return;
+			const scale = r.width / vb.width;
+			svg.querySelectorAll("text").forEach((t) => {
+				const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+				if (px < minText) { minText = px; where = svg.getAttribute("aria-labelledby") + ": " + t.textContent; }
+			});
+		});
+		return { width, minText, where };
+	});
+}
+
+// One context per role, resized between widths (a login costs an Argon2id hash); screenshots of
+// every page at 390 and 1366 px go to SHOTS as wWIDTH-USER-PAGE.png.
+async function everyPage(browser) {
+	for (const [user, [pw, urls]] of Object.entries(ROLES)) {
+		const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+		const page = await ctx.newPage();
+		await login(page, user, pw);
+		for (const w of [1366, 414, 390, 360]) {
+			await page.setViewportSize({ width: w, height: 800 });
+			for (const url of urls) {
+				await page.goto(base + url);
+				const l = await layout(page);
+				check(l.width <= w, `${user} ${url} at ${w} px scrolls sideways: ${l.width} px wide`);
+				check(l.minText >= MIN_TEXT_PX,
+					`${user} ${url} at ${w} px: chart text ${l.minText.toFixed(1)} px (${l.where})`);
+				if (w !== 390 && w !== 1366)
+					continue;
+				await readAsPerson(page, `${user} ${url} at ${w} px`);
+				const name = url === "/" ? "overview" : url.replace(/[^a-z]+/gi, "-").replace(/^-|-$/g, "");
+				// a page looks the same to every role but the practice's and the admin's own: one
+				// shot each unless SHOTS_ALL is set (full-page shots are the slow part)
+				if (process.env.SHOTS_ALL || user === "ana" || user === "pat" || url === "/admin")
+					await shot(page, `w${w}-${user}-${name}`);
+			}
+		}
+		await ctx.close();
+	}
 }
 
 async function login(page, user, password) {
@@ -255,8 +301,7 @@ async function admin(browser) {
 		await viewer(browser);
 		await practice(browser);
 		await admin(browser);
-		await narrow(browser, "/", "10-overview-390");
-		await narrow(browser, "/indicators/HYP", "11-indicator-390");
+		await everyPage(browser);
 		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
 	} finally {
 		await browser.close();

@@ -3,7 +3,9 @@
 # (tests/browser). Logs in, opens the overview and an indicator, checks its
 # charts, downloads the CSV and compares it with the table, logs out; a
 # viewer cannot reach practice breakdowns. Every page is read for raw
-# identifiers and its SYNTHETIC DATA marking, also at 390 px. Screenshots go to
+# identifiers and its SYNTHETIC DATA marking; every page of every role at 360,
+# 390, 414 and 1366 px must not scroll sideways and its charts' text must stay
+# legible (issue 12). Screenshots go to
 # $BUILD/screenshots. Skips (77) when chromium or the npm package cannot be
 # installed.
 set -u
