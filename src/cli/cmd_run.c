@@ -321,6 +321,7 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 	    .store_dir = o->store,
 	    .manifest_hash = st->manifest_hash,
 	    .snapshot = st->snapshot,
+	    .store = st,
 	    .version = HG_VERSION,
 	    .sdc_rule = o->sdc_rule,
 	    .seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,

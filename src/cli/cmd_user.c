@@ -8,6 +8,7 @@
 
 #include "server/audit.h"
 #include "server/auth.h"
+#include "store/store.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -16,11 +17,12 @@
 #include <unistd.h>
 
 static const char user_usage[] =
-    "usage: healthgap user add NAME --role ROLE [--practice CODE] --data-dir DIR\n"
+    "usage: healthgap user add NAME --role ROLE [--practice CODE --store DIR] --data-dir DIR\n"
     "       healthgap user passwd NAME --data-dir DIR\n"
     "       healthgap user remove NAME --data-dir DIR\n"
     "       healthgap user list --data-dir DIR\n"
-    "  ROLE is viewer, analyst, practice (needs --practice ODS code) or admin.\n"
+    "  ROLE is viewer, analyst, practice (needs --practice ODS code and --store, the data\n"
+    "  store the code is checked against) or admin.\n"
     "  The password is asked for without echo, or read as one line from standard input\n"
     "  when it is not a terminal; it needs at least 12 characters.\n";
 
@@ -66,17 +68,15 @@ static void user_print(const hg_user *u, long long created, void *arg)
 }
 
 typedef struct hg_user_opts {
-	const char *verb, *name, *data_dir, *practice;
+	const char *verb, *name, *data_dir, *practice, *store;
 	int role;
 } hg_user_opts;
 
 static int user_parse(hg_user_opts *o, int argc, char **argv)
 {
-	static const struct option opts[] = {{"data-dir", 1, NULL, 'd'},
-	                                     {"role", 1, NULL, 'r'},
-	                                     {"practice", 1, NULL, 'p'},
-	                                     {"help", 0, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {{"data-dir", 1, NULL, 'd'}, {"role", 1, NULL, 'r'},
+	                                     {"practice", 1, NULL, 'p'}, {"store", 1, NULL, 's'},
+	                                     {"help", 0, NULL, 'h'},     {NULL, 0, NULL, 0}};
 	memset(o, 0, sizeof *o);
 	int c;
 	optind = 1;
@@ -85,6 +85,8 @@ static int user_parse(hg_user_opts *o, int argc, char **argv)
 			o->data_dir = optarg;
 		else if (c == 'p')
 			o->practice = optarg;
+		else if (c == 's')
+			o->store = optarg;
 		else if (c == 'r' && !(o->role = hg_role_parse(optarg)))
 			return hg_cli_usage("user", user_usage, "unknown role '%s'", optarg);
 		else if (c == 'h') {
@@ -103,7 +105,35 @@ static int user_parse(hg_user_opts *o, int argc, char **argv)
 		return hg_cli_usage("user", user_usage, "give the user name");
 	if (!strcmp(o->verb, "add") && !o->role)
 		return hg_cli_usage("user", user_usage, "give --role");
+	if (!strcmp(o->verb, "add") && o->role == HG_ROLE_PRACTICE && (!o->practice || !o->store))
+		return hg_cli_usage(
+		    "user", user_usage,
+		    "a practice user needs --practice CODE and --store DIR (the data "
+		    "the practice code is checked against)");
 	return 0;
+}
+
+/* A practice user's code must name a practice of the store: a mistyped code would give a
+ * user who sees nothing, or another practice's patients' figures if it were a real one. */
+static int user_check_practice(const hg_user_opts *o, hg_err *err)
+{
+	hg_store st;
+	if (hg_store_open(&st, o->store, err))
+		return -1;
+	int rc = 0;
+	if (hg_store_practice_find(&st, o->practice) < 0) {
+		char some[200] = "";
+		for (uint32_t i = 0; i < st.practices.n && i < 5; i++)
+			snprintf(some + strlen(some), sizeof some - strlen(some), "%s%s",
+			         i ? ", " : "", hg_strtab_get(&st.practices, i));
+		rc = hg_err_set(err, HG_EUSAGE,
+		                "practice '%s' is not in the store %s (its %u practices include "
+		                "%s%s); give the ODS code of a practice in the data",
+		                o->practice, o->store, st.practices.n, some[0] ? some : "none",
+		                st.practices.n > 5 ? ", ..." : "");
+	}
+	hg_store_close(&st);
+	return rc;
 }
 
 static int user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
@@ -116,6 +146,9 @@ static int user_run(hg_db *db, const hg_user_opts *o, hg_err *err)
 		rc = hg_user_remove(db, o->name, err);
 		snprintf(detail, sizeof detail, "user=%s", o->name);
 	} else if (!strcmp(o->verb, "add") || !strcmp(o->verb, "passwd")) {
+		if (!strcmp(o->verb, "add") && o->role == HG_ROLE_PRACTICE &&
+		    user_check_practice(o, err))
+			return err->code;
 		if (read_password(pw, sizeof pw))
 			return hg_err_set(err, HG_EUSAGE, "no password given");
 		rc = !strcmp(o->verb, "add")

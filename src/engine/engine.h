@@ -186,6 +186,9 @@ typedef struct hg_run_meta {
 	   engine never includes the analysis. xlsx is an hg_xlsx * (engine/workbook.h). */
 	int (*xlsx_sheets)(void *xlsx, const void *ctx, hg_err *err);
 	const void *xlsx_ctx;
+	/* the store run over: metadata.json's "practices" (each practice's name and PCN from the
+	   reference lookup, for the board report's names); NULL: none written */
+	const hg_store *store;
 } hg_run_meta;
 
 enum { HG_OUT_CSV = 1, HG_OUT_JSON = 2, HG_OUT_XLSX = 4 };

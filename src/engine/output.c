@@ -238,6 +238,23 @@ static int write_xlsx(const hg_program *pr, const hg_restable *t, const hg_run_m
 	return rc;
 }
 
+/* {code: {"name", "pcn"}} of every practice in the store: organisation codes and names from
+ * the reference lookup (no person data), "" where the lookup had none. */
+static json_t *practices_json(const hg_store *s)
+{
+	json_t *o = json_object();
+	for (uint32_t i = 0; i < s->practices.n; i++) {
+		json_t *p = json_object();
+		json_object_set_new(p, "name",
+		                    json_string(i < s->practice_name.n
+		                                    ? hg_strtab_get(&s->practice_name, i)
+		                                    : ""));
+		json_object_set_new(p, "pcn", json_string(hg_strtab_get(&s->practice_pcn, i)));
+		json_object_set_new(o, hg_strtab_get(&s->practices, i), p);
+	}
+	return o;
+}
+
 static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_run_meta *m,
                          const char *run_at)
 {
@@ -272,6 +289,8 @@ static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_ru
 	json_object_set_new(o, "run_at", json_string(run_at));
 	json_object_set_new(o, "indicators", json_integer(pr->ninds));
 	json_object_set_new(o, "rows", json_integer((json_int_t)t->n));
+	if (m->store)
+		json_object_set_new(o, "practices", practices_json(m->store));
 	return o;
 }
 

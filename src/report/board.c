@@ -13,6 +13,7 @@
 #include "report/board.h"
 
 #include "core/fs.h"
+#include "report/brief.h"
 #include "report/chart_ineq.h"
 #include "report/labels.h"
 #include "report/svg.h"
@@ -24,6 +25,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+/* Rows of the groups table on an indicator's page (the rest are counted, so that each
+ * indicator keeps to one printed page). */
+enum { BD_GROUP_ROWS = 6 };
 
 typedef struct hg_bd_data {
 	json_t *meta, *rows, *ineq, *mon;
@@ -149,21 +154,6 @@ static void put_diff(hg_buf *b, const hg_indicator *ind, double v, double lo, do
 	}
 }
 
-/* The Q1 - Q5 gap row and the SII row (shown negated: most minus least deprived). */
-static void put_gap(hg_buf *b, const hg_indicator *ind, json_t *gap)
-{
-	put_diff(b, ind, gap ? json_num_at(gap, "value") : NAN,
-	         gap ? json_num_at(gap, "lower_ci95") : NAN,
-	         gap ? json_num_at(gap, "upper_ci95") : NAN, gap);
-}
-
-static void put_sii(hg_buf *b, const hg_indicator *ind, json_t *sii)
-{
-	put_diff(b, ind, sii ? hg_label_sii_shown(json_num_at(sii, "value")) : NAN,
-	         sii ? hg_label_sii_shown(json_num_at(sii, "upper_ci95")) : NAN,
-	         sii ? hg_label_sii_shown(json_num_at(sii, "lower_ci95")) : NAN, sii);
-}
-
 /* ---- monitoring recomputed with the objectives ---- */
 
 typedef struct hg_mon_view {
@@ -231,14 +221,18 @@ static void view_free(hg_mon_view *v)
 
 /* ---- page parts ---- */
 
+/* Screen: pages as cards. Print (A4): the executive summary is two pages (the cover, the
+ * ranked messages and the table at a glance on the first), then one page per indicator (two
+ * charts a row, group rows capped) and the methods; every .page starts a new sheet. */
 static const char css[] =
     "*{box-sizing:border-box}body{margin:0;font-family:Arial,Helvetica,sans-serif;color:#212b32;"
     "background:#f0f4f5;line-height:1.45;font-size:15px}"
     ".page{background:#fff;max-width:1060px;margin:24px auto;padding:32px 40px;border-radius:4px;"
     "box-shadow:0 1px 3px rgba(0,0,0,.12)}"
-    ".cover{background:#005eb8;color:#fff;padding:36px 40px 28px;max-width:1000px;margin:0 auto}"
-    ".cover h1{margin:0 0 6px;font-size:30px}.cover p{margin:2px 0;opacity:.95}"
-    ".product{font-weight:bold;letter-spacing:.04em;margin-bottom:14px;opacity:.9}"
+    ".cover{background:#005eb8;color:#fff;padding:14px 20px 12px;margin:0 0 14px}"
+    ".cover h1{margin:0 0 4px;font-size:24px;line-height:1.2}.cover p{margin:1px 0;opacity:.95;"
+    "font-size:13px}"
+    ".product{font-weight:bold;letter-spacing:.04em;margin-bottom:6px;opacity:.9;font-size:12px}"
     "table.frame{width:100%;border-collapse:collapse;margin:0;font-size:inherit;"
     "table-layout:fixed}td.num .ci{white-space:normal}"
     "table.frame>thead>tr>td,table.frame>tfoot>tr>td,table.frame>tbody>tr>td{padding:0;"
@@ -247,34 +241,54 @@ static const char css[] =
     ".marking b{letter-spacing:.06em;margin-right:6px}"
     ".marking-synthetic{background:#fff3a8;color:#212b32;border-bottom:1px solid #e8d44d}"
     ".marking-official{background:#212b32;color:#fff}"
-    "h2{color:#003087;border-bottom:3px solid #005eb8;padding-bottom:6px;margin-top:0}"
-    "h3{color:#003087;margin:22px 0 8px;break-after:avoid}"
-    "table{border-collapse:collapse;width:100%;font-size:13px;margin:8px 0 16px}"
-    "th{background:#e8edee;text-align:left;padding:6px 8px;border-bottom:2px solid #aeb7bd}"
-    "td{padding:6px 8px;border-bottom:1px solid #d8dde0;vertical-align:middle}"
-    "td.num{text-align:right;white-space:nowrap}td:first-child{min-width:200px}.ci{color:#4c6272;"
-    "font-size:12px}"
-    ".na{color:#768692}.tiles{display:flex;gap:12px;flex-wrap:wrap;margin:12px 0 18px}"
-    ".tile{flex:1 1 150px;border:1px solid #d8dde0;border-top:4px solid #005eb8;padding:10px 12px}"
-    ".tile .k{font-size:12px;color:#4c6272;text-transform:uppercase;letter-spacing:.03em}"
-    ".tile .v{font-size:22px;font-weight:bold;margin-top:2px}.tile .s{font-size:12px;color:#4c6272}"
-    ".messages li{margin:6px 0}.tag{font-size:11px;padding:1px 6px;border-radius:8px;"
+    "h2{color:#003087;border-bottom:3px solid #005eb8;padding-bottom:4px;margin:0 0 8px}"
+    "h3{color:#003087;margin:14px 0 6px;break-after:avoid}"
+    "table{border-collapse:collapse;width:100%;font-size:13px;margin:6px 0 10px}"
+    "th{background:#e8edee;text-align:left;padding:4px 6px;border-bottom:2px solid #aeb7bd;"
+    "vertical-align:bottom}"
+    "td{padding:4px 6px;border-bottom:1px solid #d8dde0;vertical-align:middle}"
+    "td.num{text-align:right;white-space:nowrap}.ci{color:#4c6272;font-size:12px}"
+    "td.icons{white-space:nowrap}td.icons svg{vertical-align:middle}"
+    "table.glance{table-layout:fixed}table.glance th:nth-child(1){width:43%}"
+    "table.glance th:nth-child(2){width:8%}table.glance th:nth-child(3){width:21%}"
+    "table.glance td:nth-child(3){white-space:nowrap}"
+    "table.glance th:nth-child(4),table.glance th:nth-child(5){width:8%}"
+    "table.glance a{color:#003087;text-decoration:none}"
+    "table.glance .na{font-size:9px;white-space:nowrap}"
+    ".na{color:#768692}.tiles{display:flex;gap:10px;flex-wrap:wrap;margin:8px 0 8px}"
+    ".tile{flex:1 1 150px;border:1px solid #d8dde0;border-top:4px solid #005eb8;padding:6px 10px}"
+    ".tile .k{font-size:11px;color:#4c6272;text-transform:uppercase;letter-spacing:.03em}"
+    ".tile .v{font-size:19px;font-weight:bold;margin-top:2px;line-height:1.2}"
+    ".tile .s{font-size:11px;color:#4c6272}"
+    "ol.hg-brief{margin:6px 0 10px;padding-left:22px}ol.hg-brief li{margin:4px 0}"
+    ".tag{font-size:11px;padding:1px 6px;border-radius:8px;"
     "background:#e8edee;white-space:nowrap}.tag-worse{background:#fde3cf;color:#8a3b00}"
     ".tag-better{background:#d6e9f8;color:#003087}"
-    ".chart{margin:8px 0 4px}.chart svg{max-width:100%;height:auto}"
-    ".two{display:grid;grid-template-columns:1fr;gap:8px}"
-    ".note{font-size:12px;color:#4c6272}.hg-tick{font-size:11px;fill:#4c6272}"
+    ".chart{margin:4px 0 2px}.chart svg{width:100%;height:auto;display:block}"
+    ".pair{display:grid;grid-template-columns:1fr 1fr;gap:0 18px}.pair>div{min-width:0}"
+    ".note{font-size:12px;color:#4c6272;margin:4px 0}.hg-tick{font-size:11px;fill:#4c6272}"
     ".hg-supp{font-size:11px;fill:#768692}.hg-point-label{font-size:11px;font-weight:bold}"
-    ".dq{font-size:12px;color:#4c6272;border-left:3px solid #ffb81c;padding:4px 10px;"
-    "background:#fff9ec;margin:8px 0}"
+    ".dq{font-size:12px;color:#4c6272;border-left:3px solid #ffb81c;padding:3px 10px;"
+    "background:#fff9ec;margin:6px 0}"
     "footer{max-width:1000px;margin:0 auto 30px;font-size:12px;color:#4c6272;padding:0 40px}"
-    "@media print{body{background:#fff;font-size:11pt}.marking{-webkit-print-color-adjust:exact;"
-    "print-color-adjust:exact}.page{box-shadow:none;margin:0;"
-    "max-width:none;padding:0 4mm;break-before:page}.cover{max-width:none;-webkit-print-color-"
-    "adjust:exact;print-color-adjust:exact}.summary{break-before:avoid}"
+    "@media print{body{background:#fff;font-size:9.5pt}.marking{-webkit-print-color-adjust:exact;"
+    "print-color-adjust:exact;padding:3px 8px;font-size:9pt}.page{box-shadow:none;margin:0;"
+    "max-width:none;padding:0 2mm;break-before:page}.cover{-webkit-print-color-"
+    "adjust:exact;print-color-adjust:exact}#summary{break-before:avoid}#summary-2{break-before:"
+    "auto}"
+    "h2{break-after:avoid}.keep{break-inside:avoid}"
+    "table{font-size:8.5pt}.ci,.note,.tile .s,.dq{font-size:8pt}h2{font-size:15pt}"
+    "table.glance{font-size:7.5pt;line-height:1.15;break-inside:auto}table.glance "
+    ".ci{font-size:7pt}"
+    "table.glance td{padding:1px 4px}ol.hg-brief{font-size:8pt;line-height:1.3}"
+    ".tile .v{font-size:12pt}.tile{padding:3px 8px}.tiles{margin:4px 0}"
+    ".cover{padding:10px 16px 8px}.cover h1{font-size:18pt}"
+    "h3{font-size:11pt;margin:8px 0 4px}table.glance th{padding:2px 5px}"
+    "ol.hg-brief li{margin:2px 0}.methods{font-size:8.5pt}.methods p{margin:3px 0}"
+    ".methods h3{margin:6px 0 2px}"
     "table,.chart,.tiles{break-inside:avoid}tr{break-inside:avoid}"
     "table.frame{break-inside:auto}"
-    "@page{size:A4;margin:14mm 12mm}}";
+    "@page{size:A4;margin:10mm 10mm}}";
 
 static void hg_head(hg_buf *b, const char *title)
 {
@@ -330,16 +344,17 @@ static void hg_cover(hg_buf *b, const hg_bd_data *d, const char *title, const ch
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%d %B %Y", &tm);
 	json_t *sdc = json_object_get(d->meta, "disclosure_control");
-	hg_buf_puts(b, "<header class=\"cover\"><div class=\"product\">healthgap board report");
-	if (d->status.area[0]) {
-		hg_buf_puts(b, " &middot; ");
-		put_esc(b, d->status.area);
-	}
-	hg_buf_puts(b, "</div><h1>");
+	hg_buf_puts(b, "<header class=\"cover\"><h1>");
 	put_esc(b, title);
-	hg_buf_printf(b, "</h1><p>Latest period ending <b>%s</b> &middot; report produced %s</p>",
-	              latest, when);
-	hg_buf_puts(b, "<p>Data snapshot ");
+	hg_buf_puts(b, "</h1><p>");
+	if (d->status.area[0]) {
+		hg_buf_puts(b, "<b>");
+		put_esc(b, d->status.area);
+		hg_buf_puts(b, "</b> &middot; ");
+	}
+	hg_buf_printf(b, "latest period ending <b>%s</b> &middot; report produced %s", latest,
+	              when);
+	hg_buf_puts(b, " &middot; data snapshot ");
 	put_esc(b, js(d->meta, "store_snapshot"));
 	hg_buf_puts(b, " &middot; disclosure control ");
 	put_esc(b, js(sdc, "rule"));
@@ -418,130 +433,237 @@ static void gap_icons(hg_buf *b, const hg_ind_view *iv, double size)
 	hg_chart_spc_icons(b, var, isfinite(r->target) ? r->assurance : 0, size);
 }
 
-/* ---- executive summary ---- */
+/* ---- executive summary (two pages: brief.c's ranked messages and the table at a glance on
+ * the first, the ranked detail on the second) ---- */
 
-typedef struct hg_tally {
-	int gradient, n, pass, fail, hitmiss, narrowing, widening;
-	hg_buf narrow, widen, outliers;
-} hg_tally;
-
-static void list_add(hg_buf *b, const char *s)
+/* A practice's name from metadata.json's "practices" (written by `healthgap run` from the
+ * store's practices.csv lookup), or "". */
+static const char *practice_name(const hg_bd_data *d, const char *code)
 {
-	if (b->n)
-		hg_buf_puts(b, ", ");
-	put_esc(b, s);
+	return js(json_object_get(json_object_get(d->meta, "practices"), code), "name");
 }
 
-static void tally_ind(hg_tally *t, const hg_bd_data *d, const hg_ind_view *iv)
+static void brief_ind(const hg_bd_data *d, const hg_ind_view *iv, hg_brief_ind *x)
 {
-	t->n++;
-	json_t *s = hg_measure(d, iv->id, iv->end, js(iv->sii_s, "breakdown"), "sii", NULL);
-	double lo = s ? json_num_at(s, "lower_ci95") : NAN,
-	       hi = s ? json_num_at(s, "upper_ci95") : NAN;
-	t->gradient += lo > 0 || hi < 0;
-	if (iv->value.ok && isfinite(iv->value.rows[iv->value.n - 1].target)) {
-		int a = iv->value.rows[iv->value.n - 1].assurance;
-		t->pass += a == HG_SPC_ASSURE_PASS;
-		t->fail += a == HG_SPC_ASSURE_FAIL;
-		t->hitmiss += a == HG_SPC_ASSURE_INCONSISTENT;
-	}
+	json_t *gap = hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "gap_abs", "1");
+	json_t *ppl =
+	    hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "people_to_close_gap", "1");
+	const hg_mon_row *last = iv->value.n ? &iv->value.rows[iv->value.n - 1] : NULL;
 	const hg_mon_view *g = iv->sii.ok ? &iv->sii : &iv->gap;
-	if (g->ok) {
-		int pt = g->rows[g->n - 1].point_type;
-		if (pt == HG_SPC_PT_IMPROVEMENT)
-			t->narrowing++, list_add(&t->narrow, iv->name);
-		if (pt == HG_SPC_PT_CONCERN)
-			t->widening++, list_add(&t->widen, iv->name);
-	}
+	int pt = g->ok ? g->rows[g->n - 1].point_type : -1;
+	int targeted = iv->value.ok && last && isfinite(last->target);
+	*x = (hg_brief_ind){.ind = &iv->ind,
+	                    .id = iv->id,
+	                    .name = iv->name,
+	                    .value = last ? last->value : NAN,
+	                    .gap = gap ? json_num_at(gap, "value") : NAN,
+	                    .gap_lo = gap ? json_num_at(gap, "lower_ci95") : NAN,
+	                    .gap_hi = gap ? json_num_at(gap, "upper_ci95") : NAN,
+	                    .gap_trend = pt == HG_SPC_PT_CONCERN       ? 1
+	                                 : pt == HG_SPC_PT_IMPROVEMENT ? -1
+	                                                               : 0,
+	                    .failing = targeted && last->assurance == HG_SPC_ASSURE_FAIL,
+	                    .hit_miss = targeted && last->assurance == HG_SPC_ASSURE_INCONSISTENT,
+	                    .people = ppl ? json_num_at(ppl, "value") : NAN};
 }
 
-static void tally_outliers(hg_tally *t, const hg_bd_data *d)
+/* Practices beyond the 99.8% limits of each indicator's funnel, judged by its polarity. */
+static size_t brief_practices(const hg_bd_data *d, const hg_ind_view *ivs, size_t n,
+                              hg_brief_practice **out)
 {
 	json_t *fs = json_object_get(d->ineq, "funnels"), *f, *p;
-	size_t k, m;
+	size_t k, m, np = 0, cap = 16;
+	hg_brief_practice *v = hg_xcalloc(cap, sizeof *v);
 	json_array_foreach(fs, k, f)
 	{
+		const hg_ind_view *iv = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(ivs[i].id, js(f, "indicator_id")))
+				iv = &ivs[i];
+		if (!iv)
+			continue;
+		json_t *lim = json_object_get(f, "limits");
+		double avg = json_num_at(json_array_get(lim, 0), "baseline");
 		json_array_foreach(json_object_get(f, "practices"), m, p)
 		{
 			const char *sig = js(p, "significance");
-			if (strstr(sig, "0.001")) {
-				char s[160];
-				snprintf(s, sizeof s, "%s (%s, %s)", js(p, "practice"),
-				         js(f, "indicator_id"),
-				         strncmp(sig, "High", 4) ? "low" : "high");
-				list_add(&t->outliers, s);
-			}
+			if (!strstr(sig, "0.001"))
+				continue;
+			if (np == cap)
+				v = hg_xrealloc(v, (cap *= 2) * sizeof *v);
+			int high = !strncmp(sig, "High", 4);
+			v[np++] = (hg_brief_practice){
+			    js(p, "practice"),
+			    practice_name(d, js(p, "practice")),
+			    iv->name,
+			    json_num_at(p, "value"),
+			    avg,
+			    iv->polarity == HG_POL_NEUTRAL                   ? 0
+			    : (iv->polarity == HG_POL_HIGHER_BETTER) == high ? -1
+			                                                     : 1};
 		}
 	}
+	hg_brief_rank_practices(v, np);
+	*out = v;
+	return np;
 }
 
-static void hg_messages(hg_buf *b, hg_tally *t)
+/* The glance table's icons at 18 px, or a short "few events" (explained on page 2). */
+static void glance_icons(hg_buf *b, const hg_mon_view *value, const hg_ind_view *iv, int gap)
 {
-	hg_buf_puts(b, "<h3>Key messages</h3><ul class=\"messages\">");
-	hg_buf_printf(
-	    b,
-	    "<li><b>%d of %d</b> indicators show a significant gradient across deprivation "
-	    "in the latest period (slope index of inequality, 95%% CI excludes zero).</li>",
-	    t->gradient, t->n);
-	hg_buf_printf(
-	    b,
-	    "<li>Gaps <b>narrowing</b> (special-cause improvement in the slope index of "
-	    "inequality, or in the gap between the most and least deprived fifths): %d%s%s%s.</li>",
-	    t->narrowing, t->narrow.n ? " &ndash; " : "",
-	    t->narrow.n ? hg_buf_cstr(&t->narrow) : "", "");
-	hg_buf_printf(b, "<li>Gaps <b>widening</b> (special-cause concern): %d%s%s.</li>",
-	              t->widening, t->widen.n ? " &ndash; " : "",
-	              t->widen.n ? hg_buf_cstr(&t->widen) : "");
-	hg_buf_printf(b,
-	              "<li>Against targets: <b>%d</b> consistently passing, <b>%d</b> consistently "
-	              "failing, <b>%d</b> hit and miss.</li>",
-	              t->pass, t->fail, t->hitmiss);
-	hg_buf_printf(b, "<li>Practices outside the 99.8%% funnel limits: %s.</li></ul>",
-	              t->outliers.n ? hg_buf_cstr(&t->outliers) : "none");
+	const hg_mon_view *v = !gap ? value : iv->sii.ok || iv->sii.n ? &iv->sii : &iv->gap;
+	if (v->ok || !v->too_few) {
+		if (gap)
+			gap_icons(b, iv, 18);
+		else
+			hg_icons(b, v, 18);
+		return;
+	}
+	hg_buf_puts(b, "<span class=\"na\">few events</span>");
 }
 
 static void summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	json_t *all = hg_measure(d, iv->id, iv->end, "All", "people_to_target", NULL);
 	json_t *gap = hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "gap_abs", "1");
-	json_t *sii = hg_measure(d, iv->id, iv->end, js(iv->sii_s, "breakdown"), "sii", NULL);
 	json_t *ppl =
 	    hg_measure(d, iv->id, iv->end, js(iv->gap_s, "breakdown"), "people_to_close_gap", "1");
-	char v[32], t[32];
+	char v[32], w[128];
 	hg_buf_printf(b, "<tr><td><a href=\"#ind-%s\">", iv->id);
 	put_esc(b, iv->name);
-	hg_buf_printf(b, "</a><br><span class=\"note\">%s &middot; %s</span>", iv->id,
-	              hg_label_polarity(iv->polarity));
 	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
-	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].target : NAN, t, sizeof t);
-	hg_buf_printf(b, "</td><td class=\"num\"><b>%s</b><br><span class=\"ci\">", v);
-	put_esc(b, iv->unit);
-	hg_buf_printf(b, "</span></td><td class=\"num\">%s</td><td>", t);
-	hg_icons(b, &iv->value, 26);
-	hg_buf_puts(b, "</td><td class=\"num\">");
-	put_gap(b, &iv->ind, gap);
+	/* a long unit ("per 100,000 per year, age-standardised") is in the indicator's name and on
+	 * its page: the row keeps to one line */
+	hg_buf_printf(b, "</a></td><td class=\"num\"><b>%s</b> <span class=\"ci\">", v);
+	if (iv->unit[0] == '%')
+		hg_buf_puts(b, "%");
+	else if (strlen(iv->unit) <= 5)
+		put_esc(b, iv->unit);
+	hg_buf_puts(b, "</span></td><td>");
+	double g = gap ? json_num_at(gap, "value") : NAN;
+	hg_label_diff(&iv->ind, g, 1, w, sizeof w);
+	if (isfinite(g))
+		put_esc(b, w);
+	else
+		hg_buf_puts(b, "<span class=\"na\">n/a</span>");
 	put_judge(b, gap);
-	hg_buf_puts(b, "</td><td class=\"num\">");
-	put_sii(b, &iv->ind, sii);
-	hg_buf_puts(b, "</td><td>");
-	gap_icons(b, iv, 26);
+	hg_buf_puts(b, "</td><td class=\"icons\">");
+	glance_icons(b, &iv->value, iv, 0);
+	hg_buf_puts(b, "</td><td class=\"icons\">");
+	glance_icons(b, &iv->value, iv, 1);
 	fmt_people(ppl ? json_num_at(ppl, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b, "</td><td class=\"num\">%s</td>", v);
 	fmt_people(all ? json_num_at(all, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b, "<td class=\"num\">%s</td></tr>\n", v);
 }
 
-static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t n)
+static void glance(hg_buf *b, const hg_bd_data *d, const hg_ind_view *ivs, size_t n)
 {
-	hg_tally t = {0};
+	hg_buf_puts(b, "<h3>Indicators at a glance</h3><table class=\"glance\"><thead><tr>"
+	               "<th>Indicator</th><th>Latest</th><th>Most deprived fifth against the "
+	               "least</th><th>Trend, target</th><th>Gap trend</th>"
+	               "<th>Close gap (people)</th><th>Reach target (people)</th></tr>"
+	               "</thead><tbody>\n");
 	for (size_t k = 0; k < n; k++)
-		tally_ind(&t, d, &ivs[k]);
-	tally_outliers(&t, d);
-	hg_buf_puts(b, "<section class=\"page summary\"><h2>Executive summary</h2>");
-	hg_messages(b, &t);
-	/* the key goes above the table: below it, a full page of rows would orphan it */
+		summary_row(b, d, &ivs[k]);
+	hg_buf_puts(b, "</tbody></table>");
+}
+
+/* The second page: the gaps ranked, the practices named, and how to read the icons. */
+static void ranked_gaps(hg_buf *b, const hg_brief_ind *v, size_t n)
+{
+	size_t *order = hg_xcalloc(n + 1, sizeof *order);
+	hg_brief_rank(v, n, order);
+	hg_buf_puts(b, "<h3>The gaps, largest first</h3><p class=\"note\">Ranked by the gap's size "
+	               "relative to the whole area's value; gaps clear of chance (95% confidence "
+	               "interval excluding zero) first.</p><table class=\"ranked\"><thead><tr>"
+	               "<th>#</th><th>Indicator</th><th>Most deprived fifth against the least"
+	               "</th><th>Relative to the area</th><th>People to close the gap</th></tr>"
+	               "</thead><tbody>");
+	size_t shown = 0;
+	for (size_t k = 0; k < n && shown < 10; k++) {
+		const hg_brief_ind *x = &v[order[k]];
+		if (!hg_brief_gap_clear(x))
+			continue;
+		char w[128], c[200], p[32];
+		hg_label_diff(x->ind, x->gap, 1, w, sizeof w);
+		hg_label_diff_ci(x->ind, x->gap_lo, x->gap_hi, c, sizeof c);
+		fmt_people(x->people, p, sizeof p);
+		hg_buf_printf(b, "<tr><td>%zu</td><td>", ++shown);
+		put_esc(b, x->name);
+		hg_buf_puts(b, "</td><td><b>");
+		put_esc(b, w);
+		hg_buf_puts(b, "</b> <span class=\"ci\">");
+		put_esc(b, c);
+		double rel = 100 * fabs(x->gap) / fabs(x->value);
+		if (isfinite(rel))
+			hg_buf_printf(b, "</span></td><td class=\"num\">%.0f%%</td>", rel);
+		else
+			hg_buf_puts(b, "</span></td><td class=\"num\">&ndash;</td>");
+		hg_buf_printf(b, "<td class=\"num\">%s</td></tr>", p);
+	}
+	if (!shown)
+		hg_buf_puts(b, "<tr><td colspan=\"5\">No gap is clear of chance.</td></tr>");
+	hg_buf_puts(b, "</tbody></table>");
+	free(order);
+}
+
+static void named_practices(hg_buf *b, const hg_brief_practice *p, size_t np)
+{
+	if (!np)
+		return;
+	hg_buf_puts(b,
+	            "<h3>Practices that stand out</h3><p class=\"note\">Practices beyond the "
+	            "99.8% limits of an indicator's funnel plot (the average of all practices, "
+	            "allowing for each practice's size), worse than expected first.</p>"
+	            "<table class=\"ranked\"><thead><tr><th>Practice</th><th>Indicator</th>"
+	            "<th>Practice</th><th>All practices</th><th>Judged</th></tr></thead><tbody>");
+	size_t shown = np < 12 ? np : 12;
+	for (size_t k = 0; k < shown; k++) {
+		char l[200], v[32], a[32];
+		hg_brief_practice_label(&p[k], l, sizeof l);
+		fmt(p[k].value, v, sizeof v);
+		fmt(p[k].average, a, sizeof a);
+		hg_buf_puts(b, "<tr><td>");
+		put_esc(b, l);
+		hg_buf_puts(b, "</td><td>");
+		put_esc(b, p[k].ind_name);
+		hg_buf_printf(
+		    b, "</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td>%s</td></tr>", v,
+		    a,
+		    p[k].worse > 0   ? "<span class=\"tag tag-worse\">Worse</span>"
+		    : p[k].worse < 0 ? "<span class=\"tag tag-better\">Better</span>"
+		                     : "Different");
+	}
+	if (np > shown)
+		hg_buf_printf(b,
+		              "<tr><td colspan=\"5\">and %zu more in inequalities.csv (funnels)"
+		              "</td></tr>",
+		              np - shown);
+	hg_buf_puts(b, "</tbody></table>");
+}
+
+static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t n,
+                       const char *title)
+{
+	hg_brief_ind *v = hg_xcalloc(n + 1, sizeof *v);
+	for (size_t k = 0; k < n; k++)
+		brief_ind(d, &ivs[k], &v[k]);
+	hg_brief_practice *p = NULL;
+	size_t np = brief_practices(d, ivs, n, &p);
+	hg_buf_puts(b, "<section class=\"page summary\" id=\"summary\">");
+	hg_cover(b, d, title, n ? ivs[0].end : "");
+	hg_buf_puts(b, "<h2>Executive summary</h2>");
+	hg_brief_messages(b, v, n, p, np, 1);
+	glance(b, d, ivs, n);
+	/* the heading stays with the ranked table (no heading alone at the foot of page 1) */
+	hg_buf_puts(b, "</section>\n<section class=\"page summary\" id=\"summary-2\"><div "
+	               "class=\"keep\"><h2>Executive summary: what stands out</h2>");
+	ranked_gaps(b, v, n);
+	hg_buf_puts(b, "</div>");
+	named_practices(b, p, np);
 	hg_buf_puts(
-	    b, "<h3>Indicators at a glance</h3><p class=\"note\">Every gap reads as the most "
+	    b, "<h3>How to read this report</h3><p class=\"note\">Every gap reads as the most "
 	       "deprived compared with the least deprived: the deprivation gap between the "
 	       "most and least deprived fifths of neighbourhoods (IMD quintiles 1 and 5), and "
 	       "the slope index of inequality (SII) between the two ends of the whole "
@@ -549,20 +671,12 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 	       "cause; blue improvement; orange concern; H/L high/low) and assurance (right: "
 	       "P consistently passes, F consistently fails, ? hit and miss). Gap trend is the "
 	       "SPC of the SII over time: improvement means the gap is narrowing. " HG_LABEL_TOO_FEW
-	       ": a count behind some period is under 10 or suppressed, so "
-	       "no signal is shown.</p>"
-	       "<table><thead><tr><th>Indicator</th>"
-	       "<th>Latest</th><th>Target</th><th>Trend &amp; assurance</th>"
-	       "<th>Deprivation gap, most deprived fifth</th><th>SII, most deprived end</th>"
-	       "<th>Gap trend</th><th>People to close the gap</th><th>People to reach "
-	       "target</th></tr></thead>"
-	       "<tbody>\n");
-	for (size_t k = 0; k < n; k++)
-		summary_row(b, d, &ivs[k]);
-	hg_buf_puts(b, "</tbody></table></section>\n");
-	hg_buf_free(&t.narrow);
-	hg_buf_free(&t.widen);
-	hg_buf_free(&t.outliers);
+	       " (&ldquo;few events&rdquo; at a glance): a count behind some period is under 10 "
+	       "or suppressed, so no signal is shown. "
+	       "The appendix gives each indicator on one page; methods and provenance close the "
+	       "report.</p></section>\n");
+	free(v);
+	free(p);
 }
 
 /* ---- one page per indicator ---- */
@@ -648,7 +762,8 @@ static void sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	                  .pop = pop,
 	                  .suppressed = sup,
 	                  .sii = s ? json_num_at(s, "value") : NAN,
-	                  .width = 920};
+	                  .width = 480,
+	                  .height = 240};
 	hg_buf_puts(b, "<h3>Gradient across deprivation</h3><div class=\"chart\">");
 	hg_chart_sii(b, &c);
 	hg_buf_puts(b, "</div>");
@@ -665,7 +780,7 @@ static void sii_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 
 /* One SPC chart; mirror: the series is the SII, drawn as most minus least deprived. */
 static void spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, const char *what,
-                        const char *ylab, int mirror)
+                        const char *ylab, int mirror, int wide)
 {
 	size_t shown = 0;
 	for (size_t k = 0; k < v->n; k++)
@@ -708,8 +823,8 @@ static void spc_section(hg_buf *b, const hg_ind_view *iv, const hg_mon_view *v, 
 	                  .target = m * last->target,
 	                  .variation = mirror && var >= 0 ? hg_label_mirror_variation(var) : var,
 	                  .assurance = isfinite(last->target) ? last->assurance : 0,
-	                  .width = 920,
-	                  .height = 280};
+	                  .width = wide ? 920 : 480,
+	                  .height = wide ? 290 : 205};
 	hg_buf_puts(b, "<div class=\"chart\">");
 	hg_chart_spc(b, &c);
 	hg_buf_puts(b, "</div>");
@@ -731,12 +846,16 @@ static void eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 {
 	json_t *arr = json_object_get(d->ineq, "measures"), *r;
 	size_t k;
-	int any = 0;
+	int any = 0, more = 0;
 	json_array_foreach(arr, k, r)
 	{
 		if (strcmp(js(r, "indicator_id"), iv->id) || strcmp(js(r, "period_end"), iv->end) ||
 		    strcmp(js(r, "measure"), "gap_to_best"))
 			continue;
+		if (any == BD_GROUP_ROWS) { /* the rest are counted: the indicator keeps one page */
+			more++;
+			continue;
+		}
 		if (!any++)
 			hg_buf_puts(
 			    b,
@@ -764,6 +883,11 @@ static void eth_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 		put_judge(b, r);
 		hg_buf_printf(b, "</td><td class=\"num\">%s</td></tr>", v);
 	}
+	if (more)
+		hg_buf_printf(b,
+		              "<tr><td colspan=\"5\" class=\"note\">and %d more groups in "
+		              "inequalities.csv</td></tr>",
+		              more);
 	if (any)
 		hg_buf_puts(b, "</tbody></table>");
 }
@@ -813,7 +937,8 @@ static void funnel_section(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv
 	                    .dots = dots,
 	                    .ndots = np,
 	                    .baseline = base,
-	                    .width = 920};
+	                    .width = 480,
+	                    .height = 255};
 	hg_buf_puts(b, "<h3>Where to act: practices</h3><div class=\"chart\">");
 	hg_chart_funnel(b, &c);
 	hg_buf_puts(b, "</div>");
@@ -827,8 +952,8 @@ static void dq_line(hg_buf *b, json_t *r)
 	fmt(r ? json_num_at(r, "pct_ethnicity_not_stated") : NAN, e, sizeof e);
 	fmt(r ? json_num_at(r, "pct_imd_unknown") : NAN, i, sizeof i);
 	hg_buf_printf(b,
-	              "<p class=\"dq\"><b>Data quality</b> (denominator, latest period): ethnicity "
-	              "not stated %s%%; IMD unknown %s%%.</p>",
+	              " &middot; <b>Data quality</b> (denominator, latest period): ethnicity "
+	              "not stated %s%%; IMD unknown %s%%",
 	              e, i);
 }
 
@@ -849,8 +974,6 @@ static void tile_gap(hg_buf *b, const hg_ind_view *iv, const char *k, json_t *r,
 		                     : json_num_at(r, "upper_ci95"),
 		                 w, sizeof w);
 		put_esc(b, w);
-		hg_buf_puts(b, sii ? "; the most deprived end of the scale against the least"
-		                   : "; the most deprived fifth against the least");
 	} else if (r && js(r, "note")[0]) {
 		put_esc(b, js(r, "note"));
 	}
@@ -872,8 +995,10 @@ static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 		hg_buf_puts(b, " &middot; ");
 		put_esc(b, iv->unit);
 	}
-	hg_buf_printf(b, " &middot; %s &middot; latest period ending %s</p><div class=\"tiles\">",
+	hg_buf_printf(b, " &middot; %s &middot; latest period ending %s",
 	              hg_label_polarity(iv->polarity), iv->end);
+	dq_line(b, sii ? sii : any);
+	hg_buf_puts(b, "</p><div class=\"tiles\">");
 	char v[32];
 	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
 	hg_buf_printf(b,
@@ -884,23 +1009,37 @@ static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	hg_buf_puts(b, "<br>");
 	hg_icons(b, &iv->value, 22);
 	hg_buf_puts(b, "</div></div>");
-	tile_gap(b, iv, "Deprivation gap", gap, 0);
-	tile_gap(b, iv, "Slope index of inequality", sii, 1);
+	tile_gap(b, iv, "Gap, most deprived fifth", gap, 0);
+	tile_gap(b, iv, "SII, most deprived end", sii, 1);
 	hg_tile(b, "People to close the gap", ppl, NULL);
 	hg_buf_puts(b, "</div>");
-	dq_line(b, sii ? sii : any);
-	sii_section(b, d, iv);
-	hg_buf_puts(b, "<h3>Progress over time</h3>");
-	spc_section(b, iv, &iv->value, "whole area value", iv->axis, 0);
+	/* two charts a row, so that an indicator fills one printed page and no more; without a
+	 * gradient or a funnel, the two SPC charts take the page's width instead (a page is
+	 * never left half empty) */
+	hg_buf top = {0};
+	sii_section(&top, d, iv);
+	size_t nsii = top.n;
+	hg_buf_puts(&top, "</div><div>");
+	funnel_section(&top, d, iv);
+	int wide = nsii == 0 && top.n == strlen("</div><div>");
+	if (!wide) {
+		hg_buf_puts(b, "<div class=\"pair\"><div>");
+		hg_buf_put(b, top.p, top.n);
+		hg_buf_puts(b, "</div></div>");
+	}
+	hg_buf_free(&top);
+	hg_buf_printf(b, "<h3>Progress over time</h3><div class=\"%s\"><div>", wide ? "" : "pair");
+	spc_section(b, iv, &iv->value, "whole area value", iv->axis, 0, wide);
+	hg_buf_puts(b, "</div><div>");
 	if (iv->sii.n)
 		spc_section(b, iv, &iv->sii,
 		            "slope index of inequality, most deprived end minus least deprived",
-		            "SII: most minus least deprived", 1);
+		            "SII: most minus least deprived", 1, wide);
 	else
 		spc_section(b, iv, &iv->gap, "gap, most deprived fifth minus least deprived",
-		            "Gap: most minus least deprived", 0);
+		            "Gap: most minus least deprived", 0, wide);
+	hg_buf_puts(b, "</div></div>");
 	eth_section(b, d, iv);
-	funnel_section(b, d, iv);
 	hg_buf_puts(b, "</section>\n");
 }
 
@@ -908,7 +1047,7 @@ static void methods(hg_buf *b, const hg_bd_data *d)
 {
 	json_t *sdc = json_object_get(d->meta, "disclosure_control");
 	hg_buf_puts(b,
-	            "<section class=\"page\"><h2>Methods and data quality</h2>"
+	            "<section class=\"page methods\"><h2>Methods and data quality</h2>"
 	            "<h3>Inequality measures</h3><p>The <b>slope index of inequality</b> (SII) is "
 	            "the difference in the fitted value between the least and most deprived ends "
 	            "of the population, from a population-weighted regression of each IMD decile "
@@ -1005,8 +1144,7 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	const char *title = o->title ? o->title : "Health inequalities: Core20PLUS5 board report";
 	hg_head(html, title);
 	frame_open(html, &d.status);
-	hg_cover(html, &d, title, n ? ivs[0].end : "");
-	hg_summary(html, &d, ivs, n);
+	hg_summary(html, &d, ivs, n, title);
 	int rc = o->scenarios_dir ? hg_board_case(html, o->scenarios_dir, err) : 0;
 	for (k = 0; k < n; k++)
 		ind_page(html, &d, &ivs[k]);

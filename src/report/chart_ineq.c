@@ -15,12 +15,14 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define HG_C_IMPROVE "#005eb8"
 #define HG_C_CONCERN "#e87722"
 #define HG_C_NEUTRAL "#7030a0"
 #define HG_C_COMMON  "#768692"
+#define HG_C_AMBER   "#e69f00" /* funnel points between the 95% and 99.8% limits */
 
 /* Widen [lo, hi] by the finite values of v[0..n). */
 static void extend(double *lo, double *hi, const double *v, size_t n)
@@ -90,7 +92,7 @@ static void sii_line(hg_plot *p, const hg_sii_chart *c, double tot)
 
 void hg_chart_sii(hg_buf *out, const hg_sii_chart *c)
 {
-	double w = c->width > 0 ? c->width : 640, h = 320, tot = 0;
+	double w = c->width > 0 ? c->width : 640, h = c->height > 0 ? c->height : 320, tot = 0;
 	int all = 1;
 	for (size_t k = 0; k < c->n; k++) {
 		tot += isfinite(c->pop[k]) ? c->pop[k] : 0;
@@ -212,6 +214,8 @@ void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
 	hg_svg s;
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
 	hg_plot p = {.svg = &s, .x0 = 70, .y0 = 40, .x1 = w - 90, .y1 = h - 50};
+	if (isfinite(c->target) && p.x0 + 430 + 80 > w)
+		p.y0 = 50; /* the target's legend takes a second row */
 	double lo, hi, ticks[16];
 	spc_range(c, &lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 5, ticks, 16);
@@ -240,9 +244,10 @@ void hg_chart_spc(hg_buf *out, const hg_spc_chart *c)
 		hg_legend_item v = {"Value (" HG_LABEL_TOO_FEW ": no limits)", HG_C_COMMON, 1};
 		hg_svg_legend(&s, p.x0, 18, &v, 1);
 	}
-	if (isfinite(c->target)) {
+	if (isfinite(c->target)) { /* after the legend row, or under its start on a narrow chart */
 		hg_legend_item t = {"Target", "#009e73", 1};
-		hg_svg_legend(&s, p.x0 + 430, 18, &t, 1);
+		int room = p.x0 + 430 + 80 <= w;
+		hg_svg_legend(&s, room ? p.x0 + 430 : p.x0, room ? 18 : 34, &t, 1);
 	}
 	if (c->variation >= 0) {
 		hg_buf_printf(out, "<g transform=\"translate(%.0f 40)\">", w - 80);
@@ -385,26 +390,73 @@ static void funnel_range(const hg_funnel_plot *c, double *xhi, double *lo, doubl
 	range_fix(lo, hi);
 }
 
+/* A placed label's box, so that labels never overlap each other. */
+typedef struct lab_box {
+	double x0, y0, x1, y1;
+} lab_box;
+
+static int lab_free(const lab_box *placed, size_t n, lab_box b, const hg_plot *p)
+{
+	if (b.x0 < p->x0 || b.x1 > p->x1 + 60 || b.y0 < p->y0 - 4 || b.y1 > p->y1 + 4)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		if (b.x0 < placed[k].x1 && placed[k].x0 < b.x1 && b.y0 < placed[k].y1 &&
+		    placed[k].y0 < b.y1)
+			return 0;
+	return 1;
+}
+
+/* The label of a point beyond the limits: right of the point, else left, else a line above
+ * or below, whichever is free first; a label with no free place is left out (the point keeps
+ * its tooltip and the report names it in a table). */
+static void funnel_label(hg_plot *p, lab_box *placed, size_t *nplaced, double x, double y,
+                         const char *text)
+{
+	double w = 7.0 * (double)strlen(text), hh = 13;
+	static const double dy[] = {0, -14, 14, -28, 28};
+	for (int side = 0; side < 2; side++)
+		for (size_t k = 0; k < sizeof dy / sizeof *dy; k++) {
+			double x0 = side ? x - 8 - w : x + 8, yb = y + 4 + dy[k];
+			lab_box b = {x0, yb - hh + 2, x0 + w, yb + 2};
+			if (!lab_free(placed, *nplaced, b, p))
+				continue;
+			placed[(*nplaced)++] = b;
+			hg_svg_text(p->svg, side ? x - 8 : x + 8, yb, side ? HG_END : HG_START,
+			            "hg-point-label", text);
+			return;
+		}
+}
+
+/* The points in three kinds that match the legend: within the 95% limits (grey), between the
+ * 95% and 99.8% limits (amber), beyond the 99.8% limits (orange, larger); the points beyond
+ * the 95% limits carry their label. */
 static void draw_funnel_dots(hg_plot *p, const hg_funnel_plot *c)
 {
 	char lab[160], v[32];
-	for (size_t k = 0; k < c->ndots; k++) {
-		const hg_funnel_chart_dot *d = &c->dots[k];
-		int out3 = d->sig == HG_FUNNEL_HIGH_001 || d->sig == HG_FUNNEL_LOW_001;
-		int out2 = d->sig == HG_FUNNEL_HIGH_025 || d->sig == HG_FUNNEL_LOW_025;
-		hg_fmt_value(d->value, v, sizeof v);
-		snprintf(lab, sizeof lab, "%s: %s (%s)", d->label, v, hg_label_funnel_sig(d->sig));
-		hg_svg_group(p->svg, "hg-funnel-pt", lab);
-		double x = hg_plot_x(p, d->x), y = hg_plot_y(p, d->value);
-		hg_svg_circle(p->svg, x, y, out3 ? 6 : 4.5,
-		              out3   ? HG_C_CONCERN
-		              : out2 ? "#e69f00"
-		                     : HG_C_COMMON,
-		              NULL);
-		hg_svg_group_end(p->svg);
-		if (out3 || out2)
-			hg_svg_text(p->svg, x + 8, y + 4, HG_START, "hg-point-label", d->label);
-	}
+	lab_box *placed = hg_xcalloc(c->ndots + 1, sizeof *placed);
+	size_t nplaced = 0;
+	for (int pass = 0; pass < 2; pass++) /* the 99.8% outliers claim their label places first */
+		for (size_t k = 0; k < c->ndots; k++) {
+			const hg_funnel_chart_dot *d = &c->dots[k];
+			int out3 = d->sig == HG_FUNNEL_HIGH_001 || d->sig == HG_FUNNEL_LOW_001;
+			int out2 = d->sig == HG_FUNNEL_HIGH_025 || d->sig == HG_FUNNEL_LOW_025;
+			double x = hg_plot_x(p, d->x), y = hg_plot_y(p, d->value);
+			if (pass == 0) {
+				hg_fmt_value(d->value, v, sizeof v);
+				snprintf(lab, sizeof lab, "%s: %s (%s)", d->label, v,
+				         hg_label_funnel_sig(d->sig));
+				hg_svg_group(p->svg, "hg-funnel-pt", lab);
+				hg_svg_circle(p->svg, x, y, out3 ? 6 : 4.5,
+				              out3   ? HG_C_CONCERN
+				              : out2 ? HG_C_AMBER
+				                     : HG_C_COMMON,
+				              NULL);
+				hg_svg_group_end(p->svg);
+			}
+			if ((pass == 0 && out3) || (pass == 1 && out2))
+				funnel_label(p, placed, &nplaced, x, y, d->label);
+		}
+	free(placed);
 }
 
 void hg_chart_funnel(hg_buf *out, const hg_funnel_plot *c)
@@ -412,7 +464,7 @@ void hg_chart_funnel(hg_buf *out, const hg_funnel_plot *c)
 	double w = c->width > 0 ? c->width : 640, h = c->height > 0 ? c->height : 340;
 	hg_svg s;
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
-	hg_plot p = {.svg = &s, .x0 = 70, .y0 = 40, .x1 = w - 70, .y1 = h - 56};
+	hg_plot p = {.svg = &s, .x0 = 70, .y0 = 58, .x1 = w - 70, .y1 = h - 56};
 	double xhi, lo, hi, xt[16], yt[16], xlo = 0;
 	funnel_range(c, &xhi, &lo, &hi);
 	int ny = hg_nice_ticks(&lo, &hi, 5, yt, 16);
@@ -429,10 +481,14 @@ void hg_chart_funnel(hg_buf *out, const hg_funnel_plot *c)
 		hg_svg_line(&s, p.x0, hg_plot_y(&p, c->baseline), p.x1, hg_plot_y(&p, c->baseline),
 		            HG_INK, 1.5, "hg-baseline");
 	draw_funnel_dots(&p, c);
-	hg_legend_item leg[4] = {{"Average", HG_INK, 1},
-	                         {"95% limits", HG_INK_SOFT, 2},
-	                         {"99.8% limits", HG_INK_SOFT, 1},
-	                         {"Outlier (99.8%)", HG_C_CONCERN, 0}};
-	hg_svg_legend(&s, p.x0, 18, leg, 4);
+	/* two rows: the lines, then the three kinds of point exactly as drawn */
+	hg_legend_item lines[3] = {{"Average", HG_INK, 1},
+	                           {"95% limits", HG_INK_SOFT, 2},
+	                           {"99.8% limits", HG_INK_SOFT, 1}};
+	hg_legend_item dots[3] = {{"Within 95%", HG_C_COMMON, 4},
+	                          {"Beyond 95%", HG_C_AMBER, 4},
+	                          {"Beyond 99.8%", HG_C_CONCERN, 4}};
+	hg_svg_legend(&s, p.x0, 16, lines, 3);
+	hg_svg_legend(&s, p.x0, 36, dots, 3);
 	hg_svg_end(&s);
 }

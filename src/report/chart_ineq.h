@@ -22,7 +22,7 @@ typedef struct hg_sii_chart {
 	const double *pop;             /* population of each quantile */
 	const int *suppressed;
 	double sii, sii_lo, sii_hi; /* NaN: no fitted line */
-	double width;               /* 0: 640 */
+	double width, height;       /* 0: 640 x 320 */
 } hg_sii_chart;
 
 void hg_chart_sii(hg_buf *out, const hg_sii_chart *c);

@@ -297,7 +297,12 @@ void hg_svg_legend(hg_svg *s, double x, double y, const hg_legend_item *items, i
 	hg_svg_group(s, "hg-legend", "Legend");
 	for (int i = 0; i < n; i++) {
 		const hg_legend_item *it = &items[i];
-		if (it->kind == 0 || it->kind == 3) {
+		if (it->kind == 4) {
+			hg_buf_printf(s->b,
+			              "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\" "
+			              "stroke=\"#fff\"/>",
+			              x + 7, y - 4, it->colour);
+		} else if (it->kind == 0 || it->kind == 3) {
 			hg_buf_printf(s->b,
 			              "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" "
 			              "fill=\"%s\" stroke=\"" HG_INK "\"%s/>",

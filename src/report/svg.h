@@ -100,7 +100,8 @@ void hg_plot_axis_x(hg_plot *p, const double *ticks, int n, const char *label);
 /* A dashed reference line at value v across the plot (vertical if along_x). */
 void hg_plot_ref(hg_plot *p, double v, int along_x, const char *label);
 
-/* A legend row of swatches starting at (x, y); kinds: 0 box, 1 line, 2 dashed line, 3 band. */
+/* A legend row of swatches starting at (x, y); kinds: 0 box, 1 line, 2 dashed line, 3 band,
+ * 4 dot (a point as scatter charts draw it). */
 typedef struct hg_legend_item {
 	const char *label, *colour;
 	int kind;

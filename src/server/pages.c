@@ -7,6 +7,7 @@
  * redirect to /login; forms POST with the session's CSRF token.
  */
 #include "lang/lang.h"
+#include "report/brief.h"
 #include "report/chart.h"
 #include "report/chart_ineq.h"
 #include "report/labels.h"
@@ -206,11 +207,11 @@ static void overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td></tr>");
 }
 
-/* The size of a gap for sorting across units: relative to the whole area's value. */
+/* The size of a gap for sorting across units: relative to the whole area's value (the
+ * executive summary's rule, report/brief.h). */
 static double gap_size(const hg_ind_summary *s)
 {
-	double v = fabs(s->gap) / fabs(s->value);
-	return isfinite(v) ? v : isfinite(s->gap) ? fabs(s->gap) * 1e-9 : -1;
+	return hg_brief_gap_size(s->gap, s->value);
 }
 
 static int by_gap(const void *a, const void *b)
@@ -266,6 +267,7 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	hg_ind_summary *s = hg_xcalloc((size_t)n + 1, sizeof *s);
 	for (int i = 0; i < n; i++)
 		hg_summarise(q->res, &q->sess.user, i, &s[i]);
+	hg_page_brief(q, b, s, n);
 	if (sorted)
 		qsort(s, (size_t)n, sizeof *s, by_gap);
 	overview_head(b, sorted);

@@ -60,6 +60,11 @@ int hg_worklist_route(hg_req *q, hg_resp *r);
 /* page_scenario.c: the case for acting (/scenarios), from serve --scenarios DIR. */
 void hg_page_scenarios(hg_req *q, hg_resp *r);
 
+/* page_brief.c: the executive summary card of the overview (the board report's ranked
+ * messages from what the reader may see; nothing for a practice user). */
+struct hg_ind_summary;
+void hg_page_brief(const hg_req *q, hg_buf *b, const struct hg_ind_summary *s, int n);
+
 /* page_indicator.c: the indicator page (called by pages.c's routes). */
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
 

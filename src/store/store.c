@@ -617,6 +617,22 @@ void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N])
 	tabs[HG_STR_LSOA_MSOA_NAME] = &s->lsoa_msoa_name;
 }
 
+long hg_store_practice_find(const hg_store *s, const char *code)
+{
+	for (uint32_t i = 0; i < s->practices.n; i++) /* a few hundred practices at most */
+		if (!strcmp(hg_strtab_get(&s->practices, i), code))
+			return (long)i;
+	return -1;
+}
+
+const char *hg_store_practice_name(const hg_store *s, const char *code)
+{
+	long i = hg_store_practice_find(s, code);
+	return i < 0 || (uint32_t)i >= s->practice_name.n
+	           ? ""
+	           : hg_strtab_get(&s->practice_name, (uint32_t)i);
+}
+
 /* The code dictionary's index; a code listed twice would split its events. */
 static int store_code_index(hg_store *s, hg_err *err)
 {

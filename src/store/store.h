@@ -290,6 +290,11 @@ int hg_store_verify_chain(const char *dir, int *links, char first[64], hg_err *e
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
 /* The string tables of s in the order of enum hg_strs (schema.h). */
 void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N]);
+/* A practice's name (practices.csv's practice_name, a place table) by its code: "" when the
+ * store has no name for it (a snapshot from before the place tables) or no such practice. */
+const char *hg_store_practice_name(const hg_store *s, const char *code);
+/* The index of a practice code in s->practices, or -1 when the store has no such practice. */
+long hg_store_practice_find(const hg_store *s, const char *code);
 /* The ONS group (enum hg_ethgroup) of a stored ethnic category (0 blank, '9'
  * for 99, a category letter), or -1 when the byte is no category. */
 int hg_eth_group_of(uint8_t cat);

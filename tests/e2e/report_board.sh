@@ -106,7 +106,38 @@ rm -f "$shots"/page-*.png
 pdftoppm -r 60 -png "$w/report.pdf" "$shots/page"
 pages=$(ls "$shots"/page-*.png | wc -l)
 echo "report: $pages PDF pages rendered into $shots"
-test "$pages" -ge 5
+# the board's layout (issue 12): a two-page executive summary whose first page holds the ranked
+# messages and the whole table at a glance, then one page per indicator (its heading on that
+# page and nothing of the next), then one page of methods
+python3 - "$w/report.html" "$w/report.pdf" "$w/res/monitoring.json" "$pages" << 'PY'
+import html, json, re, subprocess, sys
+page_html, pdf, mon, pages = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+names = [s["indicator_name"] for s in json.load(open(mon))["series"] if s["series"] == "value"]
+assert pages == 2 + len(names) + 1, f"{pages} PDF pages for {len(names)} indicators (want {2 + len(names) + 1})"
+def text(p):
+    t = subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), pdf, "-"], capture_output=True, text=True).stdout
+    return " ".join(t.split())
+def has(t, name):  # a name as printed (lines may break anywhere between words)
+    return " ".join(html.unescape(name).split())[:40] in t
+p1, p2 = text(1), text(2)
+assert "Executive summary" in p1 and "Indicators at a glance" in p1, "page 1 does not hold the summary"
+missing = [n for n in names if not has(p1, n)]
+assert not missing, f"page 1 lacks the glance rows of {missing}"
+assert "what stands out" in p2 and "The gaps, largest first" in p2, "page 2 is not the summary's second page"
+for k, n in enumerate(names):
+    t = text(3 + k)
+    assert has(t, n), f"page {3 + k} is not {n}'s page"
+    assert k + 1 == len(names) or not t.startswith(" ".join(names[k + 1].split())[:40]), k
+assert "Methods and data quality" in text(pages), "the last page is not the methods"
+h = open(page_html).read()
+brief = re.search(r'<ol class="hg-brief">(.*?)</ol>', h, re.S).group(1)
+items = re.findall(r"<li>", brief)
+words = len(html.unescape(re.sub(r"<[^>]+>", " ", brief)).split())
+print(f"executive summary: {len(items)} messages, {words} words; {pages} pages")
+assert 4 <= len(items) <= 5 and 60 <= words <= 260, (len(items), words)
+for want in ("The largest gaps", "widening", "target", "Practices that stand out"):
+    assert want in brief, f"the summary lacks '{want}'"
+PY
 # every printed page carries the marking at its top and bottom
 for p in $(seq 1 "$pages"); do
 	n=$(pdftotext -f "$p" -l "$p" "$w/report.pdf" - | grep -c "SYNTHETIC DATA")

@@ -47,7 +47,7 @@ PACK
 		--no-progress > ingest.log 2>&1 || fail "ingest: $(tail -3 ingest.log)"
 	echo "analyst-password-1" | $HG user add ana --role analyst --data-dir dd > /dev/null || fail "user add ana"
 	echo "viewer-password-1" | $HG user add vic --role viewer --data-dir dd > /dev/null || fail "user add vic"
-	echo "practice-password-1" | $HG user add pat --role practice --practice A81001 --data-dir dd > /dev/null ||
+	echo "practice-password-1" | $HG user add pat --role practice --practice A81001 --store store --data-dir dd > /dev/null ||
 		fail "user add pat"
 	echo "admin-password-123" | $HG user add adm --role admin --data-dir dd > /dev/null || fail "user add adm"
 }
