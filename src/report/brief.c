@@ -116,8 +116,8 @@ static void msg_gaps(hg_buf *b, const hg_brief_ind *v, size_t n, const size_t *o
 	hg_buf_printf(b,
 	              "<li><strong>The largest gaps.</strong> %zu of %zu indicators show a clear "
 	              "gap between the most and least deprived fifths of neighbourhoods; the "
-	              "largest for their size are ",
-	              clear, n);
+	              "largest for %s ",
+	              clear, n, top == 1 ? "its size is" : "their size are");
 	for (size_t k = 0; k < top; k++) {
 		const hg_brief_ind *x = &v[order[k]];
 		char w[128];

@@ -248,6 +248,14 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	const char *sort = hg_req_arg(q, "sort");
 	int sorted = sort && !strcmp(sort, "gap");
 	hg_html_begin(b, q, "Overview", "overview");
+	if (q->sess.user.role == HG_ROLE_PRACTICE) { /* its own practice's view (page_practice.c) */
+		hg_buf_puts(b, "<h1>Your practice</h1>");
+		hg_page_practice(q, b);
+		hg_html_end(b, q);
+		hg_req_audit(q, "view", "page overview");
+		hg_page_ok(r, 200);
+		return;
+	}
 	hg_buf_printf(b,
 	              "<h1>Health inequalities overview</h1><p class=\"hg-lede\">%d Core20PLUS5 "
 	              "indicators, latest period. The deprivation gap is the most deprived fifth "
@@ -258,11 +266,6 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	              "with the previous period (95%% confidence intervals not overlapping), "
 	              "better or worse by the indicator's polarity.</p>",
 	              q->res->pr->ninds);
-	if (q->sess.user.role == HG_ROLE_PRACTICE) {
-		hg_buf_puts(b, "<p class=\"hg-note\">Values are for your practice, ");
-		hg_html_text(b, q->sess.user.practice);
-		hg_buf_puts(b, ", only.</p>");
-	}
 	int n = q->res->pr->ninds;
 	hg_ind_summary *s = hg_xcalloc((size_t)n + 1, sizeof *s);
 	for (int i = 0; i < n; i++)

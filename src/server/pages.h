@@ -65,6 +65,10 @@ void hg_page_scenarios(hg_req *q, hg_resp *r);
 struct hg_ind_summary;
 void hg_page_brief(const hg_req *q, hg_buf *b, const struct hg_ind_summary *s, int n);
 
+/* page_practice.c: a practice user's overview (its indicators against the area, its PCN and
+ * similar practices; those only available for the whole area; its patients to act on). */
+void hg_page_practice(const hg_req *q, hg_buf *b);
+
 /* page_indicator.c: the indicator page (called by pages.c's routes). */
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id);
 

@@ -156,6 +156,76 @@ static void results_area_index(hg_results *r)
 	}
 }
 
+/* The one-way practice breakdown of indicator i, or -1. */
+static int practice_bd(const hg_indicator *ind)
+{
+	for (int k = 0; k < ind->nbds; k++)
+		if (ind->bds[k].n == 1 && ind->bds[k].kind[0] == HG_BD_PRACTICE)
+			return k;
+	return -1;
+}
+
+double hg_results_peer_value(const hg_results *r, const hg_user *u, int i, int j,
+                             const char *const *codes, size_t n, size_t *used)
+{
+	const hg_indicator *ind = r->pr->inds[i].ind;
+	int b = practice_bd(ind);
+	double num = 0, den = 0;
+	*used = 0;
+	if (b < 0 || j < 0 || j >= ind->nperiods ||
+	    (ind->type != HG_IND_PROPORTION && ind->type != HG_IND_RATE))
+		return NAN;
+	size_t g = (size_t)(j * ind->nbds + b);
+	for (size_t k = r->grp[i][g]; k < r->grp[i][g + 1]; k++) {
+		const hg_row *row = &r->pub.t.rows[k];
+		if (!strcmp(row->category, u->practice) || !isfinite(row->num) ||
+		    !isfinite(row->den) || row->den <= 0)
+			continue;
+		for (size_t c = 0; c < n; c++)
+			if (!strcmp(codes[c], row->category)) {
+				num += row->num, den += row->den, (*used)++;
+				break;
+			}
+	}
+	return *used >= HG_PEER_MIN_PRACTICES && den > 0 ? num / den * ind->per : NAN;
+}
+
+/* A practice slot's share of its registered population in IMD quintile 1 (%), NaN if none. */
+static double q1_share(const hg_pop_counts *pc, uint32_t slot)
+{
+	double q1 = 0;
+	for (int sex = 0; sex < 2; sex++)
+		for (int band = 0; band < HG_POP_BANDS; band++)
+			q1 += pc->pyr[((size_t)(slot * 6 + 1) * 2 + (size_t)sex) * HG_POP_BANDS +
+			              (size_t)band];
+	return pc->tot[slot] > 0 ? 100 * q1 / pc->tot[slot] : NAN;
+}
+
+size_t hg_results_similar_practices(const hg_results *r, const hg_user *u, const char **codes,
+                                    size_t n, double *share)
+{
+	long own = hg_store_practice_find(&r->st, u->practice);
+	*share = own < 0 ? NAN : q1_share(&r->pop, (uint32_t)own);
+	if (!isfinite(*share) || n == 0)
+		return 0;
+	double *dist = hg_xcalloc(n + 1, sizeof *dist);
+	size_t m = 0;
+	for (uint32_t p = 0; p < r->pop.nprac; p++) { /* keep the n nearest, by insertion */
+		double d = fabs(q1_share(&r->pop, p) - *share);
+		if ((long)p == own || !isfinite(d))
+			continue;
+		if (m == n && d >= dist[n - 1])
+			continue;
+		size_t k = m < n ? m++ : n - 1; /* when full, the farthest makes room */
+		for (; k > 0 && dist[k - 1] > d; k--)
+			dist[k] = dist[k - 1], codes[k] = codes[k - 1];
+		dist[k] = d;
+		codes[k] = hg_strtab_get(&r->st.practices, p);
+	}
+	free(dist);
+	return m;
+}
+
 int hg_results_area_visible(const hg_results *r, const hg_user *u, int i, int j)
 {
 	return u->role != HG_ROLE_PRACTICE || r->area_ok[i][j];

@@ -138,6 +138,25 @@ const hg_ineq_row *hg_an_find(const hg_an_view *v, const char *measure, const ch
 /* Rows of series name in v (*n of them), or NULL. */
 const hg_mon_row *const *hg_an_series(const hg_an_view *v, const char *name, size_t *n);
 
+/*
+ * A benchmark for a practice user (docs/security.md "Practice benchmarks"): the pooled value of
+ * a group of OTHER practices (codes; the user's own is never counted) for indicator i in period
+ * j, from their published rows only (rounded counts; suppressed rows left out): the sum of the
+ * numerators over the sum of the denominators, times the indicator's multiplier. Only for
+ * proportions and crude rates (a standardised rate or life expectancy cannot be pooled from
+ * published cells). NaN, and *used < HG_PEER_MIN_PRACTICES, when fewer than that many of the
+ * group have a published row: a smaller pool would let a practice work out another's figure.
+ * *used: the practices pooled.
+ */
+#define HG_PEER_MIN_PRACTICES 3
+double hg_results_peer_value(const hg_results *r, const hg_user *u, int i, int j,
+                             const char *const *codes, size_t n, size_t *used);
+/* Practices like u's own: the n practices of the store (not u's) whose registered population
+ * has the nearest share living in the most deprived fifth of neighbourhoods (IMD quintile 1),
+ * into codes[0..n); returns how many; *share: u's practice's share (%), NaN if unknown. */
+size_t hg_results_similar_practices(const hg_results *r, const hg_user *u, const char **codes,
+                                    size_t n, double *share);
+
 /* The part of a cache key that stands for what u may see: "all", "noprac" or "p:CODE". */
 void hg_results_scope(const hg_user *u, char *buf, size_t size);
 

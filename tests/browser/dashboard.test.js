@@ -142,6 +142,10 @@ async function analyst(browser) {
 	check(focused === "Skip to main content", "first Tab should focus the skip link, got " + focused);
 
 	check(await page.locator("#overview tbody tr").count() === 1, "overview should list 1 indicator");
+	// the board report's executive summary, ranked, in plain words (issue 12)
+	const brief = await page.locator("#brief ol.hg-brief > li").allTextContents();
+	check(brief.length >= 4 && brief[0].startsWith("The largest gaps") && brief.some((t) => t.includes("stands out")),
+		"the overview lacks the executive summary: " + brief.join(" | "));
 	// Making Data Count icons: the value's and the gap's trend
 	check(await page.locator("#overview svg.hg-icons").count() === 2, "overview lacks the SPC icons");
 	check((await page.textContent("#overview")).includes("HYP"), "overview lacks HYP");
@@ -264,6 +268,25 @@ async function practice(browser) {
 	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
 	const page = await ctx.newPage();
 	await login(page, "pat", "practice-password-1");
+	// its own view (issue 12): its name from practices.csv, its indicators against the area, the
+	// PCN and similar practices (fewer than 3 other practices here: not available, never one
+	// other practice's figure), and the way to its patients to act on
+	check((await page.textContent("#h-practice")).includes("Riverside Surgery (A81001)"),
+		"the practice view lacks the practice's name: " + (await page.textContent("#h-practice")));
+	const prow = page.locator("#practice-table tbody tr");
+	check(await prow.count() === 1, "the practice table should list HYP, its one indicator");
+	const cells = await prow.first().locator("td").allTextContents();
+	check(/^\d+\.\d/.test(cells[0].trim()) && cells[1].includes("not available") &&
+		cells[2].includes("not available") && /^\d+\.\d/.test(cells[3].trim()),
+		"practice row: own value, PCN and similar not available (too few practices), area value: " + cells);
+	check((await page.textContent("#worklists")).includes("no worklists"),
+		"the practice view does not say where its patients to act on are (this pack has no worklists)");
+	check(await page.locator("#brief").count() === 0, "a practice user sees the area's executive summary");
+	const own = await page.content();
+	check(!own.includes("A81002") && !own.includes("Hill Street") && !own.includes("Park Medical"),
+		"another practice reached a practice user's overview");
+	await readAsPerson(page, "practice user's overview");
+	await shot(page, "12-practice-overview");
 	await page.goto(base + "/indicators/HYP");
 	check(await page.locator("svg[aria-labelledby^='chart-funnel'] .hg-funnel-pt").count() === 1,
 		"a practice user should see its own point on the funnel plot, and only it");

@@ -17,6 +17,16 @@ PY=$(python3 -c 'import sys; print(sys.executable)')
 python3() { "$PY" "$@"; }
 
 hg_make_store
+# a practice user's code is checked against the store (issue 12): a code not in the data is
+# refused with the store's codes, and so is a practice user without --store; nobody is added
+echo "practice-password-9" | $HG user add zed --role practice --practice Y99999 --store store \
+	--data-dir dd > zed.out 2>&1 && fail "user add accepted a practice not in the store"
+grep -qx "healthgap user: practice 'Y99999' is not in the store store (its 3 practices include A81002, A81003, A81001); give the ODS code of a practice in the data" zed.out ||
+	fail "user add Y99999: $(cat zed.out)"
+echo "practice-password-9" | $HG user add zed --role practice --practice A81001 --data-dir dd > zed.out 2>&1 &&
+	fail "user add accepted a practice user without --store"
+grep -q "a practice user needs --practice CODE and --store DIR" zed.out || fail "no --store: $(cat zed.out)"
+$HG user list --data-dir dd | grep -q "^zed " && fail "a refused practice user was added"
 $HG serve --store store --pack pack --data-dir dd --sdc none 2> err
 [ $? = 2 ] || fail "--sdc none must be refused"
 $HG serve --store store --pack pack --data-dir dd --area-name "$(printf 'bad\tname')" 2> err

@@ -3,7 +3,8 @@
 # tests/run.sh runs only tests/e2e/*.sh, not this folder; run directly it
 # exits at once). hg_make_store writes a small
 # deterministic population (2,000 people, 10 LSOAs over every IMD decile,
-# 3 practices) and a one-indicator pack, ingests it, and adds four users.
+# 3 practices named in ref/practices.csv, two in one PCN) and a one-indicator
+# pack, ingests it, and adds four users.
 [ "${BASH_SOURCE[0]}" = "$0" ] && exit 0
 
 fail() { echo "FAIL: $*"; exit 1; }
@@ -14,6 +15,10 @@ hg_make_store() {
 		echo "LSOA code (2011),LSOA name (2011),Index of Multiple Deprivation (IMD) Decile"
 		for d in 1 2 3 4 5 6 7 8 9 10; do printf 'E0100%04d,Test %d,%d\n' "$d" "$d" "$d"; done
 	} > ref/imd2019/File_1_test.csv
+	printf '%s\n' "practice_code,practice_name,pcn_code,pcn_name,sub_icb_code,sub_icb_name" \
+		"A81001,Riverside Surgery,U00001,Test PCN One,E38000001,Test sub-ICB" \
+		"A81002,Hill Street Practice,U00001,Test PCN One,E38000001,Test sub-ICB" \
+		"A81003,Park Medical Centre,U00002,Test PCN Two,E38000001,Test sub-ICB" > ref/practices.csv
 	awk 'BEGIN {
 		print "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,date_of_death"
 		split("A,A,A,B,D,H,J,M,N,R,Z,A", eth, ",")
