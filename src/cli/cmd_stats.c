@@ -33,6 +33,8 @@ static const hg_stats_method stats_methods[] = {
      "Chiang II abridged life table, Silcocks CI (phe_life_expectancy)"},
     {"quantile", hg_stats_cmd_quantile, "values group nquantiles invert",
      "assign areas to quantiles by rank (phe_quantile)"},
+    {"percentile", hg_stats_cmd_percentile, "x group percentile confidence",
+     "percentile (R's quantile type 7) with order-statistic limits"},
     /* part B methods are added here */
     {"sii", hg_stats_cmd_sii,
      "quantile population value x lower-cl upper-cl se value-type transform! multiplier "

@@ -90,5 +90,6 @@ int hg_stats_cmd_israte(const hg_stats_args *a, hg_table *in, hg_tab_out *out, h
 int hg_stats_cmd_life_expectancy(const hg_stats_args *a, hg_table *in, hg_tab_out *out,
                                  hg_err *err);
 int hg_stats_cmd_quantile(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err);
+int hg_stats_cmd_percentile(const hg_stats_args *a, hg_table *in, hg_tab_out *out, hg_err *err);
 
 #endif

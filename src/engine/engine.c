@@ -17,6 +17,7 @@
 
 #include "core/thread.h"
 #include "engine/vm.h"
+#include "stats/stats.h"
 
 #include <assert.h>
 #include <math.h>
@@ -61,6 +62,10 @@ int hg_bd_ncat(const hg_breakdown *bd, int d, const hg_store *st)
 		return 2;
 	case HG_BD_VAR: /* its categories, then Unknown if it can be missing */
 		return bd->var_ncat[d] + bd->var_unknown[d];
+	case HG_BD_SPECIALTY: /* the codes, then Unknown */
+		return (int)st->specialties.n + 1;
+	case HG_BD_PROVIDER:
+		return (int)st->providers.n + 1;
 	case HG_BD_TRANS: { /* from (categories, Joined) x to (categories, Died, Left) */
 		int nv = bd->var_ncat[d] + bd->var_unknown[d];
 		return (nv + 1) * (nv + 2);
@@ -121,6 +126,13 @@ static void dim_label(const hg_breakdown *bd, int d, const hg_store *st, int c, 
 	case HG_BD_VAR:
 		snprintf(buf, size, "%s", c < bd->var_ncat[d] ? bd->var_names[d][c] : "Unknown");
 		return;
+	case HG_BD_SPECIALTY:
+	case HG_BD_PROVIDER: {
+		const hg_strtab *t = kind == HG_BD_SPECIALTY ? &st->specialties : &st->providers;
+		snprintf(buf, size, "%s",
+		         (uint32_t)c == t->n ? "Unknown" : hg_strtab_get(t, (uint32_t)c));
+		return;
+	}
 	case HG_BD_TRANS: {
 		int nv = bd->var_ncat[d] + bd->var_unknown[d], f = c / (nv + 2), t = c % (nv + 2);
 		const char *from = f < bd->var_ncat[d] ? bd->var_names[d][f]
@@ -175,7 +187,8 @@ static void hg_layout(hg_cells *c, const hg_program *pr)
 	for (int i = 0; i < n; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		c->nbands[i] = ind_bands(ind->type);
-		c->width[i] = HG_F_BANDS + 2 * c->nbands[i];
+		c->width[i] = HG_F_BANDS + 2 * c->nbands[i] +
+		              (ind->type == HG_IND_PERCENTILE ? HG_PCT_FIELDS : 0);
 		c->bd_off[i] = hg_xcalloc((size_t)ind->nbds, sizeof(int));
 		c->bd_ncat[i] = hg_xcalloc((size_t)ind->nbds, sizeof(int));
 		int cats = 0;
@@ -231,6 +244,18 @@ void hg_cells_free(hg_cells *c)
 
 /* ---- the pass ---- */
 
+/* The values of one cell of a percentile indicator, in the order they came. */
+typedef struct hg_dvec {
+	double *v;
+	size_t n, cap;
+} hg_dvec;
+
+/* A percentile indicator's values: one list per cell, (category, period), period fastest. */
+typedef struct hg_vals {
+	hg_dvec *cell;
+	size_t n;
+} hg_vals;
+
 /* One breakdown of one indicator, ready for placing a person. */
 typedef struct hg_bdplan {
 	int n;          /* dimensions */
@@ -261,6 +286,7 @@ typedef struct hg_work {
 	uint64_t p0, p1; /* the persons of the pass */
 	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
 	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
+	hg_vals **vals;  /* per thread, per indicator: a percentile's values per cell, or NULL */
 } hg_work;
 
 /* A person's category in each breakdown dimension that does not depend on age. */
@@ -313,6 +339,8 @@ static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	pc->cat[HG_BD_ETHD] = ed < 0 ? HG_ETHD_NOT_KNOWN : ed;
 	/* as persons.csv's columns hold them (the places as at the extract date) */
 	pcat_places(pc, st, st->practice[p], st->lsoa[p]);
+	pc->cat[HG_BD_SPECIALTY] = (int)st->specialties.n; /* set per pathway or appointment */
+	pc->cat[HG_BD_PROVIDER] = (int)st->providers.n;
 	pc->flags = st->flags[p];
 	pc->moves = hg_store_moves(st, p);
 	pc->person = p;
@@ -375,7 +403,9 @@ typedef struct hg_scratch {
 	hg_dates ev;
 	int *vc; /* lanes x segmentation categories (lane_vcats) */
 	size_t vc_cap;
-	double *tin; /* transitions: per lane, counted (1) and a flow's count (1) */
+	double *tin;   /* transitions: per lane, counted (1) and a flow's count (1) */
+	double *uden;  /* over units: per lane, the unit in scope and in the denominator */
+	hg_vals *vals; /* this thread's percentile values (hg_work.vals) */
 } hg_scratch;
 
 static void scratch_init(hg_scratch *sc, int max_lanes)
@@ -392,6 +422,8 @@ static void scratch_init(hg_scratch *sc, int max_lanes)
 	sc->vc = NULL;
 	sc->vc_cap = 0;
 	sc->tin = hg_xcalloc(2 * n, sizeof *sc->tin);
+	sc->uden = hg_xcalloc(n, sizeof *sc->uden);
+	sc->vals = NULL;
 }
 
 static void scratch_free(hg_scratch *sc)
@@ -406,6 +438,7 @@ static void scratch_free(hg_scratch *sc)
 	free(sc->ev.vc);
 	free(sc->vc);
 	free(sc->tin);
+	free(sc->uden);
 }
 
 /* The lanes of one indicator for one person: jl maps lanes to its periods. */
@@ -420,8 +453,8 @@ static double num_of(int type, double v)
 {
 	if (type == HG_IND_PROPORTION)
 		return v == 1;
-	if (type == HG_IND_MEAN)
-		return !isnan(v);
+	if (type == HG_IND_MEAN || type == HG_IND_PERCENTILE)
+		return !isnan(v); /* people (or units) with a value */
 	return isnan(v) ? 0 : v;
 }
 
@@ -1013,7 +1046,7 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		}
 		int in0 = pop0 == 1, in1 = gpop[l] == 1;
 		int from = in0 ? trans_seg(tb, 0, seg0) : nv;
-		int to = in1 ? trans_seg(tb, 0, gseg[l])
+		int to = in1                                ? trans_seg(tb, 0, gseg[l])
 		         : dod >= pd.start && dod <= pd.end ? nv
 		                                            : nv + 1;
 		in[l] = in0 || in1;
@@ -1023,6 +1056,160 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	}
 	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one};
 	acc_ind(w, acc, &sc->ad, pc, i, &ln, sc->vc);
+}
+
+/* ---- indicators over pathways and appointments ---- */
+
+static void dvec_push(hg_dvec *d, double v)
+{
+	HG_GROW(d->v, d->n, d->cap);
+	d->v[d->n++] = v;
+}
+
+/* A percentile's values: each unit with a value, in every lane where it is counted, into
+ * the cell of each breakdown category (as acc_ind places its counts). */
+static void vals_add(const hg_work *w, hg_vals *vs, const hg_pcat *pc, int i, const hg_lanes *ln,
+                     const int *vcl)
+{
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	const hg_bdplan *bp = w->bdp[i];
+	size_t stride = 2 * (size_t)ind->nbds;
+	for (int l = 0; l < ln->nl; l++) {
+		if (ln->den[l] != 1 || isnan(ln->num[l]))
+			continue;
+		const int *vc = vcl ? vcl + (size_t)l * stride : NULL;
+		for (int b = 0; b < ind->nbds; b++) {
+			size_t cat = (size_t)(bp[b].off + bd_cat(&bp[b], pc, ln->age[l], vc));
+			size_t k = cat * (size_t)ind->nperiods + (size_t)ln->jl[l];
+			assert(k < vs[i].n);
+			dvec_push(&vs[i].cell[k], ln->num[l]);
+		}
+	}
+}
+
+/* Is unit u of kind `unit` counted in period pd: an appointment dated in it, a pathway
+ * whose clock started by its end. */
+static int unit_in_period(const hg_store *st, int unit, uint64_t u, hg_period pd)
+{
+	if (unit == HG_UNIT_APPT)
+		return st->ap_date[u] >= pd.start && st->ap_date[u] <= pd.end;
+	return st->pw_start[u] <= pd.end;
+}
+
+/*
+ * One person's pathways or appointments in indicator d of group g (over units): for
+ * each unit, the indicator's code runs over the group's lanes with the unit current
+ * (its fields read by OP_UNIT; the person's names as at each period end, computed by
+ * the group), and the unit counts in each lane where it is in the period and in the
+ * denominator, placed by the person's categories and its own specialty and provider.
+ */
+static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, const hg_pcat *pc,
+                      uint64_t p, const hg_lgroup *g, int d)
+{
+	const hg_program *pr = w->pr;
+	const hg_store *st = pr->store;
+	int i = g->ind[d];
+	const hg_cind *ci = &pr->inds[i];
+	const hg_indicator *ind = ci->ind;
+	int pw = ind->unit == HG_UNIT_PATHWAY;
+	uint64_t u0 = pw ? st->pw_off[p] : st->ap_off[p],
+	         u1 = pw ? st->pw_off[p + 1] : st->ap_off[p + 1];
+	if (u0 == u1)
+		return;
+	hg_vm_run_lazy(vm, d); /* the lets only numerators need */
+	const hg_seg *den_part = &w->pl->parts[2 * ci->seg],
+	             *num_part = &w->pl->parts[2 * ci->seg + 1];
+	hg_pcat upc = *pc;
+	for (uint64_t u = u0; u < u1; u++) {
+		vm->unit_kind = ind->unit;
+		vm->unit = u;
+		hg_vm_exec(vm, den_part);
+		hg_vm_exec(vm, num_part);
+		const double *den = hg_vm_reg(vm, ci->den);
+		int any = 0;
+		for (int l = 0; l < g->nl; l++) {
+			sc->uden[l] = den[l] == 1 &&
+			              unit_in_period(st, ind->unit, u, pr->periods[g->period[l]]);
+			any |= sc->uden[l] == 1;
+		}
+		if (!any)
+			continue;
+		uint32_t spec = pw ? st->pw_specialty[u] : st->ap_specialty[u];
+		uint32_t prov = pw ? st->pw_provider[u] : st->ap_provider[u];
+		upc.cat[HG_BD_SPECIALTY] = (int)(spec == HG_NONE32 ? st->specialties.n : spec);
+		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
+		hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num)};
+		const int *vcl = lane_vcats(w, vm, i, g->nl, sc);
+		acc_ind(w, acc, &sc->ad, &upc, i, &ln, vcl);
+		if (ind->type == HG_IND_PERCENTILE)
+			vals_add(w, sc->vals, &upc, i, &ln, vcl);
+	}
+	vm->unit_kind = HG_UNIT_PERSON;
+}
+
+static int dbl_cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Every thread's values of percentile indicator i, cell by cell, into its value and
+ * limits (hg_percentile7, hg_percentile_ci: docs/methods.md "Percentiles"). */
+static void percentile_cells(hg_work *w, int i)
+{
+	const hg_cells *c = w->cells;
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	double p = ind->pct / 100;
+	hg_dvec all = {0};
+	for (size_t k = 0; k < w->vals[0][i].n; k++) {
+		all.n = 0;
+		for (int t = 0; t < w->nthreads; t++) {
+			hg_dvec *dv = &w->vals[t][i].cell[k];
+			for (size_t m = 0; m < dv->n; m++)
+				dvec_push(&all, dv->v[m]);
+			free(dv->v);
+		}
+		double *cell = c->acc + c->base[i] + k * (size_t)c->width[i];
+		assert(all.n == (size_t)cell[HG_F_NUM]);
+		qsort(all.v, all.n, sizeof *all.v, dbl_cmp);
+		cell[HG_F_PCT_VALUE] = hg_percentile7(all.v, all.n, p);
+		cell[HG_F_PCT_LO95] = cell[HG_F_PCT_HI95] = NAN;
+		cell[HG_F_PCT_LO998] = cell[HG_F_PCT_HI998] = NAN;
+		if (all.n) {
+			hg_percentile_ci(all.v, all.n, p, 0.95, &cell[HG_F_PCT_LO95],
+			                 &cell[HG_F_PCT_HI95]);
+			hg_percentile_ci(all.v, all.n, p, 0.998, &cell[HG_F_PCT_LO998],
+			                 &cell[HG_F_PCT_HI998]);
+		}
+	}
+	free(all.v);
+}
+
+static void vals_init(hg_work *w)
+{
+	const hg_program *pr = w->pr;
+	w->vals = hg_xcalloc((size_t)w->nthreads, sizeof *w->vals);
+	for (int t = 0; t < w->nthreads; t++) {
+		w->vals[t] = hg_xcalloc((size_t)pr->ninds + 1, sizeof **w->vals);
+		for (int i = 0; i < pr->ninds; i++) {
+			const hg_indicator *ind = pr->inds[i].ind;
+			if (ind->type != HG_IND_PERCENTILE)
+				continue;
+			hg_vals *v = &w->vals[t][i];
+			v->n = (size_t)w->cells->ncat[i] * (size_t)ind->nperiods;
+			v->cell = hg_xcalloc(v->n + 1, sizeof *v->cell);
+		}
+	}
+}
+
+static void vals_free(hg_work *w)
+{
+	for (int t = 0; t < w->nthreads; t++) {
+		for (int i = 0; i < w->pr->ninds; i++)
+			free(w->vals[t][i].cell);
+		free(w->vals[t]);
+	}
+	free(w->vals);
 }
 
 static int any_den(const double *den, int nl)
@@ -1056,6 +1243,10 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 				acc_events(w, vm, acc->d, sc, &pc, p, gr, d);
 				continue;
 			}
+			if (ci->ind->unit) {
+				acc_units(w, vm, acc, sc, &pc, p, gr, d);
+				continue;
+			}
 			if (!any_den(hg_vm_reg(vm, ci->den), gr->nl))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
@@ -1080,6 +1271,7 @@ static void worker(void *ctx, size_t begin, size_t end, int tid)
 	hg_vm_init(&vm, pl);
 	hg_scratch sc;
 	scratch_init(&sc, pl->max_lanes);
+	sc.vals = w->vals[tid];
 	size_t step = w->chunk * (size_t)w->nthreads;
 	for (size_t c0 = w->p0 + (size_t)tid * w->chunk; c0 < n; c0 += step) {
 		size_t c1 = c0 + w->chunk < n ? c0 + w->chunk : n;
@@ -1212,8 +1404,13 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 		w.acc[t].d = hg_xcalloc(out->nacc + 1, sizeof(double));
 		w.acc[t].x = hg_xcalloc(out->nx + 1, sizeof(hg_i128));
 	}
+	vals_init(&w);
 	hg_parallel_for(nthreads, (size_t)nthreads, worker, &w);
 	int rc = merge_threads(&w, out, err);
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].ind->type == HG_IND_PERCENTILE)
+			percentile_cells(&w, i);
+	vals_free(&w);
 	for (int i = 0; i < pr->ninds; i++)
 		free(w.bdp[i]);
 	free(w.bdp);
@@ -1237,7 +1434,8 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 		        nthreads, (unsigned long long)p0, (unsigned long long)p1, out->seconds, cpu,
 		        (unsigned long long)out->person_periods,
 		        (double)out->person_periods / out->seconds / 1e6,
-		        ((double)out->nacc * sizeof(double) + (double)out->nx * sizeof(hg_i128)) / 1e6);
+		        ((double)out->nacc * sizeof(double) + (double)out->nx * sizeof(hg_i128)) /
+		            1e6);
 	}
 	return 0;
 }

@@ -22,6 +22,10 @@
 
 /* accumulator fields of a cell; age-band pairs (events, population) follow */
 enum { HG_F_NUM = 0, HG_F_DEN, HG_F_PT, HG_F_SUM, HG_F_SUMSQ, HG_F_BANDS };
+/* A percentile indicator's cell has, after HG_F_BANDS, the value and its limits, computed
+ * at the end of the pass from every value (engine.c). */
+enum { HG_F_PCT_VALUE = HG_F_BANDS, HG_F_PCT_LO95, HG_F_PCT_HI95, HG_F_PCT_LO998, HG_F_PCT_HI998 };
+#define HG_PCT_FIELDS 5
 
 /*
  * Exact accumulation. Every addition the pass makes is exact, so the totals do

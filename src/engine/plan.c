@@ -32,6 +32,7 @@ static int ins_reads(const hg_ins *x, int out[3])
 	case OP_AGEAT:
 	case OP_REGAT:
 	case OP_ALIVEAT:
+	case OP_UNIT: /* a: the date of U_OPEN_PATHWAYS (period start, unread, for the others) */
 		out[0] = x->a;
 		return 1;
 	case OP_IF:
@@ -49,8 +50,8 @@ static int ins_reads(const hg_ins *x, int out[3])
 /* Can this instruction's result depend on the person or the event? */
 static int ins_personal(const hg_ins *x)
 {
-	return x->op == OP_ATTR || x->op == OP_EVF || x->op == OP_QUERY || x->op == OP_AGEAT ||
-	       x->op == OP_REGAT || x->op == OP_ALIVEAT;
+	return x->op == OP_ATTR || x->op == OP_EVF || x->op == OP_QUERY || x->op == OP_UNIT ||
+	       x->op == OP_AGEAT || x->op == OP_REGAT || x->op == OP_ALIVEAT;
 }
 
 static char *const_mask(const hg_program *pr)

@@ -38,10 +38,16 @@ void hg_value_type(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "dsr_per_%s_per_year", per);
 		return;
 	case HG_IND_MEAN:
-		snprintf(buf, size, "mean");
+		if (ind->per == 1)
+			snprintf(buf, size, "mean");
+		else
+			snprintf(buf, size, "mean_per_%s", per);
 		return;
 	case HG_IND_COUNT:
 		snprintf(buf, size, "count");
+		return;
+	case HG_IND_PERCENTILE:
+		snprintf(buf, size, "percentile_%.15g", ind->pct);
 		return;
 	default:
 		snprintf(buf, size, "life_expectancy_years");
@@ -130,7 +136,8 @@ static void stat_dsr(hg_row *r, const hg_indicator *ind, const double *cell, dou
 	hg_dobson(&d, 0.998, ind->per, &r->lo998, &r->hi998);
 }
 
-static void stat_mean(hg_row *r, const double *cell)
+/* A mean (times `per`: a mean of 0.045 pathways per person is 45 per 1,000 people). */
+static void stat_mean(hg_row *r, const double *cell, double per)
 {
 	double k = cell[HG_F_NUM];
 	if (!(k > 0)) {
@@ -143,11 +150,31 @@ static void stat_mean(hg_row *r, const double *cell)
 		double var = (cell[HG_F_SUMSQ] - cell[HG_F_SUM] * cell[HG_F_SUM] / k) / (k - 1);
 		m.sd = sqrt(var > 0 ? var : 0);
 	}
-	r->value = m.value;
+	r->value = m.value * per;
 	if (k > 1) {
 		hg_mean_limits(&m, 0.95, &r->lo95, &r->hi95);
 		hg_mean_limits(&m, 0.998, &r->lo998, &r->hi998);
+		r->lo95 *= per;
+		r->hi95 *= per;
+		r->lo998 *= per;
+		r->hi998 *= per;
 	}
+}
+
+/* A percentile: value and limits from every value, computed after the pass (engine.c);
+ * the numerator is the number of values. */
+static void stat_percentile(hg_row *r, const double *cell)
+{
+	if (!(cell[HG_F_NUM] > 0)) {
+		r->value = NAN;
+		r->note = HG_NOTE_NO_VALUE;
+		return;
+	}
+	r->value = cell[HG_F_PCT_VALUE];
+	r->lo95 = cell[HG_F_PCT_LO95];
+	r->hi95 = cell[HG_F_PCT_HI95];
+	r->lo998 = cell[HG_F_PCT_LO998];
+	r->hi998 = cell[HG_F_PCT_HI998];
 }
 
 static void stat_count(hg_row *r)
@@ -208,10 +235,13 @@ static void row_stats(hg_row *r, const hg_indicator *ind, const double *cell)
 		stat_dsr(r, ind, cell, years);
 		break;
 	case HG_IND_MEAN:
-		stat_mean(r, cell);
+		stat_mean(r, cell, ind->per);
 		break;
 	case HG_IND_COUNT:
 		stat_count(r);
+		break;
+	case HG_IND_PERCENTILE:
+		stat_percentile(r, cell);
 		break;
 	default:
 		stat_le(r, cell, years);

@@ -138,6 +138,91 @@ static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
 		d[l] = v;
 }
 
+static double date_or_missing(hg_date d)
+{
+	return d == HG_DATE_NONE ? NAN : (double)d;
+}
+
+/* A field of the current pathway as at each lane's period [S, E]. */
+static double pathway_field(const hg_store *st, uint64_t u, int f, double s, double e)
+{
+	double a = st->pw_start[u], b = date_or_missing(st->pw_stop[u]);
+	int stopped = !isnan(b) && b <= e; /* stopped by E; open at E when started and not */
+	switch (f) {
+	case U_PW_CLOCK_START:
+		return a;
+	case U_PW_CLOCK_STOP:
+		return stopped ? b : NAN;
+	case U_PW_OPEN:
+		return a <= e && !stopped;
+	case U_PW_WEEKS:
+		return a > e ? NAN : ((stopped ? b : e) - a) / 7;
+	case U_PW_PRIORITY:
+		return st->pw_priority[u] ? st->pw_priority[u] : NAN;
+	case U_PW_REMOVAL:
+		return stopped && st->pw_removal[u] ? st->pw_removal[u] : NAN;
+	case U_PW_STOPPED_IN_PERIOD:
+		return stopped && b >= s;
+	default:
+		assert(f == U_PW_STARTED_IN_PERIOD);
+		return a >= s && a <= e;
+	}
+}
+
+/* A field of the current appointment (none depends on the period). */
+static double appt_field(const hg_store *st, uint64_t u, int f)
+{
+	int out = st->ap_outcome[u], type = st->ap_type[u];
+	switch (f) {
+	case U_AP_DATE:
+		return st->ap_date[u];
+	case U_AP_ATTENDED:
+		return out == HG_OUT_ATTENDED;
+	case U_AP_DNA:
+		return out == HG_OUT_DNA;
+	case U_AP_CANC_PATIENT:
+		return out == HG_OUT_CANCELLED_PATIENT;
+	case U_AP_CANC_PROVIDER:
+		return out == HG_OUT_CANCELLED_PROVIDER;
+	case U_AP_FIRST:
+		return type == HG_ATT_FIRST;
+	case U_AP_FOLLOW_UP:
+		return type == HG_ATT_FOLLOW_UP;
+	case U_AP_OUTPATIENT:
+		return st->ap_setting[u] == HG_SET_OP;
+	default:
+		assert(f == U_AP_GP);
+		return st->ap_setting[u] == HG_SET_GP;
+	}
+}
+
+/* The person's pathways open on date t: clock started on or before t, not stopped by t. */
+static double open_pathways(const hg_store *st, uint64_t p, double t)
+{
+	if (isnan(t))
+		return NAN;
+	double n = 0;
+	for (uint64_t u = st->pw_off[p]; u < st->pw_off[p + 1] && st->pw_start[u] <= t; u++)
+		n += st->pw_stop[u] == HG_DATE_NONE || st->pw_stop[u] > t;
+	return n;
+}
+
+static void run_unit(hg_vm *vm, const hg_ins *x, double *d)
+{
+	if (x->c == U_OPEN_PATHWAYS) {
+		const double *a = LANES(vm, x->a);
+		for (int l = 0; l < vm->nl; l++)
+			d[l] = open_pathways(vm->st, vm->person, a[l]);
+		return;
+	}
+	const double *s = LANES(vm, HG_REG_START), *e = LANES(vm, HG_REG_END);
+	for (int l = 0; l < vm->nl; l++)
+		d[l] = vm->unit_kind == HG_UNIT_PATHWAY
+		           ? pathway_field(vm->st, vm->unit, x->c, s[l], e[l])
+		       : vm->unit_kind == HG_UNIT_APPT ? appt_field(vm->st, vm->unit, x->c)
+		                                       : NAN;
+}
+
 /* ---- event queries ---- */
 
 /* Is there a same-day event in `paired` (with a value when need_value)? */
@@ -543,6 +628,9 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 			break;
 		case OP_QUERY:
 			run_query(vm, x->c, d);
+			break;
+		case OP_UNIT:
+			run_unit(vm, x, d);
 			break;
 		default:
 			exec_logic(vm, x, d, a, b);

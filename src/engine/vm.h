@@ -90,6 +90,8 @@ typedef struct hg_vm {
 	uint64_t person;       /* current person */
 	uint64_t ev0;          /* the person's first event */
 	uint64_t event;        /* current event, inside a `where` */
+	int unit_kind;         /* enum hg_unit_kind of the current unit (0: none, fields missing) */
+	uint64_t unit;         /* the current pathway or appointment (store index) */
 	int32_t dob_y, dob_md; /* the person's birth date split, dob_y < 0 when none */
 	hg_mlist *ml;          /* per class */
 	uint8_t *done;         /* per part: run for the current person and group */

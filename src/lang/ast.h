@@ -179,7 +179,7 @@ struct hg_node {
 	/* set by the checker */
 	int type;
 	int sym;     /* N_NAME: attribute id, let index or codelist index; N_CALL: function id */
-	int symkind; /* SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT */
+	int symkind; /* SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT, SYM_UNIT */
 	int codeset; /* N_QUERY / paired: index into pack codesets */
 	int paired;  /* N_QUERY: codeset of Q_PAIRED or -1 */
 	int paired_value; /* N_QUERY: the paired event must have a value */
@@ -188,7 +188,7 @@ struct hg_node {
 /* keyword-operators stored in hg_node.op beyond the token kinds */
 enum { KW_AND = 100, KW_OR, KW_NOT, KW_AFTER, KW_BEFORE };
 
-enum hg_sym_kind { SYM_NONE = 0, SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT };
+enum hg_sym_kind { SYM_NONE = 0, SYM_ATTR, SYM_LET, SYM_CODELIST, SYM_EVENT, SYM_UNIT };
 
 /* ---- declarations ---- */
 

@@ -196,9 +196,14 @@ void hg_pack_count_keys(const hg_pack *pk, int i, char num[65], char den[65])
 		   denominator and CVDP001HYP's numerator are the same count */
 		conj c = {0};
 		conj_add(pk, s->den, &c);
+		if (ind->unit) { /* pathways or appointments, never people */
+			hg_buf_printf(&d, "over %d ", ind->unit);
+			hg_buf_printf(&n, "over %d ", ind->unit);
+		}
 		hg_buf_puts(&d, "at the period end: ");
 		conj_text(&c, &d);
-		const hg_node *v = ind->type == HG_IND_MEAN ? s->val : s->num;
+		const hg_node *v =
+		    ind->type == HG_IND_MEAN || ind->type == HG_IND_PERCENTILE ? s->val : s->num;
 		if (ind->type == HG_IND_PROPORTION ||
 		    (ind->type == HG_IND_COUNT && v->type == TY_BOOL)) {
 			conj_add(pk, s->den, &c);
@@ -206,7 +211,7 @@ void hg_pack_count_keys(const hg_pack *pk, int i, char num[65], char den[65])
 			hg_buf_puts(&n, "at the period end: ");
 			conj_text(&c, &n);
 		} else {
-			hg_buf_printf(&n, "%s %d ", ind->type == HG_IND_MEAN ? "value" : "sum",
+			hg_buf_printf(&n, "%s %d ", ind->type == HG_IND_COUNT ? "sum" : "value",
 			              ind->type);
 			canon_node(pk, v, &n);
 			hg_buf_puts(&n, " of ");

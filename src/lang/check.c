@@ -16,8 +16,8 @@
 #include <string.h>
 
 const char *const hg_pop_kind_names[2] = {"mid_period", "person_time"};
-const char *const hg_ind_type_names[HG_IND_N] = {"proportion", "rate",  "dsr",
-                                                 "mean",       "count", "life_expectancy"};
+const char *const hg_ind_type_names[HG_IND_N] = {
+    "proportion", "rate", "dsr", "mean", "count", "life_expectancy", "percentile"};
 
 typedef struct hg_checker {
 	hg_pack *pk;
@@ -25,6 +25,7 @@ typedef struct hg_checker {
 	int nlets_visible; /* lets declared before the one being checked */
 	int in_where;      /* inside an event `where`: value, date, setting are fields */
 	int decl_system;   /* `system` of the codelist declaration being checked */
+	int in_unit;       /* enum hg_unit_kind of the indicator clause being checked */
 } hg_checker;
 
 static int c_fail(hg_checker *ck, const hg_node *n, const char *fmt, const char *a, const char *b)
@@ -52,6 +53,61 @@ static const char *type_name(int t)
 
 /* ---- names ---- */
 
+/* The fields of a pathway or an appointment (enum hg_unitfield), in an indicator over them. */
+static const struct {
+	const char *name;
+	int unit, field, type;
+} hg_unit_fields[] = {
+    {"clock_start", HG_UNIT_PATHWAY, U_PW_CLOCK_START, TY_DATE},
+    {"clock_stop", HG_UNIT_PATHWAY, U_PW_CLOCK_STOP, TY_DATE},
+    {"open", HG_UNIT_PATHWAY, U_PW_OPEN, TY_BOOL},
+    {"weeks_waited", HG_UNIT_PATHWAY, U_PW_WEEKS, TY_NUM},
+    {"priority", HG_UNIT_PATHWAY, U_PW_PRIORITY, TY_NUM},
+    {"removal_reason", HG_UNIT_PATHWAY, U_PW_REMOVAL, TY_NUM},
+    {"stopped_in_period", HG_UNIT_PATHWAY, U_PW_STOPPED_IN_PERIOD, TY_BOOL},
+    {"started_in_period", HG_UNIT_PATHWAY, U_PW_STARTED_IN_PERIOD, TY_BOOL},
+    {"appointment_date", HG_UNIT_APPT, U_AP_DATE, TY_DATE},
+    {"attended", HG_UNIT_APPT, U_AP_ATTENDED, TY_BOOL},
+    {"did_not_attend", HG_UNIT_APPT, U_AP_DNA, TY_BOOL},
+    {"cancelled_by_patient", HG_UNIT_APPT, U_AP_CANC_PATIENT, TY_BOOL},
+    {"cancelled_by_provider", HG_UNIT_APPT, U_AP_CANC_PROVIDER, TY_BOOL},
+    {"first_attendance", HG_UNIT_APPT, U_AP_FIRST, TY_BOOL},
+    {"follow_up", HG_UNIT_APPT, U_AP_FOLLOW_UP, TY_BOOL},
+    {"outpatient", HG_UNIT_APPT, U_AP_OUTPATIENT, TY_BOOL},
+    {"gp_appointment", HG_UNIT_APPT, U_AP_GP, TY_BOOL},
+};
+
+/* A field of a pathway or appointment: resolved in an indicator over them (0), else an
+ * error saying where it can be used (-1); 1 when n is no such name. */
+static int c_unit_name(hg_checker *ck, hg_node *n)
+{
+	for (size_t i = 0; i < sizeof hg_unit_fields / sizeof hg_unit_fields[0]; i++) {
+		if (strcmp(n->str, hg_unit_fields[i].name))
+			continue;
+		const char *what =
+		    hg_unit_fields[i].unit == HG_UNIT_PATHWAY ? "pathway" : "appointment";
+		if (ck->in_unit != hg_unit_fields[i].unit) {
+			hg_lang_error(ck->err, &ck->pk->src, n->line, n->col,
+			              "'%s' is a field of %s %s: use it in the numerator, "
+			              "denominator or value of an indicator 'over %ss'",
+			              n->str, *what == 'a' ? "an" : "a", what, what);
+			return -1;
+		}
+		if (ck->in_where) {
+			hg_lang_error(ck->err, &ck->pk->src, n->line, n->col,
+			              "'%s' is a field of the %s, not of an event: it cannot "
+			              "be used in a 'where'",
+			              n->str, what);
+			return -1;
+		}
+		n->symkind = SYM_UNIT;
+		n->sym = hg_unit_fields[i].field;
+		n->type = hg_unit_fields[i].type;
+		return 0;
+	}
+	return 1;
+}
+
 static const struct {
 	const char *name;
 	int attr, type;
@@ -73,6 +129,7 @@ static const struct {
     {"period_mid", A_PERIOD_MID, TY_DATE},
     {"index_date", A_INDEX_DATE, TY_DATE},
     {"died_in_period", A_DIED_IN_PERIOD, TY_BOOL},
+    {"open_pathways", A_OPEN_PATHWAYS, TY_NUM},
 };
 
 static int find_set(const hg_pack *pk, const char *name)
@@ -129,6 +186,11 @@ static int c_name(hg_checker *ck, hg_node *n)
 				return 0;
 			}
 	}
+	if (ck->in_unit) { /* an indicator's own fields come before the pack's names */
+		int rc = c_unit_name(ck, n);
+		if (rc <= 0)
+			return rc;
+	}
 	for (int i = ck->nlets_visible - 1; i >= 0; i--) {
 		const hg_let *l = &pk->lets[i];
 		if (strcmp(l->name, n->str))
@@ -165,6 +227,8 @@ static int c_name(hg_checker *ck, hg_node *n)
 	if (!ck->in_where && (!strcmp(n->str, "value") || !strcmp(n->str, "setting")))
 		return c_fail(ck, n, "'%s' can only be used in a 'where' of an event query%s",
 		              n->str, NULL);
+	if (!ck->in_unit && c_unit_name(ck, n) <= 0)
+		return -1; /* a unit field outside an indicator over units */
 	if (!strcmp(n->str, "any"))
 		return c_fail(ck, n,
 		              "'any' is the codelist of every code, not a value (use it in an "
@@ -748,6 +812,10 @@ static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 		for (int k = 0; k < HG_BD_FLAG; k++)
 			if (!strcmp(part, names[k]))
 				bd->kind[d] = k;
+		if (!strcmp(part, "specialty"))
+			bd->kind[d] = HG_BD_SPECIALTY;
+		if (!strcmp(part, "provider"))
+			bd->kind[d] = HG_BD_PROVIDER;
 		if (bd->kind[d] < 0 && !strncmp(part, "flag_", 5) && part[5]) {
 			bd->kind[d] = HG_BD_FLAG;
 			bd->flag[d] = flag_index(ck->pk, part + 5);
@@ -785,7 +853,8 @@ static int c_breakdown(hg_checker *ck, hg_breakdown *bd)
 			    "unknown breakdown '%s' (%sexpected imd_quintile, "
 			    "imd_decile, ethnicity, ethnicity_detailed, sex, age_band, practice, "
 			    "pcn, sub_icb, local_authority, msoa, imd_quintile_local, "
-			    "flag_NAME, a segmentation or a score's NAME_category)",
+			    "flag_NAME, a segmentation or a score's NAME_category; over "
+			    "pathways or appointments also specialty and provider)",
 			    part, mean);
 		}
 	}
@@ -999,7 +1068,7 @@ static int c_person_ind(hg_checker *ck, hg_ind_src *ind)
 		    "life_expectancy indicators; a %s counts people with 'numerator:' and "
 		    "'denominator:'",
 		    ind->pub.id, hg_ind_type_names[t]);
-	if (t == HG_IND_MEAN) {
+	if (t == HG_IND_MEAN || t == HG_IND_PERCENTILE) {
 		TRY(c_need(ck, ind, ind->val, "value", 0));
 		if (ind->val->type != TY_NUM)
 			return c_fail(ck, ind->val, "value: expected a number%s%s", NULL, NULL);
@@ -1094,6 +1163,39 @@ static int c_trans_ind(hg_checker *ck, hg_ind_src *ind)
 	return 0;
 }
 
+/* `over` goes with proportion, count, mean and percentile; a percentile needs it. */
+static int c_unit_kind(hg_checker *ck, hg_ind_src *ind)
+{
+	const hg_indicator *p = &ind->pub;
+	int t = p->type;
+	if (p->unit && (p->trans || is_event_type(t)))
+		return hg_lang_error(
+		    ck->err, &ck->pk->src, ind->line, ind->col,
+		    "indicator %s: 'over pathways' and 'over appointments' go with "
+		    "proportion, count, mean or percentile, not %s",
+		    p->id, p->trans ? "transitions" : hg_ind_type_names[t]);
+	if (t == HG_IND_PERCENTILE && !p->unit)
+		return hg_lang_error(ck->err, &ck->pk->src, ind->line, ind->col,
+		                     "indicator %s: a percentile is taken over pathways or "
+		                     "appointments: add 'over pathways' (or 'over appointments')",
+		                     p->id);
+	return 0;
+}
+
+/* specialty and provider are fields of a pathway or appointment: only over them. */
+static int c_unit_breakdown(hg_checker *ck, const hg_ind_src *ind, const hg_breakdown *bd)
+{
+	for (int d = 0; d < bd->n; d++)
+		if ((bd->kind[d] == HG_BD_SPECIALTY || bd->kind[d] == HG_BD_PROVIDER) &&
+		    !ind->pub.unit)
+			return hg_lang_error(ck->err, &ck->pk->src, bd->line, bd->col,
+			                     "indicator %s: '%s' breaks down pathways or "
+			                     "appointments; add 'over pathways' or 'over "
+			                     "appointments' to count them",
+			                     ind->pub.id, bd->name);
+	return 0;
+}
+
 static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 {
 	hg_pack *pk = ck->pk;
@@ -1101,16 +1203,23 @@ static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 	if (p->type < 0)
 		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
 		                     "indicator %s needs a type: proportion, rate, dsr, mean, "
-		                     "count or life_expectancy",
+		                     "count, life_expectancy or percentile",
 		                     p->id);
+	TRY(c_unit_kind(ck, ind));
 	if (p->trans)
 		TRY(c_trans_ind(ck, ind));
 	else if (is_event_type(p->type))
 		TRY(c_event_ind(ck, ind));
-	else
-		TRY(c_person_ind(ck, ind));
-	for (int b = 1; b < p->nbds && !p->trans; b++)
+	else {
+		ck->in_unit = p->unit;
+		int rc = c_person_ind(ck, ind);
+		ck->in_unit = HG_UNIT_PERSON;
+		TRY(rc);
+	}
+	for (int b = 1; b < p->nbds && !p->trans; b++) {
 		TRY(c_breakdown(ck, &p->bds[b]));
+		TRY(c_unit_breakdown(ck, ind, &p->bds[b]));
+	}
 	const hg_period_spec *sp = ind->ps.set ? &ind->ps : &pk->periods;
 	if (!sp->set)
 		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,

@@ -241,6 +241,10 @@ static int gen_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		d = reg(cc);
 		emit(cc, OP_ALIVEAT, d, index_reg(ctx), 0, 0, 0);
 		break;
+	case A_OPEN_PATHWAYS:
+		d = reg(cc);
+		emit(cc, OP_UNIT, d, index_reg(ctx), 0, U_OPEN_PATHWAYS, 0);
+		break;
 	default:
 		d = reg(cc);
 		if (a >= A_FLAG) {
@@ -556,6 +560,11 @@ static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 			emit(cc, OP_EVF, *out, 0, 0, n->sym, 0);
 			return 0;
 		}
+		if (n->symkind == SYM_UNIT) {
+			*out = reg(cc);
+			emit(cc, OP_UNIT, *out, 0, 0, n->sym, 0);
+			return 0;
+		}
 		return gen_attr(cc, n, ctx, out);
 	case N_BINARY:
 		if ((n->op == T_EQ || n->op == T_NE) &&
@@ -839,7 +848,7 @@ static int compile_ind1(hg_compiler *cc, const hg_ind_src *src, hg_cind *ci)
 	ci->ev_q = -1;
 	if (src->pub.events != HG_EV_NONE || src->pub.trans)
 		return compile_event_ind(cc, src, ci); /* a population as at a date */
-	const hg_node *num = t == HG_IND_MEAN ? src->val : src->num;
+	const hg_node *num = t == HG_IND_MEAN || t == HG_IND_PERCENTILE ? src->val : src->num;
 	int ctx = 0;
 	ci->ctx = ctx;
 	TRY(hg_deps(cc, num, ctx));
@@ -1052,10 +1061,10 @@ void hg_program_free(hg_program *pr)
 void hg_program_dump(const hg_program *pr, void *file)
 {
 	static const char *const names[OP_N] = {
-	    "const", "mov",   "attr",    "evf",      "add",   "sub",   "mul",  "div",   "neg",
-	    "addm",  "lt",    "le",      "gt",       "ge",    "eq",    "ne",   "and",   "or",
-	    "not",   "if",    "ismiss",  "coalesce", "min",   "max",   "abs",  "round", "floor",
-	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query"};
+	    "const", "mov",   "attr",    "evf",      "add",   "sub",   "mul",   "div",   "neg",
+	    "addm",  "lt",    "le",      "gt",       "ge",    "eq",    "ne",    "and",   "or",
+	    "not",   "if",    "ismiss",  "coalesce", "min",   "max",   "abs",   "round", "floor",
+	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query", "unit"};
 	FILE *f = file;
 	for (int s = 0; s < pr->nsegs; s++) {
 		fprintf(f, "segment %d:\n", s);

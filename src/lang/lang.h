@@ -29,7 +29,8 @@ enum hg_ind_type {
 	HG_IND_DSR,  /* directly standardised rate, ESP2013 19 bands */
 	HG_IND_MEAN,
 	HG_IND_COUNT,
-	HG_IND_LE, /* life expectancy at birth, Chiang II 20 bands */
+	HG_IND_LE,         /* life expectancy at birth, Chiang II 20 bands */
+	HG_IND_PERCENTILE, /* a percentile of a value over units (type 7, order-statistic CI) */
 	HG_IND_N
 };
 
@@ -40,6 +41,10 @@ extern const char *const hg_ind_type_names[HG_IND_N];
 enum hg_pop_kind { HG_POP_MID = 0, HG_POP_PERSON_TIME = 1 };
 /* as written after 'denominator:': "mid_period", "person_time" */
 extern const char *const hg_pop_kind_names[2];
+
+/* What a person-level indicator counts (`over pathways`, `over appointments`): people, or
+ * each of their referral-to-treatment pathways or appointments (docs/language.md). */
+enum hg_unit_kind { HG_UNIT_PERSON = 0, HG_UNIT_PATHWAY, HG_UNIT_APPT };
 
 /* What the numerator of a rate, dsr or life_expectancy counts (`events:`). */
 enum hg_ev_kind { HG_EV_NONE = 0, HG_EV_QUERY, HG_EV_DEATHS };
@@ -59,8 +64,10 @@ enum hg_bd_kind {
 	HG_BD_MSOA,
 	HG_BD_IMDQ_LOCAL, /* the IMD quintile ranked within the store's own LSOAs */
 	HG_BD_FLAG,
-	HG_BD_VAR,   /* a segmentation or a score's bands, per person and period */
-	HG_BD_TRANS, /* a transitions indicator's flow: category from -> category to */
+	HG_BD_VAR,       /* a segmentation or a score's bands, per person and period */
+	HG_BD_TRANS,     /* a transitions indicator's flow: category from -> category to */
+	HG_BD_SPECIALTY, /* a pathway's or appointment's treatment function (over units) */
+	HG_BD_PROVIDER,  /* ... and its provider */
 	HG_BD_N
 };
 
@@ -91,6 +98,8 @@ typedef struct hg_indicator {
 	int age_lo, age_hi; /* `ages A to B` of an event indicator; 0 and HG_AGE_MAX without */
 	double per;         /* multiplier: 100 for proportions, 100000 for rates (per year) */
 	int trans;          /* `transitions of NAME`: a count of people by their flow */
+	int unit;           /* enum hg_unit_kind: what is counted */
+	double pct;         /* `percentile P`: P (0 < P < 100) */
 	hg_breakdown *bds;  /* bds[0] is always "all" */
 	int nbds;
 	hg_period *periods;

@@ -1033,8 +1033,9 @@ static int p_per(hg_parser *ps, hg_ind_src *ind)
 				want = "a positive multiplier ('per year' is for rate and dsr)";
 			else if (year)
 				want = "a clause ('per year' is written once)";
-		} else if (!rates && t != HG_IND_PROPORTION) {
-			want = "a clause ('per' multipliers are for proportion, rate and dsr)";
+		} else if (!rates && t != HG_IND_PROPORTION && t != HG_IND_MEAN) {
+			want =
+			    "a clause ('per' multipliers are for proportion, mean, rate and dsr)";
 		} else if (ps->t.kind != T_NUMBER || ps->t.num <= 0 || k || year) {
 			want = k || year ? "'year' (the multiplier comes once, before 'per year')"
 			       : rates ? "a positive multiplier or 'year' after 'per', as in 'rate "
@@ -1072,9 +1073,20 @@ static int p_type(hg_parser *ps, hg_ind_src *ind)
 		ind->pub.per = 1;
 		return p_next(ps);
 	}
+	if (p_is(ps, "percentile")) { /* percentile P: 0 < P < 100 */
+		TRY(p_next(ps));
+		if (ps->t.kind != T_NUMBER || !(ps->t.num > 0 && ps->t.num < 100)) {
+			p_fail(ps, "a percentile above 0 and below 100, as in 'percentile 92'");
+			return -1;
+		}
+		ind->pub.type = HG_IND_PERCENTILE;
+		ind->pub.pct = ps->t.num;
+		ind->pub.per = 1;
+		return p_next(ps);
+	}
 	static const char *const kw[] = {"proportion", "rate",  "dsr",
 	                                 "mean",       "count", "life_expectancy"};
-	for (int i = 0; i < HG_IND_N; i++) {
+	for (int i = 0; i < HG_IND_PERCENTILE; i++) {
 		if (!p_is(ps, kw[i]))
 			continue;
 		ind->pub.type = i;
@@ -1183,6 +1195,16 @@ static int p_clause1(hg_parser *ps, hg_ind_src *ind, hg_period_spec *sp)
 			              "person_time')");
 		ind->pop = p_expr(ps);
 		return ind->pop ? 0 : -1;
+	}
+	if (p_is(ps, "over")) { /* over pathways | appointments: what is counted */
+		TRY(p_next(ps));
+		if (p_is(ps, "pathways"))
+			ind->pub.unit = HG_UNIT_PATHWAY;
+		else if (p_is(ps, "appointments"))
+			ind->pub.unit = HG_UNIT_APPT;
+		else
+			return p_fail(ps, "'pathways' or 'appointments'");
+		return p_next(ps);
 	}
 	if (p_is(ps, "events"))
 		return p_events(ps, ind);

@@ -32,7 +32,33 @@ enum hg_attr {
 	A_PERIOD_MID,
 	A_INDEX_DATE,
 	A_DIED_IN_PERIOD,
-	A_FLAG, /* + flag index in the pack's flag names */
+	A_OPEN_PATHWAYS, /* compiled to OP_UNIT U_OPEN_PATHWAYS on the index date */
+	A_FLAG,          /* + flag index in the pack's flag names */
+};
+
+/* fields of the current pathway or appointment read by OP_UNIT (c) in an indicator
+ * `over pathways` or `over appointments` (docs/language.md); with the lane's period
+ * [S, E] where they depend on it */
+enum hg_unitfield {
+	U_PW_CLOCK_START, /* date */
+	U_PW_CLOCK_STOP,  /* date, missing unless the clock stopped on or before E */
+	U_PW_OPEN,        /* clock_start <= E and no clock stop on or before E */
+	U_PW_WEEKS,       /* (min(clock_stop, E) - clock_start) / 7; missing if started after E */
+	U_PW_PRIORITY,    /* 1-4, missing when not known */
+	U_PW_REMOVAL,     /* 30-36, missing when none or not stopped by E */
+	U_PW_STOPPED_IN_PERIOD, /* clock_stop in [S, E] */
+	U_PW_STARTED_IN_PERIOD, /* clock_start in [S, E] */
+	U_AP_DATE,
+	U_AP_ATTENDED,
+	U_AP_DNA,
+	U_AP_CANC_PATIENT,
+	U_AP_CANC_PROVIDER,
+	U_AP_FIRST,
+	U_AP_FOLLOW_UP,
+	U_AP_OUTPATIENT,
+	U_AP_GP,
+	U_OPEN_PATHWAYS, /* the person's pathways open on date a (a person attribute) */
+	U_N
 };
 
 /* event fields read by OP_EVF (c) inside a `where` */
@@ -102,6 +128,8 @@ enum hg_op {
 	OP_LOMAX,   /* d = max(a, b), missing if either is */
 	OP_HIMIN,   /* d = min(a, b), missing if either is */
 	OP_QUERY,   /* d = query c */
+	OP_UNIT,    /* d = field c (enum hg_unitfield) of the current pathway or appointment
+	               (U_OPEN_PATHWAYS: of the person, on date a) */
 	OP_N
 };
 

@@ -157,10 +157,19 @@ void hg_label_unit(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "per %s per year, age-standardised", per);
 		return;
 	case HG_IND_MEAN:
+		if (ind->per != 1)
+			snprintf(buf, size, "per %s people", per);
+		else
+			buf[0] = 0;
+		return;
+	case HG_IND_PERCENTILE:
 		buf[0] = 0;
 		return;
 	case HG_IND_COUNT:
-		snprintf(buf, size, "people");
+		snprintf(buf, size,
+		         ind->unit == HG_UNIT_PATHWAY ? "pathways"
+		         : ind->unit == HG_UNIT_APPT  ? "appointments"
+		                                      : "people");
 		return;
 	default:
 		snprintf(buf, size, "years");
@@ -178,6 +187,10 @@ void hg_label_axis(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "Mean");
 		return;
 	}
+	if (ind->type == HG_IND_PERCENTILE) {
+		snprintf(buf, size, "Percentile %.15g", ind->pct);
+		return;
+	}
 	hg_label_unit(ind, buf, size);
 	buf[0] = (char)toupper((unsigned char)buf[0]);
 }
@@ -186,7 +199,8 @@ void hg_label_measure(const hg_indicator *ind, char *buf, size_t size)
 {
 	static const char *const names[HG_IND_N] = {
 	    "Proportion", "Crude rate", "Directly standardised rate",
-	    "Mean",       "Count",      "Life expectancy at birth"};
+	    "Mean",       "Count",      "Life expectancy at birth",
+	    "Percentile"};
 	char unit[96];
 	hg_label_unit(ind, unit, sizeof unit);
 	const char *name = ind->type >= 0 && ind->type < HG_IND_N ? names[ind->type] : "Value";

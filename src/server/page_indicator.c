@@ -225,7 +225,10 @@ static const char *method_text(int type)
 	case HG_IND_MEAN:
 		return "Mean value; confidence intervals from the t distribution.";
 	case HG_IND_COUNT:
-		return "Count of people; confidence intervals by Byar's method.";
+		return "Count; confidence intervals by Byar's method.";
+	case HG_IND_PERCENTILE:
+		return "Percentile of the values (Hyndman and Fan type 7, as R's quantile); "
+		       "distribution-free confidence intervals from the order statistics.";
 	default:
 		return "Life expectancy at birth by Chiang's method (abridged life table, 20 "
 		       "age bands).";

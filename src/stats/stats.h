@@ -164,4 +164,14 @@ int hg_le_too_wide(double se);
  */
 int hg_quantile_assign(const double *v, size_t k, int nq, int invert, double *q);
 
+/* ---- percentiles (percentile.c) ------------------------------------------ */
+
+/* The p-quantile (0 <= p <= 1) of the sorted x[0..n), Hyndman and Fan definition 7
+ * (R's quantile type 7); NaN when n is 0. */
+double hg_percentile7(const double *x, size_t n, double p);
+/* Its distribution-free confidence limits (0 < p < 1): the order statistics x[l], x[u]
+ * with F(l-1) <= a/2 and F(u-1) >= 1-a/2 for F the Binomial(n, p) distribution
+ * function; NaN where no rank qualifies. */
+void hg_percentile_ci(const double *x, size_t n, double p, double conf, double *lo, double *hi);
+
 #endif

@@ -5,6 +5,7 @@
 #   --- packfile   instead of pack: a pack in the repository (e.g. packs/core20plus5)
 #   --- rows       an extended regular expression: compare only the rows it matches
 #   --- persons    persons.csv          --- events   events.csv
+#   --- pathways   pathways.csv         --- appointments  appointments.csv (optional)
 #   --- args       extra `healthgap run` arguments (default: --sdc none)
 #   --- ingest     extra `healthgap ingest` arguments (run in the case's folder, so a
 #                  "--- file" such as an --ethnicity-codelist is named by its PATH)
@@ -45,12 +46,17 @@ for t in "${LANG_DIR:-$root/tests/lang}"/*.test; do
 	[ -n "$packfile" ] && pack="$root/$packfile"
 	section "$t" persons >"$w/persons.csv"
 	section "$t" events >"$w/events.csv"
+	units=()
+	for u in pathways appointments; do
+		section "$t" $u >"$w/$u.csv"
+		[ -s "$w/$u.csv" ] && units+=(--$u "$w/$u.csv")
+	done
 	args=$(section "$t" args)
 	[ -n "$args" ] || args="--sdc none"
 	iargs=$(section "$t" ingest)
 	# shellcheck disable=SC2086
 	if ! (cd "$w" && "$HG" ingest --persons "$w/persons.csv" --events "$w/events.csv" \
-		--store "$w/store" --reference "$root/tests/lang/reference" --no-progress \
+		"${units[@]}" --store "$w/store" --reference "$root/tests/lang/reference" --no-progress \
 		--extract-date 2026-12-31 $iargs) >"$w/ingest.log" 2>&1; then
 		echo "FAIL $name: ingest failed"; cat "$w/ingest.log"; fail=$((fail + 1)); continue
 	fi
