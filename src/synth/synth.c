@@ -20,6 +20,10 @@ static const char persons_header[] =
     "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,"
     "date_of_death,flag_homeless,flag_learning_disability,flag_carer\n";
 static const char events_header[] = "person_id,date,code,value,setting\n";
+static const char pathways_header[] = "person_id,pathway_id,provider,specialty,clock_start,"
+                                      "clock_stop,priority,removal_reason\n";
+static const char appts_header[] =
+    "person_id,date,setting,specialty,provider,outcome,attendance_type\n";
 
 void hg_synth_defaults(hg_synth_params *p)
 {
@@ -91,6 +95,8 @@ static void out_reset(hg_sy_out *o)
 {
 	o->persons.n = o->events.n = o->regs.n = o->addrs.n = 0;
 	o->plines = o->elines = o->rlines = o->alines = 0;
+	o->pathways.n = o->appts.n = 0;
+	o->wlines = o->aplines = 0;
 	o->ncorr = 0;
 }
 
@@ -100,6 +106,8 @@ static void out_release(hg_sy_out *o)
 	hg_buf_free(&o->events);
 	hg_buf_free(&o->regs);
 	hg_buf_free(&o->addrs);
+	hg_buf_free(&o->pathways);
+	hg_buf_free(&o->appts);
 	free(o->corr);
 	free(o->ev);
 }
@@ -127,13 +135,17 @@ static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 		hg_rng hr; /* the histories' own stream: the other files do not change */
 		hg_rng_seed(&hr, m->p->seed, i, 3);
 		hg_sy_history(m, &ps, &hr, o);
+		hg_rng ur; /* its own stream: persons and events are as without it */
+		hg_rng_seed(&ur, m->p->seed, i, 4);
+		hg_sy_units(m, &ur, &ps, o);
 	}
 }
 
 typedef struct {
-	hg_out persons, events, regs, addrs;
+	hg_out persons, events, regs, addrs, pathways, appts;
 	hg_buf corr;
 	uint64_t prow, erow; /* data rows written so far */
+	uint64_t wrow, arow;
 	uint64_t ncorr;
 } hg_sink;
 
@@ -145,6 +157,10 @@ static void sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 		hg_out_write(&s->events, o->events.p, o->events.n);
 		hg_out_write(&s->regs, o->regs.p, o->regs.n);
 		hg_out_write(&s->addrs, o->addrs.p, o->addrs.n);
+		hg_out_write(&s->pathways, o->pathways.p, o->pathways.n);
+		hg_out_write(&s->appts, o->appts.p, o->appts.n);
+		s->wrow += o->wlines;
+		s->arow += o->aplines;
 		for (size_t k = 0; k < o->ncorr; k++) {
 			const hg_sy_corr *c = &o->corr[k];
 			uint64_t line = 2 + c->line + (c->file ? s->erow : s->prow);
@@ -183,10 +199,29 @@ static int sink_open(hg_sink *s, const char *dir, hg_err *err)
 		hg_out_close(&s->regs, 0, NULL);
 		return -1;
 	}
+	snprintf(path, sizeof path, "%s/pathways.csv", dir);
+	if (hg_out_open(&s->pathways, path, err)) {
+		hg_out_close(&s->persons, 0, NULL);
+		hg_out_close(&s->events, 0, NULL);
+		hg_out_close(&s->regs, 0, NULL);
+		hg_out_close(&s->addrs, 0, NULL);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s/appointments.csv", dir);
+	if (hg_out_open(&s->appts, path, err)) {
+		hg_out_close(&s->persons, 0, NULL);
+		hg_out_close(&s->events, 0, NULL);
+		hg_out_close(&s->regs, 0, NULL);
+		hg_out_close(&s->addrs, 0, NULL);
+		hg_out_close(&s->pathways, 0, NULL);
+		return -1;
+	}
 	hg_out_write(&s->regs, "person_id,practice,from,to\n", 27);
 	hg_out_write(&s->addrs, "person_id,lsoa,from,to\n", 23);
 	hg_out_write(&s->persons, persons_header, sizeof persons_header - 1);
 	hg_out_write(&s->events, events_header, sizeof events_header - 1);
+	hg_out_write(&s->pathways, pathways_header, sizeof pathways_header - 1);
+	hg_out_write(&s->appts, appts_header, sizeof appts_header - 1);
 	hg_buf_puts(&s->corr, "file,line,kind\n");
 	return 0;
 }
@@ -199,6 +234,10 @@ static int sink_close(hg_sink *s, const char *dir, int corrupt, hg_err *err)
 	if (hg_out_close(&s->regs, 0, rc ? NULL : err))
 		rc = -1;
 	if (hg_out_close(&s->addrs, 0, rc ? NULL : err))
+		rc = -1;
+	if (hg_out_close(&s->pathways, 0, rc ? NULL : err))
+		rc = -1;
+	if (hg_out_close(&s->appts, 0, rc ? NULL : err))
 		rc = -1;
 	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/corruptions.csv", dir);
@@ -247,9 +286,11 @@ static void report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *
 	if (p->quiet)
 		return;
 	fprintf(stderr,
-	        "healthgap synth: %ld people (%llu died in the window), %llu event rows, %zu LSOAs "
-	        "(%s), %zu practices, %llu corrupt rows -> %s\n",
-	        p->people, (unsigned long long)ndead, (unsigned long long)s->erow, g->nlsoa,
+	        "healthgap synth: %ld people (%llu died in the window), %llu event rows, %llu "
+	        "pathways, %llu appointments, %zu LSOAs (%s), %zu practices, %llu corrupt rows -> "
+	        "%s\n",
+	        p->people, (unsigned long long)ndead, (unsigned long long)s->erow,
+	        (unsigned long long)s->wrow, (unsigned long long)s->arow, g->nlsoa,
 	        g->synthetic ? "synthetic" : "reference", g->nprac, (unsigned long long)s->ncorr,
 	        p->out_dir);
 }
@@ -260,7 +301,8 @@ static void report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *
 static int write_marker(const char *out_dir, hg_err *err)
 {
 	static const char marker[] =
-	    "persons.csv and events.csv in this directory were written by `healthgap synth`:\n"
+	    "persons.csv, events.csv, pathways.csv and appointments.csv in this directory were\n"
+	    "written by `healthgap synth`:\n"
 	    "a synthetic population, no real people. Every output made from them is marked\n"
 	    "SYNTHETIC DATA (healthgap ingest reads this file).\n";
 	char path[HG_PATH_MAX];

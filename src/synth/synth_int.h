@@ -260,6 +260,8 @@ typedef struct hg_sy_out {
 	hg_buf regs, addrs;      /* registrations.csv, addresses.csv (history.c) */
 	uint64_t plines, elines; /* rows written to each buffer */
 	uint64_t rlines, alines;
+	hg_buf pathways, appts; /* the trust's files (units.c) */
+	uint64_t wlines, aplines;
 	hg_sy_corr *corr;
 	size_t ncorr, capcorr;
 	hg_sy_event *ev;
@@ -317,6 +319,9 @@ typedef struct {
 } hg_sy_windows;
 void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w,
                           hg_sy_out *o);
+
+/* units.c: pathways.csv and appointments.csv rows of one person (its own stream r) */
+void hg_sy_units(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o);
 
 /* corrupt.c */
 enum hg_sy_kind {
