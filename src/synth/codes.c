@@ -133,6 +133,9 @@ static const hg_list_def list_defs[HG_SC_N] = {
     [HG_SC_PREGNANCY] = {"pregnancy.csv", "segmentation", 1},
     [HG_SC_CKD] = {"ltc_ckd.csv", "segmentation", 3},
     [HG_SC_PAD] = {"ltc_pad.csv", "segmentation", 1},
+    [HG_SC_CYP_RTCGM] = {"cyp_rtcgm.csv", "core20plus5-cyp", 1},
+    [HG_SC_CYP_PUMP] = {"cyp_insulin_pump.csv", "core20plus5-cyp", 1},
+    [HG_SC_CYP_ESN] = {"cyp_epilepsy_esn.csv", "core20plus5-cyp", 1},
 };
 
 static int synth_code_ok(hg_sv s)

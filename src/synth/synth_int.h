@@ -160,6 +160,9 @@ enum hg_sy_list {
 	HG_SC_PREGNANCY,
 	HG_SC_CKD,
 	HG_SC_PAD,
+	HG_SC_CYP_RTCGM, /* the children's Core20PLUS5 pack's audit items (cyp.c) */
+	HG_SC_CYP_PUMP,
+	HG_SC_CYP_ESN,
 	HG_SC_N
 };
 _Static_assert(HG_SC_N <= 256, "an event's list is a uint8_t");
@@ -319,6 +322,10 @@ typedef struct {
 } hg_sy_windows;
 void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w,
                           hg_sy_out *o);
+
+/* cyp.c: the children's diabetes technology and epilepsy nurse events, added to o->ev
+ * (unsorted, after every other event of the person) from the person's own stream 5 */
+void hg_sy_cyp(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w, hg_sy_out *o);
 
 /* units.c: pathways.csv and appointments.csv rows of one person (its own stream r) */
 void hg_sy_units(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy_out *o);
