@@ -183,7 +183,7 @@ void hg_label_axis(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "Life expectancy (years)");
 		return;
 	}
-	if (ind->type == HG_IND_MEAN) {
+	if (ind->type == HG_IND_MEAN && ind->per == 1) { /* else its unit: "Per 1000 people" */
 		snprintf(buf, size, "Mean");
 		return;
 	}
