@@ -1088,12 +1088,19 @@ static void vals_add(const hg_work *w, hg_vals *vs, const hg_pcat *pc, int i, co
 }
 
 /* Is unit u of kind `unit` counted in period pd: an appointment dated in it, a pathway
- * whose clock started by its end. */
+ * on the waiting list at some time in it (clock started by its end, not stopped before
+ * its start; an open pathway's stop is HG_DATE_NONE, after every date). */
 static int unit_in_period(const hg_store *st, int unit, uint64_t u, hg_period pd)
 {
 	if (unit == HG_UNIT_APPT)
 		return st->ap_date[u] >= pd.start && st->ap_date[u] <= pd.end;
-	return st->pw_start[u] <= pd.end;
+	return st->pw_start[u] <= pd.end && st->pw_stop[u] >= pd.start;
+}
+
+/* Can unit u be counted in any period of [lo, hi] (the group's span)? */
+static int unit_in_span(const hg_store *st, int unit, uint64_t u, hg_date lo, hg_date hi)
+{
+	return unit_in_period(st, unit, u, (hg_period){lo, hi});
 }
 
 /*
@@ -1120,7 +1127,11 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	const hg_seg *den_part = &w->pl->parts[2 * ci->seg],
 	             *num_part = &w->pl->parts[2 * ci->seg + 1];
 	hg_pcat upc = *pc;
+	hg_date lo, hi;
+	group_span(pr, g, &lo, &hi);
 	for (uint64_t u = u0; u < u1; u++) {
+		if (!unit_in_span(st, ind->unit, u, lo, hi))
+			continue; /* in none of the group's periods: its code need not run */
 		vm->unit_kind = ind->unit;
 		vm->unit = u;
 		hg_vm_exec(vm, den_part);

@@ -4,7 +4,8 @@
 # lookup, not the store) of the waiting-list snapshot and the DNA rates, by the rules of
 # docs/language.md "Indicators over pathways and appointments" and "Percentiles": for each
 # of the pack's 12 quarter ends E, by all, IMD quintile and ethnic group,
-#   WL_OPEN     pathways open at E (clock start <= E, no stop <= E) / pathways started by E
+#   WL_OPEN     pathways open at E (clock start <= E, no stop <= E) / pathways on the list in
+#               the quarter (clock start <= E, no stop before its start)
 #   WL_OVER_18, WL_OVER_52  open pathways waiting more than 126 / 364 days / open pathways
 #   WL_MEDIAN, WL_P92   type 7 percentiles of (E - clock start) / 7 over open pathways
 #   DNA_FIRST, DNA_FOLLOWUP  outpatient appointments dated in the quarter, first (follow-up),
@@ -72,8 +73,8 @@ for k in range(12):
 for s, e in quarters:
     pe = e.isoformat()
     for pid, a, b in pathways:
-        if a > e:
-            continue
+        if a > e or (b is not None and b < s):
+            continue  # not on the list at any time in the quarter
         is_open = b is None or b > e
         add("WL_OPEN", pe, pid, is_open)
         if is_open:
