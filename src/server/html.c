@@ -4,6 +4,7 @@
 #include "server/html.h"
 
 #include "report/labels.h"
+#include "server/pages.h"
 #include "report/svg.h"
 
 #include <stdio.h>
@@ -62,6 +63,8 @@ static void html_header(hg_buf *b, const hg_req *q, const char *active)
 		if (q->sess.user.role == HG_ROLE_PRACTICE && q->res && q->res->pr->nwls)
 			nav_item(b, "/worklists", "Patients to act on", "worklists", active);
 		nav_item(b, "/population", "Population", "population", active);
+		if (q->res && hg_segments_any(q->res))
+			nav_item(b, "/segments", "Population segments", "segments", active);
 		if (q->srv->o.scenarios_dir)
 			nav_item(b, "/scenarios", "Case for acting", "scenarios", active);
 		nav_item(b, "/methods", "Methods and data", "methods", active);

@@ -226,8 +226,8 @@ static void wl_tables(hg_buf *b, const hg_wl_rows *rs, const hg_store *st)
 		hg_html_text(b, group_name(wl, g));
 		hg_buf_printf(b, " <span class=\"hg-small\">%zu patient%s</span></h2>",
 		              rs->group_n[g], rs->group_n[g] == 1 ? "" : "s");
-		hg_buf_puts(b,
-		            "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-wl-table\" data-no-copy>");
+		hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-wl-table\" "
+		               "data-no-copy>");
 		wl_table_head(b, wl);
 		hg_buf_puts(b, "<tbody>");
 		for (; i < rs->n && rs->rows[i].group == g; i++)
@@ -396,6 +396,35 @@ static void wl_api(hg_req *q, hg_resp *r, int w)
 		hg_wl_rows_free(&rs);
 	}
 	hg_resp_json(r, 200, o);
+}
+
+/* ---- links from the overview ---- */
+
+static int wl_acts_on(const hg_program *pr, const hg_worklist *wl, const char *ind_id)
+{
+	if (wl->ind >= 0 && !strcmp(pr->inds[wl->ind].ind->id, ind_id))
+		return 1;
+	for (int k = 0; k < wl->ncloses; k++)
+		if (!strcmp(wl->closes[k], ind_id))
+			return 1;
+	return 0;
+}
+
+void hg_worklist_links(hg_buf *b, const hg_req *q, const char *ind_id)
+{
+	if (q->sess.user.role != HG_ROLE_PRACTICE || !q->sess.user.practice[0])
+		return;
+	const hg_program *pr = q->res->pr;
+	for (int w = 0; w < pr->nwls; w++) {
+		const hg_worklist *wl = pr->wls[w].wl;
+		if (!wl_acts_on(pr, wl, ind_id))
+			continue;
+		hg_buf_puts(b, "<a class=\"hg-wl-link\" href=\"/worklists/");
+		hg_html_urlenc(b, wl->id);
+		hg_buf_puts(b, "\">Patients to act on<span class=\"hg-small\">");
+		hg_html_text(b, wl->title);
+		hg_buf_puts(b, "</span></a>");
+	}
 }
 
 /* ---- routes ---- */

@@ -128,21 +128,24 @@ static void overview_icons(hg_buf *b, const char *label, int var, int ass, int t
 	}
 }
 
-static void overview_gap(hg_buf *b, const hg_ind_summary *s)
+static void overview_gap(hg_buf *b, const hg_req *q, const hg_ind_summary *s)
 {
 	char w[160];
 	hg_buf_puts(b, "<td class=\"num hg-gap\" data-label=\"Deprivation gap\">");
 	if (!isfinite(s->gap)) {
-		hg_buf_puts(b, "<span class=\"hg-na\">not available</span></td>");
-		return;
+		hg_buf_puts(b, "<span class=\"hg-na\">not available</span>");
+	} else {
+		hg_label_diff(s->ind, s->gap, 1, w, sizeof w);
+		hg_buf_puts(b, "<strong>");
+		hg_html_text(b, w);
+		hg_buf_puts(b,
+		            "</strong><span class=\"hg-small\">in the most deprived fifth</span>");
 	}
-	hg_label_diff(s->ind, s->gap, 1, w, sizeof w);
-	hg_buf_puts(b, "<strong>");
-	hg_html_text(b, w);
-	hg_buf_puts(b, "</strong><span class=\"hg-small\">in the most deprived fifth</span></td>");
+	hg_worklist_links(b, q, s->ind->id); /* a practice user: the patients behind the gap */
+	hg_buf_puts(b, "</td>");
 }
 
-static void overview_row(hg_buf *b, const hg_ind_summary *s)
+static void overview_row(hg_buf *b, const hg_req *q, const hg_ind_summary *s)
 {
 	char unit[96];
 	hg_label_unit(s->ind, unit, sizeof unit);
@@ -166,7 +169,7 @@ static void overview_row(hg_buf *b, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td><td class=\"num\" data-label=\"Least deprived fifth\">");
 	hg_page_num(b, s->q5);
 	hg_buf_puts(b, "</td>");
-	overview_gap(b, s);
+	overview_gap(b, q, s);
 	hg_buf_puts(
 	    b, "<td class=\"hg-spark\" data-label=\"Most and least deprived fifths, whole area\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
@@ -275,7 +278,7 @@ static void hg_overview(hg_req *q, hg_resp *r)
 		qsort(s, (size_t)n, sizeof *s, by_gap);
 	overview_head(b, sorted);
 	for (int i = 0; i < n; i++)
-		overview_row(b, &s[i]);
+		overview_row(b, q, &s[i]);
 	free(s);
 	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Value trend: Making Data Count "
 	               "icons of the whole area's value over its periods; gap trend: of the slope "
@@ -596,7 +599,7 @@ int hg_pages_route(hg_req *q, hg_resp *r)
 		logout_post(q, r);
 		return 1;
 	}
-	if (hg_worklist_route(q, r))
+	if (hg_worklist_route(q, r) || hg_segments_route(q, r))
 		return 1;
 	int known = !strcmp(p, "/") || !strcmp(p, "/population") || !strcmp(p, "/methods") ||
 	            !strcmp(p, "/admin") || !strncmp(p, "/indicators/", 12) ||

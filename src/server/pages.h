@@ -56,6 +56,14 @@ void hg_ip_funnel(hg_ipage *ip, hg_buf *b);
 
 /* page_worklist.c: "Patients to act on" (/worklists..., /api/worklists...): 1 if handled. */
 int hg_worklist_route(hg_req *q, hg_resp *r);
+/* For a practice user: links to the worklists that act on indicator ind_id's gap (its
+ * `closes:`) or whose aggregate it is; nothing for other roles. */
+void hg_worklist_links(hg_buf *b, const hg_req *q, const char *ind_id);
+
+/* page_segments.c: "Population segments" (/segments): 1 if handled; does the pack have any
+ * segmentation indicator (the navigation shows the page only then)? */
+int hg_segments_route(hg_req *q, hg_resp *r);
+int hg_segments_any(const hg_results *res);
 
 /* page_scenario.c: the case for acting (/scenarios), from serve --scenarios DIR. */
 void hg_page_scenarios(hg_req *q, hg_resp *r);

@@ -104,6 +104,26 @@ async function analyst(browser) {
 	await ctx.close();
 }
 
+async function segments(browser, width) {
+	const ctx = await browser.newContext({ viewport: { width, height: 844 } });
+	const page = await ctx.newPage();
+	page.on("console", (m) => { if (m.type() === "error") problems.push(m.text()); });
+	page.on("pageerror", (e) => problems.push(String(e)));
+	await login(page, "ana", "analyst-password-1");
+	await Promise.all([page.waitForURL(base + "/segments"), page.click("nav a[href='/segments']")]);
+	check(await page.locator("svg.hg-chart").count() >= 4, "the segments page lacks its stacked charts");
+	check(await page.locator("table.hg-flow tbody tr").count() === 4, "the flow matrix should have 4 rows");
+	await marked(page, "segments page");
+	const w = await page.evaluate(() => document.documentElement.scrollWidth);
+	check(w <= width + 1, `the segments page at ${width} px is ${w} px wide`);
+	await shot(page, `24-segments-${width}`);
+	await page.locator("section.hg-card").first().screenshot({ path: path.join(shots, `25-segments-chart-${width}.png`) });
+	await Promise.all([page.waitForURL(/segment=0/), page.click(".hg-seg-drill a >> nth=0")]);
+	check(await page.locator("[id^='practices-'] tbody tr").count() === 3, "the drill should list 3 practices");
+	await page.locator("[id^='practices-']").screenshot({ path: path.join(shots, `26-segments-drill-${width}.png`) });
+	await ctx.close();
+}
+
 (async () => {
 	fs.mkdirSync(shots, { recursive: true });
 	const browser = await chromium.launch({
@@ -114,6 +134,8 @@ async function analyst(browser) {
 		await practice(browser, 1366);
 		await practice(browser, 390);
 		await analyst(browser);
+		await segments(browser, 1366);
+		await segments(browser, 390);
 		check(problems.length === 0, "browser console errors (CSP?): " + problems.join(" | "));
 	} finally {
 		await browser.close();
