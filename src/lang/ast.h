@@ -267,6 +267,7 @@ typedef struct hg_wl_src {
 	hg_period_spec ps;     /* the default periods where it is declared (its aggregate's) */
 	int prio_line, prio_col;
 	hg_node **reason_e, **column_e, **order_e; /* order_e[k] NULL for core20 and plus */
+	int *closes_line, *closes_col;             /* where each `closes:` id was written */
 	int line, col;
 } hg_wl_src;
 

@@ -1396,6 +1396,23 @@ static int wl_indicator(hg_checker *ck, hg_wl_src *w)
 	return 0;
 }
 
+/* Every id after `closes:` is an indicator of the pack (the worklists' own included). */
+static int c_wl_closes(hg_checker *ck, const hg_wl_src *w)
+{
+	const hg_pack *pk = ck->pk;
+	for (int k = 0; k < w->pub.ncloses; k++) {
+		int found = 0;
+		for (int i = 0; i < pk->ninds && !found; i++)
+			found = !strcmp(pk->inds[i].pub.id, w->pub.closes[k]);
+		if (!found)
+			return hg_lang_error(
+			    ck->err, &pk->src, w->closes_line[k], w->closes_col[k],
+			    "'%s' after 'closes:' is not an indicator of this pack",
+			    w->pub.closes[k]);
+	}
+	return 0;
+}
+
 int hg_check_pack(hg_pack *pk, hg_err *err)
 {
 	hg_checker ck = {.pk = pk, .err = err};
@@ -1406,6 +1423,8 @@ int hg_check_pack(hg_pack *pk, hg_err *err)
 	}
 	for (int i = 0; i < pk->ninds; i++)
 		TRY(c_indicator(&ck, &pk->inds[i]));
+	for (int i = 0; i < pk->nwls; i++)
+		TRY(c_wl_closes(&ck, &pk->wls[i]));
 	if (pk->ninds == 0)
 		return hg_err_set(err, HG_EINPUT, "%s: no indicators defined", pk->src.name);
 	return 0;

@@ -142,6 +142,8 @@ typedef struct hg_worklist {
 	int *order_key;  /* enum hg_wl_key */
 	int *order_desc; /* 1: descending */
 	int ind;         /* the aggregate indicator */
+	int ncloses;     /* `closes: ID, ...`: the indicators whose gap the list acts on */
+	const char **closes;
 } hg_worklist;
 
 typedef struct hg_pack hg_pack;

@@ -1356,6 +1356,35 @@ static int p_wl_order(hg_parser *ps, wl_list *l)
 	}
 }
 
+/* closes: ID, ...: the indicators whose gap the list acts on (checked in check.c). */
+static int p_wl_closes(hg_parser *ps, hg_wl_src *w)
+{
+	TRY(p_next(ps));
+	TRY(p_expect(ps, T_COLON, "':'"));
+	if (w->pub.ncloses)
+		return p_fail(ps, "one 'closes:' per worklist (list the indicators after it)");
+	const char *ids[HG_MAX_BDS];
+	int line[HG_MAX_BDS], col[HG_MAX_BDS], n = 0;
+	for (;;) {
+		if (ps->t.kind != T_IDENT)
+			return p_fail(ps, "an indicator's id, as in 'closes: CVDP007HYP'");
+		if (n == HG_MAX_BDS)
+			return p_fail(ps, "at most 64 indicators after 'closes:'");
+		line[n] = ps->t.line;
+		col[n] = ps->t.col;
+		ids[n++] = p_ident(ps);
+		TRY(p_next(ps));
+		if (ps->t.kind != T_COMMA)
+			break;
+		TRY(p_next(ps));
+	}
+	w->pub.ncloses = n;
+	w->pub.closes = arena_copy(ps, ids, (size_t)n, sizeof *ids);
+	w->closes_line = arena_copy(ps, line, (size_t)n, sizeof *line);
+	w->closes_col = arena_copy(ps, col, (size_t)n, sizeof *col);
+	return 0;
+}
+
 /* One worklist clause: 0 parsed, 1 the word starts none, -1 an error. */
 static int p_wl_clause(hg_parser *ps, hg_wl_src *w, wl_list *lists)
 {
@@ -1381,6 +1410,8 @@ static int p_wl_clause(hg_parser *ps, hg_wl_src *w, wl_list *lists)
 		                 "\"Last systolic BP\" = sys_bp'");
 	if (p_is(ps, "order"))
 		return p_wl_order(ps, &lists[2]);
+	if (p_is(ps, "closes"))
+		return p_wl_closes(ps, w);
 	if (p_is(ps, "source"))
 		return p_clause_text(ps, &w->pub.source);
 	if (p_is(ps, "note"))

@@ -4,7 +4,8 @@
 # and nobody else's - the pseudonyms are exactly those `healthgap worklist
 # --practice` lists for that practice, and no pseudonym of the other two
 # practices appears in any response; the CSV is byte for byte the CLI's;
-# analyst, viewer and admin get 403 on every person-level route (and see the
+# the overview links HYP's gap to the list (closes: HYP) for the practice user
+# only; analyst, viewer and admin get 403 on every person-level route (and see the
 # list's aggregate count indicator instead); without a session 401 or the
 # login page; every view and download is in the audit log with who, which
 # worklist and how many rows. Exit 0 pass, 1 fail, 77 skip.
@@ -31,6 +32,7 @@ worklist HYPWL "Hypertension register review"
   reason "Aged 80 or over" = age >= 80
   column "Diagnosed" = last_date(hyp)
   column "Age group" = age_risk
+  closes: HYP
   source "test definition"
 PACK
 # the lists `healthgap worklist` writes for each practice, as at the same default date
@@ -86,6 +88,9 @@ print("\n".join(sorted(r[ids] for r in d["rows"])))
 PY
 cmp -s api-ids.txt ids-A81001.txt || { diff api-ids.txt ids-A81001.txt | head; fail "the JSON list is not the practice's list"; }
 
+[ "$(status / -b pat.jar)" = 200 ] || fail "practice overview"
+grep -q 'class="hg-wl-link" href="/worklists/HYPWL"' body ||
+	fail "the overview does not link HYP's gap (closes: HYP) to its worklist"
 [ "$(status /worklists -b pat.jar)" = 200 ] || fail "/worklists page: $(status /worklists -b pat.jar)"
 grep -q "Patients to act on" body && grep -q "<strong>$own</strong> patients" body ||
 	fail "the worklists page lacks the list's count"
@@ -122,6 +127,7 @@ for u in "ana analyst-password-1" "vic viewer-password-1" "adm admin-password-12
 	done
 	[ "$(status / -b $1.jar)" = 200 ] || fail "$1 overview"
 	! grep -q 'href="/worklists"' body || fail "$1 has 'Patients to act on' in the navigation"
+	! grep -q 'hg-wl-link' body || fail "$1 has links to worklists on the overview"
 done
 # the aggregate: the list's count indicator, with disclosure control, for the analyst
 [ "$(status '/api/indicators/HYPWL?breakdown=practice' -b ana.jar)" = 200 ] || fail "the aggregate indicator"
