@@ -291,6 +291,12 @@ static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_ru
 	json_object_set_new(o, "rows", json_integer((json_int_t)t->n));
 	if (m->store)
 		json_object_set_new(o, "practices", practices_json(m->store));
+	/* the indicators that are worklists' aggregates (people on a list, not population
+	 * segments: the board report's segments page leaves them out) */
+	json_t *wl = json_array();
+	for (int w = 0; w < pr->nwls; w++)
+		json_array_append_new(wl, json_string(pr->wls[w].wl->id));
+	json_object_set_new(o, "worklists", wl);
 	return o;
 }
 

@@ -1145,6 +1145,7 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	hg_head(html, title);
 	frame_open(html, &d.status);
 	hg_summary(html, &d, ivs, n, title);
+	hg_board_segments(html, d.rows, d.meta);
 	int rc = o->scenarios_dir ? hg_board_case(html, o->scenarios_dir, err) : 0;
 	for (k = 0; k < n; k++)
 		ind_page(html, &d, &ivs[k]);

@@ -29,5 +29,9 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err);
 /* board_case.c: "the case for acting" page from the scenario.json files of dir (one folder
  * per scenario, `healthgap scenario --out dir`), appended to b. */
 int hg_board_case(hg_buf *b, const char *dir, hg_err *err);
+/* board_seg.c: the "Population segments" page from the published rows (indicators.json's
+ * rows, a json_t array; metadata.json, a json_t object), appended to b; nothing when they
+ * hold no segmentation. */
+void hg_board_segments(hg_buf *b, void *rows, void *meta);
 
 #endif

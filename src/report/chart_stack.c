@@ -16,6 +16,15 @@
 #define BAR_GAP    12.0
 #define LEGEND_ROW 20.0
 
+/* The categorical palette and, for segmentations of 7 and 8 parts such as Bridges to
+ * Health, the Okabe-Ito yellow and a grey: no two neighbouring pieces alike. */
+static const char *part_colour(size_t k)
+{
+	static const char *const more[2] = {"#f0e442", "#8c8c8c"};
+	size_t i = k % (HG_PAL_N + 2);
+	return i < HG_PAL_N ? hg_pal_categorical[i] : more[i - HG_PAL_N];
+}
+
 /* The legend: the parts in order, in as many columns as fit. */
 static double stack_legend(hg_svg *s, const hg_stack_chart *c, double w)
 {
@@ -23,7 +32,7 @@ static double stack_legend(hg_svg *s, const hg_stack_chart *c, double w)
 	for (size_t k = 0; k < c->nparts; k++) {
 		double x = 8 + (double)(k % (size_t)cols) * 190,
 		       y = 8 + (double)(k / (size_t)cols) * LEGEND_ROW;
-		hg_svg_rect(s, x, y + 2, 12, 12, hg_pal_categorical[k % HG_PAL_N], "hg-key");
+		hg_svg_rect(s, x, y + 2, 12, 12, part_colour(k), "hg-key");
 		hg_buf_printf(s->b, "<text x=\"%.1f\" y=\"%.1f\" class=\"hg-tick\">", x + 18,
 		              y + 13);
 		hg_xml_escape(s->b, c->parts[k]);
@@ -53,7 +62,7 @@ static void stack_bar(hg_svg *s, const hg_stack_chart *c, size_t g, double y, do
 		    s->b,
 		    "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" "
 		    "stroke=\"" HG_INK "\" stroke-width=\"0.5\"/>",
-		    x, y, len, BAR_H, hg_pal_categorical[k % HG_PAL_N]);
+		    x, y, len, BAR_H, part_colour(k));
 		if (len > 38) /* the value on a light box so it reads on any colour */
 			hg_buf_printf(
 			    s->b,

@@ -498,7 +498,8 @@ static void sec_use(seg_page *sp)
 		const hg_indicator *ind = pr->inds[i].ind;
 		int sdim, b = bd_find(ind, sd->var, -1, &sdim);
 		hg_pub_rows rows = {0};
-		if (i == sd->count_ind || ind->trans || b < 0 || rows_of(sp, i, b, &rows) != 0) {
+		if (i == sd->count_ind || ind->trans || wl_aggregate(pr, i) || b < 0 ||
+		    rows_of(sp, i, b, &rows) != 0) {
 			hg_pub_rows_free(&rows);
 			continue;
 		}

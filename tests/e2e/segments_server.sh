@@ -7,7 +7,10 @@
 # has the rate; the drill lists the practices to an analyst, only its own
 # practice to a practice user and nothing of practices to a viewer; an IMD
 # quintile's flows come from its own rows; a pack without a segmentation has
-# no such page in the navigation. Exit 0 pass, 1 fail, 77 skip.
+# no such page in the navigation; a worklist's aggregate is not taken for a
+# segmentation; the board report gets a segments page (shares by IMD
+# quintile, the segment differing most in words, the largest move). Exit 0
+# pass, 1 fail, 77 skip.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 [ -x "$HG" ] || { echo "skip: no binary at $HG"; exit 77; }
@@ -47,6 +50,9 @@ indicator SEG_RATE "Hypertension codes per 1,000 per year"
   population: registered
   events: hyp
   by seg
+worklist WLX "People to review"
+  who: registered and alive and exists(hyp)
+  priority: seg
 PACK
 hg_start_server
 echo "== analyst: shares, flows, service use, the drill"
@@ -115,6 +121,21 @@ grep -q "Segments in your practice" body || fail "a practice user lacks its own 
 grep -q ">A81001</a>" body || fail "a practice user's drill lacks its practice"
 ! grep -q "A81002\|A81003" body || fail "another practice reached a practice user"
 ! grep -q "Segments by deprivation quintile" body || fail "a practice user sees the area by deprivation"
+! grep -q "People to review" seg.html || fail "a worklist's aggregate is taken for a segmentation"
 hg_stop_server
+
+echo "== the board report's segments page"
+$HG run pack --store store --out res > run.log 2>&1 || fail "run: $(tail -3 run.log)"
+python3 -c 'import json; assert json.load(open("res/metadata.json"))["worklists"] == ["WLX"]' ||
+	fail "metadata.json lacks the worklists"
+$HG report --results res --out report.html > report.log 2>&1 || fail "report: $(cat report.log)"
+sed -n '/<section class="page" id="segments">/,/<\/section>/p' report.html > board-seg.html
+grep -q "<h3>People by segment, period ending" board-seg.html || fail "the board report lacks the segments page"
+! grep -q "People to review" board-seg.html || fail "the board report takes a worklist for a segmentation"
+grep -q 'class="hg-chart' board-seg.html || fail "the board's segments chart"
+grep -q "percentage points .*, the largest difference of any segment" board-seg.html ||
+	fail "the board does not say which segment differs most by deprivation"
+grep -q "Movement between segments, .*: the largest move between segments was [0-9]* people from <b>" \
+	board-seg.html || fail "the board does not give the largest move"
 cd / && rm -rf "$T"
 echo "segments_server: ok"
