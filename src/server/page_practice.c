@@ -114,7 +114,9 @@ static void practice_row(prac_ctx *c, int i)
 	hg_html_text(c->b, ind->name);
 	hg_buf_puts(c->b, "</a><span class=\"hg-id\">");
 	hg_html_text(c->b, unit);
-	hg_buf_puts(c->b, "</span></th>");
+	hg_buf_puts(c->b, "</span>");
+	hg_worklist_links(c->b, c->q, ind->id); /* the patients behind the gap (page_worklist.c) */
+	hg_buf_puts(c->b, "</th>");
 	value_cell(c->b, "Your practice", own);
 	peer_cell(c, i, "Your PCN's other practices", c->pcn, c->npcn);
 	peer_cell(c, i, "Similar practices", c->similar, c->nsimilar);
