@@ -43,7 +43,7 @@ static hg_date within(hg_rng *r, hg_date a, hg_date b)
 void hg_sy_cyp(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w, hg_sy_out *o)
 {
 	hg_rng r;
-	hg_rng_seed(&r, m->p->seed, ps->index, 5);
+	hg_rng_seed(&r, m->p->seed, ps->index, HG_SY_STREAM_CYP);
 	/* type 1 diabetes before 19: rtCGM (started within a year of diagnosis or of 2019,
 	   when NHS England funded it, whichever is later) and a pump, in the GP window */
 	hg_date adult = hg_date_add_months(ps->dob, 12 * 19);

@@ -279,8 +279,7 @@ static hg_date onset(mm_ctx *c, int k)
 	}
 	double load = s->load * MM_LOAD_SCALE;
 	double dep = 1 + (hg_sy_dep(ps, s->d1, s->d10) - 1) * MM_DEP_SCALE;
-	double mult = exp(load * c->z - load * load / 2) * dep *
-	              sex_mult(ps, s->female);
+	double mult = exp(load * c->z - load * load / 2) * dep * sex_mult(ps, s->female);
 	if (s->cvd)
 		mult *= (ever(ps->hyp) ? 1.4 : 1) * (ever(ps->dm) ? 1.4 : 1);
 	if (k == MM_DYSPNOEA || k == MM_HF)
@@ -750,7 +749,7 @@ void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg
                           hg_sy_out *o)
 {
 	hg_rng r;
-	hg_rng_seed(&r, m->p->seed, ps->index, 3);
+	hg_rng_seed(&r, m->p->seed, ps->index, HG_SY_STREAM_MULTIMORB);
 	mm_ctx c;
 	memset(&c, 0, sizeof c);
 	c.m = m;

@@ -121,8 +121,8 @@ static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 	for (size_t k = begin; k < end; k++) {
 		uint64_t i = ch->base + k;
 		hg_rng r, cr;
-		hg_rng_seed(&r, m->p->seed, i, 1);
-		hg_rng_seed(&cr, m->p->seed, i, 2);
+		hg_rng_seed(&r, m->p->seed, i, HG_SY_STREAM_PERSON);
+		hg_rng_seed(&cr, m->p->seed, i, HG_SY_STREAM_CORRUPT);
 		hg_sy_person ps;
 		hg_sy_person_make(m, i, &r, &ps);
 		hg_sy_person_write(m, &ps, &o->persons);
@@ -133,10 +133,10 @@ static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 		hg_sy_events(m, &r, &ps, o);
 		hg_sy_events_write(m, &ps, o, &cr);
 		hg_rng hr; /* the histories' own stream: the other files do not change */
-		hg_rng_seed(&hr, m->p->seed, i, 3);
+		hg_rng_seed(&hr, m->p->seed, i, HG_SY_STREAM_HISTORY);
 		hg_sy_history(m, &ps, &hr, o);
 		hg_rng ur; /* its own stream: persons and events are as without it */
-		hg_rng_seed(&ur, m->p->seed, i, 4);
+		hg_rng_seed(&ur, m->p->seed, i, HG_SY_STREAM_UNITS);
 		hg_sy_units(m, &ur, &ps, o);
 	}
 }

@@ -278,6 +278,18 @@ void hg_sy_geo_free(hg_sy_geo *g);
 int hg_sy_geo_write(const hg_sy_geo *g, const char *out_dir, hg_err *err);
 void hg_sy_decile_agesex(float out[HG_SY_CELLS], int decile);
 
+/* Each person's random streams: hg_rng_seed(seed, person index, stream). One stream per
+ * part of the population, so adding a part never changes what the others draw, and no two
+ * parts share one (their draws would be correlated). */
+enum hg_sy_stream {
+	HG_SY_STREAM_PERSON = 1,  /* the person and their clinical events (person.c, clinical.c) */
+	HG_SY_STREAM_CORRUPT = 2, /* corrupt rows (corrupt.c) */
+	HG_SY_STREAM_MULTIMORB = 3, /* frailty and multimorbidity events (multimorbidity.c) */
+	HG_SY_STREAM_UNITS = 4,     /* pathways and appointments (units) */
+	HG_SY_STREAM_CYP = 5,       /* the children's pack's events (cyp.c) */
+	HG_SY_STREAM_HISTORY = 6,   /* registration and address histories (history.c) */
+};
+
 /* fields.c: the CSV fields rows are made of, shared by person.c, clinical.c
  * and corrupt.c (which call it and never each other for a field). */
 #define HG_SY_ID_LEN 11 /* P + 10 digits, no terminator */
