@@ -49,6 +49,8 @@ typedef struct hg_src {
 
 /* The part holding line `line` of src, or NULL when there are no includes. */
 const hg_src_part *hg_src_part_of(const hg_src *src, int line);
+/* The file that line of the combined text came from, and its own line there (*at). */
+const char *hg_src_where(const hg_src *src, int line, int *at);
 
 /* Format "file:line:col: error: msg\n<line>\n<caret>" into err; returns HG_EINPUT. */
 int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char *fmt, ...)

@@ -127,7 +127,9 @@ static void sc_report(hg_sc *sc, int error, int line, int col, const char *fmt, 
 		return;
 	}
 	char buf[700];
-	snprintf(buf, sizeof buf, "%s:%d:%d: warning: %s", sc->pk->src.name, line, col, msg);
+	int at;
+	const char *name = hg_src_where(&sc->pk->src, line, &at); /* an included file's own line */
+	snprintf(buf, sizeof buf, "%s:%d:%d: warning: %s", name, at, col, msg);
 	diag_push(sc->out, 0, buf);
 }
 

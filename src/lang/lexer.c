@@ -39,9 +39,8 @@ int hg_lang_error(hg_err *err, const hg_src *src, int line, int col, const char 
 	int len = (int)(e - p);
 	if (len > 300)
 		len = 300;
-	const hg_src_part *part = hg_src_part_of(src, line); /* an included file's own line */
-	const char *name = part ? part->name : src->name;
-	int at = part ? part->local + (line - part->first) : line;
+	int at;
+	const char *name = hg_src_where(src, line, &at);
 	return hg_err_set(err, HG_EINPUT, "%s:%d:%d: error: %s\n%.*s\n%s", name, at, col, msg, len,
 	                  p, caret);
 }
@@ -53,6 +52,13 @@ const hg_src_part *hg_src_part_of(const hg_src *src, int line)
 		    line < src->parts[i].first + src->parts[i].nlines)
 			return &src->parts[i];
 	return NULL;
+}
+
+const char *hg_src_where(const hg_src *src, int line, int *at)
+{
+	const hg_src_part *part = hg_src_part_of(src, line); /* an included file's own line */
+	*at = part ? part->local + (line - part->first) : line;
+	return part ? part->name : src->name;
 }
 
 void hg_lex_init(hg_lexer *lx, const hg_src *src)
