@@ -97,7 +97,10 @@ static void unknown_name(const char *name, char *hint, size_t size)
 		hg_suggest_add(&sg, pnames[i].name);
 	hg_suggest_add(&sg, "qale_q1");
 	hg_suggest_add(&sg, "hoc_steep_q1");
-	snprintf(hint, size, sg.best ? " (did you mean '%s'?)" : "", sg.best);
+	if (sg.best)
+		snprintf(hint, size, " (did you mean '%s'?)", sg.best);
+	else
+		hint[0] = 0;
 }
 
 static void field(const hg_csv *c, int col, char *buf, size_t size)
