@@ -185,6 +185,7 @@ static const void *store_file(hg_store *s, const char *name, size_t elem, uint64
 	}
 	char path[HG_PATH_MAX];
 	snprintf(path, sizeof path, "%s/%s", s->snapdir, name);
+	assert(s->n_maps < s->cap_maps); /* store_map_all's count covers every file it maps */
 	hg_store_map *m = &s->maps[s->n_maps];
 	snprintf(m->name, sizeof m->name, "%s", name);
 	hg_err e2;
@@ -511,7 +512,8 @@ static int store_events(hg_store *s, hg_err *err)
 static int store_map_all(hg_store *s, hg_err *err)
 {
 	/* + person.reid.b58, + the appended event segments' files */
-	s->maps = hg_xcalloc(HG_COL_N + HG_STR_N + 1 + 5 * HG_MAX_SEGMENTS, sizeof *s->maps);
+	s->cap_maps = HG_COL_N + HG_STR_N + 1 + 5 * HG_MAX_SEGMENTS;
+	s->maps = hg_xcalloc(s->cap_maps, sizeof *s->maps);
 	HG_COL(dob, HG_COL_DOB);
 	HG_COL(dob_month_only, HG_COL_DOB_MONTH_ONLY);
 	HG_COL(sex, HG_COL_SEX);
@@ -692,7 +694,7 @@ void hg_store_close(hg_store *s)
 	s->no_history = NULL;
 	hg_store_places_free(s);
 	s->maps = NULL;
-	s->n_maps = 0;
+	s->n_maps = s->cap_maps = 0;
 	s->manifest = NULL;
 }
 

@@ -194,10 +194,10 @@ typedef struct hg_store {
 	hg_dict code_index; /* code string -> id, built at open */
 
 	hg_store_map *maps;
-	size_t n_maps;
-	void *manifest; /* json_t * */
-	int n_segments; /* event segments (1, or 1 + appends: store.h above) */
-	void *ev_mem;   /* the merged events of several segments (owned), or NULL */
+	size_t n_maps, cap_maps; /* files mapped, and room for them */
+	void *manifest;          /* json_t * */
+	int n_segments;          /* event segments (1, or 1 + appends: store.h above) */
+	void *ev_mem;            /* the merged events of several segments (owned), or NULL */
 } hg_store;
 
 /*
