@@ -82,11 +82,11 @@ static int reid_rows(const reid_opts *o, const hg_reid_secret *key, hg_csv *c, h
 	while (hg_csv_next(c)) {
 		hg_sv prac = hg_csv_field(c, k.practice), tok = hg_csv_field(c, k.token);
 		if (prac.n != strlen(key->practice) || memcmp(prac.p, key->practice, prac.n))
-			return hg_err_set(err, HG_EINPUT,
-			                  "%s:%llu: a patient of practice %.*s: this key re-identifies "
-			                  "practice %s's patients only; nothing was written",
-			                  o->in, (unsigned long long)c->line, (int)prac.n, prac.p,
-			                  key->practice);
+			return hg_err_set(
+			    err, HG_EINPUT,
+			    "%s:%llu: a patient of practice %.*s: this key re-identifies "
+			    "practice %s's patients only; nothing was written",
+			    o->in, (unsigned long long)c->line, (int)prac.n, prac.p, key->practice);
 		char digits[11] = "";
 		unsigned char box[HG_REID_BYTES];
 		if (tok.n && (hg_reid_untoken(tok.p, tok.n, box) || hg_reid_open(key, box, digits)))
@@ -142,10 +142,11 @@ static int reid_run(const reid_opts *o, hg_err *err)
 		sodium_memzero(out.p, out.n);
 	hg_buf_free(&out);
 	if (rc == 0)
-		fprintf(stderr,
-		        "healthgap reidentify: %zu rows of practice %s%s%zu without a sealed number "
-		        "(their practice had no key when the data were ingested)\n",
-		        rows, key.practice, none ? "; " : "", none);
+		fprintf(
+		    stderr,
+		    "healthgap reidentify: %zu rows of practice %s%s%zu without a sealed number "
+		    "(their practice had no key when the data were ingested)\n",
+		    rows, key.practice, none ? "; " : "", none);
 	sodium_memzero(&key, sizeof key);
 	return rc;
 }
@@ -166,7 +167,8 @@ int hg_cmd_reidentify(int argc, char **argv)
 		} else if (argv[i][0] != '-' && !o.in)
 			o.in = argv[i];
 		else
-			return hg_cli_usage("reidentify", reid_usage, "unexpected argument '%s'", argv[i]);
+			return hg_cli_usage("reidentify", reid_usage, "unexpected argument '%s'",
+			                    argv[i]);
 	}
 	if (!o.key || !o.data_dir || !o.in || !o.out)
 		return hg_cli_usage("reidentify", reid_usage,

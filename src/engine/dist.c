@@ -134,10 +134,11 @@ int hg_dist_reduce_cells(const hg_dist *d, int rc, hg_cells *c, hg_err *err)
 	   rank has the same program, so every rank stops here, before any collective call) */
 	for (int i = 0; i < c->pr->ninds; i++)
 		if (c->pr->inds[i].ind->type == HG_IND_PERCENTILE)
-			return hg_err_set(err, HG_EUSAGE,
-			                  "indicator %s is a percentile, which needs every value in "
-			                  "one process: run the pack without mpirun (or with -np 1)",
-			                  c->pr->inds[i].ind->id);
+			return hg_err_set(
+			    err, HG_EUSAGE,
+			    "indicator %s is a percentile, which needs every value in "
+			    "one process: run the pack without mpirun (or with -np 1)",
+			    c->pr->inds[i].ind->id);
 #ifdef HG_HAVE_MPI
 	int mine = rc != 0, failed = 0;
 	MPI_Allreduce(&mine, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);

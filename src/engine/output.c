@@ -245,10 +245,9 @@ static json_t *practices_json(const hg_store *s)
 	json_t *o = json_object();
 	for (uint32_t i = 0; i < s->practices.n; i++) {
 		json_t *p = json_object();
-		json_object_set_new(p, "name",
-		                    json_string(i < s->practice_name.n
-		                                    ? hg_strtab_get(&s->practice_name, i)
-		                                    : ""));
+		json_object_set_new(
+		    p, "name",
+		    json_string(i < s->practice_name.n ? hg_strtab_get(&s->practice_name, i) : ""));
 		json_object_set_new(p, "pcn", json_string(hg_strtab_get(&s->practice_pcn, i)));
 		json_object_set_new(o, hg_strtab_get(&s->practices, i), p);
 	}

@@ -60,11 +60,11 @@ typedef struct uctx {
 } uctx;
 
 static const char *const pathway_cols[] = {
-    "person_id",  "nhs_number", "pathway_id", "provider",       "specialty",
-    "clock_start", "clock_stop", "priority",  "removal_reason", NULL};
-static const char *const appt_cols[] = {"person_id", "nhs_number",      "date",    "setting",
-                                        "specialty", "provider",        "outcome",
-                                        "attendance_type", NULL};
+    "person_id",   "nhs_number", "pathway_id", "provider",       "specialty",
+    "clock_start", "clock_stop", "priority",   "removal_reason", NULL};
+static const char *const appt_cols[] = {"person_id", "nhs_number",      "date",
+                                        "setting",   "specialty",       "provider",
+                                        "outcome",   "attendance_type", NULL};
 
 /* ---- field rules ---- */
 
@@ -143,8 +143,7 @@ static int attendance_parse(hg_sv s)
 	words(s, w, sizeof w);
 	if (!strcmp(w, "first") || !strcmp(w, "1") || !strcmp(w, "3"))
 		return HG_ATT_FIRST;
-	if (!strcmp(w, "follow up") || !strcmp(w, "followup") || !strcmp(w, "2") ||
-	    !strcmp(w, "4"))
+	if (!strcmp(w, "follow up") || !strcmp(w, "followup") || !strcmp(w, "2") || !strcmp(w, "4"))
 		return HG_ATT_FOLLOW_UP;
 	return -1;
 }
@@ -244,8 +243,8 @@ static int row_date(uctx *x, const hg_csv *c, int col, const char *name, int req
 	if (!s.n)
 		return required ? fail(x, HG_REJ_DATE_MISSING, name, s) : 0;
 	if (hg_datefmt_read(x->df, s, 0, d, NULL)) {
-		snprintf(x->detail, sizeof x->detail, "'%.*s' is not %s", (int)(s.n > 40 ? 40 : s.n),
-		         s.p, x->df->name);
+		snprintf(x->detail, sizeof x->detail, "'%.*s' is not %s",
+		         (int)(s.n > 40 ? 40 : s.n), s.p, x->df->name);
 		return fail(x, HG_REJ_DATE_INVALID, name, s);
 	}
 	if (*d < x->lo || *d > x->hi)
@@ -424,11 +423,13 @@ static void say_columns(const uctx *x, const hg_csv *c, const hg_ingest_params *
 	const char *const *known = pw ? pathway_cols : appt_cols;
 	hg_source_say(c, p->encoding, x->df, pw ? uc->start : uc->date, p->quiet);
 	if (uc->specialty < 0)
-		hg_say_missing_column(c, "specialty", known,
-		                      "every specialty is Unknown (specialty breakdowns have one group)",
-		                      1, p->quiet);
+		hg_say_missing_column(
+		    c, "specialty", known,
+		    "every specialty is Unknown (specialty breakdowns have one group)", 1,
+		    p->quiet);
 	if (uc->provider < 0)
-		hg_say_missing_column(c, "provider", known, "every provider is Unknown", 0, p->quiet);
+		hg_say_missing_column(c, "provider", known, "every provider is Unknown", 0,
+		                      p->quiet);
 	if (pw && uc->priority < 0)
 		hg_say_missing_column(c, "priority", known, "every clinical priority is not known",
 		                      0, p->quiet);

@@ -17,15 +17,15 @@
 /* One unit file's accepted rows, sorted by person and then date. */
 typedef struct hg_unit_rows {
 	uint64_t n;
-	uint64_t *off;      /* per person + 1 */
-	hg_date *d0, *d1;   /* pathways: clock start, clock stop (HG_DATE_NONE open);
-	                       appointments: date (d1 unused) */
+	uint64_t *off;         /* per person + 1 */
+	hg_date *d0, *d1;      /* pathways: clock start, clock stop (HG_DATE_NONE open);
+	                          appointments: date (d1 unused) */
 	uint32_t *spec, *prov; /* HG_NONE32: not known */
 	uint8_t *k0, *k1, *k2; /* pathways: priority, removal reason (k2 unused);
 	                          appointments: setting, attendance type, outcome */
 	hg_ingest_counts counts;
 	hg_quarantine quar;
-	int given;         /* the file was given (else no rows, nothing read) */
+	int given; /* the file was given (else no rows, nothing read) */
 	hg_date min_date, max_date;
 } hg_unit_rows;
 

@@ -39,7 +39,8 @@ static int write_new(const char *path, const char *text, int mode, hg_err *err)
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0)
 		return hg_err_set(err, HG_EIO, "%s: cannot create: %s%s", path, strerror(errno),
-		                  errno == EEXIST ? " (refusing to overwrite an existing key)" : "");
+		                  errno == EEXIST ? " (refusing to overwrite an existing key)"
+		                                  : "");
 	size_t n = strlen(text);
 	ssize_t w = write(fd, text, n);
 	int bad = w != (ssize_t)n || fsync(fd) < 0;
@@ -83,7 +84,8 @@ int hg_reid_keygen(const char *dir, const char *practice, hg_err *err)
 static int hex32(const char *p, size_t n, unsigned char out[32])
 {
 	size_t got = 0;
-	return n == 64 && sodium_hex2bin(out, 32, p, n, NULL, &got, NULL) == 0 && got == 32 ? 0 : -1;
+	return n == 64 && sodium_hex2bin(out, 32, p, n, NULL, &got, NULL) == 0 && got == 32 ? 0
+	                                                                                    : -1;
 }
 
 static int load_pub(hg_reid_keys *k, const char *dir, const char *name, hg_err *err)
@@ -193,8 +195,7 @@ int hg_reid_secret_load(hg_reid_secret *s, const char *path, hg_err *err)
 	return 0;
 }
 
-int hg_reid_open(const hg_reid_secret *s, const unsigned char box[HG_REID_BYTES],
-                 char digits[11])
+int hg_reid_open(const hg_reid_secret *s, const unsigned char box[HG_REID_BYTES], char digits[11])
 {
 	unsigned char d[10];
 	if (crypto_box_seal_open(d, box, HG_REID_BYTES, s->pk, s->sk) != 0)

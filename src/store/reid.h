@@ -23,8 +23,8 @@
 
 #include <stddef.h>
 
-#define HG_REID_FILE "person.reid.b58"
-#define HG_REID_BYTES 58     /* crypto_box_SEALBYTES (48) + 10 digits */
+#define HG_REID_FILE      "person.reid.b58"
+#define HG_REID_BYTES     58 /* crypto_box_SEALBYTES (48) + 10 digits */
 #define HG_REID_TOKEN_LEN 78 /* base64url without padding of HG_REID_BYTES */
 
 /* Make DIR/PRACTICE.pub and DIR/PRACTICE.key; never overwrites either. */
@@ -53,8 +53,7 @@ typedef struct hg_reid_secret {
 int hg_reid_secret_load(hg_reid_secret *s, const char *path, hg_err *err);
 /* Open a box into digits (NUL-terminated): 0, or -1 when it was not sealed to this key
  * (or was altered). */
-int hg_reid_open(const hg_reid_secret *s, const unsigned char box[HG_REID_BYTES],
-                 char digits[11]);
+int hg_reid_open(const hg_reid_secret *s, const unsigned char box[HG_REID_BYTES], char digits[11]);
 
 /* A box as text (HG_REID_TOKEN_LEN characters + NUL), "" for an all-zero box (none). */
 void hg_reid_token(const unsigned char box[HG_REID_BYTES], char out[HG_REID_TOKEN_LEN + 1]);
