@@ -138,17 +138,56 @@ static int group_few(const hg_rowindex *ix, int i, int j, int b, const char *mea
 	return 0;
 }
 
-/* The ineq row of indicator i, period j with this measure and breakdown, or NULL. */
-static const hg_ineq_row *find_ineq(const hg_analysis *a, int i, int j, const char *measure,
+/*
+ * The ineq rows in (indicator, period, measure, breakdown) order, so each monitored
+ * point finds its row by binary search: a scan per point was quadratic in the periods
+ * (a pack of daily periods over decades took minutes).
+ */
+typedef struct ineq_index {
+	const hg_ineq_row **rows;
+	size_t n;
+} ineq_index;
+
+static int ineq_cmp4(const hg_ineq_row *r, int i, int j, const char *measure, const char *bd)
+{
+	if (r->ind != i)
+		return r->ind < i ? -1 : 1;
+	if (r->period != j)
+		return r->period < j ? -1 : 1;
+	int c = strcmp(r->measure, measure);
+	return c ? c : strcmp(r->breakdown, bd);
+}
+
+static int ineq_cmp(const void *pa, const void *pb)
+{
+	const hg_ineq_row *a = *(const hg_ineq_row *const *)pa, *b = *(const hg_ineq_row *const *)pb;
+	int c = ineq_cmp4(a, b->ind, b->period, b->measure, b->breakdown);
+	/* equal keys keep their order, so the first pushed is found as the scan found it */
+	return c ? c : (a < b ? -1 : a > b);
+}
+
+static void ineq_index_build(ineq_index *x, const hg_analysis *a)
+{
+	x->n = a->nineq;
+	x->rows = hg_xmalloc((x->n ? x->n : 1) * sizeof *x->rows);
+	for (size_t k = 0; k < x->n; k++)
+		x->rows[k] = &a->ineq[k];
+	qsort(x->rows, x->n, sizeof *x->rows, ineq_cmp);
+}
+
+/* The first ineq row of indicator i, period j with this measure and breakdown, or NULL. */
+static const hg_ineq_row *find_ineq(const ineq_index *x, int i, int j, const char *measure,
                                     const char *bd)
 {
-	for (size_t k = 0; k < a->nineq; k++) {
-		const hg_ineq_row *r = &a->ineq[k];
-		if (r->ind == i && r->period == j && !strcmp(r->measure, measure) &&
-		    !strcmp(r->breakdown, bd))
-			return r;
+	size_t lo = 0, hi = x->n;
+	while (lo < hi) { /* the first row not below the key */
+		size_t mid = lo + (hi - lo) / 2;
+		if (ineq_cmp4(x->rows[mid], i, j, measure, bd) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return NULL;
+	return lo < x->n && !ineq_cmp4(x->rows[lo], i, j, measure, bd) ? x->rows[lo] : NULL;
 }
 
 static hg_mon_row *mon_start(hg_analysis *a, int i, int j, const char *series, const char *bd,
@@ -199,8 +238,8 @@ static void mon_value(const hg_rowindex *ix, const hg_objective *ob, int pol, in
 	hg_monitor_series(a->mon + first, a->nmon - first, pol, target);
 }
 
-static void mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const char *measure,
-                     int b, hg_analysis *a)
+static void mon_ineq(const hg_rowindex *ix, const ineq_index *qx, const hg_objective *ob, int i,
+                     const char *measure, int b, hg_analysis *a)
 {
 	const hg_indicator *ind = ix->inds[i];
 	const char *bd = ind->bds[b].name;
@@ -208,7 +247,7 @@ static void mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const
 	for (int j = 0; j < ind->nperiods; j++) {
 		hg_mon_row *r = mon_start(a, i, j, measure, bd, ix);
 		r->few_events = group_few(ix, i, j, b, measure);
-		const hg_ineq_row *q = find_ineq(a, i, j, measure, bd);
+		const hg_ineq_row *q = find_ineq(qx, i, j, measure, bd);
 		if (q && isfinite(q->value))
 			r->value = q->value;
 		else
@@ -226,6 +265,8 @@ static void mon_ineq(const hg_rowindex *ix, const hg_objective *ob, int i, const
 int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analysis *a, hg_err *err)
 {
 	(void)err;
+	ineq_index qx;
+	ineq_index_build(&qx, a);
 	for (int i = 0; i < ix->ninds; i++) {
 		const hg_indicator *ind = ix->inds[i];
 		const hg_objective *ob = hg_objectives_find(o->obj, ind->id);
@@ -234,12 +275,13 @@ int hg_monitor_build(const hg_rowindex *ix, const hg_analysis_opts *o, hg_analys
 		if (bd < 0)
 			bd = hg_bd_find(ind, HG_BD_IMDQ);
 		if (bd >= 0 && ind->type != HG_IND_COUNT)
-			mon_ineq(ix, ob, i, "sii", bd, a);
+			mon_ineq(ix, &qx, ob, i, "sii", bd, a);
 		int gb = hg_bd_find(ind, HG_BD_IMDQ);
 		if (gb < 0)
 			gb = hg_bd_find(ind, HG_BD_IMDD);
 		if (gb >= 0)
-			mon_ineq(ix, ob, i, "gap_abs", gb, a);
+			mon_ineq(ix, &qx, ob, i, "gap_abs", gb, a);
 	}
+	free(qx.rows);
 	return 0;
 }

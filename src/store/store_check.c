@@ -497,7 +497,10 @@ int hg_store_check(const hg_store *s, hg_err *err)
 	if (check_offsets(s, s->ev_off, s->n_events, HG_COL_EV_OFFSET, "event", err) ||
 	    (s->has_units &&
 	     (check_offsets(s, s->pw_off, s->n_pathways, HG_COL_PW_OFFSET, "pathway", err) ||
-	      check_offsets(s, s->ap_off, s->n_appts, HG_COL_AP_OFFSET, "appointment", err))))
+	      check_offsets(s, s->ap_off, s->n_appts, HG_COL_AP_OFFSET, "appointment", err))) ||
+	    (s->has_history &&
+	     (check_offsets(s, s->rg_off, s->n_regs, HG_COL_RG_OFFSET, "registration", err) ||
+	      check_offsets(s, s->ad_off, s->n_addrs, HG_COL_AD_OFFSET, "address", err))))
 		return HG_ECORRUPT;
 	uint64_t bad = col_first_bad(&x, HG_COL_LSOA_DECILE, 0, s->lsoas.n);
 	if (bad != NOT_FOUND)
