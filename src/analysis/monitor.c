@@ -160,7 +160,8 @@ static int ineq_cmp4(const hg_ineq_row *r, int i, int j, const char *measure, co
 
 static int ineq_cmp(const void *pa, const void *pb)
 {
-	const hg_ineq_row *a = *(const hg_ineq_row *const *)pa, *b = *(const hg_ineq_row *const *)pb;
+	const hg_ineq_row *a = *(const hg_ineq_row *const *)pa,
+	                  *b = *(const hg_ineq_row *const *)pb;
 	int c = ineq_cmp4(a, b->ind, b->period, b->measure, b->breakdown);
 	/* equal keys keep their order, so the first pushed is found as the scan found it */
 	return c ? c : (a < b ? -1 : a > b);
