@@ -131,6 +131,34 @@ int hg_parse_double(hg_sv s, double *out)
 	return 0;
 }
 
+double hg_f32_decimal(float f)
+{
+	double d = f;
+	if (!isfinite(d) || (d == trunc(d) && fabs(d) <= 16777216.0))
+		return d; /* every integer up to 2^24 is its own shortest decimal */
+	/* exact powers of ten: a quotient or product by one is correctly rounded */
+	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+	                             1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+	                             1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+	int e10 = (int)floor(log10(fabs(d)));
+	for (int digits = 1; digits <= 9; digits++) {
+		int k = digits - 1 - e10; /* decimal places kept */
+		double r;
+		if (k >= 0 && k <= 22)
+			r = round(d * p10[k]) / p10[k];
+		else if (k < 0 && -k <= 22)
+			r = round(d / p10[-k]) * p10[-k];
+		else { /* beyond exact powers of ten (rare): the C library's conversions */
+			char buf[32];
+			snprintf(buf, sizeof buf, "%.*e", digits - 1, d);
+			r = strtod(buf, NULL);
+		}
+		if ((float)r == f)
+			return r;
+	}
+	return d; /* not reached: 9 significant digits always round-trip a float */
+}
+
 int hg_parse_int64(hg_sv s, int64_t *out)
 {
 	char tmp[32];

@@ -41,6 +41,15 @@ void hg_buf_free(hg_buf *b);
 int hg_parse_double(hg_sv s, double *out);
 int hg_parse_int64(hg_sv s, int64_t *out);
 
+/*
+ * The number a stored 32-bit float stands for: the double nearest the shortest
+ * decimal (at most 9 significant digits) that converts to exactly f, as
+ * strtod would read that decimal. A value recorded as 0.36 is stored as the float
+ * 0.36000001430511474609375; this gives back the double 0.36, so it is not above a
+ * bound of 0.36 written in a pack. Integers up to 2^24, NaN and infinities are unchanged.
+ */
+double hg_f32_decimal(float f);
+
 /* Write a double so that it reads back exactly ("%.17g", NaN as "NA"). */
 void hg_buf_put_double(hg_buf *b, double v);
 

@@ -7,6 +7,7 @@
  */
 #include "engine/vm.h"
 
+#include "core/str.h"
 #include "lang/program.h"
 
 #include <assert.h>
@@ -131,7 +132,7 @@ static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
 {
 	uint64_t e = vm->event;
-	double v = x->c == E_VALUE  ? (double)vm->st->ev_value[e]
+	double v = x->c == E_VALUE  ? hg_f32_decimal(vm->st->ev_value[e])
 	           : x->c == E_DATE ? (double)vm->st->ev_date[e]
 	                            : (double)vm->st->ev_setting[e];
 	for (int l = 0; l < vm->nl; l++)
@@ -640,7 +641,7 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 
 /* ---- persons ---- */
 
-static void ml_push(hg_mlist *m, int32_t date, float v, uint32_t ev)
+static void ml_push(hg_mlist *m, int32_t date, double v, uint32_t ev)
 {
 	if (m->n == m->cap) {
 		m->cap = m->cap ? 2 * m->cap : 64;
@@ -702,7 +703,7 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		for (uint32_t k = pl->code_off[code]; k < pl->code_off[code + 1]; k++) {
 			int c = pl->code_cls[k];
 			if (class_takes(vm, &pl->cls[c], e, b, end))
-				ml_push(&vm->ml[c], st->ev_date[e], st->ev_value[e],
+				ml_push(&vm->ml[c], st->ev_date[e], hg_f32_decimal(st->ev_value[e]),
 				        (uint32_t)(e - b));
 		}
 	}

@@ -73,7 +73,7 @@ void hg_plan_free(hg_plan *pl);
 /* One class's events of the current person, in date order. */
 typedef struct hg_mlist {
 	int32_t *date;
-	float *val;
+	double *val;  /* hg_f32_decimal of the stored value */
 	uint32_t *ev; /* event index relative to the person's first */
 	uint32_t n, cap;
 } hg_mlist;

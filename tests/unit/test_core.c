@@ -11,6 +11,7 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
 
@@ -156,6 +157,33 @@ Test(core_str, strict_numbers)
 	hg_buf_put_double(&b, NAN);
 	cr_assert_str_eq(hg_buf_cstr(&b), "0.10000000000000001 NA");
 	hg_buf_free(&b);
+}
+
+/* A stored float reads back as the decimal it was written from (docs/data-model.md). */
+Test(core_str, f32_decimal)
+{
+	const char *dec[] = {"0.36",  "0.12",     "0.1201",        "27.3",      "5.7",   "-0.25",
+	                     "1e-05", "123456.7", "3.4028235e+38", "0.0001234", "99.99", "7.1"};
+	for (size_t i = 0; i < sizeof dec / sizeof *dec; i++) {
+		double want = strtod(dec[i], NULL);
+		cr_assert_eq(hg_f32_decimal((float)want), want, "%s read back as %.17g", dec[i],
+		             hg_f32_decimal((float)want));
+	}
+	cr_assert_eq(hg_f32_decimal(140.0f), 140.0);
+	cr_assert_eq(hg_f32_decimal(0.0f), 0.0);
+	cr_assert(isnan(hg_f32_decimal(NAN)));
+	cr_assert(isinf(hg_f32_decimal(INFINITY)));
+	/* every result converts back to the same float, for floats of every magnitude */
+	uint32_t bits = 0x12345678u;
+	for (int k = 0; k < 200000; k++) {
+		bits = bits * 1664525u + 1013904223u;
+		float f;
+		memcpy(&f, &bits, sizeof f);
+		if (!isfinite(f))
+			continue;
+		double d = hg_f32_decimal(f);
+		cr_assert_eq((float)d, f, "%a came back as %a", (double)f, d);
+	}
 }
 
 Test(core_codes, nhs_number_modulus_11)
