@@ -46,9 +46,7 @@ typedef struct hg_echunk {
 	int quoted;          /* the chunk holds a quote character */
 	size_t bad_utf8;     /* offset in the chunk of its first byte that is not UTF-8 ... */
 	uint64_t bad_line;   /* ... and its line in the chunk (1-based); SIZE_MAX / 0: none */
-	const char *last_id; /* the previous row's identifier, and its person */
-	size_t last_len;
-	uint32_t last_person;
+	hg_person_memo memo; /* the previous row's person */
 } hg_echunk;
 
 typedef struct {
@@ -127,45 +125,13 @@ static enum hg_reject event_row(const hg_ectx *x, hg_echunk *k, const hg_csv *c,
 {
 	const hg_persons *ps = x->ps;
 	const hg_ecols *ec = &x->ec;
-	*field = "(record)";
 	*value = (hg_sv){NULL, 0}; /* identifiers are never shown */
-	if (c->malformed) {
-		snprintf(detail, dcap, "%s", c->malformed);
-		return HG_REJ_QUOTING;
-	}
-	if (c->nfields != ec->ncols) {
-		snprintf(detail, dcap, "%zu fields, header has %zu", c->nfields, ec->ncols);
-		return HG_REJ_SHAPE;
-	}
 	uint32_t p;
-	if (ec->nhs >= 0) {
-		*field = "nhs_number";
-		hg_sv s = hg_sv_trim(hg_csv_field(c, ec->nhs));
-		char digits[11];
-		if (!s.n)
-			return HG_REJ_ID_MISSING;
-		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
-			return HG_REJ_NHS_INVALID;
-		p = hg_dict_find(&ps->raw_nhs, digits, 10);
-	} else {
-		*field = "person_id";
-		hg_sv s = hg_sv_trim(hg_csv_field(c, ec->id));
-		if (!s.n)
-			return HG_REJ_ID_MISSING;
-		/* extracts are usually grouped by person: skip the lookup on a repeat */
-		if (k->last_id && s.n == k->last_len && memcmp(s.p, k->last_id, s.n) == 0) {
-			p = k->last_person;
-		} else {
-			p = hg_dict_find(&ps->ids, s.p, s.n);
-			if (p != HG_DICT_MISSING && c->offs[ec->id] == SIZE_MAX) {
-				k->last_id = s.p; /* points into the input, stable */
-				k->last_len = s.n;
-				k->last_person = p;
-			}
-		}
-	}
-	if (p == HG_DICT_MISSING)
-		return HG_REJ_UNKNOWN_PERSON;
+	enum hg_reject why =
+	    hg_persons_row(ps, c, ec->ncols, ec->nhs, ec->id, HG_REJ_UNKNOWN_PERSON, &k->memo, &p,
+	                   field, detail, dcap);
+	if (why != HG_REJ_N)
+		return why;
 	*field = "date";
 	hg_sv ds = hg_sv_trim(hg_csv_field(c, ec->date));
 	*value = ds;

@@ -64,36 +64,10 @@ static const hg_sv withheld = {NULL, 0};
 
 static int row_person(hctx *x, const hg_csv *c, hrow *r)
 {
-	if (c->malformed) {
-		snprintf(x->detail, sizeof x->detail, "%s", c->malformed);
-		return fail(x, HG_REJ_QUOTING, "(record)", withheld);
-	}
-	if (c->nfields != x->ncols) {
-		snprintf(x->detail, sizeof x->detail, "%zu fields, header has %zu", c->nfields,
-		         x->ncols);
-		return fail(x, HG_REJ_SHAPE, "(record)", withheld);
-	}
-	uint32_t p;
-	if (x->nhs >= 0) {
-		hg_sv s = hfield(c, x->nhs);
-		char digits[11];
-		if (!s.n)
-			return fail(x, HG_REJ_ID_MISSING, "nhs_number", withheld);
-		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
-			return fail(x, HG_REJ_NHS_INVALID, "nhs_number", withheld);
-		p = hg_dict_find(&x->ps->raw_nhs, digits, 10);
-		if (p == HG_DICT_MISSING)
-			return fail(x, HG_REJ_UNIT_PERSON, "nhs_number", withheld);
-	} else {
-		hg_sv s = hfield(c, x->id);
-		if (!s.n)
-			return fail(x, HG_REJ_ID_MISSING, "person_id", withheld);
-		p = hg_dict_find(&x->ps->ids, s.p, s.n);
-		if (p == HG_DICT_MISSING)
-			return fail(x, HG_REJ_UNIT_PERSON, "person_id", withheld);
-	}
-	r->person = p;
-	return 0;
+	const char *field;
+	enum hg_reject why = hg_persons_row(x->ps, c, x->ncols, x->nhs, x->id, HG_REJ_UNIT_PERSON,
+	                                    NULL, &r->person, &field, x->detail, sizeof x->detail);
+	return why == HG_REJ_N ? 0 : fail(x, why, field, withheld);
 }
 
 static int row_date(hctx *x, const hg_csv *c, int col, const char *name, int required,

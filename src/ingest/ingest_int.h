@@ -140,6 +140,25 @@ typedef struct hg_eth_derive {
 int hg_ethnicity_derive(hg_persons *ps, const hg_events *ev, const char *codelist,
                         hg_eth_derive *out, hg_err *err);
 
+/* The previous row's identifier and its person: extracts are usually grouped by person,
+ * so a repeat skips the lookup. Zero-initialise; one per thread. */
+typedef struct hg_person_memo {
+	const char *id; /* points into the input (never into an unquoted copy) */
+	size_t len;
+	uint32_t person;
+} hg_person_memo;
+
+/* The person a row of a per-person file (events, pathways, appointments, registrations,
+ * addresses) names, by nhs_col when it is >= 0 (persons.csv's NHS numbers) else by id_col
+ * (persons.csv's person_id), after checking the record's shape (ncols fields, quoting).
+ * HG_REJ_N and *person when found; otherwise the reason (`unknown` for a well-formed
+ * identifier that is not in persons.csv), with *field ("(record)", "nhs_number",
+ * "person_id") and, for a shape fault, a detail. Identifiers are never copied out.
+ * memo may be NULL. */
+enum hg_reject hg_persons_row(const hg_persons *ps, const hg_csv *c, size_t ncols, int nhs_col,
+                              int id_col, enum hg_reject unknown, hg_person_memo *memo,
+                              uint32_t *person, const char **field, char *detail, size_t dcap);
+
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
                     const hg_key *key, const hg_reid_keys *reid, hg_progress *prog, hg_err *err);
 void hg_persons_free(hg_persons *ps);

@@ -424,6 +424,48 @@ static int persons_open(hg_persons *ps, hg_prow *r, hg_csv *c, const hg_ingest_p
 	return 0;
 }
 
+enum hg_reject hg_persons_row(const hg_persons *ps, const hg_csv *c, size_t ncols, int nhs_col,
+                              int id_col, enum hg_reject unknown, hg_person_memo *memo,
+                              uint32_t *person, const char **field, char *detail, size_t dcap)
+{
+	*field = "(record)";
+	if (c->malformed) {
+		snprintf(detail, dcap, "%s", c->malformed);
+		return HG_REJ_QUOTING;
+	}
+	if (c->nfields != ncols) {
+		snprintf(detail, dcap, "%zu fields, header has %zu", c->nfields, ncols);
+		return HG_REJ_SHAPE;
+	}
+	uint32_t p;
+	if (nhs_col >= 0) {
+		*field = "nhs_number";
+		hg_sv s = hg_sv_trim(hg_csv_field(c, nhs_col));
+		char digits[11];
+		if (!s.n)
+			return HG_REJ_ID_MISSING;
+		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
+			return HG_REJ_NHS_INVALID;
+		p = hg_dict_find(&ps->raw_nhs, digits, 10);
+	} else {
+		*field = "person_id";
+		hg_sv s = hg_sv_trim(hg_csv_field(c, id_col));
+		if (!s.n)
+			return HG_REJ_ID_MISSING;
+		if (memo && memo->id && s.n == memo->len && memcmp(s.p, memo->id, s.n) == 0) {
+			p = memo->person;
+		} else {
+			p = hg_dict_find(&ps->ids, s.p, s.n);
+			if (memo && p != HG_DICT_MISSING && c->offs[id_col] == SIZE_MAX)
+				*memo = (hg_person_memo){s.p, s.n, p}; /* s points into the input */
+		}
+	}
+	if (p == HG_DICT_MISSING)
+		return unknown;
+	*person = p;
+	return HG_REJ_N;
+}
+
 int hg_persons_load(hg_persons *ps, const hg_ingest_params *p, const hg_reference *ref,
                     const hg_key *key, const hg_reid_keys *reid, hg_progress *prog, hg_err *err)
 {

@@ -200,37 +200,11 @@ static const hg_sv withheld = {NULL, 0};
 static int row_person(uctx *x, const hg_csv *c, urow *r)
 {
 	const ucols *uc = &x->uc;
-	const hg_persons *ps = x->ps;
-	if (c->malformed) {
-		snprintf(x->detail, sizeof x->detail, "%s", c->malformed);
-		return fail(x, HG_REJ_QUOTING, "(record)", withheld);
-	}
-	if (c->nfields != uc->ncols) {
-		snprintf(x->detail, sizeof x->detail, "%zu fields, header has %zu", c->nfields,
-		         uc->ncols);
-		return fail(x, HG_REJ_SHAPE, "(record)", withheld);
-	}
-	uint32_t p;
-	if (uc->nhs >= 0) {
-		hg_sv s = ufield(c, uc->nhs);
-		char digits[11];
-		if (!s.n)
-			return fail(x, HG_REJ_ID_MISSING, "nhs_number", withheld);
-		if (hg_nhs_digits(s.p, s.n, digits) || !hg_nhs_number_valid(s.p, s.n))
-			return fail(x, HG_REJ_NHS_INVALID, "nhs_number", withheld);
-		p = hg_dict_find(&ps->raw_nhs, digits, 10);
-		if (p == HG_DICT_MISSING)
-			return fail(x, HG_REJ_UNIT_PERSON, "nhs_number", withheld);
-	} else {
-		hg_sv s = ufield(c, uc->id);
-		if (!s.n)
-			return fail(x, HG_REJ_ID_MISSING, "person_id", withheld);
-		p = hg_dict_find(&ps->ids, s.p, s.n);
-		if (p == HG_DICT_MISSING)
-			return fail(x, HG_REJ_UNIT_PERSON, "person_id", withheld);
-	}
-	r->person = p;
-	return 0;
+	const char *field;
+	enum hg_reject why =
+	    hg_persons_row(x->ps, c, uc->ncols, uc->nhs, uc->id, HG_REJ_UNIT_PERSON, NULL,
+	                   &r->person, &field, x->detail, sizeof x->detail);
+	return why == HG_REJ_N ? 0 : fail(x, why, field, withheld);
 }
 
 /* A date of column col: required, or blank allowed (*d HG_DATE_NONE); within
