@@ -87,6 +87,11 @@ $(BUILD)/healthgap: $(CLI_OBJ) $(BUILD)/libhealthgap.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $(CLI_OBJ) $(BUILD)/libhealthgap.a $(LDLIBS)
 
+# bench/limit's hand-written baseline (issue 18; bench/limit/run.sh builds it)
+$(BUILD)/bench_limit: $(BUILD)/obj/bench/limit/limit.o $(BUILD)/libhealthgap.a
+	@echo "  LINK  $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 $(BUILD)/test_unit: $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a
 	@echo "  LINK  $@"
 	@$(CC) $(LDFLAGS) -o $@ $(TEST_OBJ) $(CLI_LIB_OBJ) $(BUILD)/libhealthgap.a -lcriterion $(LDLIBS)
