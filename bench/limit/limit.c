@@ -19,6 +19,7 @@
  *
  *   limit STORE CODELIST_DIR OUT_CSV THREADS   the baseline, cells to OUT_CSV
  *   limit --scan STORE THREADS                 a bare scan of the same columns
+ * Registration is persons.csv's: [registered_from, min(registered_to, date_of_death)].
  * Prints "limit: S s (cpu C s)" (the evaluation only, after the store is open) on
  * stderr. Stores with registration or address histories are refused (places and
  * registration would then depend on the date: the engine handles them, this
@@ -118,9 +119,22 @@ static int category(const hg_store *st, uint64_t p)
 	return q * 6 + e;
 }
 
+/* Registered (and so alive) on d, for a person without a history: the days [lo, hi]. */
+typedef struct span {
+	hg_date lo, hi;
+} span;
+
+static span reg_span(const hg_store *st, uint64_t p)
+{
+	if (st->practice[p] == HG_NONE32 || st->reg_from[p] == HG_DATE_NONE)
+		return (span){1, 0};
+	hg_date hi = st->reg_to[p] < st->dod[p] ? st->reg_to[p] : st->dod[p];
+	return (span){st->reg_from[p], hi};
+}
+
 /* One person's events, filed: hypertension and resolution dates, BP days, A&E counts. */
 static void file_events(const ctx *x, uint64_t p, scratch *s, size_t *nh, size_t *nr, size_t *nb,
-                        cells *c, int cat)
+                        cells *c, int cat, span r)
 {
 	const hg_store *st = x->st;
 	uint64_t b = st->ev_off[p], e = st->ev_off[p + 1];
@@ -147,10 +161,9 @@ static void file_events(const ctx *x, uint64_t p, scratch *s, size_t *nh, size_t
 			sys = v;
 		if ((l & L_DBP) && !isnan(v) && v < dia)
 			dia = v;
-		if ((l & L_AE) && st->ev_setting[i] == HG_SET_AE &&
-		    hg_store_registered_on(st, p, d))
-			for (int k = 0; k < NQ; k++)
-				c->n3[k][cat] += d >= x->as[k] && d <= x->ae[k];
+		if ((l & L_AE) && st->ev_setting[i] == HG_SET_AE && d >= r.lo && d <= r.hi)
+			for (int k = 0; k < NQ && x->as[k] <= d; k++) /* periods in date order */
+				c->n3[k][cat] += d <= x->ae[k];
 	}
 	if (sys != INFINITY && dia != INFINITY)
 		s->bp[(*nb)++] = (bpday){day, sys, dia};
@@ -160,10 +173,11 @@ static void person(const ctx *x, uint64_t p, scratch *s, cells *c)
 {
 	const hg_store *st = x->st;
 	int cat = category(st, p);
+	span r = reg_span(st, p);
 	for (int k = 0; k < NQ; k++)
-		c->d3[k][cat] += hg_store_registered_on(st, p, x->am[k]);
+		c->d3[k][cat] += x->am[k] >= r.lo && x->am[k] <= r.hi;
 	size_t nh = 0, nr = 0, nb = 0;
-	file_events(x, p, s, &nh, &nr, &nb, c, cat);
+	file_events(x, p, s, &nh, &nr, &nb, c, cat, r);
 	hg_date dob = st->dob[p];
 	if (dob == HG_DATE_NONE)
 		return; /* age missing: in no denominator of the proportions */
@@ -173,7 +187,7 @@ static void person(const ctx *x, uint64_t p, scratch *s, cells *c)
 	for (int k = 0; k < NQ; k++) {
 		hg_date E = x->qe[k];
 		int age = x->qe_y[k] - by - (x->qe_md[k] < bm * 32 + bd);
-		if (age < 18 || !hg_store_registered_on(st, p, E))
+		if (age < 18 || E < r.lo || E > r.hi)
 			continue;
 		c->d1[k][cat]++;
 		while (ih < nh && s->hyp[ih] <= E)
