@@ -64,6 +64,13 @@ DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d
 .PHONY: all test test-fast demo bench clean deps format check-format fuzz fuzz-build
 all: $(BUILD)/healthgap
 
+# The engine's inner loops (src/engine, src/core/date.c) at -O3 in the normal build: it
+# vectorises the per-lane loops with the baseline x86-64 instruction set (no -march, so the
+# binary runs on any x86-64; docs/performance.md). Not the whole program: -O3 elsewhere
+# buys nothing measurable and raises new -Wmaybe-uninitialized warnings. HOT_OPT= turns it off.
+HOT_OPT ?= $(if $(filter -O2,$(OPT)),-O3)
+$(BUILD)/obj/src/engine/%.o $(BUILD)/obj/src/core/date.o: CFLAGS += $(HOT_OPT)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC    $<"

@@ -966,13 +966,15 @@ static void acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
 static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
 {
-	for (int l = 0; l < g->nl; l++) {
-		if (vm->dob_y < 0) {
+	int y = vm->dob_y, md = vm->dob_md;
+	if (y < 0) {
+		for (int l = 0; l < g->nl; l++)
 			end[l] = mid[l] = -1;
-			continue;
-		}
-		end[l] = g->end_y[l] - vm->dob_y - (g->end_md[l] < vm->dob_md);
-		mid[l] = g->mid_y[l] - vm->dob_y - (g->mid_md[l] < vm->dob_md);
+		return;
+	}
+	for (int l = 0; l < g->nl; l++) {
+		end[l] = g->end_y[l] - y - (g->end_md[l] < md);
+		mid[l] = g->mid_y[l] - y - (g->mid_md[l] < md);
 	}
 }
 

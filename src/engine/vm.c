@@ -16,17 +16,6 @@
 
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
-/* c ? x : y without a branch (lanes of one person rarely agree long enough to predict). */
-static inline double pick(int c, double x, double y)
-{
-	uint64_t m = -(uint64_t)(c != 0), bx, by;
-	memcpy(&bx, &x, sizeof bx);
-	memcpy(&by, &y, sizeof by);
-	bx = (bx & m) | (by & ~m);
-	memcpy(&x, &bx, sizeof x);
-	return x;
-}
-
 /* ---- person data ---- */
 
 static double date_or_nan(hg_date d)
@@ -114,19 +103,40 @@ static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 	}
 }
 
+/*
+ * registered and alive on each lane's date a. Without a registration history a person
+ * is registered on the days [reg_lo, reg_hi] (hg_vm_person, from hg_store_registered_on's
+ * rule), so each lane is two comparisons of the date as hg_date; with one, the store
+ * decides.
+ */
 static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
-	for (int l = 0; l < vm->nl; l++)
-		d[l] =
-		    isnan(a[l]) ? NAN : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
+	int nl = vm->nl;
+	if (vm->reg_hist) {
+		for (int l = 0; l < nl; l++)
+			d[l] = isnan(a[l])
+			           ? NAN
+			           : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
+		return;
+	}
+	hg_date lo = vm->reg_lo, hi = vm->reg_hi;
+	for (int l = 0; l < nl; l++) {
+		int nan = a[l] != a[l];
+		hg_date t = nan ? 0 : (hg_date)a[l];
+		d[l] = nan ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
+	}
 }
 
 static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
-	for (int l = 0; l < vm->nl; l++)
-		d[l] = isnan(a[l]) ? NAN : hg_store_alive_on(vm->st, vm->person, (hg_date)a[l]);
+	hg_date dod = vm->st->dod[vm->person];
+	for (int l = 0; l < vm->nl; l++) {
+		int nan = a[l] != a[l];
+		hg_date t = nan ? 0 : (hg_date)a[l];
+		d[l] = nan ? NAN : t <= dod ? 1.0 : 0.0;
+	}
 }
 
 static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
@@ -430,7 +440,7 @@ static void run_query(hg_vm *vm, int qi, double *d)
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
 		for (int l = 0; l < nl; l++)
-			d[l] = pick((lo[l] != lo[l]) | (hi[l] != hi[l]), NAN, none);
+			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
 		return;
 	}
 	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? where_lanes(vm, qi, m) : NULL;
@@ -568,11 +578,11 @@ static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, c
 	/* truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and NaN with a NaN */
 	case OP_AND:
 		for (l = 0; l < nl; l++)
-			d[l] = pick((a[l] == 0) | (b[l] == 0), 0.0, a[l] + b[l] - 1);
+			d[l] = (a[l] == 0) | (b[l] == 0) ? 0.0 : a[l] + b[l] - 1;
 		return;
 	case OP_OR:
 		for (l = 0; l < nl; l++)
-			d[l] = pick((a[l] == 1) | (b[l] == 1), 1.0, a[l] + b[l]);
+			d[l] = (a[l] == 1) | (b[l] == 1) ? 1.0 : a[l] + b[l];
 		return;
 	case OP_NOT:
 		for (l = 0; l < nl; l++)
@@ -680,6 +690,14 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 	const hg_store *st = vm->st;
 	const hg_plan *pl = vm->pl;
 	vm->person = p;
+	/* registered on [reg_lo, reg_hi] without a history (hg_store_registered_on) */
+	vm->reg_hist = st->rg_off[p + 1] > st->rg_off[p];
+	vm->reg_lo = 1;
+	vm->reg_hi = 0;
+	if (st->practice[p] != HG_NONE32 && st->reg_from[p] != HG_DATE_NONE) {
+		vm->reg_lo = st->reg_from[p];
+		vm->reg_hi = st->reg_to[p] < st->dod[p] ? st->reg_to[p] : st->dod[p];
+	}
 	hg_date dob = st->dob[p];
 	vm->dob_y = -1;
 	if (dob != HG_DATE_NONE) {

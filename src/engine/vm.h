@@ -93,9 +93,11 @@ typedef struct hg_vm {
 	int unit_kind;         /* enum hg_unit_kind of the current unit (0: none, fields missing) */
 	uint64_t unit;         /* the current pathway or appointment (store index) */
 	int32_t dob_y, dob_md; /* the person's birth date split, dob_y < 0 when none */
-	hg_mlist *ml;          /* per class */
-	uint8_t *done;         /* per part: run for the current person and group */
-	uint8_t **pass;        /* per query with a period-dependent where: scratch */
+	int reg_hist;          /* the person has a registration history */
+	hg_date reg_lo, reg_hi; /* without one: registered on these days (lo > hi: none) */
+	hg_mlist *ml;           /* per class */
+	uint8_t *done;          /* per part: run for the current person and group */
+	uint8_t **pass;         /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
 	double *atf; /* register file for hg_vm_eval_at: nregs x HG_AT_LANES */
 } hg_vm;
