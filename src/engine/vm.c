@@ -591,7 +591,7 @@ static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, c
 	case OP_IF: {
 		const double *c = LANES(vm, x->c);
 		for (l = 0; l < nl; l++)
-			d[l] = isnan(a[l]) ? NAN : a[l] == 1 ? b[l] : c[l];
+			d[l] = a[l] != a[l] ? NAN : a[l] == 1 ? b[l] : c[l];
 		return;
 	}
 	case OP_ISMISS:
