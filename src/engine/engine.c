@@ -476,7 +476,7 @@ static int gather(const hg_work *w, int i, const hg_lanes *ln, hg_adds *ad)
 	int type = ind->type;
 	size_t perw = (size_t)w->cells->width[i];
 	int n = 0;
-	for (int l = 0; l < ln->nl; l++) {
+	for (int l = 0, nl = ln->nl; l < nl; l++) {
 		if (ln->den[l] != 1)
 			continue;
 		ad->off[n] = (size_t)ln->jl[l] * perw;
@@ -916,7 +916,7 @@ static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	int n = 0;
-	for (int l = 0; l < g->nl; l++) {
+	for (int l = 0, nl = g->nl; l < nl; l++) {
 		int band = band_field(ind->type, mid[l]);
 		if (den[l] != 1 || band == -2)
 			continue;
@@ -968,11 +968,11 @@ static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
 {
 	int y = vm->dob_y, md = vm->dob_md;
 	if (y < 0) {
-		for (int l = 0; l < g->nl; l++)
+		for (int l = 0, nl = g->nl; l < nl; l++)
 			end[l] = mid[l] = -1;
 		return;
 	}
-	for (int l = 0; l < g->nl; l++) {
+	for (int l = 0, nl = g->nl; l < nl; l++) {
 		end[l] = g->end_y[l] - y - (g->end_md[l] < md);
 		mid[l] = g->mid_y[l] - y - (g->mid_md[l] < md);
 	}

@@ -132,7 +132,7 @@ static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
 	hg_date dod = vm->st->dod[vm->person];
-	for (int l = 0; l < vm->nl; l++) {
+	for (int l = 0, nl = vm->nl; l < nl; l++) {
 		int nan = a[l] != a[l];
 		hg_date t = nan ? 0 : (hg_date)a[l];
 		d[l] = nan ? NAN : t <= dod ? 1.0 : 0.0;
@@ -145,7 +145,7 @@ static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
 	double v = x->c == E_VALUE  ? hg_f32_decimal(vm->st->ev_value[e])
 	           : x->c == E_DATE ? (double)vm->st->ev_date[e]
 	                            : (double)vm->st->ev_setting[e];
-	for (int l = 0; l < vm->nl; l++)
+	for (int l = 0, nl = vm->nl; l < nl; l++)
 		d[l] = v;
 }
 
