@@ -716,9 +716,11 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		vm->r = vm->rf[0];
 		vm->nl = vm->stride = pl->groups[0].nl;
 	}
+	/* locals: the pushes below could otherwise alias them, forcing reloads per event */
+	const uint32_t *ev_code = st->ev_code, *code_off = pl->code_off;
 	for (uint64_t e = b; e < end; e++) {
-		uint32_t code = st->ev_code[e];
-		for (uint32_t k = pl->code_off[code]; k < pl->code_off[code + 1]; k++) {
+		uint32_t code = ev_code[e], k1 = code_off[code + 1];
+		for (uint32_t k = code_off[code]; k < k1; k++) {
 			int c = pl->code_cls[k];
 			if (class_takes(vm, &pl->cls[c], e, b, end))
 				ml_push(&vm->ml[c], st->ev_date[e], hg_f32_decimal(st->ev_value[e]),
