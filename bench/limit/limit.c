@@ -29,6 +29,7 @@
 #include "core/date.h"
 #include "core/dict.h"
 #include "core/error.h"
+#include "core/str.h"
 #include "core/thread.h"
 #include "lang/codelists.h"
 #include "store/store.h"
@@ -52,7 +53,7 @@ typedef struct cells {
 /* A day with a systolic and a diastolic value: the lowest of each. */
 typedef struct bpday {
 	hg_date d;
-	float sys, dia;
+	double sys, dia;
 } bpday;
 
 typedef struct scratch {
@@ -140,7 +141,7 @@ static void file_events(const ctx *x, uint64_t p, scratch *s, size_t *nh, size_t
 	uint64_t b = st->ev_off[p], e = st->ev_off[p + 1];
 	grow(s, e - b + 1);
 	hg_date day = HG_DATE_NONE;
-	float sys = INFINITY, dia = INFINITY;
+	double sys = INFINITY, dia = INFINITY;
 	for (uint64_t i = b; i < e; i++) {
 		hg_date d = st->ev_date[i];
 		if (d != day) {
@@ -152,7 +153,7 @@ static void file_events(const ctx *x, uint64_t p, scratch *s, size_t *nh, size_t
 		uint8_t l = x->lists[st->ev_code[i]];
 		if (!l)
 			continue;
-		float v = st->ev_value[i];
+		double v = hg_f32_decimal(st->ev_value[i]); /* how the language reads a value */
 		if (l & L_HYP)
 			s->hyp[(*nh)++] = d;
 		if (l & L_HYPRES)
@@ -208,7 +209,7 @@ static void person(const ctx *x, uint64_t p, scratch *s, cells *c)
 			continue;
 		const bpday *b = &s->bp[ib - 1];
 		double lim = age < 80 ? 140 : 150;
-		c->n2[k][cat] += (double)b->sys <= lim && (double)b->dia <= 90;
+		c->n2[k][cat] += b->sys <= lim && b->dia <= 90;
 	}
 }
 
@@ -222,7 +223,7 @@ static void scan(const ctx *x, uint64_t p0, uint64_t p1, cells *c)
 		       (uint64_t)st->reg_to[p] + (uint64_t)st->dod[p] + st->lsoa[p] +
 		       st->eth_group[p];
 	for (uint64_t i = st->ev_off[p0]; i < st->ev_off[p1]; i++) {
-		float v = st->ev_value[i];
+		double v = hg_f32_decimal(st->ev_value[i]); /* how the language reads a value */
 		sum += (uint64_t)st->ev_date[i] + st->ev_code[i] + st->ev_setting[i] + (v == v);
 	}
 	c->scan += sum;
