@@ -1076,12 +1076,16 @@ static void vals_add(const hg_work *w, hg_vals *vs, const hg_pcat *pc, int i, co
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	const hg_bdplan *bp = w->bdp[i];
 	size_t stride = 2 * (size_t)ind->nbds;
+	hg_pcat at = *pc;
 	for (int l = 0; l < ln->nl; l++) {
 		if (ln->den[l] != 1 || isnan(ln->num[l]))
 			continue;
 		const int *vc = vcl ? vcl + (size_t)l * stride : NULL;
+		if (pc->moves) /* places as at the lane's period end, as acc_ind counts them */
+			pcat_at(&at, w->pr->store, pc->person, ind->periods[ln->jl[l]].end);
 		for (int b = 0; b < ind->nbds; b++) {
-			size_t cat = (size_t)(bp[b].off + bd_cat(&bp[b], pc, ln->age[l], vc));
+			const hg_pcat *bc = bp[b].place && pc->moves ? &at : pc;
+			size_t cat = (size_t)(bp[b].off + bd_cat(&bp[b], bc, ln->age[l], vc));
 			size_t k = cat * (size_t)ind->nperiods + (size_t)ln->jl[l];
 			assert(k < vs[i].n);
 			dvec_push(&vs[i].cell[k], ln->num[l]);
