@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HG_YEAR 365.2425
-
 /* Cumulative share diagnosed by age (QOF/OpenSAFELY shapes, calibration.md). */
 static const hg_pt hyp_curve[] = {{18, 0},    {25, 0.003}, {35, 0.013}, {45, 0.057}, {55, 0.165},
                                   {65, 0.31}, {75, 0.48},  {85, 0.63},  {105, 0.70}};

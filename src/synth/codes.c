@@ -136,6 +136,8 @@ static const hg_list_def list_defs[HG_SC_N] = {
     [HG_SC_CYP_RTCGM] = {"cyp_rtcgm.csv", "core20plus5-cyp", 1},
     [HG_SC_CYP_PUMP] = {"cyp_insulin_pump.csv", "core20plus5-cyp", 1},
     [HG_SC_CYP_ESN] = {"cyp_epilepsy_esn.csv", "core20plus5-cyp", 1},
+    [HG_SC_CYP_AUTISM] = {"cyp_autism.csv", "core20plus5-cyp", 4},
+    [HG_SC_CYP_LAC] = {"cyp_looked_after.csv", "core20plus5-cyp", 1},
 };
 
 static int synth_code_ok(hg_sv s)

@@ -28,8 +28,6 @@
 #include <math.h>
 #include <string.h>
 
-#define HG_YEAR 365.2425
-
 /* ---- condition table ---- */
 
 enum mm_shape { SH_STEEP, SH_MODERATE, SH_FLAT, SH_YOUNG, SH_N };

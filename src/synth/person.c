@@ -11,8 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define HG_YEAR 365.2425
-
 /* ONS 2017-19 LE at birth, most and least deprived deciles (calibration.md). */
 static const double le_d1[2] = {74.1, 78.7}, le_d10[2] = {83.5, 86.4};
 /* Added to the decile-1 targets: the excess mortality of SMI, learning disability

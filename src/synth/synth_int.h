@@ -21,7 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define HG_SY_AGES  91 /* single years 0..89 and 90+ */
+#define HG_YEAR     365.2425 /* days in a mean Gregorian year: ages and durations in years */
+#define HG_SY_AGES  91       /* single years 0..89 and 90+ */
 #define HG_SY_CELLS (2 * HG_SY_AGES)
 
 typedef struct hg_sy_lsoa {
@@ -163,6 +164,8 @@ enum hg_sy_list {
 	HG_SC_CYP_RTCGM, /* the children's Core20PLUS5 pack's audit items (cyp.c) */
 	HG_SC_CYP_PUMP,
 	HG_SC_CYP_ESN,
+	HG_SC_CYP_AUTISM, /* the children's PLUS groups (cyp.c, stream HG_SY_STREAM_PLUS) */
+	HG_SC_CYP_LAC,
 	HG_SC_N
 };
 _Static_assert(HG_SC_N <= 256, "an event's list is a uint8_t");
@@ -288,6 +291,7 @@ enum hg_sy_stream {
 	HG_SY_STREAM_UNITS = 4,     /* pathways and appointments (units) */
 	HG_SY_STREAM_CYP = 5,       /* the children's pack's events (cyp.c) */
 	HG_SY_STREAM_HISTORY = 6,   /* registration and address histories (history.c) */
+	HG_SY_STREAM_PLUS = 7,      /* children's PLUS groups: autism, looked after (cyp.c) */
 };
 
 /* fields.c: the CSV fields rows are made of, shared by person.c, clinical.c
@@ -335,8 +339,9 @@ typedef struct {
 void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w,
                           hg_sy_out *o);
 
-/* cyp.c: the children's diabetes technology and epilepsy nurse events, added to o->ev
- * (unsorted, after every other event of the person) from the person's own stream 5 */
+/* cyp.c: the children's diabetes technology and epilepsy nurse events from the person's
+ * own stream 5, then autism diagnoses and looked-after child codes from stream 7, added to
+ * o->ev (unsorted, after every other event of the person, in that order) */
 void hg_sy_cyp(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w, hg_sy_out *o);
 
 /* units.c: pathways.csv and appointments.csv rows of one person (its own stream r) */

@@ -16,8 +16,6 @@
 #include <math.h>
 #include <stdio.h>
 
-#define HG_YEAR 365.2425
-
 /* Treatment functions and their shares of referrals (adults; 420 paediatrics for
  * children takes the place of 502 gynaecology). */
 static const char *const tfc[] = {"110", "130", "120", "100", "502",
