@@ -3,7 +3,9 @@
 # against an independent implementation (python3, from the CSVs and the synthetic IMD
 # lookup, not the store) of the waiting-list snapshot and the DNA rates, by the rules of
 # docs/language.md "Indicators over pathways and appointments" and "Percentiles": for each
-# of the pack's 12 quarter ends E, by all, IMD quintile and ethnic group,
+# of the pack's 12 quarter ends E, by all, IMD quintile, ethnic group and detailed ethnic
+# category (docs/data-model.md "Ethnicity": the letter as recorded; Z Not stated; 99, X or
+# blank Not known),
 #   WL_OPEN     pathways open at E (clock start <= E, no stop <= E) / pathways on the list in
 #               the quarter (clock start <= E, no stop before its start)
 #   WL_OVER_18, WL_OVER_52  open pathways waiting more than 126 / 364 days / open pathways
@@ -38,11 +40,23 @@ def eth_group(c):
         if len(c) == 1 and c in letters:
             return g
     return "Not stated"
+DETAILED = dict(zip("ABCTDEFGHJKLMNPRSWZ", (
+    "White: British", "White: Irish", "White: Any other White background",
+    "White: Gypsy or Irish Traveller", "Mixed: White and Black Caribbean",
+    "Mixed: White and Black African", "Mixed: White and Asian",
+    "Mixed: Any other mixed background", "Asian: Indian", "Asian: Pakistani",
+    "Asian: Bangladeshi", "Asian: Any other Asian background", "Black: Caribbean",
+    "Black: African", "Black: Any other Black background", "Other: Chinese",
+    "Other: Any other ethnic group", "Other: Arab", "Not stated")))
+def eth_detailed(c):
+    c = c.strip().upper()
+    return DETAILED.get(c, "Not known") if len(c) == 1 else "Not known"
 person = {}
 for r in csv.DictReader(open("data/persons.csv")):
     d = decile.get(r["lsoa"])
     person[r["person_id"]] = {"imd_quintile": str((d + 1) // 2) if d else "Unknown",
-                              "ethnicity": eth_group(r["ethnicity"])}
+                              "ethnicity": eth_group(r["ethnicity"]),
+                              "ethnicity_detailed": eth_detailed(r["ethnicity"])}
 pathways = [(r["person_id"], D(r["clock_start"]), D(r["clock_stop"]) if r["clock_stop"] else None)
             for r in csv.DictReader(open("data/pathways.csv"))]
 appts = [(r["person_id"], D(r["date"]), r["setting"], r["outcome"], r["attendance_type"])
@@ -55,9 +69,10 @@ def type7(x, p):
     g = h - lo
     return x[lo] if g == 0 or x[hi] == x[lo] else (1 - g) * x[lo] + g * x[hi]
 want = {}
+BDS = ("all", "imd_quintile", "ethnicity", "ethnicity_detailed")
 def add(ind, pe, pid, num, val=None):
     """one unit in the denominator of ind (num: in the numerator; val: its value)"""
-    for bd in ("all", "imd_quintile", "ethnicity"):
+    for bd in BDS:
         cat = "All" if bd == "all" else person[pid][bd]
         c = want.setdefault((ind, pe, bd, cat), [0, 0, []])
         c[0] += num
@@ -98,7 +113,7 @@ def value(ind, c):
 got = {}
 for r in csv.DictReader(open(hg_path)):
     key = (r["indicator_id"], r["period_end"], r["breakdown"], r["category"])
-    if key[0] in {k[0] for k in want} and key[2] in ("all", "imd_quintile", "ethnicity") \
+    if key[0] in {k[0] for k in want} and key[2] in BDS \
             and r["denominator"] not in ("", "0"):
         got[key] = r
 bad = 0
