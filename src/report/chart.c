@@ -104,13 +104,28 @@ static void hbar(hg_plot *p, const hg_bar_chart *c, size_t i, double y, double b
 	hg_svg_group_end(s);
 }
 
+/* Where the bars start: room for the longest category label right-aligned before them
+ * (about 7 px a character at the charts' 13 px, as the legend reckons), at least 170 px
+ * and at most 45% of the width, so "Mixed: White and Black Caribbean" (ethnicity_detailed)
+ * is not cut at the chart's left edge. */
+static double hbar_label_room(const hg_bar_chart *c, double w)
+{
+	size_t longest = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t n = strlen(c->bars[i].label);
+		longest = n > longest ? n : longest;
+	}
+	double x0 = 16 + 7.0 * (double)longest;
+	return fmin(fmax(x0, 170), 0.45 * w);
+}
+
 static void chart_hbars(hg_buf *out, const hg_bar_chart *c)
 {
 	double w = c->width > 0 ? c->width : 640, bh = 22, gap = 8;
 	double h = 40 + (double)c->n * (bh + gap) + 64;
 	hg_svg s;
 	hg_svg_begin(&s, out, w, h, c->id, c->title, c->desc);
-	hg_plot p = {.svg = &s, .x0 = 170, .y0 = 34, .x1 = w - 60, .y1 = h - 58};
+	hg_plot p = {.svg = &s, .x0 = hbar_label_room(c, w), .y0 = 34, .x1 = w - 60, .y1 = h - 58};
 	double lo, hi, ticks[HG_MAXTICKS];
 	bar_range(c, &lo, &hi);
 	int nt = hg_nice_ticks(&lo, &hi, 6, ticks, HG_MAXTICKS);
@@ -121,7 +136,11 @@ static void chart_hbars(hg_buf *out, const hg_bar_chart *c)
 	hg_plot_ref(&p, c->ref, 1, c->ref_label);
 	hg_legend_item leg[2] = {{bar_legend(c), bar_colour(c, 0), 0},
 	                         {c->ref_label ? c->ref_label : "Reference", HG_INK, 2}};
-	hg_svg_legend(&s, p.x0, 18, leg, isfinite(c->ref) ? 2 : 1);
+	int nleg = isfinite(c->ref) ? 2 : 1;
+	double lw = 0; /* the legend's width as hg_svg_legend advances: left of x0 if it must */
+	for (int i = 0; i < nleg; i++)
+		lw += 34 + 7.0 * (double)strlen(leg[i].label);
+	hg_svg_legend(&s, fmax(16, fmin(p.x0, w - lw)), 18, leg, nleg);
 	hg_svg_end(&s);
 }
 
