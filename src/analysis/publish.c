@@ -23,12 +23,47 @@ static void find_zero_dens(const hg_cells *cells, hg_published *p)
 	}
 }
 
+/* `denominator: residents` needs --population: read it (every rank reads its own copy). */
+static int load_residents(const hg_store *st, const hg_publish_opts *o, hg_published *out,
+                          hg_err *err)
+{
+	const hg_program *pr = out->pr;
+	int need = -1;
+	for (int i = 0; i < pr->ninds && need < 0; i++)
+		if (pr->inds[i].ind->events != HG_EV_NONE &&
+		    pr->inds[i].ind->pop == HG_POP_RESIDENTS)
+			need = i;
+	if (!o->population) {
+		if (need < 0)
+			return 0;
+		return hg_err_set(
+		    err, HG_EUSAGE,
+		    "indicator %s has 'denominator: residents': give the ONS mid-year "
+		    "population estimates by LSOA, sex and single year of age with "
+		    "--population FILE (docs/data-model.md, \"Resident populations\")",
+		    pr->inds[need].ind->id);
+	}
+	out->res = hg_xcalloc(1, sizeof *out->res);
+	if (hg_residents_load(out->res, o->population, st, err) != 0) {
+		free(out->res);
+		out->res = NULL;
+		return -1;
+	}
+	out->pr->residents = out->res;
+	return 0;
+}
+
 int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, hg_published *out,
                hg_err *err)
 {
 	memset(out, 0, sizeof *out);
 	if (hg_compile(pk, st, &out->pr, err) != 0)
 		return -1;
+	if (load_residents(st, o, out, err) != 0) {
+		hg_program_free(out->pr);
+		out->pr = NULL;
+		return -1;
+	}
 	hg_cells cells;
 	uint64_t p0, p1;
 	hg_dist_range(o->dist, st->n_persons, &p0, &p1);
@@ -78,5 +113,8 @@ void hg_published_free(hg_published *p)
 	free(p->zero_den);
 	hg_restable_free(&p->t);
 	hg_program_free(p->pr);
+	if (p->res)
+		hg_residents_free(p->res);
+	free(p->res);
 	memset(p, 0, sizeof *p);
 }

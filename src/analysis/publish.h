@@ -13,6 +13,7 @@
 #include "analysis/analysis.h"
 #include "engine/dist.h"
 #include "engine/engine.h"
+#include "engine/residents.h"
 
 typedef struct hg_publish_opts {
 	int threads;              /* engine threads, 0 = all cores */
@@ -20,6 +21,7 @@ typedef struct hg_publish_opts {
 	int analyse;              /* also build the analysis */
 	const hg_objectives *obj; /* for the analysis; may be NULL */
 	const hg_dist *dist;      /* MPI ranks (dist.h): this rank's persons; NULL: one process */
+	const char *population;   /* --population FILE (engine/residents.h), or NULL */
 } hg_publish_opts;
 
 typedef struct hg_published {
@@ -33,7 +35,8 @@ typedef struct hg_published {
 	double pass_seconds;
 	int *zero_den; /* indicators whose denominator is 0 in every period */
 	int nzero;
-	int follower; /* an MPI rank but 0: its share was sent to rank 0, nothing to publish */
+	int follower;      /* an MPI rank but 0: its share was sent to rank 0, nothing to publish */
+	hg_residents *res; /* the population file when given (pr->residents), or NULL */
 } hg_published;
 
 /* Compute what pk publishes over st (st must outlive the result). On error

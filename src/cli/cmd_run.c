@@ -45,6 +45,8 @@ static const char run_usage[] =
     "  --codelists DIR         read each codelist file of the pack from DIR when it is there\n"
     "                          (same file name, or an OpenCodelists download *-NAME.csv)\n"
     "  --codelist NAME=FILE    read codelist NAME from FILE instead (repeatable)\n"
+    "  --population FILE       ONS mid-year population estimates by LSOA, sex and single\n"
+    "                          year of age, for 'denominator: residents' (docs/data-model.md)\n"
     "  --strict                a codelist that matches no event, an indicator whose\n"
     "                          denominator is 0 in every period and every other warning\n"
     "                          about the data is an error: nothing is written\n"
@@ -56,7 +58,8 @@ static const char run_usage[] =
 typedef struct hg_run_opts {
 	const char *pack, *store, *out, *objectives, *area_name;
 	const char *codelist_dir;
-	hg_codelist_sub *subs; /* --codelist NAME=FILE (malloc'd) */
+	const char *population; /* --population FILE, or NULL */
+	hg_codelist_sub *subs;  /* --codelist NAME=FILE (malloc'd) */
 	int nsubs;
 	int sdc_k, formats, threads, check, strict, quiet;
 	char sdc_rule[16];
@@ -126,6 +129,7 @@ static int run_opts_parse(hg_run_opts *o, int argc, char **argv)
 	                                     {"codelists", required_argument, NULL, 'C'},
 	                                     {"codelist", required_argument, NULL, 'L'},
 	                                     {"strict", no_argument, NULL, 'S'},
+	                                     {"population", required_argument, NULL, 'P'},
 	                                     {"quiet", no_argument, NULL, 'q'},
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
@@ -187,6 +191,9 @@ static int run_opts_parse(hg_run_opts *o, int argc, char **argv)
 			break;
 		case 'S':
 			o->strict = 1;
+			break;
+		case 'P':
+			o->population = optarg;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -297,8 +304,8 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 		return 1;
 	int aformats = run_analysis_formats(o->formats);
 	/* the workbook has the analysis's sheets too */
-	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX), &obj,
-	                      o->dist};
+	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX),
+	                      &obj,       o->dist,  o->population};
 	hg_published p;
 	int rc = hg_publish(pk, st, &po, &p, err);
 	if (rc || p.follower) { /* a rank but 0 has sent its share: rank 0 writes */

@@ -16,6 +16,7 @@
 #include "engine/engine.h"
 
 #include "core/thread.h"
+#include "engine/residents.h"
 #include "engine/vm.h"
 #include "stats/stats.h"
 
@@ -758,6 +759,19 @@ static void group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg
 	}
 }
 
+/* denominator: residents. Did p live in the area on t (their LSOA on t has ONS estimates)?
+ * Then at holds p's places as at t: a residents' event is placed by where they lived. */
+static int resident_on(const hg_program *pr, hg_pcat *at, uint64_t p, hg_date t)
+{
+	const hg_residents *r = pr->residents;
+	assert(r); /* hg_publish refuses a residents indicator without --population */
+	uint32_t lsoa = hg_store_lsoa_on(pr->store, p, t);
+	if (lsoa == HG_NONE32 || lsoa >= r->nlsoa || !r->in_area[lsoa])
+		return 0;
+	pcat_places(at, pr->store, HG_NONE32, lsoa);
+	return 1;
+}
+
 /*
  * The numerator: every counted event (or the death) dated in a lane's
  * period, of a person who was in the population on the event's date, in the
@@ -787,17 +801,22 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 		return;
 	dates_eval(ds, vm, ci, 1);
 	size_t k0 = 0;
+	int res = ci->ind->pop == HG_POP_RESIDENTS;
+	hg_pcat at = *pc;
 	for (size_t k = 0; k < ds->n; k++) {
 		hg_date t = ds->d[k];
 		size_t u = dates_at(ds, &k0, t);
 		if (ds->val[u] != 1)
 			continue; /* not in the population on that day */
+		if (res && !resident_on(pr, &at, p, t))
+			continue; /* not living in the area on that day */
 		int age = age_on(st, p, t);
 		const int *vc = dates_vc(ds, ci, u);
 		for (int l = 0; l < g->nl; l++) {
 			hg_period pd = pr->periods[g->period[l]];
 			if (t >= pd.start && t <= pd.end)
-				acc_event_cell(w, acc, pc, i, g->ind_j[d][l], age, vc, HG_F_NUM, 1);
+				acc_event_cell(w, acc, res ? &at : pc, i, g->ind_j[d][l], age, vc,
+				               HG_F_NUM, 1);
 		}
 	}
 }
@@ -957,7 +976,7 @@ static void acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc,
 	const hg_cind *ci = &w->pr->inds[i];
 	if (ci->ind->pop == HG_POP_PERSON_TIME)
 		acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
-	else
+	else if (ci->ind->pop != HG_POP_RESIDENTS) /* residents: hg_cells_finish */
 		acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
 		               sc->ages + w->pl->max_lanes, lane_vcats(w, vm, i, g->nl, sc));
 	acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
@@ -1340,10 +1359,52 @@ void hg_cells_add(hg_cells *a, const hg_cells *b)
 	a->person_periods += b->person_periods;
 }
 
+/*
+ * denominator: residents (docs/language.md "Resident populations"): the ONS estimate of
+ * each LSOA of the area by sex and single year of age (90+ as 90), the same in every
+ * period, placed by the LSOA's places, its sex and age, within the indicator's ages. It is
+ * added here, once, to the summed cells, so no thread or MPI rank counts it twice.
+ */
+static void residents_den(hg_cells *c, int i)
+{
+	const hg_program *pr = c->pr;
+	const hg_residents *r = pr->residents;
+	const hg_indicator *ind = pr->inds[i].ind;
+	assert(r);
+	hg_work w = {.pr = pr, .cells = c};
+	build_bdplans(&w);
+	hg_pcat pc;
+	memset(&pc, 0, sizeof pc);
+	for (uint32_t l = 0; l < r->nlsoa; l++) {
+		if (!r->in_area[l])
+			continue;
+		pcat_places(&pc, pr->store, HG_NONE32, l);
+		for (int s = 0; s < 2; s++) {
+			pc.cat[HG_BD_SEX] = s; /* Male, Female (sex_labels) */
+			for (int a = 0; a < HG_RES_AGES; a++) {
+				uint32_t n = hg_residents_n(r, l, s, a);
+				int in = a >= ind->age_lo &&
+				         (a < HG_RES_AGES - 1 ? a <= ind->age_hi
+				                              : ind->age_hi == HG_AGE_MAX);
+				for (int j = 0; n && in && j < ind->nperiods; j++)
+					acc_event_cell(&w, c->acc, &pc, i, j, a, NULL, HG_F_DEN, n);
+			}
+		}
+	}
+	for (int k = 0; k < pr->ninds; k++)
+		free(w.bdp[k]);
+	free(w.bdp);
+	free(w.has_var);
+}
+
 void hg_cells_finish(hg_cells *c)
 {
 	assert(!c->finished);
 	const hg_program *pr = c->pr;
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].ind->events != HG_EV_NONE &&
+		    pr->inds[i].ind->pop == HG_POP_RESIDENTS)
+			residents_den(c, i);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		size_t ncell = (size_t)ind->nperiods * (size_t)c->ncat[i];

@@ -12,6 +12,7 @@
  * empty (CSV, XLSX) or null (JSON).
  */
 #include "engine/engine.h"
+#include "engine/residents.h"
 
 #include "core/csv.h"
 #include "core/fs.h"
@@ -267,6 +268,17 @@ static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_ru
 	json_object_set_new(o, "store_snapshot", json_string(m->snapshot ? m->snapshot : ""));
 	json_object_set_new(o, "store_manifest_hash_blake2b256",
 	                    json_string(m->manifest_hash ? m->manifest_hash : ""));
+	const hg_residents *res = pr->residents;
+	if (res) { /* run --population: the residents' denominators (residents.h) */
+		json_t *po = json_object();
+		json_object_set_new(po, "file", json_string(res->path));
+		json_object_set_new(po, "hash_blake2b256", json_string(res->hash));
+		json_object_set_new(po, "area_lsoas", json_integer((json_int_t)res->area_lsoas));
+		json_object_set_new(po, "store_lsoas_not_in_file",
+		                    json_integer((json_int_t)res->missing_lsoas));
+		json_object_set_new(po, "residents", json_integer((json_int_t)res->total));
+		json_object_set_new(o, "population", po);
+	}
 	json_t *sdc = json_object();
 	json_object_set_new(sdc, "rule", json_string(m->sdc_rule));
 	if (t->sdc_k > 0) {

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const hg_pop_kind_names[2] = {"mid_period", "person_time"};
+const char *const hg_pop_kind_names[3] = {"mid_period", "person_time", "residents"};
 const char *const hg_ind_type_names[HG_IND_N] = {
     "proportion", "rate", "dsr", "mean", "count", "life_expectancy", "percentile"};
 
@@ -1007,25 +1007,90 @@ static int c_events(hg_checker *ck, hg_ind_src *ind)
 	return 0;
 }
 
-/* denominator: mid_period (the default) or person_time */
+/* denominator: mid_period (the default), person_time (rates) or residents */
 static int c_rate_den(hg_checker *ck, hg_ind_src *ind)
 {
 	if (!ind->den)
 		return 0;
 	const hg_node *d = ind->den;
 	int ok =
-	    d->kind == N_NAME && (!strcmp(d->str, "mid_period") ||
+	    d->kind == N_NAME && (!strcmp(d->str, "mid_period") || !strcmp(d->str, "residents") ||
 	                          (!strcmp(d->str, "person_time") && ind->pub.type == HG_IND_RATE));
 	if (!ok)
 		return c_fail(ck, d,
 		              "the denominator of a %s is the population at mid-period "
-		              "('denominator: mid_period', the default)%s; who is in the "
-		              "population is said by 'population:'",
+		              "('denominator: mid_period', the default)%s or the area's residents "
+		              "('denominator: residents', with run --population FILE); who is in "
+		              "the population is said by 'population:'",
 		              hg_ind_type_names[ind->pub.type],
 		              ind->pub.type == HG_IND_RATE
-		                  ? " or the years spent in it ('denominator: person_time')"
+		                  ? ", the years spent in it ('denominator: person_time')"
 		                  : "");
-	ind->pub.pop = strcmp(d->str, "person_time") ? HG_POP_MID : HG_POP_PERSON_TIME;
+	ind->pub.pop = !strcmp(d->str, "person_time") ? HG_POP_PERSON_TIME
+	               : !strcmp(d->str, "residents") ? HG_POP_RESIDENTS
+	                                              : HG_POP_MID;
+	return 0;
+}
+
+/*
+ * denominator: residents. The population is everyone living in the area (the ONS
+ * estimate), so the pack gives no 'population:'; the numerator's people must be alive
+ * on the event's date (their LSOA on it in the area is the engine's test), so the
+ * population is `alive`, made here as if written.
+ */
+static int c_residents_pop(hg_checker *ck, hg_ind_src *ind)
+{
+	if (ind->pop)
+		return c_fail(ck, ind->pop,
+		              "with 'denominator: residents' the population is everyone living in "
+		              "the area (the ONS estimates of run --population): remove "
+		              "'population:' (choose ages with 'ages A to B')%s%s",
+		              NULL, NULL);
+	hg_node *n = hg_arena_calloc(&ck->pk->arena, sizeof *n);
+	n->kind = N_NAME;
+	n->str = "alive";
+	n->line = ind->line;
+	n->col = ind->col;
+	n->sym = n->codeset = n->paired = -1;
+	ind->pop = n;
+	return 0;
+}
+
+/* The breakdowns a residents denominator has: those of an LSOA, sex and age. */
+static int residents_kind(int kind)
+{
+	return kind == HG_BD_IMDQ || kind == HG_BD_IMDD || kind == HG_BD_IMDQ_LOCAL ||
+	       kind == HG_BD_LA || kind == HG_BD_MSOA || kind == HG_BD_SEX || kind == HG_BD_AGEBAND;
+}
+
+static int c_residents_bd(hg_checker *ck, const hg_ind_src *ind, const hg_breakdown *bd)
+{
+	for (int d = 0; d < bd->n; d++)
+		if (!residents_kind(bd->kind[d]))
+			return hg_lang_error(
+			    ck->err, &ck->pk->src, bd->line, bd->col,
+			    "indicator %s: a residents denominator is known only by LSOA, sex and "
+			    "age (the ONS estimates), so it cannot be broken down by '%s'%s; use "
+			    "imd_quintile, imd_decile, imd_quintile_local, local_authority, msoa, "
+			    "sex or age_band, or 'denominator: mid_period' for the registered list",
+			    ind->pub.id, bd->name,
+			    bd->kind[d] == HG_BD_PCN || bd->kind[d] == HG_BD_SUBICB ||
+			            bd->kind[d] == HG_BD_PRACTICE
+			        ? " (a practice's place, not an LSOA's)"
+			        : "");
+	return 0;
+}
+
+/* ONS estimates count ages 90 and over as one group: `ages` cannot cut it. */
+static int c_residents_ages(hg_checker *ck, const hg_ind_src *ind)
+{
+	const hg_indicator *p = &ind->pub;
+	if (p->age_lo > 90 || (p->age_hi >= 90 && p->age_hi < HG_AGE_MAX))
+		return hg_lang_error(ck->err, &ck->pk->src, ind->ages_line, ind->ages_col,
+		                     "indicator %s: the ONS estimates count ages 90 and over as "
+		                     "one group, so a residents denominator's ages start at 90 "
+		                     "at most and end below 90 or at %d (no upper limit)",
+		                     p->id, HG_AGE_MAX);
 	return 0;
 }
 
@@ -1052,8 +1117,12 @@ static int c_ages(hg_checker *ck, hg_ind_src *ind)
 static int c_event_ind(hg_checker *ck, hg_ind_src *ind)
 {
 	TRY(c_events(ck, ind));
-	TRY(c_population(ck, ind));
 	TRY(c_rate_den(ck, ind));
+	if (ind->pub.pop == HG_POP_RESIDENTS) {
+		TRY(c_residents_pop(ck, ind));
+		TRY(c_residents_ages(ck, ind));
+	}
+	TRY(c_population(ck, ind));
 	return c_ages(ck, ind);
 }
 
@@ -1219,6 +1288,8 @@ static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 	for (int b = 1; b < p->nbds && !p->trans; b++) {
 		TRY(c_breakdown(ck, &p->bds[b]));
 		TRY(c_unit_breakdown(ck, ind, &p->bds[b]));
+		if (p->pop == HG_POP_RESIDENTS)
+			TRY(c_residents_bd(ck, ind, &p->bds[b]));
 	}
 	const hg_period_spec *sp = ind->ps.set ? &ind->ps : &pk->periods;
 	if (!sp->set)

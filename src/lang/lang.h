@@ -36,11 +36,12 @@ enum hg_ind_type {
 
 extern const char *const hg_ind_type_names[HG_IND_N];
 
-/* The denominator of an event rate: people in the population at mid-period, or
- * the years they spent in it during the period. */
-enum hg_pop_kind { HG_POP_MID = 0, HG_POP_PERSON_TIME = 1 };
-/* as written after 'denominator:': "mid_period", "person_time" */
-extern const char *const hg_pop_kind_names[2];
+/* The denominator of an event rate: people in the population at mid-period, the
+ * years they spent in it during the period, or the residents of the area by the ONS
+ * mid-year estimates (`run --population FILE`; docs/language.md "Resident populations"). */
+enum hg_pop_kind { HG_POP_MID = 0, HG_POP_PERSON_TIME = 1, HG_POP_RESIDENTS = 2 };
+/* as written after 'denominator:': "mid_period", "person_time", "residents" */
+extern const char *const hg_pop_kind_names[3];
 
 /* What a person-level indicator counts (`over pathways`, `over appointments`): people, or
  * each of their referral-to-treatment pathways or appointments (docs/language.md). */

@@ -225,6 +225,9 @@ typedef struct hg_program {
 	hg_cwl *wls; /* the pack's worklists */
 	int nwls;
 	const hg_pack *pack;
+	/* `denominator: residents`: the ONS estimates (engine/residents.h), set by the caller
+	   after compiling (hg_publish); NULL: none given */
+	const struct hg_residents *residents;
 } hg_program;
 
 /* Compile a checked pack for a store. */

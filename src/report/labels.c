@@ -226,8 +226,9 @@ void hg_label_ind_stub(hg_indicator *ind, const char *measure, double per, const
 		if (!strcmp(measure, hg_ind_type_names[t]))
 			ind->type = t;
 	ind->per = isfinite(per) && per > 0 ? per : 1;
-	ind->pop =
-	    population && !strcmp(population, "person_time") ? HG_POP_PERSON_TIME : HG_POP_MID;
+	ind->pop = population && !strcmp(population, "person_time") ? HG_POP_PERSON_TIME
+	           : population && !strcmp(population, "residents") ? HG_POP_RESIDENTS
+	                                                            : HG_POP_MID;
 }
 
 const char *hg_label_population_code(const hg_indicator *ind)
