@@ -118,6 +118,17 @@ static void ip_timeseries(hg_ipage *ip, hg_buf *b)
 	                            prac ? ip->q->sess.user.practice : "1",
 	                            prac ? "Your practice" : "Most deprived fifth"},
 	                           {"imd_quintile", "5", "Least deprived fifth"}};
+	char pbd[64], q1[200], q5[200];
+	const hg_place *pl = &ip->place;
+	if (pl->kind[0]) { /* the place's series, and its fifths when broken down so */
+		snprintf(pbd, sizeof pbd, "%s x imd_quintile", pl->kind);
+		snprintf(q1, sizeof q1, "%s / 1", pl->cat);
+		snprintf(q5, sizeof q5, "%s / 5", pl->cat);
+		const char *ps[3][3] = {{pl->kind, pl->cat, pl->cat},
+		                        {pbd, q1, "Most deprived fifth"},
+		                        {pbd, q5, "Least deprived fifth"}};
+		memcpy(specs, ps, sizeof specs);
+	}
 	for (int k = 0; k < 3; k++) {
 		hg_ts_point *p = pts + (size_t)np * ns;
 		size_t n = ip_series(ip, specs[k][0], specs[k][1], p);
@@ -132,8 +143,9 @@ static void ip_timeseries(hg_ipage *ip, hg_buf *b)
 	hg_ts_chart c = {"chart-trend",
 	                 title,
 	                 "Line chart of the value in each period with its 95% confidence "
-	                 "interval as a shaded band, for the whole area and the most and least "
-	                 "deprived fifths of neighbourhoods (IMD quintiles 1 and 5).",
+	                 "interval as a shaded band, for the whole area (or the place chosen) "
+	                 "and the most and least deprived fifths of neighbourhoods (IMD "
+	                 "quintiles 1 and 5).",
 	                 ip->unit,
 	                 "Period end",
 	                 se,
@@ -196,10 +208,14 @@ static void ip_table(hg_ipage *ip, hg_buf *b)
 	              "id=\"h-table\">Table</h2><details><summary>Show all %zu figures of this "
 	              "page</summary>",
 	              ip->rows.n);
-	hg_buf_puts(b, "<div class=\"hg-table-wrap\"><table "
-	               "class=\"hg-table\" id=\"data-table\"><caption>Every figure shown on this "
-	               "page (the downloads hold exactly these rows)</caption><thead><tr><th "
-	               "scope=\"col\">Breakdown</th><th scope=\"col\">Group</th><th "
+	hg_buf_printf(b,
+	              "<div class=\"hg-table-wrap\"><table class=\"hg-table\" "
+	              "id=\"data-table\"><caption>%s</caption><thead><tr><th ",
+	              ip->place.kind[0] ? "Every figure of this place (the downloads hold every "
+	                                  "row of the indicator)"
+	                                : "Every figure shown on this page (the downloads hold "
+	                                  "exactly these rows)");
+	hg_buf_puts(b, "scope=\"col\">Breakdown</th><th scope=\"col\">Group</th><th "
 	               "scope=\"col\" class=\"num\">Numerator</th><th scope=\"col\" "
 	               "class=\"num\">Denominator</th><th scope=\"col\" class=\"num\">Value (");
 	hg_html_text(b, ip->unit);
@@ -251,8 +267,9 @@ static void ip_head(hg_ipage *ip, hg_buf *b)
 		hg_buf_printf(b, "<option value=\"%s\"%s>%s</option>", d, sel ? " selected" : "",
 		              d);
 	}
-	hg_buf_puts(b, "</select><button type=\"submit\" class=\"hg-btn hg-btn-small\">Show"
-	               "</button>");
+	hg_buf_puts(b, "</select>");
+	hg_place_select(b, ip->q, &ip->place);
+	hg_buf_puts(b, "<button type=\"submit\" class=\"hg-btn hg-btn-small\">Show</button>");
 	if (hg_role_downloads(ip->q->sess.user.role)) {
 		for (int k = 0; k < 2; k++) {
 			hg_buf_printf(b, "<a class=\"hg-btn hg-btn-secondary\" download "
@@ -286,13 +303,21 @@ static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
 static void ip_headline(hg_ipage *ip, hg_buf *b)
 {
 	hg_ind_summary s;
-	char ci[96], l[32], h[32], gap[200];
-	hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
+	char ci[96], l[32], h[32], gap[200], where[300];
+	const hg_place *pl = &ip->place;
+	if (pl->kind[0])
+		hg_summarise_place(ip->q->res, &ip->q->sess.user, ip->i, pl->kind, pl->cat, &s);
+	else
+		hg_summarise(ip->q->res, &ip->q->sess.user, ip->i, &s);
+	snprintf(where, sizeof where, "%.200s, latest", pl->cat);
 	hg_fmt_value(s.lo95, l, sizeof l);
 	hg_fmt_value(s.hi95, h, sizeof h);
 	snprintf(ci, sizeof ci, "%s; 95%% CI %s to %s", ip->unit, l, h);
 	hg_buf_puts(b, "<div class=\"hg-stats hg-headline\" aria-label=\"Latest period\">");
-	hg_stat(b, strcmp(s.scope, "area") ? "Your practice, latest" : "Whole area, latest",
+	hg_stat(b,
+	        pl->kind[0]               ? where
+	        : strcmp(s.scope, "area") ? "Your practice, latest"
+	                                  : "Whole area, latest",
 	        s.value, ci);
 	if (isfinite(s.q1) || isfinite(s.q5)) {
 		hg_stat(b, "Most deprived fifth", s.q1, NULL);
@@ -361,6 +386,35 @@ static const hg_ip_section ip_sections[] = {ip_timeseries, hg_ip_sii,    hg_ip_g
                                             hg_ip_spc,     hg_ip_funnel, ip_breakdowns,
                                             ip_table,      ip_definition};
 
+/* With a place chosen: what the place's rows show (the area's analyses are the area's). */
+static void ip_place_note(hg_ipage *ip, hg_buf *b)
+{
+	char t[300];
+	hg_place_title(&ip->place, t, sizeof t);
+	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" id=\"place-rows\" "
+	               "aria-labelledby=\"h-place\"><h2 id=\"h-place\">");
+	hg_html_text(b, t);
+	hg_buf_printf(b,
+	              "</h2><p>%zu published figures of this place: its own row and its rows "
+	              "in the indicator's two-way breakdowns by place (in the table below). The "
+	              "deprivation gap, SPC and funnel analyses are the whole area's: choose "
+	              "&ldquo;Whole area&rdquo; to see them.</p></section>",
+	              ip->rows.n);
+}
+
+static const hg_ip_section ip_place_sections[] = {ip_place_note, ip_timeseries, ip_table,
+                                                  ip_definition};
+
+/* Keep only the place's rows (place.h). */
+static void ip_place_rows(hg_ipage *ip)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < ip->rows.n; k++)
+		if (hg_place_row(&ip->place, ip->rows.rows[k].breakdown, ip->rows.rows[k].category))
+			ip->rows.rows[n++] = ip->rows.rows[k];
+	ip->rows.n = n;
+}
+
 void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 {
 	hg_ipage ip = {.q = q, .period = hg_req_arg(q, "period"), .all_value = NAN};
@@ -374,25 +428,35 @@ void hg_page_indicator(hg_req *q, hg_resp *r, const char *id)
 		hg_page_error(q, r, rc, err.msg);
 		return;
 	}
+	hg_place_get(q, &ip.place);
+	if (ip.place.kind[0])
+		ip_place_rows(&ip);
 	ip.i = hg_results_find(q->res, id);
 	ip.ind = q->res->pr->inds[ip.i].ind;
 	hg_results_analysis(q->res, &q->sess.user, id, ip.period, &ip.an, &err);
 	hg_label_axis(ip.ind, ip.unit, sizeof ip.unit);
 	ip.imd = q->res->status.imd;
 	for (size_t k = 0; k < ip.rows.n; k++)
-		if (ip.rows.rows[k].bd == 0 && !ip.rows.rows[k].suppressed)
+		if ((ip.rows.rows[k].bd == 0 ||
+		     !strcmp(ip.rows.rows[k].breakdown, ip.place.kind)) &&
+		    !ip.rows.rows[k].suppressed)
 			ip.all_value = ip.rows.rows[k].value;
 	hg_buf *b = &r->body;
 	hg_html_begin(b, q, ip.ind->name, "overview");
 	ip_head(&ip, b);
 	ip_headline(&ip, b);
 	hg_buf_puts(b, "<div class=\"hg-grid\">");
-	for (size_t k = 0; k < sizeof ip_sections / sizeof ip_sections[0]; k++)
-		ip_sections[k](&ip, b);
+	if (ip.place.kind[0])
+		for (size_t k = 0; k < sizeof ip_place_sections / sizeof ip_place_sections[0]; k++)
+			ip_place_sections[k](&ip, b);
+	else
+		for (size_t k = 0; k < sizeof ip_sections / sizeof ip_sections[0]; k++)
+			ip_sections[k](&ip, b);
 	hg_buf_puts(b, "</div>");
 	hg_html_end(b, q);
-	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s", id,
-	             ip.period ? ip.period : "latest");
+	hg_req_audit(q, "view", "page indicator=%.64s period=%.16s%s%.64s", id,
+	             ip.period ? ip.period : "latest", ip.place.kind[0] ? " place=" : "",
+	             ip.place.arg);
 	hg_pub_rows_free(&ip.rows);
 	hg_an_view_free(&ip.an);
 	hg_page_ok(r, 200);

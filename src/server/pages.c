@@ -14,6 +14,7 @@
 #include "report/svg.h"
 #include "server/html.h"
 #include "server/pages.h"
+#include "server/place.h"
 #include "server/summary.h"
 
 #include <ctype.h>
@@ -145,12 +146,22 @@ static void overview_gap(hg_buf *b, const hg_req *q, const hg_ind_summary *s)
 	hg_buf_puts(b, "</td>");
 }
 
-static void overview_row(hg_buf *b, const hg_req *q, const hg_ind_summary *s)
+/* "?place=..." (or "&place=...") carrying the place filter into a link; nothing without one. */
+static void place_param(hg_buf *b, const hg_place *pl, char sep)
+{
+	if (!pl->kind[0])
+		return;
+	hg_buf_printf(b, "%cplace=", sep);
+	hg_html_urlenc(b, pl->arg);
+}
+
+static void overview_row(hg_buf *b, const hg_req *q, const hg_ind_summary *s, const hg_place *pl)
 {
 	char unit[96];
 	hg_label_unit(s->ind, unit, sizeof unit);
 	hg_buf_puts(b, "<tr><th scope=\"row\"><a href=\"/indicators/");
 	hg_html_urlenc(b, s->ind->id);
+	place_param(b, pl, '?');
 	hg_buf_puts(b, "\">");
 	hg_html_text(b, s->ind->name);
 	hg_buf_puts(b, "</a><span class=\"hg-id\">");
@@ -179,13 +190,15 @@ static void overview_row(hg_buf *b, const hg_req *q, const hg_ind_summary *s)
 		hg_fmt_value(s->value, v, sizeof v);
 		snprintf(id, sizeof id, "gap-%s", s->ind->id);
 		snprintf(title, sizeof title,
-		         "%s: most deprived fifth %s, least deprived fifth %s, whole area %s",
-		         s->ind->name, q1, q5, v);
+		         "%s: most deprived fifth %s, least deprived fifth %s, %s %s", s->ind->name,
+		         q1, q5, pl->kind[0] ? pl->cat : "whole area", v);
 		hg_dumbbell_chart c = {
 		    id,
 		    title,
-		    "Dark dot: most deprived fifth; light dot: least deprived fifth; "
-		    "vertical tick: whole area.",
+		    pl->kind[0] ? "Dark dot: most deprived fifth; light dot: least deprived fifth; "
+		                  "vertical tick: this place."
+		                : "Dark dot: most deprived fifth; light dot: least deprived fifth; "
+		                  "vertical tick: whole area.",
 		    s->q1,
 		    s->q5,
 		    s->value,
@@ -223,8 +236,11 @@ static int by_gap(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : 0;
 }
 
-static void overview_head(hg_buf *b, int sorted)
+static void overview_head(hg_buf *b, int sorted, const hg_place *pl)
 {
+	hg_buf sort = {0};
+	hg_buf_puts(&sort, sorted ? "/" : "/?sort=gap");
+	place_param(&sort, pl, sorted ? '?' : '&');
 	hg_buf_printf(
 	    b,
 	    "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-cards\" id=\"overview\">"
@@ -241,8 +257,35 @@ static void overview_head(hg_buf *b, int sorted)
 	    "scope=\"col\" class=\"num\">IMD unknown /<br>ethnicity not stated</th>"
 	    "</tr></thead><tbody>",
 	    sorted ? ", largest deprivation gap first" : "",
-	    sorted ? " aria-sort=\"descending\"" : "", sorted ? "/" : "/?sort=gap",
+	    sorted ? " aria-sort=\"descending\"" : "", hg_buf_cstr(&sort),
 	    sorted ? "Back to indicator order" : "Sort by gap size");
+	hg_buf_free(&sort);
+}
+
+/* The place filter (server/place.h) above the overview table. */
+static void overview_filter(hg_buf *b, const hg_req *q, const hg_place *pl, int sorted)
+{
+	hg_buf sel = {0};
+	hg_place_select(&sel, q, pl);
+	if (sel.n) {
+		hg_buf_puts(b, "<form method=\"get\" class=\"hg-filters\" id=\"place-filter\">");
+		hg_buf_put(b, sel.p, sel.n);
+		if (sorted)
+			hg_buf_puts(b, "<input type=\"hidden\" name=\"sort\" value=\"gap\">");
+		hg_buf_puts(b, "<button type=\"submit\" class=\"hg-btn hg-btn-small\">Show"
+		               "</button></form>");
+	}
+	hg_buf_free(&sel);
+	if (!pl->kind[0])
+		return;
+	char t[300];
+	hg_place_title(pl, t, sizeof t);
+	hg_buf_puts(b, "<p class=\"hg-lede\" id=\"place-note\">Showing <strong>");
+	hg_html_text(b, t);
+	hg_buf_puts(b, "</strong>: each indicator's published row for this place, and its most "
+	               "and least deprived fifths where the indicator is broken down by place and "
+	               "deprivation together; indicators not broken down by this kind of place "
+	               "show no value. Trend icons are the whole area's only.</p>");
 }
 
 static void hg_overview(hg_req *q, hg_resp *r)
@@ -270,15 +313,22 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	              "better or worse by the indicator's polarity.</p>",
 	              q->res->pr->ninds);
 	int n = q->res->pr->ninds;
+	hg_place pl;
+	hg_place_get(q, &pl);
 	hg_ind_summary *s = hg_xcalloc((size_t)n + 1, sizeof *s);
 	for (int i = 0; i < n; i++)
-		hg_summarise(q->res, &q->sess.user, i, &s[i]);
-	hg_page_brief(q, b, s, n);
+		if (pl.kind[0])
+			hg_summarise_place(q->res, &q->sess.user, i, pl.kind, pl.cat, &s[i]);
+		else
+			hg_summarise(q->res, &q->sess.user, i, &s[i]);
+	if (!pl.kind[0]) /* the executive summary is the whole area's */
+		hg_page_brief(q, b, s, n);
+	overview_filter(b, q, &pl, sorted);
 	if (sorted)
 		qsort(s, (size_t)n, sizeof *s, by_gap);
-	overview_head(b, sorted);
+	overview_head(b, sorted, &pl);
 	for (int i = 0; i < n; i++)
-		overview_row(b, q, &s[i]);
+		overview_row(b, q, &s[i], &pl);
 	free(s);
 	hg_buf_puts(b, "</tbody></table></div><p class=\"hg-note\">Value trend: Making Data Count "
 	               "icons of the whole area's value over its periods; gap trend: of the slope "
@@ -290,7 +340,8 @@ static void hg_overview(hg_req *q, hg_resp *r)
 	               "would drive its signals: it shows &ldquo;" HG_LABEL_TOO_FEW
 	               "&rdquo; instead.</p>");
 	hg_html_end(b, q);
-	hg_req_audit(q, "view", "page overview%s", sorted ? " sort=gap" : "");
+	hg_req_audit(q, "view", "page overview%s%s%.64s", sorted ? " sort=gap" : "",
+	             pl.kind[0] ? " place=" : "", pl.arg);
 	hg_page_ok(r, 200);
 }
 

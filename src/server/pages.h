@@ -8,6 +8,7 @@
 #ifndef HG_SRV_PAGES_H
 #define HG_SRV_PAGES_H
 
+#include "server/place.h"
 #include "server/srv.h"
 
 /* ---- page_parts.c ---- */
@@ -40,6 +41,7 @@ typedef struct hg_ipage {
 	const char *imd;    /* the store's IMD version, for breakdown labels */
 	double all_value;   /* the whole area's value, NaN if suppressed */
 	hg_an_view an;      /* the analysis of the period chosen, as the role may see it */
+	hg_place place;     /* the place filter (place.h): kind "" for the whole area */
 } hg_ipage;
 
 /* One section of the indicator page: appends a card to b. */

@@ -44,13 +44,12 @@ static int query_rows(const hg_results *r, const hg_user *u, const char *id, con
 	return hg_results_query(r, u, &q, out, &err);
 }
 
-/* Headline series: the area's "all" rows, or a practice user's own practice rows. */
-static void sum_headline(const hg_results *r, const hg_user *u, hg_ind_summary *s)
+/* Headline series: the rows of category cat of breakdown bd (the area's "all", a practice
+ * user's own practice, a place). */
+static void sum_headline(const hg_results *r, const hg_user *u, const char *bd, const char *cat,
+                         hg_ind_summary *s)
 {
 	hg_pub_rows p;
-	const char *bd = u->role == HG_ROLE_PRACTICE ? "practice" : "all";
-	const char *cat = u->role == HG_ROLE_PRACTICE ? u->practice : "All";
-	snprintf(s->scope, sizeof s->scope, "%s", u->role == HG_ROLE_PRACTICE ? cat : "area");
 	if (query_rows(r, u, s->ind->id, bd, "all", &p) != HG_Q_OK)
 		return;
 	const hg_pub_row *last = NULL, *prev = NULL;
@@ -131,7 +130,9 @@ void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *
 	s->polarity = hg_objectives_polarity(r->obj, s->ind->id);
 	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
 	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
-	sum_headline(r, u, s);
+	int prac = u->role == HG_ROLE_PRACTICE;
+	snprintf(s->scope, sizeof s->scope, "%s", prac ? u->practice : "area");
+	sum_headline(r, u, prac ? "practice" : "all", prac ? u->practice : "All", s);
 	sum_icons(r, u, s);
 	hg_pub_rows p;
 	if (query_rows(r, u, s->ind->id, "imd_quintile", "latest", &p) == HG_Q_OK) {
@@ -144,6 +145,42 @@ void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *
 	}
 	if (query_rows(r, u, s->ind->id, "ethnicity", "latest", &p) == HG_Q_OK) {
 		s->eth_not_stated_pct = share(&p, "Not stated", s->den);
+		hg_pub_rows_free(&p);
+	}
+}
+
+void hg_summarise_place(const hg_results *r, const hg_user *u, int i, const char *kind,
+                        const char *cat, hg_ind_summary *s)
+{
+	memset(s, 0, sizeof *s);
+	s->ind = r->pr->inds[i].ind;
+	s->nperiods = s->ind->nperiods;
+	hg_value_type(s->ind, s->value_type, sizeof s->value_type);
+	s->polarity = hg_objectives_polarity(r->obj, s->ind->id);
+	s->value = s->lo95 = s->hi95 = s->den = s->q1 = s->q5 = s->gap = NAN;
+	s->imd_unknown_pct = s->eth_not_stated_pct = NAN;
+	s->var = s->ass = s->gap_var = s->gap_ass = -1;
+	snprintf(s->scope, sizeof s->scope, "place");
+	sum_headline(r, u, kind, cat, s);
+	char bd[64], c[200];
+	hg_pub_rows p;
+	snprintf(bd, sizeof bd, "%s x imd_quintile", kind);
+	if (query_rows(r, u, s->ind->id, bd, "latest", &p) == HG_Q_OK) {
+		snprintf(c, sizeof c, "%s / 1", cat);
+		const hg_pub_row *a = find_cat(&p, c);
+		snprintf(c, sizeof c, "%s / 5", cat);
+		const hg_pub_row *b = find_cat(&p, c);
+		s->q1 = a ? a->value : NAN;
+		s->q5 = b ? b->value : NAN;
+		s->gap = s->q1 - s->q5;
+		snprintf(c, sizeof c, "%s / Unknown", cat);
+		s->imd_unknown_pct = share(&p, c, s->den);
+		hg_pub_rows_free(&p);
+	}
+	snprintf(bd, sizeof bd, "%s x ethnicity", kind);
+	if (query_rows(r, u, s->ind->id, bd, "latest", &p) == HG_Q_OK) {
+		snprintf(c, sizeof c, "%s / Not stated", cat);
+		s->eth_not_stated_pct = share(&p, c, s->den);
 		hg_pub_rows_free(&p);
 	}
 }

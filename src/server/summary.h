@@ -30,6 +30,12 @@ typedef struct hg_ind_summary {
 } hg_ind_summary;
 
 void hg_summarise(const hg_results *r, const hg_user *u, int i, hg_ind_summary *s);
+/* The headline of indicator i for one place (server/place.h): category cat of breakdown
+ * kind (its value and trend), the most and least deprived fifths from `kind x
+ * imd_quintile` ("cat / 1", "cat / 5") when the pack has it; no SPC icons (the analysis
+ * is the area's). Without the breakdown everything is missing. */
+void hg_summarise_place(const hg_results *r, const hg_user *u, int i, const char *kind,
+                        const char *cat, hg_ind_summary *s);
 /* The icons of the last row of a monitored series: 0 if it has no limits there. */
 int hg_series_icons(const hg_mon_row *const *rows, size_t n, int *var, int *ass);
 /* Is a monitored series marked too few events for SPC (no icons by rule)? */

@@ -61,9 +61,13 @@ async function readAsPerson(page, what) {
 // (a wide table or chart scrolls in its own box), and chart text stays legible: the smallest text
 // of every chart as drawn (its font size times the chart's scale) is at least MIN_TEXT_PX.
 const MIN_TEXT_PX = 9;
+// the place filter (issue 15): tests/e2e/browser.sh gives HYP breakdowns by PCN and sub-ICB
+const PLACE = "pcn:Test PCN One (U00001)";
+const PLACE_Q = "place=" + encodeURIComponent(PLACE);
 const ROLES = {
-	ana: ["analyst-password-1", ["/", "/?sort=gap", "/indicators/HYP", "/population", "/methods"]],
-	vic: ["viewer-password-1", ["/", "/indicators/HYP", "/population", "/methods"]],
+	ana: ["analyst-password-1", ["/", "/?sort=gap", "/indicators/HYP", "/population", "/methods",
+		"/?" + PLACE_Q, "/indicators/HYP?" + PLACE_Q]],
+	vic: ["viewer-password-1", ["/", "/indicators/HYP", "/population", "/methods", "/?" + PLACE_Q]],
 	pat: ["practice-password-1", ["/", "/indicators/HYP", "/population", "/methods"]],
 	adm: ["admin-password-123", ["/", "/indicators/HYP", "/population", "/methods", "/admin"]],
 };
@@ -237,6 +241,55 @@ async function analyst(browser) {
 	await ctx.close();
 }
 
+// The place filter on the overview and indicator pages: the place's published rows only.
+async function places(browser) {
+	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+	const page = await ctx.newPage();
+	page.on("pageerror", (e) => problems.push(String(e)));
+	await login(page, "ana", "analyst-password-1");
+	const opts = await page.locator("#place option").allTextContents();
+	check(opts[0] === "Whole area" && opts.includes("Test PCN One (U00001)") && opts.includes("Test PCN Two (U00002)") &&
+		opts.includes("Test sub-ICB (E38000001)"), "the place filter lists: " + opts.join(" | "));
+	check(await page.locator("#place optgroup[label='Primary care network']").count() === 1, "no PCN group");
+	await Promise.all([page.waitForURL(/place=/), page.selectOption("#place", PLACE)]);
+	check((await page.textContent("#place-note")).includes("Test PCN One (U00001)"), "the overview does not say which place");
+	check(await page.locator("#brief").count() === 0, "the whole area's summary is shown for a place");
+	const shown = (await page.textContent("#overview tbody td[data-label='Value (95% CI)']")).trim();
+	await readAsPerson(page, "overview for a place");
+	for (const w of [1366, 390]) {
+		await page.setViewportSize({ width: w, height: 800 });
+		await shot(page, `09-place-overview-${w}`);
+	}
+	await page.setViewportSize({ width: 1366, height: 800 });
+	// the indicator page keeps the place: its own row and its two-way rows only
+	await Promise.all([page.waitForURL(/\/indicators\/HYP\?place=/), page.click("#overview tbody a")]);
+	check(await page.locator("#place option[selected]").textContent() === "Test PCN One (U00001)",
+		"the indicator page lost the place");
+	check((await page.textContent(".hg-headline")).includes("Test PCN One (U00001), latest"), "headline is not the place's");
+	await page.click("#h-table + details summary");
+	const groups = await page.locator("#data-table tbody th").allTextContents();
+	check(groups.length >= 6 && groups.every((g) => g.startsWith("Test PCN One (U00001)")),
+		"the table holds other rows than the place's: " + groups.slice(0, 8).join(" | "));
+	// the overview's value is the place's own published row of the latest period
+	const own = page.locator("#data-table tbody tr", { hasText: "Primary care network" }).filter({
+		hasNotText: "Deprivation" }).last();
+	const ownValue = (await own.locator("td").nth(3).textContent()).trim();
+	check(shown.startsWith(ownValue), `overview shows ${shown}, the place's row ${ownValue}`);
+	check(await page.locator("svg[aria-labelledby='chart-trend-t chart-trend-d']").count() === 1,
+		"no trend chart for the place");
+	check(await page.locator("#chart-sii-t").count() === 0, "the area's SII is shown for a place");
+	await readAsPerson(page, "indicator page for a place");
+	for (const w of [1366, 390]) {
+		await page.setViewportSize({ width: w, height: 800 });
+		await shot(page, `09-place-indicator-${w}`);
+	}
+	await Promise.all([page.waitForURL(base + "/indicators/HYP?period=2025-03-31&place="),
+		page.selectOption("#place", "")]);
+	check(await page.locator("#chart-sii-t, svg[aria-labelledby='chart-sii-t chart-sii-d']").count() >= 1,
+		"back to the whole area, the SII chart is missing");
+	await ctx.close();
+}
+
 async function viewer(browser) {
 	const ctx = await browser.newContext({ viewport: { width: 1366, height: 800 } });
 	const page = await ctx.newPage();
@@ -321,6 +374,7 @@ async function admin(browser) {
 	});
 	try {
 		await analyst(browser);
+		await places(browser);
 		await viewer(browser);
 		await practice(browser);
 		await admin(browser);

@@ -5,7 +5,7 @@
 # viewer cannot reach practice breakdowns. Every page is read for raw
 # identifiers and its SYNTHETIC DATA marking; every page of every role at 360,
 # 390, 414 and 1366 px must not scroll sideways and its charts' text must stay
-# legible (issue 12). Screenshots go to
+# legible (issue 12). The place filter keeps only a PCN's rows (issue 15). Screenshots go to
 # $BUILD/screenshots. Skips (77) when chromium or the npm package cannot be
 # installed.
 set -u
@@ -24,6 +24,10 @@ fi
 # synthetic reference data (the marker synth writes) and a polarity for HYP
 mkdir -p ref && touch ref/SYNTHETIC
 hg_make_store
+# the place filter (issue 15) needs place breakdowns: PCN, sub-ICB and PCN by deprivation
+sed -i 's/^  by imd_quintile, imd_decile, ethnicity, sex, age_band, practice$/&, pcn, sub_icb, pcn x imd_quintile/' \
+	pack/test.hg
+grep -q 'pcn x imd_quintile' pack/test.hg || fail "pack/test.hg: the by line changed"
 printf 'indicator_id,target_value,target_date,gap_reduction_target,polarity\nHYP,,,0.2,lower_is_better\n' \
 	> pack/objectives.csv
 hg_start_server --area-name "NHS Test ICB"
