@@ -22,8 +22,9 @@ sizes=${*:-1000000}
 runs=${BENCH_RUNS:-5}
 hg="$build/healthgap"
 [ -x "$hg" ] || { echo "no binary $hg (make first)"; exit 1; }
-make -C "$root" --no-print-directory BUILD="$build" "$build/bench_limit" > /dev/null
-lim="$build/bench_limit"
+# BENCH_LIMIT=PATH: a baseline binary built elsewhere (to time an older healthgap against it)
+lim=${BENCH_LIMIT:-$build/bench_limit}
+[ -n "${BENCH_LIMIT:-}" ] || make -C "$root" --no-print-directory BUILD="$build" "$lim" > /dev/null
 
 for people in $sizes; do
 	d="$root/bench/out/engine/$people"
