@@ -3,8 +3,8 @@
  * published rows alone (indicators.json), so it needs no pack: a count
  * indicator with a one-way breakdown S and an "imd_quintile x S" (or
  * "S x imd_quintile") breakdown is a segmentation's count - S is any
- * breakdown but the standard ones (IMD, ethnicity, sex, age band, practice,
- * flags, transition) and it is not a worklist's aggregate (metadata.json
+ * breakdown but the built-in ones (IMD, ethnicity, sex, age band, the places,
+ * specialty, provider, flags, transition) and it is not a worklist's aggregate (metadata.json
  * "worklists") - and an indicator with a "transition" breakdown is its
  * transitions. The page has each segmentation's shares for the whole area
  * and by IMD quintile (report/chart_stack.h; each group's published segment
@@ -34,8 +34,24 @@ static const char *sj(json_t *o, const char *k)
 
 static int standard_bd(const char *s)
 {
-	static const char *const std[] = {"all", "imd_quintile", "imd_decile", "ethnicity",
-	                                  "sex", "age_band",     "practice",   "transition"};
+	/* every built-in breakdown (docs/language.md "Breakdowns"): the trust pack's counts by
+	   ethnicity_detailed or specialty are not a segmentation's */
+	static const char *const std[] = {"all",
+	                                  "imd_quintile",
+	                                  "imd_decile",
+	                                  "ethnicity",
+	                                  "ethnicity_detailed",
+	                                  "sex",
+	                                  "age_band",
+	                                  "practice",
+	                                  "pcn",
+	                                  "sub_icb",
+	                                  "local_authority",
+	                                  "msoa",
+	                                  "imd_quintile_local",
+	                                  "specialty",
+	                                  "provider",
+	                                  "transition"};
 	for (size_t k = 0; k < sizeof std / sizeof *std; k++)
 		if (!strcmp(s, std[k]))
 			return 1;

@@ -136,9 +136,15 @@ sys.exit(1 if bad else 0)
 PY
 [ $? = 0 ] || fail "healthgap and the independent implementation differ"
 # with disclosure control, and the inequality measures of the waiting list and DNA rates
-$HG run "$pack" --store st --out out_k7 --format csv > run_k7.log 2>&1 ||
+$HG run "$pack" --store st --out out_k7 --format csv,json > run_k7.log 2>&1 ||
 	fail "run with disclosure control: $(cat run_k7.log)"
 for ind in WL_PER_1000 WL_OVER_18 WL_MEDIAN DNA_FIRST; do
 	grep -q "^$ind," out_k7/inequalities.csv || fail "no inequality measures for $ind"
 done
+# the board report has no "Population segments" page: the pack has no segmentation, and
+# its counts by specialty or ethnicity_detailed are not one
+$HG report --results out_k7 --objectives "$pack/objectives.csv" --out board.html > report.log 2>&1 ||
+	fail "report: $(cat report.log)"
+grep -q 'id="WL_MEDIAN"\|WL_MEDIAN' board.html || fail "no WL_MEDIAN in the board report"
+! grep -q 'id="segments"' board.html || fail "the board report has a segments page without segmentations"
 echo "trust_pack: ok"
