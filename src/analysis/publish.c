@@ -53,6 +53,44 @@ static int load_residents(const hg_store *st, const hg_publish_opts *o, hg_publi
 	return 0;
 }
 
+/* Add the pass over every person of the shard at dir into cells (compiled for another
+ * shard: the program compiled for this one must have the same cells). */
+static int publish_shard(const hg_pack *pk, const hg_program *pr0, const hg_publish_opts *o, int k,
+                         hg_cells *cells, hg_err *err)
+{
+	const char *dir = o->more[k];
+	hg_store st;
+	if (hg_store_open(&st, dir, err))
+		return -1;
+	if (strcmp(st.manifest_hash, o->more_hash[k])) {
+		hg_store_close(&st);
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s: its snapshot is not the one shards.json lists (manifest "
+		                  "hash); split the store again with `healthgap shard`",
+		                  dir);
+	}
+	hg_program *pr = NULL;
+	hg_cells c;
+	int rc = hg_compile(pk, &st, &pr, err);
+	if (rc == 0) /* read for the first shard: the same LSOA dictionary in every shard */
+		pr->residents = pr0->residents;
+	if (rc == 0 && (rc = hg_engine_pass(pr, o->threads, 0, st.n_persons, &c, err)) == 0) {
+		if (c.nacc != cells->nacc || c.nx != cells->nx || pr->ninds != pr0->ninds)
+			rc = hg_err_set(err, HG_ECORRUPT,
+			                "%s: the pack compiles to other cells than for the first "
+			                "shard (the shards' dictionaries differ); split the store "
+			                "again with `healthgap shard`",
+			                dir);
+		else
+			hg_cells_add(cells, &c);
+		cells->seconds += c.seconds;
+		hg_cells_free(&c);
+	}
+	hg_program_free(pr);
+	hg_store_close(&st);
+	return rc;
+}
+
 int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, hg_published *out,
                hg_err *err)
 {
@@ -65,12 +103,24 @@ int hg_publish(const hg_pack *pk, const hg_store *st, const hg_publish_opts *o, 
 		return -1;
 	}
 	hg_cells cells;
-	uint64_t p0, p1;
-	hg_dist_range(o->dist, st->n_persons, &p0, &p1);
+	uint64_t p0 = 0, p1 = o->idle ? 0 : st->n_persons;
+	if (!o->sharded)
+		hg_dist_range(o->dist, st->n_persons, &p0, &p1);
+	if (o->nmore > 0 && hg_dist_summable(out->pr,
+	                                     "run it over the store the shards were split from "
+	                                     "(or one of one shard)",
+	                                     err)) {
+		hg_program_free(out->pr);
+		out->pr = NULL;
+		return -1;
+	}
 	int prc = hg_engine_pass(out->pr, o->threads, p0, p1, &cells, err);
+	int passed = prc == 0; /* cells to free */
+	for (int k = 0; k < o->nmore && prc == 0; k++)
+		prc = publish_shard(pk, out->pr, o, k, &cells, err);
 	int rc = hg_dist_reduce_cells(o->dist, prc, &cells, err);
-	if (rc && prc == 0)
-		hg_cells_free(&cells); /* another rank failed */
+	if (rc && passed)
+		hg_cells_free(&cells); /* a shard's pass or another rank failed */
 	if (rc == 0 && !hg_dist_root(o->dist)) {
 		hg_cells_free(&cells);
 		out->follower = 1;

@@ -22,6 +22,15 @@ typedef struct hg_publish_opts {
 	const hg_objectives *obj; /* for the analysis; may be NULL */
 	const hg_dist *dist;      /* MPI ranks (dist.h): this rank's persons; NULL: one process */
 	const char *population;   /* --population FILE (engine/residents.h), or NULL */
+	/* A sharded store (store/shard.h): st is this rank's first shard, evaluated whole (not
+	   dist's person range), and more[0 .. nmore) the directories of its other shards, each
+	   opened, compiled for, evaluated and closed in turn (every shard has the same
+	   dictionaries, so the same program and cells); idle: this rank has no shard (more
+	   ranks than shards): st is only compiled for, its pass is empty. A shard whose manifest
+	   hash is not its listed one is an error. */
+	int sharded, idle, nmore;
+	const char *const *more;
+	const char *const *more_hash; /* their manifest hashes as the shard list has them */
 } hg_publish_opts;
 
 typedef struct hg_published {

@@ -26,6 +26,7 @@ int hg_cmd_user(int argc, char **argv);
 int hg_cmd_audit(int argc, char **argv);
 
 int hg_cmd_prune(int argc, char **argv);
+int hg_cmd_shard(int argc, char **argv);
 int hg_cmd_worklist(int argc, char **argv);
 int hg_cmd_reidentify(int argc, char **argv);
 int hg_cmd_scenario(int argc, char **argv);

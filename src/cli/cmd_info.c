@@ -1,7 +1,10 @@
 /*
- * cmd_info.c: `healthgap info` (describe a store) and `healthgap verify`.
+ * cmd_info.c: `healthgap info` (describe a store) and `healthgap verify`;
+ * both take a sharded store too (store/shard.h): info lists its shards, verify
+ * verifies each and their shared dictionaries.
  */
 #include "cli.h"
+#include "store/shard.h"
 #include "store/store.h"
 
 #include <jansson.h>
@@ -77,6 +80,24 @@ static void info_print(const hg_store *s)
 	}
 }
 
+/* info of a sharded store: the source snapshot and each shard. */
+static int info_shards(const char *dir)
+{
+	hg_shards s;
+	hg_err err = {0};
+	if (hg_shards_open(&s, dir, &err))
+		return hg_cli_fail("info", &err);
+	printf("sharded store  %d shards of snapshot %s (manifest %.16s...)\n", s.n,
+	       s.source_snapshot, s.source_manifest);
+	printf("persons        %llu\nevents         %llu\n", (unsigned long long)s.n_persons,
+	       (unsigned long long)s.n_events);
+	for (int k = 0; k < s.n; k++)
+		printf("shard %-8d %s: persons %llu from %llu\n", k, s.dir[k],
+		       (unsigned long long)s.persons[k], (unsigned long long)s.first[k]);
+	hg_shards_free(&s);
+	return 0;
+}
+
 int hg_cmd_info(int argc, char **argv)
 {
 	static const char usage[] = "usage: healthgap info STORE [--json]\n";
@@ -95,6 +116,8 @@ int hg_cmd_info(int argc, char **argv)
 	}
 	if (!dir)
 		return hg_cli_usage("info", usage, "a store directory is required");
+	if (hg_shards_is(dir) && !as_json)
+		return info_shards(dir);
 	hg_store s;
 	hg_err err = {0};
 	if (hg_store_open(&s, dir, &err))
@@ -123,6 +146,14 @@ int hg_cmd_verify(int argc, char **argv)
 	hg_err err = {0};
 	int n = 0;
 	char snap[64];
+	if (hg_shards_is(argv[1])) {
+		if (hg_shards_verify(argv[1], &n, &err))
+			return hg_cli_fail("verify", &err);
+		printf("%s: a sharded store: every shard's %d files match their checksums, every "
+		       "value is in range, and the shards' dictionaries are the same\n",
+		       argv[1], n);
+		return 0;
+	}
 	if (hg_store_verify(argv[1], &n, snap, &err))
 		return hg_cli_fail("verify", &err);
 	printf("%s: snapshot %s: all %d files match their checksums, and every value is in range\n",

@@ -21,6 +21,7 @@
 #include "lang/codelists.h"
 #include "lang/lang.h"
 #include "report/labels.h"
+#include "store/shard.h"
 #include "store/store.h"
 
 #include <getopt.h>
@@ -65,6 +66,10 @@ typedef struct hg_run_opts {
 	char sdc_rule[16];
 	hg_date period_end;
 	const hg_dist *dist; /* MPI ranks, or one process */
+	/* a sharded store (store/shard.h): this rank's shards and the snapshot they split */
+	int sharded, idle, nmore, nshards;
+	const char *const *more, *const *more_hash;
+	const char *data_snapshot, *data_manifest;
 } hg_run_opts;
 
 static int run_parse_sdc(hg_run_opts *o, const char *s)
@@ -304,8 +309,17 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 		return 1;
 	int aformats = run_analysis_formats(o->formats);
 	/* the workbook has the analysis's sheets too */
-	hg_publish_opts po = {o->threads, o->sdc_k, aformats || (o->formats & HG_OUT_XLSX),
-	                      &obj,       o->dist,  o->population};
+	hg_publish_opts po = {.threads = o->threads,
+	                      .sdc_k = o->sdc_k,
+	                      .analyse = aformats || (o->formats & HG_OUT_XLSX),
+	                      .obj = &obj,
+	                      .dist = o->dist,
+	                      .sharded = o->sharded,
+	                      .idle = o->idle,
+	                      .nmore = o->nmore,
+	                      .more = o->more,
+	                      .more_hash = o->more_hash,
+	                      .population = o->population};
 	hg_published p;
 	int rc = hg_publish(pk, st, &po, &p, err);
 	if (rc || p.follower) { /* a rank but 0 has sent its share: rank 0 writes */
@@ -326,14 +340,16 @@ static int run_eval(const hg_run_opts *o, hg_pack *pk, hg_store *st, hg_err *err
 	    .pack_path = o->pack,
 	    .pack_hash = hg_pack_hash(pk),
 	    .store_dir = o->store,
-	    .manifest_hash = st->manifest_hash,
-	    .snapshot = st->snapshot,
+	    /* a sharded store's data is the snapshot it was split from */
+	    .manifest_hash = o->sharded ? o->data_manifest : st->manifest_hash,
+	    .snapshot = o->sharded ? o->data_snapshot : st->snapshot,
 	    .store = st,
 	    .version = HG_VERSION,
 	    .sdc_rule = o->sdc_rule,
 	    .seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 	    .threads = o->threads,
 	    .ranks = o->dist ? o->dist->size : 1,
+	    .shards = o->sharded ? o->nshards : 0,
 	    .status = &status,
 	    .objectives_path = obj.hash[0] ? obj.path : NULL,
 	    .objectives_hash = obj.hash[0] ? obj.hash : NULL,
@@ -373,20 +389,62 @@ static int run_check_store(const hg_run_opts *o, const hg_pack *pk, const hg_sto
 	return 0;
 }
 
-static int run_store(const hg_run_opts *o, hg_pack *pk)
+/* A sharded store: this rank's shards [k0, k1) of the n (hg_dist_range over shards, so
+ * one process takes them all); st is opened on the first, or on shard 0 for a rank with
+ * none (idle: only the program is needed). */
+static int run_shards(hg_run_opts *o, const hg_shards *sh, hg_store *st, const char ***more,
+                      hg_err *err)
+{
+	uint64_t k0, k1;
+	hg_dist_range(o->dist, (uint64_t)sh->n, &k0, &k1);
+	o->sharded = 1;
+	o->nshards = sh->n;
+	o->idle = k0 == k1;
+	o->data_snapshot = sh->source_snapshot;
+	o->data_manifest = sh->source_manifest;
+	if (getenv("HEALTHGAP_ENGINE_STATS"))
+		fprintf(stderr, "shards: rank %d of %d reads shards %llu-%llu of %d\n",
+		        o->dist ? o->dist->rank : 0, o->dist ? o->dist->size : 1,
+		        (unsigned long long)k0, (unsigned long long)k1, sh->n);
+	if (hg_shards_open_one(sh, o->idle ? 0 : (int)k0, st, err))
+		return -1;
+	o->nmore = o->idle ? 0 : (int)(k1 - k0 - 1);
+	/* the directories, then the manifest hashes, in one allocation */
+	*more = hg_xcalloc(2 * (size_t)o->nmore + 1, sizeof **more);
+	for (int k = 0; k < o->nmore; k++) {
+		(*more)[k] = sh->dir[k0 + 1 + (uint64_t)k];
+		(*more)[o->nmore + k] = sh->manifest[k0 + 1 + (uint64_t)k];
+	}
+	o->more = *more;
+	o->more_hash = *more + o->nmore;
+	return 0;
+}
+
+static int run_store(hg_run_opts *o, hg_pack *pk)
 {
 	hg_err err = {0};
 	if (o->period_end != HG_DATE_NONE)
 		hg_pack_set_period_end(pk, o->period_end);
 	hg_store st;
-	if (hg_store_open(&st, o->store, &err) != 0)
+	hg_shards sh = {0};
+	const char **more = NULL;
+	if (hg_shards_is(o->store)) {
+		if (hg_shards_open(&sh, o->store, &err) || run_shards(o, &sh, &st, &more, &err)) {
+			free(more);
+			hg_shards_free(&sh);
+			return hg_cli_fail("run", &err);
+		}
+	} else if (hg_store_open(&st, o->store, &err) != 0) {
 		return hg_cli_fail("run", &err);
+	}
 	int rc = run_data_check(o, pk, &st);
 	if (rc == 0 && o->check)
 		rc = run_check_store(o, pk, &st, &err);
 	else if (rc == 0 && (rc = run_eval(o, pk, &st, &err)) != 0)
 		hg_cli_fail("run", &err);
 	hg_store_close(&st);
+	free(more);
+	hg_shards_free(&sh);
 	return rc;
 }
 

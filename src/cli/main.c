@@ -33,6 +33,7 @@ static const hg_cmd cmds[] = {
     {"serve", hg_cmd_serve, "the dashboard and JSON API (login, roles, audit)"},
     {"user", hg_cmd_user, "add, remove, list dashboard users or change a password"},
     {"audit", hg_cmd_audit, "verify or list the dashboard's hash-chained audit log"},
+    {"shard", hg_cmd_shard, "split a store by person into N shards for distributed runs"},
     {"prune", hg_cmd_prune, "remove a store's old snapshots, keeping the newest N"},
 };
 

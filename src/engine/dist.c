@@ -126,19 +126,27 @@ static int reduce_buf(const hg_dist *d, void *buf, size_t n, size_t elsize, MPI_
 }
 #endif
 
+int hg_dist_summable(const hg_program *pr, const char *fix, hg_err *err)
+{
+	/* a percentile is taken over every value, which the passes' sums do not carry */
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].ind->type == HG_IND_PERCENTILE)
+			return hg_err_set(
+			    err, HG_EUSAGE,
+			    "indicator %s is a percentile, which needs every value in "
+			    "one pass: %s",
+			    pr->inds[i].ind->id, fix);
+	return 0;
+}
+
 int hg_dist_reduce_cells(const hg_dist *d, int rc, hg_cells *c, hg_err *err)
 {
 	if (!d || d->size <= 1)
 		return rc;
-	/* a percentile is taken over every value, which the ranks' sums do not carry (every
-	   rank has the same program, so every rank stops here, before any collective call) */
-	for (int i = 0; i < c->pr->ninds; i++)
-		if (c->pr->inds[i].ind->type == HG_IND_PERCENTILE)
-			return hg_err_set(
-			    err, HG_EUSAGE,
-			    "indicator %s is a percentile, which needs every value in "
-			    "one process: run the pack without mpirun (or with -np 1)",
-			    c->pr->inds[i].ind->id);
+	/* every rank has the same program, so every rank stops here, before any collective
+	   call */
+	if (hg_dist_summable(c->pr, "run the pack without mpirun (or with -np 1)", err))
+		return err->code;
 #ifdef HG_HAVE_MPI
 	int mine = rc != 0, failed = 0;
 	MPI_Allreduce(&mine, &failed, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);

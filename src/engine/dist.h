@@ -37,6 +37,10 @@ int hg_dist_root(const hg_dist *d);
 /* This rank's persons [p0, p1) of n: contiguous ranges in rank order (all of them when
  * d is NULL or one process). */
 void hg_dist_range(const hg_dist *d, uint64_t n, uint64_t *p0, uint64_t *p1);
+/* 0 when pr's cells of several passes can be summed (hg_cells_add, the reductions): not
+ * when an indicator is a percentile, which needs every value in one pass; the error
+ * names it and ends with fix. */
+int hg_dist_summable(const hg_program *pr, const char *fix, hg_err *err);
 /* After each rank's pass (rc its result): 0 when every rank succeeded, and then rank 0's
  * cells hold the sums of every rank's (person-periods too; seconds the slowest
  * rank's). A rank whose own pass failed keeps its error; the others get one naming it.

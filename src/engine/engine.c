@@ -1350,8 +1350,10 @@ static void build_bdplans(hg_work *w)
 
 void hg_cells_add(hg_cells *a, const hg_cells *b)
 {
-	assert(a->pr == b->pr && a->nacc == b->nacc && a->nx == b->nx && !a->finished &&
-	       !b->finished);
+	/* the same program, or one compiled the same way for another shard of a sharded store
+	   (the same dictionaries: store/shard.h), so the same cells */
+	assert(a->pr->ninds == b->pr->ninds && a->nacc == b->nacc && a->nx == b->nx &&
+	       !a->finished && !b->finished);
 	for (size_t k = 0; k < a->nacc; k++)
 		a->acc[k] += b->acc[k];
 	for (size_t k = 0; k < a->nx; k++)

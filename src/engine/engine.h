@@ -80,7 +80,8 @@ int hg_engine_run(const hg_program *pr, int nthreads, hg_cells *out, hg_err *err
  * those of their union, bit for bit, in any order. */
 int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1, hg_cells *out,
                    hg_err *err);
-/* Add b's unfinished sums into a's (same program). */
+/* Add b's unfinished sums into a's (same program, or the same pack compiled for another
+ * shard of a sharded store: the same cells). */
 void hg_cells_add(hg_cells *a, const hg_cells *b);
 /* Turn the exact sums into published units (person-years, mean sums, count numerators). */
 void hg_cells_finish(hg_cells *c);
@@ -185,6 +186,7 @@ typedef struct hg_run_meta {
 	double seconds;
 	int threads;
 	int ranks; /* MPI ranks of the run (dist.h); 0 or 1: one process */
+	int shards; /* shards of a sharded store (store/shard.h); 0: one store */
 	/* more sheets for indicators.xlsx, after the indicators sheet and before the notes:
 	   run passes the analysis's (inequalities, monitoring: hg_analysis_xlsx), so the
 	   engine never includes the analysis. xlsx is an hg_xlsx * (engine/workbook.h). */

@@ -297,6 +297,8 @@ static json_t *meta_json(const hg_program *pr, const hg_restable *t, const hg_ru
 	json_object_set_new(o, "threads", json_integer(m->threads));
 	if (m->ranks > 1) /* an MPI run (dist.h): threads per rank */
 		json_object_set_new(o, "mpi_ranks", json_integer(m->ranks));
+	if (m->shards) /* a sharded store: store_snapshot and its hash are the source's */
+		json_object_set_new(o, "store_shards", json_integer(m->shards));
 	json_object_set_new(o, "run_at", json_string(run_at));
 	json_object_set_new(o, "indicators", json_integer(pr->ninds));
 	json_object_set_new(o, "rows", json_integer((json_int_t)t->n));

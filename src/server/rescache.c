@@ -245,7 +245,7 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 		return -1;
 	}
 	/* the same pipeline as `healthgap run`, with its analysis */
-	hg_publish_opts po = {threads, sdc_k, 1, obj, NULL, NULL};
+	hg_publish_opts po = {.threads = threads, .sdc_k = sdc_k, .analyse = 1, .obj = obj};
 	if (hg_publish(pk, &r->st, &po, &r->pub, err)) {
 		hg_store_close(&r->st);
 		free(r);

@@ -59,8 +59,17 @@ int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err)
 	size_t n;
 	hg_err e2;
 	char *cur = hg_read_file(p, &n, &e2);
-	if (!cur)
+	if (!cur) {
+		snprintf(p, sizeof p, "%s/shards.json", dir);
+		if (hg_path_exists(p))
+			return hg_err_set(
+			    err, HG_EUSAGE,
+			    "%s: a sharded store (shards.json): only run, info and verify "
+			    "read it whole; give one shard (%s/shard-0000) or the store "
+			    "it was split from",
+			    dir, dir);
 		return hg_err_set(err, HG_EIO, "%s: not a healthgap store (no CURRENT file)", dir);
+	}
 	while (n && (cur[n - 1] == '\n' || cur[n - 1] == ' '))
 		cur[--n] = 0;
 	if (!n || strchr(cur, '/') || n >= 64 || strlen(cur) != n) {

@@ -1,0 +1,492 @@
+/*
+ * shard.c: splitting a store by person into shards, and reading and verifying
+ * a sharded store (shard.h, docs/scale.md "Sharded stores").
+ *
+ * A shard is written with the ordinary snapshot writer (store_write.c), so it
+ * is as atomic and as checked as any snapshot: every column of the schema is
+ * either per person (its range of rows), per-person offsets (rebased to the
+ * shard's first row), per event, pathway, appointment or history period (the
+ * rows its persons own: a contiguous range, since every table is sorted by
+ * person), or a dictionary (written whole). An appended snapshot's event
+ * segments, merged at open, are written as one segment. shards.json is written
+ * last, after every shard has been written and opened with every check.
+ */
+#include "store/shard.h"
+
+#include "core/fs.h"
+#include "store/reid.h"
+
+#include <assert.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FIX_SHARDS "split the store again with `healthgap shard`"
+
+/* The mapped data of schema column c in st (NULL when its table is absent). */
+static const void *col_data(const hg_store *s, int c)
+{
+	const void *p[HG_COL_N] = {
+	    [HG_COL_DOB] = s->dob,
+	    [HG_COL_DOB_MONTH_ONLY] = s->dob_month_only,
+	    [HG_COL_SEX] = s->sex,
+	    [HG_COL_ETH_CAT] = s->eth_cat,
+	    [HG_COL_ETH_GROUP] = s->eth_group,
+	    [HG_COL_LSOA] = s->lsoa,
+	    [HG_COL_IMD_DECILE] = s->imd_decile,
+	    [HG_COL_IMD_QUINTILE] = s->imd_quintile,
+	    [HG_COL_PRACTICE] = s->practice,
+	    [HG_COL_REG_FROM] = s->reg_from,
+	    [HG_COL_REG_TO] = s->reg_to,
+	    [HG_COL_DOD] = s->dod,
+	    [HG_COL_FLAGS] = s->flags,
+	    [HG_COL_EV_OFFSET] = s->ev_off,
+	    [HG_COL_EV_DATE] = s->ev_date,
+	    [HG_COL_EV_CODE] = s->ev_code,
+	    [HG_COL_EV_VALUE] = s->ev_value,
+	    [HG_COL_EV_SETTING] = s->ev_setting,
+	    [HG_COL_LSOA_DECILE] = s->lsoa_decile,
+	    [HG_COL_PW_OFFSET] = s->pw_off,
+	    [HG_COL_PW_START] = s->pw_start,
+	    [HG_COL_PW_STOP] = s->pw_stop,
+	    [HG_COL_PW_SPECIALTY] = s->pw_specialty,
+	    [HG_COL_PW_PROVIDER] = s->pw_provider,
+	    [HG_COL_PW_PRIORITY] = s->pw_priority,
+	    [HG_COL_PW_REMOVAL] = s->pw_removal,
+	    [HG_COL_AP_OFFSET] = s->ap_off,
+	    [HG_COL_AP_DATE] = s->ap_date,
+	    [HG_COL_AP_SETTING] = s->ap_setting,
+	    [HG_COL_AP_SPECIALTY] = s->ap_specialty,
+	    [HG_COL_AP_PROVIDER] = s->ap_provider,
+	    [HG_COL_AP_TYPE] = s->ap_type,
+	    [HG_COL_AP_OUTCOME] = s->ap_outcome,
+	    [HG_COL_LSOA_LOCAL_Q] = s->lsoa_local_q,
+	    [HG_COL_RG_OFFSET] = s->rg_off,
+	    [HG_COL_RG_FROM] = s->rg_from,
+	    [HG_COL_RG_TO] = s->rg_to,
+	    [HG_COL_RG_PRACTICE] = s->rg_practice,
+	    [HG_COL_AD_OFFSET] = s->ad_off,
+	    [HG_COL_AD_FROM] = s->ad_from,
+	    [HG_COL_AD_TO] = s->ad_to,
+	    [HG_COL_AD_LSOA] = s->ad_lsoa,
+	};
+	return p[c];
+}
+
+/* Is table t (enum hg_col_table) in st? */
+static int has_table(const hg_store *s, int t)
+{
+	return t == HG_TABLE_CORE || (t == HG_TABLE_UNITS && s->has_units) ||
+	       (t == HG_TABLE_PLACES && s->has_places) || (t == HG_TABLE_HISTORY && s->has_history);
+}
+
+/* The offsets that place the rows of a per-row kind (enum hg_col_rows) by person. */
+static const uint64_t *rows_off(const hg_store *s, int rows)
+{
+	switch (rows) {
+	case HG_ROWS_EVENTS:
+		return s->ev_off;
+	case HG_ROWS_PATHWAYS:
+		return s->pw_off;
+	case HG_ROWS_APPTS:
+		return s->ap_off;
+	case HG_ROWS_REGS:
+		return s->rg_off;
+	case HG_ROWS_ADDRS:
+		return s->ad_off;
+	default:
+		return NULL;
+	}
+}
+
+/* Column c of persons [p0, p1) into w. */
+static int put_col(hg_store_writer *w, const hg_store *s, int c, uint64_t p0, uint64_t p1,
+                   hg_err *err)
+{
+	const hg_colspec *cs = &hg_store_cols[c];
+	const char *data = col_data(s, c);
+	assert(data);
+	if (cs->rows == HG_ROWS_PERSONS_END) { /* offsets from the shard's first row */
+		const uint64_t *off = (const uint64_t *)data;
+		uint64_t *o = hg_xcalloc(p1 - p0 + 1, sizeof *o);
+		for (uint64_t p = p0; p <= p1; p++)
+			o[p - p0] = off[p] - off[p0];
+		int r = hg_store_put(w, cs->file, cs->type, p1 - p0 + 1, o,
+		                     (p1 - p0 + 1) * sizeof *o, err);
+		free(o);
+		return r;
+	}
+	uint64_t r0 = 0, r1 = s->lsoas.n; /* HG_ROWS_LSOAS: the dictionary's, whole */
+	if (cs->rows == HG_ROWS_PERSONS) {
+		r0 = p0;
+		r1 = p1;
+	} else if (rows_off(s, cs->rows)) {
+		r0 = rows_off(s, cs->rows)[p0];
+		r1 = rows_off(s, cs->rows)[p1];
+	}
+	return hg_store_put(w, cs->file, cs->type, r1 - r0, data + r0 * cs->elem,
+	                    (size_t)(r1 - r0) * cs->elem, err);
+}
+
+/* The string tables: the person pseudonyms of [p0, p1), every dictionary whole. */
+static int put_strings(hg_store_writer *w, hg_store *s, uint64_t p0, uint64_t p1, hg_err *err)
+{
+	hg_strtab *tabs[HG_STR_N];
+	hg_store_strtabs(s, tabs);
+	for (int k = 0; k < HG_STR_N; k++) {
+		if (!has_table(s, hg_store_str_table[k]))
+			continue;
+		uint32_t a = k == HG_STR_PERSON_ID ? (uint32_t)p0 : 0,
+		         b = k == HG_STR_PERSON_ID ? (uint32_t)p1 : tabs[k]->n;
+		const char **v = hg_xcalloc((size_t)(b - a) + 1, sizeof *v);
+		for (uint32_t i = a; i < b; i++)
+			v[i - a] = hg_strtab_get(tabs[k], i);
+		int r = hg_store_put_strings(w, hg_store_strs[k], v, b - a, err);
+		free(v);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+static void set_count(json_t *counts, const char *key, uint64_t v)
+{
+	json_object_set_new(counts, key, json_integer((json_int_t)v));
+}
+
+/* Shard k's manifest: the source's, with the shard's counts and its place in the split
+ * (the completeness and ingest counts stay the source's, for the whole store). */
+static json_t *shard_manifest(const hg_store *s, int k, int n, uint64_t p0, uint64_t p1)
+{
+	json_t *m = json_deep_copy(s->manifest);
+	json_object_del(m, "files");
+	json_object_del(m, "event_segments"); /* merged: one segment */
+	json_object_del(m, "lineage");        /* a shard has no parent snapshot in its store */
+	json_t *c = json_object_get(m, "counts");
+	set_count(c, "persons", p1 - p0);
+	set_count(c, "events", s->ev_off[p1] - s->ev_off[p0]);
+	if (s->has_units) {
+		set_count(c, "pathways", s->pw_off[p1] - s->pw_off[p0]);
+		set_count(c, "appointments", s->ap_off[p1] - s->ap_off[p0]);
+	}
+	if (s->has_history) {
+		set_count(c, "registrations", s->rg_off[p1] - s->rg_off[p0]);
+		set_count(c, "addresses", s->ad_off[p1] - s->ad_off[p0]);
+	}
+	json_t *bys = json_object_get(c, "events_by_setting");
+	if (bys) {
+		uint64_t by[HG_SET_N] = {0};
+		for (uint64_t e = s->ev_off[p0]; e < s->ev_off[p1]; e++)
+			by[s->ev_setting[e]]++;
+		for (int i = 0; i < HG_SET_N; i++)
+			set_count(bys, hg_setting_names[i], by[i]);
+	}
+	json_t *sh = json_object();
+	json_object_set_new(sh, "index", json_integer(k));
+	json_object_set_new(sh, "of", json_integer(n));
+	set_count(sh, "first_person", p0);
+	json_object_set_new(sh, "source_snapshot", json_string(s->snapshot));
+	json_object_set_new(sh, "source_manifest", json_string(s->manifest_hash));
+	json_object_set_new(m, "shard", sh);
+	return m;
+}
+
+/* Write shard k (persons [p0, p1)) as the store dir; snap receives its snapshot name. */
+static int write_shard(hg_store *s, int k, int n, uint64_t p0, uint64_t p1, const char *dir,
+                       char snap[64], hg_err *err)
+{
+	hg_store_writer w;
+	if (hg_store_begin(&w, dir, err))
+		return -1;
+	int rc = 0;
+	for (int c = 0; c < HG_COL_N && rc == 0; c++)
+		if (has_table(s, hg_store_cols[c].table))
+			rc = put_col(&w, s, c, p0, p1, err);
+	if (rc == 0)
+		rc = put_strings(&w, s, p0, p1, err);
+	if (rc == 0 && s->reid)
+		rc = hg_store_put(&w, HG_REID_FILE, "b58", p1 - p0, s->reid + p0 * HG_REID_BYTES,
+		                  (size_t)(p1 - p0) * HG_REID_BYTES, err);
+	json_t *m = rc == 0 ? shard_manifest(s, k, n, p0, p1) : NULL;
+	if (rc == 0)
+		rc = hg_store_commit(&w, m, 1, snap, err);
+	json_decref(m);
+	if (rc) {
+		hg_store_abort(&w);
+		return -1;
+	}
+	return 0;
+}
+
+/* The files every shard holds whole (the dictionaries), by name. */
+static int is_dictionary(const char *name)
+{
+	for (int c = 0; c < HG_COL_N; c++)
+		if (!strcmp(name, hg_store_cols[c].file))
+			return hg_store_cols[c].rows == HG_ROWS_LSOAS;
+	return strcmp(name, hg_store_strs[HG_STR_PERSON_ID]) && strcmp(name, HG_REID_FILE);
+}
+
+/* Shard k's entry of shards.json, from the shard as written and reopened. */
+static json_t *shard_entry(const hg_store *sh, int k, uint64_t p0, json_t *dicts)
+{
+	json_t *e = json_object();
+	char name[32];
+	snprintf(name, sizeof name, "shard-%04d", k);
+	json_object_set_new(e, "dir", json_string(name));
+	json_object_set_new(e, "snapshot", json_string(sh->snapshot));
+	json_object_set_new(e, "manifest", json_string(sh->manifest_hash));
+	set_count(e, "first_person", p0);
+	set_count(e, "persons", sh->n_persons);
+	set_count(e, "events", sh->n_events);
+	const char *f;
+	json_t *v;
+	json_object_foreach(json_object_get(sh->manifest, "files"), f, v)
+	{
+		if (k == 0 && is_dictionary(f))
+			json_object_set(dicts, f, json_object_get(v, "blake2b256"));
+	}
+	return e;
+}
+
+/* The dictionaries of shard sh against dicts (shard 0's): 0 when every one is the same. */
+static int same_dicts(const hg_store *sh, json_t *dicts, const char *dir, hg_err *err)
+{
+	json_t *files = json_object_get(sh->manifest, "files"), *v;
+	const char *f;
+	json_object_foreach(dicts, f, v)
+	{
+		const char *h =
+		    json_string_value(json_object_get(json_object_get(files, f), "blake2b256"));
+		if (!h || strcmp(h, json_string_value(v)))
+			return hg_err_set(err, HG_ECORRUPT,
+			                  "%s: dictionary %s is not the same as the other shards'; "
+			                  "" FIX_SHARDS,
+			                  dir, f);
+	}
+	return 0;
+}
+
+/* out must not exist or be an empty directory; it is created. */
+static int out_dir(const char *out, hg_err *err)
+{
+	if (hg_path_exists(out)) {
+		char probe[HG_PATH_MAX];
+		snprintf(probe, sizeof probe, "%s/" HG_SHARDS_FILE, out);
+		int empty = hg_is_dir(out) && !hg_path_exists(probe);
+		char sh0[HG_PATH_MAX];
+		snprintf(sh0, sizeof sh0, "%s/shard-0000", out);
+		if (!empty || hg_path_exists(sh0))
+			return hg_err_set(err, HG_EUSAGE,
+			                  "--out %s already holds a sharded store or is not a "
+			                  "directory: give a new directory",
+			                  out);
+	}
+	return hg_mkdir_p(out, err);
+}
+
+int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err)
+{
+	hg_store *s = (hg_store *)st; /* hg_store_strtabs takes it; nothing is changed */
+	if (n < 1 || n > HG_SHARDS_MAX || (uint64_t)n > st->n_persons)
+		return hg_err_set(err, HG_EUSAGE,
+		                  "--shards %d: give 1 to %d shards, and no more than the store's "
+		                  "%llu persons",
+		                  n, HG_SHARDS_MAX, (unsigned long long)st->n_persons);
+	if (out_dir(out, err))
+		return -1;
+	json_t *top = json_object(), *list = json_array(), *dicts = json_object();
+	int rc = 0;
+	for (int k = 0; k < n && rc == 0; k++) {
+		uint64_t p0 = st->n_persons * (uint64_t)k / (uint64_t)n,
+		         p1 = st->n_persons * (uint64_t)(k + 1) / (uint64_t)n;
+		char dir[HG_PATH_MAX], snap[64];
+		snprintf(dir, sizeof dir, "%s/shard-%04d", out, k);
+		hg_store sh;
+		rc = write_shard(s, k, n, p0, p1, dir, snap, err) || hg_store_open(&sh, dir, err);
+		if (rc == 0) {
+			json_array_append_new(list, shard_entry(&sh, k, p0, dicts));
+			rc = same_dicts(&sh, dicts, dir, err);
+			hg_store_close(&sh);
+		}
+	}
+	if (rc == 0) {
+		json_object_set_new(top, "format", json_string("healthgap sharded store"));
+		json_object_set_new(top, "format_version", json_integer(1));
+		json_t *src = json_object();
+		json_object_set_new(src, "store", json_string(st->root));
+		json_object_set_new(src, "snapshot", json_string(st->snapshot));
+		json_object_set_new(src, "manifest", json_string(st->manifest_hash));
+		set_count(src, "persons", st->n_persons);
+		set_count(src, "events", st->n_events);
+		json_object_set_new(top, "source", src);
+		json_object_set(top, "shards", list);
+		json_object_set(top, "dictionaries", dicts);
+		char *text = json_dumps(top, JSON_INDENT(2) | JSON_SORT_KEYS);
+		char path[HG_PATH_MAX];
+		snprintf(path, sizeof path, "%s/" HG_SHARDS_FILE, out);
+		rc = hg_write_file_atomic(path, text, strlen(text), err);
+		free(text);
+	}
+	json_decref(top);
+	json_decref(list);
+	json_decref(dicts);
+	return rc ? -1 : 0;
+}
+
+int hg_shards_is(const char *dir)
+{
+	char p[HG_PATH_MAX];
+	snprintf(p, sizeof p, "%s/" HG_SHARDS_FILE, dir);
+	return hg_path_exists(p);
+}
+
+/* A whole number from 0 of o's key, or -1. */
+static int64_t json_count(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? (int64_t)json_integer_value(v)
+	                                                        : -1;
+}
+
+/* Copy a string of o's key into buf (cap bytes), or fail. */
+static int json_str(json_t *o, const char *key, char *buf, size_t cap)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	if (!v || strlen(v) >= cap || strchr(v, '/'))
+		return -1;
+	snprintf(buf, cap, "%s", v);
+	return 0;
+}
+
+/* Each listed shard: a name of its own, its persons following the previous shard's. */
+static int shards_list(hg_shards *s, const char *dir, json_t *list, hg_err *err)
+{
+	uint64_t next = 0, events = 0;
+	for (int k = 0; k < s->n; k++) {
+		json_t *e = json_array_get(list, (size_t)k);
+		char name[64];
+		int64_t first = json_count(e, "first_person"), np = json_count(e, "persons"),
+		        ne = json_count(e, "events");
+		if (json_str(e, "dir", name, sizeof name) || !name[0] || name[0] == '.' ||
+		    json_str(e, "manifest", s->manifest[k], sizeof s->manifest[k]) || first < 0 ||
+		    np < 1 || ne < 0 || (uint64_t)first != next)
+			return hg_err_set(
+			    err, HG_ECORRUPT,
+			    "%s/" HG_SHARDS_FILE
+			    ": shard %d is not listed as a directory, a manifest hash "
+			    "and persons following the previous shard's; " FIX_SHARDS,
+			    dir, k);
+		snprintf(s->dir[k], sizeof s->dir[k], "%s/%s", dir, name);
+		s->first[k] = (uint64_t)first;
+		s->persons[k] = (uint64_t)np;
+		next += (uint64_t)np;
+		events += (uint64_t)ne;
+	}
+	if (next != s->n_persons || events != s->n_events)
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s/" HG_SHARDS_FILE
+		                  ": the shards hold %llu persons and %llu events, the source "
+		                  "%llu and %llu; " FIX_SHARDS,
+		                  dir, (unsigned long long)next, (unsigned long long)events,
+		                  (unsigned long long)s->n_persons,
+		                  (unsigned long long)s->n_events);
+	return 0;
+}
+
+int hg_shards_open(hg_shards *s, const char *dir, hg_err *err)
+{
+	memset(s, 0, sizeof *s);
+	char path[HG_PATH_MAX];
+	snprintf(path, sizeof path, "%s/" HG_SHARDS_FILE, dir);
+	json_error_t je;
+	json_t *top = json_load_file(path, 0, &je);
+	if (!top)
+		return hg_err_set(err, HG_ECORRUPT, "%s: line %d: %s; " FIX_SHARDS, path, je.line,
+		                  je.text);
+	json_t *src = json_object_get(top, "source"), *list = json_object_get(top, "shards");
+	int64_t np = json_count(src, "persons"), ne = json_count(src, "events");
+	size_t n = json_array_size(list);
+	int rc = 0;
+	if (json_count(top, "format_version") != 1 || np < 0 || ne < 0 || n < 1 ||
+	    n > HG_SHARDS_MAX ||
+	    json_str(src, "snapshot", s->source_snapshot, sizeof s->source_snapshot) ||
+	    json_str(src, "manifest", s->source_manifest, sizeof s->source_manifest)) {
+		rc = hg_err_set(err, HG_ECORRUPT,
+		                "%s: not a sharded store of format version 1 (source, shards); "
+		                "" FIX_SHARDS,
+		                path);
+	} else {
+		s->n = (int)n;
+		s->n_persons = (uint64_t)np;
+		s->n_events = (uint64_t)ne;
+		s->dir = hg_xcalloc(n, sizeof *s->dir);
+		s->manifest = hg_xcalloc(n, sizeof *s->manifest);
+		s->first = hg_xcalloc(n, sizeof *s->first);
+		s->persons = hg_xcalloc(n, sizeof *s->persons);
+		rc = shards_list(s, dir, list, err);
+	}
+	json_decref(top);
+	if (rc)
+		hg_shards_free(s);
+	return rc ? -1 : 0;
+}
+
+void hg_shards_free(hg_shards *s)
+{
+	free(s->dir);
+	free(s->manifest);
+	free(s->first);
+	free(s->persons);
+	memset(s, 0, sizeof *s);
+}
+
+int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err)
+{
+	assert(k >= 0 && k < s->n);
+	if (hg_store_open(st, s->dir[k], err))
+		return -1;
+	if (strcmp(st->manifest_hash, s->manifest[k]) || st->n_persons != s->persons[k]) {
+		hg_store_close(st);
+		return hg_err_set(err, HG_ECORRUPT,
+		                  "%s: its snapshot is not the one " HG_SHARDS_FILE
+		                  " lists (manifest hash or persons differ); " FIX_SHARDS,
+		                  s->dir[k]);
+	}
+	return 0;
+}
+
+int hg_shards_verify(const char *dir, int *n_files, hg_err *err)
+{
+	hg_shards s;
+	if (hg_shards_open(&s, dir, err))
+		return -1;
+	*n_files = 0;
+	json_t *dicts = NULL;
+	int rc = 0;
+	for (int k = 0; k < s.n && rc == 0; k++) {
+		int nf = 0;
+		hg_store st;
+		rc = hg_store_verify(s.dir[k], &nf, NULL, err) ||
+		     hg_shards_open_one(&s, k, &st, err);
+		if (rc)
+			break;
+		*n_files += nf;
+		if (!dicts) { /* shard 0's dictionaries: every other shard's must be the same */
+			dicts = json_object();
+			const char *f;
+			json_t *v;
+			json_object_foreach(json_object_get(st.manifest, "files"), f, v)
+			{
+				if (is_dictionary(f))
+					json_object_set(dicts, f, json_object_get(v, "blake2b256"));
+			}
+		}
+		rc = same_dicts(&st, dicts, s.dir[k], err);
+		hg_store_close(&st);
+	}
+	json_decref(dicts);
+	hg_shards_free(&s);
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,50 @@
+/*
+ * shard.h: sharded stores (docs/scale.md "Sharded stores"). `healthgap shard
+ * STORE --shards N --out DIR` splits a store's current snapshot by person into
+ * N ordinary stores, DIR/shard-0000 .. DIR/shard-NNNN, each one a whole,
+ * verifiable snapshot holding a contiguous range of the persons (in the
+ * store's order) with their events, pathways, appointments, registration and
+ * address periods and sealed NHS numbers, and every dictionary and reference
+ * table (codes, LSOAs, practices, places, specialties, providers) whole and
+ * byte for byte the same. DIR/shards.json, written last and atomically, lists
+ * the shards (directory, snapshot, manifest hash, first person, counts), the
+ * dictionaries' checksums and the source snapshot; a directory without it is
+ * not a sharded store.
+ *
+ * Why the dictionaries are whole in every shard: a pack compiled against any
+ * shard is then the same program (the same ids, categories and cells), so the
+ * cells of the shards' passes add up, bit for bit, to those of one pass over
+ * the source store (engine.h "Exact accumulation"), and `mpirun -np N run`
+ * gives each rank its own shards without any rank mapping the whole store.
+ */
+#ifndef HG_STORE_SHARD_H
+#define HG_STORE_SHARD_H
+
+#include "store/store.h"
+
+#define HG_SHARDS_FILE "shards.json"
+#define HG_SHARDS_MAX  100000 /* shard-NNNN names; far more than any cluster's ranks */
+
+typedef struct hg_shards {
+	int n;
+	char (*dir)[HG_PATH_MAX];  /* each shard's store directory */
+	char (*manifest)[65];      /* each shard's manifest hash, as listed */
+	uint64_t *first, *persons; /* each shard's first person (of the source) and count */
+	uint64_t n_persons, n_events;
+	char source_snapshot[64], source_manifest[65]; /* the snapshot split */
+} hg_shards;
+
+/* Is dir a sharded store (has shards.json)? */
+int hg_shards_is(const char *dir);
+/* Read and check dir/shards.json (the shards tile the persons in order). */
+int hg_shards_open(hg_shards *s, const char *dir, hg_err *err);
+void hg_shards_free(hg_shards *s);
+/* Shard k of s opened (every check of hg_store_open) and matched to its listing. */
+int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err);
+/* Verify a sharded store: each shard as hg_store_verify does, its manifest hash against
+ * shards.json, its dictionaries' checksums against the listed ones. n_files: files checked. */
+int hg_shards_verify(const char *dir, int *n_files, hg_err *err);
+/* Split st into n shards under out (a directory that must not exist, or be empty). */
+int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err);
+
+#endif
