@@ -70,6 +70,7 @@ typedef struct hg_run_opts {
 	int sharded, idle, nmore, nshards;
 	const char *const *more, *const *more_hash;
 	const char *data_snapshot, *data_manifest;
+	const uint64_t *code_events; /* the whole's events per code, for the coverage */
 } hg_run_opts;
 
 static int run_parse_sdc(hg_run_opts *o, const char *s)
@@ -262,7 +263,7 @@ static int run_data_check(const hg_run_opts *o, const hg_pack *pk, const hg_stor
 {
 	hg_cl_cover *cov;
 	int ncov;
-	hg_pack_coverage(pk, st, &cov, &ncov);
+	hg_pack_coverage_counts(pk, st, o->code_events, &cov, &ncov);
 	for (int i = 0; i < ncov && !o->quiet; i++)
 		run_print_cover(&cov[i]);
 	fflush(stdout);
@@ -402,6 +403,7 @@ static int run_shards(hg_run_opts *o, const hg_shards *sh, hg_store *st, const c
 	o->idle = k0 == k1;
 	o->data_snapshot = sh->source_snapshot;
 	o->data_manifest = sh->source_manifest;
+	o->code_events = sh->code_events;
 	if (getenv("HEALTHGAP_ENGINE_STATS"))
 		fprintf(stderr, "shards: rank %d of %d reads shards %llu-%llu of %d\n",
 		        o->dist ? o->dist->rank : 0, o->dist ? o->dist->size : 1,

@@ -59,6 +59,10 @@ typedef struct hg_cl_cover {
 /* Every named codelist and every codelist written inside a query (except
  * `any`), in declaration order; *out is malloc'd (free it). */
 void hg_pack_coverage(const hg_pack *pk, const hg_store *st, hg_cl_cover **out, int *n);
+/* The same, with the events per store code given (code_events[st->codes.n]: a sharded
+ * store's, of every shard, store/shard.h) instead of counted from st's events. */
+void hg_pack_coverage_counts(const hg_pack *pk, const hg_store *st, const uint64_t *code_events,
+                             hg_cl_cover **out, int *n);
 
 /* One problem found by hg_pack_check_store. */
 typedef struct hg_diag {

@@ -18,10 +18,14 @@
 
 /* ---- coverage ---- */
 
-/* Events per store code id, in one pass over the events. */
-static uint64_t *code_events(const hg_store *st)
+/* Events per store code id, in one pass over the events (or a copy of given). */
+static uint64_t *code_events(const hg_store *st, const uint64_t *given)
 {
 	uint64_t *h = hg_xcalloc((size_t)st->codes.n + 1, sizeof *h);
+	if (given) {
+		memcpy(h, given, (size_t)st->codes.n * sizeof *h);
+		return h;
+	}
 	for (uint64_t e = 0; e < st->n_events; e++)
 		if (st->ev_code[e] < st->codes.n)
 			h[st->ev_code[e]]++;
@@ -65,7 +69,13 @@ static void cover_one(const hg_pack *pk, int i, const hg_store *st, const uint64
 
 void hg_pack_coverage(const hg_pack *pk, const hg_store *st, hg_cl_cover **out, int *n)
 {
-	uint64_t *hist = code_events(st);
+	hg_pack_coverage_counts(pk, st, NULL, out, n);
+}
+
+void hg_pack_coverage_counts(const hg_pack *pk, const hg_store *st, const uint64_t *given,
+                             hg_cl_cover **out, int *n)
+{
+	uint64_t *hist = code_events(st, given);
 	uint64_t *bits = hg_xcalloc(hg_codeset_words(st), sizeof *bits);
 	*out = hg_xcalloc((size_t)pk->nsets + 1, sizeof **out);
 	*n = 0;

@@ -286,6 +286,44 @@ static int out_dir(const char *out, hg_err *err)
 	return hg_mkdir_p(out, err);
 }
 
+/* out/code_events.u64: the events of each code of st (codes.n u64), and its checksum. */
+static int write_code_events(const hg_store *st, const char *out, char hash[65], hg_err *err)
+{
+	uint64_t *h = hg_xcalloc((size_t)st->codes.n + 1, sizeof *h);
+	for (uint64_t e = 0; e < st->n_events; e++)
+		h[st->ev_code[e]]++; /* every code id < codes.n: checked at open */
+	size_t bytes = (size_t)st->codes.n * sizeof *h;
+	hg_hash_hex(h, bytes, hash);
+	char path[HG_PATH_MAX];
+	snprintf(path, sizeof path, "%s/" HG_SHARDS_CODE_EVENTS, out);
+	int rc = hg_write_file_atomic(path, h, bytes, err);
+	free(h);
+	return rc;
+}
+
+/* dir/code_events.u64 read into s, its checksum and size checked. */
+static int read_code_events(hg_shards *s, const char *dir, const char *want, hg_err *err)
+{
+	char path[HG_PATH_MAX], got[65];
+	snprintf(path, sizeof path, "%s/" HG_SHARDS_CODE_EVENTS, dir);
+	size_t n = 0;
+	char *data = hg_read_file(path, &n, err);
+	if (!data)
+		return -1;
+	hg_hash_hex(data, n, got);
+	if (strcmp(got, want) || n % sizeof(uint64_t) || n / sizeof(uint64_t) > UINT32_MAX) {
+		free(data);
+		return hg_err_set(
+		    err, HG_ECORRUPT,
+		    "%s: does not match its checksum in " HG_SHARDS_FILE "; " FIX_SHARDS, path);
+	}
+	s->n_codes = (uint32_t)(n / sizeof(uint64_t));
+	s->code_events = hg_xcalloc((size_t)s->n_codes + 1, sizeof *s->code_events);
+	memcpy(s->code_events, data, n);
+	free(data);
+	return 0;
+}
+
 int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err)
 {
 	hg_store *s = (hg_store *)st; /* hg_store_strtabs takes it; nothing is changed */
@@ -311,7 +349,11 @@ int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err)
 			hg_store_close(&sh);
 		}
 	}
+	char ce_hash[65] = "";
+	if (rc == 0)
+		rc = write_code_events(st, out, ce_hash, err);
 	if (rc == 0) {
+		json_object_set_new(top, "code_events", json_string(ce_hash));
 		json_object_set_new(top, "format", json_string("healthgap sharded store"));
 		json_object_set_new(top, "format_version", json_integer(1));
 		json_t *src = json_object();
@@ -427,6 +469,11 @@ int hg_shards_open(hg_shards *s, const char *dir, hg_err *err)
 		s->persons = hg_xcalloc(n, sizeof *s->persons);
 		rc = shards_list(s, dir, list, err);
 	}
+	const char *ce = json_string_value(json_object_get(top, "code_events"));
+	if (rc == 0 && !ce)
+		rc = hg_err_set(err, HG_ECORRUPT, "%s: no code_events checksum; " FIX_SHARDS, path);
+	if (rc == 0)
+		rc = read_code_events(s, dir, ce, err);
 	json_decref(top);
 	if (rc)
 		hg_shards_free(s);
@@ -439,6 +486,7 @@ void hg_shards_free(hg_shards *s)
 	free(s->manifest);
 	free(s->first);
 	free(s->persons);
+	free(s->code_events);
 	memset(s, 0, sizeof *s);
 }
 
@@ -447,11 +495,12 @@ int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err)
 	assert(k >= 0 && k < s->n);
 	if (hg_store_open(st, s->dir[k], err))
 		return -1;
-	if (strcmp(st->manifest_hash, s->manifest[k]) || st->n_persons != s->persons[k]) {
+	if (strcmp(st->manifest_hash, s->manifest[k]) || st->n_persons != s->persons[k] ||
+	    st->codes.n != s->n_codes) {
 		hg_store_close(st);
 		return hg_err_set(err, HG_ECORRUPT,
 		                  "%s: its snapshot is not the one " HG_SHARDS_FILE
-		                  " lists (manifest hash or persons differ); " FIX_SHARDS,
+		                  " lists (manifest hash, persons or codes differ); " FIX_SHARDS,
 		                  s->dir[k]);
 	}
 	return 0;

@@ -8,8 +8,9 @@
  * table (codes, LSOAs, practices, places, specialties, providers) whole and
  * byte for byte the same. DIR/shards.json, written last and atomically, lists
  * the shards (directory, snapshot, manifest hash, first person, counts), the
- * dictionaries' checksums and the source snapshot; a directory without it is
- * not a sharded store.
+ * dictionaries' checksums, the source snapshot and the checksum of
+ * DIR/code_events.u64 (the source's events per code, for run's codelist
+ * coverage); a directory without it is not a sharded store.
  *
  * Why the dictionaries are whole in every shard: a pack compiled against any
  * shard is then the same program (the same ids, categories and cells), so the
@@ -22,8 +23,9 @@
 
 #include "store/store.h"
 
-#define HG_SHARDS_FILE "shards.json"
-#define HG_SHARDS_MAX  100000 /* shard-NNNN names; far more than any cluster's ranks */
+#define HG_SHARDS_FILE        "shards.json"
+#define HG_SHARDS_CODE_EVENTS "code_events.u64"
+#define HG_SHARDS_MAX         100000 /* shard-NNNN names; far more than any cluster's ranks */
 
 typedef struct hg_shards {
 	int n;
@@ -32,6 +34,10 @@ typedef struct hg_shards {
 	uint64_t *first, *persons; /* each shard's first person (of the source) and count */
 	uint64_t n_persons, n_events;
 	char source_snapshot[64], source_manifest[65]; /* the snapshot split */
+	/* events per code of the whole (DIR/code_events.u64, checksummed in shards.json): what
+	   run's codelist coverage reports, as for the source, without reading every shard */
+	uint64_t *code_events;
+	uint32_t n_codes;
 } hg_shards;
 
 /* Is dir a sharded store (has shards.json)? */

@@ -89,6 +89,13 @@ assert a["store_manifest_hash_blake2b256"] == b["store_manifest_hash_blake2b256"
 assert b["store_shards"] == 3 and "store_shards" not in a
 PY
 
+# the codelist coverage (codes found, events) is the whole store's, not the first shard's
+cov=("$root/tests/e2e/mpi/pack.hg" --codelists "$root/packs/core20plus5/codelists" --check)
+"$HG" run "${cov[@]}" --store store | grep -v ' ok against ' > cov_one.txt
+"$HG" run "${cov[@]}" --store sh3 | grep -v ' ok against ' > cov_sh3.txt
+grep -q ' events' cov_one.txt || fail "no coverage lines"
+cmp -s cov_one.txt cov_sh3.txt || fail "coverage over sh3 differs: $(diff cov_one.txt cov_sh3.txt | head -4)"
+
 # pathways and appointments: the elective recovery pack without its percentiles (beside a
 # link to the packs it reads codelists from)
 mkdir -p packs/ier
@@ -154,6 +161,10 @@ cp -r sh3 bad
 printf 'x' >> bad/shard-0002/snap-000001/person.sex.u8
 "$HG" verify bad > out.log 2>&1 && fail "verify passed a damaged shard"
 grep -q 'shard-0002' out.log || fail "verify bad does not name the shard: $(cat out.log)"
+cp -r sh3 badce
+printf 'xxxxxxxx' >> badce/code_events.u64
+"$HG" run "${args[@]}" --store badce --out badce_out 2> out.log && fail "run with damaged code_events.u64"
+grep -q 'code_events.u64: does not match its checksum' out.log || fail "badce: $(cat out.log)"
 "$HG" info --json sh3 > out.log 2>&1 && fail "info --json read a sharded directory as one store"
 grep -q 'a sharded store (shards.json)' out.log || fail "info --json sh3: $(cat out.log)"
 
