@@ -7,6 +7,12 @@
 #     person-periods/s (the slowest rank's), peak RSS per rank (/usr/bin/time -v around
 #     each rank), and a check that every run's indicators.csv, inequalities.csv and
 #     monitoring.csv are byte-identical;
+#   - the store split into 2 shards (healthgap shard: its CPU time) and `mpirun -np 2` over
+#     them (each rank maps only its shard), checked byte-identical too;
+#   - the machine's load average before and after each run (a shared machine: read CPU
+#     seconds, not wall times, when it is loaded);
+#   BENCH_CONFIGS picks the runs (default "one_t1 one_t0 np1_t1 np2_t1 sh2_np2_t1"; the
+#   first is the reference the others are compared with);
 #   - for the first size only (BENCH_APPEND=0 skips it): one week of events appended to the
 #     store of the rest (ingest --append) against a full ingest of everything: the ratio;
 #   - the projection for 60 million people on N nodes from the measured rate, printed with
@@ -58,40 +64,53 @@ for people in $sizes; do
 	store_mb=$(du -sm "store/$(cat store/CURRENT)" | cut -f1)
 	events=$(($(wc -l < data/events.csv) - 1))
 	echo "== $people people, $events events; store $store_mb MB; $(nproc) cores"
-	for cfg in "one 1" "one 0" "np1 1" "np2 1"; do
-		set -- $cfg
-		name="$1_t$2"
+	if [[ " ${BENCH_CONFIGS:-sh2} " == *sh2* ]] && [ ! -f shards2/shards.json ]; then
+		rm -rf shards2
+		/usr/bin/time -v "$hg" shard store --shards 2 --out shards2 > /dev/null 2> shard.time
+		echo "   healthgap shard --shards 2: $(wall shard.time) s wall, $(cpu shard.time) s CPU," \
+			"peak RSS $(rss shard.time) MB; shards $(du -sm shards2/shard-0000 | cut -f1) MB" \
+			"and $(du -sm shards2/shard-0001 | cut -f1) MB"
+	fi
+	ref=
+	for name in ${BENCH_CONFIGS:-one_t1 one_t0 np1_t1 np2_t1 sh2_np2_t1}; do
+		kind=${name%_t*}
+		thr=${name##*_t}
+		src=store
+		case "$kind" in sh2_*) src=shards2; kind=${kind#sh2_} ;; esac
 		rm -rf "run_$name"
 		sync
-		if [ "$1" = one ]; then
-			HEALTHGAP_ENGINE_STATS=1 /usr/bin/time -v "$hg" run "$pack" --store store \
-				--out "run_$name" --threads "$2" --quiet > /dev/null 2> "$name.log"
+		load0=$(cut -d' ' -f1 /proc/loadavg)
+		if [ "$kind" = one ]; then
+			HEALTHGAP_ENGINE_STATS=1 /usr/bin/time -v "$hg" run "$pack" --store "$src" \
+				--out "run_$name" --threads "$thr" --quiet > /dev/null 2> "$name.log"
 		else
-			HEALTHGAP_ENGINE_STATS=1 mpi -np "${1#np}" /usr/bin/time -v "$hg" run "$pack" \
-				--store store --out "run_$name" --threads "$2" --quiet > /dev/null 2> "$name.log"
+			HEALTHGAP_ENGINE_STATS=1 mpi -np "${kind#np}" /usr/bin/time -v "$hg" run "$pack" \
+				--store "$src" --out "run_$name" --threads "$thr" --quiet > /dev/null 2> "$name.log"
 		fi
+		load1=$(cut -d' ' -f1 /proc/loadavg)
+		ref=${ref:-$name}
 		for f in indicators.csv inequalities.csv monitoring.csv; do
-			cmp -s "run_one_t1/$f" "run_$name/$f" || { echo "FAIL: $name's $f differs"; exit 1; }
+			cmp -s "run_$ref/$f" "run_$name/$f" || { echo "FAIL: $name's $f differs from $ref's"; exit 1; }
 		done
 		pp=$(pps "$name.log")
 		p=$(pass "$name.log")
 		pc=$(pcpu "$name.log")
-		printf '%-20s run %6.2f s (whole process %6.2f s wall, %6.2f s CPU); pass %6.2f s wall, %6.2f s CPU, %s person-periods, %5.2fM/s per CPU second; peak RSS per rank (MB): %s\n' \
-			"$([ "$1" = one ] && echo "1 process" || echo "mpirun -np ${1#np}"), $([ "$2" = 0 ] && echo "$(nproc)" || echo "$2") thr" \
-			"$(runs "$name.log")" "$(wall "$name.log")" "$(cpu "$name.log")" "$p" "$pc" "$pp" "$(echo "$pp $pc" | awk '{print $1 / $2 / 1e6}')" "$(rss "$name.log")"
+		printf '%-28s run %6.2f s (whole process %6.2f s wall, %6.2f s CPU); pass %6.2f s wall, %6.2f s CPU, %s person-periods, %5.2fM/s per CPU second; peak RSS per rank (MB): %s; load %s -> %s\n' \
+			"$([ "$kind" = one ] && echo "1 process" || echo "mpirun -np ${kind#np}"), $([ "$thr" = 0 ] && echo "$(nproc)" || echo "$thr") thr$([ "$src" = shards2 ] && echo ", 2 shards")" \
+			"$(runs "$name.log")" "$(wall "$name.log")" "$(cpu "$name.log")" "$p" "$pc" "$pp" "$(echo "$pp $pc" | awk '{print $1 / $2 / 1e6}')" "$(rss "$name.log")" "$load0" "$load1"
 	done
-	echo "   outputs byte-identical across the four runs"
-	pp=$(pps np2_t1.log)
-	p1=$(pcpu np1_t1.log)
+	echo "   outputs byte-identical across the runs"
+	pp=$(pps "$ref.log")
+	p1=$(pcpu "$ref.log")
 	# 60M people: person-periods scale with people; one rank per core
-	python3 - "$people" "$pp" "$p1" "$store_mb" "$events" << 'PY'
+	python3 - "$people" "$pp" "$p1" "$store_mb" "$events" "$ref" << 'PY'
 import sys
 people, pp, p1, store_mb, events = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), int(sys.argv[5])
 rate = pp / p1                      # person-periods per CPU second of the pass (one core)
 ppp = pp / people                   # person-periods per person (the pack's periods)
 target = 60e6 * ppp
 print(f"   projection: {ppp:.1f} person-periods per person x 60M people = {target / 1e9:.2f}G person-periods;"
-      f" one core does {rate / 1e6:.2f}M/s (measured: -np 1's pass, per CPU second)")
+      f" one core does {rate / 1e6:.2f}M/s (measured: {sys.argv[6]}'s pass, per CPU second)")
 for nodes, cores in ((1, 32), (4, 32), (16, 32)):
     t = target / (rate * nodes * cores)
     print(f"   {nodes:>2} node(s) x {cores} cores = {nodes * cores} ranks: {target / 1e9:.2f}G / ({rate / 1e6:.2f}M/s x {nodes * cores}) = {t:.0f} s of pass"
@@ -130,10 +149,10 @@ PY
 		rm -rf run_week
 		HEALTHGAP_ENGINE_STATS=1 "$hg" run "$pack" --store week/store --out run_week --threads 1 --quiet 2> week.log > /dev/null
 		for f in indicators.csv inequalities.csv monitoring.csv; do
-			cmp -s "run_one_t1/$f" "run_week/$f" || { echo "FAIL: the appended store's $f differs"; exit 1; }
+			cmp -s "run_$ref/$f" "run_week/$f" || { echo "FAIL: the appended store's $f differs"; exit 1; }
 		done
 		echo "   the appended store publishes byte for byte what the full ingest does" \
-			"(run $(runs week.log) s against $(runs one_t1.log) s, 1 thread)"
+			"(run $(runs week.log) s against $(runs "$ref.log") s)"
 	fi
 	cd "$root"
 done
