@@ -45,7 +45,10 @@ static const char ingest_usage[] =
     "  --no-progress          no progress bar\n"
     "  --append               add the files, a batch, to the store's current snapshot: a\n"
     "                         new snapshot that keeps its parent's events (hard links);\n"
-    "                         a batch person with a known pseudonym replaces that row\n";
+    "                         a batch person with a known pseudonym replaces that row\n"
+    "  --compact              with --append: write the store's events again as one segment\n"
+    "                         before the batch's (automatic when the store already holds\n"
+    "                         the most segments a snapshot may, 64)\n";
 
 int hg_cmd_ingest(int argc, char **argv)
 {
@@ -73,6 +76,7 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"threads", required_argument, 0, 't'},
 	                                     {"no-progress", no_argument, 0, 'n'},
 	                                     {"append", no_argument, 0, 'U'},
+	                                     {"compact", no_argument, 0, 'K'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	int o;
@@ -161,6 +165,9 @@ int hg_cmd_ingest(int argc, char **argv)
 		case 'U':
 			p.append = 1;
 			break;
+		case 'K':
+			p.compact = 1;
+			break;
 		case 'h':
 			fputs(ingest_usage, stdout);
 			return 0;
@@ -171,6 +178,9 @@ int hg_cmd_ingest(int argc, char **argv)
 	if (!p.persons_path || !p.events_path || !p.store_dir)
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--persons, --events and --store are required");
+	if (p.compact && !p.append)
+		return hg_cli_usage("ingest", ingest_usage,
+		                    "--compact compacts an append: give --append too");
 	hg_ingest_result res;
 	hg_err err = {0};
 	if (p.area_name && hg_area_name_check(p.area_name, &err))

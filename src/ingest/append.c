@@ -187,27 +187,41 @@ static int link_file(hg_store_writer *w, const hg_store *st, const char *name, j
 	return 0;
 }
 
-/* The parent's event segments linked, the batch's events the next one. */
-static int write_events(hg_store_writer *w, const hg_store *st, const hg_events *ev, uint64_t np,
-                        json_t *linked, hg_err *err)
+/* Segment k of event columns data (offsets over np persons, n events) written. */
+static int put_segment(hg_store_writer *w, int k, const void *const data[5], uint64_t np,
+                       uint64_t n, hg_err *err)
 {
 	char f[96];
-	for (int k = 0; k < st->n_segments; k++)
-		for (int c = HG_COL_EV_OFFSET; c <= HG_COL_EV_SETTING; c++) {
-			hg_store_seg_file(c, k, f, sizeof f);
-			if (link_file(w, st, f, linked, err))
-				return -1;
-		}
-	int k = st->n_segments;
-	const void *data[] = {ev->off, ev->date, ev->code, ev->value, ev->setting};
 	for (int c = HG_COL_EV_OFFSET; c <= HG_COL_EV_SETTING; c++) {
-		uint64_t rows = c == HG_COL_EV_OFFSET ? np + 1 : ev->n;
+		uint64_t rows = c == HG_COL_EV_OFFSET ? np + 1 : n;
 		hg_store_seg_file(c, k, f, sizeof f);
 		if (hg_store_put(w, f, hg_store_cols[c].type, rows, data[c - HG_COL_EV_OFFSET],
 		                 (size_t)rows * hg_store_cols[c].elem, err))
 			return -1;
 	}
 	return 0;
+}
+
+/* The parent's event segments linked (or, compacting, its events as merged at open written
+ * as one segment), the batch's events the next one. */
+static int write_events(hg_store_writer *w, const hg_store *st, const hg_events *ev, uint64_t np,
+                        int compact, json_t *linked, hg_err *err)
+{
+	char f[96];
+	if (compact) {
+		const void *const old[] = {st->ev_off, st->ev_date, st->ev_code, st->ev_value,
+		                           st->ev_setting};
+		if (put_segment(w, 0, old, st->n_persons, st->n_events, err))
+			return -1;
+	}
+	for (int k = 0; k < st->n_segments && !compact; k++)
+		for (int c = HG_COL_EV_OFFSET; c <= HG_COL_EV_SETTING; c++) {
+			hg_store_seg_file(c, k, f, sizeof f);
+			if (link_file(w, st, f, linked, err))
+				return -1;
+		}
+	const void *const data[] = {ev->off, ev->date, ev->code, ev->value, ev->setting};
+	return put_segment(w, compact ? 1 : st->n_segments, data, np, ev->n, err);
 }
 
 /* The parent's per-person table of schema columns c0 .. c1 - 1 (c0 its offsets): linked,
@@ -281,7 +295,8 @@ static void set_count(json_t *counts, const char *key, uint64_t v)
  * and ingest counts of the whole, the segments and the lineage. */
 static json_t *append_manifest(const hg_ingest_params *p, const hg_store *st, const hg_persons *mp,
                                const hg_persons *bp, const hg_events *ev, uint32_t ncodes,
-                               const hg_ingest_result *res, json_t *linked, hg_err *err)
+                               const hg_ingest_result *res, int compact, json_t *linked,
+                               hg_err *err)
 {
 	json_t *s1 = hg_ingest_source_json("persons", p->persons_path, err);
 	json_t *s2 = s1 ? hg_ingest_source_json("events", p->events_path, err) : NULL;
@@ -336,8 +351,9 @@ static json_t *append_manifest(const hg_ingest_params *p, const hg_store *st, co
 	                    hg_ingest_counts_json(&bp->counts, &bp->quar, bp->warn, HG_WARN_N));
 	json_object_set_new(ing, "events", hg_ingest_counts_json(&ev->counts, &ev->quar, NULL, 0));
 	json_object_set_new(ing, "max_reject_rate", json_real(p->max_reject_rate));
-	json_t *segs = json_deep_copy(json_object_get(st->manifest, "event_segments"));
-	if (!segs) {
+	json_t *segs =
+	    compact ? NULL : json_deep_copy(json_object_get(st->manifest, "event_segments"));
+	if (!segs) { /* one segment (or compacted into one) */
 		segs = json_array();
 		json_t *s0 = json_object();
 		set_count(s0, "persons", st->n_persons);
@@ -357,6 +373,8 @@ static json_t *append_manifest(const hg_ingest_params *p, const hg_store *st, co
 	set_count(app, "events", ev->n);
 	json_object_set_new(lin, "appended", app);
 	json_object_set(lin, "linked_files", linked);
+	if (compact) /* the parent's events written again as one segment */
+		json_object_set_new(lin, "compacted_segments", json_integer(st->n_segments));
 	json_object_set_new(m, "lineage", lin);
 	return m;
 }
@@ -386,18 +404,21 @@ static int append_write(const hg_ingest_params *p, const hg_reference *ref, cons
                         const hg_persons *mp, const hg_persons *bp, hg_events *ev, int publish,
                         hg_ingest_result *res, hg_err *err)
 {
+	/* a snapshot holds at most HG_MAX_SEGMENTS: at the limit the parent's are compacted */
+	int compact = p->compact || st->n_segments >= HG_MAX_SEGMENTS;
 	hg_dict codes;
 	codes_merge(&codes, st, ev);
 	json_t *linked = json_array(), *m = NULL;
 	hg_store_writer w;
 	int rc = hg_store_begin(&w, p->store_dir, err);
 	if (rc == 0 &&
-	    (hg_ingest_write_persons(&w, mp, err) || write_events(&w, st, ev, mp->n, linked, err) ||
+	    (hg_ingest_write_persons(&w, mp, err) ||
+	     write_events(&w, st, ev, mp->n, compact, linked, err) ||
 	     hg_store_put_strings(&w, hg_store_strs[HG_STR_CODE], codes.keys, codes.n, err) ||
 	     hg_ingest_write_dicts(&w, mp, ref, err) || write_tables(&w, st, mp->n, linked, err) ||
 	     hg_ingest_write_quarantine(&w, "quarantine_persons.csv", &bp->quar, err) ||
 	     hg_ingest_write_quarantine(&w, "quarantine_events.csv", &ev->quar, err) ||
-	     !(m = append_manifest(p, st, mp, bp, ev, codes.n, res, linked, err)) ||
+	     !(m = append_manifest(p, st, mp, bp, ev, codes.n, res, compact, linked, err)) ||
 	     hg_store_commit(&w, m, 0, res->snapshot, err))) {
 		hg_store_abort(&w);
 		rc = -1;
@@ -436,13 +457,6 @@ int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_k
 		                  "%s: the store seals NHS numbers for re-identification; --append "
 		                  "cannot add to it yet: re-ingest the whole extract",
 		                  p->store_dir);
-	}
-	if (st.n_segments >= HG_MAX_SEGMENTS) {
-		hg_store_close(&st);
-		return hg_err_set(err, HG_EUSAGE,
-		                  "%s: %d appends since its last full ingest, the most a snapshot "
-		                  "holds: ingest the whole extract again",
-		                  p->store_dir, HG_MAX_SEGMENTS - 1);
 	}
 	hg_persons bp, mp;
 	hg_events ev;

@@ -46,6 +46,7 @@ typedef struct hg_ingest_params {
 	int quiet;               /* no summary on stdout */
 	int threads;             /* 0 = all cores */
 	int append;              /* add the files to store_dir's current snapshot (append.c) */
+	int compact; /* append: write the parent's events again as one segment (append.c) */
 } hg_ingest_params;
 
 typedef struct hg_ingest_counts {

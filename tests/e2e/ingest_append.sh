@@ -10,6 +10,7 @@
 #  2. A second append: a known pseudonym replaces its row (a death), a new person with a
 #     new practice is added, an event of an unknown person is quarantined and the counts
 #     reconcile; a third snapshot's chain is checked back to the first.
+#  2b. --compact writes the parent's segments again as one (same outputs, two segments).
 #  3. A parent whose manifest was rewritten (self-consistent, re-checksummed) breaks the
 #     chain: verify fails naming it. Bad appends (no store, an extract date before the
 #     store's) fail and write nothing.
@@ -88,6 +89,33 @@ assert sum(s["events"] for s in m["event_segments"]) == m["counts"]["events"]
 ' || fail "manifest segments or lineage"
 "$HG" verify store | grep -q 'lineage: 2 appended snapshots checked back to snap-000001' ||
 	fail "verify: $("$HG" verify store)"
+
+# 2b. --compact: the parent's three segments written again as one, then the batch's: the
+# same data (byte-identical outputs to the uncompacted append's), two segments, verifiable
+cp -a store cstore && cp -a store lstore
+printf 'person_id,date,code,value,setting\n%s,2026-02-15,F50.0,,mh\n' "$known" > e3.csv
+head -1 raw/persons.csv > p3.csv
+ing --append --persons p3.csv --events e3.csv --store lstore --reference hist/reference > /dev/null ||
+	fail "append to lstore"
+ing --append --compact --persons p3.csv --events e3.csv --store cstore --reference hist/reference \
+	> /dev/null || fail "append --compact"
+"$HG" info cstore --json | python3 -c '
+import json, sys
+m = json.load(sys.stdin)
+assert len(m["event_segments"]) == 2, m["event_segments"]
+assert m["lineage"]["compacted_segments"] == 3, m["lineage"]
+assert not any(f.startswith(("event.", "seg")) for f in m["lineage"]["linked_files"]), m["lineage"]
+' || fail "--compact: manifest segments"
+[ ! -e cstore/snap-000004/seg2.event.date.i32 ] || fail "--compact kept a third segment"
+"$HG" verify cstore > /dev/null || fail "verify after --compact"
+run lstore r_l
+run cstore r_c
+for f in indicators.csv inequalities.csv monitoring.csv; do
+	cmp -s "r_l/$f" "r_c/$f" || fail "--compact: $f differs from the uncompacted append's"
+done
+ing --compact --persons p3.csv --events e3.csv --store cstore > bad.log 2>&1 &&
+	fail "--compact without --append"
+grep -q 'give --append too' bad.log || fail "$(cat bad.log)"
 
 # 3. a parent whose manifest no longer is the one recorded
 cp -a store broken
