@@ -185,7 +185,7 @@ typedef struct hg_run_meta {
 	const char *objectives_path, *objectives_hash; /* NULL: no objectives file */
 	double seconds;
 	int threads;
-	int ranks; /* MPI ranks of the run (dist.h); 0 or 1: one process */
+	int ranks;  /* MPI ranks of the run (dist.h); 0 or 1: one process */
 	int shards; /* shards of a sharded store (store/shard.h); 0: one store */
 	/* more sheets for indicators.xlsx, after the indicators sheet and before the notes:
 	   run passes the analysis's (inequalities, monitoring: hg_analysis_xlsx), so the
