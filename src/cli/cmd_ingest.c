@@ -5,6 +5,7 @@
 #include "store/reid.h"
 #include "core/date.h"
 #include "ingest/ingest.h"
+#include "ingest/omop.h"
 #include "ingest/pseudo.h"
 #include "report/labels.h"
 
@@ -15,6 +16,12 @@
 
 static const char ingest_usage[] =
     "usage: healthgap ingest --persons FILE --events FILE --store DIR [options]\n"
+    "       healthgap ingest --omop DIR --store DIR [options]\n"
+    "  --omop DIR             OMOP CDM v5.4 tables as CSV (person.csv, observation_period.csv,\n"
+    "                         condition_occurrence.csv, ...: docs/omop.md) instead of\n"
+    "                         --persons and --events (and --registrations, --addresses)\n"
+    "  --omop-codes source|concept  an event's code: its *_source_value (default) or its\n"
+    "                         *_concept_id (then codelists hold OMOP concept ids)\n"
     "  --pathways FILE        referral-to-treatment pathways (pathways.csv), optional\n"
     "  --appointments FILE    outpatient and GP appointments (appointments.csv), optional\n"
     "  --registrations FILE   registration history (person, practice, from, to), optional:\n"
@@ -77,9 +84,12 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"no-progress", no_argument, 0, 'n'},
 	                                     {"append", no_argument, 0, 'U'},
 	                                     {"compact", no_argument, 0, 'K'},
+	                                     {"omop", required_argument, 0, 'O'},
+	                                     {"omop-codes", required_argument, 0, 'Q'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
-	int o;
+	int o, codes = HG_OMOP_CODES_SOURCE;
+	const char *omop = NULL;
 	optind = 1;
 	opterr = 0; /* hg_cli_bad_option says what is wrong */
 	while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -168,6 +178,15 @@ int hg_cmd_ingest(int argc, char **argv)
 		case 'K':
 			p.compact = 1;
 			break;
+		case 'O':
+			omop = optarg;
+			break;
+		case 'Q': {
+			hg_err e = {0};
+			if ((codes = hg_omop_codes_parse(optarg, &e)) < 0)
+				return hg_cli_usage("ingest", ingest_usage, "%s", e.msg);
+			break;
+		}
 		case 'h':
 			fputs(ingest_usage, stdout);
 			return 0;
@@ -175,9 +194,18 @@ int hg_cmd_ingest(int argc, char **argv)
 			return hg_cli_bad_option("ingest", ingest_usage, opts, argc, argv);
 		}
 	}
-	if (!p.persons_path || !p.events_path || !p.store_dir)
+	if (omop && (p.persons_path || p.events_path || p.registrations_path || p.addresses_path ||
+	             p.append))
 		return hg_cli_usage("ingest", ingest_usage,
-		                    "--persons, --events and --store are required");
+		                    "--omop reads persons, events, registrations and addresses "
+		                    "from the OMOP tables: give it without --persons, --events, "
+		                    "--registrations, --addresses and --append");
+	if (!omop && (!p.persons_path || !p.events_path || !p.store_dir))
+		return hg_cli_usage("ingest", ingest_usage,
+		                    "--persons, --events and --store are required (or --omop DIR "
+		                    "and --store)");
+	if (!p.store_dir)
+		return hg_cli_usage("ingest", ingest_usage, "--store is required");
 	if (p.compact && !p.append)
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--compact compacts an append: give --append too");
@@ -185,7 +213,7 @@ int hg_cmd_ingest(int argc, char **argv)
 	hg_err err = {0};
 	if (p.area_name && hg_area_name_check(p.area_name, &err))
 		return hg_cli_usage("ingest", ingest_usage, "%s", err.msg);
-	int rc = hg_ingest_run(&p, &res, &err);
+	int rc = omop ? hg_omop_ingest(&p, omop, codes, &res, &err) : hg_ingest_run(&p, &res, &err);
 	if (rc == HG_EREJECT) {
 		fprintf(stderr, "healthgap ingest: %s\n", err.msg);
 		return 3;

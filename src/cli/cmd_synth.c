@@ -4,10 +4,13 @@
 #include "cli.h"
 
 #include "core/date.h"
+#include "core/fs.h"
+#include "ingest/omop.h"
 #include "synth/synth.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char synth_usage[] =
     "usage: healthgap synth --people N --seed S --out DIR [options]\n"
@@ -30,6 +33,9 @@ static const char synth_usage[] =
     "  --end DATE          window end and extract date (default 2026-03-31)\n"
     "  --corrupt-rate R    share of rows that are malformed extra rows, 0 <= R < 0.5;\n"
     "                      they are listed in DIR/corruptions.csv (file,line,kind)\n"
+    "  --format csv|omop   csv (default): the native files; omop: the same population as\n"
+    "                      OMOP CDM v5.4 tables (person.csv, observation_period.csv, ...,\n"
+    "                      docs/omop.md), with pathways.csv and appointments.csv as they are\n"
     "  --codelists DIR     code lists to draw codes from\n"
     "                      (default: packs/core20plus5/codelists near the executable)\n"
     "  --threads N         worker threads (default: all CPUs; output does not depend on it)\n"
@@ -82,9 +88,9 @@ static int synth_opt(hg_synth_params *p, const char *opt, const char *val)
 }
 
 /* Is opt one of synth's options that take a value? */
-static const char *const synth_opts[] = {
-    "people",       "seed",      "out",     "reference", "area", "start", "end",
-    "corrupt-rate", "codelists", "threads", "quiet",     "help", NULL};
+static const char *const synth_opts[] = {"people", "seed", "out",          "reference", "area",
+                                         "start",  "end",  "corrupt-rate", "codelists", "threads",
+                                         "quiet",  "help", "format",       NULL};
 
 static int synth_known(const char *opt)
 {
@@ -94,10 +100,18 @@ static int synth_known(const char *opt)
 	return 0;
 }
 
-static int synth_args(int argc, char **argv, hg_synth_params *p, int *people_given)
+static int synth_args(int argc, char **argv, hg_synth_params *p, int *people_given, int *omop)
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (!strcmp(a, "--format") && i + 1 < argc) {
+			const char *f = argv[++i];
+			if (strcmp(f, "csv") && strcmp(f, "omop"))
+				return hg_cli_usage("synth", synth_usage,
+				                    "--format '%s': give csv or omop", f);
+			*omop = !strcmp(f, "omop");
+			continue;
+		}
 		if (!strcmp(a, "--quiet")) {
 			p->quiet = 1;
 			continue;
@@ -120,6 +134,45 @@ static int synth_args(int argc, char **argv, hg_synth_params *p, int *people_giv
 	return 0;
 }
 
+/* Move OUT/.native-PID/NAME to OUT/NAME, when it is there. */
+static int move_up(const char *tmp, const char *out, const char *name, hg_err *err)
+{
+	char from[HG_PATH_MAX], to[HG_PATH_MAX];
+	snprintf(from, sizeof from, "%s/%s", tmp, name);
+	snprintf(to, sizeof to, "%s/%s", out, name);
+	if (!hg_path_exists(from))
+		return 0;
+	hg_rm_rf(to);
+	if (rename(from, to))
+		return hg_err_set(err, HG_EIO, "%s: cannot move to %s", from, to);
+	return 0;
+}
+
+/* --format omop: the native files into a private folder, then as OMOP tables into --out
+ * (hg_omop_from_native); the reference folder and the trust's files (which OMOP has no
+ * tables for) are moved beside them. */
+static int synth_omop(hg_synth_params *p)
+{
+	char tmp[HG_PATH_MAX];
+	const char *out = p->out_dir;
+	hg_err err = {0};
+	snprintf(tmp, sizeof tmp, "%s/.native-%ld", out, (long)getpid());
+	p->out_dir = tmp;
+	int rc = hg_synth_run(p, &err);
+	static const char *const keep[] = {"reference", "pathways.csv", "appointments.csv",
+	                                   "SYNTHETIC"};
+	if (!rc)
+		rc = hg_omop_from_native(tmp, out, p->end, &err);
+	for (size_t k = 0; k < sizeof keep / sizeof keep[0] && !rc; k++)
+		rc = move_up(tmp, out, keep[k], &err);
+	hg_rm_rf(tmp);
+	p->out_dir = out;
+	if (rc)
+		return err.code == HG_EUSAGE ? hg_cli_usage("synth", synth_usage, "%s", err.msg)
+		                             : hg_cli_fail("synth", &err);
+	return 0;
+}
+
 int hg_cmd_synth(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++)
@@ -129,7 +182,7 @@ int hg_cmd_synth(int argc, char **argv)
 		}
 	hg_synth_params p;
 	hg_synth_defaults(&p);
-	int people_given = 0, rc = synth_args(argc, argv, &p, &people_given);
+	int people_given = 0, omop = 0, rc = synth_args(argc, argv, &p, &people_given, &omop);
 	if (rc)
 		return rc;
 	if (!people_given)
@@ -142,7 +195,13 @@ int hg_cmd_synth(int argc, char **argv)
 		return hg_cli_usage("synth", synth_usage, "--area needs --reference");
 	if (p.threads < 0)
 		return hg_cli_usage("synth", synth_usage, "--threads must be positive");
+	if (p.corrupt_rate > 0 && omop)
+		return hg_cli_usage("synth", synth_usage,
+		                    "--corrupt-rate writes native files: give it without --format "
+		                    "omop");
 	hg_err err = {0};
+	if (omop)
+		return synth_omop(&p);
 	if (hg_synth_run(&p, &err))
 		return err.code == HG_EUSAGE ? hg_cli_usage("synth", synth_usage, "%s", err.msg)
 		                             : hg_cli_fail("synth", &err);
