@@ -41,6 +41,7 @@ typedef struct {
 	hg_csv c;
 	char file[64]; /* "person.csv", for omop_source */
 	int open;
+	const char *const *known; /* the columns read, not suggested for a missing one */
 } otab;
 
 static int otab_open(otab *t, const hg_omop_params *p, const char *table, int required, hg_err *err)
@@ -85,7 +86,7 @@ static int otab_col(otab *t, const char *col, int required, int *out, hg_err *er
 	char what[160];
 	snprintf(what, sizeof what, "no %s column (the OMOP CDM v5.4 %.*s table has it)", col,
 	         (int)(strlen(t->file) - 4), t->file);
-	return hg_header_missing(&t->c, what, col, NULL, err);
+	return hg_header_missing(&t->c, what, col, t->known, err);
 }
 
 static hg_sv fld(const otab *t, int col)
@@ -209,7 +210,7 @@ enum {
 	P_N
 };
 
-static const char *const person_fields[P_N] = {
+static const char *const person_fields[P_N + 1] = {
     "person_id",       "gender_concept_id", "year_of_birth",
     "month_of_birth",  "day_of_birth",      "birth_datetime",
     "race_concept_id", "race_source_value", "race_source_concept_id",
@@ -318,6 +319,7 @@ static int load_persons(omop *o, hg_err *err)
 	if (otab_open(&t, o->p, "person", 1, err))
 		return -1;
 	int col[P_N], rc = -1;
+	t.known = person_fields;
 	for (int k = 0; k < P_N; k++) {
 		int req = k == P_ID || k == P_GENDER || k == P_YEAR;
 		if (otab_col(&t, person_fields[k], req, &col[k], err))
@@ -598,6 +600,23 @@ static void event_row(omop *o, hg_omop_out *w, const otab *t, const evcols *ec, 
 	o->out->events_n++;
 }
 
+/* Which lines of the converted events.csv came from which table, for the terminal. */
+static void note_lines(hg_omop_native *out, uint64_t first, uint64_t last, const char *file)
+{
+	if (last < first)
+		return;
+	size_t n = strlen(out->event_lines);
+	char one[128];
+	if (first == last)
+		snprintf(one, sizeof one, "%s%llu from %s", n ? ", " : "",
+		         (unsigned long long)first, file);
+	else
+		snprintf(one, sizeof one, "%s%llu-%llu from %s", n ? ", " : "",
+		         (unsigned long long)first, (unsigned long long)last, file);
+	if (n + strlen(one) < sizeof out->event_lines)
+		memcpy(out->event_lines + n, one, strlen(one) + 1);
+}
+
 static int event_table(omop *o, hg_omop_out *w, const hg_omop_evtab *et, hg_err *err)
 {
 	otab t;
@@ -618,6 +637,7 @@ static int event_table(omop *o, hg_omop_out *w, const hg_omop_evtab *et, hg_err 
 		goto out;
 	int is_obs = et == &hg_omop_evtabs[HG_OMOP_OBS], frc = 0;
 	int src_col = is_obs ? hg_csv_col(&t.c, et->source) : -1;
+	uint64_t first = w->line + 1;
 	while (hg_csv_next(&t.c)) {
 		if (src_col >= 0 &&
 		    flag_row(o, fld(&t, src_col), fld(&t, ec.person),
@@ -628,6 +648,7 @@ static int event_table(omop *o, hg_omop_out *w, const hg_omop_evtab *et, hg_err 
 		}
 		event_row(o, w, &t, &ec, et->setting);
 	}
+	note_lines(o->out, first, w->line, t.file);
 	rc = 0;
 out:
 	otab_close(&t);
@@ -658,9 +679,18 @@ static int write_persons(omop *o, hg_err *err)
 	hg_omop_out w;
 	if (hg_omop_out_open(&w, o->out->persons, err))
 		return -1;
-	static const char *const cols[] = {
-	    "person_id", "date_of_birth",   "sex",           "ethnicity",     "lsoa",
-	    "practice",  "registered_from", "registered_to", "date_of_death", NULL};
+	/* with --ethnicity-codelist, ethnicity comes from the record's codes and the person
+	 * table's race is the fallback for people with none (docs/omop.md) */
+	const char *const cols[] = {"person_id",
+	                            "date_of_birth",
+	                            "sex",
+	                            o->p->eth_from_record ? "ethnicity_hospital" : "ethnicity",
+	                            "lsoa",
+	                            "practice",
+	                            "registered_from",
+	                            "registered_to",
+	                            "date_of_death",
+	                            NULL};
 	for (size_t k = 0; cols[k]; k++)
 		hg_omop_out_str(&w, cols[k]);
 	for (uint32_t k = 0; k < o->n_flags; k++) {
@@ -749,6 +779,7 @@ int hg_omop_ingest(hg_ingest_params *p, const char *dir, int codes, hg_ingest_re
 	                     .out_dir = tmp,
 	                     .encoding = p->encoding,
 	                     .codes = codes,
+	                     .eth_from_record = p->ethnicity_codelist != NULL,
 	                     .extract_date = p->extract_date,
 	                     .quiet = p->quiet};
 	hg_omop_native nat;
@@ -764,6 +795,9 @@ int hg_omop_ingest(hg_ingest_params *p, const char *dir, int codes, hg_ingest_re
 			       codes == HG_OMOP_CODES_CONCEPT ? "concept ids" : "source values",
 			       (unsigned long long)nat.visits_n, (unsigned long long)nat.flag_rows,
 			       nat.has_addresses ? ", address history" : "");
+			if (nat.event_lines[0])
+				printf("OMOP events in the converted events.csv: lines %s\n",
+				       nat.event_lines);
 			if (nat.deaths_unmatched)
 				fprintf(stderr,
 				        "warning: %s/death.csv: %llu rows for a person_id not in "

@@ -36,6 +36,7 @@ typedef struct hg_omop_params {
 	const char *out_dir;  /* where the native files are written (created) */
 	const char *encoding; /* as for ingest: NULL UTF-8, "latin1" */
 	int codes;            /* enum hg_omop_codes */
+	int eth_from_record;  /* --ethnicity-codelist: race goes to ethnicity_hospital */
 	hg_date extract_date; /* an end date on or after it: still registered */
 	int quiet;
 } hg_omop_params;
@@ -45,6 +46,7 @@ typedef struct hg_omop_native {
 	char persons[4096], events[4096], registrations[4096], addresses[4096];
 	int has_registrations, has_addresses;
 	uint64_t persons_n, events_n, visits_n, flag_rows, deaths_unmatched;
+	char event_lines[512]; /* "lines 2-8 from condition_occurrence.csv, ..." */
 } hg_omop_native;
 
 /* Parse an --omop-codes value ("source", "concept"); -1 and a usage error otherwise. */
