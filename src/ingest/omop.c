@@ -735,6 +735,24 @@ static void omop_free(omop *o)
 	hg_buf_free(&o->pre);
 }
 
+/* A population written by synth --format omop: its SYNTHETIC marker goes beside the
+ * converted persons file, where ingest looks for it (docs/synthetic-data.md). */
+static int synthetic_marker(const hg_omop_params *p, hg_err *err)
+{
+	char from[HG_PATH_MAX], to[HG_PATH_MAX];
+	snprintf(from, sizeof from, "%s/SYNTHETIC", p->dir);
+	snprintf(to, sizeof to, "%s/SYNTHETIC", p->out_dir);
+	if (!hg_path_exists(from))
+		return 0;
+	size_t n;
+	char *text = hg_read_file(from, &n, err);
+	if (!text)
+		return -1;
+	int rc = hg_write_file(to, text, n, err);
+	free(text);
+	return rc;
+}
+
 int hg_omop_to_native(const hg_omop_params *p, hg_omop_native *out, hg_err *err)
 {
 	memset(out, 0, sizeof *out);
@@ -750,6 +768,8 @@ int hg_omop_to_native(const hg_omop_params *p, hg_omop_native *out, hg_err *err)
 	snprintf(out->registrations, sizeof out->registrations, "%s/observation_period.csv",
 	         p->out_dir);
 	snprintf(out->addresses, sizeof out->addresses, "%s/location_history.csv", p->out_dir);
+	if (synthetic_marker(p, err))
+		return -1;
 	omop o = {.p = p, .out = out};
 	hg_dict_init(&o.strs);
 	hg_dict_init(&o.loc_ids);

@@ -48,7 +48,7 @@ done
 python3 - $a/manifest.json $b/manifest.json << 'PY' || fail "manifest counts differ"
 import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:])
-for k in ("counts", "flags", "date_range", "completeness"):
+for k in ("counts", "flags", "date_range", "completeness", "synthetic_population", "imd"):
     assert a[k] == b[k], (k, a[k], b[k])
 for k in ("persons", "events", "registrations", "addresses"):
     assert a["ingest"][k] == b["ingest"][k], (k, a["ingest"][k], b["ingest"][k])
