@@ -201,9 +201,10 @@ int hg_cmd_ingest(int argc, char **argv)
 		                    "from the OMOP tables: give it without --persons, --events, "
 		                    "--registrations, --addresses and --append");
 	if (omop && p.date_format)
-		return hg_cli_usage("ingest", ingest_usage,
-		                    "--omop reads dates as the OMOP CDM writes them (YYYY-MM-DD, or a "
-		                    "date-time at 00:00:00): give it without --date-format");
+		return hg_cli_usage(
+		    "ingest", ingest_usage,
+		    "--omop reads dates as the OMOP CDM writes them (YYYY-MM-DD, or a "
+		    "date-time at 00:00:00): give it without --date-format");
 	if (!omop && (!p.persons_path || !p.events_path || !p.store_dir))
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--persons, --events and --store are required (or --omop DIR "
