@@ -107,7 +107,7 @@ typedef struct {
 	struct person {
 		uint64_t line;
 		uint32_t nid, care, dod, rprac, rfrom, rto;
-		hg_date rstart;
+		hg_date rstart, dob;
 		uint64_t flags, flags_known;
 	} * pers;
 	size_t np, cap_p, cap_off;
@@ -216,28 +216,25 @@ static const char *const person_fields[P_N + 1] = {
     "race_concept_id", "race_source_value", "race_source_concept_id",
     "location_id",     "care_site_id",      "person_source_value"};
 
-/* date_of_birth from year, month and day (YYYY-MM when the day is not given). */
-static void put_dob(hg_omop_out *w, const otab *t, const int *col)
+/* date_of_birth from year, month and day (YYYY-MM when the day is not given), into buf. */
+static hg_sv dob_text(const otab *t, const int *col, char *buf, size_t cap)
 {
 	int64_t y, m, d;
 	hg_sv ys = fld(t, col[P_YEAR]), ms = fld(t, col[P_MONTH]), ds = fld(t, col[P_DAY]);
-	char buf[64];
-	if (!ys.n && col[P_BIRTH_DT] >= 0) {
-		hg_omop_out_field(w, fld(t, col[P_BIRTH_DT]));
-		return;
-	}
+	if (!ys.n && col[P_BIRTH_DT] >= 0)
+		return fld(t, col[P_BIRTH_DT]);
 	if (hg_omop_int(ys, &y) || y < 0 || y > 9999 ||
 	    (ms.n && (hg_omop_int(ms, &m) || m < 0 || m > 99)) ||
 	    (ds.n && (hg_omop_int(ds, &d) || d < 0 || d > 99)) || (!ms.n && ds.n))
-		snprintf(buf, sizeof buf, "year %.12s month %.4s day %.4s", ys.n ? ys.p : "",
-		         ms.n ? ms.p : "", ds.n ? ds.p : "");
+		snprintf(buf, cap, "year %.*s month %.*s day %.*s", (int)(ys.n < 12 ? ys.n : 12),
+		         ys.p, (int)(ms.n < 4 ? ms.n : 4), ms.p, (int)(ds.n < 4 ? ds.n : 4), ds.p);
 	else if (!ms.n)
-		snprintf(buf, sizeof buf, "%04d", (int)y); /* a year alone: native rejects it */
+		snprintf(buf, cap, "%04d", (int)y); /* a year alone: native rejects it */
 	else if (!ds.n)
-		snprintf(buf, sizeof buf, "%04d-%02d", (int)y, (int)m);
+		snprintf(buf, cap, "%04d-%02d", (int)y, (int)m);
 	else
-		snprintf(buf, sizeof buf, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
-	hg_omop_out_str(w, buf);
+		snprintf(buf, cap, "%04d-%02d-%02d", (int)y, (int)m, (int)d);
+	return hg_sv_from(buf);
 }
 
 static void put_sex(hg_omop_out *w, hg_sv g)
@@ -302,7 +299,11 @@ static int person_row(omop *o, const otab *t, const int *col, hg_omop_out *pre, 
 	pre->b.n = 0;
 	pre->nf = 0;
 	hg_omop_out_field(pre, str_of(o, ps->nid));
-	put_dob(pre, t, col);
+	char dbuf[64];
+	hg_sv dob = dob_text(t, col, dbuf, sizeof dbuf);
+	hg_omop_out_field(pre, dob);
+	if (hg_date_parse(dob.p, dob.n, 1, &ps->dob, NULL))
+		ps->dob = HG_DATE_NONE;
 	put_sex(pre, fld(t, col[P_GENDER]));
 	put_eth(pre, t, col);
 	hg_omop_out_field(
@@ -444,16 +445,21 @@ static const char *const native_period_cols[2][6] = {
     {"person_id", "practice", "from", "to", "omop_source", NULL},
     {"person_id", "lsoa", "from", "to", "omop_source", NULL}};
 
-/* Remember the latest period of a person (persons.csv's practice and registration). */
+/* Remember the latest period of a person (persons.csv's practice and registration) that
+ * persons.csv's rules accept (within their life, in order): a period they reject is
+ * quarantined from registrations.csv alone, not with the person. */
 static void note_period(omop *o, struct person *ps, uint32_t prac, hg_sv from, hg_sv to)
 {
-	hg_date d;
-	if (hg_date_parse(from.p, from.n, 0, &d, NULL) || d < ps->rstart)
+	hg_date d, e, dod;
+	hg_sv dods = str_of(o, ps->dod);
+	if (hg_date_parse(from.p, from.n, 0, &d, NULL) || d < ps->rstart ||
+	    ps->dob == HG_DATE_NONE || d < ps->dob ||
+	    (to.n && (hg_date_parse(to.p, to.n, 0, &e, NULL) || e < d)) ||
+	    (dods.n && (hg_date_parse(dods.p, dods.n, 0, &dod, NULL) || d > dod)))
 		return;
 	ps->rstart = d;
 	ps->rprac = prac;
 	ps->rfrom = str_id(o, from);
-	hg_date e;
 	ps->rto = to.n && !(!hg_date_parse(to.p, to.n, 0, &e, NULL) && e >= o->p->extract_date)
 	              ? str_id(o, to)
 	              : NONE;

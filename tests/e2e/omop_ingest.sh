@@ -49,6 +49,7 @@ observation_period_id,person_id,observation_period_start_date,observation_period
 10,9,2012-01-01,2020-06-30,32817
 11,9,2015-01-01,2016-01-01,32817
 12,555,2000-01-01,2026-03-31,32817
+13,4,2026-01-01,2025-01-01,32817
 T
 cat > visit_occurrence.csv << 'T'
 visit_occurrence_id,person_id,visit_concept_id,visit_start_date,visit_source_value
@@ -101,7 +102,7 @@ want "read 11 = accepted 7 + quarantined 4"
 want "first at line 5, setting: 'visit_concept_id 99999'; expected gp, rx, ae"
 want "first at line 11, value: 'abc'; expected a number"
 want "registrations (s/.tmp-"
-want "read 9 = accepted 7 + quarantined 2"
+want "read 10 = accepted 7 + quarantined 3"
 grep -qF "o/death.csv: 1 rows for a person_id not in person.csv were not used" err ||
 	fail "no warning for the unmatched death: $(cat err)"
 ! ls -a s | grep -q omop || fail "the converted files were left in the store"
@@ -121,6 +122,9 @@ q events ",measurement.csv:3"
 q registrations "10,person_id,row for unknown person"
 q registrations "9,from,overlaps an earlier period"
 q registrations ",observation_period.csv:9"
+# a person's latest period out of order is quarantined alone: the person and their other
+# period stay (persons.csv takes the latest period its rules accept)
+q registrations "11,to,registration dates out of order"
 
 # the store, column by column
 python3 - $snap << 'PY' || fail "store columns"
