@@ -108,7 +108,7 @@ typedef struct {
 		uint64_t line;
 		uint32_t nid, care, dod, rprac, rfrom, rto;
 		hg_date rstart, dob;
-		uint64_t flags, flags_known;
+		uint64_t flags, flags_bad; /* set; given a value other than blank, 0, 1 */
 	} * pers;
 	size_t np, cap_p, cap_off;
 	hg_buf pre; /* each person's first columns, rendered */
@@ -549,8 +549,9 @@ typedef struct {
 } evcols;
 
 /* An observation whose source value is flag_NAME sets (value 1 or blank) or states (0) the
- * person's flag NAME: a PLUS-group flag, not an event. 1 when the row was one. */
-static int flag_row(omop *o, hg_sv src, hg_sv pid, hg_sv value, hg_err *err, int *rc)
+ * person's flag NAME: a PLUS-group flag, not an event. Another value goes on to persons.csv's
+ * flag rule, which rejects it. 1 when the row was one. */
+static int flag_row(omop *o, const otab *t, hg_sv src, hg_sv pid, hg_sv value, hg_err *err, int *rc)
 {
 	if (src.n <= 5 || strncasecmp(src.p, "flag_", 5))
 		return 0;
@@ -560,11 +561,11 @@ static int flag_row(omop *o, hg_sv src, hg_sv pid, hg_sv value, hg_err *err, int
 		k++;
 	if (k == o->n_flags) {
 		if (k == HG_MAX_FLAGS || name.n >= sizeof o->flag_names[0]) {
-			*rc =
-			    hg_err_set(err, HG_EINPUT,
-			               "observation.csv: flag '%.*s': at most %d flags of at most "
-			               "63 characters",
-			               (int)(name.n < 64 ? name.n : 64), name.p, HG_MAX_FLAGS);
+			*rc = hg_err_set(err, HG_EINPUT,
+			                 "%s:%llu: flag '%.*s': at most %d flags of at most 63 "
+			                 "characters (as persons.csv's flag_ columns)",
+			                 t->c.path, (unsigned long long)t->c.line,
+			                 (int)(name.n < 64 ? name.n : 64), name.p, HG_MAX_FLAGS);
 			return 1;
 		}
 		memcpy(o->flag_names[k], name.p, name.n);
@@ -573,11 +574,10 @@ static int flag_row(omop *o, hg_sv src, hg_sv pid, hg_sv value, hg_err *err, int
 	}
 	struct person *ps = person_of(o, pid);
 	int64_t v = 1;
-	if (ps && (!value.n || !hg_omop_int(value, &v))) {
-		ps->flags_known |= 1ull << k;
-		if (v)
-			ps->flags |= 1ull << k;
-	}
+	if (ps && value.n && (hg_omop_int(value, &v) || (v != 0 && v != 1)))
+		ps->flags_bad |= 1ull << k;
+	else if (ps && v)
+		ps->flags |= 1ull << k;
 	o->out->flag_rows++;
 	return 1;
 }
@@ -646,7 +646,7 @@ static int event_table(omop *o, hg_omop_out *w, const hg_omop_evtab *et, hg_err 
 	uint64_t first = w->line + 1;
 	while (hg_csv_next(&t.c)) {
 		if (src_col >= 0 &&
-		    flag_row(o, fld(&t, src_col), fld(&t, ec.person),
+		    flag_row(o, &t, fld(&t, src_col), fld(&t, ec.person),
 		             ec.value >= 0 ? fld(&t, ec.value) : HG_SV(""), err, &frc)) {
 			if (frc)
 				goto out;
@@ -716,7 +716,9 @@ static int write_persons(omop *o, hg_err *err)
 		hg_omop_out_field(&w, str_of(o, ps->rto));
 		hg_omop_out_field(&w, str_of(o, ps->dod));
 		for (uint32_t k = 0; k < o->n_flags; k++)
-			hg_omop_out_str(&w, ps->flags >> k & 1 ? "1" : "0");
+			hg_omop_out_str(&w, ps->flags_bad >> k & 1 ? "observation value not 0 or 1"
+			                    : ps->flags >> k & 1   ? "1"
+			                                           : "0");
 		char src[64];
 		snprintf(src, sizeof src, "person.csv:%llu", (unsigned long long)ps->line);
 		hg_omop_out_str(&w, src);

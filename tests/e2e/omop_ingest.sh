@@ -195,6 +195,14 @@ eth = open(f"{sys.argv[1]}/person.eth_cat.u8", "rb").read()
 assert eth == b"KHNL\0C", eth   # PA's code K beats their race A; the others' race
 PY
 
+# a flag observation with a value other than 0, 1 or blank: persons.csv's flag rule rejects
+# the person, showing why
+cp -r o o2 && echo "4,9,0,2020-01-01,2,flag_homeless" >> o2/observation.csv
+$HG ingest --omop o2 --store s5 --no-progress --extract-date 2026-03-31 --max-reject-rate 1 \
+	> log5 2>&1 || fail "bad flag: $(cat log5)"
+grep -qF "first at line 10, flag: 'observation value not 0 or 1'; expected 0, 1 or blank" log5 ||
+	fail "bad flag value not shown: $(cat log5)"
+
 # errors: what is wrong, where, and the fix
 e() { # expected-status message args...
 	local st=$1 msg=$2
