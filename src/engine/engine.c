@@ -1207,7 +1207,8 @@ static void percentile_cells(hg_work *w, int i)
 		}
 		double *cell = c->acc + c->base[i] + k * (size_t)c->width[i];
 		assert(all.n == (size_t)cell[HG_F_NUM]);
-		qsort(all.v, all.n, sizeof *all.v, dbl_cmp);
+		if (all.n) /* all.v is NULL when no value reached the cell */
+			qsort(all.v, all.n, sizeof *all.v, dbl_cmp);
 		cell[HG_F_PCT_VALUE] = hg_percentile7(all.v, all.n, p);
 		cell[HG_F_PCT_LO95] = cell[HG_F_PCT_HI95] = NAN;
 		cell[HG_F_PCT_LO998] = cell[HG_F_PCT_HI998] = NAN;
