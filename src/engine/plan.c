@@ -9,8 +9,15 @@
 #include "lang/program.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <math.h>
 #include <string.h>
+
+/* A list of ints. */
+typedef struct hg_ilist {
+	int *v;
+	int n, cap;
+} hg_ilist;
 
 /* Registers read by an instruction (explicit operands only); returns how many. */
 static int ins_reads(const hg_ins *x, int out[3])
@@ -478,6 +485,239 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
 	hg_vm_exec(&vm, hoist);
 }
 
+/* ---- skipping unneeded code (guards, vm.h) ---- */
+
+/*
+ * The code computing only operand b of `if a then b else c`, `a and b` or
+ * `a or b` (or only c) is its cone: instructions whose register is written
+ * once in the program and read once, by the operand's user or by the cone.
+ * Moved next to its user after an OP_SKIP, it runs only when some lane needs
+ * it: an eFI for people under 65 in every period, a later segment's rules for
+ * people an earlier segment took. Its registers are read by nothing else, so
+ * their stale values when skipped are never seen: outputs are unchanged.
+ */
+#define GUARD_MIN 3 /* smaller cones are not worth a guard */
+
+typedef struct hg_gctx {
+	const hg_plan *pl;
+	int *nread;  /* per register: reads by code, query bounds and the engine (2: many) */
+	int *nwrite; /* per register: instructions writing it */
+	int *pwrite; /* per register: person code (not hoisted) writing it */
+	int *pos;    /* per register: its writer's index in the code being guarded, or -1 */
+	hg_ilist st; /* scratch */
+} hg_gctx;
+
+static void il_push(hg_ilist *l, int v)
+{
+	HG_GROW(l->v, l->n, l->cap);
+	l->v[l->n++] = v;
+}
+
+/* Push what x reads: operands and a query's bounds, and with deep its `where` code's reads. */
+static void ins_inputs(const hg_plan *pl, const hg_ins *x, int deep, hg_ilist *out)
+{
+	int r[3], n = ins_reads(x, r);
+	for (int k = 0; k < n; k++)
+		il_push(out, r[k]);
+	if (x->op != OP_QUERY)
+		return;
+	const hg_query *q = &pl->pr->queries[x->c];
+	il_push(out, q->lo);
+	il_push(out, q->hi);
+	int ws = pl->q_where[x->c];
+	if (!deep || ws < 0)
+		return;
+	/* the `where` code's reads, but for what it writes itself (run with the query) */
+	const hg_seg *w = &pl->segs[ws];
+	for (uint32_t i = 0; i < w->n; i++) {
+		int from = out->n;
+		ins_inputs(pl, &w->code[i], 1, out);
+		for (int k = from; k < out->n; k++)
+			for (uint32_t j = 0; j < w->n; j++)
+				if (w->code[j].d == out->v[k]) {
+					out->v[k--] = out->v[--out->n];
+					break;
+				}
+	}
+}
+
+static void gctx_init(hg_gctx *gc, const hg_plan *pl)
+{
+	const hg_program *pr = pl->pr;
+	size_t nr = (size_t)pr->nregs + 1;
+	memset(gc, 0, sizeof *gc);
+	gc->pl = pl;
+	gc->nread = hg_xcalloc(nr, sizeof(int));
+	gc->nwrite = hg_xcalloc(nr, sizeof(int));
+	gc->pwrite = hg_xcalloc(nr, sizeof(int));
+	gc->pos = hg_xmalloc(nr * sizeof(int));
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pl->segs[s].n; i++)
+			gc->pwrite[pl->segs[s].code[i].d]++;
+	for (size_t r = 0; r < nr; r++)
+		gc->pos[r] = -1;
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			gc->nwrite[x->d]++;
+			gc->st.n = 0;
+			ins_inputs(pl, x, 0, &gc->st);
+			for (int k = 0; k < gc->st.n; k++)
+				gc->nread[gc->st.v[k]]++;
+		}
+	/* registers the engine reads: results, breakdown categories, worklist values */
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_cind *ci = &pr->inds[i];
+		gc->nread[ci->num] = gc->nread[ci->den] = 2;
+		for (int b = 0; ci->bd_reg && b < 2 * ci->ind->nbds; b++)
+			if (ci->bd_reg[b] >= 0)
+				gc->nread[ci->bd_reg[b]] = 2;
+	}
+	for (int w = 0; w < pr->nwls; w++)
+		for (int k = 0; k < pr->wls[w].nregs; k++)
+			gc->nread[pr->wls[w].regs[k]] = 2;
+}
+
+static void gctx_free(hg_gctx *gc)
+{
+	free(gc->nread);
+	free(gc->nwrite);
+	free(gc->pwrite);
+	free(gc->pos);
+	free(gc->st.v);
+}
+
+/*
+ * Mark in `in` the cone of register r in c[0, i) (gc->pos set for c); returns
+ * its size, 0 when there is none or moving it next to c[i] could change a value.
+ */
+static int guard_cone(hg_gctx *gc, const hg_ins *c, int i, int r, char *in)
+{
+	memset(in, 0, (size_t)i);
+	hg_ilist *st = &gc->st;
+	st->n = 0;
+	il_push(st, r);
+	int size = 0;
+	while (st->n > 0) {
+		int q = st->v[--st->n], j = gc->pos[q];
+		if (gc->nread[q] != 1 || gc->nwrite[q] != 1 || j < 0 || j >= i || in[j])
+			continue;
+		in[j] = 1;
+		size++;
+		ins_inputs(gc->pl, &c[j], 0, st);
+	}
+	/* every input from outside the cone keeps its value until c[i]: hoisted, or
+	   written once, before */
+	for (int j = 0; j < i && size; j++) {
+		if (!in[j])
+			continue;
+		st->n = 0;
+		ins_inputs(gc->pl, &c[j], 1, st);
+		for (int k = 0; k < st->n; k++) {
+			int q = st->v[k], w = gc->pos[q];
+			if (w >= 0 && in[w])
+				continue;
+			if (gc->pwrite[q] && (gc->nwrite[q] > 1 || w >= j)) {
+				size = 0;
+			}
+		}
+	}
+	if (!size)
+		memset(in, 0, (size_t)i);
+	return size;
+}
+
+/* Which operand of c[i] to guard (its register, mode and cone in `in`); 0: none. */
+static int guard_pick(hg_gctx *gc, const hg_ins *c, int i, char *in, char *alt, int *mode)
+{
+	const hg_ins *x = &c[i];
+	if (x->op == OP_AND || x->op == OP_OR) {
+		*mode = x->op == OP_AND ? HG_GUARD_ANY_NOT_0 : HG_GUARD_ANY_NOT_1;
+		return x->b != x->a && guard_cone(gc, c, i, x->b, in) >= GUARD_MIN;
+	}
+	if (x->op != OP_IF || x->b == x->a || x->c == x->a || x->b == x->c)
+		return 0;
+	int nb = guard_cone(gc, c, i, x->b, alt);
+	int nc = guard_cone(gc, c, i, x->c, in);
+	if (nb >= nc) {
+		memcpy(in, alt, (size_t)i);
+		nc = nb;
+		*mode = HG_GUARD_ANY_TRUE;
+	} else
+		*mode = HG_GUARD_ANY_SET_NOT_1;
+	return nc >= GUARD_MIN;
+}
+
+/* Guard c[0, n) into out: the last guardable instruction first, then recursively. */
+static void guard_code(hg_gctx *gc, const hg_ins *c, int n, hg_seg *out)
+{
+	for (int j = 0; j < n; j++)
+		if (c[j].op != OP_SKIP)
+			gc->pos[c[j].d] = j;
+	char *in = hg_xcalloc((size_t)n + 1, 1), *alt = hg_xcalloc((size_t)n + 1, 1);
+	int i = n - 1, mode = 0;
+	while (i >= 0 && !guard_pick(gc, c, i, in, alt, &mode))
+		i--;
+	for (int j = 0; j < n; j++)
+		gc->pos[c[j].d] = -1;
+	if (i < 0) {
+		for (int j = 0; j < n; j++)
+			seg_push(out, &c[j]);
+		free(in);
+		free(alt);
+		return;
+	}
+	hg_seg pre = {NULL, 0, 0}, cone = {NULL, 0, 0}, inner = {NULL, 0, 0};
+	for (int j = 0; j < i; j++)
+		seg_push(in[j] ? &cone : &pre, &c[j]);
+	guard_code(gc, pre.code, (int)pre.n, out);
+	guard_code(gc, cone.code, (int)cone.n, &inner);
+	hg_ins skip = {.op = OP_SKIP,
+	               .d = c[i].a,
+	               .a = c[i].a,
+	               .b = c[i].a,
+	               .c = (uint16_t)mode,
+	               .k = inner.n};
+	seg_push(out, &skip);
+	for (uint32_t j = 0; j < inner.n; j++)
+		seg_push(out, &inner.code[j]);
+	for (int j = i; j < n; j++)
+		seg_push(out, &c[j]);
+	free(pre.code);
+	free(cone.code);
+	free(inner.code);
+	free(in);
+	free(alt);
+}
+
+/* Fuse each group's eager parts; guard them and every part unless guards is 0. */
+static void plan_guards(hg_plan *pl, int guards)
+{
+	hg_gctx gc;
+	gctx_init(&gc, pl);
+	/* a group's eager parts as one segment, so a cone can span lets */
+	for (int g = 0; g < pl->ngroups; g++) {
+		hg_lgroup *gr = &pl->groups[g];
+		hg_seg all = {NULL, 0, 0};
+		for (const int *s = gr->eager; *s >= 0; s++)
+			for (uint32_t j = 0; j < pl->parts[*s].n; j++)
+				seg_push(&all, &pl->parts[*s].code[j]);
+		if (guards)
+			guard_code(&gc, all.code, (int)all.n, &gr->fused);
+		else
+			for (uint32_t j = 0; j < all.n; j++)
+				seg_push(&gr->fused, &all.code[j]);
+		free(all.code);
+	}
+	for (int p = 0; guards && p < 2 * pl->pr->nsegs; p++) {
+		hg_seg out = {NULL, 0, 0};
+		guard_code(&gc, pl->parts[p].code, (int)pl->parts[p].n, &out);
+		free(pl->parts[p].code);
+		pl->parts[p] = out;
+	}
+	gctx_free(&gc);
+}
+
 void hg_plan_build(hg_plan *pl, const hg_program *pr)
 {
 	memset(pl, 0, sizeof *pl);
@@ -493,6 +733,7 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 		group_image(pl, &pl->groups[g], &hoist);
 		group_parts(pl, &pl->groups[g]);
 	}
+	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"));
 	free(hoist.code);
 }
 
@@ -507,6 +748,7 @@ void hg_plan_free(hg_plan *pl)
 		}
 		free(gr->lazy);
 		free(gr->eager);
+		free(gr->fused.code);
 		free(gr->ind_j);
 		free(gr->ind);
 		free(gr->period);

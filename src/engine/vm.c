@@ -607,6 +607,31 @@ static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, c
 	}
 }
 
+/* Does some lane of a need the guarded code (enum hg_guard)? */
+static int guard_needs(int mode, const double *a, int nl)
+{
+	int any = 0;
+	switch (mode) {
+	case HG_GUARD_ANY_TRUE:
+		for (int l = 0; l < nl; l++)
+			any |= a[l] == 1;
+		return any;
+	case HG_GUARD_ANY_NOT_0:
+		for (int l = 0; l < nl; l++)
+			any |= a[l] != 0;
+		return any;
+	case HG_GUARD_ANY_NOT_1:
+		for (int l = 0; l < nl; l++)
+			any |= a[l] != 1;
+		return any;
+	default:
+		assert(mode == HG_GUARD_ANY_SET_NOT_1);
+		for (int l = 0; l < nl; l++)
+			any |= (a[l] == a[l]) & (a[l] != 1);
+		return any;
+	}
+}
+
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 {
 	int nl = vm->nl;
@@ -642,6 +667,10 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 			break;
 		case OP_UNIT:
 			run_unit(vm, x, d);
+			break;
+		case OP_SKIP:
+			if (!guard_needs(x->c, a, nl))
+				i += (uint32_t)x->k;
 			break;
 		default:
 			exec_logic(vm, x, d, a, b);
@@ -737,8 +766,7 @@ void hg_vm_run_group(hg_vm *vm, int g)
 	vm->r = vm->rf[g];
 	vm->nl = vm->stride = vm->g->nl;
 	memset(vm->done, 0, 2 * (size_t)vm->pr->nsegs);
-	for (const int *s = vm->g->eager; *s >= 0; s++)
-		hg_vm_exec(vm, &pl->parts[*s]);
+	hg_vm_exec(vm, &vm->g->fused);
 }
 
 void hg_vm_run_lazy(hg_vm *vm, int d)

@@ -41,10 +41,11 @@ typedef struct hg_lgroup {
 	const int *seg; /* segments to run, -1 terminated */
 	int *ind;       /* indicators due in this group */
 	int nind;
-	int **ind_j; /* per due indicator, per lane: index into its periods */
-	int *eager;  /* parts run for every person, -1 terminated */
-	int **lazy;  /* per due indicator: parts to run when a lane is in its
-	                denominator (plan parts, -1 terminated) */
+	int **ind_j;  /* per due indicator, per lane: index into its periods */
+	int *eager;   /* parts run for every person, -1 terminated */
+	hg_seg fused; /* the eager parts' code as one segment, guarded (plan.c) */
+	int **lazy;   /* per due indicator: parts to run when a lane is in its
+	                 denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
 	double *inv; /* register image after the hoisted code: nregs x nl */
 } hg_lgroup;
@@ -65,6 +66,18 @@ typedef struct hg_plan {
 	hg_lgroup *groups;
 	int max_lanes;
 } hg_plan;
+
+/*
+ * Guards (plan.c, "skipping unneeded code"): an OP_SKIP before the code that
+ * computes only one operand of an if/and/or skips that code when no lane needs
+ * the operand, judged by the lanes of the condition (register a):
+ */
+enum hg_guard {
+	HG_GUARD_ANY_TRUE,     /* `if a then b`: b is read where a = 1 */
+	HG_GUARD_ANY_NOT_0,    /* `a and b`: b is read where a is not 0 */
+	HG_GUARD_ANY_NOT_1,    /* `a or b`: b is read where a is not 1 */
+	HG_GUARD_ANY_SET_NOT_1 /* `if a ... else c`: c is read where a is not missing and not 1 */
+};
 
 /* Build the plan of a program (never fails: every program can be planned). */
 void hg_plan_build(hg_plan *pl, const hg_program *pr);

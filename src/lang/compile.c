@@ -1064,7 +1064,7 @@ void hg_program_dump(const hg_program *pr, void *file)
 	    "const", "mov",   "attr",    "evf",      "add",   "sub",   "mul",   "div",   "neg",
 	    "addm",  "lt",    "le",      "gt",       "ge",    "eq",    "ne",    "and",   "or",
 	    "not",   "if",    "ismiss",  "coalesce", "min",   "max",   "abs",   "round", "floor",
-	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query", "unit"};
+	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query", "unit",  "skip"};
 	FILE *f = file;
 	for (int s = 0; s < pr->nsegs; s++) {
 		fprintf(f, "segment %d:\n", s);

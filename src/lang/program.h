@@ -130,6 +130,8 @@ enum hg_op {
 	OP_QUERY,   /* d = query c */
 	OP_UNIT,    /* d = field c (enum hg_unitfield) of the current pathway or appointment
 	               (U_OPEN_PATHWAYS: of the person, on date a) */
+	OP_SKIP,    /* planner only (engine/guard.c): skip the next k instructions unless
+	               some lane of a needs them (c: enum hg_guard) */
 	OP_N
 };
 
