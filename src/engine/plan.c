@@ -587,6 +587,17 @@ static void gctx_free(hg_gctx *gc)
 	free(gc->st.v);
 }
 
+/* Is register q written in c(j, i) outside the cone (or, written once, at or after j)? */
+static int rewritten(const hg_gctx *gc, const hg_ins *c, int j, int i, int q, const char *in)
+{
+	if (gc->nwrite[q] == 1)
+		return gc->pos[q] >= j;
+	for (int k = j + 1; k < i; k++)
+		if (!in[k] && c[k].op != OP_SKIP && c[k].d == q)
+			return 1;
+	return 0;
+}
+
 /*
  * Mark in `in` the cone of register r in c[0, i) (gc->pos set for c); returns
  * its size, 0 when there is none or moving it next to c[i] could change a value.
@@ -607,7 +618,7 @@ static int guard_cone(hg_gctx *gc, const hg_ins *c, int i, int r, char *in)
 		ins_inputs(gc->pl, &c[j], 0, st);
 	}
 	/* every input from outside the cone keeps its value until c[i]: hoisted, or
-	   written once, before */
+	   not written again before c[i] */
 	for (int j = 0; j < i && size; j++) {
 		if (!in[j])
 			continue;
@@ -617,9 +628,8 @@ static int guard_cone(hg_gctx *gc, const hg_ins *c, int i, int r, char *in)
 			int q = st->v[k], w = gc->pos[q];
 			if (w >= 0 && in[w])
 				continue;
-			if (gc->pwrite[q] && (gc->nwrite[q] > 1 || w >= j)) {
+			if (gc->pwrite[q] && rewritten(gc, c, j, i, q, in))
 				size = 0;
-			}
 		}
 	}
 	if (!size)
