@@ -13,7 +13,8 @@
 # workbook are the same code for any count; they are not what is measured).
 # Prints "target met" or "target NOT met" (by the CPU increase: the wall times
 # of a shared machine vary by more than the difference) and exits 0 either way,
-# so bench/run.sh goes on to the other benchmarks.
+# so bench/run.sh goes on to the other benchmarks. The figures so far, and what
+# the engine does about them, are in docs/performance.md ("Issue 13").
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build=${1:-build}
