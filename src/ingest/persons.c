@@ -10,6 +10,7 @@
 
 #include <assert.h>
 #include <stddef.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,16 @@ static int pcols_find(hg_persons *ps, hg_pcols *pc, const hg_csv *c, const char 
 			if (f.n - 5 >= sizeof ps->flag_names[0])
 				return hg_err_set(err, HG_EINPUT, "%s:1: flag column name too long",
 				                  path);
+			/* a pack names the flag as the identifier flag_NAME */
+			for (size_t k = 5; k < f.n; k++)
+				if (!isalnum((unsigned char)f.p[k]) && f.p[k] != '_')
+					return hg_err_set(
+					    err, HG_EINPUT,
+					    "%s:1: field %zu: a flag column's name after flag_ "
+					    "must be "
+					    "letters, digits and underscores (a pack uses it as "
+					    "flag_NAME); rename the column",
+					    path, i + 1);
 			memcpy(ps->flag_names[ps->n_flags], f.p + 5, f.n - 5);
 			ps->flag_names[ps->n_flags][f.n - 5] = 0;
 			pc->flag[ps->n_flags++] = (int)i;

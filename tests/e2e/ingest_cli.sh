@@ -68,4 +68,13 @@ $HG ingest --persons persons.csv --events events.csv --store "s/$long" 2> err; [
 	fail "an over-long path was accepted"
 grep -q "at most 1024 bytes" err || fail "over-long path message: $(cat err)"
 [ ! -e "s/$(printf 'x%.0s' $(seq 1 200))" ] || fail "a store was written under a cut-short path"
+# a flag column whose name a pack could not write (fuzz_ingest: NUL bytes in the name wrote a
+# manifest that did not open) is refused at the header, naming the field
+printf 'person_id,date_of_birth,sex,practice,registered_from,flag_a-b\np1,1980-01-01,1,A81001,2010-01-01,1\n' > badflag.csv
+printf 'person_id,date,code,value,setting\n' > noevents.csv
+$HG ingest --persons badflag.csv --events noevents.csv --store sbf --no-progress 2> err &&
+	fail "a flag named flag_a-b was accepted"
+grep -q "badflag.csv:1: field 6: a flag column's name after flag_ must be letters, digits and underscores" err ||
+	fail "flag name message: $(cat err)"
+[ ! -e sbf/CURRENT ] || fail "a store was written for a bad flag name"
 echo "ingest CLI behaves"
