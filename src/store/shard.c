@@ -24,56 +24,6 @@
 
 #define FIX_SHARDS "split the store again with `healthgap shard`"
 
-/* The mapped data of schema column c in st (NULL when its table is absent). */
-static const void *col_data(const hg_store *s, int c)
-{
-	const void *p[HG_COL_N] = {
-	    [HG_COL_DOB] = s->dob,
-	    [HG_COL_DOB_MONTH_ONLY] = s->dob_month_only,
-	    [HG_COL_SEX] = s->sex,
-	    [HG_COL_ETH_CAT] = s->eth_cat,
-	    [HG_COL_ETH_GROUP] = s->eth_group,
-	    [HG_COL_LSOA] = s->lsoa,
-	    [HG_COL_IMD_DECILE] = s->imd_decile,
-	    [HG_COL_IMD_QUINTILE] = s->imd_quintile,
-	    [HG_COL_PRACTICE] = s->practice,
-	    [HG_COL_REG_FROM] = s->reg_from,
-	    [HG_COL_REG_TO] = s->reg_to,
-	    [HG_COL_DOD] = s->dod,
-	    [HG_COL_FLAGS] = s->flags,
-	    [HG_COL_EV_OFFSET] = s->ev_off,
-	    [HG_COL_EV_DATE] = s->ev_date,
-	    [HG_COL_EV_CODE] = s->ev_code,
-	    [HG_COL_EV_VALUE] = s->ev_value,
-	    [HG_COL_EV_SETTING] = s->ev_setting,
-	    [HG_COL_LSOA_DECILE] = s->lsoa_decile,
-	    [HG_COL_PW_OFFSET] = s->pw_off,
-	    [HG_COL_PW_START] = s->pw_start,
-	    [HG_COL_PW_STOP] = s->pw_stop,
-	    [HG_COL_PW_SPECIALTY] = s->pw_specialty,
-	    [HG_COL_PW_PROVIDER] = s->pw_provider,
-	    [HG_COL_PW_PRIORITY] = s->pw_priority,
-	    [HG_COL_PW_REMOVAL] = s->pw_removal,
-	    [HG_COL_AP_OFFSET] = s->ap_off,
-	    [HG_COL_AP_DATE] = s->ap_date,
-	    [HG_COL_AP_SETTING] = s->ap_setting,
-	    [HG_COL_AP_SPECIALTY] = s->ap_specialty,
-	    [HG_COL_AP_PROVIDER] = s->ap_provider,
-	    [HG_COL_AP_TYPE] = s->ap_type,
-	    [HG_COL_AP_OUTCOME] = s->ap_outcome,
-	    [HG_COL_LSOA_LOCAL_Q] = s->lsoa_local_q,
-	    [HG_COL_RG_OFFSET] = s->rg_off,
-	    [HG_COL_RG_FROM] = s->rg_from,
-	    [HG_COL_RG_TO] = s->rg_to,
-	    [HG_COL_RG_PRACTICE] = s->rg_practice,
-	    [HG_COL_AD_OFFSET] = s->ad_off,
-	    [HG_COL_AD_FROM] = s->ad_from,
-	    [HG_COL_AD_TO] = s->ad_to,
-	    [HG_COL_AD_LSOA] = s->ad_lsoa,
-	};
-	return p[c];
-}
-
 /* Is table t (enum hg_col_table) in st? */
 static int has_table(const hg_store *s, int t)
 {
@@ -105,7 +55,7 @@ static int put_col(hg_store_writer *w, const hg_store *s, int c, uint64_t p0, ui
                    hg_err *err)
 {
 	const hg_colspec *cs = &hg_store_cols[c];
-	const char *data = col_data(s, c);
+	const char *data = hg_store_col(s, c);
 	assert(data);
 	if (cs->rows == HG_ROWS_PERSONS_END) { /* offsets from the shard's first row */
 		const uint64_t *off = (const uint64_t *)data;

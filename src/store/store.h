@@ -288,6 +288,9 @@ int hg_store_verify(const char *dir, int *n_files, char snapshot[64], hg_err *er
 int hg_store_verify_chain(const char *dir, int *links, char first[64], hg_err *err);
 /* Resolve STORE/CURRENT (or accept a snapshot dir) into path. */
 int hg_store_resolve(const char *dir, char *path, size_t cap, hg_err *err);
+/* The mapped data of schema column c (HG_COL_*), as its type in hg_store_cols (NULL when
+ * its table is absent): the one map from the schema to the store's fields. */
+const void *hg_store_col(const hg_store *s, int c);
 /* The string tables of s in the order of enum hg_strs (schema.h). */
 void hg_store_strtabs(hg_store *s, hg_strtab *tabs[HG_STR_N]);
 /* A practice's name (practices.csv's practice_name, a place table) by its code: "" when the
