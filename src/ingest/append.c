@@ -495,15 +495,8 @@ int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_k
 			    (unsigned long long)res->persons_updated, (unsigned long long)ev.n,
 			    res->files_linked, st.snapshot);
 		}
-		if (!rc) {
-			res->published = !over;
-			if (over)
-				rc = hg_err_set(
-				    err, HG_EREJECT,
-				    "rejection rate above --max-reject-rate %.4g%%: snapshot %s "
-				    "was written (see its quarantine_*.csv) but not made current",
-				    100.0 * p->max_reject_rate, res->snapshot);
-		}
+		if (!rc)
+			rc = hg_ingest_verdict(res, over, p->max_reject_rate, err);
 	}
 	hg_persons_free(&bp);
 	hg_persons_free(&mp);

@@ -545,6 +545,17 @@ static int ingest_write(const hg_ingest_params *p, const hg_reference *ref, cons
 	return 0;
 }
 
+int hg_ingest_verdict(hg_ingest_result *res, int over, double max_reject_rate, hg_err *err)
+{
+	res->published = !over;
+	if (!over)
+		return 0;
+	return hg_err_set(err, HG_EREJECT,
+	                  "rejection rate above --max-reject-rate %.4g%%: snapshot %s was written "
+	                  "(see its quarantine_*.csv) but not made current",
+	                  100.0 * max_reject_rate, res->snapshot);
+}
+
 int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 {
 	memset(res, 0, sizeof *res);
@@ -667,15 +678,8 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 				printf("IMD: none (no reference data given or found beside the "
 				       "persons file): deprivation breakdowns will be Unknown\n");
 		}
-		if (!rc) {
-			res->published = !over;
-			if (over)
-				rc = hg_err_set(
-				    err, HG_EREJECT,
-				    "rejection rate above --max-reject-rate %.4g%%: snapshot %s "
-				    "was written (see its quarantine_*.csv) but not made current",
-				    100.0 * p->max_reject_rate, res->snapshot);
-		}
+		if (!rc)
+			rc = hg_ingest_verdict(res, over, p->max_reject_rate, err);
 	}
 	if (rc && rc != HG_EREJECT)
 		rc = err && err->code ? err->code : HG_EIO;

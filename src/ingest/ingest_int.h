@@ -168,6 +168,10 @@ void hg_events_free(hg_events *ev);
 
 /* ---- ingest.c: the snapshot's parts, shared with append.c ---- */
 
+/* A written snapshot's verdict: published unless the rejection rate was over
+ * --max-reject-rate (then the HG_EREJECT error saying it was written but not made current). */
+int hg_ingest_verdict(hg_ingest_result *res, int over, double max_reject_rate, hg_err *err);
+
 json_t *hg_ingest_counts_json(const hg_ingest_counts *c, const hg_quarantine *q,
                               const uint64_t *warn, int nwarn);
 json_t *hg_completeness(const hg_persons *ps);
