@@ -1,5 +1,6 @@
 /*
- * cmd_ingest.c: `healthgap ingest` and `healthgap keygen`.
+ * cmd_ingest.c: `healthgap ingest` (with --shards N: ingest, then split into a sharded
+ * store in one step) and `healthgap keygen`.
  */
 #include "cli.h"
 #include "store/reid.h"
@@ -8,6 +9,7 @@
 #include "ingest/omop.h"
 #include "ingest/pseudo.h"
 #include "report/labels.h"
+#include "store/shard.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -55,7 +57,61 @@ static const char ingest_usage[] =
     "                         a batch person with a known pseudonym replaces that row\n"
     "  --compact              with --append: write the store's events again as one segment\n"
     "                         before the batch's (automatic when the store already holds\n"
-    "                         the most segments a snapshot may, 64)\n";
+    "                         the most segments a snapshot may, 64)\n"
+    "  --shards N             make --store a new sharded store for distributed runs: the\n"
+    "                         files ingested as DIR/source, then split by person into N\n"
+    "                         shards as 'healthgap shard' does (docs/scale.md); DIR must be\n"
+    "                         new or empty, and is written whole or not at all\n";
+
+/* Native or OMOP ingest of p into p->store_dir. */
+static int ingest_one(hg_ingest_params *p, const char *omop, int codes, hg_ingest_result *res,
+                      hg_err *err)
+{
+	return omop ? hg_omop_ingest(p, omop, codes, res, err) : hg_ingest_run(p, res, err);
+}
+
+/* The source, ingested in the staging directory, split into its n shards there. */
+static int split_source(const char *src, int n, const char *staging, const char *label, hg_err *err)
+{
+	hg_store st;
+	if (hg_store_open(&st, src, err))
+		return err->code ? err->code : HG_EIO;
+	int rc = hg_shards_split(&st, n, staging, label, err);
+	hg_store_close(&st);
+	return rc ? (err->code ? err->code : HG_EIO) : 0;
+}
+
+/* ingest --shards N: ingested as DIR/source and split into DIR's shards, all in a staging
+ * directory renamed to DIR at the end (store/shard.h), so a failure or a kill leaves DIR as
+ * it was. A snapshot over --max-reject-rate stays in the staging directory (its quarantine
+ * files to read) and DIR is not written. */
+static int ingest_sharded(hg_ingest_params *p, const char *omop, int codes, int n,
+                          hg_ingest_result *res, hg_err *err)
+{
+	const char *out = p->store_dir;
+	char staging[HG_PATH_MAX], src[HG_PATH_MAX], label[HG_PATH_MAX];
+	if (hg_shards_stage(out, staging, err))
+		return err->code;
+	snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, staging);
+	snprintf(label, sizeof label, "%s/" HG_SHARDS_SOURCE, out);
+	p->store_dir = src;
+	int rc = ingest_one(p, omop, codes, res, err);
+	p->store_dir = out;
+	if (rc == HG_EREJECT) {
+		hg_err_wrap(err,
+		            "%s was not written (the source store, unpublished, is %s; the next "
+		            "ingest --shards into %s removes it)",
+		            out, src, out);
+		return HG_EREJECT;
+	}
+	if (rc == 0)
+		rc = split_source(src, n, staging, label, err);
+	if (rc == 0 && hg_shards_publish(staging, out, err))
+		rc = err->code ? err->code : HG_EIO;
+	if (rc)
+		hg_rm_rf(staging);
+	return rc;
+}
 
 int hg_cmd_ingest(int argc, char **argv)
 {
@@ -86,9 +142,11 @@ int hg_cmd_ingest(int argc, char **argv)
 	                                     {"compact", no_argument, 0, 'K'},
 	                                     {"omop", required_argument, 0, 'O'},
 	                                     {"omop-codes", required_argument, 0, 'Q'},
+	                                     {"shards", required_argument, 0, 'S'},
 	                                     {"help", no_argument, 0, 'h'},
 	                                     {0, 0, 0, 0}};
 	int o, codes = HG_OMOP_CODES_SOURCE;
+	long shards = 0;
 	const char *omop = NULL;
 	optind = 1;
 	opterr = 0; /* hg_cli_bad_option says what is wrong */
@@ -181,6 +239,14 @@ int hg_cmd_ingest(int argc, char **argv)
 		case 'O':
 			omop = optarg;
 			break;
+		case 'S':
+			if (hg_cli_long("ingest", "--shards", optarg, &shards))
+				return 2;
+			if (shards < 1 || shards > HG_SHARDS_MAX)
+				return hg_cli_usage("ingest", ingest_usage,
+				                    "--shards must be 1 to %d, got %ld",
+				                    HG_SHARDS_MAX, shards);
+			break;
 		case 'Q': {
 			hg_err e = {0};
 			if ((codes = hg_omop_codes_parse(optarg, &e)) < 0)
@@ -211,6 +277,12 @@ int hg_cmd_ingest(int argc, char **argv)
 		                    "and --store)");
 	if (!p.store_dir)
 		return hg_cli_usage("ingest", ingest_usage, "--store is required");
+	if (shards && p.append)
+		return hg_cli_usage(
+		    "ingest", ingest_usage,
+		    "--shards writes a new sharded store and --append adds to an "
+		    "existing store: append to the source store, then split it again "
+		    "with `healthgap shard` (docs/scale.md)");
 	if (p.compact && !p.append)
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--compact compacts an append: give --append too");
@@ -218,14 +290,21 @@ int hg_cmd_ingest(int argc, char **argv)
 	hg_err err = {0};
 	if (p.area_name && hg_area_name_check(p.area_name, &err))
 		return hg_cli_usage("ingest", ingest_usage, "%s", err.msg);
-	int rc = omop ? hg_omop_ingest(&p, omop, codes, &res, &err) : hg_ingest_run(&p, &res, &err);
+	int rc = shards ? ingest_sharded(&p, omop, codes, (int)shards, &res, &err)
+	                : ingest_one(&p, omop, codes, &res, &err);
 	if (rc == HG_EREJECT) {
 		fprintf(stderr, "healthgap ingest: %s\n", err.msg);
 		return 3;
 	}
 	if (rc)
 		return hg_cli_fail("ingest", &err);
-	printf("snapshot %s is now current in %s\n", res.snapshot, p.store_dir);
+	if (shards)
+		printf("snapshot %s split into %ld shard%s: %s is a sharded store (%s/shard-0000 "
+		       "...; the source store %s/" HG_SHARDS_SOURCE ")\n",
+		       res.snapshot, shards, shards == 1 ? "" : "s", p.store_dir, p.store_dir,
+		       p.store_dir);
+	else
+		printf("snapshot %s is now current in %s\n", res.snapshot, p.store_dir);
 	return 0;
 }
 

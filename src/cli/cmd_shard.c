@@ -53,7 +53,7 @@ int hg_cmd_shard(int argc, char **argv)
 	hg_store st;
 	if (hg_store_open(&st, argv[optind], &err))
 		return hg_cli_fail("shard", &err);
-	int rc = hg_shards_split(&st, (int)n, out, &err);
+	int rc = hg_shards_split(&st, (int)n, out, NULL, &err);
 	if (rc == 0)
 		printf("%s: %llu persons and %llu events of snapshot %s split into %ld shard%s "
 		       "(%s/shard-0000 ...; %s/" HG_SHARDS_FILE ")\n",

@@ -21,6 +21,7 @@
 
 #include "core/fs.h"
 #include "core/version.h"
+#include "store/shard.h"
 
 #include <assert.h>
 #include <jansson.h>
@@ -438,6 +439,20 @@ static double pct(uint64_t a, uint64_t b)
 int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_key *key,
                   hg_progress *prog, hg_ingest_result *res, hg_err *err)
 {
+	if (hg_shards_is(p->store_dir)) {
+		char src[HG_PATH_MAX];
+		snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, p->store_dir);
+		return hg_err_set(
+		    err, HG_EUSAGE,
+		    "--append: %s is a sharded store (shards.json), a read-only split of one "
+		    "snapshot: a batch cannot go to its shards one by one (shard k holds persons "
+		    "floor(n k / N) to floor(n (k + 1) / N) of the source, and new persons move "
+		    "every boundary). Append the batch to the store it was split from (%s), then "
+		    "split that again into a new directory: healthgap shard SOURCE --shards N "
+		    "--out "
+		    "NEWDIR (docs/scale.md \"Appending to a sharded store\")",
+		    p->store_dir, hg_path_exists(src) ? src : "shards.json's \"source\"");
+	}
 	hg_store st;
 	if (hg_store_open(&st, p->store_dir, err)) {
 		hg_err_wrap(err, "--append adds to a store's current snapshot");

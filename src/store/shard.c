@@ -17,6 +17,8 @@
 #include "store/reid.h"
 
 #include <assert.h>
+#include <dirent.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -274,7 +276,8 @@ static int read_code_events(hg_shards *s, const char *dir, const char *want, hg_
 	return 0;
 }
 
-int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err)
+int hg_shards_split(const hg_store *st, int n, const char *out, const char *source_label,
+                    hg_err *err)
 {
 	hg_store *s = (hg_store *)st; /* hg_store_strtabs takes it; nothing is changed */
 	if (n < 1 || n > HG_SHARDS_MAX || (uint64_t)n > st->n_persons)
@@ -307,7 +310,8 @@ int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err)
 		json_object_set_new(top, "format", json_string("healthgap sharded store"));
 		json_object_set_new(top, "format_version", json_integer(1));
 		json_t *src = json_object();
-		json_object_set_new(src, "store", json_string(st->root));
+		json_object_set_new(src, "store",
+		                    json_string(source_label ? source_label : st->root));
 		json_object_set_new(src, "snapshot", json_string(st->snapshot));
 		json_object_set_new(src, "manifest", json_string(st->manifest_hash));
 		set_count(src, "persons", st->n_persons);
@@ -488,4 +492,75 @@ int hg_shards_verify(const char *dir, int *n_files, hg_err *err)
 	json_decref(dicts);
 	hg_shards_free(&s);
 	return rc ? -1 : 0;
+}
+
+/* Is dir a directory with no entries (but . and ..)? */
+static int dir_empty(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return 0;
+	struct dirent *e;
+	int empty = 1;
+	while (empty && (e = readdir(d)))
+		empty = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..");
+	closedir(d);
+	return empty;
+}
+
+/* PARENT/.NAME.shards-tmp for out (trailing slashes ignored). */
+static int staging_path(const char *out, char staging[HG_PATH_MAX], hg_err *err)
+{
+	char o[HG_PATH_MAX];
+	size_t n = strlen(out);
+	while (n > 1 && out[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= sizeof o - 32)
+		return hg_err_set(err, HG_EUSAGE, "--store '%s': give a directory name", out);
+	memcpy(o, out, n);
+	o[n] = 0;
+	const char *slash = strrchr(o, '/');
+	const char *name = slash ? slash + 1 : o;
+	if (!strcmp(name, ".") || !strcmp(name, "..") || !strcmp(o, "/"))
+		return hg_err_set(err, HG_EUSAGE,
+		                  "--store %s: give the sharded store's own directory by name",
+		                  out);
+	snprintf(staging, HG_PATH_MAX, "%.*s.%s.shards-tmp", slash ? (int)(name - o) : 0, o, name);
+	return 0;
+}
+
+int hg_shards_stage(const char *out, char staging[HG_PATH_MAX], hg_err *err)
+{
+	if (hg_path_exists(out) && !(hg_is_dir(out) && dir_empty(out)))
+		return hg_err_set(err, HG_EUSAGE,
+		                  "--store %s already exists and is not an empty directory%s: "
+		                  "ingest --shards writes a new sharded store; give a new "
+		                  "directory (or remove it first)",
+		                  out, hg_shards_is(out) ? " (it holds a sharded store)" : "");
+	if (staging_path(out, staging, err))
+		return -1;
+	if (hg_path_exists(staging)) /* left by an ingest --shards into out that was killed */
+		hg_rm_rf(staging);
+	if (hg_path_exists(staging))
+		return hg_err_set(err, HG_EIO,
+		                  "%s: cannot remove the staging directory of an "
+		                  "earlier ingest --shards: remove it by hand",
+		                  staging);
+	return hg_mkdir_p(staging, err);
+}
+
+int hg_shards_publish(const char *staging, const char *out, hg_err *err)
+{
+	assert(hg_shards_is(staging));
+	if (hg_fsync_dir(staging, err))
+		return -1;
+	if (rename(staging, out) != 0) /* out absent or an empty directory: replaced at once */
+		return hg_err_set(err, HG_EIO, "%s: cannot rename to %s: %s", staging, out,
+		                  strerror(errno));
+	char parent[HG_PATH_MAX];
+	snprintf(parent, sizeof parent, "%s", staging);
+	char *slash = strrchr(parent, '/');
+	if (slash)
+		*slash = 0;
+	return hg_fsync_dir(slash ? (parent[0] ? parent : "/") : ".", err);
 }

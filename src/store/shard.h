@@ -25,7 +25,8 @@
 
 #define HG_SHARDS_FILE        "shards.json"
 #define HG_SHARDS_CODE_EVENTS "code_events.u64"
-#define HG_SHARDS_MAX         100000 /* shard-NNNN names; far more than any cluster's ranks */
+#define HG_SHARDS_MAX         100000   /* shard-NNNN names; far more than any cluster's ranks */
+#define HG_SHARDS_SOURCE      "source" /* ingest --shards: the source store kept in DIR/source */
 
 typedef struct hg_shards {
 	int n;
@@ -50,7 +51,22 @@ int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err);
 /* Verify a sharded store: each shard as hg_store_verify does, its manifest hash against
  * shards.json, its dictionaries' checksums against the listed ones. n_files: files checked. */
 int hg_shards_verify(const char *dir, int *n_files, hg_err *err);
-/* Split st into n shards under out (a directory that must not exist, or be empty). */
-int hg_shards_split(const hg_store *st, int n, const char *out, hg_err *err);
+/* Split st into n shards under out (a directory that must not exist, or be empty).
+ * shards.json names the source store as source_label (NULL: st->root, as opened). */
+int hg_shards_split(const hg_store *st, int n, const char *out, const char *source_label,
+                    hg_err *err);
+
+/*
+ * `ingest --shards N --store DIR` (docs/scale.md "Ingesting into shards") builds the whole
+ * sharded store, its source store (DIR/source) and its shards, in a staging directory
+ * beside DIR (PARENT/.NAME.shards-tmp) and renames it to DIR in one step: DIR is either as
+ * it was (absent or empty) or the whole, checked sharded store; a kill -9 at any point
+ * leaves at most the staging directory, which the next ingest --shards into DIR removes.
+ */
+/* Check out (absent or an empty directory), remove a stale staging directory and create
+ * it afresh; staging receives its path. */
+int hg_shards_stage(const char *out, char staging[HG_PATH_MAX], hg_err *err);
+/* Make the staging directory's sharded store out (fsync, one rename, fsync). */
+int hg_shards_publish(const char *staging, const char *out, hg_err *err);
 
 #endif

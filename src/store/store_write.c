@@ -8,6 +8,7 @@
  * partial one.
  */
 #include "store.h"
+#include "store/shard.h"
 #include "core/fs.h"
 #include "core/str.h"
 
@@ -59,6 +60,13 @@ int hg_store_begin(hg_store_writer *w, const char *root, hg_err *err)
 {
 	memset(w, 0, sizeof *w);
 	snprintf(w->root, sizeof w->root, "%s", root);
+	if (hg_shards_is(root)) /* its shards are listed in shards.json: a snapshot beside them
+	                           would make one directory two stores */
+		return hg_err_set(err, HG_EUSAGE,
+		                  "%s is a sharded store (shards.json): no snapshot can be written "
+		                  "into it; ingest into a new directory (with --shards N for a new "
+		                  "sharded store)",
+		                  root);
 	if (hg_mkdir_p(root, err))
 		return -1;
 	store_clean_stale(root);
