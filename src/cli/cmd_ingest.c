@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "store/reid.h"
 #include "core/date.h"
+#include "core/fs.h"
 #include "ingest/ingest.h"
 #include "ingest/omop.h"
 #include "ingest/pseudo.h"
@@ -54,7 +55,9 @@ static const char ingest_usage[] =
     "  --no-progress          no progress bar\n"
     "  --append               add the files, a batch, to the store's current snapshot: a\n"
     "                         new snapshot that keeps its parent's events (hard links);\n"
-    "                         a batch person with a known pseudonym replaces that row\n"
+    "                         a batch person with a known pseudonym replaces that row;\n"
+    "                         to a sharded store that --shards made: the batch added to\n"
+    "                         its source, which is split again into its shards\n"
     "  --compact              with --append: write the store's events again as one segment\n"
     "                         before the batch's (automatic when the store already holds\n"
     "                         the most segments a snapshot may, 64)\n"
@@ -111,6 +114,44 @@ static int ingest_sharded(hg_ingest_params *p, const char *omop, int codes, int 
 	if (rc)
 		hg_rm_rf(staging);
 	return rc;
+}
+
+/* ingest --append over a sharded store that ingest --shards made (DIR/source kept): the
+ * batch appended to the source, unpublished; the source's new snapshot split again into
+ * DIR's shards by the same rule (hg_shards_resplit: shards.json is the commit); then the
+ * source's CURRENT. A failure or a kill before shards.json leaves the old split current. */
+static int append_sharded(hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
+{
+	const char *dir = p->store_dir;
+	char src[HG_PATH_MAX], snap[HG_PATH_MAX], label[HG_PATH_MAX];
+	snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, dir);
+	snprintf(label, sizeof label, "%s", src);
+	if (hg_shards_source_sync(dir, err))
+		return err->code ? err->code : HG_EIO;
+	p->store_dir = src;
+	p->no_publish = 1;
+	int rc = hg_ingest_run(p, res, err);
+	p->store_dir = dir;
+	if (rc == HG_EREJECT)
+		hg_err_wrap(err, "%s: its shards were not changed", dir);
+	if (rc)
+		return rc;
+	snprintf(snap, sizeof snap, "%s/%s", src, res->snapshot);
+	hg_store st;
+	if (hg_store_open(&st, snap, err) == 0) {
+		rc = hg_shards_resplit(&st, dir, label, err) ? -1 : 0;
+		hg_store_close(&st);
+	} else {
+		rc = -1;
+	}
+	if (rc) { /* never listed: the next append starts from the source's CURRENT */
+		hg_rm_rf(snap);
+		return err->code ? err->code : HG_EIO;
+	}
+	char cur[HG_PATH_MAX], line[80];
+	int len = snprintf(line, sizeof line, "%s\n", res->snapshot);
+	snprintf(cur, sizeof cur, "%s/CURRENT", src);
+	return hg_write_file_atomic(cur, line, (size_t)len, err) ? err->code : 0;
 }
 
 int hg_cmd_ingest(int argc, char **argv)
@@ -278,11 +319,10 @@ int hg_cmd_ingest(int argc, char **argv)
 	if (!p.store_dir)
 		return hg_cli_usage("ingest", ingest_usage, "--store is required");
 	if (shards && p.append)
-		return hg_cli_usage(
-		    "ingest", ingest_usage,
-		    "--shards writes a new sharded store and --append adds to an "
-		    "existing store: append to the source store, then split it again "
-		    "with `healthgap shard` (docs/scale.md)");
+		return hg_cli_usage("ingest", ingest_usage,
+		                    "--shards writes a new sharded store and --append adds to an "
+		                    "existing store: give --append alone (a sharded store that ingest "
+		                    "--shards made takes it; docs/scale.md)");
 	if (p.compact && !p.append)
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--compact compacts an append: give --append too");
@@ -290,15 +330,22 @@ int hg_cmd_ingest(int argc, char **argv)
 	hg_err err = {0};
 	if (p.area_name && hg_area_name_check(p.area_name, &err))
 		return hg_cli_usage("ingest", ingest_usage, "%s", err.msg);
-	int rc = shards ? ingest_sharded(&p, omop, codes, (int)shards, &res, &err)
-	                : ingest_one(&p, omop, codes, &res, &err);
+	char src[HG_PATH_MAX];
+	snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, p.store_dir);
+	int sharded_append = p.append && hg_shards_is(p.store_dir) && hg_is_dir(src);
+	int rc = shards           ? ingest_sharded(&p, omop, codes, (int)shards, &res, &err)
+	         : sharded_append ? append_sharded(&p, &res, &err)
+	                          : ingest_one(&p, omop, codes, &res, &err);
 	if (rc == HG_EREJECT) {
 		fprintf(stderr, "healthgap ingest: %s\n", err.msg);
 		return 3;
 	}
 	if (rc)
 		return hg_cli_fail("ingest", &err);
-	if (shards)
+	if (sharded_append)
+		printf("snapshot %s of %s/" HG_SHARDS_SOURCE " split again into %s's shards\n",
+		       res.snapshot, p.store_dir, p.store_dir);
+	else if (shards)
 		printf("snapshot %s split into %ld shard%s: %s is a sharded store (%s/shard-0000 "
 		       "...; the source store %s/" HG_SHARDS_SOURCE ")\n",
 		       res.snapshot, shards, shards == 1 ? "" : "s", p.store_dir, p.store_dir,

@@ -439,20 +439,19 @@ static double pct(uint64_t a, uint64_t b)
 int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_key *key,
                   hg_progress *prog, hg_ingest_result *res, hg_err *err)
 {
-	if (hg_shards_is(p->store_dir)) {
-		char src[HG_PATH_MAX];
-		snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, p->store_dir);
+	if (hg_shards_is(p->store_dir)) /* one ingest --shards made takes it (cmd_ingest.c) */
 		return hg_err_set(
 		    err, HG_EUSAGE,
-		    "--append: %s is a sharded store (shards.json), a read-only split of one "
-		    "snapshot: a batch cannot go to its shards one by one (shard k holds persons "
-		    "floor(n k / N) to floor(n (k + 1) / N) of the source, and new persons move "
-		    "every boundary). Append the batch to the store it was split from (%s), then "
-		    "split that again into a new directory: healthgap shard SOURCE --shards N "
-		    "--out "
-		    "NEWDIR (docs/scale.md \"Appending to a sharded store\")",
-		    p->store_dir, hg_path_exists(src) ? src : "shards.json's \"source\"");
-	}
+		    "--append: %s is a sharded store (shards.json) without its source store "
+		    "(%s/" HG_SHARDS_SOURCE ", kept by ingest --shards): its shards cannot take a "
+		    "batch one by one (shard k holds persons floor(n k / N) to floor(n (k + 1) / "
+		    "N) "
+		    "of the source, and new persons move every boundary). Append the batch to the "
+		    "store it was split from, then split that again into a new directory: "
+		    "healthgap shard SOURCE --shards N --out NEWDIR (docs/scale.md \"Appending to "
+		    "a "
+		    "sharded store\")",
+		    p->store_dir, p->store_dir);
 	hg_store st;
 	if (hg_store_open(&st, p->store_dir, err)) {
 		hg_err_wrap(err, "--append adds to a store's current snapshot");
@@ -495,7 +494,7 @@ int hg_append_run(const hg_ingest_params *p, const hg_reference *ref, const hg_k
 		double lim = 100.0 * p->max_reject_rate;
 		int over = pct(bp.counts.quarantined, bp.counts.read) > lim ||
 		           pct(ev.counts.quarantined, ev.counts.read) > lim;
-		rc = append_write(p, ref, &st, &mp, &bp, &ev, !over, res, err);
+		rc = append_write(p, ref, &st, &mp, &bp, &ev, !over && !p->no_publish, res, err);
 		if (!rc && !p->quiet) {
 			hg_datefmt df;
 			hg_datefmt_init(&df, p->date_format, NULL);

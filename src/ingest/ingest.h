@@ -46,7 +46,9 @@ typedef struct hg_ingest_params {
 	int quiet;               /* no summary on stdout */
 	int threads;             /* 0 = all cores */
 	int append;              /* add the files to store_dir's current snapshot (append.c) */
-	int compact; /* append: write the parent's events again as one segment (append.c) */
+	int compact;    /* append: write the parent's events again as one segment (append.c) */
+	int no_publish; /* append: write and check the snapshot but leave CURRENT (ingest --append
+	                   over a sharded store publishes it once the shards are split again) */
 } hg_ingest_params;
 
 typedef struct hg_ingest_counts {

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define FIX_SHARDS "split the store again with `healthgap shard`"
 
@@ -146,7 +147,7 @@ static json_t *shard_manifest(const hg_store *s, int k, int n, uint64_t p0, uint
 
 /* Write shard k (persons [p0, p1)) as the store dir; snap receives its snapshot name. */
 static int write_shard(hg_store *s, int k, int n, uint64_t p0, uint64_t p1, const char *dir,
-                       char snap[64], hg_err *err)
+                       int publish, char snap[64], hg_err *err)
 {
 	hg_store_writer w;
 	if (hg_store_begin(&w, dir, err))
@@ -162,7 +163,7 @@ static int write_shard(hg_store *s, int k, int n, uint64_t p0, uint64_t p1, cons
 		                  (size_t)(p1 - p0) * HG_REID_BYTES, err);
 	json_t *m = rc == 0 ? shard_manifest(s, k, n, p0, p1) : NULL;
 	if (rc == 0)
-		rc = hg_store_commit(&w, m, 1, snap, err);
+		rc = hg_store_commit(&w, m, publish, snap, err);
 	json_decref(m);
 	if (rc) {
 		hg_store_abort(&w);
@@ -239,7 +240,8 @@ static int out_dir(const char *out, hg_err *err)
 }
 
 /* out/code_events.u64: the events of each code of st (codes.n u64), and its checksum. */
-static int write_code_events(const hg_store *st, const char *out, char hash[65], hg_err *err)
+static int write_code_events(const hg_store *st, const char *out, const char *name, char hash[65],
+                             hg_err *err)
 {
 	uint64_t *h = hg_xcalloc((size_t)st->codes.n + 1, sizeof *h);
 	for (uint64_t e = 0; e < st->n_events; e++)
@@ -247,7 +249,7 @@ static int write_code_events(const hg_store *st, const char *out, char hash[65],
 	size_t bytes = (size_t)st->codes.n * sizeof *h;
 	hg_hash_hex(h, bytes, hash);
 	char path[HG_PATH_MAX];
-	snprintf(path, sizeof path, "%s/" HG_SHARDS_CODE_EVENTS, out);
+	snprintf(path, sizeof path, "%s/%s", out, name);
 	int rc = hg_write_file_atomic(path, h, bytes, err);
 	free(h);
 	return rc;
@@ -257,7 +259,7 @@ static int write_code_events(const hg_store *st, const char *out, char hash[65],
 static int read_code_events(hg_shards *s, const char *dir, const char *want, hg_err *err)
 {
 	char path[HG_PATH_MAX], got[65];
-	snprintf(path, sizeof path, "%s/" HG_SHARDS_CODE_EVENTS, dir);
+	snprintf(path, sizeof path, "%s/%s", dir, s->code_events_file);
 	size_t n = 0;
 	char *data = hg_read_file(path, &n, err);
 	if (!data)
@@ -276,26 +278,26 @@ static int read_code_events(hg_shards *s, const char *dir, const char *want, hg_
 	return 0;
 }
 
-int hg_shards_split(const hg_store *st, int n, const char *out, const char *source_label,
-                    hg_err *err)
+/* Write st's n shards into out (new shard stores, or a new snapshot of each existing one),
+ * the events per code as out/ce_name, and shards.json last (atomically): the split's commit.
+ * The shards' snapshots are made CURRENT in their stores when publish is set. */
+static int write_split(const hg_store *st, int n, const char *out, const char *source_label,
+                       const char *ce_name, int publish, hg_err *err)
 {
 	hg_store *s = (hg_store *)st; /* hg_store_strtabs takes it; nothing is changed */
-	if (n < 1 || n > HG_SHARDS_MAX || (uint64_t)n > st->n_persons)
-		return hg_err_set(err, HG_EUSAGE,
-		                  "--shards %d: give 1 to %d shards, and no more than the store's "
-		                  "%llu persons",
-		                  n, HG_SHARDS_MAX, (unsigned long long)st->n_persons);
-	if (out_dir(out, err))
-		return -1;
 	json_t *top = json_object(), *list = json_array(), *dicts = json_object();
 	int rc = 0;
 	for (int k = 0; k < n && rc == 0; k++) {
 		uint64_t p0 = st->n_persons * (uint64_t)k / (uint64_t)n,
 		         p1 = st->n_persons * (uint64_t)(k + 1) / (uint64_t)n;
-		char dir[HG_PATH_MAX], snap[64];
+		char dir[HG_PATH_MAX], snap[64], sdir[HG_PATH_MAX];
 		snprintf(dir, sizeof dir, "%s/shard-%04d", out, k);
 		hg_store sh;
-		rc = write_shard(s, k, n, p0, p1, dir, snap, err) || hg_store_open(&sh, dir, err);
+		rc = write_shard(s, k, n, p0, p1, dir, publish, snap, err);
+		if (rc == 0) {
+			snprintf(sdir, sizeof sdir, "%s/%s", dir, snap);
+			rc = hg_store_open(&sh, sdir, err);
+		}
 		if (rc == 0) {
 			json_array_append_new(list, shard_entry(&sh, k, p0, dicts));
 			rc = same_dicts(&sh, dicts, dir, err);
@@ -304,9 +306,11 @@ int hg_shards_split(const hg_store *st, int n, const char *out, const char *sour
 	}
 	char ce_hash[65] = "";
 	if (rc == 0)
-		rc = write_code_events(st, out, ce_hash, err);
+		rc = write_code_events(st, out, ce_name, ce_hash, err);
 	if (rc == 0) {
 		json_object_set_new(top, "code_events", json_string(ce_hash));
+		if (strcmp(ce_name, HG_SHARDS_CODE_EVENTS))
+			json_object_set_new(top, "code_events_file", json_string(ce_name));
 		json_object_set_new(top, "format", json_string("healthgap sharded store"));
 		json_object_set_new(top, "format_version", json_integer(1));
 		json_t *src = json_object();
@@ -329,6 +333,97 @@ int hg_shards_split(const hg_store *st, int n, const char *out, const char *sour
 	json_decref(list);
 	json_decref(dicts);
 	return rc ? -1 : 0;
+}
+
+static int check_count(const hg_store *st, int n, hg_err *err)
+{
+	if (n < 1 || n > HG_SHARDS_MAX || (uint64_t)n > st->n_persons)
+		return hg_err_set(err, HG_EUSAGE,
+		                  "--shards %d: give 1 to %d shards, and no more than the store's "
+		                  "%llu persons",
+		                  n, HG_SHARDS_MAX, (unsigned long long)st->n_persons);
+	return 0;
+}
+
+int hg_shards_split(const hg_store *st, int n, const char *out, const char *source_label,
+                    hg_err *err)
+{
+	if (check_count(st, n, err) || out_dir(out, err))
+		return -1;
+	return write_split(st, n, out, source_label, HG_SHARDS_CODE_EVENTS, 1, err);
+}
+
+/* Remove every snapshot of each shard store of s but the one s lists, and every events-per-
+ * code file of dir but s's: what a split replaced, or a split that stopped wrote. */
+static void prune_unlisted(const hg_shards *s, const char *dir)
+{
+	for (int k = 0; k < s->n; k++) {
+		char store[HG_PATH_MAX];
+		snprintf(store, sizeof store, "%s", s->dir[k]);
+		char *slash = strrchr(store, '/');
+		assert(slash);
+		*slash = 0;
+		DIR *d = opendir(store);
+		struct dirent *e;
+		char path[HG_PATH_MAX];
+		while (d && (e = readdir(d))) {
+			if (!strncmp(e->d_name, "snap-", 5) && strcmp(e->d_name, slash + 1)) {
+				snprintf(path, sizeof path, "%s/%s", store, e->d_name);
+				hg_rm_rf(path);
+			}
+		}
+		if (d)
+			closedir(d);
+	}
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[HG_PATH_MAX];
+	while (d && (e = readdir(d))) {
+		if (!strncmp(e->d_name, "code_events", 11) &&
+		    strcmp(e->d_name, s->code_events_file)) {
+			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+}
+
+/* Make each shard's listed snapshot CURRENT in its store (for a shard read alone). */
+static int publish_listed(const hg_shards *s, hg_err *err)
+{
+	for (int k = 0; k < s->n; k++) {
+		char cur[HG_PATH_MAX], line[80];
+		snprintf(cur, sizeof cur, "%s", s->dir[k]);
+		char *slash = strrchr(cur, '/');
+		assert(slash);
+		int len = snprintf(line, sizeof line, "%s\n", slash + 1);
+		snprintf(slash, sizeof cur - (size_t)(slash - cur), "/CURRENT");
+		if (hg_write_file_atomic(cur, line, (size_t)len, err))
+			return -1;
+	}
+	return 0;
+}
+
+int hg_shards_resplit(const hg_store *st, const char *dir, const char *source_label, hg_err *err)
+{
+	hg_shards old;
+	if (hg_shards_open(&old, dir, err))
+		return -1;
+	prune_unlisted(&old, dir); /* a split stopped by a kill: its unlisted snapshots */
+	int n = old.n;
+	hg_shards_free(&old);
+	char ce[96];
+	snprintf(ce, sizeof ce, "code_events.%s.u64", st->snapshot);
+	hg_shards now;
+	if (check_count(st, n, err) || write_split(st, n, dir, source_label, ce, 0, err) ||
+	    hg_shards_open(&now, dir, err))
+		return -1;
+	int rc = publish_listed(&now, err);
+	if (rc == 0)
+		prune_unlisted(&now, dir);
+	hg_shards_free(&now);
+	return rc;
 }
 
 int hg_shards_is(const char *dir)
@@ -365,7 +460,9 @@ static int shards_list(hg_shards *s, const char *dir, json_t *list, hg_err *err)
 		char name[64];
 		int64_t first = json_count(e, "first_person"), np = json_count(e, "persons"),
 		        ne = json_count(e, "events");
+		char snap[64];
 		if (json_str(e, "dir", name, sizeof name) || !name[0] || name[0] == '.' ||
+		    json_str(e, "snapshot", snap, sizeof snap) || snap[0] == '.' ||
 		    json_str(e, "manifest", s->manifest[k], sizeof s->manifest[k]) || first < 0 ||
 		    np < 1 || ne < 0 || (uint64_t)first != next)
 			return hg_err_set(
@@ -374,7 +471,9 @@ static int shards_list(hg_shards *s, const char *dir, json_t *list, hg_err *err)
 			    ": shard %d is not listed as a directory, a manifest hash "
 			    "and persons following the previous shard's; " FIX_SHARDS,
 			    dir, k);
-		snprintf(s->dir[k], sizeof s->dir[k], "%s/%s", dir, name);
+		/* the listed snapshot, not the shard's CURRENT: shards.json alone says which
+		   snapshots make the split (hg_shards_resplit writes it before any CURRENT) */
+		snprintf(s->dir[k], sizeof s->dir[k], "%s/%s/%s", dir, name, snap);
 		s->first[k] = (uint64_t)first;
 		s->persons[k] = (uint64_t)np;
 		next += (uint64_t)np;
@@ -424,6 +523,12 @@ int hg_shards_open(hg_shards *s, const char *dir, hg_err *err)
 		rc = shards_list(s, dir, list, err);
 	}
 	const char *ce = json_string_value(json_object_get(top, "code_events"));
+	snprintf(s->code_events_file, sizeof s->code_events_file, HG_SHARDS_CODE_EVENTS);
+	if (rc == 0 && json_object_get(top, "code_events_file") &&
+	    (json_str(top, "code_events_file", s->code_events_file, sizeof s->code_events_file) ||
+	     s->code_events_file[0] == '.'))
+		rc = hg_err_set(err, HG_ECORRUPT,
+		                "%s: code_events_file is not a file name; " FIX_SHARDS, path);
 	if (rc == 0 && !ce)
 		rc = hg_err_set(err, HG_ECORRUPT, "%s: no code_events checksum; " FIX_SHARDS, path);
 	if (rc == 0)
@@ -563,4 +668,26 @@ int hg_shards_publish(const char *staging, const char *out, hg_err *err)
 	if (slash)
 		*slash = 0;
 	return hg_fsync_dir(slash ? (parent[0] ? parent : "/") : ".", err);
+}
+
+int hg_shards_source_sync(const char *dir, hg_err *err)
+{
+	hg_shards s;
+	if (hg_shards_open(&s, dir, err))
+		return -1;
+	char src[HG_PATH_MAX], cur[HG_PATH_MAX], listed[HG_PATH_MAX];
+	snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, dir);
+	snprintf(listed, sizeof listed, "%s/%s", src, s.source_snapshot);
+	int rc = hg_store_resolve(src, cur, sizeof cur, err);
+	const char *now = rc == 0 ? strrchr(cur, '/') + 1 : NULL;
+	/* the names are snap-NNNNNN: a later one sorts after; one the user appended since (a
+	   later CURRENT) is kept: the next split takes it */
+	if (rc == 0 && strcmp(now, s.source_snapshot) < 0 && hg_is_dir(listed)) {
+		char line[80];
+		int len = snprintf(line, sizeof line, "%s\n", s.source_snapshot);
+		snprintf(cur, sizeof cur, "%s/CURRENT", src);
+		rc = hg_write_file_atomic(cur, line, (size_t)len, err);
+	}
+	hg_shards_free(&s);
+	return rc ? -1 : 0;
 }

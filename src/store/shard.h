@@ -30,7 +30,7 @@
 
 typedef struct hg_shards {
 	int n;
-	char (*dir)[HG_PATH_MAX];  /* each shard's store directory */
+	char (*dir)[HG_PATH_MAX];  /* each shard's listed snapshot: DIR/shard-NNNN/snap-NNNNNN */
 	char (*manifest)[65];      /* each shard's manifest hash, as listed */
 	uint64_t *first, *persons; /* each shard's first person (of the source) and count */
 	uint64_t n_persons, n_events;
@@ -39,6 +39,7 @@ typedef struct hg_shards {
 	   run's codelist coverage reports, as for the source, without reading every shard */
 	uint64_t *code_events;
 	uint32_t n_codes;
+	char code_events_file[96]; /* its name in dir (code_events.u64 but after a resplit) */
 } hg_shards;
 
 /* Is dir a sharded store (has shards.json)? */
@@ -68,5 +69,18 @@ int hg_shards_split(const hg_store *st, int n, const char *out, const char *sour
 int hg_shards_stage(const char *out, char staging[HG_PATH_MAX], hg_err *err);
 /* Make the staging directory's sharded store out (fsync, one rename, fsync). */
 int hg_shards_publish(const char *staging, const char *out, hg_err *err);
+/*
+ * Split st (the source store's new snapshot, after `ingest --append` over a sharded store
+ * made by ingest --shards) again into the sharded store dir, with its number of shards and
+ * the same rule: each shard store gets a new snapshot, unpublished; the events per code a
+ * new file; then shards.json is replaced atomically (the one step that makes the new split
+ * the sharded store's: a kill before it leaves the old split whole); then each shard's
+ * CURRENT follows and the old snapshots are removed.
+ */
+int hg_shards_resplit(const hg_store *st, const char *dir, const char *source_label, hg_err *err);
+/* Before an append over the sharded store dir: make the source store's CURRENT (dir/source)
+ * the snapshot shards.json was split from when it is behind it (a kill came between the
+ * resplit's shards.json and the source's CURRENT). */
+int hg_shards_source_sync(const char *dir, hg_err *err);
 
 #endif

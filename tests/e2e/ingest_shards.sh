@@ -14,8 +14,9 @@
 #     --max-reject-rate leave --store as it was (absent, or untouched); a kill -9 at several
 #     points leaves --store absent or whole and verifiable, and the next ingest --shards
 #     succeeds;
-#   - --append to a sharded store and an ingest into one are clear errors naming the fix,
-#     and leave it unchanged; --append with --shards is a usage error.
+#   - --append to a sharded store without its source (made by `shard`) and an ingest into a
+#     sharded store are clear errors naming the fix, and leave it unchanged; --append with
+#     --shards is a usage error.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TMPDIR"
@@ -163,18 +164,22 @@ for phase in source split; do
 done
 [ $killed -gt 0 ] || fail "no ingest --shards was killed while it ran"
 
-# appending to a sharded store, and ingesting into one, are refused naming the fix
+# appending to a sharded store without its source (made by `shard`), and ingesting into a
+# sharded store, are refused naming the fix (appends to one ingest --shards made:
+# tests/e2e/shard_append.sh)
 head -1 raw/persons.csv > nobody.csv
 printf 'person_id,date,code,value,setting\n' > noev.csv
-"$HG" ingest --append --persons nobody.csv --events noev.csv --store shb --no-progress \
-	--reference raw/reference --extract-date 2026-03-31 > e.log 2>&1 && fail "append to a sharded store"
-grep -q 'shb is a sharded store (shards.json).*Append the batch to the store it was split from (shb/source), then split that again into a new directory: healthgap shard SOURCE --shards N --out NEWDIR' e.log ||
+before_a=$(sum sha)
+"$HG" ingest --append --persons nobody.csv --events noev.csv --store sha --no-progress \
+	--reference raw/reference --extract-date 2026-03-31 > e.log 2>&1 && fail "append to a sharded store without its source"
+grep -q 'sha is a sharded store (shards.json) without its source store (sha/source, kept by ingest --shards).*Append the batch to the store it was split from, then split that again into a new directory: healthgap shard SOURCE --shards N --out NEWDIR' e.log ||
 	fail "append message: $(cat e.log)"
+[ "$(sum sha)" = "$before_a" ] || fail "the refused append changed sha"
 "$HG" ingest "${in[@]}" --store shb > e.log 2>&1 && fail "a plain ingest into a sharded store"
 grep -q 'shb is a sharded store (shards.json): no snapshot can be written into it' e.log ||
 	fail "ingest into shb: $(cat e.log)"
 "$HG" ingest "${in[@]}" --store x --shards 2 --append > e.log 2>&1 && fail "--shards with --append"
-grep -q -- '--shards writes a new sharded store and --append adds to an existing store' e.log ||
+grep -q -- '--shards writes a new sharded store and --append adds to an existing store: give --append alone' e.log ||
 	fail "--shards --append: $(cat e.log)"
 [ "$(sum shb)" = "$before" ] || fail "the refused commands changed shb"
 echo "ingest_shards: ok"
