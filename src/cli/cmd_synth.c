@@ -36,6 +36,13 @@ static const char synth_usage[] =
     "  --format csv|omop   csv (default): the native files; omop: the same population as\n"
     "                      OMOP CDM v5.4 tables (person.csv, observation_period.csv, ...,\n"
     "                      docs/omop.md), with pathways.csv and appointments.csv as they are\n"
+    "  --ethnicity-as column|codes\n"
+    "                      column (default): persons.csv's ethnicity column; codes: each\n"
+    "                      person's category as SNOMED CT ethnicity codes in events.csv (most\n"
+    "                      people one, some two over time, some none) and a hospital-recorded\n"
+    "                      category in an ethnicity_hospital column, with the codelist used\n"
+    "                      (DIR/ethnicity_2001_census.csv) for ingest --ethnicity-codelist;\n"
+    "                      the derived categories are the column's person for person\n"
     "  --codelists DIR     code lists to draw codes from\n"
     "                      (default: packs/core20plus5/codelists near the executable)\n"
     "  --threads N         worker threads (default: all CPUs; output does not depend on it)\n"
@@ -77,6 +84,11 @@ static int synth_opt(hg_synth_params *p, const char *opt, const char *val)
 		if (hg_cli_double("synth", opt, val, &d))
 			return 2;
 		p->corrupt_rate = d;
+	} else if (!strcmp(opt, "--ethnicity-as")) {
+		if (strcmp(val, "column") && strcmp(val, "codes"))
+			return hg_cli_usage("synth", synth_usage,
+			                    "--ethnicity-as '%s': give column or codes", val);
+		p->ethnicity_codes = !strcmp(val, "codes");
 	} else if (!strcmp(opt, "--codelists")) {
 		p->codelists_dir = val;
 	} else if (!strcmp(opt, "--threads")) {
@@ -88,9 +100,9 @@ static int synth_opt(hg_synth_params *p, const char *opt, const char *val)
 }
 
 /* Is opt one of synth's options that take a value? */
-static const char *const synth_opts[] = {"people", "seed", "out",          "reference", "area",
-                                         "start",  "end",  "corrupt-rate", "codelists", "threads",
-                                         "quiet",  "help", "format",       NULL};
+static const char *const synth_opts[] = {
+    "people",    "seed",    "out",   "reference", "area",   "start",        "end", "corrupt-rate",
+    "codelists", "threads", "quiet", "help",      "format", "ethnicity-as", NULL};
 
 static int synth_known(const char *opt)
 {
@@ -160,7 +172,7 @@ static int synth_omop(hg_synth_params *p)
 	p->out_dir = tmp;
 	int rc = hg_synth_run(p, &err);
 	static const char *const keep[] = {"reference", "pathways.csv", "appointments.csv",
-	                                   "SYNTHETIC"};
+	                                   "SYNTHETIC", "ethnicity_2001_census.csv"};
 	if (!rc)
 		rc = hg_omop_from_native(tmp, out, p->end, &err);
 	for (size_t k = 0; k < sizeof keep / sizeof keep[0] && !rc; k++)

@@ -51,7 +51,7 @@ static int category_column(const hg_csv *c)
 }
 
 /* code -> category of every row of the codelist. */
-static int load_list(const char *path, hg_dict *codes, uint8_t **cat, hg_err *err)
+int hg_ethnicity_codelist_load(const char *path, hg_dict *codes, uint8_t **cat, hg_err *err)
 {
 	hg_csv c;
 	if (hg_csv_open(&c, path, err))
@@ -167,7 +167,7 @@ int hg_ethnicity_derive(hg_persons *ps, const hg_events *ev, const char *codelis
 	hg_dict list;
 	hg_dict_init(&list);
 	uint8_t *cat = NULL;
-	if (load_list(codelist, &list, &cat, err)) {
+	if (hg_ethnicity_codelist_load(codelist, &list, &cat, err)) {
 		hg_dict_free(&list);
 		free(cat);
 		return -1;

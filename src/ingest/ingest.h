@@ -17,6 +17,7 @@
 #define HG_INGEST_H
 
 #include "core/date.h"
+#include "core/dict.h"
 #include "core/error.h"
 
 #include <stdint.h>
@@ -72,6 +73,12 @@ int hg_ingest_run(const hg_ingest_params *p, hg_ingest_result *res, hg_err *err)
 int hg_encoding_kind(const char *encoding, hg_err *err);
 /* A --date-format value (validate.h, hg_datefmt_init): 0, or a usage error. */
 int hg_date_format_check(const char *spec, hg_err *err);
+
+/* An ethnicity codelist (docs/data-model.md "Ethnicity from the record"): a code column and
+ * a category column (an NHS letter, 99 or a Grouping_16 number). Each code is interned into
+ * codes in file order and (*cat)[id] is its category as stored (a letter, '9' for 99); the
+ * caller frees *cat (also after an error) and the dict. ethnicity.c; synth reads it too. */
+int hg_ethnicity_codelist_load(const char *path, hg_dict *codes, uint8_t **cat, hg_err *err);
 
 /* NHS number Modulus 11 check on exactly 10 digits (spaces allowed as in "943 476 5919"). */
 int hg_nhs_number_valid(const char *s, size_t n);

@@ -350,6 +350,11 @@ static int persons(writer *wr, const char *dir, int has_regs, hg_err *err)
 	char fname[HG_MAX_FLAGS][64];
 	for (int k = 0; k < N_N; k++)
 		pc[k] = hg_csv_col(&f.c, person_native[k]);
+	/* ethnicity recorded as codes (synth --ethnicity-as codes): the hospital-recorded
+	 * category is the person's race, read back as ethnicity_hospital by ingest --omop
+	 * --ethnicity-codelist (docs/omop.md) */
+	if (pc[N_ETH] < 0)
+		pc[N_ETH] = hg_csv_col(&f.c, "ethnicity_hospital");
 	if (pc[N_ID] < 0) {
 		hg_err_set(err, HG_EINPUT, "%s: no person_id column", f.c.path);
 		goto fail;

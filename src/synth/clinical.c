@@ -708,6 +708,8 @@ void hg_sy_events(const hg_sy_model *m, hg_rng *r, const hg_sy_person *ps, hg_sy
 	hg_sy_windows w = {c.gp_lo, c.gp_hi, c.h_lo, c.h_hi};
 	hg_sy_multimorbidity(m, ps, &w, o);
 	hg_sy_cyp(m, ps, &w, o);
+	if (m->p->ethnicity_codes)
+		hg_sy_eth_events(ps, o);
 	qsort(o->ev, o->nev, sizeof *o->ev, ev_cmp);
 }
 

@@ -248,7 +248,7 @@ int hg_sy_codes_load(hg_sy_codes *c, const char *dir, hg_err *err)
 	if (!hg_is_dir(dir))
 		return hg_err_set(err, HG_EUSAGE, "code list directory '%s' not found", dir);
 	for (int l = 0; l < HG_SC_N; l++)
-		if (list_load(c, l, dir, err))
+		if (list_defs[l].file && list_load(c, l, dir, err)) /* no file: ethnicity.c's */
 			return hg_err_wrap(err, "loading code lists");
 	cancer_weights(c);
 	return 0;

@@ -95,7 +95,7 @@ static void person_fields(const hg_sy_model *m, const hg_sy_person *ps, char f[]
 	fmt_id(m, ps->index, f[0]);
 	fmt_date(ps->dob, f[1]);
 	snprintf(f[2], HG_FLEN, "%c", ps->sex_code);
-	snprintf(f[3], HG_FLEN, "%s", ps->eth_code);
+	snprintf(f[3], HG_FLEN, "%s", hg_sy_eth_column(m, ps));
 	snprintf(f[4], HG_FLEN, "%s", g->lsoa[ps->lsoa].code);
 	snprintf(f[5], HG_FLEN, "%s", g->prac[ps->practice].code);
 	fmt_date(ps->reg_from, f[6]);

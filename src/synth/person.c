@@ -274,7 +274,7 @@ void hg_sy_person_write(const hg_sy_model *m, const hg_sy_person *ps, hg_buf *b)
 		hg_sy_put_date(m, ps->dob, b);
 	}
 	char mid[64];
-	int n = snprintf(mid, sizeof mid, ",%c,%s,%s,%s,", ps->sex_code, ps->eth_code,
+	int n = snprintf(mid, sizeof mid, ",%c,%s,%s,%s,", ps->sex_code, hg_sy_eth_column(m, ps),
 	                 g->lsoa[ps->lsoa].code, g->prac[ps->practice].code);
 	hg_buf_put(b, mid, (size_t)n);
 	hg_sy_put_date(m, ps->reg_from, b);

@@ -16,8 +16,9 @@
 
 #define HG_SY_CHUNK 32768
 
+/* %s: ethnicity, or ethnicity_hospital with --ethnicity-as codes */
 static const char persons_header[] =
-    "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,"
+    "person_id,date_of_birth,sex,%s,lsoa,practice,registered_from,registered_to,"
     "date_of_death,flag_homeless,flag_learning_disability,flag_carer\n";
 static const char events_header[] = "person_id,date,code,value,setting\n";
 static const char pathways_header[] = "person_id,pathway_id,provider,specialty,clock_start,"
@@ -125,6 +126,11 @@ static void gen_range(void *ctx, size_t begin, size_t end, int tid)
 		hg_rng_seed(&cr, m->p->seed, i, HG_SY_STREAM_CORRUPT);
 		hg_sy_person ps;
 		hg_sy_person_make(m, i, &r, &ps);
+		if (m->p->ethnicity_codes) { /* its own stream: the other draws are as without */
+			hg_rng er;
+			hg_rng_seed(&er, m->p->seed, i, HG_SY_STREAM_ETHNICITY);
+			hg_sy_eth_record(m, &ps, &er);
+		}
 		hg_sy_person_write(m, &ps, &o->persons);
 		o->plines++;
 		o->ndead += ps.dod != HG_DATE_NONE;
@@ -174,7 +180,7 @@ static void sink_chunk(hg_sink *s, const hg_sy_out *outs, int nt)
 	}
 }
 
-static int sink_open(hg_sink *s, const char *dir, hg_err *err)
+static int sink_open(hg_sink *s, const char *dir, int eth_codes, hg_err *err)
 {
 	char path[HG_PATH_MAX];
 	memset(s, 0, sizeof *s);
@@ -218,7 +224,10 @@ static int sink_open(hg_sink *s, const char *dir, hg_err *err)
 	}
 	hg_out_write(&s->regs, "person_id,practice,from,to\n", 27);
 	hg_out_write(&s->addrs, "person_id,lsoa,from,to\n", 23);
-	hg_out_write(&s->persons, persons_header, sizeof persons_header - 1);
+	char ph[sizeof persons_header + 32];
+	int n =
+	    snprintf(ph, sizeof ph, persons_header, eth_codes ? "ethnicity_hospital" : "ethnicity");
+	hg_out_write(&s->persons, ph, (size_t)n);
 	hg_out_write(&s->events, events_header, sizeof events_header - 1);
 	hg_out_write(&s->pathways, pathways_header, sizeof pathways_header - 1);
 	hg_out_write(&s->appts, appts_header, sizeof appts_header - 1);
@@ -271,14 +280,15 @@ static int generate(const hg_sy_model *m, hg_sink *s, uint64_t *ndead)
 	return 0;
 }
 
-static int synth_codes(const hg_synth_params *p, hg_sy_codes *codes, hg_err *err)
+static int synth_codes(const hg_synth_params *p, hg_sy_codes *codes, char *dir, hg_err *err)
 {
-	char dir[HG_PATH_MAX];
 	if (p->codelists_dir)
-		snprintf(dir, sizeof dir, "%s", p->codelists_dir);
-	else if (hg_synth_find_codelists(dir, sizeof dir, err))
+		snprintf(dir, HG_PATH_MAX, "%s", p->codelists_dir);
+	else if (hg_synth_find_codelists(dir, HG_PATH_MAX, err))
 		return -1;
-	return hg_sy_codes_load(codes, dir, err);
+	if (hg_sy_codes_load(codes, dir, err))
+		return -1;
+	return p->ethnicity_codes ? hg_sy_eth_load(codes, dir, err) : 0;
 }
 
 static void report(const hg_synth_params *p, const hg_sy_geo *g, const hg_sink *s, uint64_t ndead)
@@ -315,7 +325,8 @@ int hg_synth_run(const hg_synth_params *p, hg_err *err)
 	if (check_params(p, err))
 		return -1;
 	hg_sy_codes codes;
-	if (synth_codes(p, &codes, err)) {
+	char dir[HG_PATH_MAX];
+	if (synth_codes(p, &codes, dir, err)) {
 		hg_sy_codes_free(&codes);
 		return -1;
 	}
@@ -327,11 +338,16 @@ int hg_synth_run(const hg_synth_params *p, hg_err *err)
 		rc = hg_sy_geo_write(&geo, p->out_dir, err);
 	if (!rc)
 		rc = write_marker(p->out_dir, err);
+	if (!rc && p->ethnicity_codes) /* the codelist the codes came from, for ingest */
+		rc = hg_sy_eth_write_list(dir, p->out_dir, err);
+	else if (!rc)
+		hg_sy_eth_remove_list(
+		    p->out_dir); /* a stale one from an earlier run would mislead */
 	hg_sy_model m;
 	hg_sink s;
 	if (!rc) {
 		model_init(&m, p, &geo, &codes);
-		rc = sink_open(&s, p->out_dir, err);
+		rc = sink_open(&s, p->out_dir, p->ethnicity_codes, err);
 		if (!rc) {
 			uint64_t ndead = 0;
 			generate(&m, &s, &ndead);

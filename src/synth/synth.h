@@ -25,6 +25,9 @@ typedef struct hg_synth_params {
 	const char *codelists_dir; /* NULL = packs/core20plus5/codelists near the binary */
 	int threads;               /* 0 = hg_ncpu() */
 	int quiet;                 /* 1 = no progress summary on stderr */
+	int ethnicity_codes;       /* 1 = ethnicity as SNOMED CT codes in events.csv and an
+	                            * ethnicity_hospital column, not an ethnicity column
+	                            * (--ethnicity-as codes; ethnicity.c) */
 } hg_synth_params;
 
 /* Default LAD 2019 codes: the ten boroughs of Greater Manchester ICB. */

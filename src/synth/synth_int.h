@@ -166,6 +166,7 @@ enum hg_sy_list {
 	HG_SC_CYP_ESN,
 	HG_SC_CYP_AUTISM, /* the children's PLUS groups (cyp.c, stream HG_SY_STREAM_PLUS) */
 	HG_SC_CYP_LAC,
+	HG_SC_ETHNIC, /* ethnicity_2001_census.csv, only with --ethnicity-as codes (ethnicity.c) */
 	HG_SC_N
 };
 _Static_assert(HG_SC_N <= 256, "an event's list is a uint8_t");
@@ -176,6 +177,7 @@ typedef struct hg_sy_codes {
 	uint32_t len[HG_SC_N][64]; /* code lengths (lists are short) */
 	size_t n[HG_SC_N];
 	double *cancer_w[2]; /* per-sex cancer site weights (cumulative) */
+	uint8_t eth_cat[64]; /* HG_SC_ETHNIC: each code's category letter (Z not stated) */
 } hg_sy_codes;
 
 int hg_sy_codes_load(hg_sy_codes *c, const char *dir, hg_err *err);
@@ -242,7 +244,12 @@ typedef struct hg_sy_person {
 	int sex; /* 1 male, 2 female (biological, for the model) */
 	int eth; /* 0 White, 1 Mixed, 2 Asian, 3 Black, 4 Other */
 	int south_asian;
-	char eth_code[3];
+	char eth_code[3]; /* the category drawn: a letter, "99" or "" (none) */
+	/* --ethnicity-as codes (ethnicity.c): the hospital's category and the coded record */
+	char eth_hosp[3];
+	hg_date eth_date[2];
+	uint8_t eth_idx[2]; /* index in list HG_SC_ETHNIC */
+	uint8_t neth;
 	char sex_code;
 	int month_only; /* date_of_birth written as YYYY-MM */
 	uint32_t lsoa, practice;
@@ -292,6 +299,7 @@ enum hg_sy_stream {
 	HG_SY_STREAM_CYP = 5,       /* the children's pack's events (cyp.c) */
 	HG_SY_STREAM_HISTORY = 6,   /* registration and address histories (history.c) */
 	HG_SY_STREAM_PLUS = 7,      /* children's PLUS groups: autism, looked after (cyp.c) */
+	HG_SY_STREAM_ETHNICITY = 8, /* ethnicity codes and hospital values (ethnicity.c) */
 };
 
 /* fields.c: the CSV fields rows are made of, shared by person.c, clinical.c
@@ -306,6 +314,16 @@ const char *hg_sy_setting_name(int s);        /* enum hg_sy_setting as written *
 
 /* history.c: person ps's registration and address periods (random stream r, its own) */
 void hg_sy_history(const hg_sy_model *m, const hg_sy_person *ps, hg_rng *r, hg_sy_out *o);
+
+/* ethnicity.c: --ethnicity-as codes. The codelist DIR/ethnicity_2001_census.csv as list
+ * HG_SC_ETHNIC; copied to OUT_DIR; a person's record (its own stream r) and its events
+ * (added to o->ev); the value of persons.csv's ethnicity (or ethnicity_hospital) column. */
+int hg_sy_eth_load(hg_sy_codes *c, const char *dir, hg_err *err);
+int hg_sy_eth_write_list(const char *dir, const char *out_dir, hg_err *err);
+void hg_sy_eth_remove_list(const char *out_dir);
+void hg_sy_eth_record(const hg_sy_model *m, hg_sy_person *ps, hg_rng *r);
+void hg_sy_eth_events(const hg_sy_person *ps, hg_sy_out *o);
+const char *hg_sy_eth_column(const hg_sy_model *m, const hg_sy_person *ps);
 
 /* person.c */
 void hg_sy_person_make(const hg_sy_model *m, uint64_t index, hg_rng *r, hg_sy_person *ps);
