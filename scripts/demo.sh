@@ -1,7 +1,9 @@
 #!/bin/bash
 # scripts/demo.sh BUILD: the demonstration behind `make demo`. Synthesises a
 # population (offline, synthetic geography) with a trust's pathways and
-# appointments, ingests it into a store, shows what is in it, and runs every
+# appointments, its ethnicity recorded as SNOMED CT codes in the events (as a
+# GP record holds it), ingests it into a store deriving each person's ethnicity
+# from those codes (--ethnicity-codelist), shows what is in it, and runs every
 # later stage the binary offers: the three indicator packs with `run`, and one
 # dashboard per pack with `serve` (Core20PLUS5 on DEMO_PORT, default 8080; the
 # trust's inclusive elective recovery pack on DEMO_PORT + 1; the children and
@@ -18,18 +20,21 @@ has() { "$hg" --help | grep -q "^  $1 "; }
 mkdir -p "$data"
 echo "== 1. synthetic population: $people people (seed 1)"
 if [ ! -s "$data/raw/events.csv" ] || [ ! -s "$data/raw/registrations.csv" ] ||
-	[ ! -s "$data/raw/pathways.csv" ] ||
+	[ ! -s "$data/raw/pathways.csv" ] || [ ! -s "$data/raw/ethnicity_2001_census.csv" ] ||
 	[ "$(cat "$data/raw/people" 2>/dev/null)" != "$people" ]; then
 	rm -rf "$data/raw"
-	"$hg" synth --people "$people" --seed 1 --out "$data/raw"
+	# ethnicity as a GP record holds it: SNOMED CT codes in events.csv (and a hospital-recorded
+	# category for people with none), not a column (docs/synthetic-data.md "Ethnicity as codes")
+	"$hg" synth --people "$people" --seed 1 --out "$data/raw" --ethnicity-as codes
 	echo "$people" > "$data/raw/people"
 fi
 echo "== 2. ingest (validation, quarantine, IMD join, registration and address histories,"
-echo "   a trust's pathways and appointments) into $data/store"
+echo "   ethnicity from the latest recorded SNOMED CT code, a trust's pathways and appointments)"
+echo "   into $data/store"
 "$hg" ingest --persons "$data/raw/persons.csv" --events "$data/raw/events.csv" \
 	--registrations "$data/raw/registrations.csv" --addresses "$data/raw/addresses.csv" \
 	--pathways "$data/raw/pathways.csv" --appointments "$data/raw/appointments.csv" \
-	--store "$data/store"
+	--ethnicity-codelist "$data/raw/ethnicity_2001_census.csv" --store "$data/store"
 # every ingest adds a snapshot of the whole population: keep only this one
 "$hg" prune --store "$data/store" --keep 1 | tail -1
 echo "== 3. the store"
