@@ -29,7 +29,13 @@ $HG synth --people 10 --out x --ethnicity-as codes --codelists fake/core20plus5/
 grep -q "codelists/$list not found" err || fail "message: $(cat err)"
 
 $HG synth --people 2000 --seed 3 --out col --quiet || fail "synth"
-$HG synth --people 2000 --seed 3 --out codes --ethnicity-as codes --quiet || fail "synth codes"
+$HG synth --people 2000 --seed 3 --out codes --ethnicity-as codes --quiet --threads 2 ||
+	fail "synth codes"
+$HG synth --people 2000 --seed 3 --out codes1 --ethnicity-as codes --quiet --threads 1 ||
+	fail "synth codes, one thread"
+for f in persons.csv events.csv; do
+	cmp -s codes/$f codes1/$f || fail "$f differs between 1 and 2 threads"
+done
 [ ! -e col/$list ] || fail "the codelist written without --ethnicity-as codes"
 cmp -s codes/$list "$root/packs/core20plus5/codelists/$list" || fail "codes/$list is not the pack's"
 head -1 codes/persons.csv | grep -q '^person_id,date_of_birth,sex,ethnicity_hospital,lsoa,' ||
