@@ -39,6 +39,7 @@ static int ins_reads(const hg_ins *x, int out[3])
 	case OP_AGEAT:
 	case OP_REGAT:
 	case OP_ALIVEAT:
+	case OP_PLACEAT:
 	case OP_UNIT: /* a: the date of U_OPEN_PATHWAYS (period start, unread, for the others) */
 		out[0] = x->a;
 		return 1;
@@ -58,7 +59,7 @@ static int ins_reads(const hg_ins *x, int out[3])
 static int ins_personal(const hg_ins *x)
 {
 	return x->op == OP_ATTR || x->op == OP_EVF || x->op == OP_QUERY || x->op == OP_UNIT ||
-	       x->op == OP_AGEAT || x->op == OP_REGAT || x->op == OP_ALIVEAT;
+	       x->op == OP_AGEAT || x->op == OP_REGAT || x->op == OP_ALIVEAT || x->op == OP_PLACEAT;
 }
 
 static char *const_mask(const hg_program *pr)
@@ -413,7 +414,7 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 	for (int l = 0; l < g->nl; l++) {
 		hg_period p = pr->periods[g->period[l]];
 		split_date(p.end, &g->end_y[l], &g->end_md[l]);
-		split_date(p.start + (p.end - p.start) / 2, &g->mid_y[l], &g->mid_md[l]);
+		split_date(hg_period_mid(p), &g->mid_y[l], &g->mid_md[l]);
 	}
 	g->ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind);
 	g->ind_j = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind_j);
@@ -474,7 +475,7 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
 		hg_period p = pr->periods[g->period[l]];
 		g->inv[HG_REG_START * nl + l] = p.start;
 		g->inv[HG_REG_END * nl + l] = p.end;
-		g->inv[HG_REG_MID * nl + l] = p.start + (p.end - p.start) / 2;
+		g->inv[HG_REG_MID * nl + l] = hg_period_mid(p);
 		g->inv[HG_REG_ONE * nl + l] = 1;
 		for (int i = 0; i < pr->nconsts; i++)
 			g->inv[(size_t)pr->const_reg[i] * nl + l] = pr->const_val[i];

@@ -139,6 +139,38 @@ static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 	}
 }
 
+/* A place attribute (practice, IMD quintile or decile) of p on date t: where the
+ * registration and address periods covering t put them (hg_store_practice_on,
+ * hg_store_lsoa_on); missing when none covers t or the LSOA has no IMD decile. */
+static double place_on(const hg_store *st, uint64_t p, int a, hg_date t)
+{
+	if (a == A_PRACTICE) {
+		uint32_t k = hg_store_practice_on(st, p, t);
+		return k == HG_NONE32 ? NAN : k;
+	}
+	uint32_t lsoa = hg_store_lsoa_on(st, p, t);
+	int dec = lsoa == HG_NONE32 ? 0 : st->lsoa_decile[lsoa];
+	if (!dec)
+		return NAN;
+	return a == A_IMD_DECILE ? dec : (dec + 1) / 2;
+}
+
+/* place attribute x->c on each lane's date a; a person without a history has the one
+ * value (attr: the same as place_on's for them, store_check keeps the IMD in step) */
+static void run_placeat(hg_vm *vm, const hg_ins *x, double *d)
+{
+	const double *a = LANES(vm, x->a);
+	int nl = vm->nl;
+	if (!hg_store_moves(vm->st, vm->person)) {
+		double v = attr(vm, x->c, 0);
+		for (int l = 0; l < nl; l++)
+			d[l] = v;
+		return;
+	}
+	for (int l = 0; l < nl; l++)
+		d[l] = isnan(a[l]) ? NAN : place_on(vm->st, vm->person, x->c, (hg_date)a[l]);
+}
+
 static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
 {
 	uint64_t e = vm->event;
@@ -661,6 +693,9 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 			break;
 		case OP_ALIVEAT:
 			run_aliveat(vm, x, d);
+			break;
+		case OP_PLACEAT:
+			run_placeat(vm, x, d);
 			break;
 		case OP_QUERY:
 			run_query(vm, x->c, d);

@@ -245,6 +245,17 @@ static int gen_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		d = reg(cc);
 		emit(cc, OP_UNIT, d, index_reg(ctx), 0, U_OPEN_PATHWAYS, 0);
 		break;
+	case A_PRACTICE:
+	case A_IMD_QUINTILE:
+	case A_IMD_DECILE:
+		d = reg(cc);
+		/* with as-at histories the place depends on the date (docs/data-model.md "As-at
+		   histories"); without, the one value, as OP_ATTR reads it, whatever the date */
+		if (cc->st->n_regs || cc->st->n_addrs)
+			emit(cc, OP_PLACEAT, d, index_reg(ctx), 0, a, 0);
+		else
+			emit(cc, OP_ATTR, d, 0, 0, a, 0);
+		break;
 	default:
 		d = reg(cc);
 		if (a >= A_FLAG) {
@@ -1061,10 +1072,11 @@ void hg_program_free(hg_program *pr)
 void hg_program_dump(const hg_program *pr, void *file)
 {
 	static const char *const names[OP_N] = {
-	    "const", "mov",   "attr",    "evf",      "add",   "sub",   "mul",   "div",   "neg",
-	    "addm",  "lt",    "le",      "gt",       "ge",    "eq",    "ne",    "and",   "or",
-	    "not",   "if",    "ismiss",  "coalesce", "min",   "max",   "abs",   "round", "floor",
-	    "ageat", "regat", "aliveat", "years",    "lomax", "himin", "query", "unit",  "skip"};
+	    "const", "mov",   "attr",  "evf",   "add",    "sub",      "mul",     "div",
+	    "neg",   "addm",  "lt",    "le",    "gt",     "ge",       "eq",      "ne",
+	    "and",   "or",    "not",   "if",    "ismiss", "coalesce", "min",     "max",
+	    "abs",   "round", "floor", "ageat", "regat",  "aliveat",  "placeat", "years",
+	    "lomax", "himin", "query", "unit",  "skip"};
 	FILE *f = file;
 	for (int s = 0; s < pr->nsegs; s++) {
 		fprintf(f, "segment %d:\n", s);

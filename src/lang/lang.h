@@ -89,6 +89,12 @@ typedef struct hg_period {
 	hg_date start, end; /* inclusive */
 } hg_period;
 
+/* Mid-period of [S, E]: S + floor((E - S) / 2) (docs/language.md "Dates, ages ..."). */
+static inline hg_date hg_period_mid(hg_period p)
+{
+	return p.start + (p.end - p.start) / 2;
+}
+
 typedef struct hg_indicator {
 	const char *id, *name;
 	const char *source; /* citation of the source definition, or NULL */

@@ -124,6 +124,8 @@ enum hg_op {
 	OP_AGEAT,   /* d = whole years of age on date a */
 	OP_REGAT,   /* d = registered on date a */
 	OP_ALIVEAT, /* d = alive on date a */
+	OP_PLACEAT, /* d = place attribute c (A_PRACTICE, A_IMD_QUINTILE, A_IMD_DECILE) on date a:
+	               a store with as-at histories (without, OP_ATTR reads the one value) */
 	OP_YEARS,   /* d = whole years from date a to date b */
 	OP_LOMAX,   /* d = max(a, b), missing if either is */
 	OP_HIMIN,   /* d = min(a, b), missing if either is */
