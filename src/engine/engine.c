@@ -809,20 +809,20 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 		if (ds->val[u] != 1)
 			continue; /* not in the population on that day */
 		if (res && !resident_on(pr, &at, p, t))
-			continue; /* not living in the area on that day */
+			continue;      /* not living in the area on that day */
+		if (!res && pc->moves) /* placed where the person was on the event's date */
+			pcat_at(&at, st, p, t);
 		int age = age_on(st, p, t);
 		const int *vc = dates_vc(ds, ci, u);
 		for (int l = 0; l < g->nl; l++) {
 			hg_period pd = pr->periods[g->period[l]];
 			if (t >= pd.start && t <= pd.end)
-				acc_event_cell(w, acc, res ? &at : pc, i, g->ind_j[d][l], age, vc,
-				               HG_F_NUM, 1);
+				acc_event_cell(w, acc, &at, i, g->ind_j[d][l], age, vc, HG_F_NUM,
+				               1);
 		}
 	}
 }
 
-/* Days on which the population can change: registration (each period of a registration
- * history), death, birthdays. */
 /* The first day on which an event dated d is no longer `in last n unit` (docs/language.md:
  * the window of date t starts the day after t - n). */
 static hg_date window_lapse(hg_date d, int n, int months)
@@ -854,6 +854,8 @@ static void event_points(hg_dates *ds, const hg_program *pr, uint64_t p, hg_date
 	}
 }
 
+/* Days on which the population or a person's places can change: registration (each
+ * period of a registration or address history), death, birthdays. */
 static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date lo, hg_date hi)
 {
 	hg_date c[3] = {st->reg_from[p], st->reg_to[p], st->dod[p]};
@@ -862,13 +864,19 @@ static void change_points(hg_dates *ds, const hg_store *st, uint64_t p, hg_date 
 		if (t > lo && t <= hi)
 			dates_push(ds, t);
 	}
-	/* a registration history: each period's first day and the day after its last */
-	for (uint64_t k = st->rg_off[p]; k < st->rg_off[p + 1]; k++) {
-		hg_date a = st->rg_from[k], b = st->rg_to[k];
-		if (a > lo && a <= hi)
-			dates_push(ds, a);
-		if (b != HG_DATE_NONE && b + 1 > lo && b + 1 <= hi)
-			dates_push(ds, b + 1);
+	/* a registration or address history: each period's first day and the day after its
+	   last (a move changes the places person-time is placed in) */
+	for (int h = 0; h < 2; h++) {
+		const uint64_t *off = h ? st->ad_off : st->rg_off;
+		const hg_date *from = h ? st->ad_from : st->rg_from,
+		              *to = h ? st->ad_to : st->rg_to;
+		for (uint64_t k = off[p]; k < off[p + 1]; k++) {
+			hg_date a = from[k], b = to[k];
+			if (a > lo && a <= hi)
+				dates_push(ds, a);
+			if (b != HG_DATE_NONE && b + 1 > lo && b + 1 <= hi)
+				dates_push(ds, b + 1);
+		}
 	}
 	if (st->dob[p] == HG_DATE_NONE)
 		return;
@@ -904,6 +912,7 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 	change_points(ds, pr->store, p, lo, hi);
 	event_points(ds, pr, p, lo, hi);
 	dates_eval(ds, vm, &pr->inds[i], 0);
+	hg_pcat at = *pc;
 	for (int l = 0; l < g->nl; l++) {
 		hg_period pd = pr->periods[g->period[l]];
 		size_t k = 0;
@@ -914,8 +923,10 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 				continue;
 			hg_date last =
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
+			if (pc->moves) /* the places hold from ds->u[k] to last (change_points) */
+				pcat_at(&at, pr->store, p, ds->u[k]);
 			acc_event_cell(
-			    w, acc, pc, i, g->ind_j[d][l], age_on(pr->store, p, ds->u[k]),
+			    w, acc, &at, i, g->ind_j[d][l], age_on(pr->store, p, ds->u[k]),
 			    dates_vc(ds, &pr->inds[i], k), HG_F_PT, (double)(last - ds->u[k] + 1));
 		}
 	}
@@ -948,19 +959,24 @@ static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	double *base = acc + c->base[i];
+	hg_pcat at = *pc;
 	for (int b = 0; b < ind->nbds; b++) {
+		int asat = bp[b].place && pc->moves; /* places as at each lane's mid-period */
 		/* categories that do not depend on the lane are the same in every lane */
-		double *cb = bp[b].lane
+		double *cb = bp[b].lane || asat
 		                 ? NULL
 		                 : base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, 0, NULL)) * blk;
 		for (int k = 0; k < n; k++) {
 			const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
-			double *cell =
-			    cb ? cb + ad->off[k]
-			       : base +
-			             (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k], vc)) *
-			                 blk +
-			             ad->off[k];
+			if (asat)
+				pcat_at(&at, w->pr->store, pc->person,
+				        hg_period_mid(w->pr->periods[g->period[ad->lane[k]]]));
+			double *cell = cb ? cb + ad->off[k]
+			                  : base +
+			                        (size_t)(bp[b].off + bd_cat(&bp[b], asat ? &at : pc,
+			                                                    ad->age[k], vc)) *
+			                            blk +
+			                        ad->off[k];
 			cell[HG_F_DEN] += 1;
 			if (ad->band[k] >= 0)
 				cell[ad->band[k] + 1] += 1;
