@@ -29,6 +29,9 @@ static const char serve_usage[] =
     "                         healthgap scenario\n"
     "  --area-name NAME       the area's name on every page and download (default: the\n"
     "                         one recorded by ingest --area-name)\n"
+    "  --population FILE      ONS mid-year population estimates by LSOA, sex and single\n"
+    "                         year of age for the pack's 'denominator: residents' indicators,\n"
+    "                         as run --population (read again with each new snapshot)\n"
     "  --port N               TCP port (default 8080; 0 = any free port)\n"
     "  --bind ADDR            address to listen on (default 127.0.0.1)\n"
     "  --tls-cert F --tls-key F   serve HTTPS with this PEM certificate and key\n"
@@ -111,6 +114,9 @@ static int serve_opt(hg_server_opts *o, int c, const char *arg)
 	case 'j':
 		o->scenarios_dir = arg;
 		return 0;
+	case 'E':
+		o->population = arg;
+		return 0;
 	case 'c':
 		o->tls_cert = arg;
 		return 0;
@@ -180,6 +186,7 @@ static int serve_parse(hg_server_opts *o, hg_pack_opts *po, hg_codelist_sub *sub
 	                                     {"objectives", 1, NULL, 'O'},
 	                                     {"area-name", 1, NULL, 'N'},
 	                                     {"scenarios", 1, NULL, 'j'},
+	                                     {"population", 1, NULL, 'E'},
 	                                     {"port", 1, NULL, 'p'},
 	                                     {"bind", 1, NULL, 'b'},
 	                                     {"tls-cert", 1, NULL, 'c'},

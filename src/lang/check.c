@@ -1074,8 +1074,10 @@ static int c_residents_bd(hg_checker *ck, const hg_ind_src *ind, const hg_breakd
 			    "imd_quintile, imd_decile, imd_quintile_local, local_authority, msoa, "
 			    "sex or age_band, or 'denominator: mid_period' for the registered list",
 			    ind->pub.id, bd->name,
-			    bd->kind[d] == HG_BD_PCN || bd->kind[d] == HG_BD_SUBICB ||
-			            bd->kind[d] == HG_BD_PRACTICE
+			    bd->kind[d] == HG_BD_SUBICB
+			        ? " (a practice's place, from practices.csv: healthgap has no "
+			          "LSOA to sub-ICB lookup, so a resident's sub-ICB is not known)"
+			    : bd->kind[d] == HG_BD_PCN || bd->kind[d] == HG_BD_PRACTICE
 			        ? " (a practice's place, not an LSOA's)"
 			        : "");
 	return 0;

@@ -232,7 +232,8 @@ int hg_results_area_visible(const hg_results *r, const hg_user *u, int i, int j)
 }
 
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, const hg_objectives *obj, const char *area_name, hg_err *err)
+                    int threads, const hg_objectives *obj, const char *area_name,
+                    const char *population, hg_err *err)
 {
 	if (sdc_k < 5)
 		return hg_err_set(err, HG_EUSAGE, "the server always applies disclosure control");
@@ -245,7 +246,8 @@ int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, 
 		return -1;
 	}
 	/* the same pipeline as `healthgap run`, with its analysis */
-	hg_publish_opts po = {.threads = threads, .sdc_k = sdc_k, .analyse = 1, .obj = obj};
+	hg_publish_opts po = {
+	    .threads = threads, .sdc_k = sdc_k, .analyse = 1, .obj = obj, .population = population};
 	if (hg_publish(pk, &r->st, &po, &r->pub, err)) {
 		hg_store_close(&r->st);
 		free(r);

@@ -74,9 +74,11 @@ typedef struct hg_results {
 
 /* Compute the results of pack over the store's current snapshot, and their analysis with
  * the objectives obj (kept by pointer: it must outlive the results); area_name (NULL: the
- * store's) names the area in the status marking. */
+ * store's) names the area in the status marking; population (NULL: none) is the ONS
+ * estimates file of `denominator: residents` indicators, as `run --population` takes it. */
 int hg_results_load(hg_results **out, const hg_pack *pk, const char *store_dir, int sdc_k,
-                    int threads, const hg_objectives *obj, const char *area_name, hg_err *err);
+                    int threads, const hg_objectives *obj, const char *area_name,
+                    const char *population, hg_err *err);
 void hg_results_free(hg_results *r);
 
 typedef struct hg_pub_rows {

@@ -111,7 +111,7 @@ int hg_server_start(hg_srv **out, const hg_server_opts *o, hg_err *err)
 	if (hg_db_open(&s->db, o->data_dir, err))
 		return -1;
 	if (hg_results_load(&s->res, s->pk, o->store, s->o.sdc_k, s->o.engine_threads, &s->obj,
-	                    s->o.area_name, err))
+	                    s->o.area_name, s->o.population, err))
 		return -1;
 	if (hg_http_start(s, err))
 		return -1;
@@ -147,7 +147,7 @@ int hg_server_poll(hg_srv *s, hg_err *err)
 	hg_results *nr = NULL;
 	if (hg_store_verify(path, NULL, NULL, err) ||
 	    hg_results_load(&nr, s->pk, path, s->o.sdc_k, s->o.engine_threads, &s->obj,
-	                    s->o.area_name, err)) {
+	                    s->o.area_name, s->o.population, err)) {
 		snprintf(s->refused, sizeof s->refused, "%s", name);
 		char detail[128];
 		snprintf(detail, sizeof detail, "snapshot=%s kept=%s", name, s->res->snapshot);

@@ -12,8 +12,10 @@ typedef struct hg_server_opts {
 	const char *store, *pack, *data_dir;
 	const char *objectives; /* NULL: objectives.csv beside the pack, if any */
 	const char *area_name;  /* NULL: the name ingest recorded in the store, if any */
-	const char *bind;       /* IPv4 or IPv6 literal; default 127.0.0.1 */
-	int port;               /* 0 = any free port (see hg_server_port) */
+	const char
+	    *population;  /* ONS estimates for `denominator: residents` (--population), or NULL */
+	const char *bind; /* IPv4 or IPv6 literal; default 127.0.0.1 */
+	int port;         /* 0 = any free port (see hg_server_port) */
 	const char *tls_cert, *tls_key;
 	int sdc_k;                          /* 5, 7 or 10; never 0 */
 	int idle_timeout, session_lifetime; /* seconds (default 1800, 28800) */
