@@ -149,9 +149,11 @@ int hg_cmd_verify(int argc, char **argv)
 	if (hg_shards_is(argv[1])) {
 		if (hg_shards_verify(argv[1], &n, &err))
 			return hg_cli_fail("verify", &err);
-		printf("%s: a sharded store: every shard's %d files match their checksums, every "
+		char src[HG_PATH_MAX];
+		snprintf(src, sizeof src, "%s/" HG_SHARDS_SOURCE, argv[1]);
+		printf("%s: a sharded store: every shard's %s%d files match their checksums, every "
 		       "value is in range, and the shards' dictionaries are the same\n",
-		       argv[1], n);
+		       argv[1], hg_is_dir(src) ? "and the source store's " : "", n);
 		return 0;
 	}
 	if (hg_store_verify(argv[1], &n, snap, &err))

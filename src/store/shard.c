@@ -565,6 +565,28 @@ int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err)
 	return 0;
 }
 
+/* The source store ingest --shards kept (dir/source), when it still holds the snapshot
+ * split: verified as hg_store_verify does, and its manifest hash the one shards.json lists. */
+static int verify_source(const hg_shards *s, const char *dir, int *n_files, hg_err *err)
+{
+	char snap[HG_PATH_MAX];
+	snprintf(snap, sizeof snap, "%s/" HG_SHARDS_SOURCE "/%s", dir, s->source_snapshot);
+	if (!hg_is_dir(snap))
+		return 0;
+	int nf = 0;
+	hg_store st;
+	if (hg_store_verify(snap, &nf, NULL, err) || hg_store_open(&st, snap, err))
+		return -1;
+	int same = !strcmp(st.manifest_hash, s->source_manifest);
+	hg_store_close(&st);
+	*n_files += nf;
+	return same ? 0
+	            : hg_err_set(err, HG_ECORRUPT,
+	                         "%s: its manifest is not the one " HG_SHARDS_FILE
+	                         " lists as the source split; " FIX_SHARDS,
+	                         snap);
+}
+
 int hg_shards_verify(const char *dir, int *n_files, hg_err *err)
 {
 	hg_shards s;
@@ -595,6 +617,8 @@ int hg_shards_verify(const char *dir, int *n_files, hg_err *err)
 		hg_store_close(&st);
 	}
 	json_decref(dicts);
+	if (rc == 0)
+		rc = verify_source(&s, dir, n_files, err);
 	hg_shards_free(&s);
 	return rc ? -1 : 0;
 }

@@ -50,7 +50,9 @@ void hg_shards_free(hg_shards *s);
 /* Shard k of s opened (every check of hg_store_open) and matched to its listing. */
 int hg_shards_open_one(const hg_shards *s, int k, hg_store *st, hg_err *err);
 /* Verify a sharded store: each shard as hg_store_verify does, its manifest hash against
- * shards.json, its dictionaries' checksums against the listed ones. n_files: files checked. */
+ * shards.json, its dictionaries' checksums against the listed ones; and the source store
+ * ingest --shards keeps (dir/source), when it holds the snapshot split, likewise and against
+ * shards.json's source manifest hash. n_files: files checked. */
 int hg_shards_verify(const char *dir, int *n_files, hg_err *err);
 /* Split st into n shards under out (a directory that must not exist, or be empty).
  * shards.json names the source store as source_label (NULL: st->root, as opened). */

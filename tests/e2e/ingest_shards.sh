@@ -6,7 +6,8 @@
 #     `shard --shards 3`: every file of every shard byte-identical but the manifest, whose
 #     only differences are the ingest's time and the source's manifest hash; shards.json the
 #     same but for those hashes and the source's path; the same code_events.u64; the source
-#     store kept as DIR/source with the same quarantine files; verify and info pass;
+#     store kept as DIR/source with the same quarantine files; verify (which checks the source
+#     store too: a damaged one fails) and info pass;
 #   - run over it by one process and mpirun -np 2 and 3 publishes byte for byte what one
 #     process publishes over the unsharded store (the mpirun part skips when mpirun or an
 #     MPI build is missing);
@@ -46,6 +47,12 @@ grep -q 'events (ev.csv): read .* quarantined 2 ' shb.log || fail "the bad rows 
 
 "$HG" verify shb > v.log 2>&1 || fail "verify shb: $(cat v.log)"
 "$HG" verify shb/source > /dev/null || fail "verify shb/source"
+grep -q "every shard's and the source store's" v.log || fail "verify did not check the source: $(cat v.log)"
+cp -r shb dmg
+printf 'x' >> dmg/source/snap-000001/person.sex.u8
+"$HG" verify dmg > e.log 2>&1 && fail "verify passed a damaged source store"
+grep -q 'dmg/source/snap-000001' e.log || fail "verify dmg does not name the source: $(cat e.log)"
+rm -rf dmg
 "$HG" info shb | grep -q '3 shards of snapshot snap-000001' || fail "info shb: $(cat v.log)"
 for q in quarantine_persons.csv quarantine_events.csv; do
 	cmp -s st/snap-000001/$q shb/source/snap-000001/$q || fail "$q differs from the plain ingest's"
