@@ -273,7 +273,8 @@ typedef struct hg_bdplan {
 typedef struct hg_acc {
 	double *d;
 	hg_i128 *x;
-	int bad; /* 1 + an indicator given a value the exact sums cannot hold, or 0 */
+	int64_t *t; /* the run tallies (hg_work.tbase), folded into d and x after the pass */
+	int bad;    /* 1 + an indicator given a value the exact sums cannot hold, or 0 */
 } hg_acc;
 
 typedef struct hg_work {
@@ -287,7 +288,10 @@ typedef struct hg_work {
 	uint64_t p0, p1; /* the persons of the pass */
 	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
 	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
-	hg_vals **vals;  /* per thread, per indicator: a percentile's values per cell, or NULL */
+	char *has_place; /* per indicator: broken down by a place (as at a date with a history) */
+	size_t *tbase;   /* per indicator: its run tallies in hg_acc.t, SIZE_MAX without */
+	size_t ntally;
+	hg_vals **vals; /* per thread, per indicator: a percentile's values per cell, or NULL */
 } hg_work;
 
 /* A person's category in each breakdown dimension that does not depend on age. */
@@ -377,6 +381,25 @@ static int le_band(int age)
 	return age == 0 ? 0 : age < 5 ? 1 : age >= 90 ? HG_LE_NBANDS - 1 : age / 5 + 1;
 }
 
+/*
+ * Run tallies. Most of what a person adds to a proportion, a count or a percentile (and to
+ * an event rate's mid-period population) is 1 to a cell's denominator, and to its numerator
+ * or not, in a run of consecutive periods of one category: in the denominator from some
+ * quarter on, in one segment for years. Each thread keeps, per such indicator, category and
+ * field (denominator, numerator), the differences along the indicator's periods as
+ * integers (np + 1 of them, hg_work.tbase): a run of periods [ja, jb] adds 1 at ja and -1 at
+ * jb + 1, so a person adds two integers per run and breakdown instead of one cell update
+ * per lane and breakdown. tally_fold turns them into the cells when the thread is done
+ * (prefix sums). The cells get the same integers as by adding 1 per lane, so every sum is
+ * exact and the same (engine.h, "Exact accumulation").
+ */
+typedef struct hg_run {
+	int ja, jb; /* the periods (indices into the indicator's) */
+	int row;    /* the category, as an offset from the breakdown's first (or absolute) */
+	int v;      /* TV_DEN, with TV_NUM when also in the numerator */
+} hg_run;
+enum { TV_DEN = 1, TV_NUM = 2 };
+
 /* What one person adds to person-level indicator i: one entry per lane in its denominator. */
 typedef struct hg_adds {
 	int n;
@@ -447,6 +470,7 @@ typedef struct hg_lanes {
 	int nl;
 	const int *jl, *age;
 	const double *den, *num;
+	int j0; /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
 } hg_lanes;
 
 /* The numerator of value v (numerator register) for a person-level indicator type. */
@@ -581,18 +605,220 @@ static const int *lane_vcats(const hg_work *w, const hg_vm *vm, int i, int nl, h
 	return sc->vc;
 }
 
+/* A person's lanes as bit masks for the run tallies (nl < 64): in the denominator (*dm) and
+ * also counted in the numerator (*nm) of person-level indicator type `type`; -1 when a
+ * count's numerator is not 0 or 1 (cell_add_x sums it). */
+static int tally_lanes(int type, const hg_lanes *ln, uint64_t *dm, uint64_t *nm)
+{
+	uint64_t d = 0, n = 0;
+	assert(ln->nl < 64);
+	for (int l = 0, nl = ln->nl; l < nl; l++) {
+		double v = ln->num[l];
+		int num = type == HG_IND_PROPORTION ? v == 1 : !isnan(v);
+		if (type == HG_IND_COUNT) {
+			if (ln->den[l] == 1 && !(isnan(v) || v == 0 || v == 1))
+				return -1;
+			num = v == 1; /* num_of: missing counts 0 */
+		}
+		uint64_t in = ln->den[l] == 1;
+		d |= in << l;
+		n |= (in & (uint64_t)num) << l;
+	}
+	*dm = d;
+	*nm = n;
+	return 0;
+}
+
+/* Add run r to the tallies t of an indicator of np1 - 1 periods. */
+static void run_add(int64_t *t, size_t np1, const hg_run *r)
+{
+	int64_t *den = t + (size_t)r->row * 2 * np1, *num = den + np1;
+	assert(r->ja <= r->jb && (size_t)r->jb + 1 < np1);
+	den[r->ja]++;
+	den[r->jb + 1]--;
+	if (r->v & TV_NUM) {
+		num[r->ja]++;
+		num[r->jb + 1]--;
+	}
+}
+
+/* The lanes dm (numerator nm) of periods jl into the tallies t, all in category row: a run
+ * per stretch of consecutive periods with one numerator. */
+static void tally_rows(int64_t *t, size_t np1, const int *jl, uint64_t dm, uint64_t nm, int row)
+{
+	hg_run cur = {0, 0, 0, 0};
+	for (uint64_t m = dm; m; m &= m - 1) {
+		int l = __builtin_ctzll(m);
+		int v = TV_DEN | (nm >> l & 1 ? TV_NUM : 0);
+		if (cur.v == v && cur.jb + 1 == jl[l]) {
+			cur.jb = jl[l];
+			continue;
+		}
+		if (cur.v)
+			run_add(t, np1, &cur);
+		cur = (hg_run){jl[l], jl[l], row, v};
+	}
+	if (cur.v)
+		run_add(t, np1, &cur);
+}
+
+/* The lanes m of consecutive periods from j0 into one field's tallies t: +1 where a run of
+ * m starts, -1 after it ends (bit nl of m << 1 ends a run in the last lane). */
+static void tally_edges(int64_t *t, uint64_t m)
+{
+	for (uint64_t e = m ^ (m << 1); e; e &= e - 1) {
+		int l = __builtin_ctzll(e);
+		t[l] += (int64_t)(m >> l & 1) * 2 - 1;
+	}
+}
+
+/* A breakdown's category in lane l as bd_cat gives it, its segmentations' categories read
+ * from their registers reg (per dimension, NULL when not a segmentation). */
+static int bd_cat_regs(const hg_bdplan *bp, const hg_breakdown *bd, const hg_pcat *pc, int age,
+                       const double *const *reg, int l)
+{
+	int cat = 0;
+	for (int d = 0; d < bp->n; d++)
+		cat = cat * (d ? bp->ncat2 : 0) +
+		      (reg[d] ? var_cat(bd, d, reg[d][l]) : dim_cat(pc, bp, d, age, NULL));
+	return cat;
+}
+
+/* Does lane l of a breakdown that depends on the lane fall in lane p's category for the same
+ * reasons: the same age (when aged), segmentation categories vc (stride per lane) or values
+ * in their registers reg? (Then it has p's category; the converse need not hold.) */
+static int lane_same(const hg_bdplan *bp, const hg_lanes *ln, int l, int p, const int *vc,
+                     size_t stride, const double *const *reg)
+{
+	for (int d = 0; d < bp->n; d++) {
+		if (bp->kind[d] == HG_BD_AGEBAND && ln->age[l] != ln->age[p])
+			return 0;
+		size_t k = 2 * (size_t)bp->b + (size_t)d;
+		if (vc && vc[(size_t)l * stride + k] != vc[(size_t)p * stride + k])
+			return 0;
+		if (!vc && reg[d] && reg[d][l] != reg[d][p])
+			return 0;
+	}
+	return 1;
+}
+
+/* The lanes dm (numerator nm) into breakdown bp, whose category depends on the lane (vc,
+ * stride, reg as lane_same): a run per stretch of consecutive periods in one category,
+ * the category computed at a lane only when what it depends on differs from the lane before. */
+static void tally_lane_bd(int64_t *t, size_t np1, const hg_bdplan *bp, const hg_breakdown *bd,
+                          const hg_pcat *pc, const hg_lanes *ln, uint64_t dm, uint64_t nm,
+                          const int *vc, size_t stride, const double *const *reg)
+{
+	hg_run cur = {0, 0, 0, 0};
+	int p = -1; /* the lane before, of category cur.row */
+	for (uint64_t m = dm; m; m &= m - 1) {
+		int l = __builtin_ctzll(m), j = ln->jl[l];
+		int v = TV_DEN | (nm >> l & 1 ? TV_NUM : 0);
+		int row = p >= 0 && lane_same(bp, ln, l, p, vc, stride, reg) ? cur.row
+		          : vc ? bp->off + bd_cat(bp, pc, ln->age[l], vc + (size_t)l * stride)
+		               : bp->off + bd_cat_regs(bp, bd, pc, ln->age[l], reg, l);
+		p = l;
+		if (cur.v == v && cur.row == row && cur.jb + 1 == j) {
+			cur.jb = j;
+			continue;
+		}
+		if (cur.v)
+			run_add(t, np1, &cur);
+		cur = (hg_run){j, j, row, v};
+	}
+	if (cur.v)
+		run_add(t, np1, &cur);
+}
+
+/* Tally one person's lanes dm (numerator nm; lanes of periods ln->jl, consecutive from
+ * ln->j0 when it is not -1, aged ln->age) in each of indicator i's breakdowns: a breakdown
+ * whose category does not depend on the lane takes the masks' edges, the others a run per
+ * category. The lanes' segmentation categories are vcl (as lane_vcats), or NULL: read from
+ * vm's registers for the lanes in dm only. */
+static void tally_bds(const hg_work *w, hg_acc *a, const hg_vm *vm, const hg_pcat *pc, int i,
+                      const hg_lanes *ln, uint64_t dm, uint64_t nm, const int *vcl)
+{
+	const hg_cind *ci = &w->pr->inds[i];
+	const hg_indicator *ind = ci->ind;
+	const hg_bdplan *bp = w->bdp[i];
+	size_t stride = 2 * (size_t)ind->nbds, np1 = (size_t)ind->nperiods + 1;
+	int64_t *t = a->t + w->tbase[i];
+	for (int b = 0; b < ind->nbds; b++) {
+		if (!bp[b].lane) {
+			int row = bp[b].off + bd_cat(&bp[b], pc, 0, NULL);
+			if (ln->j0 < 0) {
+				tally_rows(t, np1, ln->jl, dm, nm, row);
+				continue;
+			}
+			int64_t *den = t + (size_t)row * 2 * np1 + ln->j0;
+			tally_edges(den, dm);
+			tally_edges(den + np1, nm);
+			continue;
+		}
+		const double *reg[2] = {NULL, NULL};
+		for (int d = 0; !vcl && d < bp[b].n; d++)
+			if (bp[b].kind[d] == HG_BD_VAR) {
+				assert(ci->bd_reg[2 * b + d] >= 0);
+				reg[d] = hg_vm_reg(vm, ci->bd_reg[2 * b + d]);
+			}
+		tally_lane_bd(t, np1, &bp[b], &ind->bds[b], pc, ln, dm, nm, vcl, stride, reg);
+	}
+}
+
+/* Turn thread a's run tallies into its cells (prefix sums along each row's periods): a
+ * count's numerator into its exact sums (1 is 2^32 there), other fields into the doubles. */
+static void tally_fold(const hg_work *w, hg_acc *a)
+{
+	const hg_cells *c = w->cells;
+	for (int i = 0; i < w->pr->ninds; i++) {
+		if (w->tbase[i] == SIZE_MAX)
+			continue;
+		size_t np = (size_t)w->pr->inds[i].ind->nperiods, width = (size_t)c->width[i];
+		const int64_t *t = a->t + w->tbase[i];
+		for (size_t cat = 0; cat < (size_t)c->ncat[i]; cat++, t += 2 * (np + 1)) {
+			int64_t den = 0, num = 0;
+			for (size_t j = 0; j < np; j++) {
+				den += t[j];
+				num += t[np + 1 + j];
+				assert(den >= 0 && num >= 0 && num <= den);
+				size_t k = cat * np + j;
+				double *cell = a->d + c->base[i] + k * width;
+				cell[HG_F_DEN] += (double)den;
+				if (!num)
+					continue;
+				if (c->xbase[i] != SIZE_MAX)
+					a->x[c->xbase[i] + k * HG_X_PER_CELL] += (hg_i128)num << 32;
+				else
+					cell[HG_F_NUM] += (double)num;
+			}
+		}
+	}
+}
+
 /*
  * Add a person to person-level indicator i in every lane where they are in
- * the denominator. Each cell gets at most one addition per person and field,
- * so the order over breakdowns and lanes does not change any sum.
+ * the denominator: by the run tallies when it has them (except for places as
+ * at each lane's period end, of a person with a history), else cell by cell. Each cell gets at most
+ * one addition per person and field, so the order over breakdowns and lanes does not change any
+ * sum.
  */
-static void acc_ind(const hg_work *w, hg_acc *a, hg_adds *ad, const hg_pcat *pc, int i,
-                    const hg_lanes *ln, const int *vcl)
+static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, const hg_vm *vm, const hg_pcat *pc,
+                    int i, const hg_lanes *ln, const int *vcl)
 {
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	hg_adds *ad = &sc->ad;
+	uint64_t dm, nm;
+	if (w->tbase[i] != SIZE_MAX && ln->nl < 64 && !(pc->moves && w->has_place[i]) &&
+	    tally_lanes(ind->type, ln, &dm, &nm) == 0) {
+		if (dm)
+			tally_bds(w, a, vm, pc, i, ln, dm, nm, vcl);
+		return;
+	}
+	if (!vcl)
+		vcl = lane_vcats(w, vm, i, ln->nl, sc);
 	if (!gather(w, i, ln, ad))
 		return;
 	const hg_cells *c = w->cells;
-	const hg_indicator *ind = w->pr->inds[i].ind;
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
 	size_t stride = 2 * (size_t)ind->nbds;
@@ -938,14 +1164,26 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
  * are gathered once, then added breakdown by breakdown (a category that does
  * not depend on age is the same in every lane).
  */
-static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_pcat *pc,
-                           const hg_lgroup *g, int d, const double *den, const int *mid,
-                           const int *vcl)
+static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, const hg_vm *vm,
+                           const hg_pcat *pc, const hg_lgroup *g, int d, const double *den,
+                           const int *mid)
 {
+	hg_adds *ad = &sc->ad;
 	int i = g->ind[d];
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	int n = 0;
+	/* a crude rate (no age bands), unless places are as at each lane's mid-period */
+	if (w->tbase[i] != SIZE_MAX && g->nl < 64 && !(pc->moves && w->has_place[i])) {
+		uint64_t dm = 0;
+		for (int l = 0, nl = g->nl; l < nl; l++)
+			dm |= (uint64_t)(den[l] == 1) << l;
+		hg_lanes ln = {g->nl, g->ind_j[d], mid, den, den, g->ind_j0[d]};
+		if (dm)
+			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
+		return;
+	}
+	const int *vcl = lane_vcats(w, vm, i, g->nl, sc);
 	for (int l = 0, nl = g->nl; l < nl; l++) {
 		int band = band_field(ind->type, mid[l]);
 		if (den[l] != 1 || band == -2)
@@ -958,7 +1196,7 @@ static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_
 	size_t stride = 2 * (size_t)ind->nbds;
 	const hg_bdplan *bp = w->bdp[i];
 	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
-	double *base = acc + c->base[i];
+	double *base = a->d + c->base[i];
 	hg_pcat at = *pc;
 	for (int b = 0; b < ind->nbds; b++) {
 		int asat = bp[b].place && pc->moves; /* places as at each lane's mid-period */
@@ -985,17 +1223,17 @@ static void acc_events_den(const hg_work *w, double *acc, hg_adds *ad, const hg_
 }
 
 /* One person's part of event indicator d of group g: population and events. */
-static void acc_events(const hg_work *w, hg_vm *vm, double *acc, hg_scratch *sc, const hg_pcat *pc,
+static void acc_events(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, const hg_pcat *pc,
                        uint64_t p, const hg_lgroup *g, int d)
 {
 	int i = g->ind[d];
 	const hg_cind *ci = &w->pr->inds[i];
 	if (ci->ind->pop == HG_POP_PERSON_TIME)
-		acc_person_time(w, vm, acc, &sc->ev, pc, p, g, d);
+		acc_person_time(w, vm, acc->d, &sc->ev, pc, p, g, d);
 	else if (ci->ind->pop != HG_POP_RESIDENTS) /* residents: hg_cells_finish */
-		acc_events_den(w, acc, &sc->ad, pc, g, d, hg_vm_reg(vm, ci->den),
-		               sc->ages + w->pl->max_lanes, lane_vcats(w, vm, i, g->nl, sc));
-	acc_events_num(w, vm, acc, &sc->ev, pc, p, g, d);
+		acc_events_den(w, acc, sc, vm, pc, g, d, hg_vm_reg(vm, ci->den),
+		               sc->ages + w->pl->max_lanes);
+	acc_events_num(w, vm, acc->d, &sc->ev, pc, p, g, d);
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
@@ -1091,8 +1329,8 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		for (size_t k2 = 0; k2 < stride; k2++)
 			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
 	}
-	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one};
-	acc_ind(w, acc, &sc->ad, pc, i, &ln, sc->vc);
+	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one, g->ind_j0[d]};
+	acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 }
 
 /* ---- indicators over pathways and appointments ---- */
@@ -1190,9 +1428,10 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		uint32_t prov = pw ? st->pw_provider[u] : st->ap_provider[u];
 		upc.cat[HG_BD_SPECIALTY] = (int)(spec == HG_NONE32 ? st->specialties.n : spec);
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
-		hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num)};
+		hg_lanes ln = {g->nl,       g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
+		               g->ind_j0[d]};
 		const int *vcl = lane_vcats(w, vm, i, g->nl, sc);
-		acc_ind(w, acc, &sc->ad, &upc, i, &ln, vcl);
+		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
 			vals_add(w, sc->vals, &upc, i, &ln, vcl);
 	}
@@ -1293,7 +1532,7 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 				continue;
 			}
 			if (ci->ind->events != HG_EV_NONE) {
-				acc_events(w, vm, acc->d, sc, &pc, p, gr, d);
+				acc_events(w, vm, acc, sc, &pc, p, gr, d);
 				continue;
 			}
 			if (ci->ind->unit) {
@@ -1303,9 +1542,13 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 			if (!any_den(hg_vm_reg(vm, ci->den), gr->nl))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
-			hg_lanes ln = {gr->nl, gr->ind_j[d], sc->ages, hg_vm_reg(vm, ci->den),
-			               hg_vm_reg(vm, ci->num)};
-			acc_ind(w, acc, &sc->ad, &pc, i, &ln, lane_vcats(w, vm, i, gr->nl, sc));
+			hg_lanes ln = {gr->nl,
+			               gr->ind_j[d],
+			               sc->ages,
+			               hg_vm_reg(vm, ci->den),
+			               hg_vm_reg(vm, ci->num),
+			               gr->ind_j0[d]};
+			acc_ind(w, acc, sc, vm, &pc, i, &ln, NULL);
 		}
 	}
 }
@@ -1333,6 +1576,9 @@ static void worker(void *ctx, size_t begin, size_t end, int tid)
 		pp += (c1 - c0) * (uint64_t)lanes;
 	}
 	w->pp[tid] = pp;
+	tally_fold(w, &w->acc[tid]);
+	free(w->acc[tid].t);
+	w->acc[tid].t = NULL;
 	scratch_free(&sc);
 	hg_vm_free(&vm);
 }
@@ -1342,6 +1588,7 @@ static void build_bdplans(hg_work *w)
 	const hg_program *pr = w->pr;
 	w->bdp = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->bdp);
 	w->has_var = hg_xcalloc((size_t)pr->ninds + 1, 1);
+	w->has_place = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
@@ -1358,10 +1605,32 @@ static void build_bdplans(hg_work *w)
 				bp->lane |= bd->kind[d] == HG_BD_AGEBAND ||
 				            bd->kind[d] == HG_BD_VAR || bd->kind[d] == HG_BD_TRANS;
 				bp->place |= hg_bd_kind_is_place(bd->kind[d]);
+				w->has_place[i] |= (char)bp->place;
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
+	}
+}
+
+/* Which indicators have run tallies (see hg_run), and where: proportions, counts and
+ * percentiles (person-level), and crude rates over the mid-period population; none when off
+ * (HEALTHGAP_NO_TALLY=1: every addition cell by cell, to compare). */
+static void tally_layout(hg_work *w, int on)
+{
+	const hg_program *pr = w->pr;
+	w->tbase = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->tbase);
+	w->ntally = 0;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_indicator *ind = pr->inds[i].ind;
+		int t = ind->type;
+		int ok = !on ? 0
+		         : ind->events == HG_EV_NONE
+		             ? t == HG_IND_PROPORTION || t == HG_IND_COUNT || t == HG_IND_PERCENTILE
+		             : t == HG_IND_RATE && ind->pop == HG_POP_MID;
+		w->tbase[i] = ok ? w->ntally : SIZE_MAX;
+		if (ok)
+			w->ntally += (size_t)w->cells->ncat[i] * 2 * ((size_t)ind->nperiods + 1);
 	}
 }
 
@@ -1414,6 +1683,7 @@ static void residents_den(hg_cells *c, int i)
 		free(w.bdp[k]);
 	free(w.bdp);
 	free(w.has_var);
+	free(w.has_place);
 }
 
 void hg_cells_finish(hg_cells *c)
@@ -1495,11 +1765,13 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 	             .p1 = p1,
 	             .chunk = 1024};
 	build_bdplans(&w);
+	tally_layout(&w, !getenv("HEALTHGAP_NO_TALLY"));
 	w.acc = hg_xcalloc((size_t)nthreads, sizeof *w.acc);
 	w.pp = hg_xcalloc((size_t)nthreads, sizeof *w.pp);
 	for (int t = 0; t < nthreads; t++) {
 		w.acc[t].d = hg_xcalloc(out->nacc + 1, sizeof(double));
 		w.acc[t].x = hg_xcalloc(out->nx + 1, sizeof(hg_i128));
+		w.acc[t].t = hg_xcalloc(w.ntally + 1, sizeof(int64_t));
 	}
 	vals_init(&w);
 	hg_parallel_for(nthreads, (size_t)nthreads, worker, &w);
@@ -1512,6 +1784,8 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 		free(w.bdp[i]);
 	free(w.bdp);
 	free(w.has_var);
+	free(w.has_place);
+	free(w.tbase);
 	free(w.acc);
 	free(w.pp);
 	hg_plan_free(&pl);

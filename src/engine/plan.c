@@ -418,6 +418,7 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 	}
 	g->ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind);
 	g->ind_j = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind_j);
+	g->ind_j0 = hg_xcalloc((size_t)pr->ninds + 1, sizeof *g->ind_j0);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_cind *ci = &pr->inds[i];
 		int *jl = NULL;
@@ -435,7 +436,11 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 			continue;
 		for (int l = 0; l < g->nl; l++)
 			assert(jl[l] >= 0); /* same segments => same indicators due */
+		int j0 = jl[0];
+		for (int l = 0; l < g->nl; l++)
+			j0 = jl[l] == jl[0] + l ? j0 : -1;
 		g->ind[g->nind] = i;
+		g->ind_j0[g->nind] = j0;
 		g->ind_j[g->nind++] = jl;
 	}
 }
@@ -761,6 +766,7 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->eager);
 		free(gr->fused.code);
 		free(gr->ind_j);
+		free(gr->ind_j0);
 		free(gr->ind);
 		free(gr->period);
 		free(gr->end_y);

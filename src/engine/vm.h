@@ -42,6 +42,7 @@ typedef struct hg_lgroup {
 	int *ind;       /* indicators due in this group */
 	int nind;
 	int **ind_j;  /* per due indicator, per lane: index into its periods */
+	int *ind_j0;  /* per due indicator: j0 when lane l is its period j0 + l, else -1 */
 	int *eager;   /* parts run for every person, -1 terminated */
 	hg_seg fused; /* the eager parts' code as one segment, guarded (plan.c) */
 	int **lazy;   /* per due indicator: parts to run when a lane is in its
