@@ -335,7 +335,20 @@ int hg_lang_literal_check(int type, const char *s, char *msg, size_t cap);
 /* The closest word of that vocabulary to s, for "did you mean", or NULL. */
 const char *hg_lang_vocab_suggest(int type, const char *s);
 
-/* Expand a period specification into periods (arena-allocated). */
+/* Limits on periods (docs/language.md, "Periods"): an indicator has at most
+ * HG_PERIODS_MAX periods and a pack at most HG_PACK_PERIODS_MAX distinct ones
+ * (100 and 200 years of months). Each person is evaluated in every period, so a
+ * range that runs for millennia is a typing error, not a request. */
+#define HG_PERIODS_MAX      1200
+#define HG_PACK_PERIODS_MAX 2400
+
+/* Expand a period specification into periods (arena-allocated): 0, or -1 when
+ * it would give more than HG_PERIODS_MAX periods (*n is then HG_PERIODS_MAX + 1
+ * and nothing is allocated). */
 int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int *n);
+/* Number the n periods all[] in the order each is first seen: ix[i] is the
+ * number of all[i], uniq[k] the period numbered k (uniq holds n). Equal periods
+ * (same start and end) get the same number. O(n log n). Returns the count. */
+int hg_periods_number(const hg_period *all, int n, int *ix, hg_period *uniq);
 
 #endif

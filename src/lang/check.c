@@ -1299,7 +1299,14 @@ static int c_indicator(hg_checker *ck, hg_ind_src *ind)
 		                     "indicator %s has no periods (add 'periods quarterly from "
 		                     "... to ...' to it or at the top of the file)",
 		                     p->id);
-	hg_period_expand(sp, &pk->arena, &p->periods, &p->nperiods);
+	if (hg_period_expand(sp, &pk->arena, &p->periods, &p->nperiods) != 0) {
+		char d1[11], d2[11];
+		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
+		                     "indicator %s has more than %d periods (from %s to %s), the "
+		                     "most one indicator may have: check the 'periods' dates",
+		                     p->id, HG_PERIODS_MAX, hg_date_format(sp->from, d1),
+		                     hg_date_format(sp->to, d2));
+	}
 	if (p->nperiods == 0)
 		return hg_lang_error(ck->err, &pk->src, ind->line, ind->col,
 		                     "indicator %s: the date range holds no whole period", p->id);
@@ -1486,6 +1493,35 @@ static int c_wl_closes(hg_checker *ck, const hg_wl_src *w)
 	return 0;
 }
 
+/* The pack's distinct periods (each person is evaluated in each): at most
+ * HG_PACK_PERIODS_MAX, counted as the compiler numbers them. */
+static int c_pack_periods(hg_checker *ck)
+{
+	const hg_pack *pk = ck->pk;
+	int n = 0;
+	for (int i = 0; i < pk->ninds; i++)
+		n += pk->inds[i].pub.nperiods;
+	hg_period *all = hg_xmalloc(sizeof *all * (size_t)(n + 1));
+	hg_period *uniq = hg_xmalloc(sizeof *uniq * (size_t)(n + 1));
+	int *ix = hg_xmalloc(sizeof *ix * (size_t)(n + 1));
+	n = 0;
+	for (int i = 0; i < pk->ninds; i++)
+		for (int j = 0; j < pk->inds[i].pub.nperiods; j++)
+			all[n++] = pk->inds[i].pub.periods[j];
+	int distinct = hg_periods_number(all, n, ix, uniq);
+	free(all);
+	free(uniq);
+	free(ix);
+	if (distinct > HG_PACK_PERIODS_MAX)
+		return hg_err_set(
+		    ck->err, HG_EINPUT,
+		    "%s: the indicators have %d distinct periods together; a pack may "
+		    "have at most %d: give indicators the same periods, or split the "
+		    "pack",
+		    pk->src.name, distinct, HG_PACK_PERIODS_MAX);
+	return 0;
+}
+
 int hg_check_pack(hg_pack *pk, hg_err *err)
 {
 	hg_checker ck = {.pk = pk, .err = err};
@@ -1498,6 +1534,7 @@ int hg_check_pack(hg_pack *pk, hg_err *err)
 		TRY(c_indicator(&ck, &pk->inds[i]));
 	for (int i = 0; i < pk->nwls; i++)
 		TRY(c_wl_closes(&ck, &pk->wls[i]));
+	TRY(c_pack_periods(&ck));
 	if (pk->ninds == 0)
 		return hg_err_set(err, HG_EINPUT, "%s: no indicators defined", pk->src.name);
 	return 0;

@@ -941,58 +941,69 @@ static int compile_worklist(hg_compiler *cc, const hg_wl_src *w, hg_cwl *cw)
 
 /* ---- periods ---- */
 
-static int hg_period_ix(hg_program *pr, hg_period p)
-{
-	for (int i = 0; i < pr->nperiods; i++)
-		if (pr->periods[i].start == p.start && pr->periods[i].end == p.end)
-			return i;
-	return -1;
-}
-
+/* The program's periods: the indicators' periods numbered in the order first
+ * seen (hg_periods_number), and per period the segments it needs, closed over
+ * their dependencies. Linear in the indicators' periods (a pack may have
+ * thousands: the checker's limits) besides the per-period segment lists. */
 static void build_periods(hg_compiler *cc)
 {
 	hg_program *pr = cc->pr;
 	int cap = 0;
 	for (int i = 0; i < pr->ninds; i++)
 		cap += pr->inds[i].ind->nperiods;
-	pr->periods = hg_arena_alloc(&pr->arena, sizeof *pr->periods * (size_t)(cap ? cap : 1));
-	for (int i = 0; i < pr->ninds; i++) {
-		const hg_indicator *ind = pr->inds[i].ind;
-		pr->inds[i].period_ix =
-		    hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)ind->nperiods);
-		for (int j = 0; j < ind->nperiods; j++) {
-			int k = hg_period_ix(pr, ind->periods[j]);
-			if (k < 0) {
-				k = pr->nperiods++;
-				pr->periods[k] = ind->periods[j];
-			}
-			pr->inds[i].period_ix[j] = k;
+	hg_period *all = hg_xmalloc(sizeof *all * (size_t)(cap + 1));
+	int *ix = hg_xmalloc(sizeof *ix * (size_t)(cap + 1));
+	int *seg = hg_xmalloc(sizeof *seg * (size_t)(cap + 1));
+	int n = 0;
+	for (int i = 0; i < pr->ninds; i++)
+		for (int j = 0; j < pr->inds[i].ind->nperiods; j++) {
+			seg[n] = pr->inds[i].seg;
+			all[n++] = pr->inds[i].ind->periods[j];
 		}
+	pr->periods = hg_arena_alloc(&pr->arena, sizeof *pr->periods * (size_t)(cap ? cap : 1));
+	pr->nperiods = hg_periods_number(all, n, ix, pr->periods);
+	n = 0;
+	for (int i = 0; i < pr->ninds; i++) {
+		int np = pr->inds[i].ind->nperiods;
+		pr->inds[i].period_ix = hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)np);
+		memcpy(pr->inds[i].period_ix, ix + n, sizeof(int) * (size_t)np);
+		n += np;
 	}
-	/* per period: the segments needed, closed over dependencies, in order */
-	pr->period_segs =
-	    hg_arena_alloc(&pr->arena, sizeof *pr->period_segs * (size_t)pr->nperiods);
+	/* the indicator periods of each program period, as linked lists */
+	int *head = hg_xmalloc(sizeof *head * (size_t)(pr->nperiods + 1));
+	int *next = hg_xmalloc(sizeof *next * (size_t)(cap + 1));
+	for (int p = 0; p < pr->nperiods; p++)
+		head[p] = -1;
+	for (int k = 0; k < n; k++) {
+		next[k] = head[ix[k]];
+		head[ix[k]] = k;
+	}
+	pr->period_segs = hg_arena_alloc(&pr->arena, sizeof *pr->period_segs *
+	                                                 (size_t)(pr->nperiods ? pr->nperiods : 1));
 	char *mark = hg_xmalloc((size_t)pr->nsegs + 1);
 	for (int p = 0; p < pr->nperiods; p++) {
 		memset(mark, 0, (size_t)pr->nsegs + 1);
-		for (int i = 0; i < pr->ninds; i++)
-			for (int j = 0; j < pr->inds[i].ind->nperiods; j++)
-				if (pr->inds[i].period_ix[j] == p)
-					mark[pr->inds[i].seg] = 1;
+		for (int k = head[p]; k >= 0; k = next[k])
+			mark[seg[k]] = 1;
 		/* dependencies point to earlier segments: one backward sweep closes them */
 		for (int s = pr->nsegs - 1; s >= 0; s--)
 			if (mark[s])
 				for (const int *d = cc->seg_deps[s]; d && *d >= 0; d++)
 					mark[*d] = 1;
-		int n = 0;
+		int m = 0;
 		int *list = hg_arena_alloc(&pr->arena, sizeof(int) * (size_t)(pr->nsegs + 1));
 		for (int s = 0; s < pr->nsegs; s++)
 			if (mark[s])
-				list[n++] = s;
-		list[n] = -1;
+				list[m++] = s;
+		list[m] = -1;
 		pr->period_segs[p] = list;
 	}
 	free(mark);
+	free(head);
+	free(next);
+	free(seg);
+	free(ix);
+	free(all);
 }
 
 static void map_flags(hg_compiler *cc)

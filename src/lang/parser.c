@@ -953,10 +953,13 @@ static int p_periods(hg_parser *ps, hg_period_spec *sp)
 		sp->step = 3;
 	else if (p_is(ps, "annual") || p_is(ps, "annually") || p_is(ps, "yearly"))
 		sp->step = 12;
-	else if (p_is(ps, "range") || p_is(ps, "once"))
+	else if ((p_is(ps, "range") || p_is(ps, "once")) && !sp->rolling)
 		sp->step = 0;
 	else if (!sp->rolling)
 		return p_fail(ps, "monthly, quarterly, annual, range or rolling N months");
+	else if (!p_is(ps, "from"))
+		return p_fail(ps, "'from', or the step of rolling periods (monthly, quarterly "
+		                  "or annual)");
 	if (!(sp->rolling && p_is(ps, "from")))
 		TRY(p_next(ps));
 	TRY(p_expect_kw(ps, "from"));

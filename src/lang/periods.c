@@ -1,10 +1,12 @@
 /*
  * periods.c: periods from their specifications (docs/language.md, "Periods"):
  * monthly, quarterly, annual and rolling periods from a start date, or one
- * range; and a period's length in years, which event rates divide by.
+ * range; the numbering of a pack's distinct periods; and a period's length
+ * in years, which event rates divide by.
  */
 #include "lang/ast.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +27,12 @@ int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int
 			if (cur.end > ps->to)
 				break;
 		}
+		if (k == HG_PERIODS_MAX) {
+			free(p);
+			*out = NULL;
+			*n = HG_PERIODS_MAX + 1;
+			return -1;
+		}
 		HG_GROW(p, k, cap);
 		p[k++] = cur;
 	}
@@ -34,6 +42,53 @@ int hg_period_expand(const hg_period_spec *ps, hg_arena *a, hg_period **out, int
 	*n = k;
 	free(p);
 	return 0;
+}
+
+/* qsort order of positions into a period array: by start, end, then position
+ * (so the first of equal periods comes first). */
+typedef struct {
+	hg_period p;
+	int pos;
+} period_pos;
+
+static int period_pos_cmp(const void *a, const void *b)
+{
+	const period_pos *x = a, *y = b;
+	if (x->p.start != y->p.start)
+		return x->p.start < y->p.start ? -1 : 1;
+	if (x->p.end != y->p.end)
+		return x->p.end < y->p.end ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+int hg_periods_number(const hg_period *all, int n, int *ix, hg_period *uniq)
+{
+	if (n <= 0)
+		return 0;
+	period_pos *s = hg_xmalloc(sizeof *s * (size_t)n);
+	int *first = hg_xmalloc(sizeof *first * (size_t)n);
+	for (int i = 0; i < n; i++)
+		s[i] = (period_pos){all[i], i};
+	qsort(s, (size_t)n, sizeof *s, period_pos_cmp);
+	/* first[pos]: the position where pos's period is first seen */
+	for (int i = 0, run = 0; i < n; i++) {
+		if (i > 0 && (s[i].p.start != s[i - 1].p.start || s[i].p.end != s[i - 1].p.end))
+			run = i;
+		first[s[i].pos] = s[run].pos;
+	}
+	int k = 0;
+	for (int i = 0; i < n; i++) {
+		assert(first[i] <= i);
+		if (first[i] == i) {
+			uniq[k] = all[i];
+			ix[i] = k++;
+		} else {
+			ix[i] = ix[first[i]];
+		}
+	}
+	free(first);
+	free(s);
+	return k;
 }
 
 double hg_period_years(hg_period p)
