@@ -684,47 +684,69 @@ static int bd_cat_regs(const hg_bdplan *bp, const hg_breakdown *bd, const hg_pca
 	return cat;
 }
 
-/* Does lane l of a breakdown that depends on the lane fall in lane p's category for the same
- * reasons: the same age (when aged), segmentation categories vc (stride per lane) or values
- * in their registers reg? (Then it has p's category; the converse need not hold.) */
-static int lane_same(const hg_bdplan *bp, const hg_lanes *ln, int l, int p, const int *vc,
-                     size_t stride, const double *const *reg)
+/* The lanes l >= 1 where a breakdown of indicator i that depends on the lane may change
+ * category from lane l - 1 (the age changes, a segmentation's category in vcl or, vcl NULL,
+ * its value in its register changes) or where the periods are not consecutive (jl). */
+static uint64_t lane_changes(const hg_work *w, const hg_vm *vm, int i, const hg_lanes *ln,
+                             const int *vcl)
 {
-	for (int d = 0; d < bp->n; d++) {
-		if (bp->kind[d] == HG_BD_AGEBAND && ln->age[l] != ln->age[p])
-			return 0;
-		size_t k = 2 * (size_t)bp->b + (size_t)d;
-		if (vc && vc[(size_t)l * stride + k] != vc[(size_t)p * stride + k])
-			return 0;
-		if (!vc && reg[d] && reg[d][l] != reg[d][p])
-			return 0;
+	const hg_cind *ci = &w->pr->inds[i];
+	const hg_indicator *ind = ci->ind;
+	const hg_bdplan *bp = w->bdp[i];
+	size_t stride = 2 * (size_t)ind->nbds;
+	int aged = 0;
+	for (int b = 0; b < ind->nbds; b++)
+		for (int d = 0; d < bp[b].n; d++)
+			aged |= bp[b].kind[d] == HG_BD_AGEBAND;
+	uint64_t chg = 0;
+	for (int l = 1, nl = ln->nl; l < nl; l++) {
+		int c = ln->jl[l] != ln->jl[l - 1] + 1 || (aged && ln->age[l] != ln->age[l - 1]);
+		for (size_t k = 0; vcl && k < stride; k++)
+			c |= vcl[(size_t)l * stride + k] != vcl[(size_t)(l - 1) * stride + k];
+		chg |= (uint64_t)c << l;
 	}
-	return 1;
+	for (size_t k = 0; !vcl && k < stride; k++) {
+		const hg_breakdown *bd = &ind->bds[k / 2];
+		if ((int)(k % 2) >= bd->n || bd->kind[k % 2] != HG_BD_VAR)
+			continue;
+		assert(ci->bd_reg[k] >= 0);
+		const double *r = hg_vm_reg(vm, ci->bd_reg[k]);
+		for (int l = 1, nl = ln->nl; l < nl; l++) /* NaN != NaN: a change, harmless */
+			chg |= (uint64_t)(r[l] != r[l - 1]) << l;
+	}
+	return chg;
 }
 
-/* The lanes dm (numerator nm) into breakdown bp, whose category depends on the lane (vc,
- * stride, reg as lane_same): a run per stretch of consecutive periods in one category,
- * the category computed at a lane only when what it depends on differs from the lane before. */
+/* The lanes dm (numerator nm) into breakdown bp, whose category depends on the lane (its
+ * segmentation categories vc, stride per lane, or values in registers reg): the lanes are
+ * cut where dm or nm has an edge or a lane changes (chg: lane_changes), the category is
+ * computed once per piece, and pieces of one category and value in consecutive periods are
+ * added as one run. */
 static void tally_lane_bd(int64_t *t, size_t np1, const hg_bdplan *bp, const hg_breakdown *bd,
                           const hg_pcat *pc, const hg_lanes *ln, uint64_t dm, uint64_t nm,
-                          const int *vc, size_t stride, const double *const *reg)
+                          uint64_t chg, const int *vc, size_t stride, const double *const *reg)
 {
+	uint64_t cut = (dm ^ (dm << 1)) | (nm ^ (nm << 1)) | (chg & dm);
 	hg_run cur = {0, 0, 0, 0};
-	int p = -1; /* the lane before, of category cur.row */
-	for (uint64_t m = dm; m; m &= m - 1) {
-		int l = __builtin_ctzll(m), j = ln->jl[l];
-		int v = TV_DEN | (nm >> l & 1 ? TV_NUM : 0);
-		int row = p >= 0 && lane_same(bp, ln, l, p, vc, stride, reg) ? cur.row
-		          : vc ? bp->off + bd_cat(bp, pc, ln->age[l], vc + (size_t)l * stride)
-		               : bp->off + bd_cat_regs(bp, bd, pc, ln->age[l], reg, l);
-		p = l;
-		if (cur.v == v && cur.row == row && cur.jb + 1 == j) {
-			cur.jb = j;
+	while (cut) {
+		int la = __builtin_ctzll(cut);
+		cut &= cut - 1;
+		if (la >= ln->nl || !(dm >> la & 1))
+			continue; /* the end, or a piece out of the denominator */
+		/* lanes [la, lb) are in dm, all in nm or none, no lane changes */
+		int lb = cut ? __builtin_ctzll(cut) : ln->nl;
+		assert(lb <= ln->nl);
+		int v = TV_DEN | (nm >> la & 1 ? TV_NUM : 0);
+		int row = bp->off + (vc ? bd_cat(bp, pc, ln->age[la], vc + (size_t)la * stride)
+		                        : bd_cat_regs(bp, bd, pc, ln->age[la], reg, la));
+		int ja = ln->jl[la], jb = ln->jl[lb - 1];
+		if (cur.v == v && cur.row == row && cur.jb + 1 == ja) {
+			cur.jb = jb;
 			continue;
 		}
 		if (cur.v)
 			run_add(t, np1, &cur);
-		cur = (hg_run){j, j, row, v};
+		cur = (hg_run){ja, jb, row, v};
 	}
 	if (cur.v)
 		run_add(t, np1, &cur);
@@ -743,6 +765,8 @@ static void tally_bds(const hg_work *w, hg_acc *a, const hg_vm *vm, const hg_pca
 	const hg_bdplan *bp = w->bdp[i];
 	size_t stride = 2 * (size_t)ind->nbds, np1 = (size_t)ind->nperiods + 1;
 	int64_t *t = a->t + w->tbase[i];
+	uint64_t chg = 0;
+	int chg_done = 0;
 	for (int b = 0; b < ind->nbds; b++) {
 		if (!bp[b].lane) {
 			int row = bp[b].off + bd_cat(&bp[b], pc, 0, NULL);
@@ -761,7 +785,11 @@ static void tally_bds(const hg_work *w, hg_acc *a, const hg_vm *vm, const hg_pca
 				assert(ci->bd_reg[2 * b + d] >= 0);
 				reg[d] = hg_vm_reg(vm, ci->bd_reg[2 * b + d]);
 			}
-		tally_lane_bd(t, np1, &bp[b], &ind->bds[b], pc, ln, dm, nm, vcl, stride, reg);
+		if (!chg_done) {
+			chg = lane_changes(w, vm, i, ln, vcl);
+			chg_done = 1;
+		}
+		tally_lane_bd(t, np1, &bp[b], &ind->bds[b], pc, ln, dm, nm, chg, vcl, stride, reg);
 	}
 }
 
