@@ -319,10 +319,11 @@ int hg_cmd_ingest(int argc, char **argv)
 	if (!p.store_dir)
 		return hg_cli_usage("ingest", ingest_usage, "--store is required");
 	if (shards && p.append)
-		return hg_cli_usage("ingest", ingest_usage,
-		                    "--shards writes a new sharded store and --append adds to an "
-		                    "existing store: give --append alone (a sharded store that ingest "
-		                    "--shards made takes it; docs/scale.md)");
+		return hg_cli_usage(
+		    "ingest", ingest_usage,
+		    "--shards writes a new sharded store and --append adds to an "
+		    "existing store: give --append alone (a sharded store that ingest "
+		    "--shards made takes it; docs/scale.md)");
 	if (p.compact && !p.append)
 		return hg_cli_usage("ingest", ingest_usage,
 		                    "--compact compacts an append: give --append too");
