@@ -249,7 +249,7 @@ async function places(browser) {
 	await login(page, "ana", "analyst-password-1");
 	const opts = await page.locator("#place option").allTextContents();
 	check(opts[0] === "Whole area" && opts.includes("Test PCN One (U00001)") && opts.includes("Test PCN Two (U00002)") &&
-		opts.includes("Test sub-ICB (E38000001)"), "the place filter lists: " + opts.join(" | "));
+		opts.includes("NHS Test Shire Long Valley and Estuary Towns ICB - 99Z9Z (E38000001)"), "the place filter lists: " + opts.join(" | "));
 	check(await page.locator("#place optgroup[label='Primary care network']").count() === 1, "no PCN group");
 	await Promise.all([page.waitForURL(/place=/), page.selectOption("#place", PLACE)]);
 	check((await page.textContent("#place-note")).includes("Test PCN One (U00001)"), "the overview does not say which place");

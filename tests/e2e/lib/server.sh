@@ -16,9 +16,9 @@ hg_make_store() {
 		for d in 1 2 3 4 5 6 7 8 9 10; do printf 'E0100%04d,Test %d,%d\n' "$d" "$d" "$d"; done
 	} > ref/imd2019/File_1_test.csv
 	printf '%s\n' "practice_code,practice_name,pcn_code,pcn_name,sub_icb_code,sub_icb_name" \
-		"A81001,Riverside Surgery,U00001,Test PCN One,E38000001,Test sub-ICB" \
-		"A81002,Hill Street Practice,U00001,Test PCN One,E38000001,Test sub-ICB" \
-		"A81003,Park Medical Centre,U00002,Test PCN Two,E38000001,Test sub-ICB" > ref/practices.csv
+		"A81001,Riverside Surgery,U00001,Test PCN One,E38000001,NHS Test Shire Long Valley and Estuary Towns ICB - 99Z9Z" \
+		"A81002,Hill Street Practice,U00001,Test PCN One,E38000001,NHS Test Shire Long Valley and Estuary Towns ICB - 99Z9Z" \
+		"A81003,Park Medical Centre,U00002,Test PCN Two,E38000001,NHS Test Shire Long Valley and Estuary Towns ICB - 99Z9Z" > ref/practices.csv
 	awk 'BEGIN {
 		print "person_id,date_of_birth,sex,ethnicity,lsoa,practice,registered_from,registered_to,date_of_death"
 		split("A,A,A,B,D,H,J,M,N,R,Z,A", eth, ",")
