@@ -1,6 +1,7 @@
 #!/bin/bash
 # tests/run.sh BUILD_DIR [BUILD_DIR...]: run the whole suite against each build
-# (the Criterion unit tests, then every end-to-end script in tests/e2e), then, when
+# (the Criterion unit tests, then every end-to-end script in tests/e2e, E2E_JOBS at a
+# time: two on a machine with two CPUs, as the scripts are mostly one thread), then, when
 # FUZZ_BUILD names the fuzz targets' build, each fuzz target once for a few seconds,
 # and end with one summary line "N passed, N failed, N skipped".
 # End-to-end scripts get HG (the binary), BUILD, SHARED (may not exist) and
@@ -12,6 +13,33 @@ root=$(pwd)
 export HEALTHGAP_SHARED
 pass=0 fail=0 skip=0
 failed_names=()
+
+# How many end-to-end scripts run at once (default: the number of CPUs, at most 2).
+: "${E2E_JOBS:=$(($(nproc) > 1 ? 2 : 1))}"
+
+# Print, in the scripts' order, every finished result not yet printed (tests, works,
+# next_print, label: set by the loop below).
+print_done() {
+	while [ "$next_print" -lt "${#tests[@]}" ] && [ -e "${works[next_print]}/rc" ]; do
+		local w=${works[next_print]} name rc secs
+		name=$(basename "${tests[next_print]}" .sh)
+		rc=$(cat "$w/rc") secs=$(cat "$w/secs")
+		if [ "$rc" = 0 ]; then
+			echo "   ok   $name (${secs} s)"
+			pass=$((pass + 1))
+		elif [ "$rc" = 77 ]; then
+			echo "   skip $name: $(tail -1 "$w/log")"
+			skip=$((skip + 1))
+		else
+			echo "   FAIL $name (exit $rc, ${secs} s); last lines:"
+			tail -25 "$w/log" | sed 's/^/      /'
+			fail=$((fail + 1))
+			failed_names+=("$name ($label)")
+		fi
+		rm -rf "$w"
+		next_print=$((next_print + 1))
+	done
+}
 
 for build in "$@"; do
 	case "$build" in /*) ;; *) build="$root/$build" ;; esac
@@ -39,29 +67,32 @@ for build in "$@"; do
 	[ "$f" != 0 ] && failed_names+=("unit ($label)")
 	rm -f "$tap" "$tap.err"
 
-	echo "== end-to-end tests ($label)"
-	for t in tests/e2e/*.sh; do
-		[ -e "$t" ] || continue
-		name=$(basename "$t" .sh)
-		work=$(mktemp -d)
-		out="$work/log"
-		HG="$build/healthgap" BUILD="$build" SHARED="$HEALTHGAP_SHARED" TMPDIR="$work" \
-			bash "$t" >"$out" 2>&1
-		rc=$?
-		if [ $rc = 0 ]; then
-			echo "   ok   $name"
-			pass=$((pass + 1))
-		elif [ $rc = 77 ]; then
-			echo "   skip $name: $(tail -1 "$out")"
-			skip=$((skip + 1))
-		else
-			echo "   FAIL $name (exit $rc); last lines:"
-			tail -25 "$out" | sed 's/^/      /'
-			fail=$((fail + 1))
-			failed_names+=("$name ($label)")
-		fi
-		rm -rf "$work"
+	echo "== end-to-end tests ($label, $E2E_JOBS at a time)"
+	# E2E_JOBS scripts run at once (each in its own TMPDIR, servers on free ports);
+	# results are printed in the scripts' order, each with its wall seconds.
+	tests=(tests/e2e/*.sh)
+	[ -e "${tests[0]}" ] || tests=()
+	works=() starts=() next_print=0 running=0
+	for i in "${!tests[@]}"; do
+		works[i]=$(mktemp -d)
+		mkdir "${works[i]}/tmp"
+		starts[i]=$(date +%s)
+		(
+			HG="$build/healthgap" BUILD="$build" SHARED="$HEALTHGAP_SHARED" \
+				TMPDIR="${works[i]}/tmp" bash "${tests[i]}" >"${works[i]}/log" 2>&1
+			echo $? >"${works[i]}/rc.tmp"
+			echo "$(($(date +%s) - ${starts[i]}))" >"${works[i]}/secs"
+			mv "${works[i]}/rc.tmp" "${works[i]}/rc"
+		) &
+		running=$((running + 1))
+		while [ "$running" -ge "$E2E_JOBS" ] || { [ "$i" = $((${#tests[@]} - 1)) ] && [ "$running" -gt 0 ]; }; do
+			wait -n
+			running=$((running - 1))
+			print_done
+		done
 	done
+	wait
+	print_done
 done
 
 # The fuzz targets, once (not per build), when `make test` built them into FUZZ_BUILD:
