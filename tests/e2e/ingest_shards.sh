@@ -97,13 +97,7 @@ PY
 printf 'indicator_id,target_value,target_date,gap_reduction_target,polarity\nHYP,15,2026-03-31,0.2,lower_is_better\n' > objectives.csv
 args=("$root/tests/e2e/mpi/pack.hg" --codelists "$root/packs/core20plus5/codelists"
 	--objectives objectives.csv --quiet)
-files="indicators.csv indicators.json inequalities.csv inequalities.json monitoring.csv monitoring.json"
-same() { # same DIR_A DIR_B LABEL
-	for f in $files; do
-		[ -s "$1/$f" ] || fail "$3: $1/$f missing or empty"
-		cmp -s "$1/$f" "$2/$f" || fail "$3: $2/$f differs: $(diff "$1/$f" "$2/$f" | head -5)"
-	done
-}
+. "$root/tests/e2e/lib/outputs.sh" # same DIR_A DIR_B LABEL
 "$HG" run "${args[@]}" --store st --out one --threads 1 2> one.log || fail "run st: $(cat one.log)"
 grep -q 'suppressed: disclosure control' one/indicators.csv || fail "nothing suppressed: no disclosure control seen"
 "$HG" run "${args[@]}" --store shb --out s1 --threads 1 2> s1.log || fail "run shb: $(cat s1.log)"

@@ -29,14 +29,7 @@ mpi() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" mpirun --allow-run-as-ro
 printf 'indicator_id,target_value,target_date,gap_reduction_target,polarity\nHYP,15,2026-03-31,0.2,lower_is_better\nFLU_65,75,2026-03-31,0.2,higher_is_better\n' > objectives.csv
 args=("$root/tests/e2e/mpi/pack.hg" --store store --codelists "$root/packs/core20plus5/codelists"
 	--objectives objectives.csv --quiet)
-files="indicators.csv indicators.json inequalities.csv inequalities.json monitoring.csv monitoring.json"
-
-same() { # same DIR_A DIR_B LABEL
-	for f in $files; do
-		[ -s "$1/$f" ] || fail "$3: $1/$f missing or empty"
-		cmp -s "$1/$f" "$2/$f" || fail "$3: $2/$f differs from the one process's: $(diff "$1/$f" "$2/$f" | head -5)"
-	done
-}
+. "$root/tests/e2e/lib/outputs.sh" # same DIR_A DIR_B LABEL
 
 "$HG" run "${args[@]}" --out one --threads 2 2> one.log || fail "one process: $(cat one.log)"
 grep -q '^HYP,.*,imd_quintile,sii,' one/inequalities.csv ||

@@ -111,13 +111,7 @@ ls sh/code_events* | wc -l | grep -q '^1$' || fail "old code_events files kept: 
 
 # runs publish what one process publishes over the appended store
 args=("$root/tests/e2e/mpi/pack.hg" --codelists "$root/packs/core20plus5/codelists" --quiet --threads 1)
-files="indicators.csv indicators.json inequalities.csv inequalities.json monitoring.csv monitoring.json"
-same() {
-	for f in $files; do
-		[ -s "$1/$f" ] || fail "$3: $1/$f missing or empty"
-		cmp -s "$1/$f" "$2/$f" || fail "$3: $2/$f differs: $(diff "$1/$f" "$2/$f" | head -5)"
-	done
-}
+. "$root/tests/e2e/lib/outputs.sh" # same DIR_A DIR_B LABEL
 "$HG" run "${args[@]}" --store st --out one 2> r.log || fail "run st: $(cat r.log)"
 "$HG" run "${args[@]}" --store sh --out s1 2> r.log || fail "run sh: $(cat r.log)"
 same one s1 "one process over the appended shards"

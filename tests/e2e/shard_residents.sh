@@ -11,6 +11,7 @@
 # denominator of "All" is the file's total of the area. The mpirun part skips (the rest
 # runs) when mpirun or an MPI build is missing.
 set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TMPDIR"
 fail() { echo "FAIL: $*"; exit 1; }
 has_mpi=1
@@ -73,12 +74,9 @@ indicator LE_RES "Life expectancy at birth of residents"
   by imd_quintile
   periods rolling 36 months annual from 2023-04-01 to 2026-03-31
 HG
-files="indicators.csv indicators.json inequalities.csv inequalities.json monitoring.csv monitoring.json"
-same() { # same DIR_A DIR_B LABEL
-	for f in $files; do
-		[ -s "$1/$f" ] || fail "$3: $1/$f missing or empty"
-		cmp -s "$1/$f" "$2/$f" || fail "$3: $2/$f differs: $(diff "$1/$f" "$2/$f" | head -5)"
-	done
+. "$root/tests/e2e/lib/outputs.sh"
+same_pop() { # same DIR_A DIR_B LABEL, and the population record
+	same "$@"
 	[ "$(jq -c .population "$1/metadata.json")" = "$(jq -c .population "$2/metadata.json")" ] ||
 		fail "$3: metadata.json's population differs"
 }
@@ -87,12 +85,12 @@ for sdc in default none; do
 	[ $sdc = none ] && opt+=(--sdc none)
 	"$HG" run "${opt[@]}" --store st --out one_$sdc 2> one.log || fail "run st ($sdc): $(cat one.log)"
 	"$HG" run "${opt[@]}" --store sh --out s1_$sdc 2> s1.log || fail "run sh ($sdc): $(cat s1.log)"
-	same one_$sdc s1_$sdc "one process over 3 shards (sdc $sdc)"
+	same_pop one_$sdc s1_$sdc "one process over 3 shards (sdc $sdc)"
 	if [ $has_mpi = 1 ]; then
 		for n in 2 3; do
 			mpi -np $n "$HG" run "${opt[@]}" --store sh --out np${n}_$sdc 2> np.log ||
 				fail "mpirun -np $n ($sdc): $(cat np.log)"
-			same one_$sdc np${n}_$sdc "mpirun -np $n over 3 shards (sdc $sdc)"
+			same_pop one_$sdc np${n}_$sdc "mpirun -np $n over 3 shards (sdc $sdc)"
 		done
 	fi
 done
