@@ -20,7 +20,9 @@ failed_names=()
 # Print, in the scripts' order, every finished result not yet printed (tests, works,
 # next_print, label: set by the loop below).
 print_done() {
-	while [ "$next_print" -lt "${#tests[@]}" ] && [ -e "${works[next_print]}/rc" ]; do
+	# Only scripts already started have a work directory: when every started one has
+	# finished (always so with E2E_JOBS=1), stop at the first not yet started.
+	while [ "$next_print" -lt "${#works[@]}" ] && [ -e "${works[next_print]}/rc" ]; do
 		local w=${works[next_print]} name rc secs
 		name=$(basename "${tests[next_print]}" .sh)
 		rc=$(cat "$w/rc") secs=$(cat "$w/secs")
