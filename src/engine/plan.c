@@ -509,6 +509,7 @@ typedef struct hg_gctx {
 	int *nread;  /* per register: reads by code, query bounds and the engine (2: many) */
 	int *nwrite; /* per register: instructions writing it */
 	int *pwrite; /* per register: person code (not hoisted) writing it */
+	int *cwrite; /* pwrite, or nwrite for unhoisted code (plan_at: nothing is in the image) */
 	int *pos;    /* per register: its writer's index in the code being guarded, or -1 */
 	hg_ilist st; /* scratch */
 } hg_gctx;
@@ -557,6 +558,7 @@ static void gctx_init(hg_gctx *gc, const hg_plan *pl)
 	gc->nwrite = hg_xcalloc(nr, sizeof(int));
 	gc->pwrite = hg_xcalloc(nr, sizeof(int));
 	gc->pos = hg_xmalloc(nr * sizeof(int));
+	gc->cwrite = gc->pwrite;
 	for (int s = 0; s < pr->nsegs; s++)
 		for (uint32_t i = 0; i < pl->segs[s].n; i++)
 			gc->pwrite[pl->segs[s].code[i].d]++;
@@ -634,7 +636,7 @@ static int guard_cone(hg_gctx *gc, const hg_ins *c, int i, int r, char *in)
 			int q = st->v[k], w = gc->pos[q];
 			if (w >= 0 && in[w])
 				continue;
-			if (gc->pwrite[q] && rewritten(gc, c, j, i, q, in))
+			if (gc->cwrite[q] && rewritten(gc, c, j, i, q, in))
 				size = 0;
 		}
 	}
@@ -706,7 +708,30 @@ static void guard_code(hg_gctx *gc, const hg_ins *c, int n, hg_seg *out)
 	free(alt);
 }
 
-/* Fuse each group's eager parts; guard them and every part unless guards is 0. */
+/*
+ * The code run as at given dates (hg_vm_eval_at) for the segments segs: their
+ * unhoisted code as one segment, guarded unless guards is 0. Nothing is in a
+ * register image there, so every write counts as the person's (gc->cwrite).
+ */
+static void plan_at(hg_gctx *gc, const int *segs, int guards, hg_seg *out)
+{
+	const hg_program *pr = gc->pl->pr;
+	hg_seg all = {NULL, 0, 0};
+	for (const int *s = segs; *s >= 0; s++)
+		for (uint32_t j = 0; j < pr->segs[*s].n; j++)
+			seg_push(&all, &pr->segs[*s].code[j]);
+	if (!guards) {
+		*out = all;
+		return;
+	}
+	gc->cwrite = gc->nwrite;
+	guard_code(gc, all.code, (int)all.n, out);
+	gc->cwrite = gc->pwrite;
+	free(all.code);
+}
+
+/* Fuse each group's eager parts; guard them and every part unless guards is 0; the code
+ * run as at given dates for each event or transitions indicator and each worklist. */
 static void plan_guards(hg_plan *pl, int guards)
 {
 	hg_gctx gc;
@@ -731,6 +756,14 @@ static void plan_guards(hg_plan *pl, int guards)
 		free(pl->parts[p].code);
 		pl->parts[p] = out;
 	}
+	const hg_program *pr = pl->pr;
+	pl->at_ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *pl->at_ind);
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].pop_segs)
+			plan_at(&gc, pr->inds[i].pop_segs, guards, &pl->at_ind[i]);
+	pl->at_wl = hg_xcalloc((size_t)pr->nwls + 1, sizeof *pl->at_wl);
+	for (int w = 0; w < pr->nwls; w++)
+		plan_at(&gc, pr->wls[w].segs, guards, &pl->at_wl[w]);
 	gctx_free(&gc);
 }
 
@@ -786,6 +819,12 @@ void hg_plan_free(hg_plan *pl)
 		}
 	free(pl->parts);
 	free(pl->segs);
+	for (int i = 0; pl->at_ind && i < pl->pr->ninds; i++)
+		free(pl->at_ind[i].code);
+	for (int w = 0; pl->at_wl && w < pl->pr->nwls; w++)
+		free(pl->at_wl[w].code);
+	free(pl->at_ind);
+	free(pl->at_wl);
 	free(pl->cls);
 	free(pl->q_class);
 	free(pl->q_where);

@@ -813,7 +813,7 @@ void hg_vm_run_lazy(hg_vm *vm, int d)
 		}
 }
 
-void hg_vm_eval_at(hg_vm *vm, const int *segs, const int *regs, int nregs, const hg_date *dates,
+void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, const hg_date *dates,
                    int n, double *out, size_t ostride)
 {
 	double *r = vm->r;
@@ -827,8 +827,7 @@ void hg_vm_eval_at(hg_vm *vm, const int *segs, const int *regs, int nregs, const
 		for (int f = HG_REG_START; f <= HG_REG_MID; f++)
 			for (int l = 0; l < vm->nl; l++)
 				LANES(vm, f)[l] = dates[k0 + l];
-		for (const int *s = segs; *s >= 0; s++)
-			hg_vm_exec(vm, &vm->pr->segs[*s]);
+		hg_vm_exec(vm, code);
 		for (int j = 0; j < nregs; j++)
 			memcpy(out + (size_t)j * ostride + (size_t)k0, LANES(vm, regs[j]),
 			       sizeof *out * (size_t)vm->nl);

@@ -66,6 +66,9 @@ typedef struct hg_plan {
 	int ngroups;
 	hg_lgroup *groups;
 	int max_lanes;
+	/* the code hg_vm_eval_at runs, unhoisted and guarded: per indicator with
+	   pop_segs (empty for the others), per worklist */
+	hg_seg *at_ind, *at_wl;
 } hg_plan;
 
 /*
@@ -135,14 +138,14 @@ static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
 }
 
 /*
- * Evaluate the nregs registers regs, computed by the segments segs (in order,
- * -1 terminated, run from their unhoisted code), for the current person as at
+ * Evaluate the nregs registers regs, computed by code (the plan's at_ind or at_wl:
+ * the segments' unhoisted code, guarded), for the current person as at
  * each of n dates: period start, end and middle are all the date. Register r's
  * value on date k goes to out[r * stride + k]. Used for an event rate's
  * population, and its segmentation breakdowns, on each counted event's date.
  * The group's registers are left as they were.
  */
-void hg_vm_eval_at(hg_vm *vm, const int *segs, const int *regs, int nregs, const hg_date *dates,
+void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, const hg_date *dates,
                    int n, double *out, size_t stride);
 
 /* Run code over lanes [0, vm->nl) of the register file vm->r. */

@@ -288,7 +288,7 @@ int hg_worklist_run(const hg_program *pr, int w, const char *practice, hg_date a
 		if (pi >= 0 && st->practice[p] != (uint32_t)pi)
 			continue;
 		hg_vm_person(&vm, p);
-		hg_vm_eval_at(&vm, cw->segs, cw->regs, cw->nregs, &as_at, 1, vals, 1);
+		hg_vm_eval_at(&vm, &pl.at_wl[w], cw->regs, cw->nregs, &as_at, 1, vals, 1);
 		if (vals[0] == 1)
 			keep(out, st, p, vals);
 	}
