@@ -967,7 +967,8 @@ static void dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
 		ds->val = hg_xrealloc(ds->val, sizeof *ds->val * ds->ucap * (size_t)nv);
 	}
 	ds->nv = nv;
-	hg_vm_eval_at(vm, &vm->pl->at_ind[ci - vm->pr->inds], regs, nv, ds->u, (int)ds->nu, ds->val, ds->ucap);
+	hg_vm_eval_at(vm, &vm->pl->at_ind[ci - vm->pr->inds], regs, nv, ds->u, (int)ds->nu, ds->val,
+	              ds->ucap);
 }
 
 /* The distinct date index of d, found from k0 on (dates ascend). */
