@@ -1007,7 +1007,7 @@ static void group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg
 {
 	*lo = HG_DATE_NONE;
 	*hi = INT32_MIN;
-	for (int l = 0; l < g->nl; l++) {
+	for (int l = 0; l < g->nd; l++) {
 		hg_period p = pr->periods[g->period[l]];
 		*lo = p.start < *lo ? p.start : *lo;
 		*hi = p.end > *hi ? p.end : *hi;
@@ -1069,7 +1069,7 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 			pcat_at(&at, st, p, t);
 		int age = age_on(st, p, t);
 		const int *vc = dates_vc(ds, ci, u);
-		for (int l = 0; l < g->nl; l++) {
+		for (int l = 0; l < g->nd; l++) {
 			hg_period pd = pr->periods[g->period[l]];
 			if (t >= pd.start && t <= pd.end)
 				acc_event_cell(w, acc, &at, i, g->ind_j[d][l], age, vc, HG_F_NUM,
@@ -1162,13 +1162,13 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 	hg_date lo, hi;
 	group_span(pr, g, &lo, &hi);
 	ds->n = 0;
-	for (int l = 0; l < g->nl; l++)
+	for (int l = 0; l < g->nd; l++)
 		dates_push(ds, pr->periods[g->period[l]].start);
 	change_points(ds, pr->store, p, lo, hi);
 	event_points(ds, pr, p, lo, hi);
 	dates_eval(ds, vm, &pr->inds[i], 0);
 	hg_pcat at = *pc;
-	for (int l = 0; l < g->nl; l++) {
+	for (int l = 0; l < g->nd; l++) {
 		hg_period pd = pr->periods[g->period[l]];
 		size_t k = 0;
 		while (ds->u[k] < pd.start)
@@ -1203,17 +1203,17 @@ static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, const hg
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	int n = 0;
 	/* a crude rate (no age bands), unless places are as at each lane's mid-period */
-	if (w->tbase[i] != SIZE_MAX && g->nl < 64 && !(pc->moves && w->has_place[i])) {
+	if (w->tbase[i] != SIZE_MAX && g->nd < 64 && !(pc->moves && w->has_place[i])) {
 		uint64_t dm = 0;
-		for (int l = 0, nl = g->nl; l < nl; l++)
+		for (int l = 0, nl = g->nd; l < nl; l++)
 			dm |= (uint64_t)(den[l] == 1) << l;
-		hg_lanes ln = {g->nl, g->ind_j[d], mid, den, den, g->ind_j0[d]};
+		hg_lanes ln = {g->nd, g->ind_j[d], mid, den, den, g->ind_j0[d]};
 		if (dm)
 			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
 		return;
 	}
-	const int *vcl = lane_vcats(w, vm, i, g->nl, sc);
-	for (int l = 0, nl = g->nl; l < nl; l++) {
+	const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
+	for (int l = 0, nl = g->nd; l < nl; l++) {
 		int band = band_field(ind->type, mid[l]);
 		if (den[l] != 1 || band == -2)
 			continue;
@@ -1270,11 +1270,11 @@ static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
 {
 	int y = vm->dob_y, md = vm->dob_md;
 	if (y < 0) {
-		for (int l = 0, nl = g->nl; l < nl; l++)
+		for (int l = 0, nl = g->nd; l < nl; l++)
 			end[l] = mid[l] = -1;
 		return;
 	}
-	for (int l = 0, nl = g->nl; l < nl; l++) {
+	for (int l = 0, nl = g->nd; l < nl; l++) {
 		end[l] = g->end_y[l] - y - (g->end_md[l] < md);
 		mid[l] = g->mid_y[l] - y - (g->mid_md[l] < md);
 	}
@@ -1289,11 +1289,14 @@ static int trans_seg(const hg_breakdown *bd, int d, double v)
 	return c;
 }
 
-/* The group's lane whose period ends on d, or -1. */
+/* The group's lane, due or hidden (vm.h), whose period ends on d, or -1. */
 static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date d)
 {
-	for (int l = 0; l < g->nl; l++)
+	for (int l = 0; l < g->nd; l++)
 		if (pr->periods[g->period[l]].end == d)
+			return l;
+	for (int l = g->nd; l < g->nl; l++)
+		if (g->hid[l - g->nd] == d)
 			return l;
 	return -1;
 }
@@ -1305,8 +1308,8 @@ static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date d)
  * [S, E], else Left). People in the population on neither date are not counted.
  * The indicator is compiled as at the period end (compile.c), so the group's own
  * registers hold the population and segment as at each lane's E; as at S - 1 they are
- * the lane that ends on S - 1 when the group has one (consecutive periods: all but
- * the first), else evaluated on that date.
+ * the lane that ends on S - 1: a due one when there is one (consecutive periods: all
+ * but the first), else the hidden one-day lane the plan added for that day.
  */
 static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, const hg_pcat *pc,
                       uint64_t p, const hg_lgroup *g, int d)
@@ -1317,18 +1320,9 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	const hg_indicator *ind = ci->ind;
 	const hg_breakdown *tb = &ind->bds[1]; /* "transition" (c_trans_ind) */
 	assert(tb->kind[0] == HG_BD_TRANS && ci->bd_reg[2] >= 0 && ci->ctx == 0);
-	/* the first HG_BD_TRANS register is the segmentation (row 1 of ds->val) */
+	/* the first HG_BD_TRANS register is the segmentation */
 	const double *gpop = hg_vm_reg(vm, ci->den), *gseg = hg_vm_reg(vm, ci->bd_reg[2]);
-	hg_dates *ds = &sc->ev;
-	ds->n = 0;
-	for (int l = 0; l < g->nl; l++) {
-		hg_date s1 = pr->periods[g->period[l]].start - 1;
-		if (lane_ending(pr, g, s1) < 0)
-			dates_push(ds, s1);
-	}
-	if (ds->n)
-		dates_eval(ds, vm, ci, 0);
-	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)g->nl + 1;
+	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)g->nd + 1;
 	if (sc->vc_cap < need) {
 		sc->vc = hg_xrealloc(sc->vc, need * sizeof *sc->vc);
 		sc->vc_cap = need;
@@ -1336,18 +1330,11 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	int nv = tb->var_ncat[0] + tb->var_unknown[0];
 	hg_date dod = pr->store->dod[p];
 	double *in = sc->tin, *one = sc->tin + w->pl->max_lanes + 1;
-	for (int l = 0; l < g->nl; l++) {
+	for (int l = 0; l < g->nd; l++) {
 		hg_period pd = pr->periods[g->period[l]];
 		int k = lane_ending(pr, g, pd.start - 1);
-		double pop0, seg0;
-		if (k >= 0) {
-			pop0 = gpop[k];
-			seg0 = gseg[k];
-		} else {
-			size_t k0 = 0, a = dates_at(ds, &k0, pd.start - 1);
-			pop0 = ds->val[a];
-			seg0 = ds->val[ds->ucap + a];
-		}
+		assert(k >= 0); /* plan.c plan_hidden */
+		double pop0 = gpop[k], seg0 = gseg[k];
 		int in0 = pop0 == 1, in1 = gpop[l] == 1;
 		int from = in0 ? trans_seg(tb, 0, seg0) : nv;
 		int to = in1                                ? trans_seg(tb, 0, gseg[l])
@@ -1358,7 +1345,7 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		for (size_t k2 = 0; k2 < stride; k2++)
 			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
 	}
-	hg_lanes ln = {g->nl, g->ind_j[d], sc->ages, in, one, g->ind_j0[d]};
+	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d]};
 	acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 }
 
@@ -1446,7 +1433,7 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		hg_vm_exec(vm, num_part);
 		const double *den = hg_vm_reg(vm, ci->den);
 		int any = 0;
-		for (int l = 0; l < g->nl; l++) {
+		for (int l = 0; l < g->nd; l++) {
 			sc->uden[l] = den[l] == 1 &&
 			              unit_in_period(st, ind->unit, u, pr->periods[g->period[l]]);
 			any |= sc->uden[l] == 1;
@@ -1457,9 +1444,9 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		uint32_t prov = pw ? st->pw_provider[u] : st->ap_provider[u];
 		upc.cat[HG_BD_SPECIALTY] = (int)(spec == HG_NONE32 ? st->specialties.n : spec);
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
-		hg_lanes ln = {g->nl,       g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
+		hg_lanes ln = {g->nd,       g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
 		               g->ind_j0[d]};
-		const int *vcl = lane_vcats(w, vm, i, g->nl, sc);
+		const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
 			vals_add(w, sc->vals, &upc, i, &ln, vcl);
@@ -1568,10 +1555,10 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 				acc_units(w, vm, acc, sc, &pc, p, gr, d);
 				continue;
 			}
-			if (!any_den(hg_vm_reg(vm, ci->den), gr->nl))
+			if (!any_den(hg_vm_reg(vm, ci->den), gr->nd))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
-			hg_lanes ln = {gr->nl,
+			hg_lanes ln = {gr->nd,
 			               gr->ind_j[d],
 			               sc->ages,
 			               hg_vm_reg(vm, ci->den),

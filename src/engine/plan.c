@@ -404,15 +404,63 @@ static void split_date(hg_date d, int32_t *y, int32_t *md)
 	*md = mm * 32 + dd;
 }
 
+/* Lane l's period: a program period, or a hidden lane's one day. */
+static hg_period lane_period(const hg_program *pr, const hg_lgroup *g, int l)
+{
+	assert(l >= 0 && l < g->nl);
+	if (l < g->nd)
+		return pr->periods[g->period[l]];
+	return (hg_period){g->hid[l - g->nd], g->hid[l - g->nd]};
+}
+
+/* Does a lane of g, due or hidden, end on day t? */
+static int lane_ends_on(const hg_program *pr, const hg_lgroup *g, hg_date t)
+{
+	for (int l = 0; l < g->nl; l++)
+		if (lane_period(pr, g, l).end == t)
+			return 1;
+	return 0;
+}
+
+/*
+ * Hidden lanes of g (vm.h): for each transitions indicator due in g (due in every
+ * lane, as g's periods need the same segments), the day before each due lane's
+ * period when no lane of g ends on it. Evaluated with the group, the population
+ * and segment on that day cost one more lane, not a run of the code for one date.
+ */
+static void plan_hidden(const hg_program *pr, hg_lgroup *g)
+{
+	int nh = 0;
+	g->nd = g->nl;
+	g->hid = hg_xcalloc((size_t)g->nd + 1, sizeof *g->hid);
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_cind *ci = &pr->inds[i];
+		int due = 0;
+		for (int j = 0; j < ci->ind->nperiods && !due; j++)
+			due = ci->period_ix[j] == g->period[0];
+		if (!ci->ind->trans || !due)
+			continue;
+		for (int l = 0; l < g->nd; l++) {
+			hg_date s1 = pr->periods[g->period[l]].start - 1;
+			if (!lane_ends_on(pr, g, s1)) {
+				assert(nh < g->nd); /* at most one per due lane's start */
+				g->hid[nh++] = s1;
+				g->nl = g->nd + nh;
+			}
+		}
+	}
+}
+
 static void group_lanes(hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
+	plan_hidden(pr, g);
 	g->end_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	g->end_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	g->mid_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	g->mid_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	for (int l = 0; l < g->nl; l++) {
-		hg_period p = pr->periods[g->period[l]];
+		hg_period p = lane_period(pr, g, l);
 		split_date(p.end, &g->end_y[l], &g->end_md[l]);
 		split_date(hg_period_mid(p), &g->mid_y[l], &g->mid_md[l]);
 	}
@@ -423,21 +471,21 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 		const hg_cind *ci = &pr->inds[i];
 		int *jl = NULL;
 		for (int j = 0; j < ci->ind->nperiods; j++)
-			for (int l = 0; l < g->nl; l++)
+			for (int l = 0; l < g->nd; l++)
 				if (ci->period_ix[j] == g->period[l]) {
 					if (!jl) {
-						jl = hg_xmalloc(sizeof(int) * (size_t)g->nl);
-						for (int k = 0; k < g->nl; k++)
+						jl = hg_xmalloc(sizeof(int) * (size_t)g->nd);
+						for (int k = 0; k < g->nd; k++)
 							jl[k] = -1;
 					}
 					jl[l] = j;
 				}
 		if (!jl)
 			continue;
-		for (int l = 0; l < g->nl; l++)
+		for (int l = 0; l < g->nd; l++)
 			assert(jl[l] >= 0); /* same segments => same indicators due */
 		int j0 = jl[0];
-		for (int l = 0; l < g->nl; l++)
+		for (int l = 0; l < g->nd; l++)
 			j0 = jl[l] == jl[0] + l ? j0 : -1;
 		g->ind[g->nind] = i;
 		g->ind_j0[g->nind] = j0;
@@ -477,7 +525,7 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
 	size_t nl = (size_t)g->nl;
 	g->inv = hg_xcalloc((size_t)pr->nregs * nl + 1, sizeof(double));
 	for (size_t l = 0; l < nl; l++) {
-		hg_period p = pr->periods[g->period[l]];
+		hg_period p = lane_period(pr, g, (int)l);
 		g->inv[HG_REG_START * nl + l] = p.start;
 		g->inv[HG_REG_END * nl + l] = p.end;
 		g->inv[HG_REG_MID * nl + l] = hg_period_mid(p);
@@ -802,6 +850,7 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->ind_j0);
 		free(gr->ind);
 		free(gr->period);
+		free(gr->hid);
 		free(gr->end_y);
 		free(gr->end_md);
 		free(gr->mid_y);

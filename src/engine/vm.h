@@ -34,10 +34,18 @@ typedef struct hg_mclass {
 	uint16_t where_reg;
 } hg_mclass;
 
-/* Periods evaluated together as lanes. */
+/*
+ * Periods evaluated together as lanes. The first nd lanes are program periods,
+ * counted by the indicators due; the other nl - nd are hidden: the one-day
+ * periods of the days before a due transitions indicator's periods that no due
+ * lane ends on, run only so that acc_trans (engine.c) finds the population and
+ * segment as at those days in the group's registers (plan.c plan_hidden).
+ */
 typedef struct hg_lgroup {
-	int nl;         /* lanes */
-	int *period;    /* per lane: program period */
+	int nl;         /* lanes run */
+	int nd;         /* lanes due (program periods) */
+	int *period;    /* per due lane: program period */
+	hg_date *hid;   /* per hidden lane (l - nd): its day */
 	const int *seg; /* segments to run, -1 terminated */
 	int *ind;       /* indicators due in this group */
 	int nind;
