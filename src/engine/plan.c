@@ -209,8 +209,9 @@ static void seg_push(hg_seg *sg, const hg_ins *x)
 	sg->code[sg->n++] = *x;
 }
 
-/* Split every segment into person code (pl->segs) and hoisted code (*hoist). */
-static void plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
+/* Split every segment into person code (pl->segs) and hoisted code (*hoist); returns
+ * which registers are period-only (the hoisted code's, constants, period registers). */
+static char *plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
 {
 	const hg_program *pr = pl->pr;
 	char *inv = invariant_regs(pr, isc);
@@ -222,7 +223,7 @@ static void plan_hoist(hg_plan *pl, const char *isc, hg_seg *hoist)
 			       x->d >= HG_REG_FIXED); /* constants are never written */
 			seg_push(inv[x->d] ? hoist : &pl->segs[s], x);
 		}
-	free(inv);
+	return inv;
 }
 
 /* ---- numerators run only for people in the denominator ---- */
@@ -518,8 +519,9 @@ static void plan_groups(hg_plan *pl)
 	}
 }
 
-/* The register image of group g: constants, period registers, hoisted code. */
-static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
+/* The register image of group g: constants, period registers, hoisted code; and which
+ * queries have period-only bounds set in every lane (inv: period-only registers). */
+static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const char *inv)
 {
 	const hg_program *pr = pl->pr;
 	size_t nl = (size_t)g->nl;
@@ -536,7 +538,15 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist)
 	/* run the hoisted code with a machine that has no person */
 	hg_vm vm = {
 	    .pl = pl, .pr = pr, .st = pr->store, .r = g->inv, .nl = g->nl, .stride = g->nl, .g = g};
+	g->q_const = hg_xcalloc((size_t)pr->nq + 1, 1); /* none yet: hoisted code has no query */
 	hg_vm_exec(&vm, hoist);
+	for (int q = 0; q < pr->nq; q++) {
+		const hg_query *Q = &pr->queries[q];
+		int c = inv[Q->lo] && inv[Q->hi];
+		for (size_t l = 0; l < nl && c; l++)
+			c = !isnan(g->inv[Q->lo * nl + l]) && !isnan(g->inv[Q->hi * nl + l]);
+		g->q_const[q] = (uint8_t)c;
+	}
 }
 
 /* ---- skipping unneeded code (guards, vm.h) ---- */
@@ -822,16 +832,17 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 	char *isc = const_mask(pr);
 	plan_classes(pl, isc);
 	hg_seg hoist = {NULL, 0, 0};
-	plan_hoist(pl, isc, &hoist);
+	char *inv = plan_hoist(pl, isc, &hoist);
 	free(isc);
 	plan_groups(pl);
 	plan_parts(pl);
 	for (int g = 0; g < pl->ngroups; g++) {
-		group_image(pl, &pl->groups[g], &hoist);
+		group_image(pl, &pl->groups[g], &hoist, inv);
 		group_parts(pl, &pl->groups[g]);
 	}
 	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"));
 	free(hoist.code);
+	free(inv);
 }
 
 void hg_plan_free(hg_plan *pl)
@@ -856,6 +867,7 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->mid_y);
 		free(gr->mid_md);
 		free(gr->inv);
+		free(gr->q_const);
 	}
 	free(pl->groups);
 	if (pl->pr)

@@ -471,6 +471,11 @@ static void run_query(hg_vm *vm, int qi, double *d)
 	int nl = vm->nl, agg = q->agg;
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
+		if (vm->g && vm->g->q_const[qi]) { /* the most common case: one store a lane */
+			for (int l = 0; l < nl; l++)
+				d[l] = none;
+			return;
+		}
 		for (int l = 0; l < nl; l++)
 			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
 		return;

@@ -590,6 +590,11 @@ static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		return 0;
 	case N_IF: {
 		int b, c;
+		/* a truth value is 0, 1 or missing, so `if a then 1 else 0` is a itself (the eFI
+		   and CMS sum dozens of them; each would be a pass over the lanes) */
+		if (n->b->kind == N_NUM && n->b->num == 1 && n->c->kind == N_NUM && n->c->num == 0 &&
+		    n->a->type == TY_BOOL)
+			return expr(cc, n->a, ctx, out);
 		TRY(expr(cc, n->a, ctx, &a));
 		TRY(expr(cc, n->b, ctx, &b));
 		TRY(expr(cc, n->c, ctx, &c));
