@@ -56,7 +56,7 @@ typedef struct hg_lgroup {
 	int **lazy;   /* per due indicator: parts to run when a lane is in its
 	                 denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
-	double *inv; /* register image after the hoisted code: nregs x nl */
+	double *inv;      /* register image after the hoisted code: nregs x nl */
 	uint8_t *q_const; /* per query: bounds period-only and set in every lane, so with
 	                     no events in its class its value is the same in every lane */
 } hg_lgroup;

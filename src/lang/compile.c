@@ -592,8 +592,8 @@ static int expr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 		int b, c;
 		/* a truth value is 0, 1 or missing, so `if a then 1 else 0` is a itself (the eFI
 		   and CMS sum dozens of them; each would be a pass over the lanes) */
-		if (n->b->kind == N_NUM && n->b->num == 1 && n->c->kind == N_NUM && n->c->num == 0 &&
-		    n->a->type == TY_BOOL)
+		if (n->b->kind == N_NUM && n->b->num == 1 && n->c->kind == N_NUM &&
+		    n->c->num == 0 && n->a->type == TY_BOOL)
 			return expr(cc, n->a, ctx, out);
 		TRY(expr(cc, n->a, ctx, &a));
 		TRY(expr(cc, n->b, ctx, &b));
