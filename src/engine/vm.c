@@ -14,6 +14,20 @@
 #include <math.h>
 #include <string.h>
 
+/*
+ * HG_CLONES: a hot lane loop built twice, for x86-64's baseline and for AVX2, the copy
+ * chosen once at start by the machine it runs on (GCC's and clang's target_clones, an
+ * ifunc): four lanes an instruction instead of two. The two copies do the same IEEE
+ * operations on each lane, with no contraction into FMA (ISO C mode: -ffp-contract=off;
+ * AVX2 has no FMA), so outputs do not depend on the machine. Only for functions whose
+ * callees are inlined or clones too: a call from a clone to a plain function is not
+ * inlined (docs/performance.md, steps 14-15).
+ */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HG_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define HG_CLONES
+#endif
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
 /* ---- person data ---- */
@@ -109,6 +123,7 @@ static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
  * rule), so each lane is two comparisons of the date as hg_date; with one, the store
  * decides.
  */
+HG_CLONES
 static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
@@ -128,6 +143,7 @@ static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
 	}
 }
 
+HG_CLONES
 static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	const double *a = LANES(vm, x->a);
@@ -609,18 +625,10 @@ exec_arith(const hg_ins *x, double *d, const double *a, const double *b, int nl)
 	}
 }
 
-/*
- * Logic: Kleene and/or/not, conditionals, missing tests (and, inlined, the comparisons
- * and arithmetic). Built twice, for x86-64's baseline and for AVX2, chosen when the
- * program starts by the machine it runs on (GCC's and clang's target_clones): twice
- * the lanes an instruction. The results are the same: the same IEEE operations on each
- * lane, no contraction into FMA (ISO C mode: -ffp-contract=off; AVX2 has no FMA).
- */
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static void
-exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
+/* Logic: Kleene and/or/not, conditionals, missing tests (and, inlined, the comparisons
+ * and arithmetic); built for AVX2 too (HG_CLONES). */
+HG_CLONES
+static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
 {
 	int l, nl = vm->nl;
 	switch (x->op) {
@@ -657,6 +665,7 @@ exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double 
 }
 
 /* Does some lane of a need the guarded code (enum hg_guard)? */
+HG_CLONES
 static int guard_needs(int mode, const double *a, int nl)
 {
 	int any = 0;
