@@ -424,10 +424,11 @@ static int lane_ends_on(const hg_program *pr, const hg_lgroup *g, hg_date t)
 }
 
 /*
- * Hidden lanes of g (vm.h): for each transitions indicator due in g (due in every
- * lane, as g's periods need the same segments), the day before each due lane's
- * period when no lane of g ends on it. Evaluated with the group, the population
- * and segment on that day cost one more lane, not a run of the code for one date.
+ * Hidden lanes of g (vm.h): when a transitions indicator is due in g (then in every
+ * lane, as g's periods need the same segments, so every such indicator needs the same
+ * days), the day before each due lane's period when no lane of g ends on it. Evaluated
+ * with the group, the population and segment on that day cost one more lane, not a
+ * run of the code for one date.
  */
 static void plan_hidden(const hg_program *pr, hg_lgroup *g)
 {
@@ -449,6 +450,7 @@ static void plan_hidden(const hg_program *pr, hg_lgroup *g)
 				g->nl = g->nd + nh;
 			}
 		}
+		break; /* the other transitions indicators due need the same days */
 	}
 }
 
