@@ -818,8 +818,8 @@ static void plan_guards(hg_plan *pl, int guards)
 	}
 	const hg_program *pr = pl->pr;
 	pl->at_ind = hg_xcalloc((size_t)pr->ninds + 1, sizeof *pl->at_ind);
-	for (int i = 0; i < pr->ninds; i++)
-		if (pr->inds[i].pop_segs)
+	for (int i = 0; i < pr->ninds; i++) /* transitions: their days are hidden lanes */
+		if (pr->inds[i].pop_segs && !pr->inds[i].ind->trans)
 			plan_at(&gc, pr->inds[i].pop_segs, guards, &pl->at_ind[i]);
 	pl->at_wl = hg_xcalloc((size_t)pr->nwls + 1, sizeof *pl->at_wl);
 	for (int w = 0; w < pr->nwls; w++)

@@ -77,7 +77,7 @@ typedef struct hg_plan {
 	hg_lgroup *groups;
 	int max_lanes;
 	/* the code hg_vm_eval_at runs, unhoisted and guarded: per indicator with
-	   pop_segs (empty for the others), per worklist */
+	   pop_segs but transitions (empty for the others), per worklist */
 	hg_seg *at_ind, *at_wl;
 } hg_plan;
 
