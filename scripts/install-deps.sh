@@ -1,7 +1,8 @@
 #!/bin/sh
 # install-deps.sh: install every build, test and demo dependency of healthgap
 # from Debian packages (Open MPI included: distributed runs, docs/scale.md; the build
-# works without it). Idempotent: packages already present are skipped, so a
+# works without it; qemu-user: tests/e2e/engine_portable.sh runs the engine as a CPU
+# without AVX2). Idempotent: packages already present are skipped, so a
 # second run does no network work. Uses sudo when not run as root.
 #
 #   scripts/install-deps.sh            build + test dependencies
@@ -11,7 +12,7 @@ set -eu
 
 PKGS="build-essential pkg-config libcriterion-dev libjansson-dev libsodium-dev
 r-mathlib libmicrohttpd-dev libxlsxwriter-dev libsqlite3-dev sqlite3 zlib1g-dev
-clang libclang-rt-14-dev xxd curl libopenmpi-dev openmpi-bin"
+clang libclang-rt-14-dev xxd curl libopenmpi-dev openmpi-bin qemu-user"
 for arg in "$@"; do
 	case "$arg" in
 	--bench) PKGS="$PKGS r-base-core python3-pandas nodejs npm wrk time" ;;

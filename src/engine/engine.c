@@ -1817,12 +1817,13 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 		    (double)(c1.tv_sec - c0.tv_sec) + (double)(c1.tv_nsec - c0.tv_nsec) / 1e9;
 		fprintf(stderr,
 		        "engine: %d threads, persons %llu-%llu, %.3f s (cpu %.3f s), %llu "
-		        "person-periods, %.2fM/s, accumulators %.2f MB\n",
+		        "person-periods, %.2fM/s, accumulators %.2f MB, lanes %s\n",
 		        nthreads, (unsigned long long)p0, (unsigned long long)p1, out->seconds, cpu,
 		        (unsigned long long)out->person_periods,
 		        (double)out->person_periods / out->seconds / 1e6,
 		        ((double)out->nacc * sizeof(double) + (double)out->nx * sizeof(hg_i128)) /
-		            1e6);
+		            1e6,
+		        hg_vm_lanes());
 	}
 	return 0;
 }

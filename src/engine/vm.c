@@ -28,6 +28,16 @@
 #else
 #define HG_CLONES
 #endif
+const char *hg_vm_lanes(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	__builtin_cpu_init(); /* what the clones' resolver runs before choosing */
+	return __builtin_cpu_supports("avx2") ? "avx2" : "baseline";
+#else
+	return "baseline";
+#endif
+}
+
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
 /* ---- person data ---- */

@@ -160,5 +160,8 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
 
 /* Run code over lanes [0, vm->nl) of the register file vm->r. */
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg);
+/* Which copy of the HG_CLONES lane loops this machine runs: "avx2" or "baseline"
+   (the same test as the loader's choice; HEALTHGAP_ENGINE_STATS prints it). */
+const char *hg_vm_lanes(void);
 
 #endif
