@@ -297,7 +297,11 @@ static void ts_line(hg_plot *p, const hg_ts_series *se, const char *colour)
 
 static void ts_xlabels(hg_plot *p, const hg_ts_series *se, const char *label)
 {
-	size_t every = se->n > 10 ? (se->n + 7) / 8 : 1;
+	size_t len = 0;
+	for (size_t k = 0; k < se->n; k++)
+		len = strlen(se->pts[k].label) > len ? strlen(se->pts[k].label) : len;
+	size_t every =
+	    hg_label_step(p->xs.r1 - p->xs.r0, se->n, len, se->n > 10 ? (se->n + 7) / 8 : 1);
 	hg_svg_group(p->svg, "hg-axis hg-axis-x", NULL);
 	hg_svg_line(p->svg, p->x0, p->y1, p->x1, p->y1, HG_INK_SOFT, 1, NULL);
 	for (size_t k = 0; k < se->n; k++) {

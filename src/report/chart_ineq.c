@@ -191,8 +191,11 @@ static void spc_points(hg_plot *p, const hg_spc_chart *c)
 
 static void spc_xlabels(hg_plot *p, const hg_spc_chart *c)
 {
-	size_t step = c->n > 12 ? (c->n + 5) / 6 : 1;
-	for (size_t k = 0; k < c->n; k += step)
+	size_t len = 0;
+	for (size_t k = 0; k < c->n; k++)
+		len = strlen(c->pts[k].label) > len ? strlen(c->pts[k].label) : len;
+	size_t step = hg_label_step(p->xs.r1 - p->xs.r0, c->n, len, c->n > 12 ? (c->n + 5) / 6 : 1);
+	for (size_t k = (c->n - 1) % step; k < c->n; k += step) /* the latest point labelled */
 		hg_svg_text(p->svg, hg_plot_x(p, (double)k), p->y1 + 16, HG_MIDDLE, "hg-tick",
 		            c->pts[k].label);
 }

@@ -198,6 +198,18 @@ static void hg_thousands(char *buf, size_t size)
 	snprintf(buf, size, "%s", tmp);
 }
 
+/* A tick label's character is about 0.6 em: 7.2 units at the 12-unit tick size. */
+size_t hg_label_step(double span, size_t n, size_t maxlen, size_t min)
+{
+	size_t step = min ? min : 1;
+	if (n < 2 || !(span > 0))
+		return step;
+	double gap = span / (double)(n - 1), need = 7.2 * (double)maxlen + 12;
+	while (step < n && gap * (double)step < need)
+		step++;
+	return step;
+}
+
 void hg_fmt_tick(double v, double step, char *buf, size_t size)
 {
 	int dec = step >= 1 || step <= 0 ? 0 : (int)ceil(-log10(step) - 1e-9);

@@ -80,6 +80,9 @@ double hg_scale_map(const hg_scale *sc, double v);
 int hg_nice_ticks(double *lo, double *hi, int want, double *ticks, int max);
 /* Format v with as many decimals as the tick step needs (thousands separated). */
 void hg_fmt_tick(double v, double step, char *buf, size_t size);
+/* Label every how-many-th of n points spread evenly over span user units, so that
+   labels of up to maxlen characters at the tick size do not overlap; at least min. */
+size_t hg_label_step(double span, size_t n, size_t maxlen, size_t min);
 /* Format a value for a label: 1 decimal under 1000, thousands separated above. */
 void hg_fmt_value(double v, char *buf, size_t size);
 

@@ -4,10 +4,12 @@
  * suppressed value.
  */
 #include "report/chart.h"
+#include "report/chart_ineq.h"
 #include "report/svg.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 Test(server_svg, escape)
@@ -85,4 +87,73 @@ Test(server_svg, timeseries_and_pyramid)
 	cr_assert(strstr(hg_buf_cstr(&b), "Female"));
 	cr_assert_null(strstr(hg_buf_cstr(&b), "nan"));
 	hg_buf_free(&b);
+}
+
+/* The x positions of the tick labels of svg that start with prefix, in order; returns how many. */
+static int label_xs(const char *svg, const char *prefix, double *x, int max)
+{
+	int n = 0;
+	for (const char *t = strstr(svg, "<text x=\""); t && n < max;
+	     t = strstr(t + 1, "<text x=\"")) {
+		const char *gt = strchr(t, '>');
+		if (gt && !strncmp(gt + 1, prefix, strlen(prefix)))
+			x[n++] = strtod(t + 9, NULL);
+	}
+	return n;
+}
+
+/* Twelve month-end dates on a half-width SPC chart (the trust pages' monthly series): every
+   date labelled overlapped its neighbours; now labels are at least their width apart and the
+   latest period is one of them. The same rule for the time series chart. */
+Test(server_svg, date_labels_never_overlap)
+{
+	static const char *const ends[12] = {
+	    "2025-04-30", "2025-05-31", "2025-06-30", "2025-07-31", "2025-08-31", "2025-09-30",
+	    "2025-10-31", "2025-11-30", "2025-12-31", "2026-01-31", "2026-02-28", "2026-03-31"};
+	hg_spc_chart_pt pts[12];
+	hg_ts_point tp[12];
+	for (int k = 0; k < 12; k++) {
+		pts[k] = (hg_spc_chart_pt){ends[k], 30 + k % 3, 31, 28, 34, 0};
+		tp[k] = (hg_ts_point){.label = ends[k], .value = 30 + k % 3, .lo = 29, .hi = 33};
+	}
+	for (int kind = 0; kind < 2; kind++) {
+		hg_buf b = {0};
+		if (kind == 0) {
+			hg_spc_chart c = {.id = "s",
+			                  .title = "t",
+			                  .desc = "d",
+			                  .value_label = "%",
+			                  .pts = pts,
+			                  .n = 12,
+			                  .target = NAN,
+			                  .variation = -1,
+			                  .assurance = -1,
+			                  .width = 520};
+			hg_chart_spc(&b, &c);
+		} else {
+			hg_ts_series se = {.name = "Area", .pts = tp, .n = 12};
+			hg_ts_chart c = {.id = "t",
+			                 .title = "t",
+			                 .desc = "d",
+			                 .value_label = "%",
+			                 .time_label = "Period end",
+			                 .series = &se,
+			                 .nseries = 1,
+			                 .width = 520};
+			hg_chart_timeseries(&b, &c);
+		}
+		double x[12];
+		int n = label_xs(hg_buf_cstr(&b), "202", x, 12);
+		cr_assert_geq(n, 2, "chart %d: %d date labels", kind, n);
+		cr_assert_lt(n, 12, "chart %d: every one of 12 dates labelled on 520 units", kind);
+		for (int k = 1; k < n; k++)
+			cr_assert_geq(x[k] - x[k - 1], 7.2 * 10 + 12,
+			              "chart %d: labels %d and %d overlap", kind, k - 1, k);
+		cr_assert(strstr(hg_buf_cstr(&b), ">2026-03-31</text>"),
+		          "chart %d: the latest period is not labelled", kind);
+		hg_buf_free(&b);
+	}
+	cr_assert_eq(hg_label_step(1000, 12, 10, 1), 1);
+	cr_assert_eq(hg_label_step(430, 12, 10, 1), 3);
+	cr_assert_eq(hg_label_step(430, 12, 10, 4), 4);
 }
