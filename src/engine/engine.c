@@ -583,7 +583,7 @@ static int var_cat(const hg_breakdown *bd, int d, double v)
 
 /* Indicator i's segmentation categories in each of nl lanes (nl x 2 nbds), from the
  * registers; NULL when it has no segmentation breakdown. */
-static const int *lane_vcats(const hg_work *w, const hg_vm *vm, int i, int nl, hg_scratch *sc)
+static const int *lane_vcats(const hg_work *w, hg_vm *vm, int i, int nl, hg_scratch *sc)
 {
 	const hg_cind *ci = &w->pr->inds[i];
 	const hg_indicator *ind = ci->ind;
@@ -687,8 +687,7 @@ static int bd_cat_regs(const hg_bdplan *bp, const hg_breakdown *bd, const hg_pca
 /* The lanes l >= 1 where a breakdown of indicator i that depends on the lane may change
  * category from lane l - 1 (the age changes, a segmentation's category in vcl or, vcl NULL,
  * its value in its register changes) or where the periods are not consecutive (jl). */
-static uint64_t lane_changes(const hg_work *w, const hg_vm *vm, int i, const hg_lanes *ln,
-                             const int *vcl)
+static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes *ln, const int *vcl)
 {
 	const hg_cind *ci = &w->pr->inds[i];
 	const hg_indicator *ind = ci->ind;
@@ -710,6 +709,9 @@ static uint64_t lane_changes(const hg_work *w, const hg_vm *vm, int i, const hg_
 		if ((int)(k % 2) >= bd->n || bd->kind[k % 2] != HG_BD_VAR)
 			continue;
 		assert(ci->bd_reg[k] >= 0);
+		double ru = hg_vm_uniform(vm, ci->bd_reg[k]);
+		if (ru == ru)
+			continue; /* the same category in every lane */
 		const double *r = hg_vm_reg(vm, ci->bd_reg[k]);
 		for (int l = 1, nl = ln->nl; l < nl; l++) /* NaN != NaN: a change, harmless */
 			chg |= (uint64_t)(r[l] != r[l - 1]) << l;
@@ -757,7 +759,7 @@ static void tally_lane_bd(int64_t *t, size_t np1, const hg_bdplan *bp, const hg_
  * whose category does not depend on the lane takes the masks' edges, the others a run per
  * category. The lanes' segmentation categories are vcl (as lane_vcats), or NULL: read from
  * vm's registers for the lanes in dm only. */
-static void tally_bds(const hg_work *w, hg_acc *a, const hg_vm *vm, const hg_pcat *pc, int i,
+static void tally_bds(const hg_work *w, hg_acc *a, hg_vm *vm, const hg_pcat *pc, int i,
                       const hg_lanes *ln, uint64_t dm, uint64_t nm, const int *vcl)
 {
 	const hg_cind *ci = &w->pr->inds[i];
@@ -830,7 +832,7 @@ static void tally_fold(const hg_work *w, hg_acc *a)
  * one addition per person and field, so the order over breakdowns and lanes does not change any
  * sum.
  */
-static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, const hg_vm *vm, const hg_pcat *pc,
+static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, const hg_pcat *pc,
                     int i, const hg_lanes *ln, const int *vcl)
 {
 	const hg_indicator *ind = w->pr->inds[i].ind;
@@ -923,11 +925,6 @@ static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int
 	}
 }
 
-static int age_on(const hg_store *st, uint64_t p, hg_date d)
-{
-	return st->dob[p] == HG_DATE_NONE ? -1 : hg_age_years(st->dob[p], d);
-}
-
 static void dates_push(hg_dates *ds, hg_date d)
 {
 	if (ds->n == ds->cap) {
@@ -1002,16 +999,11 @@ static const int *dates_vc(hg_dates *ds, const hg_cind *ci, size_t k)
 	return ds->vc;
 }
 
-/* The span [lo, hi] of a group's periods. */
-static void group_span(const hg_program *pr, const hg_lgroup *g, hg_date *lo, hg_date *hi)
+/* The span [lo, hi] of a group's periods (plan.c). */
+static void group_span(const hg_lgroup *g, hg_date *lo, hg_date *hi)
 {
-	*lo = HG_DATE_NONE;
-	*hi = INT32_MIN;
-	for (int l = 0; l < g->nd; l++) {
-		hg_period p = pr->periods[g->period[l]];
-		*lo = p.start < *lo ? p.start : *lo;
-		*hi = p.end > *hi ? p.end : *hi;
-	}
+	*lo = g->span_lo;
+	*hi = g->span_hi;
 }
 
 /* denominator: residents. Did p live in the area on t (their LSOA on t has ONS estimates)?
@@ -1040,7 +1032,7 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 	int i = g->ind[d];
 	const hg_cind *ci = &pr->inds[i];
 	hg_date lo, hi;
-	group_span(pr, g, &lo, &hi);
+	group_span(g, &lo, &hi);
 	ds->n = 0;
 	if (ci->ind->events == HG_EV_DEATHS) {
 		if (st->dod[p] >= lo && st->dod[p] <= hi)
@@ -1067,7 +1059,7 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 			continue;      /* not living in the area on that day */
 		if (!res && pc->moves) /* placed where the person was on the event's date */
 			pcat_at(&at, st, p, t);
-		int age = age_on(st, p, t);
+		int age = hg_vm_age_on(vm, t);
 		const int *vc = dates_vc(ds, ci, u);
 		for (int l = 0; l < g->nd; l++) {
 			hg_period pd = pr->periods[g->period[l]];
@@ -1160,7 +1152,7 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 	const hg_program *pr = w->pr;
 	int i = g->ind[d];
 	hg_date lo, hi;
-	group_span(pr, g, &lo, &hi);
+	group_span(g, &lo, &hi);
 	ds->n = 0;
 	for (int l = 0; l < g->nd; l++)
 		dates_push(ds, pr->periods[g->period[l]].start);
@@ -1180,9 +1172,9 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
 			if (pc->moves) /* the places hold from ds->u[k] to last (change_points) */
 				pcat_at(&at, pr->store, p, ds->u[k]);
-			acc_event_cell(
-			    w, acc, &at, i, g->ind_j[d][l], age_on(pr->store, p, ds->u[k]),
-			    dates_vc(ds, &pr->inds[i], k), HG_F_PT, (double)(last - ds->u[k] + 1));
+			acc_event_cell(w, acc, &at, i, g->ind_j[d][l], hg_vm_age_on(vm, ds->u[k]),
+			               dates_vc(ds, &pr->inds[i], k), HG_F_PT,
+			               (double)(last - ds->u[k] + 1));
 		}
 	}
 }
@@ -1193,7 +1185,7 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
  * are gathered once, then added breakdown by breakdown (a category that does
  * not depend on age is the same in every lane).
  */
-static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, const hg_vm *vm,
+static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm,
                            const hg_pcat *pc, const hg_lgroup *g, int d, const double *den,
                            const int *mid)
 {
@@ -1423,7 +1415,7 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	             *num_part = &w->pl->parts[2 * ci->seg + 1];
 	hg_pcat upc = *pc;
 	hg_date lo, hi;
-	group_span(pr, g, &lo, &hi);
+	group_span(g, &lo, &hi);
 	for (uint64_t u = u0; u < u1; u++) {
 		if (!unit_in_span(st, ind->unit, u, lo, hi))
 			continue; /* in none of the group's periods: its code need not run */
@@ -1555,7 +1547,8 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 				acc_units(w, vm, acc, sc, &pc, p, gr, d);
 				continue;
 			}
-			if (!any_den(hg_vm_reg(vm, ci->den), gr->nd))
+			double du = hg_vm_uniform(vm, ci->den);
+			if (du == du ? du != 1 : !any_den(hg_vm_reg(vm, ci->den), gr->nd))
 				continue; /* the numerator is not needed */
 			hg_vm_run_lazy(vm, d);
 			hg_lanes ln = {gr->nd,

@@ -28,21 +28,6 @@ static int ins_reads(const hg_ins *x, int out[3])
 	case OP_EVF:
 	case OP_QUERY:
 		return 0;
-	case OP_MOV:
-	case OP_NEG:
-	case OP_ADDM:
-	case OP_NOT:
-	case OP_ISMISS:
-	case OP_ABS:
-	case OP_ROUND:
-	case OP_FLOOR:
-	case OP_AGEAT:
-	case OP_REGAT:
-	case OP_ALIVEAT:
-	case OP_PLACEAT:
-	case OP_UNIT: /* a: the date of U_OPEN_PATHWAYS (period start, unread, for the others) */
-		out[0] = x->a;
-		return 1;
 	case OP_IF:
 		out[0] = x->a;
 		out[1] = x->b;
@@ -51,7 +36,7 @@ static int ins_reads(const hg_ins *x, int out[3])
 	default:
 		out[0] = x->a;
 		out[1] = x->b;
-		return 2;
+		return hg_op_unary(x->op) ? 1 : 2;
 	}
 }
 
@@ -528,6 +513,13 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 	const hg_program *pr = pl->pr;
 	size_t nl = (size_t)g->nl;
 	g->inv = hg_xcalloc((size_t)pr->nregs * nl + 1, sizeof(double));
+	g->span_lo = HG_DATE_NONE;
+	g->span_hi = INT32_MIN;
+	for (int l = 0; l < g->nd; l++) {
+		hg_period p = pr->periods[g->period[l]];
+		g->span_lo = p.start < g->span_lo ? p.start : g->span_lo;
+		g->span_hi = p.end > g->span_hi ? p.end : g->span_hi;
+	}
 	for (size_t l = 0; l < nl; l++) {
 		hg_period p = lane_period(pr, g, (int)l);
 		g->inv[HG_REG_START * nl + l] = p.start;
@@ -538,10 +530,18 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 			g->inv[(size_t)pr->const_reg[i] * nl + l] = pr->const_val[i];
 	}
 	/* run the hoisted code with a machine that has no person */
-	hg_vm vm = {
-	    .pl = pl, .pr = pr, .st = pr->store, .r = g->inv, .nl = g->nl, .stride = g->nl, .g = g};
+	uint8_t *uni = hg_xcalloc((size_t)pr->nregs + 1, 1); /* the machine's uniform flags: none */
+	hg_vm vm = {.pl = pl,
+	            .pr = pr,
+	            .st = pr->store,
+	            .r = g->inv,
+	            .u = uni,
+	            .nl = g->nl,
+	            .stride = g->nl,
+	            .g = g};
 	g->q_const = hg_xcalloc((size_t)pr->nq + 1, 1); /* none yet: hoisted code has no query */
 	hg_vm_exec(&vm, hoist);
+	free(uni);
 	for (int q = 0; q < pr->nq; q++) {
 		const hg_query *Q = &pr->queries[q];
 		int c = inv[Q->lo] && inv[Q->hi];
@@ -827,10 +827,29 @@ static void plan_guards(hg_plan *pl, int guards)
 	gctx_free(&gc);
 }
 
+/* Registers whose uniform state some instruction tests (vm.h): operands, query bounds. */
+static void plan_tested(hg_plan *pl)
+{
+	const hg_program *pr = pl->pr;
+	pl->tested = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			int r[3], n = ins_reads(x, r);
+			for (int k = 0; k < n; k++)
+				pl->tested[r[k]] = 1;
+			if (x->op == OP_QUERY) {
+				pl->tested[pr->queries[x->c].lo] = 1;
+				pl->tested[pr->queries[x->c].hi] = 1;
+			}
+		}
+}
+
 void hg_plan_build(hg_plan *pl, const hg_program *pr)
 {
 	memset(pl, 0, sizeof *pl);
 	pl->pr = pr;
+	plan_tested(pl);
 	char *isc = const_mask(pr);
 	plan_classes(pl, isc);
 	hg_seg hoist = {NULL, 0, 0};
@@ -872,6 +891,7 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->q_const);
 	}
 	free(pl->groups);
+	free(pl->tested);
 	if (pl->pr)
 		for (int s = 0; s < pl->pr->nsegs; s++) {
 			free(pl->segs[s].code);

@@ -40,6 +40,32 @@ const char *hg_vm_lanes(void)
 
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
+static inline void fill(double *d, double v, int nl)
+{
+	for (int l = 0; l < nl; l++)
+		d[l] = v;
+}
+
+#define lanes hg_vm_lanes_of
+
+/* Do lanes [0, nl) of d hold the same bits? (NaNs with different payloads, 0 and -0: no) */
+typedef uint64_t __attribute__((may_alias)) hg_bits;
+HG_CLONES
+static int lanes_same(const double *d, int nl)
+{
+	const hg_bits *b = (const hg_bits *)d;
+	uint64_t b0 = b[0], diff = 0;
+	for (int l = 0; l < nl; l++) /* from lane 0: whole vectors for 4k lanes, no tail */
+		diff |= b[l] ^ b0;
+	return diff == 0;
+}
+
+/* The uniform state of a register just written in every lane (nl of stride) */
+static inline int written(const hg_vm *vm, const double *d, int nl)
+{
+	return nl == vm->stride && lanes_same(d, nl) ? HG_U_ALL : HG_U_NO;
+}
+
 /* ---- person data ---- */
 
 static double date_or_nan(hg_date d)
@@ -79,19 +105,20 @@ static double attr(const hg_vm *vm, int a, double k)
 	}
 }
 
-static void run_attr(hg_vm *vm, const hg_ins *x, double *d)
+/* The run_ functions below write register d and return its uniform state (vm.h):
+ * HG_U_LANE0 when they wrote lane 0 only, the value of every lane. */
+static int run_attr(hg_vm *vm, const hg_ins *x, double *d)
 {
 	int nl = vm->nl;
 	if (x->c == A_DIED_IN_PERIOD) {
-		const double *s = LANES(vm, HG_REG_START), *e = LANES(vm, HG_REG_END);
+		const double *s = lanes(vm, HG_REG_START), *e = lanes(vm, HG_REG_END);
 		hg_date dod = vm->st->dod[vm->person];
 		for (int l = 0; l < nl; l++)
 			d[l] = dod != HG_DATE_NONE && dod >= s[l] && dod <= e[l];
-		return;
+		return HG_U_NO;
 	}
-	double v = attr(vm, x->c, x->k);
-	for (int l = 0; l < nl; l++)
-		d[l] = v;
+	d[0] = attr(vm, x->c, x->k);
+	return HG_U_LANE0;
 }
 
 static int32_t age_split(const hg_vm *vm, int32_t y, int32_t md)
@@ -99,14 +126,21 @@ static int32_t age_split(const hg_vm *vm, int32_t y, int32_t md)
 	return y - vm->dob_y - (md < vm->dob_md);
 }
 
-static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
+int hg_vm_age_on(const hg_vm *vm, hg_date t)
+{
+	if (vm->dob_y < 0)
+		return -1;
+	int y, m, d;
+	hg_date_to_ymd(t, &y, &m, &d);
+	return age_split(vm, y, m * 32 + d);
+}
+
+static int run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 {
 	int nl = vm->nl;
-	const double *a = LANES(vm, x->a);
 	if (vm->dob_y < 0) {
-		for (int l = 0; l < nl; l++)
-			d[l] = NAN;
-		return;
+		d[0] = NAN;
+		return HG_U_LANE0;
 	}
 	const hg_lgroup *g = vm->g;
 	if (g && nl == g->nl && (x->a == HG_REG_END || x->a == HG_REG_MID)) {
@@ -114,8 +148,11 @@ static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 		const int32_t *md = x->a == HG_REG_END ? g->end_md : g->mid_md;
 		for (int l = 0; l < nl; l++)
 			d[l] = age_split(vm, y[l], md[l]);
-		return;
+		return HG_U_NO;
 	}
+	const double *a = LANES(vm, x->a);
+	if (vm->u[x->a])
+		nl = 1;
 	for (int l = 0; l < nl; l++) {
 		if (isnan(a[l]) || isinf(a[l])) {
 			d[l] = NAN;
@@ -125,6 +162,7 @@ static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 		hg_date_to_ymd((hg_date)a[l], &yy, &mm, &dd);
 		d[l] = age_split(vm, yy, mm * 32 + dd);
 	}
+	return vm->u[x->a] ? HG_U_LANE0 : HG_U_NO;
 }
 
 /*
@@ -134,16 +172,15 @@ static void run_ageat(hg_vm *vm, const hg_ins *x, double *d)
  * decides.
  */
 HG_CLONES
-static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
+static int run_regat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
-	int nl = vm->nl;
 	if (vm->reg_hist) {
 		for (int l = 0; l < nl; l++)
 			d[l] = isnan(a[l])
 			           ? NAN
 			           : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
-		return;
+		return HG_U_NO;
 	}
 	hg_date lo = vm->reg_lo, hi = vm->reg_hi;
 	for (int l = 0; l < nl; l++) {
@@ -151,18 +188,20 @@ static void run_regat(hg_vm *vm, const hg_ins *x, double *d)
 		hg_date t = nan ? 0 : (hg_date)a[l];
 		d[l] = nan ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
 	}
+	return HG_U_NO;
 }
 
 HG_CLONES
-static void run_aliveat(hg_vm *vm, const hg_ins *x, double *d)
+static int run_aliveat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
 	hg_date dod = vm->st->dod[vm->person];
-	for (int l = 0, nl = vm->nl; l < nl; l++) {
+	for (int l = 0; l < nl; l++) {
 		int nan = a[l] != a[l];
 		hg_date t = nan ? 0 : (hg_date)a[l];
 		d[l] = nan ? NAN : t <= dod ? 1.0 : 0.0;
 	}
+	return HG_U_NO;
 }
 
 /* A place attribute (practice, IMD quintile or decile) of p on date t: where the
@@ -183,28 +222,25 @@ static double place_on(const hg_store *st, uint64_t p, int a, hg_date t)
 
 /* place attribute x->c on each lane's date a; a person without a history has the one
  * value (attr: the same as place_on's for them, store_check keeps the IMD in step) */
-static void run_placeat(hg_vm *vm, const hg_ins *x, double *d)
+static int run_placeat(hg_vm *vm, const hg_ins *x, double *d)
 {
-	const double *a = LANES(vm, x->a);
-	int nl = vm->nl;
 	if (!hg_store_moves(vm->st, vm->person)) {
-		double v = attr(vm, x->c, 0);
-		for (int l = 0; l < nl; l++)
-			d[l] = v;
-		return;
+		d[0] = attr(vm, x->c, 0);
+		return HG_U_LANE0;
 	}
-	for (int l = 0; l < nl; l++)
+	const double *a = lanes(vm, x->a);
+	for (int l = 0, nl = vm->nl; l < nl; l++)
 		d[l] = isnan(a[l]) ? NAN : place_on(vm->st, vm->person, x->c, (hg_date)a[l]);
+	return HG_U_NO;
 }
 
-static void run_evf(hg_vm *vm, const hg_ins *x, double *d)
+static int run_evf(hg_vm *vm, const hg_ins *x, double *d)
 {
 	uint64_t e = vm->event;
-	double v = x->c == E_VALUE  ? hg_f32_decimal(vm->st->ev_value[e])
-	           : x->c == E_DATE ? (double)vm->st->ev_date[e]
-	                            : (double)vm->st->ev_setting[e];
-	for (int l = 0, nl = vm->nl; l < nl; l++)
-		d[l] = v;
+	d[0] = x->c == E_VALUE  ? hg_f32_decimal(vm->st->ev_value[e])
+	       : x->c == E_DATE ? (double)vm->st->ev_date[e]
+	                        : (double)vm->st->ev_setting[e];
+	return HG_U_LANE0;
 }
 
 static double date_or_missing(hg_date d)
@@ -276,20 +312,21 @@ static double open_pathways(const hg_store *st, uint64_t p, double t)
 	return n;
 }
 
-static void run_unit(hg_vm *vm, const hg_ins *x, double *d)
+static int run_unit(hg_vm *vm, const hg_ins *x, double *d)
 {
 	if (x->c == U_OPEN_PATHWAYS) {
-		const double *a = LANES(vm, x->a);
+		const double *a = lanes(vm, x->a);
 		for (int l = 0; l < vm->nl; l++)
 			d[l] = open_pathways(vm->st, vm->person, a[l]);
-		return;
+		return HG_U_NO;
 	}
-	const double *s = LANES(vm, HG_REG_START), *e = LANES(vm, HG_REG_END);
+	const double *s = lanes(vm, HG_REG_START), *e = lanes(vm, HG_REG_END);
 	for (int l = 0; l < vm->nl; l++)
 		d[l] = vm->unit_kind == HG_UNIT_PATHWAY
 		           ? pathway_field(vm->st, vm->unit, x->c, s[l], e[l])
 		       : vm->unit_kind == HG_UNIT_APPT ? appt_field(vm->st, vm->unit, x->c)
 		                                       : NAN;
+	return HG_U_NO;
 }
 
 /* ---- event queries ---- */
@@ -481,7 +518,7 @@ static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	for (uint32_t i = 0; i < m->n; i++) {
 		vm->event = vm->ev0 + m->ev[i];
 		hg_vm_exec(vm, code);
-		const double *w = LANES(vm, q->where_reg);
+		const double *w = lanes(vm, q->where_reg);
 		for (size_t l = 0; l < nl; l++)
 			pass[i * nl + l] = w[l] == 1;
 	}
@@ -489,24 +526,32 @@ static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	return pass;
 }
 
-static void run_query(hg_vm *vm, int qi, double *d)
+static int run_query(hg_vm *vm, int qi, double *d)
 {
 	const hg_query *q = &vm->pr->queries[qi];
 	const hg_mlist *m = &vm->ml[vm->pl->q_class[qi]];
-	const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
-	int nl = vm->nl, agg = q->agg;
+	int nl = vm->nl, agg = q->agg, uni = vm->u[q->lo] && vm->u[q->hi];
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
-		if (vm->g && vm->g->q_const[qi]) { /* the most common case: one store a lane */
-			for (int l = 0; l < nl; l++)
-				d[l] = none;
-			return;
+		if (vm->g && vm->g->q_const[qi]) { /* the most common case */
+			d[0] = none;
+			return HG_U_LANE0;
 		}
+		const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
+		if (uni) {
+			d[0] = (lo[0] != lo[0]) | (hi[0] != hi[0]) ? NAN : none;
+			return HG_U_LANE0;
+		}
+		lo = lanes(vm, q->lo);
+		hi = lanes(vm, q->hi);
 		for (int l = 0; l < nl; l++)
 			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
-		return;
+		return HG_U_NO;
 	}
 	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? where_lanes(vm, qi, m) : NULL;
+	const double *lo = lanes(vm, q->lo), *hi = lanes(vm, q->hi);
+	if (uni && !pass)
+		nl = 1; /* the same window in every lane */
 	hg_window w = {0, 0, NAN, NAN};
 	for (int l = 0; l < nl; l++) {
 		if (isnan(lo[l]) || isnan(hi[l])) {
@@ -516,42 +561,10 @@ static void run_query(hg_vm *vm, int qi, double *d)
 		window_slide(&w, m, lo[l], hi[l]);
 		d[l] = agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
 	}
+	return nl == 1 && uni ? HG_U_LANE0 : HG_U_NO;
 }
 
 /* ---- the instruction loop ---- */
-
-/* Comparisons: missing when either side is; written as selects so they vectorise. */
-static inline __attribute__((always_inline)) void exec_cmp(int op, double *d, const double *a,
-                                                           const double *b, int nl)
-{
-	int l;
-	switch (op) {
-	case OP_LT:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] < b[l] ? 1.0 : a[l] >= b[l] ? 0.0 : NAN;
-		return;
-	case OP_LE:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] <= b[l] ? 1.0 : a[l] > b[l] ? 0.0 : NAN;
-		return;
-	case OP_GT:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] > b[l] ? 1.0 : a[l] <= b[l] ? 0.0 : NAN;
-		return;
-	case OP_GE:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] >= b[l] ? 1.0 : a[l] < b[l] ? 0.0 : NAN;
-		return;
-	case OP_EQ:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] == b[l] ? 1.0 : (a[l] < b[l]) | (a[l] > b[l]) ? 0.0 : NAN;
-		return;
-	default:
-		for (l = 0; l < nl; l++)
-			d[l] = (a[l] < b[l]) | (a[l] > b[l]) ? 1.0 : a[l] == b[l] ? 0.0 : NAN;
-		return;
-	}
-}
 
 static double addm(double d, double k)
 {
@@ -560,119 +573,120 @@ static double addm(double d, double k)
 	return hg_date_add_months((hg_date)d, (int)k);
 }
 
-static inline __attribute__((always_inline)) double minmax(int op, double a, double b)
+/*
+ * One lane of everything that reads only registers: arithmetic, comparisons (missing when
+ * either side is), Kleene logic (truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and
+ * NaN with a NaN), conditionals and missing tests; k is the instruction's constant. The one
+ * home of these operations' values: the lane loops below (exec_logic) and a uniform
+ * register's lane 0 (exec_uniform) both use it. Written as selects so the loops vectorise.
+ */
+static inline __attribute__((always_inline)) double lane_op(int op, double a, double b, double c,
+                                                            double k)
 {
-	if (isnan(a) || isnan(b))
+	switch (op) {
+	case OP_ADD:
+		return a + b;
+	case OP_SUB:
+		return a - b;
+	case OP_MUL:
+		return a * b;
+	case OP_DIV:
+		return b == 0 ? NAN : a / b;
+	case OP_NEG:
+		return -a;
+	case OP_ADDM:
+		return addm(a, k);
+	case OP_LT:
+		return a < b ? 1.0 : a >= b ? 0.0 : NAN;
+	case OP_LE:
+		return a <= b ? 1.0 : a > b ? 0.0 : NAN;
+	case OP_GT:
+		return a > b ? 1.0 : a <= b ? 0.0 : NAN;
+	case OP_GE:
+		return a >= b ? 1.0 : a < b ? 0.0 : NAN;
+	case OP_EQ:
+		return a == b ? 1.0 : (a < b) | (a > b) ? 0.0 : NAN;
+	case OP_NE:
+		return (a < b) | (a > b) ? 1.0 : a == b ? 0.0 : NAN;
+	case OP_MIN:
+	case OP_HIMIN:
+		return isnan(a) || isnan(b) ? NAN : a < b ? a : b;
+	case OP_MAX:
+	case OP_LOMAX:
+		return isnan(a) || isnan(b) ? NAN : a > b ? a : b;
+	case OP_ABS:
+		return fabs(a);
+	case OP_ROUND:
+		return round(a);
+	case OP_FLOOR:
+		return floor(a);
+	case OP_YEARS:
+		return isnan(a) || isnan(b) ? NAN : hg_age_years((hg_date)a, (hg_date)b);
+	case OP_AND:
+		return (a == 0) | (b == 0) ? 0.0 : a + b - 1;
+	case OP_OR:
+		return (a == 1) | (b == 1) ? 1.0 : a + b;
+	case OP_NOT:
+		return 1 - a;
+	case OP_IF:
+		return a != a ? NAN : a == 1 ? b : c;
+	case OP_ISMISS:
+		return isnan(a) != (k != 0);
+	case OP_COALESCE:
+		return isnan(a) ? b : a;
+	default:
+		assert(0);
 		return NAN;
-	return (op == OP_MIN || op == OP_HIMIN) ? (a < b ? a : b) : (a > b ? a : b);
+	}
 }
 
-/* Arithmetic and comparisons: everything that reads only registers. */
-static inline __attribute__((always_inline)) void
-exec_arith(const hg_ins *x, double *d, const double *a, const double *b, int nl)
+/* lane_op over lanes [0, nl), one loop per operation (the switch folds in each). */
+#define LANE_LOOP(OP)                                                                              \
+	case OP:                                                                                   \
+		for (l = 0; l < nl; l++)                                                           \
+			d[l] = lane_op(OP, a[l], b[l], c[l], x->k);                                \
+		return
+
+/* Every lane of an instruction that reads only registers (lane_op); built for AVX2 too
+ * (HG_CLONES). */
+HG_CLONES
+static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b,
+                       int nl)
 {
 	int l;
+	const double *c = x->op == OP_IF ? LANES(vm, x->c) : a;
 	switch (x->op) {
-	case OP_ADD:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] + b[l];
-		return;
-	case OP_SUB:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] - b[l];
-		return;
-	case OP_MUL:
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] * b[l];
-		return;
-	case OP_DIV:
-		for (l = 0; l < nl; l++)
-			d[l] = b[l] == 0 ? NAN : a[l] / b[l];
-		return;
-	case OP_NEG:
-		for (l = 0; l < nl; l++)
-			d[l] = -a[l];
-		return;
-	case OP_ADDM:
-		for (l = 0; l < nl; l++)
-			d[l] = addm(a[l], x->k);
-		return;
-	case OP_LT:
-	case OP_LE:
-	case OP_GT:
-	case OP_GE:
-	case OP_EQ:
-	case OP_NE:
-		exec_cmp(x->op, d, a, b, nl);
-		return;
-	case OP_MIN:
-	case OP_MAX:
-	case OP_HIMIN:
-	case OP_LOMAX:
-		for (l = 0; l < nl; l++)
-			d[l] = minmax(x->op, a[l], b[l]);
-		return;
-	case OP_ABS:
-		for (l = 0; l < nl; l++)
-			d[l] = fabs(a[l]);
-		return;
-	case OP_ROUND:
-		for (l = 0; l < nl; l++)
-			d[l] = round(a[l]);
-		return;
-	case OP_FLOOR:
-		for (l = 0; l < nl; l++)
-			d[l] = floor(a[l]);
-		return;
-	case OP_YEARS:
-		for (l = 0; l < nl; l++)
-			d[l] = isnan(a[l]) || isnan(b[l])
-			           ? NAN
-			           : hg_age_years((hg_date)a[l], (hg_date)b[l]);
-		return;
+		LANE_LOOP(OP_ADD);
+		LANE_LOOP(OP_SUB);
+		LANE_LOOP(OP_MUL);
+		LANE_LOOP(OP_DIV);
+		LANE_LOOP(OP_NEG);
+		LANE_LOOP(OP_ADDM);
+		LANE_LOOP(OP_LT);
+		LANE_LOOP(OP_LE);
+		LANE_LOOP(OP_GT);
+		LANE_LOOP(OP_GE);
+		LANE_LOOP(OP_EQ);
+		LANE_LOOP(OP_NE);
+		LANE_LOOP(OP_MIN);
+		LANE_LOOP(OP_HIMIN);
+		LANE_LOOP(OP_MAX);
+		LANE_LOOP(OP_LOMAX);
+		LANE_LOOP(OP_ABS);
+		LANE_LOOP(OP_ROUND);
+		LANE_LOOP(OP_FLOOR);
+		LANE_LOOP(OP_YEARS);
+		LANE_LOOP(OP_AND);
+		LANE_LOOP(OP_OR);
+		LANE_LOOP(OP_NOT);
+		LANE_LOOP(OP_IF);
+		LANE_LOOP(OP_ISMISS);
+		LANE_LOOP(OP_COALESCE);
 	default:
 		assert(0);
 	}
 }
-
-/* Logic: Kleene and/or/not, conditionals, missing tests (and, inlined, the comparisons
- * and arithmetic); built for AVX2 too (HG_CLONES). */
-HG_CLONES
-static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b)
-{
-	int l, nl = vm->nl;
-	switch (x->op) {
-	/* truth values are 0, 1 or NaN: a + b - 1 is 1 for (1, 1) and NaN with a NaN */
-	case OP_AND:
-		for (l = 0; l < nl; l++)
-			d[l] = (a[l] == 0) | (b[l] == 0) ? 0.0 : a[l] + b[l] - 1;
-		return;
-	case OP_OR:
-		for (l = 0; l < nl; l++)
-			d[l] = (a[l] == 1) | (b[l] == 1) ? 1.0 : a[l] + b[l];
-		return;
-	case OP_NOT:
-		for (l = 0; l < nl; l++)
-			d[l] = 1 - a[l];
-		return;
-	case OP_IF: {
-		const double *c = LANES(vm, x->c);
-		for (l = 0; l < nl; l++)
-			d[l] = a[l] != a[l] ? NAN : a[l] == 1 ? b[l] : c[l];
-		return;
-	}
-	case OP_ISMISS:
-		for (l = 0; l < nl; l++)
-			d[l] = isnan(a[l]) != (x->k != 0);
-		return;
-	case OP_COALESCE:
-		for (l = 0; l < nl; l++)
-			d[l] = isnan(a[l]) ? b[l] : a[l];
-		return;
-	default:
-		exec_arith(x, d, a, b, nl);
-	}
-}
+#undef LANE_LOOP
 
 /* Does some lane of a need the guarded code (enum hg_guard)? */
 HG_CLONES
@@ -700,52 +714,109 @@ static int guard_needs(int mode, const double *a, int nl)
 	}
 }
 
+/* Logic, comparisons and arithmetic (exec_logic) with uniform registers (vm.h): with every
+ * input uniform, lane 0 alone is computed (by the same code as every lane, so the value is
+ * the lane loops'); `if` on a uniform condition is a copy of the branch taken; else every
+ * lane, inputs kept in lane 0 copied to their lanes first. Returns d's uniform state. */
+static int exec_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
+{
+	uint8_t *u = vm->u;
+	int unary = hg_op_unary(x->op), cond = x->op == OP_IF;
+	if (u[x->a] && (unary || u[x->b]) && (!cond || u[x->c])) {
+		d[0] = lane_op(x->op, LANES(vm, x->a)[0], LANES(vm, x->b)[0],
+		               cond ? LANES(vm, x->c)[0] : 0, x->k);
+		return HG_U_LANE0;
+	}
+	if (cond && u[x->a]) {
+		double a0 = LANES(vm, x->a)[0];
+		int r = a0 != a0 ? -1 : a0 == 1 ? x->b : x->c;
+		if (r < 0) {
+			d[0] = NAN;
+			return HG_U_LANE0;
+		}
+		if (u[r]) {
+			d[0] = LANES(vm, r)[0];
+			return HG_U_LANE0;
+		}
+		if (r != x->d)
+			memcpy(d, LANES(vm, r), sizeof *d * (size_t)nl);
+		return HG_U_NO;
+	}
+	const double *a = lanes(vm, x->a), *b = unary ? a : lanes(vm, x->b);
+	if (cond)
+		lanes(vm, x->c);
+	exec_logic(vm, x, d, a, b, nl);
+	return HG_U_NO;
+}
+
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 {
 	int nl = vm->nl;
+	uint8_t *u = vm->u;
 	for (uint32_t i = 0; i < sg->n; i++) {
 		const hg_ins *x = &sg->code[i];
 		double *d = LANES(vm, x->d);
-		const double *a = LANES(vm, x->a), *b = LANES(vm, x->b);
+		int ud;
 		switch (x->op) {
 		case OP_CONST:
-			for (int l = 0; l < nl; l++)
-				d[l] = x->k;
+			d[0] = x->k;
+			ud = HG_U_LANE0;
 			break;
 		case OP_MOV:
-			memcpy(d, a, sizeof *d * (size_t)nl);
+			if (x->d == x->a)
+				continue;
+			if (u[x->a]) {
+				d[0] = LANES(vm, x->a)[0];
+				ud = HG_U_LANE0;
+			} else {
+				memcpy(d, LANES(vm, x->a), sizeof *d * (size_t)nl);
+				ud = HG_U_NO;
+			}
 			break;
 		case OP_ATTR:
-			run_attr(vm, x, d);
+			ud = run_attr(vm, x, d);
 			break;
 		case OP_EVF:
-			run_evf(vm, x, d);
+			ud = run_evf(vm, x, d);
 			break;
 		case OP_AGEAT:
-			run_ageat(vm, x, d);
+			ud = run_ageat(vm, x, d);
 			break;
 		case OP_REGAT:
-			run_regat(vm, x, d);
+		case OP_ALIVEAT: {
+			int one = u[x->a] != 0;
+			if (!one)
+				lanes(vm, x->a);
+			ud = x->op == OP_REGAT ? run_regat(vm, x, d, one ? 1 : nl)
+			                       : run_aliveat(vm, x, d, one ? 1 : nl);
+			if (one)
+				ud = HG_U_LANE0;
 			break;
-		case OP_ALIVEAT:
-			run_aliveat(vm, x, d);
-			break;
+		}
 		case OP_PLACEAT:
-			run_placeat(vm, x, d);
+			ud = run_placeat(vm, x, d);
 			break;
 		case OP_QUERY:
-			run_query(vm, x->c, d);
+			ud = run_query(vm, x->c, d);
 			break;
 		case OP_UNIT:
-			run_unit(vm, x, d);
+			ud = run_unit(vm, x, d);
 			break;
-		case OP_SKIP:
-			if (!guard_needs(x->c, a, nl))
+		case OP_SKIP: {
+			int one = u[x->a] != 0;
+			if (!guard_needs(x->c, LANES(vm, x->a), one ? 1 : nl))
 				i += (uint32_t)x->k;
-			break;
-		default:
-			exec_logic(vm, x, d, a, b);
+			continue;
 		}
+		default:
+			ud = exec_uniform(vm, x, d, nl);
+		}
+		/* written in every lane: often the same in each all the same (registered and
+		   alive throughout, no event in any period's window, a condition held since
+		   before the first period), and knowing it lets what reads it take lane 0 */
+		if (ud == HG_U_NO && x->op != OP_MOV && vm->pl->tested[x->d])
+			ud = written(vm, d, nl);
+		u[x->d] = (uint8_t)ud;
 	}
 }
 
@@ -814,6 +885,7 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 	if (pl->ngroups) {
 		vm->g = &pl->groups[0];
 		vm->r = vm->rf[0];
+		vm->u = vm->uf[0];
 		vm->nl = vm->stride = pl->groups[0].nl;
 	}
 	/* locals: the pushes below could otherwise alias them, forcing reloads per event */
@@ -835,6 +907,7 @@ void hg_vm_run_group(hg_vm *vm, int g)
 	assert(g >= 0 && g < pl->ngroups);
 	vm->g = &pl->groups[g];
 	vm->r = vm->rf[g];
+	vm->u = vm->uf[g];
 	vm->nl = vm->stride = vm->g->nl;
 	memset(vm->done, 0, 2 * (size_t)vm->pr->nsegs);
 	hg_vm_exec(vm, &vm->g->fused);
@@ -853,9 +926,11 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
                    int n, double *out, size_t ostride)
 {
 	double *r = vm->r;
+	uint8_t *u = vm->u;
 	int nl = vm->nl, stride = vm->stride;
 	const hg_lgroup *g = vm->g;
 	vm->r = vm->atf;
+	vm->u = vm->uat;
 	vm->stride = HG_AT_LANES;
 	vm->g = NULL;
 	for (int k0 = 0; k0 < n; k0 += HG_AT_LANES) {
@@ -863,12 +938,15 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
 		for (int f = HG_REG_START; f <= HG_REG_MID; f++)
 			for (int l = 0; l < vm->nl; l++)
 				LANES(vm, f)[l] = dates[k0 + l];
+		for (int f = HG_REG_START; f <= HG_REG_MID; f++)
+			vm->u[f] = 0;
 		hg_vm_exec(vm, code);
 		for (int j = 0; j < nregs; j++)
-			memcpy(out + (size_t)j * ostride + (size_t)k0, LANES(vm, regs[j]),
+			memcpy(out + (size_t)j * ostride + (size_t)k0, lanes(vm, regs[j]),
 			       sizeof *out * (size_t)vm->nl);
 	}
 	vm->r = r;
+	vm->u = u;
 	vm->nl = nl;
 	vm->stride = stride;
 	vm->g = g;
@@ -882,10 +960,16 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 	vm->pr = pr;
 	vm->st = pr->store;
 	vm->rf = hg_xcalloc((size_t)pl->ngroups + 1, sizeof *vm->rf);
+	vm->uf = hg_xcalloc((size_t)pl->ngroups + 1, sizeof *vm->uf);
 	for (int g = 0; g < pl->ngroups; g++) {
-		size_t n = (size_t)pr->nregs * (size_t)pl->groups[g].nl + 1;
+		int nl = pl->groups[g].nl;
+		size_t n = (size_t)pr->nregs * (size_t)nl + 1;
 		vm->rf[g] = hg_xmalloc(n * sizeof(double));
 		memcpy(vm->rf[g], pl->groups[g].inv, n * sizeof(double));
+		vm->uf[g] = hg_xcalloc((size_t)pr->nregs + 1, 1);
+		for (int r = 0; r < pr->nregs; r++)
+			vm->uf[g][r] =
+			    lanes_same(vm->rf[g] + (size_t)r * (size_t)nl, nl) ? HG_U_ALL : HG_U_NO;
 	}
 	/* the register file for dates: constants set once, as in a group image */
 	vm->atf = hg_xcalloc((size_t)pr->nregs * HG_AT_LANES + 1, sizeof(double));
@@ -894,6 +978,10 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 		for (int i = 0; i < pr->nconsts; i++)
 			vm->atf[(size_t)pr->const_reg[i] * HG_AT_LANES + l] = pr->const_val[i];
 	}
+	vm->uat = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	for (int r = 0; r < pr->nregs; r++)
+		vm->uat[r] =
+		    lanes_same(vm->atf + (size_t)r * HG_AT_LANES, HG_AT_LANES) ? HG_U_ALL : HG_U_NO;
 	vm->ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm->ml);
 	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
 	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
@@ -904,9 +992,13 @@ void hg_vm_free(hg_vm *vm)
 {
 	if (!vm->pl)
 		return;
-	for (int g = 0; g < vm->pl->ngroups; g++)
+	for (int g = 0; g < vm->pl->ngroups; g++) {
 		free(vm->rf[g]);
+		free(vm->uf[g]);
+	}
 	free(vm->rf);
+	free(vm->uf);
+	free(vm->uat);
 	free(vm->atf);
 	for (int c = 0; c < vm->pl->nclass; c++) {
 		free(vm->ml[c].date);

@@ -21,6 +21,7 @@
 
 #include "lang/program.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -56,9 +57,10 @@ typedef struct hg_lgroup {
 	int **lazy;   /* per due indicator: parts to run when a lane is in its
 	                 denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
-	double *inv;      /* register image after the hoisted code: nregs x nl */
-	uint8_t *q_const; /* per query: bounds period-only and set in every lane, so with
-	                     no events in its class its value is the same in every lane */
+	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
+	double *inv;              /* register image after the hoisted code: nregs x nl */
+	uint8_t *q_const;         /* per query: bounds period-only and set in every lane, so with
+	                             no events in its class its value is the same in every lane */
 } hg_lgroup;
 
 typedef struct hg_plan {
@@ -79,6 +81,7 @@ typedef struct hg_plan {
 	/* the code hg_vm_eval_at runs, unhoisted and guarded: per indicator with
 	   pop_segs but transitions (empty for the others), per worklist */
 	hg_seg *at_ind, *at_wl;
+	uint8_t *tested; /* per register: read by an instruction (so its uniform state counts) */
 } hg_plan;
 
 /*
@@ -93,6 +96,30 @@ enum hg_guard {
 	HG_GUARD_ANY_SET_NOT_1 /* `if a ... else c`: c is read where a is not missing and not 1 */
 };
 
+/* Does op read register a only (of a, b and c)? OP_CONST, OP_ATTR, OP_EVF and OP_QUERY read
+   none, OP_IF all three, the others a and b. */
+static inline int hg_op_unary(int op)
+{
+	switch (op) {
+	case OP_MOV:
+	case OP_NEG:
+	case OP_ADDM:
+	case OP_NOT:
+	case OP_ISMISS:
+	case OP_ABS:
+	case OP_ROUND:
+	case OP_FLOOR:
+	case OP_AGEAT:
+	case OP_REGAT:
+	case OP_ALIVEAT:
+	case OP_PLACEAT:
+	case OP_UNIT: /* a: the date of U_OPEN_PATHWAYS (period start, unread, for the others) */
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 /* Build the plan of a program (never fails: every program can be planned). */
 void hg_plan_build(hg_plan *pl, const hg_program *pr);
 void hg_plan_free(hg_plan *pl);
@@ -105,14 +132,30 @@ typedef struct hg_mlist {
 	uint32_t n, cap;
 } hg_mlist;
 
+/*
+ * Uniform registers. Most of a person's values are the same in every lane (no events of
+ * a codelist, an age band held throughout, a constant), so the machine keeps such a value
+ * in lane 0 only and an instruction whose inputs are all uniform computes lane 0 alone
+ * (hg_vm_exec). Anything that reads other lanes asks hg_vm_lanes_of (hg_vm_reg from the
+ * engine), which copies lane 0 to them first.
+ */
+enum hg_uniform {
+	HG_U_NO,    /* lanes [0, nl) hold their own values */
+	HG_U_LANE0, /* lane 0 holds every lane's value; the other lanes are stale */
+	HG_U_ALL    /* every lane holds the same value */
+};
+
 typedef struct hg_vm {
 	const hg_plan *pl;
 	const hg_program *pr;
 	const hg_store *st;
 	double **rf; /* per group: register file, nregs x lanes, lane fastest */
 	double *r;   /* the current group's register file */
-	int nl;      /* lanes being run */
-	int stride;  /* lanes of the current register file */
+	/* Uniform registers (enum hg_uniform), per register of the current file (u): uf per
+	   group, uat for atf. */
+	uint8_t **uf, *uat, *u;
+	int nl;     /* lanes being run */
+	int stride; /* lanes of the current register file */
 	const hg_lgroup *g;
 	uint64_t person;       /* current person */
 	uint64_t ev0;          /* the person's first event */
@@ -141,10 +184,30 @@ void hg_vm_person(hg_vm *vm, uint64_t p);
 void hg_vm_run_group(hg_vm *vm, int g);
 /* Run what the numerator of the current group's due indicator d needs. */
 void hg_vm_run_lazy(hg_vm *vm, int d);
-/* Lanes of register reg in the current group's register file. */
-static inline const double *hg_vm_reg(const hg_vm *vm, int reg)
+/* Lanes of register reg in the current register file, every one valid (a uniform value
+   kept in lane 0 copied to the others first). */
+static inline double *hg_vm_lanes_of(hg_vm *vm, int reg)
 {
-	return vm->r + (size_t)reg * (size_t)vm->stride;
+	double *d = vm->r + (size_t)reg * (size_t)vm->stride;
+	if (vm->u[reg] == HG_U_LANE0) {
+		for (int l = 1; l < vm->stride; l++)
+			d[l] = d[0];
+		vm->u[reg] = HG_U_ALL;
+	}
+	return d;
+}
+
+/* Register reg's value when it is the same in every lane (uniform), else NaN: the engine
+   tests a uniform denominator or category without copying it to the lanes. */
+static inline double hg_vm_uniform(const hg_vm *vm, int reg)
+{
+	return vm->u[reg] != HG_U_NO ? vm->r[(size_t)reg * (size_t)vm->stride] : NAN;
+}
+
+/* Lanes of register reg in the current group's register file (for the engine). */
+static inline const double *hg_vm_reg(hg_vm *vm, int reg)
+{
+	return hg_vm_lanes_of(vm, reg);
 }
 
 /*
@@ -160,6 +223,8 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
 
 /* Run code over lanes [0, vm->nl) of the register file vm->r. */
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg);
+/* The current person's age in whole years on date t (hg_age_years), -1 without a birth date. */
+int hg_vm_age_on(const hg_vm *vm, hg_date t);
 /* Which copy of the HG_CLONES lane loops this machine runs: "avx2" or "baseline"
    (the same test as the loader's choice; HEALTHGAP_ENGINE_STATS prints it). */
 const char *hg_vm_lanes(void);
