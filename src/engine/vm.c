@@ -40,12 +40,6 @@ const char *hg_vm_lanes(void)
 
 #define LANES(vm, reg) ((vm)->r + (size_t)(reg) * (size_t)(vm)->stride)
 
-static inline void fill(double *d, double v, int nl)
-{
-	for (int l = 0; l < nl; l++)
-		d[l] = v;
-}
-
 #define lanes hg_vm_lanes_of
 
 /* Do lanes [0, nl) of d hold the same bits? (NaNs with different payloads, 0 and -0: no) */
