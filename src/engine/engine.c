@@ -470,7 +470,8 @@ typedef struct hg_lanes {
 	int nl;
 	const int *jl, *age;
 	const double *den, *num;
-	int j0; /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
+	int j0;  /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
+	int uni; /* den and num are the same in every lane (uniform registers, vm.h) */
 } hg_lanes;
 
 /* The numerator of value v (numerator register) for a person-level indicator type. */
@@ -612,7 +613,9 @@ static int tally_lanes(int type, const hg_lanes *ln, uint64_t *dm, uint64_t *nm)
 {
 	uint64_t d = 0, n = 0;
 	assert(ln->nl < 64);
-	for (int l = 0, nl = ln->nl; l < nl; l++) {
+	/* uniform: lane 0 decides every lane, and the masks are all or nothing */
+	uint64_t all = ln->uni ? ((uint64_t)1 << ln->nl) - 1 : 1;
+	for (int l = 0, nl = ln->uni ? 1 : ln->nl; l < nl; l++) {
 		double v = ln->num[l];
 		int num = type == HG_IND_PROPORTION ? v == 1 : !isnan(v);
 		if (type == HG_IND_COUNT) {
@@ -623,6 +626,10 @@ static int tally_lanes(int type, const hg_lanes *ln, uint64_t *dm, uint64_t *nm)
 		uint64_t in = ln->den[l] == 1;
 		d |= in << l;
 		n |= (in & (uint64_t)num) << l;
+	}
+	if (ln->uni) {
+		d = d ? all : 0;
+		n = n ? all : 0;
 	}
 	*dm = d;
 	*nm = n;
@@ -1199,7 +1206,7 @@ static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *v
 		uint64_t dm = 0;
 		for (int l = 0, nl = g->nd; l < nl; l++)
 			dm |= (uint64_t)(den[l] == 1) << l;
-		hg_lanes ln = {g->nd, g->ind_j[d], mid, den, den, g->ind_j0[d]};
+		hg_lanes ln = {g->nd, g->ind_j[d], mid, den, den, g->ind_j0[d], 0};
 		if (dm)
 			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
 		return;
@@ -1337,7 +1344,7 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		for (size_t k2 = 0; k2 < stride; k2++)
 			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
 	}
-	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d]};
+	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 0};
 	acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 }
 
@@ -1436,8 +1443,9 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		uint32_t prov = pw ? st->pw_provider[u] : st->ap_provider[u];
 		upc.cat[HG_BD_SPECIALTY] = (int)(spec == HG_NONE32 ? st->specialties.n : spec);
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
-		hg_lanes ln = {g->nd,       g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
-		               g->ind_j0[d]};
+		hg_lanes ln = {
+		    g->nd, g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num), g->ind_j0[d],
+		    0};
 		const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
@@ -1556,7 +1564,8 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 			               sc->ages,
 			               hg_vm_reg(vm, ci->den),
 			               hg_vm_reg(vm, ci->num),
-			               gr->ind_j0[d]};
+			               gr->ind_j0[d],
+			               vm->u[ci->den] && vm->u[ci->num]};
 			acc_ind(w, acc, sc, vm, &pc, i, &ln, NULL);
 		}
 	}

@@ -44,14 +44,19 @@ const char *hg_vm_lanes(void)
 
 /* Do lanes [0, nl) of d hold the same bits? (NaNs with different payloads, 0 and -0: no) */
 typedef uint64_t __attribute__((may_alias)) hg_bits;
-HG_CLONES
-static int lanes_same(const double *d, int nl)
+static inline __attribute__((always_inline)) int same_bits(const double *d, int nl)
 {
 	const hg_bits *b = (const hg_bits *)d;
 	uint64_t b0 = b[0], diff = 0;
 	for (int l = 0; l < nl; l++) /* from lane 0: whole vectors for 4k lanes, no tail */
 		diff |= b[l] ^ b0;
 	return diff == 0;
+}
+
+HG_CLONES
+static int lanes_same(const double *d, int nl)
+{
+	return same_bits(d, nl);
 }
 
 /* The uniform state of a register just written in every lane (nl of stride) */
@@ -639,13 +644,13 @@ static inline __attribute__((always_inline)) double lane_op(int op, double a, do
 	case OP:                                                                                   \
 		for (l = 0; l < nl; l++)                                                           \
 			d[l] = lane_op(OP, a[l], b[l], c[l], x->k);                                \
-		return
+		break
 
 /* Every lane of an instruction that reads only registers (lane_op); built for AVX2 too
- * (HG_CLONES). */
+ * (HG_CLONES). With test, whether every lane of the result holds the same bits (else 0). */
 HG_CLONES
-static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b,
-                       int nl)
+static int exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, const double *b,
+                      int nl, int test)
 {
 	int l;
 	const double *c = x->op == OP_IF ? LANES(vm, x->c) : a;
@@ -679,6 +684,7 @@ static void exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, c
 	default:
 		assert(0);
 	}
+	return test && same_bits(d, nl);
 }
 #undef LANE_LOOP
 
@@ -739,17 +745,23 @@ static int exec_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
 	const double *a = lanes(vm, x->a), *b = unary ? a : lanes(vm, x->b);
 	if (cond)
 		lanes(vm, x->c);
-	exec_logic(vm, x, d, a, b, nl);
-	return HG_U_NO;
+	int test = nl == vm->stride && vm->pl->tested[x->d];
+	return exec_logic(vm, x, d, a, b, nl, test) ? HG_U_ALL : HG_U_NO;
 }
 
 void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 {
+	/* locals: the byte stores into u could alias sg and vm, forcing their reloads per
+	   instruction (the handlers leave vm->r and the stride as they found them) */
 	int nl = vm->nl;
 	uint8_t *u = vm->u;
-	for (uint32_t i = 0; i < sg->n; i++) {
-		const hg_ins *x = &sg->code[i];
-		double *d = LANES(vm, x->d);
+	double *const r = vm->r;
+	const size_t stride = (size_t)vm->stride;
+	const hg_ins *const code = sg->code;
+	const uint32_t n = sg->n;
+	for (uint32_t i = 0; i < n; i++) {
+		const hg_ins *x = &code[i];
+		double *d = r + (size_t)x->d * stride;
 		int ud;
 		switch (x->op) {
 		case OP_CONST:
@@ -802,8 +814,9 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 				i += (uint32_t)x->k;
 			continue;
 		}
-		default:
-			ud = exec_uniform(vm, x, d, nl);
+		default: /* tested for uniformity inside */
+			u[x->d] = (uint8_t)exec_uniform(vm, x, d, nl);
+			continue;
 		}
 		/* written in every lane: often the same in each all the same (registered and
 		   alive throughout, no event in any period's window, a condition held since
