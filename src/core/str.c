@@ -131,11 +131,10 @@ int hg_parse_double(hg_sv s, double *out)
 	return 0;
 }
 
-double hg_f32_decimal(float f)
+/* hg_f32_decimal (str.h) for a finite value that is not a whole number up to 2^24 */
+double hg_f32_decimal_slow(float f)
 {
 	double d = f;
-	if (!isfinite(d) || (d == trunc(d) && fabs(d) <= 16777216.0))
-		return d; /* every integer up to 2^24 is its own shortest decimal */
 	/* exact powers of ten: a quotient or product by one is correctly rounded */
 	static const double p10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
 	                             1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,

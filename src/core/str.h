@@ -7,6 +7,7 @@
 #ifndef HG_STR_H
 #define HG_STR_H
 
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,7 +49,15 @@ int hg_parse_int64(hg_sv s, int64_t *out);
  * 0.36000001430511474609375; this gives back the double 0.36, so it is not above a
  * bound of 0.36 written in a pack. Integers up to 2^24, NaN and infinities are unchanged.
  */
-double hg_f32_decimal(float f);
+double hg_f32_decimal_slow(float f);
+static inline double hg_f32_decimal(float f)
+{
+	double d = f;
+	if (!isfinite(d) || (d == trunc(d) && fabs(d) <= 16777216.0))
+		return d; /* every integer up to 2^24 is its own shortest decimal; inline: the
+		             engine reads a value per filed event, most of them missing or whole */
+	return hg_f32_decimal_slow(f);
+}
 
 /* Write a double so that it reads back exactly ("%.17g", NaN as "NA"). */
 void hg_buf_put_double(hg_buf *b, double v);

@@ -1265,7 +1265,7 @@ static void acc_events(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc,
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
-static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *end, int *mid)
+static void lane_ages(const hg_vm *vm, const hg_lgroup *g, int *restrict end, int *restrict mid)
 {
 	int y = vm->dob_y, md = vm->dob_md;
 	if (y < 0) {
