@@ -59,7 +59,8 @@ FUZZ_BUILD   ?= build/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := csv ingest lang stats http store
 FUZZ_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(sort $(wildcard tests/fuzz/*.c)))
-DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d)
+DEPS     := $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(FUZZ_OBJ:.o=.d) \
+            $(BUILD)/obj/bench/limit/limit.d
 
 .PHONY: all test test-fast demo bench clean deps format check-format fuzz fuzz-build
 all: $(BUILD)/healthgap
