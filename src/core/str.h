@@ -53,9 +53,11 @@ double hg_f32_decimal_slow(float f);
 static inline double hg_f32_decimal(float f)
 {
 	double d = f;
-	if (!isfinite(d) || (d == trunc(d) && fabs(d) <= 16777216.0))
-		return d; /* every integer up to 2^24 is its own shortest decimal; inline: the
-		             engine reads a value per filed event, most of them missing or whole */
+	/* every integer up to 2^24 is its own shortest decimal (a conversion to int32_t and
+	   back tests it: no call to trunc), and NaN and infinities are kept; inline: the
+	   engine reads a value per filed event, most of them missing or whole */
+	if (fabs(d) <= 16777216.0 ? d == (double)(int32_t)d : !isfinite(d))
+		return d;
 	return hg_f32_decimal_slow(f);
 }
 

@@ -289,6 +289,8 @@ typedef struct hg_work {
 	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
 	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
 	char *has_place; /* per indicator: broken down by a place (as at a date with a history) */
+	char *aged;      /* per indicator: reads ages (an age-band breakdown, DSR, LE); else no
+	                    lane_ages or hg_vm_age_on for it (nothing else reads an age) */
 	size_t *tbase;   /* per indicator: its run tallies in hg_acc.t, SIZE_MAX without */
 	size_t ntally;
 	hg_vals **vals; /* per thread, per indicator: a percentile's values per cell, or NULL */
@@ -429,6 +431,7 @@ typedef struct hg_scratch {
 	size_t vc_cap;
 	double *tin;   /* transitions: per lane, counted (1) and a flow's count (1) */
 	double *uden;  /* over units: per lane, the unit in scope and in the denominator */
+	int *js;       /* event indicators: the periods of the lanes holding an event */
 	hg_vals *vals; /* this thread's percentile values (hg_work.vals) */
 } hg_scratch;
 
@@ -447,6 +450,7 @@ static void scratch_init(hg_scratch *sc, int max_lanes)
 	sc->vc_cap = 0;
 	sc->tin = hg_xcalloc(2 * n, sizeof *sc->tin);
 	sc->uden = hg_xcalloc(n, sizeof *sc->uden);
+	sc->js = hg_xcalloc(n, sizeof *sc->js);
 	sc->vals = NULL;
 }
 
@@ -463,6 +467,7 @@ static void scratch_free(hg_scratch *sc)
 	free(sc->vc);
 	free(sc->tin);
 	free(sc->uden);
+	free(sc->js);
 }
 
 /* The lanes of one indicator for one person: jl maps lanes to its periods. */
@@ -907,13 +912,14 @@ static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, cons
 
 /*
  * Add v to field f (HG_F_NUM events, HG_F_DEN population, HG_F_PT person-
- * years) of event indicator i's cells for period j, in the categories of a
- * person aged `age` (-1 unknown). Standardised rates and life tables also
- * count the events and population of the age's band; a person whose age is
- * unknown cannot be placed in a band and adds nothing to them.
+ * years) of event indicator i's cells for each of the nj periods js, in the
+ * categories of a person aged `age` (-1 unknown). Standardised rates and life
+ * tables also count the events and population of the age's band; a person whose
+ * age is unknown cannot be placed in a band and adds nothing to them. The
+ * categories are the same in every period (an event, a day): found once.
  */
-static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j, int age,
-                           const int *vc, int f, double v)
+static void acc_event_cells(const hg_work *w, double *acc, const hg_pcat *pc, int i, const int *js,
+                            int nj, int age, const int *vc, int f, double v)
 {
 	const hg_cells *c = w->cells;
 	const hg_indicator *ind = w->pr->inds[i].ind;
@@ -921,15 +927,23 @@ static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int
 	if (band == -2)
 		return;
 	const hg_bdplan *bp = w->bdp[i];
-	size_t blk = (size_t)ind->nperiods * (size_t)c->width[i];
-	size_t off = (size_t)j * (size_t)c->width[i];
+	size_t width = (size_t)c->width[i], blk = (size_t)ind->nperiods * width;
 	double *base = acc + c->base[i];
 	for (int b = 0; b < ind->nbds; b++) {
-		double *cell = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age, vc)) * blk + off;
-		cell[f] += v;
-		if (band >= 0 && f != HG_F_PT)
-			cell[band + (f == HG_F_DEN)] += v;
+		double *row = base + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age, vc)) * blk;
+		for (int k = 0; k < nj; k++) {
+			double *cell = row + (size_t)js[k] * width;
+			cell[f] += v;
+			if (band >= 0 && f != HG_F_PT)
+				cell[band + (f == HG_F_DEN)] += v;
+		}
 	}
+}
+
+static void acc_event_cell(const hg_work *w, double *acc, const hg_pcat *pc, int i, int j, int age,
+                           const int *vc, int f, double v)
+{
+	acc_event_cells(w, acc, pc, i, &j, 1, age, vc, f, v);
 }
 
 static void dates_push(hg_dates *ds, hg_date d)
@@ -1031,7 +1045,7 @@ static int resident_on(const hg_program *pr, hg_pcat *at, uint64_t p, hg_date t)
  * period, of a person who was in the population on the event's date, in the
  * categories of the person's age on that date.
  */
-static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds,
+static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds, int *js,
                            const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
 {
 	const hg_program *pr = w->pr;
@@ -1057,8 +1071,18 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 	size_t k0 = 0;
 	int res = ci->ind->pop == HG_POP_RESIDENTS;
 	hg_pcat at = *pc;
+	/* the lanes whose periods hold t: with ascending periods and dates, lanes before l0 end
+	   before t, and from l0 on they hold t until one starts after it */
+	int l0 = 0;
+	hg_date prev = INT32_MIN;
 	for (size_t k = 0; k < ds->n; k++) {
 		hg_date t = ds->d[k];
+		if (t < prev)
+			l0 = 0;
+		prev = t;
+		if (g->ascending)
+			while (l0 < g->nd && pr->periods[g->period[l0]].end < t)
+				l0++;
 		size_t u = dates_at(ds, &k0, t);
 		if (ds->val[u] != 1)
 			continue; /* not in the population on that day */
@@ -1066,14 +1090,18 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 			continue;      /* not living in the area on that day */
 		if (!res && pc->moves) /* placed where the person was on the event's date */
 			pcat_at(&at, st, p, t);
-		int age = hg_vm_age_on(vm, t);
-		const int *vc = dates_vc(ds, ci, u);
-		for (int l = 0; l < g->nd; l++) {
+		int nj = 0;
+		for (int l = l0; l < g->nd; l++) {
 			hg_period pd = pr->periods[g->period[l]];
+			if (g->ascending && pd.start > t)
+				break;
 			if (t >= pd.start && t <= pd.end)
-				acc_event_cell(w, acc, &at, i, g->ind_j[d][l], age, vc, HG_F_NUM,
-				               1);
+				js[nj++] = g->ind_j[d][l];
 		}
+		if (nj)
+			acc_event_cells(w, acc, &at, i, js, nj, w->aged[i] ? hg_vm_age_on(vm, t) : 0,
+			                dates_vc(ds, ci, u),
+			                HG_F_NUM, 1);
 	}
 }
 
@@ -1179,7 +1207,8 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
 			    k + 1 < ds->nu && ds->u[k + 1] <= pd.end ? ds->u[k + 1] - 1 : pd.end;
 			if (pc->moves) /* the places hold from ds->u[k] to last (change_points) */
 				pcat_at(&at, pr->store, p, ds->u[k]);
-			acc_event_cell(w, acc, &at, i, g->ind_j[d][l], hg_vm_age_on(vm, ds->u[k]),
+			acc_event_cell(w, acc, &at, i, g->ind_j[d][l],
+			               w->aged[i] ? hg_vm_age_on(vm, ds->u[k]) : 0,
 			               dates_vc(ds, &pr->inds[i], k), HG_F_PT,
 			               (double)(last - ds->u[k] + 1));
 		}
@@ -1193,24 +1222,30 @@ static void acc_person_time(const hg_work *w, hg_vm *vm, double *acc, hg_dates *
  * not depend on age is the same in every lane).
  */
 static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm,
-                           const hg_pcat *pc, const hg_lgroup *g, int d, const double *den,
-                           const int *mid)
+                           const hg_pcat *pc, const hg_lgroup *g, int d, const int *mid)
 {
 	hg_adds *ad = &sc->ad;
 	int i = g->ind[d];
 	const hg_cells *c = w->cells;
-	const hg_indicator *ind = w->pr->inds[i].ind;
+	const hg_cind *ci = &w->pr->inds[i];
+	const hg_indicator *ind = ci->ind;
 	int n = 0;
 	/* a crude rate (no age bands), unless places are as at each lane's mid-period */
 	if (w->tbase[i] != SIZE_MAX && g->nd < 64 && !(pc->moves && w->has_place[i])) {
 		uint64_t dm = 0;
-		for (int l = 0, nl = g->nd; l < nl; l++)
-			dm |= (uint64_t)(den[l] == 1) << l;
-		hg_lanes ln = {g->nd, g->ind_j[d], mid, den, den, g->ind_j0[d], 0};
+		if (vm->u[ci->den]) /* the same in every lane: all of them or none */
+			dm = hg_vm_uniform(vm, ci->den) == 1 ? ((uint64_t)1 << g->nd) - 1 : 0;
+		else {
+			const double *den = hg_vm_reg(vm, ci->den);
+			for (int l = 0, nl = g->nd; l < nl; l++)
+				dm |= (uint64_t)(den[l] == 1) << l;
+		}
+		hg_lanes ln = {g->nd, g->ind_j[d], mid, NULL, NULL, g->ind_j0[d], 0};
 		if (dm)
 			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
 		return;
 	}
+	const double *den = hg_vm_reg(vm, ci->den);
 	const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 	for (int l = 0, nl = g->nd; l < nl; l++) {
 		int band = band_field(ind->type, mid[l]);
@@ -1259,9 +1294,8 @@ static void acc_events(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc,
 	if (ci->ind->pop == HG_POP_PERSON_TIME)
 		acc_person_time(w, vm, acc->d, &sc->ev, pc, p, g, d);
 	else if (ci->ind->pop != HG_POP_RESIDENTS) /* residents: hg_cells_finish */
-		acc_events_den(w, acc, sc, vm, pc, g, d, hg_vm_reg(vm, ci->den),
-		               sc->ages + w->pl->max_lanes);
-	acc_events_num(w, vm, acc->d, &sc->ev, pc, p, g, d);
+		acc_events_den(w, acc, sc, vm, pc, g, d, sc->ages + w->pl->max_lanes);
+	acc_events_num(w, vm, acc->d, &sc->ev, sc->js, pc, p, g, d);
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */
@@ -1539,7 +1573,11 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 	for (int g = 0; g < pl->ngroups; g++) {
 		const hg_lgroup *gr = &pl->groups[g];
 		hg_vm_run_group(vm, g);
-		lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
+		int aged = 0;
+		for (int d = 0; d < gr->nind; d++)
+			aged |= w->aged[gr->ind[d]];
+		if (aged) /* else no one reads them */
+			lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
 			const hg_cind *ci = &w->pr->inds[i];
@@ -1601,15 +1639,28 @@ static void worker(void *ctx, size_t begin, size_t end, int tid)
 	hg_vm_free(&vm);
 }
 
+static void free_bdplans(hg_work *w)
+{
+	for (int i = 0; i < w->pr->ninds; i++)
+		free(w->bdp[i]);
+	free(w->bdp);
+	free(w->has_var);
+	free(w->has_place);
+	free(w->aged);
+}
+
 static void build_bdplans(hg_work *w)
 {
 	const hg_program *pr = w->pr;
 	w->bdp = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->bdp);
 	w->has_var = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	w->has_place = hg_xcalloc((size_t)pr->ninds + 1, 1);
+	w->aged = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
+		/* band_field and dim_cat's age bands are the only readers of a lane's age */
+		w->aged[i] = ind->type == HG_IND_DSR || ind->type == HG_IND_LE;
 		for (int b = 0; b < ind->nbds; b++) {
 			const hg_breakdown *bd = &ind->bds[b];
 			hg_bdplan *bp = &w->bdp[i][b];
@@ -1625,6 +1676,7 @@ static void build_bdplans(hg_work *w)
 				bp->place |= hg_bd_kind_is_place(bd->kind[d]);
 				w->has_place[i] |= (char)bp->place;
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
+				w->aged[i] |= bd->kind[d] == HG_BD_AGEBAND;
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
@@ -1697,11 +1749,7 @@ static void residents_den(hg_cells *c, int i)
 			}
 		}
 	}
-	for (int k = 0; k < pr->ninds; k++)
-		free(w.bdp[k]);
-	free(w.bdp);
-	free(w.has_var);
-	free(w.has_place);
+	free_bdplans(&w);
 }
 
 void hg_cells_finish(hg_cells *c)
@@ -1798,11 +1846,7 @@ int hg_engine_pass(const hg_program *pr, int nthreads, uint64_t p0, uint64_t p1,
 		if (pr->inds[i].ind->type == HG_IND_PERCENTILE)
 			percentile_cells(&w, i);
 	vals_free(&w);
-	for (int i = 0; i < pr->ninds; i++)
-		free(w.bdp[i]);
-	free(w.bdp);
-	free(w.has_var);
-	free(w.has_place);
+	free_bdplans(&w);
 	free(w.tbase);
 	free(w.acc);
 	free(w.pp);

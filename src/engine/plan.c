@@ -89,6 +89,26 @@ static int class_of(hg_plan *pl, const hg_mclass *k)
 	return pl->nclass++;
 }
 
+/* A value aggregate: the only queries that read the filed events' values (vm.c agg_range). */
+static int agg_reads_values(int agg)
+{
+	return agg == F_FIRST_VALUE || agg == F_LAST_VALUE || agg == F_MIN_VALUE ||
+	       agg == F_MAX_VALUE || agg == F_MEAN_VALUE || agg == F_SUM_VALUE;
+}
+
+/* 1 for a `where` that is exactly `value is not missing`, 0 for `value is missing`, else -1
+ * (compile.c: the event's value, then OP_ISMISS with k 1 for `not`). */
+static int where_value_test(const hg_program *pr, int seg, int reg)
+{
+	const hg_seg *sg = &pr->segs[seg];
+	if (sg->n != 2)
+		return -1;
+	const hg_ins *v = &sg->code[0], *t = &sg->code[1];
+	if (v->op != OP_EVF || v->c != E_VALUE || t->op != OP_ISMISS || t->a != v->d || t->d != reg)
+		return -1;
+	return t->k != 0;
+}
+
 static void plan_classes(hg_plan *pl, const char *isc)
 {
 	const hg_program *pr = pl->pr;
@@ -98,15 +118,23 @@ static void plan_classes(hg_plan *pl, const char *isc)
 	for (int q = 0; q < pr->nq; q++) {
 		const hg_query *Q = &pr->queries[q];
 		int stat = Q->where_seg >= 0 && where_is_static(pr, Q->where_seg, isc);
-		hg_mclass k = {Q->codes,
-		               Q->paired,
-		               Q->paired_value,
-		               Q->settings,
-		               stat ? Q->where_seg : -1,
-		               stat ? Q->where_reg : 0};
+		hg_mclass k = {.codes = Q->codes,
+		               .paired = Q->paired,
+		               .paired_value = Q->paired_value,
+		               .settings = Q->settings,
+		               .where_seg = stat ? Q->where_seg : -1,
+		               .where_reg = stat ? Q->where_reg : 0};
 		pl->q_class[q] = class_of(pl, &k);
 		pl->q_where[q] = stat ? -1 : Q->where_seg;
 	}
+	for (int c = 0; c < pl->nclass; c++) {
+		hg_mclass *k = &pl->cls[c];
+		k->where_value =
+		    (int8_t)(k->where_seg < 0 ? -1 : where_value_test(pr, k->where_seg, k->where_reg));
+	}
+	/* a period-dependent `where` reads the event itself (vm.c where_lanes), not the list */
+	for (int q = 0; q < pr->nq; q++)
+		pl->cls[pl->q_class[q]].vals |= agg_reads_values(pr->queries[q].agg);
 	uint32_t ncodes = pr->store->codes.n;
 	pl->code_off = hg_xcalloc((size_t)ncodes + 2, sizeof *pl->code_off);
 	for (int pass = 0; pass < 2; pass++) {
@@ -124,6 +152,9 @@ static void plan_classes(hg_plan *pl, const char *isc)
 		if (!pass)
 			pl->code_cls = hg_xcalloc((size_t)n + 1, sizeof *pl->code_cls);
 	}
+	pl->code_any = hg_xcalloc((size_t)ncodes + 1, 1);
+	for (uint32_t id = 0; id < ncodes; id++)
+		pl->code_any[id] = pl->code_off[id + 1] > pl->code_off[id];
 }
 
 /* ---- hoisting period-only code ---- */
@@ -515,10 +546,15 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 	g->inv = hg_xcalloc((size_t)pr->nregs * nl + 1, sizeof(double));
 	g->span_lo = HG_DATE_NONE;
 	g->span_hi = INT32_MIN;
+	g->ascending = 1;
 	for (int l = 0; l < g->nd; l++) {
 		hg_period p = pr->periods[g->period[l]];
 		g->span_lo = p.start < g->span_lo ? p.start : g->span_lo;
 		g->span_hi = p.end > g->span_hi ? p.end : g->span_hi;
+		if (l) {
+			hg_period q = pr->periods[g->period[l - 1]];
+			g->ascending &= p.start >= q.start && p.end >= q.end;
+		}
 	}
 	for (size_t l = 0; l < nl; l++) {
 		hg_period p = lane_period(pr, g, (int)l);
@@ -843,6 +879,15 @@ static void plan_tested(hg_plan *pl)
 				pl->tested[pr->queries[x->c].hi] = 1;
 			}
 		}
+	/* and the registers the engine reads: a uniform population and numerator give the
+	   tally masks from lane 0, a uniform segmentation category no cut (engine.c) */
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_cind *ci = &pr->inds[i];
+		pl->tested[ci->den] = pl->tested[ci->num] = 1;
+		for (int k = 0; k < 2 * ci->ind->nbds; k++)
+			if (ci->bd_reg[k] >= 0)
+				pl->tested[ci->bd_reg[k]] = 1;
+	}
 }
 
 void hg_plan_build(hg_plan *pl, const hg_program *pr)
@@ -913,5 +958,6 @@ void hg_plan_free(hg_plan *pl)
 	free(pl->q_where);
 	free(pl->code_off);
 	free(pl->code_cls);
+	free(pl->code_any);
 	memset(pl, 0, sizeof *pl);
 }

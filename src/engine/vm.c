@@ -181,11 +181,12 @@ static int run_regat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 			           : hg_store_registered_on(vm->st, vm->person, (hg_date)a[l]);
 		return HG_U_NO;
 	}
-	hg_date lo = vm->reg_lo, hi = vm->reg_hi;
+	/* (hg_date)a[l] compared as an integer is trunc(a[l]) compared as a double (dates are
+	   far inside int32_t and exact in a double): whole vectors, no conversions */
+	double lo = vm->reg_lo, hi = vm->reg_hi;
 	for (int l = 0; l < nl; l++) {
-		int nan = a[l] != a[l];
-		hg_date t = nan ? 0 : (hg_date)a[l];
-		d[l] = nan ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
+		double t = trunc(a[l]);
+		d[l] = t != t ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
 	}
 	return HG_U_NO;
 }
@@ -194,11 +195,10 @@ HG_CLONES
 static int run_aliveat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
-	hg_date dod = vm->st->dod[vm->person];
+	double dod = vm->st->dod[vm->person]; /* as run_regat */
 	for (int l = 0; l < nl; l++) {
-		int nan = a[l] != a[l];
-		hg_date t = nan ? 0 : (hg_date)a[l];
-		d[l] = nan ? NAN : t <= dod ? 1.0 : 0.0;
+		double t = trunc(a[l]);
+		d[l] = t != t ? NAN : t <= dod ? 1.0 : 0.0;
 	}
 	return HG_U_NO;
 }
@@ -525,6 +525,17 @@ static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	return pass;
 }
 
+/* Does every lane's window [lo, hi] hold the whole list (and no bound is missing)? Often
+ * so: conditions recorded before the first period, bounds from the start of the record. */
+static int whole_list(const hg_mlist *m, const double *lo, const double *hi, int nl)
+{
+	double first = m->date[0], last = m->date[m->n - 1];
+	for (int l = 0; l < nl; l++) /* most often the first lane already tells */
+		if (!(lo[l] <= first && hi[l] >= last))
+			return 0;
+	return 1;
+}
+
 static int run_query(hg_vm *vm, int qi, double *d)
 {
 	const hg_query *q = &vm->pr->queries[qi];
@@ -551,6 +562,10 @@ static int run_query(hg_vm *vm, int qi, double *d)
 	const double *lo = lanes(vm, q->lo), *hi = lanes(vm, q->hi);
 	if (uni && !pass)
 		nl = 1; /* the same window in every lane */
+	else if (!pass && whole_list(m, lo, hi, nl)) {
+		d[0] = agg_range(m, 0, m->n, agg, NULL, 1); /* each lane's value */
+		return HG_U_LANE0;
+	}
 	hg_window w = {0, 0, NAN, NAN};
 	for (int l = 0; l < nl; l++) {
 		if (isnan(lo[l]) || isnan(hi[l])) {
@@ -858,9 +873,26 @@ static int class_takes(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, ui
 	const hg_store *st = vm->st;
 	if (c->settings && !(c->settings >> st->ev_setting[e] & 1))
 		return 0;
+	if (c->where_value >= 0 && (isnan(st->ev_value[e]) != 0) == c->where_value)
+		return 0; /* `value is (not) missing`: hg_f32_decimal keeps NaN and only NaN */
 	if (c->paired && !hg_paired(st, e, b, end, c->paired, c->paired_value))
 		return 0;
-	return c->where_seg < 0 || where_holds(vm, c, e);
+	return c->where_seg < 0 || c->where_value >= 0 || where_holds(vm, c, e);
+}
+
+/* Event e (of the person's events [b, end)) into the lists of the classes that take it. */
+static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
+{
+	const hg_store *st = vm->st;
+	const hg_plan *pl = vm->pl;
+	uint32_t code = st->ev_code[e];
+	for (uint32_t k = pl->code_off[code], k1 = pl->code_off[code + 1]; k < k1; k++) {
+		int c = pl->code_cls[k];
+		if (class_takes(vm, &pl->cls[c], e, b, end))
+			ml_push(&vm->ml[c], st->ev_date[e],
+			        pl->cls[c].vals ? hg_f32_decimal(st->ev_value[e]) : NAN,
+			        (uint32_t)(e - b));
+	}
 }
 
 void hg_vm_person(hg_vm *vm, uint64_t p)
@@ -895,17 +927,11 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		vm->u = vm->uf[0];
 		vm->nl = vm->stride = pl->groups[0].nl;
 	}
-	/* locals: the pushes below could otherwise alias them, forcing reloads per event */
-	const uint32_t *ev_code = st->ev_code, *code_off = pl->code_off;
-	for (uint64_t e = b; e < end; e++) {
-		uint32_t code = ev_code[e], k1 = code_off[code + 1];
-		for (uint32_t k = code_off[code]; k < k1; k++) {
-			int c = pl->code_cls[k];
-			if (class_takes(vm, &pl->cls[c], e, b, end))
-				ml_push(&vm->ml[c], st->ev_date[e], hg_f32_decimal(st->ev_value[e]),
-				        (uint32_t)(e - b));
-		}
-	}
+	const uint32_t *ev_code = st->ev_code;
+	const uint8_t *any = pl->code_any;
+	for (uint64_t e = b; e < end; e++)
+		if (any[ev_code[e]]) /* most events: no class has their code */
+			file_event(vm, e, b, end);
 }
 
 void hg_vm_run_group(hg_vm *vm, int g)

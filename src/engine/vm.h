@@ -33,6 +33,10 @@ typedef struct hg_mclass {
 	uint32_t settings; /* 0 = any */
 	int where_seg;     /* -1, or a period-independent `where` run per event */
 	uint16_t where_reg;
+	/* planned (plan_classes), not part of the class's identity: */
+	int8_t where_value; /* the `where` is `value is not missing` (1) or `is missing` (0),
+	                       tested on the event's value without running where_seg; else -1 */
+	uint8_t vals;       /* some query reads the events' values (else they are not filed) */
 } hg_mclass;
 
 /*
@@ -58,6 +62,7 @@ typedef struct hg_lgroup {
 	                 denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
 	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
+	int ascending; /* the due lanes' periods' starts and ends both never decrease */
 	double *inv;              /* register image after the hoisted code: nregs x nl */
 	uint8_t *q_const;         /* per query: bounds period-only and set in every lane, so with
 	                             no events in its class its value is the same in every lane */
@@ -71,6 +76,7 @@ typedef struct hg_plan {
 	int *q_where;       /* per query: a period-dependent `where` segment, or -1 */
 	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
 	int *code_cls;      /* classes of each code */
+	uint8_t *code_any;  /* per code id: 1 when some class has it (one byte read per event) */
 	hg_seg *segs;       /* per segment: the code left after hoisting */
 	/* parts: 2s is what segment s always runs (an indicator's denominator and
 	   what it needs), 2s + 1 what it runs only for people in the denominator */
