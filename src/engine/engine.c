@@ -1099,8 +1099,8 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 				js[nj++] = g->ind_j[d][l];
 		}
 		if (nj)
-			acc_event_cells(w, acc, &at, i, js, nj, w->aged[i] ? hg_vm_age_on(vm, t) : 0,
-			                dates_vc(ds, ci, u),
+			acc_event_cells(w, acc, &at, i, js, nj,
+			                w->aged[i] ? hg_vm_age_on(vm, t) : 0, dates_vc(ds, ci, u),
 			                HG_F_NUM, 1);
 	}
 }

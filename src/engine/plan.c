@@ -130,7 +130,8 @@ static void plan_classes(hg_plan *pl, const char *isc)
 	for (int c = 0; c < pl->nclass; c++) {
 		hg_mclass *k = &pl->cls[c];
 		k->where_value =
-		    (int8_t)(k->where_seg < 0 ? -1 : where_value_test(pr, k->where_seg, k->where_reg));
+		    (int8_t)(k->where_seg < 0 ? -1
+		                              : where_value_test(pr, k->where_seg, k->where_reg));
 	}
 	/* a period-dependent `where` reads the event itself (vm.c where_lanes), not the list */
 	for (int q = 0; q < pr->nq; q++)

@@ -62,7 +62,7 @@ typedef struct hg_lgroup {
 	                 denominator (plan parts, -1 terminated) */
 	int32_t *end_y, *end_md, *mid_y, *mid_md; /* per lane: year and month*32+day */
 	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
-	int ascending; /* the due lanes' periods' starts and ends both never decrease */
+	int ascending;            /* the due lanes' periods' starts and ends both never decrease */
 	double *inv;              /* register image after the hoisted code: nregs x nl */
 	uint8_t *q_const;         /* per query: bounds period-only and set in every lane, so with
 	                             no events in its class its value is the same in every lane */
