@@ -538,6 +538,36 @@ static void plan_groups(hg_plan *pl)
 	}
 }
 
+/*
+ * Registers of group g whose lanes never decrease and are never missing: period-only ones
+ * (their values are in the image) that are so, and the result of `age` on one of them
+ * when that instruction is the register's only writer (an age in whole years on dates
+ * that never decrease never decreases; a person without a birth date gets a uniform
+ * missing age, which the machine takes before looking at this).
+ */
+static void plan_ascending(const hg_plan *pl, hg_lgroup *g, const char *inv)
+{
+	const hg_program *pr = pl->pr;
+	size_t nl = (size_t)g->nl;
+	g->asc = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	for (int r = 0; r < pr->nregs; r++) {
+		const double *v = g->inv + (size_t)r * nl;
+		int up = inv[r] && !isnan(v[0]);
+		for (size_t l = 1; l < nl && up; l++)
+			up = !isnan(v[l]) && v[l] >= v[l - 1];
+		g->asc[r] = (uint8_t)up;
+	}
+	hg_wpos *wp = hg_xcalloc((size_t)pr->nregs + 1, sizeof *wp);
+	scan_writes(pr, wp);
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			if (x->op == OP_AGEAT && g->asc[x->a] && wp[x->d].nw == 1)
+				g->asc[x->d] = 1;
+		}
+	free(wp);
+}
+
 /* The register image of group g: constants, period registers, hoisted code; and which
  * queries have period-only bounds set in every lane (inv: period-only registers). */
 static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const char *inv)
@@ -586,6 +616,7 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 			c = !isnan(g->inv[Q->lo * nl + l]) && !isnan(g->inv[Q->hi * nl + l]);
 		g->q_const[q] = (uint8_t)c;
 	}
+	plan_ascending(pl, g, inv);
 }
 
 /* ---- skipping unneeded code (guards, vm.h) ---- */
@@ -935,6 +966,7 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->mid_md);
 		free(gr->inv);
 		free(gr->q_const);
+		free(gr->asc);
 	}
 	free(pl->groups);
 	free(pl->tested);

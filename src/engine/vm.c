@@ -164,6 +164,12 @@ static int run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 	return vm->u[x->a] ? HG_U_LANE0 : HG_U_NO;
 }
 
+/* Do register reg's nl lanes never decrease and hold no missing value (hg_lgroup.asc)? */
+static int ascending(const hg_vm *vm, int reg, int nl)
+{
+	return vm->g && vm->g->asc && nl == vm->g->nl && nl > 1 && vm->g->asc[reg];
+}
+
 /*
  * registered and alive on each lane's date a. Without a registration history a person
  * is registered on the days [reg_lo, reg_hi] (hg_vm_person, from hg_store_registered_on's
@@ -184,6 +190,13 @@ static int run_regat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 	/* (hg_date)a[l] compared as an integer is trunc(a[l]) compared as a double (dates are
 	   far inside int32_t and exact in a double): whole vectors, no conversions */
 	double lo = vm->reg_lo, hi = vm->reg_hi;
+	if (ascending(vm, x->a, nl)) { /* registered throughout, or on none of the dates */
+		double t0 = trunc(a[0]), t1 = trunc(a[nl - 1]);
+		if ((lo <= t0 && t1 <= hi) || t1 < lo || t0 > hi) {
+			d[0] = lo <= t0 && t1 <= hi;
+			return HG_U_LANE0;
+		}
+	}
 	for (int l = 0; l < nl; l++) {
 		double t = trunc(a[l]);
 		d[l] = t != t ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
@@ -196,6 +209,10 @@ static int run_aliveat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
 	double dod = vm->st->dod[vm->person]; /* as run_regat */
+	if (ascending(vm, x->a, nl) && (trunc(a[nl - 1]) <= dod || trunc(a[0]) > dod)) {
+		d[0] = trunc(a[nl - 1]) <= dod; /* alive on every date, or on none */
+		return HG_U_LANE0;
+	}
 	for (int l = 0; l < nl; l++) {
 		double t = trunc(a[l]);
 		d[l] = t != t ? NAN : t <= dod ? 1.0 : 0.0;
@@ -729,6 +746,28 @@ static int guard_needs(int mode, const double *a, int nl)
 	}
 }
 
+/* An order comparison of a register whose lanes never decrease (hg_lgroup.asc) with a
+ * uniform one is monotone along the lanes: when its first and last lanes agree, every lane
+ * does, and lane 0 is computed alone (into d[0]; returns 1). */
+static int ordered_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
+{
+	if (x->op != OP_LT && x->op != OP_LE && x->op != OP_GT && x->op != OP_GE)
+		return 0;
+	const uint8_t *u = vm->u;
+	int ra = !u[x->a] && u[x->b] && ascending(vm, x->a, nl);
+	int rb = u[x->a] && !u[x->b] && ascending(vm, x->b, nl);
+	if (!ra && !rb)
+		return 0;
+	const double *a = LANES(vm, x->a), *b = LANES(vm, x->b);
+	int la = ra ? nl - 1 : 0, lb = rb ? nl - 1 : 0;
+	double first = lane_op(x->op, a[0], b[0], 0, x->k);
+	double last = lane_op(x->op, a[la], b[lb], 0, x->k);
+	if (!(first == last || (first != first && last != last)))
+		return 0; /* (comparisons give 1, 0 or the one NAN) */
+	d[0] = first;
+	return 1;
+}
+
 /* Logic, comparisons and arithmetic (exec_logic) with uniform registers (vm.h): with every
  * input uniform, lane 0 alone is computed (by the same code as every lane, so the value is
  * the lane loops'); `if` on a uniform condition is a copy of the branch taken; else every
@@ -757,6 +796,8 @@ static int exec_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
 			memcpy(d, LANES(vm, r), sizeof *d * (size_t)nl);
 		return HG_U_NO;
 	}
+	if (ordered_uniform(vm, x, d, nl))
+		return HG_U_LANE0;
 	const double *a = lanes(vm, x->a), *b = unary ? a : lanes(vm, x->b);
 	if (cond)
 		lanes(vm, x->c);

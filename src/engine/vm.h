@@ -64,6 +64,9 @@ typedef struct hg_lgroup {
 	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
 	int ascending;            /* the due lanes' periods' starts and ends both never decrease */
 	double *inv;              /* register image after the hoisted code: nregs x nl */
+	uint8_t *asc;             /* per register: its lanes never decrease and are never missing (a
+	                             period-only date, or an age on one: plan_ascending), so a comparison
+	                             with a uniform value is uniform when its first and last lanes agree */
 	uint8_t *q_const;         /* per query: bounds period-only and set in every lane, so with
 	                             no events in its class its value is the same in every lane */
 } hg_lgroup;
