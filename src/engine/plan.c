@@ -134,8 +134,10 @@ static void plan_classes(hg_plan *pl, const char *isc)
 		                              : where_value_test(pr, k->where_seg, k->where_reg));
 	}
 	/* a period-dependent `where` reads the event itself (vm.c where_lanes), not the list */
-	for (int q = 0; q < pr->nq; q++)
+	for (int q = 0; q < pr->nq; q++) {
 		pl->cls[pl->q_class[q]].vals |= agg_reads_values(pr->queries[q].agg);
+		pl->cls[pl->q_class[q]].evs |= pl->q_where[q] >= 0;
+	}
 	uint32_t ncodes = pr->store->codes.n;
 	pl->code_off = hg_xcalloc((size_t)ncodes + 2, sizeof *pl->code_off);
 	for (int pass = 0; pass < 2; pass++) {
@@ -539,12 +541,27 @@ static void plan_groups(hg_plan *pl)
 }
 
 /*
- * Registers of group g whose lanes never decrease and are never missing: period-only ones
- * (their values are in the image) that are so, and the result of `age` on one of them
- * when that instruction is the register's only writer (an age in whole years on dates
- * that never decrease never decreases; a person without a birth date gets a uniform
- * missing age, which the machine takes before looking at this).
+ * Registers whose lanes never decrease and are never missing (hg_lgroup.asc): with asc
+ * holding the period-only ones that are so, add the result of `age` on one of them when
+ * that instruction is the register's only writer (an age in whole years on dates that
+ * never decrease never decreases; a person without a birth date gets a uniform missing
+ * age, which the machine takes before looking at this).
  */
+static void asc_ages(const hg_program *pr, uint8_t *asc)
+{
+	hg_wpos *wp = hg_xcalloc((size_t)pr->nregs + 1, sizeof *wp);
+	scan_writes(pr, wp);
+	for (int s = 0; s < pr->nsegs; s++)
+		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
+			const hg_ins *x = &pr->segs[s].code[i];
+			if (x->op == OP_AGEAT && asc[x->a] && wp[x->d].nw == 1)
+				asc[x->d] = 1;
+		}
+	free(wp);
+}
+
+/* hg_lgroup.asc of group g: period-only registers (their values are in the image) whose
+ * lanes never decrease and are never missing, and ages on them (asc_ages). */
 static void plan_ascending(const hg_plan *pl, hg_lgroup *g, const char *inv)
 {
 	const hg_program *pr = pl->pr;
@@ -557,15 +574,7 @@ static void plan_ascending(const hg_plan *pl, hg_lgroup *g, const char *inv)
 			up = !isnan(v[l]) && v[l] >= v[l - 1];
 		g->asc[r] = (uint8_t)up;
 	}
-	hg_wpos *wp = hg_xcalloc((size_t)pr->nregs + 1, sizeof *wp);
-	scan_writes(pr, wp);
-	for (int s = 0; s < pr->nsegs; s++)
-		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
-			const hg_ins *x = &pr->segs[s].code[i];
-			if (x->op == OP_AGEAT && g->asc[x->a] && wp[x->d].nw == 1)
-				g->asc[x->d] = 1;
-		}
-	free(wp);
+	asc_ages(pr, g->asc);
 }
 
 /* The register image of group g: constants, period registers, hoisted code; and which

@@ -589,6 +589,11 @@ static int run_query(hg_vm *vm, int qi, double *d)
 			d[l] = NAN;
 			continue;
 		}
+		if (l && lo[l] == lo[l - 1] && hi[l] == hi[l - 1] && !pass) {
+			d[l] =
+			    d[l - 1]; /* the window of the lane before (on one date, after one) */
+			continue;
+		}
 		window_slide(&w, m, lo[l], hi[l]);
 		d[l] = agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
 	}
@@ -885,17 +890,18 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 
 /* ---- persons ---- */
 
-static void ml_push(hg_mlist *m, int32_t date, double v, uint32_t ev)
+/* Room for n events in every class's list (a person's events: no test per event). */
+static void ml_reserve(hg_vm *vm, uint32_t n)
 {
-	if (m->n == m->cap) {
-		m->cap = m->cap ? 2 * m->cap : 64;
-		m->date = hg_xrealloc(m->date, sizeof *m->date * m->cap);
-		m->val = hg_xrealloc(m->val, sizeof *m->val * m->cap);
-		m->ev = hg_xrealloc(m->ev, sizeof *m->ev * m->cap);
+	if (n <= vm->ml_cap)
+		return;
+	vm->ml_cap = n > 2 * vm->ml_cap ? n : 2 * vm->ml_cap;
+	for (int c = 0; c < vm->pl->nclass; c++) {
+		hg_mlist *m = &vm->ml[c];
+		m->date = hg_xrealloc(m->date, sizeof *m->date * vm->ml_cap);
+		m->val = hg_xrealloc(m->val, sizeof *m->val * vm->ml_cap);
+		m->ev = hg_xrealloc(m->ev, sizeof *m->ev * vm->ml_cap);
 	}
-	m->date[m->n] = date;
-	m->val[m->n] = v;
-	m->ev[m->n++] = ev;
 }
 
 /* A period-independent `where`, run on lane 0 of the first group's registers. */
@@ -929,10 +935,17 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 	uint32_t code = st->ev_code[e];
 	for (uint32_t k = pl->code_off[code], k1 = pl->code_off[code + 1]; k < k1; k++) {
 		int c = pl->code_cls[k];
-		if (class_takes(vm, &pl->cls[c], e, b, end))
-			ml_push(&vm->ml[c], st->ev_date[e],
-			        pl->cls[c].vals ? hg_f32_decimal(st->ev_value[e]) : NAN,
-			        (uint32_t)(e - b));
+		const hg_mclass *mc = &pl->cls[c];
+		if (!class_takes(vm, mc, e, b, end))
+			continue;
+		hg_mlist *m = &vm->ml[c];
+		assert(m->n < vm->ml_cap);
+		m->date[m->n] = st->ev_date[e];
+		if (mc->vals) /* else no query reads them */
+			m->val[m->n] = hg_f32_decimal(st->ev_value[e]);
+		if (mc->evs)
+			m->ev[m->n] = (uint32_t)(e - b);
+		m->n++;
 	}
 }
 
@@ -962,6 +975,7 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		vm->ml[c].n = 0;
 	uint64_t b = st->ev_off[p], end = st->ev_off[p + 1];
 	vm->ev0 = b;
+	ml_reserve(vm, (uint32_t)(end - b));
 	if (pl->ngroups) {
 		vm->g = &pl->groups[0];
 		vm->r = vm->rf[0];

@@ -37,6 +37,7 @@ typedef struct hg_mclass {
 	int8_t where_value; /* the `where` is `value is not missing` (1) or `is missing` (0),
 	                       tested on the event's value without running where_seg; else -1 */
 	uint8_t vals;       /* some query reads the events' values (else they are not filed) */
+	uint8_t evs;        /* a period-dependent `where` reads the events (else not filed) */
 } hg_mclass;
 
 /*
@@ -138,7 +139,7 @@ typedef struct hg_mlist {
 	int32_t *date;
 	double *val;  /* hg_f32_decimal of the stored value */
 	uint32_t *ev; /* event index relative to the person's first */
-	uint32_t n, cap;
+	uint32_t n;
 } hg_mlist;
 
 /*
@@ -174,9 +175,10 @@ typedef struct hg_vm {
 	int32_t dob_y, dob_md; /* the person's birth date split, dob_y < 0 when none */
 	int reg_hist;          /* the person has a registration history */
 	hg_date reg_lo, reg_hi; /* without one: registered on these days (lo > hi: none) */
-	hg_mlist *ml;           /* per class */
-	uint8_t *done;          /* per part: run for the current person and group */
-	uint8_t **pass;         /* per query with a period-dependent where: scratch */
+	hg_mlist *ml;           /* per class; each list has room for ml_cap events */
+	uint32_t ml_cap;
+	uint8_t *done;  /* per part: run for the current person and group */
+	uint8_t **pass; /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
 	double *atf; /* register file for hg_vm_eval_at: nregs x HG_AT_LANES */
 } hg_vm;
