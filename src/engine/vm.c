@@ -62,7 +62,11 @@ static int lanes_same(const double *d, int nl)
 /* The uniform state of a register just written in every lane (nl of stride) */
 static inline int written(const hg_vm *vm, const double *d, int nl)
 {
-	return nl == vm->stride && lanes_same(d, nl) ? HG_U_ALL : HG_U_NO;
+	const hg_bits *b = (const hg_bits *)d;
+	if (nl != vm->stride || b[0] != b[nl - 1])
+		return HG_U_NO; /* the last lane tells most results that differ (ages, a
+		                   registration that starts or ends in the periods): no call */
+	return lanes_same(d, nl) ? HG_U_ALL : HG_U_NO;
 }
 
 /* ---- person data ---- */
@@ -721,7 +725,7 @@ static int exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, co
 	default:
 		assert(0);
 	}
-	return test && same_bits(d, nl);
+	return test && ((const hg_bits *)d)[0] == ((const hg_bits *)d)[nl - 1] && same_bits(d, nl);
 }
 #undef LANE_LOOP
 
@@ -820,72 +824,104 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 	const size_t stride = (size_t)vm->stride;
 	const hg_ins *const code = sg->code;
 	const uint32_t n = sg->n;
-	for (uint32_t i = 0; i < n; i++) {
-		const hg_ins *x = &code[i];
-		double *d = r + (size_t)x->d * stride;
-		int ud;
-		switch (x->op) {
-		case OP_CONST:
-			d[0] = x->k;
-			ud = HG_U_LANE0;
-			break;
-		case OP_MOV:
-			if (x->d == x->a)
-				continue;
-			if (u[x->a]) {
-				d[0] = LANES(vm, x->a)[0];
-				ud = HG_U_LANE0;
-			} else {
-				memcpy(d, LANES(vm, x->a), sizeof *d * (size_t)nl);
-				ud = HG_U_NO;
-			}
-			break;
-		case OP_ATTR:
-			ud = run_attr(vm, x, d);
-			break;
-		case OP_EVF:
-			ud = run_evf(vm, x, d);
-			break;
-		case OP_AGEAT:
-			ud = run_ageat(vm, x, d);
-			break;
-		case OP_REGAT:
-		case OP_ALIVEAT: {
-			int one = u[x->a] != 0;
-			if (!one)
-				lanes(vm, x->a);
-			ud = x->op == OP_REGAT ? run_regat(vm, x, d, one ? 1 : nl)
-			                       : run_aliveat(vm, x, d, one ? 1 : nl);
-			if (one)
-				ud = HG_U_LANE0;
-			break;
-		}
-		case OP_PLACEAT:
-			ud = run_placeat(vm, x, d);
-			break;
-		case OP_QUERY:
-			ud = run_query(vm, x->c, d);
-			break;
-		case OP_UNIT:
-			ud = run_unit(vm, x, d);
-			break;
-		case OP_SKIP: {
-			int one = u[x->a] != 0;
-			if (!guard_needs(x->c, LANES(vm, x->a), one ? 1 : nl))
-				i += (uint32_t)x->k;
-			continue;
-		}
-		default: /* tested for uniformity inside */
-			u[x->d] = (uint8_t)exec_uniform(vm, x, d, nl);
-			continue;
-		}
-		/* written in every lane: often the same in each all the same (registered and
-		   alive throughout, no event in any period's window, a condition held since
-		   before the first period), and knowing it lets what reads it take lane 0 */
-		if (ud == HG_U_NO && x->op != OP_MOV && vm->pl->tested[x->d])
-			ud = written(vm, d, nl);
-		u[x->d] = (uint8_t)ud;
+	/* threaded dispatch (labels as values, a GNU C extension like the others this file uses:
+	   gcc and clang): each handler ends in its own indirect jump, which the processor
+	   predicts from where it is in the code, where one shared jump was mispredicted often
+	   (docs/performance.md, step 18) */
+	static const void *const op_at[OP_N] = {
+	    [OP_CONST] = &&op_const,     [OP_MOV] = &&op_mov,     [OP_ATTR] = &&op_attr,
+	    [OP_EVF] = &&op_evf,         [OP_ADD] = &&op_logic,   [OP_SUB] = &&op_logic,
+	    [OP_MUL] = &&op_logic,       [OP_DIV] = &&op_logic,   [OP_NEG] = &&op_logic,
+	    [OP_ADDM] = &&op_logic,      [OP_LT] = &&op_logic,    [OP_LE] = &&op_logic,
+	    [OP_GT] = &&op_logic,        [OP_GE] = &&op_logic,    [OP_EQ] = &&op_logic,
+	    [OP_NE] = &&op_logic,        [OP_AND] = &&op_logic,   [OP_OR] = &&op_logic,
+	    [OP_NOT] = &&op_logic,       [OP_IF] = &&op_logic,    [OP_ISMISS] = &&op_logic,
+	    [OP_COALESCE] = &&op_logic,  [OP_MIN] = &&op_logic,   [OP_MAX] = &&op_logic,
+	    [OP_ABS] = &&op_logic,       [OP_ROUND] = &&op_logic, [OP_FLOOR] = &&op_logic,
+	    [OP_AGEAT] = &&op_ageat,     [OP_REGAT] = &&op_regat, [OP_ALIVEAT] = &&op_regat,
+	    [OP_PLACEAT] = &&op_placeat, [OP_YEARS] = &&op_logic, [OP_LOMAX] = &&op_logic,
+	    [OP_HIMIN] = &&op_logic,     [OP_QUERY] = &&op_query, [OP_UNIT] = &&op_unit,
+	    [OP_SKIP] = &&op_skip};
+	uint32_t i = 0;
+	const hg_ins *x;
+	double *d;
+	int ud;
+#define NEXT                                                                                       \
+	do {                                                                                       \
+		if (++i >= n)                                                                      \
+			return;                                                                    \
+		x = &code[i];                                                                      \
+		d = r + (size_t)x->d * stride;                                                     \
+		assert(op_at[x->op]); /* a label for every operation */                            \
+		goto *op_at[x->op];                                                                \
+	} while (0)
+#define DONE                                                                                       \
+	do {                                                                                       \
+		if (ud == HG_U_NO && x->op != OP_MOV && vm->pl->tested[x->d])                      \
+			ud = written(vm, d, nl);                                                   \
+		u[x->d] = (uint8_t)ud;                                                             \
+		NEXT;                                                                              \
+	} while (0)
+	if (n == 0)
+		return;
+	x = &code[0];
+	d = r + (size_t)x->d * stride;
+	assert(op_at[x->op]);
+	goto *op_at[x->op];
+op_const:
+	d[0] = x->k;
+	ud = HG_U_LANE0;
+	DONE;
+op_mov:
+	if (x->d == x->a)
+		NEXT;
+	if (u[x->a]) {
+		d[0] = LANES(vm, x->a)[0];
+		ud = HG_U_LANE0;
+	} else {
+		memcpy(d, LANES(vm, x->a), sizeof *d * (size_t)nl);
+		ud = HG_U_NO;
 	}
+	DONE;
+op_attr:
+	ud = run_attr(vm, x, d);
+	DONE;
+op_evf:
+	ud = run_evf(vm, x, d);
+	DONE;
+op_ageat:
+	ud = run_ageat(vm, x, d);
+	DONE;
+op_regat : {
+	int one = u[x->a] != 0;
+	if (!one)
+		lanes(vm, x->a);
+	ud = x->op == OP_REGAT ? run_regat(vm, x, d, one ? 1 : nl)
+	                       : run_aliveat(vm, x, d, one ? 1 : nl);
+	if (one)
+		ud = HG_U_LANE0;
+	DONE;
+}
+op_placeat:
+	ud = run_placeat(vm, x, d);
+	DONE;
+op_query:
+	ud = run_query(vm, x->c, d);
+	DONE;
+op_unit:
+	ud = run_unit(vm, x, d);
+	DONE;
+op_skip : {
+	int one = u[x->a] != 0;
+	if (!guard_needs(x->c, LANES(vm, x->a), one ? 1 : nl))
+		i += (uint32_t)x->k;
+	NEXT;
+}
+op_logic: /* tested for uniformity inside */
+	u[x->d] = (uint8_t)exec_uniform(vm, x, d, nl);
+	NEXT;
+#undef NEXT
+#undef DONE
 }
 
 /* ---- persons ---- */
@@ -902,6 +938,7 @@ static void ml_reserve(hg_vm *vm, uint32_t n)
 		m->val = hg_xrealloc(m->val, sizeof *m->val * vm->ml_cap);
 		m->ev = hg_xrealloc(m->ev, sizeof *m->ev * vm->ml_cap);
 	}
+	vm->cand = hg_xrealloc(vm->cand, sizeof *vm->cand * vm->ml_cap);
 }
 
 /* A period-independent `where`, run on lane 0 of the first group's registers. */
@@ -982,11 +1019,17 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		vm->u = vm->uf[0];
 		vm->nl = vm->stride = pl->groups[0].nl;
 	}
+	/* most events have a code no class has: the others are listed first without a branch
+	   per event (which the processor could not predict) */
 	const uint32_t *ev_code = st->ev_code;
 	const uint8_t *any = pl->code_any;
-	for (uint64_t e = b; e < end; e++)
-		if (any[ev_code[e]]) /* most events: no class has their code */
-			file_event(vm, e, b, end);
+	uint32_t *cand = vm->cand, nc = 0;
+	for (uint64_t e = b; e < end; e++) {
+		cand[nc] = (uint32_t)(e - b);
+		nc += any[ev_code[e]];
+	}
+	for (uint32_t k = 0; k < nc; k++)
+		file_event(vm, b + cand[k], b, end);
 }
 
 void hg_vm_run_group(hg_vm *vm, int g)
@@ -1094,6 +1137,7 @@ void hg_vm_free(hg_vm *vm)
 		free(vm->ml[c].ev);
 	}
 	free(vm->ml);
+	free(vm->cand);
 	for (int q = 0; q < vm->pr->nq; q++)
 		free(vm->pass[q]);
 	free(vm->done);

@@ -177,6 +177,7 @@ typedef struct hg_vm {
 	hg_date reg_lo, reg_hi; /* without one: registered on these days (lo > hi: none) */
 	hg_mlist *ml;           /* per class; each list has room for ml_cap events */
 	uint32_t ml_cap;
+	uint32_t *cand; /* ml_cap: the person's events whose code some class has */
 	uint8_t *done;  /* per part: run for the current person and group */
 	uint8_t **pass; /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
