@@ -703,31 +703,40 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 {
 	const hg_cind *ci = &w->pr->inds[i];
 	const hg_indicator *ind = ci->ind;
-	const hg_bdplan *bp = w->bdp[i];
 	size_t stride = 2 * (size_t)ind->nbds;
-	int aged = 0;
-	for (int b = 0; b < ind->nbds; b++)
-		for (int d = 0; d < bp[b].n; d++)
-			aged |= bp[b].kind[d] == HG_BD_AGEBAND;
 	uint64_t chg = 0;
-	for (int l = 1, nl = ln->nl; l < nl; l++) {
-		int c = ln->jl[l] != ln->jl[l - 1] + 1 || (aged && ln->age[l] != ln->age[l - 1]);
-		for (size_t k = 0; vcl && k < stride; k++)
-			c |= vcl[(size_t)l * stride + k] != vcl[(size_t)(l - 1) * stride + k];
-		chg |= (uint64_t)c << l;
+	if (ln->j0 < 0) /* else the lanes' periods are consecutive */
+		for (int l = 1, nl = ln->nl; l < nl; l++)
+			chg |= (uint64_t)(ln->jl[l] != ln->jl[l - 1] + 1) << l;
+	int aged = 0; /* an age-band breakdown: its category changes with the age */
+	for (int b = 0; b < ind->nbds; b++)
+		for (int d = 0; d < ind->bds[b].n; d++)
+			aged |= ind->bds[b].kind[d] == HG_BD_AGEBAND;
+	if (aged)
+		for (int l = 1, nl = ln->nl; l < nl; l++)
+			chg |= (uint64_t)(ln->age[l] != ln->age[l - 1]) << l;
+	if (vcl) {
+		for (int l = 1, nl = ln->nl; l < nl; l++)
+			for (size_t k = 0; k < stride; k++)
+				chg |= (uint64_t)(vcl[(size_t)l * stride + k] !=
+				                  vcl[(size_t)(l - 1) * stride + k])
+				       << l;
+		return chg;
 	}
-	for (size_t k = 0; !vcl && k < stride; k++) {
-		const hg_breakdown *bd = &ind->bds[k / 2];
-		if ((int)(k % 2) >= bd->n || bd->kind[k % 2] != HG_BD_VAR)
-			continue;
-		assert(ci->bd_reg[k] >= 0);
-		double ru = hg_vm_uniform(vm, ci->bd_reg[k]);
-		if (ru == ru)
-			continue; /* the same category in every lane */
-		const double *r = hg_vm_reg(vm, ci->bd_reg[k]);
-		for (int l = 1, nl = ln->nl; l < nl; l++) /* NaN != NaN: a change, harmless */
-			chg |= (uint64_t)(r[l] != r[l - 1]) << l;
-	}
+	for (int b = 0; b < ind->nbds; b++)
+		for (int d = 0; d < ind->bds[b].n; d++) {
+			if (ind->bds[b].kind[d] != HG_BD_VAR)
+				continue;
+			int reg = ci->bd_reg[2 * b + d];
+			assert(reg >= 0);
+			double ru = hg_vm_uniform(vm, reg);
+			if (ru == ru)
+				continue; /* the same category in every lane */
+			const double *r = hg_vm_reg(vm, reg);
+			for (int l = 1, nl = ln->nl; l < nl;
+			     l++) /* NaN != NaN: a change, harmless */
+				chg |= (uint64_t)(r[l] != r[l - 1]) << l;
+		}
 	return chg;
 }
 
@@ -1322,18 +1331,6 @@ static int trans_seg(const hg_breakdown *bd, int d, double v)
 	return c;
 }
 
-/* The group's lane, due or hidden (vm.h), whose period ends on d, or -1. */
-static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date d)
-{
-	for (int l = 0; l < g->nd; l++)
-		if (pr->periods[g->period[l]].end == d)
-			return l;
-	for (int l = g->nd; l < g->nl; l++)
-		if (g->hid[l - g->nd] == d)
-			return l;
-	return -1;
-}
-
 /*
  * One person's part of transitions indicator d of group g: over each lane's period
  * [S, E], from where they were as at S - 1 (their segment, or Joined when not in the
@@ -1365,7 +1362,7 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	double *in = sc->tin, *one = sc->tin + w->pl->max_lanes + 1;
 	for (int l = 0; l < g->nd; l++) {
 		hg_period pd = pr->periods[g->period[l]];
-		int k = lane_ending(pr, g, pd.start - 1);
+		int k = g->before[l];
 		assert(k >= 0); /* plan.c plan_hidden */
 		double pop0 = gpop[k], seg0 = gseg[k];
 		int in0 = pop0 == 1, in1 = gpop[l] == 1;

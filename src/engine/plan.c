@@ -434,12 +434,13 @@ static hg_period lane_period(const hg_program *pr, const hg_lgroup *g, int l)
 }
 
 /* Does a lane of g, due or hidden, end on day t? */
-static int lane_ends_on(const hg_program *pr, const hg_lgroup *g, hg_date t)
+/* The first lane of g whose period ends on day t, or -1. */
+static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date t)
 {
 	for (int l = 0; l < g->nl; l++)
 		if (lane_period(pr, g, l).end == t)
-			return 1;
-	return 0;
+			return l;
+	return -1;
 }
 
 /*
@@ -463,7 +464,7 @@ static void plan_hidden(const hg_program *pr, hg_lgroup *g)
 			continue;
 		for (int l = 0; l < g->nd; l++) {
 			hg_date s1 = pr->periods[g->period[l]].start - 1;
-			if (!lane_ends_on(pr, g, s1)) {
+			if (lane_ending(pr, g, s1) < 0) {
 				assert(nh < g->nd); /* at most one per due lane's start */
 				g->hid[nh++] = s1;
 				g->nl = g->nd + nh;
@@ -477,6 +478,9 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
 	plan_hidden(pr, g);
+	g->before = hg_xcalloc((size_t)g->nd + 1, sizeof *g->before);
+	for (int l = 0; l < g->nd; l++)
+		g->before[l] = lane_ending(pr, g, pr->periods[g->period[l]].start - 1);
 	g->end_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	g->end_md = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
 	g->mid_y = hg_xcalloc((size_t)g->nl, sizeof(int32_t));
@@ -541,40 +545,40 @@ static void plan_groups(hg_plan *pl)
 }
 
 /*
- * Registers whose lanes never decrease and are never missing (hg_lgroup.asc): with asc
- * holding the period-only ones that are so, add the result of `age` on one of them when
- * that instruction is the register's only writer (an age in whole years on dates that
- * never decrease never decreases; a person without a birth date gets a uniform missing
- * age, which the machine takes before looking at this).
+ * hg_lgroup.ext of group g: the lanes of the least and greatest value of each period-only
+ * register (its values are in the image) that is never missing; then of each `age` on one
+ * of them, when that instruction is its register's only writer: an age in whole years does
+ * not decrease with the date, so it is least and greatest on the same lanes (a person
+ * without a birth date gets a uniform missing age, which the machine takes first).
  */
-static void asc_ages(const hg_program *pr, uint8_t *asc)
+static void plan_extremes(const hg_plan *pl, hg_lgroup *g, const char *inv)
 {
+	const hg_program *pr = pl->pr;
+	size_t nl = (size_t)g->nl;
+	g->ext = hg_xmalloc(((size_t)pr->nregs + 1) * 2 * sizeof *g->ext);
+	for (int r = 0; r < pr->nregs; r++) {
+		const double *v = g->inv + (size_t)r * nl;
+		int32_t lo = 0, hi = 0;
+		int ok = inv[r];
+		for (size_t l = 0; l < nl && ok; l++) {
+			ok = !isnan(v[l]);
+			lo = v[l] < v[lo] ? (int32_t)l : lo;
+			hi = v[l] > v[hi] ? (int32_t)l : hi;
+		}
+		g->ext[2 * r] = ok ? lo : -1;
+		g->ext[2 * r + 1] = ok ? hi : -1;
+	}
 	hg_wpos *wp = hg_xcalloc((size_t)pr->nregs + 1, sizeof *wp);
 	scan_writes(pr, wp);
 	for (int s = 0; s < pr->nsegs; s++)
 		for (uint32_t i = 0; i < pr->segs[s].n; i++) {
 			const hg_ins *x = &pr->segs[s].code[i];
-			if (x->op == OP_AGEAT && asc[x->a] && wp[x->d].nw == 1)
-				asc[x->d] = 1;
+			if (x->op == OP_AGEAT && g->ext[2 * x->a] >= 0 && wp[x->d].nw == 1) {
+				g->ext[2 * x->d] = g->ext[2 * x->a];
+				g->ext[2 * x->d + 1] = g->ext[2 * x->a + 1];
+			}
 		}
 	free(wp);
-}
-
-/* hg_lgroup.asc of group g: period-only registers (their values are in the image) whose
- * lanes never decrease and are never missing, and ages on them (asc_ages). */
-static void plan_ascending(const hg_plan *pl, hg_lgroup *g, const char *inv)
-{
-	const hg_program *pr = pl->pr;
-	size_t nl = (size_t)g->nl;
-	g->asc = hg_xcalloc((size_t)pr->nregs + 1, 1);
-	for (int r = 0; r < pr->nregs; r++) {
-		const double *v = g->inv + (size_t)r * nl;
-		int up = inv[r] && !isnan(v[0]);
-		for (size_t l = 1; l < nl && up; l++)
-			up = !isnan(v[l]) && v[l] >= v[l - 1];
-		g->asc[r] = (uint8_t)up;
-	}
-	asc_ages(pr, g->asc);
 }
 
 /* The register image of group g: constants, period registers, hoisted code; and which
@@ -625,7 +629,7 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 			c = !isnan(g->inv[Q->lo * nl + l]) && !isnan(g->inv[Q->hi * nl + l]);
 		g->q_const[q] = (uint8_t)c;
 	}
-	plan_ascending(pl, g, inv);
+	plan_extremes(pl, g, inv);
 }
 
 /* ---- skipping unneeded code (guards, vm.h) ---- */
@@ -969,13 +973,14 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->ind);
 		free(gr->period);
 		free(gr->hid);
+		free(gr->before);
 		free(gr->end_y);
 		free(gr->end_md);
 		free(gr->mid_y);
 		free(gr->mid_md);
 		free(gr->inv);
 		free(gr->q_const);
-		free(gr->asc);
+		free(gr->ext);
 	}
 	free(pl->groups);
 	free(pl->tested);

@@ -168,12 +168,13 @@ static int run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 	return vm->u[x->a] ? HG_U_LANE0 : HG_U_NO;
 }
 
-/* Do register reg's nl lanes never decrease and hold no missing value (hg_lgroup.asc)? */
-static int ascending(const hg_vm *vm, int reg, int nl)
+/* The lanes of register reg's least and greatest values (hg_lgroup.ext), or NULL. */
+static const int32_t *extremes(const hg_vm *vm, int reg, int nl)
 {
-	return vm->g && vm->g->asc && nl == vm->g->nl && nl > 1 && vm->g->asc[reg];
+	const hg_lgroup *g = vm->g;
+	return g && g->ext && nl == g->nl && nl > 1 && g->ext[2 * reg] >= 0 ? g->ext + 2 * reg
+	                                                                    : NULL;
 }
-
 /*
  * registered and alive on each lane's date a. Without a registration history a person
  * is registered on the days [reg_lo, reg_hi] (hg_vm_person, from hg_store_registered_on's
@@ -194,8 +195,9 @@ static int run_regat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 	/* (hg_date)a[l] compared as an integer is trunc(a[l]) compared as a double (dates are
 	   far inside int32_t and exact in a double): whole vectors, no conversions */
 	double lo = vm->reg_lo, hi = vm->reg_hi;
-	if (ascending(vm, x->a, nl)) { /* registered throughout, or on none of the dates */
-		double t0 = trunc(a[0]), t1 = trunc(a[nl - 1]);
+	const int32_t *ext = extremes(vm, x->a, nl);
+	if (ext) { /* registered on every date, or on none: from the first and last dates */
+		double t0 = trunc(a[ext[0]]), t1 = trunc(a[ext[1]]);
 		if ((lo <= t0 && t1 <= hi) || t1 < lo || t0 > hi) {
 			d[0] = lo <= t0 && t1 <= hi;
 			return HG_U_LANE0;
@@ -213,8 +215,9 @@ static int run_aliveat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
 	double dod = vm->st->dod[vm->person]; /* as run_regat */
-	if (ascending(vm, x->a, nl) && (trunc(a[nl - 1]) <= dod || trunc(a[0]) > dod)) {
-		d[0] = trunc(a[nl - 1]) <= dod; /* alive on every date, or on none */
+	const int32_t *ext = extremes(vm, x->a, nl);
+	if (ext && (trunc(a[ext[1]]) <= dod || trunc(a[ext[0]]) > dod)) {
+		d[0] = trunc(a[ext[1]]) <= dod; /* alive on every date, or on none */
 		return HG_U_LANE0;
 	}
 	for (int l = 0; l < nl; l++) {
@@ -755,25 +758,24 @@ static int guard_needs(int mode, const double *a, int nl)
 	}
 }
 
-/* An order comparison of a register whose lanes never decrease (hg_lgroup.asc) with a
- * uniform one is monotone along the lanes: when its first and last lanes agree, every lane
- * does, and lane 0 is computed alone (into d[0]; returns 1). */
+/* An order comparison of a register whose least and greatest values are on known lanes
+ * (hg_lgroup.ext) with a uniform one: what holds on both of those lanes holds on every lane,
+ * and lane 0 alone is computed (into d[0]; returns 1). */
 static int ordered_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	if (x->op != OP_LT && x->op != OP_LE && x->op != OP_GT && x->op != OP_GE)
 		return 0;
 	const uint8_t *u = vm->u;
-	int ra = !u[x->a] && u[x->b] && ascending(vm, x->a, nl);
-	int rb = u[x->a] && !u[x->b] && ascending(vm, x->b, nl);
-	if (!ra && !rb)
+	const int32_t *ea = !u[x->a] && u[x->b] ? extremes(vm, x->a, nl) : NULL;
+	const int32_t *eb = u[x->a] && !u[x->b] ? extremes(vm, x->b, nl) : NULL;
+	if (!ea && !eb)
 		return 0;
 	const double *a = LANES(vm, x->a), *b = LANES(vm, x->b);
-	int la = ra ? nl - 1 : 0, lb = rb ? nl - 1 : 0;
-	double first = lane_op(x->op, a[0], b[0], 0, x->k);
-	double last = lane_op(x->op, a[la], b[lb], 0, x->k);
-	if (!(first == last || (first != first && last != last)))
+	double least = lane_op(x->op, a[ea ? ea[0] : 0], b[eb ? eb[0] : 0], 0, x->k);
+	double most = lane_op(x->op, a[ea ? ea[1] : 0], b[eb ? eb[1] : 0], 0, x->k);
+	if (!(least == most || (least != least && most != most)))
 		return 0; /* (comparisons give 1, 0 or the one NAN) */
-	d[0] = first;
+	d[0] = least;
 	return 1;
 }
 
@@ -829,19 +831,44 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 	   predicts from where it is in the code, where one shared jump was mispredicted often
 	   (docs/performance.md, step 18) */
 	static const void *const op_at[OP_N] = {
-	    [OP_CONST] = &&op_const,     [OP_MOV] = &&op_mov,     [OP_ATTR] = &&op_attr,
-	    [OP_EVF] = &&op_evf,         [OP_ADD] = &&op_logic,   [OP_SUB] = &&op_logic,
-	    [OP_MUL] = &&op_logic,       [OP_DIV] = &&op_logic,   [OP_NEG] = &&op_logic,
-	    [OP_ADDM] = &&op_logic,      [OP_LT] = &&op_logic,    [OP_LE] = &&op_logic,
-	    [OP_GT] = &&op_logic,        [OP_GE] = &&op_logic,    [OP_EQ] = &&op_logic,
-	    [OP_NE] = &&op_logic,        [OP_AND] = &&op_logic,   [OP_OR] = &&op_logic,
-	    [OP_NOT] = &&op_logic,       [OP_IF] = &&op_logic,    [OP_ISMISS] = &&op_logic,
-	    [OP_COALESCE] = &&op_logic,  [OP_MIN] = &&op_logic,   [OP_MAX] = &&op_logic,
-	    [OP_ABS] = &&op_logic,       [OP_ROUND] = &&op_logic, [OP_FLOOR] = &&op_logic,
-	    [OP_AGEAT] = &&op_ageat,     [OP_REGAT] = &&op_regat, [OP_ALIVEAT] = &&op_regat,
-	    [OP_PLACEAT] = &&op_placeat, [OP_YEARS] = &&op_logic, [OP_LOMAX] = &&op_logic,
-	    [OP_HIMIN] = &&op_logic,     [OP_QUERY] = &&op_query, [OP_UNIT] = &&op_unit,
-	    [OP_SKIP] = &&op_skip};
+	    [OP_CONST] = &&op_const,
+	    [OP_MOV] = &&op_mov,
+	    [OP_ATTR] = &&op_attr,
+	    [OP_EVF] = &&op_evf,
+	    [OP_IF] = &&op_logic,
+	    [OP_AGEAT] = &&op_ageat,
+	    [OP_REGAT] = &&op_regat,
+	    [OP_ALIVEAT] = &&op_regat,
+	    [OP_PLACEAT] = &&op_placeat,
+	    [OP_QUERY] = &&op_query,
+	    [OP_UNIT] = &&op_unit,
+	    [OP_SKIP] = &&op_skip,
+	    [OP_ADD] = &&op_add,
+	    [OP_SUB] = &&op_sub,
+	    [OP_MUL] = &&op_mul,
+	    [OP_DIV] = &&op_div,
+	    [OP_NEG] = &&op_neg,
+	    [OP_ADDM] = &&op_addm,
+	    [OP_LT] = &&op_lt,
+	    [OP_LE] = &&op_le,
+	    [OP_GT] = &&op_gt,
+	    [OP_GE] = &&op_ge,
+	    [OP_EQ] = &&op_eq,
+	    [OP_NE] = &&op_ne,
+	    [OP_AND] = &&op_and,
+	    [OP_OR] = &&op_or,
+	    [OP_NOT] = &&op_not,
+	    [OP_ISMISS] = &&op_ismiss,
+	    [OP_COALESCE] = &&op_coalesce,
+	    [OP_MIN] = &&op_min,
+	    [OP_MAX] = &&op_max,
+	    [OP_ABS] = &&op_abs,
+	    [OP_ROUND] = &&op_round,
+	    [OP_FLOOR] = &&op_floor,
+	    [OP_YEARS] = &&op_years,
+	    [OP_LOMAX] = &&op_lomax,
+	    [OP_HIMIN] = &&op_himin,
+	};
 	uint32_t i = 0;
 	const hg_ins *x;
 	double *d;
@@ -920,6 +947,42 @@ op_skip : {
 op_logic: /* tested for uniformity inside */
 	u[x->d] = (uint8_t)exec_uniform(vm, x, d, nl);
 	NEXT;
+	/* each operation of lane_op its own handler: with uniform inputs, lane 0 is the one
+	   operation (no second dispatch on the operation), else exec_uniform */
+#define LOGIC(OP, label)                                                                           \
+	label:                                                                                     \
+	if (u[x->a] && (hg_op_unary(OP) || u[x->b])) {                                             \
+		d[0] = lane_op(OP, LANES(vm, x->a)[0], LANES(vm, x->b)[0], 0, x->k);               \
+		u[x->d] = HG_U_LANE0;                                                              \
+		NEXT;                                                                              \
+	}                                                                                          \
+	goto op_logic
+	LOGIC(OP_ADD, op_add);
+	LOGIC(OP_SUB, op_sub);
+	LOGIC(OP_MUL, op_mul);
+	LOGIC(OP_DIV, op_div);
+	LOGIC(OP_NEG, op_neg);
+	LOGIC(OP_ADDM, op_addm);
+	LOGIC(OP_LT, op_lt);
+	LOGIC(OP_LE, op_le);
+	LOGIC(OP_GT, op_gt);
+	LOGIC(OP_GE, op_ge);
+	LOGIC(OP_EQ, op_eq);
+	LOGIC(OP_NE, op_ne);
+	LOGIC(OP_AND, op_and);
+	LOGIC(OP_OR, op_or);
+	LOGIC(OP_NOT, op_not);
+	LOGIC(OP_ISMISS, op_ismiss);
+	LOGIC(OP_COALESCE, op_coalesce);
+	LOGIC(OP_MIN, op_min);
+	LOGIC(OP_MAX, op_max);
+	LOGIC(OP_ABS, op_abs);
+	LOGIC(OP_ROUND, op_round);
+	LOGIC(OP_FLOOR, op_floor);
+	LOGIC(OP_YEARS, op_years);
+	LOGIC(OP_LOMAX, op_lomax);
+	LOGIC(OP_HIMIN, op_himin);
+#undef LOGIC
 #undef NEXT
 #undef DONE
 }

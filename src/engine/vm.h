@@ -52,6 +52,8 @@ typedef struct hg_lgroup {
 	int nd;         /* lanes due (program periods) */
 	int *period;    /* per due lane: program period */
 	hg_date *hid;   /* per hidden lane (l - nd): its day */
+	int *before;    /* per due lane: the lane whose period ends the day before its period
+	                   starts (the first such; transitions), or -1 */
 	const int *seg; /* segments to run, -1 terminated */
 	int *ind;       /* indicators due in this group */
 	int nind;
@@ -65,11 +67,12 @@ typedef struct hg_lgroup {
 	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
 	int ascending;            /* the due lanes' periods' starts and ends both never decrease */
 	double *inv;              /* register image after the hoisted code: nregs x nl */
-	uint8_t *asc;             /* per register: its lanes never decrease and are never missing (a
-	                             period-only date, or an age on one: plan_ascending), so a comparison
-	                             with a uniform value is uniform when its first and last lanes agree */
-	uint8_t *q_const;         /* per query: bounds period-only and set in every lane, so with
-	                             no events in its class its value is the same in every lane */
+	int32_t *ext;     /* per register, 2 each: the lanes of its least and its greatest value
+	                     when it is never missing and is a period-only value or an age on one
+	                     (plan_extremes), else -1: comparisons with a uniform value, and
+	                     registered and alive on such dates, are uniform when both lanes agree */
+	uint8_t *q_const; /* per query: bounds period-only and set in every lane, so with
+	                     no events in its class its value is the same in every lane */
 } hg_lgroup;
 
 typedef struct hg_plan {
