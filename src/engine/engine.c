@@ -825,13 +825,15 @@ static void tally_fold(const hg_work *w, hg_acc *a)
 		if (w->tbase[i] == SIZE_MAX)
 			continue;
 		size_t np = (size_t)w->pr->inds[i].ind->nperiods, width = (size_t)c->width[i];
+		int events =
+		    w->pr->inds[i].ind->events != HG_EV_NONE; /* a rate: events per person */
 		const int64_t *t = a->t + w->tbase[i];
 		for (size_t cat = 0; cat < (size_t)c->ncat[i]; cat++, t += 2 * (np + 1)) {
 			int64_t den = 0, num = 0;
 			for (size_t j = 0; j < np; j++) {
 				den += t[j];
 				num += t[np + 1 + j];
-				assert(den >= 0 && num >= 0 && num <= den);
+				assert(den >= 0 && num >= 0 && (num <= den || events));
 				size_t k = cat * np + j;
 				double *cell = a->d + c->base[i] + k * width;
 				cell[HG_F_DEN] += (double)den;
@@ -1049,12 +1051,46 @@ static int resident_on(const hg_program *pr, hg_pcat *at, uint64_t p, hg_date t)
 	return 1;
 }
 
+/* A crude rate (no age bands) whose population and events go to the run tallies
+ * (hg_acc.t), unless its places are as at each lane's mid-period or each event's date. */
+static int rate_tallied(const hg_work *w, const hg_lgroup *g, const hg_pcat *pc, int i)
+{
+	return w->tbase[i] != SIZE_MAX && g->nd < 64 && !(pc->moves && w->has_place[i]);
+}
+
+/* One event in the periods js (nj of them, ascending) into the numerator tallies of rate
+ * i's breakdowns: an edge pair per breakdown when the periods are consecutive. */
+static void tally_event(const hg_work *w, hg_acc *a, const hg_pcat *pc, int i, const int *js,
+                        int nj, int age, const int *vc)
+{
+	const hg_indicator *ind = w->pr->inds[i].ind;
+	const hg_bdplan *bp = w->bdp[i];
+	size_t np1 = (size_t)ind->nperiods + 1;
+	int64_t *t = a->t + w->tbase[i];
+	int run = 1;
+	for (int k = 1; k < nj; k++)
+		run &= js[k] == js[0] + k;
+	for (int b = 0; b < ind->nbds; b++) {
+		int64_t *num =
+		    t + (size_t)(bp[b].off + bd_cat(&bp[b], pc, age, vc)) * 2 * np1 + np1;
+		if (run) {
+			num[js[0]]++;
+			num[js[nj - 1] + 1]--;
+			continue;
+		}
+		for (int k = 0; k < nj; k++) {
+			num[js[k]]++;
+			num[js[k] + 1]--;
+		}
+	}
+}
+
 /*
  * The numerator: every counted event (or the death) dated in a lane's
  * period, of a person who was in the population on the event's date, in the
  * categories of the person's age on that date.
  */
-static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *ds, int *js,
+static void acc_events_num(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_dates *ds, int *js,
                            const hg_pcat *pc, uint64_t p, const hg_lgroup *g, int d)
 {
 	const hg_program *pr = w->pr;
@@ -1078,7 +1114,7 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 		return;
 	dates_eval(ds, vm, ci, 1);
 	size_t k0 = 0;
-	int res = ci->ind->pop == HG_POP_RESIDENTS;
+	int res = ci->ind->pop == HG_POP_RESIDENTS, tallied = rate_tallied(w, g, pc, i);
 	hg_pcat at = *pc;
 	/* the lanes whose periods hold t: with ascending periods and dates, lanes before l0 end
 	   before t, and from l0 on they hold t until one starts after it */
@@ -1090,7 +1126,7 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 			l0 = 0;
 		prev = t;
 		if (g->ascending)
-			while (l0 < g->nd && pr->periods[g->period[l0]].end < t)
+			while (l0 < g->nd && g->pend[l0] < t)
 				l0++;
 		size_t u = dates_at(ds, &k0, t);
 		if (ds->val[u] != 1)
@@ -1101,15 +1137,18 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, double *acc, hg_dates *d
 			pcat_at(&at, st, p, t);
 		int nj = 0;
 		for (int l = l0; l < g->nd; l++) {
-			hg_period pd = pr->periods[g->period[l]];
-			if (g->ascending && pd.start > t)
+			if (g->ascending && g->pstart[l] > t)
 				break;
-			if (t >= pd.start && t <= pd.end)
+			if (t >= g->pstart[l] && t <= g->pend[l])
 				js[nj++] = g->ind_j[d][l];
 		}
-		if (nj)
-			acc_event_cells(w, acc, &at, i, js, nj,
-			                w->aged[i] ? hg_vm_age_on(vm, t) : 0, dates_vc(ds, ci, u),
+		if (!nj)
+			continue;
+		int age = w->aged[i] ? hg_vm_age_on(vm, t) : 0;
+		if (tallied)
+			tally_event(w, acc, &at, i, js, nj, age, dates_vc(ds, ci, u));
+		else
+			acc_event_cells(w, acc->d, &at, i, js, nj, age, dates_vc(ds, ci, u),
 			                HG_F_NUM, 1);
 	}
 }
@@ -1239,8 +1278,7 @@ static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *v
 	const hg_cind *ci = &w->pr->inds[i];
 	const hg_indicator *ind = ci->ind;
 	int n = 0;
-	/* a crude rate (no age bands), unless places are as at each lane's mid-period */
-	if (w->tbase[i] != SIZE_MAX && g->nd < 64 && !(pc->moves && w->has_place[i])) {
+	if (rate_tallied(w, g, pc, i)) {
 		uint64_t dm = 0;
 		if (vm->u[ci->den]) /* the same in every lane: all of them or none */
 			dm = hg_vm_uniform(vm, ci->den) == 1 ? ((uint64_t)1 << g->nd) - 1 : 0;
@@ -1304,7 +1342,7 @@ static void acc_events(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc,
 		acc_person_time(w, vm, acc->d, &sc->ev, pc, p, g, d);
 	else if (ci->ind->pop != HG_POP_RESIDENTS) /* residents: hg_cells_finish */
 		acc_events_den(w, acc, sc, vm, pc, g, d, sc->ages + w->pl->max_lanes);
-	acc_events_num(w, vm, acc->d, &sc->ev, sc->js, pc, p, g, d);
+	acc_events_num(w, vm, acc, &sc->ev, sc->js, pc, p, g, d);
 }
 
 /* Ages (-1 when unknown) on each lane's period end and mid-period. */

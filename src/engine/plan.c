@@ -478,6 +478,12 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
 	plan_hidden(pr, g);
+	g->pstart = hg_xcalloc((size_t)g->nd + 1, sizeof *g->pstart);
+	g->pend = hg_xcalloc((size_t)g->nd + 1, sizeof *g->pend);
+	for (int l = 0; l < g->nd; l++) {
+		g->pstart[l] = pr->periods[g->period[l]].start;
+		g->pend[l] = pr->periods[g->period[l]].end;
+	}
 	g->before = hg_xcalloc((size_t)g->nd + 1, sizeof *g->before);
 	for (int l = 0; l < g->nd; l++)
 		g->before[l] = lane_ending(pr, g, pr->periods[g->period[l]].start - 1);
@@ -974,6 +980,8 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->period);
 		free(gr->hid);
 		free(gr->before);
+		free(gr->pstart);
+		free(gr->pend);
 		free(gr->end_y);
 		free(gr->end_md);
 		free(gr->mid_y);

@@ -551,11 +551,12 @@ static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 
 /* Does every lane's window [lo, hi] hold the whole list (and no bound is missing)? Often
  * so: conditions recorded before the first period, bounds from the start of the record. */
-static int whole_list(const hg_mlist *m, const double *lo, const double *hi, int nl)
+static int whole_list(const hg_mlist *m, const double *lo, size_t sl, const double *hi, size_t sh,
+                      int nl)
 {
 	double first = m->date[0], last = m->date[m->n - 1];
 	for (int l = 0; l < nl; l++) /* most often the first lane already tells */
-		if (!(lo[l] <= first && hi[l] >= last))
+		if (!(lo[l * sl] <= first && hi[l * sh] >= last))
 			return 0;
 	return 1;
 }
@@ -565,44 +566,40 @@ static int run_query(hg_vm *vm, int qi, double *d)
 	const hg_query *q = &vm->pr->queries[qi];
 	const hg_mlist *m = &vm->ml[vm->pl->q_class[qi]];
 	int nl = vm->nl, agg = q->agg, uni = vm->u[q->lo] && vm->u[q->hi];
+	/* a uniform bound is read from lane 0 (a stride of 0): not copied to every lane */
+	const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
+	size_t sl = vm->u[q->lo] ? 0 : 1, sh = vm->u[q->hi] ? 0 : 1;
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
-		if (vm->g && vm->g->q_const[qi]) { /* the most common case */
-			d[0] = none;
+		if (uni || (vm->g && vm->g->q_const[qi])) { /* the most common cases */
+			d[0] = (lo[0] != lo[0]) | (hi[0] != hi[0]) && uni ? NAN : none;
 			return HG_U_LANE0;
 		}
-		const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
-		if (uni) {
-			d[0] = (lo[0] != lo[0]) | (hi[0] != hi[0]) ? NAN : none;
-			return HG_U_LANE0;
-		}
-		lo = lanes(vm, q->lo);
-		hi = lanes(vm, q->hi);
 		for (int l = 0; l < nl; l++)
-			d[l] = (lo[l] != lo[l]) | (hi[l] != hi[l]) ? NAN : none;
+			d[l] = (lo[l * sl] != lo[l * sl]) | (hi[l * sh] != hi[l * sh]) ? NAN : none;
 		return HG_U_NO;
 	}
 	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? where_lanes(vm, qi, m) : NULL;
-	const double *lo = lanes(vm, q->lo), *hi = lanes(vm, q->hi);
 	if (uni && !pass)
 		nl = 1; /* the same window in every lane */
-	else if (!pass && whole_list(m, lo, hi, nl)) {
+	else if (!pass && whole_list(m, lo, sl, hi, sh, nl)) {
 		d[0] = agg_range(m, 0, m->n, agg, NULL, 1); /* each lane's value */
 		return HG_U_LANE0;
 	}
 	hg_window w = {0, 0, NAN, NAN};
-	for (int l = 0; l < nl; l++) {
-		if (isnan(lo[l]) || isnan(hi[l])) {
+	for (int l = 0, wl = -1; l < nl; l++) {
+		double a = lo[l * sl], b = hi[l * sh];
+		if (isnan(a) || isnan(b)) {
 			d[l] = NAN;
 			continue;
 		}
-		if (l && lo[l] == lo[l - 1] && hi[l] == hi[l - 1] && !pass) {
-			d[l] =
-			    d[l - 1]; /* the window of the lane before (on one date, after one) */
+		if (wl >= 0 && a == w.lo && b == w.hi && !pass) {
+			d[l] = d[wl]; /* the window of lane wl (bounds on one date, repeated) */
 			continue;
 		}
-		window_slide(&w, m, lo[l], hi[l]);
+		window_slide(&w, m, a, b);
 		d[l] = agg_range(m, w.i0, w.i1, agg, pass ? pass + l : NULL, nl);
+		wl = l;
 	}
 	return nl == 1 && uni ? HG_U_LANE0 : HG_U_NO;
 }

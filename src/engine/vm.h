@@ -48,10 +48,11 @@ typedef struct hg_mclass {
  * segment as at those days in the group's registers (plan.c plan_hidden).
  */
 typedef struct hg_lgroup {
-	int nl;         /* lanes run */
-	int nd;         /* lanes due (program periods) */
-	int *period;    /* per due lane: program period */
-	hg_date *hid;   /* per hidden lane (l - nd): its day */
+	int nl;                 /* lanes run */
+	int nd;                 /* lanes due (program periods) */
+	int *period;            /* per due lane: program period */
+	hg_date *pstart, *pend; /* per due lane: its period's first and last day */
+	hg_date *hid;           /* per hidden lane (l - nd): its day */
 	int *before;    /* per due lane: the lane whose period ends the day before its period
 	                   starts (the first such; transitions), or -1 */
 	const int *seg; /* segments to run, -1 terminated */
