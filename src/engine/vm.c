@@ -195,14 +195,6 @@ static int run_regat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 	/* (hg_date)a[l] compared as an integer is trunc(a[l]) compared as a double (dates are
 	   far inside int32_t and exact in a double): whole vectors, no conversions */
 	double lo = vm->reg_lo, hi = vm->reg_hi;
-	const int32_t *ext = extremes(vm, x->a, nl);
-	if (ext) { /* registered on every date, or on none: from the first and last dates */
-		double t0 = trunc(a[ext[0]]), t1 = trunc(a[ext[1]]);
-		if ((lo <= t0 && t1 <= hi) || t1 < lo || t0 > hi) {
-			d[0] = lo <= t0 && t1 <= hi;
-			return HG_U_LANE0;
-		}
-	}
 	for (int l = 0; l < nl; l++) {
 		double t = trunc(a[l]);
 		d[l] = t != t ? NAN : (t >= lo) & (t <= hi) ? 1.0 : 0.0;
@@ -215,16 +207,30 @@ static int run_aliveat(hg_vm *vm, const hg_ins *x, double *d, int nl)
 {
 	const double *a = LANES(vm, x->a);
 	double dod = vm->st->dod[vm->person]; /* as run_regat */
-	const int32_t *ext = extremes(vm, x->a, nl);
-	if (ext && (trunc(a[ext[1]]) <= dod || trunc(a[ext[0]]) > dod)) {
-		d[0] = trunc(a[ext[1]]) <= dod; /* alive on every date, or on none */
-		return HG_U_LANE0;
-	}
 	for (int l = 0; l < nl; l++) {
 		double t = trunc(a[l]);
 		d[l] = t != t ? NAN : t <= dod ? 1.0 : 0.0;
 	}
 	return HG_U_NO;
+}
+
+/* Registered (x->op OP_REGAT, without a history) or alive (OP_ALIVEAT) on every lane's date
+ * or on none, as the dates' least and greatest (hg_lgroup.ext) show: 1 with the value in
+ * *v; else 0 (then lane by lane). Inline: most people are, and the lane loops are a call. */
+static inline int regat_uniform(const hg_vm *vm, const hg_ins *x, int nl, double *v)
+{
+	const int32_t *ext = extremes(vm, x->a, nl);
+	if (!ext || (x->op == OP_REGAT && vm->reg_hist))
+		return 0;
+	const double *a = LANES(vm, x->a);
+	hg_date t0 = (hg_date)a[ext[0]], t1 = (hg_date)a[ext[1]]; /* never missing (ext) */
+	if (x->op == OP_ALIVEAT) {
+		hg_date dod = vm->st->dod[vm->person];
+		*v = t1 <= dod;
+		return t1 <= dod || t0 > dod;
+	}
+	*v = vm->reg_lo <= t0 && t1 <= vm->reg_hi;
+	return *v == 1 || t1 < vm->reg_lo || t0 > vm->reg_hi;
 }
 
 /* A place attribute (practice, IMD quintile or decile) of p on date t: where the
@@ -918,6 +924,12 @@ op_ageat:
 	DONE;
 op_regat : {
 	int one = u[x->a] != 0;
+	double v;
+	if (!one && regat_uniform(vm, x, nl, &v)) {
+		d[0] = v;
+		ud = HG_U_LANE0;
+		DONE;
+	}
 	if (!one)
 		lanes(vm, x->a);
 	ud = x->op == OP_REGAT ? run_regat(vm, x, d, one ? 1 : nl)

@@ -79,14 +79,6 @@ static int hg_const(hg_compiler *cc, double k)
 	return d;
 }
 
-/* A fresh register set to k by code (for accumulating window bounds). */
-static int var(hg_compiler *cc, double k)
-{
-	int d = reg(cc);
-	emit(cc, OP_CONST, d, 0, 0, 0, k);
-	return d;
-}
-
 /* ---- dependencies ---- */
 
 static int compile_let(hg_compiler *cc, int i, int ctx);
@@ -396,14 +388,31 @@ static void add_window(hg_program *pr, int n, int unit)
 	pr->windows[pr->nwindows++][1] = unit == U_MONTHS;
 }
 
+/* *bound (a register) narrowed by register b with op (OP_LOMAX or OP_HIMIN), into a new
+ * register: the open bound `open` (-inf or +inf, a constant) narrowed is b itself (max and
+ * min give b, and missing when b is). */
+static void narrow(hg_compiler *cc, int op, int *bound, int open, int b)
+{
+	if (*bound == open) {
+		*bound = b;
+		return;
+	}
+	int d = reg(cc);
+	emit(cc, op, d, *bound, b, 0, 0);
+	*bound = d;
+}
+
 /* Window bounds: lo/hi start open (-inf, +inf); hi never passes the index date
  * (the period end; in context 1 the date the population is taken at): events
- * after it are never seen, whatever the qualifiers say. */
+ * after it are never seen, whatever the qualifiers say. Each narrowing writes a new
+ * register (no register is written twice: a bound that depends only on the period is
+ * computed once per group, plan.c). */
 static int gen_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *hi)
 {
 	int idx = index_reg(ctx);
-	*lo = var(cc, -INFINITY);
-	*hi = var(cc, INFINITY);
+	int open_lo = hg_const(cc, -INFINITY), open_hi = hg_const(cc, INFINITY);
+	*lo = open_lo;
+	*hi = open_hi;
 	for (int i = 0; i < q->nquals; i++) {
 		const hg_qual *u = &q->quals[i];
 		int a = -1, b = -1, l = -1, h = -1;
@@ -457,11 +466,11 @@ static int gen_window(hg_compiler *cc, const hg_node *q, int ctx, int *lo, int *
 			break;
 		}
 		if (l >= 0)
-			emit(cc, OP_LOMAX, *lo, *lo, l, 0, 0);
+			narrow(cc, OP_LOMAX, lo, open_lo, l);
 		if (h >= 0)
-			emit(cc, OP_HIMIN, *hi, *hi, h, 0, 0);
+			narrow(cc, OP_HIMIN, hi, open_hi, h);
 	}
-	emit(cc, OP_HIMIN, *hi, *hi, idx, 0, 0);
+	narrow(cc, OP_HIMIN, hi, open_hi, idx);
 	return 0;
 }
 
