@@ -741,10 +741,17 @@ static int compile_let(hg_compiler *cc, int i, int ctx)
 		return compile_categ(cc, i, ctx);
 	TRY(hg_deps(cc, l->e, ctx));
 	int save, r;
-	int seg = seg_begin(cc, &save);
+	int seg = seg_begin(cc, &save), r0 = cc->pr->nregs;
 	TRY(expr(cc, l->e, ctx, &r));
-	int d = reg(cc);
-	emit(cc, OP_MOV, d, r, 0, 0, 0);
+	/* the value's register: the one the expression's last instruction wrote when it is
+	   new (written by this segment only), else a copy (a constant, another let's value,
+	   a period register) */
+	const hg_seg *sg = &cc->pr->segs[seg];
+	int d = r;
+	if (r < r0 || sg->n == 0 || sg->code[sg->n - 1].d != r) {
+		d = reg(cc);
+		emit(cc, OP_MOV, d, r, 0, 0, 0);
+	}
 	const hg_node *roots[1] = {l->e};
 	seg_end(cc, seg, save, roots, 1, ctx);
 	cc->let_reg[ctx][i] = d;
