@@ -289,6 +289,9 @@ typedef struct hg_work {
 	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
 	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
 	char *has_place; /* per indicator: broken down by a place (as at a date with a history) */
+	int detail;      /* some breakdown is by detailed ethnicity or a place other than the IMD
+	                    and practice (pcat_init) */
+	char *gaged;     /* per lane group: some indicator due in it is aged */
 	char *aged;      /* per indicator: reads ages (an age-band breakdown, DSR, LE); else no
 	                    lane_ages or hg_vm_age_on for it (nothing else reads an age) */
 	size_t *tbase;   /* per indicator: its run tallies in hg_acc.t, SIZE_MAX without */
@@ -310,13 +313,16 @@ int hg_bd_kind_is_place(int kind)
 	       (kind >= HG_BD_PCN && kind <= HG_BD_IMDQ_LOCAL);
 }
 
-/* The categories that follow a person's practice and LSOA. */
-static void pcat_places(hg_pcat *pc, const hg_store *st, uint32_t prac, uint32_t lsoa)
+/* The categories that follow a person's practice and LSOA; the places (PCN, sub-ICB, local
+ * authority, MSOA, local IMD quintile) only with `places`. */
+static void pcat_places(hg_pcat *pc, const hg_store *st, uint32_t prac, uint32_t lsoa, int places)
 {
 	uint8_t dec = lsoa == HG_NONE32 ? 0 : st->lsoa_decile[lsoa];
 	pc->cat[HG_BD_IMDQ] = dec ? (dec + 1) / 2 - 1 : 5;
 	pc->cat[HG_BD_IMDD] = dec ? dec - 1 : 10;
 	pc->cat[HG_BD_PRACTICE] = prac == HG_NONE32 ? (int)st->practices.n : (int)prac;
+	if (!places)
+		return;
 	for (int k = 0; k < HG_PLACE_N; k++) {
 		uint32_t owner = k == HG_PLACE_PCN || k == HG_PLACE_SUBICB ? prac : lsoa;
 		uint32_t pl = owner == HG_NONE32 ? HG_NONE32 : st->place[k].of[owner];
@@ -329,10 +335,13 @@ static void pcat_places(hg_pcat *pc, const hg_store *st, uint32_t prac, uint32_t
 /* pc's places as at d (a person with a history; docs/data-model.md "As-at histories"). */
 static void pcat_at(hg_pcat *pc, const hg_store *st, uint64_t p, hg_date d)
 {
-	pcat_places(pc, st, hg_store_practice_on(st, p, d), hg_store_lsoa_on(st, p, d));
+	pcat_places(pc, st, hg_store_practice_on(st, p, d), hg_store_lsoa_on(st, p, d), 1);
 }
 
-static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
+/* A person's categories: with `detail`, also the detailed ethnic category and the places
+ * (pcat_places), which a program's breakdowns may not need (build_bdplans: hg_work.detail);
+ * the others are cheap and read elsewhere. */
+static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p, int detail)
 {
 	pc->cat[HG_BD_ALL] = 0;
 	pc->cat[HG_BD_ETH] = st->eth_group[p] < HG_ETH_N ? st->eth_group[p] : HG_ETH_NOT_STATED;
@@ -342,10 +351,12 @@ static void pcat_init(hg_pcat *pc, const hg_store *st, uint64_t p)
 	                     : s == HG_SEX_INDET  ? 2
 	                                          : 3;
 	pc->cat[HG_BD_AGEBAND] = HG_DSR_BANDS;
-	int ed = hg_eth_detailed_of(st->eth_cat[p]); /* every stored byte has one (store_check) */
-	pc->cat[HG_BD_ETHD] = ed < 0 ? HG_ETHD_NOT_KNOWN : ed;
+	if (detail) {
+		int ed = hg_eth_detailed_of(st->eth_cat[p]); /* every stored byte has one */
+		pc->cat[HG_BD_ETHD] = ed < 0 ? HG_ETHD_NOT_KNOWN : ed;
+	}
 	/* as persons.csv's columns hold them (the places as at the extract date) */
-	pcat_places(pc, st, st->practice[p], st->lsoa[p]);
+	pcat_places(pc, st, st->practice[p], st->lsoa[p], detail);
 	pc->cat[HG_BD_SPECIALTY] = (int)st->specialties.n; /* set per pathway or appointment */
 	pc->cat[HG_BD_PROVIDER] = (int)st->providers.n;
 	pc->flags = st->flags[p];
@@ -357,7 +368,7 @@ void hg_person_label(const hg_store *st, uint64_t p, int kind, char *buf, size_t
 {
 	assert(kind > HG_BD_ALL && kind < HG_BD_FLAG && kind != HG_BD_AGEBAND);
 	hg_pcat pc;
-	pcat_init(&pc, st, p);
+	pcat_init(&pc, st, p, 1);
 	hg_breakdown bd = {.n = 1, .kind = {kind}};
 	dim_label(&bd, 0, st, pc.cat[kind], buf, size);
 }
@@ -1000,15 +1011,6 @@ static void dates_eval(hg_dates *ds, hg_vm *vm, const hg_cind *ci, int sorted)
 	              ds->ucap);
 }
 
-/* The distinct date index of d, found from k0 on (dates ascend). */
-static size_t dates_at(const hg_dates *ds, size_t *k0, hg_date d)
-{
-	while (*k0 < ds->nu && ds->u[*k0] < d)
-		(*k0)++;
-	assert(*k0 < ds->nu && ds->u[*k0] == d);
-	return *k0;
-}
-
 /* The segmentation categories as at distinct date k (2 per breakdown), or NULL. */
 static const int *dates_vc(hg_dates *ds, const hg_cind *ci, size_t k)
 {
@@ -1047,7 +1049,7 @@ static int resident_on(const hg_program *pr, hg_pcat *at, uint64_t p, hg_date t)
 	uint32_t lsoa = hg_store_lsoa_on(pr->store, p, t);
 	if (lsoa == HG_NONE32 || lsoa >= r->nlsoa || !r->in_area[lsoa])
 		return 0;
-	pcat_places(at, pr->store, HG_NONE32, lsoa);
+	pcat_places(at, pr->store, HG_NONE32, lsoa, 1);
 	return 1;
 }
 
@@ -1112,23 +1114,19 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_dates *d
 	}
 	if (ds->n == 0)
 		return;
-	dates_eval(ds, vm, ci, 1);
-	size_t k0 = 0;
+	dates_eval(ds, vm, ci, 1); /* the list's dates ascend */
 	int res = ci->ind->pop == HG_POP_RESIDENTS, tallied = rate_tallied(w, g, pc, i);
 	hg_pcat at = *pc;
 	/* the lanes whose periods hold t: with ascending periods and dates, lanes before l0 end
 	   before t, and from l0 on they hold t until one starts after it */
 	int l0 = 0;
-	hg_date prev = INT32_MIN;
-	for (size_t k = 0; k < ds->n; k++) {
+	for (size_t k = 0, u = 0; k < ds->n; k++) {
 		hg_date t = ds->d[k];
-		if (t < prev)
-			l0 = 0;
-		prev = t;
+		u += k && t != ds->d[k - 1]; /* its distinct date */
+		assert(u < ds->nu && ds->u[u] == t);
 		if (g->ascending)
 			while (l0 < g->nd && g->pend[l0] < t)
 				l0++;
-		size_t u = dates_at(ds, &k0, t);
 		if (ds->val[u] != 1)
 			continue; /* not in the population on that day */
 		if (res && !resident_on(pr, &at, p, t))
@@ -1603,15 +1601,12 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 	if (pl->ngroups == 0)
 		return; /* no periods: nothing to evaluate (the checker rejects this) */
 	hg_pcat pc;
-	pcat_init(&pc, w->pr->store, p);
+	pcat_init(&pc, w->pr->store, p, w->detail);
 	hg_vm_person(vm, p);
 	for (int g = 0; g < pl->ngroups; g++) {
 		const hg_lgroup *gr = &pl->groups[g];
 		hg_vm_run_group(vm, g);
-		int aged = 0;
-		for (int d = 0; d < gr->nind; d++)
-			aged |= w->aged[gr->ind[d]];
-		if (aged) /* else no one reads them */
+		if (w->gaged[g]) /* else no one reads them */
 			lane_ages(vm, gr, sc->ages, sc->ages + pl->max_lanes);
 		for (int d = 0; d < gr->nind; d++) {
 			int i = gr->ind[d];
@@ -1682,6 +1677,7 @@ static void free_bdplans(hg_work *w)
 	free(w->has_var);
 	free(w->has_place);
 	free(w->aged);
+	free(w->gaged);
 }
 
 static void build_bdplans(hg_work *w)
@@ -1712,10 +1708,19 @@ static void build_bdplans(hg_work *w)
 				w->has_place[i] |= (char)bp->place;
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 				w->aged[i] |= bd->kind[d] == HG_BD_AGEBAND;
+				w->detail |=
+				    bd->kind[d] == HG_BD_ETHD ||
+				    (bd->kind[d] >= HG_BD_PCN && bd->kind[d] <= HG_BD_IMDQ_LOCAL);
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
 	}
+	if (!w->pl)
+		return; /* (residents_den: no lanes) */
+	w->gaged = hg_xcalloc((size_t)w->pl->ngroups + 1, 1);
+	for (int g = 0; g < w->pl->ngroups; g++)
+		for (int d = 0; d < w->pl->groups[g].nind; d++)
+			w->gaged[g] |= w->aged[w->pl->groups[g].ind[d]];
 }
 
 /* Which indicators have run tallies (see hg_run), and where: proportions, counts and
@@ -1771,7 +1776,7 @@ static void residents_den(hg_cells *c, int i)
 	for (uint32_t l = 0; l < r->nlsoa; l++) {
 		if (!r->in_area[l])
 			continue;
-		pcat_places(&pc, pr->store, HG_NONE32, l);
+		pcat_places(&pc, pr->store, HG_NONE32, l, 1);
 		for (int s = 0; s < 2; s++) {
 			pc.cat[HG_BD_SEX] = s; /* Male, Female (sex_labels) */
 			for (int a = 0; a < HG_RES_AGES; a++) {
