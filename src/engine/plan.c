@@ -433,8 +433,7 @@ static hg_period lane_period(const hg_program *pr, const hg_lgroup *g, int l)
 	return (hg_period){g->hid[l - g->nd], g->hid[l - g->nd]};
 }
 
-/* Does a lane of g, due or hidden, end on day t? */
-/* The first lane of g whose period ends on day t, or -1. */
+/* The first lane of g, due or hidden, whose period ends on day t, or -1. */
 static int lane_ending(const hg_program *pr, const hg_lgroup *g, hg_date t)
 {
 	for (int l = 0; l < g->nl; l++)
@@ -480,9 +479,16 @@ static void group_lanes(hg_plan *pl, hg_lgroup *g)
 	plan_hidden(pr, g);
 	g->pstart = hg_xcalloc((size_t)g->nd + 1, sizeof *g->pstart);
 	g->pend = hg_xcalloc((size_t)g->nd + 1, sizeof *g->pend);
+	g->span_lo = HG_DATE_NONE;
+	g->span_hi = INT32_MIN;
+	g->ascending = 1;
 	for (int l = 0; l < g->nd; l++) {
 		g->pstart[l] = pr->periods[g->period[l]].start;
 		g->pend[l] = pr->periods[g->period[l]].end;
+		g->span_lo = g->pstart[l] < g->span_lo ? g->pstart[l] : g->span_lo;
+		g->span_hi = g->pend[l] > g->span_hi ? g->pend[l] : g->span_hi;
+		g->ascending &=
+		    !l || (g->pstart[l] >= g->pstart[l - 1] && g->pend[l] >= g->pend[l - 1]);
 	}
 	g->before = hg_xcalloc((size_t)g->nd + 1, sizeof *g->before);
 	for (int l = 0; l < g->nd; l++)
@@ -594,18 +600,6 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 	const hg_program *pr = pl->pr;
 	size_t nl = (size_t)g->nl;
 	g->inv = hg_xcalloc((size_t)pr->nregs * nl + 1, sizeof(double));
-	g->span_lo = HG_DATE_NONE;
-	g->span_hi = INT32_MIN;
-	g->ascending = 1;
-	for (int l = 0; l < g->nd; l++) {
-		hg_period p = pr->periods[g->period[l]];
-		g->span_lo = p.start < g->span_lo ? p.start : g->span_lo;
-		g->span_hi = p.end > g->span_hi ? p.end : g->span_hi;
-		if (l) {
-			hg_period q = pr->periods[g->period[l - 1]];
-			g->ascending &= p.start >= q.start && p.end >= q.end;
-		}
-	}
 	for (size_t l = 0; l < nl; l++) {
 		hg_period p = lane_period(pr, g, (int)l);
 		g->inv[HG_REG_START * nl + l] = p.start;
