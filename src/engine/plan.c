@@ -6,6 +6,7 @@
  */
 #include "engine/vm.h"
 
+#include "lang/ast.h"
 #include "lang/program.h"
 
 #include <assert.h>
@@ -76,11 +77,21 @@ static int where_is_static(const hg_program *pr, int seg, const char *isc)
 	return ok;
 }
 
+/* Do two code sets (NULL: none) hold the same codes? Codelists read from the same file
+ * under two names, or built the same way, are one set of events. */
+static int same_codes(const hg_store *st, const uint64_t *a, const uint64_t *b)
+{
+	if (a == b)
+		return 1;
+	return a && b && memcmp(a, b, hg_codeset_words(st) * sizeof *a) == 0;
+}
+
 static int class_of(hg_plan *pl, const hg_mclass *k)
 {
 	for (int c = 0; c < pl->nclass; c++) {
 		const hg_mclass *o = &pl->cls[c];
-		if (o->codes == k->codes && o->paired == k->paired &&
+		if (same_codes(pl->pr->store, o->codes, k->codes) &&
+		    same_codes(pl->pr->store, o->paired, k->paired) &&
 		    o->paired_value == k->paired_value && o->settings == k->settings &&
 		    o->where_seg == k->where_seg)
 			return c;
@@ -871,9 +882,105 @@ static void plan_at(hg_gctx *gc, const int *segs, int guards, hg_seg *out)
 	free(all.code);
 }
 
+/* Registers of group g's file written by code other than its fused code: its lazy parts
+ * (and `where` code, which is in parts too), and the parts a unit indicator runs again per
+ * pathway or appointment (engine.c acc_units). */
+static char *other_writes(const hg_plan *pl, const hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	char *eager = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
+	char *other = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	for (const int *s = g->eager; *s >= 0; s++)
+		eager[*s] = 1;
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].ind->unit)
+			eager[2 * pr->inds[i].seg] = eager[2 * pr->inds[i].seg + 1] = 0;
+	for (int p = 0; p < 2 * pr->nsegs; p++)
+		for (uint32_t i = 0; !eager[p] && i < pl->parts[p].n; i++)
+			other[pl->parts[p].code[i].d] = 1;
+	free(eager);
+	return other;
+}
+
+/* ---- common instructions ---- */
+
+/* Do x and y compute the same value from registers with the same values (canon)? */
+static int same_ins(const hg_plan *pl, const hg_ins *x, const hg_ins *y, const int *canon)
+{
+	if (x->op != y->op || memcmp(&x->k, &y->k, sizeof x->k) != 0)
+		return 0;
+	int rx[3] = {0, 0, 0}, ry[3] = {0, 0, 0}, n = ins_reads(x, rx);
+	ins_reads(y, ry);
+	uint16_t fx[3] = {x->a, x->b, x->c}, fy[3] = {y->a, y->b, y->c};
+	for (int k = 0; k < 3; k++) /* registers read by value, other fields as they are */
+		if (k < n ? canon[rx[k]] != canon[ry[k]] : x->op != OP_QUERY && fx[k] != fy[k])
+			return 0;
+	if (x->op != OP_QUERY)
+		return 1;
+	const hg_query *p = &pl->pr->queries[x->c], *q = &pl->pr->queries[y->c];
+	return pl->q_class[x->c] == pl->q_class[y->c] && p->agg == q->agg &&
+	       canon[p->lo] == canon[q->lo] && canon[p->hi] == canon[q->hi];
+}
+
+/* Can an instruction's value be shared: the same whenever its inputs are the same? */
+static int shareable(const hg_plan *pl, const hg_ins *x)
+{
+	if (x->op == OP_QUERY)
+		return pl->q_where[x->c] < 0; /* a period-dependent `where` reads its own code */
+	return x->op != OP_UNIT && x->op != OP_EVF && x->op != OP_MOV && x->op != OP_SKIP;
+}
+
+/*
+ * Group g's eager code c[0, n) with every instruction that computes what an earlier one
+ * computed (the same operation on registers holding the same values) turned into a copy of
+ * the earlier one's register: lets that repeat `registered and alive`, an age, a query. Only
+ * registers written once, by this code, before their reads (or never written for a person)
+ * are compared, so each holds one value for the whole run. A register copied from is read
+ * once more: nread (the guards' counts) goes up, so it is never moved into a guarded cone
+ * and always runs before its copies.
+ */
+static void share_code(const hg_plan *pl, const hg_lgroup *g, hg_ins *c, int n, int *nread)
+{
+	const hg_program *pr = pl->pr;
+	char *other = other_writes(pl, g);
+	int nr = pr->nregs, *nw = hg_xcalloc((size_t)nr + 1, sizeof(int));
+	int *canon = hg_xmalloc(((size_t)nr + 1) * sizeof(int));
+	for (int j = 0; j < n; j++)
+		nw[c[j].d]++;
+	for (int r = 0; r <= nr; r++)
+		canon[r] = other[r] || nw[r] > 0 ? -1 - r : r; /* -1 - r: only itself, not yet */
+	for (int j = 0; j < n; j++) {
+		hg_ins *x = &c[j];
+		int rd[5], k = ins_reads(x, rd), ok = nw[x->d] == 1 && !other[x->d];
+		if (x->op == OP_QUERY) {
+			rd[k++] = pr->queries[x->c].lo;
+			rd[k++] = pr->queries[x->c].hi;
+		}
+		for (int q = 0; q < k; q++)
+			ok &= canon[rd[q]] >= 0;
+		if (!ok)
+			continue;
+		canon[x->d] = x->d;
+		if (x->op == OP_MOV) {
+			canon[x->d] = canon[x->a];
+			continue;
+		}
+		for (int i = 0; i < j && shareable(pl, x); i++)
+			if (canon[c[i].d] == c[i].d && same_ins(pl, &c[i], x, canon)) {
+				*x = (hg_ins){.op = OP_MOV, .d = x->d, .a = c[i].d};
+				canon[x->d] = c[i].d;
+				nread[c[i].d]++;
+				break;
+			}
+	}
+	free(other);
+	free(nw);
+	free(canon);
+}
+
 /* Fuse each group's eager parts; guard them and every part unless guards is 0; the code
  * run as at given dates for each event or transitions indicator and each worklist. */
-static void plan_guards(hg_plan *pl, int guards)
+static void plan_guards(hg_plan *pl, int guards, int share)
 {
 	hg_gctx gc;
 	gctx_init(&gc, pl);
@@ -884,6 +991,8 @@ static void plan_guards(hg_plan *pl, int guards)
 		for (const int *s = gr->eager; *s >= 0; s++)
 			for (uint32_t j = 0; j < pl->parts[*s].n; j++)
 				seg_push(&all, &pl->parts[*s].code[j]);
+		if (share)
+			share_code(pl, gr, all.code, (int)all.n, gc.nread);
 		if (guards)
 			guard_code(&gc, all.code, (int)all.n, &gr->fused);
 		else
@@ -906,6 +1015,153 @@ static void plan_guards(hg_plan *pl, int guards)
 	for (int w = 0; w < pr->nwls; w++)
 		plan_at(&gc, pr->wls[w].segs, guards, &pl->at_wl[w]);
 	gctx_free(&gc);
+}
+
+/* ---- the event-free baseline (hg_lgroup.bw) ---- */
+
+/* Does the instruction read other person data than event lists (or the event)? */
+static int ins_person_data(const hg_plan *pl, const hg_ins *x)
+{
+	if (x->op == OP_QUERY)
+		return pl->q_where[x->c] >= 0; /* a period-dependent `where` reads the events */
+	return ins_personal(x);
+}
+
+/*
+ * Which fused instructions of group g depend on the person (bit nclass of their dependency
+ * set) and on which classes (bits 0 .. nclass - 1), into dep (n x cw words). A register read
+ * before the fused code writes it, written twice or written by other code counts as the
+ * person's: only registers written once, by the fused code, have a baseline.
+ */
+static void fused_deps(const hg_plan *pl, const hg_lgroup *g, uint64_t *dep, size_t cw)
+{
+	const hg_program *pr = pl->pr;
+	const hg_seg *f = &g->fused;
+	int person = pl->nclass, nr = pr->nregs;
+	char *other = other_writes(pl, g), *seen = hg_xcalloc((size_t)nr + 1, 1);
+	int *nw = hg_xcalloc((size_t)nr + 1, sizeof(int));
+	uint64_t *rdep = hg_xcalloc((size_t)nr * cw + 1, sizeof *rdep);
+	for (uint32_t j = 0; j < f->n; j++)
+		if (f->code[j].op != OP_SKIP)
+			nw[f->code[j].d]++;
+	for (uint32_t j = 0; j < f->n; j++) {
+		const hg_ins *x = &f->code[j];
+		uint64_t *dj = dep + (size_t)j * cw;
+		int rd[5], n = ins_reads(x, rd);
+		if (x->op == OP_QUERY) {
+			rd[n++] = pr->queries[x->c].lo;
+			rd[n++] = pr->queries[x->c].hi;
+			int c = pl->q_class[x->c];
+			dj[c >> 6] |= 1ull << (c & 63);
+		}
+		int pers = ins_person_data(pl, x);
+		for (int k = 0; k < n; k++) {
+			int r = rd[k];
+			if (other[r] || (nw[r] && !seen[r]))
+				pers = 1;
+			else if (seen[r])
+				for (size_t w = 0; w < cw; w++)
+					dj[w] |= rdep[(size_t)r * cw + w];
+		}
+		if (x->op != OP_SKIP) {
+			pers |= nw[x->d] > 1 || other[x->d];
+			seen[x->d] = 1;
+		}
+		if (pers)
+			dj[person >> 6] |= 1ull << (person & 63);
+		if (x->op != OP_SKIP)
+			memcpy(rdep + (size_t)x->d * cw, dj, cw * sizeof *dj);
+	}
+	free(other);
+	free(seen);
+	free(nw);
+	free(rdep);
+}
+
+/* The baseline of the instructions in `base`: each run in order on the image with no events
+ * in any class (guards ignored: every one of them is computed), then copied to every lane. */
+static void baseline_image(const hg_plan *pl, hg_lgroup *g, const char *base)
+{
+	const hg_program *pr = pl->pr;
+	uint8_t *uni = hg_xcalloc((size_t)pr->nregs + 1, 1); /* every lane holds its value */
+	hg_vm vm = {.pl = pl,
+	            .pr = pr,
+	            .st = pr->store,
+	            .r = g->inv,
+	            .u = uni,
+	            .nl = g->nl,
+	            .stride = g->nl,
+	            .g = g,
+	            .ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm.ml)};
+	for (uint32_t j = 0; j < g->fused.n; j++) {
+		if (!base[j])
+			continue;
+		hg_seg one = {&g->fused.code[j], 1, 1};
+		hg_vm_exec(&vm, &one);
+		hg_vm_lanes_of(&vm, g->fused.code[j].d);
+	}
+	free(vm.ml);
+	free(uni);
+}
+
+/* Group g's event-free baseline (vm.h), unless `on` is 0 or no instruction has one. */
+static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
+{
+	const hg_seg *f = &g->fused;
+	size_t cw = ((size_t)pl->nclass + 64) / 64, n = f->n;
+	int person = pl->nclass;
+	if (!on || n == 0)
+		return;
+	uint64_t *dep = hg_xcalloc(n * cw + 1, sizeof *dep);
+	fused_deps(pl, g, dep, cw);
+	char *base = hg_xcalloc(n + 1, 1);
+	int nbase = 0;
+	for (size_t j = 0; j < n; j++) {
+		const uint64_t *dj = dep + j * cw;
+		base[j] = f->code[j].op != OP_SKIP && !(dj[person >> 6] >> (person & 63) & 1);
+		nbase += base[j];
+	}
+	if (nbase == 0) {
+		free(dep);
+		free(base);
+		return;
+	}
+	baseline_image(pl, g, base);
+	size_t bw = (n + 63) / 64, nl = (size_t)g->nl;
+	g->bw = (int)bw;
+	g->b_person = hg_xcalloc(bw, sizeof *g->b_person);
+	g->b_cls = hg_xmalloc(((size_t)pl->nclass + 1) * sizeof *g->b_cls);
+	g->b_uni = hg_xcalloc(n + 1, 1);
+	int nb = 0;
+	for (int c = 0; c < pl->nclass; c++) {
+		g->b_cls[c] = -1;
+		for (size_t j = 0; j < n && g->b_cls[c] < 0; j++)
+			if (base[j] && dep[j * cw + ((size_t)c >> 6)] >> (c & 63) & 1)
+				g->b_cls[c] = (int32_t)bw * nb++;
+	}
+	g->b_bits = hg_xcalloc(bw * (size_t)nb + 1, sizeof *g->b_bits);
+	for (size_t j = 0; j < n; j++) {
+		const uint64_t *dj = dep + j * cw;
+		uint64_t bit = 1ull << (j & 63);
+		/* the person's instructions and every guard always run (a guard's register then
+		   holds the person's value, run or baseline) */
+		if (!base[j]) {
+			g->b_person[j >> 6] |= bit;
+			continue;
+		}
+		for (int c = 0; c < pl->nclass; c++)
+			if (dj[c >> 6] >> (c & 63) & 1)
+				g->b_bits[(size_t)g->b_cls[c] + (j >> 6)] |= bit;
+		{
+			const double *v = g->inv + (size_t)f->code[j].d * nl;
+			int same = 1;
+			for (size_t l = 1; l < nl; l++)
+				same &= memcmp(&v[l], &v[0], sizeof *v) == 0;
+			g->b_uni[j] = (uint8_t)same;
+		}
+	}
+	free(dep);
+	free(base);
 }
 
 /* Registers whose uniform state some instruction tests (vm.h): operands, query bounds. */
@@ -951,7 +1207,9 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 		group_image(pl, &pl->groups[g], &hoist, inv);
 		group_parts(pl, &pl->groups[g]);
 	}
-	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"));
+	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"), !getenv("HEALTHGAP_NO_SHARE"));
+	for (int g = 0; g < pl->ngroups; g++)
+		plan_baseline(pl, &pl->groups[g], !getenv("HEALTHGAP_NO_BASELINE"));
 	free(hoist.code);
 	free(inv);
 }
@@ -983,6 +1241,10 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->inv);
 		free(gr->q_const);
 		free(gr->ext);
+		free(gr->b_person);
+		free(gr->b_cls);
+		free(gr->b_bits);
+		free(gr->b_uni);
 	}
 	free(pl->groups);
 	free(pl->tested);

@@ -819,7 +819,9 @@ static int exec_uniform(hg_vm *vm, const hg_ins *x, double *d, int nl)
 	return exec_logic(vm, x, d, a, b, nl, test) ? HG_U_ALL : HG_U_NO;
 }
 
-void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
+/* Run code[run[k]] for k in [0, n) (run NULL: code[0, n)): hg_vm_exec's loop. A guard skips
+ * what follows it in the code up to its length, so the entries that fall there. */
+static void exec_code(hg_vm *vm, const hg_ins *const code, const uint32_t n, const uint32_t *run)
 {
 	/* locals: the byte stores into u could alias sg and vm, forcing their reloads per
 	   instruction (the handlers leave vm->r and the stride as they found them) */
@@ -827,8 +829,6 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 	uint8_t *u = vm->u;
 	double *const r = vm->r;
 	const size_t stride = (size_t)vm->stride;
-	const hg_ins *const code = sg->code;
-	const uint32_t n = sg->n;
 	/* threaded dispatch (labels as values, a GNU C extension like the others this file uses:
 	   gcc and clang): each handler ends in its own indirect jump, which the processor
 	   predicts from where it is in the code, where one shared jump was mispredicted often
@@ -880,7 +880,7 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 	do {                                                                                       \
 		if (++i >= n)                                                                      \
 			return;                                                                    \
-		x = &code[i];                                                                      \
+		x = &code[run ? run[i] : i];                                                       \
 		d = r + (size_t)x->d * stride;                                                     \
 		assert(op_at[x->op]); /* a label for every operation */                            \
 		goto *op_at[x->op];                                                                \
@@ -894,7 +894,7 @@ void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
 	} while (0)
 	if (n == 0)
 		return;
-	x = &code[0];
+	x = &code[run ? run[0] : 0];
 	d = r + (size_t)x->d * stride;
 	assert(op_at[x->op]);
 	goto *op_at[x->op];
@@ -949,8 +949,14 @@ op_unit:
 	DONE;
 op_skip : {
 	int one = u[x->a] != 0;
-	if (!guard_needs(x->c, LANES(vm, x->a), one ? 1 : nl))
-		i += (uint32_t)x->k;
+	if (!guard_needs(x->c, LANES(vm, x->a), one ? 1 : nl)) {
+		if (run)
+			for (uint32_t end = run[i] + (uint32_t)x->k;
+			     i + 1 < n && run[i + 1] <= end;)
+				i++;
+		else
+			i += (uint32_t)x->k;
+	}
 	NEXT;
 }
 op_logic: /* tested for uniformity inside */
@@ -994,6 +1000,11 @@ op_logic: /* tested for uniformity inside */
 #undef LOGIC
 #undef NEXT
 #undef DONE
+}
+
+void hg_vm_exec(hg_vm *vm, const hg_seg *sg)
+{
+	exec_code(vm, sg->code, sg->n, NULL);
 }
 
 /* ---- persons ---- */
@@ -1049,6 +1060,7 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 			continue;
 		hg_mlist *m = &vm->ml[c];
 		assert(m->n < vm->ml_cap);
+		vm->ne[c >> 6] |= 1ull << (c & 63);
 		m->date[m->n] = st->ev_date[e];
 		if (mc->vals) /* else no query reads them */
 			m->val[m->n] = hg_f32_decimal(st->ev_value[e]);
@@ -1082,6 +1094,7 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 	}
 	for (int c = 0; c < pl->nclass; c++)
 		vm->ml[c].n = 0;
+	memset(vm->ne, 0, sizeof *vm->ne * (((size_t)pl->nclass + 63) / 64));
 	uint64_t b = st->ev_off[p], end = st->ev_off[p + 1];
 	vm->ev0 = b;
 	ml_reserve(vm, (uint32_t)(end - b));
@@ -1109,6 +1122,46 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		file_event(vm, b + cand[k], b, end);
 }
 
+/*
+ * The fused code of group g with its event-free baseline (vm.h): the registers the previous
+ * person moved off their baseline are put back, then the instructions that depend on the
+ * person, or on a class with events, are run in order. The others' registers hold their
+ * baselines, which are their values for this person: the same code on the same empty
+ * lists and period-only values.
+ */
+static void run_baseline(hg_vm *vm, int g)
+{
+	const hg_lgroup *gr = vm->g;
+	const hg_ins *code = gr->fused.code;
+	uint64_t *dirty = vm->dirty[g];
+	size_t nl = (size_t)gr->nl;
+	for (int w = 0; w < gr->bw; w++)
+		for (uint64_t m = dirty[w]; m; m &= m - 1) {
+			int j = w * 64 + __builtin_ctzll(m), d = code[j].d;
+			const double *b = gr->inv + (size_t)d * nl;
+			if (gr->b_uni[j]) {
+				LANES(vm, d)[0] = b[0];
+				vm->u[d] = HG_U_LANE0;
+			} else {
+				memcpy(LANES(vm, d), b, nl * sizeof *b);
+				vm->u[d] = HG_U_NO;
+			}
+		}
+	memset(dirty, 0, (size_t)gr->bw * sizeof *dirty);
+	for (int w = 0, nw = (vm->pl->nclass + 63) / 64; w < nw; w++)
+		for (uint64_t m = vm->ne[w]; m; m &= m - 1) {
+			int32_t off = gr->b_cls[w * 64 + __builtin_ctzll(m)];
+			if (off >= 0)
+				for (int k = 0; k < gr->bw; k++)
+					dirty[k] |= gr->b_bits[off + k];
+		}
+	uint32_t n = 0;
+	for (int w = 0; w < gr->bw; w++)
+		for (uint64_t m = dirty[w] | gr->b_person[w]; m; m &= m - 1)
+			vm->run[n++] = (uint32_t)(w * 64 + __builtin_ctzll(m));
+	exec_code(vm, code, n, vm->run);
+}
+
 void hg_vm_run_group(hg_vm *vm, int g)
 {
 	const hg_plan *pl = vm->pl;
@@ -1118,7 +1171,10 @@ void hg_vm_run_group(hg_vm *vm, int g)
 	vm->u = vm->uf[g];
 	vm->nl = vm->stride = vm->g->nl;
 	memset(vm->done, 0, 2 * (size_t)vm->pr->nsegs);
-	hg_vm_exec(vm, &vm->g->fused);
+	if (vm->g->bw)
+		run_baseline(vm, g);
+	else
+		hg_vm_exec(vm, &vm->g->fused);
 }
 
 void hg_vm_run_lazy(hg_vm *vm, int d)
@@ -1191,6 +1247,15 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 		vm->uat[r] =
 		    lanes_same(vm->atf + (size_t)r * HG_AT_LANES, HG_AT_LANES) ? HG_U_ALL : HG_U_NO;
 	vm->ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm->ml);
+	vm->ne = hg_xcalloc(((size_t)pl->nclass + 63) / 64 + 1, sizeof *vm->ne);
+	vm->dirty = hg_xcalloc((size_t)pl->ngroups + 1, sizeof *vm->dirty);
+	uint32_t nrun = 0;
+	for (int g = 0; g < pl->ngroups; g++) {
+		vm->dirty[g] = hg_xcalloc((size_t)pl->groups[g].bw + 1, sizeof **vm->dirty);
+		if (pl->groups[g].fused.n > nrun)
+			nrun = pl->groups[g].fused.n;
+	}
+	vm->run = hg_xcalloc((size_t)nrun + 1, sizeof *vm->run);
 	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
 	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
 	vm->pass_cap = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass_cap);
@@ -1203,7 +1268,11 @@ void hg_vm_free(hg_vm *vm)
 	for (int g = 0; g < vm->pl->ngroups; g++) {
 		free(vm->rf[g]);
 		free(vm->uf[g]);
+		free(vm->dirty[g]);
 	}
+	free(vm->dirty);
+	free(vm->ne);
+	free(vm->run);
 	free(vm->rf);
 	free(vm->uf);
 	free(vm->uat);

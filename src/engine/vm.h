@@ -74,6 +74,19 @@ typedef struct hg_lgroup {
 	                     registered and alive on such dates, are uniform when both lanes agree */
 	uint8_t *q_const; /* per query: bounds period-only and set in every lane, so with
 	                     no events in its class its value is the same in every lane */
+	/* The event-free baseline (plan.c plan_baseline): an instruction of the fused code
+	   whose value depends only on some classes' lists (not on other person data) has, for
+	   a person with no events in those classes, the value it has for a person with no
+	   events at all, which the group's image (inv) holds. Only the instructions that
+	   depend on the person, or on a class the person has events in, are run
+	   (hg_vm_run_group). Instruction bitsets of bw words; bw = 0: the fused code is run
+	   whole. */
+	int bw;
+	uint64_t *b_person; /* the instructions that depend on other person data */
+	int32_t *b_cls;     /* per class: offset in b_bits of its instructions' bitset, or -1 */
+	uint64_t *b_bits;   /* per such class: the instructions that depend on it (not the
+	                       person), in the order of the classes */
+	uint8_t *b_uni;     /* per fused instruction: its baseline is the same in every lane */
 } hg_lgroup;
 
 typedef struct hg_plan {
@@ -181,9 +194,13 @@ typedef struct hg_vm {
 	hg_date reg_lo, reg_hi; /* without one: registered on these days (lo > hi: none) */
 	hg_mlist *ml;           /* per class; each list has room for ml_cap events */
 	uint32_t ml_cap;
-	uint32_t *cand; /* ml_cap: the person's events whose code some class has */
-	uint8_t *done;  /* per part: run for the current person and group */
-	uint8_t **pass; /* per query with a period-dependent where: scratch */
+	uint32_t *cand;   /* ml_cap: the person's events whose code some class has */
+	uint64_t *ne;     /* classes whose list is not empty for the current person (bitset) */
+	uint64_t **dirty; /* per group with a baseline: instructions off their baseline (the
+	                     ones run for the current person that depend on classes only) */
+	uint32_t *run;    /* scratch: the fused instructions to run */
+	uint8_t *done;    /* per part: run for the current person and group */
+	uint8_t **pass;   /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
 	double *atf; /* register file for hg_vm_eval_at: nregs x HG_AT_LANES */
 } hg_vm;
