@@ -1164,6 +1164,85 @@ static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
 	free(base);
 }
 
+/* ---- window bounds as tables of days (hg_dtab) ---- */
+
+/* The table of register r's due lanes in group g (le: counting values at or below a day, else
+ * below it) into *t; 0 when its values decrease somewhere. */
+static int dtab_make(const hg_lgroup *g, int r, int le, hg_dtab *t)
+{
+	const double *v = g->inv + (size_t)r * (size_t)g->nl;
+	int nd = g->nd, nneg = 0, npos = 0;
+	double lo = INFINITY, hi = -INFINITY;
+	for (int l = 0; l < nd; l++) {
+		if (l > 0 && v[l] < v[l - 1])
+			return 0;
+		nneg += v[l] == -INFINITY;
+		npos += v[l] == INFINITY;
+		if (isfinite(v[l])) {
+			lo = v[l] < lo ? v[l] : lo;
+			hi = v[l] > hi ? v[l] : hi;
+		}
+	}
+	memset(t, 0, sizeof *t);
+	t->below = (uint8_t)nneg;
+	t->above = (uint8_t)(nd - npos);
+	if (lo > hi)
+		return 1; /* no finite value: the same count for every day */
+	if (lo < INT32_MIN / 2 || hi > INT32_MAX / 2)
+		return 0; /* not a day */
+	t->base = (int32_t)floor(lo);
+	t->len = (int32_t)ceil(hi) - t->base + 2;
+	t->t = hg_xmalloc((size_t)t->len);
+	for (int32_t k = 0; k < t->len; k++) {
+		double day = (double)t->base + k;
+		int n = 0;
+		for (int l = 0; l < nd; l++)
+			n += le ? v[l] <= day : v[l] < day;
+		t->t[k] = (uint8_t)n;
+	}
+	return 1;
+}
+
+/* The table of register r (le as dtab_make) in group g: an equal one made before, or a new
+ * one; -1 when there is none. */
+static int dtab_of(hg_lgroup *g, int r, int le, int *regs, int *les)
+{
+	const double *v = g->inv + (size_t)r * (size_t)g->nl;
+	for (int k = 0; k < g->ndtab; k++)
+		if (les[k] == le &&
+		    memcmp(g->inv + (size_t)regs[k] * (size_t)g->nl, v, sizeof *v * (size_t)g->nd) == 0)
+			return k;
+	hg_dtab t;
+	if (!dtab_make(g, r, le, &t))
+		return -1;
+	regs[g->ndtab] = r;
+	les[g->ndtab] = le;
+	g->dtab[g->ndtab] = t;
+	return g->ndtab++;
+}
+
+/* The tables of the bounds of each query whose bounds are period-only (q_const) in group g,
+ * without a period-dependent `where`. */
+static void plan_tables(const hg_plan *pl, hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	g->q_tab = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof *g->q_tab);
+	g->dtab = hg_xcalloc(2 * (size_t)pr->nq + 1, sizeof *g->dtab);
+	int *regs = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof(int));
+	int *les = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof(int));
+	for (int q = 0; q < pr->nq; q++) {
+		int lo = -1, hi = -1;
+		if (g->nd > 1 && g->nd < 256 && g->q_const[q] && pl->q_where[q] < 0) {
+			lo = dtab_of(g, pr->queries[q].lo, 1, regs, les);
+			hi = lo < 0 ? -1 : dtab_of(g, pr->queries[q].hi, 0, regs, les);
+		}
+		g->q_tab[2 * q] = hi < 0 ? -1 : lo;
+		g->q_tab[2 * q + 1] = hi;
+	}
+	free(regs);
+	free(les);
+}
+
 /* Registers whose uniform state some instruction tests (vm.h): operands, query bounds. */
 static void plan_tested(hg_plan *pl)
 {
@@ -1208,8 +1287,10 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 		group_parts(pl, &pl->groups[g]);
 	}
 	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"), !getenv("HEALTHGAP_NO_SHARE"));
-	for (int g = 0; g < pl->ngroups; g++)
+	for (int g = 0; g < pl->ngroups; g++) {
 		plan_baseline(pl, &pl->groups[g], !getenv("HEALTHGAP_NO_BASELINE"));
+		plan_tables(pl, &pl->groups[g]);
+	}
 	free(hoist.code);
 	free(inv);
 }
@@ -1245,6 +1326,10 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->b_cls);
 		free(gr->b_bits);
 		free(gr->b_uni);
+		for (int k = 0; k < gr->ndtab; k++)
+			free(gr->dtab[k].t);
+		free(gr->dtab);
+		free(gr->q_tab);
 	}
 	free(pl->groups);
 	free(pl->tested);

@@ -567,6 +567,38 @@ static int whole_list(const hg_mlist *m, const double *lo, size_t sl, const doub
 	return 1;
 }
 
+/* Table t's count for day (hg_dtab). */
+static inline int dtab_at(const hg_dtab *t, int32_t day)
+{
+	int64_t k = (int64_t)day - t->base;
+	return k < 0 ? t->below : k >= t->len ? t->above : t->t[k];
+}
+
+/*
+ * The query's value in each due lane of the group, its bounds given by their tables (lower
+ * tl, upper th): an event on day t is in lane l's window from the first lane whose upper bound
+ * is t or later (th: the lanes below t) until the first whose lower bound is after t (tl: the
+ * lanes at or below t); so the windows' ends [i0, i1) in every lane are running counts, as
+ * window_slide finds them, with no search or branch per event and lane.
+ */
+static void window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th,
+                         int agg, double *d)
+{
+	int nd = vm->g->nd;
+	uint32_t *c1 = vm->cnt, *c0 = vm->cnt + nd + 1;
+	memset(vm->cnt, 0, 2 * ((size_t)nd + 1) * sizeof *vm->cnt);
+	for (uint32_t i = 0; i < m->n; i++) {
+		c1[dtab_at(th, m->date[i])]++;
+		c0[dtab_at(tl, m->date[i])]++;
+	}
+	uint32_t i0 = 0, i1 = 0;
+	for (int l = 0; l < nd; l++) {
+		i1 += c1[l];
+		i0 += c0[l];
+		d[l] = agg_range(m, i0, i1 < i0 ? i0 : i1, agg, NULL, 1);
+	}
+}
+
 static int run_query(hg_vm *vm, int qi, double *d)
 {
 	const hg_query *q = &vm->pr->queries[qi];
@@ -592,8 +624,14 @@ static int run_query(hg_vm *vm, int qi, double *d)
 		d[0] = agg_range(m, 0, m->n, agg, NULL, 1); /* each lane's value */
 		return HG_U_LANE0;
 	}
+	int l0 = 0; /* lanes before l0 done */
+	const int32_t *qt = vm->g && nl == vm->g->nl && !pass ? vm->g->q_tab + 2 * qi : NULL;
+	if (qt && qt[1] >= 0) {
+		window_lanes(vm, m, &vm->g->dtab[qt[0]], &vm->g->dtab[qt[1]], agg, d);
+		l0 = vm->g->nd; /* then the hidden lanes */
+	}
 	hg_window w = {0, 0, NAN, NAN};
-	for (int l = 0, wl = -1; l < nl; l++) {
+	for (int l = l0, wl = -1; l < nl; l++) {
 		double a = lo[l * sl], b = hi[l * sh];
 		if (isnan(a) || isnan(b)) {
 			d[l] = NAN;
@@ -1133,10 +1171,19 @@ static void run_baseline(hg_vm *vm, int g)
 {
 	const hg_lgroup *gr = vm->g;
 	const hg_ins *code = gr->fused.code;
-	uint64_t *dirty = vm->dirty[g];
+	uint64_t *dirty = vm->dirty[g], *live = vm->live;
 	size_t nl = (size_t)gr->nl;
-	for (int w = 0; w < gr->bw; w++)
-		for (uint64_t m = dirty[w]; m; m &= m - 1) {
+	memset(live, 0, (size_t)gr->bw * sizeof *live);
+	for (int w = 0, nw = (vm->pl->nclass + 63) / 64; w < nw; w++)
+		for (uint64_t m = vm->ne[w]; m; m &= m - 1) {
+			int32_t off = gr->b_cls[w * 64 + __builtin_ctzll(m)];
+			if (off >= 0)
+				for (int k = 0; k < gr->bw; k++)
+					live[k] |= gr->b_bits[off + k];
+		}
+	/* what runs again is written again: only the rest is put back */
+	for (int w = 0; w < gr->bw; w++) {
+		for (uint64_t m = dirty[w] & ~live[w]; m; m &= m - 1) {
 			int j = w * 64 + __builtin_ctzll(m), d = code[j].d;
 			const double *b = gr->inv + (size_t)d * nl;
 			if (gr->b_uni[j]) {
@@ -1147,17 +1194,11 @@ static void run_baseline(hg_vm *vm, int g)
 				vm->u[d] = HG_U_NO;
 			}
 		}
-	memset(dirty, 0, (size_t)gr->bw * sizeof *dirty);
-	for (int w = 0, nw = (vm->pl->nclass + 63) / 64; w < nw; w++)
-		for (uint64_t m = vm->ne[w]; m; m &= m - 1) {
-			int32_t off = gr->b_cls[w * 64 + __builtin_ctzll(m)];
-			if (off >= 0)
-				for (int k = 0; k < gr->bw; k++)
-					dirty[k] |= gr->b_bits[off + k];
-		}
+		dirty[w] = live[w];
+	}
 	uint32_t n = 0;
 	for (int w = 0; w < gr->bw; w++)
-		for (uint64_t m = dirty[w] | gr->b_person[w]; m; m &= m - 1)
+		for (uint64_t m = live[w] | gr->b_person[w]; m; m &= m - 1)
 			vm->run[n++] = (uint32_t)(w * 64 + __builtin_ctzll(m));
 	exec_code(vm, code, n, vm->run);
 }
@@ -1256,6 +1297,8 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 			nrun = pl->groups[g].fused.n;
 	}
 	vm->run = hg_xcalloc((size_t)nrun + 1, sizeof *vm->run);
+	vm->live = hg_xcalloc((size_t)nrun / 64 + 2, sizeof *vm->live);
+	vm->cnt = hg_xcalloc(2 * ((size_t)pl->max_lanes + 1), sizeof *vm->cnt);
 	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
 	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
 	vm->pass_cap = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass_cap);
@@ -1273,6 +1316,8 @@ void hg_vm_free(hg_vm *vm)
 	free(vm->dirty);
 	free(vm->ne);
 	free(vm->run);
+	free(vm->live);
+	free(vm->cnt);
 	free(vm->rf);
 	free(vm->uf);
 	free(vm->uat);

@@ -41,6 +41,18 @@ typedef struct hg_mclass {
 } hg_mclass;
 
 /*
+ * A window bound's due lanes as a table of days (plan.c plan_tables): for a period-only
+ * register whose due lanes' values never decrease, how many of them are below day t (an
+ * upper bound's table) or at or below it (a lower bound's). An event on day t is then in
+ * the windows of a run of lanes found by two lookups (vm.c window_lanes).
+ */
+typedef struct hg_dtab {
+	int32_t base, len;    /* t[k] is for day base + k */
+	uint8_t below, above; /* the count for days before base, and for base + len on */
+	uint8_t *t;
+} hg_dtab;
+
+/*
  * Periods evaluated together as lanes. The first nd lanes are program periods,
  * counted by the indicators due; the other nl - nd are hidden: the one-day
  * periods of the days before a due transitions indicator's periods that no due
@@ -87,6 +99,9 @@ typedef struct hg_lgroup {
 	uint64_t *b_bits;   /* per such class: the instructions that depend on it (not the
 	                       person), in the order of the classes */
 	uint8_t *b_uni;     /* per fused instruction: its baseline is the same in every lane */
+	hg_dtab *dtab;      /* the bounds' tables (nd < 256) */
+	int ndtab;
+	int32_t *q_tab; /* per query: its lower and upper bounds' tables, or -1 -1 */
 } hg_lgroup;
 
 typedef struct hg_plan {
@@ -199,6 +214,8 @@ typedef struct hg_vm {
 	uint64_t **dirty; /* per group with a baseline: instructions off their baseline (the
 	                     ones run for the current person that depend on classes only) */
 	uint32_t *run;    /* scratch: the fused instructions to run */
+	uint64_t *live;   /* scratch: the instructions on classes with events (a bitset) */
+	uint32_t *cnt;    /* scratch: 2 x (max_lanes + 1) counts for window_lanes */
 	uint8_t *done;    /* per part: run for the current person and group */
 	uint8_t **pass;   /* per query with a period-dependent where: scratch */
 	size_t *pass_cap;
