@@ -1104,7 +1104,11 @@ static void baseline_image(const hg_plan *pl, hg_lgroup *g, const char *base)
 	free(uni);
 }
 
-/* Group g's event-free baseline (vm.h), unless `on` is 0 or no instruction has one. */
+/* Fewer instructions with a baseline than this are not worth the list of those to run and
+ * the registers put back per person (bench/limit's three indicators: 6 of 14, 5% slower with). */
+#define BASELINE_MIN 32
+
+/* Group g's event-free baseline (vm.h), unless `on` is 0 or too few instructions have one. */
 static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
 {
 	const hg_seg *f = &g->fused;
@@ -1121,7 +1125,7 @@ static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
 		base[j] = f->code[j].op != OP_SKIP && !(dj[person >> 6] >> (person & 63) & 1);
 		nbase += base[j];
 	}
-	if (nbase == 0) {
+	if (nbase < BASELINE_MIN) {
 		free(dep);
 		free(base);
 		return;
@@ -1209,8 +1213,8 @@ static int dtab_of(hg_lgroup *g, int r, int le, int *regs, int *les)
 {
 	const double *v = g->inv + (size_t)r * (size_t)g->nl;
 	for (int k = 0; k < g->ndtab; k++)
-		if (les[k] == le &&
-		    memcmp(g->inv + (size_t)regs[k] * (size_t)g->nl, v, sizeof *v * (size_t)g->nd) == 0)
+		if (les[k] == le && memcmp(g->inv + (size_t)regs[k] * (size_t)g->nl, v,
+		                           sizeof *v * (size_t)g->nd) == 0)
 			return k;
 	hg_dtab t;
 	if (!dtab_make(g, r, le, &t))
@@ -1289,6 +1293,7 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 	plan_guards(pl, !getenv("HEALTHGAP_NO_GUARDS"), !getenv("HEALTHGAP_NO_SHARE"));
 	for (int g = 0; g < pl->ngroups; g++) {
 		plan_baseline(pl, &pl->groups[g], !getenv("HEALTHGAP_NO_BASELINE"));
+		pl->baseline |= pl->groups[g].bw > 0;
 		plan_tables(pl, &pl->groups[g]);
 	}
 	free(hoist.code);

@@ -124,6 +124,7 @@ typedef struct hg_plan {
 	   pop_segs but transitions (empty for the others), per worklist */
 	hg_seg *at_ind, *at_wl;
 	uint8_t *tested; /* per register: read by an instruction (so its uniform state counts) */
+	int baseline;    /* some group has an event-free baseline (hg_lgroup.bw) */
 } hg_plan;
 
 /*
