@@ -1226,8 +1226,8 @@ static int dtab_of(hg_lgroup *g, int r, int le, int *regs, int *les)
 }
 
 /* The tables of the bounds of each query whose bounds are period-only (q_const) in group g,
- * without a period-dependent `where`. */
-static void plan_tables(const hg_plan *pl, hg_lgroup *g)
+ * without a period-dependent `where` (none when `on` is 0). */
+static void plan_tables(const hg_plan *pl, hg_lgroup *g, int on)
 {
 	const hg_program *pr = pl->pr;
 	g->q_tab = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof *g->q_tab);
@@ -1236,7 +1236,7 @@ static void plan_tables(const hg_plan *pl, hg_lgroup *g)
 	int *les = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof(int));
 	for (int q = 0; q < pr->nq; q++) {
 		int lo = -1, hi = -1;
-		if (g->nd > 1 && g->nd < 256 && g->q_const[q] && pl->q_where[q] < 0) {
+		if (on && g->nd > 1 && g->nd < 256 && g->q_const[q] && pl->q_where[q] < 0) {
 			lo = dtab_of(g, pr->queries[q].lo, 1, regs, les);
 			hi = lo < 0 ? -1 : dtab_of(g, pr->queries[q].hi, 0, regs, les);
 		}
@@ -1294,7 +1294,7 @@ void hg_plan_build(hg_plan *pl, const hg_program *pr)
 	for (int g = 0; g < pl->ngroups; g++) {
 		plan_baseline(pl, &pl->groups[g], !getenv("HEALTHGAP_NO_BASELINE"));
 		pl->baseline |= pl->groups[g].bw > 0;
-		plan_tables(pl, &pl->groups[g]);
+		plan_tables(pl, &pl->groups[g], !getenv("HEALTHGAP_NO_TABLES"));
 	}
 	free(hoist.code);
 	free(inv);

@@ -15,6 +15,12 @@
  * code set + setting + pairing + per-event `where` that does not depend on
  * the period), keeping date and value in date order. A query then finds its
  * window in its class's short list for every lane by binary search.
+ *
+ * What does not depend on the person is not run per person either: instructions
+ * that depend only on event classes the person has no events in keep the value
+ * the plan computed for a person with no events (the event-free baseline,
+ * hg_lgroup.bw), and a query whose bounds are period-only finds every lane's
+ * window from two tables of days (hg_dtab) instead of searching.
  */
 #ifndef HG_VM_H
 #define HG_VM_H
