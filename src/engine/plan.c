@@ -1170,8 +1170,11 @@ static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
 
 /* ---- window bounds as tables of days (hg_dtab) ---- */
 
+/* Bounds spread over more days than this get no table (a byte per day): about 180 years. */
+#define DTAB_MAX_DAYS 65536
+
 /* The table of register r's due lanes in group g (le: counting values at or below a day, else
- * below it) into *t; 0 when its values decrease somewhere. */
+ * below it) into *t; 0 when its values decrease somewhere or span too many days. */
 static int dtab_make(const hg_lgroup *g, int r, int le, hg_dtab *t)
 {
 	const double *v = g->inv + (size_t)r * (size_t)g->nl;
@@ -1192,8 +1195,8 @@ static int dtab_make(const hg_lgroup *g, int r, int le, hg_dtab *t)
 	t->above = (uint8_t)(nd - npos);
 	if (lo > hi)
 		return 1; /* no finite value: the same count for every day */
-	if (lo < INT32_MIN / 2 || hi > INT32_MAX / 2)
-		return 0; /* not a day */
+	if (lo < INT32_MIN / 2 || hi > INT32_MAX / 2 || hi - lo > DTAB_MAX_DAYS)
+		return 0; /* not days of a period's windows: the lanes are slid (vm.c) */
 	t->base = (int32_t)floor(lo);
 	t->len = (int32_t)ceil(hi) - t->base + 2;
 	t->t = hg_xmalloc((size_t)t->len);
