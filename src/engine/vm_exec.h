@@ -10,7 +10,7 @@
 
 static void HG_EXEC_NAME(hg_vm *vm, const hg_ins *const code, const uint32_t n, const uint32_t *run)
 {
-	/* locals: the byte stores into u could alias sg and vm, forcing their reloads per
+	/* locals: the byte stores into u could alias code and vm, forcing their reloads per
 	   instruction (the handlers leave vm->r and the stride as they found them) */
 	int nl = vm->nl;
 	uint8_t *u = vm->u;
