@@ -604,6 +604,28 @@ static void plan_extremes(const hg_plan *pl, hg_lgroup *g, const char *inv)
 	free(wp);
 }
 
+/* A machine that runs code on group g's register image (inv) for a person with no events
+ * in any class: every lane holds its value (no uniform register), every list is empty. */
+static hg_vm image_vm(const hg_plan *pl, hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	return (hg_vm){.pl = pl,
+	               .pr = pr,
+	               .st = pr->store,
+	               .r = g->inv,
+	               .u = hg_xcalloc((size_t)pr->nregs + 1, 1),
+	               .nl = g->nl,
+	               .stride = g->nl,
+	               .g = g,
+	               .ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof(hg_mlist))};
+}
+
+static void image_vm_free(hg_vm *vm)
+{
+	free(vm->u);
+	free(vm->ml);
+}
+
 /* The register image of group g: constants, period registers, hoisted code; and which
  * queries have period-only bounds set in every lane (inv: period-only registers). */
 static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const char *inv)
@@ -621,18 +643,10 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 			g->inv[(size_t)pr->const_reg[i] * nl + l] = pr->const_val[i];
 	}
 	/* run the hoisted code with a machine that has no person */
-	uint8_t *uni = hg_xcalloc((size_t)pr->nregs + 1, 1); /* the machine's uniform flags: none */
-	hg_vm vm = {.pl = pl,
-	            .pr = pr,
-	            .st = pr->store,
-	            .r = g->inv,
-	            .u = uni,
-	            .nl = g->nl,
-	            .stride = g->nl,
-	            .g = g};
+	hg_vm vm = image_vm(pl, g);
 	g->q_const = hg_xcalloc((size_t)pr->nq + 1, 1); /* none yet: hoisted code has no query */
 	hg_vm_exec(&vm, hoist);
-	free(uni);
+	image_vm_free(&vm);
 	for (int q = 0; q < pr->nq; q++) {
 		const hg_query *Q = &pr->queries[q];
 		int c = inv[Q->lo] && inv[Q->hi];
@@ -1082,17 +1096,7 @@ static void fused_deps(const hg_plan *pl, const hg_lgroup *g, uint64_t *dep, siz
  * in any class (guards ignored: every one of them is computed), then copied to every lane. */
 static void baseline_image(const hg_plan *pl, hg_lgroup *g, const char *base)
 {
-	const hg_program *pr = pl->pr;
-	uint8_t *uni = hg_xcalloc((size_t)pr->nregs + 1, 1); /* every lane holds its value */
-	hg_vm vm = {.pl = pl,
-	            .pr = pr,
-	            .st = pr->store,
-	            .r = g->inv,
-	            .u = uni,
-	            .nl = g->nl,
-	            .stride = g->nl,
-	            .g = g,
-	            .ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof *vm.ml)};
+	hg_vm vm = image_vm(pl, g);
 	for (uint32_t j = 0; j < g->fused.n; j++) {
 		if (!base[j])
 			continue;
@@ -1100,8 +1104,7 @@ static void baseline_image(const hg_plan *pl, hg_lgroup *g, const char *base)
 		hg_vm_exec(&vm, &one);
 		hg_vm_lanes_of(&vm, g->fused.code[j].d);
 	}
-	free(vm.ml);
-	free(uni);
+	image_vm_free(&vm);
 }
 
 /* Fewer instructions with a baseline than this are not worth the list of those to run and
