@@ -576,26 +576,61 @@ static inline int dtab_at(const hg_dtab *t, int32_t day)
 
 /*
  * The query's value in each due lane of the group, its bounds given by their tables (lower
- * tl, upper th): an event on day t is in lane l's window from the first lane whose upper bound
- * is t or later (th: the lanes below t) until the first whose lower bound is after t (tl: the
- * lanes at or below t); so the windows' ends [i0, i1) in every lane are running counts, as
- * window_slide finds them, with no search or branch per event and lane.
+ * tl, upper th): an event on day t is in the windows of lanes [a, b), a = th(t) the lanes whose
+ * upper bound is before t, b = tl(t) those whose lower bound is t or earlier, both growing with
+ * t. So `exists` is the union of those ranges as a bit mask (nd < 64), and the windows' ends
+ * [i0, i1) in every lane are running counts of the events' a and b, as window_slide finds them;
+ * no search and no branch per event and lane.
  */
 static void window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th,
                          int agg, double *d)
 {
 	int nd = vm->g->nd;
+	const int32_t *date = m->date;
+	if (agg == F_EXISTS && nd < 64) {
+		uint64_t in = 0;
+		for (uint32_t i = 0; i < m->n; i++) {
+			uint64_t a = (uint64_t)dtab_at(th, date[i]), b = (uint64_t)dtab_at(tl, date[i]);
+			in |= b > a ? ((uint64_t)1 << b) - ((uint64_t)1 << a) : 0;
+		}
+		for (int l = 0; l < nd; l++)
+			d[l] = (double)(in >> l & 1);
+		return;
+	}
 	uint32_t *c1 = vm->cnt, *c0 = vm->cnt + nd + 1;
 	memset(vm->cnt, 0, 2 * ((size_t)nd + 1) * sizeof *vm->cnt);
 	for (uint32_t i = 0; i < m->n; i++) {
-		c1[dtab_at(th, m->date[i])]++;
-		c0[dtab_at(tl, m->date[i])]++;
+		c1[dtab_at(th, date[i])]++;
+		c0[dtab_at(tl, date[i])]++;
 	}
-	uint32_t i0 = 0, i1 = 0;
-	for (int l = 0; l < nd; l++) {
-		i1 += c1[l];
-		i0 += c0[l];
-		d[l] = agg_range(m, i0, i1 < i0 ? i0 : i1, agg, NULL, 1);
+	/* c1 and c0 become each lane's window ends i1 and i0 (i1 >= i0) */
+	for (int l = 0, i0 = 0, i1 = 0; l < nd; l++) {
+		i1 += (int)c1[l];
+		i0 += (int)c0[l];
+		c1[l] = (uint32_t)(i1 < i0 ? i0 : i1);
+		c0[l] = (uint32_t)i0;
+	}
+	switch (agg) {
+	case F_EXISTS:
+	case F_COUNT:
+		for (int l = 0; l < nd; l++)
+			d[l] = agg == F_EXISTS ? c1[l] > c0[l] : (double)(c1[l] - c0[l]);
+		return;
+	case F_FIRST_DATE:
+	case F_LAST_DATE:
+		for (int l = 0; l < nd; l++)
+			d[l] = c1[l] == c0[l] ? NAN : date[agg == F_FIRST_DATE ? c0[l] : c1[l] - 1];
+		return;
+	case F_FIRST_VALUE:
+	case F_LAST_VALUE:
+		for (int l = 0; l < nd; l++)
+			d[l] = c1[l] == c0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? c0[l] : c1[l] - 1];
+		return;
+	default:
+		for (int l = 0; l < nd; l++)
+			d[l] = l > 0 && c0[l] == c0[l - 1] && c1[l] == c1[l - 1]
+			           ? d[l - 1] /* the same window */
+			           : agg_range(m, c0[l], c1[l], agg, NULL, 1);
 	}
 }
 
