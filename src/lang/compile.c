@@ -265,6 +265,108 @@ static int gen_attr(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 	return 0;
 }
 
+/* Whole values up to 2^53 are exact doubles: a sum of terms whose bounds add up to no more
+ * than this has the same value in any order. */
+#define EXACT_SUM_MAX 9007199254740992.0
+
+/*
+ * Is every value of n (but missing) a whole number in [0, *b]? A truth value (0 or 1), a
+ * count, a non-negative whole literal, and sums, products and `if` branches of those. Not
+ * negatives: a sum of them could be -0 in one order and 0 in another.
+ */
+static int whole_bound(const hg_compiler *cc, const hg_node *n, int depth, double *b)
+{
+	double x, y;
+	if (depth > 32)
+		return 0;
+	if (n->type == TY_BOOL) {
+		*b = 1;
+		return 1;
+	}
+	switch (n->kind) {
+	case N_NUM:
+		*b = n->num;
+		return n->num >= 0 && n->num <= EXACT_SUM_MAX && n->num == floor(n->num);
+	case N_MISSING:
+		*b = 0;
+		return 1;
+	case N_NAME:
+		return n->symkind == SYM_LET && cc->pk->lets[n->sym].set < 0 &&
+		       cc->pk->lets[n->sym].type == TY_NUM && cc->pk->lets[n->sym].bands_of < 0 &&
+		       !cc->pk->lets[n->sym].cat_cond &&
+		       whole_bound(cc, cc->pk->lets[n->sym].e, depth + 1, b);
+	case N_CALL:
+		*b = 4294967296.0; /* the events of one person */
+		return n->sym == F_COUNT || n->sym == F_COUNT_DAYS;
+	case N_IF:
+		if (!whole_bound(cc, n->b, depth + 1, &x) || !whole_bound(cc, n->c, depth + 1, &y))
+			return 0;
+		*b = x > y ? x : y;
+		return 1;
+	case N_BINARY:
+		if ((n->op != T_PLUS && n->op != T_STAR) || n->type != TY_NUM ||
+		    !whole_bound(cc, n->a, depth + 1, &x) || !whole_bound(cc, n->b, depth + 1, &y))
+			return 0;
+		*b = n->op == T_PLUS ? x + y : x * y;
+		return *b <= EXACT_SUM_MAX;
+	default:
+		return 0;
+	}
+}
+
+/* The terms of a sum a + b + c + ... (nested `+` of numbers) into t (up to max; 0 when more). */
+static int sum_terms(const hg_node *n, const hg_node **t, int k, int max)
+{
+	if (n->kind == N_BINARY && n->op == T_PLUS && n->type == TY_NUM &&
+	    n->b->type == TY_NUM) {
+		k = sum_terms(n->a, t, k, max);
+		return k ? sum_terms(n->b, t, k, max) : 0;
+	}
+	if (k >= max)
+		return 0;
+	t[k] = n;
+	return k + 1;
+}
+
+/*
+ * A sum of many whole terms (the eFI's 36 deficits, the CMS's weighted conditions) added as a
+ * balanced tree, not a chain: the engine runs only the additions over terms that can differ
+ * from a person without events (engine/plan.c, baselines), and in a chain every addition after
+ * the first such term is over one. Exact, so the same value as the chain (whole_bound);
+ * returns 0 with *out = -1 when n is not such a sum.
+ */
+#define TREE_SUM_MIN 4
+#define TREE_SUM_MAX 256
+static int gen_tree_sum(hg_compiler *cc, const hg_node *n, int ctx, int *out)
+{
+	const hg_node *t[TREE_SUM_MAX];
+	int r[TREE_SUM_MAX], k = sum_terms(n, t, 0, TREE_SUM_MAX);
+	double total = 0, b;
+	*out = -1;
+	if (k < TREE_SUM_MIN)
+		return 0;
+	for (int i = 0; i < k; i++) {
+		if (!whole_bound(cc, t[i], 0, &b))
+			return 0;
+		total += b;
+	}
+	if (total > EXACT_SUM_MAX)
+		return 0;
+	for (int i = 0; i < k; i++)
+		TRY(expr(cc, t[i], ctx, &r[i]));
+	for (; k > 1; k = (k + 1) / 2)
+		for (int i = 0; i < k; i += 2) {
+			int d = r[i];
+			if (i + 1 < k) {
+				d = reg(cc);
+				emit(cc, OP_ADD, d, r[i], r[i + 1], 0, 0);
+			}
+			r[i / 2] = d;
+		}
+	*out = r[0];
+	return 0;
+}
+
 static int gen_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 {
 	int a, b, d;
@@ -279,6 +381,11 @@ static int gen_binary(hg_compiler *cc, const hg_node *n, int ctx, int *out)
 			emit(cc, OP_ADD, d, a, hg_const(cc, k), 0, 0);
 		*out = d;
 		return 0;
+	}
+	if (n->op == T_PLUS) {
+		TRY(gen_tree_sum(cc, n, ctx, out));
+		if (*out >= 0)
+			return 0;
 	}
 	TRY(expr(cc, n->a, ctx, &a));
 	TRY(expr(cc, n->b, ctx, &b));
