@@ -590,7 +590,8 @@ static void window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const 
 	if (agg == F_EXISTS && nd < 64) {
 		uint64_t in = 0;
 		for (uint32_t i = 0; i < m->n; i++) {
-			uint64_t a = (uint64_t)dtab_at(th, date[i]), b = (uint64_t)dtab_at(tl, date[i]);
+			uint64_t a = (uint64_t)dtab_at(th, date[i]),
+			         b = (uint64_t)dtab_at(tl, date[i]);
 			in |= b > a ? ((uint64_t)1 << b) - ((uint64_t)1 << a) : 0;
 		}
 		for (int l = 0; l < nd; l++)
@@ -624,7 +625,8 @@ static void window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const 
 	case F_FIRST_VALUE:
 	case F_LAST_VALUE:
 		for (int l = 0; l < nd; l++)
-			d[l] = c1[l] == c0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? c0[l] : c1[l] - 1];
+			d[l] =
+			    c1[l] == c0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? c0[l] : c1[l] - 1];
 		return;
 	default:
 		for (int l = 0; l < nd; l++)

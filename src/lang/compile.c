@@ -317,8 +317,7 @@ static int whole_bound(const hg_compiler *cc, const hg_node *n, int depth, doubl
 /* The terms of a sum a + b + c + ... (nested `+` of numbers) into t (up to max; 0 when more). */
 static int sum_terms(const hg_node *n, const hg_node **t, int k, int max)
 {
-	if (n->kind == N_BINARY && n->op == T_PLUS && n->type == TY_NUM &&
-	    n->b->type == TY_NUM) {
+	if (n->kind == N_BINARY && n->op == T_PLUS && n->type == TY_NUM && n->b->type == TY_NUM) {
 		k = sum_terms(n->a, t, k, max);
 		return k ? sum_terms(n->b, t, k, max) : 0;
 	}
