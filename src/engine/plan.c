@@ -1176,26 +1176,37 @@ static void plan_baseline(hg_plan *pl, hg_lgroup *g, int on)
 /* Bounds spread over more days than this get no table (a byte per day): about 180 years. */
 #define DTAB_MAX_DAYS 65536
 
-/* The table of register r's due lanes in group g (le: counting values at or below a day, else
- * below it) into *t; 0 when its values decrease somewhere or span too many days. */
-static int dtab_make(const hg_lgroup *g, int r, int le, hg_dtab *t)
+/* Lane of position k in the table order of group g's tables of every lane (hg_dtab.all: the
+ * hidden lanes, then the due ones) or of the due lanes. */
+static int dtab_lane(const hg_lgroup *g, int all, int k)
+{
+	int nh = all ? g->nl - g->nd : 0;
+	return k < nh ? g->nd + k : k - nh;
+}
+
+/* The table of register r's lanes in group g, in the order of every lane (all) or of the due
+ * ones (le: counting values at or below a day, else below it) into *t; 0 when its values
+ * decrease somewhere in that order or span too many days. */
+static int dtab_make(const hg_lgroup *g, int r, int le, int all, hg_dtab *t)
 {
 	const double *v = g->inv + (size_t)r * (size_t)g->nl;
-	int nd = g->nd, nneg = 0, npos = 0;
+	int n = all ? g->nl : g->nd, nneg = 0, npos = 0;
 	double lo = INFINITY, hi = -INFINITY;
-	for (int l = 0; l < nd; l++) {
-		if (l > 0 && v[l] < v[l - 1])
+	for (int k = 0; k < n; k++) {
+		double x = v[dtab_lane(g, all, k)];
+		if (isnan(x) || (k > 0 && x < v[dtab_lane(g, all, k - 1)]))
 			return 0;
-		nneg += v[l] == -INFINITY;
-		npos += v[l] == INFINITY;
-		if (isfinite(v[l])) {
-			lo = v[l] < lo ? v[l] : lo;
-			hi = v[l] > hi ? v[l] : hi;
+		nneg += x == -INFINITY;
+		npos += x == INFINITY;
+		if (isfinite(x)) {
+			lo = x < lo ? x : lo;
+			hi = x > hi ? x : hi;
 		}
 	}
 	memset(t, 0, sizeof *t);
 	t->below = (uint8_t)nneg;
-	t->above = (uint8_t)(nd - npos);
+	t->above = (uint8_t)(n - npos);
+	t->all = (uint8_t)all;
 	if (lo > hi)
 		return 1; /* no finite value: the same count for every day */
 	if (lo < INT32_MIN / 2 || hi > INT32_MAX / 2 || hi - lo > DTAB_MAX_DAYS)
@@ -1205,25 +1216,28 @@ static int dtab_make(const hg_lgroup *g, int r, int le, hg_dtab *t)
 	t->t = hg_xmalloc((size_t)t->len);
 	for (int32_t k = 0; k < t->len; k++) {
 		double day = (double)t->base + k;
-		int n = 0;
-		for (int l = 0; l < nd; l++)
-			n += le ? v[l] <= day : v[l] < day;
-		t->t[k] = (uint8_t)n;
+		int c = 0;
+		for (int j = 0; j < n; j++) {
+			double x = v[dtab_lane(g, all, j)];
+			c += le ? x <= day : x < day;
+		}
+		t->t[k] = (uint8_t)c;
 	}
 	return 1;
 }
 
-/* The table of register r (le as dtab_make) in group g: an equal one made before, or a new
- * one; -1 when there is none. */
-static int dtab_of(hg_lgroup *g, int r, int le, int *regs, int *les)
+/* The table of register r (le, all as dtab_make) in group g: an equal one made before, or a
+ * new one; -1 when there is none. */
+static int dtab_of(hg_lgroup *g, int r, int le, int all, int *regs, int *les)
 {
 	const double *v = g->inv + (size_t)r * (size_t)g->nl;
+	size_t n = (size_t)(all ? g->nl : g->nd);
 	for (int k = 0; k < g->ndtab; k++)
-		if (les[k] == le && memcmp(g->inv + (size_t)regs[k] * (size_t)g->nl, v,
-		                           sizeof *v * (size_t)g->nd) == 0)
+		if (les[k] == le && g->dtab[k].all == all &&
+		    memcmp(g->inv + (size_t)regs[k] * (size_t)g->nl, v, sizeof *v * n) == 0)
 			return k;
 	hg_dtab t;
-	if (!dtab_make(g, r, le, &t))
+	if (!dtab_make(g, r, le, all, &t))
 		return -1;
 	regs[g->ndtab] = r;
 	les[g->ndtab] = le;
@@ -1232,20 +1246,22 @@ static int dtab_of(hg_lgroup *g, int r, int le, int *regs, int *les)
 }
 
 /* The tables of the bounds of each query whose bounds are period-only (q_const) in group g,
- * without a period-dependent `where` (none when `on` is 0). */
+ * without a period-dependent `where` (none when `on` is 0): over every lane when both bounds
+ * allow it (no lane is then slid), else over the due lanes. */
 static void plan_tables(const hg_plan *pl, hg_lgroup *g, int on)
 {
 	const hg_program *pr = pl->pr;
 	g->q_tab = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof *g->q_tab);
-	g->dtab = hg_xcalloc(2 * (size_t)pr->nq + 1, sizeof *g->dtab);
-	int *regs = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof(int));
-	int *les = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof(int));
+	g->dtab = hg_xcalloc(4 * (size_t)pr->nq + 1, sizeof *g->dtab);
+	int *regs = hg_xmalloc(4 * ((size_t)pr->nq + 1) * sizeof(int));
+	int *les = hg_xmalloc(4 * ((size_t)pr->nq + 1) * sizeof(int));
 	for (int q = 0; q < pr->nq; q++) {
 		int lo = -1, hi = -1;
-		if (on && g->nd > 1 && g->nd < 256 && g->q_const[q] && pl->q_where[q] < 0) {
-			lo = dtab_of(g, pr->queries[q].lo, 1, regs, les);
-			hi = lo < 0 ? -1 : dtab_of(g, pr->queries[q].hi, 0, regs, les);
-		}
+		for (int all = g->nl > g->nd; all >= 0 && hi < 0; all--)
+			if (on && g->nd > 1 && g->nl < 256 && g->q_const[q] && pl->q_where[q] < 0) {
+				lo = dtab_of(g, pr->queries[q].lo, 1, all, regs, les);
+				hi = lo < 0 ? -1 : dtab_of(g, pr->queries[q].hi, 0, all, regs, les);
+			}
 		g->q_tab[2 * q] = hi < 0 ? -1 : lo;
 		g->q_tab[2 * q + 1] = hi;
 	}

@@ -575,64 +575,69 @@ static inline int dtab_at(const hg_dtab *t, int32_t day)
 }
 
 /*
- * The query's value in each due lane of the group, its bounds given by their tables (lower
- * tl, upper th): an event on day t is in the windows of lanes [a, b), a = th(t) the lanes whose
- * upper bound is before t, b = tl(t) those whose lower bound is t or earlier, both growing with
- * t. So `exists` is the union of those ranges as a bit mask (nd < 64), and the windows' ends
- * [i0, i1) in every lane are running counts of the events' a and b, as window_slide finds them;
- * no search and no branch per event and lane.
+ * The query's value in each lane of the tables' order (hg_dtab: every lane, or the due
+ * ones), its bounds given by their tables (lower tl, upper th): an event on day t is in the
+ * windows of the table's lanes [a, b), a = th(t) the lanes whose upper bound is before t, b =
+ * tl(t) those whose lower bound is t or earlier, both growing with t. So `exists` is the
+ * union of those ranges as a bit mask (under 64 lanes), and the windows' ends [i0, i1) in
+ * every lane are running counts of the events' a and b, as window_slide finds them; no search
+ * and no branch per event and lane. Returns the lanes done: the due ones first.
  */
-static void window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th,
-                         int agg, double *d)
+static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th,
+                        int agg, double *d)
 {
-	int nd = vm->g->nd;
+	int nd = vm->g->nd, n = th->all ? vm->g->nl : nd, nh = n - nd;
 	const int32_t *date = m->date;
-	if (agg == F_EXISTS && nd < 64) {
+	assert(tl->all == th->all);
+	if (agg == F_EXISTS && n < 64) {
 		uint64_t in = 0;
 		for (uint32_t i = 0; i < m->n; i++) {
-			uint64_t a = (uint64_t)dtab_at(th, date[i]),
-			         b = (uint64_t)dtab_at(tl, date[i]);
+			uint64_t a = (uint64_t)dtab_at(th, date[i]), b = (uint64_t)dtab_at(tl, date[i]);
 			in |= b > a ? ((uint64_t)1 << b) - ((uint64_t)1 << a) : 0;
 		}
 		for (int l = 0; l < nd; l++)
-			d[l] = (double)(in >> l & 1);
-		return;
+			d[l] = (double)(in >> (l + nh) & 1);
+		for (int h = 0; h < nh; h++)
+			d[nd + h] = (double)(in >> h & 1);
+		return n;
 	}
-	uint32_t *c1 = vm->cnt, *c0 = vm->cnt + nd + 1;
-	memset(vm->cnt, 0, 2 * ((size_t)nd + 1) * sizeof *vm->cnt);
+	uint32_t *c1 = vm->cnt, *c0 = vm->cnt + n + 1;
+	memset(vm->cnt, 0, 2 * ((size_t)n + 1) * sizeof *vm->cnt);
 	for (uint32_t i = 0; i < m->n; i++) {
 		c1[dtab_at(th, date[i])]++;
 		c0[dtab_at(tl, date[i])]++;
 	}
-	/* c1 and c0 become each lane's window ends i1 and i0 (i1 >= i0) */
-	for (int l = 0, i0 = 0, i1 = 0; l < nd; l++) {
-		i1 += (int)c1[l];
-		i0 += (int)c0[l];
-		c1[l] = (uint32_t)(i1 < i0 ? i0 : i1);
-		c0[l] = (uint32_t)i0;
+	/* c1 and c0 become each lane's window ends i1 and i0 (i1 >= i0), in lane order */
+	uint32_t *e1 = c1 + 2 * (n + 1), *e0 = e1 + n;
+	for (int k = 0, i0 = 0, i1 = 0; k < n; k++) {
+		int l = k < nh ? nd + k : k - nh;
+		i1 += (int)c1[k];
+		i0 += (int)c0[k];
+		e1[l] = (uint32_t)(i1 < i0 ? i0 : i1);
+		e0[l] = (uint32_t)i0;
 	}
 	switch (agg) {
 	case F_EXISTS:
 	case F_COUNT:
-		for (int l = 0; l < nd; l++)
-			d[l] = agg == F_EXISTS ? c1[l] > c0[l] : (double)(c1[l] - c0[l]);
-		return;
+		for (int l = 0; l < n; l++)
+			d[l] = agg == F_EXISTS ? e1[l] > e0[l] : (double)(e1[l] - e0[l]);
+		return n;
 	case F_FIRST_DATE:
 	case F_LAST_DATE:
-		for (int l = 0; l < nd; l++)
-			d[l] = c1[l] == c0[l] ? NAN : date[agg == F_FIRST_DATE ? c0[l] : c1[l] - 1];
-		return;
+		for (int l = 0; l < n; l++)
+			d[l] = e1[l] == e0[l] ? NAN : date[agg == F_FIRST_DATE ? e0[l] : e1[l] - 1];
+		return n;
 	case F_FIRST_VALUE:
 	case F_LAST_VALUE:
-		for (int l = 0; l < nd; l++)
-			d[l] =
-			    c1[l] == c0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? c0[l] : c1[l] - 1];
-		return;
+		for (int l = 0; l < n; l++)
+			d[l] = e1[l] == e0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? e0[l] : e1[l] - 1];
+		return n;
 	default:
-		for (int l = 0; l < nd; l++)
-			d[l] = l > 0 && c0[l] == c0[l - 1] && c1[l] == c1[l - 1]
+		for (int l = 0; l < n; l++)
+			d[l] = l > 0 && e0[l] == e0[l - 1] && e1[l] == e1[l - 1]
 			           ? d[l - 1] /* the same window */
-			           : agg_range(m, c0[l], c1[l], agg, NULL, 1);
+			           : agg_range(m, e0[l], e1[l], agg, NULL, 1);
+		return n;
 	}
 }
 
@@ -663,10 +668,8 @@ static int run_query(hg_vm *vm, int qi, double *d)
 	}
 	int l0 = 0; /* lanes before l0 done */
 	const int32_t *qt = vm->g && nl == vm->g->nl && !pass ? vm->g->q_tab + 2 * qi : NULL;
-	if (qt && qt[1] >= 0) {
-		window_lanes(vm, m, &vm->g->dtab[qt[0]], &vm->g->dtab[qt[1]], agg, d);
-		l0 = vm->g->nd; /* then the hidden lanes */
-	}
+	if (qt && qt[1] >= 0) /* then the hidden lanes, if the tables have not done them */
+		l0 = window_lanes(vm, m, &vm->g->dtab[qt[0]], &vm->g->dtab[qt[1]], agg, d);
 	hg_window w = {0, 0, NAN, NAN};
 	for (int l = l0, wl = -1; l < nl; l++) {
 		double a = lo[l * sl], b = hi[l * sh];
@@ -1162,7 +1165,7 @@ void hg_vm_init(hg_vm *vm, const hg_plan *pl)
 	}
 	vm->run = hg_xcalloc((size_t)nrun + 1, sizeof *vm->run);
 	vm->live = hg_xcalloc((size_t)nrun / 64 + 2, sizeof *vm->live);
-	vm->cnt = hg_xcalloc(2 * ((size_t)pl->max_lanes + 1), sizeof *vm->cnt);
+	vm->cnt = hg_xcalloc(4 * ((size_t)pl->max_lanes + 1), sizeof *vm->cnt);
 	vm->done = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
 	vm->pass = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass);
 	vm->pass_cap = hg_xcalloc((size_t)pr->nq + 1, sizeof *vm->pass_cap);

@@ -47,14 +47,17 @@ typedef struct hg_mclass {
 } hg_mclass;
 
 /*
- * A window bound's due lanes as a table of days (plan.c plan_tables): for a period-only
- * register whose due lanes' values never decrease, how many of them are below day t (an
- * upper bound's table) or at or below it (a lower bound's). An event on day t is then in
- * the windows of a run of lanes found by two lookups (vm.c window_lanes).
+ * A window bound's lanes as a table of days (plan.c plan_tables): for a period-only register
+ * whose values never decrease over the lanes in table order, how many of them are below day t
+ * (an upper bound's table) or at or below it (a lower bound's). An event on day t is then in
+ * the windows of a run of lanes found by two lookups (vm.c window_lanes). The table order is
+ * the due lanes (all = 0), or every lane with the hidden ones first (all = 1: their days come
+ * before the due lanes' periods).
  */
 typedef struct hg_dtab {
 	int32_t base, len;    /* t[k] is for day base + k */
 	uint8_t below, above; /* the count for days before base, and for base + len on */
+	uint8_t all;          /* in the order of every lane, hidden first, else the due lanes */
 	uint8_t *t;
 } hg_dtab;
 
@@ -105,7 +108,7 @@ typedef struct hg_lgroup {
 	uint64_t *b_bits;   /* per such class: the instructions that depend on it (not the
 	                       person), in the order of the classes */
 	uint8_t *b_uni;     /* per fused instruction: its baseline is the same in every lane */
-	hg_dtab *dtab;      /* the bounds' tables (nd < 256) */
+	hg_dtab *dtab;      /* the bounds' tables (nl < 256) */
 	int ndtab;
 	int32_t *q_tab; /* per query: its lower and upper bounds' tables, or -1 -1 */
 } hg_lgroup;
