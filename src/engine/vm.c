@@ -583,8 +583,8 @@ static inline int dtab_at(const hg_dtab *t, int32_t day)
  * every lane are running counts of the events' a and b, as window_slide finds them; no search
  * and no branch per event and lane. Returns the lanes done: the due ones first.
  */
-static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th,
-                        int agg, double *d)
+static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const hg_dtab *th, int agg,
+                        double *d)
 {
 	int nd = vm->g->nd, n = th->all ? vm->g->nl : nd, nh = n - nd;
 	const int32_t *date = m->date;
@@ -592,7 +592,8 @@ static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const h
 	if (agg == F_EXISTS && n < 64) {
 		uint64_t in = 0;
 		for (uint32_t i = 0; i < m->n; i++) {
-			uint64_t a = (uint64_t)dtab_at(th, date[i]), b = (uint64_t)dtab_at(tl, date[i]);
+			uint64_t a = (uint64_t)dtab_at(th, date[i]),
+			         b = (uint64_t)dtab_at(tl, date[i]);
 			in |= b > a ? ((uint64_t)1 << b) - ((uint64_t)1 << a) : 0;
 		}
 		for (int l = 0; l < nd; l++)
@@ -630,7 +631,8 @@ static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const h
 	case F_FIRST_VALUE:
 	case F_LAST_VALUE:
 		for (int l = 0; l < n; l++)
-			d[l] = e1[l] == e0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? e0[l] : e1[l] - 1];
+			d[l] =
+			    e1[l] == e0[l] ? NAN : m->val[agg == F_FIRST_VALUE ? e0[l] : e1[l] - 1];
 		return n;
 	default:
 		for (int l = 0; l < n; l++)
