@@ -916,6 +916,100 @@ static char *other_writes(const hg_plan *pl, const hg_lgroup *g)
 	return other;
 }
 
+/* Registers of group g's file read by other than its fused code: its lazy parts and the parts
+ * a unit indicator runs again (as other_writes), any `where` code and query bound, and the
+ * engine (results, breakdown categories, worklist values). The code run as at given dates
+ * (hg_vm_eval_at) has registers of its own. */
+static char *other_reads(const hg_plan *pl, const hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	char *eager = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
+	char *other = hg_xcalloc((size_t)pr->nregs + 1, 1);
+	int r[3];
+	for (const int *s = g->eager; *s >= 0; s++)
+		eager[*s] = 1;
+	for (int i = 0; i < pr->ninds; i++)
+		if (pr->inds[i].ind->unit)
+			eager[2 * pr->inds[i].seg] = eager[2 * pr->inds[i].seg + 1] = 0;
+	for (int p = 0; p < 2 * pr->nsegs; p++)
+		for (uint32_t i = 0; !eager[p] && i < pl->parts[p].n; i++)
+			for (int k = 0, n = ins_reads(&pl->parts[p].code[i], r); k < n; k++)
+				other[r[k]] = 1;
+	for (int q = 0; q < pr->nq; q++) {
+		other[pr->queries[q].lo] = other[pr->queries[q].hi] = 1;
+		for (uint32_t i = 0; pl->q_where[q] >= 0 && i < pl->segs[pl->q_where[q]].n; i++)
+			for (int k = 0, n = ins_reads(&pl->segs[pl->q_where[q]].code[i], r); k < n;
+			     k++)
+				other[r[k]] = 1;
+	}
+	for (int c = 0; c < pl->nclass; c++)
+		for (uint32_t i = 0;
+		     pl->cls[c].where_seg >= 0 && i < pl->segs[pl->cls[c].where_seg].n; i++)
+			for (int k = 0, n = ins_reads(&pl->segs[pl->cls[c].where_seg].code[i], r);
+			     k < n; k++)
+				other[r[k]] = 1;
+	for (int i = 0; i < pr->ninds; i++) {
+		const hg_cind *ci = &pr->inds[i];
+		other[ci->num] = other[ci->den] = 1;
+		for (int b = 0; ci->bd_reg && b < 2 * ci->ind->nbds; b++)
+			if (ci->bd_reg[b] >= 0)
+				other[ci->bd_reg[b]] = 1;
+	}
+	for (int w = 0; w < pr->nwls; w++)
+		for (int k = 0; k < pr->wls[w].nregs; k++)
+			other[pr->wls[w].regs[k]] = 1;
+	free(eager);
+	return other;
+}
+
+/* The register fields an instruction reads (as ins_reads), to rewrite them. */
+static int ins_read_fields(hg_ins *x, uint16_t *f[3])
+{
+	f[0] = &x->a;
+	f[1] = &x->b;
+	f[2] = &x->c;
+	int r[3];
+	return ins_reads(x, r);
+}
+
+/*
+ * Copies out of group g's eager code c[0, n) (after share_code, canon its value numbers, wpos
+ * where each register is written): a read of a copy becomes a read of what it copies, written
+ * before it; then a copy that nothing reads any more (in this code or elsewhere: other_reads)
+ * is dropped. `registered` in every let that names it was a copy per person. The register
+ * read instead is read more: nread goes up, as share_code's, and its uniform state is
+ * tested where the copy's was (hg_plan.tested). Returns the new length.
+ */
+static int drop_copies(const hg_plan *pl, const hg_lgroup *g, hg_ins *c, int n, const int *canon,
+                       const int *wpos, int *nread, uint8_t *tested)
+{
+	int nr = pl->pr->nregs, *reads = hg_xcalloc((size_t)nr + 1, sizeof(int));
+	for (int j = 0; j < n; j++) {
+		uint16_t *f[3];
+		for (int k = 0, m = ins_read_fields(&c[j], f); k < m; k++) {
+			int r = *f[k], to = canon[r];
+			if (to >= 0 && to != r && wpos[r] >= 0 && wpos[r] < j && wpos[to] < j) {
+				*f[k] = (uint16_t)to;
+				nread[to] = 2;
+				tested[to] |= tested[r];
+			}
+			reads[*f[k]]++;
+		}
+	}
+	char *other = other_reads(pl, g);
+	int m = 0;
+	for (int j = 0; j < n; j++) {
+		const hg_ins *x = &c[j];
+		if (x->op == OP_MOV && canon[x->d] >= 0 && canon[x->d] != x->d && !reads[x->d] &&
+		    !other[x->d])
+			continue;
+		c[m++] = c[j];
+	}
+	free(other);
+	free(reads);
+	return m;
+}
+
 /* ---- common instructions ---- */
 
 /* Do x and y compute the same value from registers with the same values (canon)? */
@@ -953,18 +1047,23 @@ static int shareable(const hg_plan *pl, const hg_ins *x)
  * once more: nread (the guards' counts) goes up, so it is never moved into a guarded cone
  * and always runs before its copies.
  */
-static void share_code(const hg_plan *pl, const hg_lgroup *g, hg_ins *c, int n, int *nread)
+static int share_code(const hg_plan *pl, const hg_lgroup *g, hg_ins *c, int n, int *nread,
+                      uint8_t *tested)
 {
 	const hg_program *pr = pl->pr;
 	char *other = other_writes(pl, g);
 	int nr = pr->nregs, *nw = hg_xcalloc((size_t)nr + 1, sizeof(int));
 	int *canon = hg_xmalloc(((size_t)nr + 1) * sizeof(int));
+	int *wpos = hg_xmalloc(((size_t)nr + 1) * sizeof(int));
 	for (int j = 0; j < n; j++)
 		nw[c[j].d]++;
-	for (int r = 0; r <= nr; r++)
+	for (int r = 0; r <= nr; r++) {
 		canon[r] = other[r] || nw[r] > 0 ? -1 - r : r; /* -1 - r: only itself, not yet */
+		wpos[r] = -1;
+	}
 	for (int j = 0; j < n; j++) {
 		hg_ins *x = &c[j];
+		wpos[x->d] = wpos[x->d] < 0 ? j : wpos[x->d];
 		int rd[5], k = ins_reads(x, rd), ok = nw[x->d] == 1 && !other[x->d];
 		if (x->op == OP_QUERY) {
 			rd[k++] = pr->queries[x->c].lo;
@@ -987,9 +1086,12 @@ static void share_code(const hg_plan *pl, const hg_lgroup *g, hg_ins *c, int n, 
 				break;
 			}
 	}
+	n = drop_copies(pl, g, c, n, canon, wpos, nread, tested);
 	free(other);
 	free(nw);
 	free(canon);
+	free(wpos);
+	return n;
 }
 
 /* Fuse each group's eager parts; guard them and every part unless guards is 0; the code
@@ -1006,7 +1108,8 @@ static void plan_guards(hg_plan *pl, int guards, int share)
 			for (uint32_t j = 0; j < pl->parts[*s].n; j++)
 				seg_push(&all, &pl->parts[*s].code[j]);
 		if (share)
-			share_code(pl, gr, all.code, (int)all.n, gc.nread);
+			all.n = (uint32_t)share_code(pl, gr, all.code, (int)all.n, gc.nread,
+			                             pl->tested);
 		if (guards)
 			guard_code(&gc, all.code, (int)all.n, &gr->fused);
 		else
