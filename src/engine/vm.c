@@ -970,6 +970,8 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 		if (mc->evs)
 			m->ev[m->n] = (uint32_t)(e - b);
 		m->n++;
+		if (pl->baseline) /* (the same way for every event: predicted) */
+			vm->ne[c >> 6] |= (uint64_t)1 << (c & 63);
 	}
 }
 
@@ -995,7 +997,13 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 		vm->dob_md = m * 32 + d;
 		assert(y >= 0);
 	}
-	for (int c = 0; c < pl->nclass; c++)
+	/* with baselines, the classes the previous person had events in (vm->ne) are emptied */
+	for (int w = 0, nw = (pl->nclass + 63) / 64; pl->baseline && w < nw; w++) {
+		for (uint64_t m = vm->ne[w]; m; m &= m - 1)
+			vm->ml[w * 64 + __builtin_ctzll(m)].n = 0;
+		vm->ne[w] = 0;
+	}
+	for (int c = 0; !pl->baseline && c < pl->nclass; c++)
 		vm->ml[c].n = 0;
 	uint64_t b = st->ev_off[p], end = st->ev_off[p + 1];
 	vm->ev0 = b;
@@ -1022,11 +1030,6 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 	}
 	for (uint32_t k = 0; k < nc; k++)
 		file_event(vm, b + cand[k], b, end);
-	if (pl->baseline) { /* the classes with events, for the baselines (run_baseline) */
-		memset(vm->ne, 0, sizeof *vm->ne * (((size_t)pl->nclass + 63) / 64));
-		for (int c = 0; c < pl->nclass; c++)
-			vm->ne[c >> 6] |= (uint64_t)(vm->ml[c].n != 0) << (c & 63);
-	}
 }
 
 /*
