@@ -288,6 +288,9 @@ typedef struct hg_work {
 	uint64_t p0, p1; /* the persons of the pass */
 	size_t chunk;    /* persons per chunk; thread t takes chunks t, t + T, ... from p0 */
 	char *has_var;   /* per indicator: broken down by a segmentation or score bands */
+	char *age_bd;    /* per indicator: broken down by age band */
+	int **var_regs;  /* per indicator: the distinct registers of its HG_BD_VAR breakdowns'
+	                    categories, -1 terminated */
 	char *has_place; /* per indicator: broken down by a place (as at a date with a history) */
 	int detail;      /* some breakdown is by detailed ethnicity or a place other than the IMD
 	                    and practice (pcat_init) */
@@ -719,11 +722,7 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 	if (ln->j0 < 0) /* else the lanes' periods are consecutive */
 		for (int l = 1, nl = ln->nl; l < nl; l++)
 			chg |= (uint64_t)(ln->jl[l] != ln->jl[l - 1] + 1) << l;
-	int aged = 0; /* an age-band breakdown: its category changes with the age */
-	for (int b = 0; b < ind->nbds; b++)
-		for (int d = 0; d < ind->bds[b].n; d++)
-			aged |= ind->bds[b].kind[d] == HG_BD_AGEBAND;
-	if (aged)
+	if (w->age_bd[i]) /* an age-band breakdown: its category changes with the age */
 		for (int l = 1, nl = ln->nl; l < nl; l++)
 			chg |= (uint64_t)(ln->age[l] != ln->age[l - 1]) << l;
 	if (vcl) {
@@ -734,20 +733,14 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 				       << l;
 		return chg;
 	}
-	for (int b = 0; b < ind->nbds; b++)
-		for (int d = 0; d < ind->bds[b].n; d++) {
-			if (ind->bds[b].kind[d] != HG_BD_VAR)
-				continue;
-			int reg = ci->bd_reg[2 * b + d];
-			assert(reg >= 0);
-			double ru = hg_vm_uniform(vm, reg);
-			if (ru == ru)
-				continue; /* the same category in every lane */
-			const double *r = hg_vm_reg(vm, reg);
-			for (int l = 1, nl = ln->nl; l < nl;
-			     l++) /* NaN != NaN: a change, harmless */
-				chg |= (uint64_t)(r[l] != r[l - 1]) << l;
-		}
+	for (const int *reg = w->var_regs[i]; *reg >= 0; reg++) {
+		double ru = hg_vm_uniform(vm, *reg);
+		if (ru == ru)
+			continue; /* the same category in every lane */
+		const double *r = hg_vm_reg(vm, *reg);
+		for (int l = 1, nl = ln->nl; l < nl; l++) /* NaN != NaN: a change, harmless */
+			chg |= (uint64_t)(r[l] != r[l - 1]) << l;
+	}
 	return chg;
 }
 
@@ -1675,6 +1668,10 @@ static void free_bdplans(hg_work *w)
 		free(w->bdp[i]);
 	free(w->bdp);
 	free(w->has_var);
+	free(w->age_bd);
+	for (int i = 0; w->var_regs && i < w->pr->ninds; i++)
+		free(w->var_regs[i]);
+	free(w->var_regs);
 	free(w->has_place);
 	free(w->aged);
 	free(w->gaged);
@@ -1687,9 +1684,14 @@ static void build_bdplans(hg_work *w)
 	w->has_var = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	w->has_place = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	w->aged = hg_xcalloc((size_t)pr->ninds + 1, 1);
+	w->age_bd = hg_xcalloc((size_t)pr->ninds + 1, 1);
+	w->var_regs = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->var_regs);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
+		const hg_cind *ci = &pr->inds[i];
+		int nv = 0;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
+		w->var_regs[i] = hg_xmalloc((2 * (size_t)ind->nbds + 1) * sizeof(int));
 		/* band_field and dim_cat's age bands are the only readers of a lane's age */
 		w->aged[i] = ind->type == HG_IND_DSR || ind->type == HG_IND_LE;
 		for (int b = 0; b < ind->nbds; b++) {
@@ -1708,12 +1710,19 @@ static void build_bdplans(hg_work *w)
 				w->has_place[i] |= (char)bp->place;
 				w->has_var[i] |= bd->kind[d] == HG_BD_VAR;
 				w->aged[i] |= bd->kind[d] == HG_BD_AGEBAND;
+				w->age_bd[i] |= bd->kind[d] == HG_BD_AGEBAND;
+				int reg = ci->bd_reg ? ci->bd_reg[2 * b + d] : -1, seen = 0;
+				for (int k = 0; k < nv; k++)
+					seen |= w->var_regs[i][k] == reg;
+				if (bd->kind[d] == HG_BD_VAR && reg >= 0 && !seen)
+					w->var_regs[i][nv++] = reg;
 				w->detail |=
 				    bd->kind[d] == HG_BD_ETHD ||
 				    (bd->kind[d] >= HG_BD_PCN && bd->kind[d] <= HG_BD_IMDQ_LOCAL);
 			}
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
+		w->var_regs[i][nv] = -1;
 	}
 	if (!w->pl)
 		return; /* (residents_den: no lanes) */
