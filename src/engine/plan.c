@@ -896,19 +896,28 @@ static void plan_at(hg_gctx *gc, const int *segs, int guards, hg_seg *out)
 	free(all.code);
 }
 
-/* Registers of group g's file written by code other than its fused code: its lazy parts
- * (and `where` code, which is in parts too), and the parts a unit indicator runs again per
- * pathway or appointment (engine.c acc_units). */
-static char *other_writes(const hg_plan *pl, const hg_lgroup *g)
+/* Parts of group g's fused code (its eager parts, but not those a unit indicator runs again
+ * per pathway or appointment: engine.c acc_units), as a mask over every part. */
+static char *fused_parts(const hg_plan *pl, const hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
 	char *eager = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
-	char *other = hg_xcalloc((size_t)pr->nregs + 1, 1);
 	for (const int *s = g->eager; *s >= 0; s++)
 		eager[*s] = 1;
 	for (int i = 0; i < pr->ninds; i++)
 		if (pr->inds[i].ind->unit)
 			eager[2 * pr->inds[i].seg] = eager[2 * pr->inds[i].seg + 1] = 0;
+	return eager;
+}
+
+/* Registers of group g's file written by code other than its fused code: its lazy parts
+ * (and `where` code, which is in parts too), and the parts a unit indicator runs again per
+ * pathway or appointment (fused_parts). */
+static char *other_writes(const hg_plan *pl, const hg_lgroup *g)
+{
+	const hg_program *pr = pl->pr;
+	char *eager = fused_parts(pl, g);
+	char *other = hg_xcalloc((size_t)pr->nregs + 1, 1);
 	for (int p = 0; p < 2 * pr->nsegs; p++)
 		for (uint32_t i = 0; !eager[p] && i < pl->parts[p].n; i++)
 			other[pl->parts[p].code[i].d] = 1;
@@ -923,14 +932,9 @@ static char *other_writes(const hg_plan *pl, const hg_lgroup *g)
 static char *other_reads(const hg_plan *pl, const hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
-	char *eager = hg_xcalloc(2 * (size_t)pr->nsegs + 1, 1);
+	char *eager = fused_parts(pl, g);
 	char *other = hg_xcalloc((size_t)pr->nregs + 1, 1);
 	int r[3];
-	for (const int *s = g->eager; *s >= 0; s++)
-		eager[*s] = 1;
-	for (int i = 0; i < pr->ninds; i++)
-		if (pr->inds[i].ind->unit)
-			eager[2 * pr->inds[i].seg] = eager[2 * pr->inds[i].seg + 1] = 0;
 	for (int p = 0; p < 2 * pr->nsegs; p++)
 		for (uint32_t i = 0; !eager[p] && i < pl->parts[p].n; i++)
 			for (int k = 0, n = ins_reads(&pl->parts[p].code[i], r); k < n; k++)
