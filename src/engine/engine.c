@@ -1712,6 +1712,7 @@ static void build_bdplans(hg_work *w)
 				w->aged[i] |= bd->kind[d] == HG_BD_AGEBAND;
 				w->age_bd[i] |= bd->kind[d] == HG_BD_AGEBAND;
 				int reg = ci->bd_reg ? ci->bd_reg[2 * b + d] : -1, seen = 0;
+				assert(bd->kind[d] != HG_BD_VAR || !ci->bd_reg || reg >= 0);
 				for (int k = 0; k < nv; k++)
 					seen |= w->var_regs[i][k] == reg;
 				if (bd->kind[d] == HG_BD_VAR && reg >= 0 && !seen)

@@ -220,7 +220,8 @@ typedef struct hg_vm {
 	hg_mlist *ml;           /* per class; each list has room for ml_cap events */
 	uint32_t ml_cap;
 	uint32_t *cand;   /* ml_cap: the person's events whose code some class has */
-	uint64_t *ne;     /* classes whose list is not empty for the current person (bitset) */
+	uint64_t *ne;     /* with baselines (hg_plan.baseline): the classes whose list is not
+	                     empty for the current person (bitset), marked as events are filed */
 	uint64_t **dirty; /* per group with a baseline: instructions off their baseline (the
 	                     ones run for the current person that depend on classes only) */
 	uint32_t *run;    /* scratch: the fused instructions to run */
