@@ -19,7 +19,8 @@
  * 12 months, so those drugs are issued every 12 weeks; other classes are a
  * sample, one issue about every 11 months), eGFR readings, recorded frailty categories at annual
  * reviews, pregnancy booking codes before each birth, palliative care, secondary cancers,
- * heart-failure and COPD admissions, end-stage renal and liver failure, home oxygen. Everything is
+ * heart-failure and COPD admissions, end-stage renal and liver failure, home oxygen; last, resolved
+ * codes, dialysis and the GP's record of a cancer (so nothing before them changes). Everything is
  * drawn from the person's own random stream (seed, index, 3), so every other event is as it was
  * without it.
  */
@@ -743,6 +744,68 @@ static void palliative(mm_ctx *c)
 		code_at(c, end - (hg_date)hg_rng_below(c->r, 180), HG_SC_PALCARE, 0);
 }
 
+/* A code of `list` on a date drawn in [a, b] after the condition's onset, with chance p: the
+ * resolved codes (the condition no longer active from then, QOF's *RES_COD). */
+static void resolve(mm_ctx *c, hg_date on, double p, int a_days, int b_days, int list)
+{
+	if (!ever(on) || hg_rng_unif(c->r) >= p)
+		return;
+	code_at(c, on + (hg_date)a_days + (hg_date)hg_rng_below(c->r, (uint64_t)(b_days - a_days + 1)),
+	        list, 0);
+}
+
+/*
+ * What follows the conditions in the record and not in the clinical model: resolved codes
+ * (asthma: 15% of onsets under 16, resolved from age 16, 5% of adult onsets; atrial
+ * fibrillation 6%, COPD 1%, type 2 diabetes 2%, each 1-10 years after onset; nothing else
+ * stops: a resolved person's prescriptions go on), dialysis for end-stage renal failure
+ * (60%: an outpatient X40 row a quarter from a year after onset; 8% a kidney transplant
+ * admission, M01, 2-6 years after), and the GP's record of a cancer diagnosed in hospital
+ * or registered (90%, 2-8 weeks after, a site code for breast, prostate, lung and colon,
+ * else the generic one). Drawn last, so no other event changes.
+ */
+static void resolved(mm_ctx *c)
+{
+	const hg_sy_person *ps = c->ps;
+	if (ever(ps->ast)) {
+		hg_date at16 = ps->dob + (hg_date)(16 * HG_YEAR);
+		int child = ps->ast < at16;
+		hg_date from = child ? mm_max(ps->ast + 3 * 365, at16) : ps->ast;
+		resolve(c, from, child ? 0.15 : 0.05, 365, 10 * 365, HG_SC_ASTRES);
+	}
+	resolve(c, c->on[MM_AF], 0.06, 365, 10 * 365, HG_SC_AFRES);
+	resolve(c, ps->copd, 0.01, 365, 10 * 365, HG_SC_COPDRES);
+	if (ps->dm_type == 2)
+		resolve(c, ps->dm, 0.02, 365, 10 * 365, HG_SC_DMRES);
+	if (ever(c->on[MM_CKD]) && c->ckd_stage == 3) {
+		if (hg_rng_unif(c->r) < 0.6)
+			for (hg_date a = mm_max(c->on[MM_CKD] + 365, c->w->h_lo); a <= c->w->h_hi;
+			     a += 91) {
+				hg_date d = a + (hg_date)hg_rng_below(c->r, 30);
+				if (hosp_ok(c, d))
+					hg_sy_add(c->o, d, HG_ST_OP, HG_SC_DIALYSIS, 0, HG_SY_NOVAL);
+			}
+		if (hg_rng_unif(c->r) < 0.08) {
+			hg_date d = c->on[MM_CKD] + (hg_date)((2 + 4 * hg_rng_unif(c->r)) * HG_YEAR);
+			if (hosp_ok(c, d))
+				hg_sy_add(c->o, d, HG_ST_APC, HG_SC_DIALYSIS, 1, HG_SY_NOVAL);
+		}
+	}
+	/* the first cancer row (registry or hospital) and its site */
+	const hg_sy_event *first = NULL;
+	for (size_t i = 0; i < c->o->nev; i++) {
+		const hg_sy_event *e = &c->o->ev[i];
+		if (e->list == HG_SC_CANCER && (!first || e->date < first->date))
+			first = e;
+	}
+	if (first && hg_rng_unif(c->r) < 0.9) {
+		/* cancer_icd10.csv lists breast, prostate, lung, colon first; the GP list's
+		   generic code, then those sites */
+		int site = first->idx < 4 ? first->idx + 1 : 0;
+		code_at(c, first->date + 14 + (hg_date)hg_rng_below(c->r, 43), HG_SC_CANCER_GP, site);
+	}
+}
+
 void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg_sy_windows *w,
                           hg_sy_out *o)
 {
@@ -774,4 +837,5 @@ void hg_sy_multimorbidity(const hg_sy_model *m, const hg_sy_person *ps, const hg
 	}
 	if (w->gp_lo <= w->gp_hi)
 		palliative(&c);
+	resolved(&c); /* last: every event above is as it was without these */
 }

@@ -161,6 +161,12 @@ enum hg_sy_list {
 	HG_SC_PREGNANCY,
 	HG_SC_CKD,
 	HG_SC_PAD,
+	HG_SC_ASTRES, /* resolved codes, dialysis, GP cancer codes (multimorbidity.c, resolved) */
+	HG_SC_AFRES,
+	HG_SC_COPDRES,
+	HG_SC_DMRES,
+	HG_SC_DIALYSIS,
+	HG_SC_CANCER_GP,
 	HG_SC_CYP_RTCGM, /* the children's Core20PLUS5 pack's audit items (cyp.c) */
 	HG_SC_CYP_PUMP,
 	HG_SC_CYP_ESN,
