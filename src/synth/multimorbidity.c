@@ -750,7 +750,8 @@ static void resolve(mm_ctx *c, hg_date on, double p, int a_days, int b_days, int
 {
 	if (!ever(on) || hg_rng_unif(c->r) >= p)
 		return;
-	code_at(c, on + (hg_date)a_days + (hg_date)hg_rng_below(c->r, (uint64_t)(b_days - a_days + 1)),
+	code_at(c,
+	        on + (hg_date)a_days + (hg_date)hg_rng_below(c->r, (uint64_t)(b_days - a_days + 1)),
 	        list, 0);
 }
 
@@ -783,10 +784,12 @@ static void resolved(mm_ctx *c)
 			     a += 91) {
 				hg_date d = a + (hg_date)hg_rng_below(c->r, 30);
 				if (hosp_ok(c, d))
-					hg_sy_add(c->o, d, HG_ST_OP, HG_SC_DIALYSIS, 0, HG_SY_NOVAL);
+					hg_sy_add(c->o, d, HG_ST_OP, HG_SC_DIALYSIS, 0,
+					          HG_SY_NOVAL);
 			}
 		if (hg_rng_unif(c->r) < 0.08) {
-			hg_date d = c->on[MM_CKD] + (hg_date)((2 + 4 * hg_rng_unif(c->r)) * HG_YEAR);
+			hg_date d =
+			    c->on[MM_CKD] + (hg_date)((2 + 4 * hg_rng_unif(c->r)) * HG_YEAR);
 			if (hosp_ok(c, d))
 				hg_sy_add(c->o, d, HG_ST_APC, HG_SC_DIALYSIS, 1, HG_SY_NOVAL);
 		}
@@ -802,7 +805,8 @@ static void resolved(mm_ctx *c)
 		/* cancer_icd10.csv lists breast, prostate, lung, colon first; the GP list's
 		   generic code, then those sites */
 		int site = first->idx < 4 ? first->idx + 1 : 0;
-		code_at(c, first->date + 14 + (hg_date)hg_rng_below(c->r, 43), HG_SC_CANCER_GP, site);
+		code_at(c, first->date + 14 + (hg_date)hg_rng_below(c->r, 43), HG_SC_CANCER_GP,
+		        site);
 	}
 }
 
