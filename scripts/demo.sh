@@ -19,14 +19,17 @@ has() { "$hg" --help | grep -q "^  $1 "; }
 
 mkdir -p "$data"
 echo "== 1. synthetic population: $people people (seed 1)"
+# made again when the size, the synthesiser or the code lists it draws from change (a
+# population from an older synthesiser could lack events that today's packs read)
+key="$people $(cat "$root"/src/synth/*.[ch] "$root"/packs/*/codelists/*.csv | sha256sum | cut -c1-16)"
 if [ ! -s "$data/raw/events.csv" ] || [ ! -s "$data/raw/registrations.csv" ] ||
 	[ ! -s "$data/raw/pathways.csv" ] || [ ! -s "$data/raw/ethnicity_2001_census.csv" ] ||
-	[ "$(cat "$data/raw/people" 2>/dev/null)" != "$people" ]; then
+	[ "$(cat "$data/raw/people" 2>/dev/null)" != "$key" ]; then
 	rm -rf "$data/raw"
 	# ethnicity as a GP record holds it: SNOMED CT codes in events.csv (and a hospital-recorded
 	# category for people with none), not a column (docs/synthetic-data.md "Ethnicity as codes")
 	"$hg" synth --people "$people" --seed 1 --out "$data/raw" --ethnicity-as codes
-	echo "$people" > "$data/raw/people"
+	echo "$key" > "$data/raw/people"
 fi
 echo "== 2. ingest (validation, quarantine, IMD join, registration and address histories,"
 echo "   ethnicity from the latest recorded SNOMED CT code, a trust's pathways and appointments)"
