@@ -489,8 +489,9 @@ typedef struct hg_lanes {
 	int nl;
 	const int *jl, *age;
 	const double *den, *num;
-	int j0;  /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
-	int uni; /* den and num are the same in every lane (uniform registers, vm.h) */
+	int j0;   /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
+	int uni;  /* den and num are the same in every lane (uniform registers, vm.h) */
+	int vuni; /* the segmentation categories given with the lanes (vcl) are too */
 } hg_lanes;
 
 /* The numerator of value v (numerator register) for a person-level indicator type. */
@@ -726,7 +727,7 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 		for (int l = 1, nl = ln->nl; l < nl; l++)
 			chg |= (uint64_t)(ln->age[l] != ln->age[l - 1]) << l;
 	if (vcl) {
-		for (int l = 1, nl = ln->nl; l < nl; l++)
+		for (int l = 1, nl = ln->vuni ? 0 : ln->nl; l < nl; l++)
 			for (size_t k = 0; k < stride; k++)
 				chg |= (uint64_t)(vcl[(size_t)l * stride + k] !=
 				                  vcl[(size_t)(l - 1) * stride + k])
@@ -1278,7 +1279,7 @@ static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *v
 			for (int l = 0, nl = g->nd; l < nl; l++)
 				dm |= (uint64_t)(den[l] == 1) << l;
 		}
-		hg_lanes ln = {g->nd, g->ind_j[d], mid, NULL, NULL, g->ind_j0[d], 0};
+		hg_lanes ln = {g->nd, g->ind_j[d], mid, NULL, NULL, g->ind_j0[d], 0, 0};
 		if (dm)
 			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
 		return;
@@ -1380,15 +1381,29 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	const hg_breakdown *tb = &ind->bds[1]; /* "transition" (c_trans_ind) */
 	assert(tb->kind[0] == HG_BD_TRANS && ci->bd_reg[2] >= 0 && ci->ctx == 0);
 	/* the first HG_BD_TRANS register is the segmentation */
-	const double *gpop = hg_vm_reg(vm, ci->den), *gseg = hg_vm_reg(vm, ci->bd_reg[2]);
 	size_t stride = 2 * (size_t)ind->nbds, need = stride * (size_t)g->nd + 1;
 	if (sc->vc_cap < need) {
 		sc->vc = hg_xrealloc(sc->vc, need * sizeof *sc->vc);
 		sc->vc_cap = need;
 	}
 	int nv = tb->var_ncat[0] + tb->var_unknown[0];
-	hg_date dod = pr->store->dod[p];
 	double *in = sc->tin, *one = sc->tin + w->pl->max_lanes + 1;
+	/* most people are in the population on every lane's days and in one segment
+	   throughout (uniform registers, vm.h): each lane is a flow from that segment to
+	   itself, and the lanes' categories are all the same */
+	double pu = hg_vm_uniform(vm, ci->den), su = hg_vm_uniform(vm, ci->bd_reg[2]);
+	if (pu == 1 && su == su) {
+		int cat = trans_seg(tb, 0, su) * (nv + 2) + trans_seg(tb, 0, su);
+		for (size_t k = 0; k < stride * (size_t)g->nd; k++)
+			sc->vc[k] = cat;
+		for (int l = 0; l < g->nd; l++)
+			in[l] = one[l] = 1;
+		hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 1, 1};
+		acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
+		return;
+	}
+	const double *gpop = hg_vm_reg(vm, ci->den), *gseg = hg_vm_reg(vm, ci->bd_reg[2]);
+	hg_date dod = pr->store->dod[p];
 	for (int l = 0; l < g->nd; l++) {
 		hg_period pd = pr->periods[g->period[l]];
 		int k = g->before[l];
@@ -1404,7 +1419,7 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		for (size_t k2 = 0; k2 < stride; k2++)
 			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
 	}
-	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 0};
+	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 0, 0};
 	acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 }
 
@@ -1505,7 +1520,7 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
 		hg_lanes ln = {
 		    g->nd, g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num), g->ind_j0[d],
-		    0};
+		    0, 0};
 		const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
@@ -1626,7 +1641,8 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 			               hg_vm_reg(vm, ci->den),
 			               hg_vm_reg(vm, ci->num),
 			               gr->ind_j0[d],
-			               vm->u[ci->den] && vm->u[ci->num]};
+			               vm->u[ci->den] && vm->u[ci->num],
+			               0};
 			acc_ind(w, acc, sc, vm, &pc, i, &ln, NULL);
 		}
 	}
