@@ -735,12 +735,11 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 		return chg;
 	}
 	for (const int *reg = w->var_regs[i]; *reg >= 0; reg++) {
-		double ru = hg_vm_uniform(vm, *reg);
-		if (ru == ru)
-			continue; /* the same category in every lane */
+		if (hg_vm_is_uniform(vm, *reg))
+			continue; /* the same category in every lane (missing too: Unknown) */
 		const double *r = hg_vm_reg(vm, *reg);
-		for (int l = 1, nl = ln->nl; l < nl; l++) /* NaN != NaN: a change, harmless */
-			chg |= (uint64_t)(r[l] != r[l - 1]) << l;
+		for (int l = 1, nl = ln->nl; l < nl; l++) /* missing to missing: Unknown in both */
+			chg |= (uint64_t)((r[l] != r[l - 1]) & !(isnan(r[l]) & isnan(r[l - 1]))) << l;
 	}
 	return chg;
 }
@@ -807,16 +806,31 @@ static void tally_bds(const hg_work *w, hg_acc *a, hg_vm *vm, const hg_pcat *pc,
 			tally_edges(den + np1, nm);
 			continue;
 		}
+		if (!chg_done) {
+			chg = lane_changes(w, vm, i, ln, vcl);
+			chg_done = 1;
+		}
 		const double *reg[2] = {NULL, NULL};
+		if (!chg && ln->j0 >= 0) {
+			/* one category in every lane (most people: one segment, one age band
+			   throughout): the masks' edges, as for a breakdown that does not depend
+			   on the lane, its category from lane 0 (valid in a uniform register) */
+			for (int d = 0; !vcl && d < bp[b].n; d++)
+				if (bp[b].kind[d] == HG_BD_VAR)
+					reg[d] = hg_vm_lane0(vm, ci->bd_reg[2 * b + d]);
+			int row = bp[b].off + (vcl ? bd_cat(&bp[b], pc, ln->age[0], vcl)
+			                           : bd_cat_regs(&bp[b], &ind->bds[b], pc,
+			                                         ln->age[0], reg, 0));
+			int64_t *den = t + (size_t)row * 2 * np1 + ln->j0;
+			tally_edges(den, dm);
+			tally_edges(den + np1, nm);
+			continue;
+		}
 		for (int d = 0; !vcl && d < bp[b].n; d++)
 			if (bp[b].kind[d] == HG_BD_VAR) {
 				assert(ci->bd_reg[2 * b + d] >= 0);
 				reg[d] = hg_vm_reg(vm, ci->bd_reg[2 * b + d]);
 			}
-		if (!chg_done) {
-			chg = lane_changes(w, vm, i, ln, vcl);
-			chg_done = 1;
-		}
 		tally_lane_bd(t, np1, &bp[b], &ind->bds[b], pc, ln, dm, nm, chg, vcl, stride, reg);
 	}
 }

@@ -265,6 +265,19 @@ static inline double hg_vm_uniform(const hg_vm *vm, int reg)
 	return vm->u[reg] != HG_U_NO ? vm->r[(size_t)reg * (size_t)vm->stride] : NAN;
 }
 
+/* Is register reg the same in every lane (uniform, missing or not)? */
+static inline int hg_vm_is_uniform(const hg_vm *vm, int reg)
+{
+	return vm->u[reg] != HG_U_NO;
+}
+
+/* Register reg's lane 0, valid whether or not the register is uniform (for a value the
+   engine knows is the same in every lane). */
+static inline const double *hg_vm_lane0(const hg_vm *vm, int reg)
+{
+	return vm->r + (size_t)reg * (size_t)vm->stride;
+}
+
 /* Lanes of register reg in the current group's register file (for the engine). */
 static inline const double *hg_vm_reg(hg_vm *vm, int reg)
 {
