@@ -739,7 +739,8 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 			continue; /* the same category in every lane (missing too: Unknown) */
 		const double *r = hg_vm_reg(vm, *reg);
 		for (int l = 1, nl = ln->nl; l < nl; l++) /* missing to missing: Unknown in both */
-			chg |= (uint64_t)((r[l] != r[l - 1]) & !(isnan(r[l]) & isnan(r[l - 1]))) << l;
+			chg |= (uint64_t)((r[l] != r[l - 1]) & !(isnan(r[l]) & isnan(r[l - 1])))
+			       << l;
 	}
 	return chg;
 }
@@ -818,9 +819,9 @@ static void tally_bds(const hg_work *w, hg_acc *a, hg_vm *vm, const hg_pcat *pc,
 			for (int d = 0; !vcl && d < bp[b].n; d++)
 				if (bp[b].kind[d] == HG_BD_VAR)
 					reg[d] = hg_vm_lane0(vm, ci->bd_reg[2 * b + d]);
-			int row = bp[b].off + (vcl ? bd_cat(&bp[b], pc, ln->age[0], vcl)
-			                           : bd_cat_regs(&bp[b], &ind->bds[b], pc,
-			                                         ln->age[0], reg, 0));
+			int row = bp[b].off +
+			          (vcl ? bd_cat(&bp[b], pc, ln->age[0], vcl)
+			               : bd_cat_regs(&bp[b], &ind->bds[b], pc, ln->age[0], reg, 0));
 			int64_t *den = t + (size_t)row * 2 * np1 + ln->j0;
 			tally_edges(den, dm);
 			tally_edges(den + np1, nm);
@@ -1533,8 +1534,8 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		upc.cat[HG_BD_SPECIALTY] = (int)(spec == HG_NONE32 ? st->specialties.n : spec);
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
 		hg_lanes ln = {
-		    g->nd, g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num), g->ind_j0[d],
-		    0, 0};
+		    g->nd,        g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
+		    g->ind_j0[d], 0,           0};
 		const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
