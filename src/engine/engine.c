@@ -494,6 +494,13 @@ typedef struct hg_lanes {
 	int vuni; /* the segmentation categories given with the lanes (vcl) are too */
 } hg_lanes;
 
+/* Which lane of the segmentation categories given with the lanes holds lane l's (vuni: the
+   first holds every lane's). */
+static size_t vc_lane(const hg_lanes *ln, int l)
+{
+	return ln->vuni ? 0 : (size_t)l;
+}
+
 /* The numerator of value v (numerator register) for a person-level indicator type. */
 static double num_of(int type, double v)
 {
@@ -765,7 +772,7 @@ static void tally_lane_bd(int64_t *t, size_t np1, const hg_bdplan *bp, const hg_
 		int lb = cut ? __builtin_ctzll(cut) : ln->nl;
 		assert(lb <= ln->nl);
 		int v = TV_DEN | (nm >> la & 1 ? TV_NUM : 0);
-		int row = bp->off + (vc ? bd_cat(bp, pc, ln->age[la], vc + (size_t)la * stride)
+		int row = bp->off + (vc ? bd_cat(bp, pc, ln->age[la], vc + vc_lane(ln, la) * stride)
 		                        : bd_cat_regs(bp, bd, pc, ln->age[la], reg, la));
 		int ja = ln->jl[la], jb = ln->jl[lb - 1];
 		if (cur.v == v && cur.row == row && cur.jb + 1 == ja) {
@@ -902,7 +909,8 @@ static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, cons
 			size_t perw = (size_t)c->width[i];
 			hg_pcat at = *pc;
 			for (int k = 0; k < ad->n; k++) {
-				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
+				const int *vc =
+				    vcl ? vcl + vc_lane(ln, ad->lane[k]) * stride : NULL;
 				pcat_at(&at, w->pr->store, pc->person,
 				        ind->periods[ad->off[k] / perw].end);
 				size_t cat =
@@ -917,7 +925,8 @@ static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, cons
 		}
 		if (bp[b].lane) {
 			for (int k = 0; k < ad->n; k++) {
-				const int *vc = vcl ? vcl + (size_t)ad->lane[k] * stride : NULL;
+				const int *vc =
+				    vcl ? vcl + vc_lane(ln, ad->lane[k]) * stride : NULL;
 				size_t cat =
 				    (size_t)(bp[b].off + bd_cat(&bp[b], pc, ad->age[k], vc));
 				double *cell = base + cat * blk + ad->off[k];
@@ -1406,11 +1415,10 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	/* most people are in the population on every lane's days and in one segment
 	   throughout (uniform registers, vm.h): each lane is a flow from that segment to
 	   itself, and the lanes' categories are all the same */
-	double pu = hg_vm_uniform(vm, ci->den), su = hg_vm_uniform(vm, ci->bd_reg[2]);
-	if (pu == 1 && su == su) {
-		int cat = trans_seg(tb, 0, su) * (nv + 2) + trans_seg(tb, 0, su);
-		for (size_t k = 0; k < stride * (size_t)g->nd; k++)
-			sc->vc[k] = cat;
+	if (hg_vm_uniform(vm, ci->den) == 1 && hg_vm_is_uniform(vm, ci->bd_reg[2])) {
+		int seg = trans_seg(tb, 0, hg_vm_lane0(vm, ci->bd_reg[2])[0]);
+		for (size_t k = 0; k < stride; k++) /* lane 0's, for every lane (vuni) */
+			sc->vc[k] = seg * (nv + 2) + seg;
 		for (int l = 0; l < g->nd; l++)
 			in[l] = one[l] = 1;
 		hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 1, 1};
@@ -1458,7 +1466,7 @@ static void vals_add(const hg_work *w, hg_vals *vs, const hg_pcat *pc, int i, co
 	for (int l = 0; l < ln->nl; l++) {
 		if (ln->den[l] != 1 || isnan(ln->num[l]))
 			continue;
-		const int *vc = vcl ? vcl + (size_t)l * stride : NULL;
+		const int *vc = vcl ? vcl + vc_lane(ln, l) * stride : NULL;
 		if (pc->moves) /* places as at the lane's period end, as acc_ind counts them */
 			pcat_at(&at, w->pr->store, pc->person, ind->periods[ln->jl[l]].end);
 		for (int b = 0; b < ind->nbds; b++) {
