@@ -59,12 +59,21 @@ static int lanes_same(const double *d, int nl)
 	return same_bits(d, nl);
 }
 
+/* The lane to compare with lane 0 first when testing a result for uniformity: the last due
+   lane, whose period is the latest (the hidden lanes after it are days before the first
+   period, close to lane 0's: a value that changes over the periods is often the same on
+   them), or the last lane. */
+static inline int far_lane(const hg_vm *vm, int nl)
+{
+	return vm->g && vm->g->nd > 0 && vm->g->nd <= nl ? vm->g->nd - 1 : nl - 1;
+}
+
 /* The uniform state of a register just written in every lane (nl of stride) */
 static inline int written(const hg_vm *vm, const double *d, int nl)
 {
 	const hg_bits *b = (const hg_bits *)d;
-	if (nl != vm->stride || b[0] != b[nl - 1])
-		return HG_U_NO; /* the last lane tells most results that differ (ages, a
+	if (nl != vm->stride || b[0] != b[far_lane(vm, nl)] || b[0] != b[nl - 1])
+		return HG_U_NO; /* the latest lane tells most results that differ (ages, a
 		                   registration that starts or ends in the periods): no call */
 	return lanes_same(d, nl) ? HG_U_ALL : HG_U_NO;
 }
@@ -811,7 +820,8 @@ static int exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, co
 	default:
 		assert(0);
 	}
-	return test && ((const hg_bits *)d)[0] == ((const hg_bits *)d)[nl - 1] && same_bits(d, nl);
+	const hg_bits *r = (const hg_bits *)d;
+	return test && r[0] == r[far_lane(vm, nl)] && r[0] == r[nl - 1] && same_bits(d, nl);
 }
 #undef LANE_LOOP
 
