@@ -100,6 +100,17 @@ static int class_of(hg_plan *pl, const hg_mclass *k)
 	return pl->nclass++;
 }
 
+/* Class c as filing reads it (hg_cfile). */
+static hg_cfile cfile(const hg_mclass *k, int c)
+{
+	int more = k->paired || (k->where_seg >= 0 && k->where_value < 0);
+	return (hg_cfile){.settings = k->settings,
+	                  .cls = (uint32_t)c,
+	                  .where_value = k->where_value,
+	                  .flags = (uint8_t)((more ? HG_CF_MORE : 0) | (k->vals ? HG_CF_VALS : 0) |
+	                                     (k->evs ? HG_CF_EVS : 0))};
+}
+
 /* A value aggregate: the only queries that read the filed events' values (vm.c agg_range). */
 static int agg_reads_values(int agg)
 {
@@ -158,7 +169,7 @@ static void plan_classes(hg_plan *pl, const char *isc)
 			for (int c = 0; c < pl->nclass; c++)
 				if (pl->cls[c].codes[id >> 6] >> (id & 63) & 1) {
 					if (pass)
-						pl->code_cls[n] = c;
+						pl->code_cls[n] = cfile(&pl->cls[c], c);
 					n++;
 				}
 		}

@@ -949,13 +949,11 @@ static int where_holds(hg_vm *vm, const hg_mclass *c, uint64_t e)
 	return LANES(vm, c->where_reg)[0] == 1;
 }
 
-static int class_takes(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, uint64_t end)
+/* Does class c take event e (of the person's events [b, end)), its settings and value test
+ * passed: its pairing and its own `where` (hg_cfile.flags HG_CF_MORE). */
+static int class_takes_more(hg_vm *vm, const hg_mclass *c, uint64_t e, uint64_t b, uint64_t end)
 {
 	const hg_store *st = vm->st;
-	if (c->settings && !(c->settings >> st->ev_setting[e] & 1))
-		return 0;
-	if (c->where_value >= 0 && (isnan(st->ev_value[e]) != 0) == c->where_value)
-		return 0; /* `value is (not) missing`: hg_f32_decimal keeps NaN and only NaN */
 	if (c->paired && !hg_paired(st, e, b, end, c->paired, c->paired_value))
 		return 0;
 	return c->where_seg < 0 || c->where_value >= 0 || where_holds(vm, c, e);
@@ -966,18 +964,24 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 {
 	const hg_store *st = vm->st;
 	const hg_plan *pl = vm->pl;
-	uint32_t code = st->ev_code[e];
+	uint32_t code = st->ev_code[e], set = st->ev_setting[e];
+	int nan = isnan(st->ev_value[e]) != 0;
 	for (uint32_t k = pl->code_off[code], k1 = pl->code_off[code + 1]; k < k1; k++) {
-		int c = pl->code_cls[k];
-		const hg_mclass *mc = &pl->cls[c];
-		if (!class_takes(vm, mc, e, b, end))
+		const hg_cfile f = pl->code_cls[k];
+		if (f.settings && !(f.settings >> set & 1))
 			continue;
+		if (f.where_value >= 0 && nan == f.where_value)
+			continue; /* `value is (not) missing`: hg_f32_decimal keeps NaN and only NaN
+			           */
+		if (f.flags & HG_CF_MORE && !class_takes_more(vm, &pl->cls[f.cls], e, b, end))
+			continue;
+		uint32_t c = f.cls;
 		hg_mlist *m = &vm->ml[c];
 		assert(m->n < vm->ml_cap);
 		m->date[m->n] = st->ev_date[e];
-		if (mc->vals) /* else no query reads them */
+		if (f.flags & HG_CF_VALS) /* else no query reads them */
 			m->val[m->n] = hg_f32_decimal(st->ev_value[e]);
-		if (mc->evs)
+		if (f.flags & HG_CF_EVS)
 			m->ev[m->n] = (uint32_t)(e - b);
 		m->n++;
 		if (pl->baseline) /* (the same way for every event: predicted) */

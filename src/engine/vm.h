@@ -31,6 +31,20 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+/* A class of a code as filing reads it (vm.c file_event): what decides whether the class
+   takes an event of the code, next to the class, so that one load gives it. */
+typedef struct hg_cfile {
+	uint32_t settings;  /* the class's settings (0: any) */
+	uint32_t cls;       /* the class */
+	int8_t where_value; /* its hg_mclass.where_value */
+	uint8_t flags;      /* HG_CF_* */
+} hg_cfile;
+enum {
+	HG_CF_MORE = 1, /* pairing or a `where` of its own to test too (class_takes) */
+	HG_CF_VALS = 2, /* hg_mclass.vals */
+	HG_CF_EVS = 4   /* hg_mclass.evs */
+};
+
 /* A match class: events selected independently of the period. */
 typedef struct hg_mclass {
 	const uint64_t *codes;  /* bitset over code ids */
@@ -120,7 +134,7 @@ typedef struct hg_plan {
 	int *q_class;       /* per query: its match class */
 	int *q_where;       /* per query: a period-dependent `where` segment, or -1 */
 	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
-	int *code_cls;      /* classes of each code */
+	hg_cfile *code_cls; /* classes of each code, with what filing tests */
 	uint8_t *code_any;  /* per code id: 1 when some class has it (one byte read per event) */
 	hg_seg *segs;       /* per segment: the code left after hoisting */
 	/* parts: 2s is what segment s always runs (an indicator's denominator and
