@@ -1124,8 +1124,8 @@ static void acc_events_num(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_dates *d
 		if (st->dod[p] >= lo && st->dod[p] <= hi)
 			dates_push(ds, st->dod[p]);
 	} else {
-		assert(w->pl->q_where[ci->ev_q] < 0); /* the checker keeps `where` per event */
-		const hg_mlist *m = &vm->ml[w->pl->q_class[ci->ev_q]];
+		assert(w->pl->q[ci->ev_q].where < 0); /* the checker keeps `where` per event */
+		const hg_mlist *m = &vm->ml[w->pl->q[ci->ev_q].cls];
 		for (uint32_t k = 0; k < m->n; k++)
 			if (m->date[k] >= lo && m->date[k] <= hi)
 				dates_push(ds, m->date[k]);

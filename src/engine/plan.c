@@ -135,8 +135,7 @@ static void plan_classes(hg_plan *pl, const char *isc)
 {
 	const hg_program *pr = pl->pr;
 	pl->cls = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->cls);
-	pl->q_class = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q_class);
-	pl->q_where = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q_where);
+	pl->q = hg_xcalloc((size_t)pr->nq + 1, sizeof *pl->q);
 	for (int q = 0; q < pr->nq; q++) {
 		const hg_query *Q = &pr->queries[q];
 		int stat = Q->where_seg >= 0 && where_is_static(pr, Q->where_seg, isc);
@@ -146,8 +145,11 @@ static void plan_classes(hg_plan *pl, const char *isc)
 		               .settings = Q->settings,
 		               .where_seg = stat ? Q->where_seg : -1,
 		               .where_reg = stat ? Q->where_reg : 0};
-		pl->q_class[q] = class_of(pl, &k);
-		pl->q_where[q] = stat ? -1 : Q->where_seg;
+		pl->q[q] = (hg_qplan){.cls = class_of(pl, &k),
+		                      .where = stat ? -1 : Q->where_seg,
+		                      .lo = Q->lo,
+		                      .hi = Q->hi,
+		                      .agg = Q->agg};
 	}
 	for (int c = 0; c < pl->nclass; c++) {
 		hg_mclass *k = &pl->cls[c];
@@ -157,8 +159,8 @@ static void plan_classes(hg_plan *pl, const char *isc)
 	}
 	/* a period-dependent `where` reads the event itself (vm.c where_lanes), not the list */
 	for (int q = 0; q < pr->nq; q++) {
-		pl->cls[pl->q_class[q]].vals |= agg_reads_values(pr->queries[q].agg);
-		pl->cls[pl->q_class[q]].evs |= pl->q_where[q] >= 0;
+		pl->cls[pl->q[q].cls].vals |= agg_reads_values(pr->queries[q].agg);
+		pl->cls[pl->q[q].cls].evs |= pl->q[q].where >= 0;
 	}
 	uint32_t ncodes = pr->store->codes.n;
 	pl->code_off = hg_xcalloc((size_t)ncodes + 2, sizeof *pl->code_off);
@@ -279,7 +281,7 @@ static void mark_reads(const hg_plan *pl, const hg_ins *x, char *rd)
 		return;
 	const hg_query *q = &pl->pr->queries[x->c];
 	rd[q->lo] = rd[q->hi] = 1;
-	int ws = pl->q_where[x->c];
+	int ws = pl->q[x->c].where;
 	for (uint32_t i = 0; ws >= 0 && i < pl->segs[ws].n; i++)
 		mark_reads(pl, &pl->segs[ws].code[i], rd);
 }
@@ -655,7 +657,8 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 	}
 	/* run the hoisted code with a machine that has no person */
 	hg_vm vm = image_vm(pl, g);
-	g->q_const = hg_xcalloc((size_t)pr->nq + 1, 1); /* none yet: hoisted code has no query */
+	g->qg = hg_xcalloc((size_t)pr->nq + 1, sizeof *g->qg); /* none yet: hoisted code has no
+	                                                         query */
 	hg_vm_exec(&vm, hoist);
 	image_vm_free(&vm);
 	for (int q = 0; q < pr->nq; q++) {
@@ -663,7 +666,7 @@ static void group_image(hg_plan *pl, hg_lgroup *g, const hg_seg *hoist, const ch
 		int c = inv[Q->lo] && inv[Q->hi];
 		for (size_t l = 0; l < nl && c; l++)
 			c = !isnan(g->inv[Q->lo * nl + l]) && !isnan(g->inv[Q->hi * nl + l]);
-		g->q_const[q] = (uint8_t)c;
+		g->qg[q].cnst = (uint8_t)c;
 	}
 	plan_extremes(pl, g, inv);
 }
@@ -708,7 +711,7 @@ static void ins_inputs(const hg_plan *pl, const hg_ins *x, int deep, hg_ilist *o
 	const hg_query *q = &pl->pr->queries[x->c];
 	il_push(out, q->lo);
 	il_push(out, q->hi);
-	int ws = pl->q_where[x->c];
+	int ws = pl->q[x->c].where;
 	if (!deep || ws < 0)
 		return;
 	/* the `where` code's reads, but for what it writes itself (run with the query) */
@@ -952,8 +955,8 @@ static char *other_reads(const hg_plan *pl, const hg_lgroup *g)
 				other[r[k]] = 1;
 	for (int q = 0; q < pr->nq; q++) {
 		other[pr->queries[q].lo] = other[pr->queries[q].hi] = 1;
-		for (uint32_t i = 0; pl->q_where[q] >= 0 && i < pl->segs[pl->q_where[q]].n; i++)
-			for (int k = 0, n = ins_reads(&pl->segs[pl->q_where[q]].code[i], r); k < n;
+		for (uint32_t i = 0; pl->q[q].where >= 0 && i < pl->segs[pl->q[q].where].n; i++)
+			for (int k = 0, n = ins_reads(&pl->segs[pl->q[q].where].code[i], r); k < n;
 			     k++)
 				other[r[k]] = 1;
 	}
@@ -1041,7 +1044,7 @@ static int same_ins(const hg_plan *pl, const hg_ins *x, const hg_ins *y, const i
 	if (x->op != OP_QUERY)
 		return 1;
 	const hg_query *p = &pl->pr->queries[x->c], *q = &pl->pr->queries[y->c];
-	return pl->q_class[x->c] == pl->q_class[y->c] && p->agg == q->agg &&
+	return pl->q[x->c].cls == pl->q[y->c].cls && p->agg == q->agg &&
 	       canon[p->lo] == canon[q->lo] && canon[p->hi] == canon[q->hi];
 }
 
@@ -1049,7 +1052,7 @@ static int same_ins(const hg_plan *pl, const hg_ins *x, const hg_ins *y, const i
 static int shareable(const hg_plan *pl, const hg_ins *x)
 {
 	if (x->op == OP_QUERY)
-		return pl->q_where[x->c] < 0; /* a period-dependent `where` reads its own code */
+		return pl->q[x->c].where < 0; /* a period-dependent `where` reads its own code */
 	return x->op != OP_UNIT && x->op != OP_EVF && x->op != OP_MOV && x->op != OP_SKIP;
 }
 
@@ -1155,7 +1158,7 @@ static void plan_guards(hg_plan *pl, int guards, int share)
 static int ins_person_data(const hg_plan *pl, const hg_ins *x)
 {
 	if (x->op == OP_QUERY)
-		return pl->q_where[x->c] >= 0; /* a period-dependent `where` reads the events */
+		return pl->q[x->c].where >= 0; /* a period-dependent `where` reads the events */
 	return ins_personal(x);
 }
 
@@ -1183,7 +1186,7 @@ static void fused_deps(const hg_plan *pl, const hg_lgroup *g, uint64_t *dep, siz
 		if (x->op == OP_QUERY) {
 			rd[n++] = pr->queries[x->c].lo;
 			rd[n++] = pr->queries[x->c].hi;
-			int c = pl->q_class[x->c];
+			int c = pl->q[x->c].cls;
 			dj[c >> 6] |= 1ull << (c & 63);
 		}
 		int pers = ins_person_data(pl, x);
@@ -1363,25 +1366,25 @@ static int dtab_of(hg_lgroup *g, int r, int le, int all, int *regs, int *les)
 	return g->ndtab++;
 }
 
-/* The tables of the bounds of each query whose bounds are period-only (q_const) in group g,
+/* The tables of the bounds of each query whose bounds are period-only (hg_qgroup.cnst) in group g,
  * without a period-dependent `where` (none when `on` is 0): over every lane when both bounds
  * allow it (no lane is then slid), else over the due lanes. */
 static void plan_tables(const hg_plan *pl, hg_lgroup *g, int on)
 {
 	const hg_program *pr = pl->pr;
-	g->q_tab = hg_xmalloc(2 * ((size_t)pr->nq + 1) * sizeof *g->q_tab);
+
 	g->dtab = hg_xcalloc(4 * (size_t)pr->nq + 1, sizeof *g->dtab);
 	int *regs = hg_xmalloc(4 * ((size_t)pr->nq + 1) * sizeof(int));
 	int *les = hg_xmalloc(4 * ((size_t)pr->nq + 1) * sizeof(int));
 	for (int q = 0; q < pr->nq; q++) {
 		int lo = -1, hi = -1;
 		for (int all = g->nl > g->nd; all >= 0 && hi < 0; all--)
-			if (on && g->nd > 1 && g->nl < 256 && g->q_const[q] && pl->q_where[q] < 0) {
+			if (on && g->nd > 1 && g->nl < 256 && g->qg[q].cnst && pl->q[q].where < 0) {
 				lo = dtab_of(g, pr->queries[q].lo, 1, all, regs, les);
 				hi = lo < 0 ? -1 : dtab_of(g, pr->queries[q].hi, 0, all, regs, les);
 			}
-		g->q_tab[2 * q] = hi < 0 ? -1 : lo;
-		g->q_tab[2 * q + 1] = hi;
+		g->qg[q].tl = hi < 0 ? -1 : lo;
+		g->qg[q].th = hi;
 	}
 	free(regs);
 	free(les);
@@ -1465,7 +1468,6 @@ void hg_plan_free(hg_plan *pl)
 		free(gr->mid_y);
 		free(gr->mid_md);
 		free(gr->inv);
-		free(gr->q_const);
 		free(gr->ext);
 		free(gr->b_person);
 		free(gr->b_cls);
@@ -1474,7 +1476,7 @@ void hg_plan_free(hg_plan *pl)
 		for (int k = 0; k < gr->ndtab; k++)
 			free(gr->dtab[k].t);
 		free(gr->dtab);
-		free(gr->q_tab);
+		free(gr->qg);
 	}
 	free(pl->groups);
 	free(pl->tested);
@@ -1495,8 +1497,7 @@ void hg_plan_free(hg_plan *pl)
 	free(pl->at_ind);
 	free(pl->at_wl);
 	free(pl->cls);
-	free(pl->q_class);
-	free(pl->q_where);
+	free(pl->q);
 	free(pl->code_off);
 	free(pl->code_cls);
 	free(pl->code_any);

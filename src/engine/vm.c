@@ -551,7 +551,7 @@ static const uint8_t *where_lanes(hg_vm *vm, int qi, const hg_mlist *m)
 	uint8_t *pass = vm->pass[qi];
 	uint64_t save = vm->event;
 	/* as at given dates (vm->g NULL) the hoisted code is not in the registers */
-	int ws = vm->pl->q_where[qi];
+	int ws = vm->pl->q[qi].where;
 	const hg_seg *code = vm->g ? &vm->pl->segs[ws] : &vm->pr->segs[ws];
 	for (uint32_t i = 0; i < m->n; i++) {
 		vm->event = vm->ev0 + m->ev[i];
@@ -654,15 +654,15 @@ static int window_lanes(hg_vm *vm, const hg_mlist *m, const hg_dtab *tl, const h
 
 static int run_query(hg_vm *vm, int qi, double *d)
 {
-	const hg_query *q = &vm->pr->queries[qi];
-	const hg_mlist *m = &vm->ml[vm->pl->q_class[qi]];
+	const hg_qplan *q = &vm->pl->q[qi]; /* (its bounds and function too: one load) */
+	const hg_mlist *m = &vm->ml[q->cls];
 	int nl = vm->nl, agg = q->agg, uni = vm->u[q->lo] && vm->u[q->hi];
 	/* a uniform bound is read from lane 0 (a stride of 0): not copied to every lane */
 	const double *lo = LANES(vm, q->lo), *hi = LANES(vm, q->hi);
 	size_t sl = vm->u[q->lo] ? 0 : 1, sh = vm->u[q->hi] ? 0 : 1;
 	if (m->n == 0) {
 		double none = agg == F_EXISTS || agg == F_COUNT || agg == F_COUNT_DAYS ? 0 : NAN;
-		if (uni || (vm->g && vm->g->q_const[qi])) { /* the most common cases */
+		if (uni || (vm->g && vm->g->qg[qi].cnst)) { /* the most common cases */
 			d[0] = (lo[0] != lo[0]) | (hi[0] != hi[0]) && uni ? NAN : none;
 			return HG_U_LANE0;
 		}
@@ -670,7 +670,7 @@ static int run_query(hg_vm *vm, int qi, double *d)
 			d[l] = (lo[l * sl] != lo[l * sl]) | (hi[l * sh] != hi[l * sh]) ? NAN : none;
 		return HG_U_NO;
 	}
-	const uint8_t *pass = vm->pl->q_where[qi] >= 0 ? where_lanes(vm, qi, m) : NULL;
+	const uint8_t *pass = q->where >= 0 ? where_lanes(vm, qi, m) : NULL;
 	if (uni && !pass)
 		nl = 1; /* the same window in every lane */
 	else if (!pass && whole_list(m, lo, sl, hi, sh, nl)) {
@@ -678,9 +678,9 @@ static int run_query(hg_vm *vm, int qi, double *d)
 		return HG_U_LANE0;
 	}
 	int l0 = 0; /* lanes before l0 done */
-	const int32_t *qt = vm->g && nl == vm->g->nl && !pass ? vm->g->q_tab + 2 * qi : NULL;
-	if (qt && qt[1] >= 0) /* then the hidden lanes, if the tables have not done them */
-		l0 = window_lanes(vm, m, &vm->g->dtab[qt[0]], &vm->g->dtab[qt[1]], agg, d);
+	const hg_qgroup *qt = vm->g && nl == vm->g->nl && !pass ? &vm->g->qg[qi] : NULL;
+	if (qt && qt->th >= 0) /* then the hidden lanes, if the tables have not done them */
+		l0 = window_lanes(vm, m, &vm->g->dtab[qt->tl], &vm->g->dtab[qt->th], agg, d);
 	hg_window w = {0, 0, NAN, NAN};
 	for (int l = l0, wl = -1; l < nl; l++) {
 		double a = lo[l * sl], b = hi[l * sh];

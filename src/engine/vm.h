@@ -75,6 +75,22 @@ typedef struct hg_dtab {
 	uint8_t *t;
 } hg_dtab;
 
+/* What the plan knows of a query, and the query's bounds and function again (a copy of its
+   hg_query's), in one record that run_query reads with one load. */
+typedef struct hg_qplan {
+	int32_t cls;     /* its match class */
+	int32_t where;   /* a period-dependent `where` segment, or -1 */
+	uint16_t lo, hi; /* hg_query.lo, hi */
+	int32_t agg;     /* hg_query.agg */
+} hg_qplan;
+
+/* A query in one lane group: its bounds' tables and whether they are period-only. */
+typedef struct hg_qgroup {
+	int32_t tl, th; /* its lower and upper bounds' tables (hg_dtab), or -1 -1 */
+	uint8_t cnst;   /* bounds period-only and set in every lane, so with no events in its
+	                   class its value is the same in every lane */
+} hg_qgroup;
+
 /*
  * Periods evaluated together as lanes. The first nd lanes are program periods,
  * counted by the indicators due; the other nl - nd are hidden: the one-day
@@ -103,12 +119,10 @@ typedef struct hg_lgroup {
 	hg_date span_lo, span_hi; /* the due lanes' periods' first day and last day */
 	int ascending;            /* the due lanes' periods' starts and ends both never decrease */
 	double *inv;              /* register image after the hoisted code: nregs x nl */
-	int32_t *ext;     /* per register, 2 each: the lanes of its least and its greatest value
-	                     when it is never missing and is a period-only value or an age on one
-	                     (plan_extremes), else -1: comparisons with a uniform value, and
-	                     registered and alive on such dates, are uniform when both lanes agree */
-	uint8_t *q_const; /* per query: bounds period-only and set in every lane, so with
-	                     no events in its class its value is the same in every lane */
+	int32_t *ext; /* per register, 2 each: the lanes of its least and its greatest value
+	                 when it is never missing and is a period-only value or an age on one
+	                 (plan_extremes), else -1: comparisons with a uniform value, and
+	                 registered and alive on such dates, are uniform when both lanes agree */
 	/* The event-free baseline (plan.c plan_baseline): an instruction of the fused code
 	   whose value depends only on some classes' lists (not on other person data) has, for
 	   a person with no events in those classes, the value it has for a person with no
@@ -124,15 +138,14 @@ typedef struct hg_lgroup {
 	uint8_t *b_uni;     /* per fused instruction: its baseline is the same in every lane */
 	hg_dtab *dtab;      /* the bounds' tables (nl < 256) */
 	int ndtab;
-	int32_t *q_tab; /* per query: its lower and upper bounds' tables, or -1 -1 */
+	hg_qgroup *qg; /* per query */
 } hg_lgroup;
 
 typedef struct hg_plan {
 	const hg_program *pr;
 	int nclass;
 	hg_mclass *cls;
-	int *q_class;       /* per query: its match class */
-	int *q_where;       /* per query: a period-dependent `where` segment, or -1 */
+	hg_qplan *q;        /* per query */
 	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
 	hg_cfile *code_cls; /* classes of each code, with what filing tests */
 	uint8_t *code_any;  /* per code id: 1 when some class has it (one byte read per event) */
