@@ -706,6 +706,15 @@ static void tally_edges(int64_t *t, uint64_t m)
 	}
 }
 
+/* The lanes dm (numerator nm) of consecutive periods from j0, all in category row, into the
+ * tallies t: their edges. */
+static void tally_row(int64_t *t, size_t np1, int row, int j0, uint64_t dm, uint64_t nm)
+{
+	int64_t *den = t + (size_t)row * 2 * np1 + j0;
+	tally_edges(den, dm);
+	tally_edges(den + np1, nm);
+}
+
 /* A breakdown's category in lane l as bd_cat gives it, its segmentations' categories read
  * from their registers reg (per dimension, NULL when not a segmentation). */
 static int bd_cat_regs(const hg_bdplan *bp, const hg_breakdown *bd, const hg_pcat *pc, int age,
@@ -809,9 +818,7 @@ static void tally_bds(const hg_work *w, hg_acc *a, hg_vm *vm, const hg_pcat *pc,
 				tally_rows(t, np1, ln->jl, dm, nm, row);
 				continue;
 			}
-			int64_t *den = t + (size_t)row * 2 * np1 + ln->j0;
-			tally_edges(den, dm);
-			tally_edges(den + np1, nm);
+			tally_row(t, np1, row, ln->j0, dm, nm);
 			continue;
 		}
 		if (!chg_done) {
@@ -829,9 +836,7 @@ static void tally_bds(const hg_work *w, hg_acc *a, hg_vm *vm, const hg_pcat *pc,
 			int row = bp[b].off +
 			          (vcl ? bd_cat(&bp[b], pc, ln->age[0], vcl)
 			               : bd_cat_regs(&bp[b], &ind->bds[b], pc, ln->age[0], reg, 0));
-			int64_t *den = t + (size_t)row * 2 * np1 + ln->j0;
-			tally_edges(den, dm);
-			tally_edges(den + np1, nm);
+			tally_row(t, np1, row, ln->j0, dm, nm);
 			continue;
 		}
 		for (int d = 0; !vcl && d < bp[b].n; d++)
