@@ -291,6 +291,8 @@ typedef struct hg_work {
 	char *age_bd;    /* per indicator: broken down by age band */
 	int **var_regs;  /* per indicator: the distinct registers of its HG_BD_VAR breakdowns'
 	                    categories, -1 terminated */
+	int **trans_k;   /* per indicator: where in a lane's categories (2 b + d) its
+	                    HG_BD_TRANS dimensions are, -1 terminated (acc_trans) */
 	char *has_place; /* per indicator: broken down by a place (as at a date with a history) */
 	int detail;      /* some breakdown is by detailed ethnicity or a place other than the IMD
 	                    and practice (pcat_init) */
@@ -489,9 +491,11 @@ typedef struct hg_lanes {
 	int nl;
 	const int *jl, *age;
 	const double *den, *num;
-	int j0;   /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
-	int uni;  /* den and num are the same in every lane (uniform registers, vm.h) */
-	int vuni; /* the segmentation categories given with the lanes (vcl) are too */
+	int j0;               /* lane l is period j0 + l, or -1 (hg_lgroup.ind_j0) */
+	int uni;              /* den and num are the same in every lane (uniform registers, vm.h) */
+	int vuni;             /* the segmentation categories given with the lanes (vcl) are too */
+	const uint64_t *vchg; /* NULL, or the lanes l >= 1 whose categories in vcl differ from
+	                         lane l - 1's (the caller knows them: acc_trans) */
 } hg_lanes;
 
 /* Which lane of the segmentation categories given with the lanes holds lane l's (vuni: the
@@ -742,6 +746,8 @@ static uint64_t lane_changes(const hg_work *w, hg_vm *vm, int i, const hg_lanes 
 	if (w->age_bd[i]) /* an age-band breakdown: its category changes with the age */
 		for (int l = 1, nl = ln->nl; l < nl; l++)
 			chg |= (uint64_t)(ln->age[l] != ln->age[l - 1]) << l;
+	if (vcl && ln->vchg)
+		return chg | *ln->vchg;
 	if (vcl) {
 		for (int l = 1, nl = ln->vuni ? 0 : ln->nl; l < nl; l++)
 			for (size_t k = 0; k < stride; k++)
@@ -887,14 +893,19 @@ static void tally_fold(const hg_work *w, hg_acc *a)
  * one addition per person and field, so the order over breakdowns and lanes does not change any
  * sum.
  */
+/* Does person-level indicator i add these lanes by the run tallies (acc_ind)? */
+static int tallied(const hg_work *w, const hg_pcat *pc, int i, const hg_lanes *ln)
+{
+	return w->tbase[i] != SIZE_MAX && ln->nl < 64 && !(pc->moves && w->has_place[i]);
+}
+
 static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, const hg_pcat *pc,
                     int i, const hg_lanes *ln, const int *vcl)
 {
 	const hg_indicator *ind = w->pr->inds[i].ind;
 	hg_adds *ad = &sc->ad;
 	uint64_t dm, nm;
-	if (w->tbase[i] != SIZE_MAX && ln->nl < 64 && !(pc->moves && w->has_place[i]) &&
-	    tally_lanes(ind->type, ln, &dm, &nm) == 0) {
+	if (tallied(w, pc, i, ln) && tally_lanes(ind->type, ln, &dm, &nm) == 0) {
 		if (dm)
 			tally_bds(w, a, vm, pc, i, ln, dm, nm, vcl);
 		return;
@@ -1308,7 +1319,7 @@ static void acc_events_den(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *v
 			for (int l = 0, nl = g->nd; l < nl; l++)
 				dm |= (uint64_t)(den[l] == 1) << l;
 		}
-		hg_lanes ln = {g->nd, g->ind_j[d], mid, NULL, NULL, g->ind_j0[d], 0, 0};
+		hg_lanes ln = {g->nd, g->ind_j[d], mid, NULL, NULL, g->ind_j0[d], 0, 0, NULL};
 		if (dm)
 			tally_bds(w, a, vm, pc, i, &ln, dm, 0, NULL);
 		return;
@@ -1422,32 +1433,46 @@ static void acc_trans(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 	   itself, and the lanes' categories are all the same */
 	if (hg_vm_uniform(vm, ci->den) == 1 && hg_vm_is_uniform(vm, ci->bd_reg[2])) {
 		int seg = trans_seg(tb, 0, hg_vm_lane0(vm, ci->bd_reg[2])[0]);
-		for (size_t k = 0; k < stride; k++) /* lane 0's, for every lane (vuni) */
-			sc->vc[k] = seg * (nv + 2) + seg;
+		for (const int *k = w->trans_k[i]; *k >= 0; k++) /* lane 0's, for every lane */
+			sc->vc[*k] = seg * (nv + 2) + seg;
 		for (int l = 0; l < g->nd; l++)
 			in[l] = one[l] = 1;
-		hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 1, 1};
+		hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 1, 1, NULL};
 		acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 		return;
 	}
+	/* the others: each lane's flow (only the categories' transition dimensions are
+	   written: bd_cat reads no others), the lanes counted (dm) and those whose flow
+	   differs from the lane before's (vchg), known here without comparing the lanes */
 	const double *gpop = hg_vm_reg(vm, ci->den), *gseg = hg_vm_reg(vm, ci->bd_reg[2]);
 	hg_date dod = pr->store->dod[p];
-	for (int l = 0; l < g->nd; l++) {
-		hg_period pd = pr->periods[g->period[l]];
+	uint64_t dm = 0, vchg = 0;
+	for (int l = 0, prev = -1; l < g->nd; l++) {
 		int k = g->before[l];
 		assert(k >= 0); /* plan.c plan_hidden */
-		double pop0 = gpop[k], seg0 = gseg[k];
-		int in0 = pop0 == 1, in1 = gpop[l] == 1;
-		int from = in0 ? trans_seg(tb, 0, seg0) : nv;
-		int to = in1                                ? trans_seg(tb, 0, gseg[l])
-		         : dod >= pd.start && dod <= pd.end ? nv
-		                                            : nv + 1;
+		int in0 = gpop[k] == 1, in1 = gpop[l] == 1, to = nv + 1;
+		int from = in0 ? trans_seg(tb, 0, gseg[k]) : nv;
+		if (in1)
+			to = trans_seg(tb, 0, gseg[l]);
+		else if (dod >= pr->periods[g->period[l]].start &&
+		         dod <= pr->periods[g->period[l]].end)
+			to = nv;
+		int tc = from * (nv + 2) + to;
 		in[l] = in0 || in1;
-		one[l] = 1;
-		for (size_t k2 = 0; k2 < stride; k2++)
-			sc->vc[(size_t)l * stride + k2] = from * (nv + 2) + to;
+		dm |= (uint64_t)(in0 | in1) << l;
+		vchg |= (uint64_t)(l > 0 && tc != prev) << l;
+		prev = tc;
+		for (const int *k2 = w->trans_k[i]; *k2 >= 0; k2++)
+			sc->vc[(size_t)l * stride + (size_t)*k2] = tc;
 	}
-	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 0, 0};
+	hg_lanes ln = {g->nd, g->ind_j[d], sc->ages, in, one, g->ind_j0[d], 0, 0, &vchg};
+	if (tallied(w, pc, i, &ln)) { /* a count of 1 in each lane counted: nm = dm */
+		if (dm)
+			tally_bds(w, acc, vm, pc, i, &ln, dm, dm, sc->vc);
+		return;
+	}
+	for (int l = 0; l < g->nd; l++)
+		one[l] = 1;
 	acc_ind(w, acc, sc, vm, pc, i, &ln, sc->vc);
 }
 
@@ -1548,7 +1573,7 @@ static void acc_units(const hg_work *w, hg_vm *vm, hg_acc *acc, hg_scratch *sc, 
 		upc.cat[HG_BD_PROVIDER] = (int)(prov == HG_NONE32 ? st->providers.n : prov);
 		hg_lanes ln = {
 		    g->nd,        g->ind_j[d], sc->ages, sc->uden, hg_vm_reg(vm, ci->num),
-		    g->ind_j0[d], 0,           0};
+		    g->ind_j0[d], 0,           0,        NULL};
 		const int *vcl = lane_vcats(w, vm, i, g->nd, sc);
 		acc_ind(w, acc, sc, vm, &upc, i, &ln, vcl);
 		if (ind->type == HG_IND_PERCENTILE)
@@ -1670,7 +1695,8 @@ static void eval_person(const hg_work *w, hg_vm *vm, hg_acc *acc, uint64_t p, hg
 			               hg_vm_reg(vm, ci->num),
 			               gr->ind_j0[d],
 			               vm->u[ci->den] && vm->u[ci->num],
-			               0};
+			               0,
+			               NULL};
 			acc_ind(w, acc, sc, vm, &pc, i, &ln, NULL);
 		}
 	}
@@ -1716,6 +1742,9 @@ static void free_bdplans(hg_work *w)
 	for (int i = 0; w->var_regs && i < w->pr->ninds; i++)
 		free(w->var_regs[i]);
 	free(w->var_regs);
+	for (int i = 0; w->trans_k && i < w->pr->ninds; i++)
+		free(w->trans_k[i]);
+	free(w->trans_k);
 	free(w->has_place);
 	free(w->aged);
 	free(w->gaged);
@@ -1730,12 +1759,15 @@ static void build_bdplans(hg_work *w)
 	w->aged = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	w->age_bd = hg_xcalloc((size_t)pr->ninds + 1, 1);
 	w->var_regs = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->var_regs);
+	w->trans_k = hg_xcalloc((size_t)pr->ninds + 1, sizeof *w->trans_k);
 	for (int i = 0; i < pr->ninds; i++) {
 		const hg_indicator *ind = pr->inds[i].ind;
 		const hg_cind *ci = &pr->inds[i];
 		int nv = 0;
 		w->bdp[i] = hg_xcalloc((size_t)ind->nbds + 1, sizeof **w->bdp);
 		w->var_regs[i] = hg_xmalloc((2 * (size_t)ind->nbds + 1) * sizeof(int));
+		w->trans_k[i] = hg_xmalloc((2 * (size_t)ind->nbds + 1) * sizeof(int));
+		int nt = 0;
 		/* band_field and dim_cat's age bands are the only readers of a lane's age */
 		w->aged[i] = ind->type == HG_IND_DSR || ind->type == HG_IND_LE;
 		for (int b = 0; b < ind->nbds; b++) {
@@ -1761,6 +1793,8 @@ static void build_bdplans(hg_work *w)
 					seen |= w->var_regs[i][k] == reg;
 				if (bd->kind[d] == HG_BD_VAR && reg >= 0 && !seen)
 					w->var_regs[i][nv++] = reg;
+				if (bd->kind[d] == HG_BD_TRANS)
+					w->trans_k[i][nt++] = 2 * b + d;
 				w->detail |=
 				    bd->kind[d] == HG_BD_ETHD ||
 				    (bd->kind[d] >= HG_BD_PCN && bd->kind[d] <= HG_BD_IMDQ_LOCAL);
@@ -1768,6 +1802,7 @@ static void build_bdplans(hg_work *w)
 			bp->ncat2 = bd->n == 2 ? hg_bd_ncat(bd, 1, pr->store) : 1;
 		}
 		w->var_regs[i][nv] = -1;
+		w->trans_k[i][nt] = -1;
 	}
 	if (!w->pl)
 		return; /* (residents_den: no lanes) */

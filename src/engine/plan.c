@@ -104,8 +104,7 @@ static int class_of(hg_plan *pl, const hg_mclass *k)
 static hg_cfile cfile(const hg_mclass *k, int c)
 {
 	int more = k->paired || (k->where_seg >= 0 && k->where_value < 0);
-	return (hg_cfile){.settings = k->settings,
-	                  .cls = (uint32_t)c,
+	return (hg_cfile){.cls = (uint32_t)c,
 	                  .where_value = k->where_value,
 	                  .flags = (uint8_t)((more ? HG_CF_MORE : 0) | (k->vals ? HG_CF_VALS : 0) |
 	                                     (k->evs ? HG_CF_EVS : 0))};
@@ -162,26 +161,43 @@ static void plan_classes(hg_plan *pl, const char *isc)
 		pl->cls[pl->q[q].cls].vals |= agg_reads_values(pr->queries[q].agg);
 		pl->cls[pl->q[q].cls].evs |= pl->q[q].where >= 0;
 	}
+	/* the classes of each code and setting: filing an event reads only those that take
+	   its setting (an `any in setting apc` class is in every code's lists, but only in
+	   the lists of setting apc) */
 	uint32_t ncodes = pr->store->codes.n;
-	pl->code_off = hg_xcalloc((size_t)ncodes + 2, sizeof *pl->code_off);
+	pl->code_off = hg_xcalloc((size_t)ncodes * HG_SET_N + 2, sizeof *pl->code_off);
+	int *has = hg_xcalloc((size_t)pl->nclass + 1, sizeof *has);
 	for (int pass = 0; pass < 2; pass++) {
-		uint32_t n = 0;
+		size_t n = 0;
 		for (uint32_t id = 0; id < ncodes; id++) {
-			pl->code_off[id] = n;
+			int nh = 0; /* the classes that have the code */
 			for (int c = 0; c < pl->nclass; c++)
-				if (pl->cls[c].codes[id >> 6] >> (id & 63) & 1) {
+				if (pl->cls[c].codes[id >> 6] >> (id & 63) & 1)
+					has[nh++] = c;
+			for (uint32_t set = 0; set < HG_SET_N; set++) {
+				/* at most the codelists' codes x settings: far below 2^32 */
+				assert(n < UINT32_MAX);
+				pl->code_off[(size_t)id * HG_SET_N + set] = (uint32_t)n;
+				for (int k = 0; k < nh; k++) {
+					const hg_mclass *cl = &pl->cls[has[k]];
+					if (cl->settings && !(cl->settings >> set & 1))
+						continue;
 					if (pass)
-						pl->code_cls[n] = cfile(&pl->cls[c], c);
+						pl->code_cls[n] = cfile(cl, has[k]);
 					n++;
 				}
+			}
 		}
-		pl->code_off[ncodes] = n;
+		assert(n < UINT32_MAX);
+		pl->code_off[(size_t)ncodes * HG_SET_N] = (uint32_t)n;
 		if (!pass)
-			pl->code_cls = hg_xcalloc((size_t)n + 1, sizeof *pl->code_cls);
+			pl->code_cls = hg_xcalloc(n + 1, sizeof *pl->code_cls);
 	}
+	free(has);
 	pl->code_any = hg_xcalloc((size_t)ncodes + 1, 1);
 	for (uint32_t id = 0; id < ncodes; id++)
-		pl->code_any[id] = pl->code_off[id + 1] > pl->code_off[id];
+		pl->code_any[id] =
+		    pl->code_off[(size_t)(id + 1) * HG_SET_N] > pl->code_off[(size_t)id * HG_SET_N];
 }
 
 /* ---- hoisting period-only code ---- */

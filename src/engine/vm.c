@@ -63,16 +63,16 @@ static int lanes_same(const double *d, int nl)
    lane, whose period is the latest (the hidden lanes after it are days before the first
    period, close to lane 0's: a value that changes over the periods is often the same on
    them), or the last lane. */
-static inline int far_lane(const hg_vm *vm, int nl)
+static inline int far_lane(const hg_vm *vm)
 {
-	return vm->g && vm->g->nd > 0 && vm->g->nd <= nl ? vm->g->nd - 1 : nl - 1;
+	return vm->far;
 }
 
 /* The uniform state of a register just written in every lane (nl of stride) */
 static inline int written(const hg_vm *vm, const double *d, int nl)
 {
 	const hg_bits *b = (const hg_bits *)d;
-	if (nl != vm->stride || b[0] != b[far_lane(vm, nl)] || b[0] != b[nl - 1])
+	if (nl != vm->stride || b[0] != b[far_lane(vm)] || b[0] != b[nl - 1])
 		return HG_U_NO; /* the latest lane tells most results that differ (ages, a
 		                   registration that starts or ends in the periods): no call */
 	return lanes_same(d, nl) ? HG_U_ALL : HG_U_NO;
@@ -180,9 +180,7 @@ static int run_ageat(hg_vm *vm, const hg_ins *x, double *d)
 /* The lanes of register reg's least and greatest values (hg_lgroup.ext), or NULL. */
 static const int32_t *extremes(const hg_vm *vm, int reg, int nl)
 {
-	const hg_lgroup *g = vm->g;
-	return g && g->ext && nl == g->nl && nl > 1 && g->ext[2 * reg] >= 0 ? g->ext + 2 * reg
-	                                                                    : NULL;
+	return vm->ext && nl == vm->stride && vm->ext[2 * reg] >= 0 ? vm->ext + 2 * reg : NULL;
 }
 /*
  * registered and alive on each lane's date a. Without a registration history a person
@@ -821,7 +819,7 @@ static int exec_logic(hg_vm *vm, const hg_ins *x, double *d, const double *a, co
 		assert(0);
 	}
 	const hg_bits *r = (const hg_bits *)d;
-	return test && r[0] == r[far_lane(vm, nl)] && r[0] == r[nl - 1] && same_bits(d, nl);
+	return test && r[0] == r[far_lane(vm)] && r[0] == r[nl - 1] && same_bits(d, nl);
 }
 #undef LANE_LOOP
 
@@ -964,12 +962,11 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 {
 	const hg_store *st = vm->st;
 	const hg_plan *pl = vm->pl;
-	uint32_t code = st->ev_code[e], set = st->ev_setting[e];
+	size_t cs = (size_t)st->ev_code[e] * HG_SET_N + st->ev_setting[e];
 	int nan = isnan(st->ev_value[e]) != 0;
-	for (uint32_t k = pl->code_off[code], k1 = pl->code_off[code + 1]; k < k1; k++) {
+	assert(st->ev_setting[e] < HG_SET_N);
+	for (uint32_t k = pl->code_off[cs], k1 = pl->code_off[cs + 1]; k < k1; k++) {
 		const hg_cfile f = pl->code_cls[k];
-		if (f.settings && !(f.settings >> set & 1))
-			continue;
 		if (f.where_value >= 0 && nan == f.where_value)
 			continue; /* `value is (not) missing`: hg_f32_decimal keeps NaN and only NaN
 			           */
@@ -987,6 +984,19 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 		if (pl->baseline) /* (the same way for every event: predicted) */
 			vm->ne[c >> 6] |= (uint64_t)1 << (c & 63);
 	}
+}
+
+/* Make group g's register file the current one, with what the lane loops ask of its group
+   (hg_vm.far, hg_vm.ext) worked out once. */
+static void use_group(hg_vm *vm, int g)
+{
+	const hg_lgroup *gr = &vm->pl->groups[g];
+	vm->g = gr;
+	vm->r = vm->rf[g];
+	vm->u = vm->uf[g];
+	vm->nl = vm->stride = gr->nl;
+	vm->far = gr->nd > 0 ? gr->nd - 1 : gr->nl - 1;
+	vm->ext = gr->nl > 1 ? gr->ext : NULL;
 }
 
 void hg_vm_person(hg_vm *vm, uint64_t p)
@@ -1022,12 +1032,8 @@ void hg_vm_person(hg_vm *vm, uint64_t p)
 	uint64_t b = st->ev_off[p], end = st->ev_off[p + 1];
 	vm->ev0 = b;
 	ml_reserve(vm, (uint32_t)(end - b));
-	if (pl->ngroups) {
-		vm->g = &pl->groups[0];
-		vm->r = vm->rf[0];
-		vm->u = vm->uf[0];
-		vm->nl = vm->stride = pl->groups[0].nl;
-	}
+	if (pl->ngroups)
+		use_group(vm, 0);
 	/* most events have a code no class has: the others are listed first without a branch
 	   per event (which the processor could not predict) */
 	const uint32_t *ev_code = st->ev_code;
@@ -1093,10 +1099,7 @@ void hg_vm_run_group(hg_vm *vm, int g)
 {
 	const hg_plan *pl = vm->pl;
 	assert(g >= 0 && g < pl->ngroups);
-	vm->g = &pl->groups[g];
-	vm->r = vm->rf[g];
-	vm->u = vm->uf[g];
-	vm->nl = vm->stride = vm->g->nl;
+	use_group(vm, g);
 	memset(vm->done, 0, 2 * (size_t)vm->pr->nsegs);
 	if (vm->g->bw)
 		run_baseline(vm, g);
@@ -1120,10 +1123,14 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
 	uint8_t *u = vm->u;
 	int nl = vm->nl, stride = vm->stride;
 	const hg_lgroup *g = vm->g;
+	const int32_t *ext = vm->ext;
+	int far = vm->far;
 	vm->r = vm->atf;
 	vm->u = vm->uat;
 	vm->stride = HG_AT_LANES;
 	vm->g = NULL;
+	vm->ext = NULL;
+	vm->far = HG_AT_LANES - 1;
 	for (int k0 = 0; k0 < n; k0 += HG_AT_LANES) {
 		vm->nl = n - k0 < HG_AT_LANES ? n - k0 : HG_AT_LANES;
 		for (int f = HG_REG_START; f <= HG_REG_MID; f++)
@@ -1141,6 +1148,8 @@ void hg_vm_eval_at(hg_vm *vm, const hg_seg *code, const int *regs, int nregs, co
 	vm->nl = nl;
 	vm->stride = stride;
 	vm->g = g;
+	vm->ext = ext;
+	vm->far = far;
 }
 
 void hg_vm_init(hg_vm *vm, const hg_plan *pl)

@@ -31,10 +31,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-/* A class of a code as filing reads it (vm.c file_event): what decides whether the class
-   takes an event of the code, next to the class, so that one load gives it. */
+/* A class of a code and setting as filing reads it (vm.c file_event): what else decides
+   whether the class takes an event of the code in that setting, next to the class, so that
+   one load gives it. */
 typedef struct hg_cfile {
-	uint32_t settings;  /* the class's settings (0: any) */
 	uint32_t cls;       /* the class */
 	int8_t where_value; /* its hg_mclass.where_value */
 	uint8_t flags;      /* HG_CF_* */
@@ -146,8 +146,9 @@ typedef struct hg_plan {
 	int nclass;
 	hg_mclass *cls;
 	hg_qplan *q;        /* per query */
-	uint32_t *code_off; /* per code id: range in code_cls (CSR) */
-	hg_cfile *code_cls; /* classes of each code, with what filing tests */
+	uint32_t *code_off; /* per code id x HG_SET_N + setting: range in code_cls (CSR) */
+	hg_cfile *code_cls; /* classes of each code that take its events in each setting,
+	                       with what filing tests */
 	uint8_t *code_any;  /* per code id: 1 when some class has it (one byte read per event) */
 	hg_seg *segs;       /* per segment: the code left after hoisting */
 	/* parts: 2s is what segment s always runs (an indicator's denominator and
@@ -236,6 +237,9 @@ typedef struct hg_vm {
 	int nl;     /* lanes being run */
 	int stride; /* lanes of the current register file */
 	const hg_lgroup *g;
+	int far;               /* with nl = stride, the lane to test first for uniformity: the
+	                          latest due lane (hidden lanes, after it, are close to lane 0) */
+	const int32_t *ext;    /* the current group's hg_lgroup.ext when it has 2 lanes or more */
 	uint64_t person;       /* current person */
 	uint64_t ev0;          /* the person's first event */
 	uint64_t event;        /* current event, inside a `where` */
