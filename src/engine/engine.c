@@ -714,9 +714,20 @@ static void tally_edges(int64_t *t, uint64_t m)
  * tallies t: their edges. */
 static void tally_row(int64_t *t, size_t np1, int row, int j0, uint64_t dm, uint64_t nm)
 {
-	int64_t *den = t + (size_t)row * 2 * np1 + j0;
-	tally_edges(den, dm);
-	tally_edges(den + np1, nm);
+	int64_t *den = t + (size_t)row * 2 * np1 + j0, *num = den + np1;
+	if (nm != dm) {
+		tally_edges(den, dm);
+		tally_edges(num, nm);
+		return;
+	}
+	/* counted in the numerator wherever in the denominator (a count of people, flows):
+	   one pass over the edges for both */
+	for (uint64_t e = dm ^ (dm << 1); e; e &= e - 1) {
+		int l = __builtin_ctzll(e);
+		int64_t v = (int64_t)(dm >> l & 1) * 2 - 1;
+		den[l] += v;
+		num[l] += v;
+	}
 }
 
 /* A breakdown's category in lane l as bd_cat gives it, its segmentations' categories read

@@ -380,17 +380,19 @@ static void need_writers(const hg_plan *pl, int p, const int *wr, char *rd, char
 			need[wr[r]] = 1;
 }
 
-/* The parts segments in need (in group order) run; num: segment whose numerator part. */
-static int *part_list(const hg_lgroup *g, const char *need, int num, int both)
+/* The parts segments in need (in group order) run; num: segment whose numerator part.
+   Empty parts are left out (a count whose numerator is its denominator has no code for
+   it: nothing to call per person). */
+static int *part_list(const hg_plan *pl, const hg_lgroup *g, const char *need, int num, int both)
 {
 	int n = 0;
 	for (const int *s = g->seg; *s >= 0; s++)
 		n++;
 	int *list = hg_xmalloc(sizeof(int) * (2 * (size_t)n + 1)), k = 0;
 	for (const int *s = g->seg; *s >= 0; s++) {
-		if (need[*s] && (both || *s != num))
+		if (need[*s] && (both || *s != num) && pl->parts[2 * *s].n)
 			list[k++] = 2 * *s;
-		if ((need[*s] && both) || *s == num)
+		if (((need[*s] && both) || *s == num) && pl->parts[2 * *s + 1].n)
 			list[k++] = 2 * *s + 1;
 	}
 	list[k] = -1;
@@ -424,7 +426,7 @@ static void group_parts(hg_plan *pl, hg_lgroup *g)
 	if (!lazy_ok)
 		for (int k = 0; k < nseg; k++)
 			eager[g->seg[k]] = 1;
-	g->eager = part_list(g, eager, -1, !lazy_ok);
+	g->eager = part_list(pl, g, eager, -1, !lazy_ok);
 	g->lazy = hg_xcalloc((size_t)g->nind + 1, sizeof *g->lazy);
 	for (int d = 0; d < g->nind; d++) {
 		int is = pr->inds[g->ind[d]].seg;
@@ -439,7 +441,7 @@ static void group_parts(hg_plan *pl, hg_lgroup *g)
 				need_writers(pl, 2 * g->seg[k], wr, rd, need);
 		for (int s = 0; s < ns; s++)
 			need[s] &= !eager[s];
-		g->lazy[d] = part_list(g, need, lazy_ok ? is : -1, 0);
+		g->lazy[d] = part_list(pl, g, need, lazy_ok ? is : -1, 0);
 	}
 	free(wr);
 	free(rd);
