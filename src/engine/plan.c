@@ -163,21 +163,33 @@ static void plan_classes(hg_plan *pl, const char *isc)
 	}
 	/* the classes of each code and setting: filing an event reads only those that take
 	   its setting (an `any in setting apc` class is in every code's lists, but only in
-	   the lists of setting apc) */
-	uint32_t ncodes = pr->store->codes.n;
-	pl->code_off = hg_xcalloc((size_t)ncodes * HG_SET_N + 2, sizeof *pl->code_off);
+	   the lists of setting apc); a row of HG_SET_N + 1 offsets per code that some class
+	   has (code_row: where it starts; row 0, empty, for the others), so the rows take no
+	   room for the codes no codelist names */
+	uint32_t ncodes = pr->store->codes.n, nrow = 1;
+	/* rows x (HG_SET_N + 1) offsets: at most codes x 9, far below 2^32 */
+	assert((uint64_t)ncodes * (HG_SET_N + 1) < UINT32_MAX);
+	pl->code_row = hg_xcalloc((size_t)ncodes + 1, sizeof *pl->code_row);
 	int *has = hg_xcalloc((size_t)pl->nclass + 1, sizeof *has);
 	for (int pass = 0; pass < 2; pass++) {
 		size_t n = 0;
+		nrow = 1;
 		for (uint32_t id = 0; id < ncodes; id++) {
 			int nh = 0; /* the classes that have the code */
 			for (int c = 0; c < pl->nclass; c++)
 				if (pl->cls[c].codes[id >> 6] >> (id & 63) & 1)
 					has[nh++] = c;
+			if (!nh)
+				continue;
+			uint32_t *o = pass ? pl->code_off + (size_t)nrow * (HG_SET_N + 1) : NULL;
+			if (pass)
+				pl->code_row[id] = nrow * (HG_SET_N + 1);
+			nrow++;
 			for (uint32_t set = 0; set < HG_SET_N; set++) {
 				/* at most the codelists' codes x settings: far below 2^32 */
 				assert(n < UINT32_MAX);
-				pl->code_off[(size_t)id * HG_SET_N + set] = (uint32_t)n;
+				if (o)
+					o[set] = (uint32_t)n;
 				for (int k = 0; k < nh; k++) {
 					const hg_mclass *cl = &pl->cls[has[k]];
 					if (cl->settings && !(cl->settings >> set & 1))
@@ -187,17 +199,19 @@ static void plan_classes(hg_plan *pl, const char *isc)
 					n++;
 				}
 			}
+			if (o)
+				o[HG_SET_N] = (uint32_t)n;
 		}
-		assert(n < UINT32_MAX);
-		pl->code_off[(size_t)ncodes * HG_SET_N] = (uint32_t)n;
-		if (!pass)
+		if (!pass) {
 			pl->code_cls = hg_xcalloc(n + 1, sizeof *pl->code_cls);
+			pl->code_off =
+			    hg_xcalloc((size_t)nrow * (HG_SET_N + 1), sizeof *pl->code_off);
+		}
 	}
 	free(has);
 	pl->code_any = hg_xcalloc((size_t)ncodes + 1, 1);
 	for (uint32_t id = 0; id < ncodes; id++)
-		pl->code_any[id] =
-		    pl->code_off[(size_t)(id + 1) * HG_SET_N] > pl->code_off[(size_t)id * HG_SET_N];
+		pl->code_any[id] = pl->code_row[id] != 0;
 }
 
 /* ---- hoisting period-only code ---- */
@@ -1517,6 +1531,7 @@ void hg_plan_free(hg_plan *pl)
 	free(pl->cls);
 	free(pl->q);
 	free(pl->code_off);
+	free(pl->code_row);
 	free(pl->code_cls);
 	free(pl->code_any);
 	memset(pl, 0, sizeof *pl);

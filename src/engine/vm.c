@@ -962,10 +962,11 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 {
 	const hg_store *st = vm->st;
 	const hg_plan *pl = vm->pl;
-	size_t cs = (size_t)st->ev_code[e] * HG_SET_N + st->ev_setting[e];
+	const uint32_t *o = pl->code_off + pl->code_row[st->ev_code[e]];
+	uint32_t set = st->ev_setting[e];
 	int nan = isnan(st->ev_value[e]) != 0;
-	assert(st->ev_setting[e] < HG_SET_N);
-	for (uint32_t k = pl->code_off[cs], k1 = pl->code_off[cs + 1]; k < k1; k++) {
+	assert(set < HG_SET_N);
+	for (uint32_t k = o[set], k1 = o[set + 1]; k < k1; k++) {
 		const hg_cfile f = pl->code_cls[k];
 		if (f.where_value >= 0 && nan == f.where_value)
 			continue; /* `value is (not) missing`: hg_f32_decimal keeps NaN and only NaN

@@ -146,7 +146,8 @@ typedef struct hg_plan {
 	int nclass;
 	hg_mclass *cls;
 	hg_qplan *q;        /* per query */
-	uint32_t *code_off; /* per code id x HG_SET_N + setting: range in code_cls (CSR) */
+	uint32_t *code_row; /* per code id: where its row starts in code_off (0: an empty row) */
+	uint32_t *code_off; /* per row, HG_SET_N + 1: each setting's range in code_cls (CSR) */
 	hg_cfile *code_cls; /* classes of each code that take its events in each setting,
 	                       with what filing tests */
 	uint8_t *code_any;  /* per code id: 1 when some class has it (one byte read per event) */
