@@ -897,6 +897,12 @@ static void tally_fold(const hg_work *w, hg_acc *a)
 	}
 }
 
+/* Does person-level indicator i add these lanes by the run tallies (acc_ind)? */
+static int tallied(const hg_work *w, const hg_pcat *pc, int i, const hg_lanes *ln)
+{
+	return w->tbase[i] != SIZE_MAX && ln->nl < 64 && !(pc->moves && w->has_place[i]);
+}
+
 /*
  * Add a person to person-level indicator i in every lane where they are in
  * the denominator: by the run tallies when it has them (except for places as
@@ -904,12 +910,6 @@ static void tally_fold(const hg_work *w, hg_acc *a)
  * one addition per person and field, so the order over breakdowns and lanes does not change any
  * sum.
  */
-/* Does person-level indicator i add these lanes by the run tallies (acc_ind)? */
-static int tallied(const hg_work *w, const hg_pcat *pc, int i, const hg_lanes *ln)
-{
-	return w->tbase[i] != SIZE_MAX && ln->nl < 64 && !(pc->moves && w->has_place[i]);
-}
-
 static void acc_ind(const hg_work *w, hg_acc *a, hg_scratch *sc, hg_vm *vm, const hg_pcat *pc,
                     int i, const hg_lanes *ln, const int *vcl)
 {

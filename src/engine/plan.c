@@ -654,15 +654,17 @@ static void plan_extremes(const hg_plan *pl, hg_lgroup *g, const char *inv)
 static hg_vm image_vm(const hg_plan *pl, hg_lgroup *g)
 {
 	const hg_program *pr = pl->pr;
-	return (hg_vm){.pl = pl,
-	               .pr = pr,
-	               .st = pr->store,
-	               .r = g->inv,
-	               .u = hg_xcalloc((size_t)pr->nregs + 1, 1),
-	               .nl = g->nl,
-	               .stride = g->nl,
-	               .g = g,
-	               .ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof(hg_mlist))};
+	hg_vm vm = {.pl = pl,
+	            .pr = pr,
+	            .st = pr->store,
+	            .r = g->inv,
+	            .u = hg_xcalloc((size_t)pr->nregs + 1, 1),
+	            .nl = g->nl,
+	            .stride = g->nl,
+	            .g = g,
+	            .ml = hg_xcalloc((size_t)pl->nclass + 1, sizeof(hg_mlist))};
+	hg_vm_group_facts(&vm, g);
+	return vm;
 }
 
 static void image_vm_free(hg_vm *vm)

@@ -987,8 +987,7 @@ static inline void file_event(hg_vm *vm, uint64_t e, uint64_t b, uint64_t end)
 	}
 }
 
-/* Make group g's register file the current one, with what the lane loops ask of its group
-   (hg_vm.far, hg_vm.ext) worked out once. */
+/* Make group g's register file the current one (hg_vm_group_facts too). */
 static void use_group(hg_vm *vm, int g)
 {
 	const hg_lgroup *gr = &vm->pl->groups[g];
@@ -996,8 +995,7 @@ static void use_group(hg_vm *vm, int g)
 	vm->r = vm->rf[g];
 	vm->u = vm->uf[g];
 	vm->nl = vm->stride = gr->nl;
-	vm->far = gr->nd > 0 ? gr->nd - 1 : gr->nl - 1;
-	vm->ext = gr->nl > 1 ? gr->ext : NULL;
+	hg_vm_group_facts(vm, gr);
 }
 
 void hg_vm_person(hg_vm *vm, uint64_t p)

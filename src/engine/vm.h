@@ -277,6 +277,14 @@ void hg_vm_person(hg_vm *vm, uint64_t p);
 void hg_vm_run_group(hg_vm *vm, int g);
 /* Run what the numerator of the current group's due indicator d needs. */
 void hg_vm_run_lazy(hg_vm *vm, int d);
+/* What the lane loops ask of group g, worked out once when it becomes current (hg_vm.far,
+   hg_vm.ext). */
+static inline void hg_vm_group_facts(hg_vm *vm, const hg_lgroup *g)
+{
+	vm->far = g->nd > 0 ? g->nd - 1 : g->nl - 1;
+	vm->ext = g->nl > 1 ? g->ext : NULL;
+}
+
 /* Lanes of register reg in the current register file, every one valid (a uniform value
    kept in lane 0 copied to the others first). */
 static inline double *hg_vm_lanes_of(hg_vm *vm, int reg)
