@@ -573,7 +573,10 @@ static void ineq_period(hg_ictx *c)
 	}
 	ineq_gap(c);
 	ineq_target(c, all);
-	for (int b = 1; b < ind->nbds; b++) {
+	/* A count's groups are parts of the whole population's count, and their counts differ by
+	   the groups' sizes: comparing one with the whole (always lower) or with the largest group
+	   says nothing about inequality, so counts get neither (as no SII: ineq_sii). */
+	for (int b = 1; b < ind->nbds && ind->type != HG_IND_COUNT; b++) {
 		const hg_breakdown *bd = &ind->bds[b];
 		int prac =
 		    bd->kind[0] == HG_BD_PRACTICE || (bd->n > 1 && bd->kind[1] == HG_BD_PRACTICE);

@@ -159,6 +159,33 @@ Test(ineq_measures, ethnic_gap_to_best_group)
 	fx_free(&f);
 }
 
+/* A count's groups are parts of the whole's count: no group is compared with the whole or with
+ * the largest group (both would compare sizes), and no SII; the Q1-Q5 gap stays. */
+Test(ineq_measures, counts_not_compared_with_the_whole)
+{
+	fx f;
+	fx_init(&f, 1, 3000, 0, 9);
+	hg_analysis p;
+	fx_run(&f, NULL, &p);
+	cr_assert(fx_measure(&p, 0, "imd_decile", "vs_all", "1"), "a proportion is compared");
+	cr_assert(fx_measure(&p, 0, "ethnicity", "gap_to_best", "Black"));
+	f.ind.type = HG_IND_COUNT;
+	hg_analysis a;
+	fx_run(&f, NULL, &a);
+	for (size_t k = 0; k < a.nineq; k++) {
+		const char *m = a.ineq[k].measure;
+		cr_expect(strcmp(m, "vs_all") && strcmp(m, "gap_to_best") &&
+		              strcmp(m, "ratio_to_best"),
+		          "%s of %s %s for a count", m, a.ineq[k].breakdown, a.ineq[k].category);
+	}
+	cr_expect_str_eq(fx_measure(&a, 0, "imd_decile", "sii", NULL)->note,
+	                 "not computed for counts");
+	cr_expect(fx_measure(&a, 0, "imd_quintile", "gap_abs", "1"));
+	hg_analysis_free(&p);
+	hg_analysis_free(&a);
+	fx_free(&f);
+}
+
 Test(ineq_measures, funnel_names_outliers)
 {
 	fx f;
