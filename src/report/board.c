@@ -1141,7 +1141,7 @@ int hg_board_render(const hg_board_opts *o, hg_buf *html, hg_err *err)
 	hg_ind_view *ivs = hg_xcalloc(json_array_size(ser) + 1, sizeof *ivs);
 	json_array_foreach(ser, k, s) if (!strcmp(js(s, "series"), "value"))
 	    ind_open(&d, s, &ivs[n++]);
-	const char *title = o->title ? o->title : "Health inequalities: Core20PLUS5 board report";
+	const char *title = o->title ? o->title : "Health inequalities board report";
 	hg_head(html, title);
 	frame_open(html, &d.status);
 	hg_summary(html, &d, ivs, n, title);

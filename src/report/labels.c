@@ -270,6 +270,12 @@ void hg_label_diff(const hg_indicator *ind, double d, int brief, char *buf, size
 	char v[32], unit[64];
 	hg_fmt_value(fabs(d), v, sizeof v);
 	hg_label_diff_unit(ind, unit, sizeof unit);
+	if (ind->type == HG_IND_COUNT) { /* whole numbers of people (pathways...): "25 more" */
+		hg_fmt_tick(round(fabs(d)), 1, v, sizeof v);
+		snprintf(buf, size, "%s %s%s%s", v, d < 0 ? "fewer" : "more", brief ? "" : " ",
+		         brief ? "" : unit);
+		return;
+	}
 	if (brief && ind->type != HG_IND_LE)
 		snprintf(unit, sizeof unit, "%s",
 		         ind->type == HG_IND_PROPORTION && ind->per == 100 ? "points" : "");
@@ -286,7 +292,10 @@ void hg_label_diff_ci(const hg_indicator *ind, double lo, double hi, char *buf, 
 	}
 	char a[96], b[96], v[32];
 	if (lo * hi > 0) { /* one side of zero: "9.1 to 14.5 lower" */
-		hg_fmt_value(fmin(fabs(lo), fabs(hi)), v, sizeof v);
+		if (ind->type == HG_IND_COUNT)
+			hg_fmt_tick(round(fmin(fabs(lo), fabs(hi))), 1, v, sizeof v);
+		else
+			hg_fmt_value(fmin(fabs(lo), fabs(hi)), v, sizeof v);
 		hg_label_diff(ind, lo > 0 ? fmax(lo, hi) : fmin(lo, hi), 1, b, sizeof b);
 		snprintf(buf, size, "95%% CI %s to %s", v, b);
 		return;

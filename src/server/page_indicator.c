@@ -284,12 +284,13 @@ static void ip_head(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "</form>");
 }
 
-static void hg_stat(hg_buf *b, const char *label, double v, const char *extra)
+/* A headline figure; whole: a count's (a whole number). */
+static void hg_stat(hg_buf *b, const char *label, double v, int whole, const char *extra)
 {
 	hg_buf_puts(b, "<div class=\"hg-stat\"><span class=\"hg-stat-label\">");
 	hg_html_text(b, label);
 	hg_buf_puts(b, "</span><span class=\"hg-stat-value\">");
-	hg_page_num(b, v);
+	(whole ? hg_page_whole : hg_page_num)(b, v);
 	hg_buf_puts(b, "</span>");
 	if (extra) {
 		hg_buf_puts(b, "<span class=\"hg-stat-label\">");
@@ -318,10 +319,11 @@ static void ip_headline(hg_ipage *ip, hg_buf *b)
 	        pl->kind[0]               ? where
 	        : strcmp(s.scope, "area") ? "Your practice, latest"
 	                                  : "Whole area, latest",
-	        s.value, ci);
+	        s.value, ip->ind->type == HG_IND_COUNT, ci);
 	if (isfinite(s.q1) || isfinite(s.q5)) {
-		hg_stat(b, "Most deprived fifth", s.q1, NULL);
-		hg_stat(b, "Least deprived fifth", s.q5, NULL);
+		int count = ip->ind->type == HG_IND_COUNT; /* its fifths are whole numbers */
+		hg_stat(b, "Most deprived fifth", s.q1, count, NULL);
+		hg_stat(b, "Least deprived fifth", s.q5, count, NULL);
 		hg_label_diff(ip->ind, s.gap, 1, gap, sizeof gap);
 		hg_buf_puts(b, "<div class=\"hg-stat\" id=\"headline-gap\"><span "
 		               "class=\"hg-stat-label\">Deprivation gap</span><span "

@@ -39,6 +39,19 @@ void hg_page_count(hg_buf *b, double v)
 	hg_buf_puts(b, s);
 }
 
+/* A count as a figure to read (a headline, a fifth's count): a whole number with thousands
+ * separators, "-" when suppressed or missing. */
+void hg_page_whole(hg_buf *b, double v)
+{
+	char s[32];
+	if (!isfinite(v)) {
+		hg_buf_puts(b, "-");
+		return;
+	}
+	hg_fmt_tick(round(v), 1, s, sizeof s);
+	hg_buf_puts(b, s);
+}
+
 /* A percentage, or "-" when unknown. */
 void hg_page_pct(hg_buf *b, double v)
 {

@@ -175,35 +175,42 @@ static void overview_row(hg_buf *b, const hg_req *q, const hg_ind_summary *s, co
 	hg_page_num_ci(b, s->value, s->lo95, s->hi95);
 	hg_buf_puts(b, "<span class=\"hg-small\">");
 	hg_html_text(b, unit);
+	/* a count's fifths are whole numbers, and the whole area's count is their sum, not a level
+	   to set them against: its chart has no whole-area tick (docs/methods.md, vs_all) */
+	int count = s->ind->type == HG_IND_COUNT;
+	void (*num)(hg_buf *, double) = count ? hg_page_whole : hg_page_num;
 	hg_buf_puts(b, "</span></td><td class=\"num\" data-label=\"Most deprived fifth\">");
-	hg_page_num(b, s->q1);
+	num(b, s->q1);
 	hg_buf_puts(b, "</td><td class=\"num\" data-label=\"Least deprived fifth\">");
-	hg_page_num(b, s->q5);
+	num(b, s->q5);
 	hg_buf_puts(b, "</td>");
 	overview_gap(b, q, s);
 	hg_buf_puts(
 	    b, "<td class=\"hg-spark\" data-label=\"Most and least deprived fifths, whole area\">");
 	if (isfinite(s->q1) && isfinite(s->q5)) {
 		char id[160], title[400], q1[32], q5[32], v[32];
-		hg_fmt_value(s->q1, q1, sizeof q1);
-		hg_fmt_value(s->q5, q5, sizeof q5);
+		if (count) {
+			hg_fmt_tick(round(s->q1), 1, q1, sizeof q1);
+			hg_fmt_tick(round(s->q5), 1, q5, sizeof q5);
+		} else {
+			hg_fmt_value(s->q1, q1, sizeof q1);
+			hg_fmt_value(s->q5, q5, sizeof q5);
+		}
 		hg_fmt_value(s->value, v, sizeof v);
 		snprintf(id, sizeof id, "gap-%s", s->ind->id);
-		snprintf(title, sizeof title,
-		         "%s: most deprived fifth %s, least deprived fifth %s, %s %s", s->ind->name,
-		         q1, q5, pl->kind[0] ? pl->cat : "whole area", v);
-		hg_dumbbell_chart c = {
-		    id,
-		    title,
-		    pl->kind[0] ? "Dark dot: most deprived fifth; light dot: least deprived fifth; "
-		                  "vertical tick: this place."
-		                : "Dark dot: most deprived fifth; light dot: least deprived fifth; "
-		                  "vertical tick: whole area.",
-		    s->q1,
-		    s->q5,
-		    s->value,
-		    0,
-		    0};
+		snprintf(title, sizeof title, "%s: most deprived fifth %s, least deprived fifth %s",
+		         s->ind->name, q1, q5);
+		if (!count)
+			snprintf(title + strlen(title), sizeof title - strlen(title), ", %s %s",
+			         pl->kind[0] ? pl->cat : "whole area", v);
+		const char *key = "Dark dot: most deprived fifth; light dot: least deprived fifth.";
+		if (!count)
+			key = pl->kind[0]
+			          ? "Dark dot: most deprived fifth; light dot: least deprived "
+			            "fifth; vertical tick: this place."
+			          : "Dark dot: most deprived fifth; light dot: least deprived "
+			            "fifth; vertical tick: whole area.";
+		hg_dumbbell_chart c = {id, title, key, s->q1, s->q5, count ? NAN : s->value, 0, 0};
 		hg_chart_dumbbell(b, &c);
 	}
 	hg_buf_puts(b, "</td><td data-label=\"Since the previous period\">");
@@ -303,7 +310,7 @@ static void hg_overview(hg_req *q, hg_resp *r)
 		return;
 	}
 	hg_buf_printf(b,
-	              "<h1>Health inequalities overview</h1><p class=\"hg-lede\">%d Core20PLUS5 "
+	              "<h1>Health inequalities overview</h1><p class=\"hg-lede\">The pack's %d "
 	              "indicators, latest period. The deprivation gap is the most deprived fifth "
 	              "of neighbourhoods (IMD quintile 1) compared with the least deprived fifth "
 	              "(quintile 5), in words; &ldquo;Sort by gap size&rdquo; puts the largest "

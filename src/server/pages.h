@@ -21,6 +21,8 @@ void hg_page_error(hg_req *q, hg_resp *r, int status, const char *msg);
 void hg_page_num(hg_buf *b, double v);
 /* A count as a whole number, "-" when missing or suppressed. */
 void hg_page_count(hg_buf *b, double v);
+/* A count to read (a headline, a fifth): a whole number, thousands separated, or "-". */
+void hg_page_whole(hg_buf *b, double v);
 /* A percentage with "%", or "-". */
 void hg_page_pct(hg_buf *b, double v);
 /* A value with its CI in a smaller span. */

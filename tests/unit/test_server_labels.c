@@ -116,6 +116,16 @@ Test(labels, gaps_in_words_one_sign_convention)
 	cr_expect_str_eq(b, "95% CI 9.1 to 14.5 points lower");
 	hg_label_diff_ci(&p, -2, 3.1, b, sizeof b);
 	cr_expect_str_eq(b, "95% CI 2.0 points lower to 3.1 points higher");
+	/* a count's difference is whole people (or pathways): more or fewer */
+	hg_indicator c = ind_of(HG_IND_COUNT, 1, 0);
+	hg_label_diff(&c, 25, 1, b, sizeof b);
+	cr_expect_str_eq(b, "25 more");
+	hg_label_diff(&c, -1250, 0, b, sizeof b);
+	cr_expect_str_eq(b, "1,250 fewer people");
+	hg_label_gap(&c, 25, 0, b, sizeof b);
+	cr_expect_str_eq(b, "most deprived fifth 25 more people than the least deprived fifth");
+	hg_label_diff_ci(&c, 12.4, 37.6, b, sizeof b);
+	cr_expect_str_eq(b, "95% CI 12 to 38 more");
 	cr_expect_eq(hg_label_judge(1, HG_POL_HIGHER_BETTER), 1);
 	cr_expect_eq(hg_label_judge(1, HG_POL_LOWER_BETTER), -1);
 	cr_expect_eq(hg_label_judge(-1, HG_POL_NEUTRAL), 0);
