@@ -305,6 +305,7 @@ static json_t *mon_series_json_x(const hg_indicator *ind, const hg_mon_row *r, s
 	json_object_set_new(j, "measure", json_string(hg_ind_type_names[ind->type]));
 	json_object_set_new(j, "per", json_real(ind->per));
 	json_object_set_new(j, "population", json_string(hg_pop_kind_names[ind->pop]));
+	json_object_set_new(j, "unit", json_string(hg_unit_kind_names[ind->unit]));
 	json_object_set_new(j, "polarity", json_string(hg_polarity_name(pol)));
 	json_object_set_new(j, "improvement_direction", json_string(direction_name(r->direction)));
 	json_object_set_new(j, "target", hg_json_num(r->target));

@@ -16,6 +16,7 @@
 #include <string.h>
 
 const char *const hg_pop_kind_names[3] = {"mid_period", "person_time", "residents"};
+const char *const hg_unit_kind_names[3] = {"people", "pathways", "appointments"};
 const char *const hg_ind_type_names[HG_IND_N] = {
     "proportion", "rate", "dsr", "mean", "count", "life_expectancy", "percentile"};
 

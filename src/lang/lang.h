@@ -46,6 +46,8 @@ extern const char *const hg_pop_kind_names[3];
 /* What a person-level indicator counts (`over pathways`, `over appointments`): people, or
  * each of their referral-to-treatment pathways or appointments (docs/language.md). */
 enum hg_unit_kind { HG_UNIT_PERSON = 0, HG_UNIT_PATHWAY, HG_UNIT_APPT };
+/* as monitoring.json's "unit": "people", "pathways", "appointments" */
+extern const char *const hg_unit_kind_names[3];
 
 /* What the numerator of a rate, dsr or life_expectancy counts (`events:`). */
 enum hg_ev_kind { HG_EV_NONE = 0, HG_EV_QUERY, HG_EV_DEATHS };

@@ -63,7 +63,8 @@ static int load_json(const char *dir, const char *name, json_t **out, hg_err *er
 	return 0;
 }
 
-/* The measure row of an indicator, period end, breakdown, measure and category. */
+/* The first measure row of an indicator and period end with this breakdown, measure and
+ * category (NULL: any). */
 static json_t *hg_measure(const hg_bd_data *d, const char *id, const char *end, const char *bd,
                           const char *measure, const char *cat)
 {
@@ -72,7 +73,7 @@ static json_t *hg_measure(const hg_bd_data *d, const char *id, const char *end, 
 	json_array_foreach(arr, k, r)
 	{
 		if (!strcmp(js(r, "indicator_id"), id) && !strcmp(js(r, "period_end"), end) &&
-		    !strcmp(js(r, "measure"), measure) &&
+		    (!measure || !strcmp(js(r, "measure"), measure)) &&
 		    (!bd || !strcmp(js(r, "breakdown"), bd)) &&
 		    (!cat || !strcmp(js(r, "category"), cat)))
 			return r;
@@ -249,10 +250,10 @@ static const char css[] =
     "td{padding:4px 6px;border-bottom:1px solid #d8dde0;vertical-align:middle}"
     "td.num{text-align:right;white-space:nowrap}.ci{color:#4c6272;font-size:12px}"
     "td.icons{white-space:nowrap}td.icons svg{vertical-align:middle}"
-    "table.glance{table-layout:fixed}table.glance th:nth-child(1){width:43%}"
+    "table.glance{table-layout:fixed}table.glance th:nth-child(1){width:39%}"
     "table.glance th:nth-child(2){width:8%}table.glance th:nth-child(3){width:21%}"
     "table.glance td:nth-child(3){white-space:nowrap}"
-    "table.glance th:nth-child(4),table.glance th:nth-child(5){width:8%}"
+    "table.glance th:nth-child(n+4){width:8%}" /* the people columns: "(people)" fits */
     "table.glance a{color:#003087;text-decoration:none}"
     "table.glance .na{font-size:9px;white-space:nowrap}"
     ".na{color:#768692}.tiles{display:flex;gap:10px;flex-wrap:wrap;margin:8px 0 8px}"
@@ -393,6 +394,9 @@ static void ind_open(const hg_bd_data *d, json_t *vs, hg_ind_view *iv)
 	iv->end = latest_end(vs);
 	hg_label_ind_stub(&iv->ind, json_string_value(json_object_get(vs, "measure")),
 	                  json_num_at(vs, "per"), js(vs, "population"));
+	for (int u = 0; u < 3; u++) /* what a count counts (results from before: people) */
+		if (!strcmp(js(vs, "unit"), hg_unit_kind_names[u]))
+			iv->ind.unit = u;
 	if (json_object_get(vs, "measure")) {
 		hg_label_unit(&iv->ind, iv->unit, sizeof iv->unit);
 		hg_label_axis(&iv->ind, iv->axis, sizeof iv->axis);
@@ -531,7 +535,9 @@ static void summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	char v[32], w[128];
 	hg_buf_printf(b, "<tr><td><a href=\"#ind-%s\">", iv->id);
 	put_esc(b, iv->name);
-	fmt(iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
+	/* a count is a whole number */
+	(iv->ind.type == HG_IND_COUNT ? fmt_people : fmt)(
+	    iv->value.n ? iv->value.rows[iv->value.n - 1].value : NAN, v, sizeof v);
 	/* a long unit ("per 100,000 per year, age-standardised") is in the indicator's name and on
 	 * its page: the row keeps to one line */
 	hg_buf_printf(b, "</a></td><td class=\"num\"><b>%s</b> <span class=\"ci\">", v);
@@ -986,7 +992,9 @@ static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	json_t *sii = hg_measure(d, iv->id, iv->end, sbd, "sii", NULL);
 	json_t *gap = hg_measure(d, iv->id, iv->end, gbd, "gap_abs", "1");
 	json_t *ppl = hg_measure(d, iv->id, iv->end, gbd, "people_to_close_gap", "1");
-	json_t *any = hg_measure(d, iv->id, iv->end, NULL, "vs_all", NULL);
+	/* every measure's row carries the period's data quality: the first will do (a count has
+	   no vs_all, and no SII series) */
+	json_t *any = hg_measure(d, iv->id, iv->end, NULL, NULL, NULL);
 	hg_buf_printf(b, "<section class=\"page\" id=\"ind-%s\"><h2>", iv->id);
 	put_esc(b, iv->name);
 	hg_buf_puts(b, "</h2><p class=\"note\">");

@@ -141,11 +141,11 @@ void hg_label_unit(const hg_indicator *ind, char *buf, size_t size)
 	char per[32];
 	per_words(ind->per, per, sizeof per);
 	switch (ind->type) {
-	case HG_IND_PROPORTION:
+	case HG_IND_PROPORTION: /* of what it counts: people, pathways or appointments */
 		if (ind->per == 100)
-			snprintf(buf, size, "%% of people");
+			snprintf(buf, size, "%% of %s", hg_unit_kind_names[ind->unit]);
 		else
-			snprintf(buf, size, "per %s people", per);
+			snprintf(buf, size, "per %s %s", per, hg_unit_kind_names[ind->unit]);
 		return;
 	case HG_IND_RATE:
 		if (ind->pop == HG_POP_PERSON_TIME)
@@ -166,10 +166,7 @@ void hg_label_unit(const hg_indicator *ind, char *buf, size_t size)
 		buf[0] = 0;
 		return;
 	case HG_IND_COUNT:
-		snprintf(buf, size,
-		         ind->unit == HG_UNIT_PATHWAY ? "pathways"
-		         : ind->unit == HG_UNIT_APPT  ? "appointments"
-		                                      : "people");
+		snprintf(buf, size, "%s", hg_unit_kind_names[ind->unit]);
 		return;
 	default:
 		snprintf(buf, size, "years");

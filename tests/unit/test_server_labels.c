@@ -69,6 +69,11 @@ static const char *unit(hg_indicator i)
 Test(labels, units_from_indicator_fields)
 {
 	cr_expect_str_eq(unit(ind_of(HG_IND_PROPORTION, 100, 0)), "% of people");
+	/* `over pathways`: a share of pathways, a count of them */
+	hg_indicator pw = ind_of(HG_IND_PROPORTION, 100, 0), pc = ind_of(HG_IND_COUNT, 1, 0);
+	pw.unit = pc.unit = HG_UNIT_PATHWAY;
+	cr_expect_str_eq(unit(pw), "% of pathways");
+	cr_expect_str_eq(unit(pc), "pathways");
 	cr_expect_str_eq(unit(ind_of(HG_IND_RATE, 1000, HG_POP_MID)), "per 1,000 people per year");
 	cr_expect_str_eq(unit(ind_of(HG_IND_RATE, 1000, HG_POP_PERSON_TIME)),
 	                 "per 1,000 person-years");
