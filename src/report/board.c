@@ -687,13 +687,11 @@ static void hg_summary(hg_buf *b, const hg_bd_data *d, hg_ind_view *ivs, size_t 
 
 /* ---- one page per indicator ---- */
 
-static void hg_tile(hg_buf *b, const char *k, json_t *r, const char *sub)
+/* A figure with its heading k; whole: a count of people (pathways...), a whole number. */
+static void hg_tile(hg_buf *b, const char *k, json_t *r, int whole, const char *sub)
 {
 	char v[32];
-	if (!strncmp(k, "People", 6))
-		fmt_people(r ? json_num_at(r, "value") : NAN, v, sizeof v);
-	else
-		fmt(r ? json_num_at(r, "value") : NAN, v, sizeof v);
+	(whole ? fmt_people : fmt)(r ? json_num_at(r, "value") : NAN, v, sizeof v);
 	hg_buf_printf(b,
 	              "<div class=\"tile\"><div class=\"k\">%s</div><div class=\"v\">%s</div>"
 	              "<div class=\"s\">",
@@ -1019,7 +1017,10 @@ static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	hg_buf_puts(b, "</div></div>");
 	tile_gap(b, iv, "Gap, most deprived fifth", gap, 0);
 	tile_gap(b, iv, "SII, most deprived end", sii, 1);
-	hg_tile(b, "People to close the gap", ppl, NULL);
+	char k[64]; /* "People to close the gap", or pathways or appointments */
+	snprintf(k, sizeof k, "%s to close the gap", hg_unit_kind_names[iv->ind.unit]);
+	k[0] = (char)toupper((unsigned char)k[0]);
+	hg_tile(b, k, ppl, 1, NULL);
 	hg_buf_puts(b, "</div>");
 	/* two charts a row, so that an indicator fills one printed page and no more; without a
 	 * gradient or a funnel, the two SPC charts take the page's width instead (a page is

@@ -254,13 +254,14 @@ static void msg_people(hg_buf *b, const hg_brief_ind *v, size_t n, const size_t 
 	if (!best)
 		return;
 	char p[32];
+	const char *what = hg_unit_kind_names[best->ind->unit]; /* people, pathways... */
 	hg_fmt_tick(round(best->people), 1, p, sizeof p);
-	hg_buf_puts(b, "<li><strong>Most people needed:</strong> closing the gap in <b>");
+	hg_buf_printf(b, "<li><strong>Most %s needed:</strong> closing the gap in <b>", what);
 	put(b, best->name);
 	hg_buf_printf(b,
-	              "</b> would take about %s more people in the most deprived fifth reaching "
+	              "</b> would take about %s more %s in the most deprived fifth reaching "
 	              "the least deprived fifth's rate.</li>",
-	              p);
+	              p, what);
 }
 
 void hg_brief_messages(hg_buf *b, const hg_brief_ind *v, size_t n, const hg_brief_practice *p,
