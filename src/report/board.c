@@ -565,14 +565,23 @@ static void summary_row(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 
 static void glance(hg_buf *b, const hg_bd_data *d, const hg_ind_view *ivs, size_t n)
 {
-	hg_buf_puts(b, "<h3>Indicators at a glance</h3><table class=\"glance\"><thead><tr>"
-	               "<th>Indicator</th><th>Latest</th><th>Most deprived fifth against the "
-	               "least</th><th>Trend, target</th><th>Gap trend</th>"
-	               "<th>Close gap (people)</th><th>Reach target (people)</th></tr>"
-	               "</thead><tbody>\n");
+	int other = 0; /* an indicator that counts pathways or appointments */
+	for (size_t k = 0; k < n; k++)
+		other |= ivs[k].ind.unit != HG_UNIT_PERSON;
+	const char *star = other ? "*" : "";
+	hg_buf_printf(b,
+	              "<h3>Indicators at a glance</h3><table class=\"glance\"><thead><tr>"
+	              "<th>Indicator</th><th>Latest</th><th>Most deprived fifth against the "
+	              "least</th><th>Trend, target</th><th>Gap trend</th>"
+	              "<th>Close gap (people%s)</th><th>Reach target (people%s)</th></tr>"
+	              "</thead><tbody>\n",
+	              star, star);
 	for (size_t k = 0; k < n; k++)
 		summary_row(b, d, &ivs[k]);
 	hg_buf_puts(b, "</tbody></table>");
+	if (other)
+		hg_buf_puts(b, "<p class=\"ci\">* Pathways or appointments for the indicators that "
+		               "count them.</p>");
 }
 
 /* The second page: the gaps ranked, the practices named, and how to read the icons. */
