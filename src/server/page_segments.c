@@ -19,7 +19,9 @@
  *              share in that segment (practice x S), largest first, linking
  *              to the practice breakdown.
  *
- * A suppressed count stays out of every share (and is said to be out).
+ * A suppressed count stays out of every share (and is said to be out). A group with nobody in
+ * it (every count 0, none suppressed: the age bands under 65 of the eFI's people 65+) is left
+ * out of the chart and its table, and the card says so.
  */
 #include "report/chart_stack.h"
 #include "report/labels.h"
@@ -172,6 +174,7 @@ static const char *seg_part(const seg_def *sd, int k)
 typedef struct seg_tab {
 	char **groups; /* category of the other dimension ("" overall); at most one per row */
 	int ngroups, nparts, partial;
+	int empty;           /* groups left out: nobody in them */
 	double *num, *share; /* [group * nparts + part] */
 	char period[11];
 } seg_tab;
@@ -211,6 +214,27 @@ static void split2(const char *cat, int sdim, const char **s, size_t *sn, const 
 		*s = a, *sn = an, *o = bb, *on = bn;
 	else
 		*o = a, *on = an, *s = bb, *sn = bn;
+}
+
+/* Leave out the groups with nobody in them (every part 0, none suppressed); returns how many. */
+static int tab_drop_empty(seg_tab *t)
+{
+	int m = 0, np = t->nparts;
+	for (int g = 0; g < t->ngroups; g++) {
+		int nobody = 1;
+		for (int p = 0; p < np; p++)
+			nobody &= t->num[g * np + p] == 0;
+		if (nobody) {
+			free(t->groups[g]);
+			continue;
+		}
+		t->groups[m] = t->groups[g];
+		memmove(t->num + m * np, t->num + g * np, (size_t)np * sizeof *t->num);
+		m++;
+	}
+	int dropped = t->ngroups - m;
+	t->ngroups = m;
+	return dropped;
 }
 
 /* The denominators: each group's own row of the one-way `other` breakdown ("all" when
@@ -271,6 +295,8 @@ static int tab_load(seg_page *sp, seg_tab *t, int i, int other)
 			t->num[g * t->nparts + p] = r->suppressed ? NAN : r->num;
 	}
 	hg_pub_rows_free(&rows);
+	if (other >= 0)
+		t->empty = tab_drop_empty(t);
 	tab_shares(sp, t, i, other < 0 ? HG_BD_ALL : other);
 	return 0;
 }
@@ -369,6 +395,10 @@ static void sec_shares(seg_page *sp, int other, const char *what)
 		hg_buf_puts(sp->b,
 		            "<p class=\"hg-note\">Some counts are suppressed (small numbers): "
 		            "they are left out of the shares.</p>");
+	if (t.empty)
+		hg_buf_printf(
+		    sp->b, "<p class=\"hg-note\">%d group%s with nobody in %s not shown.</p>",
+		    t.empty, t.empty == 1 ? "" : "s", t.empty == 1 ? "it is" : "them are");
 	tab_table(sp, &t, other, title);
 	hg_buf_puts(sp->b, "</section>");
 	tab_free(&t);

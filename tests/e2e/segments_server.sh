@@ -53,6 +53,13 @@ indicator SEG_RATE "Hypertension codes per 1,000 per year"
 worklist WLX "People to review"
   who: registered and alive and exists(hyp)
   priority: seg
+segmentation older "Segments of people 65 and over"
+  segment "Hypertension" = exists(hyp)
+  otherwise "No hypertension"
+indicator OLDER "People 65 and over by segment"
+  count
+  numerator: registered and alive and age >= 65
+  by older, older x age_band
 PACK
 hg_start_server
 echo "== analyst: shares, flows, service use, the drill"
@@ -99,6 +106,16 @@ hh = flows["Healthy -> Healthy"]["numerator"]
 t = page.split("Where people moved", 1)[1].split("</table>", 1)[0]
 row = t.split('<th scope="row">Healthy</th>', 1)[1].split("</tr>", 1)[0]
 assert ">{:.0f}<".format(hh) in row, (hh, row)
+PY
+python3 - << 'PY' || fail "an age band with nobody 65 and over is drawn (as suppressed) for OLDER"
+import re
+page = open("seg.html").read()
+# OLDER's card by age band: the last "Segments by age band" on the page (its segmentation is last)
+card = [c for c in page.split("<section") if "Segments by age band" in c][-1]
+groups = re.findall(r'<th scope="row">([^<]*)</th>', card)
+assert groups and all(g in ("65-69", "70-74", "75-79", "80-84", "85-89", "90+") for g in groups), groups
+n = re.search(r"(\d+) groups with nobody in them are not shown", card)
+assert n and int(n.group(1)) >= 13, card[-400:]  # the 13 bands under 65 (and Unknown, if empty)
 PY
 link=$(grep -o '/segments?s=[0-9]*&amp;segment=2#practices-[0-9]*' seg.html | head -1 | sed 's/&amp;/\&/')
 [ -n "$link" ] || fail "no drill from the segment 'Healthy' to the practices"
