@@ -155,7 +155,7 @@ static void seg_words(hg_buf *b, const seg_tab *t)
 	    "the least deprived fifth (%.1f percentage points %s), the largest "
 	    "difference of any segment.</p>",
 	    t->share[1 * t->nparts + best], t->share[5 * t->nparts + best], fabs(gap),
-	    gap > 0 ? "more" : "fewer");
+	    gap > 0 ? "higher" : "lower");
 }
 
 /* The largest move between two different segments in the latest period of a
