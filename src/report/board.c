@@ -1027,8 +1027,7 @@ static void ind_page(hg_buf *b, const hg_bd_data *d, const hg_ind_view *iv)
 	tile_gap(b, iv, "Gap, most deprived fifth", gap, 0);
 	tile_gap(b, iv, "SII, most deprived end", sii, 1);
 	char k[64]; /* "People to close the gap", or pathways or appointments */
-	snprintf(k, sizeof k, "%s to close the gap", hg_unit_kind_names[iv->ind.unit]);
-	k[0] = (char)toupper((unsigned char)k[0]);
+	snprintf(k, sizeof k, "%s to close the gap", hg_label_counted(&iv->ind, 1));
 	hg_tile(b, k, ppl, 1, NULL);
 	hg_buf_puts(b, "</div>");
 	/* two charts a row, so that an indicator fills one printed page and no more; without a

@@ -254,7 +254,7 @@ static void msg_people(hg_buf *b, const hg_brief_ind *v, size_t n, const size_t 
 	if (!best)
 		return;
 	char p[32];
-	const char *what = hg_unit_kind_names[best->ind->unit]; /* people, pathways... */
+	const char *what = hg_label_counted(best->ind, 0);
 	hg_fmt_tick(round(best->people), 1, p, sizeof p);
 	hg_buf_printf(b, "<li><strong>Most %s needed:</strong> closing the gap in <b>", what);
 	put(b, best->name);

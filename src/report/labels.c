@@ -9,6 +9,7 @@
 #include "stats/funnel.h"
 #include "stats/spc.h"
 
+#include <assert.h>
 #include <ctype.h>
 #include <jansson.h>
 #include <math.h>
@@ -205,6 +206,13 @@ void hg_label_measure(const hg_indicator *ind, char *buf, size_t size)
 		snprintf(buf, size, "%s (%s)", name, unit);
 	else
 		snprintf(buf, size, "%s", name);
+}
+
+const char *hg_label_counted(const hg_indicator *ind, int capital)
+{
+	static const char *const cap[3] = {"People", "Pathways", "Appointments"};
+	assert(ind->unit >= 0 && ind->unit < 3);
+	return capital ? cap[ind->unit] : hg_unit_kind_names[ind->unit];
 }
 
 void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size)

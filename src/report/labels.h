@@ -44,6 +44,8 @@ void hg_label_measure(const hg_indicator *ind, char *buf, size_t size);
 /* The unit of a difference of two values: "percentage points" for percentages, else the
  * unit. */
 void hg_label_diff_unit(const hg_indicator *ind, char *buf, size_t size);
+/* What the indicator counts: "people", "pathways" or "appointments" ("People"... with capital). */
+const char *hg_label_counted(const hg_indicator *ind, int capital);
 /* An indicator with the fields the unit depends on, from a measure name (hg_ind_type_names),
  * its multiplier and "person_time" or "mid_period" (JSON outputs carry these). */
 void hg_label_ind_stub(hg_indicator *ind, const char *measure, double per, const char *population);

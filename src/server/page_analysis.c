@@ -16,7 +16,6 @@
 #include "server/pages.h"
 #include "server/summary.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -232,9 +231,8 @@ static void pa_gap_row(hg_ipage *ip, hg_buf *b, const char *what, const hg_ineq_
 	}
 	hg_buf_puts(b, "</td><td data-label=\"Judgement\">");
 	pa_judge(b, x);
-	const char *unit = hg_unit_kind_names[ip->ind->unit]; /* people, pathways... */
-	hg_buf_printf(b, "</td><td class=\"num\" data-label=\"%c%s needed\">",
-	              toupper((unsigned char)unit[0]), unit + 1);
+	hg_buf_printf(b, "</td><td class=\"num\" data-label=\"%s needed\">",
+	              hg_label_counted(ip->ind, 1));
 	pa_people(b, people);
 	hg_buf_puts(b, "</td><td class=\"hg-small\" data-label=\"Note\">");
 	hg_label_note(people && !isfinite(people->value) ? people->note : x->note, note,
@@ -297,7 +295,6 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 	hg_buf_puts(b, "<section class=\"hg-card hg-wide\" aria-labelledby=\"h-gaps\"><h2 "
 	               "id=\"h-gaps\">Gaps and people needed to close them</h2>");
 	pa_dq(ip, b);
-	const char *what = hg_unit_kind_names[ip->ind->unit]; /* people, pathways... */
 	hg_buf_printf(
 	    b,
 	    "<div class=\"hg-table-wrap\"><table class=\"hg-table hg-cards\" id=\"gap-table\">"
@@ -307,9 +304,9 @@ void hg_ip_gaps(hg_ipage *ip, hg_buf *b)
 	    "5)</caption><thead><tr><th scope=\"col\">Measure</th><th "
 	    "scope=\"col\">Group</th><th scope=\"col\">Compared with</th><th "
 	    "scope=\"col\" class=\"num\">Value (95%% CI)</th><th scope=\"col\">"
-	    "Judgement</th><th scope=\"col\" class=\"num\">%c%s needed</th><th "
+	    "Judgement</th><th scope=\"col\" class=\"num\">%s needed</th><th "
 	    "scope=\"col\">Note</th></tr></thead><tbody>",
-	    what, toupper((unsigned char)what[0]), what + 1);
+	    hg_label_counted(ip->ind, 0), hg_label_counted(ip->ind, 1));
 	pa_gap_rows(ip, b);
 	hg_buf_puts(b, "</tbody></table></div></section>");
 }

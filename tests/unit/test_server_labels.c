@@ -74,6 +74,8 @@ Test(labels, units_from_indicator_fields)
 	pw.unit = pc.unit = HG_UNIT_PATHWAY;
 	cr_expect_str_eq(unit(pw), "% of pathways");
 	cr_expect_str_eq(unit(pc), "pathways");
+	cr_expect_str_eq(hg_label_counted(&pw, 1), "Pathways");
+	cr_expect_str_eq(hg_label_counted(&pc, 0), "pathways");
 	cr_expect_str_eq(unit(ind_of(HG_IND_RATE, 1000, HG_POP_MID)), "per 1,000 people per year");
 	cr_expect_str_eq(unit(ind_of(HG_IND_RATE, 1000, HG_POP_PERSON_TIME)),
 	                 "per 1,000 person-years");
